@@ -1,0 +1,5 @@
+"""Allow ``python -m countersign``."""
+
+from countersign.main import main
+
+raise SystemExit(main())

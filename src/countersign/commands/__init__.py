@@ -1,0 +1,1 @@
+"""One module per subcommand; each exports a function named after it that returns an exit code."""

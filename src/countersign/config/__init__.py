@@ -1,0 +1,44 @@
+"""The repository's ``.countersign/`` files, validated once into typed records.
+
+Every error names the file, the key path and what was expected, e.g.
+``catalog.yaml: services[2].tier: expected an integer from 1 to 4, got 'high'``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from countersign.config.catalog import Catalog, load_catalog
+from countersign.config.roster import Roster, load_roster
+
+CONFIG_DIR = ".countersign"
+
+__all__ = ["CONFIG_DIR", "Config", "load_config"]
+
+
+@dataclass(frozen=True)
+class Config:
+    """What a repository configured. Policy is loaded separately, from the base revision."""
+
+    catalog: Catalog = field(default_factory=Catalog)
+    roster: Roster = field(default_factory=Roster)
+    root: str | None = None
+
+    @property
+    def state_dir(self) -> Path | None:
+        return Path(self.root) / CONFIG_DIR if self.root else None
+
+
+def load_config(root: Path, read: dict[str, str] | None = None) -> Config:
+    """Load catalog and roster from ``root/.countersign``; ``read`` overrides file contents
+    (used to read them from the base revision instead of the working tree)."""
+    texts = dict(read or {})
+    for name in ("catalog.yaml", "people.yaml"):
+        if name not in texts:
+            path = root / CONFIG_DIR / name
+            if path.is_file():
+                texts[name] = path.read_text(encoding="utf-8", errors="replace")
+    catalog = load_catalog(texts["catalog.yaml"]) if "catalog.yaml" in texts else Catalog()
+    roster = load_roster(texts["people.yaml"]) if "people.yaml" in texts else Roster()
+    return Config(catalog=catalog, roster=roster, root=str(root))

@@ -1,0 +1,120 @@
+"""Safe YAML reading with key-path error messages, shared by every ``.countersign/`` loader."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+
+from countersign.errors import ConfigError
+
+MAX_CONFIG_BYTES = 5_000_000
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that rejects duplicate keys (a silent override hides mistakes in policy)."""
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    loader.flatten_mapping(node)
+    return dict(loader.construct_pairs(node))
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _construct_mapping,
+)
+
+
+def parse_yaml(text: str, file: str) -> Any:
+    """Parse one YAML document; aliases are refused (no YAML bombs), errors carry the line."""
+    if len(text) > MAX_CONFIG_BYTES:
+        raise ConfigError(file, "", f"file is larger than {MAX_CONFIG_BYTES} bytes")
+    try:
+        loader = _UniqueKeyLoader(text)
+        try:
+            return _load_without_aliases(loader)
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(file, where, f"invalid YAML: {problem}") from None
+
+
+def _load_without_aliases(loader: _UniqueKeyLoader) -> Any:
+    node = loader.get_single_node()
+    if node is None:
+        return None
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack.extend((key, value))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    if loader.anchors:
+        raise yaml.constructor.ConstructorError(
+            None, None, "anchors and aliases are not allowed", node.start_mark
+        )
+    return loader.construct_document(node)
+
+
+def expect_mapping(value: Any, file: str, key: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(file, key, f"expected a mapping, got {_kind(value)}")
+    return value
+
+
+def expect_list(value: Any, file: str, key: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise ConfigError(file, key, f"expected a list, got {_kind(value)}")
+    return value
+
+
+def expect_str(value: Any, file: str, key: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ConfigError(file, key, f"expected a non-empty string, got {_kind(value)}")
+    return value
+
+
+def expect_str_list(value: Any, file: str, key: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    items = expect_list(value, file, key)
+    return tuple(expect_str(item, file, f"{key}[{i}]") for i, item in enumerate(items))
+
+
+def reject_unknown(data: Mapping[str, Any], allowed: set[str], file: str, key: str) -> None:
+    for name in data:
+        if name not in allowed:
+            expected = ", ".join(sorted(allowed))
+            where = f"{key}.{name}" if key else str(name)
+            raise ConfigError(file, where, f"unknown field {name!r} (expected one of: {expected})")
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"a boolean ({value})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"a string ({value!r})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    return type(value).__name__

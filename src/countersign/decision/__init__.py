@@ -1,0 +1,1 @@
+"""Decision: the policy (rules with CEL conditions) turns facts into requirements."""

@@ -1,0 +1,61 @@
+"""The facts as the policy sees them: plain maps and lists, the names documented in the policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from countersign.config import CONFIG_DIR
+from countersign.config.roster import level_rank
+from countersign.facts import Facts
+
+
+def activation(facts: Facts, checks: dict[str, str] | None = None) -> dict[str, Any]:
+    change, prov, blast = facts.change, facts.provenance, facts.blast_radius
+    return {
+        "change": {
+            "ai_assisted": prov.ai_assisted,
+            "ai_confidence": str(prov.confidence),
+            "ai_share": prov.ai_share if prov.ai_share is not None else 0.0,
+            "agents": list(prov.agents),
+            "files": len(change.files),
+            "lines_added": sum(f.lines_added for f in change.files),
+            "lines_removed": sum(f.lines_removed for f in change.files),
+            "paths": list(change.paths),
+            "edits_policy": any(p.startswith(f"{CONFIG_DIR}/") for p in change.paths),
+            "branch": change.branch or "",
+        },
+        "author": {
+            "id": facts.author.id,
+            "level": facts.author.level or "",
+            "rank": level_rank(facts.author.level),
+            "teams": list(facts.author.teams),
+            "agent": facts.author.agent,
+        },
+        "blast": {
+            "critical": list(blast.critical),
+            "tier": blast.tier or 0,
+            "services": [s.name for s in blast.services],
+            "dependents_count": len(blast.dependents),
+            "environments": list(blast.environments),
+            "owners": list(blast.owners),
+            "score": float(blast.score),
+        },
+        "hazards": [
+            {
+                "kind": h.kind,
+                "severity": str(h.severity),
+                "rank": h.severity.rank,
+                "path": h.path,
+                "line": h.line or 0,
+                "resource": h.resource or "",
+                "env": h.env or "",
+            }
+            for h in facts.hazards
+        ],
+        "risk": {
+            "score": float(facts.risk.score),
+            "percentile": float(facts.risk.percentile or 0.0),
+            "factors": [f.name for f in facts.risk.factors],
+        },
+        "checks": dict(checks or {}),
+    }

@@ -1,0 +1,141 @@
+"""The policy file: rules, each a CEL condition and what it requires, validated at load."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from typing import Any
+
+from countersign.config.catalog import _date
+from countersign.config.roster import LEVELS
+from countersign.config.yamlfile import (
+    expect_list,
+    expect_mapping,
+    expect_str,
+    expect_str_list,
+    parse_yaml,
+    reject_unknown,
+)
+from countersign.errors import ConfigError
+
+FILE = "policy.yaml"
+
+
+@dataclass(frozen=True)
+class ApprovalSpec:
+    count: int = 1
+    min_level: str | None = None
+    from_owners: bool = False
+    teams: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    description: str
+    when: str
+    approvals: ApprovalSpec | None = None
+    change_record: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()
+    block: str | None = None
+    effective: date | None = None
+    expires: date | None = None
+    systems: tuple[str, ...] = ()
+
+    def active(self, today: date) -> bool:
+        if self.effective and today < self.effective:
+            return False
+        return not (self.expires and today >= self.expires)
+
+
+@dataclass(frozen=True)
+class Policy:
+    version: str
+    rules: tuple[Rule, ...]
+    text: str = ""
+
+
+def default_policy_text() -> str:
+    return (
+        resources.files("countersign.decision")
+        .joinpath("default_policy.yaml")
+        .read_text(encoding="utf-8")
+    )
+
+
+def load_policy(text: str, file: str = FILE) -> Policy:
+    data = expect_mapping(parse_yaml(text, file) or {}, file, "")
+    reject_unknown(data, {"version", "rules"}, file, "")
+    version = str(data.get("version", "1"))
+    rules: list[Rule] = []
+    ids: set[str] = set()
+    for i, raw in enumerate(expect_list(data.get("rules", []), file, "rules")):
+        rule = _rule(raw, file, f"rules[{i}]")
+        if rule.id in ids:
+            raise ConfigError(file, f"rules[{i}].id", f"rule id {rule.id!r} is used twice")
+        ids.add(rule.id)
+        rules.append(rule)
+    return Policy(version=version, rules=tuple(rules), text=text)
+
+
+def _rule(raw: Any, file: str, key: str) -> Rule:
+    entry = expect_mapping(raw, file, key)
+    reject_unknown(
+        entry,
+        {"id", "description", "when", "require", "effective", "expires", "systems"},
+        file,
+        key,
+    )
+    require = expect_mapping(entry.get("require", {}), file, f"{key}.require")
+    reject_unknown(
+        require, {"approvals", "change_record", "checks", "block"}, file, f"{key}.require"
+    )
+    if not require:
+        raise ConfigError(
+            file,
+            f"{key}.require",
+            "expected at least one of approvals, change_record, checks, block",
+        )
+    block = require.get("block")
+    if block is not None and not isinstance(block, str):
+        raise ConfigError(
+            file, f"{key}.require.block", "expected the message to show when the change is blocked"
+        )
+    return Rule(
+        id=expect_str(entry.get("id"), file, f"{key}.id"),
+        description=expect_str(entry.get("description"), file, f"{key}.description"),
+        when=expect_str(entry.get("when"), file, f"{key}.when"),
+        approvals=_approvals(require.get("approvals"), file, f"{key}.require.approvals"),
+        change_record=expect_str_list(
+            require.get("change_record", []), file, f"{key}.require.change_record"
+        ),
+        checks=expect_str_list(require.get("checks", []), file, f"{key}.require.checks"),
+        block=block,
+        effective=_date(entry.get("effective"), file, f"{key}.effective"),
+        expires=_date(entry.get("expires"), file, f"{key}.expires"),
+        systems=expect_str_list(entry.get("systems", []), file, f"{key}.systems"),
+    )
+
+
+def _approvals(raw: Any, file: str, key: str) -> ApprovalSpec | None:
+    if raw is None:
+        return None
+    entry = expect_mapping(raw, file, key)
+    reject_unknown(entry, {"count", "min_level", "from_owners", "teams"}, file, key)
+    count = entry.get("count", 1)
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 10:
+        raise ConfigError(file, f"{key}.count", f"expected an integer from 1 to 10, got {count!r}")
+    level = entry.get("min_level")
+    if level is not None and level not in LEVELS:
+        raise ConfigError(
+            file, f"{key}.min_level", f"expected one of {', '.join(LEVELS)}, got {level!r}"
+        )
+    from_owners = entry.get("from_owners", False)
+    if not isinstance(from_owners, bool):
+        raise ConfigError(
+            file, f"{key}.from_owners", f"expected true or false, got {from_owners!r}"
+        )
+    return ApprovalSpec(
+        count, level, from_owners, expect_str_list(entry.get("teams", []), file, f"{key}.teams")
+    )

@@ -1,0 +1,48 @@
+"""Requirements: what must happen before a change may ship, each with the reason it exists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    APPROVAL = "approval"
+    CHANGE_RECORD = "change_record"
+    CHECKS = "checks"
+    BLOCK = "block"
+
+
+@dataclass(frozen=True)
+class Requirement:
+    id: str
+    rule: str
+    kind: Kind
+    reason: str
+    count: int = 0
+    min_level: str | None = None
+    teams: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()
+    satisfied: bool = False
+    satisfied_by: tuple[str, ...] = ()
+    missing: str = ""
+
+    def met(self, by: tuple[str, ...] = (), missing: str = "") -> Requirement:
+        return replace(self, satisfied=not missing, satisfied_by=by, missing=missing)
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    """Why a rule did or did not fire, for ``policy explain`` and for the text output."""
+
+    rule: str
+    fired: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    requirements: tuple[Requirement, ...] = ()
+    outcomes: tuple[RuleOutcome, ...] = field(default=())
+    policy_version: str = ""

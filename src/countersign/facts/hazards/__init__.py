@@ -1,0 +1,61 @@
+"""Hazards: typed findings of destructive, data-losing or access-widening operations.
+
+Every analyzer has one signature, ``(Change, Context) -> Iterable[Hazard]``, and is listed in
+``ANALYZERS``; nothing registers itself. An artifact that cannot be analysed yields an
+``artifact.unanalysable`` hazard, which the default policy sends to review (never a silent pass).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from countersign.facts.context import Context
+from countersign.intake.change import Change
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
+@dataclass(frozen=True)
+class Hazard:
+    kind: str
+    severity: Severity
+    path: str
+    detail: str
+    line: int | None = None
+    resource: str | None = None
+    env: str | None = None
+    analyzer: str = ""
+
+
+HazardAnalyzer = Callable[[Change, Context], Iterable[Hazard]]
+
+
+def _registry() -> dict[str, HazardAnalyzer]:
+    from countersign.facts.hazards import terraform
+
+    return {"terraform": terraform.analyze}
+
+
+def find_hazards(
+    change: Change, context: Context, analyzers: dict[str, HazardAnalyzer] | None = None
+) -> tuple[Hazard, ...]:
+    """Run every analyzer; order the findings most severe first, then by place."""
+    found: list[Hazard] = []
+    for name, analyze in (analyzers or _registry()).items():
+        found.extend(
+            h if h.analyzer else Hazard(**{**h.__dict__, "analyzer": name})
+            for h in analyze(change, context)
+        )
+    return tuple(sorted(found, key=lambda h: (-h.severity.rank, h.path, h.line or 0, h.kind)))

@@ -1,0 +1,36 @@
+"""The whole pipeline as one pure function: change -> facts -> decision -> sign-offs -> verdict."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from countersign.decision.activation import activation
+from countersign.decision.engine import decide
+from countersign.decision.policy import Policy
+from countersign.facts import Analyzers, gather
+from countersign.facts.context import Context
+from countersign.gate.verdict import Evaluation, verdict_of
+from countersign.intake.change import Change
+from countersign.signoff.approvals import SignOffs, apply_signoffs
+
+
+def evaluate(
+    change: Change,
+    context: Context,
+    policy: Policy,
+    signoffs: SignOffs | None = None,
+    checks: dict[str, str] | None = None,
+    analyzers: Analyzers | None = None,
+    today: date | None = None,
+) -> Evaluation:
+    facts = gather(change, context, analyzers)
+    decision = decide(policy, activation(facts, checks), today or context.today)
+    requirements = apply_signoffs(
+        decision.requirements,
+        signoffs or SignOffs(),
+        context.config.roster,
+        facts.author,
+        facts.blast_radius.owners,
+        checks,
+    )
+    return Evaluation(verdict_of(requirements), facts, decision, requirements)

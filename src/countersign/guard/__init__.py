@@ -1,0 +1,1 @@
+"""The agent guard: the pre-execution hook that judges one agent tool call before it runs."""

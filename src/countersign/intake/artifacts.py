@@ -1,0 +1,100 @@
+"""Artifacts: the files analysed whole (plans, change sets, manifests, migrations, policies,
+scripts), given explicitly or found among the changed files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
+
+from countersign.errors import InputError
+from countersign.intake.change import Artifact, FileChange, FileStatus
+from countersign.intake.diff import RawEntry
+
+MAX_TEXT_BYTES = 5_000_000
+MAX_ARTIFACT_BYTES = 512 * 1024 * 1024
+ANALYSED_SUFFIXES = (
+    ".json",
+    ".yaml",
+    ".yml",
+    ".sql",
+    ".tf",
+    ".tfvars",
+    ".sh",
+    ".bash",
+    ".hcl",
+    ".template",
+    ".ps1",
+)
+ANALYSED_NAMES = ("Dockerfile", "Makefile", "Jenkinsfile")
+
+
+def is_analysed(path: str) -> bool:
+    p = PurePosixPath(path)
+    return p.suffix.lower() in ANALYSED_SUFFIXES or p.name in ANALYSED_NAMES
+
+
+def attach_texts(
+    files: tuple[FileChange, ...],
+    raw: list[RawEntry],
+    read_blobs: Callable[[list[str]], dict[str, bytes]],
+) -> tuple[FileChange, ...]:
+    """Fill ``old_text``/``new_text`` of analysed files from their blobs, within a size limit."""
+    by_path = {entry.path: entry for entry in raw}
+    wanted: list[str] = []
+    for f in files:
+        entry = by_path.get(f.path)
+        if entry is None or f.binary or f.submodule or not is_analysed(f.path):
+            continue
+        wanted.extend(b for b in (entry.old_blob, entry.new_blob) if set(b) != {"0"})
+    blobs = read_blobs(sorted(set(wanted)))
+    out: list[FileChange] = []
+    for f in files:
+        entry = by_path.get(f.path)
+        if entry is None or not is_analysed(f.path):
+            out.append(f)
+            continue
+        old, new = blobs.get(entry.old_blob), blobs.get(entry.new_blob)
+        too_big = any(b is not None and len(b) > MAX_TEXT_BYTES for b in (old, new))
+        if too_big:
+            out.append(replace(f, skipped=f"larger than {MAX_TEXT_BYTES} bytes"))
+            continue
+        out.append(replace(f, old_text=_text(old), new_text=_text(new)))
+    return tuple(out)
+
+
+def _text(blob: bytes | None) -> str | None:
+    if blob is None or b"\0" in blob[:8192]:
+        return None
+    return blob.decode("utf-8", "replace")
+
+
+def find_artifacts(files: tuple[FileChange, ...]) -> tuple[Artifact, ...]:
+    return tuple(
+        Artifact(f.path, f.new_text or "", origin="diff", previous_text=f.old_text)
+        for f in files
+        if is_analysed(f.path) and f.status is not FileStatus.DELETED and f.new_text is not None
+    )
+
+
+def load_artifact(path: str) -> Artifact:
+    """Read a file given on the command line (``--plan``, ``scan``)."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_ARTIFACT_BYTES:
+            raise InputError(
+                f"{path}: {size // 2**20} MiB is more than the "
+                f"{MAX_ARTIFACT_BYTES // 2**20} MiB limit; split the plan"
+            )
+        data = p.read_bytes()
+    except IsADirectoryError:
+        raise InputError(f"{path} is a directory; pass the plan or manifest file") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}; check the path") from None
+    if b"\0" in data[:8192]:
+        raise InputError(
+            f"{path} is a binary file; for a Terraform plan, pass "
+            "`terraform show -json plan.out > plan.json` instead"
+        )
+    return Artifact(str(path), data.decode("utf-8", "replace"), origin="explicit")

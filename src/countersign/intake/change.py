@@ -1,0 +1,114 @@
+"""The ``Change`` record: everything the facts stage may look at, read once at the edge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class FileStatus(StrEnum):
+    ADDED = "added"
+    MODIFIED = "modified"
+    DELETED = "deleted"
+    RENAMED = "renamed"
+    COPIED = "copied"
+    TYPE_CHANGED = "type-changed"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One added or removed line: its number on its own side of the diff, and its text."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file in the change. ``old_text``/``new_text`` are the whole file on each side when it
+    is text and small enough to analyse; ``None`` when absent (added/deleted), binary or too big
+    (``skipped`` then says why)."""
+
+    path: str
+    status: FileStatus
+    old_path: str | None = None
+    added: tuple[Line, ...] = ()
+    removed: tuple[Line, ...] = ()
+    binary: bool = False
+    old_mode: str | None = None
+    new_mode: str | None = None
+    submodule: bool = False
+    old_text: str | None = None
+    new_text: str | None = None
+    skipped: str | None = None
+
+    @property
+    def lines_added(self) -> int:
+        return len(self.added)
+
+    @property
+    def lines_removed(self) -> int:
+        return len(self.removed)
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A file given to the analyzers whole: a plan, a change set, a manifest, a migration.
+
+    ``origin`` is ``explicit`` (``--plan``/``scan``) or ``diff`` (found among the changed files).
+    """
+
+    path: str
+    text: str
+    origin: str = "explicit"
+    previous_text: str | None = None
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    author_name: str
+    author_email: str
+    committer_name: str
+    committer_email: str
+    authored_at: int
+    message: str
+    parents: tuple[str, ...] = ()
+    notes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def subject(self) -> str:
+        return self.message.split("\n", 1)[0]
+
+
+@dataclass(frozen=True)
+class Change:
+    """A proposed change: commits between ``base`` and ``head``, the files and the artifacts.
+
+    ``fingerprint`` identifies the content (patch identity and resulting tree), not the commits,
+    so approvals survive a rebase that produces the same result and die with any content edit.
+    """
+
+    base: str | None
+    head: str | None
+    fingerprint: str
+    files: tuple[FileChange, ...] = ()
+    commits: tuple[Commit, ...] = ()
+    artifacts: tuple[Artifact, ...] = ()
+    branch: str | None = None
+    source: str = "git"
+    repo_root: str | None = None
+    includes_worktree: bool = False
+    tree: str | None = None
+
+    @property
+    def author_email(self) -> str | None:
+        """The author of the change: the author of its newest non-merge commit."""
+        for commit in reversed(self.commits):
+            if len(commit.parents) <= 1:
+                return commit.author_email
+        return None
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return tuple(f.path for f in self.files)

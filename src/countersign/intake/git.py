@@ -1,0 +1,210 @@
+"""Read a ``Change`` from a git repository with the git command line (the only I/O of intake)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from countersign.errors import InputError
+from countersign.intake.artifacts import attach_texts, find_artifacts
+from countersign.intake.change import Artifact, Change, Commit
+from countersign.intake.diff import parse_patch, parse_raw_z
+from countersign.intake.fingerprint import fingerprint
+
+GIT = ("git", "-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "color.ui=false")
+DIFF_OPTS = ("-M", "--no-ext-diff", "--no-textconv", "--submodule=short", "--full-index")
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+_SEP, _END = "\x1f", "\x1e"
+
+
+def git(
+    root: Path | str, *args: str, input_: bytes | None = None, env: dict[str, str] | None = None
+) -> bytes:
+    try:
+        proc = subprocess.run(
+            [*GIT, *args],
+            cwd=root,
+            input=input_,
+            capture_output=True,
+            check=False,
+            env={**os.environ, **(env or {})},
+        )
+    except FileNotFoundError:
+        raise InputError("git is not installed or not on PATH; install git and retry") from None
+    if proc.returncode != 0:
+        first = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise InputError(f"git {args[0]} failed: {first[0] if first else 'no message'}")
+    return proc.stdout
+
+
+def repo_root(cwd: Path) -> Path:
+    try:
+        out = git(cwd, "rev-parse", "--show-toplevel")
+    except InputError:
+        raise InputError(
+            f"{cwd} is not inside a git repository; run countersign from a "
+            "repository, or use --patch FILE"
+        ) from None
+    return Path(out.decode().strip())
+
+
+def resolve(root: Path, rev: str) -> str:
+    try:
+        return (
+            git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+            .decode()
+            .strip()
+        )
+    except InputError:
+        raise InputError(
+            f"unknown revision {rev!r}: check the name with `git log --oneline`, or fetch it first"
+        ) from None
+
+
+def default_branch(root: Path) -> str | None:
+    try:
+        ref = git(root, "symbolic-ref", "--quiet", "refs/remotes/origin/HEAD").decode().strip()
+        return ref.removeprefix("refs/remotes/")
+    except InputError:
+        pass
+    for name in ("main", "master", "trunk"):
+        try:
+            git(root, "rev-parse", "--verify", "--quiet", f"refs/heads/{name}")
+        except InputError:
+            continue
+        return name
+    return None
+
+
+def current_branch(root: Path) -> str | None:
+    try:
+        name = git(root, "symbolic-ref", "--quiet", "--short", "HEAD").decode().strip()
+    except InputError:
+        return None
+    return name or None
+
+
+def default_base(root: Path, head: str) -> str:
+    branch = default_branch(root)
+    if branch is None:
+        raise InputError(
+            "no default branch (main, master or origin/HEAD) to compare with; pass --base REV"
+        )
+    try:
+        return git(root, "merge-base", branch, head).decode().strip()
+    except InputError:
+        raise InputError(f"{branch} and {head[:12]} share no history; pass --base REV") from None
+
+
+def worktree_tree(root: Path) -> str:
+    """Snapshot the working tree (tracked and untracked, minus ignored) as a tree object, using a
+    throw-away index so the user's staging area is left untouched."""
+    with tempfile.TemporaryDirectory(prefix="countersign-index-") as tmp:
+        env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+        try:
+            git(root, "read-tree", "HEAD", env=env)
+        except InputError:
+            git(root, "read-tree", "--empty", env=env)
+        git(root, "add", "-A", "--", ".", env=env)
+        return git(root, "write-tree", env=env).decode().strip()
+
+
+def read_commits(root: Path, base: str, head: str) -> tuple[Commit, ...]:
+    fmt = _SEP.join(("%H", "%P", "%an", "%ae", "%cn", "%ce", "%at", "%B", "%N")) + _END
+    out = git(
+        root,
+        "log",
+        "--reverse",
+        "--notes=refs/notes/ai",
+        f"--format={fmt}",
+        f"{base}..{head}" if base else head,
+        "--",
+    )
+    commits: list[Commit] = []
+    for record in out.decode("utf-8", "replace").split(_END):
+        parts = record.lstrip("\n").split(_SEP)
+        if len(parts) < 9:
+            continue
+        sha, parents, an, ae, cn, ce, at, body, note = parts[:9]
+        commits.append(
+            Commit(
+                sha,
+                an,
+                ae,
+                cn,
+                ce,
+                int(at or 0),
+                body.strip("\n"),
+                tuple(parents.split()),
+                {"ai": note.strip()} if note.strip() else {},
+            )
+        )
+    return tuple(commits)
+
+
+def read_change(
+    root: Path,
+    base: str | None = None,
+    head: str = "HEAD",
+    worktree: bool = False,
+    plans: tuple[Artifact, ...] = (),
+) -> Change:
+    """The change from ``base`` (default: merge-base with the default branch) to ``head``,
+    optionally with the uncommitted work on top."""
+    head_sha = resolve(root, head)
+    base_sha = resolve(root, base) if base else default_base(root, head_sha)
+    origin = git(root, "merge-base", base_sha, head_sha).decode().strip() if base else base_sha
+    new_tree = worktree_tree(root) if worktree else head_sha
+    raw = parse_raw_z(git(root, "diff", "--raw", "-z", "--no-abbrev", *DIFF_OPTS, origin, new_tree))
+    if not raw and not plans:
+        raise InputError(
+            f"nothing to check: no difference between {base or 'the merge-base'} "
+            f"({origin[:12]}) and {head}; commit your change, pass --worktree for "
+            "uncommitted work, or pass --base REV"
+        )
+    patch = git(root, "diff", "-p", *DIFF_OPTS, origin, new_tree).decode("utf-8", "replace")
+    files = attach_texts(parse_patch(patch, raw), raw, lambda blobs: read_blobs(root, blobs))
+    commits = read_commits(root, origin, head_sha)
+    change = Change(
+        base=origin,
+        head=head_sha,
+        fingerprint="",
+        files=files,
+        commits=commits,
+        artifacts=(*plans, *find_artifacts(files)),
+        branch=current_branch(root) if head == "HEAD" else head,
+        repo_root=str(root),
+        includes_worktree=worktree,
+        tree=git(root, "rev-parse", f"{new_tree}^{{tree}}").decode().strip(),
+    )
+    return replace(change, fingerprint=fingerprint(change.files, change.artifacts))
+
+
+def read_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
+    """Read many blobs in one ``git cat-file --batch`` process."""
+    if not blobs:
+        return {}
+    out = git(root, "cat-file", "--batch", input_="\n".join(blobs).encode() + b"\n")
+    result: dict[str, bytes] = {}
+    pos = 0
+    while pos < len(out):
+        nl = out.index(b"\n", pos)
+        header = out[pos:nl].decode().split()
+        pos = nl + 1
+        if len(header) < 3 or header[1] == "missing":
+            continue
+        size = int(header[2])
+        result[header[0]] = out[pos : pos + size]
+        pos += size + 1
+    return result
+
+
+def read_file_at(root: Path, rev: str, path: str) -> str | None:
+    """A file's text at a revision, or None when it does not exist there."""
+    try:
+        return git(root, "show", f"{rev}:{path}").decode("utf-8", "replace")
+    except InputError:
+        return None

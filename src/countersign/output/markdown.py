@@ -1,0 +1,57 @@
+"""Markdown, for pull request comments and job summaries."""
+
+from __future__ import annotations
+
+from countersign.facts.hazards import Hazard
+from countersign.gate.verdict import Evaluation, Verdict
+
+ICON = {Verdict.PASS: "✅", Verdict.NEEDS_APPROVAL: "🟡", Verdict.BLOCKED: "⛔"}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def hazards_table(hazards: tuple[Hazard, ...]) -> str:
+    if not hazards:
+        return "No hazards found.\n"
+    rows = ["| severity | kind | where | detail |", "| --- | --- | --- | --- |"]
+    for h in hazards:
+        where = f"`{h.path}:{h.line}`" if h.line else f"`{h.path}`"
+        rows.append(f"| {h.severity} | `{h.kind}` | {_cell(where)} | {_cell(h.detail)} |")
+    return "\n".join(rows) + "\n"
+
+
+def markdown(e: Evaluation) -> str:
+    f = e.facts
+    out = [f"## {ICON[e.verdict]} countersign: **{e.verdict}**", ""]
+    out.append(f"Fingerprint `{f.change.fingerprint[:19]}`, {len(f.change.files)} files.")
+    out.append("")
+    if e.requirements:
+        out.extend(["### Requirements", ""])
+        for r in e.requirements:
+            box = "x" if r.satisfied else " "
+            extra = f" — {r.missing}" if r.missing and not r.satisfied else ""
+            out.append(f"- [{box}] `{r.id}`: {_cell(r.reason)}{extra}")
+        out.append("")
+    out.extend(["### Facts", ""])
+    p = f.provenance
+    out.append(
+        f"- **Provenance**: {'AI-assisted' if p.ai_assisted else 'not AI-assisted'} "
+        f"({p.confidence}){' — ' + ', '.join(p.agents) if p.agents else ''}"
+    )
+    b = f.blast_radius
+    out.append(
+        f"- **Blast radius**: {', '.join(s.name for s in b.services) or 'no service'}; "
+        f"critical: {', '.join(b.critical) or 'none'}; score {b.score}"
+    )
+    out.append(f"- **Risk**: {f.risk.score:.2f} — {', '.join(x.text for x in f.risk.factors[:3])}")
+    out.append("")
+    if b.dependents:
+        out.extend(["```mermaid", "graph LR"])
+        for d in b.dependents:
+            for src, dst in zip(d.via, d.via[1:], strict=False):
+                out.append(f"  {src} --> {dst}")
+        out.extend(["```", ""])
+    out.extend(["### Hazards", "", hazards_table(f.hazards)])
+    return "\n".join(out)

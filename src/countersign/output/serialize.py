@@ -1,0 +1,168 @@
+"""Records to plain JSON-ready dicts: the stable machine-readable shape of every output."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from countersign.decision.requirements import Requirement
+from countersign.facts.blast_radius import BlastRadius
+from countersign.facts.hazards import Hazard
+from countersign.facts.provenance import Provenance, Signal
+from countersign.facts.risk import Risk
+from countersign.gate.verdict import Evaluation
+
+SCHEMA = "countersign/check/v1"
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def hazard_dict(h: Hazard) -> dict[str, Any]:
+    return {
+        "kind": h.kind,
+        "severity": str(h.severity),
+        "path": h.path,
+        "line": h.line,
+        "resource": h.resource,
+        "env": h.env,
+        "detail": h.detail,
+        "analyzer": h.analyzer,
+    }
+
+
+def signal_dict(s: Signal) -> dict[str, Any]:
+    return {
+        "kind": s.kind,
+        "strength": str(s.strength),
+        "where": s.where,
+        "detail": s.detail,
+        "agent": s.agent,
+    }
+
+
+def provenance_dict(p: Provenance) -> dict[str, Any]:
+    return {
+        "ai_assisted": p.ai_assisted,
+        "confidence": str(p.confidence),
+        "agents": list(p.agents),
+        "ai_share": p.ai_share,
+        "signals": [signal_dict(s) for s in p.signals],
+        "commits": [
+            {
+                "sha": c.sha,
+                "ai_assisted": c.ai_assisted,
+                "confidence": str(c.confidence),
+                "agents": list(c.agents),
+            }
+            for c in p.commits
+        ],
+    }
+
+
+def blast_dict(b: BlastRadius) -> dict[str, Any]:
+    return {
+        "services": [{"name": s.name, "tier": s.tier, "paths": list(s.paths)} for s in b.services],
+        "critical": list(b.critical),
+        "dependents": [
+            {"name": d.name, "tier": d.tier, "depth": d.depth, "path": list(d.via)}
+            for d in b.dependents
+        ],
+        "environments": list(b.environments),
+        "owners": list(b.owners),
+        "unowned": list(b.unowned),
+        "score": b.score,
+    }
+
+
+def risk_dict(r: Risk) -> dict[str, Any]:
+    return {
+        "score": r.score,
+        "percentile": r.percentile,
+        "model": r.model,
+        "factors": [
+            {
+                "name": f.name,
+                "value": f.value,
+                "contribution": round(f.contribution, 4),
+                "text": f.text,
+            }
+            for f in r.factors
+        ],
+    }
+
+
+def requirement_dict(r: Requirement) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": r.id,
+        "rule": r.rule,
+        "kind": str(r.kind),
+        "satisfied": r.satisfied,
+        "reason": r.reason,
+    }
+    if r.count:
+        out["count"] = r.count
+    if r.min_level:
+        out["min_level"] = r.min_level
+    if r.teams:
+        out["teams"] = list(r.teams)
+    if r.kind == "change_record":
+        out["fields"] = list(r.fields)
+    if r.checks:
+        out["checks"] = list(r.checks)
+    out["satisfied_by"] = list(r.satisfied_by)
+    if r.missing:
+        out["missing"] = r.missing
+    return out
+
+
+def evaluation_dict(e: Evaluation) -> dict[str, Any]:
+    change, facts = e.facts.change, e.facts
+    return {
+        "schema": SCHEMA,
+        "verdict": str(e.verdict),
+        "change": {
+            "base": change.base,
+            "head": change.head,
+            "fingerprint": change.fingerprint,
+            "source": change.source,
+            "branch": change.branch,
+            "tree": change.tree,
+            "includes_worktree": change.includes_worktree,
+            "files": [
+                {
+                    "path": f.path,
+                    "status": str(f.status),
+                    "old_path": f.old_path,
+                    "added": f.lines_added,
+                    "removed": f.lines_removed,
+                    "binary": f.binary,
+                    "submodule": f.submodule,
+                    "old_mode": f.old_mode,
+                    "new_mode": f.new_mode,
+                    "skipped": f.skipped,
+                }
+                for f in change.files
+            ],
+            "commits": [c.sha for c in change.commits],
+            "artifacts": [{"path": a.path, "origin": a.origin} for a in change.artifacts],
+        },
+        "author": {
+            "id": facts.author.id,
+            "level": facts.author.level,
+            "teams": list(facts.author.teams),
+            "agent": facts.author.agent,
+        },
+        "provenance": provenance_dict(facts.provenance),
+        "blast_radius": blast_dict(facts.blast_radius),
+        "hazards": [hazard_dict(h) for h in facts.hazards],
+        "risk": risk_dict(facts.risk),
+        "policy": {
+            "version": e.decision.policy_version,
+            "rules": [
+                {"id": o.rule, "fired": o.fired, "reason": o.reason} for o in e.decision.outcomes
+            ],
+        },
+        "requirements": [requirement_dict(r) for r in e.requirements],
+    }

@@ -1,0 +1,106 @@
+"""Text for people: the verdict first, then why, then what to do next."""
+
+from __future__ import annotations
+
+from countersign.decision.requirements import Kind, Requirement
+from countersign.facts.hazards import Hazard
+from countersign.gate.verdict import Evaluation, Verdict
+
+HEADLINE = {
+    Verdict.PASS: "PASS: no sign-off needed",
+    Verdict.NEEDS_APPROVAL: "NEEDS APPROVAL: this change needs sign-off before it ships",
+    Verdict.BLOCKED: "BLOCKED: this change may not ship as it is",
+}
+
+
+def text(e: Evaluation) -> str:
+    facts = e.facts
+    change = facts.change
+    out = [HEADLINE[e.verdict]]
+    rng = f"{_short(change.base)}..{_short(change.head)}" if change.head else change.source
+    out.append(
+        f"  change {rng}  fingerprint {change.fingerprint[:19]}  "
+        f"{len(change.files)} files, {len(change.commits)} commits"
+    )
+    out.append("")
+    out.append("Why:")
+    prov = facts.provenance
+    who = f"{facts.author.id} ({facts.author.level or 'not in roster'})"
+    if prov.ai_assisted:
+        out.append(
+            f"  - AI-assisted ({prov.confidence} confidence, {', '.join(prov.agents)}) by {who}"
+        )
+        out.extend(f"      {s.kind}: {s.detail} [{s.where}]" for s in prov.signals[:3])
+    else:
+        out.append(f"  - not known to be AI-assisted; author {who}")
+    blast = facts.blast_radius
+    if blast.services:
+        names = ", ".join(f"{s.name} (tier {s.tier})" for s in blast.services)
+        out.append(f"  - touches {names}; blast score {blast.score}")
+    if blast.critical:
+        out.append(f"  - critical systems reached: {', '.join(blast.critical)}")
+    if blast.dependents:
+        deps = ", ".join(f"{d.name} via {' -> '.join(d.via)}" for d in blast.dependents[:5])
+        out.append(f"  - dependents: {deps}")
+    if blast.unowned:
+        out.append(
+            f"  - {len(blast.unowned)} paths no service owns: {', '.join(blast.unowned[:3])}"
+        )
+    out.extend(f"  - {_hazard_line(h)}" for h in facts.hazards[:10])
+    if len(facts.hazards) > 10:
+        out.append(f"  - ... {len(facts.hazards) - 10} more hazards (--format json)")
+    factors = ", ".join(f.text for f in facts.risk.factors[:3])
+    out.append(f"  - risk {facts.risk.score:.2f} ({factors})")
+    out.append("")
+    if e.requirements:
+        out.append("Requirements:")
+        out.extend(_requirement_line(r) for r in e.requirements)
+        out.append("")
+    out.extend(_next_steps(e))
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _requirement_line(r: Requirement) -> str:
+    mark = "[x]" if r.satisfied else "[ ]"
+    tail = f"  (by {', '.join(r.satisfied_by)})" if r.satisfied and r.satisfied_by else ""
+    tail = tail or (f"  ({r.missing})" if r.missing else "")
+    return f"  {mark} {r.id}: {r.reason}{tail}"
+
+
+def _next_steps(e: Evaluation) -> list[str]:
+    if e.verdict is Verdict.PASS:
+        return ["Next: nothing to do; the change may ship."]
+    out = ["Next:"]
+    for r in e.requirements:
+        if r.satisfied:
+            continue
+        if r.kind is Kind.APPROVAL:
+            who = f"a {r.min_level} or above" if r.min_level else "an eligible reviewer"
+            if r.teams:
+                who += f" in {', '.join(r.teams)}"
+            out.append(f"  - {who}, not the author, runs: countersign approve --requirement {r.id}")
+        elif r.kind is Kind.CHANGE_RECORD:
+            flags = " ".join(f"--{f.replace('_', '-')} TEXT" for f in r.fields)
+            out.append(f"  - write the change record: countersign record {flags}")
+        elif r.kind is Kind.CHECKS:
+            out.append(f"  - make these checks green: {', '.join(r.checks)}")
+        else:
+            out.append(f"  - {r.reason}")
+    return out
+
+
+def _hazard_line(h: Hazard) -> str:
+    where = f"{h.path}:{h.line}" if h.line else h.path
+    return f"{h.severity.upper()} {h.kind}: {h.detail} [{where}]"
+
+
+def hazards_text(hazards: tuple[Hazard, ...], files: tuple[str, ...]) -> str:
+    if not hazards:
+        return f"No hazards found in {len(files)} file{'s' if len(files) != 1 else ''}.\n"
+    lines = [f"{len(hazards)} hazard{'s' if len(hazards) != 1 else ''} found:"]
+    lines.extend(f"  {_hazard_line(h)}" for h in hazards)
+    return "\n".join(lines) + "\n"
+
+
+def _short(rev: str | None) -> str:
+    return rev[:12] if rev else "?"
