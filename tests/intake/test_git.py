@@ -17,10 +17,136 @@ def test_change_from_feature_branch_lists_files_and_commits(repo):
         "b.txt": FileStatus.ADDED,
     }
     assert [c.subject for c in change.commits] == ["edit"]
+    assert change.branch == "feature"
     assert change.fingerprint.startswith("cs1:")
+
+
+def test_added_and_removed_lines_carry_their_line_numbers(repo):
+    repo.commit("init", **{"a.txt": "1\n2\n3\n4\n"})
+    repo.git("checkout", "-q", "-b", "f")
+    repo.commit("edit", **{"a.txt": "1\nTWO\n3\n4\nfive\n"})
+    (f,) = read_change(repo.path).files
+    assert [(x.number, x.text) for x in f.added] == [(2, "TWO"), (5, "five")]
+    assert [(x.number, x.text) for x in f.removed] == [(2, "2")]
 
 
 def test_empty_range_is_an_error_that_says_what_to_do(repo):
     repo.commit("init", **{"a.txt": "one\n"})
-    with pytest.raises(InputError, match="nothing to check"):
+    with pytest.raises(InputError, match="nothing to check.*--worktree"):
         read_change(repo.path)
+
+
+def test_unknown_revision_names_the_revision(repo):
+    repo.commit("init", **{"a.txt": "one\n"})
+    with pytest.raises(InputError, match="unknown revision 'no-such-branch'"):
+        read_change(repo.path, base="no-such-branch")
+
+
+def test_rename_is_detected_with_its_old_path(repo):
+    body = "".join(f"line {i}\n" for i in range(40))
+    repo.commit("init", **{"old/name.py": body})
+    repo.git("checkout", "-q", "-b", "f")
+    (repo.path / "new").mkdir()
+    repo.git("mv", "old/name.py", "new/name.py")
+    repo.commit("move")
+    (f,) = read_change(repo.path).files
+    assert (f.status, f.old_path, f.path) == (FileStatus.RENAMED, "old/name.py", "new/name.py")
+    assert f.lines_added == 0
+
+
+def test_binary_files_are_marked_and_not_split_into_lines(repo):
+    repo.commit("init", **{"a.txt": "x\n"})
+    repo.git("checkout", "-q", "-b", "f")
+    repo.write("logo.png", bytes(range(256)) * 4)
+    repo.commit("add logo")
+    (f,) = read_change(repo.path).files
+    assert f.binary
+    assert f.added == ()
+
+
+def test_mode_change_alone_is_a_change(repo):
+    repo.commit("init", **{"run.sh": "echo hi\n"})
+    repo.git("checkout", "-q", "-b", "f")
+    (repo.path / "run.sh").chmod(0o755)
+    repo.commit("make executable")
+    (f,) = read_change(repo.path).files
+    assert (f.old_mode, f.new_mode) == ("100644", "100755")
+
+
+def test_non_utf8_content_and_paths_do_not_break_intake(repo):
+    repo.commit("init", **{"a.txt": "x\n"})
+    repo.git("checkout", "-q", "-b", "f")
+    repo.write("caf\u00e9 menu.txt", "plat du jour\n")
+    repo.write("latin1.txt", "na\u00efve\n".encode("latin-1"))
+    repo.commit("non-ascii")
+    change = read_change(repo.path)
+    paths = {f.path for f in change.files}
+    assert paths == {"caf\u00e9 menu.txt", "latin1.txt"}
+    latin = next(f for f in change.files if f.path == "latin1.txt")
+    assert latin.added[0].text == "na\ufffdve"
+
+
+def test_merge_commits_are_part_of_the_range(repo):
+    repo.commit("init", **{"a.txt": "a\n"})
+    repo.git("checkout", "-q", "-b", "f")
+    repo.commit("feature work", **{"b.txt": "b\n"})
+    repo.git("checkout", "-q", "-b", "side", "main")
+    repo.commit("side work", **{"c.txt": "c\n"})
+    repo.git("checkout", "-q", "f")
+    repo.git("merge", "-q", "--no-edit", "side")
+    change = read_change(repo.path)
+    assert {f.path for f in change.files} == {"b.txt", "c.txt"}
+    assert sum(len(c.parents) == 2 for c in change.commits) == 1
+    assert change.author_email == "author@example.com"
+
+
+def test_submodule_pointer_change_is_marked(repo, make_repo):
+    lib = make_repo("lib")
+    lib.commit("lib init", **{"x.txt": "1\n"})
+    repo.commit("init", **{"a.txt": "a\n"})
+    repo.git("-c", "protocol.file.allow=always", "submodule", "-q", "add", str(lib.path), "lib")
+    repo.commit("add submodule")
+    repo.git("checkout", "-q", "-b", "f")
+    lib.commit("lib change", **{"x.txt": "2\n"})
+    repo.git("-C", "lib", "-c", "protocol.file.allow=always", "pull", "-q", "origin", "main")
+    repo.commit("bump lib")
+    (f,) = read_change(repo.path).files
+    assert f.path == "lib"
+    assert f.submodule
+
+
+def test_worktree_includes_staged_unstaged_and_untracked_work(repo):
+    repo.commit("init", **{"a.txt": "a\n", ".gitignore": "*.log\n"})
+    repo.git("checkout", "-q", "-b", "f")
+    repo.write("a.txt", "a\nunstaged\n")
+    repo.write("new.txt", "untracked\n")
+    repo.write("debug.log", "ignored\n")
+    change = read_change(repo.path, base="main", worktree=True)
+    assert {f.path for f in change.files} == {"a.txt", "new.txt"}
+    assert change.includes_worktree
+    assert repo.git("diff", "--cached", "--name-only") == ""  # the user's index is untouched
+
+
+def test_fingerprint_survives_a_rebase_that_applies_the_same_patch(repo):
+    repo.commit("init", **{"a.txt": "1\n2\n3\n", "b.txt": "b\n"})
+    repo.git("checkout", "-q", "-b", "f")
+    repo.commit("edit a", **{"a.txt": "1\n2\n3\n4\n"})
+    before = read_change(repo.path).fingerprint
+    repo.git("checkout", "-q", "main")
+    repo.commit("unrelated", **{"b.txt": "b2\n"})
+    repo.git("checkout", "-q", "f")
+    repo.git("rebase", "-q", "main")
+    after = read_change(repo.path)
+    assert after.fingerprint == before
+    repo.commit("tweak", **{"a.txt": "1\n2\n3\n4!\n"})
+    assert read_change(repo.path).fingerprint != before
+
+
+def test_artifacts_in_the_diff_are_read_whole(repo):
+    repo.commit("init", **{"db/001.sql": "CREATE TABLE t (id int);\n"})
+    repo.git("checkout", "-q", "-b", "f")
+    repo.commit("migrate", **{"db/002.sql": "DROP TABLE t;\n", "README.md": "x\n"})
+    change = read_change(repo.path)
+    assert [(a.path, a.text, a.origin) for a in change.artifacts] == [
+        ("db/002.sql", "DROP TABLE t;\n", "diff")
+    ]

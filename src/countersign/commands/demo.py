@@ -2,6 +2,77 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
+
+import click
+
+from countersign.commands.approve import approve
+from countersign.commands.check import check
+from countersign.commands.record import record
+from countersign.demo.sample import build
+
+
+def _step(title: str) -> None:
+    click.echo("")
+    click.secho(f"== {title}", bold=True)
+
+
+def _run_check(repo: Path) -> int:
+    click.secho("$ countersign check", dim=True)
+    code = check(repo, base=None, head="HEAD", worktree=False, patch=None, plans=(),
+                 checks=(), fmt="text")
+    click.secho(f"(exit code {code})", dim=True)
+    return code
+
 
 def demo(*, keep: bool) -> int:
+    tmp = Path(tempfile.mkdtemp(prefix="countersign-demo-"))
+    repo = tmp / "shop"
+    try:
+        _step("A sample shop monorepo")
+        build(repo)
+        click.echo(f"Built {repo}: six services (checkout and payments-gateway are tier 1;\n"
+                   "storefront and mobile-api depend on checkout), a roster of five engineers\n"
+                   "from junior to principal, and a history of human and AI-assisted commits.")
+        _step("Dana (junior) asked an agent to add a retry to checkout")
+        click.echo("The agent also dropped a column in a migration and shipped a Terraform plan\n"
+                   "that replaces the production orders database. The gate runs on her branch:")
+        first = _run_check(repo)
+        _step("Sign-offs, each bound to this exact content")
+        for who, requirement, note in (
+            ("priya@shop.example", None, "Reviewed retry logic and the migration."),
+            ("sam@shop.example", None, "Snapshot taken; replacement window agreed."),
+        ):
+            click.secho(f"$ countersign approve --as {who}", dim=True)
+            approve(repo, base=None, head="HEAD", worktree=False, identity=who,
+                    requirement=requirement, note=note)
+        click.secho("$ countersign record --summary ... --test-evidence ... --rollback-plan ...",
+                    dim=True)
+        record(repo, base=None, head="HEAD", worktree=False, identity="dana@shop.example", fields={
+            "summary": "Retry card charges once on gateway timeout; drop legacy_coupon; "
+                       "upgrade orders DB to PostgreSQL 16.",
+            "test_evidence": "Unit tests for charge retry; migration rehearsed on staging copy.",
+            "rollback_plan": "Restore orders-prod from the pre-change snapshot; revert commit.",
+        })
+        _step("The gate runs again")
+        second = _run_check(repo)
+        _step("The agent edits one more line: the sign-offs no longer match the content")
+        app = repo / "services/checkout/app.py"
+        app.write_text(app.read_text(encoding="utf-8").replace("retries: int = 1",
+                                                               "retries: int = 3"),
+                       encoding="utf-8")
+        from countersign.demo.sample import Builder
+
+        Builder(repo).commit("dana", "checkout: retry three times", {})
+        third = _run_check(repo)
+        _step("Summary")
+        click.echo(f"first check exit {first} (needs approval), after sign-offs exit {second} "
+                   f"(pass), after a content change exit {third} (needs approval again).")
+        if keep:
+            click.echo(f"The sample repository is kept at {repo}.")
+    finally:
+        if not keep:
+            shutil.rmtree(tmp, ignore_errors=True)
     return 0

@@ -12,6 +12,7 @@ from countersign.decision.policy import default_policy_text
 from countersign.errors import UsageError
 
 STARTERS = ("catalog.yaml", "people.yaml")
+GITIGNORE = "# local state: the ledger and caches are not part of the code\nledger.*\nstate/\n"
 
 
 def starter(name: str) -> str:
@@ -23,8 +24,7 @@ def init(repo: Path, *, force: bool) -> int:
     files = {
         "policy.yaml": default_policy_text(),
         **{n: starter(n) for n in STARTERS},
-        ".gitignore": "# local state: the ledger and caches are not part of the code\n"
-        "ledger.*\nstate/\n",
+        ".gitignore": GITIGNORE,
     }
     existing = [n for n in files if (target / n).exists()]
     if existing and not force:

@@ -49,7 +49,7 @@ def open_workspace(
     else:
         root = git.repo_root(cwd)
         change = git.read_change(root, base=base, head=head, worktree=worktree, plans=artifacts)
-        texts = _config_at(root, change.base) or _config_from_tree(root)
+        texts = _config_at(root, change.base)
     config = load_config(root, read=texts) if root else Config()
     policy_text = texts.get("policy.yaml") or default_policy_text()
     policy = load_policy(policy_text)

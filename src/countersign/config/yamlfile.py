@@ -53,21 +53,25 @@ def parse_yaml(text: str, file: str) -> Any:
 
 
 def _load_without_aliases(loader: _UniqueKeyLoader) -> Any:
+    """Compose the node graph first and refuse any node reached twice (an alias): expanding
+    aliases is how a few lines of YAML become gigabytes."""
     node = loader.get_single_node()
     if node is None:
         return None
+    seen: set[int] = set()
     stack = [node]
     while stack:
         current = stack.pop()
+        if id(current) in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, "anchors and aliases are not allowed", current.start_mark
+            )
+        seen.add(id(current))
         if isinstance(current, yaml.MappingNode):
             for key, value in current.value:
                 stack.extend((key, value))
         elif isinstance(current, yaml.SequenceNode):
             stack.extend(current.value)
-    if loader.anchors:
-        raise yaml.constructor.ConstructorError(
-            None, None, "anchors and aliases are not allowed", node.start_mark
-        )
     return loader.construct_document(node)
 
 

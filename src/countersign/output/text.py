@@ -16,7 +16,10 @@ HEADLINE = {
 def text(e: Evaluation) -> str:
     facts = e.facts
     change = facts.change
-    out = [HEADLINE[e.verdict]]
+    headline = HEADLINE[e.verdict]
+    if e.verdict is Verdict.PASS and e.requirements:
+        headline = "PASS: every required sign-off is in place"
+    out = [headline]
     rng = f"{_short(change.base)}..{_short(change.head)}" if change.head else change.source
     out.append(
         f"  change {rng}  fingerprint {change.fingerprint[:19]}  "

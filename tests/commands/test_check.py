@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from countersign.errors import ExitCode
+from countersign.main import main
+
+PLAN = json.dumps({
+    "format_version": "1.2",
+    "resource_changes": [{
+        "address": "aws_db_instance.orders_prod", "type": "aws_db_instance",
+        "change": {"actions": ["delete", "create"]}, "action_reason": "replace_because_tainted",
+    }],
+})
+
+
+@pytest.fixture
+def feature(repo):
+    repo.commit("init", **{"app.py": "x = 1\n"})
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.commit("small fix", **{"app.py": "x = 2\n"})
+    return repo
+
+
+def run_json(capsys, *args):
+    code = main(["check", "--format", "json", *args])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_json_output_carries_the_documented_keys(feature, capsys):
+    code, doc = run_json(capsys, "-C", str(feature.path))
+    assert code == ExitCode.PASS
+    assert doc["verdict"] == "pass"
+    assert set(doc["change"]) >= {"base", "head", "fingerprint"}
+    assert {"provenance", "blast_radius", "hazards", "risk", "requirements"} <= set(doc)
+    assert set(doc["risk"]) >= {"score", "factors"}
+    assert doc["change"]["head"] == feature.git("rev-parse", "HEAD")
+
+
+def test_ai_assisted_change_by_unknown_author_needs_a_senior(feature, capsys):
+    feature.commit("agent change\n\nCo-authored-by: Claude <noreply@anthropic.com>",
+                   **{"app.py": "x = 3\n"})
+    code, doc = run_json(capsys, "-C", str(feature.path))
+    assert code == ExitCode.NEEDS_APPROVAL
+    (req,) = doc["requirements"]
+    assert req["id"] == "ai-assisted-below-senior/approvals"
+    assert req["satisfied"] is False
+    assert "senior" in req["reason"]
+
+
+def test_plan_given_explicitly_is_analysed(feature, capsys, tmp_path):
+    plan = tmp_path / "plan.json"
+    plan.write_text(PLAN)
+    code, doc = run_json(capsys, "-C", str(feature.path), "--plan", str(plan))
+    assert [h["kind"] for h in doc["hazards"]] == ["infra.replace"]
+    assert doc["hazards"][0]["path"] == str(plan)
+    assert code != ExitCode.PASS
+
+
+def test_unreadable_plan_is_an_input_error_never_a_pass(feature, capsys, tmp_path):
+    code = main(["check", "-C", str(feature.path), "--plan", str(tmp_path / "missing.json")])
+    assert code == ExitCode.INPUT
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_truncated_plan_asks_for_review_instead_of_passing(feature, capsys, tmp_path):
+    plan = tmp_path / "plan.json"
+    plan.write_text(PLAN[: len(PLAN) // 2])
+    code, doc = run_json(capsys, "-C", str(feature.path), "--plan", str(plan))
+    assert code == ExitCode.NEEDS_APPROVAL
+    assert doc["hazards"][0]["kind"] == "artifact.unanalysable"
+
+
+def test_malformed_policy_at_base_names_file_and_key(repo, capsys):
+    repo.commit("init", **{".countersign/policy.yaml": "rules:\n  - id: x\n    autor: 1\n"})
+    repo.git("checkout", "-q", "-b", "f")
+    repo.commit("w", **{"a.txt": "a\n"})
+    assert main(["check", "-C", str(repo.path)]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert err.startswith("countersign: error: policy.yaml: rules[0].autor: unknown field 'autor'")
+
+
+def test_policy_is_read_from_the_base_not_from_the_change(repo, capsys):
+    repo.commit("init", **{"a.txt": "a\n"})
+    repo.git("checkout", "-q", "-b", "f")
+    lax = "version: 1\nrules: []\n"
+    repo.commit("agent\n\nCo-authored-by: Claude <noreply@anthropic.com>",
+                **{".countersign/policy.yaml": lax, "a.txt": "b\n"})
+    code, doc = run_json(capsys, "-C", str(repo.path))
+    assert code == ExitCode.NEEDS_APPROVAL
+    fired = {r["id"] for r in doc["policy"]["rules"] if r["fired"]}
+    assert {"ai-assisted-below-senior", "policy-change"} <= fired
+
+
+def test_patch_file_is_checked(tmp_path, capsys, feature):
+    patch = tmp_path / "c.patch"
+    patch.write_text(feature.git("diff", "main", "feature") + "\n")
+    code, doc = run_json(capsys, "-C", str(feature.path), "--patch", str(patch))
+    assert code == ExitCode.PASS
+    assert doc["change"]["source"] == "patch"
+    assert doc["change"]["files"][0]["path"] == "app.py"
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "sarif"])
+def test_every_format_renders(feature, capsys, fmt):
+    assert main(["check", "-C", str(feature.path), "--format", fmt]) == ExitCode.PASS
+    out = capsys.readouterr().out
+    assert out.strip()
+    if fmt == "sarif":
+        assert json.loads(out)["version"] == "2.1.0"
+
+
+def test_text_output_puts_the_verdict_first_and_says_who_approves(feature, capsys):
+    feature.commit("agent\n\nCo-authored-by: Claude <noreply@anthropic.com>", **{"app.py": "4\n"})
+    main(["check", "-C", str(feature.path)])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("NEEDS APPROVAL")
+    assert any("countersign approve --requirement ai-assisted-below-senior" in x for x in lines)
