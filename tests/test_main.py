@@ -28,8 +28,12 @@ def test_not_a_repository_is_one_line_without_traceback(tmp_path, capsys):
 
 
 def test_python_dash_m_runs_the_same_command():
-    out = subprocess.run([sys.executable, "-m", "countersign", "--version"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "countersign", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout.startswith("countersign, version ")
 
 

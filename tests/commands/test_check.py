@@ -7,13 +7,19 @@ import pytest
 from countersign.errors import ExitCode
 from countersign.main import main
 
-PLAN = json.dumps({
-    "format_version": "1.2",
-    "resource_changes": [{
-        "address": "aws_db_instance.orders_prod", "type": "aws_db_instance",
-        "change": {"actions": ["delete", "create"]}, "action_reason": "replace_because_tainted",
-    }],
-})
+PLAN = json.dumps(
+    {
+        "format_version": "1.2",
+        "resource_changes": [
+            {
+                "address": "aws_db_instance.orders_prod",
+                "type": "aws_db_instance",
+                "change": {"actions": ["delete", "create"]},
+                "action_reason": "replace_because_tainted",
+            }
+        ],
+    }
+)
 
 
 @pytest.fixture
@@ -40,8 +46,9 @@ def test_json_output_carries_the_documented_keys(feature, capsys):
 
 
 def test_ai_assisted_change_by_unknown_author_needs_a_senior(feature, capsys):
-    feature.commit("agent change\n\nCo-authored-by: Claude <noreply@anthropic.com>",
-                   **{"app.py": "x = 3\n"})
+    feature.commit(
+        "agent change\n\nCo-authored-by: Claude <noreply@anthropic.com>", **{"app.py": "x = 3\n"}
+    )
     code, doc = run_json(capsys, "-C", str(feature.path))
     assert code == ExitCode.NEEDS_APPROVAL
     (req,) = doc["requirements"]
@@ -86,8 +93,10 @@ def test_policy_is_read_from_the_base_not_from_the_change(repo, capsys):
     repo.commit("init", **{"a.txt": "a\n"})
     repo.git("checkout", "-q", "-b", "f")
     lax = "version: 1\nrules: []\n"
-    repo.commit("agent\n\nCo-authored-by: Claude <noreply@anthropic.com>",
-                **{".countersign/policy.yaml": lax, "a.txt": "b\n"})
+    repo.commit(
+        "agent\n\nCo-authored-by: Claude <noreply@anthropic.com>",
+        **{".countersign/policy.yaml": lax, "a.txt": "b\n"},
+    )
     code, doc = run_json(capsys, "-C", str(repo.path))
     assert code == ExitCode.NEEDS_APPROVAL
     fired = {r["id"] for r in doc["policy"]["rules"] if r["fired"]}

@@ -6,8 +6,10 @@ from countersign.main import main
 def test_demo_tells_the_story_needs_approval_then_pass_then_voided(capsys):
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
-    assert "first check exit 1 (needs approval), after sign-offs exit 0 (pass), after a content " \
-           "change exit 1 (needs approval again)." in out
+    assert (
+        "first check exit 1 (needs approval), after sign-offs exit 0 (pass), after a content "
+        "change exit 1 (needs approval again)." in out
+    )
     assert "critical systems reached: checkout" in out
     assert "infra.replace" in out
     for dependent in ("storefront", "mobile-api"):

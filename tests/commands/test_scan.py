@@ -8,9 +8,20 @@ from countersign.main import main
 
 def test_scan_reports_hazards_of_a_plan_file(tmp_path, capsys):
     plan = tmp_path / "plan.json"
-    plan.write_text(json.dumps({"format_version": "1.2", "resource_changes": [
-        {"address": "terraform_data.env", "type": "terraform_data",
-         "change": {"actions": ["delete"]}}]}))
+    plan.write_text(
+        json.dumps(
+            {
+                "format_version": "1.2",
+                "resource_changes": [
+                    {
+                        "address": "terraform_data.env",
+                        "type": "terraform_data",
+                        "change": {"actions": ["delete"]},
+                    }
+                ],
+            }
+        )
+    )
     main(["scan", "--format", "json", str(plan)])
     doc = json.loads(capsys.readouterr().out)
     assert [h["kind"] for h in doc["hazards"]] == ["infra.delete"]

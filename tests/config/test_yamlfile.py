@@ -40,7 +40,7 @@ def test_unknown_catalog_field_lists_the_expected_ones():
 
 
 def test_roster_rejects_duplicate_identities():
-    text = ("people:\n  - {id: a, emails: [x@e.com]}\n  - {id: b, emails: [X@e.com]}\n")
+    text = "people:\n  - {id: a, emails: [x@e.com]}\n  - {id: b, emails: [X@e.com]}\n"
     assert message(text, load_roster) == (
         "people.yaml: people[1]: identity 'X@e.com' is already used by people[0]; "
         "each id and e-mail must belong to one person"

@@ -32,7 +32,7 @@ def test_added_and_removed_lines_carry_their_line_numbers(repo):
 
 def test_empty_range_is_an_error_that_says_what_to_do(repo):
     repo.commit("init", **{"a.txt": "one\n"})
-    with pytest.raises(InputError, match="nothing to check.*--worktree"):
+    with pytest.raises(InputError, match=r"nothing to check.*--worktree"):
         read_change(repo.path)
 
 

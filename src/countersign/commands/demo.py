@@ -21,8 +21,9 @@ def _step(title: str) -> None:
 
 def _run_check(repo: Path) -> int:
     click.secho("$ countersign check", dim=True)
-    code = check(repo, base=None, head="HEAD", worktree=False, patch=None, plans=(),
-                 checks=(), fmt="text")
+    code = check(
+        repo, base=None, head="HEAD", worktree=False, patch=None, plans=(), checks=(), fmt="text"
+    )
     click.secho(f"(exit code {code})", dim=True)
     return code
 
@@ -33,12 +34,16 @@ def demo(*, keep: bool) -> int:
     try:
         _step("A sample shop monorepo")
         build(repo)
-        click.echo(f"Built {repo}: six services (checkout and payments-gateway are tier 1;\n"
-                   "storefront and mobile-api depend on checkout), a roster of five engineers\n"
-                   "from junior to principal, and a history of human and AI-assisted commits.")
+        click.echo(
+            f"Built {repo}: six services (checkout and payments-gateway are tier 1;\n"
+            "storefront and mobile-api depend on checkout), a roster of five engineers\n"
+            "from junior to principal, and a history of human and AI-assisted commits."
+        )
         _step("Dana (junior) asked an agent to add a retry to checkout")
-        click.echo("The agent also dropped a column in a migration and shipped a Terraform plan\n"
-                   "that replaces the production orders database. The gate runs on her branch:")
+        click.echo(
+            "The agent also dropped a column in a migration and shipped a Terraform plan\n"
+            "that replaces the production orders database. The gate runs on her branch:"
+        )
         first = _run_check(repo)
         _step("Sign-offs, each bound to this exact content")
         for who, requirement, note in (
@@ -46,30 +51,48 @@ def demo(*, keep: bool) -> int:
             ("sam@shop.example", None, "Snapshot taken; replacement window agreed."),
         ):
             click.secho(f"$ countersign approve --as {who}", dim=True)
-            approve(repo, base=None, head="HEAD", worktree=False, identity=who,
-                    requirement=requirement, note=note)
-        click.secho("$ countersign record --summary ... --test-evidence ... --rollback-plan ...",
-                    dim=True)
-        record(repo, base=None, head="HEAD", worktree=False, identity="dana@shop.example", fields={
-            "summary": "Retry card charges once on gateway timeout; drop legacy_coupon; "
-                       "upgrade orders DB to PostgreSQL 16.",
-            "test_evidence": "Unit tests for charge retry; migration rehearsed on staging copy.",
-            "rollback_plan": "Restore orders-prod from the pre-change snapshot; revert commit.",
-        })
+            approve(
+                repo,
+                base=None,
+                head="HEAD",
+                worktree=False,
+                identity=who,
+                requirement=requirement,
+                note=note,
+            )
+        click.secho(
+            "$ countersign record --summary ... --test-evidence ... --rollback-plan ...", dim=True
+        )
+        record(
+            repo,
+            base=None,
+            head="HEAD",
+            worktree=False,
+            identity="dana@shop.example",
+            fields={
+                "summary": "Retry card charges once on gateway timeout; drop legacy_coupon; "
+                "upgrade orders DB to PostgreSQL 16.",
+                "test_evidence": "Unit tests for the retry; migration rehearsed on a staging copy.",
+                "rollback_plan": "Restore orders-prod from the pre-change snapshot; revert commit.",
+            },
+        )
         _step("The gate runs again")
         second = _run_check(repo)
         _step("The agent edits one more line: the sign-offs no longer match the content")
         app = repo / "services/checkout/app.py"
-        app.write_text(app.read_text(encoding="utf-8").replace("retries: int = 1",
-                                                               "retries: int = 3"),
-                       encoding="utf-8")
+        app.write_text(
+            app.read_text(encoding="utf-8").replace("retries: int = 1", "retries: int = 3"),
+            encoding="utf-8",
+        )
         from countersign.demo.sample import Builder
 
         Builder(repo).commit("dana", "checkout: retry three times", {})
         third = _run_check(repo)
         _step("Summary")
-        click.echo(f"first check exit {first} (needs approval), after sign-offs exit {second} "
-                   f"(pass), after a content change exit {third} (needs approval again).")
+        click.echo(
+            f"first check exit {first} (needs approval), after sign-offs exit {second} "
+            f"(pass), after a content change exit {third} (needs approval again)."
+        )
         if keep:
             click.echo(f"The sample repository is kept at {repo}.")
     finally:

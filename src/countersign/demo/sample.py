@@ -64,19 +64,34 @@ services:
 """
 
 
+MIGRATION = (
+    "-- The coupon system was retired in 2025.\nALTER TABLE orders DROP COLUMN legacy_coupon;\n"
+)
+
+
 def people_yaml() -> str:
     lines = ["# Who is who in the sample shop.", "version: 1", "people:"]
     for pid, (name, email, level, teams) in PEOPLE.items():
-        lines += [f"  - id: {pid}", f"    name: {name}", f"    emails: [{email}]",
-                  f"    level: {level}", f"    teams: [{', '.join(teams)}]"]
+        lines += [
+            f"  - id: {pid}",
+            f"    name: {name}",
+            f"    emails: [{email}]",
+            f"    level: {level}",
+            f"    teams: [{', '.join(teams)}]",
+        ]
     lines += ["agents:", "  - noreply@anthropic.com", "  - cursoragent@cursor.com", ""]
     return "\n".join(lines)
 
 
 def plan_json() -> str:
     """A plan as ``terraform show -json`` prints it: the orders database is replaced in prod."""
-    before = {"identifier": "orders-prod", "instance_class": "db.r6g.large",
-              "engine": "postgres", "engine_version": "15.4", "tags": {"env": "prod"}}
+    before = {
+        "identifier": "orders-prod",
+        "instance_class": "db.r6g.large",
+        "engine": "postgres",
+        "engine_version": "15.4",
+        "tags": {"env": "prod"},
+    }
     after = {**before, "engine_version": "16.2", "storage_encrypted": True}
     plan = {
         "format_version": "1.2",
@@ -89,8 +104,12 @@ def plan_json() -> str:
                 "type": "aws_db_instance",
                 "name": "orders",
                 "provider_name": "registry.terraform.io/hashicorp/aws",
-                "change": {"actions": ["delete", "create"], "before": before, "after": after,
-                           "replace_paths": [["storage_encrypted"]]},
+                "change": {
+                    "actions": ["delete", "create"],
+                    "before": before,
+                    "after": after,
+                    "replace_paths": [["storage_encrypted"]],
+                },
                 "action_reason": "replace_because_cannot_update",
             },
             {
@@ -119,11 +138,19 @@ class Builder:
         name, email = PEOPLE[who][0], PEOPLE[who][1]
         self.clock += 3600
         stamp = f"{self.clock} +0000"
-        env = {**os.environ, "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
-               "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email,
-               "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp, "GIT_CONFIG_NOSYSTEM": "1"}
-        out = subprocess.run(["git", *args], cwd=self.path, env=env, check=True,
-                             capture_output=True)
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": name,
+            "GIT_AUTHOR_EMAIL": email,
+            "GIT_COMMITTER_NAME": name,
+            "GIT_COMMITTER_EMAIL": email,
+            "GIT_AUTHOR_DATE": stamp,
+            "GIT_COMMITTER_DATE": stamp,
+            "GIT_CONFIG_NOSYSTEM": "1",
+        }
+        out = subprocess.run(
+            ["git", *args], cwd=self.path, env=env, check=True, capture_output=True
+        )
         return out.stdout.decode().strip()
 
     def commit(self, who: str, message: str, files: dict[str, str]) -> None:
@@ -149,37 +176,64 @@ def build(path: Path) -> Path:
     (config / "people.yaml").write_text(people_yaml(), encoding="utf-8")
     (config / "policy.yaml").write_text(default_policy_text(), encoding="utf-8")
     files: dict[str, str] = {}
-    for name in ("checkout", "payments-gateway", "inventory", "storefront", "mobile-api",
-                 "order-emails"):
-        files.update(_service(name, f'"""The {name} service."""\n\n\ndef health() -> str:\n'
-                                    '    return "ok"\n'))
+    for name in (
+        "checkout",
+        "payments-gateway",
+        "inventory",
+        "storefront",
+        "mobile-api",
+        "order-emails",
+    ):
+        files.update(
+            _service(
+                name, f'"""The {name} service."""\n\n\ndef health() -> str:\n    return "ok"\n'
+            )
+        )
     files["services/checkout/migrations/0041_orders.sql"] = (
         "CREATE TABLE orders (id bigint PRIMARY KEY, total_cents bigint NOT NULL,\n"
-        "                     legacy_coupon text);\n")
+        "                     legacy_coupon text);\n"
+    )
     b.commit("sam", "Set up the shop monorepo and countersign", files)
-    b.commit("priya", "checkout: validate totals before charging\n\n" + CLAUDE, {
-        "services/checkout/app.py": '"""The checkout service."""\n\n\ndef health() -> str:\n'
-        '    return "ok"\n\n\ndef valid_total(cents: int) -> bool:\n    return cents > 0\n'})
-    b.commit("miguel", "storefront: show delivery estimate", {
-        "services/storefront/app.py": '"""The storefront service."""\n\n\ndef health() -> str:\n'
-        '    return "ok"\n\n\ndef estimate(days: int) -> str:\n    return f"{days} days"\n'})
-    b.commit("lee", "inventory: log reservation failures", {
-        "services/inventory/app.py": '"""The inventory service."""\n\nimport logging\n\n\n'
-        'def health() -> str:\n    return "ok"\n'})
+    b.commit(
+        "priya",
+        "checkout: validate totals before charging\n\n" + CLAUDE,
+        {
+            "services/checkout/app.py": '"""The checkout service."""\n\n\ndef health() -> str:\n'
+            '    return "ok"\n\n\ndef valid_total(cents: int) -> bool:\n    return cents > 0\n'
+        },
+    )
+    b.commit(
+        "miguel",
+        "storefront: show delivery estimate",
+        {
+            "services/storefront/app.py": '"""The storefront."""\n\n\ndef health() -> str:\n'
+            '    return "ok"\n\n\ndef estimate(days: int) -> str:\n    return f"{days} days"\n'
+        },
+    )
+    b.commit(
+        "lee",
+        "inventory: log reservation failures",
+        {
+            "services/inventory/app.py": '"""The inventory service."""\n\nimport logging\n\n\n'
+            'def health() -> str:\n    return "ok"\n'
+        },
+    )
     b.git("checkout", "-q", "-b", "dana/checkout-retry", who="dana")
-    b.commit("dana", "checkout: retry failed charges and clean up coupons\n\n"
-             "Retries card charges once on a gateway timeout, drops the unused legacy_coupon\n"
-             "column and upgrades the orders database to PostgreSQL 16.\n\n" + CLAUDE, {
-        "services/checkout/app.py": '"""The checkout service."""\n\n\ndef health() -> str:\n'
-        '    return "ok"\n\n\ndef valid_total(cents: int) -> bool:\n    return cents > 0\n\n\n'
-        "def charge(gateway, order, retries: int = 1):\n"
-        "    for attempt in range(retries + 1):\n"
-        "        try:\n            return gateway.charge(order)\n"
-        "        except TimeoutError:\n"
-        "            if attempt == retries:\n                raise\n    return None\n",
-        "services/checkout/migrations/0042_drop_legacy_coupon.sql":
-            "-- The coupon system was retired in 2025.\n"
-            "ALTER TABLE orders DROP COLUMN legacy_coupon;\n",
-        "infra/prod/plan.json": plan_json(),
-    })
+    b.commit(
+        "dana",
+        "checkout: retry failed charges and clean up coupons\n\n"
+        "Retries card charges once on a gateway timeout, drops the unused legacy_coupon\n"
+        "column and upgrades the orders database to PostgreSQL 16.\n\n" + CLAUDE,
+        {
+            "services/checkout/app.py": '"""The checkout service."""\n\n\ndef health() -> str:\n'
+            '    return "ok"\n\n\ndef valid_total(cents: int) -> bool:\n    return cents > 0\n\n\n'
+            "def charge(gateway, order, retries: int = 1):\n"
+            "    for attempt in range(retries + 1):\n"
+            "        try:\n            return gateway.charge(order)\n"
+            "        except TimeoutError:\n"
+            "            if attempt == retries:\n                raise\n    return None\n",
+            "services/checkout/migrations/0042_drop_legacy_coupon.sql": MIGRATION,
+            "infra/prod/plan.json": plan_json(),
+        },
+    )
     return path
