@@ -11,29 +11,24 @@ import click
 from countersign.cli import cli
 
 
-def _walk(command: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:
-    found = [(path, command)]
+def _sections(command: click.Command, name: str, parent: click.Context | None) -> list[str]:
+    settings = {"terminal_width": 100, "max_content_width": 100, **command.context_settings}
+    ctx = click.Context(command, info_name=name, parent=parent, **settings)
+    out = [f"## {ctx.command_path}", "", "```text", command.get_help(ctx).rstrip(), "```", ""]
     if isinstance(command, click.Group):
-        for name in sorted(command.commands):
-            found.extend(_walk(command.commands[name], [*path, name]))
-    return found
+        for sub in sorted(command.commands):
+            out += _sections(command.commands[sub], sub, ctx)
+    return out
 
 
 def reference() -> str:
-    out = [
+    head = [
         "# Command reference",
         "",
         "Generated from `--help` by `scripts/cli_reference.py`; do not edit by hand.",
         "",
     ]
-    for path, command in _walk(cli, ["countersign"]):
-        name = " ".join(path)
-        with click.Context(
-            command, info_name=name, terminal_width=100, max_content_width=100
-        ) as ctx:
-            text = command.get_help(ctx)
-        out += [f"## {name}", "", "```text", text.rstrip(), "```", ""]
-    return "\n".join(out)
+    return "\n".join(head + _sections(cli, "countersign", None))
 
 
 if __name__ == "__main__":
