@@ -16,7 +16,7 @@ from countersign.intake.change import Change
 from countersign.intake.patch import read_patch_file
 from countersign.signoff.ledger import JsonlLedger, Ledger
 
-CONFIG_FILES = ("policy.yaml", "catalog.yaml", "people.yaml")
+CONFIG_FILES = ("policy.yaml", "catalog.yaml", "people.yaml", "hazards.yaml")
 
 
 @dataclass(frozen=True)
