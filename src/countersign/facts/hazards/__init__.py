@@ -52,11 +52,12 @@ def unanalysable(path: str, why: str, line: int | None = None) -> Hazard:
 def registry() -> dict[str, HazardAnalyzer]:
     """Every analyzer, by name (the ``analyzer`` field of its findings). Imported on call, so
     importing this package does no work."""
-    from countersign.facts.hazards import artifacts, iam, terraform
+    from countersign.facts.hazards import artifacts, iam, sql, terraform
 
     return {
         "artifacts": artifacts.analyze,
         "terraform": terraform.analyze,
+        "sql": sql.analyze,
         "iam": iam.analyze,
     }
 
