@@ -52,11 +52,22 @@ def unanalysable(path: str, why: str, line: int | None = None) -> Hazard:
 def registry() -> dict[str, HazardAnalyzer]:
     """Every analyzer, by name (the ``analyzer`` field of its findings). Imported on call, so
     importing this package does no work."""
-    from countersign.facts.hazards import artifacts, iam, sql, terraform
+    from countersign.facts.hazards import (
+        artifacts,
+        cloudformation,
+        iam,
+        kubernetes,
+        sql,
+        terraform,
+        terraform_source,
+    )
 
     return {
         "artifacts": artifacts.analyze,
         "terraform": terraform.analyze,
+        "terraform_source": terraform_source.analyze,
+        "cloudformation": cloudformation.analyze,
+        "kubernetes": kubernetes.analyze,
         "sql": sql.analyze,
         "iam": iam.analyze,
     }

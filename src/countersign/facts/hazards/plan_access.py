@@ -26,9 +26,9 @@ def access_hazards(
         return
     if rtype.startswith("aws_") and ("iam" in rtype or rtype.endswith("_policy")):
         yield from _iam(path, address, before, after, unknown or {}, env)
-    openings_after = _openings(rtype, after)
+    openings_after = openings(rtype, after)
     if openings_after:
-        openings_before = _openings(rtype, before) if before else set()
+        openings_before = openings(rtype, before) if before else set()
         for opening in world_open(openings_after, openings_before):
             yield Hazard(
                 "net.world_open",
@@ -84,7 +84,7 @@ def _iam(
         yield from policy_hazards(path, new, old, resource=address, env=env)
 
 
-def _openings(rtype: str, values: Mapping[str, Any] | None) -> set[Opening]:
+def openings(rtype: str, values: Mapping[str, Any] | None) -> set[Opening]:
     if not values:
         return set()
     if rtype == "aws_security_group":
