@@ -136,7 +136,7 @@ def load_json(text: str) -> Any:
         raise Unanalysable("JSON nested too deeply to analyse") from None
 
 
-class _NoAliasLoader(yaml.SafeLoader):
+class NoAliasLoader(yaml.SafeLoader):
     """SafeLoader that refuses aliases: a manifest never needs them, a YAML bomb always does."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
@@ -153,7 +153,7 @@ def load_yaml_documents(text: str) -> list[tuple[int, Any]]:
     if len(text) > MAX_YAML_CHARS:
         raise Unanalysable(f"larger than the {MAX_YAML_CHARS // 2**20} MiB of YAML analysed")
     out: list[tuple[int, Any]] = []
-    loader = _NoAliasLoader(text)
+    loader = NoAliasLoader(text)
     try:
         while loader.check_node():
             if len(out) >= MAX_YAML_DOCUMENTS:
