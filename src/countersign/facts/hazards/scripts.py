@@ -68,7 +68,10 @@ def shell_snippets(change: Change) -> ShellExtraction:
             DocumentKind.SHELL,
             DocumentKind.WORKFLOW,
         }:
-            snippets.extend(_whole(artifact.path, artifact.text))
+            try:
+                snippets.extend(_whole(artifact.path, artifact.text))
+            except ValueError as exc:
+                problems.append(unanalysable(artifact.path, f"workflow {exc}"))
     return ShellExtraction(tuple(snippets), tuple(problems))
 
 
