@@ -92,7 +92,11 @@ def check(
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @format_option
 def scan(files: tuple[str, ...], fmt: str) -> int:
-    """Find hazards in plans, SQL, manifests and policies given as files."""
+    """Find hazards in plans, SQL, manifests and policies given as files.
+
+    Exit 0 when none, 1 when hazards were found (or a file could not be analysed), 4 when a
+    file cannot be read.
+    """
     from countersign.commands.scan import scan as run
 
     return run(files, fmt)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from countersign.intake.change import Change
 from countersign.intake.patch import read_patch_file
 from countersign.signoff.ledger import JsonlLedger, Ledger
 
-CONFIG_FILES = ("policy.yaml", "catalog.yaml", "people.yaml")
+CONFIG_FILES = ("policy.yaml", "catalog.yaml", "people.yaml", "hazards.yaml")
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ def open_workspace(
     config = load_config(root, read=texts) if root else Config()
     policy_text = texts.get("policy.yaml") or default_policy_text()
     policy = load_policy(policy_text)
-    return Workspace(root, change, Context(config=config), policy, ledger_for(root or cwd))
+    context = Context(config=config, terraform_workspace=os.environ.get("TF_WORKSPACE") or None)
+    return Workspace(root, change, context, policy, ledger_for(root or cwd))
 
 
 def ledger_for(root: Path) -> Ledger:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from countersign.config.catalog import Catalog, load_catalog
+from countersign.config.hazards import HazardSettings, load_hazard_settings
 from countersign.config.roster import Roster, load_roster
 
 CONFIG_DIR = ".countersign"
@@ -23,6 +24,7 @@ class Config:
 
     catalog: Catalog = field(default_factory=Catalog)
     roster: Roster = field(default_factory=Roster)
+    hazards: HazardSettings = field(default_factory=HazardSettings)
     root: str | None = None
 
     @property
@@ -34,11 +36,14 @@ def load_config(root: Path, read: dict[str, str] | None = None) -> Config:
     """Load catalog and roster from ``root/.countersign``; ``read`` overrides file contents
     (used to read them from the base revision instead of the working tree)."""
     texts = dict(read or {})
-    for name in ("catalog.yaml", "people.yaml"):
+    for name in ("catalog.yaml", "people.yaml", "hazards.yaml"):
         if name not in texts:
             path = root / CONFIG_DIR / name
             if path.is_file():
                 texts[name] = path.read_text(encoding="utf-8", errors="replace")
     catalog = load_catalog(texts["catalog.yaml"]) if "catalog.yaml" in texts else Catalog()
     roster = load_roster(texts["people.yaml"]) if "people.yaml" in texts else Roster()
-    return Config(catalog=catalog, roster=roster, root=str(root))
+    hazards = (
+        load_hazard_settings(texts["hazards.yaml"]) if "hazards.yaml" in texts else HazardSettings()
+    )
+    return Config(catalog=catalog, roster=roster, hazards=hazards, root=str(root))

@@ -15,3 +15,5 @@ class Context:
     today: date = field(default_factory=date.today)
     # Files an agent was seen editing by the guard (path -> agent), for provenance.
     agent_edits: tuple[tuple[str, str], ...] = ()
+    # The Terraform workspace the plans were made in (TF_WORKSPACE), when known.
+    terraform_workspace: str | None = None

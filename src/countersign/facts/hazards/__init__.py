@@ -41,11 +41,36 @@ class Hazard:
 
 HazardAnalyzer = Callable[[Change, Context], Iterable[Hazard]]
 
+UNANALYSABLE = "artifact.unanalysable"
 
-def _registry() -> dict[str, HazardAnalyzer]:
-    from countersign.facts.hazards import terraform
 
-    return {"terraform": terraform.analyze}
+def unanalysable(path: str, why: str, line: int | None = None) -> Hazard:
+    """The finding for a file that could not be analysed: a human has to read it."""
+    return Hazard(UNANALYSABLE, Severity.HIGH, path, f"{why}; review it by hand", line=line)
+
+
+def registry() -> dict[str, HazardAnalyzer]:
+    """Every analyzer, by name (the ``analyzer`` field of its findings). Imported on call, so
+    importing this package does no work."""
+    from countersign.facts.hazards import (
+        artifacts,
+        cloudformation,
+        iam,
+        kubernetes,
+        sql,
+        terraform,
+        terraform_source,
+    )
+
+    return {
+        "artifacts": artifacts.analyze,
+        "terraform": terraform.analyze,
+        "terraform_source": terraform_source.analyze,
+        "cloudformation": cloudformation.analyze,
+        "kubernetes": kubernetes.analyze,
+        "sql": sql.analyze,
+        "iam": iam.analyze,
+    }
 
 
 def find_hazards(
@@ -53,7 +78,7 @@ def find_hazards(
 ) -> tuple[Hazard, ...]:
     """Run every analyzer; order the findings most severe first, then by place."""
     found: list[Hazard] = []
-    for name, analyze in (analyzers or _registry()).items():
+    for name, analyze in (analyzers or registry()).items():
         found.extend(
             h if h.analyzer else Hazard(**{**h.__dict__, "analyzer": name})
             for h in analyze(change, context)

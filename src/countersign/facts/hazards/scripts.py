@@ -1,0 +1,124 @@
+"""Shell the change adds: lines added to shell scripts and new ``run:`` steps of CI workflows.
+
+Only extraction lives here. Classifying each snippet is the shell classifier's job (the agent
+guard's ``facts/shell``); the analyzer that joins the two is wired where both are available.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from countersign.facts.hazards import Hazard, unanalysable
+from countersign.facts.hazards.documents import (
+    MAX_YAML_CHARS,
+    DocumentKind,
+    NoAliasLoader,
+    classify,
+)
+from countersign.intake.change import Change, FileStatus
+
+
+@dataclass(frozen=True)
+class ShellSnippet:
+    """Shell source the change adds: ``line`` is where it starts in the new file."""
+
+    path: str
+    line: int
+    text: str
+    origin: str  # "script" (an added line) or "workflow" (a run: step)
+
+
+@dataclass(frozen=True)
+class ShellExtraction:
+    snippets: tuple[ShellSnippet, ...]
+    unanalysable: tuple[Hazard, ...] = ()
+
+
+def shell_snippets(change: Change) -> ShellExtraction:
+    snippets: list[ShellSnippet] = []
+    problems: list[Hazard] = []
+    for f in change.files:
+        if f.status is FileStatus.DELETED:
+            continue
+        kind = classify(f.path, f.new_text or "")
+        if kind is DocumentKind.SHELL or _has_shell_shebang(f.new_text):
+            snippets.extend(
+                ShellSnippet(f.path, line.number, line.text, "script")
+                for line in f.added
+                if line.text.strip() and not line.text.lstrip().startswith("#")
+            )
+        elif kind is DocumentKind.WORKFLOW and f.new_text is not None:
+            try:
+                old_runs = {text for _, text in workflow_runs(f.old_text or "")}
+                new_runs = workflow_runs(f.new_text)
+            except ValueError as exc:
+                problems.append(unanalysable(f.path, f"workflow {exc}"))
+                continue
+            snippets.extend(
+                ShellSnippet(f.path, line, text, "workflow")
+                for line, text in new_runs
+                if text not in old_runs
+            )
+    for artifact in change.artifacts:
+        if artifact.origin == "explicit" and classify(artifact.path, artifact.text) in {
+            DocumentKind.SHELL,
+            DocumentKind.WORKFLOW,
+        }:
+            try:
+                snippets.extend(_whole(artifact.path, artifact.text))
+            except ValueError as exc:
+                problems.append(unanalysable(artifact.path, f"workflow {exc}"))
+    return ShellExtraction(tuple(snippets), tuple(problems))
+
+
+def workflow_runs(text: str) -> list[tuple[int, str]]:
+    """Every ``run:`` of a workflow's steps, with the line its script starts on."""
+    if not text.strip():
+        return []
+    if len(text) > MAX_YAML_CHARS:
+        raise ValueError("too large to analyse")
+    loader = NoAliasLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError as exc:
+        raise ValueError(f"is not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    finally:
+        loader.dispose()
+    runs: list[tuple[int, str]] = []
+    _collect_runs(root, runs, in_steps=False)
+    return runs
+
+
+def _collect_runs(node: Any, runs: list[tuple[int, str]], in_steps: bool) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            name = key.value if isinstance(key, yaml.ScalarNode) else None
+            if in_steps and name == "run" and isinstance(value, yaml.ScalarNode):
+                first = value.start_mark.line + (1 if value.style in {"|", ">"} else 0)
+                runs.append((first + 1, str(value.value)))
+            else:
+                _collect_runs(value, runs, in_steps=name == "steps")
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _collect_runs(item, runs, in_steps=in_steps)
+
+
+def _whole(path: str, text: str) -> Iterator[ShellSnippet]:
+    if classify(path, text) is DocumentKind.WORKFLOW:
+        for start, run in workflow_runs(text):
+            yield ShellSnippet(path, start, run, "workflow")
+        return
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            yield ShellSnippet(path, number, line, "script")
+
+
+def _has_shell_shebang(text: str | None) -> bool:
+    if not text or not text.startswith("#!"):
+        return False
+    first = text.split("\n", 1)[0]
+    return any(shell in first for shell in ("/sh", "bash", "zsh", "/dash"))
