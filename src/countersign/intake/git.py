@@ -145,11 +145,13 @@ def read_commits(
     git-ai note (read from ``notes``)."""
     fields = ("%H", "%P", "%an", "%ae", "%cn", "%ce", "%at", "%ct", "%B", "%N")
     fmt = _START + _SEP.join(fields) + _END
+    # git log only shows notes under refs/notes/; a copy elsewhere is read as a tree below.
+    in_notes = bool(notes) and str(notes).startswith("refs/notes/")
     out = git(
         root,
         "log",
         "--reverse",
-        f"--notes={notes}" if notes else "--no-notes",
+        f"--notes={notes}" if in_notes else "--no-notes",
         "--numstat",
         "--no-renames",
         f"--format={fmt}",
@@ -180,7 +182,25 @@ def read_commits(
                 lines_added=added,
             )
         )
+    if notes and not in_notes:
+        texts = read_notes_tree(root, notes, {c.sha for c in commits})
+        commits = [replace(c, notes={"ai": texts[c.sha]}) if c.sha in texts else c for c in commits]
     return tuple(commits)
+
+
+def read_notes_tree(root: Path, ref: str, shas: set[str]) -> dict[str, str]:
+    """Notes of ``shas`` from a notes commit at any ref: its tree maps commit ids (possibly
+    fanned out as ``ab/cdef...``) to note blobs."""
+    listing = git(root, "ls-tree", "-r", "--full-tree", ref).decode("utf-8", "replace")
+    blobs: dict[str, str] = {}
+    for line in listing.splitlines():
+        meta, _, path = line.partition("\t")
+        parts = meta.split()
+        sha = path.replace("/", "")
+        if len(parts) == 3 and parts[1] == "blob" and sha in shas:
+            blobs[parts[2]] = sha
+    data = read_blobs(root, list(blobs))
+    return {blobs[b]: text.decode("utf-8", "replace").strip() for b, text in data.items()}
 
 
 def _numstat(text: str) -> tuple[tuple[str, ...], int]:

@@ -17,6 +17,7 @@ from countersign.intake.change import Change, Commit
 
 MAX_NOTE = 1_000_000
 SCHEMA_PREFIX = "authorship/3."
+_SEPARATOR = re.compile(r"^---[ \t]*$\n?", re.MULTILINE)
 _RANGE = re.compile(r"^(\d+)(?:-(\d+))?$")
 
 
@@ -50,7 +51,8 @@ def note_signals(commit: Commit, note: str, directory: AgentDirectory) -> Iterat
     if len(note) > MAX_NOTE:
         yield warn(f"is {len(note)} characters, more than {MAX_NOTE}")
         return
-    attest, sep, meta = note.partition("\n---\n")
+    parts = _SEPARATOR.split(note, maxsplit=1)
+    attest, sep, meta = (parts[0], True, parts[1]) if len(parts) == 2 else (note, False, "")
     if not sep and note.lstrip().startswith("{"):
         attest, meta = "", note
     if looks_like_agent_trace(meta):
