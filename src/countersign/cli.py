@@ -211,3 +211,36 @@ def demo(keep: bool) -> int:
     from countersign.commands.demo import demo as run
 
     return run(keep=keep)
+
+
+@cli.group()
+def hooks() -> None:
+    """git hooks: commit-msg adds an Assisted-by trailer when the guard saw an agent edit."""
+
+
+@hooks.command("install")
+@click.option("--chain", is_flag=True, help="Keep an existing commit-msg hook and run it first.")
+@click.option("-C", "repo", type=click.Path(file_okay=False, path_type=Path), default=".")
+def hooks_install(chain: bool, repo: Path) -> int:
+    """Install the commit-msg hook (respects core.hooksPath)."""
+    from countersign.commands.hooks import hooks_install as run
+
+    return run(repo, chain=chain)
+
+
+@hooks.command("uninstall")
+@click.option("-C", "repo", type=click.Path(file_okay=False, path_type=Path), default=".")
+def hooks_uninstall(repo: Path) -> int:
+    """Remove countersign's commit-msg hook (restores a chained one)."""
+    from countersign.commands.hooks import hooks_uninstall as run
+
+    return run(repo)
+
+
+@hooks.command("commit-msg")
+@click.argument("message_file", type=click.Path(dir_okay=False))
+def hooks_commit_msg(message_file: str) -> int:
+    """Run by the commit-msg hook: add Assisted-by when staged files were edited by an agent."""
+    from countersign.hooks.commit_msg import run_commit_msg
+
+    return run_commit_msg([message_file])
