@@ -119,3 +119,15 @@ def test_range_forms():
     assert parse_range("main..feature") == ("main", "feature")
     assert parse_range("main...") == ("main", "HEAD")
     assert parse_range("v1.2") == (None, "v1.2")
+
+
+def test_repository_provenance_yaml_extends_the_agent_list(repo, capsys):
+    extra = "agents:\n  - id: corp-ai\n    addresses: [ai-bot@corp.example]\n"
+    repo.commit("init", **{".countersign/provenance.yaml": extra})
+    repo.git("checkout", "-q", "-b", "feature")
+    sha = repo.commit(
+        "by the corp agent", author="Corp AI <ai-bot@corp.example>", **{"x.py": "x\n"}
+    )
+    data = run_json(capsys, "main..feature", "-C", str(repo.path))
+    [row] = data["commits"]
+    assert (row["sha"], row["agents"], row["confidence"]) == (sha, ["corp-ai"], "high")
