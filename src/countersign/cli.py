@@ -49,6 +49,11 @@ def cli() -> None:
     help="An artifact to analyse with the change (Terraform plan JSON, ...). Repeatable.",
 )
 @click.option(
+    "--pr-payload",
+    type=click.Path(dir_okay=False),
+    help="A GitHub pull_request event JSON (e.g. $GITHUB_EVENT_PATH): labels, body, head branch.",
+)
+@click.option(
     "--check-status",
     "checks",
     multiple=True,
@@ -69,6 +74,7 @@ def check(
     worktree: bool,
     patch: str | None,
     plans: tuple[str, ...],
+    pr_payload: str | None,
     checks: tuple[str, ...],
     repo: Path,
     fmt: str,
@@ -83,8 +89,35 @@ def check(
         worktree=worktree,
         patch=patch,
         plans=plans,
+        pr_payload=pr_payload,
         checks=checks,
         fmt=fmt,
+    )
+
+
+@cli.command()
+@click.argument("rev_range", metavar="[RANGE]", required=False)
+@click.option("--worktree", is_flag=True, help="Include uncommitted work (tracked and untracked).")
+@click.option(
+    "--pr-payload",
+    type=click.Path(dir_okay=False),
+    help="A GitHub pull_request event JSON (e.g. $GITHUB_EVENT_PATH): labels, body, head branch.",
+)
+@click.option("-C", "repo", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option(
+    "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
+)
+def provenance(
+    rev_range: str | None, worktree: bool, pr_payload: str | None, repo: Path, fmt: str
+) -> int:
+    """Which commits are AI-assisted, how sure, and the evidence.
+
+    RANGE is BASE..HEAD, or HEAD alone (default: from the merge-base with the default branch to
+    HEAD)."""
+    from countersign.commands.provenance import provenance_command
+
+    return provenance_command(
+        repo, rev_range=rev_range, worktree=worktree, pr_payload=pr_payload, fmt=fmt
     )
 
 
@@ -182,3 +215,36 @@ def demo(keep: bool) -> int:
     from countersign.commands.demo import demo as run
 
     return run(keep=keep)
+
+
+@cli.group()
+def hooks() -> None:
+    """git hooks: commit-msg adds an Assisted-by trailer when the guard saw an agent edit."""
+
+
+@hooks.command("install")
+@click.option("--chain", is_flag=True, help="Keep an existing commit-msg hook and run it first.")
+@click.option("-C", "repo", type=click.Path(file_okay=False, path_type=Path), default=".")
+def hooks_install(chain: bool, repo: Path) -> int:
+    """Install the commit-msg hook (respects core.hooksPath)."""
+    from countersign.commands.hooks import hooks_install as run
+
+    return run(repo, chain=chain)
+
+
+@hooks.command("uninstall")
+@click.option("-C", "repo", type=click.Path(file_okay=False, path_type=Path), default=".")
+def hooks_uninstall(repo: Path) -> int:
+    """Remove countersign's commit-msg hook (restores a chained one)."""
+    from countersign.commands.hooks import hooks_uninstall as run
+
+    return run(repo)
+
+
+@hooks.command("commit-msg")
+@click.argument("message_file", type=click.Path(dir_okay=False))
+def hooks_commit_msg(message_file: str) -> int:
+    """Run by the commit-msg hook: add Assisted-by when staged files were edited by an agent."""
+    from countersign.hooks.commit_msg import run_commit_msg
+
+    return run_commit_msg([message_file])

@@ -1,6 +1,6 @@
 """The ``countersign`` command: parse arguments, dispatch to ``commands/``, and be the one error
 boundary. The agent guard is dispatched before anything heavy is imported: it runs before every
-shell command an agent issues."""
+shell command an agent issues; so is the ``commit-msg`` hook, which runs on every commit."""
 
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from countersign.guard.entry import run_guard
 
         return run_guard(args[1:])
+    if args[:2] == ["hooks", "commit-msg"] and "--help" not in args and "-h" not in args:
+        from countersign.hooks.commit_msg import run_commit_msg
+
+        return run_commit_msg(args[2:])
     return _run_cli(args)
 
 

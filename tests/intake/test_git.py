@@ -150,3 +150,34 @@ def test_artifacts_in_the_diff_are_read_whole(repo):
     assert [(a.path, a.text, a.origin) for a in change.artifacts] == [
         ("db/002.sql", "DROP TABLE t;\n", "diff")
     ]
+
+
+def test_commits_carry_their_paths_added_lines_and_commit_time(repo):
+    from countersign.intake.git import read_commits
+
+    base = repo.commit("init", **{"a.txt": "one\n"})
+    repo.commit("two files", **{"a.txt": "one\ntwo\n", "dir/b c.txt": "x\ny\n"})
+    [commit] = read_commits(repo.path, base, "HEAD")
+    assert set(commit.paths) == {"a.txt", "dir/b c.txt"}
+    assert commit.lines_added == 3
+    assert commit.committed_at > 0
+
+
+def test_notes_ref_falls_back_to_a_fetched_copy_and_hints_when_absent(repo):
+    from countersign.intake.git import notes_ref, read_commits
+
+    base = repo.commit("init", **{"a.txt": "one\n"})
+    ref, hint = notes_ref(repo.path)
+    assert ref is None
+    assert "git fetch origin refs/notes/ai:refs/notes/ai" in hint
+    head = repo.commit("edit", **{"a.txt": "two\n"})
+    repo.git("notes", "--ref=fetched", "add", "-m", "note text", head)
+    repo.git("update-ref", "refs/remotes/origin/notes/ai", "refs/notes/fetched")
+    repo.git("update-ref", "-d", "refs/notes/fetched")
+    ref, hint = notes_ref(repo.path)
+    assert ref == "refs/remotes/origin/notes/ai"
+    assert "read from refs/remotes/origin/notes/ai" in hint
+    [commit] = read_commits(repo.path, base, head, ref)
+    assert commit.notes == {"ai": "note text"}
+    repo.git("notes", "--ref=ai", "add", "-m", "local", head)
+    assert notes_ref(repo.path) == ("refs/notes/ai", None)

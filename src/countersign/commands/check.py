@@ -33,9 +33,18 @@ def check(
     plans: tuple[str, ...],
     checks: tuple[str, ...],
     fmt: str,
+    pr_payload: str | None = None,
 ) -> int:
     statuses = parse_checks(checks)
-    ws = open_workspace(cwd, base=base, head=head, worktree=worktree, patch=patch, plans=plans)
+    ws = open_workspace(
+        cwd,
+        base=base,
+        head=head,
+        worktree=worktree,
+        patch=patch,
+        plans=plans,
+        pr_payload=pr_payload,
+    )
     result = evaluate(
         ws.change, ws.context, ws.policy, signoffs_for(ws.ledger, ws.change.fingerprint), statuses
     )

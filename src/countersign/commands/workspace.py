@@ -4,20 +4,23 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from countersign.config import CONFIG_DIR, Config, load_config
 from countersign.decision.policy import Policy, default_policy_text, load_policy
 from countersign.errors import InputError
 from countersign.facts.context import Context
+from countersign.facts.provenance.directory import load_directory
 from countersign.intake import git
+from countersign.intake.agent_edits import log_path, read_agent_edits
 from countersign.intake.artifacts import load_artifact
 from countersign.intake.change import Change
 from countersign.intake.patch import read_patch_file
+from countersign.intake.pull_request import read_pull_request
 from countersign.signoff.ledger import JsonlLedger, Ledger
 
-CONFIG_FILES = ("policy.yaml", "catalog.yaml", "people.yaml", "hazards.yaml")
+CONFIG_FILES = ("policy.yaml", "catalog.yaml", "people.yaml", "hazards.yaml", "provenance.yaml")
 
 
 @dataclass(frozen=True)
@@ -36,10 +39,13 @@ def open_workspace(
     worktree: bool = False,
     patch: str | None = None,
     plans: tuple[str, ...] = (),
+    pr_payload: str | None = None,
 ) -> Workspace:
     if not cwd.is_dir():
         raise InputError(f"{cwd} is not a directory")
     artifacts = tuple(load_artifact(p) for p in plans)
+    pull_request = read_pull_request(pr_payload) if pr_payload else None
+    notes_hint: str | None = None
     if patch:
         change = read_patch_file(patch, artifacts)
         try:
@@ -49,13 +55,37 @@ def open_workspace(
         texts = _config_from_tree(root) if root else {}
     else:
         root = git.repo_root(cwd)
-        change = git.read_change(root, base=base, head=head, worktree=worktree, plans=artifacts)
+        notes, notes_hint = git.notes_ref(root)
+        change = git.read_change(
+            root, base=base, head=head, worktree=worktree, plans=artifacts, notes=notes
+        )
         texts = _config_at(root, change.base)
     config = load_config(root, read=texts) if root else Config()
     policy_text = texts.get("policy.yaml") or default_policy_text()
     policy = load_policy(policy_text)
-    context = Context(config=config, terraform_workspace=os.environ.get("TF_WORKSPACE") or None)
+    if pull_request is not None:
+        change = replace(change, pull_request=pull_request)
+    context = Context(
+        config=config,
+        agent_directory=load_directory(texts.get("provenance.yaml")),
+        notes_hint=notes_hint,
+        terraform_workspace=os.environ.get("TF_WORKSPACE") or None,
+    )
+    if root is not None:
+        context = with_agent_edits(context, root)
     return Workspace(root, change, context, policy, ledger_for(root or cwd))
+
+
+def with_agent_edits(context: Context, root: Path) -> Context:
+    """The guard's records of agent edits in this repository (shared by all its worktrees)."""
+    common = Path(git.git(root, "rev-parse", "--git-common-dir").decode().strip())
+    log = read_agent_edits(log_path(common if common.is_absolute() else root / common))
+    return replace(
+        context,
+        agent_edits=log.edits,
+        agent_edits_skipped=log.skipped,
+        agent_edits_source=log.source,
+    )
 
 
 def ledger_for(root: Path) -> Ledger:

@@ -5,15 +5,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from countersign.config import Config
+from countersign.intake.agent_edits import AgentEdit
+
+if TYPE_CHECKING:  # the provenance package imports this module: no import cycle at run time
+    from countersign.facts.provenance.directory import AgentDirectory
 
 
 @dataclass(frozen=True)
 class Context:
     config: Config = field(default_factory=Config)
     today: date = field(default_factory=date.today)
-    # Files an agent was seen editing by the guard (path -> agent), for provenance.
-    agent_edits: tuple[tuple[str, str], ...] = ()
+    # Files the agent guard saw an agent edit, for provenance (the strongest signal).
+    agent_edits: tuple[AgentEdit, ...] = ()
+    # Lines of the guard's log that could not be read, and where the log is (for the evidence).
+    agent_edits_skipped: int = 0
+    agent_edits_source: str = ""
+    # Coding agents' addresses, bots and branches; None means the packaged list alone.
+    agent_directory: AgentDirectory | None = None
+    # Where git-ai notes were read from, or why there are none (a hint for the evidence).
+    notes_hint: str | None = None
     # The Terraform workspace the plans were made in (TF_WORKSPACE), when known.
     terraform_workspace: str | None = None

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from countersign.intake.pull_request import PullRequest
+
 
 class FileStatus(StrEnum):
     ADDED = "added"
@@ -75,6 +77,11 @@ class Commit:
     message: str
     parents: tuple[str, ...] = ()
     notes: dict[str, str] = field(default_factory=dict)
+    committed_at: int = 0
+    # Paths this commit touches (renames as delete + add) and the lines it adds; empty for
+    # merges, whose diff is not their own.
+    paths: tuple[str, ...] = ()
+    lines_added: int = 0
 
     @property
     def subject(self) -> str:
@@ -100,6 +107,7 @@ class Change:
     repo_root: str | None = None
     includes_worktree: bool = False
     tree: str | None = None
+    pull_request: PullRequest | None = None
 
     @property
     def author_email(self) -> str | None:

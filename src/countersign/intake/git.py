@@ -17,7 +17,7 @@ from countersign.intake.fingerprint import fingerprint
 GIT = ("git", "-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "color.ui=false")
 DIFF_OPTS = ("-M", "--no-ext-diff", "--no-textconv", "--submodule=short", "--full-index")
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
-_SEP, _END = "\x1f", "\x1e"
+_SEP, _START, _END = "\x1f", "\x1d", "\x1e"
 
 
 def git(
@@ -112,23 +112,60 @@ def worktree_tree(root: Path) -> str:
         return git(root, "write-tree", env=env).decode().strip()
 
 
-def read_commits(root: Path, base: str, head: str) -> tuple[Commit, ...]:
-    fmt = _SEP.join(("%H", "%P", "%an", "%ae", "%cn", "%ce", "%at", "%B", "%N")) + _END
+NOTES_REF = "refs/notes/ai"
+
+
+def notes_ref(root: Path) -> tuple[str | None, str | None]:
+    """Where git-ai notes can be read in this clone, and a hint for the evidence.
+
+    Notes are not fetched by default; teams often fetch them into a remote namespace
+    (``refs/remotes/origin/notes/ai``, ``refs/notes/origin/ai``). Use the local ref first, then any
+    such copy, and say when there is none, with the command that fetches it."""
+    refs = git(root, "for-each-ref", "--format=%(refname)", "refs/notes/", "refs/remotes/")
+    names = refs.decode("utf-8", "replace").split()
+    if NOTES_REF in names:
+        return NOTES_REF, None
+    copies = sorted(
+        n
+        for n in names
+        if n.endswith("/notes/ai") or (n.startswith("refs/notes/") and n.endswith("/ai"))
+    )
+    if copies:
+        return copies[0], f"git-ai notes read from {copies[0]} ({NOTES_REF} is not in this clone)"
+    return None, (
+        f"no {NOTES_REF} in this clone: git-ai notes, if your team writes them, are fetched with "
+        f"`git fetch origin {NOTES_REF}:{NOTES_REF}`"
+    )
+
+
+def read_commits(
+    root: Path, base: str, head: str, notes: str | None = NOTES_REF
+) -> tuple[Commit, ...]:
+    """The commits of ``base..head``, oldest first, with the paths each one touches and its
+    git-ai note (read from ``notes``)."""
+    fields = ("%H", "%P", "%an", "%ae", "%cn", "%ce", "%at", "%ct", "%B", "%N")
+    fmt = _START + _SEP.join(fields) + _END
+    # git log only shows notes under refs/notes/; a copy elsewhere is read as a tree below.
+    in_notes = bool(notes) and str(notes).startswith("refs/notes/")
     out = git(
         root,
         "log",
         "--reverse",
-        "--notes=refs/notes/ai",
+        f"--notes={notes}" if in_notes else "--no-notes",
+        "--numstat",
+        "--no-renames",
         f"--format={fmt}",
         f"{base}..{head}" if base else head,
         "--",
     )
     commits: list[Commit] = []
-    for record in out.decode("utf-8", "replace").split(_END):
-        parts = record.lstrip("\n").split(_SEP)
-        if len(parts) < 9:
+    for record in out.decode("utf-8", "replace").split(_START)[1:]:
+        head_part, _, stat = record.partition(_END)
+        parts = head_part.split(_SEP)
+        if len(parts) < len(fields):
             continue
-        sha, parents, an, ae, cn, ce, at, body, note = parts[:9]
+        sha, parents, an, ae, cn, ce, at, ct, body, note = parts[: len(fields)]
+        paths, added = _numstat(stat)
         commits.append(
             Commit(
                 sha,
@@ -140,9 +177,50 @@ def read_commits(root: Path, base: str, head: str) -> tuple[Commit, ...]:
                 body.strip("\n"),
                 tuple(parents.split()),
                 {"ai": note.strip()} if note.strip() else {},
+                committed_at=int(ct or 0),
+                paths=paths,
+                lines_added=added,
             )
         )
+    if notes and not in_notes:
+        texts = read_notes_tree(root, notes, {c.sha for c in commits})
+        commits = [replace(c, notes={"ai": texts[c.sha]}) if c.sha in texts else c for c in commits]
     return tuple(commits)
+
+
+def read_notes_tree(root: Path, ref: str, shas: set[str]) -> dict[str, str]:
+    """Notes of ``shas`` from a notes commit at any ref: its tree maps commit ids (possibly
+    fanned out as ``ab/cdef...``) to note blobs."""
+    listing = git(root, "ls-tree", "-r", "--full-tree", ref).decode("utf-8", "replace")
+    blobs: dict[str, str] = {}
+    for line in listing.splitlines():
+        meta, _, path = line.partition("\t")
+        parts = meta.split()
+        sha = path.replace("/", "")
+        if len(parts) == 3 and parts[1] == "blob" and sha in shas:
+            blobs[parts[2]] = sha
+    data = read_blobs(root, list(blobs))
+    return {blobs[b]: text.decode("utf-8", "replace").strip() for b, text in data.items()}
+
+
+def _numstat(text: str) -> tuple[tuple[str, ...], int]:
+    paths: list[str] = []
+    added = 0
+    for line in text.splitlines():
+        cells = line.split("\t", 2)
+        if len(cells) != 3:
+            continue
+        paths.append(_unquote(cells[2]))
+        added += int(cells[0]) if cells[0].isdigit() else 0
+    return tuple(paths), added
+
+
+def _unquote(path: str) -> str:
+    """Paths with control characters stay C-quoted even with ``core.quotePath=false``."""
+    if len(path) >= 2 and path[0] == path[-1] == '"':
+        raw = path[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape")
+        return raw.encode("latin-1", "replace").decode("utf-8", "replace")
+    return path
 
 
 def read_change(
@@ -151,6 +229,7 @@ def read_change(
     head: str = "HEAD",
     worktree: bool = False,
     plans: tuple[Artifact, ...] = (),
+    notes: str | None = NOTES_REF,
 ) -> Change:
     """The change from ``base`` (default: merge-base with the default branch) to ``head``,
     optionally with the uncommitted work on top."""
@@ -167,7 +246,7 @@ def read_change(
         )
     patch = git(root, "diff", "-p", *DIFF_OPTS, origin, new_tree).decode("utf-8", "replace")
     files = attach_texts(parse_patch(patch, raw), raw, lambda blobs: read_blobs(root, blobs))
-    commits = read_commits(root, origin, head_sha)
+    commits = read_commits(root, origin, head_sha, notes)
     change = Change(
         base=origin,
         head=head_sha,

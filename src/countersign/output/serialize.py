@@ -8,7 +8,7 @@ from typing import Any
 from countersign.decision.requirements import Requirement
 from countersign.facts.blast_radius import BlastRadius
 from countersign.facts.hazards import Hazard
-from countersign.facts.provenance import Provenance, Signal
+from countersign.facts.provenance import CommitProvenance, Provenance, Signal
 from countersign.facts.risk import Risk
 from countersign.gate.verdict import Evaluation
 
@@ -33,12 +33,33 @@ def hazard_dict(h: Hazard) -> dict[str, Any]:
 
 
 def signal_dict(s: Signal) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "kind": s.kind,
         "strength": str(s.strength),
+        "counted": s.counted,
         "where": s.where,
         "detail": s.detail,
         "agent": s.agent,
+        "commit": s.commit,
+    }
+    if s.model:
+        out["model"] = s.model
+    if s.ai_lines is not None:
+        out["ai_lines"] = s.ai_lines
+    return out
+
+
+def commit_provenance_dict(c: CommitProvenance) -> dict[str, Any]:
+    return {
+        "sha": c.sha,
+        "subject": c.subject,
+        "author": c.author,
+        "ai_assisted": c.ai_assisted,
+        "confidence": str(c.confidence),
+        "agents": list(c.agents),
+        "models": list(c.models),
+        "ai_share": c.ai_share,
+        "signals": [signal_dict(s) for s in c.signals],
     }
 
 
@@ -47,17 +68,10 @@ def provenance_dict(p: Provenance) -> dict[str, Any]:
         "ai_assisted": p.ai_assisted,
         "confidence": str(p.confidence),
         "agents": list(p.agents),
+        "models": list(p.models),
         "ai_share": p.ai_share,
         "signals": [signal_dict(s) for s in p.signals],
-        "commits": [
-            {
-                "sha": c.sha,
-                "ai_assisted": c.ai_assisted,
-                "confidence": str(c.confidence),
-                "agents": list(c.agents),
-            }
-            for c in p.commits
-        ],
+        "commits": [commit_provenance_dict(c) for c in p.commits],
     }
 
 

@@ -9,7 +9,7 @@ from countersign.facts.hazards import Hazard, find_hazards
 from countersign.intake.artifacts import load_artifact
 from countersign.intake.change import Artifact, Change, FileChange, FileStatus
 
-FIXTURES = Path(__file__).parents[2] / "fixtures" / "hazards"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "hazards"
 
 
 def scan(*paths: Path, context: Context | None = None) -> tuple[Hazard, ...]:

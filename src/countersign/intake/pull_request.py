@@ -1,0 +1,75 @@
+"""A pull request as a GitHub ``pull_request`` webhook event (or the ``pull_request`` object of one)
+describes it: the parts the facts read, validated once here."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from countersign.errors import InputError
+
+MAX_PAYLOAD_BYTES = 25_000_000
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    number: int
+    title: str = ""
+    body: str = ""
+    labels: tuple[str, ...] = ()
+    head_ref: str = ""
+    author: str = ""
+    url: str = ""
+
+
+def read_pull_request(path: str | Path) -> PullRequest:
+    file = Path(path)
+    try:
+        if file.stat().st_size > MAX_PAYLOAD_BYTES:
+            raise InputError(f"{path}: PR payload is larger than {MAX_PAYLOAD_BYTES} bytes")
+        text = file.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise InputError(f"cannot read PR payload {path}: {exc.strerror or exc}") from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise InputError(
+            f"{path}: PR payload is not JSON ({exc}); pass the pull_request event file, "
+            "e.g. $GITHUB_EVENT_PATH"
+        ) from None
+    return parse_pull_request(data, str(path))
+
+
+def parse_pull_request(data: Any, source: str = "payload") -> PullRequest:
+    """Accept a whole event (``{"action", "pull_request": {...}}``) or the PR object itself."""
+    pr = data.get("pull_request", data) if isinstance(data, dict) else None
+    if not isinstance(pr, dict) or not isinstance(pr.get("number"), int):
+        raise InputError(
+            f"{source}: not a GitHub pull_request event (no pull_request.number); pass the "
+            "event file of a pull_request or pull_request_target workflow run"
+        )
+    labels = tuple(
+        label["name"]
+        for label in pr.get("labels") or ()
+        if isinstance(label, dict) and isinstance(label.get("name"), str)
+    )
+    head, user = _object(pr.get("head")), _object(pr.get("user"))
+    return PullRequest(
+        number=pr["number"],
+        title=_text(pr.get("title")),
+        body=_text(pr.get("body")),
+        labels=labels,
+        head_ref=_text(head.get("ref")),
+        author=_text(user.get("login")),
+        url=_text(pr.get("html_url")),
+    )
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
