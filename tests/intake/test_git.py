@@ -181,3 +181,11 @@ def test_notes_ref_falls_back_to_a_fetched_copy_and_hints_when_absent(repo):
     assert commit.notes == {"ai": "note text"}
     repo.git("notes", "--ref=ai", "add", "-m", "local", head)
     assert notes_ref(repo.path) == ("refs/notes/ai", None)
+
+
+def test_commits_without_a_notes_ref_have_no_note(repo):
+    repo.commit("init", **{"a.txt": "a\n"})
+    repo.git("checkout", "-q", "-b", "f")
+    repo.commit("work", **{"a.txt": "b\n"})
+    (commit,) = read_change(repo.path, notes=None).commits
+    assert commit.notes == {}

@@ -143,10 +143,11 @@ def read_commits(
 ) -> tuple[Commit, ...]:
     """The commits of ``base..head``, oldest first, with the paths each one touches and its
     git-ai note (read from ``notes``)."""
-    fields = ("%H", "%P", "%an", "%ae", "%cn", "%ce", "%at", "%ct", "%B", "%N")
-    fmt = _START + _SEP.join(fields) + _END
     # git log only shows notes under refs/notes/; a copy elsewhere is read as a tree below.
     in_notes = bool(notes) and str(notes).startswith("refs/notes/")
+    # With --no-notes git prints a literal "%N", so the field is left empty instead.
+    fields = ("%H", "%P", "%an", "%ae", "%cn", "%ce", "%at", "%ct", "%B", "%N" if in_notes else "")
+    fmt = _START + _SEP.join(fields) + _END
     out = git(
         root,
         "log",
