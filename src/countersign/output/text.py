@@ -33,7 +33,10 @@ def text(e: Evaluation) -> str:
         out.append(
             f"  - AI-assisted ({prov.confidence} confidence, {', '.join(prov.agents)}) by {who}"
         )
-        out.extend(f"      {s.kind}: {s.detail} [{s.where}]" for s in prov.signals[:3])
+        out.extend(
+            f"      {s.kind}: {s.detail} [{s.where}]"
+            for s in [x for x in prov.signals if x.counted][:3]
+        )
     else:
         out.append(f"  - not known to be AI-assisted; author {who}")
     blast = facts.blast_radius
