@@ -9,11 +9,13 @@ from pathlib import Path
 from countersign.config import CONFIG_DIR, Config, load_config
 from countersign.decision.policy import Policy, default_policy_text, load_policy
 from countersign.errors import InputError
+from countersign.facts.blast_radius.languages import with_inferred_edges
 from countersign.facts.context import Context
 from countersign.intake import git
 from countersign.intake.artifacts import load_artifact
 from countersign.intake.change import Change
 from countersign.intake.patch import read_patch_file
+from countersign.intake.tree import DirTree, GitTree, RepoTree
 from countersign.signoff.ledger import JsonlLedger, Ledger
 
 CONFIG_FILES = ("policy.yaml", "catalog.yaml", "people.yaml")
@@ -50,10 +52,19 @@ def open_workspace(
         root = git.repo_root(cwd)
         change = git.read_change(root, base=base, head=head, worktree=worktree, plans=artifacts)
         texts = _config_at(root, change.base) or _config_from_tree(root)
-    config = load_config(root, read=texts) if root else Config()
+    tree = repo_tree(root, None if patch else change.base) if root else None
+    config = (
+        with_inferred_edges(load_config(root, read=texts, tree=tree), tree) if root else Config()
+    )
     policy_text = texts.get("policy.yaml") or default_policy_text()
     policy = load_policy(policy_text)
     return Workspace(root, change, Context(config=config), policy, ledger_for(root or cwd))
+
+
+def repo_tree(root: Path, base: str | None) -> RepoTree:
+    """Where Backstage files, CODEOWNERS and imports are read: the base revision, like the
+    policy, so a change cannot shrink its own blast radius; the working tree for a patch."""
+    return GitTree(root, base) if base else DirTree(root)
 
 
 def ledger_for(root: Path) -> Ledger:

@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from countersign.config.catalog import Catalog, load_catalog
+from countersign.config.catalog import Catalog
 from countersign.config.roster import Roster, load_roster
+from countersign.config.sources import read_catalog
+from countersign.intake.tree import RepoTree
 
 CONFIG_DIR = ".countersign"
 
@@ -30,15 +32,18 @@ class Config:
         return Path(self.root) / CONFIG_DIR if self.root else None
 
 
-def load_config(root: Path, read: dict[str, str] | None = None) -> Config:
+def load_config(
+    root: Path, read: dict[str, str] | None = None, tree: RepoTree | None = None
+) -> Config:
     """Load catalog and roster from ``root/.countersign``; ``read`` overrides file contents
-    (used to read them from the base revision instead of the working tree)."""
+    (used to read them from the base revision instead of the working tree); ``tree`` is where
+    Backstage files and CODEOWNERS are looked for (the base revision too)."""
     texts = dict(read or {})
     for name in ("catalog.yaml", "people.yaml"):
         if name not in texts:
             path = root / CONFIG_DIR / name
             if path.is_file():
                 texts[name] = path.read_text(encoding="utf-8", errors="replace")
-    catalog = load_catalog(texts["catalog.yaml"]) if "catalog.yaml" in texts else Catalog()
+    catalog = read_catalog(texts.get("catalog.yaml"), tree)
     roster = load_roster(texts["people.yaml"]) if "people.yaml" in texts else Roster()
     return Config(catalog=catalog, roster=roster, root=str(root))
