@@ -107,7 +107,7 @@ def analyze(change: Change, context: Context) -> BlastRadius:
     environments = {
         e for n in reached if (svc := catalog.service(n)) is not None for e in svc.environments
     }
-    owners, unowned_owners = _owners(catalog, touched, paths, by_path.unowned)
+    owners, unowned_owners = _owners(catalog, touched, by_path.owners, by_path.unowned)
     return BlastRadius(
         services=hits,
         critical=tuple(c.name for c in critical),
@@ -139,22 +139,25 @@ def _paths(change: Change) -> tuple[str, ...]:
 
 
 def _owners(
-    catalog: Catalog, touched: list[Service], paths: tuple[str, ...], unowned: tuple[str, ...]
+    catalog: Catalog,
+    touched: list[Service],
+    by_path: dict[str, list[str]],
+    unowned: tuple[str, ...],
 ) -> tuple[tuple[str, ...], tuple[OwnersMatch, ...]]:
-    """Owners of the touched services, plus the teams CODEOWNERS names for the changed paths
-    (``@org/team`` read as ``team``, as the catalog and roster write teams)."""
-    teams = {o for s in touched for o in s.owners}
-    matches: list[OwnersMatch] = []
-    if catalog.codeowners is not None:
-        lone = set(unowned)
-        for path in paths:
-            match = catalog.codeowners.match(path)
-            if match is None:
-                continue
-            teams.update(t for o in match.owners if (t := owner_team(o)))
-            if path in lone:
-                matches.append(match)
-    return tuple(sorted(teams)), tuple(matches)
+    """Owners of the touched services. CODEOWNERS fills the gaps only: a service without declared
+    owners gets the teams (``@org/team`` read as ``team``) owning its changed paths, and paths no
+    service owns show who CODEOWNERS names, as evidence, without widening who may sign."""
+    codeowners = catalog.codeowners
+    teams: set[str] = set()
+    for service in touched:
+        if service.owners:
+            teams.update(service.owners)
+        elif codeowners is not None:
+            for path in by_path.get(service.name, ()):
+                match = codeowners.match(path)
+                teams.update(t for o in (match.owners if match else ()) if (t := owner_team(o)))
+    found = [codeowners.match(p) for p in unowned] if codeowners is not None else []
+    return tuple(sorted(teams)), tuple(m for m in found if m is not None)
 
 
 def _cycle_problem(chain: tuple[str, ...]) -> str:
