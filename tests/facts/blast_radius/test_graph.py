@@ -1,4 +1,4 @@
-from countersign.config.catalog import load_catalog
+from countersign.config.catalog import Catalog, Service, load_catalog
 from countersign.facts.blast_radius.graph import cycles, dependents
 
 
@@ -36,7 +36,9 @@ def test_two_separate_cycles_and_shortest_depth_from_several_roots():
 
 def test_long_chain_does_not_recurse():
     names = [f"s{i}" for i in range(3000)]
-    c = catalog({n: [names[i - 1]] if i else [] for i, n in enumerate(names)})
+    c = Catalog(
+        tuple(Service(n, depends_on=(names[i - 1],) if i else ()) for i, n in enumerate(names))
+    )
     found = dependents(c, ["s0"])
     assert found[-1].depth == 2999
     assert cycles(c, names) == ()
