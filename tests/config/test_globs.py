@@ -1,4 +1,8 @@
+from fnmatch import fnmatchcase
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from countersign.config.globs import PathIndex, compile_glob
 
@@ -71,3 +75,44 @@ def test_index_returns_every_match_across_depths():
 def test_specificity_counts_literal_directories_then_characters():
     assert compile_glob("a/b/**", 0, None).specificity == (2, 2)
     assert compile_glob("a/*/c.py", 0, None).specificity == (1, 5)
+
+
+def reference(pattern: str, path: str) -> bool:
+    """Segment-by-segment matching, written from the documented semantics, slow but plain."""
+    dir_only = pattern.endswith("/")
+    pat = [s for s in pattern.split("/") if s]
+    parts = [s for s in path.split("/") if s]
+
+    def match(p: list[str], s: list[str]) -> bool:
+        if not p:
+            return not s
+        if p[0] == "**":
+            least = 1 if len(p) == 1 else 0  # a trailing ** needs something below
+            return any(match(p[1:], s[i:]) for i in range(least, len(s) + 1))
+        return bool(s) and fnmatchcase(s[0], p[0]) and match(p[1:], s[1:])
+
+    last_literal = not set("*?").intersection(pat[-1]) or pat[-1] == "**"
+    if dir_only:  # a directory: a proper prefix of the path
+        ends = range(1, len(parts))
+    elif last_literal:  # the path itself or a directory above it
+        ends = range(1, len(parts) + 1)
+    else:
+        ends = range(len(parts), len(parts) + 1)
+    return any(match(pat, parts[:end]) for end in ends)
+
+
+segment = st.sampled_from(["a", "b", "ab", "*", "a*", "?", "**", "*b"])
+pattern_st = st.builds(
+    lambda segs, slash: "/".join(segs) + ("/" if slash else ""),
+    st.lists(segment, min_size=1, max_size=4),
+    st.booleans(),
+)
+path_st = st.lists(st.sampled_from(["a", "b", "ab", "ba", "aab"]), min_size=1, max_size=5).map(
+    "/".join
+)
+
+
+@given(pattern_st, path_st)
+@settings(max_examples=300, deadline=None)
+def test_index_agrees_with_the_reference_semantics(pattern, path):
+    assert matches(pattern, path) is reference(pattern, path)

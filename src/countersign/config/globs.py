@@ -45,8 +45,10 @@ class Glob(NamedTuple):
             if not rest:
                 return not self.dir_only
             return self.descendants
+        if not rest:  # the path ends here, the pattern does not
+            return False
         if self.tail == ("**",):
-            return bool(rest)
+            return not self.dir_only or "/" in rest
         return regex is not None and regex.match(rest) is not None
 
 
