@@ -42,11 +42,11 @@ def blast(
 
         text = dumps({"schema": "countersign/blast/v1", **blast_dict(result)})
     elif fmt == "markdown":
-        from countersign.output.blast import blast_markdown
+        from countersign.output.blast_radius import blast_markdown
 
         text = blast_markdown(result, ws.change)
     else:
-        from countersign.output.blast import blast_text
+        from countersign.output.blast_radius import blast_text
 
         text = blast_text(result, ws.change)
     click.echo(text, nl=False)

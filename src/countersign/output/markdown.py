@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from countersign.facts.hazards import Hazard
 from countersign.gate.verdict import Evaluation, Verdict
-from countersign.output.blast import mermaid
+from countersign.output.blast_radius import mermaid
 
 ICON = {Verdict.PASS: "✅", Verdict.NEEDS_APPROVAL: "🟡", Verdict.BLOCKED: "⛔"}
 

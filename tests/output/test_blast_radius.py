@@ -1,5 +1,5 @@
 from countersign.facts.blast_radius import BlastRadius, Dependent, ServiceHit
-from countersign.output.blast import mermaid, tree_lines
+from countersign.output.blast_radius import mermaid, tree_lines
 
 
 def radius() -> BlastRadius:
