@@ -51,9 +51,8 @@ class GitTree:
         listing = self._listing()
         wanted = {p: listing[p] for p in paths if p in listing}
         data = git.read_blobs(self.root, sorted(set(wanted.values())))
-        return {
-            path: _text(data[blob]) for path, blob in wanted.items() if _text(data.get(blob, b""))
-        }
+        texts = {blob: _text(raw) for blob, raw in data.items()}
+        return {path: texts[blob] for path, blob in wanted.items() if texts.get(blob)}
 
 
 class DirTree:
