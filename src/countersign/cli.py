@@ -136,6 +136,42 @@ def scan(files: tuple[str, ...], fmt: str) -> int:
 
 
 @cli.command()
+@click.argument("spec", metavar="[RANGE]", required=False)
+@click.option("--worktree", is_flag=True, help="Include uncommitted work (tracked and untracked).")
+@click.option(
+    "--plan",
+    "plans",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="A plan or manifest whose resources count too (Terraform plan JSON, ...). Repeatable.",
+)
+@click.option(
+    "-C",
+    "repo",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    help="Run as if started in this directory.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json", "markdown")),
+    default="text",
+    show_default=True,
+    help="Output format (Markdown draws the graph in Mermaid).",
+)
+def blast(spec: str | None, worktree: bool, plans: tuple[str, ...], repo: Path, fmt: str) -> int:
+    """Show the blast radius of a change: services, critical systems, dependents, environments,
+    owners and the score, explained.
+
+    RANGE is BASE..HEAD, or BASE (to HEAD); by default, the merge-base with the default branch
+    to HEAD."""
+    from countersign.commands.blast import blast as run
+
+    return run(repo, spec=spec, worktree=worktree, plans=plans, fmt=fmt)
+
+
+@cli.command()
 @click.option("-C", "repo", type=click.Path(file_okay=False, path_type=Path), default=".")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 def init(repo: Path, force: bool) -> int:

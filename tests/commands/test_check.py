@@ -127,3 +127,16 @@ def test_text_output_puts_the_verdict_first_and_says_who_approves(feature, capsy
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("NEEDS APPROVAL")
     assert any("countersign approve --requirement ai-assisted-below-senior" in x for x in lines)
+
+
+def test_a_roster_added_by_the_change_does_not_promote_its_author(repo, capsys):
+    repo.commit("init", **{"a.txt": "a\n"})
+    repo.git("checkout", "-q", "-b", "f")
+    roster = "people:\n  - {id: me, emails: [author@example.com], level: principal}\n"
+    repo.commit(
+        "agent\n\nCo-authored-by: Claude <noreply@anthropic.com>",
+        **{".countersign/people.yaml": roster, "a.txt": "b\n"},
+    )
+    code, doc = run_json(capsys, "-C", str(repo.path))
+    assert code == ExitCode.NEEDS_APPROVAL
+    assert doc["author"]["level"] is None

@@ -10,6 +10,7 @@ from pathlib import Path
 from countersign.config import CONFIG_DIR, Config, load_config
 from countersign.decision.policy import Policy, default_policy_text, load_policy
 from countersign.errors import InputError
+from countersign.facts.blast_radius.languages import with_inferred_edges
 from countersign.facts.context import Context
 from countersign.facts.provenance.directory import load_directory
 from countersign.intake import git
@@ -18,6 +19,7 @@ from countersign.intake.artifacts import load_artifact
 from countersign.intake.change import Change
 from countersign.intake.patch import read_patch_file
 from countersign.intake.pull_request import read_pull_request
+from countersign.intake.tree import DirTree, GitTree, RepoTree
 from countersign.signoff.ledger import JsonlLedger, Ledger
 
 CONFIG_FILES = ("policy.yaml", "catalog.yaml", "people.yaml", "hazards.yaml", "provenance.yaml")
@@ -60,7 +62,10 @@ def open_workspace(
             root, base=base, head=head, worktree=worktree, plans=artifacts, notes=notes
         )
         texts = _config_at(root, change.base)
-    config = load_config(root, read=texts) if root else Config()
+    tree = repo_tree(root, None if patch else change.base) if root else None
+    config = (
+        with_inferred_edges(load_config(root, read=texts, tree=tree), tree) if root else Config()
+    )
     policy_text = texts.get("policy.yaml") or default_policy_text()
     policy = load_policy(policy_text)
     if pull_request is not None:
@@ -86,6 +91,12 @@ def with_agent_edits(context: Context, root: Path) -> Context:
         agent_edits_skipped=log.skipped,
         agent_edits_source=log.source,
     )
+
+
+def repo_tree(root: Path, base: str | None) -> RepoTree:
+    """Where Backstage files, CODEOWNERS and imports are read: the base revision, like the
+    policy, so a change cannot shrink its own blast radius; the working tree for a patch."""
+    return GitTree(root, base) if base else DirTree(root)
 
 
 def ledger_for(root: Path) -> Ledger:

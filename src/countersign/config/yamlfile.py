@@ -42,7 +42,7 @@ def parse_yaml(text: str, file: str) -> Any:
     try:
         loader = _UniqueKeyLoader(text)
         try:
-            return _load_without_aliases(loader)
+            return _load_without_aliases(loader, loader.get_single_node())
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
@@ -52,14 +52,33 @@ def parse_yaml(text: str, file: str) -> Any:
         raise ConfigError(file, where, f"invalid YAML: {problem}") from None
 
 
-def _load_without_aliases(loader: _UniqueKeyLoader) -> Any:
-    """Compose the node graph first and refuse any node reached twice (an alias): expanding
-    aliases is how a few lines of YAML become gigabytes."""
-    node = loader.get_single_node()
+def parse_yaml_documents(text: str, file: str) -> list[Any]:
+    """Every document of a multi-document YAML stream (``---``), with ``parse_yaml``'s rules."""
+    if len(text) > MAX_CONFIG_BYTES:
+        raise ConfigError(file, "", f"file is larger than {MAX_CONFIG_BYTES} bytes")
+    docs: list[Any] = []
+    try:
+        loader = _UniqueKeyLoader(text)
+        try:
+            while loader.check_node():
+                docs.append(_load_without_aliases(loader, loader.get_node()))
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(file, where, f"invalid YAML: {problem}") from None
+    return docs
+
+
+def _load_without_aliases(loader: _UniqueKeyLoader, node: yaml.Node | None) -> Any:
     if node is None:
         return None
-    seen: set[int] = set()
+    # The composer forgets its anchors once a document is composed, but an alias shows up as
+    # a node reached twice: refuse it before constructing (no exponential YAML bombs).
     stack = [node]
+    seen: set[int] = set()
     while stack:
         current = stack.pop()
         if id(current) in seen:

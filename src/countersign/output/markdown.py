@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from countersign.facts.hazards import Hazard
 from countersign.gate.verdict import Evaluation, Verdict
+from countersign.output.blast_radius import mermaid
 
 ICON = {Verdict.PASS: "✅", Verdict.NEEDS_APPROVAL: "🟡", Verdict.BLOCKED: "⛔"}
 
@@ -48,10 +49,6 @@ def markdown(e: Evaluation) -> str:
     out.append(f"- **Risk**: {f.risk.score:.2f} — {', '.join(x.text for x in f.risk.factors[:3])}")
     out.append("")
     if b.dependents:
-        out.extend(["```mermaid", "graph LR"])
-        for d in b.dependents:
-            for src, dst in zip(d.via, d.via[1:], strict=False):
-                out.append(f"  {src} --> {dst}")
-        out.extend(["```", ""])
+        out.extend([*mermaid(b), ""])
     out.extend(["### Hazards", "", hazards_table(f.hazards)])
     return "\n".join(out)

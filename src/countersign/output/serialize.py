@@ -77,16 +77,49 @@ def provenance_dict(p: Provenance) -> dict[str, Any]:
 
 def blast_dict(b: BlastRadius) -> dict[str, Any]:
     return {
-        "services": [{"name": s.name, "tier": s.tier, "paths": list(s.paths)} for s in b.services],
+        "services": [
+            {"name": s.name, "tier": s.tier, "paths": list(s.paths), "resources": list(s.resources)}
+            for s in b.services
+        ],
         "critical": list(b.critical),
+        "critical_reasons": [
+            {"name": c.name, "reason": c.reason, "touched": c.touched} for c in b.critical_reasons
+        ],
         "dependents": [
-            {"name": d.name, "tier": d.tier, "depth": d.depth, "path": list(d.via)}
+            {"name": d.name, "tier": d.tier, "depth": d.depth, "path": list(d.via), "edge": d.edge}
             for d in b.dependents
         ],
         "environments": list(b.environments),
         "owners": list(b.owners),
         "unowned": list(b.unowned),
+        "unowned_resources": list(b.unowned_resources),
+        "codeowners": [
+            {"path": m.path, "owners": list(m.owners), "file": m.file, "line": m.line}
+            for m in b.code_owners
+        ],
+        "overlaps": [
+            {
+                "path": o.path,
+                "winner": o.winner,
+                "pattern": o.pattern,
+                "losers": [{"service": n, "pattern": p} for n, p in o.losers],
+                "reason": o.reason,
+            }
+            for o in b.overlaps
+        ],
         "score": b.score,
+        "score_terms": [
+            {
+                "service": t.service,
+                "tier": t.tier,
+                "depth": t.depth,
+                "critical": t.critical,
+                "points": t.points,
+            }
+            for t in b.score_terms
+        ],
+        "cycles": [list(c) for c in b.cycles],
+        "problems": list(b.problems),
     }
 
 

@@ -52,6 +52,9 @@ def text(e: Evaluation) -> str:
         out.append(
             f"  - {len(blast.unowned)} paths no service owns: {', '.join(blast.unowned[:3])}"
         )
+    if blast.problems:
+        more = f" (and {len(blast.problems) - 1} more)" if len(blast.problems) > 1 else ""
+        out.append(f"  - blast radius problem: {blast.problems[0]}{more}; see countersign blast")
     out.extend(f"  - {_hazard_line(h)}" for h in facts.hazards[:10])
     if len(facts.hazards) > 10:
         out.append(f"  - ... {len(facts.hazards) - 10} more hazards (--format json)")

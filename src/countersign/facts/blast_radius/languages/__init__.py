@@ -1,0 +1,67 @@
+"""Dependency edges inferred from code, one module per language.
+
+The extension point: a ``Language`` names the file suffixes it reads and one function
+``(Sources) -> Inferred``; ``LANGUAGES`` is the explicit registry. To add a language, write
+``languages/<name>.py`` with an ``infer`` of that signature and list it here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+
+from countersign.config import Config
+from countersign.config.catalog import Catalog, Edge
+from countersign.config.problems import Problem
+from countersign.facts.blast_radius.languages import python
+from countersign.facts.blast_radius.languages.sources import Inferred, Sources
+from countersign.facts.blast_radius.mapping import owner_of
+from countersign.intake.tree import RepoTree
+
+__all__ = ["LANGUAGES", "Inferred", "Language", "Sources", "infer_edges", "with_inferred_edges"]
+
+
+@dataclass(frozen=True)
+class Language:
+    name: str
+    suffixes: tuple[str, ...]
+    infer: Callable[[Sources], Inferred]
+
+
+LANGUAGES: Mapping[str, Language] = {
+    "python": Language("python", (".py",), python.infer),
+}
+
+
+def infer_edges(
+    catalog: Catalog, tree: RepoTree, languages: Mapping[str, Language] = LANGUAGES
+) -> Catalog:
+    """The catalog with the edges every language finds in ``tree``; only files a service owns
+    are read, since only they can link two services."""
+    if not catalog.services:
+        return catalog
+    everything = tree.paths()
+    edges: list[Edge] = []
+    problems: list[Problem] = []
+    for language in languages.values():
+        owners = {
+            p: name
+            for p in everything
+            if p.endswith(language.suffixes) and (name := owner_of(p, catalog)) is not None
+        }
+        if not owners:
+            continue
+        found = language.infer(Sources(tuple(owners), tree.read(owners), owners.get))
+        edges.extend(found.edges)
+        problems.extend(found.problems)
+    return replace(
+        catalog,
+        inferred=(*catalog.inferred, *edges),
+        problems=(*catalog.problems, *problems),
+    )
+
+
+def with_inferred_edges(config: Config, tree: RepoTree | None) -> Config:
+    if tree is None:
+        return config
+    return replace(config, catalog=infer_edges(config.catalog, tree))

@@ -1,0 +1,106 @@
+"""Python: a service depends on another when its code imports a module the other one provides.
+
+A file's module name comes from its packages: walk up while the directory has ``__init__.py``
+(``svc/src/checkout/api.py`` with ``svc/src/checkout/__init__.py`` is ``checkout.api``). An
+import resolves to the longest module prefix a service provides; a service importing its own
+modules adds no edge; a module two other services both provide is reported, not guessed.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+from collections.abc import Iterator
+
+from countersign.config.catalog import Edge
+from countersign.config.problems import Problem
+from countersign.facts.blast_radius.languages.sources import Inferred, Sources
+
+
+def infer(src: Sources) -> Inferred:
+    providers = _providers(src)
+    edges: dict[tuple[str, str], Edge] = {}
+    problems: list[Problem] = []
+    ambiguous: set[str] = set()
+    for path in sorted(src.texts):
+        owner = src.owner_of(path)
+        if owner is None:
+            continue
+        try:
+            imports = list(_imports(src.texts[path], path))
+        except SyntaxError as exc:
+            problems.append(
+                Problem(
+                    f"{path}:{exc.lineno or 0}",
+                    f"cannot parse Python ({exc.msg}); its imports are not counted",
+                )
+            )
+            continue
+        except (ValueError, RecursionError) as exc:
+            problems.append(
+                Problem(path, f"cannot parse Python ({exc}); its imports are not counted")
+            )
+            continue
+        for line, names in imports:
+            target, module = _resolve(names, providers)
+            if target is None or owner in target:
+                continue
+            if len(target) > 1:
+                if module not in ambiguous:
+                    ambiguous.add(module)
+                    problems.append(
+                        Problem(
+                            f"{path}:{line}",
+                            f"module {module!r} is provided by {len(target)} services "
+                            f"({', '.join(sorted(target))}); this import adds no edge",
+                        )
+                    )
+                continue
+            (dep,) = target
+            edges.setdefault(
+                (owner, dep), Edge(owner, dep, f"{path}:{line} imports {module}", inferred=True)
+            )
+    return Inferred(tuple(edges.values()), tuple(problems))
+
+
+def module_name(path: str, packages: set[str]) -> str:
+    directory, name = posixpath.split(path[: -len(".py")])
+    parts = [] if name == "__init__" else [name]
+    while directory and directory in packages:
+        directory, package = posixpath.split(directory)
+        parts.insert(0, package)
+    return ".".join(parts)
+
+
+def _providers(src: Sources) -> dict[str, set[str]]:
+    packages = {posixpath.dirname(p) for p in src.paths if posixpath.basename(p) == "__init__.py"}
+    out: dict[str, set[str]] = {}
+    for path in src.paths:
+        owner = src.owner_of(path)
+        module = module_name(path, packages)
+        if owner is not None and module:
+            out.setdefault(module, set()).add(owner)
+    return out
+
+
+def _imports(text: str, path: str) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """Each absolute import as (line, candidate module names, most precise first)."""
+    if "import" not in text:
+        return
+    for node in ast.walk(ast.parse(text, path)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, (alias.name,)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            for alias in node.names:
+                yield node.lineno, (f"{node.module}.{alias.name}", node.module)
+
+
+def _resolve(names: tuple[str, ...], providers: dict[str, set[str]]) -> tuple[set[str] | None, str]:
+    for name in names:
+        parts = name.split(".")
+        for end in range(len(parts), 0, -1):
+            module = ".".join(parts[:end])
+            if module in providers:
+                return providers[module], module
+    return None, names[-1]

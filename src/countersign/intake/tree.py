@@ -1,0 +1,88 @@
+"""A repository snapshot to read whole files from: the tree at a revision (the base of the
+change, so the catalog is the old one) or a directory on disk. The blast radius reads its
+Backstage files, CODEOWNERS and source imports through it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Protocol
+
+from countersign.intake import git
+
+MAX_FILE_BYTES = 2_000_000
+SKIPPED_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", ".tox"})
+
+
+class RepoTree(Protocol):
+    def paths(self) -> tuple[str, ...]:
+        """Every file, as a ``/``-separated path relative to the root, sorted."""
+        ...
+
+    def read(self, paths: Iterable[str]) -> dict[str, str]:
+        """The text of each readable file among ``paths`` (binary and huge files left out)."""
+        ...
+
+
+class GitTree:
+    """The tree of a commit, read with two git processes however many files are asked for."""
+
+    def __init__(self, root: Path, rev: str) -> None:
+        self.root, self.rev = root, rev
+        self._blobs: dict[str, str] | None = None
+
+    def _listing(self) -> dict[str, str]:
+        if self._blobs is None:
+            out = git.git(self.root, "ls-tree", "-r", "-z", "--full-tree", self.rev)
+            blobs: dict[str, str] = {}
+            for entry in out.decode("utf-8", "replace").split("\0"):
+                meta, _, path = entry.partition("\t")
+                parts = meta.split()
+                if len(parts) == 3 and parts[1] == "blob":
+                    blobs[path] = parts[2]
+            self._blobs = blobs
+        return self._blobs
+
+    def paths(self) -> tuple[str, ...]:
+        return tuple(sorted(self._listing()))
+
+    def read(self, paths: Iterable[str]) -> dict[str, str]:
+        listing = self._listing()
+        wanted = {p: listing[p] for p in paths if p in listing}
+        data = git.read_blobs(self.root, sorted(set(wanted.values())))
+        texts = {blob: _text(raw) for blob, raw in data.items()}
+        return {path: texts[blob] for path, blob in wanted.items() if texts.get(blob)}
+
+
+class DirTree:
+    """Files under a directory (a working tree, or a fixture in a test)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def paths(self) -> tuple[str, ...]:
+        found: list[str] = []
+        for top, dirs, files in os.walk(self.root):
+            dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
+            rel = Path(top).relative_to(self.root).as_posix()
+            prefix = "" if rel == "." else f"{rel}/"
+            found.extend(prefix + name for name in files)
+        return tuple(sorted(found))
+
+    def read(self, paths: Iterable[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for path in paths:
+            try:
+                data = (self.root / path).read_bytes()
+            except OSError:
+                continue
+            if text := _text(data):
+                out[path] = text
+        return out
+
+
+def _text(data: bytes) -> str:
+    if len(data) > MAX_FILE_BYTES or b"\0" in data[:8192]:
+        return ""
+    return data.decode("utf-8", "replace")

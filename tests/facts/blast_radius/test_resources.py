@@ -1,0 +1,69 @@
+import json
+
+from countersign.facts.blast_radius.resources import resources_of
+from countersign.intake.change import Artifact
+
+PLAN = {
+    "format_version": "1.2",
+    "resource_changes": [
+        {
+            "address": "module.checkout.aws_db_instance.main",
+            "type": "aws_db_instance",
+            "change": {
+                "actions": ["delete", "create"],
+                "before": {"db_name": "orders", "identifier": "orders-prod"},
+                "after": {"db_name": "orders", "identifier": "orders-prod"},
+            },
+        },
+        {
+            "address": "aws_s3_bucket.logs",
+            "type": "aws_s3_bucket",
+            "change": {"actions": ["no-op"]},
+        },
+        {"address": "aws_iam_role.ci", "type": "aws_iam_role", "change": {"actions": ["update"]}},
+    ],
+}
+
+MANIFESTS = """\
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: payments
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: checkout
+  namespace: checkout-prod
+spec: {replicas: 0}
+"""
+
+
+def test_terraform_plan_addresses_and_database_names():
+    found = resources_of([Artifact("plan.json", json.dumps(PLAN))])
+    assert [(r.kind, r.name) for r in found] == [
+        ("terraform", "module.checkout.aws_db_instance.main"),
+        ("database", "orders"),
+        ("terraform", "aws_iam_role.ci"),
+    ]
+
+
+def test_kubernetes_namespaces_from_new_and_previous_manifests():
+    old = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: legacy}\n"
+    found = resources_of([Artifact("k8s/app.yaml", MANIFESTS, "diff", previous_text=old)])
+    assert [(r.kind, r.name) for r in found] == [
+        ("namespace", "payments"),
+        ("namespace", "checkout-prod"),
+        ("namespace", "legacy"),
+    ]
+
+
+def test_sql_database_names():
+    sql = "\\connect orders\nDROP DATABASE IF EXISTS scratch;\nSELECT 1; -- use nothing\n"
+    found = resources_of([Artifact("migrations/001.sql", sql)])
+    assert [(r.kind, r.name) for r in found] == [("database", "orders"), ("database", "scratch")]
+
+
+def test_unparsable_artifacts_yield_nothing():
+    assert resources_of([Artifact("plan.json", "{not json"), Artifact("a.yaml", "a: [")]) == ()
+    assert resources_of([Artifact("values.yaml", "replicas: 3\n")]) == ()
