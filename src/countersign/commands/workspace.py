@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from countersign.intake import git
 from countersign.intake.artifacts import load_artifact
 from countersign.intake.change import Change
 from countersign.intake.patch import read_patch_file
-from countersign.signoff.ledger import JsonlLedger, Ledger
+from countersign.signoff.ledger import ENV_LEDGER, SignedLedger, open_ledger
 
 CONFIG_FILES = ("policy.yaml", "catalog.yaml", "people.yaml")
 
@@ -25,7 +26,7 @@ class Workspace:
     change: Change
     context: Context
     policy: Policy
-    ledger: Ledger
+    ledger: SignedLedger
 
 
 def open_workspace(
@@ -56,8 +57,20 @@ def open_workspace(
     return Workspace(root, change, Context(config=config), policy, ledger_for(root or cwd))
 
 
-def ledger_for(root: Path) -> Ledger:
-    return JsonlLedger(root / CONFIG_DIR / "ledger.jsonl")
+def ledger_for(root: Path, location: str | None = None) -> SignedLedger:
+    """The ledger at ``location``, ``$COUNTERSIGN_LEDGER`` or ``.countersign/ledger.db``."""
+    where = location or os.environ.get(ENV_LEDGER) or str(root / CONFIG_DIR / "ledger.db")
+    return open_ledger(where, state_dir(root))
+
+
+def state_dir(root: Path) -> Path:
+    """Per-repository state outside the work tree (shared by its worktrees): the signing key and
+    the ledger witness. Outside git, ``.countersign/state``."""
+    try:
+        common = git.git(root, "rev-parse", "--git-common-dir").decode().strip()
+    except InputError:
+        return root / CONFIG_DIR / "state"
+    return (root / common).resolve() / "countersign"
 
 
 def _config_at(root: Path, rev: str | None) -> dict[str, str]:
