@@ -173,10 +173,14 @@ def signoffs_for(ledger: Ledger, fingerprint: str) -> SignOffs:
 
 
 def approval_of(e: Mapping[str, Any]) -> Approval:
+    teams = e.get("teams")
     return Approval(
         approver=str(e["approver"]),
         fingerprint=str(e.get("fingerprint", "")),
         at=str(e.get("at", "")),
         requirement=e.get("requirement"),
         note=str(e.get("note", "")),
+        requirements=tuple(str(r) for r in e.get("requirements", ())),
+        level=e.get("level"),
+        teams=tuple(str(t) for t in teams) if isinstance(teams, list) else None,
     )
