@@ -7,10 +7,11 @@ def test_demo_tells_the_story_needs_approval_then_pass_then_voided(capsys):
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     assert (
-        "first check exit 1 (needs approval), after sign-offs exit 0 (pass), after a content "
-        "change exit 1 (needs approval again)." in out
+        "first check: exit 1 (needs-approval); after the sign-offs: exit 0 (pass); "
+        "after a content change: exit 1 (needs-approval)." in out
     )
     assert "critical systems reached: checkout" in out
     assert "infra.replace" in out
+    assert "sql.drop_column" in out
     for dependent in ("storefront", "mobile-api"):
         assert dependent in out

@@ -12,6 +12,9 @@ from countersign.commands.approve import approve
 from countersign.commands.check import check
 from countersign.commands.record import record
 from countersign.demo.sample import build
+from countersign.gate.verdict import Verdict
+
+VERDICTS = {int(v.exit_code): str(v) for v in Verdict}
 
 
 def _step(title: str) -> None:
@@ -20,12 +23,23 @@ def _step(title: str) -> None:
 
 
 def _run_check(repo: Path) -> int:
-    click.secho("$ countersign check", dim=True)
+    click.secho("$ countersign check --check-status tests=success", dim=True)
     code = check(
-        repo, base=None, head="HEAD", worktree=False, patch=None, plans=(), checks=(), fmt="text"
+        repo,
+        base=None,
+        head="HEAD",
+        worktree=False,
+        patch=None,
+        plans=(),
+        checks=("tests=success",),
+        fmt="text",
     )
     click.secho(f"(exit code {code})", dim=True)
     return code
+
+
+def _verdict(code: int) -> str:
+    return f"exit {code} ({VERDICTS.get(code, 'error')})"
 
 
 def demo(*, keep: bool) -> int:
@@ -90,8 +104,8 @@ def demo(*, keep: bool) -> int:
         third = _run_check(repo)
         _step("Summary")
         click.echo(
-            f"first check exit {first} (needs approval), after sign-offs exit {second} "
-            f"(pass), after a content change exit {third} (needs approval again)."
+            f"first check: {_verdict(first)}; after the sign-offs: {_verdict(second)}; "
+            f"after a content change: {_verdict(third)}."
         )
         if keep:
             click.echo(f"The sample repository is kept at {repo}.")

@@ -20,7 +20,7 @@ from countersign.intake.change import Change
 from countersign.intake.patch import read_patch_file
 from countersign.intake.pull_request import read_pull_request
 from countersign.intake.tree import DirTree, GitTree, RepoTree
-from countersign.signoff.ledger import JsonlLedger, Ledger
+from countersign.signoff.ledger import ENV_LEDGER, SignedLedger, open_ledger
 
 CONFIG_FILES = ("policy.yaml", "catalog.yaml", "people.yaml", "hazards.yaml", "provenance.yaml")
 
@@ -31,7 +31,7 @@ class Workspace:
     change: Change
     context: Context
     policy: Policy
-    ledger: Ledger
+    ledger: SignedLedger
 
 
 def open_workspace(
@@ -84,7 +84,7 @@ def open_workspace(
 def with_agent_edits(context: Context, root: Path) -> Context:
     """The guard's records of agent edits in this repository (shared by all its worktrees)."""
     common = Path(git.git(root, "rev-parse", "--git-common-dir").decode().strip())
-    log = read_agent_edits(log_path(common if common.is_absolute() else root / common))
+    log = read_agent_edits(log_path(root / common))
     return replace(
         context,
         agent_edits=log.edits,
@@ -99,8 +99,20 @@ def repo_tree(root: Path, base: str | None) -> RepoTree:
     return GitTree(root, base) if base else DirTree(root)
 
 
-def ledger_for(root: Path) -> Ledger:
-    return JsonlLedger(root / CONFIG_DIR / "ledger.jsonl")
+def ledger_for(root: Path, location: str | None = None) -> SignedLedger:
+    """The ledger at ``location``, ``$COUNTERSIGN_LEDGER`` or ``.countersign/ledger.db``."""
+    where = location or os.environ.get(ENV_LEDGER) or str(root / CONFIG_DIR / "ledger.db")
+    return open_ledger(where, state_dir(root))
+
+
+def state_dir(root: Path) -> Path:
+    """Per-repository state outside the work tree (shared by its worktrees): the signing key and
+    the ledger witness. Outside git, ``.countersign/state``."""
+    try:
+        common = git.git(root, "rev-parse", "--git-common-dir").decode().strip()
+    except InputError:
+        return root / CONFIG_DIR / "state"
+    return (root / common).resolve() / "countersign"
 
 
 def _config_at(root: Path, rev: str | None) -> dict[str, str]:

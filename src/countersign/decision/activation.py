@@ -1,4 +1,9 @@
-"""The facts as the policy sees them: plain maps and lists, the names documented in the policy."""
+"""The facts as the policy sees them: plain maps and lists, the names documented in the policy.
+
+``DEFAULTS`` is the schema: every field a condition may name, with its zero value (the values
+``policy test`` cases start from). ``ELEMENTS`` gives the shape of each list of records;
+``OPEN_MAPS`` are maps whose keys are data (check names), not fields.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,61 @@ from typing import Any
 from countersign.config import CONFIG_DIR
 from countersign.config.roster import level_rank
 from countersign.facts import Facts
+
+HAZARD: dict[str, Any] = {
+    "kind": "",
+    "severity": "",
+    "rank": 0,
+    "path": "",
+    "line": 0,
+    "resource": "",
+    "env": "",
+}
+
+DEFAULTS: dict[str, Any] = {
+    "change": {
+        "ai_assisted": False,
+        "ai_confidence": "none",
+        "ai_share": 0.0,
+        "agents": [],
+        "files": 0,
+        "lines_added": 0,
+        "lines_removed": 0,
+        "paths": [],
+        "edits_policy": False,
+        "branch": "",
+    },
+    "author": {"id": "", "level": "", "rank": -1, "teams": [], "agent": False},
+    "blast": {
+        "critical": [],
+        "tier": 0,
+        "services": [],
+        "dependents_count": 0,
+        "environments": [],
+        "owners": [],
+        "score": 0.0,
+    },
+    "hazards": [],
+    "risk": {"score": 0.0, "percentile": 0.0, "factors": []},
+    "checks": {},
+    "time": {"date": "1970-01-01"},
+}
+ELEMENTS: dict[str, dict[str, Any]] = {"hazards": HAZARD}
+OPEN_MAPS = frozenset({"checks"})
+
+
+def merged_with_defaults(facts: dict[str, Any]) -> dict[str, Any]:
+    """Facts given in part (a ``policy test`` case) over the defaults, one level deep."""
+    out: dict[str, Any] = {}
+    for name, default in DEFAULTS.items():
+        given = facts.get(name)
+        if isinstance(default, dict) and name not in OPEN_MAPS and isinstance(given, dict):
+            out[name] = {**default, **given}
+        elif name == "hazards" and isinstance(given, list):
+            out[name] = [{**HAZARD, **h} if isinstance(h, dict) else h for h in given]
+        else:
+            out[name] = default if given is None else given
+    return out
 
 
 def activation(facts: Facts, checks: dict[str, str] | None = None) -> dict[str, Any]:

@@ -1,99 +1,71 @@
-"""Evaluate a policy over the facts: which rules fire, and the requirements they produce."""
+"""Evaluate a policy over the facts: which rules fire, why, and the requirements they produce
+(combined as ``decision.combine`` documents)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from countersign.decision.policy import Policy, Rule
-from countersign.decision.requirements import Decision, Kind, Requirement, RuleOutcome
-from countersign.errors import ConfigError
+from countersign.decision.combine import combine
+from countersign.decision.condition import Limits, compile_condition, evaluate
+from countersign.decision.policy import FILE, Policy, Rule
+from countersign.decision.requirements import Decision, RuleOutcome
 
 
-def condition_holds(rule: Rule, variables: dict[str, Any]) -> bool:
-    import cel
-
-    try:
-        result = cel.evaluate(rule.when, variables)
-    except (ValueError, TypeError, RuntimeError, KeyError) as exc:
-        raise ConfigError(
-            "policy.yaml", f"rule {rule.id!r}.when", f"cannot evaluate {rule.when.strip()!r}: {exc}"
-        ) from None
-    if not isinstance(result, bool):
-        raise ConfigError(
-            "policy.yaml",
-            f"rule {rule.id!r}.when",
-            f"expected a true/false condition, got {result!r}",
-        )
-    return result
+def condition_holds(
+    rule: Rule, variables: dict[str, Any], limits: Limits | None = None, key: str = ""
+) -> bool:
+    where = key or f"rule {rule.id!r}.when"
+    condition = rule.condition or compile_condition(rule.when, FILE, where, limits)
+    return evaluate(condition, variables, FILE, where, limits)
 
 
-def decide(policy: Policy, variables: dict[str, Any], today: date) -> Decision:
+def decide(
+    policy: Policy, variables: dict[str, Any], today: date, limits: Limits | None = None
+) -> Decision:
     outcomes: list[RuleOutcome] = []
-    requirements: list[Requirement] = []
-    systems_reached = set(variables.get("blast", {}).get("services", []))
+    fired: list[Rule] = []
+    reached = set(variables.get("blast", {}).get("services", []))
+    facts = {**variables, "time": {"date": today.isoformat()}}
     for rule in policy.rules:
-        if not rule.active(today):
-            outcomes.append(RuleOutcome(rule.id, fired=False, reason="not in force today"))
-            continue
-        if rule.systems and not systems_reached.intersection(rule.systems):
-            outcomes.append(
-                RuleOutcome(rule.id, fired=False, reason="change reaches none of its systems")
-            )
-            continue
-        if not condition_holds(rule, {**variables, "time": {"date": today.isoformat()}}):
-            outcomes.append(
-                RuleOutcome(rule.id, fired=False, reason=f"condition false: {rule.when.strip()}")
-            )
-            continue
-        outcomes.append(RuleOutcome(rule.id, fired=True, reason=rule.description))
-        requirements.extend(_requirements(rule))
-    return Decision(tuple(requirements), tuple(outcomes), policy.version)
+        reason = _why_not(rule, today, reached)
+        if reason is None and not condition_holds(rule, facts, limits):
+            reason = f"condition false: {rule.when.strip()}{_values(rule, facts)}"
+        if reason is None:
+            fired.append(rule)
+            outcomes.append(RuleOutcome(rule.id, fired=True, reason=rule.description))
+        else:
+            outcomes.append(RuleOutcome(rule.id, fired=False, reason=reason))
+    return Decision(combine(fired), tuple(outcomes), policy.version)
 
 
-def _requirements(rule: Rule) -> list[Requirement]:
-    out: list[Requirement] = []
-    if rule.block:
-        out.append(Requirement(f"{rule.id}/block", rule.id, Kind.BLOCK, rule.block))
-    if rule.approvals:
-        spec = rule.approvals
-        who = f"{spec.count} approval{'s' if spec.count > 1 else ''}"
-        if spec.min_level:
-            who += f" from {spec.min_level} or above"
-        if spec.from_owners:
-            who += ", one from the owning team"
-        if spec.teams:
-            who += f" from team {', '.join(spec.teams)}"
-        out.append(
-            Requirement(
-                f"{rule.id}/approvals",
-                rule.id,
-                Kind.APPROVAL,
-                f"{rule.description}: {who}",
-                count=spec.count,
-                min_level=spec.min_level,
-                teams=spec.teams,
-                fields=("from_owners",) if spec.from_owners else (),
-            )
-        )
-    if rule.change_record:
-        out.append(
-            Requirement(
-                f"{rule.id}/change-record",
-                rule.id,
-                Kind.CHANGE_RECORD,
-                f"{rule.description}: a change record with {', '.join(rule.change_record)}",
-                fields=rule.change_record,
-            )
-        )
-    if rule.checks:
-        out.append(
-            Requirement(
-                f"{rule.id}/checks",
-                rule.id,
-                Kind.CHECKS,
-                f"{rule.description}: checks {', '.join(rule.checks)} green",
-                checks=rule.checks,
-            )
-        )
-    return out
+def _why_not(rule: Rule, today: date, reached: set[str]) -> str | None:
+    if rule.effective and today < rule.effective:
+        return f"not in force until {rule.effective}"
+    if rule.expires and today >= rule.expires:
+        return f"expired on {rule.expires}"
+    if rule.systems and not reached.intersection(rule.systems):
+        return f"change reaches none of its systems ({', '.join(rule.systems)})"
+    return None
+
+
+def _values(rule: Rule, facts: dict[str, Any]) -> str:
+    """The facts the condition names, with their values: the answer to "why not?"."""
+    shown = [f"{path} = {_value(facts, path)}" for path in fact_paths(rule)]
+    return f" ({'; '.join(shown)})" if shown else ""
+
+
+def fact_paths(rule: Rule) -> tuple[str, ...]:
+    fields = rule.condition.fields if rule.condition else ()
+    return tuple(f for f in fields if "[]" not in f)
+
+
+def _value(facts: dict[str, Any], path: str) -> str:
+    value: Any = facts
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list) and len(value) > 5:
+        return f"[{', '.join(map(repr, value[:5]))}, ... {len(value)} in all]"
+    return repr(value)

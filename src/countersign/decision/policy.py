@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -17,6 +18,7 @@ from countersign.config.yamlfile import (
     parse_yaml,
     reject_unknown,
 )
+from countersign.decision.condition import Condition, Limits, compile_condition
 from countersign.errors import ConfigError
 
 FILE = "policy.yaml"
@@ -42,6 +44,7 @@ class Rule:
     effective: date | None = None
     expires: date | None = None
     systems: tuple[str, ...] = ()
+    condition: Condition | None = None
 
     def active(self, today: date) -> bool:
         if self.effective and today < self.effective:
@@ -55,6 +58,21 @@ class Policy:
     rules: tuple[Rule, ...]
     text: str = ""
 
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+# Editing countersign's own configuration is always a rule: a policy that forgets it gets this
+# one, so a change cannot loosen the rules that judge it without someone senior seeing it.
+POLICY_CHANGE = Rule(
+    id="policy-change",
+    description="Changes countersign's own configuration; a principal approves",
+    when="change.edits_policy",
+    approvals=ApprovalSpec(count=1, min_level="principal"),
+    condition=Condition("change.edits_policy", ("change.edits_policy",)),
+)
+
 
 def default_policy_text() -> str:
     return (
@@ -64,22 +82,24 @@ def default_policy_text() -> str:
     )
 
 
-def load_policy(text: str, file: str = FILE) -> Policy:
+def load_policy(text: str, file: str = FILE, limits: Limits | None = None) -> Policy:
     data = expect_mapping(parse_yaml(text, file) or {}, file, "")
     reject_unknown(data, {"version", "rules"}, file, "")
     version = str(data.get("version", "1"))
     rules: list[Rule] = []
     ids: set[str] = set()
     for i, raw in enumerate(expect_list(data.get("rules", []), file, "rules")):
-        rule = _rule(raw, file, f"rules[{i}]")
+        rule = _rule(raw, file, f"rules[{i}]", limits)
         if rule.id in ids:
             raise ConfigError(file, f"rules[{i}].id", f"rule id {rule.id!r} is used twice")
         ids.add(rule.id)
         rules.append(rule)
+    if not any("change.edits_policy" in (r.condition.fields if r.condition else ()) for r in rules):
+        rules.append(POLICY_CHANGE)
     return Policy(version=version, rules=tuple(rules), text=text)
 
 
-def _rule(raw: Any, file: str, key: str) -> Rule:
+def _rule(raw: Any, file: str, key: str, limits: Limits | None) -> Rule:
     entry = expect_mapping(raw, file, key)
     reject_unknown(
         entry,
@@ -102,18 +122,24 @@ def _rule(raw: Any, file: str, key: str) -> Rule:
         raise ConfigError(
             file, f"{key}.require.block", "expected the message to show when the change is blocked"
         )
+    when = expect_str(entry.get("when"), file, f"{key}.when")
+    effective = _date(entry.get("effective"), file, f"{key}.effective")
+    expires = _date(entry.get("expires"), file, f"{key}.expires")
+    if effective and expires and expires <= effective:
+        raise ConfigError(file, f"{key}.expires", f"{expires} is not after effective {effective}")
     return Rule(
         id=expect_str(entry.get("id"), file, f"{key}.id"),
         description=expect_str(entry.get("description"), file, f"{key}.description"),
-        when=expect_str(entry.get("when"), file, f"{key}.when"),
+        when=when,
+        condition=compile_condition(when, file, f"{key}.when", limits),
         approvals=_approvals(require.get("approvals"), file, f"{key}.require.approvals"),
         change_record=expect_str_list(
             require.get("change_record", []), file, f"{key}.require.change_record"
         ),
         checks=expect_str_list(require.get("checks", []), file, f"{key}.require.checks"),
         block=block,
-        effective=_date(entry.get("effective"), file, f"{key}.effective"),
-        expires=_date(entry.get("expires"), file, f"{key}.expires"),
+        effective=effective,
+        expires=expires,
         systems=expect_str_list(entry.get("systems", []), file, f"{key}.systems"),
     )
 

@@ -11,7 +11,7 @@ from countersign.facts import Analyzers, gather
 from countersign.facts.context import Context
 from countersign.gate.verdict import Evaluation, verdict_of
 from countersign.intake.change import Change
-from countersign.signoff.approvals import SignOffs, apply_signoffs
+from countersign.signoff.approvals import SignOffs, apply_signoffs, authors_of
 
 
 def evaluate(
@@ -32,5 +32,6 @@ def evaluate(
         facts.author,
         facts.blast_radius.owners,
         checks,
+        authors=authors_of(tuple(c.author_email for c in change.commits), context.config.roster),
     )
     return Evaluation(verdict_of(requirements), facts, decision, requirements)

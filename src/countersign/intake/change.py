@@ -43,6 +43,9 @@ class FileChange:
     old_text: str | None = None
     new_text: str | None = None
     skipped: str | None = None
+    # Unchanged lines shown around the edits (3 each side), for the fingerprint: an added line
+    # under another ``if`` is another change.
+    context: tuple[str, ...] = ()
 
     @property
     def lines_added(self) -> int:

@@ -110,6 +110,7 @@ def _section(lines: list[str], raw: RawEntry | None) -> FileChange:
     header = _Header.read(lines)
     added: list[Line] = []
     removed: list[Line] = []
+    context: list[str] = []
     old_no = new_no = 0
     truncated = False
     for line in lines[header.body_start :]:
@@ -127,8 +128,11 @@ def _section(lines: list[str], raw: RawEntry | None) -> FileChange:
             removed.append(Line(old_no, line[1:]))
             old_no += 1
         elif line.startswith(" "):
+            context.append(line[1:])
             old_no += 1
             new_no += 1
+        elif line.startswith("\\"):
+            context.append(f"\\{len(added)}:{len(removed)}")  # "no newline", and where
     status, path, old_path = header.status, header.path, header.old_path
     old_mode, new_mode = header.old_mode, header.new_mode
     if raw is not None:
@@ -148,6 +152,7 @@ def _section(lines: list[str], raw: RawEntry | None) -> FileChange:
         new_mode=new_mode,
         submodule=submodule,
         skipped=f"more than {MAX_LINES_PER_FILE} changed lines" if truncated else None,
+        context=() if submodule else tuple(context),
     )
 
 

@@ -15,7 +15,18 @@ from countersign.intake.diff import parse_patch, parse_raw_z
 from countersign.intake.fingerprint import fingerprint
 
 GIT = ("git", "-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "color.ui=false")
-DIFF_OPTS = ("-M", "--no-ext-diff", "--no-textconv", "--submodule=short", "--full-index")
+# The diff shape is pinned (context, algorithm, heuristic) whatever the user's git config says:
+# the fingerprint hashes its lines, and must be the same on every machine.
+DIFF_OPTS = (
+    "-M",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--submodule=short",
+    "--full-index",
+    "-U3",
+    "--diff-algorithm=myers",
+    "--indent-heuristic",
+)
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 _SEP, _START, _END = "\x1f", "\x1d", "\x1e"
 

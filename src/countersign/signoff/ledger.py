@@ -1,18 +1,35 @@
-"""The ledger: an append-only log of decisions and sign-offs.
+"""The ledger: an append-only, hash-chained, signed log of every decision, approval, override,
+break-glass and guard decision.
 
-First version: JSON lines in ``.countersign/ledger.jsonl``; the signed, hash-chained store with
-SQLite and PostgreSQL back ends replaces it behind the same two methods.
+``Ledger`` is the one interface every writer uses (``append(kind, payload)``) and every reader
+uses (``entries(kind)``). ``entries`` verifies the whole chain and every signature first: an
+untrustworthy ledger raises ``LedgerError`` (exit 5), so it can never turn into a ``pass``.
+
+Where it lives: ``$COUNTERSIGN_LEDGER`` (a file path or a ``postgresql://`` URL), else
+``.countersign/ledger.db`` in the repository. The signing key and the witness of the newest head
+this machine wrote live in the state directory (``$(git rev-parse --git-common-dir)/countersign``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from countersign.errors import LedgerError
 from countersign.signoff.approvals import Approval, BreakGlass, ChangeRecord, SignOffs
+from countersign.signoff.chain import GENESIS, Entry, Head, Problem, check_chain, seal
+from countersign.signoff.keys import SigningKey, key_id, load_or_create, parse_public
+from countersign.signoff.stores import PostgresStore, SqliteStore, Store
+
+ENV_LEDGER = "COUNTERSIGN_LEDGER"
 
 
 class Ledger(Protocol):
@@ -21,48 +38,127 @@ class Ledger(Protocol):
     def entries(self, kind: str | None = None) -> list[dict[str, Any]]: ...
 
 
-class JsonlLedger:
-    def __init__(self, path: Path) -> None:
-        self.path = path
+@dataclass(frozen=True)
+class Report:
+    location: str
+    entries: int
+    keys: tuple[str, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+class SignedLedger:
+    def __init__(self, store: Store, state_dir: Path, clock: Callable[[], str] = now_iso) -> None:
+        self.store = store
+        self.state_dir = state_dir
+        self.clock = clock
+        self._key: SigningKey | None = None
+
+    @property
+    def key(self) -> SigningKey:
+        if self._key is None:
+            self._key = load_or_create(self.state_dir)
+        return self._key
 
     def append(self, kind: str, payload: dict[str, Any]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        line = json.dumps({"kind": kind, **payload}, sort_keys=True, ensure_ascii=False)
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, (line + "\n").encode())
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        self.append_entry(kind, payload)
+
+    def append_entry(self, kind: str, payload: Mapping[str, Any]) -> Head:
+        key = self.key
+        with self.store.writer() as tx:
+            last = tx.last()
+            seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+            entry = seal(seq, prev, kind, self.clock(), _plain(payload), key)
+            tx.record_key(key.key_id, key.public_text)
+            tx.insert(entry)
+        head = Head(entry.seq, entry.hash)
+        self._witness(head)
+        return head
+
+    def records(self, kind: str | None = None) -> list[Entry]:
+        entries, problems = self._check()
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise LedgerError(
+                f"{self.store.location}: the ledger cannot be trusted: {problems[0]}{more}; "
+                "run `countersign ledger verify` and restore it from a copy"
+            )
+        return [e for e in entries if kind is None or e.kind == kind]
 
     def entries(self, kind: str | None = None) -> list[dict[str, Any]]:
-        if not self.path.exists():
-            return []
-        out: list[dict[str, Any]] = []
-        with self.path.open(encoding="utf-8") as fh:
-            for number, line in enumerate(fh, 1):
-                try:
-                    entry = json.loads(line)
-                except json.JSONDecodeError:
-                    raise LedgerError(
-                        f"{self.path}:{number}: corrupted entry; run "
-                        "`countersign ledger verify` and restore from a copy"
-                    ) from None
-                if kind is None or entry.get("kind") == kind:
-                    out.append(entry)
-        return out
+        return [e.as_dict() for e in self.records(kind)]
+
+    def verify(self) -> Report:
+        entries, problems = self._check()
+        keys = tuple(sorted({e.key_id for e in entries}))
+        return Report(self.store.location, len(entries), keys, tuple(problems))
+
+    def _check(self) -> tuple[list[Entry], list[Problem]]:
+        return check_chain(self.store.rows(), self._public_keys(), self._read_witness())
+
+    def _public_keys(self) -> dict[str, Ed25519PublicKey]:
+        keys: dict[str, Ed25519PublicKey] = {}
+        for kid, text in self.store.keys().items():
+            if key_id(text) == kid:  # a key row that does not hash to its id is ignored
+                keys[kid] = parse_public(text)
+        return keys
+
+    @property
+    def _witness_path(self) -> Path:
+        name = hashlib.sha256(self.store.location.encode()).hexdigest()[:16]
+        return self.state_dir / "witness" / f"{name}.json"
+
+    def _read_witness(self) -> Head | None:
+        try:
+            data = json.loads(self._witness_path.read_text(encoding="utf-8"))
+            return Head(int(data["seq"]), str(data["hash"]))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError):
+            raise LedgerError(f"{self._witness_path}: unreadable ledger witness") from None
+
+    def _witness(self, head: Head) -> None:
+        """Remember the newest head written from here: a later truncation or rewrite of the
+        ledger cannot hide it. Written after the commit, so it never names an entry that is not
+        there; a lost race only leaves it a little behind."""
+        current = self._read_witness()
+        if current is not None and current.seq >= head.seq:
+            return
+        path = self._witness_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"seq": head.seq, "hash": head.hash}), encoding="utf-8")
+        tmp.replace(path)
+
+
+def _plain(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """JSON values only (tuples become lists); floats must be finite for RFC 8785."""
+    try:
+        value = json.loads(json.dumps(dict(payload), allow_nan=False))
+    except (TypeError, ValueError) as exc:
+        raise LedgerError(f"cannot record a non-JSON payload: {exc}") from None
+    return dict(value)
+
+
+def open_ledger(location: str | Path, state_dir: Path) -> SignedLedger:
+    """``location`` is a SQLite file path or a ``postgresql://`` / ``postgres://`` URL."""
+    text = str(location)
+    if text.startswith(("postgresql://", "postgres://")):
+        return SignedLedger(PostgresStore(text), state_dir)
+    return SignedLedger(SqliteStore(Path(text)), state_dir)
 
 
 def signoffs_for(ledger: Ledger, fingerprint: str) -> SignOffs:
     entries = [e for e in ledger.entries() if e.get("fingerprint") == fingerprint]
     return SignOffs(
-        approvals=tuple(
-            Approval(
-                e["approver"], fingerprint, e.get("at", ""), e.get("requirement"), e.get("note", "")
-            )
-            for e in entries
-            if e["kind"] == "approval"
-        ),
+        approvals=tuple(approval_of(e) for e in entries if e["kind"] == "approval"),
         records=tuple(
             ChangeRecord(fingerprint, dict(e.get("fields", {})), e.get("author", ""))
             for e in entries
@@ -73,4 +169,18 @@ def signoffs_for(ledger: Ledger, fingerprint: str) -> SignOffs:
             for e in entries
             if e["kind"] == "break-glass"
         ),
+    )
+
+
+def approval_of(e: Mapping[str, Any]) -> Approval:
+    teams = e.get("teams")
+    return Approval(
+        approver=str(e["approver"]),
+        fingerprint=str(e.get("fingerprint", "")),
+        at=str(e.get("at", "")),
+        requirement=e.get("requirement"),
+        note=str(e.get("note", "")),
+        requirements=tuple(str(r) for r in e.get("requirements", ())),
+        level=e.get("level"),
+        teams=tuple(str(t) for t in teams) if isinstance(teams, list) else None,
     )

@@ -1,0 +1,116 @@
+"""How requirements from several firing rules combine. This is the one place that says so.
+
+1. A rule fires when it is in force (``effective`` <= today < ``expires``), the change reaches
+   one of its ``systems`` (when it lists any), and its ``when`` condition holds.
+2. Blocks win: every firing block is kept; an open block makes the verdict ``blocked`` whatever
+   approvals exist. Only an active break-glass lifts it.
+3. Approvals are grouped by who may give them (``min_level``, ``teams``, ``from_owners``).
+   Within a group the strictest count wins (the maximum). A group implied by a stricter one
+   (count, level and constraints all at least as strict) is folded into it, its reason kept.
+   The remaining groups are all required; one approver counts toward every group they
+   qualify for, and within a group only distinct humans count.
+4. Change records: one requirement asking for the union of the fields.
+5. Checks: one requirement asking for the union of the check names, all green.
+6. Every requirement keeps the reason of each rule that asked for it; its ``rule`` lists those
+   rule ids joined with ``+`` (``approve --requirement RULE`` matches any of them).
+7. No rule fires: no requirement, the change passes with no added friction (the fast lane).
+"""
+
+from __future__ import annotations
+
+from countersign.config.roster import level_rank
+from countersign.decision.policy import ApprovalSpec, Rule
+from countersign.decision.requirements import Kind, Requirement
+
+
+def combine(fired: list[Rule]) -> tuple[Requirement, ...]:
+    blocks = [Requirement(f"{r.id}/block", r.id, Kind.BLOCK, r.block) for r in fired if r.block]
+    return (
+        *blocks,
+        *_approvals([r for r in fired if r.approvals]),
+        *_union(Kind.CHANGE_RECORD, "change-record", [r for r in fired if r.change_record]),
+        *_union(Kind.CHECKS, "checks", [r for r in fired if r.checks]),
+    )
+
+
+def _group(spec: ApprovalSpec) -> tuple[str | None, tuple[str, ...], bool]:
+    return (spec.min_level, tuple(sorted(spec.teams)), spec.from_owners)
+
+
+def _implies(strict: ApprovalSpec, weak: ApprovalSpec) -> bool:
+    return (
+        strict.count >= weak.count
+        and level_rank(strict.min_level) >= level_rank(weak.min_level)
+        and (not weak.teams or (bool(strict.teams) and set(strict.teams) <= set(weak.teams)))
+        and (strict.from_owners or not weak.from_owners)
+    )
+
+
+def _approvals(rules: list[Rule]) -> list[Requirement]:
+    groups: dict[tuple[str | None, tuple[str, ...], bool], list[Rule]] = {}
+    for rule in rules:
+        assert rule.approvals is not None  # noqa: S101 - filtered by the caller
+        groups.setdefault(_group(rule.approvals), []).append(rule)
+    merged = [
+        (max((r.approvals for r in members if r.approvals), key=lambda s: s.count), members)
+        for members in groups.values()
+    ]
+    kept: list[tuple[ApprovalSpec, list[Rule]]] = []
+    for spec, members in sorted(merged, key=lambda m: _strictness(m[0]), reverse=True):
+        host = next((k for k in kept if _implies(k[0], spec)), None)
+        if host is None:
+            kept.append((spec, list(members)))
+        else:
+            host[1].extend(members)
+    order = {rule.id: i for i, rule in enumerate(rules)}
+    kept.sort(key=lambda k: min(order[r.id] for r in k[1]))
+    return [_approval_requirement(spec, members) for spec, members in kept]
+
+
+def _strictness(spec: ApprovalSpec) -> tuple[int, int, bool, bool]:
+    """If one spec implies another, its key is at least as large: stricter groups come first."""
+    return (spec.count, level_rank(spec.min_level), bool(spec.teams), spec.from_owners)
+
+
+def _approval_requirement(spec: ApprovalSpec, members: list[Rule]) -> Requirement:
+    who = f"{spec.count} approval{'s' if spec.count > 1 else ''}"
+    if spec.min_level:
+        who += f" from {spec.min_level} or above"
+    if spec.teams:
+        who += f" from team {', '.join(spec.teams)}"
+    if spec.from_owners:
+        who += ", one from the owning team"
+    return Requirement(
+        f"{members[0].id}/approvals",
+        "+".join(r.id for r in members),
+        Kind.APPROVAL,
+        f"{'; '.join(r.description for r in members)}: {who}",
+        count=spec.count,
+        min_level=spec.min_level,
+        teams=spec.teams,
+        fields=("from_owners",) if spec.from_owners else (),
+    )
+
+
+def _union(kind: Kind, rid: str, rules: list[Rule]) -> list[Requirement]:
+    if not rules:
+        return []
+    names: list[str] = []
+    for rule in rules:
+        wanted = rule.change_record if kind is Kind.CHANGE_RECORD else rule.checks
+        names.extend(n for n in wanted if n not in names)
+    what = (
+        f"a change record with {', '.join(names)}"
+        if kind is Kind.CHANGE_RECORD
+        else f"checks {', '.join(names)} green"
+    )
+    return [
+        Requirement(
+            rid,
+            "+".join(r.id for r in rules),
+            kind,
+            f"{'; '.join(r.description for r in rules)}: {what}",
+            fields=tuple(names) if kind is Kind.CHANGE_RECORD else (),
+            checks=tuple(names) if kind is Kind.CHECKS else (),
+        )
+    ]

@@ -1,0 +1,222 @@
+"""The hash chain: how one ledger entry is sealed (canonical JSON, previous hash, Ed25519
+signature) and how a sequence of stored entries is checked, entry by entry, saying where.
+
+An entry's body is the RFC 8785 canonical JSON of ``{seq, prev, kind, at, key, payload}``; the
+body text is stored exactly as signed, so a database that reorders keys (``jsonb``) cannot
+change what is verified. ``hash`` is the SHA-256 of the body; the next entry's ``prev`` is it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import rfc8785
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from countersign.signoff.keys import SigningKey
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class StoredEntry:
+    """One row as a back end stores it: the exact canonical body, its hash and signature."""
+
+    seq: int
+    kind: str
+    body: str
+    hash: str
+    sig: str
+    key_id: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A verified, parsed entry."""
+
+    seq: int
+    kind: str
+    at: str
+    key_id: str
+    hash: str
+    payload: Mapping[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.payload, "kind": self.kind, "seq": self.seq, "at": self.at}
+
+
+def canonical(value: Any) -> str:
+    return bytes(rfc8785.dumps(value)).decode("utf-8")
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def seal(
+    seq: int, prev: str, kind: str, at: str, payload: Mapping[str, Any], key: SigningKey
+) -> StoredEntry:
+    body = canonical(
+        {"seq": seq, "prev": prev, "kind": kind, "at": at, "key": key.key_id, "payload": payload}
+    )
+    sig = base64.b64encode(key.sign(body.encode("utf-8"))).decode("ascii")
+    return StoredEntry(seq, kind, body, digest(body), sig, key.key_id)
+
+
+@dataclass(frozen=True)
+class Problem:
+    seq: int
+    what: str
+
+    def __str__(self) -> str:
+        return f"entry {self.seq}: {self.what}"
+
+
+@dataclass(frozen=True)
+class Head:
+    seq: int
+    hash: str
+
+
+def check_chain(
+    rows: Iterable[StoredEntry],
+    public_keys: Mapping[str, Ed25519PublicKey],
+    witness: Head | None = None,
+    *,
+    signatures: bool = True,
+) -> tuple[list[Entry], list[Problem]]:
+    """Walk the stored rows in order; return the parsed entries and every problem found.
+
+    Edits break the signature and the next ``prev``; deletions and insertions break ``seq``
+    continuity or ``prev``; reorders break both; a truncated end is caught by the ``witness``
+    (the newest head this machine saw written). Policy rollback: an entry claiming an older
+    ``policy_version`` than one already in force.
+    """
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    prev_hash, expected_seq = GENESIS, 1
+    newest_policy: tuple[tuple[int, ...], str, int] | None = None
+    seen_at_witness: str | None = None
+    for row in rows:
+        body = _parse(row, problems)
+        if body is None:
+            prev_hash, expected_seq = row.hash, row.seq + 1
+            continue
+        problems.extend(_link_problems(row, body, expected_seq, prev_hash))
+        if signatures:
+            problems.extend(_signature_problems(row, body, public_keys))
+        if witness and row.seq == witness.seq:
+            seen_at_witness = digest(row.body)
+        payload = body.get("payload")
+        if not isinstance(payload, dict):
+            problems.append(Problem(row.seq, "payload is not an object"))
+            payload = {}
+        newest_policy = _policy_order(row.seq, payload, newest_policy, problems)
+        entries.append(
+            Entry(
+                row.seq, str(body.get("kind")), str(body.get("at")), row.key_id, row.hash, payload
+            )
+        )
+        prev_hash, expected_seq = digest(row.body), row.seq + 1
+    if witness and witness.seq >= expected_seq:
+        problems.append(
+            Problem(
+                witness.seq,
+                f"missing: this machine saw the ledger reach entry {witness.seq}, it now ends at "
+                f"{expected_seq - 1} (entries were deleted from the end)",
+            )
+        )
+    elif witness and seen_at_witness is not None and seen_at_witness != witness.hash:
+        problems.append(
+            Problem(
+                witness.seq,
+                "differs from the entry this machine saw written there (the ledger was rewritten)",
+            )
+        )
+    return entries, problems
+
+
+def _parse(row: StoredEntry, problems: list[Problem]) -> dict[str, Any] | None:
+    try:
+        body = json.loads(row.body)
+    except ValueError:
+        problems.append(Problem(row.seq, "body is not JSON (corrupted)"))
+        return None
+    if not isinstance(body, dict):
+        problems.append(Problem(row.seq, "body is not a JSON object (corrupted)"))
+        return None
+    if canonical(body) != row.body:
+        problems.append(Problem(row.seq, "body is not in canonical form (edited)"))
+    return body
+
+
+def _link_problems(
+    row: StoredEntry, body: Mapping[str, Any], expected_seq: int, prev_hash: str
+) -> list[Problem]:
+    out: list[Problem] = []
+    if row.hash != digest(row.body):
+        out.append(Problem(row.seq, "stored hash does not match its body (edited)"))
+    if body.get("seq") != row.seq:
+        out.append(
+            Problem(row.seq, f"body says it is entry {body.get('seq')} (moved or reordered)")
+        )
+    if row.seq != expected_seq:
+        what = "missing before it (deleted)" if row.seq > expected_seq else "out of order"
+        out.append(Problem(row.seq, f"expected entry {expected_seq}; entries {what}"))
+    if body.get("prev") != prev_hash:
+        out.append(
+            Problem(
+                row.seq,
+                "does not chain to the entry before it (an entry before it was edited, "
+                "deleted, inserted or reordered)",
+            )
+        )
+    if body.get("kind") != row.kind or body.get("key") != row.key_id:
+        out.append(Problem(row.seq, "stored kind or key differs from the signed body (edited)"))
+    return out
+
+
+def _signature_problems(
+    row: StoredEntry, body: Mapping[str, Any], public_keys: Mapping[str, Ed25519PublicKey]
+) -> list[Problem]:
+    key = public_keys.get(str(body.get("key")))
+    if key is None:
+        return [Problem(row.seq, f"signed by unknown key {body.get('key')!r}")]
+    try:
+        key.verify(base64.b64decode(row.sig, validate=True), row.body.encode("utf-8"))
+    except (InvalidSignature, ValueError):
+        return [Problem(row.seq, "signature does not match its content (edited or forged)")]
+    return []
+
+
+def _policy_order(
+    seq: int,
+    payload: Mapping[str, Any],
+    newest: tuple[tuple[int, ...], str, int] | None,
+    problems: list[Problem],
+) -> tuple[tuple[int, ...], str, int] | None:
+    claimed = payload.get("policy_version")
+    if not isinstance(claimed, str | int) or isinstance(claimed, bool):
+        return newest
+    order = version_order(str(claimed))
+    if newest is not None and order < newest[0]:
+        problems.append(
+            Problem(
+                seq,
+                f"claims policy version {claimed} after version {newest[1]} was in force "
+                f"(entry {newest[2]}): policy rollback",
+            )
+        )
+        return newest
+    return (order, str(claimed), seq)
+
+
+def version_order(version: str) -> tuple[int, ...]:
+    """``"2.10"`` > ``"2.9"``; non-numeric parts sort as 0."""
+    return tuple(int(p) if p.isdigit() else 0 for p in version.split("."))

@@ -1,0 +1,248 @@
+"""Ledger back ends: SQLite (the default, a file in ``.countersign/``) and PostgreSQL (by URL).
+
+Both keep the same two tables (entries, keys), refuse UPDATE and DELETE with triggers, and
+serialise writers: SQLite with ``BEGIN IMMEDIATE`` (one writer holds the lock from the read of
+the head to the commit), PostgreSQL with a transaction-scoped advisory lock. A writer killed
+mid-transaction leaves nothing behind: the database rolls the transaction back.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+from countersign.errors import LedgerError
+from countersign.signoff.chain import StoredEntry
+
+_COLUMNS = "seq, kind, body, hash, sig, key_id"
+
+
+class Writer(Protocol):
+    def last(self) -> tuple[int, str] | None: ...
+
+    def insert(self, entry: StoredEntry) -> None: ...
+
+    def record_key(self, key_id: str, public: str) -> None: ...
+
+
+class Store(Protocol):
+    location: str
+
+    def writer(self) -> Any:  # a context manager yielding a Writer, holding the write lock
+        ...
+
+    def rows(self) -> Iterator[StoredEntry]: ...
+
+    def keys(self) -> dict[str, str]: ...
+
+
+SQLITE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS entries (
+  seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, body TEXT NOT NULL,
+  hash TEXT NOT NULL, sig TEXT NOT NULL, key_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS keys (key_id TEXT PRIMARY KEY, public_key TEXT NOT NULL);
+CREATE TRIGGER IF NOT EXISTS entries_no_update BEFORE UPDATE ON entries
+  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS entries_no_delete BEFORE DELETE ON entries
+  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+"""
+
+
+class SqliteStore:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.location = str(path)
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.executescript(SQLITE_SCHEMA)
+        except sqlite3.Error as exc:
+            raise LedgerError(f"{self.path}: cannot open the ledger ({exc})") from None
+        return conn
+
+    @contextmanager
+    def writer(self) -> Iterator[_SqliteWriter]:
+        conn = self._connect()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            yield _SqliteWriter(conn)
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise LedgerError(f"{self.path}: cannot append to the ledger ({exc})") from None
+        finally:
+            conn.close()
+
+    def rows(self) -> Iterator[StoredEntry]:
+        if not self.path.exists():
+            return
+        conn = self._connect()
+        try:
+            for row in conn.execute(f"SELECT {_COLUMNS} FROM entries ORDER BY seq"):  # noqa: S608 - constant
+                yield _stored(row)
+        except sqlite3.Error as exc:
+            raise LedgerError(f"{self.path}: cannot read the ledger ({exc})") from None
+        finally:
+            conn.close()
+
+    def keys(self) -> dict[str, str]:
+        if not self.path.exists():
+            return {}
+        conn = self._connect()
+        try:
+            return dict(conn.execute("SELECT key_id, public_key FROM keys").fetchall())
+        except sqlite3.Error as exc:
+            raise LedgerError(f"{self.path}: cannot read the ledger ({exc})") from None
+        finally:
+            conn.close()
+
+
+class _SqliteWriter:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def last(self) -> tuple[int, str] | None:
+        row = self.conn.execute(
+            "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        return (int(row[0]), str(row[1])) if row else None
+
+    def insert(self, entry: StoredEntry) -> None:
+        self.conn.execute(
+            f"INSERT INTO entries ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",  # noqa: S608 - constant
+            (entry.seq, entry.kind, entry.body, entry.hash, entry.sig, entry.key_id),
+        )
+
+    def record_key(self, key_id: str, public: str) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO keys (key_id, public_key) VALUES (?, ?)", (key_id, public)
+        )
+
+
+def _stored(row: Any) -> StoredEntry:
+    seq, kind, body, hash_, sig, key = row
+    return StoredEntry(int(seq), str(kind), str(body), str(hash_), str(sig), str(key))
+
+
+PG_SCHEMA = """
+CREATE TABLE IF NOT EXISTS countersign_entries (
+  seq BIGINT PRIMARY KEY, kind TEXT NOT NULL, body TEXT NOT NULL,
+  hash TEXT NOT NULL, sig TEXT NOT NULL, key_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS countersign_keys (key_id TEXT PRIMARY KEY, public_key TEXT NOT NULL);
+CREATE OR REPLACE FUNCTION countersign_append_only() RETURNS trigger LANGUAGE plpgsql AS
+  $$ BEGIN RAISE EXCEPTION 'the ledger is append-only'; END $$;
+CREATE OR REPLACE TRIGGER countersign_entries_append_only
+  BEFORE UPDATE OR DELETE ON countersign_entries
+  FOR EACH ROW EXECUTE FUNCTION countersign_append_only();
+"""
+# One lock per schema, so separate ledgers in one database do not wait on each other.
+PG_LOCK = "SELECT pg_advisory_xact_lock(hashtext('countersign-ledger:' || current_schema()))"
+
+
+class PostgresStore:
+    """The body is stored as ``text``, not ``jsonb``: jsonb reorders keys and would change what
+    was signed."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.location = _redact(url)
+        self._ready = False
+
+    def _connect(self) -> Any:
+        try:
+            import psycopg
+        except ImportError:
+            raise LedgerError(
+                "a PostgreSQL ledger needs psycopg: pip install 'countersign[postgres]'"
+            ) from None
+        try:
+            conn = psycopg.connect(self.url, connect_timeout=10)
+            if not self._ready:
+                with conn.transaction():
+                    conn.execute(PG_LOCK)
+                    conn.execute(PG_SCHEMA)
+                self._ready = True
+        except psycopg.Error as exc:
+            raise LedgerError(f"{self.location}: cannot open the ledger ({exc})") from None
+        return conn
+
+    @contextmanager
+    def writer(self) -> Iterator[_PgWriter]:
+        import psycopg
+
+        conn = self._connect()
+        try:
+            with conn.transaction():
+                conn.execute(PG_LOCK)
+                yield _PgWriter(conn)
+        except psycopg.Error as exc:
+            raise LedgerError(f"{self.location}: cannot append to the ledger ({exc})") from None
+        finally:
+            conn.close()
+
+    def rows(self) -> Iterator[StoredEntry]:
+        import psycopg
+
+        conn = self._connect()
+        try:
+            with conn.cursor() as cur:
+                cur.execute(f"SELECT {_COLUMNS} FROM countersign_entries ORDER BY seq")  # noqa: S608 - constant
+                for row in cur:
+                    yield _stored(row)
+        except psycopg.Error as exc:
+            raise LedgerError(f"{self.location}: cannot read the ledger ({exc})") from None
+        finally:
+            conn.close()
+
+    def keys(self) -> dict[str, str]:
+        import psycopg
+
+        conn = self._connect()
+        try:
+            rows = conn.execute("SELECT key_id, public_key FROM countersign_keys").fetchall()
+        except psycopg.Error as exc:
+            raise LedgerError(f"{self.location}: cannot read the ledger ({exc})") from None
+        finally:
+            conn.close()
+        return {str(k): str(v) for k, v in rows}
+
+
+class _PgWriter:
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+    def last(self) -> tuple[int, str] | None:
+        row = self.conn.execute(
+            "SELECT seq, hash FROM countersign_entries ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        return (int(row[0]), str(row[1])) if row else None
+
+    def insert(self, entry: StoredEntry) -> None:
+        self.conn.execute(
+            f"INSERT INTO countersign_entries ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608 - constant
+            (entry.seq, entry.kind, entry.body, entry.hash, entry.sig, entry.key_id),
+        )
+
+    def record_key(self, key_id: str, public: str) -> None:
+        self.conn.execute(
+            "INSERT INTO countersign_keys (key_id, public_key) VALUES (%s, %s) "
+            "ON CONFLICT (key_id) DO NOTHING",
+            (key_id, public),
+        )
+
+
+def _redact(url: str) -> str:
+    """The URL without a password, for messages."""
+    scheme, sep, rest = url.partition("://")
+    userinfo, at, host = rest.rpartition("@")
+    if at and ":" in userinfo:
+        userinfo = userinfo.split(":", 1)[0] + ":***"
+    return f"{scheme}{sep}{userinfo}{at}{host}" if sep else url

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import pytest
+
+from countersign.decision.condition import Limits, compile_condition, evaluate
+from countersign.errors import ConfigError
+
+HUNDRED = "[" + ",".join(str(i) for i in range(100)) + "]"
+
+
+def test_a_flat_condition_is_cheap_and_a_nested_one_is_not():
+    assert compile_condition("change.files > 3", "p", "k").cheap
+    nested = compile_condition("change.paths.exists(p, hazards.exists(h, h.path == p))", "p", "k")
+    assert not nested.cheap
+
+
+def test_a_nested_condition_evaluates_correctly_in_the_child_process():
+    cond = compile_condition("change.paths.exists(p, hazards.exists(h, h.path == p))", "p", "k")
+    facts = {"change": {"paths": ["a", "b"]}, "hazards": [{"path": "b"}]}
+    assert evaluate(cond, facts, "p", "k") is True
+
+
+def test_a_runaway_condition_is_stopped_by_the_time_limit():
+    runaway = f"{HUNDRED}.all(a, {HUNDRED}.all(b, {HUNDRED}.all(c, a + b + c >= 0)))"
+    limits = Limits(seconds=0.3)
+    cond = compile_condition("change.paths.all(a, change.paths.all(b, a == b))", "p", "k")
+    cond = type(cond)(runaway, (), cheap=False)
+    with pytest.raises(ConfigError, match=r"^policy.yaml: r: evaluation took longer than 0.3 s"):
+        evaluate(cond, {}, "policy.yaml", "r", limits)
+
+
+def test_a_condition_that_allocates_without_bound_is_stopped_by_the_memory_limit():
+    big = "'" + "x" * 2000 + "'"
+    hog = f"size({HUNDRED}.map(a, {HUNDRED}.map(b, {big} + {big} + string(a) + string(b)))) > 0"
+    cond = compile_condition("change.paths.all(a, change.paths.all(b, a == b))", "p", "k")
+    cond = type(cond)(hog, (), cheap=False)
+    with pytest.raises(ConfigError, match=r"evaluation (needed more than 64 MB|took longer)"):
+        evaluate(cond, {}, "policy.yaml", "r", Limits(seconds=5, memory_mb=64))
+
+
+def test_a_missing_map_key_says_how_to_guard_it():
+    cond = compile_condition('checks.tests == "success"', "p", "k")
+    with pytest.raises(ConfigError) as info:
+        evaluate(cond, {"checks": {}}, "policy.yaml", "rules[0].when")
+    assert str(info.value) == (
+        "policy.yaml: rules[0].when: no such key 'tests'; guard optional keys with has(), "
+        "e.g. has(checks.tests)"
+    )

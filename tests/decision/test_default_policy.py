@@ -1,0 +1,118 @@
+"""One test (or more) per rule of the shipped default policy, from facts to requirements."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from countersign.decision.activation import merged_with_defaults
+from countersign.decision.engine import decide
+from countersign.decision.policy import default_policy_text, load_policy
+
+POLICY = load_policy(default_policy_text())
+TODAY = date(2026, 6, 1)
+
+
+def required(facts: dict, today: date = TODAY) -> dict[str, str]:
+    decision = decide(POLICY, merged_with_defaults(facts), today)
+    return {r.id: r.rule for r in decision.requirements}
+
+
+def hazard(kind: str, rank: int, env: str = "") -> dict:
+    return {"kind": kind, "rank": rank, "severity": "high", "env": env}
+
+
+def test_a_low_risk_change_takes_the_fast_lane():
+    assert required({"change": {"files": 1, "lines_added": 3}, "author": {"rank": 0}}) == {}
+
+
+def test_ai_assisted_change_by_a_junior_needs_a_senior():
+    decision = decide(
+        POLICY,
+        merged_with_defaults({"change": {"ai_assisted": True}, "author": {"rank": 0}}),
+        TODAY,
+    )
+    (req,) = decision.requirements
+    assert (req.id, req.count, req.min_level) == ("ai-assisted-below-senior/approvals", 1, "senior")
+
+
+def test_ai_assisted_change_by_a_senior_needs_nothing_extra():
+    assert required({"change": {"ai_assisted": True}, "author": {"rank": 2}}) == {}
+
+
+def test_unknown_author_counts_as_below_senior():
+    assert "ai-assisted-below-senior/approvals" in required({"change": {"ai_assisted": True}})
+
+
+def test_critical_system_needs_two_owners_a_change_record_and_checks():
+    got = required({"blast": {"critical": ["payments"]}})
+    assert got == {
+        "critical-system/approvals": "critical-system",
+        "change-record": "critical-system",
+        "checks": "critical-system",
+    }
+    reqs = {
+        r.id: r
+        for r in decide(
+            POLICY, merged_with_defaults({"blast": {"critical": ["p"]}}), TODAY
+        ).requirements
+    }
+    assert reqs["critical-system/approvals"].count == 2
+    assert reqs["critical-system/approvals"].fields == ("from_owners",)
+    assert reqs["change-record"].fields == ("summary", "test_evidence", "rollback_plan")
+    assert reqs["checks"].checks == ("tests",)
+
+
+def test_destroying_stateful_infrastructure_in_production_needs_two_senior_owners():
+    got = required({"hazards": [hazard("infra.destroy", 4, "production")]})
+    assert got == {
+        "destructive-in-production/approvals": "destructive-in-production",
+        "change-record": "destructive-in-production",
+    }
+
+
+def test_destruction_with_unknown_environment_counts_as_production():
+    assert "destructive-in-production/approvals" in required(
+        {"hazards": [hazard("sql.drop_table", 4)]}
+    )
+
+
+def test_destruction_in_staging_or_of_low_severity_is_not_this_rule():
+    assert required({"hazards": [hazard("infra.destroy", 4, "staging")]}) == {}
+    assert required({"hazards": [hazard("infra.destroy", 3, "production")]}) == {}
+
+
+def test_access_widening_needs_the_security_team():
+    decision = decide(
+        POLICY, merged_with_defaults({"hazards": [hazard("iam.wildcard_action", 3)]}), TODAY
+    )
+    (req,) = decision.requirements
+    assert (req.id, req.teams) == ("access-widening/approvals", ("security",))
+
+
+def test_an_unanalysable_artifact_goes_to_a_senior():
+    assert required({"hazards": [hazard("artifact.unanalysable", 2)]}) == {
+        "unanalysable-artifact/approvals": "unanalysable-artifact"
+    }
+
+
+def test_freeze_window_blocks_risky_changes_only_inside_the_window():
+    risky = {"risk": {"score": 0.5}}
+    assert required(risky, date(2026, 12, 20)) == {"freeze-window/block": "freeze-window"}
+    assert required({"risk": {"score": 0.1}}, date(2026, 12, 20)) == {}
+    assert required(risky, date(2027, 1, 5)) == {}
+
+
+def test_editing_the_policy_needs_a_principal():
+    decision = decide(POLICY, merged_with_defaults({"change": {"edits_policy": True}}), TODAY)
+    (req,) = decision.requirements
+    assert (req.id, req.min_level) == ("policy-change/approvals", "principal")
+
+
+def test_rules_that_did_not_fire_say_why_with_the_fact_values():
+    decision = decide(POLICY, merged_with_defaults({"author": {"rank": 3}}), TODAY)
+    first = decision.outcomes[0]
+    assert not first.fired
+    assert first.reason == (
+        "condition false: change.ai_assisted && author.rank < 2 "
+        "(change.ai_assisted = false; author.rank = 3)"
+    )

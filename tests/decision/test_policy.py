@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import pytest
+
+from countersign.decision.policy import default_policy_text, load_policy
+from countersign.errors import ConfigError
+
+
+def policy_with(when: str, extra: str = "") -> str:
+    return f"""
+version: 1
+rules:
+  - id: first
+    description: first
+    when: "true"
+    require: {{approvals: {{count: 1}}}}
+  - id: second
+    description: second
+    when: "false"
+    require: {{approvals: {{count: 1}}}}
+  - id: third
+    description: third
+    when: '{when}'
+    require: {{approvals: {{count: 1}}}}
+{extra}"""
+
+
+def error_of(text: str) -> str:
+    with pytest.raises(ConfigError) as info:
+        load_policy(text)
+    return str(info.value)
+
+
+def test_the_shipped_default_policy_loads():
+    policy = load_policy(default_policy_text())
+    assert [r.id for r in policy.rules] == [
+        "ai-assisted-below-senior",
+        "critical-system",
+        "destructive-in-production",
+        "access-widening",
+        "unanalysable-artifact",
+        "freeze-window",
+        "policy-change",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("when", "message"),
+    [
+        ('autor.level == "senior"', "policy.yaml: rules[2].when: unknown field 'autor'"),
+        ('author.levl == "senior"', "policy.yaml: rules[2].when: unknown field 'author.levl'"),
+        (
+            'hazards.exists(h, h.knd == "x")',
+            "policy.yaml: rules[2].when: unknown field 'hazards[].knd'",
+        ),
+        (
+            "author.level > 2",
+            (
+                "policy.yaml: rules[2].when: type error: No such overload: the operation is not "
+                "defined for the given operand types"
+            ),
+        ),
+        (
+            'hazards.exists(h, h.rank > "high")',
+            (
+                "policy.yaml: rules[2].when: type error: No such overload: the operation is not "
+                "defined for the given operand types"
+            ),
+        ),
+        (
+            "author.rank +",
+            (
+                "policy.yaml: rules[2].when: invalid CEL: Syntax error: mismatched input '<EOF>' "
+                "at line 1, column 14"
+            ),
+        ),
+        ("author.level", "policy.yaml: rules[2].when: expected a true/false condition, got ''"),
+    ],
+)
+def test_bad_conditions_are_named_by_file_key_and_problem(when, message):
+    assert error_of(policy_with(when)) == message
+
+
+def test_comprehensions_nested_too_deep_are_refused():
+    when = (
+        "change.paths.all(a, change.paths.all(b, change.paths.all(c, change.paths.all(d, a == d))))"
+    )
+    assert error_of(policy_with(when)) == (
+        "policy.yaml: rules[2].when: comprehensions nested 4 deep; at most 3 "
+        "(nesting multiplies evaluation time)"
+    )
+
+
+def test_unknown_rule_key_and_duplicate_id_are_errors():
+    bad_key = policy_with("true").replace('    when: "false"', '    wen: "false"')
+    assert error_of(bad_key) == (
+        "policy.yaml: rules[1].wen: unknown field 'wen' (expected one of: description, "
+        "effective, expires, id, require, systems, when)"
+    )
+    dup = policy_with("true").replace("id: second", "id: first")
+    assert error_of(dup) == "policy.yaml: rules[1].id: rule id 'first' is used twice"
+
+
+def test_expiry_before_start_is_an_error():
+    text = policy_with("true").replace(
+        "  - id: first\n", "  - id: first\n    effective: 2026-03-01\n    expires: 2026-02-01\n"
+    )
+    assert error_of(text) == (
+        "policy.yaml: rules[0].expires: 2026-02-01 is not after effective 2026-03-01"
+    )
+
+
+def test_a_policy_without_a_rule_on_its_own_edits_gets_the_builtin_one():
+    policy = load_policy(policy_with("true"))
+    assert policy.rules[-1].id == "policy-change"
+    assert len(load_policy(default_policy_text()).rules) == 7
