@@ -13,5 +13,6 @@ def test_demo_tells_the_story_needs_approval_then_pass_then_voided(capsys):
     assert "critical systems reached: checkout" in out
     assert "infra.replace" in out
     assert "sql.drop_column" in out
+    assert "countersign: error: cannot approve: dana" in out
     for dependent in ("storefront", "mobile-api"):
         assert dependent in out

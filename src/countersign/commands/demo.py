@@ -12,6 +12,7 @@ from countersign.commands.approve import approve
 from countersign.commands.check import check
 from countersign.commands.record import record
 from countersign.demo.sample import build
+from countersign.errors import FatalError
 from countersign.gate.verdict import Verdict
 
 VERDICTS = {int(v.exit_code): str(v) for v in Verdict}
@@ -60,6 +61,19 @@ def demo(*, keep: bool) -> int:
         )
         first = _run_check(repo)
         _step("Sign-offs, each bound to this exact content")
+        click.secho("$ countersign approve --as dana@shop.example", dim=True)
+        try:
+            approve(
+                repo,
+                base=None,
+                head="HEAD",
+                worktree=False,
+                identity="dana@shop.example",
+                requirement=None,
+                note="LGTM",
+            )
+        except FatalError as refused:
+            click.echo(f"countersign: error: {refused}  (exit {int(refused.exit_code)})")
         for who, requirement, note in (
             ("priya@shop.example", None, "Reviewed retry logic and the migration."),
             ("sam@shop.example", None, "Snapshot taken; replacement window agreed."),
