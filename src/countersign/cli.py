@@ -115,6 +115,12 @@ def init(repo: Path, force: bool) -> int:
 @click.option("--as", "identity", help="Approver identity (default: git user.email).")
 @click.option("--requirement", help="Only this requirement (default: every one you may sign).")
 @click.option("--note", default="", help="Why you approve.")
+@click.option(
+    "--action",
+    "action",
+    metavar="ID",
+    help="Approve one agent action the guard stopped (the id in the agent's message), once.",
+)
 @click.option("-C", "repo", type=click.Path(file_okay=False, path_type=Path), default=".")
 def approve(
     base: str | None,
@@ -123,9 +129,15 @@ def approve(
     identity: str | None,
     requirement: str | None,
     note: str,
+    action: str | None,
     repo: Path,
 ) -> int:
-    """Approve the exact content of a change (bound to its fingerprint)."""
+    """Approve the exact content of a change (bound to its fingerprint), or with --action one
+    agent action the guard stopped."""
+    if action:
+        from countersign.commands.approve_action import approve_action
+
+        return approve_action(repo, action=action, identity=identity, note=note)
     from countersign.commands.approve import approve as run
 
     return run(
@@ -178,3 +190,39 @@ def demo(keep: bool) -> int:
     from countersign.commands.demo import demo as run
 
     return run(keep=keep)
+
+
+@cli.group()
+def guard() -> None:
+    """The agent guard. `countersign guard --agent NAME` is the hook itself (see --help there)."""
+
+
+_AGENTS = click.Choice(["claude-code", "codex", "cursor", "gemini", "kiro"])
+_scope = click.option(
+    "--project/--user",
+    "project",
+    default=True,
+    help="The project's settings file (default) or your user settings.",
+)
+
+
+@guard.command("install")
+@click.option("--agent", required=True, type=_AGENTS)
+@_scope
+@click.option("-C", "repo", type=click.Path(file_okay=False, path_type=Path), default=".")
+def guard_install(agent: str, project: bool, repo: Path) -> int:
+    """Add the guard's hooks to an agent's settings, keeping what is there."""
+    from countersign.commands.guard_install import guard_install as run
+
+    return run(agent, "project" if project else "user", repo, Path.home())
+
+
+@guard.command("uninstall")
+@click.option("--agent", required=True, type=_AGENTS)
+@_scope
+@click.option("-C", "repo", type=click.Path(file_okay=False, path_type=Path), default=".")
+def guard_uninstall(agent: str, project: bool, repo: Path) -> int:
+    """Remove only the guard's hooks from an agent's settings."""
+    from countersign.commands.guard_install import guard_install as run
+
+    return run(agent, "project" if project else "user", repo, Path.home(), remove=True)
