@@ -62,7 +62,10 @@ def read_call(agent: str, raw: bytes, fallback_cwd: str) -> ToolCall:
     if not tool:
         raise PayloadError("hook input has no tool_name")
     command = tool_input.get("command")
-    if tool in SHELL_TOOLS or (command is not None and not tool_input.get("file_path")):
+    has_path = any(tool_input.get(k) for k in ("file_path", "path", "notebook_path", "target_file"))
+    if tool in SHELL_TOOLS or (
+        tool not in EDIT_TOOLS and isinstance(command, str) and not has_path
+    ):
         if isinstance(command, list):
             command = " ".join(map(str, command))
         if not isinstance(command, str):
