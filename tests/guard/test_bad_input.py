@@ -68,6 +68,6 @@ def test_a_bug_inside_still_answers(guard, payload, repo, monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(hook, "judge", broken)
-    answer = guard("gemini", payload("gemini-shell", repo.path, "ls"), repo.path)
+    answer = guard("gemini", payload("gemini-shell", repo.path, "git push origin topic"), repo.path)
     assert answer.json["decision"] == "deny"
     assert "failed to judge" in answer.json["reason"]

@@ -6,7 +6,8 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
-from countersign.facts.shell import Severity, ShellContext, ShellFinding, classify
+from countersign.facts.shell.context import ShellContext
+from countersign.facts.shell.finding import Severity, ShellFinding
 from countersign.facts.shell.paths import matches
 from countersign.guard.protocol import ToolCall
 
@@ -42,6 +43,8 @@ def judge(
 
 
 def judge_command(command: str, ctx: ShellContext) -> Judgement:
+    from countersign.facts.shell.classify import classify
+
     findings = classify(command, ctx.cwd, ctx) + _self_approval(command, ctx)
     if not findings:
         return ALLOW
@@ -61,7 +64,7 @@ def _self_approval(command: str, ctx: ShellContext) -> list[ShellFinding]:
     """An agent must not approve its own actions (nor edit the guard's state) through the shell."""
     if "countersign" not in command and "approve" not in command:
         return []
-    from countersign.facts.shell import effective_commands
+    from countersign.facts.shell.classify import effective_commands
 
     out: list[ShellFinding] = []
     for inv in effective_commands(command, ctx)[0]:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import os
 import sys
-from pathlib import Path
-from typing import Any
 
-from countersign.guard.protocol import AGENTS, PayloadError, answer, read_call
+AGENTS = ("claude-code", "codex", "cursor", "gemini", "kiro")
+_SHELL_TOOLS = {"Bash", "run_shell_command", "execute_bash", "shell", "Shell"}
+_WORKDIR_KEYS = {"workdir", "dir_path", "directory"}
 
 MAX_INPUT_BYTES = 4_000_000
 USAGE = (
@@ -45,7 +45,7 @@ def run_guard(args: list[str]) -> int:
             return _usage(f"unknown argument {arg!r}")
         i += 1
     if "explain" in opts:
-        return _explain(opts["explain"], opts.get("cwd") or str(Path.cwd()))
+        return _explain(opts["explain"], opts.get("cwd") or _cwd())
     if "batch" in opts:
         return _batch(opts["batch"])
     agent = opts.get("agent", "")
@@ -54,22 +54,84 @@ def run_guard(args: list[str]) -> int:
     return _hook(agent)
 
 
+def _cwd() -> str:
+    return os.getcwd()  # noqa: PTH109 - pathlib stays off the hot path
+
+
 def _usage(problem: str) -> int:
     sys.stderr.write(f"countersign guard: {problem}\n{USAGE}")
     return 3
 
 
 def _hook(agent: str) -> int:
+    try:
+        tty = sys.stdin is None or sys.stdin.isatty()
+        raw = b"" if tty else sys.stdin.buffer.read(MAX_INPUT_BYTES)
+    except (OSError, ValueError):
+        raw = b""
+    fast = _fast_allow(agent, raw)
+    if fast is not None:
+        sys.stdout.write(fast)
+        sys.stdout.flush()
+        return 0
+    return _judge(agent, raw)
+
+
+def _fast_allow(agent: str, raw: bytes) -> str | None:
+    """The answer for a shell command the prescreen proves harmless, or None for the full path."""
+    try:
+        data = json.loads(raw)
+        if not isinstance(data, dict):
+            return None
+        event = str(data.get("hook_event_name", "")).lower()
+        if agent == "cursor" and event == "beforeshellexecution":
+            command = data.get("command")
+        elif event in ("pretooluse", "beforetool") and data.get("tool_name") in _SHELL_TOOLS:
+            tool_input = data.get("tool_input")
+            if not isinstance(tool_input, dict) or set(tool_input) & _WORKDIR_KEYS:
+                return None
+            command = tool_input.get("command")
+        else:
+            return None
+        cwd = data.get("cwd")
+        if not isinstance(command, str) or not isinstance(cwd, str) or not cwd:
+            return None
+        configured = _guard_yaml(cwd)
+        if configured is None:
+            return None
+        from countersign.guard.prescreen import clearly_harmless
+
+        if not clearly_harmless(command, configured):
+            return None
+    except (ValueError, RecursionError, OSError):
+        return None
+    return '{"permission": "allow"}\n' if agent == "cursor" else ""
+
+
+def _guard_yaml(cwd: str) -> bool | None:
+    """Whether the repository has a guard.yaml (None when it asks to log every decision)."""
+    here = os.path.abspath(cwd)  # noqa: PTH100 - os.path keeps pathlib off the hot path
+    while True:
+        config = os.path.join(here, ".countersign", "guard.yaml")  # noqa: PTH118
+        if os.path.isfile(config):  # noqa: PTH113
+            with open(config, encoding="utf-8", errors="replace") as fh:  # noqa: PTH123
+                return None if "log_allows" in fh.read() else True
+        if os.path.exists(os.path.join(here, ".git")):  # noqa: PTH110, PTH118
+            return False
+        parent = os.path.dirname(here)  # noqa: PTH120
+        if parent == here:
+            return False
+        here = parent
+
+
+def _judge(agent: str, raw: bytes) -> int:
+    from countersign.guard.protocol import PayloadError, answer, read_call
+
     env = dict(os.environ)
     decision, reason, explicit, event = "ask", "", False, "pre"
     on_error = "ask"
     try:
-        raw = (
-            b""
-            if sys.stdin is None or sys.stdin.isatty()
-            else sys.stdin.buffer.read(MAX_INPUT_BYTES)
-        )
-        call = read_call(agent, raw, str(Path.cwd()))
+        call = read_call(agent, raw, _cwd())
         event = call.event
         from countersign.guard.hook import handle
 
@@ -98,7 +160,7 @@ def _configured_on_error() -> str:
         from countersign.guard.settings import load_guard_config
         from countersign.guard.state import find_repository
 
-        root, _ = find_repository(str(Path.cwd()))
+        root, _ = find_repository(_cwd())
         return load_guard_config(root).on_error if root else "ask"
     except Exception:  # noqa: BLE001 - a broken configuration still yields the safe default
         return "ask"
@@ -141,7 +203,7 @@ def _batch(path: str) -> int:
     except OSError as exc:
         sys.stderr.write(f"countersign guard: cannot read {path}: {exc.strerror}\n")
         return 4
-    contexts: dict[str, Any] = {}
+    contexts: dict[str, object] = {}
     env = dict(os.environ)
     with stream:
         for line in stream:
@@ -150,7 +212,8 @@ def _batch(path: str) -> int:
     return 0
 
 
-def _batch_line(line: str, contexts: dict[str, Any], env: dict[str, str]) -> dict[str, str]:
+def _batch_line(line: str, contexts: dict[str, object], env: dict[str, str]) -> dict[str, str]:
+    from countersign.facts.shell.context import ShellContext
     from countersign.guard.decision import judge_command
     from countersign.guard.hook import shell_context
 
@@ -160,13 +223,14 @@ def _batch_line(line: str, contexts: dict[str, Any], env: dict[str, str]) -> dic
         return _BAD
     if not isinstance(item, dict):
         return _BAD
-    command, cwd = item.get("command"), item.get("cwd") or str(Path.cwd())
+    command, cwd = item.get("command"), item.get("cwd") or _cwd()
     if not isinstance(command, str) or not isinstance(cwd, str):
         return _BAD
     try:
-        if cwd not in contexts:
-            contexts[cwd] = shell_context(cwd, env, live=False)[0]
-        judgement = judge_command(command, contexts[cwd])
+        ctx = contexts.get(cwd)
+        if not isinstance(ctx, ShellContext):
+            ctx = contexts[cwd] = shell_context(cwd, env, live=False)[0]
+        judgement = judge_command(command, ctx)
     except Exception as exc:  # noqa: BLE001 - one bad line must not stop the batch
         return {"decision": "ask", "rule": "guard.internal-error", "reason": type(exc).__name__}
     return {"decision": judgement.decision, "rule": judgement.rule, "reason": judgement.reason}

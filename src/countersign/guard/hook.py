@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from countersign.facts.shell import ShellContext
+from countersign.facts.shell.context import ShellContext
 from countersign.guard.decision import judge
 from countersign.guard.protocol import ToolCall
 from countersign.guard.settings import GuardConfig, load_guard_config

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -67,7 +66,7 @@ class Probe:
         if what not in self.seen:
             try:
                 self.seen[what] = self._read(what)
-            except (OSError, subprocess.SubprocessError, ValueError):
+            except (OSError, ValueError):
                 self.seen[what] = None
         return self.seen[what]
 
@@ -87,11 +86,16 @@ class Probe:
         return None
 
     def _git(self, *args: str) -> str | None:
+        import subprocess
+
         if self.root is None:
             return None
-        done = subprocess.run(
-            ["git", "-C", self.cwd, *args], capture_output=True, timeout=3, check=False
-        )
+        try:
+            done = subprocess.run(
+                ["git", "-C", self.cwd, *args], capture_output=True, timeout=3, check=False
+            )
+        except subprocess.SubprocessError:
+            return None
         return done.stdout.decode("utf-8", "replace").strip() if done.returncode == 0 else None
 
 
@@ -126,6 +130,8 @@ def read_script(path: str) -> str | None:
 
 def operator(root: Path | None, env: Mapping[str, str]) -> str:
     """Who runs the agent session: the person a guard approval may not come from."""
+    import subprocess
+
     given = env.get("COUNTERSIGN_OPERATOR")
     if given:
         return given
