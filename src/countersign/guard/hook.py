@@ -97,7 +97,6 @@ def _two_person(
     env: Mapping[str, str],
 ) -> Outcome:
     from countersign.guard.action import (
-        APPROVAL,
         DECISION,
         USED,
         action_of,
@@ -153,7 +152,6 @@ def _two_person(
         DECISION,
         {**base, "decision": decision, "operator": operator(root, env), "context": context},
     )
-    _ = APPROVAL
     how = f"a second person can allow it once: countersign approve --action {action.id}"
     if decision == "deny":
         text = (
