@@ -199,6 +199,12 @@ def init(repo: Path, force: bool) -> int:
     help="Sign as the owner of this Ed25519 key (PEM), registered in people.yaml keys.",
 )
 @click.option("--check-status", "checks", multiple=True, metavar="NAME=STATUS", hidden=True)
+@click.option(
+    "--action",
+    "action",
+    metavar="ID",
+    help="Approve one agent action the guard stopped (the id in the agent's message), once.",
+)
 @click.option("-C", "repo", type=click.Path(file_okay=False, path_type=Path), default=".")
 def approve(
     base: str | None,
@@ -209,12 +215,18 @@ def approve(
     note: str,
     key_file: Path | None,
     checks: tuple[str, ...],
+    action: str | None,
     repo: Path,
 ) -> int:
-    """Approve the exact content of a change (bound to its fingerprint).
+    """Approve the exact content of a change (bound to its fingerprint), or with --action one
+    agent action the guard stopped.
 
     Refused when it would not count: an author of the change, an agent identity, someone not
     in the roster, or below the level or outside the team a requirement asks for."""
+    if action:
+        from countersign.commands.approve_action import approve_action
+
+        return approve_action(repo, action=action, identity=identity, note=note)
     from countersign.commands.approve import approve as run
     from countersign.commands.check import parse_checks
 
@@ -450,3 +462,39 @@ def hooks_commit_msg(message_file: str) -> int:
     from countersign.hooks.commit_msg import run_commit_msg
 
     return run_commit_msg([message_file])
+
+
+@cli.group()
+def guard() -> None:
+    """The agent guard. `countersign guard --agent NAME` is the hook itself (see --help there)."""
+
+
+_AGENTS = click.Choice(["claude-code", "codex", "cursor", "gemini", "kiro"])
+_scope = click.option(
+    "--project/--user",
+    "project",
+    default=True,
+    help="The project's settings file (default) or your user settings.",
+)
+
+
+@guard.command("install")
+@click.option("--agent", required=True, type=_AGENTS)
+@_scope
+@click.option("-C", "repo", type=click.Path(file_okay=False, path_type=Path), default=".")
+def guard_install(agent: str, project: bool, repo: Path) -> int:
+    """Add the guard's hooks to an agent's settings, keeping what is there."""
+    from countersign.commands.guard_install import guard_install as run
+
+    return run(agent, "project" if project else "user", repo, Path.home())
+
+
+@guard.command("uninstall")
+@click.option("--agent", required=True, type=_AGENTS)
+@_scope
+@click.option("-C", "repo", type=click.Path(file_okay=False, path_type=Path), default=".")
+def guard_uninstall(agent: str, project: bool, repo: Path) -> int:
+    """Remove only the guard's hooks from an agent's settings."""
+    from countersign.commands.guard_install import guard_install as run
+
+    return run(agent, "project" if project else "user", repo, Path.home(), remove=True)

@@ -5,10 +5,9 @@ shell command an agent issues; so is the ``commit-msg`` hook, which runs on ever
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: list[str] | tuple[str, ...] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["guard"] and not {"install", "uninstall"} & set(args[1:2]):
         from countersign.guard.entry import run_guard

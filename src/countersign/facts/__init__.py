@@ -1,49 +1,23 @@
 """Facts: pure analyzers that describe a ``Change`` (provenance, blast radius, hazards, risk,
-people). ``gather`` runs the registered analyzer of each fact; tests pass their own."""
+people). ``gather`` runs the registered analyzer of each fact; tests pass their own.
+
+The names below load on first use, so that ``countersign.facts.shell`` (imported by the agent
+guard before every shell command) does not pull in the configuration and YAML layers.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from countersign.config.roster import Person
-from countersign.facts import blast_radius, people, provenance, risk
-from countersign.facts.blast_radius import BlastRadius
-from countersign.facts.context import Context
-from countersign.facts.hazards import Hazard, find_hazards
-from countersign.facts.provenance import Provenance
-from countersign.facts.risk import Risk
-from countersign.intake.change import Change
+if TYPE_CHECKING:
+    from countersign.facts.gathering import Analyzers, Facts, gather
+
+__all__ = ["Analyzers", "Facts", "gather"]
 
 
-@dataclass(frozen=True)
-class Facts:
-    change: Change
-    provenance: Provenance
-    blast_radius: BlastRadius
-    hazards: tuple[Hazard, ...]
-    risk: Risk
-    author: Person
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from countersign.facts import gathering
 
-
-@dataclass(frozen=True)
-class Analyzers:
-    """The registry: one analyzer per fact, each ``(Change, Context) -> record``."""
-
-    provenance: Callable[[Change, Context], Provenance] = provenance.analyze
-    blast_radius: Callable[[Change, Context], BlastRadius] = blast_radius.analyze
-    hazards: Callable[[Change, Context], tuple[Hazard, ...]] = find_hazards
-    risk: Callable[[Change, Context], Risk] = risk.analyze
-    people: Callable[[Change, Context], Person] = people.analyze
-
-
-def gather(change: Change, context: Context, analyzers: Analyzers | None = None) -> Facts:
-    a = analyzers or Analyzers()
-    return Facts(
-        change=change,
-        provenance=a.provenance(change, context),
-        blast_radius=a.blast_radius(change, context),
-        hazards=a.hazards(change, context),
-        risk=a.risk(change, context),
-        author=a.people(change, context),
-    )
+        return getattr(gathering, name)
+    raise AttributeError(f"module 'countersign.facts' has no attribute {name!r}")

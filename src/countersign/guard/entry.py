@@ -1,11 +1,236 @@
 """Entry point of ``countersign guard``: imports as little as possible (it runs before every
-shell command an agent issues)."""
+shell command an agent issues) and always answers in the agent's protocol, even on a bug.
+
+    countersign guard --agent NAME        judge the hook payload on stdin (PreToolUse/PostToolUse)
+    countersign guard --explain COMMAND   print decision, rule and reason as JSON
+    countersign guard --batch FILE        JSON lines {"command", "cwd"} in, {"decision", ...} out
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import sys
+
+AGENTS = ("claude-code", "codex", "cursor", "gemini", "kiro")
+_SHELL_TOOLS = {"Bash", "run_shell_command", "execute_bash", "shell", "Shell"}
+_WORKDIR_KEYS = {"workdir", "dir_path", "directory"}
+
+MAX_INPUT_BYTES = 4_000_000
+USAGE = (
+    "usage: countersign guard --agent {claude-code,codex,cursor,gemini,kiro}\n"
+    "       countersign guard --explain COMMAND [--cwd DIR]\n"
+    "       countersign guard --batch FILE\n"
+    "       countersign guard install|uninstall --agent NAME [--project|--user]\n"
+)
 
 
 def run_guard(args: list[str]) -> int:
-    sys.stderr.write("countersign guard: not available yet\n")
+    opts: dict[str, str] = {}
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        key, eq, value = arg.partition("=")
+        if key in ("--agent", "--explain", "--batch", "--cwd"):
+            if not eq:
+                if i + 1 >= len(args):
+                    return _usage(f"{key} needs a value")
+                value = args[i + 1]
+                i += 1
+            opts[key[2:]] = value
+        elif arg in ("-h", "--help"):
+            sys.stdout.write(USAGE)
+            return 0
+        else:
+            return _usage(f"unknown argument {arg!r}")
+        i += 1
+    if "explain" in opts:
+        return _explain(opts["explain"], opts.get("cwd") or _cwd())
+    if "batch" in opts:
+        return _batch(opts["batch"])
+    agent = opts.get("agent", "")
+    if agent not in AGENTS:
+        return _usage(f"--agent must be one of {', '.join(AGENTS)}")
+    return _hook(agent)
+
+
+def _cwd() -> str:
+    return os.getcwd()  # noqa: PTH109 - pathlib stays off the hot path
+
+
+def _usage(problem: str) -> int:
+    sys.stderr.write(f"countersign guard: {problem}\n{USAGE}")
     return 3
+
+
+def _hook(agent: str) -> int:
+    try:
+        tty = sys.stdin is None or sys.stdin.isatty()
+        raw = b"" if tty else sys.stdin.buffer.read(MAX_INPUT_BYTES)
+    except (OSError, ValueError):
+        raw = b""
+    fast = _fast_allow(agent, raw)
+    if fast is not None:
+        sys.stdout.write(fast)
+        sys.stdout.flush()
+        return 0
+    return _judge(agent, raw)
+
+
+def _fast_allow(agent: str, raw: bytes) -> str | None:
+    """The answer for a shell command the prescreen proves harmless, or None for the full path."""
+    try:
+        data = json.loads(raw)
+        if not isinstance(data, dict):
+            return None
+        event = str(data.get("hook_event_name", "")).lower()
+        if agent == "cursor" and event == "beforeshellexecution":
+            command = data.get("command")
+        elif event in ("pretooluse", "beforetool") and data.get("tool_name") in _SHELL_TOOLS:
+            tool_input = data.get("tool_input")
+            if not isinstance(tool_input, dict) or set(tool_input) & _WORKDIR_KEYS:
+                return None
+            command = tool_input.get("command")
+        else:
+            return None
+        cwd = data.get("cwd")
+        if not isinstance(command, str) or not isinstance(cwd, str) or not cwd:
+            return None
+        configured = _guard_yaml(cwd)
+        if configured is None:
+            return None
+        from countersign.guard.prescreen import clearly_harmless
+
+        if not clearly_harmless(command, configured):
+            return None
+    except (ValueError, RecursionError, OSError):
+        return None
+    return '{"permission": "allow"}\n' if agent == "cursor" else ""
+
+
+def _guard_yaml(cwd: str) -> bool | None:
+    """Whether the repository has a guard.yaml (None when it asks to log every decision)."""
+    here = os.path.abspath(cwd)  # noqa: PTH100 - os.path keeps pathlib off the hot path
+    while True:
+        config = os.path.join(here, ".countersign", "guard.yaml")  # noqa: PTH118
+        if os.path.isfile(config):  # noqa: PTH113
+            with open(config, encoding="utf-8", errors="replace") as fh:  # noqa: PTH123
+                return None if "log_allows" in fh.read() else True
+        if os.path.exists(os.path.join(here, ".git")):  # noqa: PTH110, PTH118
+            return False
+        parent = os.path.dirname(here)  # noqa: PTH120
+        if parent == here:
+            return False
+        here = parent
+
+
+def _judge(agent: str, raw: bytes) -> int:
+    from countersign.guard.protocol import PayloadError, answer, read_call
+
+    env = dict(os.environ)
+    decision, reason, explicit, event = "ask", "", False, "pre"
+    on_error = "ask"
+    try:
+        call = read_call(agent, raw, _cwd())
+        event = call.event
+        from countersign.guard.hook import handle
+
+        outcome = handle(call, env)
+        decision, reason, explicit = outcome.decision, outcome.reason, outcome.explicit
+    except PayloadError as exc:
+        on_error = _configured_on_error()
+        decision, explicit = on_error, True
+        reason = f"countersign guard could not read the tool call ({exc}); a human should check it"
+    except Exception as exc:  # noqa: BLE001 - the agent must get a decision, never a traceback
+        on_error = _configured_on_error()
+        decision, explicit = on_error, True
+        reason = (
+            f"countersign guard failed to judge this call ({type(exc).__name__}); "
+            "a human should check it. This is a bug: please report it."
+        )
+    out, err, code = answer(agent, decision, reason, explicit, event)
+    sys.stdout.write(out)
+    sys.stderr.write(err)
+    sys.stdout.flush()
+    return code
+
+
+def _configured_on_error() -> str:
+    try:
+        from countersign.guard.settings import load_guard_config
+        from countersign.guard.state import find_repository
+
+        root, _ = find_repository(_cwd())
+        return load_guard_config(root).on_error if root else "ask"
+    except Exception:  # noqa: BLE001 - a broken configuration still yields the safe default
+        return "ask"
+
+
+def _explain(command: str, cwd: str) -> int:
+    from countersign.guard.hook import shell_context
+
+    ctx, _ = shell_context(cwd, dict(os.environ), live=True)
+    from countersign.guard.decision import judge_command
+
+    judgement = judge_command(command, ctx)
+    body = {
+        "decision": judgement.decision,
+        "rule": judgement.rule,
+        "reason": judgement.reason,
+        "severity": judgement.severity,
+        "findings": [
+            {
+                "rule": f.rule,
+                "severity": f.severity.value,
+                "reason": f.reason,
+                "command": f.command,
+                "via": list(f.via),
+                "production": f.production,
+            }
+            for f in judgement.findings
+        ],
+    }
+    sys.stdout.write(json.dumps(body, indent=2) + "\n")
+    return 0
+
+
+_BAD = {"decision": "ask", "rule": "guard.bad-input", "reason": "not a JSON object with a command"}
+
+
+def _batch(path: str) -> int:
+    try:
+        stream = sys.stdin if path == "-" else open(path, encoding="utf-8", errors="replace")  # noqa: SIM115, PTH123
+    except OSError as exc:
+        sys.stderr.write(f"countersign guard: cannot read {path}: {exc.strerror}\n")
+        return 4
+    contexts: dict[str, object] = {}
+    env = dict(os.environ)
+    with stream:
+        for line in stream:
+            if line.strip():
+                sys.stdout.write(json.dumps(_batch_line(line, contexts, env)) + "\n")
+    return 0
+
+
+def _batch_line(line: str, contexts: dict[str, object], env: dict[str, str]) -> dict[str, str]:
+    from countersign.facts.shell.context import ShellContext
+    from countersign.guard.decision import judge_command
+    from countersign.guard.hook import shell_context
+
+    try:
+        item = json.loads(line)
+    except (ValueError, RecursionError):
+        return _BAD
+    if not isinstance(item, dict):
+        return _BAD
+    command, cwd = item.get("command"), item.get("cwd") or _cwd()
+    if not isinstance(command, str) or not isinstance(cwd, str):
+        return _BAD
+    try:
+        ctx = contexts.get(cwd)
+        if not isinstance(ctx, ShellContext):
+            ctx = contexts[cwd] = shell_context(cwd, env, live=False)[0]
+        judgement = judge_command(command, ctx)
+    except Exception as exc:  # noqa: BLE001 - one bad line must not stop the batch
+        return {"decision": "ask", "rule": "guard.internal-error", "reason": type(exc).__name__}
+    return {"decision": judgement.decision, "rule": judgement.rule, "reason": judgement.reason}

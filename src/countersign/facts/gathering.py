@@ -1,0 +1,49 @@
+"""Gathering the facts of a change: run the registered analyzer of each fact (tests pass their
+own) into one ``Facts`` record."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from countersign.config.roster import Person
+from countersign.facts import blast_radius, people, provenance, risk
+from countersign.facts.blast_radius import BlastRadius
+from countersign.facts.context import Context
+from countersign.facts.hazards import Hazard, find_hazards
+from countersign.facts.provenance import Provenance
+from countersign.facts.risk import Risk
+from countersign.intake.change import Change
+
+
+@dataclass(frozen=True)
+class Facts:
+    change: Change
+    provenance: Provenance
+    blast_radius: BlastRadius
+    hazards: tuple[Hazard, ...]
+    risk: Risk
+    author: Person
+
+
+@dataclass(frozen=True)
+class Analyzers:
+    """The registry: one analyzer per fact, each ``(Change, Context) -> record``."""
+
+    provenance: Callable[[Change, Context], Provenance] = provenance.analyze
+    blast_radius: Callable[[Change, Context], BlastRadius] = blast_radius.analyze
+    hazards: Callable[[Change, Context], tuple[Hazard, ...]] = find_hazards
+    risk: Callable[[Change, Context], Risk] = risk.analyze
+    people: Callable[[Change, Context], Person] = people.analyze
+
+
+def gather(change: Change, context: Context, analyzers: Analyzers | None = None) -> Facts:
+    a = analyzers or Analyzers()
+    return Facts(
+        change=change,
+        provenance=a.provenance(change, context),
+        blast_radius=a.blast_radius(change, context),
+        hazards=a.hazards(change, context),
+        risk=a.risk(change, context),
+        author=a.people(change, context),
+    )

@@ -1,0 +1,132 @@
+"""What the shell analysis may know besides the command: where it runs, what production looks
+like, and two injected readers (files, live context such as the kube context), so that
+``classify`` stays a pure function and tests need no cluster, no cloud and no disk."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+# Names that mean production when nothing is configured: whole tokens, so "product" is not one.
+_DEFAULT_PROD = re.compile(
+    r"(?:^|[^a-z0-9])(?:prod|production|prd|live)(?:$|[^a-z])", re.IGNORECASE
+)
+
+SCRATCH_DIRS = (
+    "node_modules",
+    "build",
+    "dist",
+    "target",
+    "out",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".pytest_cache",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".cache",
+    "coverage",
+    "htmlcov",
+    ".next",
+    ".nuxt",
+    ".tox",
+    ".nox",
+    "tmp",
+    ".tmp",
+    ".gradle",
+    ".parcel-cache",
+    "*.egg-info",
+)
+
+
+@dataclass(frozen=True)
+class Production:
+    """Glob patterns (case-insensitive) that mark production; empty lists use the default names."""
+
+    kube_contexts: tuple[str, ...] = ()
+    cloud_profiles: tuple[str, ...] = ()
+    workspaces: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()
+    env: tuple[str, ...] = ()  # "NAME" (any value that looks like production) or "NAME=glob"
+
+    def names(self, kind: str, value: str | None) -> bool:
+        """Is ``value`` (a kube context, profile, workspace, database host...) production?"""
+        if not value:
+            return False
+        patterns: tuple[str, ...] = {
+            "kube": self.kube_contexts,
+            "cloud": self.cloud_profiles,
+            "workspace": self.workspaces,
+        }.get(kind, ())
+        if patterns:
+            low = value.lower()
+            return any(fnmatch.fnmatchcase(low, p.lower()) for p in patterns)
+        return bool(_DEFAULT_PROD.search(value))
+
+    def path(self, value: str | None) -> bool:
+        if not value:
+            return False
+        if self.paths:
+            return any(
+                fnmatch.fnmatchcase(value, p) or fnmatch.fnmatchcase(value, p.rstrip("/") + "/*")
+                for p in self.paths
+            )
+        return bool(_DEFAULT_PROD.search(value))
+
+    def environment(self, env: Mapping[str, str]) -> str | None:
+        """The first environment variable that says production, as ``NAME=value``."""
+        for spec in self.env or (
+            "ENV",
+            "ENVIRONMENT",
+            "APP_ENV",
+            "STAGE",
+            "DEPLOY_ENV",
+            "RAILS_ENV",
+        ):
+            name, _, glob = spec.partition("=")
+            value = env.get(name)
+            if value is None:
+                continue
+            hit = (
+                fnmatch.fnmatchcase(value.lower(), glob.lower()) if glob else self.names("", value)
+            )
+            if hit:
+                return f"{name}={value}"
+        return None
+
+
+def _no_probe(_what: str) -> str | None:
+    return None
+
+
+@dataclass(frozen=True)
+class ShellContext:
+    """Everything ``classify`` reads besides the command text.
+
+    ``probe(what)`` answers live facts on demand (``kube-context``, ``terraform-workspace``,
+    ``git-branch``, ``git-dirty``); ``read_file(path)`` returns a script's text (or None). The guard
+    passes real ones; the hazards analyzer passes none and gets the conservative answers.
+    """
+
+    cwd: str | None = None
+    project_root: str | None = None
+    home: str | None = None
+    env: Mapping[str, str] = field(default_factory=dict)
+    production: Production = field(default_factory=Production)
+    scratch: tuple[str, ...] = SCRATCH_DIRS
+    protected_paths: tuple[str, ...] = ()
+    protected_branches: tuple[str, ...] = (
+        "main",
+        "master",
+        "trunk",
+        "develop",
+        "release/*",
+        "release-*",
+        "production",
+        "prod",
+        "stable",
+    )
+    probe: Callable[[str], str | None] = _no_probe
+    read_file: Callable[[str], str | None] = field(default=lambda _p: None)

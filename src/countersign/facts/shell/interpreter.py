@@ -1,0 +1,97 @@
+"""Interpreter one-liners (``python -c``, ``node -e``, ``ruby -e``, ``perl -e``): the code they run,
+the delete APIs it calls, and the shell commands it hands to ``system``/``subprocess``."""
+
+from __future__ import annotations
+
+import re
+
+from countersign.facts.shell.invocation import Invocation
+
+_CODE_FLAGS = {
+    "python": ("-c",),
+    "node": ("-e", "--eval", "-p", "--print"),
+    "deno": ("eval",),
+    "bun": ("-e", "--eval"),
+    "ruby": ("-e",),
+    "perl": ("-e", "-E"),
+    "php": ("-r",),
+    "osascript": ("-e",),
+}
+_DELETE_CALLS = re.compile(
+    r"(shutil\.rmtree|os\.(?:remove|unlink|rmdir|removedirs)|\.unlink\(|\.rmdir\(|rmtree|"
+    r"fs\.(?:rmSync|rm|rmdirSync|rmdir|unlinkSync|unlink)|fs\.promises\.rm|rimraf|fse?\.remove(?:Sync)?|"
+    r"FileUtils\.(?:rm_rf|rm_r|remove_dir|remove_entry|rm)|File\.delete|Dir\.rmdir|"
+    r"\bunlink\b|\brmtree\b|remove_tree)\s*\(?\s*([^)\n]{0,200})",
+)
+_SHELL_CALLS = re.compile(
+    r"(os\.system|os\.popen|subprocess\.\w+|check_output|check_call|execSync|exec|spawnSync|spawn|"
+    r"execFileSync|system|popen|Popen|IO\.popen|Open3\.\w+|qx|shell_exec|passthru)\s*\(?\s*",
+)
+_LITERAL = re.compile(r"""'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|`([^`]*)`""")
+_LIST = re.compile(r"\[\s*((?:(?:'[^']*'|\"[^\"]*\")\s*,?\s*)+)\]")
+
+
+def language(name: str) -> str | None:
+    base = re.sub(r"[\d.]+$", "", name)
+    return base if base in _CODE_FLAGS else None
+
+
+def code_of(inv: Invocation) -> str | None:
+    """The program text an interpreter runs from its arguments or stdin, if any."""
+    lang = language(inv.name)
+    if lang is None:
+        return None
+    args = inv.args
+    for i, arg in enumerate(args):
+        if arg in _CODE_FLAGS[lang] and i + 1 < len(args):
+            return args[i + 1]
+        if lang == "python" and arg.startswith("-c") and len(arg) > 2:
+            return arg[2:]
+        if (
+            lang in ("perl", "ruby")
+            and arg.startswith("-")
+            and not arg.startswith("--")
+            and arg[-1] in "eE"
+            and i + 1 < len(args)
+        ):
+            return args[i + 1]
+    if inv.stdin is not None and (not args or args[-1:] == ("-",)):
+        return inv.stdin
+    return None
+
+
+def delete_calls(code: str) -> list[tuple[str, str]]:
+    """(API, first literal argument or "") for every delete call in the code."""
+    out: list[tuple[str, str]] = []
+    for match in _DELETE_CALLS.finditer(code[:100_000]):
+        literal = _LITERAL.search(match.group(2) or "")
+        target = next((g for g in literal.groups() if g is not None), "") if literal else ""
+        out.append((match.group(1).rstrip("(").strip(), target))
+    return out
+
+
+def shell_strings(code: str) -> list[str]:
+    """Shell commands the code hands to the system: string literals (or argument lists) that
+    follow a call of ``system``, ``subprocess.*``, ``execSync``, backticks..."""
+    out: list[str] = []
+    text = code[:100_000]
+    for match in _SHELL_CALLS.finditer(text):
+        rest = text[match.end() : match.end() + 2000]
+        listed = _LIST.match(rest)
+        if listed:
+            words = [w[1:-1] for w in re.findall(r"'[^']*'|\"[^\"]*\"", listed.group(1))]
+            out.append(" ".join(_quote(w) for w in words))
+            continue
+        literal = _LITERAL.match(rest)
+        if literal:
+            out.append(next(g for g in literal.groups() if g is not None))
+    out.extend(
+        m.group(1) for m in re.finditer(r"`([^`]{1,2000})`", text) if language("ruby") or True
+    )
+    return out
+
+
+def _quote(word: str) -> str:
+    import shlex
+
+    return shlex.quote(word)

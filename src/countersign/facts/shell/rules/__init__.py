@@ -1,0 +1,50 @@
+"""The rule families, listed explicitly: each module maps program names to rules (``RULES``),
+and may add rules that look at every command (``ANY_RULES``). Ids are stable: ``family.name``.
+
+fs: recursive-delete, system-delete, device-wipe, format-device, shred, permission-wipe.
+git: force-push, remote-delete, reset-hard, clean, discard-changes, history-rewrite, ref-delete.
+infra: terraform-destroy, terraform-replace, terraform-auto-approve, terraform-state,
+    pulumi-destroy, pulumi-replace, cdk-destroy, stack-delete, cluster-delete.
+cloud: delete, bucket-delete. cluster: delete, scale-to-zero, drain, helm-uninstall, change.
+db: drop, truncate, delete-all, update-all, flush, reset. container: volume-delete, prune.
+secrets: read, exfiltration. exec: pipe-to-shell, decoded-payload, unresolved-command,
+    interpreter-delete. edit: protected-path. shell: unparseable, too-complex.
+"""
+
+from __future__ import annotations
+
+from countersign.facts.shell.rule import Rule
+from countersign.facts.shell.rules import (
+    cloud,
+    cluster,
+    container,
+    database,
+    execution,
+    filesystem,
+    git,
+    infrastructure,
+)
+
+_FAMILIES = (filesystem, git, infrastructure, cloud, cluster, database, container, execution)
+
+
+def _by_name() -> dict[str, tuple[Rule, ...]]:
+    table: dict[str, tuple[Rule, ...]] = {}
+    for module in _FAMILIES:
+        for name, rules in module.RULES.items():
+            table[name] = table.get(name, ()) + tuple(rules)
+    return table
+
+
+BY_NAME = _by_name()
+PREFIX = dict(filesystem.PREFIX_RULES)
+ANY: tuple[Rule, ...] = (*filesystem.ANY_RULES, *execution.ANY_RULES)
+
+
+def rules_for(name: str) -> tuple[Rule, ...]:
+    found = BY_NAME.get(name, ())
+    if not found:
+        for prefix, rules in PREFIX.items():
+            if name.startswith(prefix):
+                return rules
+    return found

@@ -1,0 +1,238 @@
+"""Databases: DROP, TRUNCATE and DELETE/UPDATE without WHERE sent through database clients,
+Mongo drops, Redis flushes, and the framework commands that drop or reset a database."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from countersign.facts.shell.context import ShellContext
+from countersign.facts.shell.finding import Severity, ShellFinding
+from countersign.facts.shell.invocation import Invocation
+from countersign.facts.shell.rule import env_or_probe, hit, option, positionals
+
+_COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
+_STRINGS = re.compile(r"'(?:[^']|'')*'")
+_DROP = re.compile(
+    r"^\s*drop\s+(table|database|schema|index|view|materialized\s+view|collection|keyspace|owned|user|role)\b",
+    re.IGNORECASE,
+)
+_TRUNCATE = re.compile(r"^\s*truncate\b", re.IGNORECASE)
+_DELETE = re.compile(r"^\s*delete\s+from\b", re.IGNORECASE)
+_UPDATE = re.compile(r"^\s*update\s+\S+\s+set\b", re.IGNORECASE)
+_ALTER_DROP = re.compile(
+    r"^\s*alter\s+table\b.*\bdrop\s+(column|constraint)?", re.IGNORECASE | re.DOTALL
+)
+_WHERE = re.compile(r"\bwhere\b", re.IGNORECASE)
+_MONGO = re.compile(
+    r"\.(drop|dropDatabase|dropCollection|dropIndexes)\s*\(|\.(deleteMany|remove)\s*\(\s*\{\s*\}",
+    re.IGNORECASE,
+)
+_HOST_OPTIONS = ("-h", "--host", "-d", "--dbname", "-D", "--database", "--uri", "-u", "--url")
+
+
+def statements(sql: str) -> list[str]:
+    text = _STRINGS.sub("''", _COMMENTS.sub(" ", sql))
+    return [s for s in text.split(";") if s.strip()]
+
+
+def sql_findings(sql: str, inv: Invocation, prod: str | None, where: str) -> Iterator[ShellFinding]:
+    """Judge SQL text (``where`` says how it reached the database)."""
+    for statement in statements(sql[:200_000]):
+        short = " ".join(statement.split())[:80]
+        if _DROP.match(statement):
+            yield hit(
+                "db.drop",
+                Severity.HIGH,
+                f"{short!r} {where} drops data for good",
+                inv,
+                prod,
+                Severity.CRITICAL,
+            )
+        elif _TRUNCATE.match(statement):
+            yield hit(
+                "db.truncate",
+                Severity.HIGH,
+                f"{short!r} {where} deletes every row",
+                inv,
+                prod,
+                Severity.CRITICAL,
+            )
+        elif _DELETE.match(statement) and not _WHERE.search(statement):
+            yield hit(
+                "db.delete-all",
+                Severity.HIGH,
+                f"{short!r} {where} has no WHERE: every row goes",
+                inv,
+                prod,
+                Severity.CRITICAL,
+            )
+        elif _UPDATE.match(statement) and not _WHERE.search(statement):
+            yield hit(
+                "db.update-all",
+                Severity.MEDIUM,
+                f"{short!r} {where} has no WHERE: every row changes",
+                inv,
+                prod,
+                Severity.HIGH,
+            )
+        elif _ALTER_DROP.match(statement):
+            yield hit(
+                "db.drop",
+                Severity.MEDIUM,
+                f"{short!r} {where} drops a column or constraint",
+                inv,
+                prod,
+                Severity.HIGH,
+            )
+
+
+def _production(inv: Invocation, ctx: ShellContext) -> str | None:
+    candidates = [option(inv.args, o) for o in _HOST_OPTIONS]
+    candidates += [
+        a
+        for a in positionals(
+            inv.args, set(_HOST_OPTIONS) | {"-c", "-e", "-f", "--eval", "-p", "--port", "-U"}
+        )
+        if "://" in a or "." in a
+    ]
+    for name in (
+        "PGHOST",
+        "PGDATABASE",
+        "DATABASE_URL",
+        "MYSQL_HOST",
+        "MONGODB_URI",
+        "REDIS_URL",
+        "PGSERVICE",
+    ):
+        candidates.append(env_or_probe(inv, ctx, name))
+    for value in candidates:
+        if value and ctx.production.names("cloud", value):
+            return f"database {value}"
+    found = ctx.production.environment({**ctx.env, **dict(inv.env)})
+    return f"environment {found}" if found else None
+
+
+def sql_client(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
+    prod = _production(inv, ctx)
+    name = inv.name
+    texts: list[tuple[str, str]] = []
+    flags = {
+        "psql": ("-c", "--command"),
+        "mysql": ("-e", "--execute"),
+        "mariadb": ("-e", "--execute"),
+        "cockroach": ("-e", "--execute"),
+        "clickhouse-client": ("-q", "--query"),
+        "duckdb": ("-c",),
+        "sqlcmd": ("-Q", "-q"),
+    }
+    args = inv.args
+    for i, arg in enumerate(args):
+        for flag in flags.get(name, ()):
+            if arg == flag and i + 1 < len(args):
+                texts.append((args[i + 1], f"via {name} {flag}"))
+            elif flag.startswith("--") and arg.startswith(flag + "="):
+                texts.append((arg.split("=", 1)[1], f"via {name} {flag}"))
+    if name in ("sqlite3", "duckdb"):
+        pos = positionals(args, {"-cmd", "-separator"})
+        texts.extend((p, f"via {name}") for p in pos[1:])
+    if inv.stdin is not None:
+        texts.append((inv.stdin, f"sent to {name}"))
+    for text, where in texts:
+        yield from sql_findings(text, inv, prod, where)
+
+
+def mongo(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
+    prod = _production(inv, ctx)
+    code = " ".join(filter(None, [option(inv.args, "--eval"), inv.stdin]))
+    if _MONGO.search(code):
+        yield hit(
+            "db.drop",
+            Severity.HIGH,
+            f"{inv.name} drops or empties collections",
+            inv,
+            prod,
+            Severity.CRITICAL,
+        )
+
+
+def redis(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
+    prod = _production(inv, ctx)
+    words = [a.upper() for a in inv.args] + (inv.stdin or "").upper().split()
+    for verb in ("FLUSHALL", "FLUSHDB"):
+        if verb in words:
+            yield hit(
+                "db.flush",
+                Severity.HIGH,
+                f"redis {verb} deletes every key",
+                inv,
+                prod,
+                Severity.CRITICAL,
+            )
+            return
+
+
+def dropper(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
+    """``dropdb``, ``mysqladmin drop``: whole databases."""
+    if inv.name == "mysqladmin" and "drop" not in inv.args:
+        return
+    yield hit(
+        "db.drop",
+        Severity.HIGH,
+        f"{inv.name} drops a whole database",
+        inv,
+        _production(inv, ctx),
+        Severity.CRITICAL,
+    )
+
+
+_FRAMEWORK = re.compile(
+    r"^(db:drop|db:reset|db:schema:load|db:purge|flush|reset_db|sqlflush|migrate:fresh|migrate:reset|db:wipe|doctrine:database:drop)$"
+)
+
+
+def framework(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
+    """``rails db:drop``, ``manage.py flush``, ``prisma migrate reset``, ``migrate:fresh``."""
+    args = list(inv.args)
+    pos = positionals(args)
+    task = next((p for p in pos if _FRAMEWORK.match(p)), None)
+    if inv.name == "prisma" and (
+        pos[:2] == ["migrate", "reset"] or (pos[:2] == ["db", "push"] and "--force-reset" in args)
+    ):
+        task = " ".join(pos[:2])
+    if task is None:
+        return
+    env = {**ctx.env, **dict(inv.env)}
+    found = ctx.production.environment(env)
+    yield hit(
+        "db.reset",
+        Severity.HIGH,
+        f"{task} drops or empties the database",
+        inv,
+        f"environment {found}" if found else None,
+        Severity.CRITICAL,
+    )
+
+
+RULES = {
+    "psql": (sql_client,),
+    "mysql": (sql_client,),
+    "mariadb": (sql_client,),
+    "sqlite3": (sql_client,),
+    "duckdb": (sql_client,),
+    "cockroach": (sql_client,),
+    "clickhouse-client": (sql_client,),
+    "sqlcmd": (sql_client,),
+    "mongo": (mongo,),
+    "mongosh": (mongo,),
+    "redis-cli": (redis,),
+    "dropdb": (dropper,),
+    "mysqladmin": (dropper,),
+    "rails": (framework,),
+    "rake": (framework,),
+    "bin/rails": (framework,),
+    "manage.py": (framework,),
+    "artisan": (framework,),
+    "prisma": (framework,),
+    "console": (framework,),
+}

@@ -1,0 +1,164 @@
+"""Git history loss: force pushes, remote branch and tag deletion, hard resets over uncommitted
+work, ``clean -x``, and history rewriting."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator
+
+from countersign.facts.shell.context import ShellContext
+from countersign.facts.shell.finding import Severity, ShellFinding
+from countersign.facts.shell.invocation import Invocation
+from countersign.facts.shell.rule import has_flag, hit, positionals
+
+_GLOBAL_WITH_VALUE = {"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path"}
+
+
+def _subcommand(args: tuple[str, ...]) -> tuple[str, list[str]]:
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in _GLOBAL_WITH_VALUE:
+            i += 2
+            continue
+        if arg.startswith("-"):
+            i += 1
+            continue
+        return arg, list(args[i + 1 :])
+    return "", []
+
+
+def _protected(branch: str, ctx: ShellContext) -> bool:
+    name = branch.removeprefix("refs/heads/")
+    return any(fnmatch.fnmatchcase(name, p) for p in ctx.protected_branches)
+
+
+def git(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
+    sub, args = _subcommand(inv.args)
+    if sub == "push":
+        yield from _push(inv, args, ctx)
+    elif sub == "reset" and "--hard" in args:
+        dirty = ctx.probe("git-dirty")
+        if dirty == "no":
+            return
+        state = "uncommitted work" if dirty == "yes" else "any uncommitted work"
+        yield hit(
+            "git.reset-hard",
+            Severity.HIGH,
+            f"reset --hard throws away {state}; it is not in the reflog",
+            inv,
+        )
+    elif (
+        sub == "clean"
+        and has_flag(args, "f", ("--force",))
+        and not has_flag(args, "n", ("--dry-run",))
+    ):
+        if has_flag(args, "xX"):
+            yield hit(
+                "git.clean",
+                Severity.HIGH,
+                "clean -x also deletes ignored files (.env, local config, data)",
+                inv,
+            )
+        elif has_flag(args, "d"):
+            yield hit(
+                "git.clean",
+                Severity.MEDIUM,
+                "clean -fd deletes every untracked file and directory",
+                inv,
+            )
+    elif sub in ("checkout", "restore") and ("." in args or ("--" in args and args[-1:] == ["."])):
+        if sub == "restore" and "--staged" in args and "--worktree" not in args:
+            return
+        if ctx.probe("git-dirty") != "no":
+            yield hit(
+                "git.discard-changes", Severity.MEDIUM, f"{sub} . discards uncommitted changes", inv
+            )
+    elif sub == "stash" and args[:1] in (["clear"], ["drop"]):
+        yield hit(
+            "git.discard-changes", Severity.MEDIUM, f"stash {args[0]} deletes stashed work", inv
+        )
+    elif sub in ("filter-branch", "filter-repo"):
+        yield hit(
+            "git.history-rewrite",
+            Severity.HIGH,
+            f"{sub} rewrites every matching commit of the history",
+            inv,
+        )
+    elif (sub == "reflog" and args[:1] == ["expire"]) or (
+        sub == "gc" and any(a.startswith("--prune=now") for a in args)
+    ):
+        yield hit(
+            "git.history-rewrite",
+            Severity.MEDIUM,
+            "expiring the reflog removes the way back to lost commits",
+            inv,
+        )
+    elif sub == "update-ref" and "-d" in args:
+        yield hit(
+            "git.ref-delete", Severity.MEDIUM, "update-ref -d deletes a ref without checks", inv
+        )
+
+
+def _push(inv: Invocation, args: list[str], ctx: ShellContext) -> Iterator[ShellFinding]:
+    pos = positionals(args, {"-o", "--push-option", "--repo", "--receive-pack", "--exec"})
+    refspecs = pos[1:]
+    lease = any(a.startswith(("--force-with-lease", "--force-if-includes")) for a in args)
+    force = has_flag(args, "f", ("--force",)) or any(r.startswith("+") for r in refspecs)
+    targets = [r.lstrip("+").split(":")[-1] for r in refspecs] or [
+        ctx.probe("git-branch") or "the current branch"
+    ]
+    if (
+        has_flag(args, "d", ("--delete",))
+        or any(r.startswith(":") for r in refspecs)
+        or "--mirror" in args
+        or "--prune" in args
+    ):
+        deleted = (
+            [r.lstrip(":") for r in refspecs if r.startswith(":")] or refspecs or ["remote refs"]
+        )
+        severity = Severity.CRITICAL if any(_protected(d, ctx) for d in deleted) else Severity.HIGH
+        yield hit(
+            "git.remote-delete",
+            severity,
+            f"deletes {', '.join(deleted)} on the remote for everyone",
+            inv,
+        )
+        return
+    if not force and not lease:
+        return
+    protected = [t for t in targets if _protected(t, ctx)]
+    unknown = "the current branch" in targets
+    if force and not lease:
+        if protected:
+            yield hit(
+                "git.force-push",
+                Severity.CRITICAL,
+                f"force push without lease to protected {', '.join(protected)} "
+                "overwrites others' commits",
+                inv,
+            )
+        elif unknown:
+            yield hit(
+                "git.force-push",
+                Severity.HIGH,
+                "force push without lease to a branch that cannot be told from the command",
+                inv,
+            )
+        else:
+            yield hit(
+                "git.force-push",
+                Severity.LOW,
+                f"force push to {', '.join(targets)} (not protected)",
+                inv,
+            )
+    elif protected:
+        yield hit(
+            "git.force-push",
+            Severity.HIGH,
+            f"force push (with lease) rewrites protected {', '.join(protected)}",
+            inv,
+        )
+
+
+RULES = {"git": (git,)}

@@ -1,0 +1,182 @@
+"""Infrastructure as code: destroy, replace and unattended apply, worse in production."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from countersign.facts.shell.context import ShellContext
+from countersign.facts.shell.finding import Severity, ShellFinding
+from countersign.facts.shell.invocation import Invocation
+from countersign.facts.shell.rule import env_or_probe, has_flag, hit, option, positionals
+
+
+def _tf_production(inv: Invocation, args: list[str], ctx: ShellContext) -> str | None:
+    prod = ctx.production
+    workspace = env_or_probe(inv, ctx, "TF_WORKSPACE")
+    if workspace is None:
+        workspace = ctx.probe("terraform-workspace")
+    if prod.names("workspace", workspace):
+        return f"workspace {workspace}"
+    for arg in args:
+        if arg.startswith(("-var-file=", "-chdir=", "-backend-config=")) and prod.path(
+            arg.split("=", 1)[1]
+        ):
+            return arg
+    chdir = next((a.split("=", 1)[1] for a in inv.args if a.startswith("-chdir=")), None)
+    for path in (chdir, inv.cwd, ctx.cwd):
+        if path and prod.path(path):
+            return f"directory {path}"
+    env = prod.environment({**ctx.env, **dict(inv.env)})
+    return f"environment {env}" if env else None
+
+
+def terraform(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
+    args = [a for a in inv.args if not a.startswith("-chdir=")]
+    if inv.name == "terragrunt" and args[:1] == ["run-all"]:
+        args = args[1:]
+    if not args:
+        return
+    sub, rest = args[0], args[1:]
+    flat = [a.lstrip("-") for a in rest]
+    prod = _tf_production(inv, rest, ctx)
+    tool = inv.name
+    if sub == "destroy" or (sub == "apply" and "destroy" in flat):
+        yield hit(
+            "infra.terraform-destroy",
+            Severity.HIGH,
+            f"{tool} {sub} deletes every resource the state manages",
+            inv,
+            prod,
+            Severity.CRITICAL,
+        )
+    elif sub == "apply":
+        replaced = [a.split("=", 1)[1] for a in flat if a.startswith("replace=")]
+        auto = any(a.startswith("auto-approve") for a in flat)
+        if replaced:
+            yield hit(
+                "infra.terraform-replace",
+                Severity.MEDIUM,
+                f"{tool} apply -replace destroys and recreates {', '.join(replaced)}",
+                inv,
+                prod,
+                Severity.CRITICAL,
+            )
+        elif auto and prod:
+            yield hit(
+                "infra.terraform-auto-approve",
+                Severity.MEDIUM,
+                f"{tool} apply -auto-approve applies a plan nobody reviewed",
+                inv,
+                prod,
+                Severity.HIGH,
+            )
+    elif sub == "state" and rest[:1] in (["rm"], ["push"], ["replace-provider"]):
+        yield hit(
+            "infra.terraform-state",
+            Severity.HIGH,
+            f"{tool} state {rest[0]} edits the state: resources may be orphaned or clobbered",
+            inv,
+            prod,
+            Severity.CRITICAL,
+        )
+    elif sub == "workspace" and rest[:1] == ["delete"]:
+        yield hit(
+            "infra.terraform-state",
+            Severity.HIGH,
+            f"{tool} workspace delete drops a state",
+            inv,
+            prod,
+            Severity.CRITICAL,
+        )
+    elif sub == "force-unlock":
+        yield hit(
+            "infra.terraform-state",
+            Severity.MEDIUM,
+            "force-unlock can let two runs write the same state",
+            inv,
+            prod,
+        )
+
+
+def pulumi(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
+    pos = positionals(inv.args, {"-s", "--stack", "-C", "--cwd", "--target", "-t"})
+    stack = option(inv.args, "-s", "--stack") or env_or_probe(inv, ctx, "PULUMI_STACK")
+    prod = f"stack {stack}" if ctx.production.names("workspace", stack) else None
+    if pos[:1] == ["destroy"] or pos[:2] == ["stack", "rm"]:
+        yield hit(
+            "infra.pulumi-destroy",
+            Severity.HIGH,
+            f"pulumi {' '.join(pos[:2])} deletes the stack's resources",
+            inv,
+            prod,
+            Severity.CRITICAL,
+        )
+    elif pos[:1] == ["up"] and any(a.startswith("--replace") for a in inv.args):
+        yield hit(
+            "infra.pulumi-replace",
+            Severity.MEDIUM,
+            "pulumi up --replace recreates resources",
+            inv,
+            prod,
+            Severity.CRITICAL,
+        )
+
+
+def cdk(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
+    pos = positionals(inv.args, {"--profile", "-c", "--context", "-a", "--app"})
+    if pos[:1] == ["destroy"]:
+        profile = option(inv.args, "--profile") or env_or_probe(inv, ctx, "AWS_PROFILE")
+        named = " ".join(pos[1:]) + " " + (profile or "")
+        prod = named.strip() if ctx.production.names("cloud", named) else None
+        yield hit(
+            "infra.cdk-destroy",
+            Severity.HIGH,
+            "cdk destroy deletes the stacks and their resources",
+            inv,
+            prod,
+            Severity.CRITICAL,
+        )
+
+
+def serverless(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
+    pos = positionals(inv.args, {"--stage", "-s", "--region", "-r", "--config", "-c"})
+    if pos[:1] in (["remove"], ["delete"]):
+        stage = option(inv.args, "--stage", "-s")
+        prod = f"stage {stage}" if ctx.production.names("workspace", stage) else None
+        yield hit(
+            "infra.stack-delete",
+            Severity.HIGH,
+            f"{inv.name} {pos[0]} deletes the deployed stack",
+            inv,
+            prod,
+            Severity.CRITICAL,
+        )
+
+
+def eksctl(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
+    if inv.args[:1] == ("delete",):
+        name = option(inv.args, "--name", "-n") or " ".join(positionals(inv.args)[2:])
+        prod = name if ctx.production.names("kube", name) else None
+        yield hit(
+            "infra.cluster-delete",
+            Severity.HIGH,
+            "eksctl delete removes a cluster or its node groups",
+            inv,
+            prod,
+            Severity.CRITICAL,
+        )
+    elif inv.name == "kind" and inv.args[:1] == ("delete",) and has_flag(inv.args, "", ("--all",)):
+        yield hit("infra.cluster-delete", Severity.LOW, "kind delete removes local clusters", inv)
+
+
+RULES = {
+    "terraform": (terraform,),
+    "tofu": (terraform,),
+    "terragrunt": (terraform,),
+    "pulumi": (pulumi,),
+    "cdk": (cdk,),
+    "serverless": (serverless,),
+    "sls": (serverless,),
+    "sam": (serverless,),
+    "eksctl": (eksctl,),
+}

@@ -1,0 +1,327 @@
+"""Unwrap what a command really runs: wrappers (sudo, env, timeout, xargs, find -exec, ...),
+shells given a string (``bash -c``, ``eval``, ``ssh host CMD``), shells fed a script on stdin
+(heredocs, ``base64 -d | sh``), and scripts on disk (``./cleanup.sh``, ``source x``)."""
+
+from __future__ import annotations
+
+import itertools
+import posixpath
+from collections.abc import Callable, Iterator
+
+from countersign.facts.shell.invocation import Invocation
+
+MAX_NESTING = 6
+MAX_SCRIPT_BYTES = 256_000
+
+SHELLS = {"sh", "bash", "zsh", "dash", "ksh", "ash", "busybox", "fish", "mksh"}
+# Wrapper -> options that take a value (the command starts at the first other non-option word).
+_WRAPPERS: dict[str, set[str]] = {
+    "sudo": {"-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U", "-T", "--user", "--group"},
+    "doas": {"-u", "-C"},
+    "nohup": set(),
+    "nice": {"-n", "--adjustment"},
+    "ionice": {"-c", "-n", "-p", "-P", "-u", "--class", "--classdata"},
+    "time": {"-f", "-o", "--format", "--output"},
+    "command": set(),
+    "builtin": set(),
+    "exec": {"-a"},
+    "stdbuf": {"-i", "-o", "-e"},
+    "chronic": set(),
+    "caffeinate": {"-t", "-w"},
+    "unbuffer": set(),
+    "setsid": set(),
+    "flock": {"-w", "-E", "--timeout", "--conflict-exit-code"},
+    "torsocks": set(),
+    "proxychains": {"-f"},
+    "proxychains4": {"-f"},
+    "catchsegv": set(),
+    "strace": {"-o", "-e", "-p", "-s", "-u"},
+    "ltrace": {"-o", "-e", "-p", "-s", "-u"},
+    "chroot": set(),
+    "runuser": {"-u", "-g", "-G"},
+    "systemd-run": {"-p", "-u", "--unit", "--property", "-E", "--setenv"},
+}
+
+_SSH_WITH_VALUE = set("-B -b -c -D -E -e -F -I -i -J -L -l -m -O -o -p -Q -R -S -W -w".split())  # noqa: SIM905
+# Package runners: ``npx cdk destroy`` runs ``cdk destroy``; (tool, subcommand or "") -> options.
+_RUNNERS: dict[tuple[str, str], set[str]] = {
+    ("npx", ""): {"-p", "--package", "-c", "--call"},
+    ("pnpx", ""): {"-p", "--package"},
+    ("bunx", ""): {"-p", "--package"},
+    ("pnpm", "exec"): set(),
+    ("pnpm", "dlx"): set(),
+    ("yarn", "dlx"): set(),
+    ("uv", "run"): {"--with", "--python", "-p", "--project", "--directory", "--env-file"},
+    ("uvx", ""): {"--with", "--python", "--from"},
+    ("poetry", "run"): set(),
+    ("pipenv", "run"): set(),
+    ("bundle", "exec"): set(),
+    ("direnv", "exec"): set(),
+}
+
+Parse = Callable[[str, Invocation], list[Invocation]]
+
+
+def effective(
+    inv: Invocation, parse: Parse, read_file: Callable[[str], str | None]
+) -> Iterator[Invocation]:
+    """Every command ``inv`` runs, itself included when it is not a pure wrapper."""
+    if inv.depth > MAX_NESTING:
+        yield inv
+        return
+    name = inv.name
+    args = list(inv.args)
+    if name in _WRAPPERS:
+        inner = _after_options(args, _WRAPPERS[name], stop_at_first=name in ("flock", "chroot"))
+        if name == "flock" and inner:
+            inner = inner[1:]  # the lock file
+        if name == "chroot" and inner:
+            inner = inner[1:]  # the new root
+        if name == "command" and args[:1] and args[0] in ("-v", "-V"):
+            return
+        if inner:
+            yield from effective(inv.nested(tuple(inner), name), parse, read_file)
+        return
+    if name == "env":
+        yield from _env(inv, args, parse, read_file)
+        return
+    runner = _RUNNERS.get((name, args[0] if args else "")) or _RUNNERS.get((name, ""))
+    if runner is not None:
+        rest = args[1:] if (name, args[0] if args else "") in _RUNNERS else args
+        if name == "direnv" and rest:
+            rest = rest[1:]  # the directory
+        inner = _after_options(rest, runner)
+        if inner:
+            yield from effective(inv.nested(tuple(inner), name), parse, read_file)
+            return
+    if name == "timeout":
+        inner = _after_options(args, {"-s", "-k", "--signal", "--kill-after"})
+        if inner:
+            yield from effective(inv.nested(tuple(inner[1:]), name), parse, read_file)
+        return
+    if name == "watch":
+        inner = _after_options(args, {"-n", "-d", "--interval", "--differences"})
+        if inner:
+            yield from _script(inv, " ".join(inner), "watch", parse, read_file)
+        return
+    if name == "eval":
+        yield from _script(inv, " ".join(args), "eval", parse, read_file)
+        return
+    if name in SHELLS:
+        yield from _shell(inv, args, parse, read_file)
+        return
+    if name in ("source", "."):
+        if args:
+            yield from _script_file(inv, args[0], name, parse, read_file)
+        return
+    if name == "su":
+        for flag, value in itertools.pairwise(args):
+            if flag in ("-c", "--command"):
+                yield from _script(inv, value, "su -c", parse, read_file)
+        return
+    if name == "xargs":
+        yield from _xargs(inv, args, parse, read_file)
+        return
+    if name == "parallel":
+        yield from _parallel(inv, args, parse, read_file)
+        return
+    if name == "ssh":
+        inner = _after_options(args, _SSH_WITH_VALUE)
+        if len(inner) > 1:
+            host = inner[0]
+            yield from _script(inv, " ".join(inner[1:]), f"ssh {host}", parse, read_file)
+        return
+    if name in ("kubectl", "oc", "docker", "podman") and "exec" in args and "--" in args:
+        yield inv
+        inner = args[args.index("--") + 1 :]
+        if inner:
+            yield from effective(
+                inv.nested(tuple(inner), f"{name} exec", stdin=None), parse, read_file
+            )
+        return
+    if name == "find":
+        yield inv
+        yield from _find_exec(inv, args, parse, read_file)
+        return
+    if "/" in inv.argv[0] and inv.exact and _looks_like_script(inv.argv[0]):
+        yield inv
+        yield from _script_file(inv, inv.argv[0], "script", parse, read_file)
+        return
+    yield inv
+
+
+def _after_options(args: list[str], with_value: set[str], stop_at_first: bool = False) -> list[str]:
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            return args[i + 1 :]
+        if not arg.startswith("-") or arg == "-":
+            return args[i:]
+        if stop_at_first and not arg.startswith("-"):
+            return args[i:]
+        i += 2 if arg in with_value else 1
+    return []
+
+
+def _env(
+    inv: Invocation, args: list[str], parse: Parse, read_file: Callable[[str], str | None]
+) -> Iterator[Invocation]:
+    env = list(inv.env)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in ("-u", "--unset", "-C", "--chdir"):
+            i += 2
+            continue
+        if arg in ("-S", "--split-string") and i + 1 < len(args):
+            yield from _script(inv, " ".join(args[i + 1 :]), "env -S", parse, read_file)
+            return
+        if arg.startswith("-"):
+            i += 1
+            continue
+        if "=" in arg and not arg.startswith("="):
+            key, _, value = arg.partition("=")
+            env.append((key, value))
+            i += 1
+            continue
+        break
+    if i < len(args):
+        yield from effective(inv.nested(tuple(args[i:]), "env", env=tuple(env)), parse, read_file)
+    else:
+        yield inv  # prints the environment
+
+
+def _shell(
+    inv: Invocation, args: list[str], parse: Parse, read_file: Callable[[str], str | None]
+) -> Iterator[Invocation]:
+    i = 0
+    command_string = False
+    while i < len(args):
+        arg = args[i]
+        if arg in ("-o", "+o", "-O", "+O", "--rcfile", "--init-file"):
+            i += 2
+            continue
+        if arg == "--":
+            i += 1
+            break
+        if arg.startswith(("-", "+")) and len(arg) > 1:
+            if not arg.startswith("--") and "c" in arg[1:]:
+                command_string = True
+            i += 1
+            continue
+        break
+    rest = args[i:]
+    if command_string:
+        if rest:
+            yield from _script(inv, rest[0], f"{inv.name} -c", parse, read_file)
+        return
+    if rest:
+        yield from _script_file(inv, rest[0], inv.name, parse, read_file)
+        return
+    if inv.stdin is not None:
+        yield inv  # the rules judge how the script arrived (a decoder, a heredoc)
+        yield from _script(inv, inv.stdin, f"{inv.name} <stdin>", parse, read_file)
+        return
+    yield inv  # a shell reading a script nobody can see: the execution rules judge it
+
+
+def _script(
+    inv: Invocation, text: str, how: str, parse: Parse, read_file: Callable[[str], str | None]
+) -> Iterator[Invocation]:
+    marker = inv.nested(inv.argv, how)
+    for inner in parse(text, marker):
+        yield from effective(inner, parse, read_file)
+
+
+def _script_file(
+    inv: Invocation, path: str, how: str, parse: Parse, read_file: Callable[[str], str | None]
+) -> Iterator[Invocation]:
+    full = path
+    if inv.cwd and not path.startswith(("/", "~")):
+        full = posixpath.normpath(posixpath.join(inv.cwd, path))
+    text = read_file(full)
+    if text is None:
+        return
+    yield from _script(inv, text[:MAX_SCRIPT_BYTES], f"{how} {path}", parse, read_file)
+
+
+def _looks_like_script(path: str) -> bool:
+    base = path.rsplit("/", 1)[-1]
+    return "." not in base or base.endswith((".sh", ".bash", ".zsh"))
+
+
+def _xargs(
+    inv: Invocation, args: list[str], parse: Parse, read_file: Callable[[str], str | None]
+) -> Iterator[Invocation]:
+    inner = _after_options(
+        args,
+        {
+            "-n",
+            "-L",
+            "-P",
+            "-I",
+            "-i",
+            "-d",
+            "-E",
+            "-e",
+            "-s",
+            "-a",
+            "--max-args",
+            "--max-procs",
+            "--delimiter",
+            "--arg-file",
+        },
+    )
+    if not inner:
+        inner = ["echo"]
+    argv = (*inner, "{xargs input}")
+    yield from effective(inv.nested(argv, "xargs", exact=False, stdin=None), parse, read_file)
+
+
+def _parallel(
+    inv: Invocation, args: list[str], parse: Parse, read_file: Callable[[str], str | None]
+) -> Iterator[Invocation]:
+    cut = len(args)
+    for sep in (":::", "::::", ":::+"):
+        if sep in args:
+            cut = min(cut, args.index(sep))
+    inner = _after_options(
+        args[:cut], {"-j", "-S", "--jobs", "--sshlogin", "-N", "-n", "--delay", "--timeout"}
+    )
+    if not inner:
+        return
+    values = [a for a in args[cut + 1 :] if a not in (":::", "::::", ":::+")]
+    template = " ".join(inner)
+    if "{}" not in template:
+        template += " {}"
+    for value in values[:20] or ["{parallel input}"]:
+        yield from _script(inv, template.replace("{}", value), "parallel", parse, read_file)
+
+
+def _find_exec(
+    inv: Invocation, args: list[str], parse: Parse, read_file: Callable[[str], str | None]
+) -> Iterator[Invocation]:
+    roots = find_roots(args)
+    i = 0
+    while i < len(args):
+        if args[i] in ("-exec", "-execdir", "-ok", "-okdir"):
+            j = i + 1
+            while j < len(args) and args[j] not in (";", "+", "\\;"):
+                j += 1
+            inner = [roots[0] if a == "{}" else a.replace("{}", roots[0]) for a in args[i + 1 : j]]
+            if inner:
+                yield from effective(inv.nested(tuple(inner), "find -exec"), parse, read_file)
+            i = j
+        i += 1
+
+
+def find_roots(args: list[str]) -> list[str]:
+    roots: list[str] = []
+    for arg in args:
+        if arg in ("-H", "-L", "-P") or arg.startswith("-O") or arg == "-D":
+            continue
+        if arg.startswith(("-", "(", "!", ")")):
+            break
+        roots.append(arg)
+    return roots or ["."]

@@ -1,0 +1,183 @@
+"""One hook call, end to end: where it runs, what it does, whether a second person approved
+exactly this action, and what goes to the ledger and to the provenance record."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from countersign.facts.shell.context import ShellContext
+from countersign.guard.decision import judge
+from countersign.guard.protocol import ToolCall
+from countersign.guard.settings import GuardConfig, load_guard_config
+from countersign.guard.state import Probe, find_repository, home, read_script, state_dir
+
+# Environment variables that say where a command lands; an approval is bound to their values.
+CONTEXT_ENV = (
+    "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "KUBECONFIG", "TF_WORKSPACE", "CLOUDSDK_CORE_PROJECT",
+    "PGHOST", "PGDATABASE", "DATABASE_URL", "PULUMI_STACK", "ENV", "ENVIRONMENT", "APP_ENV",
+    "RAILS_ENV", "STAGE", "DEPLOY_ENV", "AZURE_SUBSCRIPTION_ID",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Outcome:
+    decision: str
+    reason: str
+    explicit: bool = True
+
+
+def shell_context(
+    cwd: str, env: Mapping[str, str], live: bool = True
+) -> tuple[ShellContext, GuardConfig]:
+    root, _ = find_repository(cwd)
+    config = load_guard_config(root)
+    ctx = ShellContext(
+        cwd=cwd,
+        project_root=str(root) if root else None,
+        home=home(env),
+        env=env if live else {},
+        production=config.production,
+        scratch=config.scratch,
+        protected_paths=config.protected_paths,
+        probe=Probe(root, cwd, env) if live else ShellContext().probe,
+        read_file=read_script if live else ShellContext().read_file,
+    )
+    if config.protected_branches:
+        from dataclasses import replace
+
+        ctx = replace(ctx, protected_branches=config.protected_branches)
+    return ctx, config
+
+
+def handle(call: ToolCall, env: Mapping[str, str]) -> Outcome:
+    root, common = find_repository(call.cwd)
+    state = state_dir(common, env)
+    if call.event == "post":
+        from countersign.guard.edits import record_edits
+
+        record_edits(call, root, state)
+        return Outcome("allow", "", explicit=False)
+    ctx, config = shell_context(call.cwd, env)
+    exists = call.kind == "edit" and any(
+        os.path.exists(p if p.startswith("/") else os.path.join(call.cwd, p))  # noqa: PTH110, PTH118
+        for p in call.paths
+    )
+    judgement = judge(call, ctx, config.migrations, exists)
+    if judgement.decision == "allow":
+        if config.log_allows or judgement.rule:
+            _record_allow(call, judgement.rule, judgement.reason, state, root)
+        return Outcome("allow", judgement.reason, explicit=False)
+    return _two_person(
+        call,
+        judgement.decision,
+        judgement.rule,
+        judgement.reason,
+        judgement.severity,
+        ctx,
+        config,
+        root,
+        state,
+        env,
+    )
+
+
+def _two_person(
+    call: ToolCall,
+    decision: str,
+    rule: str,
+    reason: str,
+    severity: str,
+    ctx: ShellContext,
+    config: GuardConfig,
+    root: Path | None,
+    state: Path,
+    env: Mapping[str, str],
+) -> Outcome:
+    from countersign.guard.action import (
+        DECISION,
+        USED,
+        action_of,
+        now,
+        stamp,
+        unused_approval,
+    )
+    from countersign.guard.journal import open_ledger
+    from countersign.guard.state import operator
+
+    probe = ctx.probe
+    seen = dict(probe.seen) if isinstance(probe, Probe) else {}
+    context = {**{k: env.get(k) for k in CONTEXT_ENV if env.get(k) is not None}, **seen}
+    action = action_of(call, context)
+    ledger = open_ledger(state, root)
+    at = now()
+    entries = ledger.entries()
+    approval = unused_approval(entries, action.fingerprint, at)
+    base = {
+        "action": action.id,
+        "fingerprint": action.fingerprint,
+        "agent": call.agent,
+        "session": call.session,
+        "tool": call.tool,
+        "command": call.command[:4000] if call.kind == "shell" else "",
+        "paths": list(call.paths),
+        "cwd": call.cwd,
+        "rule": rule,
+        "severity": severity,
+        "reason": reason,
+        "at": stamp(at),
+    }
+    if approval is not None:
+        ledger.append(
+            USED,
+            {
+                "action": action.id,
+                "fingerprint": action.fingerprint,
+                "approval_at": approval.get("at"),
+                "at": stamp(at),
+                "session": call.session,
+            },
+        )
+        ledger.append(
+            DECISION, {**base, "decision": "allow", "approved_by": approval.get("approver")}
+        )
+        return Outcome(
+            "allow",
+            f"countersign: approved once by {approval.get('approver')} for this exact action "
+            f"({rule}: {reason})",
+        )
+    ledger.append(
+        DECISION,
+        {**base, "decision": decision, "operator": operator(root, env), "context": context},
+    )
+    how = f"a second person can allow it once: countersign approve --action {action.id}"
+    if decision == "deny":
+        text = (
+            f"countersign blocked this ({rule}): {reason}. Action {action.id}; {how}, then retry."
+        )
+    else:
+        text = f"countersign asks for review ({rule}): {reason}. Action {action.id}; {how}."
+    return Outcome(decision, text)
+
+
+def _record_allow(call: ToolCall, rule: str, reason: str, state: Path, root: Path | None) -> None:
+    from countersign.guard.action import DECISION, now, stamp
+    from countersign.guard.journal import open_ledger
+
+    open_ledger(state, root).append(
+        DECISION,
+        {
+            "decision": "allow",
+            "agent": call.agent,
+            "session": call.session,
+            "tool": call.tool,
+            "command": call.command[:4000],
+            "paths": list(call.paths),
+            "cwd": call.cwd,
+            "rule": rule,
+            "reason": reason,
+            "at": stamp(now()),
+        },
+    )

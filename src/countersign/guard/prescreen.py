@@ -1,0 +1,264 @@
+"""A quick look that proves a shell command harmless without parsing it, so that the common
+case (``ls``, ``pytest -q``, ``git status``) answers before tree-sitter and the rules load.
+
+Sound by construction. It passes a command only when the text has no expansions (``$``, backtick,
+backslash), no redirection other than to ``/dev/null`` or between descriptors, nothing outside
+printable ASCII, and none of its words, after quote removal, is a program, subcommand or path
+that a rule looks at. Without expansions every word bash could run appears literally in the
+text, also inside ``bash -c '...'`` or ``eval`` strings, so a rule can only match a word seen
+here. Everything else takes the full path; a test keeps these lists in step with the rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_CHARS = 4000
+
+# Programs with a rule, or that run text we cannot see here (shells, decoders, scripts).
+ALWAYS = frozenset(
+    [
+        "rm",
+        "shred",
+        "srm",
+        "wipe",
+        "dd",
+        "mkfs",
+        "mke2fs",
+        "mkswap",
+        "wipefs",
+        "fdisk",
+        "sfdisk",
+        "parted",
+        "sgdisk",
+        "chmod",
+        "chown",
+        "pulumi",
+        "cdk",
+        "eksctl",
+        "aws",
+        "gcloud",
+        "gsutil",
+        "az",
+        "doctl",
+        "hcloud",
+        "linode-cli",
+        "velero",
+        "argocd",
+        "psql",
+        "mysql",
+        "mariadb",
+        "sqlite3",
+        "duckdb",
+        "cockroach",
+        "clickhouse-client",
+        "sqlcmd",
+        "mongo",
+        "mongosh",
+        "redis-cli",
+        "dropdb",
+        "mysqladmin",
+        "rails",
+        "rake",
+        "manage.py",
+        "artisan",
+        "prisma",
+        "console",
+        "sh",
+        "bash",
+        "zsh",
+        "dash",
+        "ksh",
+        "ash",
+        "busybox",
+        "fish",
+        "mksh",
+        "eval",
+        "source",
+        ".",
+        "su",
+        "base64",
+        "base32",
+        "xxd",
+        "openssl",
+        "rev",
+        "gunzip",
+        "zcat",
+        "curl",
+        "wget",
+        "nc",
+        "ncat",
+        "netcat",
+        "socat",
+        "scp",
+        "sftp",
+        "ftp",
+        "rsync",
+        "telnet",
+        "ssh",
+        "http",
+        "https",
+        "xh",
+        "mail",
+        "sendmail",
+        "env",
+        "printenv",
+        "set",
+        "export",
+        "countersign",
+        "approve",
+        "watch",
+    ]
+)
+# Programs whose rules need one of these words somewhere in the command.
+GATED = {
+    "git": frozenset(
+        [
+            "push",
+            "reset",
+            "clean",
+            "checkout",
+            "restore",
+            "stash",
+            "filter-branch",
+            "filter-repo",
+            "reflog",
+            "gc",
+            "update-ref",
+        ]
+    ),
+    "docker": frozenset(["prune", "rm", "remove", "down"]),
+    "kubectl": frozenset(
+        [
+            "delete",
+            "scale",
+            "drain",
+            "cordon",
+            "replace",
+            "apply",
+            "create",
+            "patch",
+            "set",
+            "rollout",
+            "edit",
+            "label",
+            "annotate",
+            "taint",
+        ]
+    ),
+    "helm": frozenset(["uninstall", "delete", "del", "un", "upgrade", "install", "rollback"]),
+    "terraform": frozenset(["destroy", "-destroy", "apply", "state", "workspace", "force-unlock"]),
+    "serverless": frozenset(["remove", "delete"]),
+    "kind": frozenset(["delete"]),
+    "find": frozenset(["-delete"]),
+}
+for _alias, _tool in (
+    ("podman", "docker"), ("docker-compose", "docker"), ("nerdctl", "docker"), ("oc", "kubectl"),
+    ("tofu", "terraform"), ("terragrunt", "terraform"), ("sls", "serverless"),
+    ("sam", "serverless"),
+):  # fmt: skip
+    GATED[_alias] = GATED[_tool]
+INTERPRETERS = frozenset(["python", "node", "deno", "bun", "ruby", "perl", "php", "osascript"])
+WRITERS = frozenset(["tee", "sed", "cp", "mv", "install", "ln", "truncate"])
+SENSITIVE = (
+    ".aws", ".ssh", ".kube", "netrc", "credential", ".docker", "gcloud", ".azure", ".npmrc",
+    ".pypirc", "vault-token", ".terraform", ".pem", ".key", ".p12", ".pfx", ".env", "shadow",
+    "sudoers", "secret", "service-account", ".github", ".countersign", ".gitlab", ".circleci",
+    "jenkinsfile", "tfstate", ".claude", ".codex", ".cursor", ".gemini", ".kiro", "codeowners",
+    "pipelines", ".buildkite", ".git/", "/dev/",
+)  # fmt: skip
+# The same words as ``rules.execution.DESTRUCTIVE_WORDS``, as a set: no large regex to compile.
+DESTRUCTIVE = frozenset(
+    [
+        "rm",
+        "rmdir",
+        "dd",
+        "mkfs",
+        "shred",
+        "wipefs",
+        "truncate",
+        "drop",
+        "delete",
+        "destroy",
+        "purge",
+        "prune",
+        "reset",
+        "clean",
+        "push",
+        "kill",
+        "terminate",
+        "uninstall",
+        "remove",
+        "unlink",
+        "rmtree",
+        "erase",
+        "format",
+        "wipe",
+        "scale",
+        "drain",
+    ]
+)
+_WORD = re.compile(r"\W+")
+_HARMLESS_REDIRECTS = re.compile(r"(?:\d|&)?>>?\s*/dev/null|\d?>&\d|\d?<&\d")
+_SPLIT = re.compile(r"[\s;|&(){}<>]+")
+_FORBIDDEN = set("$`\\<>\x00")
+_BRACES = re.compile(r"\{[^}\s]")  # brace expansion (r{m,x}) builds words that are not in the text
+
+
+def clearly_harmless(command: str, configured: bool) -> bool:
+    """True only when no rule could match; ``configured`` (a guard.yaml exists) turns writers
+    into candidates, since protected paths may then be anything."""
+    if not command.strip() or len(command) > MAX_CHARS or not command.isascii():
+        return False
+    text = _HARMLESS_REDIRECTS.sub(" ", command)
+    if _FORBIDDEN & set(text) or not text.replace("\t", " ").replace("\n", " ").isprintable():
+        return False
+    if _BRACES.search(text) or _destructive(text):
+        return False
+    unquoted = text.replace("'", "").replace('"', "")
+    words = [w for w in _SPLIT.split(unquoted) if w]
+    lowered = unquoted.lower()
+    if any(fragment in lowered for fragment in SENSITIVE):
+        return False
+    names = {w.rsplit("/", 1)[-1] for w in words}
+    if names & ALWAYS or any(name.startswith("mkfs.") for name in names):
+        return False
+    for tool, needs in GATED.items():
+        if tool in names and needs & names:
+            return False
+    if any(_interpreter(name) for name in names) and (
+        "|" in text or any(w.startswith("-") and set(w[1:]) & set("ceEpr") for w in words)
+    ):
+        return False
+    if configured and names & WRITERS:
+        return False
+    return not any(_script_like(w) or _glob_name(w) for w in words)
+
+
+def _interpreter(name: str) -> bool:
+    return name.rstrip("0123456789.") in INTERPRETERS
+
+
+def _script_like(word: str) -> bool:
+    if not word.startswith(("./", "../", "/", "~")):
+        return False
+    base = word.rstrip("/").rsplit("/", 1)[-1]
+    return "." not in base or base.endswith((".sh", ".bash", ".zsh", ".ksh"))
+
+
+def _glob_name(word: str) -> bool:
+    """A glob such as ``/bin/r?`` may expand to a program a rule looks at."""
+    if not set(word) & set("*?["):
+        return False
+    import fnmatch
+
+    base = word.rsplit("/", 1)[-1]
+    candidates = ALWAYS | GATED.keys() | INTERPRETERS | WRITERS
+    return any(fnmatch.fnmatchcase(name, base) for name in candidates) or base.startswith("mkfs")
+
+
+def _destructive(text: str) -> bool:
+    words = set(_WORD.split(text.lower()))
+    if words & DESTRUCTIVE or any(w.startswith("flush") for w in words):
+        return True
+    return any(w.startswith(("-rf", "-fr")) for w in text.lower().split())

@@ -1,0 +1,122 @@
+"""``.countersign/guard.yaml``: what production looks like, protected paths, how approvals work.
+Absent file, defaults; YAML is only imported when the file exists (the guard runs constantly)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from countersign.facts.shell.context import SCRATCH_DIRS, Production
+
+FILE = "guard.yaml"
+PROTECTED_PATHS = (
+    ".countersign/**",
+    ".git/countersign/**",
+    ".github/workflows/**",
+    ".github/CODEOWNERS",
+    "CODEOWNERS",
+    ".gitlab-ci.yml",
+    ".circleci/**",
+    "Jenkinsfile",
+    "azure-pipelines.yml",
+    ".buildkite/**",
+    "*.tfstate",
+    "*.tfstate.backup",
+    ".terraform/**",
+    ".claude/settings.json",
+    ".codex/hooks.json",
+    ".cursor/hooks.json",
+    ".gemini/settings.json",
+    ".kiro/agents/**",
+)
+# Migration files: editing one that already exists rewrites history a database has applied.
+MIGRATIONS = (
+    "**/migrations/**", "**/migrate/**", "**/alembic/versions/**", "**/flyway/**",
+    "**/changelog/**",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class GuardConfig:
+    production: Production = field(default_factory=Production)
+    protected_paths: tuple[str, ...] = PROTECTED_PATHS
+    migrations: tuple[str, ...] = MIGRATIONS
+    scratch: tuple[str, ...] = SCRATCH_DIRS
+    protected_branches: tuple[str, ...] = ()
+    on_error: str = "ask"
+    approver_level: str | None = None
+    approval_ttl_seconds: int = 900
+    log_allows: bool = False
+
+
+def load_guard_config(root: Path | None) -> GuardConfig:
+    if root is None:
+        return GuardConfig()
+    path = root / ".countersign" / FILE
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return GuardConfig()
+    return parse_guard_config(text)
+
+
+def parse_guard_config(text: str) -> GuardConfig:
+    from countersign.config.yamlfile import (
+        expect_mapping,
+        expect_str_list,
+        parse_yaml,
+        reject_unknown,
+    )
+    from countersign.errors import ConfigError
+
+    data = expect_mapping(parse_yaml(text, FILE) or {}, FILE, "")
+    reject_unknown(
+        data,
+        {"version", "production", "protected_paths", "extra_protected_paths", "scratch_paths",
+         "protected_branches", "on_error", "approval", "log_allows"},
+        FILE,
+        "",
+    )  # fmt: skip
+    prod_raw = expect_mapping(data.get("production", {}) or {}, FILE, "production")
+    kinds = ("kube_contexts", "cloud_profiles", "workspaces", "paths", "env")
+    reject_unknown(prod_raw, set(kinds), FILE, "production")
+    prod = Production(
+        **{k: expect_str_list(prod_raw.get(k, []), FILE, f"production.{k}") for k in kinds}
+    )
+    on_error = data.get("on_error", "ask")
+    if on_error not in ("ask", "deny"):
+        raise ConfigError(FILE, "on_error", f"expected ask or deny, got {on_error!r}")
+    approval = expect_mapping(data.get("approval", {}) or {}, FILE, "approval")
+    reject_unknown(approval, {"level", "ttl_minutes"}, FILE, "approval")
+    level = approval.get("level")
+    from countersign.config.roster import LEVELS
+
+    if level is not None and level not in LEVELS:
+        raise ConfigError(
+            FILE, "approval.level", f"expected one of {', '.join(LEVELS)}, got {level!r}"
+        )
+    ttl = approval.get("ttl_minutes", 15)
+    if not isinstance(ttl, int) or isinstance(ttl, bool) or not 1 <= ttl <= 1440:
+        raise ConfigError(
+            FILE, "approval.ttl_minutes", f"expected minutes from 1 to 1440, got {ttl!r}"
+        )
+    log_allows = data.get("log_allows", False)
+    if not isinstance(log_allows, bool):
+        raise ConfigError(FILE, "log_allows", f"expected true or false, got {log_allows!r}")
+    protected = _list(data, "protected_paths", PROTECTED_PATHS, expect_str_list)
+    protected += _list(data, "extra_protected_paths", (), expect_str_list)
+    return GuardConfig(
+        production=prod,
+        protected_paths=protected,
+        scratch=_list(data, "scratch_paths", SCRATCH_DIRS, expect_str_list),
+        protected_branches=_list(data, "protected_branches", (), expect_str_list),
+        on_error=str(on_error),
+        approver_level=level,
+        approval_ttl_seconds=ttl * 60,
+        log_allows=log_allows,
+    )
+
+
+def _list(data: Any, key: str, default: tuple[str, ...], read: Any) -> tuple[str, ...]:
+    return tuple(read(data[key], FILE, key)) if key in data else default

@@ -1,0 +1,155 @@
+"""Where the guard is: the project root, the shared state directory
+(``$(git rev-parse --git-common-dir)/countersign/``, else ``~/.countersign/``), and the live facts
+rules may ask for (kube context, Terraform workspace, branch, uncommitted work). Found without
+running git where a file tells (the guard runs before every command); each fact read on demand."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+MAX_SCRIPT_BYTES = 256_000
+
+
+def find_repository(cwd: str) -> tuple[Path | None, Path | None]:
+    """(work tree root, git common dir) for ``cwd``, or (None, None) outside a repository."""
+    try:
+        here = Path(cwd).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return None, None
+    for directory in (here, *here.parents):
+        dot_git = directory / ".git"
+        try:
+            if dot_git.is_dir():
+                return directory, dot_git
+            if dot_git.is_file():
+                return directory, _common_dir(dot_git)
+        except OSError:
+            return None, None
+    return None, None
+
+
+def _common_dir(dot_git_file: Path) -> Path:
+    text = dot_git_file.read_text(encoding="utf-8", errors="replace").strip()
+    gitdir = Path(text.removeprefix("gitdir:").strip())
+    if not gitdir.is_absolute():
+        gitdir = (dot_git_file.parent / gitdir).resolve()
+    commondir = gitdir / "commondir"
+    if commondir.is_file():
+        rel = commondir.read_text(encoding="utf-8", errors="replace").strip()
+        return (gitdir / rel).resolve()
+    return gitdir
+
+
+def state_dir(common_dir: Path | None, env: Mapping[str, str]) -> Path:
+    override = env.get("COUNTERSIGN_STATE_DIR")
+    if override:
+        return Path(override)
+    if common_dir is not None:
+        return common_dir / "countersign"
+    return Path(env.get("HOME") or Path.home()) / ".countersign"
+
+
+class Probe:
+    """Live facts for the shell rules, read once each and remembered: what was read is the
+    context an approval is bound to."""
+
+    def __init__(self, root: Path | None, cwd: str, env: Mapping[str, str]) -> None:
+        self.root = root
+        self.cwd = cwd
+        self.env = env
+        self.seen: dict[str, str | None] = {}
+
+    def __call__(self, what: str) -> str | None:
+        if what not in self.seen:
+            try:
+                self.seen[what] = self._read(what)
+            except (OSError, ValueError):
+                self.seen[what] = None
+        return self.seen[what]
+
+    def _read(self, what: str) -> str | None:
+        if what == "kube-context":
+            return _kube_context(self.env)
+        if what == "terraform-workspace":
+            path = Path(self.cwd) / ".terraform" / "environment"
+            return path.read_text(encoding="utf-8").strip() if path.is_file() else "default"
+        if what == "aws-profile":
+            return self.env.get("AWS_PROFILE") or self.env.get("AWS_DEFAULT_PROFILE")
+        if what == "git-branch":
+            return self._git("symbolic-ref", "--short", "-q", "HEAD")
+        if what == "git-dirty":
+            out = self._git("status", "--porcelain", "--untracked-files=no")
+            return None if out is None else ("yes" if out else "no")
+        return None
+
+    def _git(self, *args: str) -> str | None:
+        import subprocess
+
+        if self.root is None:
+            return None
+        try:
+            done = subprocess.run(
+                ["git", "-C", self.cwd, *args], capture_output=True, timeout=3, check=False
+            )
+        except subprocess.SubprocessError:
+            return None
+        return done.stdout.decode("utf-8", "replace").strip() if done.returncode == 0 else None
+
+
+_CURRENT = re.compile(r"^current-context:\s*['\"]?([^'\"\n#]+?)['\"]?\s*$", re.MULTILINE)
+
+
+def _kube_context(env: Mapping[str, str]) -> str | None:
+    files = env.get("KUBECONFIG", "").split(":") if env.get("KUBECONFIG") else []
+    files = files or [str(Path(env.get("HOME") or Path.home()) / ".kube" / "config")]
+    for name in files:
+        try:
+            with open(name, encoding="utf-8", errors="replace") as fh:  # noqa: PTH123 - hot path
+                match = _CURRENT.search(fh.read(1_000_000))
+        except OSError:
+            continue
+        if match:
+            return match.group(1).strip()
+    return None
+
+
+def read_script(path: str) -> str | None:
+    """A script's text for the shell rules: small regular text files only."""
+    try:
+        with open(path, "rb") as fh:  # noqa: PTH123 - hot path
+            data = fh.read(MAX_SCRIPT_BYTES + 1)
+    except (OSError, ValueError):
+        return None
+    if b"\0" in data[:4096]:
+        return None
+    return data[:MAX_SCRIPT_BYTES].decode("utf-8", "replace")
+
+
+def operator(root: Path | None, env: Mapping[str, str]) -> str:
+    """Who runs the agent session: the person a guard approval may not come from."""
+    import subprocess
+
+    given = env.get("COUNTERSIGN_OPERATOR")
+    if given:
+        return given
+    if root is not None:
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(root), "config", "user.email"],
+                capture_output=True,
+                timeout=3,
+                check=False,
+            )
+            email = done.stdout.decode("utf-8", "replace").strip()
+            if email:
+                return email
+        except (OSError, subprocess.SubprocessError):
+            pass
+    return env.get("USER") or env.get("USERNAME") or "unknown"
+
+
+def home(env: Mapping[str, str]) -> str | None:
+    return env.get("HOME") or os.path.expanduser("~")  # noqa: PTH111 - a string is wanted

@@ -1,0 +1,127 @@
+"""The two-person rule at the action: deny, a second human approves, the retry passes once,
+a second retry is denied again, and a different command is not covered."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from countersign.cli import cli
+from countersign.guard.journal import open_ledger
+
+PEOPLE = """\
+people:
+  - id: dev
+    email: dev@example.com
+    level: mid
+  - id: lead
+    email: lead@example.com
+    level: senior
+  - id: intern
+    email: intern@example.com
+    level: junior
+  - id: bot
+    email: bot@example.com
+    agent: true
+"""
+
+
+@pytest.fixture
+def project(repo):
+    repo.commit("roster", **{".countersign/people.yaml": PEOPLE})
+    return repo
+
+
+def _decide(guard, payload, repo, command):
+    answer = guard("claude-code", payload("claude-code-bash", repo.path, command), repo.path)
+    out = answer.json.get("hookSpecificOutput", {})
+    return out.get("permissionDecision", "none"), out.get("permissionDecisionReason", "")
+
+
+def _approve(repo, action, who):
+    return CliRunner().invoke(
+        cli,
+        ["approve", "--action", action, "--as", who, "-C", str(repo.path)],
+        standalone_mode=False,
+    )
+
+
+def test_round_trip(guard, payload, project):
+    command = "terraform destroy -auto-approve"
+    decision, reason = _decide(guard, payload, project, command)
+    assert decision == "ask"
+    action = re.search(r"--action (\w+)", reason).group(1)
+
+    result = _approve(project, action, "lead@example.com")
+    assert result.exception is None, result.output
+    assert "Approved once" in result.output
+
+    assert _decide(guard, payload, project, command)[0] == "allow"
+    assert _decide(guard, payload, project, command)[0] == "ask"
+    assert _decide(guard, payload, project, "terraform destroy")[0] == "ask"
+
+    state = project.path / ".git" / "countersign"
+    ledger = open_ledger(state, project.path)
+    assert ledger.verify().ok
+    kinds = [e["kind"] for e in ledger.entries()]
+    assert kinds.count("guard-approval") == 1
+    assert kinds.count("guard-approval-used") == 1
+    assert kinds.count("guard-decision") == 4
+
+
+def test_approval_does_not_cover_another_directory(guard, payload, project):
+    command = "kubectl delete deployment api"
+    decision, reason = _decide(guard, payload, project, command)
+    action = re.search(r"--action (\w+)", reason).group(1)
+    assert _approve(project, action, "lead").exception is None
+    sub = project.path / "sub"
+    sub.mkdir()
+    answer = guard("claude-code", payload("claude-code-bash", sub, command), sub)
+    assert answer.json["hookSpecificOutput"]["permissionDecision"] == decision
+
+
+@pytest.mark.parametrize(
+    ("who", "problem"),
+    [
+        ("dev@example.com", "runs the agent session"),
+        ("bot@example.com", "agent identity"),
+        ("stranger@example.com", "not in .countersign/people.yaml"),
+    ],
+)
+def test_who_may_not_approve(guard, payload, project, who, problem):
+    _, reason = _decide(guard, payload, project, "git push -f origin main")
+    action = re.search(r"--action (\w+)", reason).group(1)
+    result = _approve(project, action, who)
+    assert result.exception is not None
+    assert problem in str(result.exception)
+    assert _decide(guard, payload, project, "git push -f origin main")[0] == "deny"
+
+
+def test_configured_level_is_enforced(guard, payload, project):
+    project.write(".countersign/guard.yaml", "approval:\n  level: senior\n")
+    _, reason = _decide(guard, payload, project, "git push -f origin main")
+    action = re.search(r"--action (\w+)", reason).group(1)
+    result = _approve(project, action, "intern")
+    assert "below" in str(result.exception) or "senior or above" in str(result.exception)
+    assert _approve(project, action, "lead").exception is None
+
+
+def test_unknown_action_id_is_an_input_error(project):
+    result = _approve(project, "0000aaaa", "lead")
+    assert "no guarded agent action" in str(result.exception)
+
+
+def test_expired_approval_does_not_count(guard, payload, project, monkeypatch):
+    from datetime import timedelta
+
+    from countersign.guard import action as action_module
+
+    command = "kubectl delete deployment api"
+    _, reason = _decide(guard, payload, project, command)
+    action = re.search(r"--action (\w+)", reason).group(1)
+    assert _approve(project, action, "lead").exception is None
+    real_now = action_module.now
+    monkeypatch.setattr(action_module, "now", lambda: real_now() + timedelta(hours=1))
+    assert _decide(guard, payload, project, command)[0] == "ask"

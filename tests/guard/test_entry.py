@@ -1,0 +1,67 @@
+"""--explain and --batch: the decision, rule and reason as JSON, for one command or many."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from countersign.guard.entry import run_guard
+
+
+def test_explain_prints_decision_rule_reason(capsys, repo, monkeypatch):
+    monkeypatch.chdir(repo.path)
+    assert run_guard(["--explain", "echo cm0gLXJmIC8K | base64 -d | sh"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["decision"] == "deny"
+    assert body["rule"] == "fs.recursive-delete"
+    assert "sh <stdin>" in body["reason"]
+    assert {f["rule"] for f in body["findings"]} >= {"fs.recursive-delete", "exec.decoded-payload"}
+
+
+def test_batch_writes_one_line_per_input(capsys, tmp_path, repo):
+    lines = [
+        {"command": "ls", "cwd": str(repo.path)},
+        {"command": "git push --force origin main", "cwd": str(repo.path)},
+        {"command": "terraform destroy"},
+        "not an object",
+    ]
+    source = tmp_path / "commands.jsonl"
+    source.write_text("\n".join(json.dumps(x) for x in lines) + "\n{broken\n")
+    assert run_guard(["--batch", str(source)]) == 0
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [o["decision"] for o in out] == ["allow", "deny", "ask", "ask", "ask"]
+    assert out[1]["rule"] == "git.force-push"
+    assert all(set(o) == {"decision", "rule", "reason"} for o in out)
+
+
+def test_usage_errors_exit_3(capsys):
+    assert run_guard(["--agent", "vim"]) == 3
+    assert "--agent must be one of" in capsys.readouterr().err
+
+
+def test_real_process_answers_and_keeps_click_and_yaml_out(repo):
+    probe = (
+        "import sys, io\n"
+        "from countersign.main import main\n"
+        "code = main(['guard', '--agent', 'claude-code'])\n"
+        "assert 'click' not in sys.modules and 'yaml' not in sys.modules, sorted(sys.modules)\n"
+        "sys.exit(code)\n"
+    )
+    data = json.dumps(
+        {
+            "hook_event_name": "PreToolUse",
+            "tool_name": "Bash",
+            "cwd": str(repo.path),
+            "tool_input": {"command": "git status"},
+        }
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        input=data.encode(),
+        capture_output=True,
+        cwd=repo.path,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout == b""
