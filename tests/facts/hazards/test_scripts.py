@@ -96,3 +96,63 @@ def test_explicit_script_is_extracted_whole():
         (2, "echo hi"),
         (4, "rm -f x"),
     ]
+
+
+def _script_change(*lines: str, path: str = "scripts/deploy.sh") -> Change:
+    text = "#!/bin/bash\n" + "\n".join(lines) + "\n"
+    added = tuple(Line(i + 2, line) for i, line in enumerate(lines))
+    return Change(
+        "a", "b", "", files=(FileChange(path, FileStatus.ADDED, added=added, new_text=text),)
+    )
+
+
+def _kinds(change: Change) -> list[str]:
+    from countersign.facts.context import Context
+    from countersign.facts.hazards.scripts import analyze
+
+    return [h.kind for h in analyze(change, Context())]
+
+
+def test_added_script_lines_are_judged_by_the_shell_rules():
+    change = _script_change("set -e", "sudo rm -rf /", "git push --force origin main")
+    assert _kinds(change) == ["script.fs.recursive-delete", "script.git.force-push"]
+
+
+def test_safe_script_lines_raise_nothing():
+    assert _kinds(_script_change("set -euo pipefail", "echo building", "make test")) == []
+
+
+def test_a_new_workflow_step_that_destroys_infrastructure_is_found():
+    change = Change(
+        "a",
+        "b",
+        "",
+        files=(
+            FileChange(
+                ".github/workflows/ci.yml",
+                FileStatus.MODIFIED,
+                old_text=OLD_WORKFLOW,
+                new_text=NEW_WORKFLOW.replace(
+                    "terraform apply -auto-approve", "terraform destroy -auto-approve"
+                ),
+            ),
+        ),
+    )
+    assert _kinds(change) == ["script.infra.terraform-destroy"]
+
+
+def test_an_unchanged_workflow_step_is_not_judged_again():
+    change = Change(
+        "a",
+        "b",
+        "",
+        files=(
+            FileChange(
+                ".github/workflows/ci.yml",
+                FileStatus.MODIFIED,
+                old_text=NEW_WORKFLOW,
+                new_text=NEW_WORKFLOW,
+            ),
+        ),
+    )
+    assert _kinds(change) == []

@@ -57,6 +57,7 @@ def registry() -> dict[str, HazardAnalyzer]:
         cloudformation,
         iam,
         kubernetes,
+        scripts,
         sql,
         terraform,
         terraform_source,
@@ -70,6 +71,7 @@ def registry() -> dict[str, HazardAnalyzer]:
         "kubernetes": kubernetes.analyze,
         "sql": sql.analyze,
         "iam": iam.analyze,
+        "scripts": scripts.analyze,
     }
 
 

@@ -1,7 +1,8 @@
-"""Shell the change adds: lines added to shell scripts and new ``run:`` steps of CI workflows.
+"""Shell the change adds: lines added to shell scripts and new ``run:`` steps of CI workflows,
+each judged by the same shell classifier the agent guard uses (``facts/shell``).
 
-Only extraction lives here. Classifying each snippet is the shell classifier's job (the agent
-guard's ``facts/shell``); the analyzer that joins the two is wired where both are available.
+Findings are ``script.<rule id>`` (``script.fs.recursive-delete``, ...). No live context is read
+here (no kube context, no file system): the snippet is judged as written.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import Any
 
 import yaml
 
-from countersign.facts.hazards import Hazard, unanalysable
+from countersign.facts.context import Context
+from countersign.facts.hazards import Hazard, Severity, unanalysable
 from countersign.facts.hazards.documents import (
     MAX_YAML_CHARS,
     DocumentKind,
@@ -73,6 +75,31 @@ def shell_snippets(change: Change) -> ShellExtraction:
             except ValueError as exc:
                 problems.append(unanalysable(artifact.path, f"workflow {exc}"))
     return ShellExtraction(tuple(snippets), tuple(problems))
+
+
+def analyze(change: Change, context: Context) -> Iterator[Hazard]:
+    from countersign.facts.shell import ShellContext
+    from countersign.facts.shell import classify as classify_command
+
+    extraction = shell_snippets(change)
+    yield from extraction.unanalysable
+    shell_context = ShellContext()
+    for snippet in extraction.snippets:
+        where = "a workflow step" if snippet.origin == "workflow" else "an added script line"
+        for finding in classify_command(snippet.text, None, shell_context):
+            yield Hazard(
+                kind=f"script.{finding.rule}",
+                severity=Severity(finding.severity.value),
+                path=snippet.path,
+                detail=f"{where} runs `{_short(finding.command)}`: {finding.reason}",
+                line=snippet.line,
+                env="prod" if finding.production else None,
+            )
+
+
+def _short(command: str, limit: int = 120) -> str:
+    flat = " ".join(command.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def workflow_runs(text: str) -> list[tuple[int, str]]:
