@@ -1,0 +1,149 @@
+"""Commands that look at a change: check, scan, blast, provenance; init and the demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from countersign.cli.options import EXIT_CODES, format_option, range_options, repo_option
+
+
+@click.command(epilog=EXIT_CODES)
+@range_options
+@click.option("--patch", "patch", type=click.Path(dir_okay=False), help="Check a patch file.")
+@click.option(
+    "--plan",
+    "plans",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="An artifact to analyse with the change (Terraform plan JSON, ...). Repeatable.",
+)
+@click.option(
+    "--pr-payload",
+    type=click.Path(dir_okay=False),
+    help="A GitHub pull_request event JSON (e.g. $GITHUB_EVENT_PATH): labels, body, head branch.",
+)
+@click.option(
+    "--check-status",
+    "checks",
+    multiple=True,
+    metavar="NAME=STATUS",
+    help="Result of an automated check, e.g. tests=success. Repeatable.",
+)
+@repo_option
+@format_option
+def check(
+    base: str | None,
+    head: str,
+    worktree: bool,
+    patch: str | None,
+    plans: tuple[str, ...],
+    pr_payload: str | None,
+    checks: tuple[str, ...],
+    repo: Path,
+    fmt: str,
+) -> int:
+    """Decide what sign-off a change needs, and whether it has it."""
+    from countersign.commands.check import check as run
+
+    return run(
+        repo,
+        base=base,
+        head=head,
+        worktree=worktree,
+        patch=patch,
+        plans=plans,
+        pr_payload=pr_payload,
+        checks=checks,
+        fmt=fmt,
+    )
+
+
+@click.command()
+@click.argument("rev_range", metavar="[RANGE]", required=False)
+@click.option("--worktree", is_flag=True, help="Include uncommitted work (tracked and untracked).")
+@click.option(
+    "--pr-payload",
+    type=click.Path(dir_okay=False),
+    help="A GitHub pull_request event JSON (e.g. $GITHUB_EVENT_PATH): labels, body, head branch.",
+)
+@repo_option
+@click.option(
+    "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
+)
+def provenance(
+    rev_range: str | None, worktree: bool, pr_payload: str | None, repo: Path, fmt: str
+) -> int:
+    """Which commits are AI-assisted, how sure, and the evidence.
+
+    RANGE is BASE..HEAD, or HEAD alone (default: from the merge-base with the default branch to
+    HEAD)."""
+    from countersign.commands.provenance import provenance_command
+
+    return provenance_command(
+        repo, rev_range=rev_range, worktree=worktree, pr_payload=pr_payload, fmt=fmt
+    )
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@format_option
+def scan(files: tuple[str, ...], fmt: str) -> int:
+    """Find hazards in plans, SQL, manifests and policies given as files.
+
+    Exit 0 when none, 1 when hazards were found (or a file could not be analysed), 4 when a
+    file cannot be read.
+    """
+    from countersign.commands.scan import scan as run
+
+    return run(files, fmt)
+
+
+@click.command()
+@click.argument("spec", metavar="[RANGE]", required=False)
+@click.option("--worktree", is_flag=True, help="Include uncommitted work (tracked and untracked).")
+@click.option(
+    "--plan",
+    "plans",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="A plan or manifest whose resources count too (Terraform plan JSON, ...). Repeatable.",
+)
+@repo_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json", "markdown")),
+    default="text",
+    show_default=True,
+    help="Output format (Markdown draws the graph in Mermaid).",
+)
+def blast(spec: str | None, worktree: bool, plans: tuple[str, ...], repo: Path, fmt: str) -> int:
+    """Show the blast radius of a change: services, critical systems, dependents, environments,
+    owners and the score, explained.
+
+    RANGE is BASE..HEAD, or BASE (to HEAD); by default, the merge-base with the default branch
+    to HEAD."""
+    from countersign.commands.blast import blast as run
+
+    return run(repo, spec=spec, worktree=worktree, plans=plans, fmt=fmt)
+
+
+@click.command()
+@repo_option
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+def init(repo: Path, force: bool) -> int:
+    """Write a commented starter .countersign/ (policy, catalog, people)."""
+    from countersign.commands.init import init as run
+
+    return run(repo, force=force)
+
+
+@click.command()
+@click.option("--keep", is_flag=True, help="Keep the sample repository and print its path.")
+def demo(keep: bool) -> int:
+    """Build a sample monorepo and walk through a risky AI-assisted change, end to end."""
+    from countersign.commands.demo import demo as run
+
+    return run(keep=keep)

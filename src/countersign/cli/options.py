@@ -1,0 +1,54 @@
+"""Options shared by several commands, declared once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import click
+
+from countersign.output import FORMATS
+
+F = TypeVar("F", bound=Callable[..., object])
+
+EXIT_CODES = """\b
+Exit codes:
+  0   pass: no sign-off needed (or all given)
+  1   needs approval: sign-offs are missing
+  2   blocked: policy forbids the change as it is
+  3   usage or configuration error (bad option, invalid .countersign/ file)
+  4   input error (not a repository, unknown revision, unreadable patch or plan)
+  5   ledger error (unreadable or untrustworthy ledger)
+  70  internal error (a bug: a report file is written)
+  130 interrupted"""
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+
+repo_option = click.option(
+    "-C",
+    "repo",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    help="Run as if started in this directory.",
+)
+
+
+def range_options(command: F) -> F:
+    """--base, --head and --worktree: which change a command is about."""
+    for option in reversed(
+        (
+            click.option("--base", help="Base revision (default: merge-base with main)."),
+            click.option("--head", default="HEAD", show_default=True, help="Head revision."),
+            click.option("--worktree", is_flag=True, help="Include uncommitted work."),
+        )
+    ):
+        command = option(command)
+    return command

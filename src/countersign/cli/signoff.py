@@ -1,0 +1,241 @@
+"""Commands that record and audit sign-offs: approve, record, status, break-glass, ledger,
+policy and replay."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from countersign.cli.options import range_options, repo_option
+
+
+@click.command()
+@range_options
+@click.option("--as", "identity", help="Approver identity (default: git user.email).")
+@click.option(
+    "--requirement",
+    help="Only this requirement or rule (default: every one you may sign); "
+    "break-glass/follow-up reviews a break-glass.",
+)
+@click.option("--note", default="", help="Why you approve.")
+@click.option(
+    "--key",
+    "key_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Sign as the owner of this Ed25519 key (PEM), registered in people.yaml keys.",
+)
+@click.option("--check-status", "checks", multiple=True, metavar="NAME=STATUS", hidden=True)
+@click.option(
+    "--action",
+    "action",
+    metavar="ID",
+    help="Approve one agent action the guard stopped (the id in the agent's message), once.",
+)
+@repo_option
+def approve(
+    base: str | None,
+    head: str,
+    worktree: bool,
+    identity: str | None,
+    requirement: str | None,
+    note: str,
+    key_file: Path | None,
+    checks: tuple[str, ...],
+    action: str | None,
+    repo: Path,
+) -> int:
+    """Approve the exact content of a change (bound to its fingerprint), or with --action one
+    agent action the guard stopped.
+
+    Refused when it would not count: an author of the change, an agent identity, someone not
+    in the roster, or below the level or outside the team a requirement asks for."""
+    if action:
+        from countersign.commands.approve_action import approve_action
+
+        return approve_action(repo, action=action, identity=identity, note=note)
+    from countersign.commands.approve import approve as run
+    from countersign.commands.check import parse_checks
+
+    return run(
+        repo,
+        base=base,
+        head=head,
+        worktree=worktree,
+        identity=identity,
+        requirement=requirement,
+        note=note,
+        key_file=key_file,
+        checks=parse_checks(checks),
+    )
+
+
+@click.command()
+@range_options
+@click.option("--check-status", "checks", multiple=True, metavar="NAME=STATUS")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text")
+@repo_option
+def status(
+    base: str | None,
+    head: str,
+    worktree: bool,
+    checks: tuple[str, ...],
+    fmt: str,
+    repo: Path,
+) -> int:
+    """Show a change's requirements, its approvals (and why any do not count), stale approvals
+    and break-glass follow-up reviews still due."""
+    from countersign.commands.check import parse_checks
+    from countersign.commands.status import status as run
+
+    return run(repo, base=base, head=head, worktree=worktree, checks=parse_checks(checks), fmt=fmt)
+
+
+@click.command("break-glass")
+@click.option("--reason", required=True, help="Why the rules must be bypassed now.")
+@click.option("--incident", required=True, help="Incident reference, e.g. INC-1234.")
+@click.option(
+    "--hours", type=float, default=4.0, show_default=True, help="How long it lasts (max 72)."
+)
+@range_options
+@click.option("--as", "identity", help="Who breaks the glass (default: git user.email).")
+@repo_option
+def break_glass(
+    reason: str,
+    incident: str,
+    hours: float,
+    base: str | None,
+    head: str,
+    worktree: bool,
+    identity: str | None,
+    repo: Path,
+) -> int:
+    """Lift every requirement on this exact change during an incident, for a limited time.
+
+    Recorded in the ledger; leaves a follow-up review (by someone else) that status shows."""
+    from countersign.commands.break_glass import break_glass as run
+
+    return run(
+        repo,
+        base=base,
+        head=head,
+        worktree=worktree,
+        identity=identity,
+        reason=reason,
+        incident=incident,
+        hours=hours,
+    )
+
+
+ledger_option = click.option(
+    "--ledger",
+    "location",
+    help="SQLite file or postgresql:// URL (default: $COUNTERSIGN_LEDGER or "
+    ".countersign/ledger.db).",
+)
+
+
+@click.group()
+def ledger() -> None:
+    """Verify or export the signed, hash-chained ledger."""
+
+
+@ledger.command("verify")
+@ledger_option
+@repo_option
+def ledger_verify(location: str | None, repo: Path) -> int:
+    """Check every entry's chain link and signature; say where anything was edited, deleted,
+    inserted or reordered, or where an older policy version came back. Exit 5 if so."""
+    from countersign.commands.ledger import verify
+
+    return verify(repo, location=location)
+
+
+@ledger.command("export")
+@ledger_option
+@click.option("-o", "--output", help="Write entries (JSON lines) here (default: stdout).")
+@click.option("--dsse", help="Also write a DSSE/in-toto envelope per approval (JSON lines).")
+@repo_option
+def ledger_export(location: str | None, output: str | None, dsse: str | None, repo: Path) -> int:
+    """Export the verified ledger for auditors."""
+    from countersign.commands.ledger import export
+
+    return export(repo, location=location, output=output, dsse=dsse)
+
+
+@click.group()
+def policy() -> None:
+    """Test and explain the policy."""
+
+
+@policy.command("test")
+@click.argument("cases", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--policy",
+    "policy_file",
+    help="Policy file (default: .countersign/policy.yaml in the working tree).",
+)
+@repo_option
+def policy_test(cases: tuple[str, ...], policy_file: str | None, repo: Path) -> int:
+    """Run YAML test cases: facts in, expected requirement ids out. Exit 1 if any fails."""
+    from countersign.commands.policy import test
+
+    return test(repo, cases=cases, policy_file=policy_file)
+
+
+@policy.command("explain")
+@range_options
+@click.option("--check-status", "checks", multiple=True, metavar="NAME=STATUS")
+@repo_option
+def policy_explain(
+    base: str | None, head: str, worktree: bool, checks: tuple[str, ...], repo: Path
+) -> int:
+    """Show each rule and why it fired or not for a change, with the fact values it read."""
+    from countersign.commands.check import parse_checks
+    from countersign.commands.policy import explain
+
+    return explain(repo, base=base, head=head, worktree=worktree, checks=parse_checks(checks))
+
+
+@click.command()
+@click.argument("revs", required=False, metavar="[RANGE]")
+@click.option("--merges", is_flag=True, help="Each merge is a change (default: each commit).")
+@click.option("--limit", type=int, default=200, show_default=True, help="At most this many.")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text")
+@repo_option
+def replay(revs: str | None, merges: bool, limit: int, fmt: str, repo: Path) -> int:
+    """Shadow mode: what the policy would have required of past changes (first-parent history
+    of RANGE, default HEAD), load per reviewer level, fast-lane share. Records nothing."""
+    from countersign.commands.replay import replay as run
+
+    return run(repo, revs=revs, merges=merges, limit=limit, fmt=fmt)
+
+
+@click.command()
+@range_options
+@click.option("--summary", default="", help="What changes and why.")
+@click.option("--test-evidence", default="", help="How it was tested.")
+@click.option("--rollback-plan", default="", help="How to undo it.")
+@click.option("--as", "identity", help="Author of the record (default: git user.email).")
+@repo_option
+def record(
+    base: str | None,
+    head: str,
+    worktree: bool,
+    summary: str,
+    test_evidence: str,
+    rollback_plan: str,
+    identity: str | None,
+    repo: Path,
+) -> int:
+    """Write the change record (summary, test evidence, rollback plan) for a change."""
+    from countersign.commands.record import record as run
+
+    return run(
+        repo,
+        base=base,
+        head=head,
+        worktree=worktree,
+        identity=identity,
+        fields={"summary": summary, "test_evidence": test_evidence, "rollback_plan": rollback_plan},
+    )
