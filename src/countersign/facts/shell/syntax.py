@@ -52,6 +52,16 @@ _DQ_ESCAPE = re.compile(r'\\([\\"$`\n])')
 _DECODERS = {"base64", "base32", "xxd", "rev", "cat", "tee", "gunzip", "zcat", "openssl"}
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _parseable(command: str) -> str:
+    """tree-sitter-bash 0.25 crashes the process (SIGSEGV) on ``{`` followed by some code points
+    above U+FFFF. Bash treats any such character as a word character, as it does U+FFFD, so
+    replacing them keeps the structure of the command; no rule matches on them."""
+    return _ASTRAL.sub("\ufffd", command)
+
+
 def parse(
     command: str,
     *,
@@ -61,7 +71,7 @@ def parse(
     env: dict[str, str] | None = None,
     read_file: Callable[[str], str | None] = lambda _p: None,
 ) -> Script:
-    tree = _parser().parse(command.encode("utf-8", "surrogatepass"))
+    tree = _parser().parse(_parseable(command).encode("utf-8", "surrogatepass"))
     root = tree.root_node
     script = Script(errors=root.has_error)
     if root.descendant_count > MAX_NODES:
