@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from countersign.facts.hazards import Hazard
-from countersign.gate.verdict import Evaluation
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the CLI imports FORMATS at start-up; the records load only when rendering
+    from countersign.facts.hazards import Hazard
+    from countersign.gate.verdict import Evaluation
 
 FORMATS = ("text", "json", "markdown", "sarif")
 
