@@ -14,7 +14,8 @@ def decision_for(facts: dict, today: date = date(2026, 6, 1)):
 
 
 def test_a_stricter_approval_group_absorbs_a_weaker_one_and_keeps_both_reasons():
-    # A junior's AI change (1 senior) that destroys production data (2 seniors, one owner).
+    # A junior's AI change (1 senior) that destroys production data (2 approvals, one of them a
+    # senior owner): the senior-owner group implies the 1-senior group and absorbs it.
     d = decision_for(
         {
             "change": {"ai_assisted": True},
@@ -23,15 +24,18 @@ def test_a_stricter_approval_group_absorbs_a_weaker_one_and_keeps_both_reasons()
         }
     )
     approvals = [r for r in d.requirements if r.kind == "approval"]
-    assert len(approvals) == 1
-    (req,) = approvals
-    assert (req.count, req.min_level, req.rule) == (
-        2,
-        "senior",
-        "destructive-in-production+ai-assisted-below-senior",
-    )
-    assert "AI-assisted change" in req.reason
-    assert "Destroys or replaces" in req.reason
+    assert [(r.id, r.count, r.min_level, r.rule) for r in approvals] == [
+        (
+            "destructive-in-production/approvals",
+            1,
+            "senior",
+            "destructive-in-production+ai-assisted-below-senior",
+        ),
+        ("destructive-in-production/approvals-2", 2, None, "destructive-in-production"),
+    ]
+    assert "AI-assisted change" in approvals[0].reason
+    assert "Destroys or replaces" in approvals[0].reason
+    assert approvals[0].fields == ("from_owners",)
 
 
 def test_different_kinds_of_approver_stay_separate_requirements():

@@ -62,10 +62,11 @@ def test_critical_system_needs_two_owners_a_change_record_and_checks():
     assert reqs["checks"].checks == ("tests",)
 
 
-def test_destroying_stateful_infrastructure_in_production_needs_two_senior_owners():
+def test_destroying_stateful_infrastructure_in_production_needs_a_senior_owner_of_two():
     got = required({"hazards": [hazard("infra.destroy", 4, "production")]})
     assert got == {
         "destructive-in-production/approvals": "destructive-in-production",
+        "destructive-in-production/approvals-2": "destructive-in-production",
         "change-record": "destructive-in-production",
     }
 

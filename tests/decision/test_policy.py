@@ -114,3 +114,21 @@ def test_a_policy_without_a_rule_on_its_own_edits_gets_the_builtin_one():
     policy = load_policy(policy_with("true"))
     assert policy.rules[-1].id == "policy-change"
     assert len(load_policy(default_policy_text()).rules) == 7
+
+
+def test_a_rule_can_ask_for_several_approval_groups():
+    policy = load_policy(
+        "rules:\n  - id: r\n    description: d\n    when: 'true'\n    require:\n"
+        "      approvals:\n        - {count: 2}\n        - {count: 1, min_level: senior}\n"
+    )
+    assert [(a.count, a.min_level) for a in policy.rules[0].approvals] == [(2, None), (1, "senior")]
+
+
+def test_approval_groups_are_validated_by_position():
+    text = (
+        "rules:\n  - id: r\n    description: d\n    when: 'true'\n    require:\n"
+        "      approvals:\n        - {count: 2}\n        - {count: 0}\n"
+    )
+    assert error_of(text) == (
+        "policy.yaml: rules[0].require.approvals[1].count: expected an integer from 1 to 10, got 0"
+    )

@@ -4,7 +4,8 @@
    one of its ``systems`` (when it lists any), and its ``when`` condition holds.
 2. Blocks win: every firing block is kept; an open block makes the verdict ``blocked`` whatever
    approvals exist. Only an active break-glass lifts it.
-3. Approvals are grouped by who may give them (``min_level``, ``teams``, ``from_owners``).
+3. A rule may ask for several approval groups (a list), all required. Approvals are grouped by
+   who may give them (``min_level``, ``teams``, ``from_owners``).
    Within a group the strictest count wins (the maximum). A group implied by a stricter one
    (count, level and constraints all at least as strict) is folded into it, its reason kept.
    The remaining groups are all required; one approver counts toward every group they
@@ -17,6 +18,9 @@
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
 
 from countersign.config.roster import level_rank
 from countersign.decision.policy import ApprovalSpec, Rule
@@ -47,13 +51,13 @@ def _implies(strict: ApprovalSpec, weak: ApprovalSpec) -> bool:
 
 
 def _approvals(rules: list[Rule]) -> list[Requirement]:
-    groups: dict[tuple[str | None, tuple[str, ...], bool], list[Rule]] = {}
+    groups: dict[tuple[str | None, tuple[str, ...], bool], list[tuple[Rule, ApprovalSpec]]] = {}
     for rule in rules:
-        assert rule.approvals is not None  # noqa: S101 - filtered by the caller
-        groups.setdefault(_group(rule.approvals), []).append(rule)
+        for spec in rule.approvals:
+            groups.setdefault(_group(spec), []).append((rule, spec))
     merged = [
-        (max((r.approvals for r in members if r.approvals), key=lambda s: s.count), members)
-        for members in groups.values()
+        (max((spec for _, spec in pairs), key=lambda s: s.count), _distinct(r for r, _ in pairs))
+        for pairs in groups.values()
     ]
     kept: list[tuple[ApprovalSpec, list[Rule]]] = []
     for spec, members in sorted(merged, key=lambda m: _strictness(m[0]), reverse=True):
@@ -61,10 +65,22 @@ def _approvals(rules: list[Rule]) -> list[Requirement]:
         if host is None:
             kept.append((spec, list(members)))
         else:
-            host[1].extend(members)
+            host[1][:] = _distinct([*host[1], *members])
     order = {rule.id: i for i, rule in enumerate(rules)}
     kept.sort(key=lambda k: min(order[r.id] for r in k[1]))
-    return [_approval_requirement(spec, members) for spec, members in kept]
+    out: list[Requirement] = []
+    for spec, members in kept:
+        req = _approval_requirement(spec, members)
+        taken = sum(r.id == req.id or r.id.startswith(f"{req.id}-") for r in out)
+        out.append(replace(req, id=f"{req.id}-{taken + 1}") if taken else req)
+    return out
+
+
+def _distinct(rules: Iterable[Rule]) -> list[Rule]:
+    seen: dict[str, Rule] = {}
+    for rule in rules:
+        seen.setdefault(rule.id, rule)
+    return list(seen.values())
 
 
 def _strictness(spec: ApprovalSpec) -> tuple[int, int, bool, bool]:

@@ -37,7 +37,10 @@ class Rule:
     id: str
     description: str
     when: str
-    approvals: ApprovalSpec | None = None
+    # Every group must be met; one approver counts toward each group they qualify for, so
+    # [{count: 2}, {count: 1, min_level: senior, from_owners: true}] reads "two approvals,
+    # one of them a senior owner".
+    approvals: tuple[ApprovalSpec, ...] = ()
     change_record: tuple[str, ...] = ()
     checks: tuple[str, ...] = ()
     block: str | None = None
@@ -69,7 +72,7 @@ POLICY_CHANGE = Rule(
     id="policy-change",
     description="Changes countersign's own configuration; a principal approves",
     when="change.edits_policy",
-    approvals=ApprovalSpec(count=1, min_level="principal"),
+    approvals=(ApprovalSpec(count=1, min_level="principal"),),
     condition=Condition("change.edits_policy", ("change.edits_policy",)),
 )
 
@@ -144,9 +147,18 @@ def _rule(raw: Any, file: str, key: str, limits: Limits | None) -> Rule:
     )
 
 
-def _approvals(raw: Any, file: str, key: str) -> ApprovalSpec | None:
+def _approvals(raw: Any, file: str, key: str) -> tuple[ApprovalSpec, ...]:
+    """One group (a mapping) or several (a list of mappings), all required."""
     if raw is None:
-        return None
+        return ()
+    if isinstance(raw, list):
+        if not raw:
+            raise ConfigError(file, key, "expected at least one approval group")
+        return tuple(_approval_group(item, file, f"{key}[{i}]") for i, item in enumerate(raw))
+    return (_approval_group(raw, file, key),)
+
+
+def _approval_group(raw: Any, file: str, key: str) -> ApprovalSpec:
     entry = expect_mapping(raw, file, key)
     reject_unknown(entry, {"count", "min_level", "from_owners", "teams"}, file, key)
     count = entry.get("count", 1)
