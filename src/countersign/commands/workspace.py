@@ -10,6 +10,9 @@ from countersign.config import CONFIG_DIR, Config, load_config
 from countersign.decision.policy import Policy, default_policy_text, load_policy
 from countersign.errors import InputError
 from countersign.facts.context import Context
+from countersign.facts.risk import mining
+from countersign.facts.risk import model as risk_model
+from countersign.facts.risk.metrics import History
 from countersign.intake import git
 from countersign.intake.artifacts import load_artifact
 from countersign.intake.change import Change
@@ -53,7 +56,19 @@ def open_workspace(
     config = load_config(root, read=texts) if root else Config()
     policy_text = texts.get("policy.yaml") or default_policy_text()
     policy = load_policy(policy_text)
-    return Workspace(root, change, Context(config=config), policy, ledger_for(root or cwd))
+    model, history = risk_inputs(root)
+    context = Context(config=config, risk_model=model, risk_history=history)
+    return Workspace(root, change, context, policy, ledger_for(root or cwd))
+
+
+def risk_inputs(root: Path | None) -> tuple[risk_model.Model | None, History | None]:
+    """The repository's trained risk model and mined history, when ``risk`` has made them."""
+    if root is None:
+        return None, None
+    state = mining.state_dir(root)
+    path = state / "model.json"
+    model = risk_model.load(path) if path.is_file() else None
+    return model, mining.load_history(state)
 
 
 def ledger_for(root: Path) -> Ledger:

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from countersign.config import Config
+
+if TYPE_CHECKING:
+    from countersign.facts.risk.metrics import History
+    from countersign.facts.risk.model import Model
 
 
 @dataclass(frozen=True)
@@ -15,3 +20,6 @@ class Context:
     today: date = field(default_factory=date.today)
     # Files an agent was seen editing by the guard (path -> agent), for provenance.
     agent_edits: tuple[tuple[str, str], ...] = ()
+    # The risk model (None: the packaged prior) and the mined history index (None: not mined).
+    risk_model: Model | None = None
+    risk_history: History | None = None

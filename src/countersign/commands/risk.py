@@ -1,0 +1,127 @@
+"""``countersign risk mine|train|eval``: mine history, label it, fit and evaluate the model."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from countersign.errors import UsageError
+from countersign.facts.risk import dataset, evaluation, mining, szz, training
+from countersign.facts.risk.dataset import Row
+from countersign.facts.risk.model import to_json
+
+MODEL_FILE = "model.json"
+
+
+@contextmanager
+def _bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr for long runs; silent for short ones or when not a terminal."""
+    if total < 2000 or not sys.stderr.isatty():
+        yield lambda _n: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _info(text: str) -> None:
+    click.echo(text, err=True)
+
+
+def mine_repo(
+    repo: Path, gap_days: float, labels: Path | None, ignore_revs: Path | None
+) -> tuple[list[Row], szz.Labels]:
+    state = mining.state_dir(repo)
+    index = mining.load(state)
+    since = index.head if index else None
+    with _bar(mining.count_commits(repo, since), "mining") as step:
+        index = mining.mine(repo, index, progress=step)
+    if index.shallow:
+        _info(
+            "shallow clone: only the fetched history is mined; experience and file history "
+            "before the clone's edge are missing (run `git fetch --unshallow` for full metrics)"
+        )
+    explicit = szz.read_labels(labels) if labels else None
+    n_fixes = sum(1 for c in index.commits if c.fix and c.sha not in index.blamed)
+    with _bar(n_fixes * 10, "labelling") as step:
+        found = szz.label(repo, index, gap_days, explicit, ignore_revs, lambda n: step(10 * n))
+    mining.save(index, state)
+    if found.note:
+        _info(found.note)
+    _info(
+        f"{len(index.commits)} commits mined, {found.fixes} fixes, "
+        f"{found.inducing} defect-inducing changes (cache: {state})"
+    )
+    return [c.row(found.bug[c.sha]) for c in index.commits], found
+
+
+def mine(
+    repo: Path, out: Path | None, gap_days: float, labels: Path | None, ignore_revs: Path | None
+) -> int:
+    rows, _ = mine_repo(repo, gap_days, labels, ignore_revs)
+    if out is None:
+        dataset.write_csv(rows, sys.stdout, extra=("ai",))
+    else:
+        with out.open("w", encoding="utf-8") as fh:
+            dataset.write_csv(rows, fh, extra=("ai",))
+    return 0
+
+
+def _rows(
+    repo: Path | None, datasets: tuple[Path, ...], gap_days: float, labels: Path | None
+) -> list[tuple[str, list[Row]]]:
+    if not repo and not datasets:
+        raise UsageError("give --repo PATH or --dataset CSV")
+    out = [(p.stem, dataset.read_csv(p)) for p in datasets]
+    if repo:
+        out.append((repo.resolve().name, mine_repo(repo, gap_days, labels, None)[0]))
+    return out
+
+
+def train(
+    repo: Path | None,
+    datasets: tuple[Path, ...],
+    out: Path | None,
+    name: str,
+    gap_days: float,
+    labels: Path | None,
+) -> int:
+    rows = [r for _, rs in _rows(repo, datasets, gap_days, labels) for r in rs]
+    why = training.trainable(rows)
+    if why:
+        _info(f"not enough labelled history to train ({why}): the packaged prior stays in use")
+        return 0
+    model = training.fit(rows, name=name)
+    target = out or (mining.state_dir(repo) / MODEL_FILE if repo else Path(MODEL_FILE))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(to_json(model), separators=(",", ":")) + "\n", encoding="utf-8")
+    _info(f"model trained on {len(rows)} changes, written to {target}")
+    return 0
+
+
+def evaluate(
+    repo: Path | None, datasets: tuple[Path, ...], gap_days: float, labels: Path | None
+) -> int:
+    results = [
+        evaluation.evaluate(rows, name) for name, rows in _rows(repo, datasets, gap_days, labels)
+    ]
+    report: dict[str, Any] = {"projects": results}
+    if len(results) > 1:
+        report["mean"] = {
+            who: {
+                "auc": round(statistics.mean(r[who]["auc"] for r in results), 4),
+                "caught_at": {
+                    g: round(statistics.mean(r[who]["caught_at"][g] for r in results), 4)
+                    for g in results[0][who]["caught_at"]
+                },
+            }
+            for who in ("model", "lapredict", "lr14")
+        }
+    click.echo(json.dumps(report, indent=2))
+    return 0
