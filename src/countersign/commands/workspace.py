@@ -56,19 +56,35 @@ def open_workspace(
     config = load_config(root, read=texts) if root else Config()
     policy_text = texts.get("policy.yaml") or default_policy_text()
     policy = load_policy(policy_text)
-    model, history = risk_inputs(root)
+    model, history = risk_inputs(root, change)
     context = Context(config=config, risk_model=model, risk_history=history)
     return Workspace(root, change, context, policy, ledger_for(root or cwd))
 
 
-def risk_inputs(root: Path | None) -> tuple[risk_model.Model | None, History | None]:
-    """The repository's trained risk model and mined history, when ``risk`` has made them."""
+def risk_inputs(
+    root: Path | None, change: Change
+) -> tuple[risk_model.Model | None, History | None]:
+    """The repository's trained risk model and mined history, when ``risk mine`` has run. A
+    history that already holds the change's own commits would count them as their own past:
+    then the history at the change's base is mined once and kept beside it."""
     if root is None:
         return None, None
     state = mining.state_dir(root)
     path = state / "model.json"
     model = risk_model.load(path) if path.is_file() else None
-    return model, mining.load_history(state)
+    history = mining.load_history(state)
+    if (
+        history is not None
+        and change.base
+        and change.commits
+        and mining.contains(root, history, change.commits[0].sha)
+    ):
+        history = mining.load_history(state / "base")
+        if history is None or history.head != change.base:
+            index = mining.mine(root, None, head=change.base)
+            mining.save(index, state / "base")
+            history = index.history
+    return model, history
 
 
 def ledger_for(root: Path) -> Ledger:

@@ -71,7 +71,14 @@ def write_csv(rows: Iterable[Row], out: TextIO, extra: Iterable[str] = ()) -> No
         bug = "" if r.bug is None else str(r.bug)
         values = [_fmt(r.metrics.get(m, 0.0)) for m in METRICS]
         writer.writerow(
-            [r.sha, int(r.date), bug, bug, *values, *(r.metrics.get(e, "") for e in extras)]
+            [
+                r.sha,
+                int(r.date),
+                bug,
+                bug,
+                *values,
+                *(_fmt(r.metrics[e]) if e in r.metrics else "" for e in extras),
+            ]
         )
 
 

@@ -70,6 +70,7 @@ class History:
     files: dict[str, FileHistory] = field(default_factory=dict)
     author_times: dict[str, list[float]] = field(default_factory=dict)
     author_subsystems: dict[str, dict[str, int]] = field(default_factory=dict)
+    head: str | None = None  # the last commit recorded, when known
 
     def record(self, author: str, when: float, deltas: Iterable[FileDelta]) -> None:
         for d in deltas:

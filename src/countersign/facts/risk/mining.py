@@ -134,6 +134,7 @@ def mine(
             index = Index()
     index.shallow = _git(repo, "rev-parse", "--is-shallow-repository").strip() == "true"
     if index.head == head_sha:
+        index.history.head = head_sha
         return index
     with subprocess.Popen(log_command(repo, index.head, head_sha), stdout=subprocess.PIPE) as proc:
         assert proc.stdout is not None  # noqa: S101 - Popen with PIPE
@@ -163,8 +164,20 @@ def mine(
                 progress(1)
     if proc.returncode != 0:
         raise InputError(f"git log failed in {repo}; is {head} a commit?")
-    index.head = head_sha
+    index.head = index.history.head = head_sha
     return index
+
+
+def contains(repo: Path, history: History, commit: str) -> bool:
+    """Whether ``history`` already recorded ``commit`` (then its metrics would count it twice)."""
+    if not history.head:
+        return False
+    probe = subprocess.run(
+        ["git", "-C", str(repo), "merge-base", "--is-ancestor", commit, history.head],
+        capture_output=True,
+        check=False,
+    )
+    return probe.returncode == 0
 
 
 def count_commits(repo: Path, since: str | None, head: str = "HEAD") -> int:
@@ -224,6 +237,7 @@ def load_history(directory: Path) -> History | None:
         files={p: FileHistory(v[0], v[1], v[2], set(v[3])) for p, v in data["files"].items()},
         author_times=data["author_times"],
         author_subsystems=data["author_subsystems"],
+        head=data["head"],
     )
 
 

@@ -51,14 +51,16 @@ def fit(
     rows: Sequence[Row],
     name: str = "repository",
     seed: int = 0,
-    grid: Sequence[tuple[float, int]] = GRID,
-    max_iter: int = MAX_ITER,
+    grid: Sequence[tuple[float, int]] | None = None,
+    max_iter: int | None = None,
 ) -> Model:
     """Train on ``rows`` (labelled; sorted here by date). ``grid`` lists the (recency, leaves)
     settings tried and ``max_iter`` caps the boosting rounds (tests use small values)."""
     why = trainable(rows)
     if why:
         raise UsageError(f"not enough history to train: {why}")
+    grid = grid or GRID
+    max_iter = max_iter or MAX_ITER
     np = _sklearn()
     from sklearn.metrics import roc_auc_score
 
@@ -163,6 +165,9 @@ def _calibrate(np: Any, tree: Any, lin: Any, y: Any) -> tuple[float, float, floa
 
 
 def _export_trees(model: Any) -> tuple[Tree, ...]:
+    # Leaf values carry the learning rate, split nodes do not: scale them alike so a path's
+    # steps add up to its leaf (the factors attribute those steps).
+    rate = float(model.learning_rate)
     out = []
     for (predictor,) in model._predictors:  # noqa: SLF001 - the only way to the fitted nodes
         nodes = predictor.nodes
@@ -172,7 +177,7 @@ def _export_trees(model: Any) -> tuple[Tree, ...]:
                 threshold=tuple(float(n["num_threshold"]) for n in nodes),
                 left=tuple(int(n["left"]) for n in nodes),
                 right=tuple(int(n["right"]) for n in nodes),
-                value=tuple(float(n["value"]) for n in nodes),
+                value=tuple(float(n["value"]) * (1.0 if n["is_leaf"] else rate) for n in nodes),
             )
         )
     return tuple(out)
