@@ -1,4 +1,5 @@
 import csv
+import re
 import io
 import json
 
@@ -52,3 +53,24 @@ def test_eval_prints_json_for_each_dataset(tmp_path, capsys, monkeypatch):
     (project,) = report["projects"]
     assert (project["name"], project["n_train"], project["n_test"]) == ("toy", 480, 120)
     assert set(project["lapredict"]) == {"auc", "caught_at"}
+
+
+def test_after_mining_percentiles_are_against_this_repository(repo, capsys):
+    from countersign.commands.workspace import risk_inputs
+    from countersign.facts.context import Context
+    from countersign.facts.risk import analyze
+    from countersign.intake.git import read_change
+
+    for n in range(5):
+        repo.commit(f"Step {n}", **{f"m{n}.py": GOOD * (n + 1)})
+    base = repo.git("rev-parse", "HEAD")
+    repo.commit("Big", **{"big.py": "x = 1\n" * 300})
+    assert main(["risk", "mine", "--repo", str(repo.path)]) == 0
+    change = read_change(repo.path, base=base)
+    model, history = risk_inputs(repo.path, change)
+    assert model is not None
+    assert model.info["reference"] == "this repository"
+    risk = analyze(change, Context(risk_model=model, risk_history=history))
+    assert re.fullmatch(r"300 lines added \(top \d+ % of this repository\)", risk.factors[0].text)
+    assert risk.percentile is not None
+    assert risk.percentile > 90

@@ -15,9 +15,24 @@ import click
 from countersign.errors import UsageError
 from countersign.facts.risk import dataset, evaluation, mining, szz, training
 from countersign.facts.risk.dataset import Row
-from countersign.facts.risk.model import to_json
+from countersign.facts.risk.model import Model, prior, reference, to_json
+from countersign.facts.risk.model import load as load_model
 
 MODEL_FILE = "model.json"
+REFERENCE_FILE = "reference.json"
+REFERENCE_COMMITS = 5000  # percentiles against the recent history (scoring 5k takes ~2 s)
+
+
+def active_model(state: Path) -> Model:
+    path = state / MODEL_FILE
+    return load_model(path) if path.is_file() else prior()
+
+
+def _save_reference(state: Path, metrics: list[dict[str, float]]) -> None:
+    if not metrics:
+        return
+    data = reference(active_model(state), metrics)
+    (state / REFERENCE_FILE).write_text(json.dumps(data), encoding="utf-8")
 
 
 @contextmanager
@@ -52,6 +67,7 @@ def mine_repo(
     with _bar(n_fixes * 10, "labelling") as step:
         found = szz.label(repo, index, gap_days, explicit, ignore_revs, lambda n: step(10 * n))
     mining.save(index, state)
+    _save_reference(state, [c.metrics for c in index.commits[-REFERENCE_COMMITS:]])
     if found.note:
         _info(found.note)
     _info(
@@ -102,6 +118,12 @@ def train(
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(to_json(model), separators=(",", ":")) + "\n", encoding="utf-8")
     _info(f"model trained on {len(rows)} changes, written to {target}")
+    if repo and out is None:
+        index = mining.load(mining.state_dir(repo))
+        if index:
+            _save_reference(
+                mining.state_dir(repo), [c.metrics for c in index.commits[-REFERENCE_COMMITS:]]
+            )
     return 0
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +73,7 @@ def risk_inputs(
     state = mining.state_dir(root)
     path = state / "model.json"
     model = risk_model.load(path) if path.is_file() else None
+    model = _with_reference(model, state / "reference.json")
     history = mining.load_history(state)
     if (
         history is not None
@@ -110,3 +112,16 @@ def _config_from_tree(root: Path) -> dict[str, str]:
         if path.is_file():
             texts[name] = path.read_text(encoding="utf-8", errors="replace")
     return texts
+
+
+def _with_reference(model: risk_model.Model | None, path: Path) -> risk_model.Model | None:
+    """Percentiles against this repository's own history when ``risk mine`` saved them for the
+    model in use."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return model
+    base = model or risk_model.prior()
+    if not isinstance(data, dict) or data.get("model") != base.name:
+        return model
+    return risk_model.with_reference(base, data)

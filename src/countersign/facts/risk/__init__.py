@@ -91,13 +91,16 @@ _WORDS = {
 
 
 def describe(m: _model.Model, metric: str, value: float) -> str:
+    if metric == "age" and value == 0:
+        return "new files, no earlier changes"
     text = _WORDS[metric].format(v=value)
     pct = m.metric_percentile(metric, value)
     if pct is None or metric == "fix":
         return text
+    where = m.info.get("reference", "the reference projects")
     if pct >= 50:
-        return f"{text} (top {max(1, round(100 - pct))} % of this repository)"
-    return f"{text} (bottom {max(1, round(pct))} % of this repository)"
+        return f"{text} (top {max(1, round(100 - pct))} % of {where})"
+    return f"{text} (bottom {max(1, round(pct))} % of {where})"
 
 
 def factors(m: _model.Model, metrics: Mapping[str, float], top: int = 3) -> tuple[RiskFactor, ...]:

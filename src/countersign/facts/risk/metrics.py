@@ -19,7 +19,7 @@ Definitions (the ones tested in tests/facts/risk/test_metrics.py):
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -108,7 +108,7 @@ def entropy(churns: Iterable[int]) -> float:
 
 def recent_experience(times: list[float], now: float) -> float:
     """Sum over earlier changes of 1 / (1 + whole years ago), by bisecting year windows."""
-    end = bisect_left(times, now)
+    end = bisect_right(times, now)
     total = 0.0
     years = 0
     while end > 0:
@@ -146,7 +146,7 @@ def compute(
         "ndev": float(len(authors)),
         "age": max(0.0, sum(ages) / len(ages)) if ages else 0.0,
         "nuc": float(sum(fh.changes for fh in known)),
-        "exp": float(bisect_left(times, when)),
+        "exp": float(bisect_right(times, when)),
         "rexp": recent_experience(times, when),
         "sexp": float(max((subs.get(s, 0) for s in subsystems), default=0)),
     }

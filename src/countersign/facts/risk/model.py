@@ -8,7 +8,7 @@ import json
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -166,6 +166,36 @@ def from_json(data: Mapping[str, Any], origin: str) -> Model:
         metric_quantiles={k: tuple(v) for k, v in data["metric_quantiles"].items()},
         info=dict(data.get("info", {})),
     )
+
+
+def with_reference(model: Model, data: Mapping[str, Any]) -> Model:
+    """``model`` with its percentiles taken against a repository's own history (as saved by
+    ``reference``), so "top 5 %" means of this repository."""
+    return replace(
+        model,
+        score_quantiles=tuple(data["score_quantiles"]),
+        metric_quantiles={k: tuple(v) for k, v in data["metric_quantiles"].items()},
+        info={**model.info, "reference": "this repository"},
+    )
+
+
+def reference(model: Model, metrics: Sequence[Mapping[str, float]]) -> dict[str, Any]:
+    """Percentile tables of a repository's history under ``model``: scores and raw metrics."""
+    scores = sorted(model.probability(vector(m)) for m in metrics)
+    return {
+        "model": model.name,
+        "score_quantiles": _quantiles(scores),
+        "metric_quantiles": {
+            k: _quantiles(sorted(m.get(k, 0.0) for m in metrics)) for k in METRICS
+        },
+    }
+
+
+def _quantiles(ordered: Sequence[float]) -> list[float]:
+    if not ordered:
+        return []
+    last = len(ordered) - 1
+    return [ordered[round(last * q / 100)] for q in range(101)]
 
 
 def load(path: Path) -> Model:
