@@ -1,7 +1,9 @@
 import subprocess
 
+import pytest
 from histories import DAY, T0, commit_at
 
+from countersign.errors import InputError
 from countersign.facts.risk.mining import load, load_history, mine, parse_records, save, state_dir
 from countersign.facts.risk.szz import label
 
@@ -70,3 +72,10 @@ def test_odd_encodings_and_binary_files_do_not_stop_mining(repo):
     index = mine(repo.path)
     assert index.commits[0].metrics["ns"] == 1
     assert index.commits[1].metrics["nf"] == 1
+
+
+def test_an_empty_repository_says_there_is_nothing_to_mine(repo):
+    with pytest.raises(
+        InputError, match=r"HEAD is not a commit \(an empty repository\?\); nothing to mine"
+    ):
+        mine(repo.path)

@@ -54,8 +54,25 @@ class Index:
 
 
 def state_dir(repo: Path) -> Path:
-    out = _git(repo, "rev-parse", "--path-format=absolute", "--git-common-dir").strip()
-    return Path(out) / "countersign" / "risk"
+    proc = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "--path-format=absolute", "--git-common-dir"],
+        capture_output=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise InputError(f"{repo} is not a git repository; pass --repo PATH")
+    return Path(proc.stdout.decode().strip()) / "countersign" / "risk"
+
+
+def head_commit(repo: Path, head: str = "HEAD") -> str:
+    proc = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "--verify", "--quiet", f"{head}^{{commit}}"],
+        capture_output=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise InputError(f"{repo}: {head} is not a commit (an empty repository?); nothing to mine")
+    return proc.stdout.decode().strip()
 
 
 def _git(repo: Path, *args: str) -> str:
@@ -123,7 +140,7 @@ def mine(
 ) -> Index:
     """Bring ``index`` (or a new one) up to ``head``: only commits after ``index.head`` are read."""
     index = index or Index()
-    head_sha = _git(repo, "rev-parse", "--verify", "--quiet", f"{head}^{{commit}}").strip()
+    head_sha = head_commit(repo, head)
     if index.head and index.head != head_sha:
         probe = subprocess.run(
             ["git", "-C", str(repo), "merge-base", "--is-ancestor", index.head, head_sha],
@@ -181,6 +198,7 @@ def contains(repo: Path, history: History, commit: str) -> bool:
 
 
 def count_commits(repo: Path, since: str | None, head: str = "HEAD") -> int:
+    head = head_commit(repo, head)
     spec = f"{since}..{head}" if since else head
     return int(_git(repo, "rev-list", "--count", "--no-merges", spec).strip() or 0)
 

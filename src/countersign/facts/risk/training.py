@@ -43,7 +43,7 @@ def trainable(rows: Sequence[Row]) -> str | None:
     if positives < MIN_POSITIVES:
         return f"{positives} defect-inducing changes found (need {MIN_POSITIVES})"
     if positives == len(labelled):
-        return "every labelled change is defect-inducing"
+        return "every labelled change is defect-inducing (is --gap-days longer than the history?)"
     return None
 
 
