@@ -74,3 +74,12 @@ def test_after_mining_percentiles_are_against_this_repository(repo, capsys):
     assert re.fullmatch(r"300 lines added \(top \d+ % of this repository\)", risk.factors[0].text)
     assert risk.percentile is not None
     assert risk.percentile > 90
+
+
+def test_mine_adds_blast_radius_columns_when_a_catalog_exists(repo, capsys):
+    catalog = "services:\n  - name: payments\n    paths: ['pay/*']\n    tier: 1\n"
+    repo.commit("Add catalog", **{".countersign/catalog.yaml": catalog})
+    pay = repo.commit("Touch payments", **{"pay/api.py": GOOD})
+    assert main(["risk", "mine", "--repo", str(repo.path)]) == 0
+    rows = {r["_id"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert (rows[pay]["services"], rows[pay]["tier"], rows[pay]["blast"]) == ("1", "1", "4")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from countersign.facts.risk.dataset import Row
 from countersign.facts.risk.metrics import FileDelta, FileHistory, History, compute
 from countersign.facts.risk.szz import is_fix
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 _HEADER = "%x1e%H%x1f%at%x1f%aE%x1f%P%x1f%B%x1d"
 _AI = re.compile(
     r"^(co-authored-by|generated-by|assisted-by):.*\b(claude|copilot|gpt|codex|cursor|gemini|aider|devin)\b",
@@ -37,9 +37,12 @@ class Mined:
     ai: bool
     metrics: dict[str, float]
     message: str
+    paths: tuple[str, ...] = ()
 
-    def row(self, bug: int | None = None) -> Row:
-        return Row(self.sha, self.date, bug, {**self.metrics, "ai": float(self.ai)})
+    def row(self, bug: int | None = None, extra: Mapping[str, float] | None = None) -> Row:
+        return Row(
+            self.sha, self.date, bug, {**self.metrics, "ai": float(self.ai), **(extra or {})}
+        )
 
 
 @dataclass
@@ -175,6 +178,7 @@ def mine(
                     bool(_AI.search(message)),
                     metrics,
                     message.strip()[:2000],
+                    tuple(d.path for d in deltas),
                 )
             )
             if progress:
@@ -224,7 +228,7 @@ def save(index: Index, directory: Path) -> None:
         "version": CACHE_VERSION,
         "head": index.head,
         "commits": [
-            [c.sha, c.date, c.author, list(c.parents), c.fix, c.ai, c.metrics, c.message]
+            [c.sha, c.date, c.author, list(c.parents), c.fix, c.ai, c.metrics, c.message, c.paths]
             for c in index.commits
         ],
         "blamed": index.blamed,
@@ -267,6 +271,7 @@ def load(directory: Path) -> Index | None:
     if data is None or meta is None or history is None or data["head"] != meta["head"]:
         return None
     commits = [
-        Mined(c[0], c[1], c[2], tuple(c[3]), c[4], c[5], c[6], c[7]) for c in data["commits"]
+        Mined(c[0], c[1], c[2], tuple(c[3]), c[4], c[5], c[6], c[7], tuple(c[8]))
+        for c in data["commits"]
     ]
     return Index(data["head"], history, commits, meta["shallow"], data["blamed"])

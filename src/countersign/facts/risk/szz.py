@@ -3,9 +3,11 @@ the commits that last touched those lines as defect-inducing."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -152,20 +154,27 @@ def label(
     the last ``gap_days`` of history stay unlabelled unless found defect-inducing: their bugs may
     not have been found yet."""
     known = {c.sha for c in index.commits}
+    todo = [c for c in index.commits if c.fix and c.sha not in index.blamed]
+    # git does the work: a few blames at once keep the cores busy while Python waits
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        jobs = {
+            pool.submit(inducing, repo, c.sha, c.parents[0], ignore_revs): c.sha
+            for c in todo
+            if c.parents
+        }
+        for job in as_completed(jobs):
+            index.blamed[jobs[job]] = job.result()
+            if progress:
+                progress(1)
     bad: set[str] = set()
     fixes = 0
     for c in index.commits:
-        targets = reverted(c.message)
         if not c.fix:
             continue
         fixes += 1
-        if c.sha not in index.blamed:
-            blamed = inducing(repo, c.sha, c.parents[0], ignore_revs) if c.parents else []
-            index.blamed[c.sha] = blamed
-        if progress:
-            progress(1)
-        bad.update(index.blamed[c.sha])
-        bad.update(s for s in known for t in targets if s.startswith(t.lower()))
+        bad.update(index.blamed.get(c.sha, ()))
+        for target in reverted(c.message):
+            bad.update(s for s in known if s.startswith(target.lower()))
     for prefix in explicit or set():
         bad.update(s for s in known if s.startswith(prefix))
     bad &= known
