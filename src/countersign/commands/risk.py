@@ -36,9 +36,10 @@ def _save_reference(state: Path, metrics: list[dict[str, float]]) -> None:
 
 
 @contextmanager
-def _bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr for long runs; silent for short ones or when not a terminal."""
-    if total < 2000 or not sys.stderr.isatty():
+def _bar(total: int, label: str, worth: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr for long runs (``total`` at least ``worth`` steps); silent for
+    short ones or when not a terminal."""
+    if total < worth or not sys.stderr.isatty():
         yield lambda _n: None
         return
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
@@ -55,7 +56,7 @@ def mine_repo(
     state = mining.state_dir(repo)
     index = mining.load(state)
     since = index.head if index else None
-    with _bar(mining.count_commits(repo, since), "mining") as step:
+    with _bar(mining.count_commits(repo, since), "mining", worth=2000) as step:
         index = mining.mine(repo, index, progress=step)
     if index.shallow:
         _info(
@@ -64,8 +65,8 @@ def mine_repo(
         )
     explicit = szz.read_labels(labels) if labels else None
     n_fixes = sum(1 for c in index.commits if c.fix and c.sha not in index.blamed)
-    with _bar(n_fixes * 10, "labelling") as step:
-        found = szz.label(repo, index, gap_days, explicit, ignore_revs, lambda n: step(10 * n))
+    with _bar(n_fixes, "labelling", worth=100) as step:
+        found = szz.label(repo, index, gap_days, explicit, ignore_revs, step)
     mining.save(index, state)
     _save_reference(state, [c.metrics for c in index.commits[-REFERENCE_COMMITS:]])
     if found.note:
