@@ -111,7 +111,7 @@ def fit(
             m: _quantiles(np, [r.metrics.get(m, 0.0) for r in data]) for m in METRICS
         },
         info={
-            "reference": "this repository" if name == "repository" else name,
+            "reference": "this repository" if name == "repository" else "the reference projects",
             "n_train": len(data),
             "positives": int(y.sum()),
             "recency": recency,
