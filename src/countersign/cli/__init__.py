@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from countersign import __version__
-from countersign.cli import agents, change, signoff
+from countersign.cli import agents, change, risk, signoff
 from countersign.cli.options import EXIT_CODES
 
 
@@ -32,6 +32,7 @@ for command in (
     signoff.ledger,
     signoff.policy,
     signoff.replay,
+    risk.risk,
     agents.guard,
     agents.hooks,
 ):

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -13,6 +14,9 @@ from countersign.errors import InputError
 from countersign.facts.blast_radius.languages import with_inferred_edges
 from countersign.facts.context import Context
 from countersign.facts.provenance.directory import load_directory
+from countersign.facts.risk import mining
+from countersign.facts.risk import model as risk_model
+from countersign.facts.risk.metrics import History
 from countersign.intake import git
 from countersign.intake.agent_edits import log_path, read_agent_edits
 from countersign.intake.artifacts import load_artifact
@@ -70,15 +74,45 @@ def open_workspace(
     policy = load_policy(policy_text)
     if pull_request is not None:
         change = replace(change, pull_request=pull_request)
+    model, history = risk_inputs(root, change)
     context = Context(
         config=config,
         agent_directory=load_directory(texts.get("provenance.yaml")),
         notes_hint=notes_hint,
         terraform_workspace=os.environ.get("TF_WORKSPACE") or None,
+        risk_model=model,
+        risk_history=history,
     )
     if root is not None:
         context = with_agent_edits(context, root)
     return Workspace(root, change, context, policy, ledger_for(root or cwd))
+
+
+def risk_inputs(
+    root: Path | None, change: Change
+) -> tuple[risk_model.Model | None, History | None]:
+    """The repository's trained risk model and mined history, when ``risk mine`` has run. A
+    history that already holds the change's own commits would count them as their own past:
+    then the history at the change's base is mined once and kept beside it."""
+    if root is None:
+        return None, None
+    state = mining.state_dir(root)
+    path = state / "model.json"
+    model = risk_model.load(path) if path.is_file() else None
+    model = _with_reference(model, state / "reference.json")
+    history = mining.load_history(state)
+    if (
+        history is not None
+        and change.base
+        and change.commits
+        and mining.contains(root, history, change.commits[0].sha)
+    ):
+        history = mining.load_history(state / "base")
+        if history is None or history.head != change.base:
+            index = mining.mine(root, None, head=change.base)
+            mining.save(index, state / "base")
+            history = index.history
+    return model, history
 
 
 def with_agent_edits(context: Context, root: Path) -> Context:
@@ -134,3 +168,16 @@ def _config_from_tree(root: Path) -> dict[str, str]:
         if path.is_file():
             texts[name] = path.read_text(encoding="utf-8", errors="replace")
     return texts
+
+
+def _with_reference(model: risk_model.Model | None, path: Path) -> risk_model.Model | None:
+    """Percentiles against this repository's own history when ``risk mine`` saved them for the
+    model in use."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return model
+    base = model or risk_model.prior()
+    if not isinstance(data, dict) or data.get("model") != base.name:
+        return model
+    return risk_model.with_reference(base, data)

@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING
 from countersign.config import Config
 from countersign.intake.agent_edits import AgentEdit
 
-if TYPE_CHECKING:  # the provenance package imports this module: no import cycle at run time
+if TYPE_CHECKING:  # the fact packages import this module: no import cycle at run time
     from countersign.facts.provenance.directory import AgentDirectory
+    from countersign.facts.risk.metrics import History
+    from countersign.facts.risk.model import Model
 
 
 @dataclass(frozen=True)
@@ -29,3 +31,6 @@ class Context:
     notes_hint: str | None = None
     # The Terraform workspace the plans were made in (TF_WORKSPACE), when known.
     terraform_workspace: str | None = None
+    # The risk model (None: the packaged prior) and the mined history index (None: not mined).
+    risk_model: Model | None = None
+    risk_history: History | None = None

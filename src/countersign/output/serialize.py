@@ -128,6 +128,7 @@ def risk_dict(r: Risk) -> dict[str, Any]:
         "score": r.score,
         "percentile": r.percentile,
         "model": r.model,
+        "note": r.note,
         "factors": [
             {
                 "name": f.name,

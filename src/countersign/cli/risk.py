@@ -1,0 +1,106 @@
+"""Commands for the risk model: mine history, label (SZZ), train and evaluate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.group()
+def risk() -> None:
+    """Mine history, label defect-inducing changes (SZZ), train and evaluate the risk model."""
+
+
+repository_option = click.option(
+    "--repo",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="A git repository to mine.",
+)
+gap_option = click.option(
+    "--gap-days",
+    type=float,
+    default=90.0,
+    show_default=True,
+    help="Leave the newest changes unlabelled: their bugs may not be found yet.",
+)
+labels_option = click.option(
+    "--labels",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Explicit labels: one defect-inducing commit sha per line (e.g. from incidents).",
+)
+dataset_option = click.option(
+    "--dataset",
+    "datasets",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A CSV in the ISSTA'21 JIT format (_id, date, bug, 14 metrics). Repeatable.",
+)
+
+
+@risk.command("mine")
+@click.option(
+    "--repo",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The git repository to mine.",
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="CSV file (default: stdout)."
+)
+@gap_option
+@labels_option
+@click.option(
+    "--ignore-revs",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Formatting commits for blame to skip (git's --ignore-revs-file format).",
+)
+def risk_mine(
+    repo: Path, out: Path | None, gap_days: float, labels: Path | None, ignore_revs: Path | None
+) -> int:
+    """Compute the 14 change metrics and SZZ labels of every commit (incremental, cached)."""
+    from countersign.commands.risk import mine
+
+    return mine(repo, out, gap_days, labels, ignore_revs)
+
+
+@risk.command("train")
+@repository_option
+@dataset_option
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Model file (default: the repository's state directory).",
+)
+@click.option(
+    "--name", default="repository", show_default=True, help="Model name shown in reports."
+)
+@gap_option
+@labels_option
+def risk_train(
+    repo: Path | None,
+    datasets: tuple[Path, ...],
+    out: Path | None,
+    name: str,
+    gap_days: float,
+    labels: Path | None,
+) -> int:
+    """Fit the repository's own risk model (needs scikit-learn: the `train` extra)."""
+    from countersign.commands.risk import train
+
+    return train(repo, datasets, out, name, gap_days, labels)
+
+
+@risk.command("eval")
+@repository_option
+@dataset_option
+@gap_option
+@labels_option
+def risk_eval(
+    repo: Path | None, datasets: tuple[Path, ...], gap_days: float, labels: Path | None
+) -> int:
+    """Chronological 80/20 evaluation against LApredict and a logistic baseline, as JSON."""
+    from countersign.commands.risk import evaluate
+
+    return evaluate(repo, datasets, gap_days, labels)

@@ -1,0 +1,135 @@
+"""Risk: a calibrated probability that the change introduces a defect, with its top factors in
+words. The 14 Kamei metrics of the change (``metrics``) go through a model scored in plain
+Python (``model``): the repository's own once ``risk train`` has run, else the packaged prior.
+
+Mining, labelling, training and evaluation (``mining``, ``szz``, ``training``, ``evaluation``)
+run from ``countersign risk``; nothing here imports scikit-learn."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from countersign.facts.context import Context
+from countersign.facts.risk import model as _model
+from countersign.facts.risk.features import vector
+from countersign.facts.risk.metrics import FileDelta, History, compute
+from countersign.facts.risk.szz import is_fix
+from countersign.intake.change import Change
+
+__all__ = ["Risk", "RiskFactor", "analyze", "change_metrics", "factors", "percentile"]
+
+HISTORY_METRICS = ("lt", "ndev", "age", "nuc", "exp", "rexp", "sexp")
+
+
+@dataclass(frozen=True)
+class RiskFactor:
+    name: str
+    value: float
+    contribution: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Risk:
+    score: float = 0.0
+    factors: tuple[RiskFactor, ...] = ()
+    percentile: float | None = None
+    model: str = "heuristic"
+    note: str = ""
+
+
+@functools.cache
+def _prior() -> _model.Model:
+    return _model.prior()
+
+
+def change_metrics(change: Change, history: History | None) -> dict[str, float]:
+    """The 14 metrics of a change; without a mined history the history metrics are left out."""
+    deltas = [
+        FileDelta(
+            f.path,
+            None if f.binary else f.lines_added,
+            None if f.binary else f.lines_removed,
+            f.old_path,
+        )
+        for f in change.files
+    ]
+    last = change.commits[-1] if change.commits else None
+    author = last.author_email.lower() if last else ""
+    when = float(last.authored_at) if last else 0.0
+    fix = any(is_fix(c.message) for c in change.commits)
+    metrics = compute(deltas, author, when, fix, history or History())
+    if history is None:
+        for m in HISTORY_METRICS:
+            metrics.pop(m)
+    return metrics
+
+
+def percentile(score: float, model: _model.Model | None = None) -> float:
+    """Where ``score`` falls among the scores of the model's training history (0-100)."""
+    return (model or _prior()).percentile(score)
+
+
+_WORDS = {
+    "la": "{v:.0f} lines added",
+    "ld": "{v:.0f} lines deleted",
+    "nf": "{v:.0f} files changed",
+    "ns": "{v:.0f} top-level subsystems touched",
+    "nd": "{v:.0f} directories touched",
+    "entropy": "changes spread across files (entropy {v:.2f})",
+    "lt": "{v:.0f} lines in the touched files",
+    "fix": "a bug fix (fixes are often followed by fixes)",
+    "ndev": "{v:.0f} developers changed these files before",
+    "age": "files last changed {v:.0f} days ago on average",
+    "nuc": "{v:.0f} earlier changes to these files",
+    "exp": "author's experience: {v:.0f} earlier changes",
+    "rexp": "author's recent experience: {v:.1f}",
+    "sexp": "author's experience in this subsystem: {v:.0f} changes",
+}
+
+
+def describe(m: _model.Model, metric: str, value: float) -> str:
+    if metric == "age" and value == 0:
+        return "new files, no earlier changes"
+    text = _WORDS[metric].format(v=value)
+    pct = m.metric_percentile(metric, value)
+    if pct is None or metric == "fix":
+        return text
+    where = m.info.get("reference", "the reference projects")
+    if pct >= 50:
+        return f"{text} (top {max(1, round(100 - pct))} % of {where})"
+    return f"{text} (bottom {max(1, round(pct))} % of {where})"
+
+
+def factors(m: _model.Model, metrics: Mapping[str, float], top: int = 3) -> tuple[RiskFactor, ...]:
+    """The metrics that push the score up most, in words."""
+    contrib = m.contributions(vector(metrics))
+    ranked = sorted(
+        (name for name in contrib if name in metrics and contrib[name] > 0),
+        key=lambda name: -contrib[name],
+    )
+    return tuple(
+        RiskFactor(name, metrics[name], round(contrib[name], 4), describe(m, name, metrics[name]))
+        for name in ranked[:top]
+    )
+
+
+def analyze(change: Change, context: Context) -> Risk:
+    m = context.risk_model or _prior()
+    metrics = change_metrics(change, context.risk_history)
+    note = ""
+    if context.risk_history is None:
+        note = "history not mined (run `countersign risk mine`): history metrics at median"
+        for name in HISTORY_METRICS:
+            qs = m.metric_quantiles.get(name)
+            metrics.setdefault(name, qs[len(qs) // 2] if qs else 0.0)
+    score = m.probability(vector(metrics))
+    return Risk(
+        score=round(score, 4),
+        factors=factors(m, metrics),
+        percentile=m.percentile(score),
+        model=m.name,
+        note=note,
+    )

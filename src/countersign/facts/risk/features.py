@@ -1,0 +1,76 @@
+"""Model inputs derived from the 14 metrics: log scales, ratios and densities. Shared by
+training and scoring so both see exactly the same numbers; plain Python, no numpy."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+# name -> the metric a user reads it as (for factors in words)
+FEATURES: tuple[tuple[str, str], ...] = (
+    ("log_ns", "ns"),
+    ("log_nd", "nd"),
+    ("log_nf", "nf"),
+    ("entropy", "entropy"),
+    ("log_la", "la"),
+    ("log_ld", "ld"),
+    ("log_lt", "lt"),
+    ("fix", "fix"),
+    ("log_ndev", "ndev"),
+    ("log_age", "age"),
+    ("log_nuc", "nuc"),
+    ("log_exp", "exp"),
+    ("log_rexp", "rexp"),
+    ("log_sexp", "sexp"),
+    ("la_per_lt", "la"),
+    ("ld_per_lt", "ld"),
+    ("la_per_file", "la"),
+    ("log_churn", "la"),
+    ("entropy_norm", "entropy"),
+    ("lt_per_file", "lt"),
+    ("rexp_share", "rexp"),
+    ("sexp_share", "sexp"),
+    ("nuc_per_file", "nuc"),
+    ("ndev_per_file", "ndev"),
+)
+NAMES = tuple(name for name, _ in FEATURES)
+
+
+def _log(x: float) -> float:
+    return math.log1p(max(0.0, x))
+
+
+def vector(m: Mapping[str, float]) -> list[float]:
+    """The feature vector of one change's metrics (missing metrics count as 0)."""
+    g = m.get
+    ns, nd, nf = g("ns", 0.0), g("nd", 0.0), max(1.0, g("nf", 0.0))
+    la, ld, lt = g("la", 0.0), g("ld", 0.0), g("lt", 0.0)
+    ent = g("entropy", 0.0)
+    exp, rexp, sexp = g("exp", 0.0), g("rexp", 0.0), g("sexp", 0.0)
+    nuc, ndev = g("nuc", 0.0), g("ndev", 0.0)
+    return [
+        _log(ns),
+        _log(nd),
+        _log(g("nf", 0.0)),
+        ent,
+        _log(la),
+        _log(ld),
+        _log(lt),
+        g("fix", 0.0),
+        _log(ndev),
+        _log(g("age", 0.0)),
+        _log(nuc),
+        _log(exp),
+        _log(rexp),
+        _log(sexp),
+        _log(la / (lt + 1)),
+        _log(ld / (lt + 1)),
+        _log(la / nf),
+        _log(la + ld),
+        ent / math.log2(max(2.0, nf)),
+        _log(lt / nf),
+        _log(rexp) - _log(exp),
+        _log(sexp) - _log(exp),
+        _log(nuc / nf),
+        _log(ndev / nf),
+    ]

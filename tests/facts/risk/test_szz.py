@@ -1,0 +1,98 @@
+import pytest
+from histories import DAY, T0, commit_at
+
+from countersign.errors import InputError
+from countersign.facts.risk.mining import mine
+from countersign.facts.risk.szz import is_fix, label, read_labels, removed_lines
+
+GOOD = "def f(x):\n    return x + 1\n\n\ndef g(x):\n    return x * 2\n"
+BUG = GOOD.replace("x * 2", "x * 3")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Fix off-by-one in parser",
+        "fixes #12",
+        "Resolve JIRA-77: timeout",
+        'Revert "x"\n\nThis reverts commit abcdef1.',
+    ],
+)
+def test_fix_messages_are_recognised(message):
+    assert is_fix(message)
+
+
+@pytest.mark.parametrize("message", ["Add parser", "Prefix names", "Update docs for the debugger"])
+def test_ordinary_messages_are_not_fixes(message):
+    assert not is_fix(message)
+
+
+def test_removed_lines_skip_blank_and_comment_lines():
+    diff = (
+        b"diff --git a/m.py b/m.py\n--- a/m.py\n+++ b/m.py\n"
+        b"@@ -3,4 +3,1 @@\n-    x = 1\n-\n-    # note\n-    y = 2\n+    z = 3\n"
+    )
+    assert removed_lines(diff) == {"m.py": [3, 6]}
+
+
+def test_fix_blames_the_commit_that_introduced_the_changed_line(repo):
+    commit_at(repo, T0, "alice", "Add math", **{"m.py": GOOD})
+    bug = commit_at(repo, T0 + DAY, "bob", "Tweak g", **{"m.py": BUG})
+    commit_at(repo, T0 + 2 * DAY, "carol", "Reformat", **{"m.py": BUG.replace("    ", "\t")})
+    commit_at(repo, T0 + 3 * DAY, "alice", "Fix g", **{"m.py": GOOD.replace("    ", "\t")})
+    labels = label(repo.path, mine(repo.path), gap_days=0)
+    assert {s for s, b in labels.bug.items() if b == 1} == {bug}
+    assert labels.fixes == 1
+
+
+def test_blame_follows_a_rename_between_bug_and_fix(repo):
+    commit_at(repo, T0, "alice", "Add", **{"old.py": GOOD})
+    bug = commit_at(repo, T0 + DAY, "bob", "Tweak", **{"old.py": BUG})
+    repo.git("mv", "old.py", "new.py")
+    commit_at(repo, T0 + 2 * DAY, "carol", "Move")
+    commit_at(repo, T0 + 3 * DAY, "alice", "Fix g", **{"new.py": GOOD})
+    labels = label(repo.path, mine(repo.path), gap_days=0)
+    assert [s for s, b in labels.bug.items() if b == 1] == [bug]
+
+
+def test_a_pure_addition_fix_blames_nothing_and_a_revert_labels_its_target(repo):
+    commit_at(repo, T0, "alice", "Add", **{"m.py": GOOD})
+    bad = commit_at(repo, T0 + DAY, "bob", "Add h", **{"m.py": GOOD + "h = 1\n"})
+    commit_at(repo, T0 + 2 * DAY, "alice", "Fix: add a test", **{"t.py": "assert True\n"})
+    commit_at(repo, T0 + 3 * DAY, "bob", f"Revert\n\nThis reverts commit {bad}.", **{"m.py": GOOD})
+    labels = label(repo.path, mine(repo.path), gap_days=0)
+    assert [s for s, b in labels.bug.items() if b == 1] == [bad]
+
+
+def test_recent_changes_stay_unlabelled_within_the_gap(repo):
+    first = commit_at(repo, T0, "alice", "Add", **{"m.py": GOOD})
+    bug = commit_at(repo, T0 + 100 * DAY, "bob", "Tweak", **{"m.py": BUG})
+    fix = commit_at(repo, T0 + 101 * DAY, "alice", "Fix g", **{"m.py": GOOD})
+    labels = label(repo.path, mine(repo.path), gap_days=30)
+    assert labels.bug == {first: 0, bug: 1, fix: None}
+
+
+def test_a_repository_without_fixes_has_no_labels_and_says_so(repo):
+    commit_at(repo, T0, "alice", "Add", **{"m.py": GOOD})
+    commit_at(repo, T0 + DAY, "bob", "Extend", **{"m.py": BUG})
+    labels = label(repo.path, mine(repo.path))
+    assert set(labels.bug.values()) == {None}
+    assert labels.note == "no fix commits found: no labels (the packaged prior model stays in use)"
+
+
+def test_explicit_labels_mark_commits_without_any_fix(repo, tmp_path):
+    commit_at(repo, T0, "alice", "Add", **{"m.py": GOOD})
+    bad = commit_at(repo, T0 + DAY, "bob", "Extend", **{"m.py": BUG})
+    path = tmp_path / "labels.txt"
+    path.write_text(f"# incidents\n{bad[:10]} INC-42 outage\n", encoding="utf-8")
+    labels = label(repo.path, mine(repo.path), gap_days=0, explicit=read_labels(path))
+    assert labels.bug[bad] == 1
+
+
+def test_a_labels_file_with_garbage_says_which_line(tmp_path):
+    path = tmp_path / "labels.txt"
+    path.write_text("abc1234\nnot-a-sha\n", encoding="utf-8")
+    with pytest.raises(
+        InputError, match=r"labels.txt:2: expected a commit sha first, got 'not-a-sha'"
+    ):
+        read_labels(path)
