@@ -31,6 +31,23 @@ def find_repository(cwd: str) -> tuple[Path | None, Path | None]:
     return None, None
 
 
+def spelled_like(root: Path, cwd: str) -> str:
+    """``root`` as ``cwd`` spells it: the rules compare the paths of a command, which start from
+    the agent's working directory (``/tmp/app``), with the project root, which was resolved
+    (``/private/tmp/app`` on macOS). Resolved spelling when the two do not lead to one place."""
+    given = os.path.abspath(cwd)  # noqa: PTH100 - a string is wanted
+    try:
+        depth = len(Path(given).resolve().relative_to(root).parts)
+    except (OSError, RuntimeError, ValueError):
+        return str(root)
+    for _ in range(depth):
+        given = os.path.dirname(given)  # noqa: PTH120
+    try:
+        return given if Path(given).resolve() == root else str(root)
+    except (OSError, RuntimeError):
+        return str(root)
+
+
 def _common_dir(dot_git_file: Path) -> Path:
     text = dot_git_file.read_text(encoding="utf-8", errors="replace").strip()
     gitdir = Path(text.removeprefix("gitdir:").strip())
