@@ -18,8 +18,8 @@ from countersign.guard.state import (
     home,
     read_script,
     spelled_like,
-    state_dir,
 )
+from countersign.state_dir import state_dir
 
 # Environment variables that say where a command lands; an approval is bound to their values.
 CONTEXT_ENV = (

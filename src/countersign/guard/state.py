@@ -1,7 +1,7 @@
-"""Where the guard is: the project root, the shared state directory
-(``$(git rev-parse --git-common-dir)/countersign/``, else ``~/.countersign/``), and the live facts
-rules may ask for (kube context, Terraform workspace, branch, uncommitted work). Found without
-running git where a file tells (the guard runs before every command); each fact read on demand."""
+"""Where the guard is: the project root, the git common directory (``countersign.state_dir``
+turns it into the state directory), and the live facts rules may ask for (kube context,
+Terraform workspace, branch, uncommitted work). Found without running git where a file tells
+(the guard runs before every command); each fact read on demand."""
 
 from __future__ import annotations
 
@@ -58,15 +58,6 @@ def _common_dir(dot_git_file: Path) -> Path:
         rel = commondir.read_text(encoding="utf-8", errors="replace").strip()
         return (gitdir / rel).resolve()
     return gitdir
-
-
-def state_dir(common_dir: Path | None, env: Mapping[str, str]) -> Path:
-    override = env.get("COUNTERSIGN_STATE_DIR")
-    if override:
-        return Path(override)
-    if common_dir is not None:
-        return common_dir / "countersign"
-    return Path(env.get("HOME") or Path.home()) / ".countersign"
 
 
 class Probe:
