@@ -65,3 +65,26 @@ def test_real_process_answers_and_keeps_click_and_yaml_out(repo):
     )
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout == b""
+
+
+def test_explain_with_invalid_configuration_is_a_one_line_error(capsys, repo, monkeypatch):
+    repo.write(".countersign/guard.yaml", "log_allows: sometimes\n")
+    monkeypatch.chdir(repo.path)
+    assert run_guard(["--explain", "ls"]) == 3
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"countersign guard: error: {repo.path}/.countersign/guard.yaml: log_allows: "
+        "expected true or false, got 'sometimes'\n"
+    )
+
+
+def test_batch_reports_a_configuration_error_per_line(capsys, tmp_path, repo):
+    repo.write(".countersign/guard.yaml", "on_error: maybe\n")
+    source = tmp_path / "commands.jsonl"
+    source.write_text(json.dumps({"command": "ls", "cwd": str(repo.path)}) + "\n")
+    assert run_guard(["--batch", str(source)]) == 0
+    (line,) = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert line["decision"] == "ask"
+    assert line["rule"] == "guard.config-error"
+    assert "guard.yaml: on_error" in line["reason"]

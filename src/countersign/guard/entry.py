@@ -125,6 +125,7 @@ def _guard_yaml(cwd: str) -> bool | None:
 
 
 def _judge(agent: str, raw: bytes) -> int:
+    from countersign.errors import FatalError
     from countersign.guard.protocol import PayloadError, answer, read_call
 
     env = dict(os.environ)
@@ -141,6 +142,9 @@ def _judge(agent: str, raw: bytes) -> int:
         on_error = _configured_on_error()
         decision, explicit = on_error, True
         reason = f"countersign guard could not read the tool call ({exc}); a human should check it"
+    except FatalError as exc:
+        decision, explicit = _configured_on_error(), True
+        reason = _problem(exc)
     except Exception as exc:  # noqa: BLE001 - the agent must get a decision, never a traceback
         on_error = _configured_on_error()
         decision, explicit = on_error, True
@@ -155,6 +159,19 @@ def _judge(agent: str, raw: bytes) -> int:
     return code
 
 
+def _problem(exc: Exception) -> str:
+    """The reason given for a call that could not be judged because of an expected failure."""
+    from countersign.errors import ConfigError
+
+    if isinstance(exc, ConfigError):
+        return (
+            f"countersign guard cannot use its configuration: {exc}. Fix the file "
+            "(`countersign guard --explain true` in the repository checks it); until then "
+            "every command that needs analysis is asked about"
+        )
+    return f"countersign guard could not judge this call: {exc}; a human should check it"
+
+
 def _configured_on_error() -> str:
     try:
         from countersign.guard.settings import load_guard_config
@@ -167,9 +184,14 @@ def _configured_on_error() -> str:
 
 
 def _explain(command: str, cwd: str) -> int:
+    from countersign.errors import FatalError
     from countersign.guard.hook import shell_context
 
-    ctx, _ = shell_context(cwd, dict(os.environ), live=True)
+    try:
+        ctx, _ = shell_context(cwd, dict(os.environ), live=True)
+    except FatalError as exc:
+        sys.stderr.write(f"countersign guard: error: {exc}\n")
+        return int(exc.exit_code)
     from countersign.guard.decision import judge_command
 
     judgement = judge_command(command, ctx)
@@ -213,6 +235,7 @@ def _batch(path: str) -> int:
 
 
 def _batch_line(line: str, contexts: dict[str, object], env: dict[str, str]) -> dict[str, str]:
+    from countersign.errors import ConfigError
     from countersign.facts.shell.context import ShellContext
     from countersign.guard.decision import judge_command
     from countersign.guard.hook import shell_context
@@ -231,6 +254,8 @@ def _batch_line(line: str, contexts: dict[str, object], env: dict[str, str]) -> 
         if not isinstance(ctx, ShellContext):
             ctx = contexts[cwd] = shell_context(cwd, env, live=False)[0]
         judgement = judge_command(command, ctx)
+    except ConfigError as exc:
+        return {"decision": "ask", "rule": "guard.config-error", "reason": str(exc)}
     except Exception as exc:  # noqa: BLE001 - one bad line must not stop the batch
         return {"decision": "ask", "rule": "guard.internal-error", "reason": type(exc).__name__}
     return {"decision": judgement.decision, "rule": judgement.rule, "reason": judgement.reason}
