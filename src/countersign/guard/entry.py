@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 
 AGENTS = ("claude-code", "codex", "cursor", "gemini", "kiro")
@@ -109,19 +110,41 @@ def _fast_allow(agent: str, raw: bytes) -> str | None:
 
 
 def _guard_yaml(cwd: str) -> bool | None:
-    """Whether the repository has a guard.yaml (None when it asks to log every decision)."""
+    """Whether the repository of ``cwd`` has a guard.yaml; None when it may set ``log_allows``
+    (every decision is then recorded, which only the full path does)."""
     here = os.path.abspath(cwd)  # noqa: PTH100 - os.path keeps pathlib off the hot path
-    while True:
-        config = os.path.join(here, ".countersign", "guard.yaml")  # noqa: PTH118
-        if os.path.isfile(config):  # noqa: PTH113
-            with open(config, encoding="utf-8", errors="replace") as fh:  # noqa: PTH123
-                return None if "log_allows" in fh.read() else True
-        if os.path.exists(os.path.join(here, ".git")):  # noqa: PTH110, PTH118
-            return False
+    while not os.path.exists(os.path.join(here, ".git")):  # noqa: PTH110, PTH118
         parent = os.path.dirname(here)  # noqa: PTH120
         if parent == here:
-            return False
+            return False  # outside a repository the defaults apply, as in the full path
         here = parent
+    config = os.path.join(here, ".countersign", "guard.yaml")  # noqa: PTH118
+    try:
+        with open(config, encoding="utf-8", errors="replace") as fh:  # noqa: PTH123
+            text = fh.read(MAX_INPUT_BYTES)
+    except OSError:
+        return False
+    return True if log_allows_off(text) else None
+
+
+# ``log_allows`` set to false at the top level, as YAML 1.1 (PyYAML) spells false.
+_LOG_ALLOWS_FALSE = re.compile(
+    r"log_allows[ \t]*:[ \t]+(?:false|False|FALSE|no|No|NO|off|Off|OFF)[ \t]*(?:#.*)?"
+)
+
+
+def log_allows_off(text: str) -> bool:
+    """True when guard.yaml certainly leaves ``log_allows`` off, without loading YAML: the word
+    is absent, only in comment lines, or set to a plain false at the top level. Any other
+    spelling (even a valid one) returns False and the full path, which parses the file, decides.
+    """
+    if "log_allows" not in text:
+        return True
+    return all(
+        _LOG_ALLOWS_FALSE.fullmatch(line.rstrip())
+        for line in text.splitlines()
+        if "log_allows" in line and not line.lstrip().startswith("#")
+    )
 
 
 def _judge(agent: str, raw: bytes) -> int:
