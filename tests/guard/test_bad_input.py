@@ -71,3 +71,35 @@ def test_a_bug_inside_still_answers(guard, payload, repo, monkeypatch):
     answer = guard("gemini", payload("gemini-shell", repo.path, "git push origin topic"), repo.path)
     assert answer.json["decision"] == "deny"
     assert "failed to judge" in answer.json["reason"]
+
+
+INVALID = [
+    ("on_error: maybe\n", "on_error: expected ask or deny, got 'maybe'"),
+    ("approval:\n  ttl_minutes: 0\n", "approval.ttl_minutes: expected minutes from 1 to 1440"),
+    ("production: [prod]\n", "production: expected a mapping"),
+]
+
+
+@pytest.mark.parametrize(("text", "problem"), INVALID)
+def test_invalid_configuration_is_named_in_the_agents_protocol(guard, payload, repo, text, problem):
+    repo.write(".countersign/guard.yaml", text)
+    answer = guard("claude-code", payload("claude-code-bash", repo.path, "rm -rf src"), repo.path)
+    out = answer.json["hookSpecificOutput"]
+    assert out["permissionDecision"] == "ask"
+    reason = out["permissionDecisionReason"]
+    assert f"{repo.path}/.countersign/guard.yaml: {problem}" in reason
+    assert "Fix the file" in reason
+    assert "bug" not in reason
+
+
+def test_invalid_configuration_blocks_agents_without_ask_with_the_reason(guard, payload, repo):
+    repo.write(".countersign/guard.yaml", "on_error: maybe\n")
+    answer = guard("kiro", payload("kiro-bash", repo.path, "git push origin topic"), repo.path)
+    assert answer.code == 2
+    assert "guard.yaml: on_error: expected ask or deny" in answer.err
+
+
+def test_edits_are_still_recorded_with_an_invalid_configuration(guard, payload, repo):
+    repo.write(".countersign/guard.yaml", "on_error: maybe\n")
+    guard("claude-code", payload("claude-code-post-edit", repo.path, path="a.py"), repo.path)
+    assert (repo.path / ".git" / "countersign" / "agent-edits.jsonl").is_file()

@@ -37,3 +37,25 @@ def test_worktree_edits_land_in_the_common_state_dir(guard, payload, repo):
     guard("claude-code", payload("claude-code-post-edit", other, path="b.py"), other)
     record = json.loads((repo.path / ".git" / "countersign" / "agent-edits.jsonl").read_text())
     assert record["path"] == "b.py"
+
+
+def test_state_dir_override_is_where_provenance_reads(guard, payload, repo, tmp_path, monkeypatch):
+    from countersign.commands.workspace import repository_state_dir, with_agent_edits
+    from countersign.facts.context import Context
+    from countersign.hooks.commit_msg import agents_for_staged_files
+
+    state = tmp_path / "elsewhere"
+    monkeypatch.setenv("COUNTERSIGN_STATE_DIR", str(state))
+    repo.write("a.py", "a\n")
+    repo.git("add", "a.py")
+    repo.git("commit", "-qm", "init", env={"GIT_COMMITTER_DATE": "2020-01-01T00:00:00Z"})
+    guard("claude-code", payload("claude-code-post-edit", repo.path, path="a.py"), repo.path)
+    assert (state / "agent-edits.jsonl").is_file()
+    assert not (repo.path / ".git" / "countersign" / "agent-edits.jsonl").exists()
+
+    assert repository_state_dir(repo.path) == state  # the ledger's key and witness too
+    edits = with_agent_edits(Context(), repo.path).agent_edits
+    assert [(e.agent, e.path) for e in edits] == [("claude-code", "a.py")]
+    repo.write("a.py", "b\n")
+    repo.git("add", "a.py")
+    assert agents_for_staged_files() == ["claude-code"]

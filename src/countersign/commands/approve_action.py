@@ -14,7 +14,8 @@ from countersign.errors import InputError, UsageError
 from countersign.guard.action import APPROVAL, DECISION, expiry, now, stamp
 from countersign.guard.journal import open_ledger
 from countersign.guard.settings import load_guard_config
-from countersign.guard.state import find_repository, state_dir
+from countersign.guard.state import find_repository
+from countersign.state_dir import state_dir
 
 
 def approve_action(cwd: Path, *, action: str, identity: str | None, note: str) -> int:

@@ -25,6 +25,7 @@ from countersign.intake.patch import read_patch_file
 from countersign.intake.pull_request import read_pull_request
 from countersign.intake.tree import DirTree, GitTree, RepoTree
 from countersign.signoff.ledger import ENV_LEDGER, SignedLedger, open_ledger
+from countersign.state_dir import state_dir
 
 CONFIG_FILES = ("policy.yaml", "catalog.yaml", "people.yaml", "hazards.yaml", "provenance.yaml")
 
@@ -117,8 +118,7 @@ def risk_inputs(
 
 def with_agent_edits(context: Context, root: Path) -> Context:
     """The guard's records of agent edits in this repository (shared by all its worktrees)."""
-    common = Path(git.git(root, "rev-parse", "--git-common-dir").decode().strip())
-    log = read_agent_edits(log_path(root / common))
+    log = read_agent_edits(log_path(repository_state_dir(root)))
     return replace(
         context,
         agent_edits=log.edits,
@@ -136,17 +136,19 @@ def repo_tree(root: Path, base: str | None) -> RepoTree:
 def ledger_for(root: Path, location: str | None = None) -> SignedLedger:
     """The ledger at ``location``, ``$COUNTERSIGN_LEDGER`` or ``.countersign/ledger.db``."""
     where = location or os.environ.get(ENV_LEDGER) or str(root / CONFIG_DIR / "ledger.db")
-    return open_ledger(where, state_dir(root))
+    return open_ledger(where, repository_state_dir(root))
 
 
-def state_dir(root: Path) -> Path:
-    """Per-repository state outside the work tree (shared by its worktrees): the signing key and
-    the ledger witness. Outside git, ``.countersign/state``."""
+def repository_state_dir(root: Path) -> Path:
+    """The state directory (``countersign.state_dir``) of the repository at ``root``; for a
+    directory outside git, ``.countersign/state`` in it."""
     try:
-        common = git.git(root, "rev-parse", "--git-common-dir").decode().strip()
+        common: Path | None = (
+            root / git.git(root, "rev-parse", "--git-common-dir").decode().strip()
+        ).resolve()
     except InputError:
-        return root / CONFIG_DIR / "state"
-    return (root / common).resolve() / "countersign"
+        common = None
+    return state_dir(common, outside=root / CONFIG_DIR / "state")
 
 
 def _config_at(root: Path, rev: str | None) -> dict[str, str]:

@@ -13,8 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from countersign.guard.protocol import ToolCall
-
-EDITS_FILE = "agent-edits.jsonl"
+from countersign.intake.agent_edits import log_path
 
 
 def record_edits(call: ToolCall, root: Path | None, state: Path) -> int:
@@ -36,7 +35,7 @@ def record_edits(call: ToolCall, root: Path | None, state: Path) -> int:
         for path in call.paths
     ]
     state.mkdir(parents=True, exist_ok=True)
-    fd = os.open(state / EDITS_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    fd = os.open(log_path(state), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         os.write(fd, ("\n".join(lines) + "\n").encode("utf-8", "replace"))
     finally:

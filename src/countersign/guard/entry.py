@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 
 AGENTS = ("claude-code", "codex", "cursor", "gemini", "kiro")
@@ -109,22 +110,45 @@ def _fast_allow(agent: str, raw: bytes) -> str | None:
 
 
 def _guard_yaml(cwd: str) -> bool | None:
-    """Whether the repository has a guard.yaml (None when it asks to log every decision)."""
+    """Whether the repository of ``cwd`` has a guard.yaml; None when it may set ``log_allows``
+    (every decision is then recorded, which only the full path does)."""
     here = os.path.abspath(cwd)  # noqa: PTH100 - os.path keeps pathlib off the hot path
-    while True:
-        config = os.path.join(here, ".countersign", "guard.yaml")  # noqa: PTH118
-        if os.path.isfile(config):  # noqa: PTH113
-            with open(config, encoding="utf-8", errors="replace") as fh:  # noqa: PTH123
-                return None if "log_allows" in fh.read() else True
-        if os.path.exists(os.path.join(here, ".git")):  # noqa: PTH110, PTH118
-            return False
+    while not os.path.exists(os.path.join(here, ".git")):  # noqa: PTH110, PTH118
         parent = os.path.dirname(here)  # noqa: PTH120
         if parent == here:
-            return False
+            return False  # outside a repository the defaults apply, as in the full path
         here = parent
+    config = os.path.join(here, ".countersign", "guard.yaml")  # noqa: PTH118
+    try:
+        with open(config, encoding="utf-8", errors="replace") as fh:  # noqa: PTH123
+            text = fh.read(MAX_INPUT_BYTES)
+    except OSError:
+        return False
+    return True if log_allows_off(text) else None
+
+
+# ``log_allows`` set to false at the top level, as YAML 1.1 (PyYAML) spells false.
+_LOG_ALLOWS_FALSE = re.compile(
+    r"log_allows[ \t]*:[ \t]+(?:false|False|FALSE|no|No|NO|off|Off|OFF)[ \t]*(?:#.*)?"
+)
+
+
+def log_allows_off(text: str) -> bool:
+    """True when guard.yaml certainly leaves ``log_allows`` off, without loading YAML: the word
+    is absent, only in comment lines, or set to a plain false at the top level. Any other
+    spelling (even a valid one) returns False and the full path, which parses the file, decides.
+    """
+    if "log_allows" not in text:
+        return True
+    return all(
+        _LOG_ALLOWS_FALSE.fullmatch(line.rstrip())
+        for line in text.splitlines()
+        if "log_allows" in line and not line.lstrip().startswith("#")
+    )
 
 
 def _judge(agent: str, raw: bytes) -> int:
+    from countersign.errors import FatalError
     from countersign.guard.protocol import PayloadError, answer, read_call
 
     env = dict(os.environ)
@@ -141,6 +165,9 @@ def _judge(agent: str, raw: bytes) -> int:
         on_error = _configured_on_error()
         decision, explicit = on_error, True
         reason = f"countersign guard could not read the tool call ({exc}); a human should check it"
+    except FatalError as exc:
+        decision, explicit = _configured_on_error(), True
+        reason = _problem(exc)
     except Exception as exc:  # noqa: BLE001 - the agent must get a decision, never a traceback
         on_error = _configured_on_error()
         decision, explicit = on_error, True
@@ -155,6 +182,19 @@ def _judge(agent: str, raw: bytes) -> int:
     return code
 
 
+def _problem(exc: Exception) -> str:
+    """The reason given for a call that could not be judged because of an expected failure."""
+    from countersign.errors import ConfigError
+
+    if isinstance(exc, ConfigError):
+        return (
+            f"countersign guard cannot use its configuration: {exc}. Fix the file "
+            "(`countersign guard --explain true` in the repository checks it); until then "
+            "every command that needs analysis is asked about"
+        )
+    return f"countersign guard could not judge this call: {exc}; a human should check it"
+
+
 def _configured_on_error() -> str:
     try:
         from countersign.guard.settings import load_guard_config
@@ -167,9 +207,14 @@ def _configured_on_error() -> str:
 
 
 def _explain(command: str, cwd: str) -> int:
+    from countersign.errors import FatalError
     from countersign.guard.hook import shell_context
 
-    ctx, _ = shell_context(cwd, dict(os.environ), live=True)
+    try:
+        ctx, _ = shell_context(cwd, dict(os.environ), live=True)
+    except FatalError as exc:
+        sys.stderr.write(f"countersign guard: error: {exc}\n")
+        return int(exc.exit_code)
     from countersign.guard.decision import judge_command
 
     judgement = judge_command(command, ctx)
@@ -213,6 +258,7 @@ def _batch(path: str) -> int:
 
 
 def _batch_line(line: str, contexts: dict[str, object], env: dict[str, str]) -> dict[str, str]:
+    from countersign.errors import ConfigError
     from countersign.facts.shell.context import ShellContext
     from countersign.guard.decision import judge_command
     from countersign.guard.hook import shell_context
@@ -231,6 +277,8 @@ def _batch_line(line: str, contexts: dict[str, object], env: dict[str, str]) -> 
         if not isinstance(ctx, ShellContext):
             ctx = contexts[cwd] = shell_context(cwd, env, live=False)[0]
         judgement = judge_command(command, ctx)
+    except ConfigError as exc:
+        return {"decision": "ask", "rule": "guard.config-error", "reason": str(exc)}
     except Exception as exc:  # noqa: BLE001 - one bad line must not stop the batch
         return {"decision": "ask", "rule": "guard.internal-error", "reason": type(exc).__name__}
     return {"decision": judgement.decision, "rule": judgement.rule, "reason": judgement.reason}

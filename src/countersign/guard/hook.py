@@ -12,7 +12,14 @@ from countersign.facts.shell.context import ShellContext
 from countersign.guard.decision import judge
 from countersign.guard.protocol import ToolCall
 from countersign.guard.settings import GuardConfig, load_guard_config
-from countersign.guard.state import Probe, find_repository, home, read_script, state_dir
+from countersign.guard.state import (
+    Probe,
+    find_repository,
+    home,
+    read_script,
+    spelled_like,
+)
+from countersign.state_dir import state_dir
 
 # Environment variables that say where a command lands; an approval is bound to their values.
 CONTEXT_ENV = (
@@ -36,7 +43,7 @@ def shell_context(
     config = load_guard_config(root)
     ctx = ShellContext(
         cwd=cwd,
-        project_root=str(root) if root else None,
+        project_root=spelled_like(root, cwd) if root else None,
         home=home(env),
         env=env if live else {},
         production=config.production,

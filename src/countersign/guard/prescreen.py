@@ -165,7 +165,7 @@ SENSITIVE = (
     ".pypirc", "vault-token", ".terraform", ".pem", ".key", ".p12", ".pfx", ".env", "shadow",
     "sudoers", "secret", "service-account", ".github", ".countersign", ".gitlab", ".circleci",
     "jenkinsfile", "tfstate", ".claude", ".codex", ".cursor", ".gemini", ".kiro", "codeowners",
-    "pipelines", ".buildkite", ".git/", "/dev/",
+    "pipelines", ".buildkite", ".git/", "/dev/", ".gnupg",
 )  # fmt: skip
 # The same words as ``rules.execution.DESTRUCTIVE_WORDS``, as a set: no large regex to compile.
 DESTRUCTIVE = frozenset(

@@ -58,7 +58,12 @@ def load_guard_config(root: Path | None) -> GuardConfig:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return GuardConfig()
-    return parse_guard_config(text)
+    from countersign.errors import ConfigError
+
+    try:
+        return parse_guard_config(text)
+    except ConfigError as exc:  # name the file that needs fixing, not just its kind
+        raise ConfigError(str(path), exc.key, exc.problem) from None
 
 
 def parse_guard_config(text: str) -> GuardConfig:

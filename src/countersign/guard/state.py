@@ -1,7 +1,7 @@
-"""Where the guard is: the project root, the shared state directory
-(``$(git rev-parse --git-common-dir)/countersign/``, else ``~/.countersign/``), and the live facts
-rules may ask for (kube context, Terraform workspace, branch, uncommitted work). Found without
-running git where a file tells (the guard runs before every command); each fact read on demand."""
+"""Where the guard is: the project root, the git common directory (``countersign.state_dir``
+turns it into the state directory), and the live facts rules may ask for (kube context,
+Terraform workspace, branch, uncommitted work). Found without running git where a file tells
+(the guard runs before every command); each fact read on demand."""
 
 from __future__ import annotations
 
@@ -31,6 +31,23 @@ def find_repository(cwd: str) -> tuple[Path | None, Path | None]:
     return None, None
 
 
+def spelled_like(root: Path, cwd: str) -> str:
+    """``root`` as ``cwd`` spells it: the rules compare the paths of a command, which start from
+    the agent's working directory (``/tmp/app``), with the project root, which was resolved
+    (``/private/tmp/app`` on macOS). Resolved spelling when the two do not lead to one place."""
+    given = os.path.abspath(cwd)  # noqa: PTH100 - a string is wanted
+    try:
+        depth = len(Path(given).resolve().relative_to(root).parts)
+    except (OSError, RuntimeError, ValueError):
+        return str(root)
+    for _ in range(depth):
+        given = os.path.dirname(given)  # noqa: PTH120
+    try:
+        return given if Path(given).resolve() == root else str(root)
+    except (OSError, RuntimeError):
+        return str(root)
+
+
 def _common_dir(dot_git_file: Path) -> Path:
     text = dot_git_file.read_text(encoding="utf-8", errors="replace").strip()
     gitdir = Path(text.removeprefix("gitdir:").strip())
@@ -41,15 +58,6 @@ def _common_dir(dot_git_file: Path) -> Path:
         rel = commondir.read_text(encoding="utf-8", errors="replace").strip()
         return (gitdir / rel).resolve()
     return gitdir
-
-
-def state_dir(common_dir: Path | None, env: Mapping[str, str]) -> Path:
-    override = env.get("COUNTERSIGN_STATE_DIR")
-    if override:
-        return Path(override)
-    if common_dir is not None:
-        return common_dir / "countersign"
-    return Path(env.get("HOME") or Path.home()) / ".countersign"
 
 
 class Probe:

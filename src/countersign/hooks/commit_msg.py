@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from countersign.intake.agent_edits import AgentEdit, log_path, read_agent_edits
+from countersign.state_dir import state_dir
 
 TRAILER = "Assisted-by"
 
@@ -28,8 +29,8 @@ def run_commit_msg(args: list[str]) -> int:
 
 
 def agents_for_staged_files() -> list[str]:
-    common = Path(_git("rev-parse", "--git-common-dir").strip())
-    log = read_agent_edits(log_path(common))
+    common = Path(_git("rev-parse", "--git-common-dir").strip()).resolve()
+    log = read_agent_edits(log_path(state_dir(common)))
     if not log.edits:
         return []
     staged = set(filter(None, _git("diff", "--cached", "--name-only", "-z").split("\0")))

@@ -1,5 +1,6 @@
 """Files the agent guard saw an agent edit: JSON lines the guard's PostToolUse hook appends to
-``$(git rev-parse --git-common-dir)/countersign/agent-edits.jsonl``.
+``agent-edits.jsonl`` in the state directory (``countersign.state_dir``: ``$COUNTERSIGN_STATE_DIR``,
+else ``$(git rev-parse --git-common-dir)/countersign/``).
 
 Imports only the standard library: the ``commit-msg`` hook reads this file on every commit.
 """
@@ -41,8 +42,8 @@ class AgentEditLog:
     source: str = ""
 
 
-def log_path(git_common_dir: Path) -> Path:
-    return git_common_dir / "countersign" / LOG_NAME
+def log_path(state_dir: Path) -> Path:
+    return state_dir / LOG_NAME
 
 
 def read_agent_edits(path: Path) -> AgentEditLog:

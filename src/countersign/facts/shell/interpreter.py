@@ -17,11 +17,20 @@ _CODE_FLAGS = {
     "php": ("-r",),
     "osascript": ("-e",),
 }
+# Delete APIs, by the name of the call. Names that only delete (``rmSync``, ``rmtree``,
+# ``rm_rf``...) count whatever object they are called on (``require("fs").rmSync``, a destructured
+# ``rmSync``); names that are common words elsewhere (``rm``, ``remove``, ``delete``) count only on
+# the module that deletes files (``fs.rm``, ``os.remove``, ``File.delete``).
 _DELETE_CALLS = re.compile(
-    r"(shutil\.rmtree|os\.(?:remove|unlink|rmdir|removedirs)|\.unlink\(|\.rmdir\(|rmtree|"
-    r"fs\.(?:rmSync|rm|rmdirSync|rmdir|unlinkSync|unlink)|fs\.promises\.rm|rimraf|fse?\.remove(?:Sync)?|"
-    r"FileUtils\.(?:rm_rf|rm_r|remove_dir|remove_entry|rm)|File\.delete|Dir\.rmdir|"
-    r"\bunlink\b|\brmtree\b|remove_tree)\s*\(?\s*([^)\n]{0,200})",
+    r"(?<![\w$])("
+    r"(?:[\w$]+\.)*(?:rmSync|rmdirSync|unlinkSync|rmtree|rm_rf|rm_r|remove_dir|remove_entry"
+    r"(?:_secure)?|removedirs|remove_tree|removeSync|emptyDirSync|rimraf(?:\.sync)?)"
+    r"|(?:(?:fs|fsp|fse|promises|\))\.)(?:rm|rmdir|unlink|remove|emptyDir)"
+    r"|os\.(?:remove|unlink|rmdir)|FileUtils\.(?:rm|rm_f|remove|remove_file)"
+    r"|(?:File|Dir|FileUtils)\.(?:delete|unlink|rmdir)|\.(?:unlink|rmdir)(?=\s*\()"
+    r"|unlink|rmdir"
+    # a call: parentheses, or (Perl, Ruby) an argument after a space
+    r")(?![\w$])(?:\s*\(|[ \t]+(?=[\w'\"$@]))\s*([^)\n]{0,200})",
 )
 _SHELL_CALLS = re.compile(
     r"(os\.system|os\.popen|subprocess\.\w+|check_output|check_call|execSync|exec|spawnSync|spawn|"
@@ -37,24 +46,31 @@ def language(name: str) -> str | None:
 
 
 def code_of(inv: Invocation) -> str | None:
-    """The program text an interpreter runs from its arguments or stdin, if any."""
+    """The program text an interpreter runs from its arguments or stdin, if any: ``-c CODE``,
+    ``-cCODE``, ``--eval=CODE`` and short flags run together (``python3 -Sc``, ``node -pe``,
+    ``perl -lne``) whose last letter takes the code."""
     lang = language(inv.name)
     if lang is None:
         return None
+    flags = _CODE_FLAGS[lang]
+    letters = {f[1] for f in flags if len(f) == 2 and f[0] == "-"}
     args = inv.args
     for i, arg in enumerate(args):
-        if arg in _CODE_FLAGS[lang] and i + 1 < len(args):
-            return args[i + 1]
-        if lang == "python" and arg.startswith("-c") and len(arg) > 2:
-            return arg[2:]
-        if (
-            lang in ("perl", "ruby")
-            and arg.startswith("-")
-            and not arg.startswith("--")
-            and arg[-1] in "eE"
-            and i + 1 < len(args)
+        if lang == "python" and (
+            arg == "-m" or (not arg.startswith("-") and args[i - 1 : i] not in (("-W",), ("-X",)))
         ):
-            return args[i + 1]
+            break  # the arguments of a module or script, not the interpreter's
+        following = args[i + 1] if i + 1 < len(args) else None
+        if arg in flags and following is not None:
+            return following
+        if arg.startswith("--") and "=" in arg and arg.split("=", 1)[0] in flags:
+            return arg.split("=", 1)[1]
+        if not arg.startswith("-") or arg.startswith("--") or len(arg) < 3:
+            continue
+        if lang == "python" and arg.startswith("-c"):
+            return arg[2:]
+        if arg[-1] in letters and arg[1:].isalpha() and following is not None:
+            return following
     if inv.stdin is not None and (not args or args[-1:] == ("-",)):
         return inv.stdin
     return None
@@ -66,7 +82,7 @@ def delete_calls(code: str) -> list[tuple[str, str]]:
     for match in _DELETE_CALLS.finditer(code[:100_000]):
         literal = _LITERAL.search(match.group(2) or "")
         target = next((g for g in literal.groups() if g is not None), "") if literal else ""
-        out.append((match.group(1).rstrip("(").strip(), target))
+        out.append((match.group(1).removeprefix(")."), target))
     return out
 
 

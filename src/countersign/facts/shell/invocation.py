@@ -11,7 +11,9 @@ from dataclasses import dataclass, replace
 class Invocation:
     """``argv`` keeps the source text of parts that could not be resolved (``$DIR``), and then
     ``exact`` is False. ``stdin`` is the text fed to it when known (heredoc, here-string,
-    ``echo ... |``), ``stdin_from`` names the producer when it is not (``curl``, a file)."""
+    ``echo ... |``), ``stdin_from`` names the producer when it is not (``curl``, a file).
+    ``opaque`` marks a command parsed out of code (``eval``, ``bash -c``) whose text held parts
+    only known at run time (``eval "$X"``): what such a part expands to is run as code."""
 
     argv: tuple[str, ...]
     exact: bool = True
@@ -23,6 +25,7 @@ class Invocation:
     cwd: str | None = None
     via: tuple[str, ...] = ()
     depth: int = 0
+    opaque: bool = False
 
     @property
     def name(self) -> str:

@@ -49,12 +49,14 @@ def place(path: str, cwd: str | None, ctx: ShellContext, exact: bool = True) -> 
         stripped = posixpath.dirname(full) if full.rsplit("/", 1)[-1].startswith("*") else full
     if (_system(stripped, home) and stripped != full) or _system(full, home):
         return Place.SYSTEM
-    if any(full == t or full.startswith(t + "/") for t in TEMP_ROOTS):
-        return Place.SCRATCH if full not in TEMP_ROOTS else Place.OUTSIDE
+    # The project comes before the temporary directories: a repository checked out under /tmp
+    # is a project like any other, and only its own scratch folders are scratch.
     root = ctx.project_root
     if root and (full == root or full.startswith(root.rstrip("/") + "/")):
         rel = full[len(root) :].lstrip("/")
         return _relative(rel or ".", ctx)
+    if any(full == t or full.startswith(t + "/") for t in TEMP_ROOTS):
+        return Place.SCRATCH if full not in TEMP_ROOTS else Place.OUTSIDE
     if full.startswith("~"):
         return Place.SYSTEM if full in ("~", "~/") else Place.OUTSIDE
     if not full.startswith("/"):

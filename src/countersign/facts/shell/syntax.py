@@ -131,6 +131,23 @@ class _Walker:
             out.extend(self.statement(child, state, level + 1, redirects))
         return out
 
+    def substitution(self, node: Any, state: _State, level: int) -> str | None:
+        """Walk ``$(…)``; its output when known: each statement's, which for a pipeline is the
+        output of its last stage (``$(echo cm0gLXJmIC8= | base64 -d)`` is ``rm -rf /``)."""
+        outputs: list[str | None] = []
+        for child in node.named_children:
+            if child.type == "comment":
+                continue
+            produced = self.statement(child, state, level + 1, None)
+            last = produced[-1] if produced else None
+            known = child.type in ("command", "pipeline", "redirected_statement")
+            outputs.append(
+                _output_of(last) if known and last is not None and not last.writes else None
+            )
+        if not outputs or None in outputs:
+            return None
+        return "".join(o or "" for o in outputs)
+
     def assign(self, node: Any, state: _State, level: int) -> None:
         name = node.child_by_field_name("name")
         value = node.child_by_field_name("value")
@@ -295,13 +312,8 @@ class _Walker:
                     self.word(child, state, level + 1)
             return raw, False
         if kind == "command_substitution":
-            inner = replace(state, vars=dict(state.vars))
-            produced = self.children(node, inner, level + 1, None)
-            if len(produced) == 1:
-                output = _output_of(produced[0])
-                if output is not None:
-                    return output.rstrip("\n"), True
-            return raw, False
+            output = self.substitution(node, replace(state, vars=dict(state.vars)), level + 1)
+            return (output.rstrip("\n"), True) if output is not None else (raw, False)
         if kind == "process_substitution":
             self.children(node, replace(state, vars=dict(state.vars)), level + 1, None)
             return raw, False

@@ -7,7 +7,9 @@ from __future__ import annotations
 import itertools
 import posixpath
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
+from countersign.facts.shell.interpreter import code_of, language
 from countersign.facts.shell.invocation import Invocation
 
 MAX_NESTING = 6
@@ -102,10 +104,10 @@ def effective(
     if name == "watch":
         inner = _after_options(args, {"-n", "-d", "--interval", "--differences"})
         if inner:
-            yield from _script(inv, " ".join(inner), "watch", parse, read_file)
+            yield from _code(inv, " ".join(inner), "watch", parse, read_file)
         return
     if name == "eval":
-        yield from _script(inv, " ".join(args), "eval", parse, read_file)
+        yield from _code(inv, " ".join(args), "eval", parse, read_file)
         return
     if name in SHELLS:
         yield from _shell(inv, args, parse, read_file)
@@ -117,7 +119,7 @@ def effective(
     if name == "su":
         for flag, value in itertools.pairwise(args):
             if flag in ("-c", "--command"):
-                yield from _script(inv, value, "su -c", parse, read_file)
+                yield from _code(inv, value, "su -c", parse, read_file)
         return
     if name == "xargs":
         yield from _xargs(inv, args, parse, read_file)
@@ -129,7 +131,7 @@ def effective(
         inner = _after_options(args, _SSH_WITH_VALUE)
         if len(inner) > 1:
             host = inner[0]
-            yield from _script(inv, " ".join(inner[1:]), f"ssh {host}", parse, read_file)
+            yield from _code(inv, " ".join(inner[1:]), f"ssh {host}", parse, read_file)
         return
     if name in ("kubectl", "oc", "docker", "podman") and "exec" in args and "--" in args:
         yield inv
@@ -142,6 +144,12 @@ def effective(
     if name == "find":
         yield inv
         yield from _find_exec(inv, args, parse, read_file)
+        return
+    if language(name) is not None:
+        script = next((a for a in args if not a.startswith("-")), "")
+        yield inv
+        if script.startswith("<(") and code_of(inv) is None:  # ``python3 <(curl …)``
+            yield from _script_file(inv, script, name, parse, read_file)
         return
     if "/" in inv.argv[0] and inv.exact and _looks_like_script(inv.argv[0]):
         yield inv
@@ -175,7 +183,7 @@ def _env(
             i += 2
             continue
         if arg in ("-S", "--split-string") and i + 1 < len(args):
-            yield from _script(inv, " ".join(args[i + 1 :]), "env -S", parse, read_file)
+            yield from _code(inv, " ".join(args[i + 1 :]), "env -S", parse, read_file)
             return
         if arg.startswith("-"):
             i += 1
@@ -192,11 +200,12 @@ def _env(
         yield inv  # prints the environment
 
 
-def _shell(
-    inv: Invocation, args: list[str], parse: Parse, read_file: Callable[[str], str | None]
-) -> Iterator[Invocation]:
+def script_source(args: tuple[str, ...] | list[str]) -> tuple[str, list[str]]:
+    """Where a shell reads its program: ``string`` (``-c``, the first of the returned words),
+    ``file`` (the first word), or ``stdin`` (no operand, or ``-s`` and the words are its
+    positional parameters, as in ``curl … | bash -s stable``)."""
     i = 0
-    command_string = False
+    command_string = from_stdin = False
     while i < len(args):
         arg = args[i]
         if arg in ("-o", "+o", "-O", "+O", "--rcfile", "--init-file"):
@@ -206,17 +215,27 @@ def _shell(
             i += 1
             break
         if arg.startswith(("-", "+")) and len(arg) > 1:
-            if not arg.startswith("--") and "c" in arg[1:]:
-                command_string = True
+            if not arg.startswith("--"):
+                command_string = command_string or "c" in arg[1:]
+                from_stdin = from_stdin or "s" in arg[1:]
             i += 1
             continue
         break
-    rest = args[i:]
+    rest = list(args[i:])
     if command_string:
+        return "string", rest
+    return ("file" if rest and not from_stdin else "stdin"), rest
+
+
+def _shell(
+    inv: Invocation, args: list[str], parse: Parse, read_file: Callable[[str], str | None]
+) -> Iterator[Invocation]:
+    source, rest = script_source(args)
+    if source == "string":
         if rest:
-            yield from _script(inv, rest[0], f"{inv.name} -c", parse, read_file)
+            yield from _code(inv, rest[0], f"{inv.name} -c", parse, read_file)
         return
-    if rest:
+    if source == "file":
         yield from _script_file(inv, rest[0], inv.name, parse, read_file)
         return
     if inv.stdin is not None:
@@ -234,9 +253,26 @@ def _script(
         yield from effective(inner, parse, read_file)
 
 
+def _code(
+    inv: Invocation, text: str, how: str, parse: Parse, read_file: Callable[[str], str | None]
+) -> Iterator[Invocation]:
+    """Code given as words of ``inv`` (``eval``, ``bash -c``, ``ssh host``). When those words
+    held parts only known at run time (``"$X"``, ``"$(curl …)"``), the commands parsed out of
+    them are ``opaque``: the parts are run as code, not passed as data."""
+    marker = inv.nested(inv.argv, how)
+    for inner in parse(text, marker):
+        if not inv.exact:
+            inner = replace(inner, opaque=True)  # noqa: PLW2901 - the same command, marked
+        yield from effective(inner, parse, read_file)
+
+
 def _script_file(
     inv: Invocation, path: str, how: str, parse: Parse, read_file: Callable[[str], str | None]
 ) -> Iterator[Invocation]:
+    if path.startswith("<(") and path.endswith(")"):
+        # ``bash <(curl …)``: the script is the output of a command, as in ``eval "$(curl …)"``
+        yield from _code(replace(inv, exact=False), "$" + path[1:], how, parse, read_file)
+        return
     full = path
     if inv.cwd and not path.startswith(("/", "~")):
         full = posixpath.normpath(posixpath.join(inv.cwd, path))
@@ -296,7 +332,7 @@ def _parallel(
     if "{}" not in template:
         template += " {}"
     for value in values[:20] or ["{parallel input}"]:
-        yield from _script(inv, template.replace("{}", value), "parallel", parse, read_file)
+        yield from _code(inv, template.replace("{}", value), "parallel", parse, read_file)
 
 
 def _find_exec(

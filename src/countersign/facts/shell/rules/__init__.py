@@ -7,8 +7,8 @@ infra: terraform-destroy, terraform-replace, terraform-auto-approve, terraform-s
     pulumi-destroy, pulumi-replace, cdk-destroy, stack-delete, cluster-delete.
 cloud: delete, bucket-delete. cluster: delete, scale-to-zero, drain, helm-uninstall, change.
 db: drop, truncate, delete-all, update-all, flush, reset. container: volume-delete, prune.
-secrets: read, exfiltration. exec: pipe-to-shell, decoded-payload, unresolved-command,
-    interpreter-delete. edit: protected-path. shell: unparseable, too-complex.
+secrets: read, exfiltration. exec: pipe-to-shell, decoded-payload, unseen-code,
+    unresolved-command, interpreter-delete. edit: protected-path. shell: unparseable, too-complex.
 """
 
 from __future__ import annotations

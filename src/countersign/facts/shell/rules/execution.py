@@ -12,7 +12,7 @@ from countersign.facts.shell.interpreter import code_of, delete_calls, language
 from countersign.facts.shell.invocation import Invocation
 from countersign.facts.shell.paths import Place, place
 from countersign.facts.shell.rule import hit
-from countersign.facts.shell.unwrap import SHELLS
+from countersign.facts.shell.unwrap import SHELLS, script_source
 
 DESTRUCTIVE_WORDS = re.compile(
     r"\b(rm|rmdir|dd|mkfs|shred|wipefs|truncate|drop|delete|destroy|purge|prune|flush\w*|reset|clean|"
@@ -25,11 +25,15 @@ DECODERS = ("base64", "base32", "xxd", "openssl", "rev", "gunzip", "zcat")
 
 def piped_shell(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
     """A shell or interpreter reading its program from a pipe: unknown content, or a decoded one."""
-    reads_stdin = inv.name in SHELLS or (language(inv.name) is not None and code_of(inv) is None)
-    if not reads_stdin or inv.stdin_from is None:
+    if inv.stdin_from is None:
         return
-    if any(not a.startswith("-") for a in inv.args) and inv.args[-1:] != ("-",):
+    if inv.name in SHELLS:
+        if script_source(inv.args)[0] != "stdin":
+            return
+    elif language(inv.name) is None or code_of(inv) is not None:
         return
+    elif any(not a.startswith("-") for a in inv.args) and inv.args[-1:] != ("-",):
+        return  # a script file
     if inv.stdin is None:
         yield hit(
             "exec.pipe-to-shell",
@@ -48,7 +52,17 @@ def piped_shell(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
 
 def unresolved(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
     first = inv.argv[0]
-    if first.startswith("$") or "$(" in first or "`" in first:
+    if not (first.startswith("$") or "$(" in first or "`" in first):
+        return
+    if inv.opaque:
+        runner = inv.via[-1] if inv.via else "the shell"
+        yield hit(
+            "exec.unseen-code",
+            Severity.MEDIUM,
+            f"{runner} runs code that cannot be read before it runs: {unseen(first)}",
+            inv,
+        )
+    else:
         destructive = DESTRUCTIVE_WORDS.search(" ".join(inv.argv))
         severity = Severity.MEDIUM if destructive else Severity.LOW
         yield hit(
@@ -57,6 +71,21 @@ def unresolved(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
             f"the program to run ({first}) is only known at run time",
             inv,
         )
+
+
+_SUBSTITUTION = re.compile(r"\$\((.*)\)|`(.*)`", re.DOTALL)
+_VARIABLE = re.compile(r"\$\{?(\w+)\}?")
+
+
+def unseen(word: str) -> str:
+    """What a word only known at run time stands for: ``the output of `curl …` ``."""
+    substitution = _SUBSTITUTION.fullmatch(word)
+    if substitution:
+        return f"the output of `{(substitution.group(1) or substitution.group(2)).strip()}`"
+    variable = _VARIABLE.fullmatch(word)
+    if variable:
+        return f"the value of ${variable.group(1)}"
+    return f"{word}, only known when it runs"
 
 
 def interpreter(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:

@@ -165,8 +165,25 @@ def eksctl(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
             prod,
             Severity.CRITICAL,
         )
-    elif inv.name == "kind" and inv.args[:1] == ("delete",) and has_flag(inv.args, "", ("--all",)):
-        yield hit("infra.cluster-delete", Severity.LOW, "kind delete removes local clusters", inv)
+
+
+def kind(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
+    """``kind`` clusters are Docker containers on this machine, never production: deleting one
+    loses only what was deployed into it, so it is recorded (low), not asked."""
+    pos = positionals(inv.args, {"--name", "-n", "--kubeconfig"})
+    if pos[:1] != ["delete"] or pos[1:2] not in (["cluster"], ["clusters"]):
+        return
+    if has_flag(inv.args, "A", ("--all",)):
+        what = "every local kind cluster"
+    else:
+        names = pos[2:] or [option(inv.args, "--name", "-n") or "kind"]
+        what = f"the local kind cluster{'s' if len(names) > 1 else ''} {', '.join(names)}"
+    yield hit(
+        "infra.cluster-delete",
+        Severity.LOW,
+        f"kind delete removes {what}; what was deployed there is lost",
+        inv,
+    )
 
 
 RULES = {
@@ -179,4 +196,5 @@ RULES = {
     "sls": (serverless,),
     "sam": (serverless,),
     "eksctl": (eksctl,),
+    "kind": (kind,),
 }
