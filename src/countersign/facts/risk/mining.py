@@ -16,6 +16,7 @@ from countersign.errors import InputError
 from countersign.facts.risk.dataset import Row
 from countersign.facts.risk.metrics import FileDelta, FileHistory, History, compute
 from countersign.facts.risk.szz import is_fix
+from countersign.state_dir import state_dir as state_dir_of
 
 CACHE_VERSION = 2
 _HEADER = "%x1e%H%x1f%at%x1f%aE%x1f%P%x1f%B%x1d"
@@ -57,6 +58,7 @@ class Index:
 
 
 def state_dir(repo: Path) -> Path:
+    """The risk cache: ``risk/`` in the repository's state directory (``countersign.state_dir``)."""
     proc = subprocess.run(
         ["git", "-C", str(repo), "rev-parse", "--path-format=absolute", "--git-common-dir"],
         capture_output=True,
@@ -64,7 +66,7 @@ def state_dir(repo: Path) -> Path:
     )
     if proc.returncode != 0:
         raise InputError(f"{repo} is not a git repository; pass --repo PATH")
-    return Path(proc.stdout.decode().strip()) / "countersign" / "risk"
+    return state_dir_of(Path(proc.stdout.decode().strip())) / "risk"
 
 
 def head_commit(repo: Path, head: str = "HEAD") -> str:
