@@ -33,6 +33,9 @@ services:
     environments: [prod, staging]
     datastores: [orders-db]
     depends_on: [inventory, payments-gateway]
+    resources:
+      terraform: ["aws_db_instance.orders", "aws_security_group_rule.checkout_*"]
+      databases: [orders, orders-prod]
   - name: payments-gateway
     paths: ["services/payments-gateway/**"]
     owners: [payments]
