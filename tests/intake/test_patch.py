@@ -67,3 +67,13 @@ def test_text_without_diffs_says_how_to_make_a_patch():
 def test_missing_patch_file_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="cannot read patch"):
         read_patch_file(str(tmp_path / "nope.patch"))
+
+
+def test_a_patch_over_the_size_limit_is_refused_with_what_to_do(tmp_path, monkeypatch):
+    import countersign.intake.patch as patch_module
+
+    monkeypatch.setattr(patch_module, "MAX_PATCH_BYTES", 2 * 2**20)
+    big = tmp_path / "big.patch"
+    big.write_text(PATCH * (3 * 2**20 // len(PATCH)))
+    with pytest.raises(InputError, match=r"is 3\.0 MiB, over the 2 MiB limit for patch files"):
+        read_patch_file(str(big))

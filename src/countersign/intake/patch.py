@@ -16,10 +16,11 @@ MAX_PATCH_BYTES = 256 * 1024 * 1024
 def read_patch_file(path: str, plans: tuple[Artifact, ...] = ()) -> Change:
     p = Path(path)
     try:
-        if p.stat().st_size > MAX_PATCH_BYTES:
+        size = p.stat().st_size
+        if size > MAX_PATCH_BYTES:
             raise InputError(
-                f"{path} is larger than {MAX_PATCH_BYTES // 2**20} MiB; "
-                "check a git range instead of a patch file"
+                f"{path} is {size / 2**20:.1f} MiB, over the {MAX_PATCH_BYTES / 2**20:.0f} MiB "
+                "limit for patch files; check a git range instead"
             )
         data = p.read_bytes()
     except OSError as exc:
