@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from countersign.commands.workspace import open_workspace
-from countersign.config.catalog import _date
+from countersign.config.window import parse_date
 from countersign.config.yamlfile import (
     expect_list,
     expect_mapping,
@@ -74,7 +74,7 @@ def _cases(path: str) -> list[tuple[str, dict[str, Any], date, list[str]]]:
             (
                 expect_str(case.get("name"), file, f"{key}.name"),
                 facts,
-                _date(case.get("today"), file, f"{key}.today") or DEFAULT_TODAY,
+                parse_date(case.get("today"), file, f"{key}.today") or DEFAULT_TODAY,
                 list(expect_str_list(case.get("expect", []), file, f"{key}.expect")),
             )
         )

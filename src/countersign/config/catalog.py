@@ -17,6 +17,7 @@ from typing import Any
 from countersign.config.codeowners import CodeOwners
 from countersign.config.globs import Glob, PathIndex, compile_glob
 from countersign.config.problems import Problem
+from countersign.config.window import in_force, read_window
 from countersign.config.yamlfile import (
     expect_list,
     expect_mapping,
@@ -76,9 +77,7 @@ class CriticalList:
     expires: date | None = None
 
     def active(self, today: date) -> bool:
-        if self.effective and today < self.effective:
-            return False
-        return not (self.expires and today >= self.expires)
+        return in_force(self.effective, self.expires, today)
 
 
 @dataclass(frozen=True)
@@ -279,27 +278,10 @@ def _resources(raw: Any, file: str, key: str) -> Resources:
 def _critical(raw: Any, file: str, key: str) -> CriticalList:
     entry = expect_mapping(raw, file, key)
     reject_unknown(entry, {"name", "systems", "effective", "expires"}, file, key)
-    lst = CriticalList(
+    effective, expires = read_window(entry, file, key)
+    return CriticalList(
         name=expect_str(entry.get("name"), file, f"{key}.name"),
         systems=expect_str_list(entry.get("systems", []), file, f"{key}.systems"),
-        effective=_date(entry.get("effective"), file, f"{key}.effective"),
-        expires=_date(entry.get("expires"), file, f"{key}.expires"),
+        effective=effective,
+        expires=expires,
     )
-    if lst.effective and lst.expires and lst.expires <= lst.effective:
-        raise ConfigError(
-            file,
-            f"{key}.expires",
-            f"{lst.expires.isoformat()} is not after effective {lst.effective.isoformat()}",
-        )
-    return lst
-
-
-def _date(value: Any, file: str, key: str) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise ConfigError(file, key, f"expected a date like 2026-01-31, got {value!r}")

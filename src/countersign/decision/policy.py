@@ -8,8 +8,8 @@ from datetime import date
 from importlib import resources
 from typing import Any
 
-from countersign.config.catalog import _date
 from countersign.config.roster import LEVELS
+from countersign.config.window import in_force, read_window
 from countersign.config.yamlfile import (
     expect_list,
     expect_mapping,
@@ -50,9 +50,7 @@ class Rule:
     condition: Condition | None = None
 
     def active(self, today: date) -> bool:
-        if self.effective and today < self.effective:
-            return False
-        return not (self.expires and today >= self.expires)
+        return in_force(self.effective, self.expires, today)
 
 
 @dataclass(frozen=True)
@@ -126,10 +124,7 @@ def _rule(raw: Any, file: str, key: str, limits: Limits | None) -> Rule:
             file, f"{key}.require.block", "expected the message to show when the change is blocked"
         )
     when = expect_str(entry.get("when"), file, f"{key}.when")
-    effective = _date(entry.get("effective"), file, f"{key}.effective")
-    expires = _date(entry.get("expires"), file, f"{key}.expires")
-    if effective and expires and expires <= effective:
-        raise ConfigError(file, f"{key}.expires", f"{expires} is not after effective {effective}")
+    effective, expires = read_window(entry, file, key)
     return Rule(
         id=expect_str(entry.get("id"), file, f"{key}.id"),
         description=expect_str(entry.get("description"), file, f"{key}.description"),
