@@ -8,6 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Tests are deterministic: property tests replay the same examples on every run (CI included).
+# Explore new examples locally with: pytest --hypothesis-profile=explore
+settings.register_profile("deterministic", derandomize=True, database=None)
+settings.register_profile("explore", max_examples=2000, database=None)
+settings.load_profile("deterministic")
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test Author",

@@ -9,22 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 
 from countersign.facts.context import Context
+from countersign.facts.severity import Severity
+
+__all__ = [
+    "UNANALYSABLE",
+    "Hazard",
+    "HazardAnalyzer",
+    "Severity",
+    "find_hazards",
+    "registry",
+    "unanalysable",
+]
 from countersign.intake.change import Change
-
-
-class Severity(StrEnum):
-    INFO = "info"
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    CRITICAL = "critical"
-
-    @property
-    def rank(self) -> int:
-        return list(Severity).index(self)
 
 
 @dataclass(frozen=True)

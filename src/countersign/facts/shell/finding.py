@@ -3,24 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
+from countersign.facts.severity import Severity
 
-class Severity(StrEnum):
-    """Same values as ``facts.hazards.Severity``, kept apart so the guard imports nothing heavy."""
-
-    INFO = "info"
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    CRITICAL = "critical"
-
-    @property
-    def rank(self) -> int:
-        return _ORDER.index(self)
-
-
-_ORDER = (Severity.INFO, Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL)
+__all__ = ["Severity", "ShellFinding", "most_severe"]
 
 
 @dataclass(frozen=True)

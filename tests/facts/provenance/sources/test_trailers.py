@@ -51,6 +51,16 @@ def test_kernel_assisted_by_names_agent_and_model(run):
     assert "claude-3-opus" in s.detail
 
 
+def test_assisted_by_with_only_an_address_names_the_agent_by_address(run):
+    # Found by the property test: an address with no name used to crash the reader.
+    [s] = run("x\n\nAssisted-by: <noreply@anthropic.com>")
+    assert (s.kind, s.strength, s.agent) == (
+        "assisted-by-trailer",
+        Confidence.MEDIUM,
+        "claude-code",
+    )
+
+
 def test_generated_by_trailer_is_medium(run):
     [s] = run("x\n\nGenerated-by: GitHub Copilot")
     assert (s.kind, s.strength, s.agent) == ("generated-by-trailer", Confidence.MEDIUM, "copilot")

@@ -77,6 +77,7 @@ def _declaration(
 ) -> Iterator[Signal]:
     where = f"commit {commit.sha[:12]} trailer"
     label = "Assisted-by" if key == "assisted-by" else "Generated-by"
+    value = value.strip()
     if not value or len(value) > MAX_VALUE:
         yield Signal(
             "warning",
@@ -87,13 +88,19 @@ def _declaration(
         )
         return
     tool, model = _tool_and_model(value, key)
-    agent = directory.by_name(tool) or directory.by_name(tool.split()[0])
+    words = tool.split()
+    address = _ADDRESS.match(value)
+    agent = (
+        directory.by_name(tool)
+        or (directory.by_name(words[0]) if words else None)
+        or (directory.by_address(address["email"]) if address else None)
+    )
     yield Signal(
         f"{key}-trailer",
         Confidence.MEDIUM,
         where,
         f"{label}: {value}" + (f" (model {model})" if model else ""),
-        agent.id if agent else tool.lower(),
+        agent.id if agent else (tool.lower() or None),
         commit.sha,
     )
 
@@ -101,7 +108,8 @@ def _declaration(
 def _tool_and_model(value: str, key: str) -> tuple[str, str | None]:
     """``Claude:claude-3-opus coccinelle`` -> (Claude, claude-3-opus); the kernel's form puts the
     agent before the colon and tools after a space. Other values name the tool in free words."""
-    first = value.split(maxsplit=1)[0]
+    words = value.split(maxsplit=1)
+    first = words[0] if words else ""
     if key == "assisted-by" and ":" in first:
         tool, _, model = first.partition(":")
         return tool, model or None
