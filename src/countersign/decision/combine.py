@@ -28,7 +28,13 @@ from countersign.decision.requirements import Kind, Requirement
 
 
 def combine(fired: list[Rule]) -> tuple[Requirement, ...]:
-    blocks = [Requirement(f"{r.id}/block", r.id, Kind.BLOCK, r.block) for r in fired if r.block]
+    blocks = [
+        Requirement(
+            f"{r.id}/block", r.id, Kind.BLOCK, r.block, needs=r.block, because=(r.description,)
+        )
+        for r in fired
+        if r.block
+    ]
     return (
         *blocks,
         *_approvals([r for r in fired if r.approvals]),
@@ -105,6 +111,8 @@ def _approval_requirement(spec: ApprovalSpec, members: list[Rule]) -> Requiremen
         min_level=spec.min_level,
         teams=spec.teams,
         fields=("from_owners",) if spec.from_owners else (),
+        needs=who,
+        because=tuple(r.description for r in members),
     )
 
 
@@ -128,5 +136,7 @@ def _union(kind: Kind, rid: str, rules: list[Rule]) -> list[Requirement]:
             f"{'; '.join(r.description for r in rules)}: {what}",
             fields=tuple(names) if kind is Kind.CHANGE_RECORD else (),
             checks=tuple(names) if kind is Kind.CHECKS else (),
+            needs=what,
+            because=tuple(r.description for r in rules),
         )
     ]

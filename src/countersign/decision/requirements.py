@@ -27,6 +27,9 @@ class Requirement:
     satisfied: bool = False
     satisfied_by: tuple[str, ...] = ()
     missing: str = ""
+    # ``reason`` in two parts, for people: what is needed, and the rules' descriptions (why).
+    needs: str = ""
+    because: tuple[str, ...] = ()
 
     def met(self, by: tuple[str, ...] = (), missing: str = "") -> Requirement:
         return replace(self, satisfied=not missing, satisfied_by=by, missing=missing)

@@ -162,6 +162,9 @@ def requirement_dict(r: Requirement) -> dict[str, Any]:
     out["satisfied_by"] = list(r.satisfied_by)
     if r.missing:
         out["missing"] = r.missing
+    if r.needs:
+        out["needs"] = r.needs
+        out["because"] = list(r.because)
     return out
 
 

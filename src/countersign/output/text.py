@@ -73,7 +73,10 @@ def _requirement_line(r: Requirement) -> str:
     mark = "[x]" if r.satisfied else "[ ]"
     tail = f"  (by {', '.join(r.satisfied_by)})" if r.satisfied and r.satisfied_by else ""
     tail = tail or (f"  ({r.missing})" if r.missing else "")
-    return f"  {mark} {r.id}: {r.reason}{tail}"
+    if not r.needs:
+        return f"  {mark} {r.id}: {r.reason}{tail}"
+    because = "".join(f"\n        because: {why}" for why in r.because)
+    return f"  {mark} {r.id}: {r.needs}{tail}{because}"
 
 
 def _next_steps(e: Evaluation) -> list[str]:
