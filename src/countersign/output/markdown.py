@@ -5,6 +5,7 @@ from __future__ import annotations
 from countersign.facts.hazards import Hazard
 from countersign.gate.verdict import Evaluation, Verdict
 from countersign.output.blast_radius import mermaid
+from countersign.output.next_steps import next_steps
 
 ICON = {Verdict.PASS: "✅", Verdict.NEEDS_APPROVAL: "🟡", Verdict.BLOCKED: "⛔"}
 
@@ -33,8 +34,12 @@ def markdown(e: Evaluation) -> str:
         for r in e.requirements:
             box = "x" if r.satisfied else " "
             extra = f" — {r.missing}" if r.missing and not r.satisfied else ""
-            out.append(f"- [{box}] `{r.id}`: {_cell(r.reason)}{extra}")
+            out.append(f"- [{box}] `{r.id}`: {_cell(r.needs or r.reason)}{extra}")
+            out.extend(f"  - because: {_cell(why)}" for why in r.because)
         out.append("")
+        steps = next_steps(e)
+        if steps:
+            out.extend(["### What to do", "", *(f"- {step}" for step in steps), ""])
     out.extend(["### Facts", ""])
     p = f.provenance
     out.append(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from countersign.decision.requirements import Kind, Requirement
+from countersign.decision.requirements import Requirement
 from countersign.facts.hazards import Hazard
 from countersign.gate.verdict import Evaluation, Verdict
+from countersign.output.next_steps import next_steps
 
 HEADLINE = {
     Verdict.PASS: "PASS: no sign-off needed",
@@ -82,23 +83,7 @@ def _requirement_line(r: Requirement) -> str:
 def _next_steps(e: Evaluation) -> list[str]:
     if e.verdict is Verdict.PASS:
         return ["Next: nothing to do; the change may ship."]
-    out = ["Next:"]
-    for r in e.requirements:
-        if r.satisfied:
-            continue
-        if r.kind is Kind.APPROVAL:
-            who = f"a {r.min_level} or above" if r.min_level else "an eligible reviewer"
-            if r.teams:
-                who += f" in {', '.join(r.teams)}"
-            out.append(f"  - {who}, not the author, runs: countersign approve --requirement {r.id}")
-        elif r.kind is Kind.CHANGE_RECORD:
-            flags = " ".join(f"--{f.replace('_', '-')} TEXT" for f in r.fields)
-            out.append(f"  - write the change record: countersign record {flags}")
-        elif r.kind is Kind.CHECKS:
-            out.append(f"  - make these checks green: {', '.join(r.checks)}")
-        else:
-            out.append(f"  - {r.reason}")
-    return out
+    return ["Next:", *(f"  - {step.replace('`', '')}" for step in next_steps(e))]
 
 
 def _hazard_line(h: Hazard) -> str:
