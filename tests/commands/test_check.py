@@ -140,3 +140,15 @@ def test_a_roster_added_by_the_change_does_not_promote_its_author(repo, capsys):
     code, doc = run_json(capsys, "-C", str(repo.path))
     assert code == ExitCode.NEEDS_APPROVAL
     assert doc["author"]["level"] is None
+
+
+def test_markdown_says_what_is_needed_why_and_what_to_do(feature, capsys):
+    feature.commit("agent\n\nCo-authored-by: Claude <noreply@anthropic.com>", **{"app.py": "5\n"})
+    assert main(["check", "-C", str(feature.path), "--format", "markdown"]) == 1
+    out = capsys.readouterr().out
+    assert "- [ ] `ai-assisted-below-senior/approvals`: 1 approval from senior or above" in out
+    assert (
+        "  - because: AI-assisted change by an author below senior needs a senior sign-off" in out
+    )
+    assert "### What to do" in out
+    assert "runs `countersign approve --requirement ai-assisted-below-senior/approvals`" in out
