@@ -74,3 +74,16 @@ def test_check_uses_the_history_before_the_change_even_when_mined_past_it(repo):
     assert history is not None
     assert history.head == base
     assert history.files["src/f0.py"].lines == 2
+
+
+def test_history_metrics_assumed_at_the_median_are_not_reported_as_factors():
+    from countersign.facts.context import Context
+    from countersign.facts.risk import HISTORY_METRICS, analyze
+    from countersign.intake.change import Change, FileChange, FileStatus, Line
+
+    added = tuple(Line(i, f"x = {i}") for i in range(1, 400))
+    change = Change("a", "b", "", files=(FileChange("app.py", FileStatus.MODIFIED, added=added),))
+    risk = analyze(change, Context())
+    assert "history not mined" in risk.note
+    assert risk.factors
+    assert not {f.name for f in risk.factors} & set(HISTORY_METRICS)

@@ -103,11 +103,17 @@ def describe(m: _model.Model, metric: str, value: float) -> str:
     return f"{text} (bottom {max(1, round(pct))} % of {where})"
 
 
-def factors(m: _model.Model, metrics: Mapping[str, float], top: int = 3) -> tuple[RiskFactor, ...]:
-    """The metrics that push the score up most, in words."""
+def factors(
+    m: _model.Model,
+    metrics: Mapping[str, float],
+    top: int = 3,
+    assumed: frozenset[str] = frozenset(),
+) -> tuple[RiskFactor, ...]:
+    """The metrics that push the score up most, in words; ``assumed`` metrics (filled in with
+    the median because there is no history) are not reported as facts about the change."""
     contrib = m.contributions(vector(metrics))
     ranked = sorted(
-        (name for name in contrib if name in metrics and contrib[name] > 0),
+        (name for name in contrib if name in metrics and contrib[name] > 0 and name not in assumed),
         key=lambda name: -contrib[name],
     )
     return tuple(
@@ -120,15 +126,18 @@ def analyze(change: Change, context: Context) -> Risk:
     m = context.risk_model or _prior()
     metrics = change_metrics(change, context.risk_history)
     note = ""
+    assumed: set[str] = set()
     if context.risk_history is None:
         note = "history not mined (run `countersign risk mine`): history metrics at median"
         for name in HISTORY_METRICS:
             qs = m.metric_quantiles.get(name)
-            metrics.setdefault(name, qs[len(qs) // 2] if qs else 0.0)
+            if name not in metrics:
+                assumed.add(name)
+                metrics[name] = qs[len(qs) // 2] if qs else 0.0
     score = m.probability(vector(metrics))
     return Risk(
         score=round(score, 4),
-        factors=factors(m, metrics),
+        factors=factors(m, metrics, assumed=frozenset(assumed)),
         percentile=m.percentile(score),
         model=m.name,
         note=note,
