@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from countersign.errors import LedgerError
 from countersign.signoff.keys import SigningKey
 
 GENESIS = "0" * 64
@@ -52,7 +54,26 @@ class Entry:
 
 
 def canonical(value: Any) -> str:
-    return bytes(rfc8785.dumps(value)).decode("utf-8")
+    """RFC 8785 text of ``value``. Strings that cannot be UTF-8 (lone surrogates, which JSON
+    input such as an agent's hook payload may carry) are stored with U+FFFD in their place;
+    anything else canonical JSON cannot hold (integers beyond 2**53, NaN) is refused."""
+    try:
+        return bytes(rfc8785.dumps(_utf8_safe(value))).decode("utf-8")
+    except rfc8785.CanonicalizationError as exc:
+        raise LedgerError(f"cannot record this entry as canonical JSON: {exc}") from None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _utf8_safe(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, Mapping):
+        return {_utf8_safe(k): _utf8_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_utf8_safe(v) for v in value]
+    return value
 
 
 def digest(text: str) -> str:
