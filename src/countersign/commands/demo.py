@@ -43,6 +43,36 @@ def _verdict(code: int) -> str:
     return f"exit {code} ({VERDICTS.get(code, 'error')})"
 
 
+def _agent_story(repo: Path) -> str:
+    """Deny, a refused self-approval, a second human's approval of that exact action, one
+    allowed retry, then denied again."""
+    import re
+
+    from countersign.commands.approve_action import approve_action
+    from countersign.demo.agent import OPERATOR, agent_runs
+
+    command = "terraform -chdir=infra/prod apply -replace=aws_db_instance.orders -auto-approve"
+    click.secho(f"agent> {command}", dim=True)
+    first, reason = agent_runs(repo, command)
+    click.echo(f"guard: {first}: {reason}")
+    action = re.search(r"--action (\w+)", reason)
+    if action is None:
+        return first
+    for who in (OPERATOR, "sam@shop.example"):
+        click.secho(f"$ countersign approve --action {action[1]} --as {who}", dim=True)
+        try:
+            approve_action(repo, action=action[1], identity=who, note="snapshot taken")
+        except FatalError as refused:
+            click.echo(f"countersign: error: {refused}  (exit {int(refused.exit_code)})")
+    decisions = [first]
+    for _ in range(2):
+        click.secho(f"agent> {command}", dim=True)
+        decision, reason = agent_runs(repo, command)
+        click.echo(f"guard: {decision}: {reason}")
+        decisions.append(decision)
+    return ", then ".join(decisions)
+
+
 def demo(*, keep: bool) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="countersign-demo-"))
     repo = tmp / "shop"
@@ -116,10 +146,13 @@ def demo(*, keep: bool) -> int:
 
         Builder(repo).commit("dana", "checkout: retry three times", {})
         third = _run_check(repo)
+        _step("Meanwhile the agent tries to apply the plan itself")
+        guarded = _agent_story(repo)
         _step("Summary")
         click.echo(
             f"first check: {_verdict(first)}; after the sign-offs: {_verdict(second)}; "
-            f"after a content change: {_verdict(third)}."
+            f"after a content change: {_verdict(third)}.\n"
+            f"The agent's production apply: {guarded}."
         )
         if keep:
             click.echo(f"The sample repository is kept at {repo}.")
