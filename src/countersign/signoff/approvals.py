@@ -94,7 +94,10 @@ def approver_problem(
     if is_agent(person, identity, roster):
         return f"{identity} is an agent identity; agents never approve"
     if person is None:
-        return f"{identity} is not in the roster (.countersign/people.yaml)"
+        return (
+            f"{identity} is not in the roster (.countersign/people.yaml as of the base revision; "
+            "a roster change counts once it is merged)"
+        )
     if is_author(person, authors):
         return f"{person.id} is an author of this change; no self-approval"
     return None
