@@ -50,9 +50,11 @@ def test_claude_code_entry_shape(repo, tmp_path):
     assert "Bash" in pre["matcher"]
     (handler,) = pre["hooks"]
     assert handler["type"] == "command"
-    assert handler["command"].endswith("guard --agent claude-code")
+    assert "guard --agent claude-code || printf" in handler["command"]
     assert handler["timeout"] == 10
-    assert settings["hooks"]["PostToolUse"][0]["matcher"].startswith("Write")
+    (post,) = settings["hooks"]["PostToolUse"]
+    assert post["matcher"].startswith("Write")
+    assert post["hooks"][0]["command"].endswith("guard --agent claude-code")
 
 
 def test_install_refuses_to_clobber_invalid_settings(repo):
@@ -61,3 +63,36 @@ def test_install_refuses_to_clobber_invalid_settings(repo):
     result = _run("install", "--agent", "cursor", "-C", str(repo.path))
     assert "cannot merge" in str(result.exception)
     assert (repo.path / ".cursor" / "hooks.json").read_text() == "{broken"
+
+
+CRASHING = "sh -c 'kill -SEGV $$' --"  # a guard process that dies without answering
+
+
+@pytest.mark.parametrize(
+    ("agent", "decision"),
+    [("claude-code", "ask"), ("codex", "ask"), ("cursor", "ask"), ("gemini", "deny")],
+)
+def test_a_guard_that_dies_still_answers_in_the_agents_protocol(agent, decision):
+    import subprocess
+
+    from countersign.guard.install import entries
+
+    pre = next(iter(entries(agent, CRASHING).values()))[0]
+    command = pre["hooks"][0]["command"] if "hooks" in pre else pre["command"]
+    done = subprocess.run(["sh", "-c", command], input=b"{}", capture_output=True, check=False)
+    answer = json.loads(done.stdout)
+    got = answer.get("hookSpecificOutput", answer)
+    assert got.get("permissionDecision", got.get("permission", got.get("decision"))) == decision
+    assert done.returncode == 0
+
+
+@pytest.mark.parametrize(("program", "message"), [(CRASHING, True), ("sh -c 'exit 2' --", False)])
+def test_kiro_blocks_when_the_guard_dies_and_passes_its_own_block_on(program, message):
+    import subprocess
+
+    from countersign.guard.install import CRASHED, entries
+
+    command = entries("kiro", program)["preToolUse"][0]["command"]
+    done = subprocess.run(["sh", "-c", command], input=b"{}", capture_output=True, check=False)
+    assert done.returncode == 2
+    assert (CRASHED in done.stderr.decode()) is message

@@ -27,9 +27,39 @@ def settings_path(agent: str, scope: str, root: Path, home: Path) -> Path:
     )
 
 
+CRASHED = "countersign guard crashed before it could decide; a human must check this action"
+
+# What the agent reads when the guard process dies without answering (a native crash, an
+# out-of-memory kill): agents treat most failing hooks as "no objection", so the installed
+# pre-execution command answers for it, in the agent's protocol, with the default (ask; deny
+# for agents without ask). Post-event hooks decide nothing and get the plain command.
+_FALLBACK = {
+    "claude-code": json.dumps(
+        {
+            "hookSpecificOutput": {
+                "hookEventName": "PreToolUse",
+                "permissionDecision": "ask",
+                "permissionDecisionReason": CRASHED,
+            }
+        }
+    ),
+    "cursor": json.dumps({"permission": "ask", "user_message": CRASHED, "agent_message": CRASHED}),
+    "gemini": json.dumps({"decision": "deny", "reason": CRASHED}),
+}
+_FALLBACK["codex"] = _FALLBACK["claude-code"]
+
+
+def guarded(command: str, agent: str) -> str:
+    """``command`` for a pre-execution hook, answering for the guard if its process dies."""
+    if agent == "kiro":  # exit 2 is the guard's own "block": pass it on; any other failure blocks
+        return f"{command} || {{ s=$?; [ $s -eq 2 ] || echo '{CRASHED}' >&2; exit 2; }}"
+    return f"{command} || printf '%s\\n' '{_FALLBACK[agent]}'"
+
+
 def entries(agent: str, program: str) -> dict[str, list[dict[str, Any]]]:
     """Event -> the entries to add for ``agent`` (pre-execution judgement and edit recording)."""
-    command = f"{program} guard --agent {agent}"
+    plain = f"{program} guard --agent {agent}"
+    command = guarded(plain, agent)
     if agent in ("claude-code", "codex"):
         edits = "Write|Edit|MultiEdit|NotebookEdit"
         handler = [{"type": "command", "command": command, "timeout": 10}]
@@ -37,26 +67,31 @@ def entries(agent: str, program: str) -> dict[str, list[dict[str, Any]]]:
         return {
             "PreToolUse": [{"matcher": pre, "hooks": handler}],
             "PostToolUse": [
-                {"matcher": edits if agent == "claude-code" else "apply_patch", "hooks": handler}
+                {
+                    "matcher": edits if agent == "claude-code" else "apply_patch",
+                    "hooks": [{**handler[0], "command": plain}],
+                }
             ],
         }
     if agent == "cursor":
         return {
             "beforeShellExecution": [{"command": command}],
-            "afterFileEdit": [{"command": command}],
+            "afterFileEdit": [{"command": plain}],
         }
     if agent == "gemini":
         handler = [{"type": "command", "command": command, "timeout": 10000}]
         return {
             "BeforeTool": [{"matcher": "run_shell_command|write_file|replace", "hooks": handler}],
-            "AfterTool": [{"matcher": "write_file|replace", "hooks": handler}],
+            "AfterTool": [
+                {"matcher": "write_file|replace", "hooks": [{**handler[0], "command": plain}]}
+            ],
         }
     return {
         "preToolUse": [
             {"command": command, "matcher": "execute_bash", "timeout_ms": 10000},
             {"command": command, "matcher": "fs_write", "timeout_ms": 10000},
         ],
-        "postToolUse": [{"command": command, "matcher": "fs_write", "timeout_ms": 10000}],
+        "postToolUse": [{"command": plain, "matcher": "fs_write", "timeout_ms": 10000}],
     }
 
 
