@@ -59,15 +59,14 @@ def open_workspace(
             root: Path | None = git.repo_root(cwd)
         except InputError:
             root = None
-        texts = _config_from_tree(root) if root else {}
     else:
         root = git.repo_root(cwd)
         notes, notes_hint = git.notes_ref(root)
         change = git.read_change(
             root, base=base, head=head, worktree=worktree, plans=artifacts, notes=notes
         )
-        texts = _config_at(root, change.base)
     tree = repo_tree(root, None if patch else change.base) if root else None
+    texts = _config_texts(tree) if tree else {}
     config = (
         with_inferred_edges(load_config(root, read=texts, tree=tree), tree) if root else Config()
     )
@@ -75,7 +74,8 @@ def open_workspace(
     policy = load_policy(policy_text)
     if pull_request is not None:
         change = replace(change, pull_request=pull_request)
-    model, history = risk_inputs(root, change)
+    state = repository_state_dir(root or cwd)
+    model, history = risk_inputs(root, change, state / "risk")
     context = Context(
         config=config,
         agent_directory=load_directory(texts.get("provenance.yaml")),
@@ -85,19 +85,19 @@ def open_workspace(
         risk_history=history,
     )
     if root is not None:
-        context = with_agent_edits(context, root)
-    return Workspace(root, change, context, policy, ledger_for(root or cwd))
+        context = with_agent_edits(context, root, state)
+    return Workspace(root, change, context, policy, ledger_for(root or cwd, state=state))
 
 
 def risk_inputs(
-    root: Path | None, change: Change
+    root: Path | None, change: Change, state: Path | None = None
 ) -> tuple[risk_model.Model | None, History | None]:
     """The repository's trained risk model and mined history, when ``risk mine`` has run. A
     history that already holds the change's own commits would count them as their own past:
     then the history at the change's base is mined once and kept beside it."""
     if root is None:
         return None, None
-    state = mining.state_dir(root)
+    state = state or mining.state_dir(root)
     path = state / "model.json"
     model = risk_model.load(path) if path.is_file() else None
     model = _with_reference(model, state / "reference.json")
@@ -116,9 +116,10 @@ def risk_inputs(
     return model, history
 
 
-def with_agent_edits(context: Context, root: Path) -> Context:
-    """The guard's records of agent edits in this repository (shared by all its worktrees)."""
-    log = read_agent_edits(log_path(repository_state_dir(root)))
+def with_agent_edits(context: Context, root: Path, state: Path | None = None) -> Context:
+    """The guard's records of agent edits in this repository (shared by all its worktrees);
+    ``state`` is its state directory when the caller already knows it."""
+    log = read_agent_edits(log_path(state or repository_state_dir(root)))
     return replace(
         context,
         agent_edits=log.edits,
@@ -133,10 +134,11 @@ def repo_tree(root: Path, base: str | None) -> RepoTree:
     return GitTree(root, base) if base else DirTree(root)
 
 
-def ledger_for(root: Path, location: str | None = None) -> SignedLedger:
-    """The ledger at ``location``, ``$COUNTERSIGN_LEDGER`` or ``.countersign/ledger.db``."""
+def ledger_for(root: Path, location: str | None = None, state: Path | None = None) -> SignedLedger:
+    """The ledger at ``location``, ``$COUNTERSIGN_LEDGER`` or ``.countersign/ledger.db``;
+    ``state`` is the repository's state directory when the caller already knows it."""
     where = location or os.environ.get(ENV_LEDGER) or str(root / CONFIG_DIR / "ledger.db")
-    return open_ledger(where, repository_state_dir(root))
+    return open_ledger(where, state or repository_state_dir(root))
 
 
 def repository_state_dir(root: Path) -> Path:
@@ -151,25 +153,11 @@ def repository_state_dir(root: Path) -> Path:
     return state_dir(common, outside=root / CONFIG_DIR / "state")
 
 
-def _config_at(root: Path, rev: str | None) -> dict[str, str]:
-    """The configuration as it is at the base revision: a change is judged by the old rules."""
-    if not rev:
-        return {}
-    texts: dict[str, str] = {}
-    for name in CONFIG_FILES:
-        text = git.read_file_at(root, rev, f"{CONFIG_DIR}/{name}")
-        if text is not None:
-            texts[name] = text
-    return texts
-
-
-def _config_from_tree(root: Path) -> dict[str, str]:
-    texts: dict[str, str] = {}
-    for name in CONFIG_FILES:
-        path = root / CONFIG_DIR / name
-        if path.is_file():
-            texts[name] = path.read_text(encoding="utf-8", errors="replace")
-    return texts
+def _config_texts(tree: RepoTree) -> dict[str, str]:
+    """The ``.countersign/`` files as they are in ``tree``: the base revision for a change (it is
+    judged by the old rules), the working tree for a patch file. A file missing there is missing."""
+    wanted = {f"{CONFIG_DIR}/{name}": name for name in CONFIG_FILES}
+    return {wanted[path]: text for path, text in tree.read(wanted).items()}
 
 
 def _with_reference(model: risk_model.Model | None, path: Path) -> risk_model.Model | None:

@@ -291,11 +291,3 @@ def read_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
         result[header[0]] = out[pos : pos + size]
         pos += size + 1
     return result
-
-
-def read_file_at(root: Path, rev: str, path: str) -> str | None:
-    """A file's text at a revision, or None when it does not exist there."""
-    try:
-        return git(root, "show", f"{rev}:{path}").decode("utf-8", "replace")
-    except InputError:
-        return None
