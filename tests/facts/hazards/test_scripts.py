@@ -122,37 +122,19 @@ def test_safe_script_lines_raise_nothing():
     assert _kinds(_script_change("set -euo pipefail", "echo building", "make test")) == []
 
 
-def test_a_new_workflow_step_that_destroys_infrastructure_is_found():
-    change = Change(
-        "a",
-        "b",
-        "",
-        files=(
-            FileChange(
-                ".github/workflows/ci.yml",
-                FileStatus.MODIFIED,
-                old_text=OLD_WORKFLOW,
-                new_text=NEW_WORKFLOW.replace(
-                    "terraform apply -auto-approve", "terraform destroy -auto-approve"
-                ),
-            ),
-        ),
+def _workflow_change(old: str, new: str) -> Change:
+    path = ".github/workflows/ci.yml"
+    return Change(
+        "a", "b", "", files=(FileChange(path, FileStatus.MODIFIED, old_text=old, new_text=new),)
     )
-    assert _kinds(change) == ["script.infra.terraform-destroy"]
+
+
+def test_a_new_workflow_step_that_destroys_infrastructure_is_found():
+    destroy = NEW_WORKFLOW.replace(
+        "terraform apply -auto-approve", "terraform destroy -auto-approve"
+    )
+    assert _kinds(_workflow_change(OLD_WORKFLOW, destroy)) == ["script.infra.terraform-destroy"]
 
 
 def test_an_unchanged_workflow_step_is_not_judged_again():
-    change = Change(
-        "a",
-        "b",
-        "",
-        files=(
-            FileChange(
-                ".github/workflows/ci.yml",
-                FileStatus.MODIFIED,
-                old_text=NEW_WORKFLOW,
-                new_text=NEW_WORKFLOW,
-            ),
-        ),
-    )
-    assert _kinds(change) == []
+    assert _kinds(_workflow_change(NEW_WORKFLOW, NEW_WORKFLOW)) == []
