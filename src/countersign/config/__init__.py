@@ -29,10 +29,6 @@ class Config:
     hazards: HazardSettings = field(default_factory=HazardSettings)
     root: str | None = None
 
-    @property
-    def state_dir(self) -> Path | None:
-        return Path(self.root) / CONFIG_DIR if self.root else None
-
 
 def load_config(
     root: Path, read: dict[str, str] | None = None, tree: RepoTree | None = None
