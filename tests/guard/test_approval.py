@@ -125,3 +125,33 @@ def test_expired_approval_does_not_count(guard, payload, project, monkeypatch):
     real_now = action_module.now
     monkeypatch.setattr(action_module, "now", lambda: real_now() + timedelta(hours=1))
     assert _decide(guard, payload, project, command)[0] == "ask"
+
+
+def test_a_retry_that_read_before_another_spent_the_approval_does_not_spend_it_again(
+    guard, payload, project, monkeypatch
+):
+    """Two retries at the same moment: the other one spends the approval between this one's
+    read of the ledger and its write. This one must read again and find nothing to spend."""
+    from countersign.guard import action as action_module
+
+    command = "terraform destroy -auto-approve"
+    _, reason = _decide(guard, payload, project, command)
+    action = re.search(r"--action (\w+)", reason).group(1)
+    assert _approve(project, action, "lead").exception is None
+    ledger = open_ledger(project.path / ".git" / "countersign", project.path)
+
+    real = action_module.unused_approval
+    raced = []
+
+    def read_then_lose_the_race(entries, fingerprint, at):
+        found = real(entries, fingerprint, at)
+        if found is not None and not raced:
+            raced.append(found)
+            used = {"fingerprint": fingerprint, "approval_at": found["at"], "action": action}
+            ledger.append(action_module.USED, used)
+        return found
+
+    monkeypatch.setattr(action_module, "unused_approval", read_then_lose_the_race)
+    assert _decide(guard, payload, project, command)[0] == "ask"
+    assert raced
+    assert [e["kind"] for e in ledger.entries()].count("guard-approval-used") == 1

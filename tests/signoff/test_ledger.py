@@ -183,3 +183,16 @@ def test_a_writer_killed_mid_write_leaves_a_valid_ledger(site):
     assert report.ok, report.problems
     ledger.append("after", {})
     assert site.open().verify().ok
+
+
+def test_append_if_unchanged_writes_only_on_the_head_that_was_read(site):
+    ledger = site.open()
+    assert ledger.append_if_unchanged("first", {}, 0) is not None
+    seen = ledger.entries()[-1]["seq"]
+    site.open().append("another-writer", {})
+    assert ledger.append_if_unchanged("stale", {}, seen) is None
+    assert [e["kind"] for e in ledger.entries()] == ["first", "another-writer"]
+    head = ledger.append_if_unchanged("fresh", {}, seen + 1)
+    assert head is not None
+    assert head.seq == 3
+    assert ledger.verify().ok

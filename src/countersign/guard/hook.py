@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from countersign.facts.shell.context import ShellContext
 from countersign.guard.decision import judge
@@ -20,6 +21,11 @@ from countersign.guard.state import (
     spelled_like,
 )
 from countersign.state_dir import state_dir
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from countersign.signoff.ledger import SignedLedger
 
 # Environment variables that say where a command lands; an approval is bound to their values.
 CONTEXT_ENV = (
@@ -103,14 +109,7 @@ def _two_person(
     state: Path,
     env: Mapping[str, str],
 ) -> Outcome:
-    from countersign.guard.action import (
-        DECISION,
-        USED,
-        action_of,
-        now,
-        stamp,
-        unused_approval,
-    )
+    from countersign.guard.action import DECISION, action_of, now, stamp
     from countersign.guard.journal import open_ledger
     from countersign.guard.state import operator
 
@@ -120,8 +119,7 @@ def _two_person(
     action = action_of(call, context)
     ledger = open_ledger(state, root)
     at = now()
-    entries = ledger.entries()
-    approval = unused_approval(entries, action.fingerprint, at)
+    approval = _spend_approval(ledger, action.id, action.fingerprint, at, call.session)
     base = {
         "action": action.id,
         "fingerprint": action.fingerprint,
@@ -137,16 +135,6 @@ def _two_person(
         "at": stamp(at),
     }
     if approval is not None:
-        ledger.append(
-            USED,
-            {
-                "action": action.id,
-                "fingerprint": action.fingerprint,
-                "approval_at": approval.get("at"),
-                "at": stamp(at),
-                "session": call.session,
-            },
-        )
         ledger.append(
             DECISION, {**base, "decision": "allow", "approved_by": approval.get("approver")}
         )
@@ -167,6 +155,36 @@ def _two_person(
     else:
         text = f"countersign asks for review ({rule}): {reason}. Action {action.id}; {how}."
     return Outcome(decision, text)
+
+
+SPEND_TRIES = 20
+
+
+def _spend_approval(
+    ledger: SignedLedger, action: str, fingerprint: str, at: datetime, session: str
+) -> dict[str, Any] | None:
+    """Find an unused approval of this action and mark it used, as one step: two retries at
+    the same moment cannot both spend it (compare-and-set on the ledger's newest entry, read
+    again when another writer came first). Contention beyond the tries spends nothing, so
+    the action is asked or denied again: the safe side."""
+    from countersign.guard.action import USED, stamp, unused_approval
+
+    for _ in range(SPEND_TRIES):
+        entries = ledger.entries()
+        approval = unused_approval(entries, fingerprint, at)
+        if approval is None:
+            return None
+        seen = int(entries[-1]["seq"]) if entries else 0
+        used = {
+            "action": action,
+            "fingerprint": fingerprint,
+            "approval_at": approval.get("at"),
+            "at": stamp(at),
+            "session": session,
+        }
+        if ledger.append_if_unchanged(USED, used, seen) is not None:
+            return approval
+    return None
 
 
 def _record_allow(call: ToolCall, rule: str, reason: str, state: Path, root: Path | None) -> None:

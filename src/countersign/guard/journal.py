@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from countersign.signoff.ledger import Ledger
+    from countersign.signoff.ledger import SignedLedger
 
 LEDGER_FILE = "ledger.db"
 
@@ -27,7 +27,7 @@ def ledger_location(state_dir: Path, root: Path | None) -> str:
     return str(root / CONFIG_DIR / LEDGER_FILE if root else state_dir / LEDGER_FILE)
 
 
-def open_ledger(state_dir: Path, root: Path | None = None) -> Ledger:
+def open_ledger(state_dir: Path, root: Path | None = None) -> SignedLedger:
     from countersign.signoff.ledger import open_ledger as open_signed
 
     return open_signed(ledger_location(state_dir, root), state_dir)

@@ -71,11 +71,26 @@ class SignedLedger:
         self.append_entry(kind, payload)
 
     def append_entry(self, kind: str, payload: Mapping[str, Any]) -> Head:
+        head = self._append(kind, payload, expect=None)
+        assert head is not None  # noqa: S101 - no expectation, so never refused
+        return head
+
+    def append_if_unchanged(self, kind: str, payload: Mapping[str, Any], seen: int) -> Head | None:
+        """Append only if entry number ``seen`` is still the newest (0: the ledger is still
+        empty); None, writing nothing, if another writer came first. For a decision taken on
+        what was read, such as spending a one-time approval: read, decide, then append with
+        the number read, and read again if refused."""
+        return self._append(kind, payload, expect=seen)
+
+    def _append(self, kind: str, payload: Mapping[str, Any], expect: int | None) -> Head | None:
         key = self.key
+        body = _plain(payload)
         with self.store.writer() as tx:
             last = tx.last()
+            if expect is not None and (last[0] if last else 0) != expect:
+                return None
             seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-            entry = seal(seq, prev, kind, self.clock(), _plain(payload), key)
+            entry = seal(seq, prev, kind, self.clock(), body, key)
             tx.record_key(key.key_id, key.public_text)
             tx.insert(entry)
         head = Head(entry.seq, entry.hash)
