@@ -58,3 +58,77 @@ def test_export_writes_entries_and_verifiable_dsse_envelopes(
     assert statement["_type"] == "https://in-toto.io/Statement/v1"
     assert statement["predicate"]["approver"] == "alice"
     assert statement["subject"][0]["name"].startswith("change:cs1:")
+
+
+def _pin(project, *lines):
+    project.commit("pin ledger keys", **{".countersign/ledger-keys": "\n".join(lines) + "\n"})
+
+
+def test_pinned_keys_catch_a_ledger_rewritten_by_someone_with_write_access(
+    project, tmp_path, monkeypatch, capsys, cs, ai_trailer, bob
+):
+    from countersign.signoff.keys import load_or_create
+    from countersign.signoff.ledger import open_ledger
+
+    machine = load_or_create(project.path / ".git" / "countersign")
+    project.git("checkout", "-q", "main")
+    _pin(project, f"{machine.public_text}  alice-laptop")
+    project.git("checkout", "-q", "feature")
+    project.git("rebase", "-q", "main")
+    db = approved(project, cs, ai_trailer, bob)
+    assert cs(project, "check") == 0
+    (approval,) = [
+        {k: v for k, v in e.items() if k not in ("kind", "seq", "at")}
+        for e in open_ledger(db, tmp_path / "reader").entries("approval")
+    ]
+
+    for leftover in db.parent.glob("ledger.db*"):
+        leftover.unlink()
+    monkeypatch.setenv("COUNTERSIGN_STATE_DIR", str(tmp_path / "intruder"))
+    capsys.readouterr()
+    assert cs(project, "approve", "--as", "alice") == 5
+    assert "is not pinned in .countersign/ledger-keys" in capsys.readouterr().err
+    open_ledger(db, tmp_path / "intruder").append("approval", approval)  # ignores the pins
+
+    monkeypatch.setenv("COUNTERSIGN_STATE_DIR", str(tmp_path / "ci"))
+    capsys.readouterr()
+    assert cs(project, "check") == 5
+    assert "which .countersign/ledger-keys does not pin" in capsys.readouterr().err
+
+
+def test_rotating_a_key_keeps_earlier_entries_verifiable(project, capsys, cs, ai_trailer, bob):
+    from countersign.signoff.keys import load_or_create
+    from countersign.signoff.ledger import open_ledger
+
+    approved(project, cs, ai_trailer, bob)
+    old = load_or_create(project.path / ".git" / "countersign")
+    capsys.readouterr()
+    assert cs(project, "ledger", "keys", "--rotate") == 0
+    out = capsys.readouterr().out
+    assert f"retired this machine's key {old.key_id}: add until=1 to its pin" in out
+    new = load_or_create(project.path / ".git" / "countersign")
+    assert new.key_id != old.key_id
+    assert f"  {new.public_text}  " in out
+
+    state = project.path / ".git" / "countersign"
+    open_ledger(project.path / ".countersign" / "ledger.db", state).append("note", {})
+    _pin(project, f"{old.public_text} until=1  before rotation", f"{new.public_text}  laptop")
+    capsys.readouterr()
+    assert cs(project, "ledger", "verify") == 0
+    out = capsys.readouterr().out
+    assert "only keys pinned in .countersign/ledger-keys are believed" in out
+    assert cs(project, "ledger", "keys") == 0
+    listing = capsys.readouterr().out
+    assert f"{old.key_id}  entries 1-1 (1)  pinned (before rotation), retired after entry 1" in (
+        listing
+    )
+    assert f"{new.key_id}  entries 2-2 (1)  pinned (laptop)" in listing
+
+
+def test_a_bad_pin_file_is_a_configuration_error(project, capsys, cs, ai_trailer, bob):
+    _pin(project, "not-a-key")
+    capsys.readouterr()
+    assert cs(project, "ledger", "verify") == 3
+    assert ".countersign/ledger-keys: line 1: 'not-a-key' is not a public key" in (
+        capsys.readouterr().err
+    )

@@ -137,7 +137,7 @@ ledger_option = click.option(
 
 @click.group()
 def ledger() -> None:
-    """Verify or export the signed, hash-chained ledger."""
+    """Verify, export or list the keys of the signed, hash-chained ledger."""
 
 
 @ledger.command("verify")
@@ -161,6 +161,23 @@ def ledger_export(location: str | None, output: str | None, dsse: str | None, re
     from countersign.commands.ledger import export
 
     return export(repo, location=location, output=output, dsse=dsse)
+
+
+@ledger.command("keys")
+@ledger_option
+@click.option(
+    "--rotate",
+    "rotate_key",
+    is_flag=True,
+    help="Retire this machine's signing key (kept beside it) and create a new one.",
+)
+@repo_option
+def ledger_keys(location: str | None, rotate_key: bool, repo: Path) -> int:
+    """List the keys that signed the ledger, whether .countersign/ledger-keys pins them, and
+    this machine's key as a line to pin there."""
+    from countersign.commands.ledger import keys
+
+    return keys(repo, location=location, rotate_key=rotate_key)
 
 
 @click.group()

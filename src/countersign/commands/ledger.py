@@ -1,5 +1,6 @@
-"""``countersign ledger verify|export``: check the chain and signatures and say where it breaks;
-write the entries (and DSSE envelopes for approvals) for auditors."""
+"""``countersign ledger verify|export|keys``: check the chain and signatures and say where it
+breaks; write the entries (and DSSE envelopes for approvals) for auditors; list the signing keys
+against the pins and rotate this machine's."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from countersign.commands.workspace import ledger_for
 from countersign.errors import InputError, LedgerError
 from countersign.intake.git import repo_root
 from countersign.signoff.envelope import envelope
+from countersign.signoff.keys import load_or_create, rotate
+from countersign.signoff.pins import PIN_FILE
 
 
 def _root(cwd: Path) -> Path:
@@ -34,6 +37,13 @@ def verify(cwd: Path, *, location: str | None) -> int:
         f"ledger {report.location}: {report.entries} entries, signed by {keys} "
         f"(verified in {took:.2f} s)"
     )
+    if ledger.pins is None:
+        click.echo(
+            f"no keys pinned (.countersign/{PIN_FILE}): any key recorded in the ledger is "
+            "believed; `countersign ledger keys` shows what to pin"
+        )
+    else:
+        click.echo(f"only keys pinned in {ledger.pins.source} are believed")
     if report.ok:
         click.echo("OK: chain intact, every signature valid, no policy rollback.")
         return 0
@@ -73,6 +83,55 @@ def export(cwd: Path, *, location: str | None, output: str | None, dsse: str | N
         err=True,
     )
     return 0
+
+
+def keys(cwd: Path, *, location: str | None, rotate_key: bool) -> int:
+    """Which keys signed which entries and whether they are pinned (read without verifying,
+    so a ledger that fails ``verify`` can still be examined); this machine's pin line."""
+    ledger = ledger_for(_root(cwd), location)
+    spans: dict[str, list[int]] = {}
+    for row in ledger.store.rows():
+        spans.setdefault(row.key_id, []).append(row.seq)
+    pins = {p.key_id: p for p in ledger.pins.pins} if ledger.pins else {}
+    click.echo(f"ledger {ledger.store.location}: {len(spans)} signing key(s)")
+    for kid, seqs in spans.items():
+        pin = pins.get(kid)
+        if ledger.pins is None:
+            status = "not pinned (no pins: every recorded key is believed)"
+        elif pin is None:
+            status = "NOT PINNED: its entries fail verify"
+        else:
+            status = f"pinned{f' ({pin.label})' if pin.label else ''}"
+            status += f", retired after entry {pin.until}" if pin.until is not None else ""
+        click.echo(f"  {kid}  entries {seqs[0]}-{seqs[-1]} ({len(seqs)})  {status}")
+    if rotate_key:
+        old, mine = rotate(ledger.state_dir)
+        head = max((s for seqs in spans.values() for s in seqs), default=0)
+        if old is not None:
+            click.echo(
+                f"retired this machine's key {old.key_id}: add until={head} to its pin so "
+                "nothing later can be signed with it; its earlier entries still verify"
+            )
+    else:
+        mine = load_or_create(ledger.state_dir)
+    click.echo(f"this machine signs with {mine.key_id}; its line for .countersign/{PIN_FILE}:")
+    click.echo(f"  {mine.public_text}  {_label()}")
+    if ledger.pins is not None and mine.key_id not in pins:
+        click.echo(
+            f"  (not pinned yet: this machine cannot write the ledger until that line is "
+            f"committed in {ledger.pins.source})"
+        )
+    return 0
+
+
+def _label() -> str:
+    import getpass
+    import socket
+
+    try:
+        return f"{getpass.getuser()}@{socket.gethostname()}"
+    except (OSError, KeyError):
+        return "this-machine"
 
 
 class _open:  # noqa: N801 - used like open()

@@ -25,6 +25,7 @@ from countersign.intake.patch import read_patch_file
 from countersign.intake.pull_request import read_pull_request
 from countersign.intake.tree import DirTree, GitTree, RepoTree
 from countersign.signoff.ledger import ENV_LEDGER, SignedLedger, open_ledger
+from countersign.signoff.pins import pins_in
 from countersign.state_dir import state_dir
 
 CONFIG_FILES = ("policy.yaml", "catalog.yaml", "people.yaml", "hazards.yaml", "provenance.yaml")
@@ -86,7 +87,9 @@ def open_workspace(
     )
     if root is not None:
         context = with_agent_edits(context, root, state)
-    return Workspace(root, change, context, policy, ledger_for(root or cwd, state=state))
+    pins_at = change.base if root is not None and change.base and not patch else "HEAD"
+    ledger = ledger_for(root or cwd, state=state, pins_at=pins_at)
+    return Workspace(root, change, context, policy, ledger)
 
 
 def risk_inputs(
@@ -134,11 +137,14 @@ def repo_tree(root: Path, base: str | None) -> RepoTree:
     return GitTree(root, base) if base else DirTree(root)
 
 
-def ledger_for(root: Path, location: str | None = None, state: Path | None = None) -> SignedLedger:
-    """The ledger at ``location``, ``$COUNTERSIGN_LEDGER`` or ``.countersign/ledger.db``;
+def ledger_for(
+    root: Path, location: str | None = None, state: Path | None = None, pins_at: str = "HEAD"
+) -> SignedLedger:
+    """The ledger at ``location``, ``$COUNTERSIGN_LEDGER`` or ``.countersign/ledger.db``,
+    trusting the keys pinned at revision ``pins_at`` (for a change: its base, like the policy);
     ``state`` is the repository's state directory when the caller already knows it."""
     where = location or os.environ.get(ENV_LEDGER) or str(root / CONFIG_DIR / "ledger.db")
-    return open_ledger(where, state or repository_state_dir(root))
+    return open_ledger(where, state or repository_state_dir(root), pins_in(root, pins_at))
 
 
 def repository_state_dir(root: Path) -> Path:

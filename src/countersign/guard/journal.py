@@ -29,5 +29,7 @@ def ledger_location(state_dir: Path, root: Path | None) -> str:
 
 def open_ledger(state_dir: Path, root: Path | None = None) -> SignedLedger:
     from countersign.signoff.ledger import open_ledger as open_signed
+    from countersign.signoff.pins import pins_in
 
-    return open_signed(ledger_location(state_dir, root), state_dir)
+    pins = pins_in(root) if root is not None else None
+    return open_signed(ledger_location(state_dir, root), state_dir, pins)

@@ -111,13 +111,16 @@ def check_chain(
     witness: Head | None = None,
     *,
     signatures: bool = True,
+    pinned_in: str | None = None,
+    retired: Mapping[str, int] | None = None,
 ) -> tuple[list[Entry], list[Problem]]:
     """Walk the stored rows in order; return the parsed entries and every problem found.
 
     Edits break the signature and the next ``prev``; deletions and insertions break ``seq``
     continuity or ``prev``; reorders break both; a truncated end is caught by the ``witness``
     (the newest head this machine saw written). Policy rollback: an entry claiming an older
-    ``policy_version`` than one already in force.
+    ``policy_version`` than one already in force. ``pinned_in``: ``public_keys`` are the keys
+    pinned in that file, not the ledger's own list; ``retired``: a key's last valid entry.
     """
     entries: list[Entry] = []
     problems: list[Problem] = []
@@ -131,7 +134,8 @@ def check_chain(
             continue
         problems.extend(_link_problems(row, body, expected_seq, prev_hash))
         if signatures:
-            problems.extend(_signature_problems(row, body, public_keys))
+            problems.extend(_signature_problems(row, body, public_keys, pinned_in))
+            problems.extend(_retired_problems(row, retired or {}, pinned_in))
         if witness and row.seq == witness.seq:
             seen_at_witness = digest(row.body)
         payload = body.get("payload")
@@ -204,9 +208,16 @@ def _link_problems(
 
 
 def _signature_problems(
-    row: StoredEntry, body: Mapping[str, Any], public_keys: Mapping[str, Ed25519PublicKey]
+    row: StoredEntry,
+    body: Mapping[str, Any],
+    public_keys: Mapping[str, Ed25519PublicKey],
+    pinned_in: str | None,
 ) -> list[Problem]:
     key = public_keys.get(str(body.get("key")))
+    if key is None and pinned_in:
+        return [
+            Problem(row.seq, f"signed by key {body.get('key')!r}, which {pinned_in} does not pin")
+        ]
     if key is None:
         return [Problem(row.seq, f"signed by unknown key {body.get('key')!r}")]
     try:
@@ -214,6 +225,21 @@ def _signature_problems(
     except (InvalidSignature, ValueError):
         return [Problem(row.seq, "signature does not match its content (edited or forged)")]
     return []
+
+
+def _retired_problems(
+    row: StoredEntry, retired: Mapping[str, int], pinned_in: str | None
+) -> list[Problem]:
+    until = retired.get(row.key_id)
+    if until is None or row.seq <= until:
+        return []
+    return [
+        Problem(
+            row.seq,
+            f"signed by key {row.key_id}, which {pinned_in or 'the pins'} retired after "
+            f"entry {until}",
+        )
+    ]
 
 
 def _policy_order(

@@ -94,3 +94,13 @@ def load_private(path: Path) -> SigningKey:
     if not isinstance(key, Ed25519PrivateKey):
         raise LedgerError(f"{path} is not an Ed25519 private key")
     return SigningKey(key)
+
+
+def rotate(state_dir: Path) -> tuple[SigningKey | None, SigningKey]:
+    """Retire this machine's key (kept beside it as ``ledger-signing.key.retired-<id>``, never
+    deleted: it may be needed to prove what it signed) and create a new one."""
+    path = state_dir / KEY_FILE
+    old = load_private(path) if path.exists() else None
+    if old is not None:
+        path.replace(path.with_name(f"{KEY_FILE}.retired-{old.key_id}"))
+    return old, load_or_create(state_dir)

@@ -27,6 +27,7 @@ from countersign.errors import LedgerError
 from countersign.signoff.approvals import Approval, BreakGlass, ChangeRecord, SignOffs
 from countersign.signoff.chain import GENESIS, Entry, Head, Problem, check_chain, seal
 from countersign.signoff.keys import SigningKey, key_id, load_or_create, parse_public
+from countersign.signoff.pins import Pins
 from countersign.signoff.stores import PostgresStore, SqliteStore, Store
 
 ENV_LEDGER = "COUNTERSIGN_LEDGER"
@@ -55,10 +56,17 @@ def now_iso() -> str:
 
 
 class SignedLedger:
-    def __init__(self, store: Store, state_dir: Path, clock: Callable[[], str] = now_iso) -> None:
+    def __init__(
+        self,
+        store: Store,
+        state_dir: Path,
+        clock: Callable[[], str] = now_iso,
+        pins: Pins | None = None,
+    ) -> None:
         self.store = store
         self.state_dir = state_dir
         self.clock = clock
+        self.pins = pins
         self._key: SigningKey | None = None
 
     @property
@@ -90,6 +98,7 @@ class SignedLedger:
             if expect is not None and (last[0] if last else 0) != expect:
                 return None
             seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+            self._check_pinned(key, seq)
             entry = seal(seq, prev, kind, self.clock(), body, key)
             tx.record_key(key.key_id, key.public_text)
             tx.insert(entry)
@@ -116,7 +125,26 @@ class SignedLedger:
         return Report(self.store.location, len(entries), keys, tuple(problems))
 
     def _check(self) -> tuple[list[Entry], list[Problem]]:
-        return check_chain(self.store.rows(), self._public_keys(), self._read_witness())
+        if self.pins is None:
+            return check_chain(self.store.rows(), self._public_keys(), self._read_witness())
+        return check_chain(
+            self.store.rows(),
+            self.pins.public_keys(),
+            self._read_witness(),
+            pinned_in=self.pins.source,
+            retired=self.pins.retired(),
+        )
+
+    def _check_pinned(self, key: SigningKey, seq: int) -> None:
+        """Refuse to write what every later read would reject: an entry signed by a key the
+        pins do not allow."""
+        if self.pins is None or self.pins.may_sign(key.key_id, seq):
+            return
+        raise LedgerError(
+            f"this machine's ledger key {key.key_id} is not pinned in {self.pins.source}, so "
+            "its entries would not verify; commit the line `countersign ledger keys` prints "
+            "there (reviewed like any change), or record from a pinned machine"
+        )
 
     def _public_keys(self) -> dict[str, Ed25519PublicKey]:
         keys: dict[str, Ed25519PublicKey] = {}
@@ -162,12 +190,13 @@ def _plain(payload: Mapping[str, Any]) -> dict[str, Any]:
     return dict(value)
 
 
-def open_ledger(location: str | Path, state_dir: Path) -> SignedLedger:
-    """``location`` is a SQLite file path or a ``postgresql://`` / ``postgres://`` URL."""
+def open_ledger(location: str | Path, state_dir: Path, pins: Pins | None = None) -> SignedLedger:
+    """``location`` is a SQLite file path or a ``postgresql://`` / ``postgres://`` URL;
+    ``pins``: the keys allowed to sign (``.countersign/ledger-keys``), None for any recorded."""
     text = str(location)
     if text.startswith(("postgresql://", "postgres://")):
-        return SignedLedger(PostgresStore(text), state_dir)
-    return SignedLedger(SqliteStore(Path(text)), state_dir)
+        return SignedLedger(PostgresStore(text), state_dir, pins=pins)
+    return SignedLedger(SqliteStore(Path(text)), state_dir, pins=pins)
 
 
 def signoffs_for(ledger: Ledger, fingerprint: str) -> SignOffs:
