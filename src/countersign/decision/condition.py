@@ -52,7 +52,9 @@ SAMPLES = (DEFAULTS, _sample())
 
 
 def compile_condition(expr: str, file: str, key: str, limits: Limits | None = None) -> Condition:
-    import cel
+    from countersign.decision.cel_runtime import load
+
+    cel = load()
 
     lim = limits or Limits()
     text = expr.strip()
@@ -117,7 +119,9 @@ _PROGRAMS: dict[str, Any] = {}
 
 
 def _in_process(expr: str, variables: dict[str, Any], file: str, key: str) -> Any:
-    import cel
+    from countersign.decision.cel_runtime import load
+
+    cel = load()
 
     program = _PROGRAMS.get(expr)
     if program is None:

@@ -18,7 +18,8 @@ limit = req["memory"]
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 cpu = req["cpu"]
 resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
-import cel
+from countersign.decision.cel_runtime import load
+cel = load()
 try:
     value = cel.evaluate(req["expr"], req["vars"])
 except MemoryError:
