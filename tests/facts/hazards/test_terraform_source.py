@@ -46,6 +46,7 @@ def test_removed_resource_block_is_a_delete():
         "aws_s3_bucket.logs",
         Severity.HIGH,
     )
+    assert "removed from infra/main.tf (line 7 before the change)" in hazard.detail
 
 
 def test_resource_moved_to_another_file_is_not_a_delete():

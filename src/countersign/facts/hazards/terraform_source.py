@@ -122,13 +122,15 @@ def _removed(
             )
             continue
         stateful = is_stateful(rtype)
+        was = _line(texts.get(path, ""), rtype, name)
         yield Hazard(
             "infra.delete",
             _severity(stateful, env),
             path,
             f"{'stateful ' if stateful else ''}resource block {address} removed from "
-            f"{path}: the next apply destroys it",
-            line=None,
+            f"{path}{f' (line {was} before the change)' if was else ''}: the next apply "
+            "destroys it",
+            line=None,  # the block is gone: its line was in the old file, named in the detail
             resource=address,
             env=env,
         )
