@@ -78,11 +78,14 @@ def shell_snippets(change: Change) -> ShellExtraction:
 
 
 def analyze(change: Change, context: Context) -> Iterator[Hazard]:
+    extraction = shell_snippets(change)
+    yield from extraction.unanalysable
+    if not extraction.snippets:
+        return
+    # tree-sitter and the rules load only for a change that adds shell lines
     from countersign.facts.shell import ShellContext
     from countersign.facts.shell import classify as classify_command
 
-    extraction = shell_snippets(change)
-    yield from extraction.unanalysable
     shell_context = ShellContext()
     for snippet in extraction.snippets:
         where = "a workflow step" if snippet.origin == "workflow" else "an added script line"

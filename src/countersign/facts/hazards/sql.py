@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
-
-import postgast
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from countersign.facts.context import Context
 from countersign.facts.hazards import Hazard, Severity, unanalysable
 from countersign.facts.hazards.documents import DocumentKind, documents
 from countersign.intake.change import Change
+
+if TYPE_CHECKING:
+    import postgast
 
 MAX_SQL_CHARS = 20 * 1024 * 1024
 # Hints that a file was written for another dialect; named in the finding, never guessed on.
@@ -28,10 +30,18 @@ DIALECT_HINTS = (
     ),
     ("Oracle", re.compile(r"\bVARCHAR2\b|\bNUMBER\s*\(", re.IGNORECASE)),
 )
-_TOKEN_NAMES = {
-    number: value.name
-    for number, value in postgast.pg_query_pb2.Token.DESCRIPTOR.values_by_number.items()
-}
+
+
+@cache
+def _token_names() -> dict[int, str]:
+    import postgast
+
+    return {
+        number: value.name
+        for number, value in postgast.pg_query_pb2.Token.DESCRIPTOR.values_by_number.items()
+    }
+
+
 _DROPS = {
     "OBJECT_TABLE": ("sql.drop_table", "drops table"),
     "OBJECT_SCHEMA": ("sql.drop_schema", "drops schema"),
@@ -53,6 +63,8 @@ def analyze(change: Change, context: Context) -> Iterator[Hazard]:
 
 
 def analyze_sql(path: str, text: str, previous: str | None = None) -> Iterator[Hazard]:
+    import postgast  # libpg_query: loaded only when SQL is in the change
+
     if len(text) > MAX_SQL_CHARS:
         yield unanalysable(path, f"larger than the {MAX_SQL_CHARS // 2**20} MiB of SQL analysed")
         return
@@ -90,10 +102,13 @@ def _statements(text: str) -> Iterator[tuple[int, str]]:
     """Each statement with the line it starts on, cut at the ``;`` tokens of PostgreSQL's own
     scanner (so strings, dollar quotes and comments are respected). A statement that does not
     parse is still returned, to be reported: libpg_query's own splitters drop some of those."""
+    import postgast
+
+    names = _token_names()
     data = text.encode("utf-8")
     start: int | None = None
     for token in postgast.scan(text).tokens:
-        name = _TOKEN_NAMES.get(token.token, "")
+        name = names.get(token.token, "")
         if name in {"SQL_COMMENT", "C_COMMENT"}:
             continue
         if name == "ASCII_59":
