@@ -131,3 +131,27 @@ def test_repository_provenance_yaml_extends_the_agent_list(repo, capsys):
     data = run_json(capsys, "main..feature", "-C", str(repo.path))
     [row] = data["commits"]
     assert (row["sha"], row["agents"], row["confidence"]) == (sha, ["corp-ai"], "high")
+
+
+def test_a_format_patch_file_carries_the_messages_evidence(history, capsys, tmp_path):
+    repo, shas = history
+    patch = tmp_path / "series.patch"
+    patch.write_text(repo.git("format-patch", "--stdout", "main..feature"))
+    elsewhere = tmp_path / "not-a-repository"
+    elsewhere.mkdir()
+    data = run_json(capsys, "--patch", str(patch), "-C", str(elsewhere))
+    rows = {c["sha"]: c for c in data["commits"]}
+    verdict = {
+        name: (rows[sha]["ai_assisted"], rows[sha]["confidence"]) for name, sha in shas.items()
+    }
+    # Notes and the guard's records stay in the repository: only the messages travel.
+    assert verdict == {
+        "claude": (True, "high"),
+        "human": (False, "low"),
+        "bot": (False, "none"),
+        "noted": (False, "none"),
+        "guarded": (False, "none"),
+        "bad-note": (False, "none"),
+    }
+    assert main(["provenance", "HEAD", "--patch", str(patch), "-C", str(repo.path)]) == 3
+    assert "--patch reads the change from the file" in capsys.readouterr().err

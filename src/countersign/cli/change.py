@@ -64,6 +64,12 @@ def check(
 @click.argument("rev_range", metavar="[RANGE]", required=False)
 @click.option("--worktree", is_flag=True, help="Include uncommitted work (tracked and untracked).")
 @click.option(
+    "--patch",
+    "patch",
+    type=click.Path(dir_okay=False),
+    help="A patch file instead of a range (git format-patch output carries the messages).",
+)
+@click.option(
     "--pr-payload",
     type=click.Path(dir_okay=False),
     help="A GitHub pull_request event JSON (e.g. $GITHUB_EVENT_PATH): labels, body, head branch.",
@@ -73,7 +79,12 @@ def check(
     "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
 )
 def provenance(
-    rev_range: str | None, worktree: bool, pr_payload: str | None, repo: Path, fmt: str
+    rev_range: str | None,
+    worktree: bool,
+    patch: str | None,
+    pr_payload: str | None,
+    repo: Path,
+    fmt: str,
 ) -> int:
     """Which commits are AI-assisted, how sure, and the evidence.
 
@@ -82,7 +93,12 @@ def provenance(
     from countersign.commands.provenance import provenance_command
 
     return provenance_command(
-        repo, rev_range=rev_range, worktree=worktree, pr_payload=pr_payload, fmt=fmt
+        repo,
+        rev_range=rev_range,
+        worktree=worktree,
+        patch=patch,
+        pr_payload=pr_payload,
+        fmt=fmt,
     )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from countersign.commands.workspace import open_workspace
+from countersign.errors import UsageError
 from countersign.facts import provenance
 
 
@@ -21,10 +22,20 @@ def parse_range(rev_range: str | None) -> tuple[str | None, str]:
 
 
 def provenance_command(
-    cwd: Path, *, rev_range: str | None, worktree: bool, pr_payload: str | None, fmt: str
+    cwd: Path,
+    *,
+    rev_range: str | None,
+    worktree: bool,
+    pr_payload: str | None,
+    fmt: str,
+    patch: str | None = None,
 ) -> int:
+    if patch and (rev_range or worktree):
+        raise UsageError("--patch reads the change from the file: give no RANGE or --worktree")
     base, head = parse_range(rev_range)
-    ws = open_workspace(cwd, base=base, head=head, worktree=worktree, pr_payload=pr_payload)
+    ws = open_workspace(
+        cwd, base=base, head=head, worktree=worktree, patch=patch, pr_payload=pr_payload
+    )
     result = provenance.analyze(ws.change, ws.context)
     if fmt == "json":
         from countersign.output.serialize import dumps, provenance_dict

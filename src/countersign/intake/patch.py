@@ -1,4 +1,5 @@
-"""Read a ``Change`` from a patch file (``git diff`` or ``git format-patch`` output)."""
+"""Read a ``Change`` from a patch file (``git diff`` or ``git format-patch`` output; the latter's
+messages become its commits)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from countersign.errors import InputError
 from countersign.intake.change import Artifact, Change
 from countersign.intake.diff import parse_patch
 from countersign.intake.fingerprint import fingerprint
+from countersign.intake.mailbox import commits_in_patch
 
 MAX_PATCH_BYTES = 256 * 1024 * 1024
 
@@ -39,6 +41,12 @@ def change_from_patch(data: bytes, name: str, plans: tuple[Artifact, ...] = ()) 
             "with `git diff BASE > file.patch` or `git format-patch`"
         )
     change = Change(
-        base=None, head=None, fingerprint="", files=files, artifacts=plans, source="patch"
+        base=None,
+        head=None,
+        fingerprint="",
+        files=files,
+        artifacts=plans,
+        source="patch",
+        commits=commits_in_patch(text),
     )
     return replace(change, fingerprint=fingerprint(files, plans))
