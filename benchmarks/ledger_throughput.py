@@ -46,6 +46,27 @@ def run(location: str, state: Path, procs: int, per: int) -> None:
     )
 
 
+def one_process(location: str, state: Path, n: int) -> None:
+    ledger = open_ledger(location, state)
+    start = time.perf_counter()
+    for i in range(n):
+        ledger.append("approval", {"approver": "bench", "n": i})
+    print(f"  1 proc x {n}, one ledger object: {n / (time.perf_counter() - start):,.0f} appends/s")
+
+
+def pg_baseline(url: str, n: int) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE t (seq BIGSERIAL PRIMARY KEY, body TEXT)")
+        start = time.perf_counter()
+        for i in range(n):
+            with conn.transaction():
+                conn.execute("INSERT INTO t (body) VALUES (%s)", (f'{{"n": {i}}}',))
+        took = time.perf_counter() - start
+    print(f"  baseline plain psycopg insert+commit, 1 connection: {n / took:,.0f}/s")
+
+
 def baseline(path: Path, n: int) -> None:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
@@ -68,6 +89,7 @@ def main() -> None:
         print("SQLite:")
         baseline(base / "baseline.db", procs * per)
         run(str(base / "ledger.db"), base / "state", procs, per)
+        one_process(str(base / "ledger.db"), base / "state", per)
         import psycopg
 
         schema = f"cs_bench_{uuid.uuid4().hex[:8]}"
@@ -75,7 +97,10 @@ def main() -> None:
             conn.execute(f"CREATE SCHEMA {schema}")
         try:
             print("PostgreSQL:")
-            run(f"{PG}?options=-csearch_path%3D{schema}", base / "state", procs, per)
+            url = f"{PG}?options=-csearch_path%3D{schema}"
+            pg_baseline(url, per)
+            run(url, base / "state", procs, per)
+            one_process(url, base / "state", per)
         finally:
             with psycopg.connect(PG, autocommit=True) as conn:
                 conn.execute(f"DROP SCHEMA {schema} CASCADE")

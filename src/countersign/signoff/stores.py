@@ -9,6 +9,7 @@ mid-transaction leaves nothing behind: the database rolls the transaction back.
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -154,7 +155,18 @@ class PostgresStore:
     def __init__(self, url: str) -> None:
         self.url = url
         self.location = _redact(url)
-        self._ready = False
+        self._conn: Any = None
+
+    def _connection(self) -> Any:
+        """One connection for the life of the store (a command reads, then maybe appends:
+        connecting is most of the cost of a small append), opened again if it broke. Closed
+        when the store is collected or the process exits."""
+        conn = self._conn
+        if conn is not None and not conn.closed and not conn.broken:
+            return conn
+        self._conn = conn = self._connect()
+        weakref.finalize(self, conn.close)
+        return conn
 
     def _connect(self) -> Any:
         try:
@@ -164,54 +176,54 @@ class PostgresStore:
                 "a PostgreSQL ledger needs psycopg: pip install 'countersign[postgres]'"
             ) from None
         try:
-            conn = psycopg.connect(self.url, connect_timeout=10)
-            if not self._ready:
-                with conn.transaction():
-                    conn.execute(PG_LOCK)
-                    conn.execute(PG_SCHEMA)
-                self._ready = True
+            conn = psycopg.connect(self.url, connect_timeout=10, autocommit=True)
+            with conn.transaction():
+                conn.execute(PG_LOCK)
+                conn.execute(PG_SCHEMA)
         except psycopg.Error as exc:
             raise LedgerError(f"{self.location}: cannot open the ledger ({exc})") from None
         return conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
     @contextmanager
     def writer(self) -> Iterator[_PgWriter]:
         import psycopg
 
-        conn = self._connect()
+        conn = self._connection()
         try:
             with conn.transaction():
                 conn.execute(PG_LOCK)
                 yield _PgWriter(conn)
         except psycopg.Error as exc:
             raise LedgerError(f"{self.location}: cannot append to the ledger ({exc})") from None
-        finally:
-            conn.close()
 
     def rows(self) -> Iterator[StoredEntry]:
         import psycopg
 
-        conn = self._connect()
         try:
-            with conn.cursor() as cur:
+            with self._connection().cursor() as cur:
                 cur.execute(f"SELECT {_COLUMNS} FROM countersign_entries ORDER BY seq")  # noqa: S608 - constant
-                for row in cur:
-                    yield _stored(row)
+                rows = cur.fetchall()
         except psycopg.Error as exc:
             raise LedgerError(f"{self.location}: cannot read the ledger ({exc})") from None
-        finally:
-            conn.close()
+        for row in rows:
+            yield _stored(row)
 
     def keys(self) -> dict[str, str]:
         import psycopg
 
-        conn = self._connect()
         try:
-            rows = conn.execute("SELECT key_id, public_key FROM countersign_keys").fetchall()
+            rows = (
+                self._connection()
+                .execute("SELECT key_id, public_key FROM countersign_keys")
+                .fetchall()
+            )
         except psycopg.Error as exc:
             raise LedgerError(f"{self.location}: cannot read the ledger ({exc})") from None
-        finally:
-            conn.close()
         return {str(k): str(v) for k, v in rows}
 
 
