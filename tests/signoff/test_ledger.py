@@ -11,6 +11,7 @@ import pytest
 from countersign.errors import LedgerError
 from countersign.signoff.chain import seal
 from countersign.signoff.keys import load_or_create
+from countersign.signoff.ledger import open_ledger
 
 
 def problems_of(ledger) -> list[str]:
@@ -196,3 +197,55 @@ def test_append_if_unchanged_writes_only_on_the_head_that_was_read(site):
     assert head is not None
     assert head.seq == 3
     assert ledger.verify().ok
+
+
+def _reader(site, tmp_path):
+    """Another machine: it reads the ledger but never wrote to it (no witness)."""
+    return open_ledger(site.location, tmp_path / "reader")
+
+
+def test_entries_read_before_are_walked_by_their_links_and_still_caught_when_rewritten(
+    site, filled, tmp_path
+):
+    filled(3)
+    reader = _reader(site, tmp_path)
+    assert len(reader.entries()) == 3  # checked in full once: remembered as verified
+    rows = list(reader.store.rows())
+    forged = rows[1].body.replace("person2", "mallory")
+    import hashlib
+
+    new_hash = hashlib.sha256(forged.encode()).hexdigest()
+    site.tamper("UPDATE {t} SET body = ?, hash = ? WHERE seq = 2", params=(forged, new_hash))
+    with pytest.raises(LedgerError, match="cannot be trusted: entry 3: does not chain"):
+        reader.entries()
+    assert "entry 2: signature does not match its content (edited or forged)" in problems_of(reader)
+
+
+def test_a_ledger_cut_below_what_this_machine_verified_is_caught_without_a_witness(
+    site, filled, tmp_path
+):
+    filled(4)
+    reader = _reader(site, tmp_path)
+    reader.entries()
+    site.tamper("DELETE FROM {t} WHERE seq >= 3")
+    with pytest.raises(LedgerError) as caught:
+        reader.entries()
+    assert (
+        "entry 4: missing: this machine verified the ledger up to entry 4, it now ends at 2"
+        in str(caught.value)
+    )
+
+
+def test_a_ledger_replaced_wholesale_differs_from_what_this_machine_verified(
+    site, filled, tmp_path
+):
+    filled(2)
+    reader = _reader(site, tmp_path)
+    reader.entries()
+    site.tamper("DELETE FROM {t}")
+    impostor = open_ledger(site.location, tmp_path / "impostor")
+    impostor.append("approval", {"approver": "mallory"})
+    impostor.append("approval", {"approver": "mallory"})
+    assert problems_of(reader) == []  # in full, a consistent chain by a recorded key...
+    with pytest.raises(LedgerError, match="entry 2: differs from the entry this machine verified"):
+        reader.entries()  # ...but not the one this machine checked before

@@ -107,7 +107,7 @@ class SignedLedger:
         return head
 
     def records(self, kind: str | None = None) -> list[Entry]:
-        entries, problems = self._check()
+        entries, problems = self._check(full=False)
         if problems:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
             raise LedgerError(
@@ -120,20 +120,29 @@ class SignedLedger:
         return [e.as_dict() for e in self.records(kind)]
 
     def verify(self) -> Report:
-        entries, problems = self._check()
+        """Every entry in full, whatever this machine checked before."""
+        entries, problems = self._check(full=True)
         keys = tuple(sorted({e.key_id for e in entries}))
         return Report(self.store.location, len(entries), keys, tuple(problems))
 
-    def _check(self) -> tuple[list[Entry], list[Problem]]:
+    def _check(self, *, full: bool) -> tuple[list[Entry], list[Problem]]:
+        verified = None if full else self._read_mark(self._verified_path)
         if self.pins is None:
-            return check_chain(self.store.rows(), self._public_keys(), self._read_witness())
-        return check_chain(
+            keys, pinned_in, retired = self._public_keys(), None, None
+        else:
+            keys, pinned_in = self.pins.public_keys(), self.pins.source
+            retired = self.pins.retired()
+        entries, problems = check_chain(
             self.store.rows(),
-            self.pins.public_keys(),
-            self._read_witness(),
-            pinned_in=self.pins.source,
-            retired=self.pins.retired(),
+            keys,
+            self._read_mark(self._witness_path),
+            pinned_in=pinned_in,
+            retired=retired,
+            verified=verified,
         )
+        if entries and not problems:
+            self._advance(self._verified_path, Head(entries[-1].seq, entries[-1].hash))
+        return entries, problems
 
     def _check_pinned(self, key: SigningKey, seq: int) -> None:
         """Refuse to write what every later read would reject: an entry signed by a key the
@@ -155,26 +164,39 @@ class SignedLedger:
 
     @property
     def _witness_path(self) -> Path:
-        name = hashlib.sha256(self.store.location.encode()).hexdigest()[:16]
-        return self.state_dir / "witness" / f"{name}.json"
+        """The newest head written from here: a later truncation or rewrite cannot hide it."""
+        return self.state_dir / "witness" / f"{self._name}.json"
 
-    def _read_witness(self) -> Head | None:
+    @property
+    def _verified_path(self) -> Path:
+        """The newest entry this machine checked in full (signatures, canonical form): reads
+        walk only the links up to it."""
+        return self.state_dir / "verified" / f"{self._name}.json"
+
+    @property
+    def _name(self) -> str:
+        return hashlib.sha256(self.store.location.encode()).hexdigest()[:16]
+
+    def _read_mark(self, path: Path) -> Head | None:
         try:
-            data = json.loads(self._witness_path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
             return Head(int(data["seq"]), str(data["hash"]))
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError):
-            raise LedgerError(f"{self._witness_path}: unreadable ledger witness") from None
+            raise LedgerError(
+                f"{path}: unreadable record of what this machine saw of the ledger"
+            ) from None
 
     def _witness(self, head: Head) -> None:
-        """Remember the newest head written from here: a later truncation or rewrite of the
-        ledger cannot hide it. Written after the commit, so it never names an entry that is not
-        there; a lost race only leaves it a little behind."""
-        current = self._read_witness()
+        """Written after the commit, so it never names an entry that is not there; a lost race
+        only leaves it a little behind."""
+        self._advance(self._witness_path, head)
+
+    def _advance(self, path: Path, head: Head) -> None:
+        current = self._read_mark(path)
         if current is not None and current.seq >= head.seq:
             return
-        path = self._witness_path
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps({"seq": head.seq, "hash": head.hash}), encoding="utf-8")
