@@ -55,14 +55,16 @@ def run_json(capsys, *args):
     return json.loads(capsys.readouterr().out)
 
 
+def _verdicts(data, shas):
+    rows = {c["sha"]: c for c in data["commits"]}
+    return {name: (rows[sha]["ai_assisted"], rows[sha]["confidence"]) for name, sha in shas.items()}
+
+
 def test_mixed_history_lists_the_right_commits_with_their_evidence(history, capsys):
     repo, shas = history
     data = run_json(capsys, "main..feature", "-C", str(repo.path))
     rows = {c["sha"]: c for c in data["commits"]}
-    verdict = {
-        name: (rows[sha]["ai_assisted"], rows[sha]["confidence"]) for name, sha in shas.items()
-    }
-    assert verdict == {
+    assert _verdicts(data, shas) == {
         "claude": (True, "high"),
         "human": (False, "low"),
         "bot": (False, "none"),
@@ -140,12 +142,8 @@ def test_a_format_patch_file_carries_the_messages_evidence(history, capsys, tmp_
     elsewhere = tmp_path / "not-a-repository"
     elsewhere.mkdir()
     data = run_json(capsys, "--patch", str(patch), "-C", str(elsewhere))
-    rows = {c["sha"]: c for c in data["commits"]}
-    verdict = {
-        name: (rows[sha]["ai_assisted"], rows[sha]["confidence"]) for name, sha in shas.items()
-    }
     # Notes and the guard's records stay in the repository: only the messages travel.
-    assert verdict == {
+    assert _verdicts(data, shas) == {
         "claude": (True, "high"),
         "human": (False, "low"),
         "bot": (False, "none"),

@@ -246,13 +246,10 @@ def _signature_problems(
     public_keys: Mapping[str, Ed25519PublicKey],
     pinned_in: str | None,
 ) -> list[Problem]:
-    key = public_keys.get(str(body.get("key")))
-    if key is None and pinned_in:
-        return [
-            Problem(row.seq, f"signed by key {body.get('key')!r}, which {pinned_in} does not pin")
-        ]
-    if key is None:
-        return [Problem(row.seq, f"signed by unknown key {body.get('key')!r}")]
+    missing = _key_problems(row, body, public_keys, pinned_in)
+    if missing:
+        return missing
+    key = public_keys[str(body.get("key"))]
     try:
         key.verify(base64.b64decode(row.sig, validate=True), row.body.encode("utf-8"))
     except (InvalidSignature, ValueError):
@@ -266,8 +263,8 @@ def _key_problems(
     public_keys: Mapping[str, Ed25519PublicKey],
     pinned_in: str | None,
 ) -> list[Problem]:
-    """For an entry whose signature was verified before: its key must still be believed (pins
-    may have changed since)."""
+    """The entry's key must be believed: pinned, or recorded when nothing is pinned (checked
+    again for entries whose signature was verified before, since the pins may have changed)."""
     if str(body.get("key")) in public_keys:
         return []
     if pinned_in:
