@@ -151,11 +151,24 @@ GATED = {
     "serverless": frozenset(["remove", "delete"]),
     "kind": frozenset(["delete"]),
     "find": frozenset(["-delete"]),
+    # hosting platforms (rules.platform): the word that makes each call destructive
+    "gh": frozenset(["delete"]),
+    "fly": frozenset(["destroy", "delete"]),
+    "heroku": frozenset(["apps:destroy", "pg:reset", "addons:destroy"]),
+    "vercel": frozenset(["remove", "rm"]),
+    "netlify": frozenset(["sites:delete"]),
+    "firebase": frozenset(["firestore:delete", "database:remove", "hosting:disable"]),
+    "supabase": frozenset(["delete", "reset"]),
+    "railway": frozenset(["down", "delete"]),
+    "wrangler": frozenset(["delete"]),
+    "neonctl": frozenset(["delete"]),
+    "pscale": frozenset(["delete"]),
+    "turso": frozenset(["destroy"]),
 }
 for _alias, _tool in (
     ("podman", "docker"), ("docker-compose", "docker"), ("nerdctl", "docker"), ("oc", "kubectl"),
     ("tofu", "terraform"), ("terragrunt", "terraform"), ("sls", "serverless"),
-    ("sam", "serverless"),
+    ("sam", "serverless"), ("flyctl", "fly"), ("neon", "neonctl"),
 ):  # fmt: skip
     GATED[_alias] = GATED[_tool]
 INTERPRETERS = frozenset(["python", "node", "deno", "bun", "ruby", "perl", "php", "osascript"])

@@ -5,7 +5,9 @@ fs: recursive-delete, system-delete, device-wipe, format-device, shred, permissi
 git: force-push, remote-delete, reset-hard, clean, discard-changes, history-rewrite, ref-delete.
 infra: terraform-destroy, terraform-replace, terraform-auto-approve, terraform-state,
     pulumi-destroy, pulumi-replace, cdk-destroy, stack-delete, cluster-delete.
-cloud: delete, bucket-delete. cluster: delete, scale-to-zero, drain, helm-uninstall, change.
+cloud: delete, bucket-delete. platform: delete (apps, sites, repositories, volumes of hosting
+    platforms; their databases count as db.drop/db.reset).
+cluster: delete, scale-to-zero, drain, helm-uninstall, change.
 db: drop, truncate, delete-all, update-all, flush, reset. container: volume-delete, prune.
 secrets: read, exfiltration. exec: pipe-to-shell, decoded-payload, unseen-code,
     unresolved-command, interpreter-delete. edit: protected-path. shell: unparseable, too-complex.
@@ -23,9 +25,20 @@ from countersign.facts.shell.rules import (
     filesystem,
     git,
     infrastructure,
+    platform,
 )
 
-_FAMILIES = (filesystem, git, infrastructure, cloud, cluster, database, container, execution)
+_FAMILIES = (
+    filesystem,
+    git,
+    infrastructure,
+    cloud,
+    platform,
+    cluster,
+    database,
+    container,
+    execution,
+)
 
 
 def _by_name() -> dict[str, tuple[Rule, ...]]:
