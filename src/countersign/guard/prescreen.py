@@ -164,6 +164,7 @@ GATED = {
     "neonctl": frozenset(["delete"]),
     "pscale": frozenset(["delete"]),
     "turso": frozenset(["destroy"]),
+    "drizzle-kit": frozenset(["--force"]),
 }
 for _alias, _tool in (
     ("podman", "docker"), ("docker-compose", "docker"), ("nerdctl", "docker"), ("oc", "kubectl"),

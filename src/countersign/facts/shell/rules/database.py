@@ -214,7 +214,30 @@ def framework(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
     )
 
 
+def schema_push(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
+    """``prisma db push --accept-data-loss``, ``drizzle-kit push --force``: the schema is
+    applied with whatever drops it implies, without the prompt that would have listed them."""
+    pos = positionals(list(inv.args))
+    if inv.name == "prisma" and pos[:2] == ["db", "push"] and "--accept-data-loss" in inv.args:
+        flag = "--accept-data-loss"
+    elif inv.name == "drizzle-kit" and pos[:1] == ["push"] and "--force" in inv.args:
+        flag = "--force"
+    else:
+        return
+    found = ctx.production.environment({**ctx.env, **dict(inv.env)})
+    yield hit(
+        "db.drop",
+        Severity.MEDIUM,
+        f"{inv.name} {' '.join(pos[:2] if inv.name == 'prisma' else pos[:1])} {flag} drops "
+        "tables and columns the schema no longer has, without listing them first",
+        inv,
+        f"environment {found}" if found else None,
+        Severity.CRITICAL,
+    )
+
+
 RULES = {
+    "drizzle-kit": (schema_push,),
     "psql": (sql_client,),
     "mysql": (sql_client,),
     "mariadb": (sql_client,),
@@ -233,6 +256,6 @@ RULES = {
     "bin/rails": (framework,),
     "manage.py": (framework,),
     "artisan": (framework,),
-    "prisma": (framework,),
+    "prisma": (framework, schema_push),
     "console": (framework,),
 }
