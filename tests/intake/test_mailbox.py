@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from countersign.intake.mailbox import commits_in_patch
 from countersign.intake.patch import change_from_patch
 
@@ -68,3 +71,24 @@ def test_damaged_messages_are_skipped_not_fatal():
     )
     (only,) = commits_in_patch(broken)
     assert (only.author_email, only.authored_at) == ("a@example.com", 0)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.just("From " + "a" * 40 + " Mon Sep 17 00:00:00 2001\n"),
+            st.just("From: Zoë <z@example.com>\n"),
+            st.just("Subject: =?utf-8?b?w7w=?= [PATCH 1/2]\n"),
+            st.just("Date: Mon, 1 Jan 2024 00:00:00 +0000\n"),
+            st.just("\n"),
+            st.just("---\n"),
+            st.just("diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n"),
+            st.text(max_size=40),
+        ),
+        max_size=30,
+    )
+)
+def test_any_text_gives_commits_or_none_and_never_raises(parts):
+    for commit in commits_in_patch("".join(parts)):
+        assert "@" in commit.author_email
+        assert commit.message.endswith("\n")
