@@ -20,6 +20,7 @@ def cli() -> None:
 
 for command in (
     change.check,
+    change.verify,
     change.scan,
     change.blast,
     change.provenance,

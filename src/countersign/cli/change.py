@@ -60,6 +60,37 @@ def check(
     )
 
 
+@click.command(epilog=EXIT_CODES)
+@click.option(
+    "--base",
+    required=True,
+    help="The revision deployed now (a tag, a commit): the release is what comes after it.",
+)
+@click.option("--head", default="HEAD", show_default=True, help="The release candidate.")
+@click.option(
+    "--check-status",
+    "checks",
+    multiple=True,
+    metavar="NAME=STATUS",
+    help="Result of an automated check of the release, e.g. tests=success. Repeatable.",
+)
+@repo_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json", "markdown")),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+def verify(base: str, head: str, checks: tuple[str, ...], repo: Path, fmt: str) -> int:
+    """The deploy gate: every change between BASE and HEAD must be signed off as it was
+    reviewed (a merged branch as its pull request showed it, any other commit as itself)."""
+    from countersign.commands.verify import verify as run
+
+    return run(repo, base=base, head=head, checks=checks, fmt=fmt)
+
+
 @click.command()
 @click.argument("rev_range", metavar="[RANGE]", required=False)
 @click.option("--worktree", is_flag=True, help="Include uncommitted work (tracked and untracked).")

@@ -1,0 +1,92 @@
+"""The changes a release is made of, each as it was reviewed, for the deploy gate.
+
+A release is the first-parent history from the last deployed revision to the candidate. Each
+first-parent commit is one change:
+
+- a merge commit is the branch it merged, from where it left the mainline to the branch's head:
+  the range a pull request shows and its sign-offs were bound to. When the merge commit's tree is
+  not what merging that branch cleanly gives (conflicts resolved by hand, edits slipped into the
+  merge), the merge as it landed is the change instead (first parent to merge), so nobody ships
+  content nobody signed;
+- any other commit (a squash merge, a direct push, a rebased commit) is that commit's own diff.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from countersign.errors import InputError, UsageError
+from countersign.intake.git import git, resolve
+
+MAX_CHANGES = 500
+
+
+@dataclass(frozen=True)
+class ReleasedChange:
+    commit: str
+    subject: str
+    kind: str  # "merge", "merge-as-landed" or "commit"
+    base: str
+    head: str
+    note: str = ""
+
+
+def changes_in(root: Path, base: str, head: str) -> tuple[ReleasedChange, ...]:
+    base_sha, head_sha = resolve(root, base), resolve(root, head)
+    out = git(
+        root, "rev-list", "--first-parent", "--parents", "--reverse", f"{base_sha}..{head_sha}"
+    ).decode()
+    lines = [line.split() for line in out.splitlines() if line.strip()]
+    if len(lines) > MAX_CHANGES:
+        raise UsageError(
+            f"{base}..{head} holds {len(lines)} changes on its first-parent line, over the "
+            f"{MAX_CHANGES} verified at once; verify the release in parts"
+        )
+    subjects = _subjects(root, [line[0] for line in lines])
+    return tuple(_change(root, line, subjects.get(line[0], "")) for line in lines)
+
+
+def _change(root: Path, line: list[str], subject: str) -> ReleasedChange:
+    commit, parents = line[0], line[1:]
+    if not parents:
+        raise InputError(
+            f"{commit[:12]} is a root commit: a release starts after a deployed revision"
+        )
+    if len(parents) == 1:
+        return ReleasedChange(commit, subject, "commit", parents[0], commit)
+    landed = ReleasedChange(commit, subject, "merge-as-landed", parents[0], commit)
+    if len(parents) > 2:  # an octopus merge: no single branch was reviewed
+        return _with(landed, "an octopus merge is verified as it landed")
+    mainline, branch = parents
+    clean = _clean_merge_tree(root, mainline, branch)
+    if clean is None:
+        return _with(landed, "merging the branch conflicts: the resolution is part of the change")
+    tree = git(root, "rev-parse", f"{commit}^{{tree}}").decode().strip()
+    if clean != tree:
+        return _with(landed, "the merge commit holds edits of its own, beyond the branch")
+    fork = git(root, "merge-base", mainline, branch).decode().strip()
+    return ReleasedChange(commit, subject, "merge", fork, branch)
+
+
+def _with(change: ReleasedChange, note: str) -> ReleasedChange:
+    return ReleasedChange(
+        change.commit, change.subject, change.kind, change.base, change.head, note
+    )
+
+
+def _clean_merge_tree(root: Path, ours: str, theirs: str) -> str | None:
+    """The tree a conflict-free merge gives (``git merge-tree --write-tree``, git >= 2.38);
+    None when it conflicts."""
+    try:
+        out = git(root, "merge-tree", "--write-tree", "--no-messages", ours, theirs).decode()
+    except InputError:
+        return None
+    return out.split()[0] if out.strip() else None
+
+
+def _subjects(root: Path, shas: list[str]) -> dict[str, str]:
+    if not shas:
+        return {}
+    out = git(root, "show", "-s", "--format=%H %s", *shas).decode("utf-8", "replace")
+    return dict(line.split(" ", 1) for line in out.splitlines() if " " in line)

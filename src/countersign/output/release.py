@@ -1,0 +1,124 @@
+"""The deploy gate's report: one line per change of the release with its verdict, and for each
+change not signed off what it still needs and the command that records it."""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from typing import Any
+
+from countersign.gate.verdict import Evaluation, Verdict
+from countersign.intake.release import ReleasedChange
+from countersign.output.markdown import _cell
+from countersign.output.next_steps import next_steps
+from countersign.output.serialize import dumps, requirement_dict
+
+SCHEMA = "countersign/verify/v1"
+_WORST = (Verdict.PASS, Verdict.NEEDS_APPROVAL, Verdict.BLOCKED)
+
+
+@dataclass(frozen=True)
+class Verified:
+    change: ReleasedChange
+    evaluation: Evaluation
+
+
+def release_verdict(results: tuple[Verified, ...]) -> Verdict:
+    """The release is as good as its worst change."""
+    return max((r.evaluation.verdict for r in results), key=_WORST.index, default=Verdict.PASS)
+
+
+def render_release(results: tuple[Verified, ...], base: str, head: str, fmt: str) -> str:
+    if fmt == "json":
+        return dumps(_as_dict(results, base, head))
+    if fmt == "markdown":
+        return _markdown(results, base, head)
+    return _text(results, base, head)
+
+
+def _headline(results: tuple[Verified, ...], base: str, head: str) -> str:
+    verdict = release_verdict(results)
+    open_ = sum(1 for r in results if r.evaluation.verdict is not Verdict.PASS)
+    n = len(results)
+    if not results:
+        return f"PASS: no changes in {base}..{head}"
+    if verdict is Verdict.PASS:
+        return f"PASS: all {n} change{'s' if n != 1 else ''} in {base}..{head} are signed off"
+    label = "BLOCKED" if verdict is Verdict.BLOCKED else "NEEDS APPROVAL"
+    return f"{label}: {open_} of {n} changes in {base}..{head} not signed off"
+
+
+def _approve_with(change: ReleasedChange) -> str:
+    return f"--base {change.base[:12]} --head {change.head[:12]}"
+
+
+def _text(results: tuple[Verified, ...], base: str, head: str) -> str:
+    lines = [_headline(results, base, head)]
+    for r in results:
+        c, e = r.change, r.evaluation
+        what = _what(c)
+        lines.append(f"  {e.verdict:<15} {c.commit[:12]}  {c.subject[:70]}{what}")
+        if c.note:
+            lines.append(f"      note: {c.note}")
+        if e.verdict is Verdict.PASS:
+            continue
+        lines.extend(
+            f"      [ ] {req.id}: {req.needs or req.reason}  ({req.missing})"
+            for req in e.requirements
+            if not req.satisfied
+        )
+        for step in next_steps(e):
+            plain = step.replace("`", "")
+            for verb in ("countersign approve", "countersign record"):
+                plain = plain.replace(verb, f"{verb} {_approve_with(c)}")
+            lines.append(f"      next: {plain}")
+    return "\n".join(lines) + "\n"
+
+
+def _what(c: ReleasedChange) -> str:
+    if c.kind == "merge":
+        return f"  (branch {c.base[:8]}..{c.head[:8]})"
+    if c.kind == "merge-as-landed":
+        return "  (the merge as it landed)"
+    return ""
+
+
+def _markdown(results: tuple[Verified, ...], base: str, head: str) -> str:
+    lines = [
+        f"### countersign verify: {_headline(results, base, head)}",
+        "",
+        "| verdict | commit | change | still needs |",
+        "| --- | --- | --- | --- |",
+    ]
+    for r in results:
+        c, e = r.change, r.evaluation
+        needs = "; ".join(req.id for req in e.requirements if not req.satisfied) or "-"
+        lines.append(
+            f"| {e.verdict} | `{c.commit[:12]}` | {_cell(c.subject[:80] + _what(c))} "
+            f"| {_cell(needs)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _as_dict(results: tuple[Verified, ...], base: str, head: str) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "verdict": str(release_verdict(results)),
+        "base": base,
+        "head": head,
+        "changes": [
+            {
+                "commit": r.change.commit,
+                "subject": r.change.subject,
+                "kind": r.change.kind,
+                "note": r.change.note,
+                "base": r.change.base,
+                "head": r.change.head,
+                "fingerprint": r.evaluation.facts.change.fingerprint,
+                "verdict": str(r.evaluation.verdict),
+                "requirements": [requirement_dict(q) for q in r.evaluation.requirements],
+                "approve_with": shlex.split(_approve_with(r.change)),
+            }
+            for r in results
+        ],
+    }
