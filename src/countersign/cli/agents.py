@@ -11,23 +11,48 @@ from countersign.cli.options import repo_option
 
 @click.group()
 def hooks() -> None:
-    """git hooks: commit-msg adds an Assisted-by trailer when the guard saw an agent edit."""
+    """git hooks: commit-msg adds an Assisted-by trailer when the guard saw an agent edit;
+    pre-push stops unsigned changes from reaching a protected branch."""
 
 
 @hooks.command("install")
-@click.option("--chain", is_flag=True, help="Keep an existing commit-msg hook and run it first.")
+@click.option("--chain", is_flag=True, help="Keep an existing hook of the same name; run it first.")
+@click.option(
+    "--pre-push",
+    "pre_push",
+    is_flag=True,
+    help="Also install pre-push: a push that moves a protected branch carries only signed-off "
+    "changes.",
+)
 @repo_option
-def hooks_install(chain: bool, repo: Path) -> int:
-    """Install the commit-msg hook (respects core.hooksPath)."""
+def hooks_install(chain: bool, pre_push: bool, repo: Path) -> int:
+    """Install the commit-msg hook, and with --pre-push the pre-push hook (respects
+    core.hooksPath)."""
     from countersign.commands.hooks import hooks_install as run
 
-    return run(repo, chain=chain)
+    return run(repo, chain=chain, pre_push=pre_push)
+
+
+@hooks.command("pre-push")
+@click.argument("remote", required=False)
+@click.argument("url", required=False)
+@repo_option
+def hooks_pre_push(remote: str | None, url: str | None, repo: Path) -> int:
+    """Run by the pre-push hook (git gives the pushed refs on stdin): a push that moves a
+    protected branch (guard.yaml protected_branches; main, master, release/* ... by default)
+    must carry only signed-off changes, each judged as `countersign verify` judges it."""
+    import sys
+
+    from countersign.commands.hooks import hooks_pre_push as run
+
+    data = sys.stdin.buffer.read(1_000_000) if not sys.stdin.isatty() else b""
+    return run(repo, stdin=data.decode("utf-8", "replace"))
 
 
 @hooks.command("uninstall")
 @repo_option
 def hooks_uninstall(repo: Path) -> int:
-    """Remove countersign's commit-msg hook (restores a chained one)."""
+    """Remove countersign's git hooks (restores chained ones)."""
     from countersign.commands.hooks import hooks_uninstall as run
 
     return run(repo)

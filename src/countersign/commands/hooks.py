@@ -1,4 +1,5 @@
-"""``countersign hooks install|uninstall``: manage the git hooks of the repository."""
+"""``countersign hooks install|uninstall|pre-push``: manage the git hooks of the repository, and
+the pre-push hook's check (the commit-msg hook runs from ``hooks.commit_msg``, before click)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,59 @@ from pathlib import Path
 
 import click
 
-from countersign.hooks.install import install_hook, uninstall_hook
+from countersign.errors import InputError
+from countersign.gate.verdict import Verdict
+from countersign.hooks.install import hooks_dir, install_hook, uninstall_hook
+from countersign.hooks.pre_push import protected_pushes
 from countersign.intake.git import repo_root
 
 
-def hooks_install(cwd: Path, *, chain: bool) -> int:
-    click.echo(install_hook(repo_root(cwd), "commit-msg", chain=chain))
+def hooks_install(cwd: Path, *, chain: bool, pre_push: bool = False) -> int:
+    root = repo_root(cwd)
+    for name in ("commit-msg", "pre-push") if pre_push else ("commit-msg",):
+        click.echo(install_hook(root, name, chain=chain))
     return 0
 
 
 def hooks_uninstall(cwd: Path) -> int:
-    click.echo(uninstall_hook(repo_root(cwd), "commit-msg"))
+    root = repo_root(cwd)
+    click.echo(uninstall_hook(root, "commit-msg"))
+    if (hooks_dir(root) / "pre-push").exists():
+        click.echo(uninstall_hook(root, "pre-push"))
     return 0
+
+
+def hooks_pre_push(cwd: Path, *, stdin: str) -> int:
+    """Block the push (exit 1) when it moves a protected branch over changes not signed off."""
+    from countersign.commands.verify import verify_release
+    from countersign.facts.shell.context import ShellContext
+    from countersign.guard.settings import load_guard_config
+    from countersign.output.release import release_verdict, render_release
+
+    root = repo_root(cwd)
+    protected = load_guard_config(root).protected_branches or ShellContext().protected_branches
+    blocked = False
+    for push in protected_pushes(stdin, protected):
+        try:
+            results = verify_release(root, push.old, push.new)
+        except InputError as exc:
+            click.echo(
+                f"countersign: cannot verify the push to {push.branch} ({exc}); fetch, then "
+                "push again",
+                err=True,
+            )
+            blocked = True
+            continue
+        if release_verdict(results) is Verdict.PASS:
+            continue
+        blocked = True
+        click.echo(f"countersign: push to {push.branch} stopped", err=True)
+        report = render_release(results, push.old[:12], push.new[:12], "text")
+        click.echo(report, err=True, nl=False)
+    if blocked:
+        click.echo(
+            "Sign the changes off (the commands above), then push again. Skipping this check "
+            "(git push --no-verify) leaves the deploy gate to stop them.",
+            err=True,
+        )
+    return 1 if blocked else 0

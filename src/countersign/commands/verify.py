@@ -17,15 +17,19 @@ from countersign.signoff.ledger import signoffs_for
 
 
 def verify(cwd: Path, *, base: str, head: str, checks: tuple[str, ...], fmt: str) -> int:
-    statuses = parse_checks(checks)
-    root = repo_root(cwd)
+    done = verify_release(repo_root(cwd), base, head, parse_checks(checks))
+    click.echo(render_release(done, base, head, fmt), nl=False)
+    return int(release_verdict(done).exit_code)
+
+
+def verify_release(
+    root: Path, base: str, head: str, statuses: dict[str, str] | None = None
+) -> tuple[Verified, ...]:
+    """Each change of ``base..head`` judged as it was reviewed, with its sign-offs."""
     results = []
     for change in changes_in(root, base, head):
         ws = open_workspace(root, base=change.base, head=change.head)
         signoffs = signoffs_for(ws.ledger, ws.change.fingerprint)
-        results.append(
-            Verified(change, evaluate(ws.change, ws.context, ws.policy, signoffs, statuses))
-        )
-    done = tuple(results)
-    click.echo(render_release(done, base, head, fmt), nl=False)
-    return int(release_verdict(done).exit_code)
+        evaluation = evaluate(ws.change, ws.context, ws.policy, signoffs, statuses or {})
+        results.append(Verified(change, evaluation))
+    return tuple(results)

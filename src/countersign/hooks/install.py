@@ -21,6 +21,18 @@ fi
 exec {python} -m countersign hooks {name} "$@"
 """
 CHAIN = '"$(dirname "$0")/{name}{suffix}" "$@" || exit $?\n'
+# pre-push reads the pushed refs on stdin: kept, and given to the chained hook and to ours.
+STDIN_SCRIPT = """#!/bin/sh
+{marker}: written by `countersign hooks install`; remove with `countersign hooks uninstall`.
+refs=$(cat)
+{chain}if command -v countersign >/dev/null 2>&1; then
+  printf '%s\\n' "$refs" | countersign hooks {name} "$@"
+  exit $?
+fi
+printf '%s\\n' "$refs" | {python} -m countersign hooks {name} "$@"
+"""
+STDIN_CHAIN = 'printf \'%s\\n\' "$refs" | "$(dirname "$0")/{name}{suffix}" "$@" || exit $?\n'
+READS_STDIN = frozenset({"pre-push"})
 
 
 def hooks_dir(root: Path) -> Path:
@@ -41,9 +53,10 @@ def install_hook(root: Path, name: str = "commit-msg", chain: bool = False) -> s
             )
         hook.replace(chained)
     directory.mkdir(parents=True, exist_ok=True)
-    text = SCRIPT.format(
+    script, chain_line = (STDIN_SCRIPT, STDIN_CHAIN) if name in READS_STDIN else (SCRIPT, CHAIN)
+    text = script.format(
         marker=MARKER,
-        chain=CHAIN.format(name=name, suffix=CHAINED_SUFFIX) if chained.exists() else "",
+        chain=chain_line.format(name=name, suffix=CHAINED_SUFFIX) if chained.exists() else "",
         name=name,
         python=shlex.quote(sys.executable),
     )
