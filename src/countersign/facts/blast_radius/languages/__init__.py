@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from countersign.config import Config
 from countersign.config.catalog import Catalog, Edge
 from countersign.config.problems import Problem
-from countersign.facts.blast_radius.languages import python
+from countersign.facts.blast_radius.languages import javascript, python
 from countersign.facts.blast_radius.languages.sources import Inferred, Sources
 from countersign.facts.blast_radius.mapping import owner_of
 from countersign.intake.tree import RepoTree
@@ -33,6 +33,9 @@ class Language:
 
 LANGUAGES: Mapping[str, Language] = {
     "python": Language("python", (".py",), python.infer),
+    "javascript": Language(
+        "javascript", javascript.SUFFIXES, javascript.infer, manifests=("package.json",)
+    ),
 }
 
 
