@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from countersign.config import Config
 from countersign.config.catalog import Catalog, Edge
 from countersign.config.problems import Problem
-from countersign.facts.blast_radius.languages import javascript, python
+from countersign.facts.blast_radius.languages import go, javascript, python
 from countersign.facts.blast_radius.languages.sources import Inferred, Sources
 from countersign.facts.blast_radius.mapping import owner_of
 from countersign.intake.tree import RepoTree
@@ -36,6 +36,7 @@ LANGUAGES: Mapping[str, Language] = {
     "javascript": Language(
         "javascript", javascript.SUFFIXES, javascript.infer, manifests=("package.json",)
     ),
+    "go": Language("go", (".go",), go.infer, manifests=("go.mod",)),
 }
 
 
