@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from countersign.config.catalog import load_catalog
 from countersign.facts.blast_radius.languages import infer_edges
-from countersign.facts.blast_radius.languages.javascript import imports_of
+from countersign.facts.blast_radius.languages.javascript import Scan, imports_of
 from countersign.intake.tree import MAX_FILE_BYTES, DirTree
 from countersign.main import main
 
@@ -267,6 +267,22 @@ def test_imports_after_a_syntax_error_are_not_counted(tmp_path):
     catalog = build(tmp_path, files)
     assert edges(catalog) == [("web", "payments", "services/web/app.js:1 imports @shop/payments")]
     assert [p.where for p in catalog.problems] == ["services/web/app.js:2"]
+
+
+@pytest.mark.parametrize("path", ["a.js", "a.tsx"])
+def test_thousands_of_unclosed_brackets_give_the_error_not_a_stall(path):
+    # recovery builds a tree as deep as the brackets: a query over all of it is quadratic
+    scan = imports_of('require("a");\n' + "(" * 100_000, path)
+    assert scan.error is not None
+    assert scan.error[0] == 1
+
+
+@pytest.mark.parametrize("path", ["a.js", "a.tsx"])
+def test_absurdly_deep_nesting_is_not_searched_below_the_depth_bound(path):
+    # past ~30,000 levels a tree-sitter query takes seconds and loses matches; the bound keeps
+    # what is near the top
+    text = 'require("a");\n' + "f(" * 40_000 + 'require("deep")' + ")" * 40_000 + "\n"
+    assert imports_of(text, path) == Scan(((1, "a"),))
 
 
 PIECES = ["import", "require", "export", " from ", "(", ")", '"x"', "'", '"', "`", "${", "}"]

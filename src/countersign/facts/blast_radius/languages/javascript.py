@@ -30,6 +30,7 @@ from countersign.config.catalog import Edge
 from countersign.config.problems import Problem
 from countersign.facts.blast_radius.languages.sources import Inferred, Sources
 
+MAX_DEPTH = 1_000  # syntax nodes from a queried subtree to an import; real code nests < 100
 SUFFIXES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
 _EXTENSIONS = (".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mts", ".cts", ".mjs", ".cjs")
 _TS_FOR_JS = {".js": (".ts", ".tsx"), ".jsx": (".tsx",), ".mjs": (".mts",), ".cjs": (".cts",)}
@@ -185,15 +186,20 @@ def imports_of(text: str, path: str) -> Scan:
     if not any(word in text for word in ("import", "require", "export")):
         return Scan(())
     dialect = _dialect(path)
-    data = text.encode("utf-8", "replace")
-    root = dialect.parser.parse(data).root_node
-    error = _first_error(root) if root.has_error else None
-    end = error.start_byte if error is not None else len(data)
+    root = dialect.parser.parse(text.encode("utf-8", "replace")).root_node
+    error, clean = _first_error(root) if root.has_error else (None, [root])
+    # Only the subtrees before the error are queried, one by one: on the deep trees that error
+    # recovery builds (thousands of unclosed brackets), a query over the whole tree takes time
+    # quadratic in their number. And no deeper than MAX_DEPTH: past about 30,000 levels of
+    # nesting a query takes seconds and misses what it should find.
+    cursor = tree_sitter.QueryCursor(dialect.query)
+    cursor.set_max_start_depth(MAX_DEPTH)
     found = [
         (node.start_point, spec)
-        for _, captures in tree_sitter.QueryCursor(dialect.query).matches(root)
+        for subtree in clean
+        for _, captures in cursor.matches(subtree)
         for node in captures.get("spec", [])
-        if node.end_byte <= end and (spec := _literal(node)) is not None
+        if (spec := _literal(node)) is not None
     ]
     imports = tuple((point.row + 1, spec) for point, spec in sorted(found))
     if error is None:
@@ -210,13 +216,18 @@ def _literal(node: tree_sitter.Node) -> str | None:
     return "".join((child.text or b"").decode("utf-8", "replace") for child in parts)
 
 
-def _first_error(node: tree_sitter.Node) -> tree_sitter.Node:
+def _first_error(root: tree_sitter.Node) -> tuple[tree_sitter.Node, list[tree_sitter.Node]]:
+    """The first error or missing node, and the subtrees that come before it (free of errors):
+    the earlier siblings of each node on the way down to it."""
+    node, clean = root, []
     while not (node.is_error or node.is_missing):
-        child = next((c for c in node.children if c.has_error), None)
-        if child is None:
+        children = node.children
+        index = next((i for i, child in enumerate(children) if child.has_error), None)
+        if index is None:
             break
-        node = child
-    return node
+        clean.extend(children[:index])
+        node = children[index]
+    return node, clean
 
 
 def _packages(src: Sources, problems: list[Problem]) -> dict[str, set[str]]:
