@@ -11,11 +11,12 @@ A bare specifier (``@org/pkg``, ``@org/pkg/sub``, ``pkg``) names the service own
 ``package.json`` with that ``"name"``. Node built-ins, ``node:``/URL specifiers, unknown packages
 and ``#`` imports add nothing; ``node_modules`` is skipped.
 
-Not understood: specifiers computed at run time, a local function named ``require``, tsconfig
-``paths`` and ``baseUrl`` aliases, bundler aliases, imports of non-code files (``.css``,
-``.json``), Flow annotations in ``.js`` files. A syntax error is reported with its line and
-only the imports before it count, so a file the grammar cannot read whole (a broken file, or
-syntax newer than the grammar) keeps the imports at its top.
+Not understood: specifiers computed at run time, a local function named ``require`` (its calls
+count), tsconfig ``paths`` and ``baseUrl`` aliases, bundler aliases, imports of non-code files
+(``.css``, ``.json``), Flow annotations in ``.js`` files, imports nested more than ``MAX_DEPTH``
+syntax nodes deep. A syntax error is reported with its line and only the imports before it
+count, so a file the grammar cannot read whole (a broken file, or syntax newer than the
+grammar) keeps the imports at its top.
 """
 
 from __future__ import annotations
