@@ -12,7 +12,7 @@ modules. Standard library and external modules match no ``go.mod`` and add nothi
 the go tool ignores (``testdata``, ``vendor``, names starting with ``.`` or ``_``) are skipped.
 
 Not understood: ``replace`` directives and ``go.work`` (a replaced module is found by its own
-``go.mod``), build constraints (every file counts), cgo.
+``go.mod``), build constraints (every file counts, ``_test.go`` files too), cgo.
 """
 
 from __future__ import annotations
