@@ -1,19 +1,21 @@
 """Dependency edges inferred from code, one module per language.
 
-The extension point: a ``Language`` names the file suffixes it reads and one function
-``(Sources) -> Inferred``; ``LANGUAGES`` is the explicit registry. To add a language, write
-``languages/<name>.py`` with an ``infer`` of that signature and list it here.
+The extension point: a ``Language`` names the file suffixes it reads, the manifest files it
+needs wherever they are (``go.mod``), and one function ``(Sources) -> Inferred``; ``LANGUAGES``
+is the explicit registry. To add a language, write ``languages/<name>.py`` with an ``infer`` of
+that signature and list it here.
 """
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from countersign.config import Config
 from countersign.config.catalog import Catalog, Edge
 from countersign.config.problems import Problem
-from countersign.facts.blast_radius.languages import python
+from countersign.facts.blast_radius.languages import go, javascript, python
 from countersign.facts.blast_radius.languages.sources import Inferred, Sources
 from countersign.facts.blast_radius.mapping import owner_of
 from countersign.intake.tree import RepoTree
@@ -26,10 +28,15 @@ class Language:
     name: str
     suffixes: tuple[str, ...]
     infer: Callable[[Sources], Inferred]
+    manifests: tuple[str, ...] = ()
 
 
 LANGUAGES: Mapping[str, Language] = {
     "python": Language("python", (".py",), python.infer),
+    "javascript": Language(
+        "javascript", javascript.SUFFIXES, javascript.infer, manifests=("package.json",)
+    ),
+    "go": Language("go", (".go",), go.infer, manifests=("go.mod",)),
 }
 
 
@@ -37,21 +44,32 @@ def infer_edges(
     catalog: Catalog, tree: RepoTree, languages: Mapping[str, Language] = LANGUAGES
 ) -> Catalog:
     """The catalog with the edges every language finds in ``tree``; only files a service owns
-    are read, since only they can link two services."""
+    are read, since only they can link two services, and the language's manifests."""
     if not catalog.services:
         return catalog
     everything = tree.paths()
     edges: list[Edge] = []
     problems: list[Problem] = []
     for language in languages.values():
-        owners = {
+        code = {
             p: name
             for p in everything
             if p.endswith(language.suffixes) and (name := owner_of(p, catalog)) is not None
         }
-        if not owners:
+        if not code:
             continue
-        found = language.infer(Sources(tuple(owners), tree.read(owners), owners.get))
+        manifests = [p for p in everything if posixpath.basename(p) in language.manifests]
+        texts = tree.read([*code, *manifests])
+        owners: dict[str, str | None] = {p: owner_of(p, catalog) for p in manifests}
+        owners.update(code)
+        found = language.infer(
+            Sources(
+                tuple(code),
+                {p: texts[p] for p in code if p in texts},
+                owners.get,
+                {p: texts[p] for p in manifests if p in texts},
+            )
+        )
         edges.extend(found.edges)
         problems.extend(found.problems)
     return replace(
