@@ -15,6 +15,8 @@ def test_demo_tells_the_story_needs_approval_then_pass_then_voided(capsys):
     assert "sql.drop_column" in out
     assert "countersign: error: cannot approve: dana" in out
     assert "The agent's production apply: deny, then allow, then deny." in out
+    assert "The release: exit 1 (needs-approval), then exit 0 (pass)." in out
+    assert "NEEDS APPROVAL: the one change in" in out
     assert "two-person rule needs someone else" in out
     for dependent in ("storefront", "mobile-api"):
         assert dependent in out

@@ -33,7 +33,7 @@ def test_merged_reviewed_branches_pass_and_an_unreviewed_commit_does_not(
     _merge(project, "guide")
     capsys.readouterr()
     assert cs(project, "verify", "--base", deployed) == 0
-    assert "PASS: all 1 change in" in capsys.readouterr().out
+    assert "PASS: the one change in" in capsys.readouterr().out
 
     project.commit("docs: straight to main" + ai_trailer, author=bob, **{"docs/faq.md": "q\n"})
     assert cs(project, "verify", "--base", deployed) == 1

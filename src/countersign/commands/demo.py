@@ -73,6 +73,56 @@ def _agent_story(repo: Path) -> str:
     return ", then ".join(decisions)
 
 
+def _release_story(repo: Path) -> str:
+    """The merged branch still holds the edit nobody signed: the release stops there until the
+    branch, as its pull request shows it now, is signed off again."""
+    from countersign.commands.verify import verify
+    from countersign.demo.sample import Builder
+
+    b = Builder(repo)
+    branch = b.git("rev-parse", "--abbrev-ref", "HEAD").strip()
+    deployed = b.git("rev-parse", "main").strip()
+    b.git("checkout", "-q", "main")
+    b.git("merge", "-q", "--no-ff", "-m", f"Merge {branch}", branch)
+    codes = []
+    for attempt in range(2):
+        click.secho(
+            f"$ countersign verify --base {deployed[:12]} --check-status tests=success", dim=True
+        )
+        codes.append(
+            verify(repo, base=deployed[:12], head="HEAD", checks=("tests=success",), fmt="text")
+        )
+        if attempt or codes[-1] == 0:
+            break
+        click.secho(
+            "$ countersign approve (priya, sam) and record, on the branch as it is now", dim=True
+        )
+        for who in ("priya@shop.example", "sam@shop.example"):
+            approve(
+                repo,
+                base=deployed,
+                head=branch,
+                worktree=False,
+                identity=who,
+                requirement=None,
+                note="Re-reviewed: three retries.",
+            )
+        record(
+            repo,
+            base=deployed,
+            head=branch,
+            worktree=False,
+            identity="dana@shop.example",
+            fields={
+                "summary": "Retry card charges up to three times; drop legacy_coupon; "
+                "upgrade orders DB to PostgreSQL 16.",
+                "test_evidence": "Unit tests for the retries; migration rehearsed on staging.",
+                "rollback_plan": "Restore orders-prod from the pre-change snapshot; revert.",
+            },
+        )
+    return ", then ".join(_verdict(code) for code in codes)
+
+
 def demo(*, keep: bool) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="countersign-demo-"))
     repo = tmp / "shop"
@@ -148,11 +198,14 @@ def demo(*, keep: bool) -> int:
         third = _run_check(repo)
         _step("Meanwhile the agent tries to apply the plan itself")
         guarded = _agent_story(repo)
+        _step("Release day: the branch is merged and the deploy gate checks the release")
+        release = _release_story(repo)
         _step("Summary")
         click.echo(
             f"first check: {_verdict(first)}; after the sign-offs: {_verdict(second)}; "
             f"after a content change: {_verdict(third)}.\n"
-            f"The agent's production apply: {guarded}."
+            f"The agent's production apply: {guarded}.\n"
+            f"The release: {release}."
         )
         if keep:
             click.echo(f"The sample repository is kept at {repo}.")

@@ -43,9 +43,12 @@ def _headline(results: tuple[Verified, ...], base: str, head: str) -> str:
     if not results:
         return f"PASS: no changes in {base}..{head}"
     if verdict is Verdict.PASS:
-        return f"PASS: all {n} change{'s' if n != 1 else ''} in {base}..{head} are signed off"
+        if n == 1:
+            return f"PASS: the one change in {base}..{head} is signed off"
+        return f"PASS: all {n} changes in {base}..{head} are signed off"
     label = "BLOCKED" if verdict is Verdict.BLOCKED else "NEEDS APPROVAL"
-    return f"{label}: {open_} of {n} changes in {base}..{head} not signed off"
+    what = f"{open_} of {n} changes" if n > 1 else "the one change"
+    return f"{label}: {what} in {base}..{head} not signed off"
 
 
 def _approve_with(change: ReleasedChange) -> str:
