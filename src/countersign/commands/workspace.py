@@ -12,6 +12,7 @@ from countersign.config import CONFIG_DIR, Config, load_config
 from countersign.decision.policy import Policy, default_policy_text, load_policy
 from countersign.errors import InputError
 from countersign.facts.blast_radius.languages import with_inferred_edges
+from countersign.facts.blast_radius.languages.scan_cache import ScanCache
 from countersign.facts.context import Context
 from countersign.facts.provenance.directory import load_directory
 from countersign.facts.risk import mining
@@ -28,6 +29,7 @@ from countersign.signoff.ledger import ENV_LEDGER, SignedLedger, open_ledger
 from countersign.signoff.pins import pins_in
 from countersign.state_dir import state_dir
 
+SCAN_CACHE = "import-scans.json"
 CONFIG_FILES = ("policy.yaml", "catalog.yaml", "people.yaml", "hazards.yaml", "provenance.yaml")
 
 
@@ -68,14 +70,12 @@ def open_workspace(
         )
     tree = repo_tree(root, None if patch else change.base) if root else None
     texts = _config_texts(tree) if tree else {}
-    config = (
-        with_inferred_edges(load_config(root, read=texts, tree=tree), tree) if root else Config()
-    )
+    state = repository_state_dir(root or cwd)
+    config = _config(root, tree, texts, state)
     policy_text = texts.get("policy.yaml") or default_policy_text()
     policy = load_policy(policy_text)
     if pull_request is not None:
         change = replace(change, pull_request=pull_request)
-    state = repository_state_dir(root or cwd)
     model, history = risk_inputs(root, change, state / "risk")
     context = Context(
         config=config,
@@ -90,6 +90,17 @@ def open_workspace(
     pins_at = change.base if root is not None and change.base and not patch else "HEAD"
     ledger = ledger_for(root or cwd, state=state, pins_at=pins_at)
     return Workspace(root, change, context, policy, ledger)
+
+
+def _config(root: Path | None, tree: RepoTree | None, texts: dict[str, str], state: Path) -> Config:
+    """The configuration, its catalog with the edges the code's imports add; each file's
+    imports are remembered in the state directory, so only changed files are parsed again."""
+    if root is None:
+        return Config()
+    scans = ScanCache.load(state / SCAN_CACHE)
+    config = with_inferred_edges(load_config(root, read=texts, tree=tree), tree, scans)
+    scans.save()
+    return config
 
 
 def risk_inputs(

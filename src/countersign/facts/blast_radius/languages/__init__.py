@@ -16,6 +16,7 @@ from countersign.config import Config
 from countersign.config.catalog import Catalog, Edge
 from countersign.config.problems import Problem
 from countersign.facts.blast_radius.languages import go, javascript, python
+from countersign.facts.blast_radius.languages.scan_cache import ScanCache
 from countersign.facts.blast_radius.languages.sources import Inferred, Sources
 from countersign.facts.blast_radius.mapping import owner_of
 from countersign.intake.tree import RepoTree
@@ -41,7 +42,10 @@ LANGUAGES: Mapping[str, Language] = {
 
 
 def infer_edges(
-    catalog: Catalog, tree: RepoTree, languages: Mapping[str, Language] = LANGUAGES
+    catalog: Catalog,
+    tree: RepoTree,
+    languages: Mapping[str, Language] = LANGUAGES,
+    cache: ScanCache | None = None,
 ) -> Catalog:
     """The catalog with the edges every language finds in ``tree``; only files a service owns
     are read, since only they can link two services, and the language's manifests."""
@@ -68,6 +72,7 @@ def infer_edges(
                 {p: texts[p] for p in code if p in texts},
                 owners.get,
                 {p: texts[p] for p in manifests if p in texts},
+                cache,
             )
         )
         edges.extend(found.edges)
@@ -79,7 +84,9 @@ def infer_edges(
     )
 
 
-def with_inferred_edges(config: Config, tree: RepoTree | None) -> Config:
+def with_inferred_edges(
+    config: Config, tree: RepoTree | None, cache: ScanCache | None = None
+) -> Config:
     if tree is None:
         return config
-    return replace(config, catalog=infer_edges(config.catalog, tree))
+    return replace(config, catalog=infer_edges(config.catalog, tree, cache=cache))

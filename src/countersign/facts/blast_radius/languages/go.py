@@ -21,6 +21,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from countersign.config.catalog import Edge
 from countersign.config.problems import Problem
@@ -51,16 +52,14 @@ def infer(src: Sources) -> Inferred:
         owner = src.owner_of(path)
         if owner is None or _ignored(path):
             continue
-        try:
-            imports = list(imports_of(src.texts[path]))
-        except GoSyntaxError as exc:
+        found = src.scan(path, SCANNER, scan)
+        if "error" in found:
+            line, why = found["error"]
             problems.append(
-                Problem(
-                    f"{path}:{exc.line}", f"cannot parse Go ({exc}); its imports are not counted"
-                )
+                Problem(f"{path}:{line}", f"cannot parse Go ({why}); its imports are not counted")
             )
             continue
-        for line, imported in imports:
+        for line, imported in found["imports"]:
             target = _resolve(imported, modules, packages)
             if not target or owner in target:
                 continue
@@ -80,6 +79,18 @@ def infer(src: Sources) -> Inferred:
                 (owner, dep), Edge(owner, dep, f"{path}:{line} imports {imported}", inferred=True)
             )
     return Inferred(tuple(edges.values()), tuple(problems))
+
+
+SCANNER = "go:1"
+
+
+def scan(text: str, _path: str) -> dict[str, Any]:
+    """The file's imports as JSON values (``{"imports": [[line, path]]}``), or the line and
+    reason its header is not Go (``{"error": [line, why]}``)."""
+    try:
+        return {"imports": [[line, imported] for line, imported in imports_of(text)]}
+    except GoSyntaxError as exc:
+        return {"error": [exc.line, str(exc)]}
 
 
 def imports_of(text: str) -> Iterator[tuple[int, str]]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import posixpath
 from dataclasses import dataclass
+from typing import Any
 
 import tree_sitter
 
@@ -104,12 +105,16 @@ class _Dialect:
 _DIALECTS: dict[str, _Dialect] = {}
 
 
+def _dialect_key(path: str) -> str:
+    return (
+        "tsx" if path.endswith(".tsx") else "ts" if path.endswith((".ts", ".mts", ".cts")) else "js"
+    )
+
+
 def _dialect(path: str) -> _Dialect:
     """The grammar for a file's suffix, built once per process (grammars load only here, so
     importing the registry stays cheap)."""
-    key = (
-        "tsx" if path.endswith(".tsx") else "ts" if path.endswith((".ts", ".mts", ".cts")) else "js"
-    )
+    key = _dialect_key(path)
     if key not in _DIALECTS:
         if key == "js":
             import tree_sitter_javascript
@@ -146,9 +151,9 @@ def infer(src: Sources) -> Inferred:
         owner = src.owner_of(path)
         if owner is None or _in_node_modules(path):
             continue
-        scan = imports_of(src.texts[path], path)
-        if scan.error is not None:
-            line, what = scan.error
+        found = src.scan(path, f"{SCANNER}:{_dialect_key(path)}", scan)
+        if found["error"] is not None:
+            line, what = found["error"]
             problems.append(
                 Problem(
                     f"{path}:{line}",
@@ -156,7 +161,7 @@ def infer(src: Sources) -> Inferred:
                     f"{line} are counted",
                 )
             )
-        for line, spec in scan.imports:
+        for line, spec in found["imports"]:
             target = _resolve(spec, path, files, packages, src)
             if not target or owner in target:
                 continue
@@ -177,6 +182,19 @@ def infer(src: Sources) -> Inferred:
                 (owner, dep), Edge(owner, dep, f"{path}:{line} imports {spec}", inferred=True)
             )
     return Inferred(tuple(edges.values()), tuple(problems))
+
+
+SCANNER = "javascript:1"
+
+
+def scan(text: str, path: str) -> dict[str, Any]:
+    """``imports_of`` as JSON values: ``{"imports": [[line, spec]], "error": [line, what]}``
+    (``error`` null when the grammar found none)."""
+    found = imports_of(text, path)
+    return {
+        "imports": [[line, spec] for line, spec in found.imports],
+        "error": list(found.error) if found.error else None,
+    }
 
 
 def imports_of(text: str, path: str) -> Scan:

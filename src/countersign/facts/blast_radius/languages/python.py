@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import posixpath
 from collections.abc import Iterator
+from typing import Any
 
 from countersign.config.catalog import Edge
 from countersign.config.problems import Problem
@@ -26,22 +27,15 @@ def infer(src: Sources) -> Inferred:
         owner = src.owner_of(path)
         if owner is None:
             continue
-        try:
-            imports = list(_imports(src.texts[path], path))
-        except SyntaxError as exc:
+        found = src.scan(path, SCANNER, scan)
+        if "error" in found:
+            where, why = found["error"]
             problems.append(
-                Problem(
-                    f"{path}:{exc.lineno or 0}",
-                    f"cannot parse Python ({exc.msg}); its imports are not counted",
-                )
+                Problem(where, f"cannot parse Python ({why}); its imports are not counted")
             )
             continue
-        except (ValueError, RecursionError) as exc:
-            problems.append(
-                Problem(path, f"cannot parse Python ({exc}); its imports are not counted")
-            )
-            continue
-        for line, names in imports:
+        for line, listed in found["imports"]:
+            names = tuple(listed)
             target, module = _resolve(names, providers)
             if target is None or owner in target:
                 continue
@@ -81,6 +75,20 @@ def _providers(src: Sources) -> dict[str, set[str]]:
         if owner is not None and module:
             out.setdefault(module, set()).add(owner)
     return out
+
+
+SCANNER = "python:1"
+
+
+def scan(text: str, path: str) -> dict[str, Any]:
+    """The file's imports as JSON values (``{"imports": [[line, [names]]]}``), or where and why
+    it does not parse (``{"error": [where, why]}``)."""
+    try:
+        return {"imports": [[line, list(names)] for line, names in _imports(text, path)]}
+    except SyntaxError as exc:
+        return {"error": [f"{path}:{exc.lineno or 0}", str(exc.msg)]}
+    except (ValueError, RecursionError) as exc:
+        return {"error": [path, str(exc)]}
 
 
 def _imports(text: str, path: str) -> Iterator[tuple[int, tuple[str, ...]]]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from countersign.config.catalog import Edge
 from countersign.config.problems import Problem
+from countersign.facts.blast_radius.languages.scan_cache import ScanCache
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,16 @@ class Sources:
     texts: Mapping[str, str]
     owner_of: Callable[[str], str | None]
     manifests: Mapping[str, str] = field(default_factory=dict)
+    cache: ScanCache | None = None
+
+    def scan(self, path: str, kind: str, scanner: Callable[[str, str], Any]) -> Any:
+        """``scanner(text, path)`` for a file, or what it gave for the same text before
+        (``kind``: the language, its scanner's version and whatever else the result depends
+        on, such as the dialect a suffix selects). Results are plain JSON values."""
+        text = self.texts[path]
+        if self.cache is None:
+            return scanner(text, path)
+        return self.cache.scan(kind, text, lambda: scanner(text, path))
 
 
 @dataclass(frozen=True)
