@@ -53,3 +53,14 @@ def test_a_chained_pre_push_hook_still_reads_the_pushed_refs(project, tmp_path, 
     assert cs(project, "hooks", "install", "--pre-push", "--chain") == 0
     project.git("push", "-q", "origin", "main:refs/heads/topic")
     assert "refs/heads/topic" in seen.read_text()
+
+
+def test_uninstall_removes_our_pre_push_hook_and_leaves_anyone_elses(project, cs):
+    hooks = project.path / ".git" / "hooks"
+    assert cs(project, "hooks", "install", "--pre-push") == 0
+    assert cs(project, "hooks", "uninstall") == 0
+    assert not (hooks / "pre-push").exists()
+    (hooks / "pre-push").write_text("#!/bin/sh\nexit 0\n")
+    assert cs(project, "hooks", "install") == 0
+    assert cs(project, "hooks", "uninstall") == 0
+    assert (hooks / "pre-push").read_text() == "#!/bin/sh\nexit 0\n"

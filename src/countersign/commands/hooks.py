@@ -9,7 +9,7 @@ import click
 
 from countersign.errors import InputError
 from countersign.gate.verdict import Verdict
-from countersign.hooks.install import hooks_dir, install_hook, uninstall_hook
+from countersign.hooks.install import hooks_dir, install_hook, is_ours, uninstall_hook
 from countersign.hooks.pre_push import protected_pushes
 from countersign.intake.git import repo_root
 
@@ -24,7 +24,7 @@ def hooks_install(cwd: Path, *, chain: bool, pre_push: bool = False) -> int:
 def hooks_uninstall(cwd: Path) -> int:
     root = repo_root(cwd)
     click.echo(uninstall_hook(root, "commit-msg"))
-    if (hooks_dir(root) / "pre-push").exists():
+    if is_ours(hooks_dir(root) / "pre-push"):  # someone else's pre-push hook is theirs
         click.echo(uninstall_hook(root, "pre-push"))
     return 0
 
