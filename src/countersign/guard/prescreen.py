@@ -173,7 +173,7 @@ for _alias, _tool in (
 ):  # fmt: skip
     GATED[_alias] = GATED[_tool]
 INTERPRETERS = frozenset(["python", "node", "deno", "bun", "ruby", "perl", "php", "osascript"])
-WRITERS = frozenset(["tee", "sed", "cp", "mv", "install", "ln", "truncate"])
+WRITERS = frozenset(["tee", "sed", "cp", "mv", "install", "ln", "truncate", "unlink"])
 SENSITIVE = (
     ".aws", ".ssh", ".kube", "netrc", "credential", ".docker", "gcloud", ".azure", ".npmrc",
     ".pypirc", "vault-token", ".terraform", ".pem", ".key", ".p12", ".pfx", ".env", "shadow",

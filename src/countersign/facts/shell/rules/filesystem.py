@@ -177,22 +177,13 @@ PREFIX_RULES = {"mkfs.": (mkfs,)}
 
 
 def protected_write(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
-    """Shell writes to protected files (``cat > .github/workflows/x.yml``, ``sed -i``, ``tee``)."""
+    """Shell writes to protected files (``cat > .github/workflows/x.yml``, ``sed -i``, ``tee``),
+    and their removal or opening for writing (``rm``, ``mv`` away, ``truncate``, ``sqlite3`` on
+    the ledger): the files that hold countersign's own records are among them."""
     if not ctx.protected_paths:
         return
-    targets = list(inv.writes)
-    if inv.name == "tee" or (inv.name == "sed" and has_flag(inv.args, "i", ("--in-place",))):
-        targets.extend(
-            positionals(inv.args, {"-e", "-f", "--expression", "--file"})[
-                1 if inv.name == "sed" else 0 :
-            ]
-        )
-    elif inv.name in ("cp", "mv", "install", "ln", "truncate") and len(positionals(inv.args)) >= 2:
-        targets.append(
-            positionals(inv.args, {"-t", "-S", "--suffix", "-m", "-o", "-g", "-s", "--size"})[-1]
-        )
     root = (ctx.project_root or "").rstrip("/")
-    for target in targets:
+    for target, verb in _touched(inv):
         full = target
         if not target.startswith("/") and inv.cwd and inv.cwd.startswith("/"):
             full = posixpath.normpath(posixpath.join(inv.cwd, target))
@@ -202,10 +193,41 @@ def protected_write(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding
             yield hit(
                 "edit.protected-path",
                 Severity.MEDIUM,
-                f"writes {rel}, a protected path ({pattern})",
+                f"{verb} {rel}, a protected path ({pattern})",
                 inv,
             )
             return
+
+
+_DELETERS = frozenset({"rm", "unlink", "shred", "srm", "wipe"})
+
+
+def _touched(inv: Invocation) -> list[tuple[str, str]]:
+    """The files a command writes, deletes or opens for writing, with the verb to say so."""
+    out = [(target, "writes") for target in inv.writes]
+    name = inv.name
+    if name == "tee" or (name == "sed" and has_flag(inv.args, "i", ("--in-place",))):
+        skip = 1 if name == "sed" else 0
+        out += [
+            (t, "writes")
+            for t in positionals(inv.args, {"-e", "-f", "--expression", "--file"})[skip:]
+        ]
+    elif name in _DELETERS:
+        out += [(t, "deletes") for t in positionals(inv.args)]
+    elif name == "truncate":
+        out += [(t, "truncates") for t in positionals(inv.args, {"-s", "--size", "-r"})]
+    elif name == "mv":
+        pos = positionals(inv.args, {"-t", "-S", "--suffix"})
+        out += [(t, "moves away") for t in pos[:-1]] + [(t, "writes") for t in pos[-1:]]
+    elif name in ("cp", "install", "ln") and len(positionals(inv.args)) >= 2:
+        pos = positionals(inv.args, {"-t", "-S", "--suffix", "-m", "-o", "-g"})
+        out.append((pos[-1], "writes"))
+    elif name in ("sqlite3", "sqlite") and "-readonly" not in inv.args:
+        out += [(t, "opens for writing") for t in positionals(inv.args, _SQLITE_WITH_VALUE)[:1]]
+    return out
+
+
+_SQLITE_WITH_VALUE = {"-cmd", "-init", "-separator", "-newline", "-nullvalue", "-vfs"}
 
 
 ANY_RULES = (redirect_to_device, protected_write)
