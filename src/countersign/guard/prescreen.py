@@ -114,6 +114,9 @@ ALWAYS = frozenset(
 GATED = {
     "git": frozenset(
         [
+            "commit",
+            "merge",
+            "config",
             "push",
             "reset",
             "clean",
@@ -179,7 +182,7 @@ SENSITIVE = (
     ".pypirc", "vault-token", ".terraform", ".pem", ".key", ".p12", ".pfx", ".env", "shadow",
     "sudoers", "secret", "service-account", ".github", ".countersign", ".gitlab", ".circleci",
     "jenkinsfile", "tfstate", ".claude", ".codex", ".cursor", ".gemini", ".kiro", "codeowners",
-    "pipelines", ".buildkite", ".git/", "/dev/", ".gnupg",
+    "pipelines", ".buildkite", ".git/", "/dev/", ".gnupg", "hookspath", "no-verify",
 )  # fmt: skip
 # The same words as ``rules.execution.DESTRUCTIVE_WORDS``, as a set: no large regex to compile.
 DESTRUCTIVE = frozenset(

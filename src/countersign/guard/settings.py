@@ -13,6 +13,7 @@ FILE = "guard.yaml"
 PROTECTED_PATHS = (
     ".countersign/**",
     ".git/countersign/**",
+    ".git/hooks/**",
     ".github/workflows/**",
     ".github/CODEOWNERS",
     "CODEOWNERS",

@@ -2,7 +2,8 @@
 and may add rules that look at every command (``ANY_RULES``). Ids are stable: ``family.name``.
 
 fs: recursive-delete, system-delete, device-wipe, format-device, shred, permission-wipe.
-git: force-push, remote-delete, reset-hard, clean, discard-changes, history-rewrite, ref-delete.
+git: force-push, remote-delete, reset-hard, clean, discard-changes, history-rewrite, ref-delete,
+    skip-hooks.
 infra: terraform-destroy, terraform-replace, terraform-auto-approve, terraform-state,
     pulumi-destroy, pulumi-replace, cdk-destroy, stack-delete, cluster-delete.
 cloud: delete, bucket-delete. platform: delete (apps, sites, repositories, volumes of hosting

@@ -1,5 +1,6 @@
 """Git history loss: force pushes, remote branch and tag deletion, hard resets over uncommitted
-work, ``clean -x``, and history rewriting."""
+work, ``clean -x``, and history rewriting; and git hooks turned off (``--no-verify``,
+``core.hooksPath``)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,32 @@ def _subcommand(args: tuple[str, ...]) -> tuple[str, list[str]]:
     return "", []
 
 
+_HOOKS_SKIPPED = (
+    "skips the repository's git hooks (countersign's commit-msg records agent assistance, its "
+    "pre-push checks sign-offs)"
+)
+
+
+def _skipped_hooks(inv: Invocation, sub: str, args: list[str]) -> Iterator[ShellFinding]:
+    """``commit -n``/``--no-verify``, ``push``/``merge --no-verify``, ``-c core.hooksPath=…``
+    and setting ``core.hooksPath``: an agent turning the hooks off around its own work."""
+    lowered = [a.lower() for a in inv.args]
+    if any(a.startswith("core.hookspath=") for a in lowered):
+        yield hit("git.skip-hooks", Severity.MEDIUM, f"-c core.hooksPath {_HOOKS_SKIPPED}", inv)
+    elif (
+        sub == "config"
+        and len(positionals(args, {"--file", "-f", "--blob"})) >= 2
+        and ("core.hookspath" in lowered)
+    ):
+        yield hit(
+            "git.skip-hooks", Severity.MEDIUM, f"setting core.hooksPath {_HOOKS_SKIPPED}", inv
+        )
+    elif (sub == "commit" and has_flag(args, "n", ("--no-verify",))) or (
+        sub in ("push", "merge") and "--no-verify" in args
+    ):
+        yield hit("git.skip-hooks", Severity.MEDIUM, f"{sub} --no-verify {_HOOKS_SKIPPED}", inv)
+
+
 def _protected(branch: str, ctx: ShellContext) -> bool:
     name = branch.removeprefix("refs/heads/")
     return any(fnmatch.fnmatchcase(name, p) for p in ctx.protected_branches)
@@ -35,6 +62,7 @@ def _protected(branch: str, ctx: ShellContext) -> bool:
 
 def git(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
     sub, args = _subcommand(inv.args)
+    yield from _skipped_hooks(inv, sub, args)
     if sub == "push":
         yield from _push(inv, args, ctx)
     elif sub == "reset" and "--hard" in args:
