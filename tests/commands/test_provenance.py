@@ -153,3 +153,19 @@ def test_a_format_patch_file_carries_the_messages_evidence(history, capsys, tmp_
     }
     assert main(["provenance", "HEAD", "--patch", str(patch), "-C", str(repo.path)]) == 3
     assert "--patch reads the change from the file" in capsys.readouterr().err
+
+
+def test_agent_trace_notes_of_their_own_are_read(repo, capsys, tmp_path):
+    repo.commit("init", **{"a.txt": "a\n"})
+    repo.git("checkout", "-q", "-b", "feature")
+    sha = repo.commit("parser", **{"src/parser.py": "x = 1\n" * 80})
+    trace = json.loads(
+        (Path(__file__).parents[1] / "fixtures/provenance/agent-trace.json").read_text()
+    )
+    trace["vcs"]["revision"] = sha
+    repo.git("notes", "--ref=agent-trace", "add", "-m", json.dumps(trace), sha)
+    data = run_json(capsys, "main..feature", "-C", str(repo.path))
+    (row,) = data["commits"]
+    (signal,) = [s for s in row["signals"] if s["kind"] == "agent-trace"]
+    assert signal["where"] == f"refs/notes/agent-trace on {sha[:12]}"
+    assert (row["ai_assisted"], row["confidence"]) == (True, "high")

@@ -66,7 +66,13 @@ def open_workspace(
         root = git.repo_root(cwd)
         notes, notes_hint = git.notes_ref(root)
         change = git.read_change(
-            root, base=base, head=head, worktree=worktree, plans=artifacts, notes=notes
+            root,
+            base=base,
+            head=head,
+            worktree=worktree,
+            plans=artifacts,
+            notes=notes,
+            trace_notes=git.trace_notes_ref(root),
         )
     tree = repo_tree(root, None if patch else change.base) if root else None
     texts = _config_texts(tree) if tree else {}

@@ -124,6 +124,7 @@ def worktree_tree(root: Path) -> str:
 
 
 NOTES_REF = "refs/notes/ai"
+TRACE_NOTES_REF = "refs/notes/agent-trace"
 
 
 def notes_ref(root: Path) -> tuple[str | None, str | None]:
@@ -149,11 +150,27 @@ def notes_ref(root: Path) -> tuple[str | None, str | None]:
     )
 
 
+def trace_notes_ref(root: Path) -> str | None:
+    """Where Agent Trace records kept as notes of their own can be read: ``refs/notes/agent-
+    trace``, else a fetched copy of it (the spec leaves storage open; ``refs/notes/ai`` is read
+    for them too)."""
+    refs = git(root, "for-each-ref", "--format=%(refname)", "refs/notes/", "refs/remotes/")
+    names = refs.decode("utf-8", "replace").split()
+    if TRACE_NOTES_REF in names:
+        return TRACE_NOTES_REF
+    copies = sorted(n for n in names if n.endswith("/agent-trace"))
+    return copies[0] if copies else None
+
+
 def read_commits(
-    root: Path, base: str, head: str, notes: str | None = NOTES_REF
+    root: Path,
+    base: str,
+    head: str,
+    notes: str | None = NOTES_REF,
+    trace_notes: str | None = None,
 ) -> tuple[Commit, ...]:
-    """The commits of ``base..head``, oldest first, with the paths each one touches and its
-    git-ai note (read from ``notes``)."""
+    """The commits of ``base..head``, oldest first, with the paths each one touches, its
+    git-ai note (read from ``notes``) and its Agent Trace note (from ``trace_notes``)."""
     # git log only shows notes under refs/notes/; a copy elsewhere is read as a tree below.
     in_notes = bool(notes) and str(notes).startswith("refs/notes/")
     # With --no-notes git prints a literal "%N", so the field is left empty instead.
@@ -197,6 +214,12 @@ def read_commits(
     if notes and not in_notes:
         texts = read_notes_tree(root, notes, {c.sha for c in commits})
         commits = [replace(c, notes={"ai": texts[c.sha]}) if c.sha in texts else c for c in commits]
+    if trace_notes and commits:
+        traces = read_notes_tree(root, trace_notes, {c.sha for c in commits})
+        commits = [
+            replace(c, notes={**c.notes, "agent-trace": traces[c.sha]}) if c.sha in traces else c
+            for c in commits
+        ]
     return tuple(commits)
 
 
@@ -242,6 +265,7 @@ def read_change(
     worktree: bool = False,
     plans: tuple[Artifact, ...] = (),
     notes: str | None = NOTES_REF,
+    trace_notes: str | None = None,
 ) -> Change:
     """The change from ``base`` (default: merge-base with the default branch) to ``head``,
     optionally with the uncommitted work on top."""
@@ -258,7 +282,7 @@ def read_change(
         )
     patch = git(root, "diff", "-p", *DIFF_OPTS, origin, new_tree).decode("utf-8", "replace")
     files = attach_texts(parse_patch(patch, raw), raw, lambda blobs: read_blobs(root, blobs))
-    commits = read_commits(root, origin, head_sha, notes)
+    commits = read_commits(root, origin, head_sha, notes, trace_notes)
     change = Change(
         base=origin,
         head=head_sha,

@@ -1,7 +1,7 @@
 """Agent Trace records (draft spec 0.1): per-file line ranges, each attributed to a contributor of
 type ``ai``, ``mixed``, ``human`` or ``unknown``. Storage is left open by the spec, so they are read
-from a git note on the commit and from trace files committed with the change
-(``.agent-trace/*.json``, ``*.agent-trace.json``)."""
+from a git note on the commit (``refs/notes/agent-trace``, or beside git-ai's in ``refs/notes/ai``)
+and from trace files committed with the change (``.agent-trace/*.json``, ``*.agent-trace.json``)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,10 @@ def signals(change: Change, context: Context) -> Iterator[Signal]:
             yield from record_signals(
                 note, f"refs/notes/ai on {commit.sha[:12]}", directory, shas, commit.sha
             )
+        trace = commit.notes.get("agent-trace", "")
+        if trace:
+            where = f"refs/notes/agent-trace on {commit.sha[:12]}"
+            yield from record_signals(trace, where, directory, shas, commit.sha)
     for file in change.files:
         if is_trace_file(file.path) and file.new_text is not None:
             yield from record_signals(file.new_text, f"file {file.path}", directory, shas, None)
