@@ -10,8 +10,9 @@ from countersign.main import main
 
 PEOPLE = """
 people:
-  - {id: alice, emails: [alice@example.com], level: senior, teams: [payments]}
-  - {id: bob, emails: [bob@example.com, bob@home.example], level: junior, teams: [payments]}
+  - {id: alice, emails: [alice@example.com], level: senior, teams: [payments], github: Alice-S}
+  - {id: bob, emails: [bob@example.com, bob@home.example], level: junior, teams: [payments],
+     github: bob-dev}
   - {id: carol, emails: [carol@example.com], level: staff, teams: [search]}
   - {id: erin, emails: [erin@example.com], level: mid, teams: [payments]}
   - {id: robo, emails: [robo@example.com], level: principal, teams: [payments], agent: true}

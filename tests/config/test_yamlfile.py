@@ -47,6 +47,20 @@ def test_roster_rejects_duplicate_identities():
     )
 
 
+def test_roster_github_logins_are_strings_and_belong_to_one_person():
+    assert message("people:\n  - {id: a, github: [x]}\n", load_roster) == (
+        "people.yaml: people[0].github: expected a non-empty string, got a list"
+    )
+    text = "people:\n  - {id: a, github: Octo}\n  - {id: b, github: octo}\n"
+    assert message(text, load_roster) == (
+        "people.yaml: people[1]: identity 'github:octo' is already used by people[0]; "
+        "each id and e-mail must belong to one person"
+    )
+    roster = load_roster("people:\n  - {id: a, github: Octo-Cat}\n")
+    assert roster.find_github("octo-cat").id == "a"
+    assert roster.find_github("") is None
+
+
 def test_roster_level_must_be_known():
     assert message("people:\n  - {id: a, level: wizard}\n", load_roster) == (
         "people.yaml: people[0].level: expected one of junior, mid, senior, staff, principal, "

@@ -32,6 +32,13 @@ from countersign.cli.options import range_options, repo_option
     metavar="ID",
     help="Approve one agent action the guard stopped (the id in the agent's message), once.",
 )
+@click.option(
+    "--from-review",
+    "review",
+    type=click.Path(dir_okay=False),
+    help="Record a GitHub pull_request_review event's approval (e.g. $GITHUB_EVENT_PATH) as its "
+    "reviewer's sign-off of the reviewed commit; reviewers are matched by people.yaml github.",
+)
 @repo_option
 def approve(
     base: str | None,
@@ -43,6 +50,7 @@ def approve(
     key_file: Path | None,
     checks: tuple[str, ...],
     action: str | None,
+    review: str | None,
     repo: Path,
 ) -> int:
     """Approve the exact content of a change (bound to its fingerprint), or with --action one
@@ -54,6 +62,15 @@ def approve(
         from countersign.commands.approve_action import approve_action
 
         return approve_action(repo, action=action, identity=identity, note=note)
+    if review:
+        from countersign.commands.approve_review import approve_review
+
+        if identity or key_file or base or worktree or head != "HEAD":
+            raise click.UsageError(
+                "--from-review takes the approver and the change from the event; "
+                "drop --as, --key, --base, --head and --worktree"
+            )
+        return approve_review(repo, payload=review, requirement=requirement)
     from countersign.commands.approve import approve as run
     from countersign.commands.check import parse_checks
 

@@ -3,12 +3,14 @@ same eligibility checks the gate applies, so an approval that would not count is
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
 from countersign.commands.workspace import Workspace, open_workspace
+from countersign.config.roster import Roster
 from countersign.decision.requirements import Kind, Requirement
 from countersign.errors import UsageError
 from countersign.gate.evaluate import evaluate
@@ -42,10 +44,13 @@ def approve(
     note: str,
     key_file: Path | None = None,
     checks: dict[str, str] | None = None,
+    forge: Callable[[Roster], Identity] | None = None,
 ) -> int:
+    """``forge``: the approver comes from the forge (a pull request review), found in the
+    roster read at the change's base, instead of ``--as``/``--key``/git."""
     ws = open_workspace(cwd, base=base, head=head, worktree=worktree)
     roster = ws.context.config.roster
-    who = identity_from(ws.root, identity, roster, key_file)
+    who = forge(roster) if forge else identity_from(ws.root, identity, roster, key_file)
     person = roster.find(who.claimed)
     authors = authors_of(tuple(c.author_email for c in ws.change.commits), roster)
     problem = approver_problem(who.claimed, person, roster, authors)
@@ -94,9 +99,12 @@ def _statement(payload: dict[str, Any]) -> dict[str, object]:
 
 
 def _source(who: Identity) -> str:
-    return {"flag": "--as", "git": "git user.email", "key": "signing key"}.get(
-        who.source, who.source
-    )
+    return {
+        "flag": "--as",
+        "git": "git user.email",
+        "key": "signing key",
+        "github-review": "GitHub review",
+    }.get(who.source, who.source)
 
 
 def _targets(

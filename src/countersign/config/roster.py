@@ -33,6 +33,7 @@ class Person:
     teams: tuple[str, ...] = ()
     agent: bool = False
     keys: tuple[str, ...] = ()
+    github: str = ""  # the forge login whose pull request reviews count as this person's
 
     @property
     def known(self) -> bool:
@@ -57,6 +58,13 @@ class Roster:
                 return person
         return None
 
+    def find_github(self, login: str) -> Person | None:
+        """The person whose ``github`` login this is (case-insensitive, as GitHub's are)."""
+        wanted = login.strip().lower()
+        if not wanted:
+            return None
+        return next((p for p in self.people if p.github.lower() == wanted), None)
+
 
 def load_roster(text: str, file: str = FILE) -> Roster:
     data = expect_mapping(parse_yaml(text, file) or {}, file, "")
@@ -66,7 +74,11 @@ def load_roster(text: str, file: str = FILE) -> Roster:
     for i, raw in enumerate(expect_list(data.get("people", []), file, "people")):
         key = f"people[{i}]"
         person = _person(raw, file, key)
-        for ident in (person.id, *person.emails):
+        for ident in (
+            person.id,
+            *person.emails,
+            *([f"github:{person.github}"] if person.github else []),
+        ):
             low = ident.lower()
             if low in seen:
                 raise ConfigError(
@@ -85,7 +97,7 @@ def _person(raw: Any, file: str, key: str) -> Person:
     entry = expect_mapping(raw, file, key)
     reject_unknown(
         entry,
-        {"id", "name", "email", "emails", "level", "team", "teams", "agent", "keys"},
+        {"id", "name", "email", "emails", "level", "team", "teams", "agent", "keys", "github"},
         file,
         key,
     )
@@ -108,4 +120,5 @@ def _person(raw: Any, file: str, key: str) -> Person:
         teams=teams,
         agent=agent,
         keys=expect_str_list(entry.get("keys", []), file, f"{key}.keys"),
+        github=expect_str(entry["github"], file, f"{key}.github") if "github" in entry else "",
     )

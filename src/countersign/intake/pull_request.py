@@ -1,5 +1,6 @@
 """A pull request as a GitHub ``pull_request`` webhook event (or the ``pull_request`` object of one)
-describes it: the parts the facts read, validated once here."""
+describes it, and a review as a ``pull_request_review`` event does: the parts countersign reads,
+validated once here."""
 
 from __future__ import annotations
 
@@ -24,22 +25,61 @@ class PullRequest:
     url: str = ""
 
 
+@dataclass(frozen=True)
+class Review:
+    """A submitted pull request review: who, in which state, of which commit, on which base."""
+
+    action: str
+    state: str  # "approved", "commented", "changes_requested", "dismissed"
+    login: str
+    commit: str
+    base: str
+    number: int
+    url: str = ""
+
+
+def read_review(path: str | Path) -> Review:
+    data = _read_json(path, "review payload")
+    review = _object(data.get("review")) if isinstance(data, dict) else {}
+    pr = _object(data.get("pull_request")) if isinstance(data, dict) else {}
+    login = _text(_object(review.get("user")).get("login"))
+    commit = _text(review.get("commit_id"))
+    base = _text(_object(pr.get("base")).get("sha"))
+    if not (login and commit and base and isinstance(pr.get("number"), int)):
+        raise InputError(
+            f"{path}: not a GitHub pull_request_review event (it needs review.user.login, "
+            "review.commit_id and pull_request.base.sha); pass the event file of a "
+            "pull_request_review workflow run"
+        )
+    return Review(
+        action=_text(data.get("action")),
+        state=_text(review.get("state")).lower(),
+        login=login,
+        commit=commit,
+        base=base,
+        number=pr["number"],
+        url=_text(review.get("html_url")),
+    )
+
+
 def read_pull_request(path: str | Path) -> PullRequest:
+    return parse_pull_request(_read_json(path, "PR payload"), str(path))
+
+
+def _read_json(path: str | Path, what: str) -> Any:
     file = Path(path)
     try:
         if file.stat().st_size > MAX_PAYLOAD_BYTES:
-            raise InputError(f"{path}: PR payload is larger than {MAX_PAYLOAD_BYTES} bytes")
+            raise InputError(f"{path}: {what} is larger than {MAX_PAYLOAD_BYTES} bytes")
         text = file.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
-        raise InputError(f"cannot read PR payload {path}: {exc.strerror or exc}") from None
+        raise InputError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
     try:
-        data = json.loads(text)
-    except ValueError as exc:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
         raise InputError(
-            f"{path}: PR payload is not JSON ({exc}); pass the pull_request event file, "
-            "e.g. $GITHUB_EVENT_PATH"
+            f"{path}: {what} is not JSON ({exc}); pass the event file, e.g. $GITHUB_EVENT_PATH"
         ) from None
-    return parse_pull_request(data, str(path))
 
 
 def parse_pull_request(data: Any, source: str = "payload") -> PullRequest:
