@@ -23,9 +23,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from countersign.config.catalog import Edge
 from countersign.config.problems import Problem
-from countersign.facts.blast_radius.languages.sources import Inferred, Sources
+from countersign.facts.blast_radius.languages.sources import Inferred, Linker, Sources
 
 _MODULE = re.compile(r'^\s*module\s+"?([^"\s]+)"?\s*(?://.*)?$', re.MULTILINE)
 
@@ -43,11 +42,9 @@ class _Module:
 
 
 def infer(src: Sources) -> Inferred:
-    problems: list[Problem] = []
-    modules = _modules(src, problems)
+    linker = Linker("package", provided="is in files of")
+    modules = _modules(src, linker.problems)
     packages = _packages(src)
-    edges: dict[tuple[str, str], Edge] = {}
-    ambiguous: set[str] = set()
     for path in sorted(src.texts):
         owner = src.owner_of(path)
         if owner is None or _ignored(path):
@@ -55,30 +52,13 @@ def infer(src: Sources) -> Inferred:
         found = src.scan(path, SCANNER, scan)
         if "error" in found:
             line, why = found["error"]
-            problems.append(
+            linker.problems.append(
                 Problem(f"{path}:{line}", f"cannot parse Go ({why}); its imports are not counted")
             )
             continue
         for line, imported in found["imports"]:
-            target = _resolve(imported, modules, packages)
-            if not target or owner in target:
-                continue
-            if len(target) > 1:
-                if imported not in ambiguous:
-                    ambiguous.add(imported)
-                    problems.append(
-                        Problem(
-                            f"{path}:{line}",
-                            f"package {imported!r} is in files of {len(target)} services "
-                            f"({', '.join(sorted(target))}); this import adds no edge",
-                        )
-                    )
-                continue
-            (dep,) = target
-            edges.setdefault(
-                (owner, dep), Edge(owner, dep, f"{path}:{line} imports {imported}", inferred=True)
-            )
-    return Inferred(tuple(edges.values()), tuple(problems))
+            linker.link(owner, _resolve(imported, modules, packages), f"{path}:{line}", imported)
+    return linker.inferred()
 
 
 SCANNER = "go:1"

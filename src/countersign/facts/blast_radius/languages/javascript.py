@@ -28,9 +28,8 @@ from typing import Any
 
 import tree_sitter
 
-from countersign.config.catalog import Edge
 from countersign.config.problems import Problem
-from countersign.facts.blast_radius.languages.sources import Inferred, Sources
+from countersign.facts.blast_radius.languages.sources import Inferred, Linker, Sources
 
 MAX_DEPTH = 1_000  # syntax nodes from a queried subtree to an import; real code nests < 100
 SUFFIXES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
@@ -142,11 +141,9 @@ class Scan:
 
 
 def infer(src: Sources) -> Inferred:
-    problems: list[Problem] = []
-    packages = _packages(src, problems)
+    linker = Linker("package")
+    packages = _packages(src, linker.problems)
     files = frozenset(src.paths)
-    edges: dict[tuple[str, str], Edge] = {}
-    ambiguous: set[str] = set()
     for path in sorted(src.texts):
         owner = src.owner_of(path)
         if owner is None or _in_node_modules(path):
@@ -154,7 +151,7 @@ def infer(src: Sources) -> Inferred:
         found = src.scan(path, f"{SCANNER}:{_dialect_key(path)}", scan)
         if found["error"] is not None:
             line, what = found["error"]
-            problems.append(
+            linker.problems.append(
                 Problem(
                     f"{path}:{line}",
                     f"cannot parse {_dialect(path).name} ({what}); only its imports before line "
@@ -163,25 +160,9 @@ def infer(src: Sources) -> Inferred:
             )
         for line, spec in found["imports"]:
             target = _resolve(spec, path, files, packages, src)
-            if not target or owner in target:
-                continue
-            if len(target) > 1:
-                name = str(_package_name(spec))
-                if name not in ambiguous:
-                    ambiguous.add(name)
-                    problems.append(
-                        Problem(
-                            f"{path}:{line}",
-                            f"package {name!r} is provided by {len(target)} services "
-                            f"({', '.join(sorted(target))}); this import adds no edge",
-                        )
-                    )
-                continue
-            (dep,) = target
-            edges.setdefault(
-                (owner, dep), Edge(owner, dep, f"{path}:{line} imports {spec}", inferred=True)
-            )
-    return Inferred(tuple(edges.values()), tuple(problems))
+            name = str(_package_name(spec))
+            linker.link(owner, target, f"{path}:{line}", spec, name)
+    return linker.inferred()
 
 
 SCANNER = "javascript:1"

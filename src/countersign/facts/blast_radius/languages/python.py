@@ -13,16 +13,13 @@ import posixpath
 from collections.abc import Iterator
 from typing import Any
 
-from countersign.config.catalog import Edge
 from countersign.config.problems import Problem
-from countersign.facts.blast_radius.languages.sources import Inferred, Sources
+from countersign.facts.blast_radius.languages.sources import Inferred, Linker, Sources
 
 
 def infer(src: Sources) -> Inferred:
     providers = _providers(src)
-    edges: dict[tuple[str, str], Edge] = {}
-    problems: list[Problem] = []
-    ambiguous: set[str] = set()
+    linker = Linker("module")
     for path in sorted(src.texts):
         owner = src.owner_of(path)
         if owner is None:
@@ -30,31 +27,14 @@ def infer(src: Sources) -> Inferred:
         found = src.scan(path, SCANNER, scan)
         if "error" in found:
             where, why = found["error"]
-            problems.append(
+            linker.problems.append(
                 Problem(where, f"cannot parse Python ({why}); its imports are not counted")
             )
             continue
-        for line, listed in found["imports"]:
-            names = tuple(listed)
-            target, module = _resolve(names, providers)
-            if target is None or owner in target:
-                continue
-            if len(target) > 1:
-                if module not in ambiguous:
-                    ambiguous.add(module)
-                    problems.append(
-                        Problem(
-                            f"{path}:{line}",
-                            f"module {module!r} is provided by {len(target)} services "
-                            f"({', '.join(sorted(target))}); this import adds no edge",
-                        )
-                    )
-                continue
-            (dep,) = target
-            edges.setdefault(
-                (owner, dep), Edge(owner, dep, f"{path}:{line} imports {module}", inferred=True)
-            )
-    return Inferred(tuple(edges.values()), tuple(problems))
+        for line, names in found["imports"]:
+            target, module = _resolve(tuple(names), providers)
+            linker.link(owner, target, f"{path}:{line}", module)
+    return linker.inferred()
 
 
 def module_name(path: str, packages: set[str]) -> str:

@@ -39,3 +39,43 @@ class Sources:
 class Inferred:
     edges: tuple[Edge, ...] = ()
     problems: tuple[Problem, ...] = ()
+
+
+@dataclass
+class Linker:
+    """Turns each resolved import into an edge between two services, once per pair, and
+    reports an import that several services could satisfy instead of guessing (once per name).
+    ``provided``: how a language says where a name lives ("is provided by", "is in files of")."""
+
+    noun: str  # "module", "package"
+    provided: str = "is provided by"
+    edges: dict[tuple[str, str], Edge] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    _reported: set[str] = field(default_factory=set)
+
+    def link(
+        self, owner: str, targets: set[str] | None, where: str, imported: str, name: str = ""
+    ) -> None:
+        """``owner``'s file at ``where`` imports ``imported`` (``name``: what the message calls
+        it, when not the import itself), which ``targets`` provide."""
+        if not targets or owner in targets:
+            return
+        if len(targets) > 1:
+            name = name or imported
+            if name not in self._reported:
+                self._reported.add(name)
+                self.problems.append(
+                    Problem(
+                        where,
+                        f"{self.noun} {name!r} {self.provided} {len(targets)} services "
+                        f"({', '.join(sorted(targets))}); this import adds no edge",
+                    )
+                )
+            return
+        (dep,) = targets
+        self.edges.setdefault(
+            (owner, dep), Edge(owner, dep, f"{where} imports {imported}", inferred=True)
+        )
+
+    def inferred(self) -> Inferred:
+        return Inferred(tuple(self.edges.values()), tuple(self.problems))
