@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from trees import write_tree
 
 from countersign.config.catalog import load_catalog
 from countersign.facts.blast_radius.languages import infer_edges
@@ -38,14 +39,7 @@ MONOREPO = {
 
 
 def build(tmp_path: Path, files: dict[str, str | bytes]):
-    for rel, content in files.items():
-        target = tmp_path / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
-    return infer_edges(load_catalog(CATALOG), DirTree(tmp_path))
+    return infer_edges(load_catalog(CATALOG), write_tree(tmp_path, files))
 
 
 def edges(catalog) -> list[tuple[str, str, str]]:

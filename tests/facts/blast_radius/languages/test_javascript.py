@@ -4,11 +4,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from trees import write_tree
 
 from countersign.config.catalog import load_catalog
 from countersign.facts.blast_radius.languages import infer_edges
 from countersign.facts.blast_radius.languages.javascript import Scan, imports_of
-from countersign.intake.tree import MAX_FILE_BYTES, DirTree
+from countersign.intake.tree import MAX_FILE_BYTES
 from countersign.main import main
 
 CATALOG = """\
@@ -29,14 +30,7 @@ def package(name: str) -> str:
 
 
 def build(tmp_path: Path, files: dict[str, str | bytes]):
-    for rel, content in files.items():
-        target = tmp_path / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
-    return infer_edges(load_catalog(CATALOG), DirTree(tmp_path))
+    return infer_edges(load_catalog(CATALOG), write_tree(tmp_path, files))
 
 
 def edges(catalog) -> list[tuple[str, str, str]]:

@@ -1,9 +1,10 @@
 from pathlib import Path
 
+from trees import write_tree
+
 from countersign.config.catalog import load_catalog
 from countersign.facts.blast_radius.languages import infer_edges
 from countersign.facts.blast_radius.languages.python import module_name
-from countersign.intake.tree import DirTree
 
 CATALOG = """\
 services:
@@ -36,11 +37,7 @@ FILES = {
 
 
 def build(tmp_path: Path):
-    for rel, text in FILES.items():
-        target = tmp_path / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    return infer_edges(load_catalog(CATALOG), DirTree(tmp_path))
+    return infer_edges(load_catalog(CATALOG), write_tree(tmp_path, FILES))
 
 
 def test_imports_between_services_become_edges_with_file_and_line(tmp_path):
