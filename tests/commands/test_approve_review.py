@@ -9,13 +9,16 @@ from pathlib import Path
 EXAMPLE = Path(__file__).parents[1] / "fixtures" / "github" / "pull_request_review.submitted.json"
 
 
-def _review(project, tmp_path, *, login="alice-s", state="approved", commit="HEAD"):
+def _review(
+    project, tmp_path, *, login="alice-s", state="approved", commit="HEAD", action="submitted"
+):
     event = json.loads(EXAMPLE.read_text())
+    event["action"] = action
     event["review"]["user"]["login"] = login
     event["review"]["state"] = state
     event["review"]["commit_id"] = project.git("rev-parse", commit).strip()
     event["pull_request"]["base"]["sha"] = project.git("rev-parse", "main").strip()
-    path = tmp_path / f"review-{login}-{state}.json"
+    path = tmp_path / f"review-{login}-{action}-{state}.json"
     path.write_text(json.dumps(event))
     return str(path)
 
@@ -59,3 +62,18 @@ def test_an_event_that_is_not_a_review_is_an_input_error(project, tmp_path, caps
     assert cs(project, "approve", "--from-review", str(other)) == 4
     assert "not a GitHub pull_request_review event" in capsys.readouterr().err
     assert cs(project, "approve", "--from-review", str(other), "--as", "alice") == 3
+
+
+def test_a_dismissed_review_withdraws_the_approval_until_the_reviewer_approves_again(
+    project, tmp_path, capsys, cs, ai_trailer, bob
+):
+    project.commit("docs: clarify" + ai_trailer, author=bob, **{"docs/guide.md": "one\ntwo\n"})
+    assert cs(project, "approve", "--from-review", _review(project, tmp_path)) == 0
+    assert cs(project, "check") == 0
+    dismissed = _review(project, tmp_path, state="dismissed", action="dismissed")
+    capsys.readouterr()
+    assert cs(project, "approve", "--from-review", dismissed) == 0
+    assert "Withdrew alice's approval of cs1:" in capsys.readouterr().out
+    assert cs(project, "check") == 1
+    assert cs(project, "approve", "--from-review", _review(project, tmp_path)) == 0
+    assert cs(project, "check") == 0

@@ -5,7 +5,7 @@ Run in CI on ``pull_request_review`` events. The reviewer is the roster person w
 login wrote the review; the change is the pull request's base to the reviewed commit, so a push
 after the review is a new fingerprint the review does not cover. The same eligibility checks as
 ``countersign approve`` apply (no authors, no agents, level and team). Reviews that do not
-approve record nothing.
+approve record nothing; a dismissed review withdraws its reviewer's approval of that content.
 """
 
 from __future__ import annotations
@@ -15,14 +15,18 @@ from pathlib import Path
 import click
 
 from countersign.commands.approve import approve
+from countersign.commands.workspace import open_workspace
 from countersign.config.roster import Roster
 from countersign.errors import UsageError
-from countersign.intake.pull_request import read_review
+from countersign.intake.pull_request import Review, read_review
 from countersign.signoff.identity import Identity
+from countersign.signoff.ledger import WITHDRAWN
 
 
 def approve_review(cwd: Path, *, payload: str, requirement: str | None) -> int:
     review = read_review(payload)
+    if review.action == "dismissed":
+        return _withdraw(cwd, review)
     if review.action not in ("submitted", "edited", "") or review.state != "approved":
         click.echo(
             f"review by {review.login} on #{review.number} is {review.action or 'a'} "
@@ -49,3 +53,28 @@ def approve_review(cwd: Path, *, payload: str, requirement: str | None) -> int:
         note=f"GitHub review {review.url}" if review.url else f"GitHub review on #{review.number}",
         forge=reviewer,
     )
+
+
+def _withdraw(cwd: Path, review: Review) -> int:
+    """A dismissed review no longer signs off the commit it approved: the reviewer's approvals
+    of that content stop counting until they approve again."""
+    ws = open_workspace(cwd, base=review.base, head=review.commit)
+    person = ws.context.config.roster.find_github(review.login)
+    if person is None:
+        click.echo(f"review by {review.login} dismissed; {review.login} is not in the roster")
+        return 0
+    ws.ledger.append(
+        WITHDRAWN,
+        {
+            "approver": person.id,
+            "fingerprint": ws.change.fingerprint,
+            "identity": {"claimed": person.id, "source": "github-review", "authenticated": False},
+            "note": f"GitHub review dismissed {review.url}".rstrip(),
+            "base": ws.change.base,
+            "head": ws.change.head,
+        },
+    )
+    click.echo(
+        f"Withdrew {person.id}'s approval of {ws.change.fingerprint[:19]} (review dismissed)"
+    )
+    return 0

@@ -221,10 +221,20 @@ def open_ledger(location: str | Path, state_dir: Path, pins: Pins | None = None)
     return SignedLedger(SqliteStore(Path(text)), state_dir, pins=pins)
 
 
+WITHDRAWN = "approval-withdrawn"
+
+
 def signoffs_for(ledger: Ledger, fingerprint: str) -> SignOffs:
+    """The sign-offs recorded for ``fingerprint``. An approval followed by a withdrawal by the
+    same approver (a dismissed review) does not count; a later approval counts again."""
     entries = [e for e in ledger.entries() if e.get("fingerprint") == fingerprint]
+    withdrawn = {str(e.get("approver")): int(e["seq"]) for e in entries if e["kind"] == WITHDRAWN}
     return SignOffs(
-        approvals=tuple(approval_of(e) for e in entries if e["kind"] == "approval"),
+        approvals=tuple(
+            approval_of(e)
+            for e in entries
+            if e["kind"] == "approval" and int(e["seq"]) > withdrawn.get(str(e["approver"]), 0)
+        ),
         records=tuple(
             ChangeRecord(fingerprint, dict(e.get("fields", {})), e.get("author", ""))
             for e in entries
