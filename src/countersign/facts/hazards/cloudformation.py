@@ -10,7 +10,7 @@ from countersign.config.hazards import Production
 from countersign.facts.context import Context
 from countersign.facts.hazards import Hazard, Severity, unanalysable
 from countersign.facts.hazards.documents import DocumentKind, Unanalysable, documents, load_json
-from countersign.facts.hazards.resources import is_stateful
+from countersign.facts.hazards.resources import destroy_severity, is_stateful
 from countersign.intake.change import Change
 
 KNOWN_ACTIONS = frozenset({"Add", "Modify", "Remove", "Import", "Dynamic"})
@@ -77,7 +77,7 @@ def _resource_change(path: str, rc: Mapping[str, Any], env: str | None) -> Itera
     if action == "Remove":
         yield Hazard(
             "infra.delete",
-            _severity(stateful and not kept, env),
+            destroy_severity(stateful and not kept, bool(env)),
             path,
             f"{label}{where} will be deleted{policy}",
             resource=logical,
@@ -85,7 +85,7 @@ def _resource_change(path: str, rc: Mapping[str, Any], env: str | None) -> Itera
         )
     elif action == "Modify" and rc.get("Replacement") in {"True", "Conditional"}:
         conditional = rc.get("Replacement") == "Conditional"
-        severity = _severity(stateful and not kept, env)
+        severity = destroy_severity(stateful and not kept, bool(env))
         if conditional and severity is not Severity.MEDIUM:
             severity = Severity(list(Severity)[severity.rank - 1])
         causes = sorted(
@@ -108,11 +108,3 @@ def _resource_change(path: str, rc: Mapping[str, Any], env: str | None) -> Itera
         )
     elif action == "Dynamic":
         yield unanalysable(path, f"{label} changes are decided at deploy time (Dynamic)")
-
-
-def _severity(stateful: bool, env: str | None) -> Severity:
-    if stateful and env:
-        return Severity.CRITICAL
-    if stateful or env:
-        return Severity.HIGH
-    return Severity.MEDIUM

@@ -15,7 +15,7 @@ from countersign.facts.context import Context
 from countersign.facts.hazards import Hazard, Severity, unanalysable
 from countersign.facts.hazards.documents import DocumentKind, Unanalysable, documents, load_json
 from countersign.facts.hazards.plan_access import access_hazards
-from countersign.facts.hazards.resources import is_stateful
+from countersign.facts.hazards.resources import destroy_severity, is_stateful
 from countersign.intake.change import Change
 
 SUPPORTED_FORMATS = ("0.1", "0.2", "1")
@@ -122,7 +122,7 @@ def _resource_change(
     why = f" ({reason})" if reason else ""
     what = "stateful " if is_stateful(rtype) else ""
     where = " in production" if env == PROD else ""
-    severity = _severity(is_stateful(rtype), env)
+    severity = destroy_severity(is_stateful(rtype), env == PROD)
     if "delete" in actions and "create" in actions:
         order = (
             "created before the old one is destroyed"
@@ -157,11 +157,3 @@ def _resource_change(
         )
     if "create" in actions or "update" in actions:
         yield from access_hazards(path, rtype, address, change, env)
-
-
-def _severity(stateful: bool, env: str | None) -> Severity:
-    if stateful and env == PROD:
-        return Severity.CRITICAL
-    if stateful or env == PROD:
-        return Severity.HIGH
-    return Severity.MEDIUM

@@ -16,7 +16,7 @@ from countersign.facts.hazards import Hazard, Severity, unanalysable
 from countersign.facts.hazards.documents import Document, DocumentKind, Unanalysable, documents
 from countersign.facts.hazards.network import describe, world_open
 from countersign.facts.hazards.plan_access import openings
-from countersign.facts.hazards.resources import is_stateful
+from countersign.facts.hazards.resources import destroy_severity, is_stateful
 from countersign.intake.change import Change
 
 MAX_TF_CHARS = 2 * 1024 * 1024
@@ -125,7 +125,7 @@ def _removed(
         was = _line(texts.get(path, ""), rtype, name)
         yield Hazard(
             "infra.delete",
-            _severity(stateful, env),
+            destroy_severity(stateful, bool(env)),
             path,
             f"{'stateful ' if stateful else ''}resource block {address} removed from "
             f"{path}{f' (line {was} before the change)' if was else ''}: the next apply "
@@ -196,11 +196,3 @@ def _line(text: str, rtype: str, name: str) -> int | None:
         rf'^\s*resource\s+"{re.escape(rtype)}"\s+"{re.escape(name)}"', text, re.MULTILINE
     )
     return text.count("\n", 0, match.start()) + 1 if match else None
-
-
-def _severity(stateful: bool, env: str | None) -> Severity:
-    if stateful and env:
-        return Severity.CRITICAL
-    if stateful or env:
-        return Severity.HIGH
-    return Severity.MEDIUM
