@@ -46,10 +46,7 @@ def parse_yaml(text: str, file: str) -> Any:
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(file, where, f"invalid YAML: {problem}") from None
+        raise _invalid(exc, file) from None
 
 
 def parse_yaml_documents(text: str, file: str) -> list[Any]:
@@ -65,11 +62,15 @@ def parse_yaml_documents(text: str, file: str) -> list[Any]:
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(file, where, f"invalid YAML: {problem}") from None
+        raise _invalid(exc, file) from None
     return docs
+
+
+def _invalid(exc: yaml.YAMLError, file: str) -> ConfigError:
+    mark = getattr(exc, "problem_mark", None)
+    where = f"line {mark.line + 1}" if mark is not None else ""
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return ConfigError(file, where, f"invalid YAML: {problem}")
 
 
 def _load_without_aliases(loader: _UniqueKeyLoader, node: yaml.Node | None) -> Any:
