@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from countersign.cli.options import EXIT_CODES, format_option, range_options, repo_option
+from countersign.cli.options import (
+    EXIT_CODES,
+    check_status_option,
+    format_choice,
+    format_option,
+    pr_payload_option,
+    range_options,
+    repo_option,
+)
 
 
 @click.command(epilog=EXIT_CODES)
@@ -19,18 +27,8 @@ from countersign.cli.options import EXIT_CODES, format_option, range_options, re
     type=click.Path(dir_okay=False),
     help="An artifact to analyse with the change (Terraform plan JSON, ...). Repeatable.",
 )
-@click.option(
-    "--pr-payload",
-    type=click.Path(dir_okay=False),
-    help="A GitHub pull_request event JSON (e.g. $GITHUB_EVENT_PATH): labels, body, head branch.",
-)
-@click.option(
-    "--check-status",
-    "checks",
-    multiple=True,
-    metavar="NAME=STATUS",
-    help="Result of an automated check, e.g. tests=success. Repeatable.",
-)
+@pr_payload_option
+@check_status_option()
 @repo_option
 @format_option
 def check(
@@ -67,22 +65,9 @@ def check(
     help="The revision deployed now (a tag, a commit): the release is what comes after it.",
 )
 @click.option("--head", default="HEAD", show_default=True, help="The release candidate.")
-@click.option(
-    "--check-status",
-    "checks",
-    multiple=True,
-    metavar="NAME=STATUS",
-    help="Result of an automated check of the release, e.g. tests=success. Repeatable.",
-)
+@check_status_option("Result of an automated check of the release, e.g. tests=success. Repeatable.")
 @repo_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("text", "json", "markdown")),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_choice("text", "json", "markdown")
 def verify(base: str, head: str, checks: tuple[str, ...], repo: Path, fmt: str) -> int:
     """The deploy gate: every change between BASE and HEAD must be signed off as it was
     reviewed (a merged branch as its pull request showed it, any other commit as itself)."""
@@ -100,15 +85,9 @@ def verify(base: str, head: str, checks: tuple[str, ...], repo: Path, fmt: str) 
     type=click.Path(dir_okay=False),
     help="A patch file instead of a range (git format-patch output carries the messages).",
 )
-@click.option(
-    "--pr-payload",
-    type=click.Path(dir_okay=False),
-    help="A GitHub pull_request event JSON (e.g. $GITHUB_EVENT_PATH): labels, body, head branch.",
-)
+@pr_payload_option
 @repo_option
-@click.option(
-    "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
-)
+@format_choice("text", "json")
 def provenance(
     rev_range: str | None,
     worktree: bool,
@@ -158,13 +137,8 @@ def scan(files: tuple[str, ...], fmt: str) -> int:
     help="A plan or manifest whose resources count too (Terraform plan JSON, ...). Repeatable.",
 )
 @repo_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("text", "json", "markdown")),
-    default="text",
-    show_default=True,
-    help="Output format (Markdown draws the graph in Mermaid).",
+@format_choice(
+    "text", "json", "markdown", help="Output format (Markdown draws the graph in Mermaid)."
 )
 def blast(spec: str | None, worktree: bool, plans: tuple[str, ...], repo: Path, fmt: str) -> int:
     """Show the blast radius of a change: services, critical systems, dependents, environments,

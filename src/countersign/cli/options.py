@@ -23,13 +23,42 @@ Exit codes:
   70  internal error (a bug: a report file is written)
   130 interrupted"""
 
-format_option = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format.",
+
+def format_choice(*formats: str, help: str = "Output format.") -> Callable[[F], F]:  # noqa: A002 - click's name
+    """``--format`` with the formats a command renders (text first, the default)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(formats),
+        default="text",
+        show_default=True,
+        help=help,
+    )
+
+
+format_option = format_choice(*FORMATS)
+
+
+def check_status_option(
+    help: str = "Result of an automated check, e.g. tests=success. Repeatable.",  # noqa: A002
+    *,
+    hidden: bool = False,
+) -> Callable[[F], F]:
+    """``--check-status NAME=STATUS``, repeatable: what CI says of the change's checks."""
+    return click.option(
+        "--check-status",
+        "checks",
+        multiple=True,
+        metavar="NAME=STATUS",
+        help=help,
+        hidden=hidden,
+    )
+
+
+pr_payload_option = click.option(
+    "--pr-payload",
+    type=click.Path(dir_okay=False),
+    help="A GitHub pull_request event JSON (e.g. $GITHUB_EVENT_PATH): labels, body, head branch.",
 )
 
 repo_option = click.option(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from countersign.cli.options import range_options, repo_option
+from countersign.cli.options import check_status_option, format_choice, range_options, repo_option
 
 
 @click.command()
@@ -25,7 +25,7 @@ from countersign.cli.options import range_options, repo_option
     type=click.Path(dir_okay=False, path_type=Path),
     help="Sign as the owner of this Ed25519 key (PEM), registered in people.yaml keys.",
 )
-@click.option("--check-status", "checks", multiple=True, metavar="NAME=STATUS", hidden=True)
+@check_status_option(hidden=True)
 @click.option(
     "--action",
     "action",
@@ -89,8 +89,8 @@ def approve(
 
 @click.command()
 @range_options
-@click.option("--check-status", "checks", multiple=True, metavar="NAME=STATUS")
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text")
+@check_status_option()
+@format_choice("text", "json")
 @repo_option
 def status(
     base: str | None,
@@ -219,7 +219,7 @@ def policy_test(cases: tuple[str, ...], policy_file: str | None, repo: Path) -> 
 
 @policy.command("explain")
 @range_options
-@click.option("--check-status", "checks", multiple=True, metavar="NAME=STATUS")
+@check_status_option()
 @repo_option
 def policy_explain(
     base: str | None, head: str, worktree: bool, checks: tuple[str, ...], repo: Path
@@ -235,7 +235,7 @@ def policy_explain(
 @click.argument("revs", required=False, metavar="[RANGE]")
 @click.option("--merges", is_flag=True, help="Each merge is a change (default: each commit).")
 @click.option("--limit", type=int, default=200, show_default=True, help="At most this many.")
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text")
+@format_choice("text", "json")
 @repo_option
 def replay(revs: str | None, merges: bool, limit: int, fmt: str, repo: Path) -> int:
     """Shadow mode: what the policy would have required of past changes (first-parent history
