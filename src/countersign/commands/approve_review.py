@@ -68,7 +68,7 @@ def _withdraw(cwd: Path, review: Review) -> int:
         {
             "approver": person.id,
             "fingerprint": ws.change.fingerprint,
-            "identity": {"claimed": person.id, "source": "github-review", "authenticated": False},
+            "identity": Identity(person.id, "github-review").as_dict(),
             "note": f"GitHub review dismissed {review.url}".rstrip(),
             "base": ws.change.base,
             "head": ws.change.head,

@@ -64,7 +64,8 @@ def open_workspace(
             root = None
     else:
         root = git.repo_root(cwd)
-        notes, notes_hint = git.notes_ref(root)
+        refs = git.note_ref_names(root)
+        notes, notes_hint = git.notes_ref(root, refs)
         change = git.read_change(
             root,
             base=base,
@@ -72,7 +73,7 @@ def open_workspace(
             worktree=worktree,
             plans=artifacts,
             notes=notes,
-            trace_notes=git.trace_notes_ref(root),
+            trace_notes=git.trace_notes_ref(root, refs),
         )
     tree = repo_tree(root, None if patch else change.base) if root else None
     texts = _config_texts(tree) if tree else {}

@@ -19,11 +19,12 @@ def load() -> Any:
     try:
         import cel
     except (ImportError, AttributeError):
-        sys.modules.pop("cel", None)
-        if sys.modules.get("cel.cli") is shell:
-            del sys.modules["cel.cli"]
-        import cel
+        sys.modules.pop("cel", None)  # half-initialised: imported again below, whole
+    else:
+        return cel
     finally:
         if sys.modules.get("cel.cli") is shell:
             del sys.modules["cel.cli"]
+    import cel
+
     return cel

@@ -127,14 +127,20 @@ NOTES_REF = "refs/notes/ai"
 TRACE_NOTES_REF = "refs/notes/agent-trace"
 
 
-def notes_ref(root: Path) -> tuple[str | None, str | None]:
+def note_ref_names(root: Path) -> list[str]:
+    """Every ref a note could be read from: ``refs/notes/*`` and fetched copies under
+    ``refs/remotes/``. One listing serves ``notes_ref`` and ``trace_notes_ref``."""
+    refs = git(root, "for-each-ref", "--format=%(refname)", "refs/notes/", "refs/remotes/")
+    return refs.decode("utf-8", "replace").split()
+
+
+def notes_ref(root: Path, names: list[str] | None = None) -> tuple[str | None, str | None]:
     """Where git-ai notes can be read in this clone, and a hint for the evidence.
 
     Notes are not fetched by default; teams often fetch them into a remote namespace
     (``refs/remotes/origin/notes/ai``, ``refs/notes/origin/ai``). Use the local ref first, then any
     such copy, and say when there is none, with the command that fetches it."""
-    refs = git(root, "for-each-ref", "--format=%(refname)", "refs/notes/", "refs/remotes/")
-    names = refs.decode("utf-8", "replace").split()
+    names = note_ref_names(root) if names is None else names
     if NOTES_REF in names:
         return NOTES_REF, None
     copies = sorted(
@@ -150,12 +156,11 @@ def notes_ref(root: Path) -> tuple[str | None, str | None]:
     )
 
 
-def trace_notes_ref(root: Path) -> str | None:
+def trace_notes_ref(root: Path, names: list[str] | None = None) -> str | None:
     """Where Agent Trace records kept as notes of their own can be read: ``refs/notes/agent-
     trace``, else a fetched copy of it (the spec leaves storage open; ``refs/notes/ai`` is read
     for them too)."""
-    refs = git(root, "for-each-ref", "--format=%(refname)", "refs/notes/", "refs/remotes/")
-    names = refs.decode("utf-8", "replace").split()
+    names = note_ref_names(root) if names is None else names
     if TRACE_NOTES_REF in names:
         return TRACE_NOTES_REF
     copies = sorted(n for n in names if n.endswith("/agent-trace"))

@@ -13,7 +13,7 @@ first-parent commit is one change:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from countersign.errors import InputError, UsageError
@@ -57,14 +57,16 @@ def _change(root: Path, line: list[str], subject: str) -> ReleasedChange:
         return ReleasedChange(commit, subject, "commit", parents[0], commit)
     landed = ReleasedChange(commit, subject, "merge-as-landed", parents[0], commit)
     if len(parents) > 2:  # an octopus merge: no single branch was reviewed
-        return _with(landed, "an octopus merge is verified as it landed")
+        return replace(landed, note="an octopus merge is verified as it landed")
     mainline, branch = parents
     clean = _clean_merge_tree(root, mainline, branch)
     if clean is None:
-        return _with(landed, "merging the branch conflicts: the resolution is part of the change")
+        return replace(
+            landed, note="merging the branch conflicts: the resolution is part of the change"
+        )
     tree = git(root, "rev-parse", f"{commit}^{{tree}}").decode().strip()
     if clean != tree:
-        return _with(landed, "the merge commit holds edits of its own, beyond the branch")
+        return replace(landed, note="the merge commit holds edits of its own, beyond the branch")
     fork = git(root, "merge-base", mainline, branch).decode().strip()
     return ReleasedChange(commit, subject, "merge", fork, branch)
 

@@ -10,7 +10,7 @@ from countersign.output.next_steps import next_steps
 ICON = {Verdict.PASS: "✅", Verdict.NEEDS_APPROVAL: "🟡", Verdict.BLOCKED: "⛔"}
 
 
-def _cell(text: str) -> str:
+def cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
@@ -20,7 +20,7 @@ def hazards_table(hazards: tuple[Hazard, ...]) -> str:
     rows = ["| severity | kind | where | detail |", "| --- | --- | --- | --- |"]
     for h in hazards:
         where = f"`{h.path}:{h.line}`" if h.line else f"`{h.path}`"
-        rows.append(f"| {h.severity} | `{h.kind}` | {_cell(where)} | {_cell(h.detail)} |")
+        rows.append(f"| {h.severity} | `{h.kind}` | {cell(where)} | {cell(h.detail)} |")
     return "\n".join(rows) + "\n"
 
 
@@ -34,8 +34,8 @@ def markdown(e: Evaluation) -> str:
         for r in e.requirements:
             box = "x" if r.satisfied else " "
             extra = f" — {r.missing}" if r.missing and not r.satisfied else ""
-            out.append(f"- [{box}] `{r.id}`: {_cell(r.needs or r.reason)}{extra}")
-            out.extend(f"  - because: {_cell(why)}" for why in r.because)
+            out.append(f"- [{box}] `{r.id}`: {cell(r.needs or r.reason)}{extra}")
+            out.extend(f"  - because: {cell(why)}" for why in r.because)
         out.append("")
         steps = next_steps(e)
         if steps:

@@ -9,7 +9,7 @@ from typing import Any
 
 from countersign.gate.verdict import Evaluation, Verdict
 from countersign.intake.release import ReleasedChange
-from countersign.output.markdown import _cell
+from countersign.output.markdown import cell
 from countersign.output.next_steps import next_steps
 from countersign.output.serialize import dumps, requirement_dict
 
@@ -97,8 +97,8 @@ def _markdown(results: tuple[Verified, ...], base: str, head: str) -> str:
         c, e = r.change, r.evaluation
         needs = "; ".join(req.id for req in e.requirements if not req.satisfied) or "-"
         lines.append(
-            f"| {e.verdict} | `{c.commit[:12]}` | {_cell(c.subject[:80] + _what(c))} "
-            f"| {_cell(needs)} |"
+            f"| {e.verdict} | `{c.commit[:12]}` | {cell(c.subject[:80] + _what(c))} "
+            f"| {cell(needs)} |"
         )
     return "\n".join(lines) + "\n"
 
