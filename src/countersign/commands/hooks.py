@@ -32,12 +32,12 @@ def hooks_uninstall(cwd: Path) -> int:
 def hooks_pre_push(cwd: Path, *, stdin: str) -> int:
     """Block the push (exit 1) when it moves a protected branch over changes not signed off."""
     from countersign.commands.verify import verify_release
-    from countersign.facts.shell.context import ShellContext
+    from countersign.facts.shell.context import PROTECTED_BRANCHES
     from countersign.guard.settings import load_guard_config
     from countersign.output.release import release_verdict, render_release
 
     root = repo_root(cwd)
-    protected = load_guard_config(root).protected_branches or ShellContext().protected_branches
+    protected = load_guard_config(root).protected_branches or PROTECTED_BRANCHES
     blocked = False
     for push in protected_pushes(stdin, protected):
         try:

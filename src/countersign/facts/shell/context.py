@@ -101,6 +101,12 @@ def _no_probe(_what: str) -> str | None:
     return None
 
 
+# Branches whose history others build on, unless guard.yaml's protected_branches says otherwise.
+PROTECTED_BRANCHES = (
+    "main", "master", "trunk", "develop", "release/*", "release-*", "production", "prod", "stable",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class ShellContext:
     """Everything ``classify`` reads besides the command text.
@@ -117,16 +123,6 @@ class ShellContext:
     production: Production = field(default_factory=Production)
     scratch: tuple[str, ...] = SCRATCH_DIRS
     protected_paths: tuple[str, ...] = ()
-    protected_branches: tuple[str, ...] = (
-        "main",
-        "master",
-        "trunk",
-        "develop",
-        "release/*",
-        "release-*",
-        "production",
-        "prod",
-        "stable",
-    )
+    protected_branches: tuple[str, ...] = PROTECTED_BRANCHES
     probe: Callable[[str], str | None] = _no_probe
     read_file: Callable[[str], str | None] = field(default=lambda _p: None)
