@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from countersign.cli import cli
+from countersign.intake import selection
 
 
 def _sections(command: click.Command, name: str, parent: click.Context | None) -> list[str]:
@@ -21,11 +22,32 @@ def _sections(command: click.Command, name: str, parent: click.Context | None) -
     return out
 
 
+def _range_grammar() -> str:
+    doc = selection.__doc__ or ""
+    return "\n".join(line.strip() for line in doc.split("\n\n", 2)[2].strip().splitlines())
+
+
 def reference() -> str:
     head = [
         "# Command reference",
         "",
         "Generated from `--help` by `scripts/cli_reference.py`; do not edit by hand.",
+        "",
+        "## Revision ranges",
+        "",
+        (
+            "`blast` and `provenance` read `[RANGE]` the same way (`countersign.intake.selection`);"
+            " `replay` walks the first-parent history of its RANGE as `git rev-list` does."
+        ),
+        "",
+        "```text",
+        _range_grammar(),
+        "```",
+        "",
+        (
+            "Changed: `countersign provenance REV` used to mean the default merge-base up to"
+            " REV; like `blast`, it now means REV..HEAD."
+        ),
         "",
     ]
     return "\n".join(head + _sections(cli, "countersign", None))

@@ -2,8 +2,6 @@ import json
 
 import pytest
 
-from countersign.commands.blast import parse_range
-from countersign.errors import UsageError
 from countersign.main import main
 
 CATALOG = """\
@@ -78,12 +76,3 @@ def test_a_catalog_error_is_one_line_with_the_key(monorepo, capsys):
         "countersign: error: catalog.yaml: services[1].depends_on[0]: unknown service 'nope'; "
         "add it to services, or fix the name\n"
     )
-
-
-def test_range_forms():
-    assert parse_range(None) == (None, "HEAD")
-    assert parse_range("main") == ("main", "HEAD")
-    assert parse_range("main..topic") == ("main", "topic")
-    assert parse_range("main...") == ("main", "HEAD")
-    with pytest.raises(UsageError, match="has no base"):
-        parse_range("..topic")

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from countersign.commands.provenance import parse_range
 from countersign.main import main
 
 GITHUB = Path(__file__).parents[1] / "fixtures" / "github"
@@ -114,13 +113,6 @@ def test_check_output_carries_provenance(history, capsys):
     data = json.loads(captured.out)
     assert data["provenance"]["ai_assisted"] is True
     assert data["provenance"]["commits"][0]["signals"]
-
-
-def test_range_forms():
-    assert parse_range(None) == (None, "HEAD")
-    assert parse_range("main..feature") == ("main", "feature")
-    assert parse_range("main...") == ("main", "HEAD")
-    assert parse_range("v1.2") == (None, "v1.2")
 
 
 def test_repository_provenance_yaml_extends_the_agent_list(repo, capsys):

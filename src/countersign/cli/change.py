@@ -44,18 +44,12 @@ def check(
 ) -> int:
     """Decide what sign-off a change needs, and whether it has it."""
     from countersign.commands.check import check as run
+    from countersign.intake.selection import select
 
-    return run(
-        repo,
-        base=base,
-        head=head,
-        worktree=worktree,
-        patch=patch,
-        plans=plans,
-        pr_payload=pr_payload,
-        checks=checks,
-        fmt=fmt,
+    selection = select(
+        base=base, head=head, worktree=worktree, patch=patch, plans=plans, pr_payload=pr_payload
     )
+    return run(repo, selection, checks=checks, fmt=fmt)
 
 
 @click.command(epilog=EXIT_CODES)
@@ -98,18 +92,13 @@ def provenance(
 ) -> int:
     """Which commits are AI-assisted, how sure, and the evidence.
 
-    RANGE is BASE..HEAD, or HEAD alone (default: from the merge-base with the default branch to
-    HEAD)."""
+    RANGE is BASE..HEAD, or BASE (to HEAD); by default, the merge-base with the default branch
+    to HEAD."""
     from countersign.commands.provenance import provenance_command
+    from countersign.intake.selection import select_range
 
-    return provenance_command(
-        repo,
-        rev_range=rev_range,
-        worktree=worktree,
-        patch=patch,
-        pr_payload=pr_payload,
-        fmt=fmt,
-    )
+    selection = select_range(rev_range, worktree=worktree, patch=patch, pr_payload=pr_payload)
+    return provenance_command(repo, selection, fmt=fmt)
 
 
 @click.command()
@@ -147,8 +136,9 @@ def blast(spec: str | None, worktree: bool, plans: tuple[str, ...], repo: Path, 
     RANGE is BASE..HEAD, or BASE (to HEAD); by default, the merge-base with the default branch
     to HEAD."""
     from countersign.commands.blast import blast as run
+    from countersign.intake.selection import select_range
 
-    return run(repo, spec=spec, worktree=worktree, plans=plans, fmt=fmt)
+    return run(repo, select_range(spec, worktree=worktree, plans=plans), fmt=fmt)
 
 
 @click.command()

@@ -73,12 +73,11 @@ def approve(
         return approve_review(repo, payload=review, requirement=requirement)
     from countersign.commands.approve import approve as run
     from countersign.commands.check import parse_checks
+    from countersign.intake.selection import ChangeSelection
 
     return run(
         repo,
-        base=base,
-        head=head,
-        worktree=worktree,
+        ChangeSelection(base, head, worktree),
         identity=identity,
         requirement=requirement,
         note=note,
@@ -104,8 +103,10 @@ def status(
     and break-glass follow-up reviews still due."""
     from countersign.commands.check import parse_checks
     from countersign.commands.status import status as run
+    from countersign.intake.selection import ChangeSelection
 
-    return run(repo, base=base, head=head, worktree=worktree, checks=parse_checks(checks), fmt=fmt)
+    selection = ChangeSelection(base, head, worktree)
+    return run(repo, selection, checks=parse_checks(checks), fmt=fmt)
 
 
 @click.command("break-glass")
@@ -131,12 +132,11 @@ def break_glass(
 
     Recorded in the ledger; leaves a follow-up review (by someone else) that status shows."""
     from countersign.commands.break_glass import break_glass as run
+    from countersign.intake.selection import ChangeSelection
 
     return run(
         repo,
-        base=base,
-        head=head,
-        worktree=worktree,
+        ChangeSelection(base, head, worktree),
         identity=identity,
         reason=reason,
         incident=incident,
@@ -227,8 +227,9 @@ def policy_explain(
     """Show each rule and why it fired or not for a change, with the fact values it read."""
     from countersign.commands.check import parse_checks
     from countersign.commands.policy import explain
+    from countersign.intake.selection import ChangeSelection
 
-    return explain(repo, base=base, head=head, worktree=worktree, checks=parse_checks(checks))
+    return explain(repo, ChangeSelection(base, head, worktree), checks=parse_checks(checks))
 
 
 @click.command()
@@ -264,12 +265,11 @@ def record(
 ) -> int:
     """Write the change record (summary, test evidence, rollback plan) for a change."""
     from countersign.commands.record import record as run
+    from countersign.intake.selection import ChangeSelection
 
     return run(
         repo,
-        base=base,
-        head=head,
-        worktree=worktree,
+        ChangeSelection(base, head, worktree),
         identity=identity,
         fields={"summary": summary, "test_evidence": test_evidence, "rollback_plan": rollback_plan},
     )

@@ -14,6 +14,7 @@ from countersign.config.roster import Roster
 from countersign.decision.requirements import Kind, Requirement
 from countersign.errors import UsageError
 from countersign.gate.evaluate import evaluate
+from countersign.intake.selection import ChangeSelection
 from countersign.signoff.approvals import (
     FOLLOW_UP,
     Approval,
@@ -35,10 +36,8 @@ def identity_of(root: Path | None, given: str | None) -> str:
 
 def approve(
     cwd: Path,
+    selection: ChangeSelection,
     *,
-    base: str | None,
-    head: str,
-    worktree: bool,
     identity: str | None,
     requirement: str | None,
     note: str,
@@ -48,7 +47,7 @@ def approve(
 ) -> int:
     """``forge``: the approver comes from the forge (a pull request review), found in the
     roster read at the change's base, instead of ``--as``/``--key``/git."""
-    ws = open_workspace(cwd, base=base, head=head, worktree=worktree)
+    ws = open_workspace(cwd, selection)
     roster = ws.context.config.roster
     who = forge(roster) if forge else identity_from(ws.root, identity, roster, key_file)
     person = roster.find(who.claimed)

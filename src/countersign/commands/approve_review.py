@@ -19,6 +19,7 @@ from countersign.commands.workspace import open_workspace
 from countersign.config.roster import Roster
 from countersign.errors import UsageError
 from countersign.intake.pull_request import Review, read_review
+from countersign.intake.selection import ChangeSelection
 from countersign.signoff.identity import Identity
 from countersign.signoff.ledger import WITHDRAWN
 
@@ -45,9 +46,7 @@ def approve_review(cwd: Path, *, payload: str, requirement: str | None) -> int:
 
     return approve(
         cwd,
-        base=review.base,
-        head=review.commit,
-        worktree=False,
+        ChangeSelection(base=review.base, head=review.commit),
         identity=None,
         requirement=requirement,
         note=f"GitHub review {review.url}" if review.url else f"GitHub review on #{review.number}",
@@ -58,7 +57,7 @@ def approve_review(cwd: Path, *, payload: str, requirement: str | None) -> int:
 def _withdraw(cwd: Path, review: Review) -> int:
     """A dismissed review no longer signs off the commit it approved: the reviewer's approvals
     of that content stop counting until they approve again."""
-    ws = open_workspace(cwd, base=review.base, head=review.commit)
+    ws = open_workspace(cwd, ChangeSelection(base=review.base, head=review.commit))
     person = ws.context.config.roster.find_github(review.login)
     if person is None:
         click.echo(f"review by {review.login} dismissed; {review.login} is not in the roster")

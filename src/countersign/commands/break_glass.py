@@ -10,6 +10,7 @@ import click
 
 from countersign.commands.workspace import open_workspace
 from countersign.errors import UsageError
+from countersign.intake.selection import ChangeSelection
 from countersign.signoff.approvals import FOLLOW_UP, is_agent
 from countersign.signoff.identity import identity_from
 
@@ -18,10 +19,8 @@ MAX_HOURS = 72
 
 def break_glass(
     cwd: Path,
+    selection: ChangeSelection,
     *,
-    base: str | None,
-    head: str,
-    worktree: bool,
     identity: str | None,
     reason: str,
     incident: str,
@@ -32,7 +31,7 @@ def break_glass(
         raise UsageError("break-glass needs --reason TEXT and --incident REF")
     if not 0 < hours <= MAX_HOURS:
         raise UsageError(f"--hours must be more than 0 and at most {MAX_HOURS}, got {hours:g}")
-    ws = open_workspace(cwd, base=base, head=head, worktree=worktree)
+    ws = open_workspace(cwd, selection)
     roster = ws.context.config.roster
     who = identity_from(ws.root, identity, roster)
     person = roster.find(who.claimed)

@@ -9,6 +9,7 @@ import click
 from countersign.commands.workspace import open_workspace
 from countersign.errors import UsageError
 from countersign.gate.evaluate import evaluate
+from countersign.intake.selection import ChangeSelection
 from countersign.output import render
 from countersign.signoff.ledger import signoffs_for
 
@@ -23,28 +24,9 @@ def parse_checks(values: tuple[str, ...]) -> dict[str, str]:
     return checks
 
 
-def check(
-    cwd: Path,
-    *,
-    base: str | None,
-    head: str,
-    worktree: bool,
-    patch: str | None,
-    plans: tuple[str, ...],
-    checks: tuple[str, ...],
-    fmt: str,
-    pr_payload: str | None = None,
-) -> int:
+def check(cwd: Path, selection: ChangeSelection, *, checks: tuple[str, ...], fmt: str) -> int:
     statuses = parse_checks(checks)
-    ws = open_workspace(
-        cwd,
-        base=base,
-        head=head,
-        worktree=worktree,
-        patch=patch,
-        plans=plans,
-        pr_payload=pr_payload,
-    )
+    ws = open_workspace(cwd, selection)
     result = evaluate(
         ws.change, ws.context, ws.policy, signoffs_for(ws.ledger, ws.change.fingerprint), statuses
     )

@@ -14,6 +14,7 @@ from countersign.commands.record import record
 from countersign.demo.sample import build
 from countersign.errors import FatalError
 from countersign.gate.verdict import Verdict
+from countersign.intake.selection import ChangeSelection
 
 VERDICTS = {int(v.exit_code): str(v) for v in Verdict}
 
@@ -27,11 +28,7 @@ def _run_check(repo: Path) -> int:
     click.secho("$ countersign check --check-status tests=success", dim=True)
     code = check(
         repo,
-        base=None,
-        head="HEAD",
-        worktree=False,
-        patch=None,
-        plans=(),
+        ChangeSelection(),
         checks=("tests=success",),
         fmt="text",
     )
@@ -100,18 +97,14 @@ def _release_story(repo: Path) -> str:
         for who in ("priya@shop.example", "sam@shop.example"):
             approve(
                 repo,
-                base=deployed,
-                head=branch,
-                worktree=False,
+                ChangeSelection(base=deployed, head=branch),
                 identity=who,
                 requirement=None,
                 note="Re-reviewed: three retries.",
             )
         record(
             repo,
-            base=deployed,
-            head=branch,
-            worktree=False,
+            ChangeSelection(base=deployed, head=branch),
             identity="dana@shop.example",
             fields={
                 "summary": "Retry card charges up to three times; drop legacy_coupon; "
@@ -145,9 +138,7 @@ def demo(*, keep: bool) -> int:
         try:
             approve(
                 repo,
-                base=None,
-                head="HEAD",
-                worktree=False,
+                ChangeSelection(),
                 identity="dana@shop.example",
                 requirement=None,
                 note="LGTM",
@@ -161,9 +152,7 @@ def demo(*, keep: bool) -> int:
             click.secho(f"$ countersign approve --as {who}", dim=True)
             approve(
                 repo,
-                base=None,
-                head="HEAD",
-                worktree=False,
+                ChangeSelection(),
                 identity=who,
                 requirement=requirement,
                 note=note,
@@ -173,9 +162,7 @@ def demo(*, keep: bool) -> int:
         )
         record(
             repo,
-            base=None,
-            head="HEAD",
-            worktree=False,
+            ChangeSelection(),
             identity="dana@shop.example",
             fields={
                 "summary": "Retry card charges once on gateway timeout; drop legacy_coupon; "

@@ -24,6 +24,7 @@ from countersign.decision.engine import decide
 from countersign.decision.policy import Policy, default_policy_text, load_policy
 from countersign.errors import ConfigError, InputError
 from countersign.facts import gather
+from countersign.intake.selection import ChangeSelection
 
 DEFAULT_TODAY = date(2026, 6, 1)
 
@@ -81,10 +82,8 @@ def _cases(path: str) -> list[tuple[str, dict[str, Any], date, list[str]]]:
     return out
 
 
-def explain(
-    cwd: Path, *, base: str | None, head: str, worktree: bool, checks: dict[str, str]
-) -> int:
-    ws = open_workspace(cwd, base=base, head=head, worktree=worktree)
+def explain(cwd: Path, selection: ChangeSelection, *, checks: dict[str, str]) -> int:
+    ws = open_workspace(cwd, selection)
     facts = gather(ws.change, ws.context)
     decision = decide(ws.policy, activation(facts, checks), ws.context.today)
     click.echo(

@@ -7,35 +7,12 @@ from pathlib import Path
 import click
 
 from countersign.commands.workspace import open_workspace
-from countersign.errors import UsageError
 from countersign.facts import provenance
+from countersign.intake.selection import ChangeSelection
 
 
-def parse_range(rev_range: str | None) -> tuple[str | None, str]:
-    """``A..B`` -> (A, B); ``B`` -> (default base, B); nothing -> (default base, HEAD)."""
-    if not rev_range:
-        return None, "HEAD"
-    base, sep, head = rev_range.partition("..")
-    if not sep:
-        return None, rev_range
-    return base or None, head.lstrip(".") or "HEAD"
-
-
-def provenance_command(
-    cwd: Path,
-    *,
-    rev_range: str | None,
-    worktree: bool,
-    pr_payload: str | None,
-    fmt: str,
-    patch: str | None = None,
-) -> int:
-    if patch and (rev_range or worktree):
-        raise UsageError("--patch reads the change from the file: give no RANGE or --worktree")
-    base, head = parse_range(rev_range)
-    ws = open_workspace(
-        cwd, base=base, head=head, worktree=worktree, patch=patch, pr_payload=pr_payload
-    )
+def provenance_command(cwd: Path, selection: ChangeSelection, *, fmt: str) -> int:
+    ws = open_workspace(cwd, selection)
     result = provenance.analyze(ws.change, ws.context)
     if fmt == "json":
         from countersign.output.serialize import dumps, provenance_dict

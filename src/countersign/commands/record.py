@@ -10,21 +10,20 @@ import click
 from countersign.commands.approve import identity_of
 from countersign.commands.workspace import open_workspace
 from countersign.errors import UsageError
+from countersign.intake.selection import ChangeSelection
 
 
 def record(
     cwd: Path,
+    selection: ChangeSelection,
     *,
-    base: str | None,
-    head: str,
-    worktree: bool,
     identity: str | None,
     fields: dict[str, str],
 ) -> int:
     given = {k: v for k, v in fields.items() if v.strip()}
     if not given:
         raise UsageError("give at least one of --summary, --test-evidence, --rollback-plan")
-    ws = open_workspace(cwd, base=base, head=head, worktree=worktree)
+    ws = open_workspace(cwd, selection)
     who = identity_of(ws.root, identity)
     ws.ledger.append(
         "change-record",

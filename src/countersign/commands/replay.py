@@ -17,6 +17,7 @@ from countersign.errors import FatalError, UsageError
 from countersign.gate.evaluate import evaluate
 from countersign.gate.verdict import Verdict
 from countersign.intake.git import git, repo_root
+from countersign.intake.selection import ChangeSelection
 
 
 @dataclass
@@ -50,7 +51,7 @@ def replay(cwd: Path, *, revs: str | None, merges: bool, limit: int, fmt: str) -
     tally = Tally()
     for sha, parent in _changes(root, revs, merges=merges, limit=limit):
         try:
-            ws = open_workspace(root, base=parent, head=sha)
+            ws = open_workspace(root, ChangeSelection(base=parent, head=sha))
             result = evaluate(ws.change, ws.context, ws.policy)
         except FatalError as exc:
             tally.skipped.append(f"{sha[:12]}: {exc}")

@@ -13,14 +13,13 @@ import click
 from countersign.commands.workspace import open_workspace
 from countersign.decision.requirements import Kind
 from countersign.gate.evaluate import evaluate
+from countersign.intake.selection import ChangeSelection
 from countersign.signoff.approvals import FollowUp, authors_of, ineligible, open_follow_ups
 from countersign.signoff.ledger import signoffs_for
 
 
-def status(
-    cwd: Path, *, base: str | None, head: str, worktree: bool, checks: dict[str, str], fmt: str
-) -> int:
-    ws = open_workspace(cwd, base=base, head=head, worktree=worktree)
+def status(cwd: Path, selection: ChangeSelection, *, checks: dict[str, str], fmt: str) -> int:
+    ws = open_workspace(cwd, selection)
     entries = ws.ledger.entries()
     fingerprint = ws.change.fingerprint
     signoffs = signoffs_for(ws.ledger, fingerprint)

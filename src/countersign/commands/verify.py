@@ -12,6 +12,7 @@ from countersign.commands.workspace import open_workspace
 from countersign.gate.evaluate import evaluate
 from countersign.intake.git import repo_root
 from countersign.intake.release import changes_in
+from countersign.intake.selection import ChangeSelection
 from countersign.output.release import Verified, release_verdict, render_release
 from countersign.signoff.ledger import signoffs_for
 
@@ -28,7 +29,7 @@ def verify_release(
     """Each change of ``base..head`` judged as it was reviewed, with its sign-offs."""
     results = []
     for change in changes_in(root, base, head):
-        ws = open_workspace(root, base=change.base, head=change.head)
+        ws = open_workspace(root, ChangeSelection(base=change.base, head=change.head))
         signoffs = signoffs_for(ws.ledger, ws.change.fingerprint)
         evaluation = evaluate(ws.change, ws.context, ws.policy, signoffs, statuses or {})
         results.append(Verified(change, evaluation))

@@ -23,7 +23,7 @@ from countersign.intake.agent_edits import log_path, read_agent_edits
 from countersign.intake.artifacts import load_artifact
 from countersign.intake.change import Change
 from countersign.intake.patch import read_patch_file
-from countersign.intake.pull_request import read_pull_request
+from countersign.intake.selection import ChangeSelection
 from countersign.intake.tree import DirTree, GitTree, RepoTree
 from countersign.signoff.ledger import ENV_LEDGER, SignedLedger, open_ledger
 from countersign.signoff.pins import pins_in
@@ -42,19 +42,13 @@ class Workspace:
     ledger: SignedLedger
 
 
-def open_workspace(
-    cwd: Path,
-    base: str | None = None,
-    head: str = "HEAD",
-    worktree: bool = False,
-    patch: str | None = None,
-    plans: tuple[str, ...] = (),
-    pr_payload: str | None = None,
-) -> Workspace:
+def open_workspace(cwd: Path, selection: ChangeSelection | None = None) -> Workspace:
+    selection = selection or ChangeSelection()
     if not cwd.is_dir():
         raise InputError(f"{cwd} is not a directory")
-    artifacts = tuple(load_artifact(p) for p in plans)
-    pull_request = read_pull_request(pr_payload) if pr_payload else None
+    patch = selection.patch
+    artifacts = tuple(load_artifact(p) for p in selection.plans)
+    pull_request = selection.pull_request
     notes_hint: str | None = None
     if patch:
         change = read_patch_file(patch, artifacts)
@@ -68,9 +62,9 @@ def open_workspace(
         notes, notes_hint = git.notes_ref(root, refs)
         change = git.read_change(
             root,
-            base=base,
-            head=head,
-            worktree=worktree,
+            base=selection.base,
+            head=selection.head,
+            worktree=selection.worktree,
             plans=artifacts,
             notes=notes,
             trace_notes=git.trace_notes_ref(root, refs),
