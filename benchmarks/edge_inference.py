@@ -12,8 +12,8 @@ from pathlib import Path
 
 from countersign.config.catalog import Catalog, Service
 from countersign.facts.blast_radius.languages import LANGUAGES, infer_edges
-from countersign.facts.blast_radius.languages.scan_cache import ScanCache
 from countersign.intake.tree import DirTree
+from countersign.state.import_scans import ScanCache
 
 SERVICES = 300
 FILES_PER_LANGUAGE = 10  # per service

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from countersign.commands.workspace import open_workspace
+from countersign.workspace import open_workspace
 
 
 def docs_change(repo, cs, ai_trailer, bob) -> None:

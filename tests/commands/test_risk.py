@@ -56,10 +56,10 @@ def test_eval_prints_json_for_each_dataset(tmp_path, capsys, monkeypatch):
 
 
 def test_after_mining_percentiles_are_against_this_repository(repo, capsys):
-    from countersign.commands.workspace import risk_inputs
     from countersign.facts.context import Context
     from countersign.facts.risk import analyze
     from countersign.intake.git import read_change
+    from countersign.state.risk import risk_inputs
 
     for n in range(5):
         repo.commit(f"Step {n}", **{f"m{n}.py": GOOD * (n + 1)})
@@ -67,7 +67,7 @@ def test_after_mining_percentiles_are_against_this_repository(repo, capsys):
     repo.commit("Big", **{"big.py": "x = 1\n" * 300})
     assert main(["risk", "mine", "--repo", str(repo.path)]) == 0
     change = read_change(repo.path, base=base)
-    model, history = risk_inputs(repo.path, change)
+    model, history = risk_inputs(repo.path, change, mine=True)
     assert model is not None
     assert model.info["reference"] == "this repository"
     risk = analyze(change, Context(risk_model=model, risk_history=history))

@@ -40,9 +40,9 @@ def test_worktree_edits_land_in_the_common_state_dir(guard, payload, repo):
 
 
 def test_state_dir_override_is_where_provenance_reads(guard, payload, repo, tmp_path, monkeypatch):
-    from countersign.commands.workspace import repository_state_dir, with_agent_edits
     from countersign.facts.context import Context
     from countersign.hooks.commit_msg import agents_for_staged_files
+    from countersign.workspace import repository_state_dir, with_agent_edits
 
     state = tmp_path / "elsewhere"
     monkeypatch.setenv("COUNTERSIGN_STATE_DIR", str(state))

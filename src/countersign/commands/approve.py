@@ -9,7 +9,6 @@ from typing import Any
 
 import click
 
-from countersign.commands.workspace import Workspace, open_workspace
 from countersign.config.roster import Roster
 from countersign.decision.requirements import Kind, Requirement
 from countersign.errors import UsageError
@@ -25,6 +24,7 @@ from countersign.signoff.approvals import (
 )
 from countersign.signoff.identity import Identity, identity_from, sign_statement
 from countersign.signoff.ledger import now_iso, signoffs_for
+from countersign.workspace import Workspace, analysed, open_workspace
 
 
 def identity_of(root: Path | None, given: str | None) -> str:
@@ -47,7 +47,7 @@ def approve(
 ) -> int:
     """``forge``: the approver comes from the forge (a pull request review), found in the
     roster read at the change's base, instead of ``--as``/``--key``/git."""
-    ws = open_workspace(cwd, selection)
+    ws = analysed(open_workspace(cwd, selection), remember_scans=True, mine=True)
     roster = ws.context.config.roster
     who = forge(roster) if forge else identity_from(ws.root, identity, roster, key_file)
     person = roster.find(who.claimed)

@@ -15,13 +15,13 @@ from pathlib import Path
 import click
 
 from countersign.commands.approve import approve
-from countersign.commands.workspace import open_workspace
 from countersign.config.roster import Roster
 from countersign.errors import UsageError
 from countersign.intake.pull_request import Review, read_review
 from countersign.intake.selection import ChangeSelection
 from countersign.signoff.identity import Identity
 from countersign.signoff.ledger import WITHDRAWN
+from countersign.workspace import open_workspace
 
 
 def approve_review(cwd: Path, *, payload: str, requirement: str | None) -> int:

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
-from countersign.commands.workspace import open_workspace
 from countersign.facts.blast_radius import analyze
 from countersign.intake.selection import ChangeSelection
+from countersign.workspace import analysed, open_workspace
 
 
 def blast(cwd: Path, selection: ChangeSelection, *, fmt: str) -> int:
-    ws = open_workspace(cwd, selection)
+    ws = analysed(open_workspace(cwd, selection), remember_scans=True)
     result = analyze(ws.change, ws.context)
     if fmt == "json":
         from countersign.output.serialize import blast_dict, dumps

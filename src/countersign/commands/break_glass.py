@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from countersign.commands.workspace import open_workspace
 from countersign.errors import UsageError
 from countersign.intake.selection import ChangeSelection
 from countersign.signoff.approvals import FOLLOW_UP, is_agent
 from countersign.signoff.identity import identity_from
+from countersign.workspace import open_workspace
 
 MAX_HOURS = 72
 

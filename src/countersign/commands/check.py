@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from countersign.commands.workspace import open_workspace
 from countersign.errors import UsageError
 from countersign.gate.evaluate import evaluate
 from countersign.intake.selection import ChangeSelection
 from countersign.output import render
 from countersign.signoff.ledger import signoffs_for
+from countersign.workspace import analysed, open_workspace
 
 
 def parse_checks(values: tuple[str, ...]) -> dict[str, str]:
@@ -26,7 +26,7 @@ def parse_checks(values: tuple[str, ...]) -> dict[str, str]:
 
 def check(cwd: Path, selection: ChangeSelection, *, checks: tuple[str, ...], fmt: str) -> int:
     statuses = parse_checks(checks)
-    ws = open_workspace(cwd, selection)
+    ws = analysed(open_workspace(cwd, selection), remember_scans=True, mine=True)
     result = evaluate(
         ws.change, ws.context, ws.policy, signoffs_for(ws.ledger, ws.change.fingerprint), statuses
     )

@@ -7,17 +7,18 @@ from __future__ import annotations
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
 import click
 
-from countersign.commands.workspace import ledger_for
 from countersign.errors import InputError, LedgerError
 from countersign.intake.git import repo_root
 from countersign.signoff.envelope import envelope
 from countersign.signoff.keys import load_or_create, rotate
 from countersign.signoff.pins import PIN_FILE
+from countersign.workspace import Environment, ledger_for
 
 
 def _root(cwd: Path) -> Path:
@@ -27,8 +28,14 @@ def _root(cwd: Path) -> Path:
         return cwd
 
 
+def _environment(location: str | None) -> Environment:
+    """The process environment, with ``--ledger`` over ``$COUNTERSIGN_LEDGER``."""
+    env = Environment.from_process()
+    return replace(env, ledger=location) if location else env
+
+
 def verify(cwd: Path, *, location: str | None) -> int:
-    ledger = ledger_for(_root(cwd), location)
+    ledger = ledger_for(_root(cwd), _environment(location))
     start = time.perf_counter()
     report = ledger.verify()
     took = time.perf_counter() - start
@@ -56,7 +63,7 @@ def verify(cwd: Path, *, location: str | None) -> int:
 
 
 def export(cwd: Path, *, location: str | None, output: str | None, dsse: str | None) -> int:
-    ledger = ledger_for(_root(cwd), location)
+    ledger = ledger_for(_root(cwd), _environment(location))
     entries = ledger.records()  # raises LedgerError if the chain does not verify
     keys = ledger.store.keys()
     rows = {row.seq: row for row in ledger.store.rows()}
@@ -88,7 +95,7 @@ def export(cwd: Path, *, location: str | None, output: str | None, dsse: str | N
 def keys(cwd: Path, *, location: str | None, rotate_key: bool) -> int:
     """Which keys signed which entries and whether they are pinned (read without verifying,
     so a ledger that fails ``verify`` can still be examined); this machine's pin line."""
-    ledger = ledger_for(_root(cwd), location)
+    ledger = ledger_for(_root(cwd), _environment(location))
     spans: dict[str, list[int]] = {}
     for row in ledger.store.rows():
         spans.setdefault(row.key_id, []).append(row.seq)

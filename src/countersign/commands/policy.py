@@ -9,7 +9,6 @@ from typing import Any
 
 import click
 
-from countersign.commands.workspace import open_workspace
 from countersign.config.window import parse_date
 from countersign.config.yamlfile import (
     expect_list,
@@ -25,6 +24,7 @@ from countersign.decision.policy import Policy, default_policy_text, load_policy
 from countersign.errors import ConfigError, InputError
 from countersign.facts import gather
 from countersign.intake.selection import ChangeSelection
+from countersign.workspace import analysed, open_workspace
 
 DEFAULT_TODAY = date(2026, 6, 1)
 
@@ -83,7 +83,7 @@ def _cases(path: str) -> list[tuple[str, dict[str, Any], date, list[str]]]:
 
 
 def explain(cwd: Path, selection: ChangeSelection, *, checks: dict[str, str]) -> int:
-    ws = open_workspace(cwd, selection)
+    ws = analysed(open_workspace(cwd, selection), remember_scans=True, mine=True)
     facts = gather(ws.change, ws.context)
     decision = decide(ws.policy, activation(facts, checks), ws.context.today)
     click.echo(

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from countersign.commands.workspace import open_workspace
 from countersign.facts import provenance
 from countersign.intake.selection import ChangeSelection
+from countersign.workspace import open_workspace, with_edits
 
 
 def provenance_command(cwd: Path, selection: ChangeSelection, *, fmt: str) -> int:
-    ws = open_workspace(cwd, selection)
+    ws = with_edits(open_workspace(cwd, selection))
     result = provenance.analyze(ws.change, ws.context)
     if fmt == "json":
         from countersign.output.serialize import dumps, provenance_dict

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from countersign.commands.approve import identity_of
-from countersign.commands.workspace import open_workspace
 from countersign.errors import UsageError
 from countersign.intake.selection import ChangeSelection
+from countersign.workspace import open_workspace
 
 
 def record(

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import click
 
-from countersign.commands.workspace import open_workspace
 from countersign.decision.requirements import Kind
 from countersign.errors import FatalError, UsageError
 from countersign.gate.evaluate import evaluate
 from countersign.gate.verdict import Verdict
 from countersign.intake.git import git, repo_root
 from countersign.intake.selection import ChangeSelection
+from countersign.workspace import analysed, open_workspace
 
 
 @dataclass
@@ -52,6 +52,7 @@ def replay(cwd: Path, *, revs: str | None, merges: bool, limit: int, fmt: str) -
     for sha, parent in _changes(root, revs, merges=merges, limit=limit):
         try:
             ws = open_workspace(root, ChangeSelection(base=parent, head=sha))
+            ws = analysed(ws, remember_scans=True, mine=True)
             result = evaluate(ws.change, ws.context, ws.policy)
         except FatalError as exc:
             tally.skipped.append(f"{sha[:12]}: {exc}")

@@ -10,16 +10,16 @@ from typing import Any
 
 import click
 
-from countersign.commands.workspace import open_workspace
 from countersign.decision.requirements import Kind
 from countersign.gate.evaluate import evaluate
 from countersign.intake.selection import ChangeSelection
 from countersign.signoff.approvals import FollowUp, authors_of, ineligible, open_follow_ups
 from countersign.signoff.ledger import signoffs_for
+from countersign.workspace import analysed, open_workspace
 
 
 def status(cwd: Path, selection: ChangeSelection, *, checks: dict[str, str], fmt: str) -> int:
-    ws = open_workspace(cwd, selection)
+    ws = analysed(open_workspace(cwd, selection), remember_scans=True, mine=True)
     entries = ws.ledger.entries()
     fingerprint = ws.change.fingerprint
     signoffs = signoffs_for(ws.ledger, fingerprint)

@@ -8,13 +8,13 @@ from pathlib import Path
 import click
 
 from countersign.commands.check import parse_checks
-from countersign.commands.workspace import open_workspace
 from countersign.gate.evaluate import evaluate
 from countersign.intake.git import repo_root
 from countersign.intake.release import changes_in
 from countersign.intake.selection import ChangeSelection
 from countersign.output.release import Verified, release_verdict, render_release
 from countersign.signoff.ledger import signoffs_for
+from countersign.workspace import analysed, open_workspace
 
 
 def verify(cwd: Path, *, base: str, head: str, checks: tuple[str, ...], fmt: str) -> int:
@@ -30,6 +30,7 @@ def verify_release(
     results = []
     for change in changes_in(root, base, head):
         ws = open_workspace(root, ChangeSelection(base=change.base, head=change.head))
+        ws = analysed(ws, remember_scans=True, mine=True)
         signoffs = signoffs_for(ws.ledger, ws.change.fingerprint)
         evaluation = evaluate(ws.change, ws.context, ws.policy, signoffs, statuses or {})
         results.append(Verified(change, evaluation))

@@ -61,16 +61,16 @@ def test_scoring_does_not_import_scikit_learn():
 
 
 def test_check_uses_the_history_before_the_change_even_when_mined_past_it(repo):
-    from countersign.commands.workspace import risk_inputs
     from countersign.facts.risk.mining import save, state_dir
     from countersign.intake.git import read_change
+    from countersign.state.risk import risk_inputs
 
     commit_at(repo, T0, "a", "Add", **{"src/f0.py": "1\n2\n"})
     base = repo.git("rev-parse", "HEAD")
     commit_at(repo, T0 + DAY, "a", "Grow", **{"src/f0.py": "1\n2\n3\n4\n"})
     save(mine(repo.path), state_dir(repo.path))
     change = read_change(repo.path, base=base)
-    _, history = risk_inputs(repo.path, change)
+    _, history = risk_inputs(repo.path, change, mine=True)
     assert history is not None
     assert history.head == base
     assert history.files["src/f0.py"].lines == 2

@@ -16,8 +16,7 @@ from countersign.config import Config
 from countersign.config.catalog import Catalog, Edge
 from countersign.config.problems import Problem
 from countersign.facts.blast_radius.languages import go, javascript, python
-from countersign.facts.blast_radius.languages.scan_cache import ScanCache
-from countersign.facts.blast_radius.languages.sources import Inferred, Sources
+from countersign.facts.blast_radius.languages.sources import Inferred, ScanMemo, Sources
 from countersign.facts.blast_radius.mapping import owner_of
 from countersign.intake.tree import RepoTree
 
@@ -45,7 +44,7 @@ def infer_edges(
     catalog: Catalog,
     tree: RepoTree,
     languages: Mapping[str, Language] = LANGUAGES,
-    cache: ScanCache | None = None,
+    cache: ScanMemo | None = None,
 ) -> Catalog:
     """The catalog with the edges every language finds in ``tree``; only files a service owns
     are read, since only they can link two services, and the language's manifests."""
@@ -85,7 +84,7 @@ def infer_edges(
 
 
 def with_inferred_edges(
-    config: Config, tree: RepoTree | None, cache: ScanCache | None = None
+    config: Config, tree: RepoTree | None, cache: ScanMemo | None = None
 ) -> Config:
     if tree is None:
         return config

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from countersign.config.catalog import Edge
 from countersign.config.problems import Problem
-from countersign.facts.blast_radius.languages.scan_cache import ScanCache
+
+
+class ScanMemo(Protocol):
+    """Remembers a scan's result by the text scanned (``state.import_scans.ScanCache``)."""
+
+    def scan(self, kind: str, text: str, compute: Callable[[], Any]) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -23,7 +28,7 @@ class Sources:
     texts: Mapping[str, str]
     owner_of: Callable[[str], str | None]
     manifests: Mapping[str, str] = field(default_factory=dict)
-    cache: ScanCache | None = None
+    cache: ScanMemo | None = None
 
     def scan(self, path: str, kind: str, scanner: Callable[[str, str], Any]) -> Any:
         """``scanner(text, path)`` for a file, or what it gave for the same text before

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from countersign.config.catalog import load_catalog
 from countersign.facts.blast_radius.languages import infer_edges
-from countersign.facts.blast_radius.languages import scan_cache as scan_cache_module
-from countersign.facts.blast_radius.languages.scan_cache import FORMAT, ScanCache
 from countersign.intake.tree import DirTree
+from countersign.state import import_scans as scan_cache_module
+from countersign.state.import_scans import FORMAT, ScanCache
 
 CATALOG = """
 services:

@@ -1,0 +1,251 @@
+"""The composition root: from a repository, a change selection and an environment, the inputs of
+the gate (the change, its context, the policy at its base, the ledger).
+
+Opening a change only reads. What costs or writes is a separate step the caller asks for:
+``with_code_edges`` (optionally remembering import scans), ``with_risk`` (optionally mining the
+history at the change's base) and ``with_edits`` (the guard's records of agent edits);
+``analysed`` runs all three. Works on a bare repository from revisions alone.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from countersign.config import CONFIG_DIR, Config, load_config
+from countersign.decision.policy import Policy, default_policy_text, load_policy
+from countersign.errors import InputError
+from countersign.facts.blast_radius.languages import with_inferred_edges
+from countersign.facts.context import Context
+from countersign.facts.provenance.directory import load_directory
+from countersign.intake import git
+from countersign.intake.agent_edits import log_path, read_agent_edits
+from countersign.intake.artifacts import load_artifact
+from countersign.intake.change import Artifact, Change
+from countersign.intake.patch import read_patch_file
+from countersign.intake.repository import Repository, open_repository
+from countersign.intake.selection import ChangeSelection
+from countersign.intake.tree import DirTree, GitTree, RepoTree
+from countersign.signoff.ledger import ENV_LEDGER, SignedLedger, open_ledger
+from countersign.signoff.pins import pins_in
+from countersign.state.import_scans import ScanCache
+from countersign.state.risk import risk_inputs
+from countersign.state_dir import ENV_STATE_DIR, state_dir
+
+SCAN_CACHE = "import-scans.json"
+CONFIG_FILES = ("policy.yaml", "catalog.yaml", "people.yaml", "hazards.yaml", "provenance.yaml")
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Environment:
+    """What would otherwise be read from the process: the ledger location (None:
+    ``.countersign/ledger.db`` in the repository), the Terraform workspace the plans were made
+    in, the state directory (None: in the git directory) and the clock."""
+
+    ledger: str | None = None
+    terraform_workspace: str | None = None
+    state_dir: Path | None = None
+    clock: Callable[[], datetime] = field(default=_utc_now, compare=False)
+
+    def today(self) -> date:
+        """The local date now (policy windows are calendar days where the command runs)."""
+        return self.clock().astimezone().date()
+
+    @classmethod
+    def from_process(cls, env: Mapping[str, str] | None = None) -> Environment:
+        """``$COUNTERSIGN_LEDGER``, ``$TF_WORKSPACE`` and ``$COUNTERSIGN_STATE_DIR``."""
+        env = os.environ if env is None else env
+        state = env.get(ENV_STATE_DIR)
+        return cls(
+            ledger=env.get(ENV_LEDGER) or None,
+            terraform_workspace=env.get("TF_WORKSPACE") or None,
+            state_dir=Path(state) if state else None,
+        )
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """``root``: the repository (None for a patch file outside git); ``state``: its state
+    directory; ``tree``: where the catalog's Backstage files, CODEOWNERS and imports are read."""
+
+    root: Path | None
+    change: Change
+    context: Context
+    policy: Policy
+    ledger: SignedLedger
+    state: Path
+    tree: RepoTree | None = None
+
+
+def open_change(
+    repository: Repository | None,
+    selection: ChangeSelection,
+    environment: Environment,
+    *,
+    directory: Path | None = None,
+) -> Workspace:
+    """The change ``selection`` names, judged by the configuration and policy at its base.
+    ``repository`` None: a patch file outside git, kept beside ``directory``."""
+    root = repository.root if repository else None
+    where = root or directory
+    if where is None:
+        raise InputError("no repository and no directory to read the change in")
+    if repository is not None and repository.bare and selection.worktree:
+        raise InputError(f"{root}: a bare repository has no uncommitted work; drop --worktree")
+    artifacts = tuple(load_artifact(p) for p in selection.plans)
+    change, notes_hint = _read_change(root, selection, artifacts)
+    tree = _tree(repository, None if selection.patch else change.base)
+    texts = _config_texts(tree) if tree else {}
+    state = repository_state_dir(where, environment)
+    config = load_config(root, read=texts, tree=tree) if root is not None else Config()
+    policy = load_policy(texts.get("policy.yaml") or default_policy_text())
+    if selection.pull_request is not None:
+        change = replace(change, pull_request=selection.pull_request)
+    context = Context(
+        config=config,
+        today=environment.today(),
+        agent_directory=load_directory(texts.get("provenance.yaml")),
+        notes_hint=notes_hint,
+        terraform_workspace=environment.terraform_workspace,
+    )
+    pins_at = change.base if root is not None and change.base and not selection.patch else "HEAD"
+    ledger = ledger_for(where, environment, state=state, pins_at=pins_at)
+    return Workspace(root, change, context, policy, ledger, state, tree)
+
+
+def open_workspace(
+    cwd: Path,
+    selection: ChangeSelection | None = None,
+    environment: Environment | None = None,
+) -> Workspace:
+    """``open_change`` for a directory: the repository it is in (a patch file may be outside
+    one), with the process environment unless ``environment`` is given."""
+    selection = selection or ChangeSelection()
+    if not cwd.is_dir():
+        raise InputError(f"{cwd} is not a directory")
+    try:
+        repository: Repository | None = open_repository(cwd)
+    except InputError:
+        if not selection.patch:
+            raise
+        repository = None
+    env = environment or Environment.from_process()
+    return open_change(repository, selection, env, directory=cwd)
+
+
+def _read_change(
+    root: Path | None, selection: ChangeSelection, plans: tuple[Artifact, ...]
+) -> tuple[Change, str | None]:
+    if selection.patch:
+        return read_patch_file(selection.patch, plans), None
+    if root is None:
+        raise InputError("no git repository to read the change from; pass --patch FILE")
+    refs = git.note_ref_names(root)
+    notes, notes_hint = git.notes_ref(root, refs)
+    change = git.read_change(
+        root,
+        base=selection.base,
+        head=selection.head,
+        worktree=selection.worktree,
+        plans=plans,
+        notes=notes,
+        trace_notes=git.trace_notes_ref(root, refs),
+    )
+    return change, notes_hint
+
+
+def with_code_edges(ws: Workspace, scans: ScanCache | None = None) -> Workspace:
+    """The catalog with the dependency edges the code's imports add, read from ``ws.tree``;
+    ``scans`` remembers each file's imports (the caller saves it)."""
+    config = with_inferred_edges(ws.context.config, ws.tree, scans)
+    return replace(ws, context=replace(ws.context, config=config))
+
+
+def with_risk(ws: Workspace, *, mine: bool = False) -> Workspace:
+    """The repository's risk model and history (``state.risk.risk_inputs``; ``mine``: mine the
+    history at the change's base when it is needed and not saved yet)."""
+    model, history = risk_inputs(ws.root, ws.change, ws.state / "risk", mine=mine)
+    return replace(ws, context=replace(ws.context, risk_model=model, risk_history=history))
+
+
+def with_edits(ws: Workspace) -> Workspace:
+    """The guard's records of the agent edits in this repository, for provenance."""
+    if ws.root is None:
+        return ws
+    return replace(ws, context=with_agent_edits(ws.context, ws.root, ws.state))
+
+
+def analysed(ws: Workspace, *, remember_scans: bool = False, mine: bool = False) -> Workspace:
+    """Every analysis input: code edges, risk and agent edits. ``remember_scans`` reads and
+    writes the import-scan cache in the state directory; ``mine`` may mine history."""
+    scans = ScanCache.load(ws.state / SCAN_CACHE) if remember_scans and ws.root else None
+    ws = with_code_edges(ws, scans)
+    if scans is not None:
+        scans.save()
+    return with_edits(with_risk(ws, mine=mine))
+
+
+def with_agent_edits(context: Context, root: Path, state: Path | None = None) -> Context:
+    """The guard's records of agent edits in this repository (shared by all its worktrees);
+    ``state`` is its state directory when the caller already knows it."""
+    log = read_agent_edits(log_path(state or repository_state_dir(root)))
+    return replace(
+        context,
+        agent_edits=log.edits,
+        agent_edits_skipped=log.skipped,
+        agent_edits_source=log.source,
+    )
+
+
+def ledger_for(
+    root: Path,
+    environment: Environment | None = None,
+    *,
+    state: Path | None = None,
+    pins_at: str = "HEAD",
+) -> SignedLedger:
+    """The ledger at ``environment.ledger`` or ``.countersign/ledger.db``, trusting the keys
+    pinned at revision ``pins_at`` (for a change: its base, like the policy)."""
+    env = environment or Environment.from_process()
+    where = env.ledger or str(root / CONFIG_DIR / "ledger.db")
+    return open_ledger(where, state or repository_state_dir(root, env), pins_in(root, pins_at))
+
+
+def repository_state_dir(root: Path, environment: Environment | None = None) -> Path:
+    """The state directory (``countersign.state_dir``) of the repository at ``root``; for a
+    directory outside git, ``.countersign/state`` in it."""
+    env = environment or Environment.from_process()
+    if env.state_dir is not None:
+        return env.state_dir
+    try:
+        common: Path | None = (
+            root / git.git(root, "rev-parse", "--git-common-dir").decode().strip()
+        ).resolve()
+    except InputError:
+        common = None
+    return state_dir(common, {}, outside=root / CONFIG_DIR / "state")
+
+
+def _tree(repository: Repository | None, base: str | None) -> RepoTree | None:
+    """Where Backstage files, CODEOWNERS and imports are read: the base revision, like the
+    policy, so a change cannot shrink its own blast radius; the working tree for a patch (a
+    bare repository's HEAD)."""
+    if repository is None:
+        return None
+    if base:
+        return GitTree(repository.root, base)
+    return GitTree(repository.root, "HEAD") if repository.bare else DirTree(repository.root)
+
+
+def _config_texts(tree: RepoTree) -> dict[str, str]:
+    """The ``.countersign/`` files as they are in ``tree``: the base revision for a change (it is
+    judged by the old rules), the working tree for a patch file. A file missing there is missing."""
+    wanted = {f"{CONFIG_DIR}/{name}": name for name in CONFIG_FILES}
+    return {wanted[path]: text for path, text in tree.read(wanted).items()}
