@@ -105,7 +105,12 @@ def open_change(
     texts = _config_texts(tree) if tree else {}
     state = repository_state_dir(where, environment)
     config = load_config(root, read=texts, tree=tree) if root is not None else Config()
-    policy = load_policy(texts.get("policy.yaml") or default_policy_text())
+    policy_text = texts.get("policy.yaml")
+    policy = (
+        load_policy(policy_text, source=f"{CONFIG_DIR}/policy.yaml")
+        if policy_text
+        else load_policy(default_policy_text())
+    )
     if selection.pull_request is not None:
         change = replace(change, pull_request=selection.pull_request)
     context = Context(

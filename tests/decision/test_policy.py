@@ -132,3 +132,15 @@ def test_approval_groups_are_validated_by_position():
     assert error_of(text) == (
         "policy.yaml: rules[0].require.approvals[1].count: expected an integer from 1 to 10, got 0"
     )
+
+
+def test_each_rule_knows_the_line_it_starts_on_and_where_the_policy_came_from():
+    text = (
+        "version: 1\n# comment\nrules:\n  - id: a\n    description: d\n    when: 'true'\n"
+        "    require: {block: stop}\n\n  - id: b\n    description: d\n    when: 'true'\n"
+        "    require: {block: stop}\n"
+    )
+    policy = load_policy(text, source=".countersign/policy.yaml")
+    assert [(r.id, r.line) for r in policy.rules] == [("a", 4), ("b", 9), ("policy-change", 0)]
+    assert policy.source == ".countersign/policy.yaml"
+    assert load_policy(default_policy_text()).source == ""

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from countersign.errors import InputError
@@ -84,6 +86,17 @@ def test_non_utf8_content_and_paths_do_not_break_intake(repo):
     assert paths == {"caf\u00e9 menu.txt", "latin1.txt"}
     latin = next(f for f in change.files if f.path == "latin1.txt")
     assert latin.added[0].text == "na\ufffdve"
+    assert all(f.path_bytes is None for f in change.files)  # UTF-8 names need no bytes
+
+
+def test_a_name_that_is_not_utf8_keeps_its_bytes_beside_the_readable_path(repo):
+    repo.commit("init", **{"a.txt": "x\n"})
+    repo.git("checkout", "-q", "-b", "f")
+    (repo.path / os.fsdecode(b"caf\xe9.txt")).write_text("x\n")
+    repo.commit("latin-1 name")
+    (file,) = read_change(repo.path).files
+    assert file.path == "caf\ufffd.txt"
+    assert file.path_bytes == b"caf\xe9.txt"
 
 
 def test_merge_commits_are_part_of_the_range(repo):

@@ -66,6 +66,26 @@ def parse_yaml_documents(text: str, file: str) -> list[Any]:
     return docs
 
 
+def item_lines(text: str, key: str) -> tuple[int, ...]:
+    """The 1-based line where each item of the top-level list ``key`` starts, so a finding can
+    point at the entry it came from. Call after ``parse_yaml`` accepted the text."""
+    loader = _UniqueKeyLoader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    if not isinstance(node, yaml.MappingNode):
+        return ()
+    for name, value in node.value:
+        if (
+            isinstance(name, yaml.ScalarNode)
+            and name.value == key
+            and isinstance(value, yaml.SequenceNode)
+        ):
+            return tuple(item.start_mark.line + 1 for item in value.value)
+    return ()
+
+
 def _invalid(exc: yaml.YAMLError, file: str) -> ConfigError:
     mark = getattr(exc, "problem_mark", None)
     where = f"line {mark.line + 1}" if mark is not None else ""

@@ -33,10 +33,12 @@ def decide(
             reason = f"condition false: {rule.when.strip()}{_values(rule, facts)}"
         if reason is None:
             fired.append(rule)
-            outcomes.append(RuleOutcome(rule.id, fired=True, reason=rule.description))
+            outcomes.append(
+                RuleOutcome(rule.id, fired=True, reason=rule.description, line=rule.line)
+            )
         else:
-            outcomes.append(RuleOutcome(rule.id, fired=False, reason=reason))
-    return Decision(combine(fired), tuple(outcomes), policy.version)
+            outcomes.append(RuleOutcome(rule.id, fired=False, reason=reason, line=rule.line))
+    return Decision(combine(fired), tuple(outcomes), policy.version, policy.source)
 
 
 def _why_not(rule: Rule, today: date, reached: set[str]) -> str | None:

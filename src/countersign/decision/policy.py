@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from importlib import resources
 from typing import Any
@@ -15,6 +15,7 @@ from countersign.config.yamlfile import (
     expect_mapping,
     expect_str,
     expect_str_list,
+    item_lines,
     parse_yaml,
     reject_unknown,
 )
@@ -48,6 +49,7 @@ class Rule:
     expires: date | None = None
     systems: tuple[str, ...] = ()
     condition: Condition | None = None
+    line: int = 0  # where the rule starts in its file; 0 for a rule no file declares
 
     def active(self, today: date) -> bool:
         return in_force(self.effective, self.expires, today)
@@ -58,6 +60,8 @@ class Policy:
     version: str
     rules: tuple[Rule, ...]
     text: str = ""
+    # The repository path the policy was read from; "" for the packaged default.
+    source: str = ""
 
     @property
     def digest(self) -> str:
@@ -83,21 +87,27 @@ def default_policy_text() -> str:
     )
 
 
-def load_policy(text: str, file: str = FILE, limits: Limits | None = None) -> Policy:
+def load_policy(
+    text: str, file: str = FILE, limits: Limits | None = None, source: str = ""
+) -> Policy:
     data = expect_mapping(parse_yaml(text, file) or {}, file, "")
     reject_unknown(data, {"version", "rules"}, file, "")
     version = str(data.get("version", "1"))
     rules: list[Rule] = []
     ids: set[str] = set()
-    for i, raw in enumerate(expect_list(data.get("rules", []), file, "rules")):
-        rule = _rule(raw, file, f"rules[{i}]", limits)
+    raws = expect_list(data.get("rules", []), file, "rules")
+    lines = item_lines(text, "rules") if raws else ()
+    for i, raw in enumerate(raws):
+        rule = replace(
+            _rule(raw, file, f"rules[{i}]", limits), line=lines[i] if i < len(lines) else 0
+        )
         if rule.id in ids:
             raise ConfigError(file, f"rules[{i}].id", f"rule id {rule.id!r} is used twice")
         ids.add(rule.id)
         rules.append(rule)
     if not any("change.edits_policy" in (r.condition.fields if r.condition else ()) for r in rules):
         rules.append(POLICY_CHANGE)
-    return Policy(version=version, rules=tuple(rules), text=text)
+    return Policy(version=version, rules=tuple(rules), text=text, source=source)
 
 
 def _rule(raw: Any, file: str, key: str, limits: Limits | None) -> Rule:

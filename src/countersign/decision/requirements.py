@@ -42,6 +42,7 @@ class RuleOutcome:
     rule: str
     fired: bool
     reason: str
+    line: int = 0  # where the rule starts in the policy file (0: not declared in a file)
 
 
 @dataclass(frozen=True)
@@ -49,3 +50,4 @@ class Decision:
     requirements: tuple[Requirement, ...] = ()
     outcomes: tuple[RuleOutcome, ...] = field(default=())
     policy_version: str = ""
+    policy_source: str = ""  # the policy file in the repository; "" for the packaged default

@@ -46,6 +46,9 @@ class FileChange:
     # Unchanged lines shown around the edits (3 each side), for the fingerprint: an added line
     # under another ``if`` is another change.
     context: tuple[str, ...] = ()
+    # The path's bytes when they are not UTF-8: ``path`` is for people and rules (U+FFFD where
+    # bytes were lost), this is for outputs that must name the file exactly (SARIF URIs).
+    path_bytes: bytes | None = None
 
     @property
     def lines_added(self) -> int:

@@ -39,6 +39,8 @@ class RawEntry:
     new_blob: str
     path: str
     old_path: str | None = None
+    # The path's bytes when they are not UTF-8 (``path`` then holds U+FFFD for what is lost).
+    path_bytes: bytes | None = None
 
 
 def parse_raw_z(data: bytes) -> list[RawEntry]:
@@ -52,12 +54,30 @@ def parse_raw_z(data: bytes) -> list[RawEntry]:
         if letter in "RC":
             old, new = fields[i + 1], fields[i + 2]
             entries.append(
-                RawEntry(letter, old_mode, new_mode, old_blob, new_blob, _decode(new), _decode(old))
+                RawEntry(
+                    letter,
+                    old_mode,
+                    new_mode,
+                    old_blob,
+                    new_blob,
+                    _decode(new),
+                    _decode(old),
+                    _undecodable(new),
+                )
             )
             i += 3
         else:
+            path = fields[i + 1]
             entries.append(
-                RawEntry(letter, old_mode, new_mode, old_blob, new_blob, _decode(fields[i + 1]))
+                RawEntry(
+                    letter,
+                    old_mode,
+                    new_mode,
+                    old_blob,
+                    new_blob,
+                    _decode(path),
+                    path_bytes=_undecodable(path),
+                )
             )
             i += 2
     return entries
@@ -65,6 +85,14 @@ def parse_raw_z(data: bytes) -> list[RawEntry]:
 
 def _decode(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
+
+
+def _undecodable(raw: bytes) -> bytes | None:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw
+    return None
 
 
 def unquote_path(text: str) -> str:
@@ -135,9 +163,10 @@ def _section(lines: list[str], raw: RawEntry | None) -> FileChange:
             context.append(f"\\{len(added)}:{len(removed)}")  # "no newline", and where
     status, path, old_path = header.status, header.path, header.old_path
     old_mode, new_mode = header.old_mode, header.new_mode
+    path_bytes = None
     if raw is not None:
         status = _STATUS.get(raw.status, status)
-        path, old_path = raw.path, raw.old_path
+        path, old_path, path_bytes = raw.path, raw.old_path, raw.path_bytes
         old_mode = None if set(raw.old_mode) == {"0"} else raw.old_mode
         new_mode = None if set(raw.new_mode) == {"0"} else raw.new_mode
     submodule = header.submodule or "160000" in (old_mode, new_mode)
@@ -153,6 +182,7 @@ def _section(lines: list[str], raw: RawEntry | None) -> FileChange:
         submodule=submodule,
         skipped=f"more than {MAX_LINES_PER_FILE} changed lines" if truncated else None,
         context=() if submodule else tuple(context),
+        path_bytes=path_bytes,
     )
 
 
