@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from countersign import __version__
-from countersign.cli import agents, change, risk, signoff
+from countersign.cli import agents, change, docs, risk, signoff
 from countersign.cli.options import EXIT_CODES
 
 
@@ -34,6 +34,7 @@ for command in (
     signoff.policy,
     signoff.replay,
     risk.risk,
+    docs.docs,
     agents.guard,
     agents.hooks,
 ):

@@ -1,0 +1,54 @@
+"""``countersign docs``: documentation freshness."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from countersign.cli.options import format_choice, repo_option
+
+
+@click.group()
+def docs() -> None:
+    """Documentation that no longer matches the code (stale knowledge)."""
+
+
+@docs.command(
+    "check",
+    epilog="\b\nExit codes:\n  0  every reference holds\n  1  stale references found\n"
+    "  3  usage error\n  4  input error (not a repository, unknown revision, no documents)",
+)
+@click.argument("paths", nargs=-1)
+@click.option("--rev", default="HEAD", show_default=True, help="Revision of the code to check.")
+@click.option(
+    "--docs",
+    "docs_root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Check these documents instead of the repository's own: a wiki clone or an export.",
+)
+@click.option(
+    "--command",
+    "commands",
+    multiple=True,
+    metavar="NAME",
+    help="A command-line program of this repository not found in its manifests. Repeatable.",
+)
+@click.option("--all", "everything", is_flag=True, help="Also list unresolved references.")
+@repo_option
+@format_choice("text", "json", "markdown")
+def check(
+    paths: tuple[str, ...],
+    rev: str,
+    docs_root: Path | None,
+    commands: tuple[str, ...],
+    everything: bool,
+    repo: Path,
+    fmt: str,
+) -> int:
+    """List the references in PATHS (default: every document) to paths, commands, flags,
+    environment variables, functions and keys that the code no longer has, with the commit
+    that removed or renamed each."""
+    from countersign.commands.docs import docs_check
+
+    return docs_check(repo, paths, rev, docs_root, commands, fmt, everything)

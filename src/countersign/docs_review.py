@@ -1,0 +1,122 @@
+"""Review a repository's documentation against its code at one revision: the composition of
+``intake.docs`` (git) and ``facts.docs`` (pure), used by ``docs check``, ``check`` and the guard.
+
+The documents can be the repository's own (at the same revision) or another tree: a wiki kept
+as a git repository, or an exported directory, judged against the code of ``root``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from countersign.errors import InputError
+from countersign.facts.docs import Finding, Kind, Reference
+from countersign.facts.docs.extract import Vocabulary, is_doc, own_commands, references
+from countersign.facts.docs.judge import History, judge, needles, variants
+from countersign.intake import docs as read
+from countersign.intake import git
+from countersign.intake.tree import DirTree, GitTree, RepoTree
+
+
+@dataclass(frozen=True)
+class DocsReview:
+    rev: str
+    docs: tuple[str, ...]
+    references: int
+    findings: tuple[Finding, ...]
+
+    @property
+    def stale(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.stale)
+
+
+def review_docs(
+    root: Path,
+    rev: str = "HEAD",
+    paths: Iterable[str] = (),
+    docs_root: Path | None = None,
+    commands: Iterable[str] = (),
+) -> DocsReview:
+    """Judge every document under ``paths`` (all documents when empty) in the tree at ``rev``
+    of ``root``, or in ``docs_root`` (a wiki clone or an exported directory) when given."""
+    sha = git.resolve(root, rev)
+    code_paths = read.listing(root, sha)
+    doc_tree, doc_git = _doc_source(root, sha, docs_root)
+    doc_paths = _select(doc_tree.paths() if docs_root else code_paths, paths)
+    manifests = GitTree(root, sha).read(p for p in code_paths if p.rsplit("/", 1)[-1] in _MANIFESTS)
+    vocabulary = Vocabulary(
+        commands=own_commands(manifests, code_paths) | set(commands),
+        make=any(read.is_makefile(p) for p in code_paths),
+        package_scripts=any(p.rsplit("/", 1)[-1] == "package.json" for p in code_paths),
+    )
+    refs: list[Reference] = []
+    for path, text in doc_tree.read(doc_paths).items():
+        refs.extend(references(path, text, vocabulary))
+    index = read.code_index(root, sha, code_paths, needles(refs))
+    missing = {
+        v
+        for r in refs
+        if r.kind != Kind.PATH
+        for v in (variants(r) if r.kind not in {Kind.MAKE_TARGET, Kind.SCRIPT} else (r.needle,))
+        if v not in index.tokens
+    }
+    history = History(
+        paths=read.path_history(root, sha), tokens=read.token_history(root, sha, missing)
+    )
+    findings = judge(refs, index, history)
+    if doc_git is not None:
+        findings = _dated(doc_git[0], doc_git[1], findings)
+    return DocsReview(sha, doc_paths, len(refs), findings)
+
+
+_MANIFESTS = frozenset({"pyproject.toml", "setup.cfg", "package.json", "Cargo.toml"})
+
+
+def _doc_source(
+    root: Path, sha: str, docs_root: Path | None
+) -> tuple[RepoTree, tuple[Path, str] | None]:
+    if docs_root is None:
+        return GitTree(root, sha), (root, sha)
+    if not docs_root.is_dir():
+        raise InputError(f"{docs_root} is not a directory: give the wiki clone or export")
+    try:
+        wiki = git.repo_root(docs_root)
+    except InputError:
+        return DirTree(docs_root), None
+    if wiki.resolve() == root.resolve():
+        return DirTree(docs_root), None
+    return GitTree(wiki, git.resolve(wiki, "HEAD")), (wiki, git.resolve(wiki, "HEAD"))
+
+
+def _select(all_paths: Iterable[str], wanted: Iterable[str]) -> tuple[str, ...]:
+    wanted = [w.strip("/") for w in wanted if w.strip("/") not in {"", "."}]
+    docs = [p for p in all_paths if is_doc(p)]
+    if not wanted:
+        return tuple(docs)
+    chosen = tuple(p for p in docs if any(p == w or p.startswith(f"{w}/") for w in wanted))
+    if not chosen:
+        raise InputError(
+            f"no documentation files under {', '.join(wanted)}: give Markdown, "
+            "reStructuredText or AsciiDoc files or directories holding them"
+        )
+    return chosen
+
+
+def _dated(root: Path, sha: str, findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    by_doc: dict[str, set[int]] = {}
+    for finding in findings:
+        by_doc.setdefault(finding.reference.doc, set()).add(finding.reference.line)
+    dates = {doc: read.line_dates(root, sha, doc, lines) for doc, lines in by_doc.items()}
+    return tuple(
+        replace(f, doc_line_date=_day(stamp))
+        if (stamp := dates.get(f.reference.doc, {}).get(f.reference.line))
+        else f
+        for f in findings
+    )
+
+
+def _day(stamp: str) -> str:
+    return datetime.fromtimestamp(int(stamp), tz=UTC).date().isoformat()

@@ -1,0 +1,289 @@
+"""Find the references a document makes to this repository: paths, its own commands with their
+subcommands and flags, ``make`` targets and package scripts, environment variables, functions
+and configuration keys.
+
+What is not advice is left out: code in other languages, placeholders (``path/to/<file>``),
+lines that speak of the past (``removed in 2.0``, ``formerly``), and changelogs or release notes
+as a whole, which record history rather than say how things are.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from countersign.facts.docs import Kind, Reference
+from countersign.facts.docs.blocks import Line, Role, lines_of
+
+DOC_SUFFIXES = (".md", ".markdown", ".mdx", ".rst", ".rest", ".adoc", ".asciidoc", ".asc")
+_HISTORY_NAMES = re.compile(
+    r"(^|/)(change[s_-]?log|changes|history|news|release[s_-]?notes?|releases|upgrading|"
+    r"migration[s_-]?guide)[^/]*$|(^|/)(releasenotes|changelog|changelogs|changes)/",
+    re.IGNORECASE,
+)
+_PAST = re.compile(
+    r"\b(removed|deprecated|renamed|no longer|formerly|previously|used to|was replaced|"
+    r"were replaced|obsolete|legacy|dropped|before version|prior to)\b",
+    re.IGNORECASE,
+)
+_PLACEHOLDER = re.compile(
+    r"[<>{}*?\[\]|]|\.\.\.|…|\b(example|examples|your|yours|my|foo|bar|baz|qux|xxx|some|"
+    r"path/to|placeholder|sample)\b",
+    re.IGNORECASE,
+)
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_MD_LINK = re.compile(r"\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)|^\s*\[[^\]]+\]:\s*(\S+)")
+_RST_LINK = re.compile(r"`[^`<]*<([^>`]+)>`_{1,2}|:(?:file|download|doc):`([^`]+)`")
+_ADOC_LINK = re.compile(r"\b(?:link|xref|include|image)::?([^\s\[]+)\[")
+_ENV = re.compile(r"^\$?\{?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\}?$")
+_ENV_IN_SHELL = re.compile(r"\$\{?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b")
+_SYMBOL = re.compile(r"^((?:[A-Za-z_][A-Za-z0-9_]*\.)*([A-Za-z_][A-Za-z0-9_]{2,}))\(\)$")
+_DOTTED_KEY = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$")
+_FLAG = re.compile(r"^--([a-z][a-z0-9]*(?:-[a-z0-9]+)*)(?:=.*)?$")
+_WORD = re.compile(r"^[a-z][a-z0-9-]*$")
+_FILE_SUFFIX = re.compile(
+    r"\.(py|go|rs|js|jsx|ts|tsx|java|kt|rb|php|c|h|cc|cpp|hpp|cs|sh|bash|yaml|yml|json|toml|ini|"
+    r"cfg|conf|md|rst|adoc|txt|sql|tf|proto|xml|html|css|scss|lock|mod|sum|gradle|properties|"
+    r"env|j2|tpl)$"
+)
+_PROMPTS = ("$ ", "% ", "> ", "# ")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the repository names, so prose is read against it: its own command-line programs,
+    whether it has a Makefile, and the package scripts it declares."""
+
+    commands: frozenset[str] = frozenset()
+    make: bool = False
+    package_scripts: bool = False
+
+
+def is_doc(path: str) -> bool:
+    return path.lower().endswith(DOC_SUFFIXES)
+
+
+def is_history(path: str) -> bool:
+    """A changelog, release notes or upgrade guide: it records how things were."""
+    return bool(_HISTORY_NAMES.search(path))
+
+
+def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference, ...]:
+    if is_history(path):
+        return ()
+    found: list[Reference] = []
+    for line in lines_of(path, text):
+        if line.role is Role.OTHER or _PAST.search(line.text):
+            continue
+        if line.role is Role.PROSE:
+            found.extend(_prose(path, line, vocabulary))
+        else:
+            found.extend(_shell(path, line, vocabulary, strict=line.role is not Role.SHELL))
+    return tuple(dict.fromkeys(found))
+
+
+def _prose(path: str, line: Line, vocabulary: Vocabulary) -> Iterator[Reference]:
+    spans = [m.group(2).strip() for m in _CODE_SPAN.finditer(line.text)]
+    mentions_command = any(_first_word(s) in vocabulary.commands for s in spans) or any(
+        re.search(rf"\b{re.escape(c)}\b", line.text) for c in vocabulary.commands
+    )
+    for span in spans:
+        if not span or _PLACEHOLDER.search(span):
+            continue
+        if " " in span or _first_word(span) in vocabulary.commands:
+            yield from _shell(path, Line(line.number, span, Role.SHELL), vocabulary, strict=True)
+            continue
+        yield from _token(path, line.number, span, mentions_command)
+    for target in _links(line.text):
+        if (ref := _path_ref(path, line.number, target, link=True)) is not None:
+            yield ref
+
+
+def _links(text: str) -> Iterator[str]:
+    for pattern in (_MD_LINK, _RST_LINK, _ADOC_LINK):
+        for match in pattern.finditer(text):
+            target = next((g for g in match.groups() if g), "")
+            if target:
+                yield target
+
+
+def _token(path: str, number: int, span: str, mentions_command: bool) -> Iterator[Reference]:
+    if match := _ENV.match(span):
+        yield Reference(path, number, Kind.ENV, span, match.group(1))
+    elif match := _SYMBOL.match(span):
+        yield Reference(path, number, Kind.SYMBOL, span, match.group(2))
+    elif match := _FLAG.match(span):
+        if mentions_command:
+            yield Reference(path, number, Kind.FLAG, span, match.group(1))
+    elif (ref := _path_ref(path, number, span)) is not None:
+        yield ref
+    elif _DOTTED_KEY.match(span) and "_" in span:
+        yield Reference(path, number, Kind.CONFIG_KEY, span, span.rsplit(".", 1)[1])
+
+
+def _path_ref(doc: str, number: int, target: str, link: bool = False) -> Reference | None:
+    target = target.split("#", 1)[0].split("?", 1)[0]
+    target = re.sub(r":\d+(-\d+)?$", "", target)
+    if (
+        not target
+        or "://" in target
+        or target.startswith(("/", "~", "mailto:", "$", "-", "@"))
+        or " " in target
+        or _PLACEHOLDER.search(target)
+        or not re.fullmatch(r"[\w./+@-]+", target)
+    ):
+        return None
+    clean = target.removeprefix("./").rstrip("/")
+    if not clean or clean in {".", ".."}:
+        return None
+    if not link and "/" not in clean:
+        return None  # a bare file name (`setup.py`) names a kind of file as often as this one
+    if not link and "/" in clean and not _FILE_SUFFIX.search(clean) and "." in clean.split("/")[0]:
+        return None  # a host name (example.org/x), not a path
+    return Reference(doc, number, Kind.PATH, target, clean, link=link)
+
+
+def _first_word(text: str) -> str:
+    return text.split(maxsplit=1)[0] if text.split() else ""
+
+
+def _shell(path: str, line: Line, vocabulary: Vocabulary, strict: bool) -> Iterator[Reference]:
+    """Commands in a line of shell. ``strict``: the line may be prose, output or other code, so
+    only a prompted line or one that starts with a command this repository ships is read."""
+    text = line.text.strip()
+    prompted = text.startswith(_PROMPTS[:3])
+    if line.role is Role.SESSION and not prompted:
+        return  # what a command printed, not advice
+    for prompt in _PROMPTS[:3]:
+        text = text.removeprefix(prompt)
+    if not text or text.startswith("#"):
+        return
+    for words in _segments(text):
+        if not words:
+            continue
+        if strict and not prompted and words[0] not in vocabulary.commands | {"make", "npm"}:
+            continue
+        yield from _command(path, line.number, words, vocabulary)
+    for match in _ENV_IN_SHELL.finditer(text):
+        yield Reference(path, line.number, Kind.ENV, match.group(0), match.group(1), context=text)
+
+
+def _segments(text: str) -> Iterator[list[str]]:
+    try:
+        lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|()")
+        lexer.whitespace_split = True
+        tokens = list(lexer)
+    except ValueError:
+        tokens = text.split()
+    current: list[str] = []
+    for token in tokens:
+        if token and set(token) <= set(";&|()"):
+            yield current
+            current = []
+        else:
+            current.append(token)
+    yield current
+
+
+def _command(
+    path: str, number: int, words: list[str], vocabulary: Vocabulary
+) -> Iterator[Reference]:
+    while words and (re.match(r"^[A-Z_][A-Z0-9_]*=", words[0]) or words[0] in {"sudo", "env"}):
+        if match := re.match(r"^([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)=", words[0]):
+            yield Reference(path, number, Kind.ENV, words[0], match.group(1))
+        words = words[1:]
+    if not words:
+        return
+    program, rest = words[0], words[1:]
+    context = " ".join(words)
+    if program in vocabulary.commands:
+        yield Reference(path, number, Kind.COMMAND, program, program, context=context)
+        if rest and _WORD.match(rest[0]) and not _PLACEHOLDER.search(rest[0]):
+            yield Reference(path, number, Kind.COMMAND, f"{program} {rest[0]}", rest[0], context)
+        for word in rest:
+            if (match := _FLAG.match(word)) and not _PLACEHOLDER.search(word):
+                yield Reference(
+                    path, number, Kind.FLAG, word.split("=")[0], match.group(1), context
+                )
+    elif program == "make" and vocabulary.make:
+        for word in rest:
+            if _WORD.match(word) or re.fullmatch(r"[a-z][\w.-]*", word):
+                yield Reference(path, number, Kind.MAKE_TARGET, f"make {word}", word, context)
+    elif program in {"npm", "yarn", "pnpm"} and vocabulary.package_scripts:
+        name = _package_script(program, rest)
+        if name:
+            yield Reference(path, number, Kind.SCRIPT, f"{program} {name}", name, context)
+    for word in rest:
+        if "/" in word and (ref := _path_ref(path, number, word)) is not None:
+            yield Reference(path, number, Kind.PATH, ref.text, ref.needle, context=context)
+
+
+_PACKAGE_BUILTINS = frozenset(
+    {"install", "i", "ci", "add", "remove", "init", "test", "publish", "exec", "dlx", "x", "why"}
+)
+
+
+def _package_script(program: str, rest: list[str]) -> str:
+    if not rest:
+        return ""
+    if rest[0] in {"run", "run-script"} and len(rest) > 1:
+        return rest[1]
+    if program in {"yarn", "pnpm"} and rest[0] not in _PACKAGE_BUILTINS and _WORD.match(rest[0]):
+        return rest[0]
+    return ""
+
+
+def own_commands(files: dict[str, str], paths: Iterable[str] = ()) -> frozenset[str]:
+    """The command-line programs this repository ships, from its package manifests:
+    ``pyproject.toml`` scripts, ``setup.cfg`` console scripts, ``package.json`` ``bin``,
+    Go ``cmd/<name>/`` directories and Cargo ``[[bin]]`` names."""
+    names: set[str] = set()
+    for path, text in files.items():
+        base = path.rsplit("/", 1)[-1]
+        if base == "pyproject.toml":
+            names |= set(_toml_table_keys(text, ("project.scripts", "tool.poetry.scripts")))
+        elif base == "setup.cfg":
+            names |= set(re.findall(r"^\s+([\w.-]+)\s*=\s*[\w.]+:[\w.]+\s*$", text, re.MULTILINE))
+        elif base == "package.json":
+            names |= _package_bins(text)
+        elif base == "Cargo.toml":
+            names |= set(re.findall(r"\[\[bin\]\][^\[]*?name\s*=\s*\"([^\"]+)\"", text, re.DOTALL))
+    for path in paths:
+        if match := re.match(r"^(?:.*/)?cmd/([a-z][\w-]*)/[^/]+\.go$", path):
+            names.add(match.group(1))
+    return frozenset(n for n in names if len(n) > 1)
+
+
+def _toml_table_keys(text: str, tables: Iterable[str]) -> Iterator[str]:
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return
+    for table in tables:
+        node: object = data
+        for part in table.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            yield from (k for k in node if isinstance(k, str))
+
+
+def _package_bins(text: str) -> set[str]:
+    import json
+
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return set()
+    if not isinstance(data, dict):
+        return set()
+    bins = data.get("bin")
+    if isinstance(bins, dict):
+        return {k for k in bins if isinstance(k, str)}
+    name = data.get("name")
+    if isinstance(bins, str) and isinstance(name, str):
+        return {name.rsplit("/", 1)[-1]}
+    return set()

@@ -1,0 +1,222 @@
+"""Decide, for each reference a document makes, whether it still holds at one revision, and if
+not, what history says: the commit that removed it, or what it was renamed to.
+
+A reference counts as *stale* only with evidence from history (the referent existed and a commit
+removed or renamed it); an absent referent that history never had is *unresolved*, reported with
+low confidence and only where the document plainly claims it (a link, this repository's own
+command, a ``make`` target), since it may be a name from outside the repository.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from countersign.facts.docs import Evidence, Finding, Kind, Reference, Status
+
+TOKEN_KINDS = frozenset({Kind.FLAG, Kind.COMMAND, Kind.ENV, Kind.SYMBOL, Kind.CONFIG_KEY})
+
+
+@dataclass(frozen=True)
+class CodeIndex:
+    """The code at the revision checked: its files, the needles found in its non-document files,
+    its ``make`` targets and package scripts (``None`` where it has no Makefile or package.json)."""
+
+    paths: frozenset[str]
+    tokens: frozenset[str] = frozenset()
+    make_targets: frozenset[str] | None = None
+    scripts: frozenset[str] | None = None
+
+    @cached_property
+    def dirs(self) -> frozenset[str]:
+        found: set[str] = set()
+        for path in self.paths:
+            parts = path.split("/")[:-1]
+            found.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+        return frozenset(found)
+
+    @cached_property
+    def basenames(self) -> frozenset[str]:
+        return frozenset(p.rsplit("/", 1)[-1] for p in self.paths)
+
+
+@dataclass(frozen=True)
+class History:
+    """What history removed: for each deleted or renamed path, the newest commit that did it;
+    for each needle no longer in the code, the newest commit that took a line holding it out."""
+
+    paths: Mapping[str, Evidence] = field(default_factory=dict)
+    tokens: Mapping[str, Evidence] = field(default_factory=dict)
+
+    @cached_property
+    def _dirs(self) -> dict[str, Evidence]:
+        """For each directory that lost files, the newest removal under it."""
+        newest: dict[str, Evidence] = {}
+        for path, evidence in self.paths.items():
+            parts = path.split("/")[:-1]
+            for i in range(len(parts)):
+                prefix = "/".join(parts[: i + 1])
+                if prefix not in newest or evidence.date > newest[prefix].date:
+                    newest[prefix] = evidence
+        return newest
+
+    def of_path(self, path: str) -> Evidence | None:
+        return self.paths.get(path) or self._dirs.get(path)
+
+    @cached_property
+    def basenames(self) -> dict[str, Evidence]:
+        return {p.rsplit("/", 1)[-1]: e for p, e in self.paths.items()}
+
+
+def variants(reference: Reference) -> tuple[str, ...]:
+    """The spellings under which code may hold a needle: ``--dry-run`` is declared as
+    ``dry-run``, ``dry_run`` or ``dryRun`` depending on the argument parser."""
+    needle = reference.needle
+    if reference.kind not in {Kind.FLAG, Kind.COMMAND, Kind.CONFIG_KEY} or not (
+        "-" in needle or "_" in needle
+    ):
+        return (needle,)
+    words = re.split(r"[-_]", needle)
+    camel = words[0] + "".join(w.capitalize() for w in words[1:])
+    return tuple(dict.fromkeys((needle, "-".join(words), "_".join(words), camel)))
+
+
+def needles(references: Iterable[Reference]) -> frozenset[str]:
+    return frozenset(v for r in references if r.kind in TOKEN_KINDS for v in variants(r))
+
+
+def path_candidates(reference: Reference) -> tuple[str, ...]:
+    """Where a path may point: from the repository's root or from the document's directory;
+    a link without a suffix may name a page by its source file (``how-to/install`` is
+    ``how-to/install.md`` or ``.rst``)."""
+    here = posixpath.dirname(reference.doc)
+    local = posixpath.normpath(posixpath.join(here, reference.needle))
+    rooted = posixpath.normpath(reference.needle)
+    bases = (
+        [p for p in (local, rooted) if not p.startswith("..")]
+        if reference.link
+        else [p for p in (rooted, local) if not p.startswith("..")]
+    )
+    pages = [f"{p}{s}" for p in bases for s in PAGE_SUFFIXES] if reference.link else []
+    return tuple(dict.fromkeys([*bases, *pages]))
+
+
+PAGE_SUFFIXES = (".md", ".rst", ".adoc", ".mdx", ".txt", "/index.md", "/index.rst", "/README.md")
+
+
+def judge(
+    references: Iterable[Reference], code: CodeIndex, history: History
+) -> tuple[Finding, ...]:
+    findings: list[Finding] = []
+    for reference in references:
+        if reference.kind is Kind.PATH:
+            finding = _path(reference, code, history)
+        elif reference.kind is Kind.MAKE_TARGET:
+            finding = _listed(reference, code.make_targets, history, "Makefile target")
+        elif reference.kind is Kind.SCRIPT:
+            finding = _listed(reference, code.scripts, history, "package.json script")
+        else:
+            finding = _token(reference, code, history)
+        if finding is not None:
+            findings.append(finding)
+    return tuple(findings)
+
+
+def _path(reference: Reference, code: CodeIndex, history: History) -> Finding | None:
+    candidates = path_candidates(reference)
+    if any(c in code.paths or c in code.dirs for c in candidates):
+        return None
+    bare = "/" not in reference.needle
+    if bare and reference.needle in code.basenames:
+        return None
+    for candidate in candidates:
+        if (evidence := history.of_path(candidate)) is not None:
+            return _stale(reference, evidence, _moved(candidate, evidence, code))
+    if bare and (evidence := history.basenames.get(reference.needle)) is not None:
+        return _stale(reference, evidence, "")
+    if reference.link and _looks_like_file(reference.needle):
+        return Finding(
+            reference,
+            Status.UNRESOLVED,
+            "medium",
+            f"{reference.needle} does not exist at this revision, and no commit removed it "
+            "(a broken link)",
+        )
+    return None
+
+
+def _moved(candidate: str, evidence: Evidence, code: CodeIndex) -> str:
+    """What a path became: the rename's target, or for a directory, where its file went."""
+    if not evidence.renamed_to:
+        return ""
+    if evidence.renamed_to in code.paths and candidate not in code.dirs:
+        return evidence.renamed_to
+    return ""
+
+
+def _token(reference: Reference, code: CodeIndex, history: History) -> Finding | None:
+    spellings = variants(reference)
+    if any(s in code.tokens for s in spellings):
+        return None
+    for spelling in spellings:
+        if (evidence := history.tokens.get(spelling)) is not None:
+            return _stale(reference, evidence, evidence.renamed_to)
+    if reference.kind in {Kind.FLAG, Kind.COMMAND} and reference.context:
+        return Finding(
+            reference,
+            Status.UNRESOLVED,
+            "low",
+            f"`{reference.text}` is not found in this repository's code, and no commit removed it",
+        )
+    return None
+
+
+def _listed(
+    reference: Reference, names: frozenset[str] | None, history: History, what: str
+) -> Finding | None:
+    if names is None or reference.needle in names:
+        return None
+    if (evidence := history.tokens.get(reference.needle)) is not None:
+        return _stale(reference, evidence, evidence.renamed_to)
+    return Finding(
+        reference,
+        Status.UNRESOLVED,
+        "medium",
+        f"no {what} `{reference.needle}` at this revision, and no commit removed it",
+    )
+
+
+def _stale(reference: Reference, evidence: Evidence, renamed_to: str) -> Finding:
+    short = evidence.commit[:9]
+    day = evidence.date[:10]
+    if renamed_to:
+        return Finding(
+            reference,
+            Status.RENAMED,
+            "high",
+            f"`{reference.text}` was renamed to `{renamed_to}` in {short} ({day})",
+            evidence,
+            suggestion=_suggest(reference, renamed_to),
+        )
+    return Finding(
+        reference,
+        Status.REMOVED,
+        "high",
+        f"`{reference.text}` was removed in {short} ({day})",
+        evidence,
+    )
+
+
+def _suggest(reference: Reference, renamed_to: str) -> str:
+    if reference.kind is Kind.FLAG:
+        return f"--{renamed_to.replace('_', '-')}"
+    return renamed_to
+
+
+def _looks_like_file(path: str) -> bool:
+    """A link target that names a file (``ops/run.sh``) rather than a page or a label that a
+    documentation generator resolves (``labels/line-length``)."""
+    return "." in path.rsplit("/", 1)[-1]

@@ -1,0 +1,216 @@
+"""Read what documentation freshness is judged against, with git: the files and needles of the
+code at a revision (one ``git grep`` for every needle), the history of removed and renamed paths
+(one ``git log``), the commits that took a missing needle out of the code (one ``git log -G``),
+and when each cited document line was last written (one ``git blame`` per document)."""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from collections.abc import Iterable
+from difflib import SequenceMatcher, get_close_matches
+from pathlib import Path
+
+from countersign.errors import InputError
+from countersign.facts.docs import Evidence
+from countersign.facts.docs.extract import DOC_SUFFIXES, is_doc
+from countersign.facts.docs.judge import CodeIndex
+from countersign.intake import git
+from countersign.intake.tree import GitTree
+
+_REC, _FLD = "\x1e", "\x1f"
+NOT_CODE = tuple(f":(exclude,glob)**/*{suffix}" for suffix in (*DOC_SUFFIXES, ".txt"))
+_WORDS = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def listing(root: Path, rev: str) -> tuple[str, ...]:
+    return GitTree(root, rev).paths()
+
+
+def code_index(root: Path, rev: str, paths: Iterable[str], needles: Iterable[str]) -> CodeIndex:
+    paths = frozenset(paths)
+    tree = GitTree(root, rev)
+    manifests = [p for p in paths if is_makefile(p) or p.rsplit("/", 1)[-1] == "package.json"]
+    texts = tree.read(manifests)
+    make = [t for p, t in texts.items() if is_makefile(p)]
+    packages = [t for p, t in texts.items() if p.endswith("package.json")]
+    return CodeIndex(
+        paths=paths,
+        tokens=present(root, rev, needles),
+        make_targets=_make_targets(make) if make else None,
+        scripts=_scripts(packages) if packages else None,
+    )
+
+
+def present(root: Path, rev: str, needles: Iterable[str]) -> frozenset[str]:
+    """The needles that occur as whole words in the code (every tracked file but documents)."""
+    wanted = sorted(set(needles))
+    if not wanted:
+        return frozenset()
+    with tempfile.NamedTemporaryFile("w", suffix=".needles", encoding="utf-8") as handle:
+        handle.write("\n".join(wanted) + "\n")
+        handle.flush()
+        try:
+            out = git.git(
+                root,
+                "grep",
+                "-o",
+                "-h",
+                "-w",
+                "-F",
+                "-I",
+                "-f",
+                handle.name,
+                rev,
+                "--",
+                ".",
+                *NOT_CODE,
+            )
+        except InputError:
+            return frozenset()  # git grep exits 1 when nothing matches
+    return frozenset(out.decode("utf-8", "replace").split("\n")) & set(wanted)
+
+
+def path_history(root: Path, rev: str) -> dict[str, Evidence]:
+    """Every path a commit reachable from ``rev`` deleted or renamed away, with the newest
+    such commit (and, for a rename, the new path)."""
+    out = git.git(
+        root,
+        "log",
+        "-M",
+        "--name-status",
+        "--diff-filter=DR",
+        "-z",
+        f"--format={_REC}%H{_FLD}%cI{_FLD}%s",
+        rev,
+        "--",
+    ).decode("utf-8", "replace")
+    found: dict[str, Evidence] = {}
+    for record in out.split(_REC)[1:]:
+        header, _, body = record.partition("\n")
+        commit, date, subject = ([*header.rstrip("\x00").split(_FLD), "", ""])[:3]
+        fields = [f for f in body.strip("\n\0").split("\0") if f]
+        i = 0
+        while i < len(fields):
+            status = fields[i].strip()
+            if status.startswith("R") and i + 2 < len(fields):
+                evidence = Evidence(commit, date, subject, renamed_to=fields[i + 2])
+                found.setdefault(fields[i + 1], evidence)
+                i += 3
+            elif status == "D" and i + 1 < len(fields):
+                found.setdefault(fields[i + 1], Evidence(commit, date, subject))
+                i += 2
+            else:
+                i += 1
+    return found
+
+
+def token_history(root: Path, rev: str, missing: Iterable[str]) -> dict[str, Evidence]:
+    """For each needle missing from the code, the newest commit whose diff took out a line
+    holding it; where the same commit put in a like line with a like word, that is the rename."""
+    wanted = sorted(set(missing))
+    if not wanted:
+        return {}
+    pattern = "|".join(re.escape(n) for n in wanted)
+    out = git.git(
+        root,
+        "log",
+        "-E",
+        f"-G({pattern})",
+        "-U0",
+        "--no-ext-diff",
+        "--no-textconv",
+        f"--format={_REC}%H{_FLD}%cI{_FLD}%s",
+        rev,
+        "--",
+        ".",
+        *NOT_CODE,
+    ).decode("utf-8", "replace")
+    words = {n: re.compile(rf"(?<![\w-]){re.escape(n)}(?![\w-])") for n in wanted}
+    found: dict[str, Evidence] = {}
+    for record in out.split(_REC)[1:]:
+        header, _, body = record.partition("\n")
+        commit, date, subject = ([*header.split(_FLD), "", ""])[:3]
+        removed = [
+            ln[1:] for ln in body.splitlines() if ln.startswith("-") and not ln.startswith("---")
+        ]
+        added = [
+            ln[1:] for ln in body.splitlines() if ln.startswith("+") and not ln.startswith("+++")
+        ]
+        for needle, word in words.items():
+            if needle in found:
+                continue
+            lines = [ln for ln in removed if word.search(ln)]
+            if lines:
+                found[needle] = Evidence(commit, date, subject, _renamed(needle, lines, added))
+        if len(found) == len(words):
+            break
+    return found
+
+
+def _renamed(needle: str, removed: list[str], added: list[str]) -> str:
+    for line in removed:
+        twins = [a for a in added if SequenceMatcher(None, line, a).ratio() >= 0.6]
+        for twin in twins:
+            fresh: set[str] = set(_WORDS.findall(twin)) - set(_WORDS.findall(line))
+            close = get_close_matches(needle, sorted(fresh), n=1, cutoff=0.5)
+            if close:
+                return close[0]
+    return ""
+
+
+def line_dates(root: Path, rev: str, doc: str, lines: Iterable[int]) -> dict[int, str]:
+    """When each of ``lines`` of ``doc`` was last written (the author date of its blame)."""
+    wanted = sorted(set(lines))
+    if not wanted:
+        return {}
+    ranges = [arg for n in wanted for arg in ("-L", f"{n},{n}")]
+    try:
+        out = git.git(root, "blame", "--porcelain", *ranges, rev, "--", doc)
+    except InputError:
+        return {}
+    dates: dict[int, str] = {}
+    times: dict[str, str] = {}
+    current: tuple[str, int] | None = None
+    for raw in out.decode("utf-8", "replace").splitlines():
+        parts = raw.split()
+        if len(parts) >= 3 and re.fullmatch(r"[0-9a-f]{40}", parts[0]):
+            current = (parts[0], int(parts[2]))
+        elif raw.startswith("author-time ") and current is not None:
+            times[current[0]] = parts[1]
+        elif raw.startswith("\t") and current is not None and current[0] in times:
+            dates[current[1]] = times[current[0]]
+    return dates
+
+
+def is_makefile(path: str) -> bool:
+    base = path.rsplit("/", 1)[-1]
+    return base in {"Makefile", "makefile", "GNUmakefile"} or base.endswith(".mk")
+
+
+def _make_targets(texts: Iterable[str]) -> frozenset[str]:
+    names: set[str] = set()
+    for text in texts:
+        for match in re.finditer(r"^([A-Za-z0-9][\w./ -]*?)\s*::?(?!=)", text, re.MULTILINE):
+            names.update(match.group(1).split())
+        for match in re.finditer(r"^\.PHONY\s*:\s*(.+)$", text, re.MULTILINE):
+            names.update(match.group(1).split())
+    return frozenset(names)
+
+
+def _scripts(texts: Iterable[str]) -> frozenset[str]:
+    names: set[str] = set()
+    for text in texts:
+        try:
+            data = json.loads(text)
+        except ValueError:
+            continue
+        scripts = data.get("scripts") if isinstance(data, dict) else None
+        if isinstance(scripts, dict):
+            names.update(k for k in scripts if isinstance(k, str))
+    return frozenset(names)
+
+
+def docs_in(paths: Iterable[str]) -> tuple[str, ...]:
+    return tuple(p for p in paths if is_doc(p))

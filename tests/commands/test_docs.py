@@ -1,0 +1,170 @@
+"""``countersign docs check`` on real repositories whose code moved on while the docs stayed."""
+
+import json
+
+import pytest
+
+from countersign.main import main
+
+PYPROJECT = '[project]\nname = "shipit"\n[project.scripts]\nshipit = "shipit.cli:main"\n'
+CLI = (
+    "import click\n\n@click.group()\ndef cli(): ...\n\n"
+    "@cli.command()\n@click.option('--force-promote', is_flag=True)\n"
+    "@click.option('--region')\ndef failover(force_promote, region): ...\n\n"
+    "def start_canary(): ...\n\nTOKEN = os.environ['SHIPIT_TOKEN']\n"
+)
+RUNBOOK = (
+    "# Failover\n\n"
+    "```sh\nshipit failover --force-promote --region eu\n```\n\n"
+    "Set `SHIPIT_TOKEN`, then call `start_canary()`.\n"
+    "The script is [scripts/failover.sh](../scripts/failover.sh); run `make smoke`.\n"
+)
+MAKEFILE = "smoke:\n\t./scripts/failover.sh --check\n"
+
+
+@pytest.fixture
+def shop(repo):
+    repo.commit(
+        "initial",
+        **{
+            "pyproject.toml": PYPROJECT,
+            "shipit/cli.py": CLI,
+            "scripts/failover.sh": "#!/bin/sh\n",
+            "Makefile": MAKEFILE,
+            "docs/runbook.md": RUNBOOK,
+        },
+    )
+    return repo
+
+
+def run(repo, capsys, *args):
+    code = main(["docs", "check", "-C", str(repo.path), "--format", "json", *args])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def stale(report):
+    return {(f["reference"], f["status"]) for f in report["findings"] if f["stale"]}
+
+
+def test_docs_that_still_match_the_code_pass(shop, capsys):
+    code, report = run(shop, capsys)
+    assert code == 0
+    assert report["findings"] == []
+    assert report["references"] >= 8
+
+
+def test_a_removed_flag_is_stale_with_the_commit_that_removed_it(shop, capsys):
+    cli = CLI.replace("@click.option('--force-promote', is_flag=True)\n", "")
+    sha = shop.commit(
+        "failover: drop force promotion", **{"shipit/cli.py": cli.replace("force_promote, ", "")}
+    )
+    code, report = run(shop, capsys)
+    assert code == 1
+    [finding] = report["findings"]
+    assert (finding["reference"], finding["status"], finding["line"]) == (
+        "--force-promote",
+        "removed",
+        4,
+    )
+    assert finding["evidence"]["commit"] == sha
+    assert finding["evidence"]["subject"] == "failover: drop force promotion"
+    assert finding["doc_line_date"]
+
+
+def test_a_renamed_flag_is_stale_and_the_new_name_is_suggested(shop, capsys):
+    cli = CLI.replace("--force-promote", "--promote-replica").replace(
+        "force_promote", "promote_replica"
+    )
+    shop.commit("failover: clearer flag name", **{"shipit/cli.py": cli})
+    code, report = run(shop, capsys)
+    assert code == 1
+    [finding] = report["findings"]
+    assert finding["status"] == "renamed"
+    assert finding["suggestion"] == "--promote-replica"
+
+
+def test_a_moved_script_is_renamed_and_a_deleted_one_removed(shop, capsys):
+    shop.git("mv", "scripts/failover.sh", "scripts/promote.sh")
+    shop.commit("scripts: rename", Makefile="smoke:\n\t./scripts/promote.sh\n")
+    _, report = run(shop, capsys)
+    [finding] = [f for f in report["findings"] if f["kind"] == "path"]
+    assert (finding["status"], finding["suggestion"]) == ("renamed", "scripts/promote.sh")
+    shop.git("rm", "-q", "scripts/promote.sh")
+    shop.commit("scripts: gone")
+    _, report = run(shop, capsys)
+    assert ("../scripts/failover.sh", "removed") in stale(report)
+
+
+def test_removed_env_var_function_and_make_target(shop, capsys):
+    cli = CLI.replace("def start_canary(): ...\n\n", "").replace(
+        "TOKEN = os.environ['SHIPIT_TOKEN']\n", ""
+    )
+    shop.commit(
+        "cli: no canary, no token", **{"shipit/cli.py": cli, "Makefile": "check:\n\ttrue\n"}
+    )
+    _, report = run(shop, capsys)
+    assert stale(report) == {
+        ("SHIPIT_TOKEN", "removed"),
+        ("start_canary()", "removed"),
+        ("make smoke", "removed"),
+    }
+
+
+def test_a_reference_that_never_existed_is_not_called_stale(shop, capsys):
+    shop.commit(
+        "docs: more", **{"docs/more.md": "Use `shipit deploy --yolo` or `NEVER_DEFINED_VAR`.\n"}
+    )
+    code, report = run(shop, capsys, "docs/more.md")
+    assert code == 0
+    assert {f["status"] for f in report["findings"]} <= {"unresolved"}
+
+
+def test_a_doc_checked_at_an_older_revision_is_judged_against_that_code(shop, capsys):
+    first = shop.git("rev-parse", "HEAD")
+    cli = CLI.replace("--force-promote", "--other").replace("force_promote", "other")
+    shop.commit("drop flag", **{"shipit/cli.py": cli})
+    assert run(shop, capsys, "--rev", first)[0] == 0
+    assert run(shop, capsys)[0] == 1
+
+
+def test_a_wiki_kept_as_its_own_git_repository_is_checked_against_the_code(shop, make_repo, capsys):
+    wiki = make_repo("wiki")
+    wiki.commit("page", **{"Failover.md": "```sh\nshipit failover --force-promote\n```\n"})
+    shop.commit(
+        "drop flag",
+        **{
+            "shipit/cli.py": CLI.replace("--force-promote", "--other").replace(
+                "force_promote", "other"
+            )
+        },
+    )
+    code, report = run(shop, capsys, "--docs", str(wiki.path))
+    assert code == 1
+    assert {(f["doc"], f["reference"]) for f in report["findings"] if f["stale"]} == {
+        ("Failover.md", "--force-promote")
+    }
+    assert all(f["doc_line_date"] for f in report["findings"])
+
+
+def test_markdown_output_reads_as_a_pull_request_comment(shop, capsys):
+    shop.commit(
+        "drop flag",
+        **{
+            "shipit/cli.py": CLI.replace("--force-promote", "--promote").replace(
+                "force_promote", "promote"
+            )
+        },
+    )
+    assert main(["docs", "check", "-C", str(shop.path), "--format", "markdown"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("### countersign docs check: 1 stale")
+    assert "| `docs/runbook.md:4` | `--force-promote` | renamed |" in out
+
+
+def test_bad_input_is_one_line_with_exit_4(shop, capsys, tmp_path):
+    assert main(["docs", "check", "-C", str(shop.path), "--rev", "nope"]) == 4
+    assert main(["docs", "check", "-C", str(shop.path), "src/none"]) == 4
+    assert main(["docs", "check", "-C", str(tmp_path)]) == 4
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 3
+    assert all(line.startswith("countersign: error: ") for line in err)

@@ -1,0 +1,118 @@
+from countersign.facts.docs import Kind
+from countersign.facts.docs.extract import Vocabulary, own_commands, references
+
+VOCAB = Vocabulary(commands=frozenset({"shipit"}), make=True, package_scripts=True)
+
+
+def refs(text: str, path: str = "docs/runbook.md", vocab: Vocabulary = VOCAB):
+    return [(r.kind, r.text) for r in references(path, text, vocab)]
+
+
+def test_a_shell_block_yields_the_command_its_subcommand_and_flags():
+    text = "Fail over:\n\n```sh\nshipit failover --force-promote --region=eu\n```\n"
+    assert refs(text) == [
+        (Kind.COMMAND, "shipit"),
+        (Kind.COMMAND, "shipit failover"),
+        (Kind.FLAG, "--force-promote"),
+        (Kind.FLAG, "--region"),
+    ]
+
+
+def test_a_console_block_reads_prompted_lines_and_skips_what_commands_printed():
+    text = "```console\n$ shipit status\nreformatted scripts/old.py\n```\n"
+    assert refs(text) == [(Kind.COMMAND, "shipit"), (Kind.COMMAND, "shipit status")]
+
+
+def test_code_in_another_language_is_not_advice_about_the_repository():
+    text = "```python\nimport os\nos.environ['OLD_TOKEN_NAME']\nrun('scripts/deploy.sh')\n```\n"
+    assert refs(text) == []
+
+
+def test_inline_spans_name_paths_env_vars_functions_and_keys():
+    text = (
+        "Edit `config/app.yaml`, set `DEPLOY_TOKEN`, call `rollout.start_canary()` and "
+        "tune `retry.max_attempts`.\n"
+    )
+    assert refs(text) == [
+        (Kind.PATH, "config/app.yaml"),
+        (Kind.ENV, "DEPLOY_TOKEN"),
+        (Kind.SYMBOL, "rollout.start_canary()"),
+        (Kind.CONFIG_KEY, "retry.max_attempts"),
+    ]
+
+
+def test_a_standalone_flag_counts_only_beside_the_repositorys_own_command():
+    assert refs("Run `shipit` with `--dry-run` first.\n") == [
+        (Kind.COMMAND, "shipit"),
+        (Kind.FLAG, "--dry-run"),
+    ]
+    assert refs("Pass `--dry-run` to git.\n") == []
+
+
+def test_placeholders_urls_and_absolute_paths_are_not_references():
+    text = "Put it in `path/to/<file>`, `your/dir/x.py`, `/etc/hosts` or https://example.org/a/b.\n"
+    assert refs(text) == []
+
+
+def test_a_line_about_the_past_is_history_not_advice():
+    assert refs("The `--legacy-mode` flag of `shipit` was removed in 2.0.\n") == []
+
+
+def test_changelogs_and_release_notes_are_skipped_whole():
+    text = "* `shipit deploy --force` is gone\n"
+    for path in ("CHANGELOG.md", "docs/HISTORY.rst", "releasenotes/notes/x.rst", "NEWS.md"):
+        assert refs(text, path) == []
+
+
+def test_links_to_repository_files_are_path_references():
+    text = "See [the script](../scripts/run.sh) and [home](https://example.org).\n"
+    found = references("docs/a.md", text, VOCAB)
+    assert [(r.kind, r.needle, r.link) for r in found] == [(Kind.PATH, "../scripts/run.sh", True)]
+
+
+def test_make_targets_and_package_scripts():
+    text = "```sh\nmake test-all\nnpm run lint:fix\nyarn build\n```\n"
+    assert refs(text) == [
+        (Kind.MAKE_TARGET, "make test-all"),
+        (Kind.SCRIPT, "npm lint:fix"),
+        (Kind.SCRIPT, "yarn build"),
+    ]
+
+
+def test_environment_assignments_before_a_command_are_env_references():
+    text = "```sh\nSHIPIT_REGION=eu shipit deploy\n```\n"
+    assert (Kind.ENV, "SHIPIT_REGION=eu") in refs(text)
+
+
+def test_restructuredtext_code_blocks_and_literals():
+    text = (
+        "Run::\n\n    shipit deploy --canary\n\n"
+        ".. code-block:: python\n\n    shipit_api.call()\n\n"
+        "Then read ``deploy/notes.yaml``.\n"
+    )
+    assert refs(text, "docs/ops.rst") == [
+        (Kind.COMMAND, "shipit"),
+        (Kind.COMMAND, "shipit deploy"),
+        (Kind.FLAG, "--canary"),
+        (Kind.PATH, "deploy/notes.yaml"),
+    ]
+
+
+def test_asciidoc_source_blocks():
+    text = "[source,bash]\n----\nshipit rollback --to-previous\n----\n\n[source,java]\n----\nx/y.java\n----\n"
+    assert refs(text, "docs/ops.adoc") == [
+        (Kind.COMMAND, "shipit"),
+        (Kind.COMMAND, "shipit rollback"),
+        (Kind.FLAG, "--to-previous"),
+    ]
+
+
+def test_own_commands_come_from_the_manifests():
+    files = {
+        "pyproject.toml": '[project.scripts]\nshipit = "shipit.cli:main"\n[project.urls]\nGitHub = "https://x"\n',
+        "setup.cfg": "[options.entry_points]\nconsole_scripts =\n    legacy-tool = pkg.mod:main\n"
+        "project_urls =\n    Docs = https://x\n",
+        "web/package.json": '{"name": "@org/webctl", "bin": "cli.js"}',
+    }
+    paths = ["cmd/opsd/main.go", "cmd/README.md"]
+    assert own_commands(files, paths) == {"shipit", "legacy-tool", "webctl", "opsd"}
