@@ -73,6 +73,19 @@ ALWAYS = frozenset(
         "busybox",
         "fish",
         "mksh",
+        "hush",
+        "yash",
+        "csh",
+        "tcsh",
+        "toybox",
+        "awk",
+        "gawk",
+        "mawk",
+        "nawk",
+        "lua",
+        "luajit",
+        "tclsh",
+        "awscli",
         "eval",
         "source",
         ".",
@@ -130,7 +143,7 @@ GATED = {
             "update-ref",
         ]
     ),
-    "docker": frozenset(["prune", "rm", "remove", "down"]),
+    "docker": frozenset(["prune", "rm", "remove", "down", "exec", "run"]),
     "kubectl": frozenset(
         [
             "delete",
@@ -147,6 +160,9 @@ GATED = {
             "label",
             "annotate",
             "taint",
+            "exec",
+            "run",
+            "debug",
         ]
     ),
     "helm": frozenset(["uninstall", "delete", "del", "un", "upgrade", "install", "rollback"]),
@@ -183,6 +199,7 @@ SENSITIVE = (
     "sudoers", "secret", "service-account", ".github", ".countersign", ".gitlab", ".circleci",
     "jenkinsfile", "tfstate", ".claude", ".codex", ".cursor", ".gemini", ".kiro", "codeowners",
     "pipelines", ".buildkite", ".git/", "/dev/", ".gnupg", "hookspath", "no-verify",
+    "countersign", "awscli", "azure.cli", "alias",
 )  # fmt: skip
 # The same words as ``rules.execution.DESTRUCTIVE_WORDS``, as a set: no large regex to compile.
 DESTRUCTIVE = frozenset(

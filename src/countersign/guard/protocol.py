@@ -4,6 +4,7 @@ agent's own words. One reader and one writer per agent; nothing else knows their
 from __future__ import annotations
 
 import json
+import shlex
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +68,9 @@ def read_call(agent: str, raw: bytes, fallback_cwd: str) -> ToolCall:
         tool not in EDIT_TOOLS and isinstance(command, str) and not has_path
     ):
         if isinstance(command, list):
-            command = " ".join(map(str, command))
+            # an argv array (Codex): ``["bash", "-lc", "git push --force"]`` is bash running
+            # that string, so each element stays one word
+            command = shlex.join(map(str, command))
         if not isinstance(command, str):
             raise PayloadError(f"{tool} call without a command string")
         workdir = _text(

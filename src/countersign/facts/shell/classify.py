@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from countersign.facts.shell.context import ShellContext
 from countersign.facts.shell.finding import Severity, ShellFinding
+from countersign.facts.shell.hidden import hidden
 from countersign.facts.shell.interpreter import code_of, shell_strings
 from countersign.facts.shell.invocation import Invocation
 from countersign.facts.shell.rules import ANY, rules_for
@@ -86,8 +87,9 @@ def classify(
     invocations, budget = effective_commands(command, ctx)
     findings: list[ShellFinding] = []
     for inv in invocations:
-        for rule in (*rules_for(inv.name), *ANY):
-            findings.extend(rule(inv, ctx))
+        found = [f for rule in (*rules_for(inv.name), *ANY) for f in rule(inv, ctx)]
+        findings.extend(found)
+        findings.extend(hidden(inv, ctx, bool(found)))
     findings.extend(exfiltration(invocations, ctx))
     if budget.truncated:
         findings.append(

@@ -13,7 +13,9 @@ class Invocation:
     ``exact`` is False. ``stdin`` is the text fed to it when known (heredoc, here-string,
     ``echo ... |``), ``stdin_from`` names the producer when it is not (``curl``, a file).
     ``opaque`` marks a command parsed out of code (``eval``, ``bash -c``) whose text held parts
-    only known at run time (``eval "$X"``): what such a part expands to is run as code."""
+    only known at run time (``eval "$X"``): what such a part expands to is run as code.
+    ``unseen`` says what about it could not be seen (an image's unknown entrypoint): such a
+    command that mentions a destructive word is asked about, never allowed."""
 
     argv: tuple[str, ...]
     exact: bool = True
@@ -26,6 +28,7 @@ class Invocation:
     via: tuple[str, ...] = ()
     depth: int = 0
     opaque: bool = False
+    unseen: str = ""
 
     @property
     def name(self) -> str:

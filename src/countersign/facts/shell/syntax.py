@@ -4,7 +4,6 @@ were assigned earlier in the same command. Nothing is executed."""
 
 from __future__ import annotations
 
-import codecs
 import posixpath
 import re
 from collections.abc import Callable
@@ -14,7 +13,19 @@ from typing import Any
 import tree_sitter
 import tree_sitter_bash
 
+from countersign.facts.shell.definitions import define
 from countersign.facts.shell.invocation import Invocation
+from countersign.facts.shell.nodes import (
+    TABS,
+    Redirects,
+    all_positional,
+    ansi_c,
+    continuation,
+    join,
+    positional_value,
+)
+from countersign.facts.shell.producers import output_of
+from countersign.facts.shell.splice import splice
 
 MAX_NODES = 60_000
 MAX_DEPTH = 120
@@ -40,26 +51,23 @@ class Script:
 
 @dataclass
 class _State:
+    """What earlier parts of the command line defined: variables, functions, aliases and git
+    aliases (a later use runs what they stand for), and the positional parameters of a call."""
+
     vars: dict[str, str]
     cwd: str | None
     via: tuple[str, ...]
     depth: int
     read_file: Callable[[str], str | None]
+    functions: dict[str, Any] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    git_aliases: dict[str, str] = field(default_factory=dict)
+    positional: tuple[str, ...] | None = None
+    calls: tuple[str, ...] = ()
 
 
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _DQ_ESCAPE = re.compile(r'\\([\\"$`\n])')
-_DECODERS = {"base64", "base32", "xxd", "rev", "cat", "tee", "gunzip", "zcat", "openssl"}
-
-
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-
-
-def _parseable(command: str) -> str:
-    """tree-sitter-bash 0.25 crashes the process (SIGSEGV) on ``{`` followed by some code points
-    above U+FFFF. Bash treats any such character as a word character, as it does U+FFFD, so
-    replacing them keeps the structure of the command; no rule matches on them."""
-    return _ASTRAL.sub("\ufffd", command)
 
 
 def parse(
@@ -71,23 +79,29 @@ def parse(
     env: dict[str, str] | None = None,
     read_file: Callable[[str], str | None] = lambda _p: None,
 ) -> Script:
-    tree = _parser().parse(_parseable(command).encode("utf-8", "surrogatepass"))
+    tree = _parser().parse(splice(command).encode("utf-8", "surrogatepass"))
     root = tree.root_node
     script = Script(errors=root.has_error)
     if root.descendant_count > MAX_NODES:
         script.truncated = True
         return script
     state = _State(dict(env or {}), cwd, via, depth, read_file)
-    _Walker(script).statement(root, state, 0)
+    walker = _Walker(script)
+    walker.statement(root, state, 0)
+    for name, (body, defined) in list(walker.defined.items()):
+        if name not in walker.called:  # defined for later: judged as if called
+            walker.statement(body, defined, 1)
     return script
 
 
 class _Walker:
     def __init__(self, script: Script) -> None:
         self.script = script
+        self.defined: dict[str, tuple[Any, _State]] = {}
+        self.called: set[str] = set()
 
     def statement(
-        self, node: Any, state: _State, level: int, redirects: _Redirects | None = None
+        self, node: Any, state: _State, level: int, redirects: Redirects | None = None
     ) -> list[Invocation]:
         """Walk one statement; return the invocations it produced, in order."""
         if level > MAX_DEPTH:
@@ -97,15 +111,17 @@ class _Walker:
         if kind == "command":
             return self.command(node, state, level, redirects)
         if kind == "redirected_statement":
-            found = _Redirects()
-            body = node.child_by_field_name("body")
-            for child in node.children:
-                if child is not body:
-                    self.redirect(child, state, level, found)
-            found.merge(redirects)
-            return self.statement(body, state, level + 1, found) if body is not None else []
+            return self.redirected(node, state, level, redirects)
         if kind == "pipeline":
-            return self.pipeline(node, state, level, redirects)
+            stages = [c for c in node.named_children if c.type != "comment"]
+            return self.stages(stages, state, level, redirects, [])
+        if kind == "function_definition":
+            name, body = node.child_by_field_name("name"), node.child_by_field_name("body")
+            if name is not None and body is not None:
+                key = name.text.decode("utf-8", "replace")
+                state.functions[key] = body
+                self.defined[key] = (body, replace(state, vars=dict(state.vars)))
+            return []
         if kind == "variable_assignment":
             self.assign(node, state, level)
             return []
@@ -124,7 +140,7 @@ class _Walker:
         return self.children(node, state, level, redirects)
 
     def children(
-        self, node: Any, state: _State, level: int, redirects: _Redirects | None
+        self, node: Any, state: _State, level: int, redirects: Redirects | None
     ) -> list[Invocation]:
         out: list[Invocation] = []
         for child in node.named_children:
@@ -142,7 +158,7 @@ class _Walker:
             last = produced[-1] if produced else None
             known = child.type in ("command", "pipeline", "redirected_statement")
             outputs.append(
-                _output_of(last) if known and last is not None and not last.writes else None
+                output_of(last) if known and last is not None and not last.writes else None
             )
         if not outputs or None in outputs:
             return None
@@ -163,16 +179,40 @@ class _Walker:
         else:
             state.vars.pop(key, None)
 
-    def pipeline(
-        self, node: Any, state: _State, level: int, redirects: _Redirects | None
+    def redirected(
+        self, node: Any, state: _State, level: int, redirects: Redirects | None
     ) -> list[Invocation]:
+        found = Redirects()
+        body = node.child_by_field_name("body")
+        for child in node.children:
+            if child is not body:
+                self.redirect(child, state, level, found)
+        found.merge(redirects)
+        produced = self.statement(body, state, level + 1, found) if body is not None else []
+        # ``cat <<EOF | sh``: tree-sitter hangs the rest of the pipeline (and what follows it)
+        # under the heredoc; it still reads the output of the redirected command.
+        for stages, rest in found.continuations:
+            produced = [*produced, *self.stages(stages, state, level, None, produced)]
+            for statement in rest:
+                produced = [*produced, *self.statement(statement, state, level + 1)]
+        return produced
+
+    def stages(
+        self,
+        stages: list[Any],
+        state: _State,
+        level: int,
+        redirects: Redirects | None,
+        previous: list[Invocation],
+    ) -> list[Invocation]:
+        """Pipeline stages, each fed the output of the one before (``previous`` feeds the first
+        when the pipeline continues a command)."""
         out: list[Invocation] = []
-        previous: list[Invocation] = []
-        stages = [c for c in node.named_children if c.type != "comment"]
+        first = not previous
         for index, stage in enumerate(stages):
-            piped = _Redirects()
-            if index:
-                known = _output_of(previous[-1]) if previous else None
+            piped = Redirects()
+            if index or not first:
+                known = output_of(previous[-1]) if previous else None
                 if known is not None:
                     piped.stdin = known
                     if previous[-1].name not in ("echo", "printf", "cat"):
@@ -181,17 +221,19 @@ class _Walker:
                     piped.stdin_from = previous[-1].name if previous else "a pipe"
             if redirects is not None and (index == len(stages) - 1 or index == 0):
                 piped.merge(redirects)
+                if index == len(stages) - 1:
+                    piped.args, piped.args_exact = redirects.args, redirects.args_exact
             previous = self.statement(stage, state, level + 1, piped)
             out.extend(previous)
         return out
 
     def command(
-        self, node: Any, state: _State, level: int, redirects: _Redirects | None
+        self, node: Any, state: _State, level: int, redirects: Redirects | None
     ) -> list[Invocation]:
         env: list[tuple[str, str]] = []
         argv: list[str] = []
         exact = True
-        own = _Redirects()
+        own = Redirects()
         before = len(self.script.invocations)
         for child in node.named_children:
             kind = child.type
@@ -214,9 +256,18 @@ class _Walker:
                 argv.extend(words)
                 exact = exact and ok
         own.merge(redirects)
+        # ``rm -rf 2>/dev/null /``: words after a redirection are still arguments
+        for extra in (own, redirects):
+            if extra is not None:
+                argv.extend(extra.args)
+                exact = exact and extra.args_exact
         nested = self.script.invocations[before:]
         if not argv:
             return nested
+        defined = self.defined_use(node, argv, exact, state, level, own)
+        if defined is not None:
+            return [*nested, *defined]
+        argv = define(argv, exact, state.aliases, state.git_aliases)
         inv = Invocation(
             argv=tuple(argv),
             exact=exact,
@@ -235,14 +286,58 @@ class _Walker:
         self.script.invocations.append(inv)
         return [*nested, inv]
 
-    def redirect(self, node: Any, state: _State, level: int, found: _Redirects) -> None:
+    def defined_use(
+        self,
+        node: Any,
+        argv: list[str],
+        exact: bool,
+        state: _State,
+        level: int,
+        own: Redirects,
+    ) -> list[Invocation] | None:
+        """A call of a function or an alias defined earlier in the line: what it runs."""
+        name = argv[0]
+        if name in state.calls:
+            return None  # recursion: the call is judged as the command it names
+        if name in state.functions:
+            self.called.add(name)
+            call = replace(
+                state,
+                positional=tuple(argv[1:]) if exact else None,
+                via=(*state.via, f"function {name}"),
+                calls=(*state.calls, name),
+            )
+            return self.statement(state.functions[name], call, level + 1, own)
+        if name in state.aliases:
+            head = node.child_by_field_name("name")
+            rest = node.text[head.end_byte - node.start_byte :] if head is not None else b""
+            text = state.aliases[name] + " " + rest.decode("utf-8", "replace")
+            inner = parse(
+                text,
+                cwd=state.cwd,
+                via=(*state.via, f"alias {name}"),
+                depth=state.depth,
+                env=state.vars,
+                read_file=state.read_file,
+            )
+            self.script.errors = self.script.errors or inner.errors
+            self.script.truncated = self.script.truncated or inner.truncated
+            self.script.invocations.extend(inner.invocations)
+            return inner.invocations
+        return None
+
+    def redirect(self, node: Any, state: _State, level: int, found: Redirects) -> None:
         kind = node.type
         if kind == "heredoc_redirect":
+            strip = any(c.type == "<<-" for c in node.children if not c.is_named)
             for child in node.named_children:
                 if child.type == "heredoc_body":
-                    found.stdin = child.text.decode("utf-8", "replace")
+                    body = child.text.decode("utf-8", "replace")
+                    found.stdin = TABS.sub("", body) if strip else body
                 elif child.type in ("file_redirect", "herestring_redirect"):
                     self.redirect(child, state, level, found)
+                elif child.type not in ("heredoc_start", "heredoc_end", "comment"):
+                    found.continuations.append(continuation(child))
             return
         if kind == "herestring_redirect":
             for child in node.named_children:
@@ -258,16 +353,23 @@ class _Walker:
         text, _ = self.word(dest, state, level)
         if "<" in operator and ">" not in operator:
             found.reads.append(text)
-            content = state.read_file(_join(state.cwd, text))
+            content = state.read_file(join(state.cwd, text))
             if content is not None:
                 found.stdin = content
             else:
                 found.stdin_from = text
         else:
             found.writes.append(text)
+        for child in node.named_children:
+            if child.start_byte > dest.start_byte and child.type != "comment":
+                words, ok = self.words(child, state, level)
+                found.args.extend(words)
+                found.args_exact = found.args_exact and ok
 
     def words(self, node: Any, state: _State, level: int) -> tuple[list[str], bool]:
         """One argument node as words: an unquoted variable holding ``rm -rf`` splits in two."""
+        if state.positional is not None and all_positional(node):
+            return list(state.positional), True  # ``"$@"``
         text, exact = self.word(node, state, level)
         if node.type in ("simple_expansion", "expansion", "command_substitution") and exact:
             return text.split(), True
@@ -284,7 +386,7 @@ class _Walker:
         if kind == "raw_string":
             return raw[1:-1], True
         if kind == "ansi_c_string":
-            return _ansi_c(raw[2:-1]), True
+            return ansi_c(raw[2:-1]), True
         if kind == "number":
             return raw, True
         if kind in ("string", "concatenation", "translated_string"):
@@ -302,11 +404,18 @@ class _Walker:
                 return raw, True
             return "".join(parts), exact
         if kind in ("simple_expansion", "expansion"):
-            names = [c for c in node.named_children if c.type == "variable_name"]
+            names = [
+                c
+                for c in node.named_children
+                if c.type in ("variable_name", "special_variable_name")
+            ]
             if len(names) == 1 and len(node.named_children) == 1:
                 name = names[0].text.decode("utf-8", "replace")
                 if name in state.vars:
                     return state.vars[name], True
+                known = positional_value(name, state.positional)
+                if known is not None:
+                    return known, True
             for child in node.named_children:
                 if child.type == "command_substitution":
                     self.word(child, state, level + 1)
@@ -318,82 +427,3 @@ class _Walker:
             self.children(node, replace(state, vars=dict(state.vars)), level + 1, None)
             return raw, False
         return raw, False
-
-
-@dataclass
-class _Redirects:
-    stdin: str | None = None
-    stdin_from: str | None = None
-    reads: list[str] = field(default_factory=list)
-    writes: list[str] = field(default_factory=list)
-
-    def merge(self, outer: _Redirects | None) -> None:
-        if outer is None:
-            return
-        if self.stdin is None and self.stdin_from is None:
-            self.stdin, self.stdin_from = outer.stdin, outer.stdin_from
-        self.reads.extend(outer.reads)
-        self.writes.extend(outer.writes)
-
-
-def _join(cwd: str | None, path: str) -> str:
-    return posixpath.normpath(posixpath.join(cwd, path)) if cwd else path
-
-
-def _ansi_c(body: str) -> str:
-    try:
-        return codecs.decode(body.encode("latin-1", "backslashreplace"), "unicode_escape")
-    except (UnicodeDecodeError, ValueError):
-        return body
-
-
-def _output_of(inv: Invocation) -> str | None:
-    """What a simple producer writes to stdout, when it is known without running anything:
-    ``echo``/``printf`` of exact words, and decoders (``base64 -d``) of known input."""
-    if not inv.exact:
-        return None
-    name, args = inv.name, list(inv.args)
-    if name == "echo":
-        while args and args[0] in ("-n", "-e", "-E", "-ne", "-en"):
-            args.pop(0)
-        return " ".join(args) + "\n"
-    if name == "printf":
-        if args[:1] == ["--"]:
-            args.pop(0)
-        if not args:
-            return ""
-        fmt = args[0].replace("\\n", "\n").replace("\\t", "\t")
-        rest = args[1:]
-        return fmt.replace("%s", rest[0]) if rest and fmt.count("%s") == 1 else fmt + "".join(rest)
-    if name not in _DECODERS:
-        return None
-    data = inv.stdin
-    if name == "cat" and not args:
-        return data
-    if data is None:
-        return None
-    return _decode(name, args, data)
-
-
-def _decode(name: str, args: list[str], data: str) -> str | None:
-    import base64
-    import binascii
-
-    flags = set(args)
-    try:
-        if name == "base64" and flags & {"-d", "--decode", "-D", "-di", "-id"}:
-            return base64.b64decode("".join(data.split()) + "==", validate=False).decode(
-                "utf-8", "replace"
-            )
-        if name == "base32" and flags & {"-d", "--decode"}:
-            text = "".join(data.split())
-            return base64.b32decode(text + "=" * (-len(text) % 8)).decode("utf-8", "replace")
-        if name == "xxd" and "-r" in flags:
-            return binascii.unhexlify("".join(data.split())).decode("utf-8", "replace")
-        if name == "rev":
-            return "\n".join(line[::-1] for line in data.rstrip("\n").split("\n")) + "\n"
-        if name == "openssl" and "base64" in flags and "-d" in flags:
-            return base64.b64decode("".join(data.split()) + "==").decode("utf-8", "replace")
-    except (binascii.Error, ValueError):
-        return None
-    return None

@@ -6,16 +6,21 @@ from __future__ import annotations
 
 import itertools
 import posixpath
+import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
-from countersign.facts.shell.interpreter import code_of, language
+from countersign.facts.shell.containers import CONTAINER_TOOLS, container_command
+from countersign.facts.shell.definitions import alias_command, git_alias, git_config_alias
+from countersign.facts.shell.interpreter import code_of, language, module_program
 from countersign.facts.shell.invocation import Invocation
 
 MAX_NESTING = 6
 MAX_SCRIPT_BYTES = 256_000
 
-SHELLS = {"sh", "bash", "zsh", "dash", "ksh", "ash", "busybox", "fish", "mksh"}
+SHELLS = {"sh", "bash", "zsh", "dash", "ksh", "ash", "hush", "fish", "mksh", "yash", "tcsh", "csh"}
+# Multi-call binaries: ``busybox rm -rf /`` runs the applet ``rm``.
+_MULTICALL = {"busybox", "toybox"}
 # Wrapper -> options that take a value (the command starts at the first other non-option word).
 _WRAPPERS: dict[str, set[str]] = {
     "sudo": {"-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U", "-T", "--user", "--group"},
@@ -87,6 +92,22 @@ def effective(
     if name == "env":
         yield from _env(inv, args, parse, read_file)
         return
+    if name in _MULTICALL:
+        if args and not args[0].startswith("-"):
+            yield from effective(inv.nested(tuple(args), name), parse, read_file)
+        return
+    if name == "git":
+        yield inv
+        yield from _git(inv, parse, read_file)
+        return
+    if name in CONTAINER_TOOLS or name in {"kubectl", "oc"}:
+        contained = container_command(inv.argv)
+        yield inv
+        if contained is not None:
+            argv, how, unseen = contained
+            nested = inv.nested(argv, how, stdin=None, unseen=unseen)
+            yield from effective(nested, parse, read_file)
+        return
     runner = _RUNNERS.get((name, args[0] if args else "")) or _RUNNERS.get((name, ""))
     if runner is not None:
         rest = args[1:] if (name, args[0] if args else "") in _RUNNERS else args
@@ -133,20 +154,17 @@ def effective(
             host = inner[0]
             yield from _code(inv, " ".join(inner[1:]), f"ssh {host}", parse, read_file)
         return
-    if name in ("kubectl", "oc", "docker", "podman") and "exec" in args and "--" in args:
-        yield inv
-        inner = args[args.index("--") + 1 :]
-        if inner:
-            yield from effective(
-                inv.nested(tuple(inner), f"{name} exec", stdin=None), parse, read_file
-            )
-        return
     if name == "find":
         yield inv
         yield from _find_exec(inv, args, parse, read_file)
         return
     if language(name) is not None:
         script = next((a for a in args if not a.startswith("-")), "")
+        program = module_program(inv)
+        if program is not None:
+            yield inv
+            yield from effective(inv.nested(program, f"{name} -m"), parse, read_file)
+            return
         yield inv
         if script.startswith("<(") and code_of(inv) is None:  # ``python3 <(curl …)``
             yield from _script_file(inv, script, name, parse, read_file)
@@ -184,6 +202,10 @@ def _env(
             continue
         if arg in ("-S", "--split-string") and i + 1 < len(args):
             yield from _code(inv, " ".join(args[i + 1 :]), "env -S", parse, read_file)
+            return
+        if arg.startswith(("-S", "--split-string=")) and len(arg) > 2 and arg != "--split-string":
+            code = arg[2:] if arg.startswith("-S") else arg.partition("=")[2]
+            yield from _code(inv, " ".join([code, *args[i + 1 :]]), "env -S", parse, read_file)
             return
         if arg.startswith("-"):
             i += 1
@@ -311,6 +333,16 @@ def _xargs(
     )
     if not inner:
         inner = ["echo"]
+    if inv.stdin is not None and inv.exact and "-I" not in args and "-i" not in args:
+        # ``echo approve --action X | xargs countersign``: the words it appends are known
+        try:
+            known = shlex.split(inv.stdin[:MAX_SCRIPT_BYTES])
+        except ValueError:
+            known = None
+        if known is not None:
+            argv = (*inner, *known)
+            yield from effective(inv.nested(argv, "xargs", stdin=None), parse, read_file)
+            return
     argv = (*inner, "{xargs input}")
     yield from effective(inv.nested(argv, "xargs", exact=False, stdin=None), parse, read_file)
 
@@ -350,6 +382,32 @@ def _find_exec(
                 yield from effective(inv.nested(tuple(inner), "find -exec"), parse, read_file)
             i = j
         i += 1
+
+
+def _git(
+    inv: Invocation, parse: Parse, read_file: Callable[[str], str | None]
+) -> Iterator[Invocation]:
+    """A git alias run (``git -c alias.p='!rm -rf /' p``) or defined (``git config alias.p
+    'push --force origin main'``): judged as what it runs."""
+    used = git_alias(inv.argv)
+    defined = git_config_alias(inv.argv) if used is None else None
+    if used is not None:
+        name, value, rest = used
+    elif defined is not None:
+        (name, value), rest = defined, ()
+    else:
+        return
+    text, shell = alias_command(value, rest)
+    how = f"git alias {name}"
+    if shell:
+        yield from _code(inv, text, how, parse, read_file)
+        return
+    try:
+        words = tuple(shlex.split(text))
+    except ValueError:
+        words = tuple(text.split())
+    if git_alias(words) is None or inv.depth < MAX_NESTING:
+        yield from effective(inv.nested(words, how), parse, read_file)
 
 
 def find_roots(args: list[str]) -> list[str]:
