@@ -1,0 +1,238 @@
+"""What a webhook delivery asks the workers to do: a pure function from the event's name and
+payload to the jobs to queue, so the web process does no GitHub or git work of its own.
+
+Jobs for one pull request share a ``lock`` (they run one at a time, in order of arrival), and
+evaluations of one head share a ``queueing_lock`` (a burst of events for that head queues one
+evaluation). Reviews and commands are never coalesced: each carries facts an evaluation lacks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+EVALUATE = "evaluate_pull_request"
+REVIEW = "record_review"
+COMMAND = "run_command"
+MERGE_GROUP = "evaluate_merge_group"
+INSTALLATION = "sync_installation"
+RECONCILE_REPOSITORY = "reconcile_repository"
+
+PULL_REQUEST_ACTIONS = frozenset(
+    {
+        "opened",
+        "synchronize",
+        "reopened",
+        "edited",
+        "ready_for_review",
+        "labeled",
+        "unlabeled",
+        "closed",
+    }
+)
+COMMAND_PREFIX = "/countersign"
+
+
+@dataclass(frozen=True)
+class Job:
+    task: str
+    args: dict[str, Any]
+    lock: str | None = None
+    queueing_lock: str | None = None
+
+
+@dataclass(frozen=True)
+class Routed:
+    """The jobs a delivery asks for, or why it asks for none (logged, and counted)."""
+
+    jobs: tuple[Job, ...] = ()
+    ignored: str = ""
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+def pr_lock(repository: str, number: int) -> str:
+    return f"pr:{repository}#{number}"
+
+
+def evaluation(
+    repository: str, installation: int, number: int, head: str, received: str = ""
+) -> Job:
+    return Job(
+        EVALUATE,
+        {
+            "repository": repository,
+            "installation_id": installation,
+            "number": number,
+            "head_sha": head,
+            "received_at": received,
+        },
+        lock=pr_lock(repository, number),
+        queueing_lock=f"eval:{repository}#{number}@{head}",
+    )
+
+
+def route(event: str, payload: Mapping[str, Any], received: str = "") -> Routed:
+    repository = str(dig(payload, "repository", "full_name") or "")
+    installation = dig(payload, "installation", "id")
+    if event == "ping":
+        return Routed(ignored="ping")
+    if event in ("installation", "installation_repositories"):
+        if not isinstance(installation, int):
+            return Routed(ignored="no installation id")
+        return Routed((Job(INSTALLATION, {"installation_id": installation}),))
+    if not repository or not isinstance(installation, int):
+        return Routed(ignored="not from an installation of this App")
+    handler = _HANDLERS.get(event)
+    if handler is None:
+        return Routed(ignored=f"event {event} is not handled")
+    return handler(payload, repository, installation, received)
+
+
+def _pull_request(p: Mapping[str, Any], repo: str, inst: int, received: str) -> Routed:
+    action = str(p.get("action", ""))
+    if action not in PULL_REQUEST_ACTIONS:
+        return Routed(ignored=f"pull_request {action} changes nothing countersign reads")
+    number, head = p.get("number"), dig(p, "pull_request", "head", "sha")
+    if not isinstance(number, int) or not isinstance(head, str):
+        return Routed(ignored="pull_request without number or head")
+    return Routed((evaluation(repo, inst, number, head, received),))
+
+
+def _review(p: Mapping[str, Any], repo: str, inst: int, received: str) -> Routed:
+    action = str(p.get("action", ""))
+    number = dig(p, "pull_request", "number")
+    review = p.get("review")
+    if action not in ("submitted", "dismissed") or not isinstance(number, int):
+        return Routed(ignored=f"pull_request_review {action} is not a sign-off")
+    if not isinstance(review, Mapping) or not isinstance(review.get("id"), int):
+        return Routed(ignored="pull_request_review without a review")
+    args = {
+        "repository": repo,
+        "installation_id": inst,
+        "number": number,
+        "action": action,
+        "review_id": review["id"],
+        "state": str(review.get("state", "")).lower(),
+        "commit_id": str(review.get("commit_id") or ""),
+        "login": str(dig(review, "user", "login") or ""),
+        "url": str(review.get("html_url") or ""),
+        "base_sha": str(dig(p, "pull_request", "base", "sha") or ""),
+        "received_at": received,
+    }
+    return Routed((Job(REVIEW, args, lock=pr_lock(repo, number)),))
+
+
+def _comment(p: Mapping[str, Any], repo: str, inst: int, received: str) -> Routed:
+    if p.get("action") != "created":
+        return Routed(ignored="only new comments carry commands")
+    body = str(dig(p, "comment", "body") or "").strip()
+    number = dig(p, "issue", "number")
+    if not body.startswith(COMMAND_PREFIX) or not isinstance(number, int):
+        return Routed(ignored="not a /countersign command")
+    if not dig(p, "issue", "pull_request"):
+        return Routed(ignored="a command on an issue, not a pull request")
+    args = {
+        "repository": repo,
+        "installation_id": inst,
+        "number": number,
+        "comment_id": dig(p, "comment", "id"),
+        "login": str(dig(p, "comment", "user", "login") or ""),
+        "body": body,
+        "received_at": received,
+    }
+    return Routed((Job(COMMAND, args, lock=pr_lock(repo, number)),))
+
+
+def _check(p: Mapping[str, Any], repo: str, inst: int, received: str) -> Routed:
+    if p.get("action") != "rerequested":
+        return Routed(ignored="only a re-run request asks for a new decision")
+    suite = p.get("check_suite") or dig(p, "check_run", "check_suite") or {}
+    prs = suite.get("pull_requests") if isinstance(suite, Mapping) else None
+    head = suite.get("head_sha") if isinstance(suite, Mapping) else None
+    jobs = tuple(
+        evaluation(repo, inst, pr["number"], str(head or dig(pr, "head", "sha")), received)
+        for pr in prs or ()
+        if isinstance(pr, Mapping) and isinstance(pr.get("number"), int)
+    )
+    if not jobs:
+        return Routed((Job(RECONCILE_REPOSITORY, {"repository": repo, "installation_id": inst}),))
+    return Routed(jobs)
+
+
+def _merge_group(p: Mapping[str, Any], repo: str, inst: int, received: str) -> Routed:
+    if p.get("action") != "checks_requested":
+        return Routed(ignored=f"merge_group {p.get('action')} needs no decision")
+    group = p.get("merge_group")
+    if not isinstance(group, Mapping) or not isinstance(group.get("head_sha"), str):
+        return Routed(ignored="merge_group without a head")
+    args = {
+        "repository": repo,
+        "installation_id": inst,
+        "head_sha": group["head_sha"],
+        "head_ref": str(group.get("head_ref", "")),
+        "base_sha": str(group.get("base_sha", "")),
+        "base_ref": str(group.get("base_ref", "")),
+        "received_at": received,
+    }
+    return Routed(
+        (
+            Job(
+                MERGE_GROUP,
+                args,
+                lock=f"mg:{repo}@{group['head_sha']}",
+                queueing_lock=f"mg:{repo}@{group['head_sha']}",
+            ),
+        )
+    )
+
+
+def _push(p: Mapping[str, Any], repo: str, inst: int, received: str) -> Routed:
+    default = dig(p, "repository", "default_branch")
+    if p.get("ref") != f"refs/heads/{default}":
+        return Routed(ignored="a push to a branch other than the default")
+    # The configuration, roster and policy of every open pull request may have changed.
+    args = {"repository": repo, "installation_id": inst}
+    return Routed(
+        (Job(RECONCILE_REPOSITORY, args, queueing_lock=f"reconcile:{repo}"),),
+    )
+
+
+_HANDLERS = {
+    "pull_request": _pull_request,
+    "pull_request_review": _review,
+    "issue_comment": _comment,
+    "check_run": _check,
+    "check_suite": _check,
+    "merge_group": _merge_group,
+    "push": _push,
+}
+
+
+def event_time(event: str, payload: Mapping[str, Any]) -> datetime | None:
+    """When the event happened, from the payload's own timestamps, to refuse stale replays of
+    a signed body; None when the event carries no such time (a push's commit times are the
+    author's, not the push's)."""
+    paths: dict[str, tuple[tuple[str, ...], ...]] = {
+        "pull_request": (("pull_request", "updated_at"),),
+        "pull_request_review": (("review", "submitted_at"), ("pull_request", "updated_at")),
+        "issue_comment": (("comment", "updated_at"), ("comment", "created_at")),
+    }
+    for path in paths.get(event, ()):
+        value = dig(payload, *path)
+        if isinstance(value, str):
+            try:
+                when = datetime.fromisoformat(value)
+            except ValueError:
+                continue
+            return when if when.tzinfo else when.replace(tzinfo=UTC)
+    return None
+
+
+def dig(data: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(data, Mapping):
+            return None
+        data = data.get(key)
+    return data

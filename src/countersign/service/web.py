@@ -1,0 +1,175 @@
+"""The web process: ``POST /webhooks/github``, ``/healthz``, ``/readyz`` and ``/metrics``.
+
+It verifies, records and queues; it never calls GitHub or git, so it answers in milliseconds
+and any number of replicas can run behind one load balancer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    generate_latest,
+)
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from countersign.service import events, signature
+from countersign.service.intake import Delivery, accept
+from countersign.service.settings import Settings
+
+log = logging.getLogger("countersign.service.web")
+
+MAX_BODY = 25 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB
+QUEUE_DEPTH = "SELECT count(*) FROM procrastinate_jobs WHERE status = 'todo'"
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.deliveries = Counter(
+            "countersign_deliveries",
+            "Webhook deliveries by event and outcome",
+            ("event", "outcome"),
+            registry=self.registry,
+        )
+        self.queue_depth = Gauge(
+            "countersign_queue_depth", "Jobs waiting for a worker", registry=self.registry
+        )
+
+
+def error(status: int, message: str) -> JSONResponse:
+    """The one error shape of every endpoint."""
+    return JSONResponse({"ok": False, "error": message}, status_code=status)
+
+
+def create_app(settings: Settings, pool: Any = None) -> Starlette:
+    """``pool``: a psycopg ``AsyncConnectionPool``; by default one is opened on the
+    configured database for the app's lifetime."""
+    metrics = Metrics()
+    state: dict[str, Any] = {"pool": pool}
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        if state["pool"] is not None:
+            yield
+            return
+        from psycopg_pool import AsyncConnectionPool
+
+        async with AsyncConnectionPool(
+            settings.database_url, min_size=2, max_size=10, open=False, kwargs={"autocommit": True}
+        ) as opened:
+            state["pool"] = opened
+            yield
+        state["pool"] = None
+
+    async def webhook(request: Request) -> Response:
+        body = await request.body()
+        delivery_id = request.headers.get("x-github-delivery", "")
+        event = request.headers.get("x-github-event", "")
+        fields = {"delivery": delivery_id or None, "event": event or None}
+        # Until the signature is checked the event name is the sender's word: not a label.
+        if len(body) > MAX_BODY:
+            return _refused(metrics, "unverified", 413, "payload too large", fields)
+        if not signature.valid(
+            settings.webhook_secret, body, request.headers.get("x-hub-signature-256")
+        ):
+            return _refused(
+                metrics, "unverified", 401, "invalid or missing X-Hub-Signature-256", fields
+            )
+        if not delivery_id or not event:
+            return _refused(
+                metrics, event, 400, "X-GitHub-Delivery and X-GitHub-Event are required", fields
+            )
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return _refused(metrics, event, 400, "the body is not JSON", fields)
+        if not isinstance(payload, dict):
+            return _refused(metrics, event, 400, "the body is not a JSON object", fields)
+        now = datetime.now(UTC)
+        when = events.event_time(event, payload)
+        if when is not None and now - when > timedelta(seconds=settings.max_delivery_age_s):
+            return _refused(metrics, event, 400, "stale delivery: the event is too old", fields)
+        routed = events.route(event, payload, received=now.isoformat())
+        delivery = Delivery(
+            delivery_id=delivery_id,
+            event=event,
+            action=str(payload.get("action", "")),
+            installation_id=_installation(payload),
+            repository=str(events.dig(payload, "repository", "full_name") or ""),
+            body=body,
+        )
+        async with state["pool"].connection() as conn:
+            accepted = await accept(conn, delivery, routed.jobs)
+        outcome = "duplicate" if accepted.duplicate else ("queued" if routed.jobs else "ignored")
+        metrics.deliveries.labels(event, outcome).inc()
+        log.info(
+            routed.ignored or "delivery accepted",
+            extra={**fields, "action": delivery.action, "outcome": outcome},
+        )
+        return JSONResponse(
+            {
+                "ok": True,
+                "delivery": delivery_id,
+                "duplicate": accepted.duplicate,
+                "queued": accepted.queued,
+                "coalesced": accepted.coalesced,
+                "ignored": routed.ignored,
+            },
+            status_code=200 if accepted.duplicate else 202,
+        )
+
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"ok": True})
+
+    async def readyz(_: Request) -> Response:
+        try:
+            async with state["pool"].connection(timeout=2) as conn:
+                await conn.execute("SELECT 1 FROM countersign_deliveries LIMIT 0")
+        except Exception as exc:  # noqa: BLE001 - any failure means not ready, said in the body
+            return error(503, f"database not ready: {type(exc).__name__}")
+        return JSONResponse({"ok": True})
+
+    async def prometheus(_: Request) -> Response:
+        try:
+            async with state["pool"].connection(timeout=2) as conn:
+                row = await (await conn.execute(QUEUE_DEPTH)).fetchone()
+            metrics.queue_depth.set(row[0] if row else 0)
+        except Exception:  # noqa: BLE001 - the other metrics are still worth serving
+            log.warning("queue depth unavailable")
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return Starlette(
+        routes=[
+            Route("/webhooks/github", webhook, methods=["POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", prometheus),
+        ],
+        lifespan=lifespan,
+    )
+
+
+def _refused(
+    metrics: Metrics, event: str, status: int, message: str, fields: dict[str, Any]
+) -> Response:
+    metrics.deliveries.labels(event or "unknown", f"refused-{status}").inc()
+    log.warning(message, extra={**fields, "outcome": f"refused-{status}"})
+    return error(status, message)
+
+
+def _installation(payload: dict[str, Any]) -> int | None:
+    value = events.dig(payload, "installation", "id")
+    return value if isinstance(value, int) else None

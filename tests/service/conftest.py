@@ -1,0 +1,41 @@
+"""Service fixtures: a migrated PostgreSQL schema of its own per test, and settings on it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from github_service import PG_BASE, SECRET
+
+from countersign.service.settings import Settings
+
+
+@pytest.fixture
+def database() -> Iterator[str]:
+    """A fresh schema with the service's migrations applied; the URL selects it."""
+    psycopg = pytest.importorskip("psycopg")
+    from countersign.service.migrate import upgrade
+
+    schema = f"cs_svc_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(PG_BASE, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"PostgreSQL is not reachable at {PG_BASE}: {exc}")
+    url = f"{PG_BASE}?options=-csearch_path%3D{schema}"
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with psycopg.connect(PG_BASE, autocommit=True) as conn:
+            for (name,) in conn.execute(
+                "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (f"{schema}%",)
+            ).fetchall():
+                conn.execute(f"DROP SCHEMA {name} CASCADE")
+
+
+@pytest.fixture
+def settings(database: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=database, webhook_secret=SECRET, state_dir=tmp_path / "state")
