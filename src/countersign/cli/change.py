@@ -155,6 +155,10 @@ def init(repo: Path, force: bool) -> int:
 @click.option("--keep", is_flag=True, help="Keep the sample repository and print its path.")
 def demo(keep: bool) -> int:
     """Build a sample monorepo and walk through a risky AI-assisted change, end to end."""
+    from countersign.cli import cli
     from countersign.commands.demo import demo as run
 
-    return run(keep=keep)
+    def command(args: list[str]) -> int:
+        return int(cli.main(args=args, prog_name="countersign", standalone_mode=False) or 0)
+
+    return run(keep=keep, run=command)

@@ -72,7 +72,7 @@ def approve(
             )
         return approve_review(repo, payload=review, requirement=requirement)
     from countersign.commands.approve import approve as run
-    from countersign.commands.check import parse_checks
+    from countersign.intake.checks import parse_checks
     from countersign.intake.selection import ChangeSelection
 
     return run(
@@ -101,8 +101,8 @@ def status(
 ) -> int:
     """Show a change's requirements, its approvals (and why any do not count), stale approvals
     and break-glass follow-up reviews still due."""
-    from countersign.commands.check import parse_checks
     from countersign.commands.status import status as run
+    from countersign.intake.checks import parse_checks
     from countersign.intake.selection import ChangeSelection
 
     selection = ChangeSelection(base, head, worktree)
@@ -225,8 +225,8 @@ def policy_explain(
     base: str | None, head: str, worktree: bool, checks: tuple[str, ...], repo: Path
 ) -> int:
     """Show each rule and why it fired or not for a change, with the fact values it read."""
-    from countersign.commands.check import parse_checks
     from countersign.commands.policy import explain
+    from countersign.intake.checks import parse_checks
     from countersign.intake.selection import ChangeSelection
 
     return explain(repo, ChangeSelection(base, head, worktree), checks=parse_checks(checks))

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import click
 
-from countersign.commands.approve import identity_of
 from countersign.config import load_config
-from countersign.config.roster import level_rank
+from countersign.config.roster import Roster, level_rank
 from countersign.errors import InputError, UsageError
 from countersign.guard.action import APPROVAL, DECISION, expiry, now, stamp
 from countersign.guard.journal import open_ledger
 from countersign.guard.settings import load_guard_config
 from countersign.guard.state import find_repository
+from countersign.signoff.identity import identity_from
 from countersign.state_dir import state_dir
 
 
@@ -32,7 +32,7 @@ def approve_action(cwd: Path, *, action: str, identity: str | None, note: str) -
             "and run this in the same repository"
         )
     wanted = asked[-1]
-    who = identity_of(root, identity)
+    who = identity_from(root, identity, Roster()).claimed
     roster = load_config(root).roster if root else load_config(cwd).roster
     if not roster.people:
         raise UsageError(

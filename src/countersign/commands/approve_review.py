@@ -14,14 +14,14 @@ from pathlib import Path
 
 import click
 
-from countersign.commands.approve import approve
 from countersign.config.roster import Roster
-from countersign.errors import UsageError
+from countersign.gate.evaluate import evaluate
 from countersign.intake.pull_request import Review, read_review
 from countersign.intake.selection import ChangeSelection
+from countersign.signoff.approve import approve, review_identity, review_note, withdraw
 from countersign.signoff.identity import Identity
-from countersign.signoff.ledger import WITHDRAWN
-from countersign.workspace import open_workspace
+from countersign.signoff.ledger import signoffs_for
+from countersign.workspace import analysed, open_workspace
 
 
 def approve_review(cwd: Path, *, payload: str, requirement: str | None) -> int:
@@ -34,24 +34,28 @@ def approve_review(cwd: Path, *, payload: str, requirement: str | None) -> int:
             f"{review.state or 'review'}, not an approval: nothing recorded"
         )
         return 0
-
-    def reviewer(roster: Roster) -> Identity:
-        person = roster.find_github(review.login)
-        if person is None:
-            raise UsageError(
-                f"cannot approve: GitHub user {review.login} is not in .countersign/people.yaml "
-                f"(add `github: {review.login}` to their entry, on the base branch)"
-            )
-        return Identity(person.id, "github-review")
-
-    return approve(
-        cwd,
-        ChangeSelection(base=review.base, head=review.commit),
-        identity=None,
+    selection = ChangeSelection(base=review.base, head=review.commit)
+    ws = analysed(open_workspace(cwd, selection), remember_scans=True, mine=True)
+    roster: Roster = ws.context.config.roster
+    who = review_identity(roster, review)
+    signoffs = signoffs_for(ws.ledger, ws.change.fingerprint)
+    result = evaluate(ws.change, ws.context, ws.policy, signoffs)
+    done = approve(
+        ws.ledger,
+        ws.change,
+        roster,
+        who,
+        ws.policy,
+        signoffs=signoffs,
+        requirements=result.decision.requirements,
         requirement=requirement,
-        note=f"GitHub review {review.url}" if review.url else f"GitHub review on #{review.number}",
-        forge=reviewer,
+        note=review_note(review),
     )
+    click.echo(
+        f"Approved {done.fingerprint[:19]} as {done.approver} (GitHub review) "
+        f"for {', '.join(done.requirements)}"
+    )
+    return 0
 
 
 def _withdraw(cwd: Path, review: Review) -> int:
@@ -62,18 +66,9 @@ def _withdraw(cwd: Path, review: Review) -> int:
     if person is None:
         click.echo(f"review by {review.login} dismissed; {review.login} is not in the roster")
         return 0
-    ws.ledger.append(
-        WITHDRAWN,
-        {
-            "approver": person.id,
-            "fingerprint": ws.change.fingerprint,
-            "identity": Identity(person.id, "github-review").as_dict(),
-            "note": f"GitHub review dismissed {review.url}".rstrip(),
-            "base": ws.change.base,
-            "head": ws.change.head,
-        },
+    identity = Identity(person.id, "github-review")
+    done = withdraw(
+        ws.ledger, ws.change, person, identity, f"GitHub review dismissed {review.url}".rstrip()
     )
-    click.echo(
-        f"Withdrew {person.id}'s approval of {ws.change.fingerprint[:19]} (review dismissed)"
-    )
+    click.echo(f"Withdrew {done.approver}'s approval of {done.fingerprint[:19]} (review dismissed)")
     return 0

@@ -6,22 +6,12 @@ from pathlib import Path
 
 import click
 
-from countersign.errors import UsageError
 from countersign.gate.evaluate import evaluate
+from countersign.intake.checks import parse_checks
 from countersign.intake.selection import ChangeSelection
 from countersign.output import render
 from countersign.signoff.ledger import signoffs_for
 from countersign.workspace import analysed, open_workspace
-
-
-def parse_checks(values: tuple[str, ...]) -> dict[str, str]:
-    checks: dict[str, str] = {}
-    for value in values:
-        name, sep, status = value.partition("=")
-        if not sep or not name or not status:
-            raise UsageError(f"--check-status {value!r}: expected NAME=STATUS, e.g. tests=success")
-        checks[name] = status
-    return checks
 
 
 def check(cwd: Path, selection: ChangeSelection, *, checks: tuple[str, ...], fmt: str) -> int:

@@ -1,20 +1,21 @@
-"""``countersign demo``: a sample monorepo and a risky AI-assisted change, end to end."""
+"""``countersign demo``: a sample monorepo and a risky AI-assisted change, end to end. The story
+runs the real commands through ``run`` (a command line in, its exit code out), which the CLI
+layer passes in, so no command imports another."""
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from countersign.commands.approve import approve
-from countersign.commands.check import check
-from countersign.commands.record import record
 from countersign.demo.sample import build
 from countersign.errors import FatalError
 from countersign.gate.verdict import Verdict
-from countersign.intake.selection import ChangeSelection
+
+Run = Callable[[list[str]], int]
 
 VERDICTS = {int(v.exit_code): str(v) for v in Verdict}
 
@@ -24,14 +25,9 @@ def _step(title: str) -> None:
     click.secho(f"== {title}", bold=True)
 
 
-def _run_check(repo: Path) -> int:
+def _run_check(run: Run, repo: Path) -> int:
     click.secho("$ countersign check --check-status tests=success", dim=True)
-    code = check(
-        repo,
-        ChangeSelection(),
-        checks=("tests=success",),
-        fmt="text",
-    )
+    code = run(["check", "--check-status", "tests=success", "-C", str(repo)])
     click.secho(f"(exit code {code})", dim=True)
     return code
 
@@ -40,12 +36,11 @@ def _verdict(code: int) -> str:
     return f"exit {code} ({VERDICTS.get(code, 'error')})"
 
 
-def _agent_story(repo: Path) -> str:
+def _agent_story(run: Run, repo: Path) -> str:
     """Deny, a refused self-approval, a second human's approval of that exact action, one
     allowed retry, then denied again."""
     import re
 
-    from countersign.commands.approve_action import approve_action
     from countersign.demo.agent import OPERATOR, agent_runs
 
     command = "terraform -chdir=infra/prod apply -replace=aws_db_instance.orders -auto-approve"
@@ -58,7 +53,18 @@ def _agent_story(repo: Path) -> str:
     for who in (OPERATOR, "sam@shop.example"):
         click.secho(f"$ countersign approve --action {action[1]} --as {who}", dim=True)
         try:
-            approve_action(repo, action=action[1], identity=who, note="snapshot taken")
+            run(
+                [
+                    "approve",
+                    "--action",
+                    action[1],
+                    "--as",
+                    who,
+                    "--note",
+                    "snapshot taken",
+                    *_in(repo),
+                ]
+            )
         except FatalError as refused:
             click.echo(f"countersign: error: {refused}  (exit {int(refused.exit_code)})")
     decisions = [first]
@@ -70,10 +76,9 @@ def _agent_story(repo: Path) -> str:
     return ", then ".join(decisions)
 
 
-def _release_story(repo: Path) -> str:
+def _release_story(run: Run, repo: Path) -> str:
     """The merged branch still holds the edit nobody signed: the release stops there until the
     branch, as its pull request shows it now, is signed off again."""
-    from countersign.commands.verify import verify
     from countersign.demo.sample import Builder
 
     b = Builder(repo)
@@ -82,12 +87,13 @@ def _release_story(repo: Path) -> str:
     b.git("checkout", "-q", "main")
     b.git("merge", "-q", "--no-ff", "-m", f"Merge {branch}", branch)
     codes = []
+    on = ["--base", deployed, "--head", branch]
     for attempt in range(2):
         click.secho(
             f"$ countersign verify --base {deployed[:12]} --check-status tests=success", dim=True
         )
         codes.append(
-            verify(repo, base=deployed[:12], head="HEAD", checks=("tests=success",), fmt="text")
+            run(["verify", "--base", deployed[:12], "--check-status", "tests=success", *_in(repo)])
         )
         if attempt or codes[-1] == 0:
             break
@@ -95,28 +101,33 @@ def _release_story(repo: Path) -> str:
             "$ countersign approve (priya, sam) and record, on the branch as it is now", dim=True
         )
         for who in ("priya@shop.example", "sam@shop.example"):
-            approve(
-                repo,
-                ChangeSelection(base=deployed, head=branch),
-                identity=who,
-                requirement=None,
-                note="Re-reviewed: three retries.",
-            )
-        record(
-            repo,
-            ChangeSelection(base=deployed, head=branch),
-            identity="dana@shop.example",
-            fields={
-                "summary": "Retry card charges up to three times; drop legacy_coupon; "
-                "upgrade orders DB to PostgreSQL 16.",
-                "test_evidence": "Unit tests for the retries; migration rehearsed on staging.",
-                "rollback_plan": "Restore orders-prod from the pre-change snapshot; revert.",
-            },
+            run(["approve", *on, "--as", who, "--note", "Re-reviewed: three retries.", *_in(repo)])
+        run(
+            [
+                "record",
+                *on,
+                "--as",
+                "dana@shop.example",
+                "--summary",
+                (
+                    "Retry card charges up to three times; drop legacy_coupon; "
+                    "upgrade orders DB to PostgreSQL 16."
+                ),
+                "--test-evidence",
+                "Unit tests for the retries; migration rehearsed on staging.",
+                "--rollback-plan",
+                "Restore orders-prod from the pre-change snapshot; revert.",
+                *_in(repo),
+            ]
         )
     return ", then ".join(_verdict(code) for code in codes)
 
 
-def demo(*, keep: bool) -> int:
+def _in(repo: Path) -> list[str]:
+    return ["-C", str(repo)]
+
+
+def demo(*, keep: bool, run: Run) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="countersign-demo-"))
     repo = tmp / "shop"
     try:
@@ -132,47 +143,41 @@ def demo(*, keep: bool) -> int:
             "The agent also dropped a column in a migration and shipped a Terraform plan\n"
             "that replaces the production orders database. The gate runs on her branch:"
         )
-        first = _run_check(repo)
+        first = _run_check(run, repo)
         _step("Sign-offs, each bound to this exact content")
         click.secho("$ countersign approve --as dana@shop.example", dim=True)
         try:
-            approve(
-                repo,
-                ChangeSelection(),
-                identity="dana@shop.example",
-                requirement=None,
-                note="LGTM",
-            )
+            run(["approve", "--as", "dana@shop.example", "--note", "LGTM", *_in(repo)])
         except FatalError as refused:
             click.echo(f"countersign: error: {refused}  (exit {int(refused.exit_code)})")
-        for who, requirement, note in (
-            ("priya@shop.example", None, "Reviewed retry logic and the migration."),
-            ("sam@shop.example", None, "Snapshot taken; replacement window agreed."),
+        for who, note in (
+            ("priya@shop.example", "Reviewed retry logic and the migration."),
+            ("sam@shop.example", "Snapshot taken; replacement window agreed."),
         ):
             click.secho(f"$ countersign approve --as {who}", dim=True)
-            approve(
-                repo,
-                ChangeSelection(),
-                identity=who,
-                requirement=requirement,
-                note=note,
-            )
+            run(["approve", "--as", who, "--note", note, *_in(repo)])
         click.secho(
             "$ countersign record --summary ... --test-evidence ... --rollback-plan ...", dim=True
         )
-        record(
-            repo,
-            ChangeSelection(),
-            identity="dana@shop.example",
-            fields={
-                "summary": "Retry card charges once on gateway timeout; drop legacy_coupon; "
-                "upgrade orders DB to PostgreSQL 16.",
-                "test_evidence": "Unit tests for the retry; migration rehearsed on a staging copy.",
-                "rollback_plan": "Restore orders-prod from the pre-change snapshot; revert commit.",
-            },
+        run(
+            [
+                "record",
+                "--as",
+                "dana@shop.example",
+                "--summary",
+                (
+                    "Retry card charges once on gateway timeout; drop legacy_coupon; "
+                    "upgrade orders DB to PostgreSQL 16."
+                ),
+                "--test-evidence",
+                "Unit tests for the retry; migration rehearsed on a staging copy.",
+                "--rollback-plan",
+                "Restore orders-prod from the pre-change snapshot; revert commit.",
+                *_in(repo),
+            ]
         )
         _step("The gate runs again")
-        second = _run_check(repo)
+        second = _run_check(run, repo)
         _step("The agent edits one more line: the sign-offs no longer match the content")
         app = repo / "services/checkout/app.py"
         app.write_text(
@@ -182,11 +187,11 @@ def demo(*, keep: bool) -> int:
         from countersign.demo.sample import Builder
 
         Builder(repo).commit("dana", "checkout: retry three times", {})
-        third = _run_check(repo)
+        third = _run_check(run, repo)
         _step("Meanwhile the agent tries to apply the plan itself")
-        guarded = _agent_story(repo)
+        guarded = _agent_story(run, repo)
         _step("Release day: the branch is merged and the deploy gate checks the release")
-        release = _release_story(repo)
+        release = _release_story(run, repo)
         _step("Summary")
         click.echo(
             f"first check: {_verdict(first)}; after the sign-offs: {_verdict(second)}; "

@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 
 from countersign.config import CONFIG_DIR
+from countersign.config.starter import GITIGNORE
 from countersign.decision.policy import default_policy_text
 from countersign.errors import UsageError
 
 STARTERS = ("catalog.yaml", "people.yaml")
-GITIGNORE = "# local state: the ledger and caches are not part of the code\nledger.*\nstate/\n"
 
 
 def starter(name: str) -> str:

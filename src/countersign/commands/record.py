@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
-from countersign.commands.approve import identity_of
-from countersign.errors import UsageError
+from countersign.config.roster import Roster
 from countersign.intake.selection import ChangeSelection
+from countersign.signoff.change_record import given_fields
+from countersign.signoff.change_record import record as record_change
+from countersign.signoff.identity import identity_from
 from countersign.workspace import open_workspace
 
 
@@ -20,19 +21,9 @@ def record(
     identity: str | None,
     fields: dict[str, str],
 ) -> int:
-    given = {k: v for k, v in fields.items() if v.strip()}
-    if not given:
-        raise UsageError("give at least one of --summary, --test-evidence, --rollback-plan")
+    given = given_fields(fields)
     ws = open_workspace(cwd, selection)
-    who = identity_of(ws.root, identity)
-    ws.ledger.append(
-        "change-record",
-        {
-            "author": who,
-            "fingerprint": ws.change.fingerprint,
-            "fields": given,
-            "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        },
-    )
-    click.echo(f"Recorded {', '.join(given)} for {ws.change.fingerprint[:19]}")
+    author = identity_from(ws.root, identity, Roster()).claimed
+    done = record_change(ws.ledger, ws.change.fingerprint, author, given)
+    click.echo(f"Recorded {', '.join(done.fields)} for {done.fingerprint[:19]}")
     return 0

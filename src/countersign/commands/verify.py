@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from countersign.commands.check import parse_checks
 from countersign.gate.evaluate import evaluate
+from countersign.intake.checks import parse_checks
 from countersign.intake.git import repo_root
 from countersign.intake.release import changes_in
 from countersign.intake.selection import ChangeSelection

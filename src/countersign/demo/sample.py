@@ -9,8 +9,8 @@ import os
 import subprocess
 from pathlib import Path
 
-from countersign.commands.init import GITIGNORE
 from countersign.config import CONFIG_DIR
+from countersign.config.starter import GITIGNORE
 from countersign.decision.policy import default_policy_text
 
 CLAUDE = "Co-authored-by: Claude <noreply@anthropic.com>"

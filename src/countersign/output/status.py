@@ -1,0 +1,83 @@
+"""``status`` as text or JSON: requirements, approvals (and why any do not count), stale
+approvals and break-glass follow-up reviews still due."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from countersign.signoff.status import Status
+
+
+def status_dict(s: Status) -> dict[str, Any]:
+    return {
+        "fingerprint": s.change.fingerprint,
+        "branch": s.change.branch,
+        "policy_version": s.policy_version,
+        "verdict": str(s.evaluation.verdict),
+        "requirements": [
+            {"id": r.id, "satisfied": r.satisfied, "reason": r.reason, "missing": r.missing}
+            for r in s.evaluation.requirements
+        ],
+        "approvals": [
+            {
+                "approver": a.approver,
+                "at": a.at,
+                "counts_for": list(a.counts_for),
+                "ignored": a.ignored,
+            }
+            for a in s.approvals
+        ],
+        "stale_approvals": [asdict(x) for x in s.stale],
+        "follow_ups_due": [asdict(f) for f in s.follow_ups],
+    }
+
+
+def render_status(s: Status, fmt: str) -> str:
+    report = status_dict(s)
+    return json.dumps(report, indent=2) if fmt == "json" else _text(report, s)
+
+
+def _text(report: dict[str, Any], s: Status) -> str:
+    lines = [
+        (
+            f"Change {report['fingerprint'][:19]} on {report['branch'] or '(no branch)'}, "
+            f"policy version {report['policy_version']}: {report['verdict']}"
+        )
+    ]
+    if report["requirements"]:
+        lines.append("Requirements:")
+        for r in report["requirements"]:
+            mark = "[x]" if r["satisfied"] else "[ ]"
+            tail = f" ({r['missing']})" if r["missing"] and not r["satisfied"] else ""
+            lines.append(f"  {mark} {r['id']}: {r['reason']}{tail}")
+    else:
+        lines.append("No requirements: fast lane.")
+    if report["approvals"]:
+        lines.append("Approvals on this exact content:")
+        for a in report["approvals"]:
+            state = (
+                f"counts for {', '.join(a['counts_for'])}"
+                if a["counts_for"]
+                else f"ignored: {a['ignored']}"
+            )
+            lines.append(f"  {a['approver']} at {a['at']}: {state}")
+    if report["stale_approvals"]:
+        lines.append(
+            "Stale approvals (given to earlier content of this branch; they do not count):"
+        )
+        lines.extend(
+            f"  {x['approver']} at {x['at']} for {x['fingerprint'][:19]}"
+            for x in report["stale_approvals"]
+        )
+    if s.follow_ups:
+        lines.append(
+            "Break-glass follow-up reviews due (countersign approve --requirement "
+            "break-glass/follow-up):"
+        )
+        lines.extend(
+            f"  {f.fingerprint[:19]} by {f.who} at {f.at} ({f.incident}): {f.reason}"
+            for f in s.follow_ups
+        )
+    return "\n".join(lines)

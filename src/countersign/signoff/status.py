@@ -1,0 +1,89 @@
+"""Where a change stands: the approvals on its exact content and why any of them do not count,
+approvals left stale by a content change of its branch, and break-glass reviews still due."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from countersign.config.roster import Roster
+from countersign.decision.requirements import Kind
+from countersign.gate.verdict import Evaluation
+from countersign.intake.change import Change
+from countersign.signoff.approvals import (
+    FollowUp,
+    SignOffs,
+    authors_of,
+    ineligible,
+    open_follow_ups,
+)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One approval of this content: which requirements it counts for, or why it is ignored."""
+
+    approver: str
+    at: str
+    counts_for: tuple[str, ...]
+    ignored: str
+
+
+@dataclass(frozen=True)
+class Stale:
+    """An approval given to earlier content of the same branch."""
+
+    approver: str
+    at: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class Status:
+    change: Change
+    evaluation: Evaluation
+    policy_version: str
+    approvals: tuple[Standing, ...]
+    stale: tuple[Stale, ...]
+    follow_ups: tuple[FollowUp, ...]
+
+
+def status(
+    change: Change,
+    evaluation: Evaluation,
+    signoffs: SignOffs,
+    entries: Sequence[Mapping[str, Any]],
+    roster: Roster,
+    policy_version: str,
+) -> Status:
+    """``evaluation`` is the gate's for ``change`` with ``signoffs``; ``entries`` every ledger
+    entry (for stale approvals and follow-ups across changes)."""
+    authors = authors_of(tuple(c.author_email for c in change.commits), roster)
+    wanted = [r for r in evaluation.decision.requirements if r.kind is Kind.APPROVAL]
+    standings = []
+    for approval in signoffs.approvals:
+        why = [ineligible(approval, r, roster, authors) for r in wanted]
+        counted = tuple(r.id for r, w in zip(wanted, why, strict=True) if w is None)
+        ignored = "" if counted else "; ".join(sorted({w for w in why if w}))
+        standings.append(Standing(approval.approver, approval.at, counted, ignored))
+    return Status(
+        change=change,
+        evaluation=evaluation,
+        policy_version=policy_version,
+        approvals=tuple(standings),
+        stale=stale_approvals(change, entries),
+        follow_ups=open_follow_ups([dict(e) for e in entries]),
+    )
+
+
+def stale_approvals(change: Change, entries: Sequence[Mapping[str, Any]]) -> tuple[Stale, ...]:
+    """Approvals of other content on ``change``'s branch: a push after them voided them."""
+    return tuple(
+        Stale(e["approver"], e.get("at", ""), e["fingerprint"])
+        for e in entries
+        if e["kind"] == "approval"
+        and change.branch
+        and e.get("branch") == change.branch
+        and e.get("fingerprint") != change.fingerprint
+    )
