@@ -31,17 +31,20 @@ def hooks_uninstall(cwd: Path) -> int:
 
 def hooks_pre_push(cwd: Path, *, stdin: str) -> int:
     """Block the push (exit 1) when it moves a protected branch over changes not signed off."""
-    from countersign.commands.verify import verify_release
     from countersign.facts.shell.context import PROTECTED_BRANCHES
+    from countersign.gate.release import release_verdict, verify_release
     from countersign.guard.settings import load_guard_config
-    from countersign.output.release import release_verdict, render_release
+    from countersign.intake.repository import Repository
+    from countersign.output.release import render_release
+    from countersign.workspace import Environment
 
     root = repo_root(cwd)
+    repository, environment = Repository(root), Environment.from_process()
     protected = load_guard_config(root).protected_branches or PROTECTED_BRANCHES
     blocked = False
     for push in protected_pushes(stdin, protected):
         try:
-            results = verify_release(root, push.old, push.new)
+            results = verify_release(repository, push.old, push.new, environment=environment)
         except InputError as exc:
             click.echo(
                 f"countersign: cannot verify the push to {push.branch} ({exc}); fetch, then "

@@ -4,28 +4,16 @@ change not signed off what it still needs and the command that records it."""
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass
 from typing import Any
 
-from countersign.gate.verdict import Evaluation, Verdict
+from countersign.gate.release import Verified, release_verdict
+from countersign.gate.verdict import Verdict
 from countersign.intake.release import ReleasedChange
 from countersign.output.markdown import cell
 from countersign.output.next_steps import next_steps
 from countersign.output.serialize import dumps, requirement_dict
 
 SCHEMA = "countersign/verify/v1"
-_WORST = (Verdict.PASS, Verdict.NEEDS_APPROVAL, Verdict.BLOCKED)
-
-
-@dataclass(frozen=True)
-class Verified:
-    change: ReleasedChange
-    evaluation: Evaluation
-
-
-def release_verdict(results: tuple[Verified, ...]) -> Verdict:
-    """The release is as good as its worst change."""
-    return max((r.evaluation.verdict for r in results), key=_WORST.index, default=Verdict.PASS)
 
 
 def render_release(results: tuple[Verified, ...], base: str, head: str, fmt: str) -> str:

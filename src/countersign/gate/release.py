@@ -1,0 +1,49 @@
+"""The release gate: every change of a release judged as it was reviewed, with its sign-offs;
+the release is as good as its worst change. The deploy gate (``verify``) and the pre-push hook
+both call it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from countersign.gate.evaluate import evaluate
+from countersign.gate.verdict import Evaluation, Verdict
+from countersign.intake.release import ReleasedChange, changes_in
+from countersign.intake.repository import Repository
+from countersign.intake.selection import ChangeSelection
+from countersign.signoff.ledger import signoffs_for
+from countersign.workspace import Environment, analysed, open_change
+
+_WORST = (Verdict.PASS, Verdict.NEEDS_APPROVAL, Verdict.BLOCKED)
+
+
+@dataclass(frozen=True)
+class Verified:
+    change: ReleasedChange
+    evaluation: Evaluation
+
+
+def verify_release(
+    repository: Repository,
+    base: str,
+    head: str,
+    statuses: dict[str, str] | None = None,
+    *,
+    environment: Environment,
+) -> tuple[Verified, ...]:
+    """Each change of ``base..head`` judged as it was reviewed, with its sign-offs."""
+    results = []
+    for change in changes_in(repository.root, base, head):
+        selection = ChangeSelection(base=change.base, head=change.head)
+        ws = analysed(
+            open_change(repository, selection, environment), remember_scans=True, mine=True
+        )
+        signoffs = signoffs_for(ws.ledger, ws.change.fingerprint)
+        evaluation = evaluate(ws.change, ws.context, ws.policy, signoffs, statuses or {})
+        results.append(Verified(change, evaluation))
+    return tuple(results)
+
+
+def release_verdict(results: tuple[Verified, ...]) -> Verdict:
+    """The release is as good as its worst change."""
+    return max((r.evaluation.verdict for r in results), key=_WORST.index, default=Verdict.PASS)
