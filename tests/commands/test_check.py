@@ -152,3 +152,25 @@ def test_markdown_says_what_is_needed_why_and_what_to_do(feature, capsys):
     )
     assert "### What to do" in out
     assert "runs `countersign approve --requirement ai-assisted-below-senior/approvals`" in out
+
+
+def test_workflow_with_a_control_character_asks_for_review_not_a_crash(repo, capsys):
+    repo.commit("init", **{"a.txt": "a\n"})
+    repo.git("checkout", "-q", "-b", "f")
+    deep = "on: push\njobs: " + "[" * 50_000 + "]" * 50_000 + "\n"
+    repo.commit(
+        "ci",
+        **{
+            ".github/workflows/ci.yml": "on: push\njobs:\n  a:\n    steps:\n      - run: ls\x07\n",
+            ".github/workflows/deep.yml": deep,
+            "deploy/app.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\x01\n",
+        },
+    )
+    code, doc = run_json(capsys, "-C", str(repo.path))
+    assert code == ExitCode.NEEDS_APPROVAL
+    unreadable = sorted(h["path"] for h in doc["hazards"] if h["kind"] == "artifact.unanalysable")
+    assert unreadable == [
+        ".github/workflows/ci.yml",
+        ".github/workflows/deep.yml",
+        "deploy/app.yaml",
+    ]

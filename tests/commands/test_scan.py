@@ -68,3 +68,10 @@ def test_scan_of_a_binary_file_says_what_to_pass_instead(tmp_path, capsys):
     plan.write_bytes(b"PK\x03\x04\x00\x00binary")
     assert main(["scan", str(plan)]) == ExitCode.INPUT
     assert "terraform show -json" in capsys.readouterr().err
+
+
+def test_yaml_with_a_control_character_is_a_finding_not_a_crash(tmp_path, capsys):
+    manifest = tmp_path / "app.yaml"
+    manifest.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\x07\n")
+    assert main(["scan", str(manifest)]) == ExitCode.NEEDS_APPROVAL
+    assert "control character U+0007" in capsys.readouterr().out

@@ -4,7 +4,7 @@ import pytest
 
 from countersign.config.catalog import load_catalog
 from countersign.config.roster import load_roster
-from countersign.config.yamlfile import parse_yaml
+from countersign.config.yamlfile import parse_yaml, parse_yaml_documents
 from countersign.errors import ConfigError
 
 
@@ -70,3 +70,16 @@ def test_roster_level_must_be_known():
 
 def test_invalid_yaml_gives_the_line():
     assert message("services: [\n", load_catalog).startswith("catalog.yaml: line 2: invalid YAML")
+
+
+def test_yaml_nested_deeper_than_the_stack_is_an_error_not_a_crash():
+    deep = "a: " + "[" * 50_000 + "]" * 50_000 + "\n"
+    with pytest.raises(ConfigError, match="nested deeper than 128 levels"):
+        parse_yaml(deep, "catalog.yaml")
+    with pytest.raises(ConfigError, match="nested deeper than 128 levels"):
+        parse_yaml_documents(deep, "catalog.yaml")
+
+
+def test_control_character_is_an_error_not_a_crash():
+    with pytest.raises(ConfigError, match="invalid YAML"):
+        parse_yaml_documents("a: b\x07\n", "catalog.yaml")

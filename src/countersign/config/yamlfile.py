@@ -10,10 +10,27 @@ import yaml
 from countersign.errors import ConfigError
 
 MAX_CONFIG_BYTES = 5_000_000
+# The composer recurses once per level: past this, a hostile file would exhaust the stack.
+MAX_DEPTH = 128
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that rejects duplicate keys (a silent override hides mistakes in policy)."""
+    """SafeLoader that rejects duplicate keys (a silent override hides mistakes in policy) and
+    nodes nested deeper than ``MAX_DEPTH``."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested deeper than {MAX_DEPTH} levels", mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:

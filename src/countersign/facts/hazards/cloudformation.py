@@ -9,7 +9,8 @@ from typing import Any
 from countersign.config.hazards import Production
 from countersign.facts.context import Context
 from countersign.facts.hazards import Hazard, Severity, unanalysable
-from countersign.facts.hazards.documents import DocumentKind, Unanalysable, documents, load_json
+from countersign.facts.hazards.documents import DocumentKind, Unanalysable, documents
+from countersign.facts.hazards.parsing import load_json
 from countersign.facts.hazards.resources import destroy_severity, is_stateful
 from countersign.intake.change import Change
 

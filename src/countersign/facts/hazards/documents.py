@@ -1,5 +1,5 @@
 """The documents the hazard analyzers read: every artifact and deleted file of a change, sorted
-by kind once, and parsed safely (size-bounded, no YAML aliases, no recursion blow-ups).
+by kind once. ``parsing`` reads them within bounds.
 
 A document that cannot be parsed raises ``Unanalysable``; the analyzer turns it into an
 ``artifact.unanalysable`` hazard, so a broken file is never a silent pass.
@@ -7,21 +7,14 @@ A document that cannot be parsed raises ``Unanalysable``; the analyzer turns it 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import PurePosixPath
-from typing import Any
-
-import yaml
 
 from countersign.intake.change import Change, FileStatus
 
-MAX_JSON_CHARS = 256 * 1024 * 1024
-MAX_YAML_CHARS = 10 * 1024 * 1024
-MAX_YAML_DOCUMENTS = 10_000
 _HEAD = 4096
 
 
@@ -100,7 +93,10 @@ def classify(path: str, text: str) -> DocumentKind:
     if suffix in {".yml", ".yaml"} and ".github/workflows/" in f"/{p.as_posix()}":
         return DocumentKind.WORKFLOW
     if suffix == ".json" or (not suffix and head.lstrip().startswith("{")):
-        return _json_kind(head)
+        # The head decides when it can; a plan's or change set's telling key may come after
+        # megabytes of prior state, so the whole text is searched next (a linear scan in C).
+        kind = _json_kind(head)
+        return kind if kind is not DocumentKind.OTHER or len(text) <= _HEAD else _json_kind(text)
     if suffix in {".yml", ".yaml"} and _K8S_HEAD.search(head) and _K8S_KIND.search(head):
         return DocumentKind.KUBERNETES
     return DocumentKind.OTHER
@@ -120,55 +116,3 @@ def _json_kind(head: str) -> DocumentKind:
     if '"apiVersion"' in head and '"kind"' in head:
         return DocumentKind.KUBERNETES
     return DocumentKind.OTHER
-
-
-def load_json(text: str) -> Any:
-    if len(text) > MAX_JSON_CHARS:
-        raise Unanalysable(
-            f"{len(text) // 2**20} MiB is more than the {MAX_JSON_CHARS // 2**20} MiB "
-            "analysed; split it or review it by hand"
-        )
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise Unanalysable(f"not valid JSON ({exc.msg} at line {exc.lineno})", exc.lineno) from None
-    except RecursionError:
-        raise Unanalysable("JSON nested too deeply to analyse") from None
-
-
-class NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases: a manifest never needs them, a YAML bomb always does."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(
-                None, None, "anchors and aliases are not analysed", mark
-            )
-        return super().compose_node(parent, index)
-
-
-def load_yaml_documents(text: str) -> list[tuple[int, Any]]:
-    """Every document of a (multi-document) YAML stream, with the line it starts on."""
-    if len(text) > MAX_YAML_CHARS:
-        raise Unanalysable(f"larger than the {MAX_YAML_CHARS // 2**20} MiB of YAML analysed")
-    out: list[tuple[int, Any]] = []
-    loader = NoAliasLoader(text)
-    try:
-        while loader.check_node():
-            if len(out) >= MAX_YAML_DOCUMENTS:
-                raise Unanalysable(f"more than {MAX_YAML_DOCUMENTS} YAML documents")
-            node = loader.get_node()
-            if node is None:
-                break
-            out.append((node.start_mark.line + 1, loader.construct_document(node)))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        line = mark.line + 1 if mark is not None else None
-        raise Unanalysable(f"invalid YAML: {problem}", line) from None
-    except RecursionError:
-        raise Unanalysable("YAML nested too deeply to analyse") from None
-    finally:
-        loader.dispose()
-    return out

@@ -12,7 +12,8 @@ from typing import Any
 
 from countersign.facts.context import Context
 from countersign.facts.hazards import Hazard, Severity, unanalysable
-from countersign.facts.hazards.documents import DocumentKind, Unanalysable, documents, load_json
+from countersign.facts.hazards.documents import DocumentKind, Unanalysable, documents
+from countersign.facts.hazards.parsing import load_json
 from countersign.intake.change import Change
 
 # Actions that let a principal grant itself more: the classic escalation paths.

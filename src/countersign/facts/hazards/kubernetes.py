@@ -16,8 +16,8 @@ from countersign.facts.hazards.documents import (
     DocumentKind,
     Unanalysable,
     documents,
-    load_yaml_documents,
 )
+from countersign.facts.hazards.parsing import load_yaml_documents
 from countersign.intake.change import Change
 
 # Removing these takes data (or every custom resource of the type) with it.

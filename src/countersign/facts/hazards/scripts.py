@@ -15,12 +15,8 @@ import yaml
 
 from countersign.facts.context import Context
 from countersign.facts.hazards import Hazard, Severity, unanalysable
-from countersign.facts.hazards.documents import (
-    MAX_YAML_CHARS,
-    DocumentKind,
-    NoAliasLoader,
-    classify,
-)
+from countersign.facts.hazards.documents import DocumentKind, Unanalysable, classify
+from countersign.facts.hazards.parsing import yaml_root
 from countersign.intake.change import Change, FileStatus
 
 
@@ -57,8 +53,8 @@ def shell_snippets(change: Change) -> ShellExtraction:
             try:
                 old_runs = {text for _, text in workflow_runs(f.old_text or "")}
                 new_runs = workflow_runs(f.new_text)
-            except ValueError as exc:
-                problems.append(unanalysable(f.path, f"workflow {exc}"))
+            except Unanalysable as exc:
+                problems.append(unanalysable(f.path, f"workflow {exc}", exc.line))
                 continue
             snippets.extend(
                 ShellSnippet(f.path, line, text, "workflow")
@@ -72,8 +68,8 @@ def shell_snippets(change: Change) -> ShellExtraction:
         }:
             try:
                 snippets.extend(_whole(artifact.path, artifact.text))
-            except ValueError as exc:
-                problems.append(unanalysable(artifact.path, f"workflow {exc}"))
+            except Unanalysable as exc:
+                problems.append(unanalysable(artifact.path, f"workflow {exc}", exc.line))
     return ShellExtraction(tuple(snippets), tuple(problems))
 
 
@@ -109,15 +105,7 @@ def workflow_runs(text: str) -> list[tuple[int, str]]:
     """Every ``run:`` of a workflow's steps, with the line its script starts on."""
     if not text.strip():
         return []
-    if len(text) > MAX_YAML_CHARS:
-        raise ValueError("too large to analyse")
-    loader = NoAliasLoader(text)
-    try:
-        root = loader.get_single_node()
-    except yaml.YAMLError as exc:
-        raise ValueError(f"is not valid YAML ({getattr(exc, 'problem', exc)})") from None
-    finally:
-        loader.dispose()
+    root = yaml_root(text)
     runs: list[tuple[int, str]] = []
     _collect_runs(root, runs, in_steps=False)
     return runs

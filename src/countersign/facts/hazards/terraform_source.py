@@ -15,6 +15,7 @@ from countersign.facts.context import Context
 from countersign.facts.hazards import Hazard, Severity, unanalysable
 from countersign.facts.hazards.documents import Document, DocumentKind, Unanalysable, documents
 from countersign.facts.hazards.network import describe, world_open
+from countersign.facts.hazards.parsing import check_nesting
 from countersign.facts.hazards.plan_access import openings
 from countersign.facts.hazards.resources import destroy_severity, is_stateful
 from countersign.intake.change import Change
@@ -59,6 +60,7 @@ def _collect(doc: Document, text: str | None, side: _Side) -> None:
         return
     if len(text) > MAX_TF_CHARS:
         raise Unanalysable(f"larger than the {MAX_TF_CHARS // 2**20} MiB analysed")
+    check_nesting(text, "HCL")
     data = _parse(text)
     directory = str(PurePosixPath(doc.path).parent)
     for block in data.get("resource") or []:

@@ -1,0 +1,132 @@
+"""Bounded readers of the documents the analyzers parse: JSON, YAML and a nesting check for any
+bracketed text. Every limit is checked before the parser recurses or allocates, and every
+failure is ``Unanalysable`` with the reason and the line, never an exception of the parser.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from itertools import accumulate
+from typing import Any
+
+import yaml
+
+from countersign.facts.hazards.documents import Unanalysable
+
+MAX_JSON_CHARS = 256 * 1024 * 1024
+MAX_YAML_CHARS = 10 * 1024 * 1024
+MAX_YAML_DOCUMENTS = 10_000
+# Deeper than any real manifest, workflow, plan or policy (a CRD schema reaches about 30), and
+# shallow enough that no parser below runs out of stack.
+MAX_DEPTH = 128
+
+_BRACKETS = re.compile(r"[\[\]{}()]")
+_DELTA = {"[": 1, "{": 1, "(": 1, "]": -1, "}": -1, ")": -1}
+
+
+def check_nesting(text: str, what: str) -> None:
+    """Refuse text whose brackets nest deeper than ``MAX_DEPTH``, counted in one linear pass
+    before any recursive parser sees it. Brackets in strings and comments count too: that can
+    only over-count, sending an odd file to review, never let a deep one through."""
+    if text.count("[") + text.count("{") + text.count("(") <= MAX_DEPTH:
+        return
+    depths = accumulate(_DELTA[b] for b in _BRACKETS.findall(text))
+    deepest = max(depths, default=0)
+    if deepest > MAX_DEPTH:
+        raise Unanalysable(f"{what} nested deeper than {MAX_DEPTH} levels")
+
+
+def load_json(text: str) -> Any:
+    if len(text) > MAX_JSON_CHARS:
+        raise Unanalysable(
+            f"{len(text) // 2**20} MiB is more than the {MAX_JSON_CHARS // 2**20} MiB "
+            "analysed; split it or review it by hand"
+        )
+    try:
+        # The C decoder counts its own recursion: a deep document is a RecursionError, and no
+        # analyzer walks the result recursively.
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise Unanalysable(f"not valid JSON ({exc.msg} at line {exc.lineno})", exc.lineno) from None
+    except RecursionError:
+        raise Unanalysable("JSON nested too deeply to analyse") from None
+
+
+class BoundedLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases (a manifest never needs them, a YAML bomb always does)
+    and nodes nested deeper than ``MAX_DEPTH`` (the composer recurses once per level)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases are not analysed", mark
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise Unanalysable(f"YAML nested deeper than {MAX_DEPTH} levels", mark.line + 1)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _loader(text: str) -> BoundedLoader:
+    if len(text) > MAX_YAML_CHARS:
+        raise Unanalysable(f"larger than the {MAX_YAML_CHARS // 2**20} MiB of YAML analysed")
+    try:
+        return BoundedLoader(text)
+    except yaml.reader.ReaderError as exc:
+        raise _control_character(text, exc) from None
+
+
+def _control_character(text: str, exc: yaml.reader.ReaderError) -> Unanalysable:
+    line = text.count("\n", 0, exc.position) + 1
+    return Unanalysable(
+        f"holds control character U+{exc.character:04X}, which YAML does not allow", line
+    )
+
+
+def _invalid(text: str, exc: yaml.YAMLError) -> Unanalysable:
+    if isinstance(exc, yaml.reader.ReaderError):
+        return _control_character(text, exc)
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    line = mark.line + 1 if mark is not None else None
+    return Unanalysable(f"invalid YAML: {problem}", line)
+
+
+def load_yaml_documents(text: str) -> list[tuple[int, Any]]:
+    """Every document of a (multi-document) YAML stream, with the line it starts on."""
+    loader = _loader(text)
+    out: list[tuple[int, Any]] = []
+    try:
+        while loader.check_node():
+            if len(out) >= MAX_YAML_DOCUMENTS:
+                raise Unanalysable(f"more than {MAX_YAML_DOCUMENTS} YAML documents")
+            node = loader.get_node()
+            if node is None:
+                break
+            out.append((node.start_mark.line + 1, loader.construct_document(node)))
+    except yaml.YAMLError as exc:
+        raise _invalid(text, exc) from None
+    finally:
+        loader.dispose()
+    return out
+
+
+def yaml_root(text: str) -> yaml.Node | None:
+    """The node tree of a single-document YAML file (a CI workflow), for its marks."""
+    loader = _loader(text)
+    try:
+        return loader.get_single_node()
+    except yaml.YAMLError as exc:
+        raise _invalid(text, exc) from None
+    finally:
+        loader.dispose()
