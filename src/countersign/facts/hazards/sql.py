@@ -80,13 +80,14 @@ def analyze_sql(path: str, text: str, previous: str | None = None) -> Iterator[H
         except postgast.PgQueryError:
             already = set()
     created: set[str] = set()
+    hints = [name for name, pattern in DIALECT_HINTS if pattern.search(text)]
     for line, sql in statements:
         if _normal(sql) in already:
             continue
         try:
             tree = postgast.parse(sql)
         except postgast.PgQueryError as exc:
-            yield _unparseable(path, text, line, sql, exc)
+            yield _unparseable(path, hints, line, sql, exc)
             continue
         for raw in tree.stmts:
             node = raw.stmt
@@ -106,6 +107,7 @@ def _statements(text: str) -> Iterator[tuple[int, str]]:
 
     names = _token_names()
     data = text.encode("utf-8")
+    lines = _LineCounter(data)
     start: int | None = None
     for token in postgast.scan(text).tokens:
         name = names.get(token.token, "")
@@ -113,27 +115,43 @@ def _statements(text: str) -> Iterator[tuple[int, str]]:
             continue
         if name == "ASCII_59":
             if start is not None:
-                yield _piece(data, start, token.start)
+                yield lines.at(start), _piece(data, start, token.start)
             start = None
         elif start is None:
             start = token.start
     if start is not None:
-        yield _piece(data, start, len(data))
+        yield lines.at(start), _piece(data, start, len(data))
 
 
-def _piece(data: bytes, start: int, end: int) -> tuple[int, str]:
-    return data.count(b"\n", 0, start) + 1, data[start:end].decode("utf-8", "replace").strip()
+class _LineCounter:
+    """Line numbers of increasing byte offsets, each newline counted once (counting from the
+    start of the file for every statement made the analysis quadratic)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._offset = 0
+        self._line = 1
+
+    def at(self, offset: int) -> int:
+        self._line += self._data.count(b"\n", self._offset, offset)
+        self._offset = offset
+        return self._line
+
+
+def _piece(data: bytes, start: int, end: int) -> str:
+    return data[start:end].decode("utf-8", "replace").strip()
 
 
 def _normal(sql: str) -> str:
     return " ".join(sql.split()).lower()
 
 
-def _unparseable(path: str, text: str, line: int, sql: str, exc: postgast.PgQueryError) -> Hazard:
+def _unparseable(
+    path: str, hints: list[str], line: int, sql: str, exc: postgast.PgQueryError
+) -> Hazard:
     at = line
     if exc.cursorpos:
         at += sql.encode()[: exc.cursorpos - 1].count(b"\n")
-    hints = [name for name, pattern in DIALECT_HINTS if pattern.search(text)]
     dialect = f" (looks like {hints[0]}: only PostgreSQL is analysed)" if hints else ""
     return Hazard(
         "sql.unparseable",
