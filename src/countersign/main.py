@@ -9,7 +9,7 @@ import sys
 
 def main(argv: list[str] | tuple[str, ...] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["guard"] and not {"install", "uninstall"} & set(args[1:2]):
+    if args[:1] == ["guard"] and not {"install", "uninstall", "packs"} & set(args[1:2]):
         from countersign.guard.entry import run_guard
 
         return run_guard(args[1:])

@@ -101,3 +101,13 @@ def guard_uninstall(agent: str, project: bool, repo: Path) -> int:
     from countersign.commands.guard_install import guard_install as run
 
     return run(agent, "project" if project else "user", repo, Path.home(), remove=True)
+
+
+@guard.command("packs")
+@click.argument("rule", required=False)
+@repo_option
+def guard_packs(rule: str | None, repo: Path) -> int:
+    """List the rule packs in force and their rule ids, or explain one RULE."""
+    from countersign.commands.guard_packs import guard_packs as run
+
+    return run(rule, repo)

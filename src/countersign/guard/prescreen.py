@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from countersign.guard import pack_words
+
 MAX_CHARS = 4000
 
 # Programs with a rule, or that run text we cannot see here (shells, decoders, scripts).
@@ -191,6 +193,9 @@ for _alias, _tool in (
     ("sam", "serverless"), ("flyctl", "fly"), ("neon", "neonctl"),
 ):  # fmt: skip
     GATED[_alias] = GATED[_tool]
+ALWAYS |= pack_words.ALWAYS
+for _tool, _words in pack_words.GATED.items():
+    GATED[_tool] = GATED.get(_tool, frozenset()) | _words
 INTERPRETERS = frozenset(["python", "node", "deno", "bun", "ruby", "perl", "php", "osascript"])
 WRITERS = frozenset(["tee", "sed", "cp", "mv", "install", "ln", "truncate", "unlink"])
 SENSITIVE = (
@@ -254,7 +259,8 @@ def clearly_harmless(command: str, configured: bool) -> bool:
     lowered = unquoted.lower()
     if any(fragment in lowered for fragment in SENSITIVE):
         return False
-    names = {w.rsplit("/", 1)[-1] for w in words}
+    # A word is also seen without its value (``--delete=yes`` needs what ``--delete`` needs).
+    names = {w.rsplit("/", 1)[-1] for w in words} | {w.split("=", 1)[0] for w in words}
     if names & ALWAYS or any(name.startswith("mkfs.") for name in names):
         return False
     for tool, needs in GATED.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from countersign.facts.shell.catalog import PackSet, shipped
 from countersign.facts.shell.context import ShellContext
 from countersign.facts.shell.finding import Severity, ShellFinding
 from countersign.facts.shell.hidden import hidden
@@ -16,6 +17,7 @@ from countersign.facts.shell.interpreter import code_of, shell_strings
 from countersign.facts.shell.invocation import Invocation
 from countersign.facts.shell.rules import ANY, rules_for
 from countersign.facts.shell.rules.execution import DESTRUCTIVE_WORDS
+from countersign.facts.shell.rules.packed import dry_run, pack_findings
 from countersign.facts.shell.rules.secrets import exfiltration
 from countersign.facts.shell.syntax import parse
 from countersign.facts.shell.unwrap import MAX_NESTING, effective
@@ -85,12 +87,14 @@ def classify(
             )
         ]
     invocations, budget = effective_commands(command, ctx)
+    packs = ctx.packs or shipped()
     findings: list[ShellFinding] = []
     for inv in invocations:
-        found = [f for rule in (*rules_for(inv.name), *ANY) for f in rule(inv, ctx)]
+        found = _findings(inv, ctx, packs)
         findings.extend(found)
         findings.extend(hidden(inv, ctx, bool(found)))
     findings.extend(exfiltration(invocations, ctx))
+    findings = [f for f in findings if packs.enabled(f.rule)]
     if budget.truncated:
         findings.append(
             _whole(
@@ -114,6 +118,19 @@ def classify(
             )
         )
     return _dedupe(findings)
+
+
+def _findings(inv: Invocation, ctx: ShellContext, packs: PackSet) -> list[ShellFinding]:
+    """What the rules for this program, the pack rules and the rules for every command find;
+    a dry run (``kubectl delete --dry-run=server``) is not judged by the program's own rules."""
+    found: list[ShellFinding] = []
+    if not dry_run(inv.args, packs.dry_runs.get(inv.name, ()), packs.clusters.get(inv.name, True)):
+        for rule in rules_for(inv.name):
+            found.extend(rule(inv, ctx))
+    found.extend(pack_findings(inv, ctx, packs))
+    for rule in ANY:
+        found.extend(rule(inv, ctx))
+    return found
 
 
 def _whole(rule: str, reason: str, command: str) -> ShellFinding:

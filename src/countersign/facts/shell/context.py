@@ -8,6 +8,10 @@ import fnmatch
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from countersign.facts.shell.catalog import PackSet
 
 # Names that mean production when nothing is configured: whole tokens, so "product" is not one.
 _DEFAULT_PROD = re.compile(
@@ -50,6 +54,9 @@ class Production:
     workspaces: tuple[str, ...] = ()
     paths: tuple[str, ...] = ()
     env: tuple[str, ...] = ()  # "NAME" (any value that looks like production) or "NAME=glob"
+    # Resources named in a command's arguments: stack, bucket, project, database, namespace,
+    # cluster, index, topic... (``kubectl -n``, ``s3://BUCKET``, ``--project``, a pack's keys).
+    resources: tuple[str, ...] = ()
 
     def names(self, kind: str, value: str | None) -> bool:
         """Is ``value`` (a kube context, profile, workspace, database host...) production?"""
@@ -59,6 +66,7 @@ class Production:
             "kube": self.kube_contexts,
             "cloud": self.cloud_profiles,
             "workspace": self.workspaces,
+            "resource": self.resources,
         }.get(kind, ())
         if patterns:
             low = value.lower()
@@ -126,3 +134,4 @@ class ShellContext:
     protected_branches: tuple[str, ...] = PROTECTED_BRANCHES
     probe: Callable[[str], str | None] = _no_probe
     read_file: Callable[[str], str | None] = field(default=lambda _p: None)
+    packs: PackSet | None = None  # None: the shipped packs, none disabled

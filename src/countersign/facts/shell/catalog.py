@@ -1,0 +1,230 @@
+"""The packs in force: the shipped ones (compiled at build time into ``packs/compiled.json``,
+which loads in well under a millisecond), a repository's own, and the ones it disables.
+
+``PackSet`` is what ``classify`` consults: the pack rules of a program, the flags that make a
+call of it a dry run, and whether a rule id is switched off.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from countersign.errors import ConfigError
+from countersign.facts.severity import Severity
+from countersign.facts.shell.pack import UNDISABLEABLE, Form, Pack, PackRule, Program, parse_pack
+
+PACKS_DIR = Path(__file__).parent / "packs"
+COMPILED = PACKS_DIR / "compiled.json"
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class PackSet:
+    packs: tuple[Pack, ...]
+    disabled: frozenset[str] = frozenset()
+    by_program: dict[str, tuple[tuple[PackRule, Program], ...]] = field(
+        default_factory=dict, compare=False
+    )
+    dry_runs: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    clusters: dict[str, bool] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def of(cls, packs: Iterable[Pack], disabled: Iterable[str] = ()) -> PackSet:
+        packs = tuple(packs)
+        off = frozenset(disabled)
+        programs = merged_programs(packs)
+        by_program: dict[str, list[tuple[PackRule, Program]]] = {}
+        for pack in packs:
+            if pack.id in off:
+                continue
+            for rule in pack.rules:
+                if rule.engine != "pack" or rule.id in off:
+                    continue
+                for name in rule.programs:
+                    by_program.setdefault(name, []).append((rule, programs.get(name, Program())))
+        return cls(
+            packs,
+            off,
+            {k: tuple(v) for k, v in by_program.items()},
+            {k: p.dry_run for k, p in programs.items() if p.dry_run},
+            {k: p.clusters for k, p in programs.items()},
+        )
+
+    def rules_for(self, name: str) -> tuple[tuple[PackRule, Program], ...]:
+        return self.by_program.get(name, ())
+
+    def enabled(self, rule_id: str) -> bool:
+        if rule_id.startswith(UNDISABLEABLE):
+            return True
+        if rule_id in self.disabled:
+            return False
+        return not any(
+            rule_id == rule.id
+            for pack in self.packs
+            if pack.id in self.disabled
+            for rule in pack.rules
+        )
+
+    def rule(self, rule_id: str) -> tuple[Pack, PackRule] | None:
+        for pack in self.packs:
+            for rule in pack.rules:
+                if rule.id == rule_id:
+                    return pack, rule
+        return None
+
+
+def merged_programs(packs: Iterable[Pack]) -> dict[str, Program]:
+    """What every pack says about each program, together: a program's options that take a
+    value are the same whichever pack's rule reads its words."""
+    out: dict[str, Program] = {}
+    for pack in packs:
+        for name, p in pack.programs.items():
+            q = out.get(name, Program())
+            out[name] = Program(
+                tuple(dict.fromkeys((*q.with_value, *p.with_value))),
+                tuple(dict.fromkeys((*q.dry_run, *p.dry_run))),
+                tuple(dict.fromkeys((*q.production, *p.production))),
+                q.clusters and p.clusters,
+            )
+    return out
+
+
+def load_sources(directory: Path = PACKS_DIR) -> list[Pack]:
+    """Parse every ``*.toml`` pack of a directory (build time, or a repository's own packs)."""
+    return [
+        parse_text(path.read_text(encoding="utf-8"), path.name)
+        for path in sorted(directory.glob("*.toml"))
+    ]
+
+
+def parse_text(text: str, source: str) -> Pack:
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(source, "", f"not valid TOML ({exc})") from None
+    return parse_pack(data, source)
+
+
+def compile_data(packs: Iterable[Pack]) -> dict[str, Any]:
+    """The JSON form of validated packs: what ``shipped()`` loads without validating again."""
+    return {"format": FORMAT, "packs": [asdict(p) for p in packs]}
+
+
+def from_data(data: dict[str, Any]) -> list[Pack]:
+    return [_pack(p) for p in data["packs"]]
+
+
+@functools.cache
+def shipped() -> PackSet:
+    """The packs that ship with countersign, from their compiled form."""
+    data = json.loads(COMPILED.read_text(encoding="utf-8"))
+    return PackSet.of(from_data(data))
+
+
+def _pack(d: dict[str, Any]) -> Pack:
+    return Pack(
+        d["id"],
+        d["title"],
+        d["about"],
+        tuple(_rule(r) for r in d["rules"]),
+        {name: _program(p) for name, p in d["programs"].items()},
+        d["source"],
+    )
+
+
+def _program(d: dict[str, Any]) -> Program:
+    return Program(
+        tuple(d["with_value"]), tuple(d["dry_run"]), tuple(d["production"]), d["clusters"]
+    )
+
+
+def _rule(d: dict[str, Any]) -> PackRule:
+    prod = d["prod_severity"]
+    return PackRule(
+        d["id"],
+        tuple(d["programs"]),
+        tuple(_form(f) for f in d["forms"]),
+        Severity(d["severity"]),
+        d["destroys"],
+        d["explain"],
+        Severity(prod) if prod else None,
+        tuple(d["production"]),
+        tuple(d["dry_run"]),
+        d["doc"],
+        tuple(d["dangerous"]),
+        tuple(d["safe"]),
+        d["engine"],
+    )
+
+
+def _form(d: dict[str, Any]) -> Form:
+    return Form(
+        tuple(tuple(w) for w in d["words"]),
+        d["at"],
+        tuple(tuple(f) for f in d["flags"]),
+        tuple((tuple(names), pattern) for names, pattern in d["options"]),
+        d["text"],
+        tuple(d["unless"]),
+        d["check"],
+        tuple((k, v) for k, v in d["env"]),
+        tuple(d["programs"]),
+    )
+
+
+INTERPRETERS = ("python", "node", "deno", "bun", "ruby", "perl", "php")
+
+
+def vocabulary(packs: Iterable[Pack]) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """What the prescreen must send to full analysis for the pack rules to see every match:
+    programs always (``ALWAYS``), or programs with a word one of whose forms needs (``GATED``).
+
+    A form is gated by a literal word it requires: a positional word item whose alternatives
+    are plain words, or a flag item whose alternatives are long options (compared without any
+    ``=value``). A form with neither (globs, short clustered flags, text, checks) sends its
+    program always. Interpreters are left to the prescreen, which already sends every call that
+    carries code (``-c``, ``-e``, a pipe) to full analysis; pack forms read only that code."""
+    packs = tuple(packs)
+    programs = merged_programs(packs)
+    always: set[str] = set()
+    gated: dict[str, set[str]] = {}
+    for pack in packs:
+        for rule in pack.rules:
+            if rule.engine != "pack":
+                continue
+            for name in rule.programs:
+                if name.rstrip("0123456789.") in INTERPRETERS:
+                    continue
+                clusters = programs.get(name, Program()).clusters
+                for form in rule.forms:
+                    if form.programs and name not in form.programs:
+                        continue
+                    gate = _gate(form, clusters)
+                    if gate is None:
+                        always.add(name)
+                    else:
+                        gated.setdefault(name, set()).update(gate)
+    return frozenset(always), {k: frozenset(v) for k, v in sorted(gated.items()) if k not in always}
+
+
+def _literal(word: str) -> bool:
+    return bool(word) and not set(word) & set("*?[/=")
+
+
+def _gate(form: Form, clusters: bool) -> tuple[str, ...] | None:
+    for alternatives in form.words:
+        if all(_literal(w) for w in alternatives):
+            return alternatives
+    for alternatives in form.flags:
+        if all(_literal(f) and (len(f) > 2 or not clusters) for f in alternatives):
+            return alternatives
+    for names, _pattern in form.options:
+        if all(_literal(n) and n.startswith("--") for n in names):
+            return names
+    return None
