@@ -27,39 +27,34 @@ def test_a_valid_pack_parses_into_rules():
     assert pack.rules[0].forms[0].words == (("drop",),)
 
 
-@pytest.mark.parametrize(
-    ("edit", "message"),
-    [
-        (
-            ('severity = "high"', 'severity = "hgh"'),
-            "mine.toml: rule[0].severity: expected one of info, low, medium, high, critical, "
-            "got 'hgh'",
-        ),
-        (('words = ["drop"]', 'wrods = ["drop"]'), "mine.toml: rule[0].wrods: unknown field"),
-        (
-            ('id = "mine.drop"', 'id = "Drop"'),
-            "mine.toml: rule[0].id: expected family.name like 'secrets.vault-destroy', got 'Drop'",
-        ),  # fmt: skip
-        (
-            ('words = ["drop"]', 'text = "(["'),
-            "mine.toml: rule[0].text: not a valid regular "
-            "expression (unterminated character set at position 1)",
-        ),  # fmt: skip
-        (
-            ('words = ["drop"]', 'check = "magic"'),
-            "mine.toml: rule[0].check: expected one of remote-url, got 'magic'",
-        ),  # fmt: skip
-        (('words = ["drop"]', ""), "mine.toml: rule[0].when: a form needs at least one condition"),
-        (
-            ('programs = ["mytool"]', "programs = []"),
-            "mine.toml: rule[0].programs: name at least one program",
-        ),  # fmt: skip
-    ],
-)
+ERRORS = [
+    (
+        ('severity = "high"', 'severity = "hgh"'),
+        "rule[0].severity: expected one of info, low, medium, high, critical, got 'hgh'",
+    ),
+    (('words = ["drop"]', 'wrods = ["drop"]'), "rule[0].wrods: unknown field"),
+    (
+        ('id = "mine.drop"', 'id = "Drop"'),
+        "rule[0].id: expected family.name like 'secrets.vault-destroy', got 'Drop'",
+    ),
+    (
+        ('words = ["drop"]', 'text = "(["'),
+        "rule[0].text: not a valid regular expression (unterminated character set at position 1)",
+    ),
+    (
+        ('words = ["drop"]', 'check = "magic"'),
+        "rule[0].check: expected one of remote-url, got 'magic'",
+    ),
+    (('words = ["drop"]', ""), "rule[0].when: a form needs at least one condition"),
+    (('programs = ["mytool"]', "programs = []"), "rule[0].programs: name at least one program"),
+]
+
+
+@pytest.mark.parametrize(("edit", "message"), ERRORS)
 def test_errors_name_the_file_and_the_key(edit, message):
     with pytest.raises(ConfigError) as exc:
         parse_text(GOOD.replace(*edit), "mine.toml")
-    assert str(exc.value) == message
+    assert str(exc.value) == f"mine.toml: {message}"
 
 
 def test_invalid_toml_says_so():
