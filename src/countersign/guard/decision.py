@@ -4,11 +4,12 @@ Pure: a normalized tool call and the shell context in, a ``Judgement`` with its 
 from __future__ import annotations
 
 import posixpath
+import shlex
 from dataclasses import dataclass
 
 from countersign.facts.shell.context import ShellContext
 from countersign.facts.shell.finding import Severity, ShellFinding
-from countersign.facts.shell.paths import matches
+from countersign.facts.shell.paths import matches, protected_pattern
 from countersign.guard.protocol import ToolCall
 
 _DECISION = {
@@ -45,7 +46,7 @@ def judge(
 def judge_command(command: str, ctx: ShellContext) -> Judgement:
     from countersign.facts.shell.classify import classify
 
-    findings = classify(command, ctx.cwd, ctx) + _self_approval(command, ctx)
+    findings = classify(command, ctx.cwd, ctx)
     if not findings:
         return ALLOW
     top = max(findings, key=lambda f: f.severity.rank)
@@ -60,30 +61,6 @@ def judge_command(command: str, ctx: ShellContext) -> Judgement:
     )
 
 
-def _self_approval(command: str, ctx: ShellContext) -> list[ShellFinding]:
-    """An agent must not approve its own actions (nor edit the guard's state) through the shell."""
-    if "countersign" not in command and "approve" not in command:
-        return []
-    from countersign.facts.shell.classify import effective_commands
-
-    out: list[ShellFinding] = []
-    for inv in effective_commands(command, ctx)[0]:
-        words = inv.argv
-        runs_countersign = inv.name == "countersign" or (
-            inv.name.startswith("python") and "countersign" in words[:3]
-        )
-        if runs_countersign and "approve" in words:
-            out.append(
-                ShellFinding(
-                    "guard.self-approval",
-                    Severity.CRITICAL,
-                    "an agent cannot approve actions or changes; a human runs countersign approve",
-                    inv.text(),
-                )
-            )
-    return out
-
-
 def judge_edit(
     call: ToolCall, ctx: ShellContext, migrations: tuple[str, ...], exists: bool
 ) -> Judgement:
@@ -91,12 +68,12 @@ def judge_edit(
     for path in call.paths:
         full = path if path.startswith("/") else posixpath.normpath(posixpath.join(call.cwd, path))
         rel = full[len(root) + 1 :] if root and full.startswith(root + "/") else full
-        pattern = matches(rel, ctx.protected_paths)
+        pattern = protected_pattern(full, call.cwd, ctx)
         if pattern:
             return Judgement(
                 "ask",
                 "edit.protected-path",
-                f"{call.tool} of {rel}: a protected path ({pattern})",
+                f"{call.tool} of {_shown(rel, ctx)}: a protected path ({pattern})",
                 "medium",
             )
         pattern = matches(rel, migrations)
@@ -107,4 +84,37 @@ def judge_edit(
                 f"{call.tool} of {rel}: an existing migration, which databases may have applied",
                 "medium",
             )
-    return ALLOW
+    return _written_script(call, ctx)
+
+
+def _shown(path: str, ctx: ShellContext) -> str:
+    home = (ctx.home or "").rstrip("/")
+    return "~/" + path[len(home) + 1 :] if home and path.startswith(home + "/") else path
+
+
+def _written_script(call: ToolCall, ctx: ShellContext) -> Judgement:
+    """A file written with commands that lift the gate (``countersign approve``, ``guard
+    uninstall``), to be run later: asked now, since running it is asked only if the guard can
+    read the script then. Its text is judged as shell, or as Python for a ``.py`` file."""
+    if "countersign" not in call.content:
+        return ALLOW
+    from countersign.facts.shell.classify import classify
+
+    python = any(p.endswith(".py") for p in call.paths) or call.content.startswith(
+        "#!/usr/bin/env python"
+    )
+    if python:
+        command = f"python3 -c {shlex.quote(call.content[:100_000])}"
+    else:
+        command = call.content[:100_000]
+    findings = [f for f in classify(command, ctx.cwd, ctx) if f.rule.startswith("guard.")]
+    if not findings:
+        return ALLOW
+    top = max(findings, key=lambda f: f.severity.rank)
+    return Judgement(
+        "ask",
+        top.rule,
+        f"{call.tool} of {', '.join(call.paths)} writes a script that {top.reason} [{top.command}]",
+        top.severity.value,
+        tuple(findings),
+    )

@@ -102,11 +102,28 @@ def _fast_allow(agent: str, raw: bytes) -> str | None:
             return None
         from countersign.guard.prescreen import clearly_harmless
 
-        if not clearly_harmless(command, configured):
+        if not clearly_harmless(command, configured) or _script_mentions_countersign(command, cwd):
             return None
     except (ValueError, RecursionError, OSError):
         return None
     return '{"permission": "allow"}\n' if agent == "cursor" else ""
+
+
+_SCRIPT = re.compile(r"[\w./-]+\.(?:py|pyw|js|mjs|cjs|ts|rb|pl|php|lua)")
+
+
+def _script_mentions_countersign(command: str, cwd: str) -> bool:
+    """Whether a script the command names mentions countersign (``python3 lift.py``, written
+    earlier in the session): the full path then reads it and judges what it would run."""
+    for name in _SCRIPT.findall(command):
+        path = os.path.join(cwd, name)  # noqa: PTH118 - os.path keeps pathlib off the hot path
+        try:
+            with open(path, "rb") as fh:  # noqa: PTH123
+                if b"countersign" in fh.read(MAX_INPUT_BYTES):
+                    return True
+        except OSError:
+            continue
+    return False
 
 
 def _guard_yaml(cwd: str) -> bool | None:

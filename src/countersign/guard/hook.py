@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from countersign.facts.shell.context import ShellContext
+from countersign.facts.shell.context import GATE_PATHS, ShellContext
 from countersign.guard.decision import judge
 from countersign.guard.protocol import ToolCall
-from countersign.guard.settings import GuardConfig, load_guard_config
+from countersign.guard.settings import AGENT_SETTINGS, GuardConfig, load_guard_config
 from countersign.guard.state import (
     Probe,
     find_repository,
@@ -55,6 +55,7 @@ def shell_context(
         production=config.production,
         scratch=config.scratch,
         protected_paths=config.protected_paths,
+        gate_paths=(*GATE_PATHS, *AGENT_SETTINGS),
         probe=Probe(root, cwd, env) if live else ShellContext().probe,
         read_file=read_script if live else ShellContext().read_file,
     )

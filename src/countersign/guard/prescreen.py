@@ -204,7 +204,9 @@ SENSITIVE = (
     "sudoers", "secret", "service-account", ".github", ".countersign", ".gitlab", ".circleci",
     "jenkinsfile", "tfstate", ".claude", ".codex", ".cursor", ".gemini", ".kiro", "codeowners",
     "pipelines", ".buildkite", ".git/", "/dev/", ".gnupg", "hookspath", "no-verify",
-    "countersign", "awscli", "azure.cli", "alias",
+    "countersign", "awscli", "azure.cli", "alias", ".copilot", ".bashrc", ".kshrc", ".envrc",
+    ".terraformrc", "profile", ".zsh", ".zlog", ".bash_", "fish/", "environment", ".config/",
+    ".gitconfig", ".git-credentials", ".oci", ".vault", ".terraform", "/etc/",
 )  # fmt: skip
 # The same words as ``rules.execution.DESTRUCTIVE_WORDS``, as a set: no large regex to compile.
 DESTRUCTIVE = frozenset(

@@ -10,6 +10,29 @@ from typing import Any
 from countersign.facts.shell.context import SCRATCH_DIRS, Production
 
 FILE = "guard.yaml"
+# The agents' own hook settings, in the project and in the home: whoever edits them can switch
+# the guard off.
+AGENT_SETTINGS = (
+    ".claude/settings.json", ".claude/settings.local.json", "~/.claude/settings.json",
+    ".codex/hooks.json", ".codex/config.toml", "~/.codex/hooks.json", "~/.codex/config.toml",
+    ".cursor/hooks.json", "~/.cursor/hooks.json", ".gemini/settings.json",
+    "~/.gemini/settings.json", ".kiro/agents/**", "~/.kiro/agents/**", ".github/hooks/**",
+    "~/.copilot/**",
+)  # fmt: skip
+# Files a shell runs when it starts (a line added there runs in every later shell).
+START_UP_FILES = (
+    "~/.bashrc", "~/.bash_profile", "~/.bash_login", "~/.bash_logout", "~/.profile", "~/.zshrc",
+    "~/.zshenv", "~/.zprofile", "~/.zlogin", "~/.zlogout", "~/.kshrc", "~/.config/fish/**",
+    "~/.config/environment.d/**", "/etc/profile", "/etc/profile.d/**", "/etc/bash.bashrc",
+    "/etc/bashrc", "/etc/zshrc", "/etc/zsh/**", "/etc/environment", ".envrc",
+)  # fmt: skip
+# Keys, cloud credentials and the configuration that says where tools connect and as whom.
+CREDENTIAL_FILES = (
+    "~/.ssh/**", "~/.aws/**", "~/.config/gcloud/**", "~/.azure/**", "~/.kube/**",
+    "~/.docker/config.json", "~/.netrc", "~/.npmrc", "~/.pypirc", "~/.gnupg/**",
+    "~/.git-credentials", "~/.gitconfig", "~/.config/git/**", "~/.config/gh/**",
+    "~/.terraformrc", "~/.terraform.d/**", "~/.vault-token", "~/.oci/**", "~/.config/doctl/**",
+)  # fmt: skip
 PROTECTED_PATHS = (
     ".countersign/**",
     ".git/countersign/**",
@@ -25,11 +48,10 @@ PROTECTED_PATHS = (
     "*.tfstate",
     "*.tfstate.backup",
     ".terraform/**",
-    ".claude/settings.json",
-    ".codex/hooks.json",
-    ".cursor/hooks.json",
-    ".gemini/settings.json",
-    ".kiro/agents/**",
+    *AGENT_SETTINGS,
+    "~/.countersign/**",
+    *START_UP_FILES,
+    *CREDENTIAL_FILES,
 )
 # Migration files: editing one that already exists rewrites history a database has applied.
 MIGRATIONS = (

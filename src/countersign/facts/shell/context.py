@@ -115,6 +115,11 @@ PROTECTED_BRANCHES = (
 )  # fmt: skip
 
 
+# The files the gate itself stands on: any program that may write one is asked about. The guard
+# adds the agents' hook settings (``guard.agents``).
+GATE_PATHS = (".countersign/**", ".git/countersign/**", ".git/hooks/**", "~/.countersign/**")
+
+
 @dataclass(frozen=True)
 class ShellContext:
     """Everything ``classify`` reads besides the command text.
@@ -131,6 +136,7 @@ class ShellContext:
     production: Production = field(default_factory=Production)
     scratch: tuple[str, ...] = SCRATCH_DIRS
     protected_paths: tuple[str, ...] = ()
+    gate_paths: tuple[str, ...] = GATE_PATHS
     protected_branches: tuple[str, ...] = PROTECTED_BRANCHES
     probe: Callable[[str], str | None] = _no_probe
     read_file: Callable[[str], str | None] = field(default=lambda _p: None)

@@ -116,3 +116,36 @@ def _glob(path: str, pattern: str) -> bool:
             )
         )
     return fnmatch.fnmatchcase(path, pattern)
+
+
+def protected_pattern(
+    path: str, cwd: str | None, ctx: ShellContext, patterns: tuple[str, ...] | None = None
+) -> str | None:
+    """The protected-path pattern that ``path`` matches, in any of its spellings: relative to
+    the project (``.claude/settings.json``), to the home (``~/.ssh/config``, also for
+    ``$HOME/…`` and an absolute path under the home), or absolute (``/etc/profile``).
+    ``patterns`` defaults to the context's protected paths."""
+    patterns = ctx.protected_paths if patterns is None else patterns
+    if not patterns or not path:
+        return None
+    raw = path
+    for marker in ("$HOME/", "${HOME}/"):
+        if raw.startswith(marker):
+            raw = "~/" + raw[len(marker) :]
+    full = raw
+    if not raw.startswith(("/", "~")) and (cwd or ctx.cwd or "").startswith("/"):
+        full = posixpath.normpath(posixpath.join(cwd or ctx.cwd or "", raw))
+    spellings = [raw]
+    root = (ctx.project_root or "").rstrip("/")
+    if root and full.startswith(root + "/"):
+        spellings.append(full[len(root) + 1 :])
+    home = (ctx.home or "").rstrip("/")
+    if home and full.startswith(home + "/"):
+        spellings.append("~/" + full[len(home) + 1 :])
+    if full.startswith("/"):
+        spellings.append(full)
+    for spelling in spellings:
+        found = matches(spelling, patterns)
+        if found:
+            return found
+    return None

@@ -12,6 +12,7 @@ cluster: delete, scale-to-zero, drain, helm-uninstall, change.
 db: drop, truncate, delete-all, update-all, flush, reset. container: volume-delete, prune.
 secrets: read, exfiltration. exec: pipe-to-shell, decoded-payload, unseen-code,
     unresolved-command, interpreter-delete. edit: protected-path. shell: unparseable, too-complex.
+guard: self-approval, self-ungate (the agent lifting its own gate).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from countersign.facts.shell.rules import (
     database,
     execution,
     filesystem,
+    gate,
     git,
     infrastructure,
     platform,
@@ -39,6 +41,7 @@ _FAMILIES = (
     database,
     container,
     execution,
+    gate,
 )
 
 
@@ -52,7 +55,7 @@ def _by_name() -> dict[str, tuple[Rule, ...]]:
 
 BY_NAME = _by_name()
 PREFIX = dict(filesystem.PREFIX_RULES)
-ANY: tuple[Rule, ...] = (*filesystem.ANY_RULES, *execution.ANY_RULES)
+ANY: tuple[Rule, ...] = (*filesystem.ANY_RULES, *execution.ANY_RULES, *gate.ANY_RULES)
 
 
 def rules_for(name: str) -> tuple[Rule, ...]:
