@@ -7,7 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fake_github import FakeGitHub
 from github_service import PG_BASE, SECRET
+from loopback import serving
+from service_world import APP_ID, World, app_keys
 
 from countersign.service.settings import Settings
 
@@ -39,3 +42,15 @@ def database() -> Iterator[str]:
 @pytest.fixture
 def settings(database: str, tmp_path: Path) -> Settings:
     return Settings(database_url=database, webhook_secret=SECRET, state_dir=tmp_path / "state")
+
+
+@pytest.fixture
+def world(database: str, tmp_path: Path) -> Iterator[World]:
+    """A repository on the fake GitHub, served on loopback for the test."""
+    key_path, public = app_keys(tmp_path)
+    github = FakeGitHub(app_id=APP_ID, public_key=public)
+    with serving(github.app()) as api:
+        made = World(tmp_path / "world", database, key_path, github, api_url=api)
+        made.create_repository()
+        yield made
+    assert github.violations == [], "requests GitHub's API description refuses"

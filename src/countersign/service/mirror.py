@@ -1,0 +1,95 @@
+"""Per-installation bare mirrors: the worker's local cache of each repository's git data,
+fetched with the installation's token. A mirror holds no state: deleting it costs one fetch.
+
+The token goes to git through the environment (``GIT_CONFIG_*``), never into the mirror's
+config or the command line. Two jobs on one machine never fetch into one mirror at once (a
+file lock); workers on other machines have mirrors of their own.
+"""
+
+from __future__ import annotations
+
+import base64
+import fcntl
+import os
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from countersign.errors import InputError
+
+GIT_TIMEOUT_S = 300
+
+
+def mirror_path(state_dir: Path, installation: int, repository: str) -> Path:
+    owner, _, name = repository.partition("/")
+    if not owner or not name or ".." in repository or repository.count("/") != 1:
+        raise InputError(f"not a repository name: {repository!r}")
+    return state_dir / "mirrors" / str(installation) / owner / f"{name}.git"
+
+
+def remote_url(template: str, repository: str) -> str:
+    return template.replace("{repository}", repository)
+
+
+def fetch(mirror: Path, url: str, refspecs: list[str], *, token: str | None = None) -> None:
+    """Fetch ``refspecs`` (ref names or commit ids) from ``url`` into ``mirror``, creating it
+    on first use. A ref the remote does not have fails the fetch."""
+    mirror.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(mirror.with_suffix(".lock")):
+        if not (mirror / "HEAD").is_file():
+            _git(mirror.parent, "init", "--bare", "--quiet", str(mirror))
+        _git(mirror, "fetch", "--quiet", "--no-tags", url, *refspecs, token=token)
+
+
+def has_commit(mirror: Path, sha: str) -> bool:
+    if not (mirror / "HEAD").is_file():
+        return False
+    result = subprocess.run(
+        ["git", "-C", str(mirror), "cat-file", "-e", f"{sha}^{{commit}}"],
+        capture_output=True,
+        check=False,
+    )
+    return result.returncode == 0
+
+
+def _git(where: Path, *args: str, token: str | None = None) -> None:
+    env = dict(os.environ, GIT_TERMINAL_PROMPT="0")
+    if token:
+        basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+        env |= {
+            "GIT_CONFIG_COUNT": "1",
+            "GIT_CONFIG_KEY_0": "http.extraHeader",
+            "GIT_CONFIG_VALUE_0": f"Authorization: Basic {basic}",
+        }
+    result = subprocess.run(
+        ["git", "-C", str(where), *args],
+        capture_output=True,
+        env=env,
+        timeout=GIT_TIMEOUT_S,
+        check=False,
+    )
+    if result.returncode != 0:
+        message = result.stderr.decode(errors="replace").strip().splitlines()
+        raise InputError(f"git {args[0]} failed: {message[-1] if message else 'no message'}")
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def resolve(mirror: Path, ref: str) -> str:
+    result = subprocess.run(
+        ["git", "-C", str(mirror), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+        capture_output=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise InputError(f"{ref} is not in the mirror {mirror.name}")
+    return result.stdout.decode().strip()

@@ -1,0 +1,97 @@
+"""What the service writes on GitHub, computed from an evaluation: the ``countersign`` check
+run of a head (conclusion, Markdown summary, annotations at hazard lines) and the body of the
+one pull request comment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from countersign.facts.severity import Severity
+from countersign.gate.verdict import Evaluation, Verdict
+from countersign.output import render
+
+CHECK_NAME = "countersign"
+COMMENT_MARKER = "<!-- countersign:pull-request-comment -->"
+MAX_SUMMARY = 65_000  # GitHub's limit on output.summary is 65,535 characters
+MAX_ANNOTATIONS = 50  # per request
+
+CONCLUSIONS = {
+    Verdict.PASS: "success",
+    Verdict.NEEDS_APPROVAL: "action_required",
+    Verdict.BLOCKED: "failure",
+}
+TITLES = {
+    Verdict.PASS: "Passed: nothing more to sign",
+    Verdict.NEEDS_APPROVAL: "Needs approval",
+    Verdict.BLOCKED: "Blocked",
+}
+LEVELS = {
+    Severity.INFO: "notice",
+    Severity.LOW: "notice",
+    Severity.MEDIUM: "warning",
+    Severity.HIGH: "failure",
+    Severity.CRITICAL: "failure",
+}
+
+
+def conclusion(evaluation: Evaluation) -> str:
+    return CONCLUSIONS[evaluation.verdict]
+
+
+def check_run(
+    evaluation: Evaluation, head_sha: str, fingerprint: str, details_url: str
+) -> dict[str, Any]:
+    """The body of a check-run create or update request."""
+    summary = _clip(render(evaluation, "markdown"))
+    unsatisfied = [r for r in evaluation.requirements if not r.satisfied]
+    title = TITLES[evaluation.verdict]
+    if unsatisfied:
+        title = f"{title}: {len(unsatisfied)} requirement(s) open"
+    return {
+        "name": CHECK_NAME,
+        "head_sha": head_sha,
+        "status": "completed",
+        "conclusion": conclusion(evaluation),
+        "details_url": details_url,
+        "external_id": fingerprint,
+        "output": {
+            "title": title,
+            "summary": summary,
+            "annotations": hazard_annotations(evaluation),
+        },
+    }
+
+
+def hazard_annotations(evaluation: Evaluation) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for hazard in evaluation.facts.hazards:
+        if hazard.line is None or not hazard.path:
+            continue
+        out.append(
+            {
+                "path": hazard.path,
+                "start_line": hazard.line,
+                "end_line": hazard.line,
+                "annotation_level": LEVELS[hazard.severity],
+                "title": f"{hazard.kind} ({hazard.severity})",
+                "message": hazard.detail or hazard.kind,
+            }
+        )
+        if len(out) == MAX_ANNOTATIONS:
+            break
+    return out
+
+
+def comment(evaluation: Evaluation, head_sha: str, fingerprint: str) -> str:
+    """The pull request comment, edited in place on every decision; the marker finds it."""
+    return _clip(
+        f"{COMMENT_MARKER}\n"
+        f"**countersign** for `{head_sha[:12]}` (fingerprint `{fingerprint[:19]}`): "
+        f"**{evaluation.verdict}**\n\n{render(evaluation, 'markdown')}"
+    )
+
+
+def _clip(text: str) -> str:
+    if len(text) <= MAX_SUMMARY:
+        return text
+    return text[: MAX_SUMMARY - 60] + "\n\n…(truncated: run `countersign check` for all of it)"

@@ -1,0 +1,96 @@
+"""Write a decision on GitHub idempotently: one ``countersign`` check run per head and one
+comment per pull request, found again (from the database, else from GitHub) and updated in
+place, so a retried or duplicated job never adds a second one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from countersign.service.github import GitHub
+from countersign.service.outputs import CHECK_NAME, COMMENT_MARKER
+
+FIND_RUN = """
+SELECT check_run_id FROM countersign_decisions
+WHERE repository = %s AND head_sha = %s AND kind = %s AND check_run_id IS NOT NULL
+"""
+FIND_COMMENT = "SELECT comment_id FROM countersign_comments WHERE repository = %s AND number = %s"
+SAVE_COMMENT = """
+INSERT INTO countersign_comments (repository, number, comment_id) VALUES (%s, %s, %s)
+ON CONFLICT (repository, number) DO UPDATE SET comment_id = EXCLUDED.comment_id
+"""
+
+
+def upsert_check_run(
+    gh: GitHub,
+    conn: Any,
+    installation: int,
+    repository: str,
+    kind: str,
+    body: dict[str, Any],
+) -> int:
+    head = str(body["head_sha"])
+    row = conn.execute(FIND_RUN, (repository, head, kind)).fetchone()
+    run_id = int(row[0]) if row else _find_run(gh, installation, repository, head)
+    if run_id is not None:
+        update = {k: v for k, v in body.items() if k != "head_sha"}
+        gh.call("PATCH", f"/repos/{repository}/check-runs/{run_id}", installation, body=update)
+        return run_id
+    made = gh.call("POST", f"/repos/{repository}/check-runs", installation, body=body)
+    return int(made["id"])
+
+
+def _find_run(gh: GitHub, installation: int, repository: str, head: str) -> int | None:
+    """A run this App made for the head, when the job that made it died before saving its id."""
+    params: dict[str, Any] = {"check_name": CHECK_NAME, "filter": "latest"}
+    if gh.app_id.isdigit():
+        params["app_id"] = int(gh.app_id)
+    found = gh.call(
+        "GET", f"/repos/{repository}/commits/{head}/check-runs", installation, params=params
+    )
+    runs = [
+        r for r in found.get("check_runs", ()) if str((r.get("app") or {}).get("id")) == gh.app_id
+    ]
+    return int(runs[0]["id"]) if runs else None
+
+
+def upsert_comment(
+    gh: GitHub, conn: Any, installation: int, repository: str, number: int, body: str
+) -> int:
+    row = conn.execute(FIND_COMMENT, (repository, number)).fetchone()
+    comment_id = int(row[0]) if row else _find_comment(gh, installation, repository, number)
+    if comment_id is not None:
+        gh.call(
+            "PATCH",
+            f"/repos/{repository}/issues/comments/{comment_id}",
+            installation,
+            body={"body": body},
+        )
+    else:
+        made = gh.call(
+            "POST",
+            f"/repos/{repository}/issues/{number}/comments",
+            installation,
+            body={"body": body},
+        )
+        comment_id = int(made["id"])
+    conn.execute(SAVE_COMMENT, (repository, number, comment_id))
+    return comment_id
+
+
+def _find_comment(gh: GitHub, installation: int, repository: str, number: int) -> int | None:
+    """Our comment, by its marker and by being the App's: anyone can paste the marker."""
+    page = 1
+    while True:
+        found = gh.call(
+            "GET",
+            f"/repos/{repository}/issues/{number}/comments",
+            installation,
+            params={"per_page": 100, "page": page},
+        )
+        for c in found:
+            app = c.get("performed_via_github_app") or {}
+            if COMMENT_MARKER in str(c.get("body", "")) and str(app.get("id")) == gh.app_id:
+                return int(c["id"])
+        if len(found) < 100:
+            return None
+        page += 1

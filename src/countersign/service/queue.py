@@ -1,0 +1,108 @@
+"""The worker process: procrastinate tasks over the jobs in ``worker.py``, retried with
+exponential backoff, a periodic reconcile, and the recovery of jobs whose worker died (a job
+left ``doing`` by a worker that stopped sending heartbeats is queued again)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import procrastinate
+
+from countersign.service import events
+from countersign.service.intake import QUEUE
+
+log = logging.getLogger("countersign.service.queue")
+
+RETRY = procrastinate.RetryStrategy(max_attempts=8, exponential_wait=2)
+
+
+@dataclass(frozen=True)
+class WorkerTiming:
+    """Heartbeat every ``heartbeat`` s; a worker silent for ``stalled`` s is dead and its job is
+    run again; the reconcile runs on ``reconcile_cron`` (five minutes by default)."""
+
+    heartbeat: float = 10.0
+    stalled: float = 30.0
+    reconcile_cron: str = "*/5 * * * *"
+    polling: float = 5.0
+
+
+def create_queue(
+    database_url: str, jobs: Callable[[], Any], timing: WorkerTiming
+) -> procrastinate.App:
+    """``jobs`` returns the ``worker.Jobs`` the tasks run on (opened once per process)."""
+    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=database_url))
+
+    @app.task(name=events.EVALUATE, queue=QUEUE, retry=RETRY)
+    def evaluate_pull_request(**args: Any) -> None:
+        jobs().evaluate_pull_request(**args)
+
+    @app.task(name=events.REVIEW, queue=QUEUE, retry=RETRY)
+    def record_review(**args: Any) -> None:
+        jobs().record_review(**args)
+
+    @app.task(name=events.COMMAND, queue=QUEUE, retry=RETRY)
+    def run_command(**args: Any) -> None:
+        jobs().run_command(**args)
+
+    @app.task(name=events.MERGE_GROUP, queue=QUEUE, retry=RETRY)
+    def evaluate_merge_group(**args: Any) -> None:
+        jobs().evaluate_merge_group(**args)
+
+    @app.task(name=events.INSTALLATION, queue=QUEUE, retry=RETRY)
+    def sync_installation(**args: Any) -> None:
+        jobs().sync_installation(**args)
+
+    @app.task(name=events.RECONCILE_REPOSITORY, queue=QUEUE, retry=RETRY)
+    def reconcile_repository(**args: Any) -> None:
+        jobs().reconcile_repository(**args)
+
+    @app.periodic(cron=timing.reconcile_cron, periodic_id="reconcile")
+    @app.task(name="reconcile", queue=QUEUE, queueing_lock="reconcile")
+    def reconcile(timestamp: int) -> None:
+        jobs().reconcile()
+
+    return app
+
+
+async def run_worker(app: procrastinate.App, timing: WorkerTiming, *, wait: bool = True) -> None:
+    """Run jobs until stopped (SIGTERM finishes the job at hand); ``wait=False`` returns when
+    the queue is empty, for tests."""
+    async with app.open_async():
+        recovery = asyncio.create_task(_recover_stalled(app, timing))
+        try:
+            await app.run_worker_async(
+                queues=[QUEUE],
+                concurrency=1,
+                wait=wait,
+                update_heartbeat_interval=timing.heartbeat,
+                stalled_worker_timeout=timing.stalled,
+                fetch_job_polling_interval=timing.polling,
+                install_signal_handlers=wait,
+            )
+        finally:
+            recovery.cancel()
+
+
+async def recover_stalled(app: procrastinate.App, timing: WorkerTiming) -> int:
+    """Queue again the jobs of workers that stopped sending heartbeats (killed, lost power)."""
+    stalled = await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=timing.stalled)
+    count = 0
+    for job in stalled:
+        log.warning("job of a dead worker queued again", extra={"job": job.id})
+        await app.job_manager.retry_job(job)
+        count += 1
+    return count
+
+
+async def _recover_stalled(app: procrastinate.App, timing: WorkerTiming) -> None:
+    while True:
+        try:
+            await recover_stalled(app, timing)
+        except Exception:
+            log.warning("could not check for stalled jobs", exc_info=True)
+        await asyncio.sleep(timing.heartbeat)

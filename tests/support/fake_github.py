@@ -1,0 +1,322 @@
+"""A fake GitHub API for the service's tests, served on loopback: every request is checked
+against GitHub's own OpenAPI description (the slice of ``@octokit/openapi`` vendored in
+tests/fixtures/github/openapi) and against the App's credentials, and answered from a small
+in-memory model of check runs, comments and pull requests.
+
+A request that GitHub would refuse (unknown route, wrong parameter type, a body that breaks the
+schema, a bad JWT or token) is answered 422/401/404 and recorded in ``violations``: tests assert
+it stays empty. ``fail`` queues faults (502s, rate limits) for the next matching requests.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import secrets
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import jwt
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+SLICE = (
+    Path(__file__).resolve().parent.parent
+    / "fixtures"
+    / "github"
+    / "openapi"
+    / "api.github.com.slice.json"
+)
+
+
+def json_schema(schema: Any) -> Any:
+    """OpenAPI 3.0 schema -> JSON Schema: ``nullable: true`` admits null."""
+    if isinstance(schema, list):
+        return [json_schema(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: json_schema(v) for k, v in schema.items() if k not in ("nullable", "example")}
+    if schema.get("nullable"):
+        if isinstance(out.get("type"), str):
+            out["type"] = [out["type"], "null"]
+        if "enum" in out:
+            out["enum"] = [*out["enum"], None]
+        if "type" not in out:
+            out = {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+@dataclass
+class Operation:
+    method: str
+    template: str
+    pattern: re.Pattern[str]
+    spec: dict[str, Any]
+
+
+def load_operations() -> list[Operation]:
+    spec = json.loads(SLICE.read_text(encoding="utf-8"))
+    ops = []
+    for template, methods in spec["paths"].items():
+        regex = "^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template) + "$"
+        for method, op in methods.items():
+            ops.append(Operation(method.upper(), template, re.compile(regex), op))
+    return ops
+
+
+@dataclass
+class Fault:
+    method: str
+    pattern: str
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class FakeGitHub:
+    app_id: int
+    public_key: str
+    app_slug: str = "countersign"
+    operations: list[Operation] = field(default_factory=load_operations)
+    requests: list[tuple[str, str, Any]] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+    tokens: dict[str, int] = field(default_factory=dict)
+    check_runs: dict[int, dict[str, Any]] = field(default_factory=dict)
+    comments: dict[int, dict[str, Any]] = field(default_factory=dict)
+    reactions: list[tuple[int, str]] = field(default_factory=list)
+    pulls: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
+    installations: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    faults: list[Fault] = field(default_factory=list)
+    _ids: Any = field(default_factory=lambda: itertools.count(1000))
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # --- set-up and inspection -------------------------------------------------------------
+    def fail(self, method: str, pattern: str, *statuses: int, **headers: str) -> None:
+        for status in statuses:
+            self.faults.append(Fault(method, pattern, status, dict(headers)))
+
+    def runs_for(self, repository: str, head: str) -> list[dict[str, Any]]:
+        return [
+            r
+            for r in self.check_runs.values()
+            if r["_repo"] == repository and r["head_sha"] == head
+        ]
+
+    def comments_on(self, repository: str, number: int) -> list[dict[str, Any]]:
+        return [
+            c for c in self.comments.values() if c["_repo"] == repository and c["_number"] == number
+        ]
+
+    def add_comment(self, repository: str, number: int, body: str, login: str) -> dict[str, Any]:
+        return self._new_comment(repository, number, body, {"login": login, "type": "User"}, None)
+
+    # --- the ASGI app ---------------------------------------------------------------------
+    def app(self) -> Starlette:
+        return Starlette(
+            routes=[Route("/{path:path}", self._handle, methods=["GET", "POST", "PATCH"])]
+        )
+
+    async def _handle(self, request: Request) -> Response:
+        path = "/" + request.path_params["path"]
+        raw = await request.body()
+        body = json.loads(raw) if raw else None
+        with self._lock:
+            self.requests.append((request.method, path, body))
+            return self._answer(request, path, body)
+
+    def _answer(self, request: Request, path: str, body: Any) -> Response:
+        for op in self.operations:
+            match = op.pattern.match(path)
+            if match and op.method == request.method:
+                break
+        else:
+            return self._violation(
+                404, f"{request.method} {path}: no such operation in GitHub's API"
+            )
+        params = match.groupdict()
+        problem = self._check_request(op, params, dict(request.query_params), body)
+        if problem:
+            return self._violation(422, f"{request.method} {op.template}: {problem}")
+        for fault in self.faults:
+            if fault.method == request.method and re.search(fault.pattern, path):
+                self.faults.remove(fault)
+                return JSONResponse({"message": "fault"}, fault.status, headers=fault.headers)
+        auth = request.headers.get("authorization", "")
+        if op.template.startswith("/app/"):
+            if not self._valid_jwt(auth):
+                return self._violation(401, f"{op.template}: not a valid JWT for app {self.app_id}")
+        else:
+            token = auth.removeprefix("token ").strip()
+            if token not in self.tokens:
+                return self._violation(401, f"{op.template}: unknown installation token")
+        handler = getattr(self, "_" + op.spec["operationId"].replace("/", "_").replace("-", "_"))
+        return handler(params, dict(request.query_params), body)
+
+    def _violation(self, status: int, message: str) -> Response:
+        self.violations.append(message)
+        return JSONResponse({"message": message}, status)
+
+    def _check_request(
+        self, op: Operation, params: dict[str, str], query: dict[str, str], body: Any
+    ) -> str | None:
+        for p in op.spec["parameters"]:
+            where = params if p["in"] == "path" else query if p["in"] == "query" else None
+            if where is None:
+                continue
+            if p["name"] not in where:
+                if p.get("required"):
+                    return f"missing {p['in']} parameter {p['name']}"
+                continue
+            value: Any = where[p["name"]]
+            if p.get("schema", {}).get("type") == "integer":
+                if not re.fullmatch(r"-?\d+", value):
+                    return f"{p['name']} must be an integer"
+                value = int(value)
+            try:
+                jsonschema.validate(value, json_schema(p.get("schema", {})))
+            except jsonschema.ValidationError as exc:
+                return f"{p['name']}: {exc.message}"
+        known = {p["name"] for p in op.spec["parameters"]}
+        unknown = set(query) - known
+        if unknown:
+            return f"unknown query parameters {sorted(unknown)}"
+        schema = op.spec.get("requestBody")
+        if schema is None:
+            return "a body where none is accepted" if body is not None else None
+        if body is None:
+            return "a body is required" if op.spec.get("requestBodyRequired") else None
+        try:
+            jsonschema.validate(body, json_schema(schema))
+        except jsonschema.ValidationError as exc:
+            return f"body{''.join(f'[{p!r}]' for p in exc.absolute_path)}: {exc.message}"
+        return None
+
+    def _valid_jwt(self, auth: str) -> bool:
+        if not auth.lower().startswith("bearer "):
+            return False
+        try:
+            claims = jwt.decode(auth[7:], self.public_key, algorithms=["RS256"])
+        except jwt.PyJWTError:
+            return False
+        return str(claims.get("iss")) == str(self.app_id)
+
+    # --- operations (named after their operationId) -----------------------------------------
+    def _apps_create_installation_access_token(self, params: dict[str, str], *_: Any) -> Response:
+        token = "ghs_" + secrets.token_hex(16)
+        self.tokens[token] = int(params["installation_id"])
+        expires = (datetime.now(UTC) + timedelta(hours=1)).isoformat().replace("+00:00", "Z")
+        return JSONResponse({"token": token, "expires_at": expires}, 201)
+
+    def _apps_list_installations(self, *_: Any) -> Response:
+        return JSONResponse(
+            [{"id": i, "account": {"login": "octo-org"}} for i in sorted(self.installations)]
+        )
+
+    def _apps_list_repos_accessible_to_installation(self, *_: Any, **__: Any) -> Response:
+        repos = [r for rs in self.installations.values() for r in rs]
+        return JSONResponse({"total_count": len(repos), "repositories": repos})
+
+    def _checks_create(self, params: dict[str, str], _q: Any, body: dict[str, Any]) -> Response:
+        run_id = next(self._ids)
+        run = dict(body, id=run_id, app={"id": self.app_id, "slug": self.app_slug})
+        run["_repo"] = f"{params['owner']}/{params['repo']}"
+        run["updates"] = 0
+        self.check_runs[run_id] = run
+        return JSONResponse(self._public(run), 201)
+
+    def _checks_update(self, params: dict[str, str], _q: Any, body: dict[str, Any]) -> Response:
+        run = self.check_runs.get(int(params["check_run_id"]))
+        if run is None or run["_repo"] != f"{params['owner']}/{params['repo']}":
+            return JSONResponse({"message": "Not Found"}, 404)
+        run.update(body)
+        run["updates"] += 1
+        return JSONResponse(self._public(run))
+
+    def _checks_list_for_ref(
+        self, params: dict[str, str], query: dict[str, str], _b: Any
+    ) -> Response:
+        repo = f"{params['owner']}/{params['repo']}"
+        runs = [
+            self._public(r)
+            for r in self.check_runs.values()
+            if r["_repo"] == repo
+            and r["head_sha"] == params["ref"]
+            and r["name"] == query.get("check_name", r["name"])
+            and ("app_id" not in query or int(query["app_id"]) == r["app"]["id"])
+        ]
+        return JSONResponse({"total_count": len(runs), "check_runs": runs})
+
+    def _issues_list_comments(self, params: dict[str, str], *_: Any) -> Response:
+        repo = f"{params['owner']}/{params['repo']}"
+        found = self.comments_on(repo, int(params["issue_number"]))
+        return JSONResponse([self._public(c) for c in found])
+
+    def _issues_create_comment(
+        self, params: dict[str, str], _q: Any, body: dict[str, Any]
+    ) -> Response:
+        repo = f"{params['owner']}/{params['repo']}"
+        bot = {"login": f"{self.app_slug}[bot]", "type": "Bot"}
+        made = self._new_comment(repo, int(params["issue_number"]), body["body"], bot, self.app_id)
+        return JSONResponse(self._public(made), 201)
+
+    def _issues_update_comment(
+        self, params: dict[str, str], _q: Any, body: dict[str, Any]
+    ) -> Response:
+        found = self.comments.get(int(params["comment_id"]))
+        if found is None:
+            return JSONResponse({"message": "Not Found"}, 404)
+        if found["user"]["type"] != "Bot":
+            return JSONResponse({"message": "Resource not accessible by integration"}, 403)
+        found["body"] = body["body"]
+        found["edits"] += 1
+        return JSONResponse(self._public(found))
+
+    def _reactions_create_for_issue_comment(
+        self, params: dict[str, str], _q: Any, body: dict[str, Any]
+    ) -> Response:
+        self.reactions.append((int(params["comment_id"]), body["content"]))
+        return JSONResponse({"id": next(self._ids), "content": body["content"]}, 201)
+
+    def _pulls_list(self, params: dict[str, str], query: dict[str, str], _b: Any) -> Response:
+        repo = f"{params['owner']}/{params['repo']}"
+        state = query.get("state", "open")
+        found = [
+            pr
+            for (r, _), pr in sorted(self.pulls.items())
+            if r == repo and (state == "all" or pr["state"] == state)
+        ]
+        return JSONResponse(found)
+
+    def _pulls_get(self, params: dict[str, str], *_: Any) -> Response:
+        pr = self.pulls.get((f"{params['owner']}/{params['repo']}", int(params["pull_number"])))
+        if pr is None:
+            return JSONResponse({"message": "Not Found"}, 404)
+        return JSONResponse(pr)
+
+    # --- helpers ----------------------------------------------------------------------------
+    def _new_comment(
+        self, repo: str, number: int, body: str, user: dict[str, Any], app_id: int | None
+    ) -> dict[str, Any]:
+        comment_id = next(self._ids)
+        made = {
+            "id": comment_id,
+            "body": body,
+            "user": user,
+            "performed_via_github_app": {"id": app_id} if app_id else None,
+            "_repo": repo,
+            "_number": number,
+            "edits": 0,
+        }
+        self.comments[comment_id] = made
+        return made
+
+    @staticmethod
+    def _public(record: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in record.items() if not k.startswith("_")}
