@@ -4,46 +4,14 @@ on (the fake) GitHub, whose API description every request satisfies."""
 
 from __future__ import annotations
 
-import asyncio
-import json
-
-import httpx
 import pytest
-from github_service import SECRET, rows
+from github_service import rows
 from loopback import serving
-from service_world import REPOSITORY, World
+from service_world import REPOSITORY, World, deliver, work
 
-from countersign.service.queue import WorkerTiming, create_queue, run_worker
-from countersign.service.signature import sign
 from countersign.service.web import create_app
-from countersign.service.worker import open_jobs
 
 pytestmark = pytest.mark.postgres
-FAST = WorkerTiming(heartbeat=1, stalled=3, polling=0.2)
-
-
-def deliver(url: str, event: str, payload: dict, delivery: str) -> httpx.Response:
-    body = json.dumps(payload).encode()
-    return httpx.post(
-        f"{url}/webhooks/github",
-        content=body,
-        headers={
-            "X-GitHub-Event": event,
-            "X-GitHub-Delivery": delivery,
-            "X-Hub-Signature-256": sign(SECRET, body),
-        },
-    )
-
-
-def work(world: World) -> None:
-    """Run one worker until the queue is empty."""
-    jobs = open_jobs(world.settings(), backoff=0.01, max_wait=1)
-    app = create_queue(world.database, lambda: jobs, FAST)
-    try:
-        asyncio.run(run_worker(app, FAST, wait=False))
-    finally:
-        jobs.conn.close()
-        jobs.github.close()
 
 
 def test_an_ai_assisted_pull_request_by_a_junior_gets_an_action_required_check_run(world: World):

@@ -4,6 +4,7 @@ pull request payloads built from the real webhook examples."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import os
@@ -12,12 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fake_github import FakeGitHub
 from github_service import SECRET, example
 
+from countersign.service.queue import WorkerTiming, create_queue, run_worker
 from countersign.service.settings import Settings
+from countersign.service.signature import sign
+from countersign.service.worker import open_jobs
 
 APP_ID = 9001
 REPOSITORY = "Codertocat/Hello-World"
@@ -209,3 +214,30 @@ class World:
 
 def body_of(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload).encode()
+
+
+FAST = WorkerTiming(heartbeat=1, stalled=3, polling=0.2)
+
+
+def deliver(url: str, event: str, payload: dict, delivery: str) -> httpx.Response:
+    body = json.dumps(payload).encode()
+    return httpx.post(
+        f"{url}/webhooks/github",
+        content=body,
+        headers={
+            "X-GitHub-Event": event,
+            "X-GitHub-Delivery": delivery,
+            "X-Hub-Signature-256": sign(SECRET, body),
+        },
+    )
+
+
+def work(world: World) -> None:
+    """Run one worker until the queue is empty."""
+    jobs = open_jobs(world.settings(), backoff=0.01, max_wait=1)
+    app = create_queue(world.database, lambda: jobs, FAST)
+    try:
+        asyncio.run(run_worker(app, FAST, wait=False))
+    finally:
+        jobs.conn.close()
+        jobs.github.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from countersign import __version__
-from countersign.cli import agents, change, docs, risk, signoff
+from countersign.cli import agents, change, docs, risk, service, signoff
 from countersign.cli.options import EXIT_CODES
 
 
@@ -37,5 +37,6 @@ for command in (
     docs.docs,
     agents.guard,
     agents.hooks,
+    service.serve,
 ):
     cli.add_command(command)

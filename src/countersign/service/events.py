@@ -170,6 +170,7 @@ def _merge_group(p: Mapping[str, Any], repo: str, inst: int, received: str) -> R
     args = {
         "repository": repo,
         "installation_id": inst,
+        "repository_id": dig(p, "repository", "id"),
         "head_sha": group["head_sha"],
         "head_ref": str(group.get("head_ref", "")),
         "base_sha": str(group.get("base_sha", "")),

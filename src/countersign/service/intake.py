@@ -88,3 +88,15 @@ async def accept(conn: Any, delivery: Delivery, jobs: Sequence[Job]) -> Accepted
                 coalesced += 1
         await conn.execute(COUNT_JOBS, (queued, delivery.delivery_id))
     return Accepted(duplicate=False, queued=queued, coalesced=coalesced)
+
+
+def defer(conn: Any, job: Job) -> int:
+    """Queue ``job`` from a worker (a psycopg ``Connection`` in autocommit mode); 0 when a job
+    with its queueing lock is already waiting."""
+    import psycopg
+
+    try:
+        conn.execute(DEFER, (QUEUE, job.task, job.lock, job.queueing_lock, json.dumps(job.args)))
+    except psycopg.errors.UniqueViolation:
+        return 0
+    return 1

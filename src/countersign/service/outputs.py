@@ -62,6 +62,21 @@ def check_run(
     }
 
 
+def not_analysed(head_sha: str, problem: str, details_url: str) -> dict[str, Any]:
+    """What could not be analysed asks for review: never a pass."""
+    return {
+        "name": CHECK_NAME,
+        "head_sha": head_sha,
+        "status": "completed",
+        "conclusion": "action_required",
+        "details_url": details_url,
+        "output": {
+            "title": "Could not be analysed: needs review",
+            "summary": f"countersign could not evaluate this head: {problem}",
+        },
+    }
+
+
 def hazard_annotations(evaluation: Evaluation) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for hazard in evaluation.facts.hazards:

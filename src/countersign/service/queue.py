@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import procrastinate
 
+from countersign.errors import UsageError
 from countersign.service import events
 from countersign.service.intake import QUEUE
 
@@ -29,6 +30,23 @@ class WorkerTiming:
     stalled: float = 30.0
     reconcile_cron: str = "*/5 * * * *"
     polling: float = 5.0
+
+
+def timing_from(env: Mapping[str, str]) -> WorkerTiming:
+    """``COUNTERSIGN_WORKER_HEARTBEAT_S``, ``COUNTERSIGN_WORKER_STALLED_S`` and
+    ``COUNTERSIGN_RECONCILE_CRON`` override the defaults."""
+    default = WorkerTiming()
+    try:
+        heartbeat = float(env.get("COUNTERSIGN_WORKER_HEARTBEAT_S", default.heartbeat))
+        stalled = float(env.get("COUNTERSIGN_WORKER_STALLED_S", default.stalled))
+    except ValueError:
+        raise UsageError("COUNTERSIGN_WORKER_*_S must be numbers of seconds") from None
+    return WorkerTiming(
+        heartbeat=heartbeat,
+        stalled=stalled,
+        reconcile_cron=env.get("COUNTERSIGN_RECONCILE_CRON", default.reconcile_cron),
+        polling=min(default.polling, heartbeat),
+    )
 
 
 def create_queue(

@@ -14,14 +14,30 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from countersign.errors import FatalError, InputError, UsageError
+from countersign.gate.evaluate import evaluate
 from countersign.intake.pull_request import parse_pull_request
-from countersign.service import ledgers, mirror, outputs, publish
-from countersign.service.evaluation import judge
+from countersign.service import events, ledgers, mirror, outputs, publish
+from countersign.service.evaluation import judge, open_head
 from countersign.service.github import GitHub
+from countersign.service.intake import defer
 from countersign.service.settings import Settings
+from countersign.signoff.approve import approve, withdraw
+from countersign.signoff.identity import Identity
+from countersign.signoff.ledger import signoffs_for
 
 log = logging.getLogger("countersign.service.worker")
 
+FORGE = "forge"  # a review delivered by GitHub over a verified webhook
+SAVE_REPOSITORY = """
+INSERT INTO countersign_installations (installation_id, repository, repository_id)
+VALUES (%s, %s, %s) ON CONFLICT DO NOTHING
+"""
+KNOWN_REPOSITORIES = "SELECT installation_id, repository FROM countersign_installations"
+LAST_DECISION = """
+SELECT base_sha FROM countersign_decisions
+WHERE repository = %s AND head_sha = %s AND kind = 'pull_request'
+"""
 SAVE_DECISION = """
 INSERT INTO countersign_decisions
     (repository, head_sha, kind, number, base_sha, fingerprint, verdict, conclusion,
@@ -61,16 +77,26 @@ class Jobs:
             log.info("pull request is closed: no decision", extra=fields)
             return Outcome("closed")
         head = str(pr["head"]["sha"])
-        where = self._fetch(repository, installation_id, pr, head)
-        base = mirror.resolve(where, f"refs/heads/{pr['base']['ref']}")
-        judged = judge(
-            where,
-            base=base,
-            head=head,
-            ledger=self._ledger(int(pr["base"]["repo"]["id"])),
-            state=self.settings.state_dir / "state",
-            pull_request=parse_pull_request(pr),
-        )
+        try:
+            where = self._fetch(repository, installation_id, pr, head)
+            base = mirror.resolve(where, f"refs/heads/{pr['base']['ref']}")
+            judged = judge(
+                where,
+                base=base,
+                head=head,
+                ledger=self._ledger(int(pr["base"]["repo"]["id"])),
+                state=self.settings.state_dir / "state",
+                pull_request=parse_pull_request(pr),
+            )
+        except FatalError as exc:
+            # Retrying cannot fix a bad configuration or an unreadable change: say so on the
+            # pull request, which then needs review, instead of blocking its queue.
+            body = outputs.not_analysed(head, str(exc), str(pr.get("html_url", "")))
+            run_id = publish.upsert_check_run(
+                self.github, self.conn, installation_id, repository, "pull_request", body
+            )
+            log.warning("not analysed", extra={**fields, "head": head, "outcome": str(exc)})
+            return Outcome("not-analysed", head, "", run_id)
         evaluation = judged.evaluation
         body = outputs.check_run(evaluation, head, judged.fingerprint, str(pr.get("html_url", "")))
         run_id = publish.upsert_check_run(
@@ -104,6 +130,213 @@ class Jobs:
             extra={**fields, "head": head, "verdict": str(evaluation.verdict)},
         )
         return Outcome("decided", head, str(evaluation.verdict), run_id)
+
+    # --- reviews ------------------------------------------------------------------------------
+    def record_review(
+        self,
+        repository: str,
+        installation_id: int,
+        number: int,
+        *,
+        action: str,
+        review_id: int,
+        state: str,
+        commit_id: str,
+        login: str,
+        url: str = "",
+        **event: Any,
+    ) -> Outcome:
+        """An approving review by a roster person is their forge-proven sign-off of the
+        content at the reviewed commit (never of a later head); a dismissal withdraws it.
+        Then the pull request's current head is evaluated again."""
+        pr = self.github.call("GET", f"/repos/{repository}/pulls/{number}", installation_id)
+        fields = {"repository": repository, "number": number, "head": commit_id}
+        outcome = self._sign_off(
+            pr, repository, installation_id, action, review_id, state, commit_id, login, url
+        )
+        log.info("review %s: %s", action, outcome, extra=fields)
+        if pr.get("state") == "open":
+            self.evaluate_pull_request(repository, installation_id, number, **event)
+        return Outcome(outcome, commit_id)
+
+    def _sign_off(
+        self,
+        pr: dict[str, Any],
+        repository: str,
+        installation: int,
+        action: str,
+        review_id: int,
+        state: str,
+        commit_id: str,
+        login: str,
+        url: str,
+    ) -> str:
+        if action == "submitted" and state != "approved":
+            return f"a {state or 'plain'} review signs nothing"
+        if not commit_id:
+            return "the review names no commit"
+        try:
+            where = self._fetch(repository, installation, pr, commit_id)
+        except InputError:
+            return f"commit {commit_id[:12]} is not in the repository: nothing recorded"
+        base = mirror.resolve(where, f"refs/heads/{pr['base']['ref']}")
+        ws = open_head(
+            where,
+            base=base,
+            head=commit_id,
+            ledger=self._ledger(int(pr["base"]["repo"]["id"])),
+            state=self.settings.state_dir / "state",
+        )
+        roster = ws.context.config.roster
+        person = roster.find_github(login)
+        if person is None:
+            return f"{login} is not in the roster at the base"
+        who = Identity(person.id, FORGE, authenticated=True)
+        note = f"GitHub review {review_id} {url}".strip()
+        if action == "dismissed":
+            withdraw(ws.ledger, ws.change, person, who, f"dismissed: {note}")
+            return f"withdrew {person.id}'s approval"
+        if _already(ws.ledger.entries("approval"), ws.change.fingerprint, person.id, note):
+            return "already recorded"
+        signoffs = signoffs_for(ws.ledger, ws.change.fingerprint)
+        result = evaluate(ws.change, ws.context, ws.policy, signoffs)
+        try:
+            approve(
+                ws.ledger,
+                ws.change,
+                roster,
+                who,
+                ws.policy,
+                signoffs=signoffs,
+                requirements=result.decision.requirements,
+                note=note,
+            )
+        except UsageError as exc:
+            return f"not counted: {exc}"
+        return f"recorded {person.id}'s approval of {ws.change.fingerprint[:19]}"
+
+    # --- merge queue ----------------------------------------------------------------------------
+    def evaluate_merge_group(
+        self,
+        repository: str,
+        installation_id: int,
+        head_sha: str,
+        base_sha: str,
+        **event: Any,
+    ) -> Outcome:
+        """The group's merged content (base..head of the queue's branch) judged as one change:
+        it passes only if that exact content is signed off or needs nothing, never by default."""
+        where = mirror.mirror_path(self.settings.state_dir, installation_id, repository)
+        url = mirror.remote_url(self.settings.git_url, repository)
+        token = self.github.token(installation_id) if url.startswith("http") else None
+        mirror.fetch(where, url, [head_sha, base_sha], token=token)
+        repository_id = int(event["repository_id"])
+        judged = judge(
+            where,
+            base=base_sha,
+            head=head_sha,
+            ledger=self._ledger(repository_id),
+            state=self.settings.state_dir / "state",
+        )
+        body = outputs.check_run(judged.evaluation, head_sha, judged.fingerprint, "")
+        del body["details_url"]
+        run_id = publish.upsert_check_run(
+            self.github, self.conn, installation_id, repository, "merge_group", body
+        )
+        self.conn.execute(
+            SAVE_DECISION,
+            (
+                repository,
+                head_sha,
+                "merge_group",
+                0,
+                base_sha,
+                judged.fingerprint,
+                str(judged.evaluation.verdict),
+                outputs.conclusion(judged.evaluation),
+                run_id,
+            ),
+        )
+        self._latency(event.get("received_at"))
+        return Outcome("decided", head_sha, str(judged.evaluation.verdict), run_id)
+
+    # --- comment commands -----------------------------------------------------------------------
+    def run_command(
+        self,
+        repository: str,
+        installation_id: int,
+        number: int,
+        *,
+        comment_id: int,
+        login: str,
+        body: str,
+        **event: Any,
+    ) -> Outcome:
+        """``/countersign refresh`` and ``explain`` from roster members; each is acknowledged
+        with a reaction (+1 done, confused refused)."""
+        words = body.split()
+        command = words[1] if len(words) > 1 else "explain"
+        pr = self.github.call("GET", f"/repos/{repository}/pulls/{number}", installation_id)
+        where = self._fetch(repository, installation_id, pr, str(pr["head"]["sha"]))
+        base = mirror.resolve(where, f"refs/heads/{pr['base']['ref']}")
+        ws = open_head(
+            where,
+            base=base,
+            head=str(pr["head"]["sha"]),
+            ledger=self._ledger(int(pr["base"]["repo"]["id"])),
+            state=self.settings.state_dir / "state",
+        )
+        member = ws.context.config.roster.find_github(login) is not None
+        if not member or command not in ("refresh", "explain"):
+            self._react(repository, installation_id, comment_id, "confused")
+            why = "not a roster member" if not member else f"{command} is not supported yet"
+            log.info("command refused: %s", why, extra={"repository": repository, "number": number})
+            return Outcome("refused")
+        self.evaluate_pull_request(repository, installation_id, number, **event)
+        self._react(repository, installation_id, comment_id, "+1")
+        return Outcome(command)
+
+    def _react(self, repository: str, installation: int, comment_id: int, content: str) -> None:
+        self.github.call(
+            "POST",
+            f"/repos/{repository}/issues/comments/{comment_id}/reactions",
+            installation,
+            body={"content": content},
+        )
+
+    # --- reconcile ------------------------------------------------------------------------------
+    def sync_installation(self, installation_id: int, **_: Any) -> Outcome:
+        found = self.github.call(
+            "GET", "/installation/repositories", installation_id, params={"per_page": 100}
+        )
+        for repo in found.get("repositories", ()):
+            self.conn.execute(SAVE_REPOSITORY, (installation_id, repo["full_name"], repo["id"]))
+        return Outcome("synced")
+
+    def reconcile(self) -> Outcome:
+        """Every known repository: the safety net for webhooks GitHub never delivered."""
+        for installation, repository in self.conn.execute(KNOWN_REPOSITORIES).fetchall():
+            self.reconcile_repository(repository, int(installation))
+        return Outcome("reconciled")
+
+    def reconcile_repository(self, repository: str, installation_id: int, **_: Any) -> Outcome:
+        """Queue an evaluation of every open pull request whose last decision is older than its
+        head or than its base branch (a configuration change lands on the base)."""
+        pulls = self.github.call(
+            "GET",
+            f"/repos/{repository}/pulls",
+            installation_id,
+            params={"state": "open", "per_page": 100},
+        )
+        queued = 0
+        for pr in pulls:
+            head, base = str(pr["head"]["sha"]), str(pr["base"]["sha"])
+            row = self.conn.execute(LAST_DECISION, (repository, head)).fetchone()
+            if row is not None and row[0] == base:
+                continue
+            job = events.evaluation(repository, installation_id, int(pr["number"]), head)
+            queued += defer(self.conn, job)
+        return Outcome(f"queued {queued}")
 
     # --- helpers ------------------------------------------------------------------------------
     def _fetch(self, repository: str, installation: int, pr: dict[str, Any], head: str) -> Path:
@@ -139,6 +372,35 @@ class Jobs:
         self.observe_latency((datetime.now(UTC) - received).total_seconds())
 
 
+class WorkerMetrics:
+    """A worker's own metrics: decision latency (delivery to check run) and GitHub API errors."""
+
+    def __init__(self) -> None:
+        from prometheus_client import CollectorRegistry, Counter, Histogram
+
+        self.registry = CollectorRegistry()
+        self.latency = Histogram(
+            "countersign_decision_latency_seconds",
+            "From the webhook's arrival to the check run posted",
+            buckets=(0.25, 0.5, 1, 2, 5, 10, 30, 60, 300),
+            registry=self.registry,
+        )
+        self.errors = Counter(
+            "countersign_github_api_errors",
+            "GitHub API errors by kind",
+            ("kind",),
+            registry=self.registry,
+        )
+
+    def api_error(self, kind: str) -> None:
+        self.errors.labels(kind).inc()
+
+    def serve(self, port: int) -> None:
+        from prometheus_client import start_http_server
+
+        start_http_server(port, registry=self.registry)
+
+
 def open_jobs(
     settings: Settings,
     *,
@@ -160,3 +422,13 @@ def open_jobs(
     )
     conn = psycopg.connect(settings.database_url, autocommit=True)
     return Jobs(settings, github, conn, observe_latency)
+
+
+def _already(entries: list[dict[str, Any]], fingerprint: str, person: str, note: str) -> bool:
+    """A retried job must not record the same review twice."""
+    return any(
+        e.get("fingerprint") == fingerprint
+        and e.get("approver") == person
+        and e.get("note") == note
+        for e in entries
+    )
