@@ -174,3 +174,19 @@ def test_workflow_with_a_control_character_asks_for_review_not_a_crash(repo, cap
         ".github/workflows/deep.yml",
         "deploy/app.yaml",
     ]
+
+
+def test_report_writes_the_same_evaluation_in_other_formats_from_one_run(feature, capsys, tmp_path):
+    report, log = tmp_path / "c.json", tmp_path / "c.sarif"
+    args = ["check", "-C", str(feature.path), "--format", "markdown"]
+    assert main([*args, "--report", f"json={report}", "--report", f"sarif={log}"]) == 0
+    assert "countersign: **pass**" in capsys.readouterr().out
+    assert json.loads(report.read_text())["verdict"] == "pass"
+    assert json.loads(log.read_text())["version"] == "2.1.0"
+
+
+def test_a_report_that_is_not_format_equals_file_is_a_usage_error(feature, capsys):
+    assert main(["check", "-C", str(feature.path), "--report", "pdf=x.pdf"]) == ExitCode.USAGE
+    assert "--report 'pdf=x.pdf': expected FORMAT=FILE with FORMAT one of text, json" in (
+        capsys.readouterr().err
+    )

@@ -14,6 +14,7 @@ from countersign.cli.options import (
     pr_payload_option,
     range_options,
     repo_option,
+    report_option,
 )
 
 
@@ -31,6 +32,7 @@ from countersign.cli.options import (
 @check_status_option()
 @repo_option
 @format_option
+@report_option("text", "json", "markdown", "sarif")
 def check(
     base: str | None,
     head: str,
@@ -41,6 +43,7 @@ def check(
     checks: tuple[str, ...],
     repo: Path,
     fmt: str,
+    reports: tuple[str, ...],
 ) -> int:
     """Decide what sign-off a change needs, and whether it has it."""
     from countersign.commands.check import check as run
@@ -49,7 +52,7 @@ def check(
     selection = select(
         base=base, head=head, worktree=worktree, patch=patch, plans=plans, pr_payload=pr_payload
     )
-    return run(repo, selection, checks=checks, fmt=fmt)
+    return run(repo, selection, checks=checks, fmt=fmt, reports=reports)
 
 
 @click.command(epilog=EXIT_CODES)
@@ -62,12 +65,15 @@ def check(
 @check_status_option("Result of an automated check of the release, e.g. tests=success. Repeatable.")
 @repo_option
 @format_choice("text", "json", "markdown")
-def verify(base: str, head: str, checks: tuple[str, ...], repo: Path, fmt: str) -> int:
+@report_option("text", "json", "markdown")
+def verify(
+    base: str, head: str, checks: tuple[str, ...], repo: Path, fmt: str, reports: tuple[str, ...]
+) -> int:
     """The deploy gate: every change between BASE and HEAD must be signed off as it was
     reviewed (a merged branch as its pull request showed it, any other commit as itself)."""
     from countersign.commands.verify import verify as run
 
-    return run(repo, base=base, head=head, checks=checks, fmt=fmt)
+    return run(repo, base=base, head=head, checks=checks, fmt=fmt, reports=reports)
 
 
 @click.command()

@@ -81,3 +81,15 @@ def range_options(command: F) -> F:
     ):
         command = option(command)
     return command
+
+
+def report_option(*formats: str) -> Callable[[F], F]:
+    """``--report FORMAT=FILE``, repeatable: the same result in other formats, written to files
+    (one run for a job summary, a SARIF upload and a JSON artifact)."""
+    return click.option(
+        "--report",
+        "reports",
+        multiple=True,
+        metavar="FORMAT=FILE",
+        help=f"Also write the result in FORMAT ({', '.join(formats)}) to FILE. Repeatable.",
+    )

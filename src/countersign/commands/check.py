@@ -10,15 +10,26 @@ from countersign.gate.evaluate import evaluate
 from countersign.intake.checks import parse_checks
 from countersign.intake.selection import ChangeSelection
 from countersign.output import render
+from countersign.output.reports import parse_reports, write_report
 from countersign.signoff.ledger import signoffs_for
 from countersign.workspace import analysed, open_workspace
 
 
-def check(cwd: Path, selection: ChangeSelection, *, checks: tuple[str, ...], fmt: str) -> int:
+def check(
+    cwd: Path,
+    selection: ChangeSelection,
+    *,
+    checks: tuple[str, ...],
+    fmt: str,
+    reports: tuple[str, ...] = (),
+) -> int:
     statuses = parse_checks(checks)
+    extra = parse_reports(reports)
     ws = analysed(open_workspace(cwd, selection), remember_scans=True, mine=True)
     result = evaluate(
         ws.change, ws.context, ws.policy, signoffs_for(ws.ledger, ws.change.fingerprint), statuses
     )
+    for report_fmt, file in extra:
+        write_report(file, render(result, report_fmt))
     click.echo(render(result, fmt), nl=False)
     return int(result.verdict.exit_code)
