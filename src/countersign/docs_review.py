@@ -14,10 +14,11 @@ from pathlib import Path
 
 from countersign.errors import InputError
 from countersign.facts.docs import Finding, Kind, Reference
-from countersign.facts.docs.extract import Vocabulary, is_doc, own_commands, references
+from countersign.facts.docs.extract import Vocabulary, own_commands, references
 from countersign.facts.docs.judge import History, judge, needles, variants
 from countersign.intake import docs as read
 from countersign.intake import git
+from countersign.intake.code_index import is_doc
 from countersign.intake.tree import DirTree, GitTree, RepoTree
 
 

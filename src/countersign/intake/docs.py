@@ -13,10 +13,8 @@ from difflib import SequenceMatcher, get_close_matches
 from pathlib import Path
 
 from countersign.errors import InputError
-from countersign.facts.docs import Evidence
-from countersign.facts.docs.extract import DOC_SUFFIXES, is_doc
-from countersign.facts.docs.judge import CodeIndex
 from countersign.intake import git
+from countersign.intake.code_index import DOC_SUFFIXES, CodeIndex, Evidence, is_doc
 from countersign.intake.tree import GitTree
 
 _REC, _FLD = "\x1e", "\x1f"

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from countersign.intake.code_index import Evidence
+
 
 class Kind(StrEnum):
     PATH = "path"
@@ -45,16 +47,6 @@ class Status(StrEnum):
     REMOVED = "removed"
     RENAMED = "renamed"
     UNRESOLVED = "unresolved"
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """The commit that removed or renamed a referent, and when."""
-
-    commit: str
-    date: str
-    subject: str = ""
-    renamed_to: str = ""
 
 
 @dataclass(frozen=True)

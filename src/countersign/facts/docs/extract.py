@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from countersign.facts.docs import Kind, Reference
 from countersign.facts.docs.blocks import Line, Role, lines_of
 
-DOC_SUFFIXES = (".md", ".markdown", ".mdx", ".rst", ".rest", ".adoc", ".asciidoc", ".asc")
 _HISTORY_NAMES = re.compile(
     r"(^|/)(change[s_-]?log|changes|history|news|release[s_-]?notes?|releases|upgrading|"
     r"migration[s_-]?guide)[^/]*$|(^|/)(releasenotes|changelog|changelogs|changes)/",
@@ -59,10 +58,6 @@ class Vocabulary:
     commands: frozenset[str] = frozenset()
     make: bool = False
     package_scripts: bool = False
-
-
-def is_doc(path: str) -> bool:
-    return path.lower().endswith(DOC_SUFFIXES)
 
 
 def is_history(path: str) -> bool:

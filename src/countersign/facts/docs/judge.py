@@ -15,32 +15,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from countersign.facts.docs import Evidence, Finding, Kind, Reference, Status
+from countersign.facts.docs import Finding, Kind, Reference, Status
+from countersign.intake.code_index import CodeIndex, Evidence
 
 TOKEN_KINDS = frozenset({Kind.FLAG, Kind.COMMAND, Kind.ENV, Kind.SYMBOL, Kind.CONFIG_KEY})
-
-
-@dataclass(frozen=True)
-class CodeIndex:
-    """The code at the revision checked: its files, the needles found in its non-document files,
-    its ``make`` targets and package scripts (``None`` where it has no Makefile or package.json)."""
-
-    paths: frozenset[str]
-    tokens: frozenset[str] = frozenset()
-    make_targets: frozenset[str] | None = None
-    scripts: frozenset[str] | None = None
-
-    @cached_property
-    def dirs(self) -> frozenset[str]:
-        found: set[str] = set()
-        for path in self.paths:
-            parts = path.split("/")[:-1]
-            found.update("/".join(parts[: i + 1]) for i in range(len(parts)))
-        return frozenset(found)
-
-    @cached_property
-    def basenames(self) -> frozenset[str]:
-        return frozenset(p.rsplit("/", 1)[-1] for p in self.paths)
 
 
 @dataclass(frozen=True)
