@@ -10,7 +10,7 @@ from countersign.gate.evaluate import evaluate
 from countersign.intake.selection import ChangeSelection
 from countersign.output.status import render_status
 from countersign.signoff.ledger import signoffs_for
-from countersign.signoff.status import status as standing
+from countersign.signoff.status import standing
 from countersign.workspace import analysed, open_workspace
 
 
@@ -19,8 +19,7 @@ def status(cwd: Path, selection: ChangeSelection, *, checks: dict[str, str], fmt
     entries = ws.ledger.entries()
     signoffs = signoffs_for(ws.ledger, ws.change.fingerprint)
     result = evaluate(ws.change, ws.context, ws.policy, signoffs, checks)
-    report = standing(
-        ws.change, result, signoffs, entries, ws.context.config.roster, ws.policy.version
-    )
-    click.echo(render_status(report, fmt))
+    roster = ws.context.config.roster
+    report = standing(ws.change, result.decision.requirements, signoffs, entries, roster)
+    click.echo(render_status(result, report, ws.policy.version, fmt))
     return 0

@@ -7,18 +7,20 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from countersign.signoff.status import Status
+from countersign.gate.verdict import Evaluation
+from countersign.signoff.status import Standing
 
 
-def status_dict(s: Status) -> dict[str, Any]:
+def status_dict(evaluation: Evaluation, s: Standing, policy_version: str) -> dict[str, Any]:
+    change = evaluation.facts.change
     return {
-        "fingerprint": s.change.fingerprint,
-        "branch": s.change.branch,
-        "policy_version": s.policy_version,
-        "verdict": str(s.evaluation.verdict),
+        "fingerprint": change.fingerprint,
+        "branch": change.branch,
+        "policy_version": policy_version,
+        "verdict": str(evaluation.verdict),
         "requirements": [
             {"id": r.id, "satisfied": r.satisfied, "reason": r.reason, "missing": r.missing}
-            for r in s.evaluation.requirements
+            for r in evaluation.requirements
         ],
         "approvals": [
             {
@@ -34,12 +36,12 @@ def status_dict(s: Status) -> dict[str, Any]:
     }
 
 
-def render_status(s: Status, fmt: str) -> str:
-    report = status_dict(s)
+def render_status(evaluation: Evaluation, s: Standing, policy_version: str, fmt: str) -> str:
+    report = status_dict(evaluation, s, policy_version)
     return json.dumps(report, indent=2) if fmt == "json" else _text(report, s)
 
 
-def _text(report: dict[str, Any], s: Status) -> str:
+def _text(report: dict[str, Any], s: Standing) -> str:
     lines = [
         (
             f"Change {report['fingerprint'][:19]} on {report['branch'] or '(no branch)'}, "

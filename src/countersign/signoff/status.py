@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from countersign.config.roster import Roster
-from countersign.decision.requirements import Kind
-from countersign.gate.verdict import Evaluation
+from countersign.decision.requirements import Kind, Requirement
 from countersign.intake.change import Change
 from countersign.signoff.approvals import (
     FollowUp,
@@ -21,7 +20,7 @@ from countersign.signoff.approvals import (
 
 
 @dataclass(frozen=True)
-class Standing:
+class Counted:
     """One approval of this content: which requirements it counts for, or why it is ignored."""
 
     approver: str
@@ -40,37 +39,33 @@ class Stale:
 
 
 @dataclass(frozen=True)
-class Status:
-    change: Change
-    evaluation: Evaluation
-    policy_version: str
-    approvals: tuple[Standing, ...]
+class Standing:
+    """The sign-off side of where a change stands (the gate's evaluation is the other)."""
+
+    approvals: tuple[Counted, ...]
     stale: tuple[Stale, ...]
     follow_ups: tuple[FollowUp, ...]
 
 
-def status(
+def standing(
     change: Change,
-    evaluation: Evaluation,
+    requirements: Sequence[Requirement],
     signoffs: SignOffs,
     entries: Sequence[Mapping[str, Any]],
     roster: Roster,
-    policy_version: str,
-) -> Status:
-    """``evaluation`` is the gate's for ``change`` with ``signoffs``; ``entries`` every ledger
-    entry (for stale approvals and follow-ups across changes)."""
+) -> Standing:
+    """``requirements``: what the policy asks of ``change`` (the gate's decision); ``signoffs``:
+    what is recorded for its fingerprint; ``entries``: every ledger entry (for stale approvals
+    and follow-ups across changes)."""
     authors = authors_of(tuple(c.author_email for c in change.commits), roster)
-    wanted = [r for r in evaluation.decision.requirements if r.kind is Kind.APPROVAL]
+    wanted = [r for r in requirements if r.kind is Kind.APPROVAL]
     standings = []
     for approval in signoffs.approvals:
         why = [ineligible(approval, r, roster, authors) for r in wanted]
         counted = tuple(r.id for r, w in zip(wanted, why, strict=True) if w is None)
         ignored = "" if counted else "; ".join(sorted({w for w in why if w}))
-        standings.append(Standing(approval.approver, approval.at, counted, ignored))
-    return Status(
-        change=change,
-        evaluation=evaluation,
-        policy_version=policy_version,
+        standings.append(Counted(approval.approver, approval.at, counted, ignored))
+    return Standing(
         approvals=tuple(standings),
         stale=stale_approvals(change, entries),
         follow_ups=open_follow_ups([dict(e) for e in entries]),
