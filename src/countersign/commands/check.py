@@ -6,12 +6,11 @@ from pathlib import Path
 
 import click
 
-from countersign.gate.evaluate import evaluate
+from countersign.gate.check import check_change
 from countersign.intake.checks import parse_checks
 from countersign.intake.selection import ChangeSelection
 from countersign.output import render
 from countersign.output.reports import parse_reports, write_report
-from countersign.signoff.ledger import signoffs_for
 from countersign.workspace import analysed, open_workspace
 
 
@@ -26,9 +25,7 @@ def check(
     statuses = parse_checks(checks)
     extra = parse_reports(reports)
     ws = analysed(open_workspace(cwd, selection), remember_scans=True, mine=True)
-    result = evaluate(
-        ws.change, ws.context, ws.policy, signoffs_for(ws.ledger, ws.change.fingerprint), statuses
-    )
+    result = check_change(ws, statuses)
     for report_fmt, file in extra:
         write_report(file, render(result, report_fmt))
     click.echo(render(result, fmt), nl=False)

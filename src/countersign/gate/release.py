@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from countersign.gate.evaluate import evaluate
+from countersign.gate.check import check_change
 from countersign.gate.verdict import Evaluation, Verdict
 from countersign.intake.release import ReleasedChange, changes_in
 from countersign.intake.repository import Repository
 from countersign.intake.selection import ChangeSelection
-from countersign.signoff.ledger import signoffs_for
 from countersign.workspace import Environment, analysed, open_change
 
 _WORST = (Verdict.PASS, Verdict.NEEDS_APPROVAL, Verdict.BLOCKED)
@@ -38,9 +37,7 @@ def verify_release(
         ws = analysed(
             open_change(repository, selection, environment), remember_scans=True, mine=True
         )
-        signoffs = signoffs_for(ws.ledger, ws.change.fingerprint)
-        evaluation = evaluate(ws.change, ws.context, ws.policy, signoffs, statuses or {})
-        results.append(Verified(change, evaluation))
+        results.append(Verified(change, check_change(ws, statuses or {})))
     return tuple(results)
 
 
