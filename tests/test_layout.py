@@ -1,0 +1,97 @@
+"""The layout's rules, read from the source: the CLI tier (``cli/``, ``commands/``) is imported by
+nothing else, commands never import each other, and no two packages import each other."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import countersign
+
+SRC = Path(countersign.__file__).parent
+CLI_TIER = ("countersign.cli", "countersign.commands")
+
+
+def _imports() -> dict[str, set[str]]:
+    """Every module of the package and the countersign modules it imports (anywhere in it)."""
+    found: dict[str, set[str]] = {}
+    for path in SRC.rglob("*.py"):
+        parts = path.relative_to(SRC.parent).with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        names: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names |= {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
+        found[module] = {n for n in names if n.split(".")[0] == "countersign"}
+    return found
+
+
+def _module(name: str, modules: set[str]) -> str:
+    while name not in modules and "." in name:
+        name = name.rsplit(".", 1)[0]
+    return name
+
+
+def _unit(module: str) -> str:
+    """A first-level package (``countersign.facts``) or top-level module (``countersign.main``)."""
+    return ".".join(module.split(".")[:2])
+
+
+def _in(module: str, tiers: tuple[str, ...]) -> bool:
+    return any(module == t or module.startswith(f"{t}.") for t in tiers)
+
+
+def test_nothing_outside_the_cli_tier_imports_it():
+    imports = _imports()
+    wrong = {
+        f"{m} imports {n}"
+        for m, names in imports.items()
+        for n in names
+        if _in(n, CLI_TIER) and not _in(m, CLI_TIER) and m != "countersign.main"
+    }
+    assert not wrong
+
+
+def test_no_command_imports_another():
+    imports = _imports()
+    wrong = {
+        f"{m} imports {n}"
+        for m, names in imports.items()
+        if m.startswith("countersign.commands.")
+        for n in {_module(x, set(imports)) for x in names}
+        if n.startswith("countersign.commands.") and n != m
+    }
+    assert not wrong
+
+
+def test_no_two_packages_import_each_other():
+    imports = _imports()
+    graph: dict[str, set[str]] = {}
+    for m, names in imports.items():
+        for n in names:
+            a, b = _unit(m), _unit(_module(n, set(imports)))
+            if b not in (a, "countersign"):
+                graph.setdefault(a, set()).add(b)
+    cycles = []
+    for start in sorted(graph):
+        path = _path(graph, start)
+        if path:
+            cycles.append(" -> ".join(path))
+    assert not cycles
+
+
+def _path(graph: dict[str, set[str]], start: str) -> list[str]:
+    """A way from ``start`` back to itself, or nothing."""
+    seen: set[str] = set()
+    stack = [(start, [start])]
+    while stack:
+        node, path = stack.pop()
+        for nxt in sorted(graph.get(node, ())):
+            if nxt == start:
+                return [*path, start]
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append((nxt, [*path, nxt]))
+    return []
