@@ -4,17 +4,77 @@ programs it must send when one of the words is in the command (GATED)."""
 
 ALWAYS = frozenset(
     [
+        "beeline",
+        "blkdiscard",
+        "bq",
+        "cqlsh",
+        "curl",
+        "cypher-shell",
+        "exo",
+        "http",
+        "https",
+        "ibmcloud",
+        "impala-shell",
+        "litecli",
+        "lvreduce",
+        "lvremove",
+        "mdadm",
+        "mycli",
+        "nsupdate",
+        "oci",
+        "openstack",
+        "pg_restore",
+        "pgcli",
+        "presto",
+        "pvremove",
         "rsync",
+        "scw",
+        "sg_format",
+        "sg_sanitize",
+        "snowsql",
+        "spark-sql",
+        "trino",
         "unison",
+        "upcloud",
+        "usql",
+        "vgremove",
+        "vultr-cli",
+        "wget",
+        "xh",
+        "xhs",
     ]
 )
 GATED = {
+    "akamai": frozenset(
+        [
+            "purge",
+        ]
+    ),
+    "argocd": frozenset(
+        [
+            "account",
+            "app",
+            "cert",
+            "cluster",
+            "gpg",
+            "proj",
+            "repo",
+            "repocreds",
+        ]
+    ),
     "aws": frozenset(
         [
+            "account",
             "backup",
+            "cloudfront",
             "dynamodb",
+            "ecr",
+            "ecr-public",
             "keyvault",
+            "kms",
+            "organizations",
             "rds",
+            "route53",
             "s3api",
             "secrets",
             "secretsmanager",
@@ -24,6 +84,7 @@ GATED = {
     ),
     "az": frozenset(
         [
+            "account",
             "backup",
             "dynamodb",
             "keyvault",
@@ -59,6 +120,15 @@ GATED = {
             "rdelete",
         ]
     ),
+    "btrfs": frozenset(
+        [
+            "dev",
+            "device",
+            "sub",
+            "subvol",
+            "subvolume",
+        ]
+    ),
     "bw": frozenset(
         [
             "delete",
@@ -71,6 +141,62 @@ GATED = {
             "delete",
             "project",
             "secret",
+        ]
+    ),
+    "ceph": frozenset(
+        [
+            "auth",
+            "fs",
+            "mds",
+            "mon",
+            "osd",
+        ]
+    ),
+    "circleci": frozenset(
+        [
+            "context",
+            "orb",
+        ]
+    ),
+    "cloudflared": frozenset(
+        [
+            "tunnel",
+        ]
+    ),
+    "confluent": frozenset(
+        [
+            "kafka",
+        ]
+    ),
+    "consul": frozenset(
+        [
+            "acl",
+            "config",
+            "intention",
+            "kv",
+            "peering",
+            "services",
+            "snapshot",
+        ]
+    ),
+    "crane": frozenset(
+        [
+            "delete",
+        ]
+    ),
+    "cryptsetup": frozenset(
+        [
+            "erase",
+            "luksErase",
+            "luksFormat",
+            "luksKillSlot",
+            "luksRemoveKey",
+            "reencrypt",
+        ]
+    ),
+    "dnscontrol": frozenset(
+        [
+            "push",
         ]
     ),
     "doppler": frozenset(
@@ -90,9 +216,48 @@ GATED = {
             "remove-older-than",
         ]
     ),
+    "etcdctl": frozenset(
+        [
+            "auth",
+            "del",
+            "delete",
+            "lease",
+            "member",
+            "rm",
+        ]
+    ),
+    "fastly": frozenset(
+        [
+            "backend",
+            "compute",
+            "dictionary",
+            "domain",
+            "kv-store",
+            "purge",
+            "service",
+        ]
+    ),
+    "flarectl": frozenset(
+        [
+            "dns",
+            "firewall",
+            "pagerule",
+            "railgun",
+            "zone",
+        ]
+    ),
+    "flux": frozenset(
+        [
+            "delete",
+            "uninstall",
+        ]
+    ),
     "gcloud": frozenset(
         [
+            "alpha",
             "backup",
+            "beta",
+            "billing",
             "dynamodb",
             "keyvault",
             "rds",
@@ -103,15 +268,175 @@ GATED = {
             "ssm",
         ]
     ),
+    "gh": frozenset(
+        [
+            "api",
+            "cache",
+            "codespace",
+            "extension",
+            "gist",
+            "gpg-key",
+            "label",
+            "repo",
+            "run",
+            "secret",
+            "ssh-key",
+            "variable",
+            "workflow",
+        ]
+    ),
+    "gitlab-runner": frozenset(
+        [
+            "uninstall",
+            "unregister",
+        ]
+    ),
+    "glab": frozenset(
+        [
+            "api",
+            "ci",
+            "cluster",
+            "deploy-key",
+            "gpg-key",
+            "label",
+            "release",
+            "repo",
+            "schedule",
+            "snippet",
+            "ssh-key",
+            "stack",
+            "token",
+            "variable",
+        ]
+    ),
+    "gpg": frozenset(
+        [
+            "--delete-key",
+            "--delete-keys",
+            "--delete-secret-and-public-key",
+            "--delete-secret-and-public-keys",
+            "--delete-secret-key",
+            "--delete-secret-keys",
+        ]
+    ),
+    "gpg2": frozenset(
+        [
+            "--delete-key",
+            "--delete-keys",
+            "--delete-secret-and-public-key",
+            "--delete-secret-and-public-keys",
+            "--delete-secret-key",
+            "--delete-secret-keys",
+        ]
+    ),
     "gsutil": frozenset(
         [
             "mirror",
             "rsync",
         ]
     ),
+    "hdparm": frozenset(
+        [
+            "--make-bad-sector",
+            "--security-erase",
+            "--security-erase-enhanced",
+            "--trim-sector-ranges",
+            "--write-sector",
+        ]
+    ),
     "infisical": frozenset(
         [
             "secrets",
+        ]
+    ),
+    "influx": frozenset(
+        [
+            "auth",
+            "bucket",
+            "dashboards",
+            "delete",
+            "org",
+            "secret",
+            "stacks",
+            "task",
+            "user",
+            "v1",
+        ]
+    ),
+    "java": frozenset(
+        [
+            "clear-queue",
+            "delete-builds",
+            "delete-credentials",
+            "delete-job",
+            "delete-jobs",
+            "delete-node",
+            "delete-view",
+            "disconnect-node",
+            "offline-node",
+            "restart",
+            "safe-shutdown",
+            "shutdown",
+        ]
+    ),
+    "jenkins-cli": frozenset(
+        [
+            "clear-queue",
+            "delete-builds",
+            "delete-credentials",
+            "delete-job",
+            "delete-jobs",
+            "delete-node",
+            "delete-view",
+            "disconnect-node",
+            "offline-node",
+            "restart",
+            "safe-shutdown",
+            "shutdown",
+        ]
+    ),
+    "kafka-acls": frozenset(
+        [
+            "--remove",
+        ]
+    ),
+    "kafka-acls.sh": frozenset(
+        [
+            "--remove",
+        ]
+    ),
+    "kafka-consumer-groups": frozenset(
+        [
+            "--delete",
+            "--delete-offsets",
+            "--reset-offsets",
+        ]
+    ),
+    "kafka-consumer-groups.sh": frozenset(
+        [
+            "--delete",
+            "--delete-offsets",
+            "--reset-offsets",
+        ]
+    ),
+    "kafka-delete-records": frozenset(
+        [
+            "--offset-json-file",
+        ]
+    ),
+    "kafka-delete-records.sh": frozenset(
+        [
+            "--offset-json-file",
+        ]
+    ),
+    "kafka-topics": frozenset(
+        [
+            "--delete",
+        ]
+    ),
+    "kafka-topics.sh": frozenset(
+        [
+            "--delete",
         ]
     ),
     "kopia": frozenset(
@@ -128,6 +453,53 @@ GATED = {
             "rm",
         ]
     ),
+    "mongorestore": frozenset(
+        [
+            "--drop",
+        ]
+    ),
+    "nats": frozenset(
+        [
+            "con",
+            "consumer",
+            "kv",
+            "obj",
+            "object",
+            "str",
+            "stream",
+        ]
+    ),
+    "netlify": frozenset(
+        [
+            "dns:delete",
+            "domains:delete",
+        ]
+    ),
+    "nodetool": frozenset(
+        [
+            "assassinate",
+            "clearsnapshot",
+            "decommission",
+            "drain",
+            "removenode",
+            "stopdaemon",
+            "truncatehints",
+        ]
+    ),
+    "nvme": frozenset(
+        [
+            "delete-ns",
+            "detach-ns",
+            "format",
+            "ns-rescan-delete",
+            "sanitize",
+        ]
+    ),
+    "octodns-sync": frozenset(
+        [
+            "--doit",
+        ]
+    ),
     "op": frozenset(
         [
             "connect",
@@ -136,6 +508,60 @@ GATED = {
             "item",
             "user",
             "vault",
+        ]
+    ),
+    "pulsar-admin": frozenset(
+        [
+            "clusters",
+            "namespaces",
+            "partitioned-topics",
+            "subscriptions",
+            "tenants",
+            "topics",
+        ]
+    ),
+    "rabbitmqadmin": frozenset(
+        [
+            "close",
+            "delete",
+            "purge",
+        ]
+    ),
+    "rabbitmqctl": frozenset(
+        [
+            "clear_permissions",
+            "clear_policy",
+            "clear_topic_permissions",
+            "delete_queue",
+            "delete_shovel",
+            "delete_user",
+            "delete_vhost",
+            "force_reset",
+            "forget_cluster_node",
+            "purge_queue",
+            "reset",
+        ]
+    ),
+    "rados": frozenset(
+        [
+            "purge",
+            "rm",
+            "rmpool",
+        ]
+    ),
+    "radosgw-admin": frozenset(
+        [
+            "bucket",
+            "object",
+            "user",
+        ]
+    ),
+    "rbd": frozenset(
+        [
+            "remove",
+            "rm",
+            "snap",
+            "trash",
         ]
     ),
     "rclone": frozenset(
@@ -160,10 +586,27 @@ GATED = {
             "remove-older-than",
         ]
     ),
+    "regctl": frozenset(
+        [
+            "artifact",
+            "blob",
+            "image",
+            "manifest",
+            "tag",
+        ]
+    ),
     "restic": frozenset(
         [
             "forget",
             "prune",
+        ]
+    ),
+    "rpk": frozenset(
+        [
+            "acl",
+            "group",
+            "topic",
+            "user",
         ]
     ),
     "s3cmd": frozenset(
@@ -176,6 +619,11 @@ GATED = {
             "sync",
         ]
     ),
+    "skopeo": frozenset(
+        [
+            "delete",
+        ]
+    ),
     "vault": frozenset(
         [
             "audit",
@@ -186,6 +634,29 @@ GATED = {
             "operator",
             "secrets",
             "token",
+        ]
+    ),
+    "vercel": frozenset(
+        [
+            "alias",
+            "certs",
+            "dns",
+            "domains",
+        ]
+    ),
+    "zfs": frozenset(
+        [
+            "destroy",
+            "rollback",
+        ]
+    ),
+    "zpool": frozenset(
+        [
+            "destroy",
+            "detach",
+            "labelclear",
+            "offline",
+            "remove",
         ]
     ),
 }

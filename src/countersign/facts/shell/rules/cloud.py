@@ -14,6 +14,8 @@ from countersign.facts.shell.rule import env_or_probe, has_flag, hit, option, po
 _AWS_DESTRUCTIVE = re.compile(
     r"^(delete|terminate|remove|deregister|purge|disable|revoke|detach|cancel|reject|stop)-"
 )
+# Calls that stop a pending deletion (``kms cancel-key-deletion``): the way back, not a delete.
+_UNDOES_DELETION = re.compile(r"^cancel-(?:[\w-]+-)?deletion$")
 _AWS_WITH_VALUE = {
     "--profile",
     "--region",
@@ -70,7 +72,7 @@ def aws(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
         elif operation in ("rm", "rb"):
             yield hit("cloud.delete", Severity.MEDIUM, f"s3 {operation} deletes data", inv, prod)
         return
-    if _AWS_DESTRUCTIVE.match(operation):
+    if _AWS_DESTRUCTIVE.match(operation) and not _UNDOES_DELETION.match(operation):
         severity = Severity.HIGH
         if "--skip-final-snapshot" in inv.args or operation.startswith(
             (
