@@ -67,7 +67,9 @@ def test_writers_take_the_full_path_when_protected_paths_are_configured():
 
 def test_every_program_with_a_rule_is_known_to_the_prescreen():
     known = ALWAYS | GATED.keys()
-    assert set(BY_NAME) - {"k9s", "bin/rails"} <= known
+    # python/php rules judge only a framework script (manage.py, artisan...), itself in ALWAYS.
+    assert set(BY_NAME) - {"k9s", "bin/rails", "python", "python3", "php"} <= known
+    assert {"manage.py", "artisan", "console", "django-admin.py"} <= ALWAYS
     assert SHELLS <= ALWAYS
     assert {"python", "node", "ruby", "perl"} <= INTERPRETERS
 

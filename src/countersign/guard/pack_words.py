@@ -11,6 +11,7 @@ ALWAYS = frozenset(
         "curl",
         "cypher-shell",
         "exo",
+        "goose",
         "http",
         "https",
         "ibmcloud",
@@ -19,6 +20,7 @@ ALWAYS = frozenset(
         "lvreduce",
         "lvremove",
         "mdadm",
+        "migrate",
         "mycli",
         "nsupdate",
         "oci",
@@ -48,6 +50,11 @@ GATED = {
     "akamai": frozenset(
         [
             "purge",
+        ]
+    ),
+    "alembic": frozenset(
+        [
+            "downgrade",
         ]
     ),
     "argocd": frozenset(
@@ -194,6 +201,23 @@ GATED = {
             "reencrypt",
         ]
     ),
+    "dbmate": frozenset(
+        [
+            "drop",
+        ]
+    ),
+    "diesel": frozenset(
+        [
+            "database",
+        ]
+    ),
+    "django-admin": frozenset(
+        [
+            "flush",
+            "reset_db",
+            "sqlflush",
+        ]
+    ),
     "dnscontrol": frozenset(
         [
             "push",
@@ -206,6 +230,20 @@ GATED = {
             "environments",
             "projects",
             "secrets",
+        ]
+    ),
+    "dotnet": frozenset(
+        [
+            "ef",
+        ]
+    ),
+    "drush": frozenset(
+        [
+            "si",
+            "site-install",
+            "site:install",
+            "sql-drop",
+            "sql:drop",
         ]
     ),
     "duplicity": frozenset(
@@ -250,6 +288,11 @@ GATED = {
         [
             "delete",
             "uninstall",
+        ]
+    ),
+    "flyway": frozenset(
+        [
+            "clean",
         ]
     ),
     "gcloud": frozenset(
@@ -439,9 +482,22 @@ GATED = {
             "--delete",
         ]
     ),
+    "knex": frozenset(
+        [
+            "migrate:rollback",
+        ]
+    ),
     "kopia": frozenset(
         [
             "snapshot",
+        ]
+    ),
+    "liquibase": frozenset(
+        [
+            "drop-all",
+            "dropAll",
+            "rollback-to-date",
+            "rollbackToDate",
         ]
     ),
     "mc": frozenset(
@@ -451,6 +507,20 @@ GATED = {
             "rb",
             "remove",
             "rm",
+        ]
+    ),
+    "mikro-orm": frozenset(
+        [
+            "migration:fresh",
+            "schema:drop",
+            "schema:fresh",
+        ]
+    ),
+    "mix": frozenset(
+        [
+            "ecto.drop",
+            "ecto.reset",
+            "ecto.rollback",
         ]
     ),
     "mongorestore": frozenset(
@@ -619,9 +689,39 @@ GATED = {
             "sync",
         ]
     ),
+    "sequelize": frozenset(
+        [
+            "db:drop",
+            "db:migrate:undo:all",
+            "db:seed:undo:all",
+        ]
+    ),
+    "sequelize-cli": frozenset(
+        [
+            "db:drop",
+            "db:migrate:undo:all",
+            "db:seed:undo:all",
+        ]
+    ),
     "skopeo": frozenset(
         [
             "delete",
+        ]
+    ),
+    "sqlx": frozenset(
+        [
+            "database",
+            "db",
+        ]
+    ),
+    "typeorm": frozenset(
+        [
+            "schema:drop",
+        ]
+    ),
+    "typeorm-ts-node-commonjs": frozenset(
+        [
+            "schema:drop",
         ]
     ),
     "vault": frozenset(
@@ -642,6 +742,11 @@ GATED = {
             "certs",
             "dns",
             "domains",
+        ]
+    ),
+    "wp": frozenset(
+        [
+            "db",
         ]
     ),
     "zfs": frozenset(

@@ -63,6 +63,8 @@ ALWAYS = frozenset(
         "rails",
         "rake",
         "manage.py",
+        "django-admin",
+        "django-admin.py",
         "artisan",
         "prisma",
         "console",
@@ -143,6 +145,10 @@ GATED = {
             "reflog",
             "gc",
             "update-ref",
+            "branch",
+            "switch",
+            "worktree",
+            "prune",
         ]
     ),
     "docker": frozenset(["prune", "rm", "remove", "down", "exec", "run"]),
@@ -168,7 +174,9 @@ GATED = {
         ]
     ),
     "helm": frozenset(["uninstall", "delete", "del", "un", "upgrade", "install", "rollback"]),
-    "terraform": frozenset(["destroy", "-destroy", "apply", "state", "workspace", "force-unlock"]),
+    "terraform": frozenset(
+        ["destroy", "-destroy", "apply", "state", "workspace", "force-unlock", "taint"]
+    ),
     "serverless": frozenset(["remove", "delete"]),
     "kind": frozenset(["delete"]),
     "find": frozenset(["-delete"]),

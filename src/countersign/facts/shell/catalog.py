@@ -32,6 +32,7 @@ class PackSet:
     )
     dry_runs: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
     clusters: dict[str, bool] = field(default_factory=dict, compare=False)
+    programs: dict[str, Program] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(cls, packs: Iterable[Pack], disabled: Iterable[str] = ()) -> PackSet:
@@ -53,10 +54,33 @@ class PackSet:
             {k: tuple(v) for k, v in by_program.items()},
             {k: p.dry_run for k, p in programs.items() if p.dry_run},
             {k: p.clusters for k, p in programs.items()},
+            programs,
         )
 
     def rules_for(self, name: str) -> tuple[tuple[PackRule, Program], ...]:
         return self.by_program.get(name, ())
+
+    def launched(self, name: str, args: tuple[str, ...]) -> tuple[str, ...] | None:
+        """The command a launcher runs (``bundle exec rake db:drop`` -> ``rake db:drop``)."""
+        program = self.programs.get(name)
+        if program is None or not program.launches:
+            return None
+        with_value = set(program.with_value)
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if arg == "--":
+                return args[i + 1 :] or None
+            if arg.startswith("-"):
+                i += 2 if arg in with_value else 1
+                continue
+            if arg not in program.launches or not arg:
+                return args[i:] if "" in program.launches else None
+            rest = args[i + 1 :]
+            while rest and rest[0].startswith("-") and rest[0] != "--":
+                rest = rest[2:] if rest[0] in with_value else rest[1:]
+            return (rest[1:] if rest[:1] == ("--",) else rest) or None
+        return None
 
     def enabled(self, rule_id: str) -> bool:
         if rule_id.startswith(UNDISABLEABLE):
@@ -90,6 +114,7 @@ def merged_programs(packs: Iterable[Pack]) -> dict[str, Program]:
                 tuple(dict.fromkeys((*q.dry_run, *p.dry_run))),
                 tuple(dict.fromkeys((*q.production, *p.production))),
                 q.clusters and p.clusters,
+                tuple(dict.fromkeys((*q.launches, *p.launches))),
             )
     return out
 
@@ -141,7 +166,11 @@ def _pack(d: dict[str, Any]) -> Pack:
 
 def _program(d: dict[str, Any]) -> Program:
     return Program(
-        tuple(d["with_value"]), tuple(d["dry_run"]), tuple(d["production"]), d["clusters"]
+        tuple(d["with_value"]),
+        tuple(d["dry_run"]),
+        tuple(d["production"]),
+        d["clusters"],
+        tuple(d["launches"]),
     )
 
 

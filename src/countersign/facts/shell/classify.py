@@ -17,6 +17,7 @@ from countersign.facts.shell.interpreter import code_of, shell_strings
 from countersign.facts.shell.invocation import Invocation
 from countersign.facts.shell.rules import ANY, rules_for
 from countersign.facts.shell.rules.execution import DESTRUCTIVE_WORDS
+from countersign.facts.shell.rules.infrastructure import destroy_plans
 from countersign.facts.shell.rules.packed import dry_run, pack_findings
 from countersign.facts.shell.rules.secrets import exfiltration
 from countersign.facts.shell.syntax import parse
@@ -94,6 +95,7 @@ def classify(
         findings.extend(found)
         findings.extend(hidden(inv, ctx, bool(found)))
     findings.extend(exfiltration(invocations, ctx))
+    findings.extend(destroy_plans(invocations, ctx))
     findings = [f for f in findings if packs.enabled(f.rule)]
     if budget.truncated:
         findings.append(
@@ -120,10 +122,16 @@ def classify(
     return _dedupe(findings)
 
 
-def _findings(inv: Invocation, ctx: ShellContext, packs: PackSet) -> list[ShellFinding]:
+def _findings(
+    inv: Invocation, ctx: ShellContext, packs: PackSet, depth: int = 0
+) -> list[ShellFinding]:
     """What the rules for this program, the pack rules and the rules for every command find;
-    a dry run (``kubectl delete --dry-run=server``) is not judged by the program's own rules."""
+    a dry run (``kubectl delete --dry-run=server``) is not judged by the program's own rules,
+    and the command a launcher runs (``bundle exec rake db:drop``) is judged too."""
     found: list[ShellFinding] = []
+    inner = packs.launched(inv.name, inv.args) if depth < 4 else None
+    if inner:
+        found.extend(_findings(inv.nested(inner, inv.name), ctx, packs, depth + 1))
     if not dry_run(inv.args, packs.dry_runs.get(inv.name, ()), packs.clusters.get(inv.name, True)):
         for rule in rules_for(inv.name):
             found.extend(rule(inv, ctx))

@@ -71,6 +71,9 @@ class Program:
     dry_run: tuple[str, ...] = ()
     production: tuple[str, ...] = ()
     clusters: bool = True  # ``-rf`` is ``-r -f`` (POSIX style); False for ``-delete`` style
+    # Words after which the rest is a command this program runs (``bundle exec``, ``yarn``:
+    # "" when its first word already is one): that command is judged too.
+    launches: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -173,7 +176,7 @@ def _severity(data: dict[str, Any], key: str, where: _Where) -> Severity | None:
 
 
 def _program(data: Any, where: _Where) -> Program:
-    _only(data, {"with_value", "dry_run", "production", "clusters"}, where)
+    _only(data, {"with_value", "dry_run", "production", "clusters", "launches"}, where)
     clusters = data.get("clusters", True)
     if not isinstance(clusters, bool):
         raise where.error("clusters", "expected true or false")
@@ -182,7 +185,15 @@ def _program(data: Any, where: _Where) -> Program:
         _strings(data, "dry_run", where),
         _production_keys(data, where),
         clusters,
+        _launches(data, where),
     )
+
+
+def _launches(data: dict[str, Any], where: _Where) -> tuple[str, ...]:
+    value = data.get("launches", [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise where.error("launches", 'expected a list of words ("" for the first word)')
+    return tuple(value)
 
 
 def _production_keys(data: dict[str, Any], where: _Where) -> tuple[str, ...]:

@@ -214,6 +214,18 @@ def framework(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
     )
 
 
+_SCRIPTS = ("manage.py", "artisan", "console", "django-admin", "django-admin.py")
+
+
+def framework_script(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
+    """``python manage.py flush``, ``php artisan migrate:fresh``, ``php bin/console ...``: the
+    framework's script run by its interpreter is judged as the script."""
+    pos = positionals(list(inv.args), {"-W", "-X"})
+    if pos and pos[0].rsplit("/", 1)[-1] in _SCRIPTS and inv.args[:1] != ("-c",):
+        start = inv.args.index(pos[0])
+        yield from framework(inv.nested(inv.args[start:], inv.name), ctx)
+
+
 def schema_push(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
     """``prisma db push --accept-data-loss``, ``drizzle-kit push --force``: the schema is
     applied with whatever drops it implies, without the prompt that would have listed them."""
@@ -258,4 +270,7 @@ RULES = {
     "artisan": (framework,),
     "prisma": (framework, schema_push),
     "console": (framework,),
+    "python": (framework_script,),
+    "python3": (framework_script,),
+    "php": (framework_script,),
 }

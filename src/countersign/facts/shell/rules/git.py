@@ -76,32 +76,34 @@ def git(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
             f"reset --hard throws away {state}; it is not in the reflog",
             inv,
         )
-    elif (
-        sub == "clean"
-        and has_flag(args, "f", ("--force",))
-        and not has_flag(args, "n", ("--dry-run",))
-    ):
-        if has_flag(args, "xX"):
-            yield hit(
-                "git.clean",
-                Severity.HIGH,
-                "clean -x also deletes ignored files (.env, local config, data)",
-                inv,
-            )
-        elif has_flag(args, "d"):
-            yield hit(
-                "git.clean",
-                Severity.MEDIUM,
-                "clean -fd deletes every untracked file and directory",
-                inv,
-            )
-    elif sub in ("checkout", "restore") and ("." in args or ("--" in args and args[-1:] == ["."])):
-        if sub == "restore" and "--staged" in args and "--worktree" not in args:
-            return
+    elif sub == "clean" and has_flag(args, "f", ("--force",)):
+        yield from _clean(inv, args)
+    elif sub in ("checkout", "switch", "restore"):
+        yield from _discard(inv, sub, args, ctx)
+    elif sub == "reset" and ("--merge" in args or "--keep" in args):
         if ctx.probe("git-dirty") != "no":
+            mode = "--merge" if "--merge" in args else "--keep"
             yield hit(
-                "git.discard-changes", Severity.MEDIUM, f"{sub} . discards uncommitted changes", inv
+                "git.discard-changes",
+                Severity.MEDIUM,
+                f"reset {mode} moves the branch and rewrites the files it changes; staged work "
+                "in them is lost",
+                inv,
             )
+    elif sub == "branch" and _force_delete(args):
+        yield hit(
+            "git.branch-delete",
+            Severity.MEDIUM,
+            "branch -D deletes the branch even when its commits are merged nowhere",
+            inv,
+        )
+    elif sub == "worktree" and args[:1] == ["remove"] and has_flag(args[1:], "f", ("--force",)):
+        yield hit(
+            "git.discard-changes",
+            Severity.MEDIUM,
+            "worktree remove --force deletes the worktree with its uncommitted changes",
+            inv,
+        )
     elif sub == "stash" and args[:1] in (["clear"], ["drop"]):
         yield hit(
             "git.discard-changes", Severity.MEDIUM, f"stash {args[0]} deletes stashed work", inv
@@ -113,8 +115,10 @@ def git(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
             f"{sub} rewrites every matching commit of the history",
             inv,
         )
-    elif (sub == "reflog" and args[:1] == ["expire"]) or (
-        sub == "gc" and any(a.startswith("--prune=now") for a in args)
+    elif (
+        (sub == "reflog" and args[:1] in (["expire"], ["delete"]))
+        or (sub == "gc" and any(a.startswith("--prune=now") for a in args))
+        or (sub == "prune" and not has_flag(args, "n", ("--dry-run",)))
     ):
         yield hit(
             "git.history-rewrite",
@@ -128,7 +132,60 @@ def git(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
         )
 
 
+def _clean(inv: Invocation, args: list[str]) -> Iterator[ShellFinding]:
+    if has_flag(args, "n", ("--dry-run",)):
+        return
+    if has_flag(args, "xX"):
+        yield hit(
+            "git.clean",
+            Severity.HIGH,
+            "clean -x also deletes ignored files (.env, local config, data)",
+            inv,
+        )
+    elif has_flag(args, "d"):
+        yield hit(
+            "git.clean",
+            Severity.MEDIUM,
+            "clean -fd deletes every untracked file and directory",
+            inv,
+        )
+    else:
+        yield hit("git.clean", Severity.MEDIUM, "clean -f deletes every untracked file", inv)
+
+
+def _force_delete(args: list[str]) -> bool:
+    if "-D" in args or any(a.startswith("-") and not a.startswith("--") and "D" in a for a in args):
+        return True
+    deleting = has_flag(args, "d", ("--delete",))
+    return deleting and has_flag(args, "f", ("--force",))
+
+
+def _discard(
+    inv: Invocation, sub: str, args: list[str], ctx: ShellContext
+) -> Iterator[ShellFinding]:
+    """``checkout -f``/``switch --discard-changes`` (the switch overwrites local changes),
+    ``checkout [REV] -- PATHS`` and ``checkout .``, ``restore PATHS`` (the working tree unless
+    only ``--staged``): the changes in those files are not in any commit or the reflog."""
+    if sub == "restore":
+        if "--staged" in args and "--worktree" not in args and "-W" not in args:
+            return
+        paths = positionals(args, {"-s", "--source"})
+        what = f"restore {' '.join(paths[:3]) or 'PATHS'}"
+    elif has_flag(args, "f" if sub == "checkout" else "", ("--force", "--discard-changes")):
+        what = f"{sub} --force"
+    elif sub == "checkout" and ("--" in args or "." in args):
+        what = "checkout " + " ".join(args[args.index("--") :] if "--" in args else ["."])
+    else:
+        return
+    if not (sub == "restore" and not paths) and ctx.probe("git-dirty") != "no":
+        yield hit(
+            "git.discard-changes", Severity.MEDIUM, f"{what} discards uncommitted changes", inv
+        )
+
+
 def _push(inv: Invocation, args: list[str], ctx: ShellContext) -> Iterator[ShellFinding]:
+    if has_flag(args, "n", ("--dry-run",)):
+        return
     pos = positionals(args, {"-o", "--push-option", "--repo", "--receive-pack", "--exec"})
     refspecs = pos[1:]
     lease = any(a.startswith(("--force-with-lease", "--force-if-includes")) for a in args)

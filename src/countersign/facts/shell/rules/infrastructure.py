@@ -30,21 +30,62 @@ def _tf_production(inv: Invocation, args: list[str], ctx: ShellContext) -> str |
     return f"environment {env}" if env else None
 
 
+def _cli_args(inv: Invocation, ctx: ShellContext, sub: str) -> list[str]:
+    """Arguments Terraform reads from ``TF_CLI_ARGS`` and ``TF_CLI_ARGS_<sub>``."""
+    out: list[str] = []
+    for name in ("TF_CLI_ARGS", f"TF_CLI_ARGS_{sub}"):
+        value = env_or_probe(inv, ctx, name)
+        if value:
+            out.extend(value.split())
+    return out
+
+
+def _destroying(flat: list[str]) -> bool:
+    return any(
+        a == "destroy" or (a.startswith("destroy=") and a[8:].lower() in ("true", "1", "t"))
+        for a in flat
+    )
+
+
 def terraform(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
     args = [a for a in inv.args if not a.startswith("-chdir=")]
-    if inv.name == "terragrunt" and args[:1] == ["run-all"]:
+    if inv.name == "terragrunt" and args[:1] == ["destroy-all"]:
+        args = ["destroy", *args[1:]]
+    elif inv.name == "terragrunt" and args[:1] == ["run-all"]:
         args = args[1:]
+    elif inv.name == "terragrunt" and args[:1] == ["run"]:
+        args = [a for a in args[1:] if a not in ("--all", "-all", "--")]
     if not args:
         return
-    sub, rest = args[0], args[1:]
+    sub, rest = args[0], [*args[1:], *_cli_args(inv, ctx, args[0])]
     flat = [a.lstrip("-") for a in rest]
     prod = _tf_production(inv, rest, ctx)
     tool = inv.name
-    if sub == "destroy" or (sub == "apply" and "destroy" in flat):
+    if sub == "destroy" or (sub == "apply" and _destroying(flat)):
         yield hit(
             "infra.terraform-destroy",
             Severity.HIGH,
             f"{tool} {sub} deletes every resource the state manages",
+            inv,
+            prod,
+            Severity.CRITICAL,
+        )
+    elif sub == "apply" and _saved_destroy_plan(rest):
+        yield hit(
+            "infra.terraform-destroy",
+            Severity.HIGH,
+            f"{tool} apply {_saved_destroy_plan(rest)} applies a saved plan whose name says it "
+            "destroys",
+            inv,
+            prod,
+            Severity.CRITICAL,
+        )
+    elif sub == "taint":
+        yield hit(
+            "infra.terraform-replace",
+            Severity.MEDIUM,
+            f"{tool} taint marks {' '.join(positionals(rest)[:1]) or 'a resource'} to be destroyed "
+            "and recreated by the next apply",
             inv,
             prod,
             Severity.CRITICAL,
@@ -98,11 +139,44 @@ def terraform(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
         )
 
 
+def _saved_destroy_plan(rest: list[str]) -> str | None:
+    plans = positionals(rest, {"-var", "-var-file", "-target", "-parallelism"})
+    return next((p for p in plans if "destroy" in p.rsplit("/", 1)[-1].lower()), None)
+
+
+def destroy_plans(invocations: list[Invocation], ctx: ShellContext) -> Iterator[ShellFinding]:
+    """``terraform plan -destroy -out=F`` then ``terraform apply F`` in one command line: the
+    apply destroys what the plan said, whatever the file is called."""
+    made: set[str] = set()
+    for inv in invocations:
+        if inv.name not in ("terraform", "tofu", "terragrunt"):
+            continue
+        args = [a for a in inv.args if not a.startswith("-chdir=")]
+        sub, rest = (args[0], args[1:]) if args else ("", [])
+        flat = [a.lstrip("-") for a in rest]
+        if sub == "plan" and _destroying(flat):
+            made.update(a.split("=", 1)[1] for a in flat if a.startswith("out="))
+            made.update(rest[i + 1] for i, a in enumerate(rest[:-1]) if a in ("-out", "--out"))
+        elif sub == "apply":
+            applied = [p for p in positionals(rest) if p in made]
+            if applied:
+                yield hit(
+                    "infra.terraform-destroy",
+                    Severity.HIGH,
+                    f"{inv.name} apply {applied[0]} applies the destroy plan made before it",
+                    inv,
+                    _tf_production(inv, rest, ctx),
+                    Severity.CRITICAL,
+                )
+
+
 def pulumi(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
     pos = positionals(inv.args, {"-s", "--stack", "-C", "--cwd", "--target", "-t"})
     stack = option(inv.args, "-s", "--stack") or env_or_probe(inv, ctx, "PULUMI_STACK")
     prod = f"stack {stack}" if ctx.production.names("workspace", stack) else None
-    if pos[:1] == ["destroy"] or pos[:2] == ["stack", "rm"]:
+    if "--preview-only" in inv.args:
+        return
+    if pos[:1] in (["destroy"], ["down"]) or pos[:2] == ["stack", "rm"]:
         yield hit(
             "infra.pulumi-destroy",
             Severity.HIGH,
@@ -111,7 +185,18 @@ def pulumi(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
             prod,
             Severity.CRITICAL,
         )
-    elif pos[:1] == ["up"] and any(a.startswith("--replace") for a in inv.args):
+    elif pos[:2] == ["state", "delete"]:
+        yield hit(
+            "infra.pulumi-destroy",
+            Severity.HIGH,
+            "pulumi state delete removes the resource from the stack's state; it is orphaned",
+            inv,
+            prod,
+            Severity.CRITICAL,
+        )
+    elif pos[:1] == ["up"] and any(
+        a.startswith(("--replace", "--target-replace")) for a in inv.args
+    ):
         yield hit(
             "infra.pulumi-replace",
             Severity.MEDIUM,
