@@ -16,6 +16,7 @@ ALWAYS = frozenset(
         "https",
         "ibmcloud",
         "impala-shell",
+        "k3s-uninstall.sh",
         "litecli",
         "lvreduce",
         "lvremove",
@@ -29,6 +30,7 @@ ALWAYS = frozenset(
         "pgcli",
         "presto",
         "pvremove",
+        "rke2-uninstall.sh",
         "rsync",
         "scw",
         "sg_format",
@@ -55,6 +57,11 @@ GATED = {
     "alembic": frozenset(
         [
             "downgrade",
+        ]
+    ),
+    "amplify": frozenset(
+        [
+            "delete",
         ]
     ),
     "argocd": frozenset(
@@ -150,6 +157,11 @@ GATED = {
             "secret",
         ]
     ),
+    "cdktf": frozenset(
+        [
+            "destroy",
+        ]
+    ),
     "ceph": frozenset(
         [
             "auth",
@@ -157,6 +169,18 @@ GATED = {
             "mds",
             "mon",
             "osd",
+        ]
+    ),
+    "cf": frozenset(
+        [
+            "delete",
+            "delete-buildpack",
+            "delete-org",
+            "delete-orphaned-routes",
+            "delete-route",
+            "delete-service",
+            "delete-space",
+            "purge-service-instance",
         ]
     ),
     "circleci": frozenset(
@@ -184,6 +208,16 @@ GATED = {
             "peering",
             "services",
             "snapshot",
+        ]
+    ),
+    "copilot": frozenset(
+        [
+            "app",
+            "env",
+            "job",
+            "pipeline",
+            "svc",
+            "task",
         ]
     ),
     "crane": frozenset(
@@ -252,6 +286,11 @@ GATED = {
             "remove-all-but-n-full",
             "remove-all-inc-of-but-n-full",
             "remove-older-than",
+        ]
+    ),
+    "eb": frozenset(
+        [
+            "terminate",
         ]
     ),
     "etcdctl": frozenset(
@@ -406,6 +445,11 @@ GATED = {
             "v1",
         ]
     ),
+    "istioctl": frozenset(
+        [
+            "uninstall",
+        ]
+    ),
     "java": frozenset(
         [
             "clear-queue",
@@ -436,6 +480,18 @@ GATED = {
             "restart",
             "safe-shutdown",
             "shutdown",
+        ]
+    ),
+    "juju": frozenset(
+        [
+            "destroy-controller",
+            "destroy-model",
+            "kill-controller",
+            "remove-application",
+            "remove-machine",
+            "remove-storage",
+            "remove-unit",
+            "unregister",
         ]
     ),
     "kafka-acls": frozenset(
@@ -492,6 +548,16 @@ GATED = {
             "snapshot",
         ]
     ),
+    "kubeadm": frozenset(
+        [
+            "reset",
+        ]
+    ),
+    "linkerd": frozenset(
+        [
+            "uninstall",
+        ]
+    ),
     "liquibase": frozenset(
         [
             "drop-all",
@@ -507,6 +573,11 @@ GATED = {
             "rb",
             "remove",
             "rm",
+        ]
+    ),
+    "microk8s": frozenset(
+        [
+            "reset",
         ]
     ),
     "mikro-orm": frozenset(
@@ -554,6 +625,20 @@ GATED = {
             "removenode",
             "stopdaemon",
             "truncatehints",
+        ]
+    ),
+    "nomad": frozenset(
+        [
+            "acl",
+            "deployment",
+            "job",
+            "namespace",
+            "node",
+            "quota",
+            "sentinel",
+            "stop",
+            "var",
+            "volume",
         ]
     ),
     "nvme": frozenset(
@@ -712,6 +797,16 @@ GATED = {
         [
             "database",
             "db",
+        ]
+    ),
+    "sst": frozenset(
+        [
+            "remove",
+        ]
+    ),
+    "talosctl": frozenset(
+        [
+            "reset",
         ]
     ),
     "typeorm": frozenset(

@@ -107,7 +107,7 @@ def parse_guard_config(text: str) -> GuardConfig:
         "",
     )  # fmt: skip
     prod_raw = expect_mapping(data.get("production", {}) or {}, FILE, "production")
-    kinds = ("kube_contexts", "cloud_profiles", "workspaces", "paths", "env")
+    kinds = ("kube_contexts", "cloud_profiles", "workspaces", "paths", "env", "resources")
     reject_unknown(prod_raw, set(kinds), FILE, "production")
     prod = Production(
         **{k: expect_str_list(prod_raw.get(k, []), FILE, f"production.{k}") for k in kinds}

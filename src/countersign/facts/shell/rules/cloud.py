@@ -32,8 +32,35 @@ def _profile(inv: Invocation, ctx: ShellContext, flag: str, env: str, probe: str
     value = option(inv.args, flag) or env_or_probe(inv, ctx, env) or ctx.probe(probe)
     if ctx.production.names("cloud", value):
         return f"{flag.strip('-')} {value}"
+    named = named_production(inv, ctx)
+    if named:
+        return named
     found = ctx.production.environment({**ctx.env, **dict(inv.env)})
     return f"environment {found}" if found else None
+
+
+# Options that name the resource a call acts on (a bucket, a database, a stack, a cluster...).
+_NAMING = (
+    "--bucket", "--db-instance-identifier", "--db-cluster-identifier", "--stack-name",
+    "--cluster", "--cluster-name", "--function-name", "--table-name", "--repository-name",
+    "--name", "-n", "--file-system-id", "--queue-url", "--topic-arn", "--domain-name",
+    "--environment-name", "--application-name", "--instance", "--database", "--resource-group",
+    "-g", "--vault-name", "--server", "--secret-id", "--key-id",
+)  # fmt: skip
+
+
+def named_production(inv: Invocation, ctx: ShellContext) -> str | None:
+    """A bucket, database, stack, project, namespace or cluster named like production in the
+    arguments: ``s3://shop-prod``, ``--db-instance-identifier orders-prod``, ``delete prod-db``."""
+    values = [option(inv.args, name) for name in _NAMING]
+    values += [
+        p.split("://", 1)[1].split("/", 1)[0] if "://" in p else p
+        for p in positionals(inv.args, _AWS_WITH_VALUE | set(_NAMING))
+    ]
+    for value in values:
+        if value and ctx.production.names("resource", value):
+            return f"resource {value}"
+    return None
 
 
 def aws(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
@@ -107,6 +134,7 @@ def gcloud(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
         or ctx.probe("gcloud-project")
     )
     prod = f"project {project}" if ctx.production.names("cloud", project) else None
+    prod = prod or named_production(inv, ctx)
     if inv.name == "gsutil":
         if pos[:1] == ["rb"] or (pos[:1] == ["rm"] and has_flag(inv.args, "r", ())):
             yield hit(
@@ -149,6 +177,7 @@ def az(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
     for value in (sub, group):
         if ctx.production.names("cloud", value):
             prod = value
+    prod = prod or named_production(inv, ctx)
     if any(w in ("delete", "purge", "remove") for w in pos[:4]):
         yield hit(
             "cloud.delete",
@@ -168,6 +197,8 @@ def doctl(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
             Severity.HIGH,
             f"{inv.name} {' '.join(pos[:3])} deletes live resources",
             inv,
+            named_production(inv, ctx),
+            Severity.CRITICAL,
         )
 
 

@@ -62,6 +62,13 @@ def _context(inv: Invocation, ctx: ShellContext) -> str | None:
     kubeconfig = option(inv.args, "--kubeconfig") or env_or_probe(inv, ctx, "KUBECONFIG")
     if kubeconfig and ctx.production.path(kubeconfig):
         return f"kubeconfig {kubeconfig}"
+    cluster = option(inv.args, "--cluster")
+    if ctx.production.names("kube", cluster):
+        return f"cluster {cluster}"
+    # The object named (``delete deploy shop-prod``, ``uninstall payments-live``).
+    for name in positionals(inv.args, _WITH_VALUE)[1:]:
+        if ctx.production.names("resource", name.rsplit("/", 1)[-1]):
+            return f"named {name}"
     return None
 
 

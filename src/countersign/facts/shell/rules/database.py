@@ -107,7 +107,9 @@ def _production(inv: Invocation, ctx: ShellContext) -> str | None:
     ):
         candidates.append(env_or_probe(inv, ctx, name))
     for value in candidates:
-        if value and ctx.production.names("cloud", value):
+        if value and (
+            ctx.production.names("cloud", value) or ctx.production.names("resource", value)
+        ):
             return f"database {value}"
     found = ctx.production.environment({**ctx.env, **dict(inv.env)})
     return f"environment {found}" if found else None
