@@ -29,7 +29,18 @@ def test_settings_file_overrides_names_and_dialect():
     assert settings.production.tags == ("Stage",)
     assert settings.production.variables == Production().variables
     assert settings.sql_dialect == "mysql"
-    assert not settings.sql_supported
+    assert settings.sql_supported
+    assert not load_hazard_settings("sql:\n  dialect: oracle\n").sql_supported
+
+
+def test_postgresql_version_is_a_major_release():
+    assert load_hazard_settings("sql:\n  version: 10\n").sql_version == 10
+    assert load_hazard_settings("sql:\n  version: '9.6'\n").sql_version == 9
+    with pytest.raises(ConfigError) as exc:
+        load_hazard_settings("sql:\n  version: latest\n")
+    assert str(exc.value) == (
+        "hazards.yaml: sql.version: expected a PostgreSQL release such as 13, got 'latest'"
+    )
 
 
 def test_empty_file_gives_defaults():

@@ -17,9 +17,10 @@ from countersign.config.yamlfile import (
     parse_yaml,
     reject_unknown,
 )
+from countersign.errors import ConfigError
 
 FILE = "hazards.yaml"
-SQL_DIALECTS = ("postgresql", "postgres")
+SQL_DIALECTS = ("postgresql", "postgres", "mysql", "mariadb", "sqlite", "sqlite3")
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 
@@ -44,6 +45,9 @@ class Production:
 class HazardSettings:
     production: Production = field(default_factory=Production)
     sql_dialect: str = "postgresql"
+    # The PostgreSQL release migrations run on (rules that changed with a release use it);
+    # None: the oldest release still supported.
+    sql_version: int | None = None
 
     @property
     def sql_supported(self) -> bool:
@@ -65,11 +69,25 @@ def load_hazard_settings(text: str, file: str = FILE) -> HazardSettings:
             }
         )
     dialect = "postgresql"
+    version: int | None = None
     if "sql" in data:
         raw = expect_mapping(data["sql"], file, "sql")
-        reject_unknown(raw, {"dialect"}, file, "sql")
+        reject_unknown(raw, {"dialect", "version"}, file, "sql")
         if "dialect" in raw:
             # Any name is accepted: migrations in a dialect we cannot parse are reported as
             # unanalysable (review by hand), which is safer than refusing the configuration.
             dialect = expect_str(raw["dialect"], file, "sql.dialect").lower()
-    return HazardSettings(production=production, sql_dialect=dialect)
+        if "version" in raw:
+            version = sql_version(raw["version"], file)
+    return HazardSettings(production=production, sql_dialect=dialect, sql_version=version)
+
+
+def sql_version(value: object, file: str) -> int:
+    """A PostgreSQL major release: ``11``, ``"9.6"`` (read as 9), ``"16"``."""
+    text = str(value).strip()
+    major = text.split(".", 1)[0]
+    if isinstance(value, bool) or not major.isdigit() or not 7 <= int(major) <= 99:
+        raise ConfigError(
+            file, "sql.version", f"expected a PostgreSQL release such as 13, got {text!r}"
+        )
+    return int(major)

@@ -43,7 +43,7 @@ def test_safe_migration_has_no_hazards():
         ),
         (
             "ALTER TABLE t ALTER COLUMN c SET NOT NULL;",
-            "ALTER TABLE t ALTER COLUMN c DROP NOT NULL;",
+            "ALTER TABLE t ALTER COLUMN c SET DEFAULT 0;",
             "sql.set_not_null",
         ),
         (
@@ -111,10 +111,10 @@ def test_unterminated_string_is_unanalysable():
 
 
 def test_unsupported_dialect_setting_makes_sql_unanalysable():
-    context = Context(config=replace(Config(), hazards=HazardSettings(sql_dialect="mysql")))
+    context = Context(config=replace(Config(), hazards=HazardSettings(sql_dialect="oracle")))
     (hazard,) = diff("001.sql", "SELECT 1;", context=context)
     assert hazard.kind == "artifact.unanalysable"
-    assert "'mysql' is not analysed" in hazard.detail
+    assert "'oracle' is not analysed" in hazard.detail
 
 
 def test_statements_already_in_the_previous_version_are_not_reported_again():
