@@ -38,6 +38,7 @@ class _Stdin:
 def _payload(name: str, cwd: Path, command: str = "", path: str = "") -> bytes:
     text = (PAYLOADS / f"{name}.json").read_text()
     text = text.replace("__CWD__", str(cwd)).replace("__PATH__", path)
+    text = text.replace("__COMMAND_JSON__", json.dumps(json.dumps(command))[1:-1])
     return text.replace('"__COMMAND__"', json.dumps(command)).encode()
 
 
@@ -56,11 +57,11 @@ def guard(
     monkeypatch.delenv("COUNTERSIGN_STATE_DIR", raising=False)
     monkeypatch.delenv("KUBECONFIG", raising=False)
 
-    def run(agent: str, data: bytes, cwd: Path | None = None) -> Answer:
+    def run(agent: str, data: bytes, cwd: Path | None = None, event: str = "") -> Answer:
         if cwd is not None:
             monkeypatch.chdir(cwd)
         monkeypatch.setattr(sys, "stdin", _Stdin(data))
-        code = run_guard(["--agent", agent])
+        code = run_guard(["--agent", agent, *(["--event", event] if event else [])])
         captured = capsys.readouterr()
         return Answer(captured.out, captured.err, code)
 

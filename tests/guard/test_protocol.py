@@ -61,9 +61,9 @@ def test_cursor_permission_answers(guard, payload, repo):
     assert allowed.json == {"permission": "allow"}
 
 
-def test_gemini_has_no_ask_so_ask_becomes_deny_with_how_to_approve(guard, payload, repo):
+def test_gemini_asks_with_how_to_approve(guard, payload, repo):
     answer = guard("gemini", payload("gemini-shell", repo.path, "terraform destroy"), repo.path)
-    assert answer.json["decision"] == "deny"
+    assert answer.json["decision"] == "ask"
     assert "countersign approve --action" in answer.json["reason"]
     assert guard("gemini", payload("gemini-shell", repo.path, "ls"), repo.path).out == ""
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from countersign.cli.options import repo_option
+from countersign.guard.agents import NAMES
 
 
 @click.group()
@@ -72,7 +73,7 @@ def guard() -> None:
     """The agent guard. `countersign guard --agent NAME` is the hook itself (see --help there)."""
 
 
-_AGENTS = click.Choice(["claude-code", "codex", "cursor", "gemini", "kiro"])
+_AGENTS = click.Choice(NAMES)
 _scope = click.option(
     "--project/--user",
     "project",

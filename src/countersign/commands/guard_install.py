@@ -1,4 +1,8 @@
-"""``countersign guard install|uninstall``: the guard's hooks in an agent's settings file."""
+"""``countersign guard install|uninstall``: the guard's hooks in an agent's settings file.
+
+A project settings file is committed and shared, so the command written there is the bare
+``countersign`` that each person's PATH resolves, never the path into one person's virtualenv;
+a user-level install may name this installation's absolute path."""
 
 from __future__ import annotations
 
@@ -7,7 +11,9 @@ from pathlib import Path
 
 import click
 
+from countersign.config.starter import GITIGNORE
 from countersign.errors import InputError
+from countersign.guard import agents
 from countersign.guard.install import (
     read_settings,
     settings_path,
@@ -37,9 +43,31 @@ def guard_install(agent: str, scope: str, cwd: Path, home: Path, remove: bool = 
         write_settings(path, without_ours(settings))
         click.echo(f"Removed the countersign guard from {path}")
         return 0
-    program = shutil.which("countersign") or "countersign"
+    found_on_path = shutil.which("countersign")
+    program = "countersign" if scope == "project" else (found_on_path or "countersign")
     write_settings(path, with_ours(settings, agent, program))
     click.echo(f"Installed the countersign guard for {agent} in {path}")
-    if agent == "codex":
-        click.echo("Codex runs hooks only with `[features] codex_hooks = true` in its config.toml.")
+    if scope == "project":
+        ignore = ignore_state(root)
+        if ignore is not None:
+            click.echo(f"Wrote {ignore} so the guard's ledger stays out of commits")
+        if found_on_path is None:
+            click.echo(
+                "Note: `countersign` is not on PATH here; the hook runs the `countersign` on "
+                "each person's PATH (install it there, e.g. with pipx), or use --user."
+            )
+    note = agents.get(agent).note
+    if note:
+        click.echo(note)
     return 0
+
+
+def ignore_state(root: Path) -> Path | None:
+    """Write ``.countersign/.gitignore`` (the one ``init`` writes) when there is none: the guard
+    keeps its ledger there, which must not be committed. None when one already exists."""
+    ignore = root / ".countersign" / ".gitignore"
+    if ignore.exists():
+        return None
+    ignore.parent.mkdir(parents=True, exist_ok=True)
+    ignore.write_text(GITIGNORE, encoding="utf-8")
+    return ignore

@@ -13,13 +13,14 @@ import os
 import re
 import sys
 
-AGENTS = ("claude-code", "codex", "cursor", "gemini", "kiro")
-_SHELL_TOOLS = {"Bash", "run_shell_command", "execute_bash", "shell", "Shell"}
+from countersign.guard.agents import NAMES
+
+_SHELL_TOOLS = {"Bash", "run_shell_command", "execute_bash", "shell", "Shell", "bash"}
 _WORKDIR_KEYS = {"workdir", "dir_path", "directory"}
 
 MAX_INPUT_BYTES = 4_000_000
 USAGE = (
-    "usage: countersign guard --agent {claude-code,codex,cursor,gemini,kiro}\n"
+    f"usage: countersign guard --agent {{{','.join(NAMES)}}} [--event NAME]\n"
     "       countersign guard --explain COMMAND [--cwd DIR]\n"
     "       countersign guard --batch FILE\n"
     "       countersign guard install|uninstall --agent NAME [--project|--user]\n"
@@ -32,7 +33,7 @@ def run_guard(args: list[str]) -> int:
     while i < len(args):
         arg = args[i]
         key, eq, value = arg.partition("=")
-        if key in ("--agent", "--explain", "--batch", "--cwd"):
+        if key in ("--agent", "--explain", "--batch", "--cwd", "--event"):
             if not eq:
                 if i + 1 >= len(args):
                     return _usage(f"{key} needs a value")
@@ -50,9 +51,9 @@ def run_guard(args: list[str]) -> int:
     if "batch" in opts:
         return _batch(opts["batch"])
     agent = opts.get("agent", "")
-    if agent not in AGENTS:
-        return _usage(f"--agent must be one of {', '.join(AGENTS)}")
-    return _hook(agent)
+    if agent not in NAMES:
+        return _usage(f"--agent must be one of {', '.join(NAMES)}")
+    return _hook(agent, opts.get("event", ""))
 
 
 def _cwd() -> str:
@@ -64,36 +65,39 @@ def _usage(problem: str) -> int:
     return 3
 
 
-def _hook(agent: str) -> int:
+def _hook(agent: str, event: str = "") -> int:
     try:
         tty = sys.stdin is None or sys.stdin.isatty()
         raw = b"" if tty else sys.stdin.buffer.read(MAX_INPUT_BYTES)
     except (OSError, ValueError):
         raw = b""
-    fast = _fast_allow(agent, raw)
+    fast = _fast_allow(agent, raw, event)
     if fast is not None:
         sys.stdout.write(fast)
         sys.stdout.flush()
         return 0
-    return _judge(agent, raw)
+    return _judge(agent, raw, event)
 
 
-def _fast_allow(agent: str, raw: bytes) -> str | None:
+def _fast_allow(agent: str, raw: bytes, event_hint: str = "") -> str | None:
     """The answer for a shell command the prescreen proves harmless, or None for the full path."""
+    from countersign.guard.agents import get
+
+    protocol = get(agent)
     try:
         data = json.loads(raw)
         if not isinstance(data, dict):
             return None
+        if event_hint and not data.get("hook_event_name"):
+            data["hook_event_name"] = event_hint
+        data = protocol.read(data)
         event = str(data.get("hook_event_name", "")).lower()
-        if agent == "cursor" and event == "beforeshellexecution":
-            command = data.get("command")
-        elif event in ("pretooluse", "beforetool") and data.get("tool_name") in _SHELL_TOOLS:
-            tool_input = data.get("tool_input")
-            if not isinstance(tool_input, dict) or set(tool_input) & _WORKDIR_KEYS:
-                return None
-            command = tool_input.get("command")
-        else:
+        if event not in protocol.pre or data.get("tool_name") not in _SHELL_TOOLS | {"Shell"}:
             return None
+        tool_input = data.get("tool_input")
+        if not isinstance(tool_input, dict) or set(tool_input) & _WORKDIR_KEYS:
+            return None
+        command = tool_input.get("command")
         cwd = data.get("cwd")
         if not isinstance(command, str) or not isinstance(cwd, str) or not cwd:
             return None
@@ -106,7 +110,7 @@ def _fast_allow(agent: str, raw: bytes) -> str | None:
             return None
     except (ValueError, RecursionError, OSError):
         return None
-    return '{"permission": "allow"}\n' if agent == "cursor" else ""
+    return protocol.fast_allow
 
 
 _SCRIPT = re.compile(r"[\w./-]+\.(?:py|pyw|js|mjs|cjs|ts|rb|pl|php|lua)")
@@ -164,7 +168,7 @@ def log_allows_off(text: str) -> bool:
     )
 
 
-def _judge(agent: str, raw: bytes) -> int:
+def _judge(agent: str, raw: bytes, event_hint: str = "") -> int:
     from countersign.errors import FatalError
     from countersign.guard.protocol import PayloadError, answer, read_call
 
@@ -172,7 +176,7 @@ def _judge(agent: str, raw: bytes) -> int:
     decision, reason, explicit, event = "ask", "", False, "pre"
     on_error = "ask"
     try:
-        call = read_call(agent, raw, _cwd())
+        call = read_call(agent, raw, _cwd(), event_hint)
         event = call.event
         from countersign.guard.hook import handle
 

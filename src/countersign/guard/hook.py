@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from countersign.facts.shell.context import GATE_PATHS, ShellContext
 from countersign.guard.decision import judge
 from countersign.guard.protocol import ToolCall
-from countersign.guard.settings import AGENT_SETTINGS, GuardConfig, load_guard_config
+from countersign.guard.settings import AGENT_FILES, GuardConfig, load_guard_config
 from countersign.guard.state import (
     Probe,
     find_repository,
@@ -55,7 +55,7 @@ def shell_context(
         production=config.production,
         scratch=config.scratch,
         protected_paths=config.protected_paths,
-        gate_paths=(*GATE_PATHS, *AGENT_SETTINGS),
+        gate_paths=(*GATE_PATHS, *AGENT_FILES),
         probe=Probe(root, cwd, env) if live else ShellContext().probe,
         read_file=read_script if live else ShellContext().read_file,
     )
@@ -80,6 +80,14 @@ def handle(call: ToolCall, env: Mapping[str, str]) -> Outcome:
         for p in call.paths
     )
     judgement = judge(call, ctx, config.migrations, exists)
+    if call.event == "permission":
+        # a permission prompt is about to show: a human decides there, unless the call is
+        # denied outright (already recorded when the same call was judged before it ran)
+        if judgement.decision == "deny":
+            return Outcome(
+                "deny", f"countersign blocked this ({judgement.rule}): {judgement.reason}"
+            )
+        return Outcome("allow", "", explicit=False)
     if judgement.decision == "allow":
         if config.log_allows or judgement.rule:
             _record_allow(call, judgement.rule, judgement.reason, state, root)

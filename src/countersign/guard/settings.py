@@ -8,17 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from countersign.facts.shell.context import SCRATCH_DIRS, Production
+from countersign.guard import agents
 
 FILE = "guard.yaml"
-# The agents' own hook settings, in the project and in the home: whoever edits them can switch
+# Every agent's hook settings, in the project and in the home: whoever edits them can switch
 # the guard off.
-AGENT_SETTINGS = (
-    ".claude/settings.json", ".claude/settings.local.json", "~/.claude/settings.json",
-    ".codex/hooks.json", ".codex/config.toml", "~/.codex/hooks.json", "~/.codex/config.toml",
-    ".cursor/hooks.json", "~/.cursor/hooks.json", ".gemini/settings.json",
-    "~/.gemini/settings.json", ".kiro/agents/**", "~/.kiro/agents/**", ".github/hooks/**",
-    "~/.copilot/**",
-)  # fmt: skip
+AGENT_FILES = tuple(path for agent in agents.every() for path in agent.protected)
 # Files a shell runs when it starts (a line added there runs in every later shell).
 START_UP_FILES = (
     "~/.bashrc", "~/.bash_profile", "~/.bash_login", "~/.bash_logout", "~/.profile", "~/.zshrc",
@@ -48,7 +43,7 @@ PROTECTED_PATHS = (
     "*.tfstate",
     "*.tfstate.backup",
     ".terraform/**",
-    *AGENT_SETTINGS,
+    *AGENT_FILES,
     "~/.countersign/**",
     *START_UP_FILES,
     *CREDENTIAL_FILES,

@@ -10,7 +10,7 @@ import pytest
 from countersign.facts.shell import ShellContext
 from countersign.facts.shell.context import GATE_PATHS
 from countersign.guard.decision import judge_command
-from countersign.guard.settings import AGENT_SETTINGS, PROTECTED_PATHS
+from countersign.guard.settings import AGENT_FILES, PROTECTED_PATHS
 from countersign.guard.state import read_script
 
 ROOT = "/work/project"
@@ -19,7 +19,7 @@ CTX = ShellContext(
     project_root=ROOT,
     home="/home/dev",
     protected_paths=PROTECTED_PATHS,
-    gate_paths=(*GATE_PATHS, *AGENT_SETTINGS),
+    gate_paths=(*GATE_PATHS, *AGENT_FILES),
 )
 
 
@@ -39,6 +39,7 @@ def judged(command: str, ctx: ShellContext = CTX) -> tuple[str, str]:
         "countersign hooks install --pre-push",
         "countersign init",
         "countersign risk train",
+        "countersign ledger keys --rotate",
         "countersign frobnicate",  # a command added later is asked until it is listed as a read
         "/home/dev/.venv/bin/countersign guard uninstall --agent codex",
     ],

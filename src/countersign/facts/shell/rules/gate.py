@@ -38,6 +38,8 @@ READ_ONLY: dict[str, frozenset[str] | None] = {
     "hooks": frozenset({"commit-msg", "pre-push"}),
 }
 _GUARD_READS = frozenset({"packs"})
+# Flags that turn a reading command into a writing one (``ledger keys --rotate``).
+_CHANGING_FLAGS = frozenset({"--rotate"})
 DENIED = frozenset({"approve"})
 _HELP = frozenset({"-h", "--help", "--version"})
 _IMPORTS = re.compile(
@@ -92,7 +94,7 @@ def _verdict(words: list[str]) -> tuple[Severity, str] | None:
     if command == "guard":
         if sub not in ("install", "uninstall") and (not sub or sub in _GUARD_READS):
             return None  # the hook itself, --explain, --batch, packs
-    elif command in READ_ONLY:
+    elif command in READ_ONLY and not set(words) & _CHANGING_FLAGS:
         allowed = READ_ONLY[command]
         if allowed is None or not sub or sub in allowed:
             return None
