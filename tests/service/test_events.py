@@ -94,3 +94,11 @@ def test_pull_request_actions_that_change_nothing_read_are_ignored():
 def test_event_time_comes_from_the_payload_and_push_has_none():
     assert events.event_time("pull_request", example("pull_request.opened")) is not None
     assert events.event_time("push", example("push")) is None
+
+
+def test_a_merge_queue_branch_names_its_pull_request_and_head():
+    sha = "a" * 40
+    assert events.queue_entry(f"refs/heads/gh-readonly-queue/main/pr-12-{sha}") == (12, sha)
+    assert events.queue_entry(f"gh-readonly-queue/release/1.x/pr-3-{sha}") == (3, sha)
+    assert events.queue_entry("refs/heads/main") is None
+    assert events.queue_entry(f"gh-readonly-queue/main/pr-x-{sha}") is None

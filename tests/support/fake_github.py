@@ -10,6 +10,7 @@ it stays empty. ``fail`` queues faults (502s, rate limits) for the next matching
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import re
@@ -75,8 +76,9 @@ def load_operations() -> list[Operation]:
 class Fault:
     method: str
     pattern: str
-    status: int
+    status: int  # 0: answer normally, after ``delay`` seconds (the work is done first)
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
 
 
 @dataclass
@@ -96,11 +98,17 @@ class FakeGitHub:
     faults: list[Fault] = field(default_factory=list)
     _ids: Any = field(default_factory=lambda: itertools.count(1000))
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _delay: float = 0.0
 
     # --- set-up and inspection -------------------------------------------------------------
     def fail(self, method: str, pattern: str, *statuses: int, **headers: str) -> None:
         for status in statuses:
             self.faults.append(Fault(method, pattern, status, dict(headers)))
+
+    def stall(self, method: str, pattern: str, seconds: float) -> None:
+        """Do the next matching request's work, then answer only after ``seconds``: a worker
+        killed meanwhile never learns that its request succeeded."""
+        self.faults.append(Fault(method, pattern, 0, delay=seconds))
 
     def runs_for(self, repository: str, head: str) -> list[dict[str, Any]]:
         return [
@@ -129,7 +137,12 @@ class FakeGitHub:
         body = json.loads(raw) if raw else None
         with self._lock:
             self.requests.append((request.method, path, body))
-            return self._answer(request, path, body)
+            self._delay = 0.0
+            response = self._answer(request, path, body)
+            delay = self._delay
+        if delay:
+            await asyncio.sleep(delay)
+        return response
 
     def _answer(self, request: Request, path: str, body: Any) -> Response:
         for op in self.operations:
@@ -147,7 +160,10 @@ class FakeGitHub:
         for fault in self.faults:
             if fault.method == request.method and re.search(fault.pattern, path):
                 self.faults.remove(fault)
-                return JSONResponse({"message": "fault"}, fault.status, headers=fault.headers)
+                if fault.status:
+                    return JSONResponse({"message": "fault"}, fault.status, headers=fault.headers)
+                self._delay = fault.delay
+                break
         auth = request.headers.get("authorization", "")
         if op.template.startswith("/app/"):
             if not self._valid_jwt(auth):

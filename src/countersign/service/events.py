@@ -8,6 +8,7 @@ evaluation). Reviews and commands are never coalesced: each carries facts an eva
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -209,6 +210,16 @@ _HANDLERS = {
     "merge_group": _merge_group,
     "push": _push,
 }
+
+
+QUEUE_REF = re.compile(r"^(?:refs/heads/)?gh-readonly-queue/.+/pr-(\d+)-([0-9a-f]{40})$")
+
+
+def queue_entry(head_ref: str) -> tuple[int, str] | None:
+    """The pull request number and head of a merge queue branch
+    (``gh-readonly-queue/<base>/pr-<number>-<head sha>``)."""
+    match = QUEUE_REF.match(head_ref)
+    return (int(match.group(1)), match.group(2)) if match else None
 
 
 def event_time(event: str, payload: Mapping[str, Any]) -> datetime | None:

@@ -1,0 +1,138 @@
+"""What goes wrong in production, with real processes and a real database: a worker killed
+mid-job, GitHub failing and rate-limiting, the same delivery at two replicas at once, and a
+webhook GitHub never delivered. No decision is lost, none is duplicated."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+from github_service import SECRET, rows
+from loopback import serving
+from service_processes import wait_until, web_process, worker_process
+from service_world import REPOSITORY, World, deliver, work
+
+from countersign.service.signature import sign
+from countersign.service.web import create_app
+from countersign.service.worker import open_jobs
+
+pytestmark = pytest.mark.postgres
+
+
+def evaluations(world: World) -> list[tuple[str, ...]]:
+    return rows(
+        world.database,
+        "SELECT status FROM procrastinate_jobs WHERE task_name = 'evaluate_pull_request'",
+    )
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_job_leaves_one_check_run_and_the_job_is_finished_by_another(
+    world: World, tmp_path
+):
+    env = world.environment()
+    world.commit_on_branch("fix", {"app.py": "print('hi')\n"}, "Fix the greeting")
+    head = world.open_pull_request(2, "fix")["head"]["sha"]
+    # GitHub creates the check run, but the worker never hears back: it is killed first.
+    world.github.stall("POST", r"/check-runs$", seconds=15)
+    with web_process(env, tmp_path) as web:
+        with worker_process(env, tmp_path, "doomed") as doomed:
+            deliver(web, "pull_request", world.event("pull_request.opened", 2), "k-1")
+            wait_until("the check run is created", lambda: world.github.runs_for(REPOSITORY, head))
+            doomed.kill()
+        assert evaluations(world) == [("doing",)]
+        with worker_process(env, tmp_path, "survivor"):
+            wait_until(
+                "the job is finished by the other worker",
+                lambda: evaluations(world) == [("succeeded",)],
+            )
+    (run,) = world.github.runs_for(REPOSITORY, head)  # found again and updated, not re-created
+    assert run["conclusion"] == "action_required"
+    assert run["updates"] == 1
+    assert len(world.github.comments_on(REPOSITORY, 2)) == 1
+    assert rows(world.database, "SELECT check_run_id FROM countersign_decisions") == [(run["id"],)]
+
+
+def test_github_502s_and_rate_limits_are_waited_out_and_the_decision_is_posted_once(world: World):
+    world.commit_on_branch("fix", {"app.py": "print('hi')\n"}, "Fix the greeting")
+    head = world.open_pull_request(2, "fix")["head"]["sha"]
+    world.github.fail("GET", r"/pulls/2$", 502, 502)
+    world.github.fail(
+        "POST", r"/check-runs$", 403, **{"Retry-After": "1", "X-RateLimit-Remaining": "0"}
+    )
+    world.github.fail("POST", r"/comments$", 429)
+    with serving(create_app(world.settings())) as web:
+        deliver(web, "pull_request", world.event("pull_request.opened", 2), "r-1")
+        work(world)
+    (run,) = world.github.runs_for(REPOSITORY, head)
+    assert run["conclusion"] == "action_required"
+    assert len(world.github.comments_on(REPOSITORY, 2)) == 1
+    assert world.github.faults == []  # every fault was met, and waited out
+
+
+def test_a_github_that_stays_down_fails_the_attempt_and_the_queue_retries_later(world: World):
+    world.commit_on_branch("fix", {"app.py": "print('hi')\n"}, "Fix the greeting")
+    world.open_pull_request(2, "fix")
+    world.github.fail("GET", r"/pulls/2$", *([503] * 20))
+    with serving(create_app(world.settings())) as web:
+        deliver(web, "pull_request", world.event("pull_request.opened", 2), "r-1")
+        work(world)
+    ((status, attempts, scheduled),) = rows(
+        world.database,
+        "SELECT status, attempts, scheduled_at IS NOT NULL FROM procrastinate_jobs "
+        "WHERE task_name = 'evaluate_pull_request'",
+    )
+    assert (status, attempts, scheduled) == ("todo", 1, True)  # back in the queue, with backoff
+
+
+@pytest.mark.slow
+def test_the_same_delivery_at_two_replicas_at_once_is_recorded_and_queued_once(
+    world: World, tmp_path
+):
+    env = world.environment()
+    world.commit_on_branch("fix", {"app.py": "print('hi')\n"}, "Fix the greeting")
+    world.open_pull_request(2, "fix")
+    body = json.dumps(world.event("pull_request.opened", 2)).encode()
+    headers = {
+        "X-GitHub-Event": "pull_request",
+        "X-GitHub-Delivery": "dup-1",
+        "X-Hub-Signature-256": sign(SECRET, body),
+    }
+    with web_process(env, tmp_path) as one, web_process(env, tmp_path) as two:
+        targets = [one, two] * 10
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            answers = list(
+                pool.map(
+                    lambda url: httpx.post(f"{url}/webhooks/github", content=body, headers=headers),
+                    targets,
+                )
+            )
+    assert sorted({a.status_code for a in answers}) == [200, 202]
+    assert sum(a.status_code == 202 for a in answers) == 1
+    assert rows(world.database, "SELECT count(*) FROM countersign_deliveries") == [(1,)]
+    assert rows(world.database, "SELECT count(*) FROM procrastinate_jobs") == [(1,)]
+
+
+def test_reconcile_decides_a_pull_request_whose_webhook_never_arrived(world: World):
+    world.commit_on_branch("fix", {"app.py": "print('hi')\n"}, "Fix the greeting")
+    head = world.open_pull_request(2, "fix")["head"]["sha"]
+    world.github.installations[4242] = [{"id": 186853002, "full_name": REPOSITORY}]
+    jobs = open_jobs(world.settings(), backoff=0.01, max_wait=1)
+    try:
+        jobs.sync_installation(4242)
+        jobs.reconcile()
+    finally:
+        jobs.conn.close()
+        jobs.github.close()
+    work(world)
+    (run,) = world.github.runs_for(REPOSITORY, head)
+    assert run["conclusion"] == "action_required"
+    # A second reconcile finds the decision current and queues nothing.
+    jobs = open_jobs(world.settings())
+    try:
+        assert jobs.reconcile_repository(REPOSITORY, 4242).status == "queued 0"
+    finally:
+        jobs.conn.close()
+        jobs.github.close()
