@@ -102,3 +102,12 @@ def test_a_merge_queue_branch_names_its_pull_request_and_head():
     assert events.queue_entry(f"gh-readonly-queue/release/1.x/pr-3-{sha}") == (3, sha)
     assert events.queue_entry("refs/heads/main") is None
     assert events.queue_entry(f"gh-readonly-queue/main/pr-x-{sha}") is None
+
+
+def test_a_dismissal_of_an_old_review_is_not_taken_for_a_stale_replay():
+    """Its only timestamp is when the review was submitted, maybe weeks ago."""
+    payload = example("pull_request_review.dismissed")
+    payload["review"]["submitted_at"] = "2019-05-15T15:20:38Z"
+    assert events.event_time("pull_request_review", payload) is None
+    submitted = example("pull_request_review.submitted")
+    assert events.event_time("pull_request_review", submitted) is not None

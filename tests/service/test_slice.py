@@ -52,3 +52,19 @@ def test_a_second_decision_for_the_same_pull_request_edits_the_comment_and_adds_
     assert runs[0]["updates"] == 1
     (comment,) = world.github.comments_on(REPOSITORY, 2)
     assert comment["edits"] == 1
+
+
+def test_hazards_are_annotated_at_their_lines(world: World):
+    world.commit_on_branch(
+        "drop", {"db/migrations/002_drop.sql": "-- tidy up\nDROP TABLE users;\n"}, "Drop users"
+    )
+    pr = world.open_pull_request(9, "drop")
+    with serving(create_app(world.settings())) as web:
+        deliver(web, "pull_request", world.event("pull_request.opened", 9), "d-1")
+    work(world)
+    (run,) = world.github.runs_for(REPOSITORY, pr["head"]["sha"])
+    notes = run["output"]["annotations"]
+    assert {"path": "db/migrations/002_drop.sql", "start_line": 2} in [
+        {"path": a["path"], "start_line": a["start_line"]} for a in notes
+    ]
+    assert run["conclusion"] in ("action_required", "failure")

@@ -16,6 +16,7 @@ import json
 import re
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -96,6 +97,7 @@ class FakeGitHub:
     pulls: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
     installations: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
+    writes: list[tuple[float, str]] = field(default_factory=list)  # (time, head) of check runs
     _ids: Any = field(default_factory=lambda: itertools.count(1000))
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _delay: float = 0.0
@@ -245,6 +247,7 @@ class FakeGitHub:
         run["_repo"] = f"{params['owner']}/{params['repo']}"
         run["updates"] = 0
         self.check_runs[run_id] = run
+        self.writes.append((time.time(), run["head_sha"]))
         return JSONResponse(self._public(run), 201)
 
     def _checks_update(self, params: dict[str, str], _q: Any, body: dict[str, Any]) -> Response:
@@ -253,6 +256,7 @@ class FakeGitHub:
             return JSONResponse({"message": "Not Found"}, 404)
         run.update(body)
         run["updates"] += 1
+        self.writes.append((time.time(), run["head_sha"]))
         return JSONResponse(self._public(run))
 
     def _checks_list_for_ref(

@@ -228,9 +228,11 @@ def event_time(event: str, payload: Mapping[str, Any]) -> datetime | None:
     author's, not the push's)."""
     paths: dict[str, tuple[tuple[str, ...], ...]] = {
         "pull_request": (("pull_request", "updated_at"),),
-        "pull_request_review": (("review", "submitted_at"), ("pull_request", "updated_at")),
         "issue_comment": (("comment", "updated_at"), ("comment", "created_at")),
     }
+    if event == "pull_request_review" and payload.get("action") == "submitted":
+        # A dismissal carries the review's original submission time: it may be old and valid.
+        paths["pull_request_review"] = (("review", "submitted_at"),)
     for path in paths.get(event, ()):
         value = dig(payload, *path)
         if isinstance(value, str):

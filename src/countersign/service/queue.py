@@ -19,6 +19,10 @@ from countersign.service.intake import QUEUE
 log = logging.getLogger("countersign.service.queue")
 
 RETRY = procrastinate.RetryStrategy(max_attempts=8, exponential_wait=2)
+RETENTION_HOURS = 7 * 24
+PRUNE_DELIVERIES = (
+    "DELETE FROM countersign_deliveries WHERE received_at < now() - interval '7 days'"
+)
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,14 @@ def create_queue(
     @app.task(name="reconcile", queue=QUEUE, queueing_lock="reconcile")
     def reconcile(timestamp: int) -> None:
         jobs().reconcile()
+
+    @app.periodic(cron="17 3 * * *", periodic_id="prune")
+    @app.task(name="prune", queue=QUEUE, queueing_lock="prune")
+    async def prune(timestamp: int) -> None:
+        """Deliveries and finished jobs older than a week: past the stale-delivery window, so
+        a replayed body is still refused, by its age."""
+        await app.job_manager.delete_old_jobs(nb_hours=RETENTION_HOURS, queue=QUEUE)
+        await app.connector.execute_query_async(PRUNE_DELIVERIES)
 
     return app
 

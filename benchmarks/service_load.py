@@ -1,0 +1,285 @@
+"""The service under load, on loopback only, bounded in count and time.
+
+1. Webhook acceptance: N signed deliveries at concurrency C to `countersign serve` (a real
+   process: signature, PostgreSQL insert, job deferred in one transaction), against a no-op ASGI
+   endpoint served the same way (uvicorn, one process) in the same run.
+2. Decision latency: pull request events at a fixed rate for a fixed time, against a repository
+   of a few thousand files, with W `countersign serve worker` processes and the fake GitHub (the
+   tests' one, validating every request); latency is from sending the delivery to the first
+   check run for that head written after it.
+
+Run: .venv/bin/python benchmarks/service_load.py [--deliveries 2000] [--rate 20] [--seconds 20]
+Needs PostgreSQL on 127.0.0.1:5432 (database test, trust auth), as the tests do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "support"))
+
+from fake_github import FakeGitHub  # noqa: E402
+from github_service import PG_BASE, SECRET, example  # noqa: E402
+from loopback import free_port, serving  # noqa: E402
+from service_processes import Process, wait_until, web_process  # noqa: E402
+from service_world import APP_ID, REPOSITORY, World, app_keys  # noqa: E402
+
+from countersign.service.migrate import upgrade  # noqa: E402
+from countersign.service.signature import sign  # noqa: E402
+
+NOOP_APP = """
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    while True:
+        message = await receive()
+        if not message.get("more_body"):
+            break
+    await send({"type": "http.response.start", "status": 202,
+                "headers": [(b"content-type", b"application/json")]})
+    await send({"type": "http.response.body", "body": b'{"ok":true}'})
+"""
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+async def blast(
+    url: str, bodies: list[tuple[str, bytes]], concurrency: int
+) -> tuple[float, list[float], int]:
+    latencies: list[float] = []
+    failures = 0
+    queue: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue()
+    for item in bodies:
+        queue.put_nowait(item)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+
+        async def one() -> None:
+            nonlocal failures
+            while not queue.empty():
+                delivery, body = queue.get_nowait()
+                headers = {
+                    "X-GitHub-Event": "pull_request",
+                    "X-GitHub-Delivery": delivery,
+                    "X-Hub-Signature-256": sign(SECRET, body),
+                    "Content-Type": "application/json",
+                }
+                start = time.perf_counter()
+                answer = await client.post(f"{url}/webhooks/github", content=body, headers=headers)
+                latencies.append(time.perf_counter() - start)
+                if answer.status_code not in (200, 202):
+                    failures += 1
+
+        start = time.perf_counter()
+        await asyncio.gather(*(one() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - start
+    return elapsed, latencies, failures
+
+
+def deliveries(count: int, numbers: int) -> list[tuple[str, bytes]]:
+    out = []
+    base = example("pull_request.opened")
+    for i in range(count):
+        payload = json.loads(json.dumps(base))
+        payload["action"] = "labeled"
+        payload["number"] = i % numbers + 1
+        payload["pull_request"]["number"] = payload["number"]
+        payload["sender"]["id"] = i  # distinct bodies, as GitHub's are
+        out.append((f"bench-{uuid.uuid4()}", json.dumps(payload).encode()))
+    return out
+
+
+def report(name: str, elapsed: float, latencies: list[float], failures: int) -> None:
+    print(
+        f"  {name:<22} {len(latencies) / elapsed:8.0f} deliveries/s   "
+        f"p50 {percentile(latencies, 50) * 1000:6.1f} ms   p99 {percentile(latencies, 99) * 1000:6.1f} ms"
+        f"   non-2xx {failures}"
+    )
+
+
+def acceptance(world: World, tmp: Path, count: int, concurrency: int) -> None:
+    print(f"webhook acceptance: {count} signed deliveries, concurrency {concurrency}")
+    noop_file = tmp / "noop_app.py"
+    noop_file.write_text(NOOP_APP)
+    port = free_port()
+    noop = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--app-dir",
+            str(tmp),
+            "noop_app:app",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until("no-op endpoint up", lambda: _up(url))
+        bodies = deliveries(count, 200)
+        report("no-op ASGI endpoint", *asyncio.run(blast(url, bodies, concurrency)))
+    finally:
+        noop.terminate()
+        noop.wait()
+    with web_process(world.environment(), tmp) as web:
+        bodies = deliveries(count, 200)
+        report("countersign serve", *asyncio.run(blast(web, bodies, concurrency)))
+    with psycopg.connect(world.database) as conn:
+        recorded = conn.execute("SELECT count(*) FROM countersign_deliveries").fetchone()
+        queued = conn.execute("SELECT count(*) FROM procrastinate_jobs").fetchone()
+    print(
+        f"  recorded {recorded[0] if recorded else 0} deliveries, {queued[0] if queued else 0} jobs queued (coalesced per head)"
+    )
+
+
+def _up(url: str) -> bool:
+    try:
+        httpx.get(url, timeout=1)
+    except httpx.TransportError:
+        return False
+    return True
+
+
+def decisions(
+    world: World, tmp: Path, rate: float, seconds: float, workers: int, files: int
+) -> None:
+    prs = max(1, int(rate * seconds / 4))
+    print(
+        f"decision latency: {rate:g} pull request events/s for {seconds:g} s over {prs} pull requests "
+        f"(4 events each: opened, labeled, edited, unlabeled), {files}-file repository, {workers} workers"
+    )
+    for i in range(files):
+        target = world.work / "src" / f"pkg{i % 50}" / f"module_{i}.py"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f"def f{i}():\n    return {i}\n")
+    world.git("add", "-A")
+    world.git("commit", "-q", "-m", "A few thousand files")
+    world.git("push", "-q", str(world.remote), "master")
+    heads = {}
+    for n in range(1, prs + 1):
+        world.git("checkout", "-q", "-B", f"pr-{n}", "master")
+        heads[n] = world.commit_on_branch(
+            f"pr-{n}",
+            {f"src/pkg{n % 50}/module_{n}.py": f"def f{n}():\n    return {n + 1}\n"},
+            f"Change {n}",
+            ai=n % 2 == 0,
+        )
+        world.open_pull_request(n, f"pr-{n}")
+    world.git("checkout", "-q", "master")
+    with psycopg.connect(world.database, autocommit=True) as conn:
+        conn.execute("DELETE FROM procrastinate_jobs")
+    events = []
+    for action in ("opened", "labeled", "edited", "unlabeled"):
+        for n in range(1, prs + 1):
+            payload = world.event("pull_request.opened", n, action=action)
+            payload["sender"]["id"] = hash((n, action)) & 0xFFFFFF
+            events.append((n, f"dl-{uuid.uuid4()}", json.dumps(payload).encode()))
+    sent: list[tuple[float, str]] = []
+    procs = [
+        Process(
+            ["serve", "worker"],
+            {**world.environment(), "COUNTERSIGN_WORKER_HEARTBEAT_S": "1"},
+            tmp / f"worker-{i}.log",
+        )
+        for i in range(workers)
+    ]
+    try:
+        with web_process(world.environment(), tmp) as web, httpx.Client(timeout=10) as client:
+            start = time.perf_counter()
+            for i, (n, delivery, body) in enumerate(events):
+                due = start + i / rate
+                if due > time.perf_counter():
+                    time.sleep(due - time.perf_counter())
+                client.post(
+                    f"{web}/webhooks/github",
+                    content=body,
+                    headers={
+                        "X-GitHub-Event": "pull_request",
+                        "X-GitHub-Delivery": delivery,
+                        "X-Hub-Signature-256": sign(SECRET, body),
+                    },
+                )
+                sent.append((time.time(), heads[n]))
+            sent_for = time.perf_counter() - start
+            wait_until(
+                "every head decided",
+                lambda: all(world.github.runs_for(REPOSITORY, h) for h in heads.values()),
+                timeout=max(120.0, seconds * 6),
+            )
+            time.sleep(2)
+    finally:
+        for p in procs:
+            p.stop()
+    latencies = []
+    for at, head in sent:
+        writes = [t for t, h in world.github.writes if h == head and t >= at]
+        if writes:
+            latencies.append(min(writes) - at)
+    print(f"  sent {len(sent)} events in {sent_for:.1f} s ({len(sent) / sent_for:.1f}/s)")
+    print(
+        f"  delivery -> check run: p50 {percentile(latencies, 50):.2f} s   p95 {percentile(latencies, 95):.2f} s   "
+        f"max {max(latencies):.2f} s   ({len(latencies)} of {len(sent)} events followed by a decision)"
+    )
+    print(
+        f"  check runs: {len(world.github.check_runs)} for {len(heads)} heads; API requests {len(world.github.requests)}; violations {len(world.github.violations)}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--deliveries", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--rate", type=float, default=20.0)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--files", type=int, default=3000)
+    args = parser.parse_args()
+    args.deliveries = min(args.deliveries, 20_000)
+    args.seconds = min(args.seconds, 120.0)
+    schema = f"cs_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_BASE, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    url = f"{PG_BASE}?options=-csearch_path%3D{schema}"
+    try:
+        upgrade(url)
+        with tempfile.TemporaryDirectory() as tmp_name:
+            tmp = Path(tmp_name)
+            key, public = app_keys(tmp)
+            github = FakeGitHub(app_id=APP_ID, public_key=public)
+            with serving(github.app()) as api:
+                world = World(tmp / "world", url, key, github, api_url=api)
+                world.create_repository()
+                acceptance(world, tmp, args.deliveries, args.concurrency)
+                with psycopg.connect(url, autocommit=True) as conn:
+                    conn.execute("TRUNCATE countersign_deliveries")
+                decisions(world, tmp, args.rate, args.seconds, args.workers, args.files)
+    finally:
+        with psycopg.connect(PG_BASE, autocommit=True) as conn:
+            for (name,) in conn.execute(
+                "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (f"{schema}%",)
+            ).fetchall():
+                conn.execute(f"DROP SCHEMA {name} CASCADE")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
