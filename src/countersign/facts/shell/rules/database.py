@@ -204,7 +204,10 @@ def framework(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
         task = " ".join(pos[:2])
     if task is None:
         return
-    env = {**ctx.env, **dict(inv.env)}
+    # ``rake db:drop RAILS_ENV=production``, ``artisan migrate:fresh --env=production``
+    given = dict(a.split("=", 1) for a in args if "=" in a and not a.startswith("-"))
+    named = option(inv.args, "--env", "-e")
+    env = {**ctx.env, **dict(inv.env), **given, **({"APP_ENV": named} if named else {})}
     found = ctx.production.environment(env)
     yield hit(
         "db.reset",
