@@ -59,6 +59,7 @@ def registry() -> dict[str, HazardAnalyzer]:
         sql,
         terraform,
         terraform_source,
+        workflows,
     )
 
     return {
@@ -70,6 +71,7 @@ def registry() -> dict[str, HazardAnalyzer]:
         "sql": sql.analyze,
         "iam": iam.analyze,
         "scripts": scripts.analyze,
+        "workflows": workflows.analyze,
     }
 
 
