@@ -99,11 +99,14 @@ def classify(path: str, text: str) -> DocumentKind:
         return kind if kind is not DocumentKind.OTHER or len(text) <= _HEAD else _json_kind(text)
     if suffix in {".yml", ".yaml"} and _K8S_HEAD.search(head) and _K8S_KIND.search(head):
         return DocumentKind.KUBERNETES
+    if suffix in {".yml", ".yaml"} and _GCP_POLICY.search(head):
+        return DocumentKind.IAM_POLICY
     return DocumentKind.OTHER
 
 
 _K8S_HEAD = re.compile(r"^apiVersion:", re.MULTILINE)
 _K8S_KIND = re.compile(r"^kind:", re.MULTILINE)
+_GCP_POLICY = re.compile(r"^bindings:\s*$", re.MULTILINE)
 
 
 def _json_kind(head: str) -> DocumentKind:
@@ -111,7 +114,11 @@ def _json_kind(head: str) -> DocumentKind:
         return DocumentKind.TERRAFORM_PLAN
     if '"ChangeSetId"' in head or '"ResourceChange"' in head:
         return DocumentKind.CLOUDFORMATION_CHANGE_SET
-    if '"Statement"' in head:
+    if '"Statement"' in head or ('"bindings"' in head and '"role"' in head):
+        return DocumentKind.IAM_POLICY
+    if '"roleDefinitionId"' in head or '"roleDefinitionName"' in head:
+        return DocumentKind.IAM_POLICY
+    if '"AssignableScopes"' in head:
         return DocumentKind.IAM_POLICY
     if '"apiVersion"' in head and '"kind"' in head:
         return DocumentKind.KUBERNETES

@@ -5,7 +5,7 @@ that already had ``Resource: "*"`` is not news; one that gains it is."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
@@ -13,23 +13,16 @@ from typing import Any
 from countersign.facts.context import Context
 from countersign.facts.hazards import Hazard, Severity, unanalysable
 from countersign.facts.hazards.documents import DocumentKind, Unanalysable, documents
-from countersign.facts.hazards.parsing import load_json
+from countersign.facts.hazards.iam_bindings import binding_hazards, is_binding_document
+from countersign.facts.hazards.iam_lint import CALLER_KEYS, lint, listed
+from countersign.facts.hazards.parsing import load_json, load_yaml_documents
 from countersign.intake.change import Change
 
-# Actions that let a principal grant itself more: the classic escalation paths.
-ESCALATION_ACTIONS = frozenset(
-    {
-        "iam:passrole", "iam:createpolicyversion", "iam:setdefaultpolicyversion",
-        "iam:attachuserpolicy", "iam:attachrolepolicy", "iam:attachgrouppolicy",
-        "iam:putuserpolicy", "iam:putrolepolicy", "iam:putgrouppolicy",
-        "iam:createaccesskey", "iam:createloginprofile", "iam:updateloginprofile",
-        "iam:updateassumerolepolicy", "iam:addusertogroup", "iam:createuser",
-        "sts:assumerole", "lambda:updatefunctioncode", "iam:putrolepermissionsboundary",
-        "iam:deleterolepermissionsboundary",
-    }
-)  # fmt: skip
-READ_PREFIXES = ("get", "list", "describe", "head", "view", "lookup", "batchget", "query")
 _MAX_LISTED = 5
+# A statement is the product of its actions, resources and principals: bounded, so a policy
+# of a few thousand names each cannot take gigabytes.
+MAX_GRANTS = 200_000
+MAX_COMPARISONS = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -41,6 +34,13 @@ class Grant:
     resource: str
     principal: str = ""
     conditional: bool = False
+    # A condition narrows who the caller is (org, account, VPC endpoint, source ARN).
+    restricted: bool = False
+
+    @property
+    def shown(self) -> str:
+        who = f" to {self.principal}" if self.principal else ""
+        return f"{self.action} on {self.resource}{who}"
 
     def covered_by(self, other: Grant) -> bool:
         return (
@@ -62,17 +62,45 @@ def analyze(change: Change, context: Context) -> Iterator[Hazard]:
         if doc.kind is not DocumentKind.IAM_POLICY or doc.text is None:
             continue
         try:
-            new = parse_policy(load_json(doc.text))
+            data = _load(doc.path, doc.text)
+            if is_binding_document(data):
+                previous = _load(doc.path, doc.previous) if doc.previous else None
+                yield from binding_hazards(doc.path, data, previous)
+                continue
+            new = parse_policy(data)
         except Unanalysable as exc:
             yield unanalysable(doc.path, f"IAM policy {exc}", exc.line)
             continue
         old: Policy | None = None
         if doc.previous is not None:
             try:
-                old = parse_policy(load_json(doc.previous))
+                old = parse_policy(_load(doc.path, doc.previous))
             except Unanalysable:
                 old = None  # the old side was broken: judge the new one alone
         yield from policy_hazards(doc.path, new, old)
+
+
+def _load(path: str, text: str) -> Any:
+    """JSON, or the YAML gcloud prints by default."""
+    if path.lower().endswith((".yaml", ".yml")):
+        docs = load_yaml_documents(text)
+        return docs[0][1] if docs else None
+    return load_json(text)
+
+
+def _not_covered(grants: list[Grant], old: frozenset[Grant]) -> list[Grant]:
+    """The grants no old grant covers. Equal grants were removed by set difference; only old
+    grants with a pattern can cover others, so only those are compared (bounded)."""
+    patterns = [o for o in old if any(c in f"{o.action}{o.resource}{o.principal}" for c in "*?[")]
+    if len(patterns) * len(grants) > MAX_COMPARISONS:
+        raise Unanalysable("too many wildcard grants to compare with the previous version")
+    exact = {(o.action, o.resource, o.principal) for o in old if not o.conditional}
+    return [
+        g
+        for g in grants
+        if (g.action, g.resource, g.principal) not in exact
+        and not any(g.covered_by(o) for o in patterns)
+    ]
 
 
 def parse_policy(data: Any) -> Policy:
@@ -96,6 +124,8 @@ def parse_policy(data: Any) -> Policy:
             raise Unanalysable(f"Statement[{i}] is not an object")
         target = denies if str(st.get("Effect", "")).lower() == "deny" else allows
         target.update(_grants(st))
+        if len(allows) + len(denies) > MAX_GRANTS:
+            raise Unanalysable(f"the policy expands to more than {MAX_GRANTS:,} grants")
     return Policy(frozenset(allows), frozenset(denies))
 
 
@@ -107,11 +137,18 @@ def _grants(st: dict[str, Any]) -> Iterator[Grant]:
     if "NotResource" in st:
         resources.append("*")
     principals = _principals(st.get("Principal"), st.get("NotPrincipal"))
-    conditional = bool(st.get("Condition"))
+    condition = st.get("Condition")
+    conditional = bool(condition)
+    restricted = isinstance(condition, dict) and any(
+        isinstance(keys, dict) and any(str(k).lower() in CALLER_KEYS for k in keys)
+        for keys in condition.values()
+    )
+    if len(actions or "*") * len(resources or "*") * len(principals) > MAX_GRANTS:
+        raise Unanalysable(f"a statement expands to more than {MAX_GRANTS:,} grants")
     for action in actions or ["*"]:
         for resource in resources or ["*"]:
             for principal in principals:
-                yield Grant(action, resource, principal, conditional)
+                yield Grant(action, resource, principal, conditional, restricted)
 
 
 def _principals(principal: Any, not_principal: Any) -> list[str]:
@@ -119,9 +156,11 @@ def _principals(principal: Any, not_principal: Any) -> list[str]:
         return ["*"]
     if isinstance(principal, dict):
         out = [
-            f"{kind}:{value}" for kind, values in principal.items() for value in _strings(values)
+            f"{kind.lower()}:{value}"
+            for kind, values in principal.items()
+            for value in _strings(values)
         ]
-        return ["*" if p.endswith(":*") else p for p in out] or [""]
+        return ["*" if p.endswith((":*", ":arn:aws:iam::*:root")) else p for p in out] or [""]
     return [""]
 
 
@@ -141,25 +180,32 @@ def policy_hazards(
     env: str | None = None,
 ) -> Iterator[Hazard]:
     """Lint what the new policy adds, and report widening against the old one."""
-    added = [g for g in new.allows if old is None or not any(g.covered_by(o) for o in old.allows)]
-    for kind, severity, grants, what in _lint(added):
-        listed = ", ".join(sorted({_show(g) for g in grants})[:_MAX_LISTED])
-        yield Hazard(kind, severity, path, f"{what}: {listed}", resource=resource, env=env)
+    added = sorted(new.allows - old.allows if old else new.allows, key=lambda g: g.shown)
+    if old is not None:
+        added = _not_covered(added, old.allows)
+    for finding in lint(added):
+        yield Hazard(
+            finding.kind,
+            finding.severity,
+            path,
+            f"{finding.what}: {listed(finding.grants)}",
+            resource=resource,
+            env=env,
+        )
     if old is None:
         return
     if added:
-        listed = ", ".join(sorted({_show(g) for g in added})[:_MAX_LISTED])
-        more = len({_show(g) for g in added}) - _MAX_LISTED
+        more = len({g.shown for g in added}) - _MAX_LISTED
         yield Hazard(
             "iam.widening",
             Severity.HIGH,
             path,
-            f"allows what the previous version did not: {listed}"
+            f"allows what the previous version did not: {listed(added)}"
             + (f" and {more} more" if more > 0 else ""),
             resource=resource,
             env=env,
         )
-    dropped = sorted({_show(g) for g in old.denies - new.denies})
+    dropped = sorted({g.shown for g in old.denies - new.denies})
     if dropped:
         yield Hazard(
             "iam.widening",
@@ -169,39 +215,3 @@ def policy_hazards(
             resource=resource,
             env=env,
         )
-
-
-def _lint(grants: Iterable[Grant]) -> Iterator[tuple[str, Severity, list[Grant], str]]:
-    grants = list(grants)
-    wild = [g for g in grants if g.action == "*"]
-    if wild:
-        yield "iam.wildcard_action", Severity.CRITICAL, wild, "allows every action"
-    service_wild = [g for g in grants if g.action != "*" and g.action.endswith(":*")]
-    if service_wild:
-        yield "iam.wildcard_action", Severity.HIGH, service_wild, "allows every action of a service"
-    any_resource = [
-        g for g in grants if g.resource == "*" and g.action != "*" and not _read_only(g.action)
-    ]
-    if any_resource:
-        yield (
-            "iam.wildcard_resource",
-            Severity.MEDIUM,
-            any_resource,
-            "allows writes on every resource",
-        )
-    public = [g for g in grants if g.principal == "*" and not g.conditional]
-    if public:
-        yield "iam.public_principal", Severity.CRITICAL, public, "allows anyone (Principal *)"
-    escalation = [g for g in grants if g.action in ESCALATION_ACTIONS]
-    if escalation:
-        yield "iam.privilege_escalation", Severity.HIGH, escalation, "allows privilege escalation"
-
-
-def _read_only(action: str) -> bool:
-    _, _, verb = action.partition(":")
-    return verb.startswith(READ_PREFIXES)
-
-
-def _show(g: Grant) -> str:
-    who = f" to {g.principal}" if g.principal else ""
-    return f"{g.action} on {g.resource}{who}"

@@ -3,12 +3,14 @@ security-group / firewall ingress newly open to the world on admin ports."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from countersign.facts.hazards import Hazard, Severity, unanalysable
 from countersign.facts.hazards.documents import Unanalysable
 from countersign.facts.hazards.iam import Policy, parse_policy, policy_hazards
+from countersign.facts.hazards.iam_bindings import role_hazards
 from countersign.facts.hazards.network import Opening, describe, port_range, world_open
 
 # Attributes that hold a JSON policy document, by resource type prefix.
@@ -26,6 +28,14 @@ def access_hazards(
         return
     if rtype.startswith("aws_") and ("iam" in rtype or rtype.endswith("_policy")):
         yield from _iam(path, address, before, after, unknown or {}, env)
+    if rtype.startswith("google_") and "_iam_" in rtype:
+        yield from _gcp_binding(path, address, before, after, env)
+    if rtype == "azurerm_role_assignment":
+        role = after.get("role_definition_name") or after.get("role_definition_id")
+        old = (before or {}).get("role_definition_name") or (before or {}).get("role_definition_id")
+        if isinstance(role, str) and role != old:
+            who = str(after.get("principal_id") or "?")
+            yield from role_hazards(path, role, who, resource=address, env=env)
     openings_after = openings(rtype, after)
     if openings_after:
         openings_before = openings(rtype, before) if before else set()
@@ -82,6 +92,37 @@ def _iam(
             except Unanalysable:
                 old = None
         yield from policy_hazards(path, new, old, resource=address, env=env)
+
+
+def _gcp_binding(
+    path: str,
+    address: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any],
+    env: str | None,
+) -> Iterator[Hazard]:
+    """``google_*_iam_member`` / ``_binding`` (a role and its members); ``_policy`` holds a
+    whole policy document as JSON text."""
+
+    def pairs(values: Mapping[str, Any] | None) -> set[tuple[str, str]]:
+        if not values:
+            return set()
+        role = values.get("role")
+        members = [values.get("member"), *_list(values.get("members"))]
+        out = {(role, m) for m in members if isinstance(role, str) and isinstance(m, str)}
+        policy = values.get("policy_data")
+        if isinstance(policy, str):
+            try:
+                data = json.loads(policy)
+            except ValueError:
+                data = {}
+            for binding in data.get("bindings") or [] if isinstance(data, dict) else []:
+                if isinstance(binding, dict) and isinstance(binding.get("role"), str):
+                    out |= {(binding["role"], m) for m in _list(binding.get("members"))}
+        return out
+
+    for role, member in sorted(pairs(after) - pairs(before)):
+        yield from role_hazards(path, role, member, resource=address, env=env)
 
 
 def openings(rtype: str, values: Mapping[str, Any] | None) -> set[Opening]:
