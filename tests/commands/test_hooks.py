@@ -64,3 +64,63 @@ def test_uninstall_removes_our_pre_push_hook_and_leaves_anyone_elses(project, cs
     assert cs(project, "hooks", "install") == 0
     assert cs(project, "hooks", "uninstall") == 0
     assert (hooks / "pre-push").read_text() == "#!/bin/sh\nexit 0\n"
+
+
+CHECKS_POLICY = (
+    "version: 1\nrules:\n  - id: tested\n    description: every change is tested\n"
+    "    when: 'true'\n    require: {checks: [tests]}\n"
+)
+
+
+@pytest.fixture
+def checked(repo, tmp_path, cs):
+    """main on a remote under a policy whose only requirement is a green `tests` check."""
+    repo.commit("init", **{".countersign/policy.yaml": CHECKS_POLICY, "a.txt": "a\n"})
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    repo.git("remote", "add", "origin", str(remote))
+    repo.git("push", "-q", "origin", "main")
+    assert cs(repo, "hooks", "install", "--pre-push") == 0
+    repo.commit("change", **{"a.txt": "b\n"})
+    return repo
+
+
+def test_without_check_results_the_push_leaves_checks_to_the_server_and_says_so(checked):
+    proc = subprocess.run(
+        ["git", "push", "origin", "main"],
+        cwd=checked.path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "countersign: checks tests are left to the server's required checks" in proc.stderr
+    assert "git config countersign.checksCommand" in proc.stderr
+
+
+def test_a_configured_checks_command_gives_the_results_and_a_red_check_stops_the_push(checked):
+    checked.git("config", "countersign.checksCommand", "echo running; echo tests=failure")
+    code, err = _push(checked, "main")
+    assert code != 0
+    assert "countersign: push to main stopped" in err
+    assert "left to the server" not in err
+    checked.git(
+        "config",
+        "countersign.checksCommand",
+        'test -n "$COUNTERSIGN_PUSH_NEW" && echo tests=success',
+    )
+    assert _push(checked, "main") == (0, "")
+
+
+def test_a_checks_command_that_prints_no_status_stops_the_push_with_what_to_fix(checked):
+    checked.git("config", "countersign.checksCommand", "false")
+    code, err = _push(checked, "main")
+    assert code != 0
+    assert "the checks command 'false' exited 1 and printed no NAME=STATUS line" in err
+
+
+def test_the_stopped_push_never_suggests_skipping_the_hook(pushed, ai_trailer, bob):
+    pushed.commit("docs: straight to main" + ai_trailer, author=bob, **{"docs/faq.md": "q\n"})
+    code, err = _push(pushed, "main")
+    assert code != 0
+    assert "--no-verify" not in err

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from countersign.hooks.pre_push import ZERO, Push, protected_pushes
+from countersign.hooks.pre_push import ZERO, Push, pre_commit_refs, protected_pushes
 
 PROTECTED = ("main", "release/*")
 A, B = "a" * 40, "b" * 40
@@ -23,3 +23,17 @@ def test_only_updates_of_existing_protected_branches_are_verified():
         Push("main", A, B),
         Push("release/2.0", A, B),
     )
+
+
+def test_the_pre_commit_frameworks_variables_become_the_pushed_ref():
+    env = {
+        "PRE_COMMIT_FROM_REF": "a" * 40,
+        "PRE_COMMIT_TO_REF": "b" * 40,
+        "PRE_COMMIT_REMOTE_BRANCH": "refs/heads/main",
+        "PRE_COMMIT_LOCAL_BRANCH": "refs/heads/main",
+    }
+    (push,) = protected_pushes(pre_commit_refs(env), ("main",))
+    assert push == Push("main", "a" * 40, "b" * 40)
+    # a new branch (no FROM_REF) is left to the server, as with git's own stdin
+    assert protected_pushes(pre_commit_refs({**env, "PRE_COMMIT_FROM_REF": ""}), ("main",)) == ()
+    assert pre_commit_refs({}) == ""

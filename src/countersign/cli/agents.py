@@ -37,17 +37,27 @@ def hooks_install(chain: bool, pre_push: bool, repo: Path) -> int:
 @hooks.command("pre-push")
 @click.argument("remote", required=False)
 @click.argument("url", required=False)
+@click.option(
+    "--checks-command",
+    metavar="CMD",
+    help="Run CMD (sh -c) before the push for the check results the policy may require; it "
+    "prints NAME=STATUS lines (default: git config countersign.checksCommand; with neither, "
+    "check requirements are left to the server).",
+)
 @repo_option
-def hooks_pre_push(remote: str | None, url: str | None, repo: Path) -> int:
-    """Run by the pre-push hook (git gives the pushed refs on stdin): a push that moves a
-    protected branch (guard.yaml protected_branches; main, master, release/* ... by default)
-    must carry only signed-off changes, each judged as `countersign verify` judges it."""
+def hooks_pre_push(
+    remote: str | None, url: str | None, checks_command: str | None, repo: Path
+) -> int:
+    """Run by the pre-push hook (git gives the pushed refs on stdin; under the pre-commit
+    framework, its PRE_COMMIT_* variables): a push that moves a protected branch (guard.yaml
+    protected_branches; main, master, release/* ... by default) must carry only signed-off
+    changes, each judged as `countersign verify` judges it."""
     import sys
 
     from countersign.commands.hooks import hooks_pre_push as run
 
     data = sys.stdin.buffer.read(1_000_000) if not sys.stdin.isatty() else b""
-    return run(repo, stdin=data.decode("utf-8", "replace"))
+    return run(repo, stdin=data.decode("utf-8", "replace"), checks_command=checks_command)
 
 
 @hooks.command("uninstall")

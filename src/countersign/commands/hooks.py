@@ -3,14 +3,16 @@ the pre-push hook's check (the commit-msg hook runs from ``hooks.commit_msg``, b
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
 from countersign.errors import InputError
 from countersign.gate.verdict import Verdict
+from countersign.hooks.checks_command import CONFIG_KEY
 from countersign.hooks.install import hooks_dir, install_hook, is_ours, uninstall_hook
-from countersign.hooks.pre_push import protected_pushes
+from countersign.hooks.pre_push import pre_commit_refs, protected_pushes, without_checks
 from countersign.intake.git import repo_root
 
 
@@ -29,11 +31,16 @@ def hooks_uninstall(cwd: Path) -> int:
     return 0
 
 
-def hooks_pre_push(cwd: Path, *, stdin: str) -> int:
-    """Block the push (exit 1) when it moves a protected branch over changes not signed off."""
+def hooks_pre_push(cwd: Path, *, stdin: str, checks_command: str | None = None) -> int:
+    """Block the push (exit 1) when it moves a protected branch over changes not signed off.
+
+    Check requirements are judged with the results of the checks command (``--checks-command``
+    or ``git config countersign.checksCommand``); with none, they are left to the server's
+    required checks, and the report says which."""
     from countersign.facts.shell.context import PROTECTED_BRANCHES
     from countersign.gate.release import release_verdict, verify_release
     from countersign.guard.settings import load_guard_config
+    from countersign.hooks.checks_command import configured, run_checks
     from countersign.intake.repository import Repository
     from countersign.output.release import render_release
     from countersign.workspace import Environment
@@ -41,18 +48,36 @@ def hooks_pre_push(cwd: Path, *, stdin: str) -> int:
     root = repo_root(cwd)
     repository, environment = Repository(root), Environment.from_process()
     protected = load_guard_config(root).protected_branches or PROTECTED_BRANCHES
+    command = checks_command or configured(root)
     blocked = False
-    for push in protected_pushes(stdin, protected):
+    for push in protected_pushes(stdin or pre_commit_refs(os.environ), protected):
         try:
-            results = verify_release(repository, push.old, push.new, environment=environment)
+            statuses = (
+                run_checks(command, root, branch=push.branch, old=push.old, new=push.new)
+                if command
+                else {}
+            )
+            results = verify_release(
+                repository, push.old, push.new, statuses, environment=environment
+            )
         except InputError as exc:
             click.echo(
-                f"countersign: cannot verify the push to {push.branch} ({exc}); fetch, then "
+                f"countersign: cannot verify the push to {push.branch} ({exc}); fix that, then "
                 "push again",
                 err=True,
             )
             blocked = True
             continue
+        left: tuple[str, ...] = ()
+        if not command:
+            results, left = without_checks(results)
+        if left:
+            click.echo(
+                f"countersign: checks {', '.join(left)} are left to the server's required "
+                f"checks (no check results here; `git config {CONFIG_KEY} CMD` runs a command "
+                "that prints NAME=STATUS lines before each push)",
+                err=True,
+            )
         if release_verdict(results) is Verdict.PASS:
             continue
         blocked = True
@@ -60,9 +85,5 @@ def hooks_pre_push(cwd: Path, *, stdin: str) -> int:
         report = render_release(results, push.old[:12], push.new[:12], "text")
         click.echo(report, err=True, nl=False)
     if blocked:
-        click.echo(
-            "Sign the changes off (the commands above), then push again. Skipping this check "
-            "(git push --no-verify) leaves the deploy gate to stop them.",
-            err=True,
-        )
+        click.echo("Sign the changes off (the commands above), then push again.", err=True)
     return 1 if blocked else 0

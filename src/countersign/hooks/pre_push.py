@@ -5,7 +5,15 @@ their sign-offs come in review, after the push."""
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from countersign.decision.requirements import Kind
+from countersign.gate.verdict import verdict_of
+
+if TYPE_CHECKING:
+    from countersign.gate.release import Verified
 
 ZERO = "0" * 40
 
@@ -33,3 +41,29 @@ def protected_pushes(stdin: str, protected: tuple[str, ...]) -> tuple[Push, ...]
         if any(fnmatch.fnmatchcase(branch, p) for p in protected):
             pushes.append(Push(branch, old, new))
     return tuple(pushes)
+
+
+def pre_commit_refs(env: Mapping[str, str]) -> str:
+    """The pushed ref as git's stdin line, from the variables the pre-commit framework sets: it
+    reads git's stdin itself and hands a ``pre-push`` hook one ref (the first it will check)."""
+    new, ref = env.get("PRE_COMMIT_TO_REF", ""), env.get("PRE_COMMIT_REMOTE_BRANCH", "")
+    if not new or not ref:
+        return ""
+    old = env.get("PRE_COMMIT_FROM_REF") or ZERO
+    return f"{env.get('PRE_COMMIT_LOCAL_BRANCH') or 'HEAD'} {new} {ref} {old}\n"
+
+
+def without_checks(results: tuple[Verified, ...]) -> tuple[tuple[Verified, ...], tuple[str, ...]]:
+    """Each change judged without its open check requirements, and the checks left out: with no
+    check results on this machine, the server's required checks enforce them."""
+    left: list[str] = []
+    judged = []
+    for r in results:
+        e = r.evaluation
+        kept = tuple(q for q in e.requirements if q.satisfied or q.kind is not Kind.CHECKS)
+        for q in e.requirements:
+            if q not in kept:
+                left.extend(c for c in q.checks if c not in left)
+        evaluation = replace(e, requirements=kept, verdict=verdict_of(kept))
+        judged.append(replace(r, evaluation=evaluation))
+    return tuple(judged), tuple(left)
