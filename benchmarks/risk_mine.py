@@ -22,9 +22,9 @@ from pathlib import Path
 
 from countersign.facts.context import Context
 from countersign.facts.risk import analyze
-from countersign.facts.risk.mining import load, mine, save
-from countersign.facts.risk.szz import label
 from countersign.intake.change import Change, Commit, FileChange, FileStatus, Line
+from countersign.state.history import label, mine
+from countersign.state.risk import load, save
 
 WORDS = ["alpha", "beta", "gamma", "delta", "value", "count", "index", "result", "buffer", "state"]
 

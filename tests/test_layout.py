@@ -95,3 +95,27 @@ def _path(graph: dict[str, set[str]], start: str) -> list[str]:
                 seen.add(nxt)
                 stack.append((nxt, [*path, nxt]))
     return []
+
+
+FACTS_MAY_NOT_IMPORT = ("subprocess", "sqlite3", "countersign.intake.git", "countersign.state")
+WRITES = frozenset({"write_text", "write_bytes", "mkdir", "unlink", "rmdir", "touch"})
+
+
+def test_facts_run_no_git_and_write_no_file():
+    """The analyzers are pure functions of their inputs: git, caches and the ledger are read and
+    written at the edges (intake/, state/, workspace)."""
+    wrong = set()
+    for path in (SRC / "facts").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            wrong |= {f"{path.name} imports {n}" for n in names if _in(n, FACTS_MAY_NOT_IMPORT)}
+            if isinstance(node, ast.Attribute) and node.attr in WRITES:
+                wrong.add(f"{path.name} calls {node.attr}")
+    assert not wrong

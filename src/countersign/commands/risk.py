@@ -13,10 +13,12 @@ from typing import Any
 import click
 
 from countersign.errors import UsageError
-from countersign.facts.risk import dataset, evaluation, mining, szz, training
+from countersign.facts.risk import dataset, evaluation, szz, training
 from countersign.facts.risk.dataset import Row
 from countersign.facts.risk.model import Model, prior, reference, to_json
 from countersign.facts.risk.model import load as load_model
+from countersign.state import history
+from countersign.state import risk as cache
 
 MODEL_FILE = "model.json"
 REFERENCE_FILE = "reference.json"
@@ -53,21 +55,21 @@ def _info(text: str) -> None:
 def mine_repo(
     repo: Path, gap_days: float, labels: Path | None, ignore_revs: Path | None
 ) -> tuple[list[Row], szz.Labels]:
-    state = mining.state_dir(repo)
-    index = mining.load(state)
+    state = cache.risk_dir(repo)
+    index = cache.load(state)
     since = index.head if index else None
-    with _bar(mining.count_commits(repo, since), "mining", worth=2000) as step:
-        index = mining.mine(repo, index, progress=step)
+    with _bar(history.count_commits(repo, since), "mining", worth=2000) as step:
+        index = history.mine(repo, index, progress=step)
     if index.shallow:
         _info(
             "shallow clone: only the fetched history is mined; experience and file history "
             "before the clone's edge are missing (run `git fetch --unshallow` for full metrics)"
         )
-    explicit = szz.read_labels(labels) if labels else None
+    explicit = history.read_labels(labels) if labels else None
     n_fixes = sum(1 for c in index.commits if c.fix and c.sha not in index.blamed)
     with _bar(n_fixes, "labelling", worth=100) as step:
-        found = szz.label(repo, index, gap_days, explicit, ignore_revs, step)
-    mining.save(index, state)
+        found = history.label(repo, index, gap_days, explicit, ignore_revs, step)
+    cache.save(index, state)
     _save_reference(state, [c.metrics for c in index.commits[-REFERENCE_COMMITS:]])
     if found.note:
         _info(found.note)
@@ -142,15 +144,15 @@ def train(
         _info(f"not enough labelled history to train ({why}): the packaged prior stays in use")
         return 0
     model = training.fit(rows, name=name)
-    target = out or (mining.state_dir(repo) / MODEL_FILE if repo else Path(MODEL_FILE))
+    target = out or (cache.risk_dir(repo) / MODEL_FILE if repo else Path(MODEL_FILE))
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(to_json(model), separators=(",", ":")) + "\n", encoding="utf-8")
     _info(f"model trained on {len(rows)} changes, written to {target}")
     if repo and out is None:
-        index = mining.load(mining.state_dir(repo))
+        index = cache.load(cache.risk_dir(repo))
         if index:
             _save_reference(
-                mining.state_dir(repo), [c.metrics for c in index.commits[-REFERENCE_COMMITS:]]
+                cache.risk_dir(repo), [c.metrics for c in index.commits[-REFERENCE_COMMITS:]]
             )
     return 0
 

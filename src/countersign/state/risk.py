@@ -1,15 +1,23 @@
-"""The risk model and history a change is scored with: the repository's own, when ``risk mine``
-and ``risk train`` have saved them in its state directory, else the packaged prior alone."""
+"""The risk model and mined history a change is scored with: the repository's own, when ``risk
+mine`` and ``risk train`` have saved them in its state directory, else the packaged prior alone.
+The cache is JSON, so a stale or foreign file is an error message, not code execution."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
+from typing import Any
 
-from countersign.facts.risk import mining
+from countersign.errors import InputError
 from countersign.facts.risk import model as risk_model
-from countersign.facts.risk.metrics import History
+from countersign.facts.risk.metrics import FileHistory, History
+from countersign.facts.risk.mining import Index, Mined
 from countersign.intake.change import Change
+from countersign.state import history as git_history
+from countersign.state_dir import state_dir as state_dir_of
+
+CACHE_VERSION = 2
 
 
 def risk_inputs(
@@ -21,26 +29,26 @@ def risk_inputs(
     not saved yet; without ``mine`` there is then no history."""
     if root is None:
         return None, None
-    state = state or mining.state_dir(root)
+    state = state or risk_dir(root)
     path = state / "model.json"
     model = risk_model.load(path) if path.is_file() else None
     model = _with_reference(model, state / "reference.json")
-    history = mining.load_history(state)
+    history = load_history(state)
     if (
         history is not None
         and change.base
         and change.commits
-        and mining.contains(root, history, change.commits[0].sha)
+        and git_history.contains(root, history, change.commits[0].sha)
     ):
-        history = mining.load_history(state / "base")
+        history = load_history(state / "base")
         if history is None or history.head != change.base:
             history = _mine_base(root, change.base, state / "base") if mine else None
     return model, history
 
 
 def _mine_base(root: Path, base: str, directory: Path) -> History:
-    index = mining.mine(root, None, head=base)
-    mining.save(index, directory)
+    index = git_history.mine(root, None, head=base)
+    save(index, directory)
     return index.history
 
 
@@ -55,3 +63,82 @@ def _with_reference(model: risk_model.Model | None, path: Path) -> risk_model.Mo
     if not isinstance(data, dict) or data.get("model") != base.name:
         return model
     return risk_model.with_reference(base, data)
+
+
+def risk_dir(repo: Path) -> Path:
+    """The risk cache: ``risk/`` in the repository's state directory (``countersign.state_dir``)."""
+    proc = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "--path-format=absolute", "--git-common-dir"],
+        capture_output=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise InputError(f"{repo} is not a git repository; pass --repo PATH")
+    return state_dir_of(Path(proc.stdout.decode().strip())) / "risk"
+
+
+def save(index: Index, directory: Path) -> None:
+    """Write ``history.json`` (what scoring needs) and ``commits.json`` (what labelling and
+    training need), each replaced atomically."""
+    h = index.history
+    history: dict[str, Any] = {
+        "version": CACHE_VERSION,
+        "head": index.head,
+        "shallow": index.shallow,
+        "files": {
+            p: [f.lines, f.changes, f.last_change, sorted(f.authors)] for p, f in h.files.items()
+        },
+        "author_times": h.author_times,
+        "author_subsystems": h.author_subsystems,
+    }
+    commits: dict[str, Any] = {
+        "version": CACHE_VERSION,
+        "head": index.head,
+        "commits": [
+            [c.sha, c.date, c.author, list(c.parents), c.fix, c.ai, c.metrics, c.message, c.paths]
+            for c in index.commits
+        ],
+        "blamed": index.blamed,
+    }
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, data in (("history.json", history), ("commits.json", commits)):
+        tmp = directory / f"{name}.tmp"
+        tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        tmp.replace(directory / name)
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
+        return None
+    return data
+
+
+def load_history(directory: Path) -> History | None:
+    """The history scoring reads, or None when not mined (or from another version)."""
+    data = _read(directory / "history.json")
+    if data is None:
+        return None
+    return History(
+        files={p: FileHistory(v[0], v[1], v[2], set(v[3])) for p, v in data["files"].items()},
+        author_times=data["author_times"],
+        author_subsystems=data["author_subsystems"],
+        head=data["head"],
+    )
+
+
+def load(directory: Path) -> Index | None:
+    """The whole cached index, or None when absent, stale or from another version."""
+    data = _read(directory / "commits.json")
+    meta = _read(directory / "history.json")
+    history = load_history(directory)
+    if data is None or meta is None or history is None or data["head"] != meta["head"]:
+        return None
+    commits = [
+        Mined(c[0], c[1], c[2], tuple(c[3]), c[4], c[5], c[6], c[7], tuple(c[8]))
+        for c in data["commits"]
+    ]
+    return Index(data["head"], history, commits, meta["shallow"], data["blamed"])

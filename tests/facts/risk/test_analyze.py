@@ -5,8 +5,8 @@ from histories import DAY, T0, commit_at
 
 from countersign.facts.context import Context
 from countersign.facts.risk import analyze, percentile
-from countersign.facts.risk.mining import mine
 from countersign.intake.change import Change, Commit, FileChange, FileStatus, Line
+from countersign.state.history import mine
 
 
 def change(lines: int, files: int = 1, message: str = "Add feature") -> Change:
@@ -61,14 +61,13 @@ def test_scoring_does_not_import_scikit_learn():
 
 
 def test_check_uses_the_history_before_the_change_even_when_mined_past_it(repo):
-    from countersign.facts.risk.mining import save, state_dir
     from countersign.intake.git import read_change
-    from countersign.state.risk import risk_inputs
+    from countersign.state.risk import risk_dir, risk_inputs, save
 
     commit_at(repo, T0, "a", "Add", **{"src/f0.py": "1\n2\n"})
     base = repo.git("rev-parse", "HEAD")
     commit_at(repo, T0 + DAY, "a", "Grow", **{"src/f0.py": "1\n2\n3\n4\n"})
-    save(mine(repo.path), state_dir(repo.path))
+    save(mine(repo.path), risk_dir(repo.path))
     change = read_change(repo.path, base=base)
     _, history = risk_inputs(repo.path, change, mine=True)
     assert history is not None

@@ -4,7 +4,7 @@ import pytest
 from histories import DAY, T0, commit_at
 
 from countersign.facts.risk.metrics import FileDelta, History, compute, entropy
-from countersign.facts.risk.mining import mine
+from countersign.state.history import mine
 
 
 def test_entropy_is_shannon_bits_of_churn_over_files():

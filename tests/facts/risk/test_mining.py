@@ -4,8 +4,10 @@ import pytest
 from histories import DAY, T0, commit_at
 
 from countersign.errors import InputError
-from countersign.facts.risk.mining import load, load_history, mine, parse_records, save, state_dir
-from countersign.facts.risk.szz import label
+from countersign.facts.risk.mining import parse_records
+from countersign.state.history import label, mine
+from countersign.state.risk import load, load_history, save
+from countersign.state.risk import risk_dir as state_dir
 
 
 def test_parse_records_reads_renames_and_binary_files_split_across_chunks():

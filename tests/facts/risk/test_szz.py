@@ -2,8 +2,8 @@ import pytest
 from histories import DAY, T0, commit_at
 
 from countersign.errors import InputError
-from countersign.facts.risk.mining import mine
-from countersign.facts.risk.szz import is_fix, label, read_labels, removed_lines
+from countersign.facts.risk.szz import is_fix, removed_lines
+from countersign.state.history import label, mine, read_labels
 
 GOOD = "def f(x):\n    return x + 1\n\n\ndef g(x):\n    return x * 2\n"
 BUG = GOOD.replace("x * 2", "x * 3")

@@ -1,18 +1,12 @@
 """SZZ labelling: find fix commits, blame the lines they removed on the fix's parent, and mark
-the commits that last touched those lines as defect-inducing."""
+the commits that last touched those lines as defect-inducing. Pure: the blame is run in
+``state.history``."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
-
-from countersign.errors import InputError
 
 if TYPE_CHECKING:
     from countersign.facts.risk.mining import Index
@@ -37,7 +31,6 @@ def reverted(message: str) -> list[str]:
 
 _COMMENT = re.compile(r"^\s*(#|//|/\*|\*|--|;|%|<!--|\"\"\"|''')")
 _HUNK = re.compile(rb"^@@ -(\d+)(?:,(\d+))? ")
-_BLAME = re.compile(r"^([0-9a-f]{40}) \d+ \d+")
 DAY = 86400.0
 
 
@@ -69,7 +62,8 @@ def removed_lines(diff: bytes) -> dict[str, list[int]]:
     return out
 
 
-def _ranges(lines: list[int]) -> list[str]:
+def line_ranges(lines: list[int]) -> list[str]:
+    """Sorted line numbers as ``git blame -L`` ranges (``3,5``)."""
     out: list[str] = []
     start = prev = lines[0]
     for n in lines[1:]:
@@ -81,59 +75,6 @@ def _ranges(lines: list[int]) -> list[str]:
     return out
 
 
-def _run(repo: Path, *args: str) -> bytes | None:
-    proc = subprocess.run(
-        ["git", "-C", str(repo), "-c", "core.quotePath=false", *args],
-        capture_output=True,
-        check=False,
-    )
-    return proc.stdout if proc.returncode == 0 else None
-
-
-def inducing(repo: Path, fix: str, parent: str, ignore_revs: Path | None = None) -> list[str]:
-    """Commits that last touched the significant lines ``fix`` removed, blamed on ``parent``
-    ignoring whitespace (and the formatting commits listed in ``ignore_revs``)."""
-    diff = _run(repo, "diff", "-U0", "-w", "-M", "--no-color", "--no-ext-diff", parent, fix, "--")
-    found: set[str] = set()
-    for path, lines in removed_lines(diff or b"").items():
-        args = ["blame", "-w", "--porcelain"]
-        if ignore_revs:
-            args += ["--ignore-revs-file", str(ignore_revs)]
-        for r in _ranges(sorted(set(lines))):
-            args += ["-L", r]
-        out = _run(repo, *args, parent, "--", path)
-        if out is None:
-            continue
-        boundary: set[str] = set()
-        current = ""
-        for text in out.decode("utf-8", "replace").splitlines():
-            if m := _BLAME.match(text):
-                current = m.group(1)
-                found.add(current)
-            elif text == "boundary":
-                boundary.add(current)  # a shallow clone's edge: the real origin is unknown
-        found -= boundary
-    return sorted(found)
-
-
-def read_labels(path: Path) -> set[str]:
-    """Explicit labels: one defect-inducing commit (sha or prefix) per line, optionally followed
-    by what it caused (an incident id, a note); ``#`` starts a comment."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the labels file ({exc.strerror})") from exc
-    shas = set()
-    for n, line in enumerate(text.splitlines(), start=1):
-        word = line.split("#", 1)[0].replace(",", " ").split()
-        if not word:
-            continue
-        if not re.fullmatch(r"[0-9a-fA-F]{7,40}", word[0]):
-            raise InputError(f"{path}:{n}: expected a commit sha first, got {word[0]!r}")
-        shas.add(word[0].lower())
-    return shas
-
-
 @dataclass(frozen=True)
 class Labels:
     bug: dict[str, int | None]
@@ -142,30 +83,11 @@ class Labels:
     note: str
 
 
-def label(
-    repo: Path,
-    index: Index,
-    gap_days: float = 90.0,
-    explicit: set[str] | None = None,
-    ignore_revs: Path | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> Labels:
-    """SZZ labels for every mined commit; fix results are cached in ``index.blamed``. Commits in
-    the last ``gap_days`` of history stay unlabelled unless found defect-inducing: their bugs may
-    not have been found yet."""
+def labels(index: Index, gap_days: float = 90.0, explicit: set[str] | None = None) -> Labels:
+    """SZZ labels for every mined commit, from the fixes' blame in ``index.blamed``, reverts and
+    ``explicit`` labels. Commits in the last ``gap_days`` of history stay unlabelled unless found
+    defect-inducing: their bugs may not have been found yet."""
     known = {c.sha for c in index.commits}
-    todo = [c for c in index.commits if c.fix and c.sha not in index.blamed]
-    # git does the work: a few blames at once keep the cores busy while Python waits
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        jobs = {
-            pool.submit(inducing, repo, c.sha, c.parents[0], ignore_revs): c.sha
-            for c in todo
-            if c.parents
-        }
-        for job in as_completed(jobs):
-            index.blamed[jobs[job]] = job.result()
-            if progress:
-                progress(1)
     bad: set[str] = set()
     fixes = 0
     for c in index.commits:

@@ -1,0 +1,175 @@
+"""Mine a repository's history with git for the risk model: one streamed ``git log --numstat
+-M`` pass (parsed in ``facts.risk.mining``), ancestry probes, and SZZ's blame of the lines each
+fix removed (decided in ``facts.risk.szz``). ``state.risk`` keeps the result."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from countersign.errors import InputError
+from countersign.facts.risk import szz
+from countersign.facts.risk.metrics import History
+from countersign.facts.risk.mining import LOG_FORMAT, Index, parse_records, record
+
+_BLAME = re.compile(r"^([0-9a-f]{40}) \d+ \d+")
+
+
+def head_commit(repo: Path, head: str = "HEAD") -> str:
+    proc = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "--verify", "--quiet", f"{head}^{{commit}}"],
+        capture_output=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise InputError(f"{repo}: {head} is not a commit (an empty repository?); nothing to mine")
+    return proc.stdout.decode().strip()
+
+
+def _git(repo: Path, *args: str) -> str:
+    proc = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
+    if proc.returncode != 0:
+        msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise InputError(f"git {args[0]} failed in {repo}: {msg[-1] if msg else 'error'}")
+    return proc.stdout.decode("utf-8", "replace")
+
+
+def log_command(repo: Path, since: str | None, head: str) -> list[str]:
+    return [
+        "git", "-C", str(repo), "-c", "core.quotePath=false", "log", "--reverse", "--no-merges",
+        "-z", "--numstat", "-M", f"--format={LOG_FORMAT}",
+        f"{since}..{head}" if since else head, "--",
+    ]  # fmt: skip
+
+
+def mine(
+    repo: Path,
+    index: Index | None = None,
+    head: str = "HEAD",
+    progress: Callable[[int], None] | None = None,
+) -> Index:
+    """Bring ``index`` (or a new one) up to ``head``: only commits after ``index.head`` are read."""
+    index = index or Index()
+    head_sha = head_commit(repo, head)
+    if index.head and index.head != head_sha:
+        probe = subprocess.run(
+            ["git", "-C", str(repo), "merge-base", "--is-ancestor", index.head, head_sha],
+            capture_output=True,
+            check=False,
+        )
+        if probe.returncode != 0:  # history was rewritten: start over
+            index = Index()
+    index.shallow = _git(repo, "rev-parse", "--is-shallow-repository").strip() == "true"
+    if index.head == head_sha:
+        index.history.head = head_sha
+        return index
+    with subprocess.Popen(log_command(repo, index.head, head_sha), stdout=subprocess.PIPE) as proc:
+        assert proc.stdout is not None  # noqa: S101 - Popen with PIPE
+        stream = iter(lambda: proc.stdout.read(1 << 20), b"")  # type: ignore[union-attr]
+        for fields, deltas in parse_records(stream):
+            if record(index, fields, deltas) is not None and progress:
+                progress(1)
+    if proc.returncode != 0:
+        raise InputError(f"git log failed in {repo}; is {head} a commit?")
+    index.head = index.history.head = head_sha
+    return index
+
+
+def contains(repo: Path, history: History, commit: str) -> bool:
+    """Whether ``history`` already recorded ``commit`` (then its metrics would count it twice)."""
+    if not history.head:
+        return False
+    probe = subprocess.run(
+        ["git", "-C", str(repo), "merge-base", "--is-ancestor", commit, history.head],
+        capture_output=True,
+        check=False,
+    )
+    return probe.returncode == 0
+
+
+def count_commits(repo: Path, since: str | None, head: str = "HEAD") -> int:
+    head = head_commit(repo, head)
+    spec = f"{since}..{head}" if since else head
+    return int(_git(repo, "rev-list", "--count", "--no-merges", spec).strip() or 0)
+
+
+def _run(repo: Path, *args: str) -> bytes | None:
+    proc = subprocess.run(
+        ["git", "-C", str(repo), "-c", "core.quotePath=false", *args],
+        capture_output=True,
+        check=False,
+    )
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def inducing(repo: Path, fix: str, parent: str, ignore_revs: Path | None = None) -> list[str]:
+    """Commits that last touched the significant lines ``fix`` removed, blamed on ``parent``
+    ignoring whitespace (and the formatting commits listed in ``ignore_revs``)."""
+    diff = _run(repo, "diff", "-U0", "-w", "-M", "--no-color", "--no-ext-diff", parent, fix, "--")
+    found: set[str] = set()
+    for path, lines in szz.removed_lines(diff or b"").items():
+        args = ["blame", "-w", "--porcelain"]
+        if ignore_revs:
+            args += ["--ignore-revs-file", str(ignore_revs)]
+        for r in szz.line_ranges(sorted(set(lines))):
+            args += ["-L", r]
+        out = _run(repo, *args, parent, "--", path)
+        if out is None:
+            continue
+        boundary: set[str] = set()
+        current = ""
+        for text in out.decode("utf-8", "replace").splitlines():
+            if m := _BLAME.match(text):
+                current = m.group(1)
+                found.add(current)
+            elif text == "boundary":
+                boundary.add(current)  # a shallow clone's edge: the real origin is unknown
+        found -= boundary
+    return sorted(found)
+
+
+def label(
+    repo: Path,
+    index: Index,
+    gap_days: float = 90.0,
+    explicit: set[str] | None = None,
+    ignore_revs: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> szz.Labels:
+    """SZZ labels for every mined commit (``szz.labels``), after blaming each fix not blamed
+    yet; the results are kept in ``index.blamed``."""
+    todo = [c for c in index.commits if c.fix and c.sha not in index.blamed]
+    # git does the work: a few blames at once keep the cores busy while Python waits
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        jobs = {
+            pool.submit(inducing, repo, c.sha, c.parents[0], ignore_revs): c.sha
+            for c in todo
+            if c.parents
+        }
+        for job in as_completed(jobs):
+            index.blamed[jobs[job]] = job.result()
+            if progress:
+                progress(1)
+    return szz.labels(index, gap_days, explicit)
+
+
+def read_labels(path: Path) -> set[str]:
+    """Explicit labels: one defect-inducing commit (sha or prefix) per line, optionally followed
+    by what it caused (an incident id, a note); ``#`` starts a comment."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the labels file ({exc.strerror})") from exc
+    shas = set()
+    for n, line in enumerate(text.splitlines(), start=1):
+        word = line.split("#", 1)[0].replace(",", " ").split()
+        if not word:
+            continue
+        if not re.fullmatch(r"[0-9a-fA-F]{7,40}", word[0]):
+            raise InputError(f"{path}:{n}: expected a commit sha first, got {word[0]!r}")
+        shas.add(word[0].lower())
+    return shas
