@@ -15,7 +15,7 @@ def test_junior_ai_change_needs_a_senior_and_passes_once_approved(
     docs_change(project, cs, ai_trailer, bob)
     assert cs(project, "check") == 1
     assert cs(project, "approve", "--as", "alice@example.com") == 0
-    assert "Approved cs1:" in capsys.readouterr().out
+    assert "Approved cs2:" in capsys.readouterr().out
     assert cs(project, "check") == 0
 
 
@@ -74,6 +74,20 @@ def test_a_content_change_after_approval_voids_it_and_status_shows_it_stale(
     out = capsys.readouterr().out
     assert "Stale approvals (given to earlier content of this branch" in out
     assert "  alice at " in out
+
+
+def test_status_says_why_a_cs1_approval_no_longer_counts(project, capsys, cs, ai_trailer, bob):
+    docs_change(project, cs, ai_trailer, bob)
+    ws = open_workspace(project.path)
+    old = {"approver": "alice", "fingerprint": "cs1:" + "0" * 64, "branch": ws.change.branch}
+    ws.ledger.append("approval", old)
+    assert cs(project, "check") == 1
+    capsys.readouterr()
+    assert cs(project, "status") == 0
+    out = capsys.readouterr().out
+    assert "alice at" in out
+    assert "recorded for a cs1: fingerprint" in out
+    assert "approve the change again" in out
 
 
 def test_a_rebase_that_yields_the_same_patch_keeps_the_approval(project, cs, ai_trailer, bob):

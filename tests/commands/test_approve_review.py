@@ -73,7 +73,7 @@ def test_a_dismissed_review_withdraws_the_approval_until_the_reviewer_approves_a
     dismissed = _review(project, tmp_path, state="dismissed", action="dismissed")
     capsys.readouterr()
     assert cs(project, "approve", "--from-review", dismissed) == 0
-    assert "Withdrew alice's approval of cs1:" in capsys.readouterr().out
+    assert "Withdrew alice's approval of cs2:" in capsys.readouterr().out
     assert cs(project, "check") == 1
     assert cs(project, "approve", "--from-review", _review(project, tmp_path)) == 0
     assert cs(project, "check") == 0

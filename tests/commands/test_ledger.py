@@ -57,7 +57,7 @@ def test_export_writes_entries_and_verifiable_dsse_envelopes(
     statement = open_envelope(envelope, parse_public(line["public_key"]))
     assert statement["_type"] == "https://in-toto.io/Statement/v1"
     assert statement["predicate"]["approver"] == "alice"
-    assert statement["subject"][0]["name"].startswith("change:cs1:")
+    assert statement["subject"][0]["name"].startswith("change:cs2:")
 
 
 def _pin(project, *lines):

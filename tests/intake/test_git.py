@@ -20,7 +20,7 @@ def test_change_from_feature_branch_lists_files_and_commits(repo):
     }
     assert [c.subject for c in change.commits] == ["edit"]
     assert change.branch == "feature"
-    assert change.fingerprint.startswith("cs1:")
+    assert change.fingerprint.startswith("cs2:")
 
 
 def test_added_and_removed_lines_carry_their_line_numbers(repo):

@@ -3,6 +3,7 @@ scripts), given explicitly or found among the changed files."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
@@ -27,11 +28,31 @@ ANALYSED_SUFFIXES = (
     ".ps1",
 )
 ANALYSED_NAMES = ("Dockerfile", "Makefile", "Jenkinsfile")
+# Source and configuration files: their lines are read (provenance, hazards in scripts and
+# workflows), so when one shows as binary it is re-read as text, and if it holds NUL bytes or
+# cannot be decoded it is unread, and asks for review.
+TEXT_SUFFIXES = (
+    *ANALYSED_SUFFIXES,
+    ".py", ".pyi", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".go", ".rb", ".java",
+    ".kt", ".kts", ".scala", ".rs", ".c", ".h", ".cc", ".cpp", ".hpp", ".cs", ".php",
+    ".swift", ".m", ".pl", ".lua", ".r", ".zsh", ".fish", ".bat", ".cmd", ".psm1",
+    ".toml", ".ini", ".cfg", ".conf", ".env", ".properties", ".xml", ".html", ".css",
+    ".md", ".rst", ".txt", ".gradle", ".sbt", ".nix", ".rego", ".cue", ".jsonnet",
+    ".libsonnet", ".j2", ".tpl", ".mk", ".cmake", ".proto", ".graphql", ".gitattributes",
+    ".gitignore",
+)  # fmt: skip
+TEXT_NAMES = (*ANALYSED_NAMES, "CODEOWNERS", "Gemfile", "Rakefile", "Vagrantfile", "Procfile")
 
 
 def is_analysed(path: str) -> bool:
     p = PurePosixPath(path)
     return p.suffix.lower() in ANALYSED_SUFFIXES or p.name in ANALYSED_NAMES
+
+
+def text_expected(path: str) -> bool:
+    """Whether the file is one whose text countersign reads (by its name)."""
+    p = PurePosixPath(path)
+    return p.suffix.lower() in TEXT_SUFFIXES or p.name in TEXT_NAMES or p.name in TEXT_SUFFIXES
 
 
 def attach_texts(
@@ -59,14 +80,22 @@ def attach_texts(
         if too_big:
             out.append(replace(f, skipped=f"larger than {MAX_TEXT_BYTES} bytes"))
             continue
-        out.append(replace(f, old_text=_text(old), new_text=_text(new)))
+        (old_text, old_why), (new_text, new_why) = _text(old), _text(new)
+        why = new_why or old_why
+        out.append(replace(f, old_text=old_text, new_text=new_text, skipped=f.skipped or why))
     return tuple(out)
 
 
-def _text(blob: bytes | None) -> str | None:
-    if blob is None or b"\0" in blob[:8192]:
-        return None
-    return blob.decode("utf-8", "replace")
+def _text(blob: bytes | None) -> tuple[str | None, str | None]:
+    """The blob as text, or None and why it cannot be read as text."""
+    if blob is None:
+        return None, None
+    if b"\0" in blob:
+        return None, "it holds NUL bytes (binary content where text was expected)"
+    try:
+        return blob.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return None, f"it is not valid UTF-8 (byte {exc.start})"
 
 
 def find_artifacts(files: tuple[FileChange, ...]) -> tuple[Artifact, ...]:
@@ -92,9 +121,15 @@ def load_artifact(path: str) -> Artifact:
         raise InputError(f"{path} is a directory; pass the plan or manifest file") from None
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}; check the path") from None
-    if b"\0" in data[:8192]:
+    if b"\0" in data:
         raise InputError(
-            f"{path} is a binary file; for a Terraform plan, pass "
+            f"{path} holds NUL bytes, so it is not a text plan; for a Terraform plan, pass "
             "`terraform show -json plan.out > plan.json` instead"
         )
-    return Artifact(str(path), data.decode("utf-8", "replace"), origin="explicit")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path} is not valid UTF-8 (byte {exc.start}); pass it as UTF-8"
+        ) from None
+    return Artifact(str(path), text, origin="explicit", sha256=hashlib.sha256(data).hexdigest())

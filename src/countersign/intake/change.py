@@ -42,10 +42,8 @@ class FileChange:
     submodule: bool = False
     old_text: str | None = None
     new_text: str | None = None
+    # Why the file's content was not (fully) analysed: NUL bytes, not UTF-8, too big, cut off.
     skipped: str | None = None
-    # Unchanged lines shown around the edits (3 each side), for the fingerprint: an added line
-    # under another ``if`` is another change.
-    context: tuple[str, ...] = ()
     # The path's bytes when they are not UTF-8: ``path`` is for people and rules (U+FFFD where
     # bytes were lost), this is for outputs that must name the file exactly (SARIF URIs).
     path_bytes: bytes | None = None
@@ -70,6 +68,8 @@ class Artifact:
     text: str
     origin: str = "explicit"
     previous_text: str | None = None
+    # SHA-256 of the bytes read (explicit artifacts): the fingerprint hashes bytes, not text.
+    sha256: str | None = None
 
 
 @dataclass(frozen=True)

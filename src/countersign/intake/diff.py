@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from countersign.intake.change import FileChange, FileStatus, Line
 
 MAX_LINES_PER_FILE = 200_000
+MAX_LINE_BYTES = 1 << 20
 
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 _ESCAPES = {
@@ -116,29 +117,127 @@ def unquote_path(text: str) -> str:
     return out.decode("utf-8", "replace")
 
 
-def split_sections(patch: str) -> list[list[str]]:
+@dataclass
+class Section:
+    """One file's part of a patch as read: its lines (up to the limits) and what was cut."""
+
+    lines: list[str]
+    overflow: bool = False  # more changed lines than MAX_LINES_PER_FILE
+    long_line: bool = False  # a line longer than MAX_LINE_BYTES
+    undecodable: bool = False  # a line that is not UTF-8
+    nul: bool = False  # a line holding a NUL byte: binary content diffed as text
+
+
+class PatchReader:
+    """Split a patch into per-file sections as it streams in, keeping at most
+    ``MAX_LINES_PER_FILE`` changed lines of each file and ``MAX_LINE_BYTES`` of each line, so
+    memory stays bounded whatever the size of the change (the fingerprint reads every byte)."""
+
+    def __init__(self) -> None:
+        self.sections: list[Section] = []
+        self._carry = b""
+        self._cut = False  # the line being read is longer than the limit
+        self._body = 0  # changed lines kept in the current section
+        self._hunks = False  # the current section's hunks have begun
+
+    def feed(self, data: bytes) -> None:
+        buf = self._carry + data if self._carry else data
+        self._carry = b""
+        pos = 0
+        while True:
+            nl = buf.find(b"\n", pos)
+            if nl < 0:
+                rest = buf[pos:]
+                if len(rest) > MAX_LINE_BYTES:
+                    if not self._cut:
+                        self._take(rest[:MAX_LINE_BYTES], cut=True)
+                    self._cut = True
+                else:
+                    self._carry = rest
+                return
+            if self._cut:
+                self._cut = False
+            else:
+                line = buf[pos:nl]
+                cut = len(line) > MAX_LINE_BYTES
+                self._take(line[:MAX_LINE_BYTES] if cut else line, cut=cut)
+            pos = nl + 1
+
+    def close(self) -> list[Section]:
+        if self._carry and not self._cut:
+            self._take(self._carry, cut=False)
+        self._carry = b""
+        return self.sections
+
+    def _take(self, raw: bytes, *, cut: bool) -> None:
+        try:
+            text, bad = raw.decode("utf-8"), False
+        except UnicodeDecodeError:
+            text, bad = raw.decode("utf-8", "replace"), True
+        self.add(text, cut=cut, undecodable=bad, nul=b"\0" in raw)
+
+    def add(
+        self, text: str, *, cut: bool = False, undecodable: bool = False, nul: bool = False
+    ) -> None:
+        if text.startswith("diff --git "):
+            self.sections.append(Section([text]))
+            self._body, self._hunks = 0, False
+            return
+        if not self.sections:
+            return
+        section = self.sections[-1]
+        if text.startswith("@@"):
+            self._hunks = True
+        elif self._hunks and text[:1] in ("+", "-"):
+            self._body += 1
+            if self._body > MAX_LINES_PER_FILE:
+                section.overflow = True
+                return
+        elif self._hunks and section.overflow:
+            return  # context past the limit
+        section.lines.append(text)
+        section.long_line |= cut
+        section.undecodable |= undecodable
+        section.nul |= nul
+
+
+def split_sections(patch: str) -> list[Section]:
     """Split a patch into per-file sections, each starting at its ``diff --git`` line."""
-    sections: list[list[str]] = []
+    reader = PatchReader()
     for line in patch.split("\n"):
-        if line.startswith("diff --git "):
-            sections.append([line])
-        elif sections:
-            sections[-1].append(line)
-    return sections
+        reader.add(line, nul="\0" in line)
+    return reader.sections
 
 
 def parse_patch(patch: str, raw: list[RawEntry] | None = None) -> tuple[FileChange, ...]:
-    sections = split_sections(patch)
+    return parse_sections(split_sections(patch), raw)
+
+
+def parse_sections(
+    sections: list[Section], raw: list[RawEntry] | None = None
+) -> tuple[FileChange, ...]:
     if raw is not None and len(raw) == len(sections):
-        return tuple(_section(lines, entry) for lines, entry in zip(sections, raw, strict=True))
-    return tuple(_section(lines, None) for lines in sections)
+        return tuple(_section(s, entry) for s, entry in zip(sections, raw, strict=True))
+    return tuple(_section(s, None) for s in sections)
 
 
-def _section(lines: list[str], raw: RawEntry | None) -> FileChange:
+def _skip_reason(section: Section, truncated: bool) -> str | None:
+    if section.nul:
+        return "it holds NUL bytes (binary content where text was expected)"
+    if section.undecodable:
+        return "it is not valid UTF-8"
+    if truncated or section.overflow:
+        return f"more than {MAX_LINES_PER_FILE} changed lines; the rest was not read"
+    if section.long_line:
+        return f"a line longer than {MAX_LINE_BYTES} bytes was not read whole"
+    return None
+
+
+def _section(section: Section, raw: RawEntry | None) -> FileChange:
+    lines = section.lines
     header = _Header.read(lines)
     added: list[Line] = []
     removed: list[Line] = []
-    context: list[str] = []
     old_no = new_no = 0
     truncated = False
     for line in lines[header.body_start :]:
@@ -156,11 +255,8 @@ def _section(lines: list[str], raw: RawEntry | None) -> FileChange:
             removed.append(Line(old_no, line[1:]))
             old_no += 1
         elif line.startswith(" "):
-            context.append(line[1:])
             old_no += 1
             new_no += 1
-        elif line.startswith("\\"):
-            context.append(f"\\{len(added)}:{len(removed)}")  # "no newline", and where
     status, path, old_path = header.status, header.path, header.old_path
     old_mode, new_mode = header.old_mode, header.new_mode
     path_bytes = None
@@ -180,8 +276,7 @@ def _section(lines: list[str], raw: RawEntry | None) -> FileChange:
         old_mode=old_mode,
         new_mode=new_mode,
         submodule=submodule,
-        skipped=f"more than {MAX_LINES_PER_FILE} changed lines" if truncated else None,
-        context=() if submodule else tuple(context),
+        skipped=None if submodule else _skip_reason(section, truncated),
         path_bytes=path_bytes,
     )
 

@@ -5,28 +5,55 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 from countersign.errors import InputError
 from countersign.intake.artifacts import attach_texts, find_artifacts
 from countersign.intake.change import Artifact, Change, Commit
-from countersign.intake.diff import parse_patch, parse_raw_z
-from countersign.intake.fingerprint import fingerprint
+from countersign.intake.contents import place_hunks, read_as_text
+from countersign.intake.diff import PatchReader, parse_raw_z, parse_sections
+from countersign.intake.fingerprint import PatchDigest
 
-GIT = ("git", "-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "color.ui=false")
-# The diff shape is pinned (context, algorithm, heuristic) whatever the user's git config says:
-# the fingerprint hashes its lines, and must be the same on every machine.
+GIT = (
+    "git",
+    "-c",
+    "core.quotePath=false",
+    "-c",
+    "diff.noprefix=false",
+    "-c",
+    "diff.mnemonicPrefix=false",
+    "-c",
+    "diff.suppressBlankEmpty=false",
+    "-c",
+    "diff.renameLimit=100000",
+    "-c",
+    "core.bigFileThreshold=512m",
+    "-c",
+    "color.ui=false",
+)
+# The diff shape is pinned (context, algorithm, heuristic, hunk merging, order, prefixes,
+# submodules) whatever the user's git config says: the fingerprint hashes its bytes, and must be
+# the same on every machine.
 DIFF_OPTS = (
     "-M",
     "--no-ext-diff",
     "--no-textconv",
+    "--no-color",
+    "--no-relative",
     "--submodule=short",
+    "--ignore-submodules=none",
     "--full-index",
     "-U3",
+    "--inter-hunk-context=0",
     "--diff-algorithm=myers",
     "--indent-heuristic",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+    "-O/dev/null",
 )
+_CHUNK = 1 << 20
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 _SEP, _START, _END = "\x1f", "\x1d", "\x1e"
 
@@ -49,6 +76,26 @@ def git(
         first = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise InputError(f"git {args[0]} failed: {first[0] if first else 'no message'}")
     return proc.stdout
+
+
+def git_stream(root: Path | str, *args: str) -> Iterator[bytes]:
+    """The output of a git command in chunks, so a change of any size is read in bounded
+    memory; a failure is raised once the output ends."""
+    with tempfile.TemporaryFile() as err:
+        try:
+            proc = subprocess.Popen(
+                [*GIT, *args], cwd=root, stdout=subprocess.PIPE, stderr=err, env=os.environ.copy()
+            )
+        except FileNotFoundError:
+            raise InputError("git is not installed or not on PATH; install git and retry") from None
+        with proc:
+            assert proc.stdout is not None  # noqa: S101 - stdout=PIPE
+            while chunk := proc.stdout.read(_CHUNK):
+                yield chunk
+        if proc.returncode != 0:
+            err.seek(0)
+            first = err.read(4096).decode("utf-8", "replace").strip().splitlines()
+            raise InputError(f"git {args[0]} failed: {first[0] if first else 'no message'}")
 
 
 def repo_root(cwd: Path) -> Path:
@@ -285,8 +332,29 @@ def read_change(
             f"({origin[:12]}) and {head}; commit your change, pass --worktree for "
             "uncommitted work, or pass --base REV"
         )
-    patch = git(root, "diff", "-p", *DIFF_OPTS, origin, new_tree).decode("utf-8", "replace")
-    files = attach_texts(parse_patch(patch, raw), raw, lambda blobs: read_blobs(root, blobs))
+    digest, reader = PatchDigest(), PatchReader()
+    for chunk in git_stream(root, "diff", "-p", *DIFF_OPTS, origin, new_tree):
+        digest.feed(chunk)
+        reader.feed(chunk)
+    files = parse_sections(reader.close(), raw)
+    files = read_as_text(
+        files,
+        raw,
+        lambda blobs: blob_sizes(root, blobs),
+        lambda paths: git_stream(
+            root,
+            "--literal-pathspecs",
+            "diff",
+            "-p",
+            "-a",
+            *DIFF_OPTS,
+            origin,
+            new_tree,
+            "--",
+            *paths,
+        ),
+    )
+    files = attach_texts(files, raw, lambda blobs: read_blobs(root, blobs))
     commits = read_commits(root, origin, head_sha, notes, trace_notes)
     change = Change(
         base=origin,
@@ -300,7 +368,22 @@ def read_change(
         includes_worktree=worktree,
         tree=git(root, "rev-parse", f"{new_tree}^{{tree}}").decode().strip(),
     )
-    return replace(change, fingerprint=fingerprint(change.files, change.artifacts))
+    anchors = place_hunks(
+        digest.files, lambda blobs: blob_sizes(root, blobs), lambda blobs: read_blobs(root, blobs)
+    )
+    return replace(change, fingerprint=digest.hexdigest(change.artifacts, anchors))
+
+
+def blob_sizes(root: Path, blobs: list[str]) -> dict[str, int]:
+    if not blobs:
+        return {}
+    out = git(root, "cat-file", "--batch-check", input_="\n".join(blobs).encode() + b"\n")
+    sizes: dict[str, int] = {}
+    for line in out.decode("ascii", "replace").splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[2].isdigit():
+            sizes[parts[0]] = int(parts[2])
+    return sizes
 
 
 def read_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from countersign.errors import InputError
 from countersign.intake.change import Artifact, Change
 from countersign.intake.diff import parse_patch
-from countersign.intake.fingerprint import fingerprint
+from countersign.intake.fingerprint import fingerprint_patch
 from countersign.intake.mailbox import commits_in_patch
 
 MAX_PATCH_BYTES = 256 * 1024 * 1024
@@ -49,4 +49,4 @@ def change_from_patch(data: bytes, name: str, plans: tuple[Artifact, ...] = ()) 
         source="patch",
         commits=commits_in_patch(text),
     )
-    return replace(change, fingerprint=fingerprint(files, plans))
+    return replace(change, fingerprint=fingerprint_patch(data, plans))

@@ -70,7 +70,7 @@ def _text(report: dict[str, Any], s: Standing) -> str:
             "Stale approvals (given to earlier content of this branch; they do not count):"
         )
         lines.extend(
-            f"  {x['approver']} at {x['at']} for {x['fingerprint'][:19]}"
+            f"  {x['approver']} at {x['at']} for {x['fingerprint'][:19]}: {x['why']}"
             for x in report["stale_approvals"]
         )
     if s.follow_ups:

@@ -30,7 +30,7 @@ def pae(payload_type: str, body: bytes) -> bytes:
 def statement(entry: Entry) -> dict[str, Any]:
     payload = dict(entry.payload)
     fingerprint = str(payload.get("fingerprint", ""))
-    digest = {"sha256": fingerprint.removeprefix("cs1:")}
+    digest = {"sha256": fingerprint.partition(":")[2]}
     if payload.get("tree"):
         digest["gitTree"] = str(payload["tree"])
     return {

@@ -10,6 +10,7 @@ from typing import Any
 from countersign.config.roster import Roster
 from countersign.decision.requirements import Kind, Requirement
 from countersign.intake.change import Change
+from countersign.intake.fingerprint import superseded_reason
 from countersign.signoff.approvals import (
     FollowUp,
     SignOffs,
@@ -36,6 +37,7 @@ class Stale:
     approver: str
     at: str
     fingerprint: str
+    why: str = "given to earlier content of this branch"
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,12 @@ def standing(
 def stale_approvals(change: Change, entries: Sequence[Mapping[str, Any]]) -> tuple[Stale, ...]:
     """Approvals of other content on ``change``'s branch: a push after them voided them."""
     return tuple(
-        Stale(e["approver"], e.get("at", ""), e["fingerprint"])
+        Stale(
+            e["approver"],
+            e.get("at", ""),
+            e["fingerprint"],
+            superseded_reason(str(e["fingerprint"])) or "given to earlier content of this branch",
+        )
         for e in entries
         if e["kind"] == "approval"
         and change.branch

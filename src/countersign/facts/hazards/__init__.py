@@ -59,6 +59,7 @@ def registry() -> dict[str, HazardAnalyzer]:
         sql,
         terraform,
         terraform_source,
+        unread,
         workflows,
     )
 
@@ -72,6 +73,7 @@ def registry() -> dict[str, HazardAnalyzer]:
         "iam": iam.analyze,
         "scripts": scripts.analyze,
         "workflows": workflows.analyze,
+        "unread": unread.analyze,
     }
 
 

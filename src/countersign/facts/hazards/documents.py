@@ -70,15 +70,6 @@ def documents(change: Change) -> Iterator[Document]:
             yield Document(f.path, None, f.old_text, classify(f.path, f.old_text))
 
 
-def skipped_files(change: Change) -> Iterator[tuple[str, str, DocumentKind]]:
-    """Files of a kind we analyse whose text was not read (too big): ``(path, why, kind)``."""
-    for f in change.files:
-        if f.skipped:
-            kind = classify(f.path, "")
-            if kind is not DocumentKind.OTHER:
-                yield f.path, f.skipped, kind
-
-
 def classify(path: str, text: str) -> DocumentKind:
     """The kind of a document, from its name and its first few kilobytes."""
     p = PurePosixPath(path)

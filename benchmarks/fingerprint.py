@@ -1,0 +1,116 @@
+"""Fingerprint throughput on large changes, next to `git diff --binary | sha256sum` on the same
+change in the same run (the target: within 2x). Each case builds a repository in a temporary
+directory; times are the best of 3 runs, wall clock, peak memory of this process in MiB.
+
+Usage: .venv/bin/python benchmarks/fingerprint.py [MIB]   (default 64: the text case's size)"""
+
+from __future__ import annotations
+
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from countersign.intake import git
+from countersign.intake.contents import place_hunks
+from countersign.intake.fingerprint import PatchDigest
+from countersign.intake.git import read_change
+
+ENV = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@example.com"}
+ENV |= {"GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@example.com"}
+
+
+def run(root: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, env=ENV, check=True, capture_output=True)
+
+
+def build(root: Path, files: dict[str, bytes], edit: Callable[[bytes], bytes]) -> None:
+    run(root, "init", "-q", "-b", "main")
+    for rel, data in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+    run(root, "add", "-A")
+    run(root, "commit", "-q", "-m", "base")
+    run(root, "checkout", "-q", "-b", "f")
+    for rel, data in files.items():
+        (root / rel).write_bytes(edit(data))
+    run(root, "add", "-A")
+    run(root, "commit", "-q", "-m", "edit")
+
+
+def fingerprint_only(root: Path) -> str:
+    digest = PatchDigest()
+    for chunk in git.git_stream(root, "diff", "-p", *git.DIFF_OPTS, "main", "f"):
+        digest.feed(chunk)
+    return digest.hexdigest(
+        (),
+        place_hunks(
+            digest.files,
+            lambda b: git.blob_sizes(root, b),
+            lambda b: git.read_blobs(root, b),
+        ),
+    )
+
+
+def baseline(root: Path) -> None:
+    command = "git diff --binary main f | sha256sum"
+    subprocess.run(command, shell=True, cwd=root, check=True, capture_output=True)  # noqa: S602
+
+
+def best(fn: Callable[[], object]) -> float:
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def case(name: str, files: dict[str, bytes], edit: Callable[[bytes], bytes]) -> None:
+    size = sum(len(d) for d in files.values()) / 2**20
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        build(root, files, edit)
+        base = best(lambda: baseline(root))
+        fp = best(lambda: fingerprint_only(root))
+        whole = best(lambda: read_change(root, base="main", head="f"))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{name} ({len(files)} files, {size:.0f} MiB each side):")
+    print(f"  baseline git diff --binary | sha256sum: {base:.2f} s ({size / base:.0f} MiB/s)")
+    print(f"  fingerprint (git diff -p, hashed, hunks placed): {fp:.2f} s = {fp / base:.2f}x")
+    print(f"  read_change (fingerprint + records for the analyzers): {whole:.2f} s")
+    print(f"  peak memory of this process so far: {peak:.0f} MiB")
+
+
+def main() -> None:
+    mib = int(sys.argv[1]) if len(sys.argv) > 1 else 64
+    rng = random.Random(7)
+    line = "x" * 70
+    lines = mib * 2**20 // 80
+    text = "".join(f"{i:08d} {line}\n" for i in range(lines)).encode()
+    case(
+        "one large text file, every 10th line rewritten",
+        {"big.txt": text},
+        lambda d: b"\n".join(
+            (x + b"!" if n % 10 == 0 else x) for n, x in enumerate(d.split(b"\n"))
+        ),
+    )
+    case(
+        "binary churn",
+        {f"bin/{i}.dat": rng.randbytes(mib * 2**20 // 8) for i in range(8)},
+        lambda d: bytes(reversed(d)),
+    )
+    case(
+        "many small files",
+        {f"src/{i // 100}/{i}.py": f"value = {i}\n".encode() * 5 for i in range(20_000)},
+        lambda d: d + b"more = 1\n",
+    )
+
+
+if __name__ == "__main__":
+    main()
