@@ -87,7 +87,8 @@ def attach_texts(
 
 
 def _text(blob: bytes | None) -> tuple[str | None, str | None]:
-    """The blob as text, or None and why it cannot be read as text."""
+    """The blob as text, and why it cannot be read as text exactly: None for NUL bytes (binary),
+    with U+FFFD for bytes that are not UTF-8 (still analysed, and reported unread)."""
     if blob is None:
         return None, None
     if b"\0" in blob:
@@ -95,7 +96,7 @@ def _text(blob: bytes | None) -> tuple[str | None, str | None]:
     try:
         return blob.decode("utf-8"), None
     except UnicodeDecodeError as exc:
-        return None, f"it is not valid UTF-8 (byte {exc.start})"
+        return blob.decode("utf-8", "replace"), f"it is not valid UTF-8 (byte {exc.start})"
 
 
 def find_artifacts(files: tuple[FileChange, ...]) -> tuple[Artifact, ...]:
@@ -126,10 +127,6 @@ def load_artifact(path: str) -> Artifact:
             f"{path} holds NUL bytes, so it is not a text plan; for a Terraform plan, pass "
             "`terraform show -json plan.out > plan.json` instead"
         )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path} is not valid UTF-8 (byte {exc.start}); pass it as UTF-8"
-        ) from None
+    # Analysed with U+FFFD for bytes that are not UTF-8; fingerprinted by its bytes.
+    text = data.decode("utf-8", "replace")
     return Artifact(str(path), text, origin="explicit", sha256=hashlib.sha256(data).hexdigest())
