@@ -28,7 +28,7 @@ from countersign.intake.change import Artifact, Change
 from countersign.intake.patch import read_patch_file
 from countersign.intake.repository import Repository, open_repository
 from countersign.intake.selection import ChangeSelection
-from countersign.intake.tree import DirTree, GitTree, RepoTree
+from countersign.intake.tree import DirTree, GitTree, RepoTree, config_texts
 from countersign.signoff.ledger import ENV_LEDGER, SignedLedger, open_ledger
 from countersign.signoff.pins import pins_in
 from countersign.state.import_scans import ScanCache
@@ -253,4 +253,4 @@ def _config_texts(tree: RepoTree) -> dict[str, str]:
     """The ``.countersign/`` files as they are in ``tree``: the base revision for a change (it is
     judged by the old rules), the working tree for a patch file. A file missing there is missing."""
     wanted = {f"{CONFIG_DIR}/{name}": name for name in CONFIG_FILES}
-    return {wanted[path]: text for path, text in tree.read(wanted).items()}
+    return {wanted[path]: text for path, text in config_texts(tree, wanted).items()}

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
+from countersign.errors import ConfigError
 from countersign.intake import git
 
 MAX_FILE_BYTES = 2_000_000
@@ -22,6 +23,10 @@ class RepoTree(Protocol):
 
     def read(self, paths: Iterable[str]) -> dict[str, str]:
         """The text of each readable file among ``paths`` (binary and huge files left out)."""
+        ...
+
+    def read_bytes(self, paths: Iterable[str]) -> dict[str, bytes]:
+        """The bytes of each file among ``paths`` that exists, whatever they hold."""
         ...
 
 
@@ -48,11 +53,14 @@ class GitTree:
         return tuple(sorted(self._listing()))
 
     def read(self, paths: Iterable[str]) -> dict[str, str]:
+        texts = {path: _text(raw) for path, raw in self.read_bytes(paths).items()}
+        return {path: text for path, text in texts.items() if text}
+
+    def read_bytes(self, paths: Iterable[str]) -> dict[str, bytes]:
         listing = self._listing()
         wanted = {p: listing[p] for p in paths if p in listing}
         data = git.read_blobs(self.root, sorted(set(wanted.values())))
-        texts = {blob: _text(raw) for blob, raw in data.items()}
-        return {path: texts[blob] for path, blob in wanted.items() if texts.get(blob)}
+        return {path: data[blob] for path, blob in wanted.items() if blob in data}
 
 
 class DirTree:
@@ -71,15 +79,36 @@ class DirTree:
         return tuple(sorted(found))
 
     def read(self, paths: Iterable[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
+        texts = {path: _text(raw) for path, raw in self.read_bytes(paths).items()}
+        return {path: text for path, text in texts.items() if text}
+
+    def read_bytes(self, paths: Iterable[str]) -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
         for path in paths:
             try:
-                data = (self.root / path).read_bytes()
+                out[path] = (self.root / path).read_bytes()
             except OSError:
                 continue
-            if text := _text(data):
-                out[path] = text
         return out
+
+
+def config_texts(tree: RepoTree, paths: Iterable[str]) -> dict[str, str]:
+    """Configuration files as text. One that cannot be read as text (NUL bytes, not UTF-8,
+    too big) is an error naming it, never left out: a missing file means the packaged
+    default, and a broken one must not quietly become it."""
+    out: dict[str, str] = {}
+    for path, data in tree.read_bytes(paths).items():
+        if len(data) > MAX_FILE_BYTES:
+            raise ConfigError(path, "", f"is larger than {MAX_FILE_BYTES} bytes; shorten it")
+        if b"\0" in data:
+            raise ConfigError(path, "", "holds a NUL byte, so it cannot be read; fix the file")
+        try:
+            out[path] = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                path, "", f"is not valid UTF-8 (byte {exc.start}); save it as UTF-8"
+            ) from None
+    return out
 
 
 def _text(data: bytes) -> str:
