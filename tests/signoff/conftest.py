@@ -65,6 +65,12 @@ def _postgres_schema() -> Iterator[str]:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL ledger URL in a schema of the test's own."""
+    yield from _postgres_schema()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LedgerSite]:
     state = tmp_path / "state"

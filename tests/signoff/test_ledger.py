@@ -132,6 +132,31 @@ def test_the_database_refuses_updates_and_deletes(site, filled):
     assert ledger.verify().ok
 
 
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "TRUNCATE countersign_entries",
+        "TRUNCATE countersign_keys",
+        "DELETE FROM countersign_keys",
+        "DELETE FROM countersign_entries WHERE seq > 100",
+    ],
+)
+@pytest.mark.postgres
+def test_postgres_refuses_truncate_and_deletes_of_entries_and_keys(statement, pg_url, tmp_path):
+    """TRUNCATE fires no row trigger: a statement-level trigger refuses it (and a DELETE that
+    matches nothing, so a probe learns nothing either)."""
+    import psycopg
+
+    from countersign.signoff.ledger import open_ledger
+
+    ledger = open_ledger(pg_url, tmp_path / "state")
+    ledger.append("approval", {"approver": "a"})
+    with psycopg.connect(pg_url) as conn, pytest.raises(psycopg.Error, match="append-only"):
+        conn.execute(statement)
+    assert ledger.verify().ok
+    assert len(ledger.entries()) == 1
+
+
 def test_a_garbage_sqlite_file_is_a_ledger_error(tmp_path):
     from countersign.signoff.ledger import open_ledger
 

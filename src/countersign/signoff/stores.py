@@ -1,6 +1,8 @@
 """Ledger back ends: SQLite (the default, a file in ``.countersign/``) and PostgreSQL (by URL).
 
-Both keep the same two tables (entries, keys), refuse UPDATE and DELETE with triggers, and
+Both keep the same two tables (entries, keys), refuse UPDATE and DELETE with triggers
+(PostgreSQL also TRUNCATE, and a DELETE or UPDATE that matches no row, with statement-level
+triggers; the keys table too), and
 serialise writers: SQLite with ``BEGIN IMMEDIATE`` (one writer holds the lock from the read of
 the head to the commit), PostgreSQL with a transaction-scoped advisory lock. A writer killed
 mid-transaction leaves nothing behind: the database rolls the transaction back.
@@ -143,6 +145,15 @@ CREATE OR REPLACE FUNCTION countersign_append_only() RETURNS trigger LANGUAGE pl
 CREATE OR REPLACE TRIGGER countersign_entries_append_only
   BEFORE UPDATE OR DELETE ON countersign_entries
   FOR EACH ROW EXECUTE FUNCTION countersign_append_only();
+CREATE OR REPLACE TRIGGER countersign_entries_no_truncate
+  BEFORE TRUNCATE ON countersign_entries
+  FOR EACH STATEMENT EXECUTE FUNCTION countersign_append_only();
+CREATE OR REPLACE TRIGGER countersign_entries_no_delete_statement
+  BEFORE UPDATE OR DELETE ON countersign_entries
+  FOR EACH STATEMENT EXECUTE FUNCTION countersign_append_only();
+CREATE OR REPLACE TRIGGER countersign_keys_append_only
+  BEFORE UPDATE OR DELETE OR TRUNCATE ON countersign_keys
+  FOR EACH STATEMENT EXECUTE FUNCTION countersign_append_only();
 """
 # One lock per schema, so separate ledgers in one database do not wait on each other.
 PG_LOCK = "SELECT pg_advisory_xact_lock(hashtext('countersign-ledger:' || current_schema()))"
