@@ -9,7 +9,7 @@ import json
 import re
 import tempfile
 from collections.abc import Iterable
-from difflib import SequenceMatcher, get_close_matches
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from countersign.errors import InputError
@@ -42,7 +42,10 @@ def code_index(root: Path, rev: str, paths: Iterable[str], needles: Iterable[str
 
 
 def present(root: Path, rev: str, needles: Iterable[str]) -> frozenset[str]:
-    """The needles that occur as whole words in the code (every tracked file but documents)."""
+    """The needles that occur whole in the code (every tracked file but documents): not inside
+    a longer name, so ``--force`` is not found in ``--force-with-lease``. One ``git grep`` lists
+    the lines holding any needle; the boundary is checked here, as ``git grep -w`` counts
+    ``-`` as a boundary."""
     wanted = sorted(set(needles))
     if not wanted:
         return frozenset()
@@ -51,23 +54,17 @@ def present(root: Path, rev: str, needles: Iterable[str]) -> frozenset[str]:
         handle.flush()
         try:
             out = git.git(
-                root,
-                "grep",
-                "-o",
-                "-h",
-                "-w",
-                "-F",
-                "-I",
-                "-f",
-                handle.name,
-                rev,
-                "--",
-                ".",
-                *NOT_CODE,
+                root, "grep", "-h", "-I", "-F", "-f", handle.name, rev, "--", ".", *NOT_CODE
             )
         except InputError:
             return frozenset()  # git grep exits 1 when nothing matches
-    return frozenset(out.decode("utf-8", "replace").split("\n")) & set(wanted)
+    return frozenset(whole_words(wanted).findall(out.decode("utf-8", "replace")))
+
+
+def whole_words(needles: Iterable[str]) -> re.Pattern[str]:
+    """Any of ``needles``, not as part of a longer name (letters, digits, ``_`` and ``-``)."""
+    ordered = sorted(set(needles), key=len, reverse=True)
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, ordered))})(?![\w-])")
 
 
 def path_history(root: Path, rev: str) -> dict[str, Evidence]:
@@ -125,7 +122,7 @@ def token_history(root: Path, rev: str, missing: Iterable[str]) -> dict[str, Evi
         ".",
         *NOT_CODE,
     ).decode("utf-8", "replace")
-    words = {n: re.compile(rf"(?<![\w-]){re.escape(n)}(?![\w-])") for n in wanted}
+    words = {n: whole_words([n]) for n in wanted}
     found: dict[str, Evidence] = {}
     for record in out.split(_REC)[1:]:
         header, _, body = record.partition("\n")
@@ -148,13 +145,19 @@ def token_history(root: Path, rev: str, missing: Iterable[str]) -> dict[str, Evi
 
 
 def _renamed(needle: str, removed: list[str], added: list[str]) -> str:
+    """What ``needle`` became, if a removed line holding it has a twin among the added lines
+    (the same line but for a few words) where another word stands in its place."""
+    core = needle.strip("-\"'")
     for line in removed:
-        twins = [a for a in added if SequenceMatcher(None, line, a).ratio() >= 0.6]
-        for twin in twins:
-            fresh: set[str] = set(_WORDS.findall(twin)) - set(_WORDS.findall(line))
-            close = get_close_matches(needle, sorted(fresh), n=1, cutoff=0.5)
-            if close:
-                return close[0]
+        old_words = _WORDS.findall(line)
+        for twin in added:
+            if SequenceMatcher(None, line, twin).ratio() < 0.6:
+                continue
+            new_words = _WORDS.findall(twin)
+            matcher = SequenceMatcher(None, old_words, new_words, autojunk=False)
+            for op, i1, i2, j1, j2 in matcher.get_opcodes():
+                if op == "replace" and core in old_words[i1:i2] and j2 > j1:
+                    return str(new_words[j1 + min(old_words[i1:i2].index(core), j2 - j1 - 1)])
     return ""
 
 

@@ -194,7 +194,6 @@ def _command(
     program, rest = words[0], words[1:]
     context = " ".join(words)
     if program in vocabulary.commands:
-        yield Reference(path, number, Kind.COMMAND, program, program, context=context)
         if rest and _WORD.match(rest[0]) and not _PLACEHOLDER.search(rest[0]):
             yield Reference(path, number, Kind.COMMAND, f"{program} {rest[0]}", rest[0], context)
         for word in rest:

@@ -50,16 +50,20 @@ class History:
 
 
 def variants(reference: Reference) -> tuple[str, ...]:
-    """The spellings under which code may hold a needle: ``--dry-run`` is declared as
-    ``dry-run``, ``dry_run`` or ``dryRun`` depending on the argument parser."""
+    """The spellings under which code holds a needle. A flag is declared as the literal
+    (``"--dry-run"``: argparse, click, commander), as a quoted name (``"dry-run"``: Go's flag,
+    cobra, urfave) or, for a name of several words, as the parameter it becomes (``dry_run``:
+    typer, clap); a subcommand or key as the word itself, with ``-`` or ``_`` between words."""
     needle = reference.needle
-    if reference.kind not in {Kind.FLAG, Kind.COMMAND, Kind.CONFIG_KEY} or not (
-        "-" in needle or "_" in needle
-    ):
-        return (needle,)
     words = re.split(r"[-_]", needle)
-    camel = words[0] + "".join(w.capitalize() for w in words[1:])
-    return tuple(dict.fromkeys((needle, "-".join(words), "_".join(words), camel)))
+    joined = tuple(dict.fromkeys(("-".join(words), "_".join(words))))
+    if reference.kind is Kind.FLAG:
+        quoted = tuple(f"{q}{w}{q}" for w in joined for q in "\"'")
+        several = tuple(w for w in joined if "_" in w)
+        return (f"--{needle}", *quoted, *several)
+    if reference.kind in {Kind.COMMAND, Kind.CONFIG_KEY} and len(words) > 1:
+        return tuple(dict.fromkeys((needle, *joined)))
+    return (needle,)
 
 
 def needles(references: Iterable[Reference]) -> frozenset[str]:
@@ -190,7 +194,7 @@ def _stale(reference: Reference, evidence: Evidence, renamed_to: str) -> Finding
 
 def _suggest(reference: Reference, renamed_to: str) -> str:
     if reference.kind is Kind.FLAG:
-        return f"--{renamed_to.replace('_', '-')}"
+        return f"--{renamed_to.strip(chr(34) + chr(39)).lstrip('-').replace('_', '-')}"
     return renamed_to
 
 

@@ -1,0 +1,217 @@
+"""Stale knowledge on real repositories: recall on injected staleness, speed against git grep.
+
+For each repository (a path to a clone or a bare mirror):
+
+1. ``docs check`` at HEAD; the references that hold are the candidates.
+2. A sample of them (every kind: flags, commands, paths, env vars, functions, keys, make
+   targets) is made stale in a scratch clone, one commit each: half renamed (every spelling of
+   the needle in the code, or the path moved), half removed (the lines holding it deleted, or
+   the path deleted). The documents are left alone.
+3. ``docs check`` again: recall is the share of injected references reported stale.
+
+Speed: the review's time next to ``git grep -F -w`` of the same needles over the same tree.
+The findings at HEAD (real staleness, with their evidence) are written as JSON lines for the
+precision sample in docs/stale-knowledge.md.
+
+    .venv/bin/python benchmarks/docs_stale.py /work/.mirror/psf+black/repo ... [--sample 120]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from countersign.docs_review import review_docs
+from countersign.facts.docs import Kind, Reference
+from countersign.facts.docs.extract import Vocabulary, own_commands, references
+from countersign.facts.docs.judge import variants
+from countersign.intake import docs as read
+from countersign.intake.tree import GitTree
+
+MANIFESTS = {"pyproject.toml", "setup.cfg", "package.json", "Cargo.toml"}
+NOT_CODE = read.NOT_CODE
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=root, check=True, capture_output=True, text=True, errors="replace"
+    ).stdout
+
+
+def all_references(root: Path) -> list[Reference]:
+    tree = GitTree(root, "HEAD")
+    paths = tree.paths()
+    manifests = tree.read(p for p in paths if p.rsplit("/", 1)[-1] in MANIFESTS)
+    vocabulary = Vocabulary(
+        own_commands(manifests, paths),
+        any(read.is_makefile(p) for p in paths),
+        any(p.endswith("package.json") for p in paths),
+    )
+    refs: list[Reference] = []
+    for path, text in tree.read(p for p in paths if read.is_doc(p)).items():
+        refs.extend(references(path, text, vocabulary))
+    return refs
+
+
+def code_files(root: Path) -> list[str]:
+    return [p for p in git(root, "ls-files", "--", ".", *NOT_CODE).splitlines() if p]
+
+
+def inject(root: Path, ref: Reference, rename: bool, files: list[str]) -> bool:
+    """Make ``ref`` stale in the scratch clone; False if nothing could be changed."""
+    if ref.kind is Kind.PATH:
+        target = ref.needle
+        if not (root / target).exists():
+            doc_dir = Path(ref.doc).parent
+            target = str(doc_dir / ref.needle) if (root / doc_dir / ref.needle).exists() else ""
+        if not target or read.is_doc(target) or (root / target).is_dir():
+            return False  # the documents stay as they are; a directory holds too much
+        if rename:
+            new = str(Path(target).with_name("renamed_" + Path(target).name))
+            git(root, "mv", target, new)
+        else:
+            git(root, "rm", "-r", "-q", target)
+        git(root, "commit", "-q", "-m", f"inject: {'rename' if rename else 'remove'} {target}")
+        return True
+    spellings = variants(ref) if ref.kind not in {Kind.MAKE_TARGET, Kind.SCRIPT} else (ref.needle,)
+    pattern = read.whole_words(spellings)
+    core = ref.needle
+    changed = False
+    for rel in files:
+        path = root / rel
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if not pattern.search(text):
+            continue
+        if rename:
+            new_text = pattern.sub(lambda m: _renamed(m.group(0), core), text)
+        else:
+            new_text = "".join(
+                line for line in text.splitlines(keepends=True) if not pattern.search(line)
+            )
+        path.write_text(new_text, encoding="utf-8")
+        changed = True
+    if changed:
+        git(root, "commit", "-q", "-am", f"inject: {'rename' if rename else 'remove'} {ref.needle}")
+    return changed
+
+
+def _renamed(spelling: str, core: str) -> str:
+    """The spelling with its name renamed, quotes and dashes kept (``"--x-y"`` -> ``"--x-y-v2"``)."""
+    for name in dict.fromkeys((core, core.replace("-", "_"), core.replace("_", "-"))):
+        if name in spelling:
+            sep = "_" if "_" in name or name.isupper() else "-"
+            return spelling.replace(name, f"{name}{sep}{'V2' if name.isupper() else 'v2'}")
+    return spelling + "_v2"
+
+
+def measure(repo: Path, sample: int, seed: int, out: Path) -> dict[str, object]:
+    started = time.perf_counter()
+    review = review_docs(repo)
+    review_s = time.perf_counter() - started
+    refs = all_references(repo)
+    needles = sorted({v for r in refs for v in variants(r)})
+    with tempfile.NamedTemporaryFile("w", suffix=".needles") as handle:
+        handle.write("\n".join(needles) + "\n")
+        handle.flush()
+        started = time.perf_counter()
+        subprocess.run(
+            ["git", "grep", "-o", "-h", "-w", "-F", "-I", "-f", handle.name, "HEAD", "--", "."],
+            cwd=repo,
+            capture_output=True,
+            check=False,
+        )
+        grep_s = time.perf_counter() - started
+    with out.open("a", encoding="utf-8") as sink:
+        for f in review.stale:
+            sink.write(
+                json.dumps(
+                    {
+                        "repo": str(repo),
+                        "doc": f.reference.doc,
+                        "line": f.reference.line,
+                        "kind": str(f.reference.kind),
+                        "reference": f.reference.text,
+                        "reason": f.reason,
+                    }
+                )
+                + "\n"
+            )
+    flagged = {(f.reference.doc, f.reference.line, f.reference.text) for f in review.findings}
+    holding = [r for r in refs if (r.doc, r.line, r.text) not in flagged]
+    by_needle: dict[tuple[Kind, str], Reference] = {}
+    for r in holding:
+        by_needle.setdefault((r.kind, r.needle), r)
+    rng = random.Random(seed)
+    pool = list(by_needle.values())
+    rng.shuffle(pool)
+    with tempfile.TemporaryDirectory() as scratch:
+        clone = Path(scratch) / "clone"
+        subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True)
+        git(clone, "config", "user.email", "bench@example.com")
+        git(clone, "config", "user.name", "bench")
+        files = code_files(clone)
+        injected: list[Reference] = []
+        for i, ref in enumerate(pool):
+            if len(injected) >= sample:
+                break
+            if inject(clone, ref, rename=i % 2 == 0, files=files):
+                injected.append(ref)
+                files = code_files(clone) if ref.kind is Kind.PATH else files
+        after = review_docs(clone)
+    stale = {(f.reference.doc, f.reference.line, f.reference.needle) for f in after.stale}
+    caught = [r for r in injected if (r.doc, r.line, r.needle) in stale]
+    missed = [f"{r.kind}:{r.text} ({r.doc}:{r.line})" for r in injected if r not in caught]
+    kinds: dict[str, list[int]] = {}
+    for r in injected:
+        kinds.setdefault(str(r.kind), [0, 0])[1] += 1
+    for r in caught:
+        kinds[str(r.kind)][0] += 1
+    return {
+        "repo": str(repo),
+        "documents": len(review.docs),
+        "references": review.references,
+        "stale_at_head": len(review.stale),
+        "injected": len(injected),
+        "caught": len(caught),
+        "recall": round(len(caught) / len(injected), 3) if injected else None,
+        "by_kind": {k: f"{c}/{n}" for k, (c, n) in sorted(kinds.items())},
+        "missed": missed[:15],
+        "review_s": round(review_s, 2),
+        "git_grep_s": round(grep_s, 2),
+        "ratio_to_git_grep": round(review_s / grep_s, 1) if grep_s else None,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("repos", nargs="+", type=Path)
+    parser.add_argument("--sample", type=int, default=120)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--findings", type=Path, default=Path("benchmarks/out/docs_findings.jsonl"))
+    args = parser.parse_args()
+    args.findings.parent.mkdir(parents=True, exist_ok=True)
+    args.findings.write_text("", encoding="utf-8")
+    total_injected = total_caught = 0
+    for repo in args.repos:
+        result = measure(repo, args.sample, args.seed, args.findings)
+        print(json.dumps(result, indent=2))
+        total_injected += int(result["injected"])  # type: ignore[call-overload]
+        total_caught += int(result["caught"])  # type: ignore[call-overload]
+    if total_injected:
+        print(
+            f"overall recall {total_caught}/{total_injected} = {total_caught / total_injected:.3f}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
