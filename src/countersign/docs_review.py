@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from countersign.errors import InputError
-from countersign.facts.docs import Finding, Kind, Reference
+from countersign.facts.docs import Finding, Reference
 from countersign.facts.docs.extract import Vocabulary, own_commands, references
-from countersign.facts.docs.judge import History, judge, needles, variants
+from countersign.facts.docs.judge import History, judge, needles, unheld
 from countersign.intake import docs as read
 from countersign.intake import git
 from countersign.intake.code_index import is_doc
@@ -57,15 +57,9 @@ def review_docs(
     for path, text in doc_tree.read(doc_paths).items():
         refs.extend(references(path, text, vocabulary))
     index = read.code_index(root, sha, code_paths, needles(refs))
-    missing = {
-        v
-        for r in refs
-        if r.kind != Kind.PATH
-        for v in (variants(r) if r.kind not in {Kind.MAKE_TARGET, Kind.SCRIPT} else (r.needle,))
-        if v not in index.tokens
-    }
     history = History(
-        paths=read.path_history(root, sha), tokens=read.token_history(root, sha, missing)
+        paths=read.path_history(root, sha),
+        tokens=read.token_history(root, sha, unheld(refs, index)),
     )
     findings = judge(refs, index, history)
     if doc_git is not None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -19,6 +18,12 @@ from countersign.intake.tree import GitTree
 
 _REC, _FLD = "\x1e", "\x1f"
 NOT_CODE = tuple(f":(exclude,glob)**/*{suffix}" for suffix in (*DOC_SUFFIXES, ".txt"))
+# A name defined by a vendored library still holds (the code reads it from there), but the
+# history of vendored code is churn, not evidence that this repository removed something.
+NOT_OWN_CODE = (
+    *NOT_CODE,
+    *(f":(exclude,glob)**/{vendored}/**" for vendored in ("vendor", "node_modules", "third_party")),
+)
 _WORDS = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
@@ -43,22 +48,32 @@ def code_index(root: Path, rev: str, paths: Iterable[str], needles: Iterable[str
 
 def present(root: Path, rev: str, needles: Iterable[str]) -> frozenset[str]:
     """The needles that occur whole in the code (every tracked file but documents): not inside
-    a longer name, so ``--force`` is not found in ``--force-with-lease``. One ``git grep`` lists
-    the lines holding any needle; the boundary is checked here, as ``git grep -w`` counts
-    ``-`` as a boundary."""
+    a longer name, so ``--force`` is not found in ``--force-with-lease``. One ``git grep`` with
+    one pattern (Perl-compatible where git has it, for the boundaries; else an extended regex
+    whose matches are checked here)."""
     wanted = sorted(set(needles))
     if not wanted:
         return frozenset()
-    with tempfile.NamedTemporaryFile("w", suffix=".needles", encoding="utf-8") as handle:
-        handle.write("\n".join(wanted) + "\n")
-        handle.flush()
+    exact = whole_words(wanted)
+    alternation = "|".join(_ere(n) for n in sorted(wanted, key=len, reverse=True))
+    for mode, pattern in (("-P", exact.pattern), ("-E", f"({alternation})")):
         try:
             out = git.git(
-                root, "grep", "-h", "-I", "-F", "-f", handle.name, rev, "--", ".", *NOT_CODE
+                root, "grep", "-h", "-I", "-o", mode, "-e", pattern, rev, "--", ".", *NOT_CODE
             )
-        except InputError:
+        except InputError as exc:
+            if "Perl" in str(exc) or "PCRE" in str(exc):
+                continue  # git without PCRE: the extended regex below
             return frozenset()  # git grep exits 1 when nothing matches
-    return frozenset(whole_words(wanted).findall(out.decode("utf-8", "replace")))
+        text = out.decode("utf-8", "replace")
+        if mode == "-P":
+            return frozenset(text.split("\n")) & set(wanted)
+        return frozenset(exact.findall(text))  # loses a match glued to a longer name: conservative
+    return frozenset()
+
+
+def _ere(needle: str) -> str:
+    return "".join(f"[{c}]" if not (c.isalnum() or c == "_") else c for c in needle)
 
 
 def whole_words(needles: Iterable[str]) -> re.Pattern[str]:
@@ -107,12 +122,14 @@ def token_history(root: Path, rev: str, missing: Iterable[str]) -> dict[str, Evi
     wanted = sorted(set(missing))
     if not wanted:
         return {}
-    pattern = "|".join(re.escape(n) for n in wanted)
+    pattern = "|".join(_ere(n) for n in wanted)
     out = git.git(
         root,
         "log",
         "-E",
-        f"-G({pattern})",
+        f"-S({pattern})",
+        "--pickaxe-regex",
+        "-p",
         "-U0",
         "--no-ext-diff",
         "--no-textconv",
@@ -120,7 +137,7 @@ def token_history(root: Path, rev: str, missing: Iterable[str]) -> dict[str, Evi
         rev,
         "--",
         ".",
-        *NOT_CODE,
+        *NOT_OWN_CODE,
     ).decode("utf-8", "replace")
     words = {n: whole_words([n]) for n in wanted}
     found: dict[str, Evidence] = {}
@@ -146,8 +163,10 @@ def token_history(root: Path, rev: str, missing: Iterable[str]) -> dict[str, Evi
 
 def _renamed(needle: str, removed: list[str], added: list[str]) -> str:
     """What ``needle`` became, if a removed line holding it has a twin among the added lines
-    (the same line but for a few words) where another word stands in its place."""
+    (the same line but for a few words) where a word of the same shape stands in its place
+    (an environment variable for an environment variable, a flag's name for a flag's)."""
     core = needle.strip("-\"'")
+    shape = _shape(core)
     for line in removed:
         old_words = _WORDS.findall(line)
         for twin in added:
@@ -156,9 +175,22 @@ def _renamed(needle: str, removed: list[str], added: list[str]) -> str:
             new_words = _WORDS.findall(twin)
             matcher = SequenceMatcher(None, old_words, new_words, autojunk=False)
             for op, i1, i2, j1, j2 in matcher.get_opcodes():
-                if op == "replace" and core in old_words[i1:i2] and j2 > j1:
-                    return str(new_words[j1 + min(old_words[i1:i2].index(core), j2 - j1 - 1)])
+                if op != "replace" or core not in old_words[i1:i2]:
+                    continue
+                candidates = [str(w) for w in new_words[j1:j2] if _shape(str(w)) == shape]
+                if candidates:
+                    return candidates[0]
     return ""
+
+
+def _shape(word: str) -> str:
+    if re.fullmatch(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)+", word):
+        return "env"
+    if re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", word):
+        return "kebab"
+    if re.fullmatch(r"[a-z_][a-z0-9_]*", word):
+        return "snake"
+    return "other"
 
 
 def line_dates(root: Path, rev: str, doc: str, lines: Iterable[int]) -> dict[int, str]:

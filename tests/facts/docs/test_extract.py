@@ -112,3 +112,13 @@ def test_own_commands_come_from_the_manifests():
     }
     paths = ["cmd/opsd/main.go", "cmd/README.md"]
     assert own_commands(files, paths) == {"shipit", "legacy-tool", "webctl", "opsd"}
+
+
+def test_make_options_and_their_values_are_not_targets():
+    assert refs("```sh\nmake -f docker.Makefile -j 4 VERSION=1 binary\n```\n") == [
+        (Kind.MAKE_TARGET, "make binary")
+    ]
+
+
+def test_a_deprecation_page_records_history():
+    assert refs("Use `shipit deploy --stream`.\n", "docs/deprecated.md") == []

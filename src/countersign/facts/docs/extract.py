@@ -19,7 +19,7 @@ from countersign.facts.docs.blocks import Line, Role, lines_of
 
 _HISTORY_NAMES = re.compile(
     r"(^|/)(change[s_-]?log|changes|history|news|release[s_-]?notes?|releases|upgrading|"
-    r"migration[s_-]?guide)[^/]*$|(^|/)(releasenotes|changelog|changelogs|changes)/",
+    r"migration[s_-]?guide|deprecat\w*)[^/]*$|(^|/)(releasenotes|changelog|changelogs|changes)/",
     re.IGNORECASE,
 )
 _PAST = re.compile(
@@ -202,9 +202,8 @@ def _command(
                     path, number, Kind.FLAG, word.split("=")[0], match.group(1), context
                 )
     elif program == "make" and vocabulary.make:
-        for word in rest:
-            if _WORD.match(word) or re.fullmatch(r"[a-z][\w.-]*", word):
-                yield Reference(path, number, Kind.MAKE_TARGET, f"make {word}", word, context)
+        for word in _make_goals(rest):
+            yield Reference(path, number, Kind.MAKE_TARGET, f"make {word}", word, context)
     elif program in {"npm", "yarn", "pnpm"} and vocabulary.package_scripts:
         name = _package_script(program, rest)
         if name:
@@ -212,6 +211,24 @@ def _command(
     for word in rest:
         if "/" in word and (ref := _path_ref(path, number, word)) is not None:
             yield Reference(path, number, Kind.PATH, ref.text, ref.needle, context=context)
+
+
+_MAKE_OPTIONS_WITH_VALUE = frozenset(
+    {"-f", "-C", "-I", "-j", "-l", "-o", "-W", "--file", "--directory"}
+)
+
+
+def _make_goals(words: list[str]) -> Iterator[str]:
+    """The targets of a ``make`` command line: not its options, their values or variable
+    assignments (``make -f docker.Makefile VAR=1 build`` names only ``build``)."""
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word in _MAKE_OPTIONS_WITH_VALUE:
+            skip = True
+        elif not word.startswith("-") and "=" not in word and re.fullmatch(r"[a-z][\w.-]*", word):
+            yield word
 
 
 _PACKAGE_BUILTINS = frozenset(

@@ -70,6 +70,24 @@ def needles(references: Iterable[Reference]) -> frozenset[str]:
     return frozenset(v for r in references if r.kind in TOKEN_KINDS for v in variants(r))
 
 
+def unheld(references: Iterable[Reference], code: CodeIndex) -> frozenset[str]:
+    """Every spelling of each name the code no longer holds under any spelling: what history
+    is searched for."""
+    out: set[str] = set()
+    for r in references:
+        if r.kind is Kind.PATH:
+            continue
+        if r.kind in {Kind.MAKE_TARGET, Kind.SCRIPT}:
+            names = code.make_targets if r.kind is Kind.MAKE_TARGET else code.scripts
+            if names is not None and r.needle not in names:
+                out.add(r.needle)
+            continue
+        spellings = variants(r)
+        if not any(s in code.tokens for s in spellings):
+            out.update(spellings)
+    return frozenset(out)
+
+
 def path_candidates(reference: Reference) -> tuple[str, ...]:
     """Where a path may point: from the repository's root or from the document's directory;
     a link without a suffix may name a page by its source file (``how-to/install`` is

@@ -1,0 +1,87 @@
+"""The "stale" findings of ``docs check`` on real repositories, for a hand-checked precision
+sample: the check runs at several points of each repository's history (where its documents had
+time to fall behind), and a seeded random sample of the distinct findings is printed with the
+document line and the evidence, one JSON object per line, ready for a verdict.
+
+    .venv/bin/python benchmarks/docs_precision.py REPO... [--points 8] [--sample 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+from countersign.docs_review import review_docs
+from countersign.errors import FatalError
+
+
+def points(repo: Path, count: int) -> list[str]:
+    out = subprocess.run(
+        ["git", "rev-list", "--first-parent", "HEAD"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    step = max(1, len(out) // (count + 1))
+    return [out[i * step] for i in range(count)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("repos", nargs="+", type=Path)
+    parser.add_argument("--points", type=int, default=8)
+    parser.add_argument("--sample", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args()
+    for repo in args.repos:
+        seen: dict[tuple[str, str, str], dict[str, object]] = {}
+        for rev in points(repo, args.points):
+            try:
+                review = review_docs(repo, rev)
+            except FatalError as exc:
+                print(f"# {repo} at {rev[:9]}: {exc}", file=sys.stderr)
+                continue
+            for f in review.stale:
+                if f.evidence is None:
+                    continue
+                key = (f.reference.doc, f.reference.text, f.evidence.commit)
+                line = subprocess.run(
+                    ["git", "show", f"{rev}:{f.reference.doc}"],
+                    cwd=repo,
+                    capture_output=True,
+                    text=True,
+                    errors="replace",
+                    check=False,
+                ).stdout.splitlines()[f.reference.line - 1 : f.reference.line][:1]
+                seen.setdefault(
+                    key,
+                    {
+                        "repo": repo.parent.name if repo.name == "repo" else repo.name,
+                        "rev": rev[:9],
+                        "doc": f.reference.doc,
+                        "line": f.reference.line,
+                        "kind": str(f.reference.kind),
+                        "reference": f.reference.text,
+                        "status": str(f.status),
+                        "evidence": f"{f.evidence.commit[:9]} {f.evidence.subject}",
+                        "doc_line": line[0].strip()[:200] if line else "",
+                    },
+                )
+        rows = list(seen.values())
+        random.Random(args.seed).shuffle(rows)
+        print(
+            f"# {repo}: {len(rows)} distinct stale findings over {args.points} points",
+            file=sys.stderr,
+        )
+        for row in rows[: args.sample]:
+            print(json.dumps(row))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
