@@ -139,6 +139,8 @@ def _guard_yaml(cwd: str) -> bool | None:
         if parent == here:
             return False  # outside a repository the defaults apply, as in the full path
         here = parent
+    if _read_stale_guidance(here):
+        return None  # the agent read documents that no longer hold: the full path matches them
     config = os.path.join(here, ".countersign", "guard.yaml")  # noqa: PTH118
     try:
         with open(config, encoding="utf-8", errors="replace") as fh:  # noqa: PTH123
@@ -146,6 +148,26 @@ def _guard_yaml(cwd: str) -> bool | None:
     except OSError:
         return False
     return True if log_allows_off(text) else None
+
+
+def _read_stale_guidance(top: str) -> bool:
+    """Whether the guard recorded a read of a stale document in this repository's state
+    directory (``guard.reads``): one ``stat`` on the fast path, no import."""
+    state = os.environ.get("COUNTERSIGN_STATE_DIR")
+    if not state:
+        dot_git = os.path.join(top, ".git")  # noqa: PTH118
+        common = dot_git
+        if not os.path.isdir(dot_git):  # noqa: PTH112 - a worktree: .git names its git dir
+            try:
+                with open(dot_git, encoding="utf-8", errors="replace") as fh:  # noqa: PTH123
+                    gitdir = fh.read(4096).partition("gitdir:")[2].strip()
+            except OSError:
+                return True  # unreadable: let the full path decide
+            common = gitdir.split("/worktrees/")[0] if "/worktrees/" in gitdir else gitdir
+            if not os.path.isabs(common):  # noqa: PTH117
+                common = os.path.join(top, common)  # noqa: PTH118
+        state = os.path.join(common, "countersign")  # noqa: PTH118
+    return os.path.exists(os.path.join(state, "docs-stale.jsonl"))  # noqa: PTH110, PTH118
 
 
 # ``log_allows`` set to false at the top level, as YAML 1.1 (PyYAML) spells false.

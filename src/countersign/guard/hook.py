@@ -70,9 +70,14 @@ def handle(call: ToolCall, env: Mapping[str, str]) -> Outcome:
     root, common = find_repository(call.cwd)
     state = state_dir(common, env)
     if call.event == "post":
-        from countersign.guard.edits import record_edits
+        if call.kind == "read":
+            from countersign.guard.reads import record_reads
 
-        record_edits(call, root, state)
+            record_reads(call, root, state)
+        else:
+            from countersign.guard.edits import record_edits
+
+            record_edits(call, root, state)
         return Outcome("allow", "", explicit=False)
     ctx, config = shell_context(call.cwd, env)
     exists = call.kind == "edit" and any(
@@ -80,6 +85,15 @@ def handle(call: ToolCall, env: Mapping[str, str]) -> Outcome:
         for p in call.paths
     )
     judgement = judge(call, ctx, config.migrations, exists)
+    if judgement.decision == "allow" and call.kind == "shell" and call.event == "pre":
+        from countersign.guard.reads import STALE_LOG, stale_guidance
+
+        if (state / STALE_LOG).exists() and (
+            why := stale_guidance(call.command, call.session, state)
+        ):
+            return _two_person(
+                call, "ask", "docs.stale-guidance", why, "medium", ctx, config, root, state, env
+            )
     if call.event == "permission":
         # a permission prompt is about to show: a human decides there, unless the call is
         # denied outright (already recorded when the same call was judged before it ran)

@@ -23,12 +23,17 @@ EDIT_TOOLS = {
     "apply_patch", "create_file", "str_replace", "Create", "StrReplace", "Delete", "delete_file",
     "edit", "create",
 }  # fmt: skip
-_PATH_KEYS = ("file_path", "path", "notebook_path", "target_file")
+# Reads are recorded after the call (what guidance the agent consulted), never judged.
+READ_TOOLS = {
+    "Read", "WebFetch", "read_file", "read_many_files", "web_fetch", "fs_read", "view",
+    "NotebookRead", "read",
+}  # fmt: skip
+_PATH_KEYS = ("file_path", "path", "notebook_path", "target_file", "absolute_path")
 
 
 @dataclass(frozen=True)
 class ToolCall:
-    """One agent tool call, normalized. ``kind`` is shell, edit or other; ``event`` pre (judge
+    """One agent tool call, normalized. ``kind`` is shell, edit, read or other; ``event`` pre (judge
     it before it runs), permission (a permission prompt is about to show) or post (record it)."""
 
     agent: str
@@ -84,6 +89,11 @@ def read_call(agent: str, raw: bytes, fallback_cwd: str, event_hint: str = "") -
         if workdir:
             cwd = workdir if workdir.startswith("/") else f"{cwd.rstrip('/')}/{workdir}"
         return ToolCall(agent, event, "shell", tool, cwd, session, command=command)
+    if tool in READ_TOOLS:
+        url = _text(tool_input.get("url"))
+        return ToolCall(
+            agent, event, "read", tool, cwd, session, paths=(*paths, url) if url else paths
+        )
     if tool in EDIT_TOOLS or (paths and event == "post"):
         content = _text(
             tool_input.get("content")

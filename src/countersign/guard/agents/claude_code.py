@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 EDITS = "Write|Edit|MultiEdit|NotebookEdit"
+READS = "Read|WebFetch"  # recorded after the call: what guidance the agent read
 
 
 def answer(decision: str, reason: str, explicit: bool, event: str) -> tuple[str, str, int]:
@@ -39,7 +40,7 @@ def entries(program: str) -> dict[str, list[dict[str, Any]]]:
     handler = {"type": "command", "command": guarded(plain, _CRASH), "timeout": 10}
     return {
         "PreToolUse": [{"matcher": f"Bash|{EDITS}", "hooks": [handler]}],
-        "PostToolUse": [{"matcher": EDITS, "hooks": [{**handler, "command": plain}]}],
+        "PostToolUse": [{"matcher": f"{EDITS}|{READS}", "hooks": [{**handler, "command": plain}]}],
     }
 
 

@@ -26,7 +26,12 @@ def entries(program: str) -> dict[str, list[dict[str, Any]]]:
     handler = {"type": "command", "command": guarded(plain, _CRASH), "timeout": 10000}
     return {
         "BeforeTool": [{"matcher": _TOOLS, "hooks": [handler]}],
-        "AfterTool": [{"matcher": "write_file|replace", "hooks": [{**handler, "command": plain}]}],
+        "AfterTool": [
+            {
+                "matcher": "write_file|replace|read_file|read_many_files|web_fetch",
+                "hooks": [{**handler, "command": plain}],
+            }
+        ],
     }
 
 

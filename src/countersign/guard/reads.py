@@ -1,0 +1,177 @@
+"""What the agent read, and whether it is about to act on guidance that no longer holds.
+
+After a read (PostToolUse of a file read or a web fetch), the document is recorded in
+``docs-read.jsonl`` in the state directory: ``{"at", "agent", "session", "path" or "url",
+"sha256", "stale"}``, where ``stale`` lists the references of that document the code no longer
+has (``docs check`` on it, against ``HEAD``). A document with stale references is also written to
+``docs-stale.jsonl``; only when that file exists does a shell command leave the guard's fast path,
+to be matched against those references: a command that uses a removed flag, subcommand, variable
+or path the agent read of in this session is asked, with the evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import shlex
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from countersign.guard.edits import relative
+from countersign.guard.protocol import ToolCall
+
+READ_LOG = "docs-read.jsonl"
+STALE_LOG = "docs-stale.jsonl"
+# A read without a session id (some agents send none) counts for this long.
+UNSESSIONED_SECONDS = 12 * 3600
+MAX_DOC_BYTES = 2_000_000
+MAX_LOG_BYTES = 5_000_000
+
+
+def record_reads(call: ToolCall, root: Path | None, state: Path) -> int:
+    """Record the documents (or URLs) a read call consulted; returns how many."""
+    from countersign.intake.code_index import is_doc
+
+    records: list[dict[str, Any]] = []
+    stale: list[dict[str, Any]] = []
+    for target in call.paths:
+        base = {"at": time.time(), "agent": call.agent, "session": call.session, "tool": call.tool}
+        if "://" in target:
+            records.append({**base, "url": target})
+            continue
+        rel = relative(target, call.cwd, root)
+        if not is_doc(rel):
+            continue
+        record = {**base, "path": rel, **_examined(root, rel)}
+        records.append(record)
+        if record.get("stale"):
+            stale.append(record)
+    if records:
+        _append(state / READ_LOG, records)
+    if stale:
+        _append(state / STALE_LOG, stale)
+    return len(records)
+
+
+def _examined(root: Path | None, rel: str) -> dict[str, Any]:
+    """The document's hash and its stale references; a document outside a repository (or one
+    that cannot be read) is recorded without them."""
+    if root is None or rel.startswith("/"):
+        return {}
+    try:
+        data = (root / rel).read_bytes()[:MAX_DOC_BYTES]
+    except OSError:
+        return {}
+    from countersign.docs_review import review_docs
+    from countersign.errors import FatalError
+
+    try:
+        review = review_docs(root, "HEAD", [rel], docs_root=root)
+    except FatalError:
+        return {"sha256": hashlib.sha256(data).hexdigest()}
+    return {
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "stale": [
+            {
+                "kind": str(f.reference.kind),
+                "text": f.reference.text,
+                "needle": f.reference.needle,
+                "line": f.reference.line,
+                "reason": f.reason,
+                "suggestion": f.suggestion,
+            }
+            for f in review.stale
+        ],
+    }
+
+
+def _append(path: Path, records: Iterable[dict[str, Any]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, text.encode("utf-8", "replace"))
+    finally:
+        os.close(fd)
+
+
+def stale_guidance(command: str, session: str, state: Path, now: float | None = None) -> str:
+    """Why ``command`` rests on stale guidance the agent read in this session, or ""."""
+    path = state / STALE_LOG
+    try:
+        with path.open("rb") as fh:
+            fh.seek(max(0, path.stat().st_size - MAX_LOG_BYTES))
+            lines = fh.read().decode("utf-8", "replace").splitlines()
+    except OSError:
+        return ""
+    now = time.time() if now is None else now
+    words = _words(command)
+    for line in reversed(lines):
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(record, dict) or not _this_session(record, session, now):
+            continue
+        for ref in record.get("stale") or ():
+            if isinstance(ref, dict) and _uses(words, command, ref):
+                return _why(record, ref, now)
+    return ""
+
+
+def _this_session(record: dict[str, Any], session: str, now: float) -> bool:
+    theirs = record.get("session") or ""
+    if session and theirs:
+        return bool(theirs == session)
+    at = record.get("at")
+    return isinstance(at, (int, float)) and now - at < UNSESSIONED_SECONDS
+
+
+def _words(command: str) -> list[str]:
+    try:
+        return shlex.split(command, comments=True)
+    except ValueError:
+        return command.split()
+
+
+def _uses(words: list[str], command: str, ref: dict[str, Any]) -> bool:
+    kind, needle = ref.get("kind"), str(ref.get("needle") or "")
+    if not needle:
+        return False
+    if kind == "flag":
+        return any(w == f"--{needle}" or w.startswith(f"--{needle}=") for w in words)
+    if kind == "command":
+        program = str(ref.get("text") or "").split(" ", 1)[0]
+        return any(a == program and b == needle for a, b in itertools.pairwise(words))
+    if kind == "env":
+        return f"${needle}" in command or "${" + needle in command or f"{needle}=" in command
+    if kind in {"make-target", "script"}:
+        return str(ref.get("text") or "") in " ".join(words)
+    if kind == "path":
+        return any(w.removeprefix("./").rstrip("/") == needle for w in words)
+    return needle in command
+
+
+def _why(record: dict[str, Any], ref: dict[str, Any], now: float) -> str:
+    where = record.get("path") or record.get("url") or "a document"
+    ago = _age(now - float(record.get("at") or now))
+    text = (
+        f"this command uses `{ref.get('text')}` from {where}:{ref.get('line')}, which the agent "
+        f"read {ago}; it no longer matches the code: {ref.get('reason')}"
+    )
+    if ref.get("suggestion"):
+        text += f" (the code now has `{ref['suggestion']}`)"
+    return text
+
+
+def _age(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return "just now"
+    if minutes < 120:
+        return f"{minutes} min ago"
+    return f"{minutes // 60} h ago"

@@ -1,0 +1,98 @@
+"""Read, then act: the guard records the documents an agent read, and asks before it runs a
+command that rests on what such a document says but the code no longer has."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+PYPROJECT = '[project]\nname = "shipit"\n[project.scripts]\nshipit = "shipit.cli:main"\n'
+CLI = "import click\n\n@click.command()\n@click.option('--force-promote', is_flag=True)\ndef failover(force_promote): ...\n"
+RUNBOOK = "# Failover\n\nPromote the replica:\n\n```sh\nshipit failover --force-promote\n```\n"
+
+
+@pytest.fixture
+def stale_runbook(repo):
+    repo.commit(
+        "initial",
+        **{"pyproject.toml": PYPROJECT, "shipit/cli.py": CLI, "docs/failover.md": RUNBOOK},
+    )
+    renamed = CLI.replace("--force-promote", "--promote-replica").replace(
+        "force_promote", "promote_replica"
+    )
+    sha = repo.commit("failover: clearer flag", **{"shipit/cli.py": renamed})
+    return repo, sha
+
+
+def _decision(answer) -> str:
+    return answer.json.get("hookSpecificOutput", {}).get("permissionDecision", "allow")
+
+
+def _bash(guard, payload, repo, command, session="abc123-claude"):
+    data = payload("claude-code-bash", repo.path, command).replace(
+        b"abc123-claude", session.encode()
+    )
+    return guard("claude-code", data, repo.path)
+
+
+def test_a_command_from_a_stale_document_the_agent_read_is_asked_with_the_evidence(
+    guard, payload, stale_runbook
+):
+    repo, sha = stale_runbook
+    assert _decision(_bash(guard, payload, repo, "shipit failover --force-promote")) == "allow"
+    read = guard(
+        "claude-code", payload("claude-code-read", repo.path, path="docs/failover.md"), repo.path
+    )
+    assert (read.out, read.code) == ("", 0)
+    answer = _bash(guard, payload, repo, "shipit failover --force-promote")
+    assert _decision(answer) == "ask"
+    reason = answer.json["hookSpecificOutput"]["permissionDecisionReason"]
+    assert "docs.stale-guidance" in reason
+    assert "docs/failover.md:6" in reason
+    assert f"was renamed to `promote-replica` in {sha[:9]}" in reason
+    assert "--promote-replica" in reason
+
+
+def test_the_same_command_in_another_session_or_without_the_stale_flag_passes(
+    guard, payload, stale_runbook
+):
+    repo, _ = stale_runbook
+    guard("claude-code", payload("claude-code-read", repo.path, path="docs/failover.md"), repo.path)
+    assert _decision(_bash(guard, payload, repo, "shipit failover --promote-replica")) == "allow"
+    other = _bash(guard, payload, repo, "shipit failover --force-promote", session="someone-else")
+    assert _decision(other) == "allow"
+
+
+def test_reads_are_recorded_with_their_hash_and_never_as_edits(guard, payload, stale_runbook):
+    repo, _ = stale_runbook
+    guard("claude-code", payload("claude-code-read", repo.path, path="docs/failover.md"), repo.path)
+    state = repo.path / ".git" / "countersign"
+    [record] = [json.loads(line) for line in (state / "docs-read.jsonl").read_text().splitlines()]
+    assert record["path"] == "docs/failover.md"
+    assert record["session"] == "abc123-claude"
+    assert len(record["sha256"]) == 64
+    assert [s["text"] for s in record["stale"]] == ["--force-promote"]
+    assert not (state / "agent-edits.jsonl").exists()
+
+
+def test_a_fresh_document_leaves_the_fast_path_alone(guard, payload, repo):
+    repo.commit(
+        "initial",
+        **{"pyproject.toml": PYPROJECT, "shipit/cli.py": CLI, "docs/failover.md": RUNBOOK},
+    )
+    guard("claude-code", payload("claude-code-read", repo.path, path="docs/failover.md"), repo.path)
+    state = repo.path / ".git" / "countersign"
+    assert (state / "docs-read.jsonl").exists()
+    assert not (state / "docs-stale.jsonl").exists()
+    assert _decision(_bash(guard, payload, repo, "shipit failover --force-promote")) == "allow"
+
+
+def test_gemini_reads_then_acts(guard, payload, stale_runbook):
+    repo, _ = stale_runbook
+    guard("gemini", payload("gemini-read", repo.path, path="docs/failover.md"), repo.path)
+    answer = guard(
+        "gemini", payload("gemini-shell", repo.path, "shipit failover --force-promote"), repo.path
+    )
+    assert answer.json["decision"] == "ask"
+    assert "docs/failover.md" in answer.json["reason"]
