@@ -40,10 +40,14 @@ def review_docs(
     paths: Iterable[str] = (),
     docs_root: Path | None = None,
     commands: Iterable[str] = (),
+    base: str | None = None,
 ) -> DocsReview:
     """Judge every document under ``paths`` (all documents when empty) in the tree at ``rev``
-    of ``root``, or in ``docs_root`` (a wiki clone or an exported directory) when given."""
+    of ``root``, or in ``docs_root`` (a wiki clone or an exported directory) when given. With
+    ``base``, only what the change ``base..rev`` touched: stale references in the documents it
+    edits, and references its own commits made stale (code changed without its docs)."""
     sha = git.resolve(root, rev)
+    since = git.resolve(root, base) if base else None
     code_paths = read.listing(root, sha)
     doc_tree, doc_git = _doc_source(root, sha, docs_root)
     doc_paths = _select(doc_tree.paths() if docs_root else code_paths, paths)
@@ -62,6 +66,8 @@ def review_docs(
         tokens=read.token_history(root, sha, unheld(refs, index)),
     )
     findings = judge(refs, index, history)
+    if since is not None:
+        findings = _touched(root, since, sha, findings)
     if doc_git is not None:
         findings = _dated(doc_git[0], doc_git[1], findings)
     return DocsReview(sha, doc_paths, len(refs), findings)
@@ -98,6 +104,18 @@ def _select(all_paths: Iterable[str], wanted: Iterable[str]) -> tuple[str, ...]:
             "reStructuredText or AsciiDoc files or directories holding them"
         )
     return chosen
+
+
+def _touched(
+    root: Path, base: str, head: str, findings: tuple[Finding, ...]
+) -> tuple[Finding, ...]:
+    edited = set(git.git(root, "diff", "--name-only", "-z", base, head).decode().split("\0"))
+    commits = set(git.git(root, "rev-list", f"{base}..{head}").decode().split())
+    return tuple(
+        f
+        for f in findings
+        if f.reference.doc in edited or (f.evidence is not None and f.evidence.commit in commits)
+    )
 
 
 def _dated(root: Path, sha: str, findings: tuple[Finding, ...]) -> tuple[Finding, ...]:

@@ -168,3 +168,26 @@ def test_bad_input_is_one_line_with_exit_4(shop, capsys, tmp_path):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 3
     assert all(line.startswith("countersign: error: ") for line in err)
+
+
+def test_base_lists_only_what_the_change_touched(shop, capsys):
+    cli = CLI.replace("def start_canary(): ...\n\n", "")
+    shop.commit("old: drop canary", **{"shipit/cli.py": cli})
+    base = shop.git("rev-parse", "HEAD")
+    shop.git("checkout", "-q", "-b", "topic")
+    shop.commit(
+        "failover: rename flag",
+        **{
+            "shipit/cli.py": cli.replace("force-promote", "promote").replace(
+                "force_promote", "promote"
+            )
+        },
+    )
+    code, report = run(shop, capsys, "--base", base)
+    assert code == 1
+    assert stale(report) == {("--force-promote", "renamed")}
+    shop.git("checkout", "-q", base)
+    shop.git("checkout", "-q", "-b", "docs-only")
+    shop.commit("docs: tidy", **{"docs/runbook.md": RUNBOOK + "\nMore.\n"})
+    _, report = run(shop, capsys, "--base", base)
+    assert stale(report) == {("start_canary()", "removed")}

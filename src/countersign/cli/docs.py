@@ -22,6 +22,11 @@ def docs() -> None:
 @click.argument("paths", nargs=-1)
 @click.option("--rev", default="HEAD", show_default=True, help="Revision of the code to check.")
 @click.option(
+    "--base",
+    help="Only what the change BASE..REV touched: its edited documents, and references its "
+    "commits made stale (for CI on a pull request).",
+)
+@click.option(
     "--docs",
     "docs_root",
     type=click.Path(file_okay=False, path_type=Path),
@@ -45,10 +50,11 @@ def check(
     everything: bool,
     repo: Path,
     fmt: str,
+    base: str | None,
 ) -> int:
     """List the references in PATHS (default: every document) to paths, commands, flags,
     environment variables, functions and keys that the code no longer has, with the commit
     that removed or renamed each."""
     from countersign.commands.docs import docs_check
 
-    return docs_check(repo, paths, rev, docs_root, commands, fmt, everything)
+    return docs_check(repo, paths, rev, docs_root, commands, fmt, everything, base)

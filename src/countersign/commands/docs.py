@@ -23,9 +23,10 @@ def docs_check(
     commands: tuple[str, ...],
     fmt: str,
     everything: bool,
+    base: str | None = None,
 ) -> int:
     root = _root(cwd)
-    review = review_docs(root, rev, paths, docs_root, commands)
+    review = review_docs(root, rev, paths, docs_root, commands, base)
     click.echo(render_docs(review, fmt, everything), nl=False)
     return ExitCode.NEEDS_APPROVAL if review.stale else ExitCode.PASS
 
