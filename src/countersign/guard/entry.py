@@ -104,9 +104,15 @@ def _fast_allow(agent: str, raw: bytes, event_hint: str = "") -> str | None:
         configured = _guard_yaml(cwd)
         if configured is None:
             return None
+        from countersign.guard.pack_cache import repository_vocabulary
         from countersign.guard.prescreen import clearly_harmless
 
-        if not clearly_harmless(command, configured) or _script_mentions_countersign(command, cwd):
+        extra = repository_vocabulary(cwd, os.environ)  # the repository's own packs' words
+        if extra is None:
+            return None
+        if not clearly_harmless(command, configured, extra) or _script_mentions_countersign(
+            command, cwd
+        ):
             return None
     except (ValueError, RecursionError, OSError):
         return None

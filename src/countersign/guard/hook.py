@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from countersign.facts.shell.context import GATE_PATHS, ShellContext
+from countersign.facts.shell.context import GATE_PATHS, PROTECTED_BRANCHES, ShellContext
 from countersign.guard.decision import judge
 from countersign.guard.protocol import ToolCall
 from countersign.guard.settings import AGENT_FILES, GuardConfig, load_guard_config
@@ -45,8 +45,13 @@ class Outcome:
 def shell_context(
     cwd: str, env: Mapping[str, str], live: bool = True
 ) -> tuple[ShellContext, GuardConfig]:
-    root, _ = find_repository(cwd)
+    root, common = find_repository(cwd)
     config = load_guard_config(root)
+    from countersign.guard.packs import packs_in_force
+
+    packs = packs_in_force(
+        root, common, state_dir(common, env), config.protected_branches or PROTECTED_BRANCHES
+    )
     ctx = ShellContext(
         cwd=cwd,
         project_root=spelled_like(root, cwd) if root else None,
@@ -58,6 +63,7 @@ def shell_context(
         gate_paths=(*GATE_PATHS, *AGENT_FILES),
         probe=Probe(root, cwd, env) if live else ShellContext().probe,
         read_file=read_script if live else ShellContext().read_file,
+        packs=packs,
     )
     if config.protected_branches:
         from dataclasses import replace

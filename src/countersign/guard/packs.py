@@ -1,13 +1,172 @@
 """The rule packs in force in a repository: the shipped ones, plus the repository's own and its
-list of disabled packs and rules in ``.countersign/guard/`` of the protected branch's committed
-tree (never the working tree, which the agent can edit)."""
+list of disabled packs and rules, read from ``.countersign/guard/`` in the committed tree of its
+protected branch (``main``, ``master``... or guard.yaml's ``protected_branches``), never from the
+working tree, which the agent can edit. ``.countersign/guard/packs.toml`` says
+``disable = ["pack-id", "rule.id"]``; every other ``*.toml`` there is a pack.
+
+Compiled once per commit of that branch into the state directory; the words they add to the
+prescreen are written where the fast path reads them (``pack_cache``)."""
 
 from __future__ import annotations
 
+import json
+import subprocess
 from pathlib import Path
 
-from countersign.facts.shell.catalog import PackSet, shipped
+from countersign.errors import ConfigError
+from countersign.facts.shell.catalog import (
+    PackSet,
+    compile_data,
+    from_data,
+    parse_text,
+    shipped,
+    shipped_explained,
+    vocabulary,
+)
+from countersign.facts.shell.context import PROTECTED_BRANCHES
+from countersign.facts.shell.pack import UNDISABLEABLE, Pack
+from countersign.guard.pack_cache import protected_commit, write_vocabulary
+
+DIRECTORY = ".countersign/guard"
+DISABLE_FILE = "packs.toml"
+MAX_PACK_BYTES = 1_000_000
 
 
-def packs_in_force(cwd: Path) -> PackSet:
-    return shipped()
+def packs_in_force(
+    root: Path | None,
+    common: Path | None,
+    state: Path | None,
+    branches: tuple[str, ...] = PROTECTED_BRANCHES,
+    explained: bool = False,
+) -> PackSet:
+    """``explained``: with the shipped packs' explanations and examples (``guard packs``)."""
+    base = shipped_explained() if explained else shipped()
+    if root is None or common is None:
+        return base
+    refs, commit = protected_commit(str(common), branches or PROTECTED_BRANCHES)
+    packs: list[Pack] = []
+    disabled: list[str] = []
+    if commit:
+        packs, disabled = _committed(root, commit, state)
+    if state is not None:
+        always, gated = vocabulary(packs)
+        write_vocabulary(str(state), refs, always, gated)
+    if not packs and not disabled:
+        return base
+    return PackSet.of((*base.packs, *packs), disabled)
+
+
+def _committed(root: Path, commit: str, state: Path | None) -> tuple[list[Pack], list[str]]:
+    cache = state / "packs" / f"{commit}.json" if state is not None else None
+    if cache is not None:
+        try:
+            data = json.loads(cache.read_text(encoding="utf-8"))
+            return from_data(data), list(data["disabled"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    packs, disabled = read_committed(root, commit)
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(".tmp")
+            tmp.write_text(
+                json.dumps({**compile_data(packs), "disabled": disabled}), encoding="utf-8"
+            )
+            tmp.replace(cache)
+        except OSError:
+            pass
+    return packs, disabled
+
+
+def read_committed(root: Path, commit: str) -> tuple[list[Pack], list[str]]:
+    """Parse and check the packs of ``.countersign/guard/`` at ``commit``."""
+    files = _files(root, commit)
+    base = shipped()
+    known_packs = {p.id for p in base.packs}
+    known_rules = {r.id for p in base.packs for r in p.rules}
+    packs: list[Pack] = []
+    disable_text = None
+    for name, blob in files:
+        text = _blob(root, blob)
+        where = f"{commit[:12]}:{DIRECTORY}/{name}"
+        if name == DISABLE_FILE:
+            disable_text = (text, where)
+            continue
+        pack = parse_text(text, where)
+        if pack.id in known_packs:
+            raise ConfigError(where, "pack", f"{pack.id!r} is already a pack; pick another id")
+        for i, rule in enumerate(pack.rules):
+            if rule.id in known_rules:
+                raise ConfigError(where, f"rule[{i}].id", f"{rule.id!r} is already a rule")
+            known_rules.add(rule.id)
+        known_packs.add(pack.id)
+        packs.append(pack)
+    disabled = _disabled(disable_text, known_packs, known_rules) if disable_text else []
+    return packs, disabled
+
+
+def _disabled(found: tuple[str, str], packs: set[str], rules: set[str]) -> list[str]:
+    import tomllib
+
+    text, where = found
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(where, "", f"not valid TOML ({exc})") from None
+    unknown = set(data) - {"disable"}
+    if unknown:
+        raise ConfigError(where, min(unknown), "unknown field")
+    value = data.get("disable", [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(where, "disable", "expected a list of pack or rule ids")
+    for i, item in enumerate(value):
+        if item.startswith(UNDISABLEABLE) or item in ("guard", "edit", "shell", "exec"):
+            raise ConfigError(
+                where, f"disable[{i}]", f"{item!r} protects the guard itself and stays on"
+            )
+        if item not in packs and item not in rules:
+            raise ConfigError(
+                where,
+                f"disable[{i}]",
+                f"no pack or rule {item!r}; `countersign guard packs` lists them",
+            )
+    return value
+
+
+def _git(root: Path, *args: str) -> bytes:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, check=False, timeout=20
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ConfigError(DIRECTORY, "", f"cannot read the committed packs ({exc})") from None
+    if done.returncode != 0:
+        raise ConfigError(
+            DIRECTORY, "", f"cannot read the committed packs ({done.stderr.decode().strip()})"
+        )
+    return done.stdout
+
+
+def _files(root: Path, commit: str) -> list[tuple[str, str]]:
+    out = _git(root, "ls-tree", "-z", f"{commit}:{DIRECTORY}") if _has_dir(root, commit) else b""
+    files = []
+    for entry in out.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, name = entry.decode("utf-8", "replace").partition("\t")
+        kind, blob = meta.split()[1:3]
+        if kind == "blob" and name.endswith(".toml"):
+            files.append((name, blob))
+    return sorted(files)
+
+
+def _has_dir(root: Path, commit: str) -> bool:
+    out = _git(root, "ls-tree", "-z", commit, "--", DIRECTORY)
+    return b"\ttree" in out or b" tree " in out
+
+
+def _blob(root: Path, blob: str) -> str:
+    data = _git(root, "cat-file", "blob", blob)
+    if len(data) > MAX_PACK_BYTES:
+        raise ConfigError(blob, "", f"a pack file is over {MAX_PACK_BYTES} bytes")
+    return data.decode("utf-8", "replace")

@@ -254,9 +254,14 @@ _FORBIDDEN = set("$`\\<>\x00")
 _BRACES = re.compile(r"\{[^}\s]")  # brace expansion (r{m,x}) builds words that are not in the text
 
 
-def clearly_harmless(command: str, configured: bool) -> bool:
+def clearly_harmless(
+    command: str,
+    configured: bool,
+    extra: tuple[frozenset[str], dict[str, frozenset[str]]] | None = None,
+) -> bool:
     """True only when no rule could match; ``configured`` (a guard.yaml exists) turns writers
-    into candidates, since protected paths may then be anything."""
+    into candidates, since protected paths may then be anything. ``extra`` is what the
+    repository's own rule packs add (programs always sent on, programs gated by words)."""
     if not command.strip() or len(command) > MAX_CHARS or not command.isascii():
         return False
     text = _HARMLESS_REDIRECTS.sub(" ", command)
@@ -275,6 +280,11 @@ def clearly_harmless(command: str, configured: bool) -> bool:
         return False
     for tool, needs in GATED.items():
         if tool in names and needs & names:
+            return False
+    if extra is not None:
+        if names & extra[0]:
+            return False
+        if any(tool in names and needs & names for tool, needs in extra[1].items()):
             return False
     if any(_interpreter(name) for name in names) and (
         "|" in text or any(w.startswith("-") and set(w[1:]) & set("ceEpr") for w in words)

@@ -12,9 +12,10 @@ from countersign.facts.shell import ShellContext, classify
 from countersign.facts.shell.catalog import COMPILED, load_sources
 from countersign.guard.decision import judge_command
 from countersign.guard.prescreen import clearly_harmless
+from countersign.guard.settings import PROTECTED_PATHS
 
 ROOT = "/work/project"
-CTX = ShellContext(cwd=ROOT, project_root=ROOT, home="/home/dev")
+CTX = ShellContext(cwd=ROOT, project_root=ROOT, home="/home/dev", protected_paths=PROTECTED_PATHS)
 PACKS = load_sources()
 RULES = [(pack.id, rule) for pack in PACKS for rule in pack.rules]
 DANGEROUS = [(rule.id, cmd) for _, rule in RULES for cmd in rule.dangerous]
@@ -62,3 +63,16 @@ def test_compiled_packs_are_up_to_date():
     message = "run .venv/bin/python scripts/compile_packs.py"
     assert COMPILED.read_text(encoding="utf-8") == compiler.compiled_json(), message
     assert compiler.WORDS.read_text(encoding="utf-8") == compiler.words_module(), message
+    assert compiler.DOCS.read_text(encoding="utf-8") == compiler.docs_text(), message
+
+
+def test_every_rule_the_code_can_report_is_listed_in_a_pack():
+    """`countersign guard packs` explains every rule id the guard can answer with."""
+    import re
+
+    source = Path(__file__).resolve().parents[3] / "src" / "countersign" / "facts" / "shell"
+    reported = set()
+    for path in source.rglob("*.py"):
+        reported |= set(re.findall(r'(?:hit|_whole)\(\s*"([a-z]+\.[a-z-]+)"', path.read_text()))
+    listed = {rule.id for _, rule in RULES}
+    assert reported - listed == set()

@@ -137,9 +137,17 @@ def parse_text(text: str, source: str) -> Pack:
     return parse_pack(data, source)
 
 
-def compile_data(packs: Iterable[Pack]) -> dict[str, Any]:
-    """The JSON form of validated packs: what ``shipped()`` loads without validating again."""
-    return {"format": FORMAT, "packs": [asdict(p) for p in packs]}
+def compile_data(packs: Iterable[Pack], runtime: bool = False) -> dict[str, Any]:
+    """The JSON form of validated packs: what ``shipped()`` loads without validating again.
+    ``runtime`` leaves out what only ``guard packs`` shows (explanations, examples), which it
+    reads from the sources."""
+    compiled = [asdict(p) for p in packs]
+    if runtime:
+        for pack in compiled:
+            pack["about"] = ""
+            for rule in pack["rules"]:
+                rule.update(explain="", doc="", dangerous=[], safe=[])
+    return {"format": FORMAT, "packs": compiled}
 
 
 def from_data(data: dict[str, Any]) -> list[Pack]:
@@ -148,9 +156,15 @@ def from_data(data: dict[str, Any]) -> list[Pack]:
 
 @functools.cache
 def shipped() -> PackSet:
-    """The packs that ship with countersign, from their compiled form."""
+    """The packs that ship with countersign, from their compiled form (no explanations)."""
     data = json.loads(COMPILED.read_text(encoding="utf-8"))
     return PackSet.of(from_data(data))
+
+
+@functools.cache
+def shipped_explained() -> PackSet:
+    """The shipped packs with their explanations and examples, from the sources."""
+    return PackSet.of(load_sources())
 
 
 def _pack(d: dict[str, Any]) -> Pack:

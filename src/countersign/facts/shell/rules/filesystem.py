@@ -116,8 +116,10 @@ def partition(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
     args = inv.args
     if inv.name == "sgdisk" and not has_flag(args, "Zoz", ("--zap-all", "--clear", "--zap")):
         return
-    if inv.name in ("fdisk", "sfdisk") and has_flag(args, "l", ("--list",)):
+    if inv.name in ("fdisk", "sfdisk", "parted") and has_flag(args, "l", ("--list",)):
         return
+    if inv.name == "parted" and positionals(args)[1:] in (["print"], ["p"], ["print", "all"]):
+        return  # parted DEVICE print only shows the table
     yield hit("fs.format-device", Severity.CRITICAL, f"{inv.name} rewrites a partition table", inv)
 
 
