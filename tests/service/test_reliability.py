@@ -136,3 +136,54 @@ def test_reconcile_decides_a_pull_request_whose_webhook_never_arrived(world: Wor
     finally:
         jobs.conn.close()
         jobs.github.close()
+
+
+@pytest.mark.slow
+def test_the_service_survives_the_database_dropping_every_connection(world: World, tmp_path):
+    """What a PostgreSQL restart does to its clients (the shared test server itself cannot be
+    restarted): every connection of the web process and the worker is terminated; deliveries
+    and decisions carry on, no decision lost."""
+    name = f"cs-test-{tmp_path.name[-20:]}"
+    env = {**world.environment(), "PGAPPNAME": name}
+    world.commit_on_branch("one", {"one.py": "print(1)\n"}, "One")
+    first = world.open_pull_request(2, "one")["head"]["sha"]
+    world.git("checkout", "-q", "master")
+    world.commit_on_branch("two", {"two.py": "print(2)\n"}, "Two")
+    second = world.open_pull_request(3, "two")["head"]["sha"]
+    with web_process(env, tmp_path) as web, worker_process(env, tmp_path) as worker:
+        deliver(web, "pull_request", world.event("pull_request.opened", 2), "db-1")
+        wait_until("the first decision", lambda: world.github.runs_for(REPOSITORY, first))
+        killed = rows(
+            world.database,
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+            (name,),
+        )
+        assert killed, "the service's connections were found and terminated"
+
+        def delivered() -> bool:
+            try:
+                answer = deliver(web, "pull_request", world.event("pull_request.opened", 3), "db-2")
+            except httpx.HTTPError:
+                return False
+            return answer.status_code in (200, 202)
+
+        wait_until("the web process accepts deliveries again", delivered)
+        wait_until(
+            f"the second decision\n{worker.output()[-3000:]}",
+            lambda: world.github.runs_for(REPOSITORY, second),
+            timeout=90,
+        )
+        # No job is left holding a pull request's lock.
+        wait_until(
+            "no job left doing",
+            lambda: (
+                rows(
+                    world.database,
+                    "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('doing', 'todo') "
+                    "AND task_name = 'evaluate_pull_request'",
+                )
+                == [(0,)]
+            ),
+        )
+    assert len(world.github.runs_for(REPOSITORY, first)) == 1
+    assert rows(world.database, "SELECT count(*) FROM countersign_decisions") == [(2,)]

@@ -8,6 +8,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import procrastinate
@@ -20,6 +21,12 @@ log = logging.getLogger("countersign.service.queue")
 
 RETRY = procrastinate.RetryStrategy(max_attempts=8, exponential_wait=2)
 RETENTION_HOURS = 7 * 24
+ABANDONED = """
+SELECT j.id FROM procrastinate_jobs j
+WHERE j.status = 'doing' AND j.queue_name = %(queue)s
+  AND (SELECT max(e.at) FROM procrastinate_events e
+       WHERE e.job_id = j.id AND e.type = 'started') < now() - make_interval(secs => %(seconds)s)
+"""
 PRUNE_DELIVERIES = (
     "DELETE FROM countersign_deliveries WHERE received_at < now() - interval '7 days'"
 )
@@ -28,26 +35,30 @@ PRUNE_DELIVERIES = (
 @dataclass(frozen=True)
 class WorkerTiming:
     """Heartbeat every ``heartbeat`` s; a worker silent for ``stalled`` s is dead and its job is
-    run again; the reconcile runs on ``reconcile_cron`` (five minutes by default)."""
+    run again, as is a job ``doing`` for longer than ``job_timeout`` s (its worker lost the
+    database while finishing it); the reconcile runs on ``reconcile_cron`` (five minutes)."""
 
     heartbeat: float = 10.0
     stalled: float = 30.0
+    job_timeout: float = 600.0
     reconcile_cron: str = "*/5 * * * *"
     polling: float = 5.0
 
 
 def timing_from(env: Mapping[str, str]) -> WorkerTiming:
     """``COUNTERSIGN_WORKER_HEARTBEAT_S``, ``COUNTERSIGN_WORKER_STALLED_S`` and
-    ``COUNTERSIGN_RECONCILE_CRON`` override the defaults."""
+    ``COUNTERSIGN_JOB_TIMEOUT_S`` and ``COUNTERSIGN_RECONCILE_CRON`` override the defaults."""
     default = WorkerTiming()
     try:
         heartbeat = float(env.get("COUNTERSIGN_WORKER_HEARTBEAT_S", default.heartbeat))
         stalled = float(env.get("COUNTERSIGN_WORKER_STALLED_S", default.stalled))
+        job_timeout = float(env.get("COUNTERSIGN_JOB_TIMEOUT_S", default.job_timeout))
     except ValueError:
         raise UsageError("COUNTERSIGN_WORKER_*_S must be numbers of seconds") from None
     return WorkerTiming(
         heartbeat=heartbeat,
         stalled=stalled,
+        job_timeout=job_timeout,
         reconcile_cron=env.get("COUNTERSIGN_RECONCILE_CRON", default.reconcile_cron),
         polling=min(default.polling, heartbeat),
     )
@@ -59,34 +70,39 @@ def create_queue(
     """``jobs`` returns the ``worker.Jobs`` the tasks run on (opened once per process)."""
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=database_url))
 
+    def ready() -> Any:
+        current = jobs()
+        current.ensure_connected()
+        return current
+
     @app.task(name=events.EVALUATE, queue=QUEUE, retry=RETRY)
     def evaluate_pull_request(**args: Any) -> None:
-        jobs().evaluate_pull_request(**args)
+        ready().evaluate_pull_request(**args)
 
     @app.task(name=events.REVIEW, queue=QUEUE, retry=RETRY)
     def record_review(**args: Any) -> None:
-        jobs().record_review(**args)
+        ready().record_review(**args)
 
     @app.task(name=events.COMMAND, queue=QUEUE, retry=RETRY)
     def run_command(**args: Any) -> None:
-        jobs().run_command(**args)
+        ready().run_command(**args)
 
     @app.task(name=events.MERGE_GROUP, queue=QUEUE, retry=RETRY)
     def evaluate_merge_group(**args: Any) -> None:
-        jobs().evaluate_merge_group(**args)
+        ready().evaluate_merge_group(**args)
 
     @app.task(name=events.INSTALLATION, queue=QUEUE, retry=RETRY)
     def sync_installation(**args: Any) -> None:
-        jobs().sync_installation(**args)
+        ready().sync_installation(**args)
 
     @app.task(name=events.RECONCILE_REPOSITORY, queue=QUEUE, retry=RETRY)
     def reconcile_repository(**args: Any) -> None:
-        jobs().reconcile_repository(**args)
+        ready().reconcile_repository(**args)
 
     @app.periodic(cron=timing.reconcile_cron, periodic_id="reconcile")
     @app.task(name="reconcile", queue=QUEUE, queueing_lock="reconcile")
     def reconcile(timestamp: int) -> None:
-        jobs().reconcile()
+        ready().reconcile()
 
     @app.periodic(cron="17 3 * * *", periodic_id="prune")
     @app.task(name="prune", queue=QUEUE, queueing_lock="prune")
@@ -126,6 +142,15 @@ async def recover_stalled(app: procrastinate.App, timing: WorkerTiming) -> int:
         log.warning("job of a dead worker queued again", extra={"job": job.id})
         await app.job_manager.retry_job(job)
         count += 1
+    # A live worker whose connection died as it finished a job leaves it "doing" for good
+    # (procrastinate cannot record the end): its lock would hold the pull request's queue.
+    rows = await app.connector.execute_query_all_async(
+        ABANDONED, queue=QUEUE, seconds=timing.job_timeout
+    )
+    for row in rows:
+        log.warning("abandoned job queued again", extra={"job": row["id"]})
+        await app.job_manager.retry_job_by_id_async(job_id=row["id"], retry_at=utcnow())
+        count += 1
     return count
 
 
@@ -136,3 +161,7 @@ async def _recover_stalled(app: procrastinate.App, timing: WorkerTiming) -> None
         except Exception:
             log.warning("could not check for stalled jobs", exc_info=True)
         await asyncio.sleep(timing.heartbeat)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

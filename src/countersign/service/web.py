@@ -67,8 +67,14 @@ def create_app(settings: Settings, pool: Any = None) -> Starlette:
             return
         from psycopg_pool import AsyncConnectionPool
 
+        # check: a connection the database dropped (a restart) is replaced before it is used.
         async with AsyncConnectionPool(
-            settings.database_url, min_size=2, max_size=10, open=False, kwargs={"autocommit": True}
+            settings.database_url,
+            min_size=2,
+            max_size=10,
+            open=False,
+            kwargs={"autocommit": True},
+            check=AsyncConnectionPool.check_connection,
         ) as opened:
             state["pool"] = opened
             yield

@@ -66,6 +66,14 @@ class Jobs:
     github: GitHub
     conn: Any  # a psycopg Connection in autocommit mode
     observe_latency: Any = None  # callable(seconds) for the decision-latency histogram
+    connect: Any = None  # opens a new connection when the database dropped this one
+
+    def ensure_connected(self) -> None:
+        """Before each job: a restarted database (or a dropped connection) failed the job that
+        met it, and the queue retries that job; reconnect so the retry can succeed."""
+        if self.connect is not None and (self.conn.closed or self.conn.broken):
+            log.warning("database connection lost: reconnecting")
+            self.conn = self.connect()
 
     # --- evaluation ---------------------------------------------------------------------------
     def evaluate_pull_request(
@@ -453,8 +461,11 @@ def open_jobs(
         backoff=backoff,
         on_error=on_api_error or (lambda _kind: None),
     )
-    conn = psycopg.connect(settings.database_url, autocommit=True)
-    return Jobs(settings, github, conn, observe_latency)
+
+    def connect() -> Any:
+        return psycopg.connect(settings.database_url, autocommit=True, connect_timeout=10)
+
+    return Jobs(settings, github, connect(), observe_latency, connect)
 
 
 def _already(entries: list[dict[str, Any]], fingerprint: str, person: str, note: str) -> bool:
