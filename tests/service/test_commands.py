@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from github_service import rows
 from loopback import serving
-from service_world import REPOSITORY, World, deliver, work
+from service_world import REPOSITORY, REPOSITORY_ID, World, deliver, work
 
 from countersign.service.web import create_app
 
@@ -61,3 +62,56 @@ def test_our_comment_is_found_by_the_apps_identity_not_by_a_pasted_marker(world:
     assert world.github.comments[decoy["id"]]["edits"] == 0
     ours = [c for c in world.github.comments_on(REPOSITORY, 2) if c["user"]["type"] == "Bot"]
     assert len(ours) == 1
+
+
+def test_record_writes_the_change_record_to_the_ledger_for_the_head(world: World):
+    world.commit_on_branch("fix", {"app.py": "print('hi')\n"}, "Fix the greeting")
+    world.open_pull_request(2, "fix")
+    body = '/countersign record --summary "Fix the greeting" --rollback-plan "revert"'
+    with serving(create_app(world.settings())) as web:
+        payload = command(world, 2, body, "alice-gh")
+        deliver(web, "issue_comment", payload, "c-1")
+        work(world)
+    assert world.github.reactions == [(payload["comment"]["id"], "+1")]
+    kinds = ledger_kinds(world)
+    assert "change-record" in kinds
+    assert "comment-command" in kinds
+
+
+def test_break_glass_without_an_incident_is_refused_with_the_reason(world: World):
+    world.commit_on_branch("fix", {"app.py": "print('hi')\n"}, "Fix the greeting")
+    world.open_pull_request(2, "fix")
+    with serving(create_app(world.settings())) as web:
+        payload = command(world, 2, '/countersign break-glass --reason "site down"', "carol-gh")
+        deliver(web, "issue_comment", payload, "c-1")
+        work(world)
+    assert world.github.reactions == [(payload["comment"]["id"], "confused")]
+    replies = [
+        c["body"] for c in world.github.comments_on(REPOSITORY, 2) if c["user"]["type"] == "Bot"
+    ]
+    assert "`/countersign`: break-glass needs --reason TEXT and --incident REF" in replies
+    assert "break-glass" not in ledger_kinds(world)
+
+
+def test_break_glass_by_a_roster_person_lifts_the_requirements_on_the_record(world: World):
+    world.commit_on_branch("fix", {"app.py": "print('hi')\n"}, "Fix the greeting")
+    head = world.open_pull_request(2, "fix")["head"]["sha"]
+    body = '/countersign break-glass --reason "checkout is down" --incident INC-42 --hours 2'
+    with serving(create_app(world.settings())) as web:
+        payload = command(world, 2, body, "carol-gh")
+        deliver(web, "issue_comment", payload, "c-1")
+        work(world)
+    assert world.github.reactions == [(payload["comment"]["id"], "+1")]
+    assert "break-glass" in ledger_kinds(world)
+    (run,) = world.github.runs_for(REPOSITORY, head)
+    assert run["conclusion"] == "success"
+
+
+def ledger_kinds(world: World) -> list[str]:
+    from countersign.service.ledgers import ledger_schema
+
+    table = f"{ledger_schema(world.database, REPOSITORY_ID)}.countersign_entries"
+    if rows(world.database, "SELECT to_regclass(%s)", (table,)) == [(None,)]:
+        return []  # nothing was ever written
+    query = f"SELECT kind FROM {table} ORDER BY seq"  # noqa: S608 - our own schema name
+    return [k for (k,) in rows(world.database, query)]

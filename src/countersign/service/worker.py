@@ -17,7 +17,7 @@ from typing import Any
 from countersign.errors import FatalError, InputError, UsageError
 from countersign.gate.evaluate import evaluate
 from countersign.intake.pull_request import parse_pull_request
-from countersign.service import events, ledgers, mirror, outputs, publish
+from countersign.service import comment_commands, events, ledgers, mirror, outputs, publish
 from countersign.service.evaluation import judge, open_head
 from countersign.service.github import GitHub
 from countersign.service.intake import defer
@@ -313,29 +313,55 @@ class Jobs:
         body: str,
         **event: Any,
     ) -> Outcome:
-        """``/countersign refresh`` and ``explain`` from roster members; each is acknowledged
-        with a reaction (+1 done, confused refused)."""
-        words = body.split()
-        command = words[1] if len(words) > 1 else "explain"
+        """A ``/countersign`` command (``comment_commands``) by a roster person: carried out on
+        the current head, recorded in the ledger, acknowledged with a reaction (+1 done,
+        confused refused, with a reply saying why), and the head evaluated again."""
+        fields = {"repository": repository, "number": number}
         pr = self.github.call("GET", f"/repos/{repository}/pulls/{number}", installation_id)
-        where = self._fetch(repository, installation_id, pr, str(pr["head"]["sha"]))
+        head = str(pr["head"]["sha"])
+        where = self._fetch(repository, installation_id, pr, head)
         base = mirror.resolve(where, f"refs/heads/{pr['base']['ref']}")
         ws = open_head(
             where,
             base=base,
-            head=str(pr["head"]["sha"]),
+            head=head,
             ledger=self._ledger(int(pr["base"]["repo"]["id"])),
             state=self.settings.state_dir / "state",
         )
-        member = ws.context.config.roster.find_github(login) is not None
-        if not member or command not in ("refresh", "explain"):
+        try:
+            person = comment_commands.commenter(ws.context.config.roster, login)
+            command = comment_commands.parse(body)
+            who = Identity(person.id, FORGE, authenticated=True)
+            done = comment_commands.perform(command, ws, person, who)
+        except UsageError as exc:
             self._react(repository, installation_id, comment_id, "confused")
-            why = "not a roster member" if not member else f"{command} is not supported yet"
-            log.info("command refused: %s", why, extra={"repository": repository, "number": number})
+            self._reply(repository, installation_id, number, f"`/countersign`: {exc}")
+            log.info("command refused: %s", exc, extra=fields)
             return Outcome("refused")
+        ws.ledger.append(
+            "comment-command",
+            {
+                "who": person.id,
+                "identity": who.as_dict(),
+                "command": command.name,
+                "comment_id": comment_id,
+                "fingerprint": ws.change.fingerprint,
+                "head": head,
+                "result": done,
+            },
+        )
         self.evaluate_pull_request(repository, installation_id, number, **event)
         self._react(repository, installation_id, comment_id, "+1")
-        return Outcome(command)
+        log.info("command done: %s", done, extra=fields)
+        return Outcome(command.name)
+
+    def _reply(self, repository: str, installation: int, number: int, text: str) -> None:
+        self.github.call(
+            "POST",
+            f"/repos/{repository}/issues/{number}/comments",
+            installation,
+            body={"body": text},
+        )
 
     def _react(self, repository: str, installation: int, comment_id: int, content: str) -> None:
         self.github.call(
