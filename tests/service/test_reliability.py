@@ -187,3 +187,26 @@ def test_the_service_survives_the_database_dropping_every_connection(world: Worl
         )
     assert len(world.github.runs_for(REPOSITORY, first)) == 1
     assert rows(world.database, "SELECT count(*) FROM countersign_decisions") == [(2,)]
+
+
+def test_a_policy_change_on_the_base_branch_makes_reconcile_decide_again(world: World):
+    world.commit_on_branch("fix", {"app.py": "print('hi')\n"}, "Fix the greeting")
+    head = world.open_pull_request(2, "fix")["head"]["sha"]
+    world.github.installations[4242] = [{"id": 186853002, "full_name": REPOSITORY}]
+    jobs = open_jobs(world.settings(), backoff=0.01, max_wait=1)
+    try:
+        jobs.sync_installation(4242)
+        jobs.reconcile()
+        work(world)
+        assert jobs.reconcile_repository(REPOSITORY, 4242).status == "queued 0"
+        # The roster changes on master (the API's base.sha for the pull request does not move).
+        world.git("checkout", "-q", "master")
+        world.commit_on_branch("master", {"CHANGELOG.md": "x\n"}, "Unrelated", ai=False)
+        world.git("push", "-q", str(world.remote), "master")
+        assert jobs.reconcile_repository(REPOSITORY, 4242).status == "queued 1"
+    finally:
+        jobs.conn.close()
+        jobs.github.close()
+    work(world)
+    (run,) = world.github.runs_for(REPOSITORY, head)
+    assert run["updates"] == 1

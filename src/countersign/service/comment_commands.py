@@ -12,12 +12,9 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass, field
 
+from countersign import Identity, Workspace, break_glass, record
 from countersign.config.roster import Person, Roster
 from countersign.errors import UsageError
-from countersign.signoff.break_glass import break_glass
-from countersign.signoff.change_record import record
-from countersign.signoff.identity import Identity
-from countersign.workspace import Workspace
 
 OPTIONS = {
     "explain": frozenset(),

@@ -1,19 +1,23 @@
-"""Evaluate one pull request head from a bare mirror with the library, exactly as ``check``
-does: the change from the merge-base with the base to the head, judged by the configuration
-and policy at the base, with the sign-offs recorded in the repository's ledger."""
+"""Evaluate one pull request head from a bare mirror through the library's front door, exactly
+as ``check`` does: the change from the merge-base with the base to the head, judged by the
+configuration and policy at the base, with the sign-offs recorded in the repository's ledger."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from countersign.gate.evaluate import evaluate
-from countersign.gate.verdict import Evaluation
+from countersign import (
+    ChangeSelection,
+    Environment,
+    Evaluation,
+    Workspace,
+    analysed,
+    check_change,
+    open_change,
+    open_repository,
+)
 from countersign.intake.pull_request import PullRequest
-from countersign.intake.repository import open_repository
-from countersign.intake.selection import ChangeSelection
-from countersign.signoff.ledger import signoffs_for
-from countersign.workspace import Environment, Workspace, open_change, with_code_edges
 
 
 @dataclass(frozen=True)
@@ -48,11 +52,11 @@ def judge(
     pull_request: PullRequest | None = None,
     checks: dict[str, str] | None = None,
 ) -> Judged:
-    ws = with_code_edges(
-        open_head(
-            mirror, base=base, head=head, ledger=ledger, state=state, pull_request=pull_request
-        )
+    """Import scans are remembered in ``state`` by content, so a push re-reads only what
+    changed; the service never mines history (``risk mine``) on its own."""
+    opened = open_head(
+        mirror, base=base, head=head, ledger=ledger, state=state, pull_request=pull_request
     )
-    signoffs = signoffs_for(ws.ledger, ws.change.fingerprint)
-    result = evaluate(ws.change, ws.context, ws.policy, signoffs, checks)
+    ws = analysed(opened, remember_scans=True)
+    result = check_change(ws, checks)
     return Judged(result, ws.change.fingerprint, ws.change.base or base)

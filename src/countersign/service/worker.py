@@ -14,17 +14,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from countersign import Identity, approve, check_change, signoffs_for, withdraw
 from countersign.errors import FatalError, InputError, UsageError
-from countersign.gate.evaluate import evaluate
 from countersign.intake.pull_request import parse_pull_request
 from countersign.service import comment_commands, events, ledgers, mirror, outputs, publish
 from countersign.service.evaluation import judge, open_head
 from countersign.service.github import GitHub
 from countersign.service.intake import defer
 from countersign.service.settings import Settings
-from countersign.signoff.approve import approve, withdraw
-from countersign.signoff.identity import Identity
-from countersign.signoff.ledger import signoffs_for
 
 log = logging.getLogger("countersign.service.worker")
 
@@ -207,7 +204,7 @@ class Jobs:
         if _already(ws.ledger.entries("approval"), ws.change.fingerprint, person.id, note):
             return "already recorded"
         signoffs = signoffs_for(ws.ledger, ws.change.fingerprint)
-        result = evaluate(ws.change, ws.context, ws.policy, signoffs)
+        result = check_change(ws)
         try:
             approve(
                 ws.ledger,
@@ -396,16 +393,28 @@ class Jobs:
             params={"state": "open", "per_page": 100},
         )
         queued = 0
+        tips: dict[str, str] = {}
         for pr in pulls:
-            head, base = str(pr["head"]["sha"]), str(pr["base"]["sha"])
+            head, base_ref = str(pr["head"]["sha"]), str(pr["base"]["ref"])
+            if base_ref not in tips:
+                # The base branch as it is now (the API's base.sha can be older): a policy or
+                # roster change there makes every decision on it out of date.
+                tips[base_ref] = self._base_tip(repository, installation_id, base_ref)
             row = self.conn.execute(LAST_DECISION, (repository, head)).fetchone()
-            if row is not None and row[0] == base:
+            if row is not None and row[0] == tips[base_ref]:
                 continue
             job = events.evaluation(repository, installation_id, int(pr["number"]), head)
             queued += defer(self.conn, job)
         return Outcome(f"queued {queued}")
 
     # --- helpers ------------------------------------------------------------------------------
+    def _base_tip(self, repository: str, installation: int, base_ref: str) -> str:
+        where = mirror.mirror_path(self.settings.state_dir, installation, repository)
+        url = mirror.remote_url(self.settings.git_url, repository)
+        token = self.github.token(installation) if url.startswith("http") else None
+        mirror.fetch(where, url, [f"+refs/heads/{base_ref}:refs/heads/{base_ref}"], token=token)
+        return mirror.resolve(where, f"refs/heads/{base_ref}")
+
     def _fetch(self, repository: str, installation: int, pr: dict[str, Any], head: str) -> Path:
         where = mirror.mirror_path(self.settings.state_dir, installation, repository)
         url = mirror.remote_url(self.settings.git_url, repository)
