@@ -14,47 +14,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from countersign import Identity, approve, check_change, signoffs_for, withdraw
-from countersign.errors import FatalError, InputError, UsageError
+from countersign import Identity
+from countersign.errors import FatalError, UsageError
 from countersign.intake.pull_request import parse_pull_request
-from countersign.service import comment_commands, events, ledgers, mirror, outputs, publish
+from countersign.service import comment_commands, events, ledgers, mirror, outputs, publish, reviews
+from countersign.service.decisions import LAST_DECISION, SAVE_DECISION, Outcome
 from countersign.service.evaluation import judge, open_head
 from countersign.service.github import GitHub
 from countersign.service.intake import defer
+from countersign.service.reviews import FORGE
 from countersign.service.settings import Settings
 
 log = logging.getLogger("countersign.service.worker")
 
-FORGE = "forge"  # a review delivered by GitHub over a verified webhook
 SAVE_REPOSITORY = """
 INSERT INTO countersign_installations (installation_id, repository, repository_id)
 VALUES (%s, %s, %s) ON CONFLICT DO NOTHING
 """
 KNOWN_REPOSITORIES = "SELECT installation_id, repository FROM countersign_installations"
-LAST_DECISION = """
-SELECT base_sha FROM countersign_decisions
-WHERE repository = %s AND head_sha = %s AND kind = 'pull_request'
-"""
-SAVE_DECISION = """
-INSERT INTO countersign_decisions
-    (repository, head_sha, kind, number, base_sha, fingerprint, verdict, conclusion,
-     check_run_id, decided_at)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, now())
-ON CONFLICT (repository, head_sha, kind) DO UPDATE SET
-    number = EXCLUDED.number, base_sha = EXCLUDED.base_sha, fingerprint = EXCLUDED.fingerprint,
-    verdict = EXCLUDED.verdict, conclusion = EXCLUDED.conclusion,
-    check_run_id = EXCLUDED.check_run_id, decided_at = now()
-"""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a job did, for its log line and the tests."""
-
-    status: str
-    head: str = ""
-    verdict: str = ""
-    check_run_id: int | None = None
 
 
 @dataclass
@@ -83,13 +60,13 @@ class Jobs:
             return Outcome("closed")
         head = str(pr["head"]["sha"])
         try:
-            where = self._fetch(repository, installation_id, pr, head)
+            where = self.fetch(repository, installation_id, pr, head)
             base = mirror.resolve(where, f"refs/heads/{pr['base']['ref']}")
             judged = judge(
                 where,
                 base=base,
                 head=head,
-                ledger=self._ledger(int(pr["base"]["repo"]["id"])),
+                ledger=self.ledger(int(pr["base"]["repo"]["id"])),
                 state=self.settings.state_dir / "state",
                 pull_request=parse_pull_request(pr),
             )
@@ -129,7 +106,7 @@ class Jobs:
             number,
             outputs.comment(evaluation, head, judged.fingerprint),
         )
-        self._latency(event.get("received_at"))
+        self.observe(event.get("received_at"))
         log.info(
             "decision published",
             extra={**fields, "head": head, "verdict": str(evaluation.verdict)},
@@ -156,69 +133,13 @@ class Jobs:
         Then the pull request's current head is evaluated again."""
         pr = self.github.call("GET", f"/repos/{repository}/pulls/{number}", installation_id)
         fields = {"repository": repository, "number": number, "head": commit_id}
-        outcome = self._sign_off(
-            pr, repository, installation_id, action, review_id, state, commit_id, login, url
+        outcome = reviews.sign_off(
+            self, pr, repository, installation_id, action, review_id, state, commit_id, login, url
         )
         log.info("review %s: %s", action, outcome, extra=fields)
         if pr.get("state") == "open":
             self.evaluate_pull_request(repository, installation_id, number, **event)
         return Outcome(outcome, commit_id)
-
-    def _sign_off(
-        self,
-        pr: dict[str, Any],
-        repository: str,
-        installation: int,
-        action: str,
-        review_id: int,
-        state: str,
-        commit_id: str,
-        login: str,
-        url: str,
-    ) -> str:
-        if action == "submitted" and state != "approved":
-            return f"a {state or 'plain'} review signs nothing"
-        if not commit_id:
-            return "the review names no commit"
-        try:
-            where = self._fetch(repository, installation, pr, commit_id)
-        except InputError:
-            return f"commit {commit_id[:12]} is not in the repository: nothing recorded"
-        base = mirror.resolve(where, f"refs/heads/{pr['base']['ref']}")
-        ws = open_head(
-            where,
-            base=base,
-            head=commit_id,
-            ledger=self._ledger(int(pr["base"]["repo"]["id"])),
-            state=self.settings.state_dir / "state",
-        )
-        roster = ws.context.config.roster
-        person = roster.find_github(login)
-        if person is None:
-            return f"{login} is not in the roster at the base"
-        who = Identity(person.id, FORGE, authenticated=True)
-        note = f"GitHub review {review_id} {url}".strip()
-        if action == "dismissed":
-            withdraw(ws.ledger, ws.change, person, who, f"dismissed: {note}")
-            return f"withdrew {person.id}'s approval"
-        if _already(ws.ledger.entries("approval"), ws.change.fingerprint, person.id, note):
-            return "already recorded"
-        signoffs = signoffs_for(ws.ledger, ws.change.fingerprint)
-        result = check_change(ws)
-        try:
-            approve(
-                ws.ledger,
-                ws.change,
-                roster,
-                who,
-                ws.policy,
-                signoffs=signoffs,
-                requirements=result.decision.requirements,
-                note=note,
-            )
-        except UsageError as exc:
-            return f"not counted: {exc}"
-        return f"recorded {person.id}'s approval of {ws.change.fingerprint[:19]}"
 
     # --- merge queue ----------------------------------------------------------------------------
     def evaluate_merge_group(
@@ -230,73 +151,12 @@ class Jobs:
         head_ref: str = "",
         **event: Any,
     ) -> Outcome:
-        """A merge group passes only when its merged content is exactly what its pull request
-        showed (the same fingerprint) and that pull request is satisfied; anything else (a
-        group of several pull requests, a base that moved under a change, a group we cannot
-        tie to its pull request) asks for review. Never a blanket success: judged on its own,
-        the queue's commit would lose the provenance of the commits it squashes."""
-        fields = {"repository": repository, "head": head_sha}
-        where = mirror.mirror_path(self.settings.state_dir, installation_id, repository)
-        url = mirror.remote_url(self.settings.git_url, repository)
-        token = self.github.token(installation_id) if url.startswith("http") else None
-        ledger = self._ledger(int(event["repository_id"]))
-        state = self.settings.state_dir / "state"
-        entry = events.queue_entry(head_ref)
-        problem = ""
-        judged = None
-        try:
-            mirror.fetch(where, url, [head_sha, base_sha], token=token)
-            group = judge(where, base=base_sha, head=head_sha, ledger=ledger, state=state)
-            if entry is None:
-                problem = f"cannot tell which pull request the group {head_ref!r} merges"
-            else:
-                number, pr_head = entry
-                pr = self.github.call("GET", f"/repos/{repository}/pulls/{number}", installation_id)
-                if not mirror.has_commit(where, pr_head):
-                    mirror.fetch(where, url, [pr_head], token=token)
-                judged = judge(
-                    where,
-                    base=base_sha,
-                    head=pr_head,
-                    ledger=ledger,
-                    state=state,
-                    pull_request=parse_pull_request(pr),
-                )
-                if judged.fingerprint != group.fingerprint:
-                    problem = (
-                        f"the group's merged content ({group.fingerprint[:19]}) is not what "
-                        f"pull request #{number} showed ({judged.fingerprint[:19]}): other "
-                        "changes were merged with it or its base moved; review it again"
-                    )
-        except FatalError as exc:
-            problem = f"could not be analysed: {exc}"
-        if problem or judged is None:
-            body = outputs.not_analysed(head_sha, problem, "")
-            verdict, fingerprint = "needs-approval", ""
-        else:
-            body = outputs.check_run(judged.evaluation, head_sha, judged.fingerprint, "")
-            verdict, fingerprint = str(judged.evaluation.verdict), judged.fingerprint
-        body.pop("details_url", None)
-        run_id = publish.upsert_check_run(
-            self.github, self.conn, installation_id, repository, "merge_group", body
+        """See ``merge_queue.decide``."""
+        from countersign.service import merge_queue
+
+        return merge_queue.decide(
+            self, repository, installation_id, head_sha, base_sha, head_ref, **event
         )
-        self.conn.execute(
-            SAVE_DECISION,
-            (
-                repository,
-                head_sha,
-                "merge_group",
-                entry[0] if entry else 0,
-                base_sha,
-                fingerprint,
-                verdict,
-                body["conclusion"],
-                run_id,
-            ),
-        )
-        self._latency(event.get("received_at"))
-        log.info("merge group decided", extra={**fields, "verdict": verdict, "outcome": problem})
-        return Outcome("decided", head_sha, verdict, run_id)
 
     # --- comment commands -----------------------------------------------------------------------
     def run_command(
@@ -316,13 +176,13 @@ class Jobs:
         fields = {"repository": repository, "number": number}
         pr = self.github.call("GET", f"/repos/{repository}/pulls/{number}", installation_id)
         head = str(pr["head"]["sha"])
-        where = self._fetch(repository, installation_id, pr, head)
+        where = self.fetch(repository, installation_id, pr, head)
         base = mirror.resolve(where, f"refs/heads/{pr['base']['ref']}")
         ws = open_head(
             where,
             base=base,
             head=head,
-            ledger=self._ledger(int(pr["base"]["repo"]["id"])),
+            ledger=self.ledger(int(pr["base"]["repo"]["id"])),
             state=self.settings.state_dir / "state",
         )
         try:
@@ -415,7 +275,7 @@ class Jobs:
         mirror.fetch(where, url, [f"+refs/heads/{base_ref}:refs/heads/{base_ref}"], token=token)
         return mirror.resolve(where, f"refs/heads/{base_ref}")
 
-    def _fetch(self, repository: str, installation: int, pr: dict[str, Any], head: str) -> Path:
+    def fetch(self, repository: str, installation: int, pr: dict[str, Any], head: str) -> Path:
         where = mirror.mirror_path(self.settings.state_dir, installation, repository)
         url = mirror.remote_url(self.settings.git_url, repository)
         token = self.github.token(installation) if url.startswith("http") else None
@@ -434,11 +294,11 @@ class Jobs:
             mirror.fetch(where, url, [head], token=token)
         return where
 
-    def _ledger(self, repository_id: int) -> str:
+    def ledger(self, repository_id: int) -> str:
         ledgers.create_schema(self.conn, self.settings.database_url, repository_id)
         return ledgers.ledger_url(self.settings.database_url, repository_id)
 
-    def _latency(self, received_at: Any) -> None:
+    def observe(self, received_at: Any) -> None:
         if self.observe_latency is None or not isinstance(received_at, str) or not received_at:
             return
         try:
@@ -501,13 +361,3 @@ def open_jobs(
         return psycopg.connect(settings.database_url, autocommit=True, connect_timeout=10)
 
     return Jobs(settings, github, connect(), observe_latency, connect)
-
-
-def _already(entries: list[dict[str, Any]], fingerprint: str, person: str, note: str) -> bool:
-    """A retried job must not record the same review twice."""
-    return any(
-        e.get("fingerprint") == fingerprint
-        and e.get("approver") == person
-        and e.get("note") == note
-        for e in entries
-    )

@@ -1,0 +1,31 @@
+"""What the service remembers of each decision (one row per head and kind: a pull request or a
+merge group), and what a job reports it did."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LAST_DECISION = """
+SELECT base_sha FROM countersign_decisions
+WHERE repository = %s AND head_sha = %s AND kind = 'pull_request'
+"""
+SAVE_DECISION = """
+INSERT INTO countersign_decisions
+    (repository, head_sha, kind, number, base_sha, fingerprint, verdict, conclusion,
+     check_run_id, decided_at)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, now())
+ON CONFLICT (repository, head_sha, kind) DO UPDATE SET
+    number = EXCLUDED.number, base_sha = EXCLUDED.base_sha, fingerprint = EXCLUDED.fingerprint,
+    verdict = EXCLUDED.verdict, conclusion = EXCLUDED.conclusion,
+    check_run_id = EXCLUDED.check_run_id, decided_at = now()
+"""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a job did, for its log line and the tests."""
+
+    status: str
+    head: str = ""
+    verdict: str = ""
+    check_run_id: int | None = None

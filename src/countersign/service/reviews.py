@@ -1,0 +1,84 @@
+"""GitHub reviews as sign-offs: an approving review by a roster person is their forge-proven
+approval of the content at the reviewed commit (never of a later head); a dismissal withdraws
+it. Recorded once, however often the job runs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from countersign import Identity, approve, check_change, signoffs_for, withdraw
+from countersign.errors import InputError, UsageError
+from countersign.service import mirror
+from countersign.service.evaluation import open_head
+
+if TYPE_CHECKING:
+    from countersign.service.worker import Jobs
+
+FORGE = "forge"  # a review delivered by GitHub over a verified webhook
+
+
+def sign_off(
+    jobs: Jobs,
+    pr: dict[str, Any],
+    repository: str,
+    installation: int,
+    action: str,
+    review_id: int,
+    state: str,
+    commit_id: str,
+    login: str,
+    url: str,
+) -> str:
+    if action == "submitted" and state != "approved":
+        return f"a {state or 'plain'} review signs nothing"
+    if not commit_id:
+        return "the review names no commit"
+    try:
+        where = jobs.fetch(repository, installation, pr, commit_id)
+    except InputError:
+        return f"commit {commit_id[:12]} is not in the repository: nothing recorded"
+    base = mirror.resolve(where, f"refs/heads/{pr['base']['ref']}")
+    ws = open_head(
+        where,
+        base=base,
+        head=commit_id,
+        ledger=jobs.ledger(int(pr["base"]["repo"]["id"])),
+        state=jobs.settings.state_dir / "state",
+    )
+    roster = ws.context.config.roster
+    person = roster.find_github(login)
+    if person is None:
+        return f"{login} is not in the roster at the base"
+    who = Identity(person.id, FORGE, authenticated=True)
+    note = f"GitHub review {review_id} {url}".strip()
+    if action == "dismissed":
+        withdraw(ws.ledger, ws.change, person, who, f"dismissed: {note}")
+        return f"withdrew {person.id}'s approval"
+    if _already(ws.ledger.entries("approval"), ws.change.fingerprint, person.id, note):
+        return "already recorded"
+    signoffs = signoffs_for(ws.ledger, ws.change.fingerprint)
+    result = check_change(ws)
+    try:
+        approve(
+            ws.ledger,
+            ws.change,
+            roster,
+            who,
+            ws.policy,
+            signoffs=signoffs,
+            requirements=result.decision.requirements,
+            note=note,
+        )
+    except UsageError as exc:
+        return f"not counted: {exc}"
+    return f"recorded {person.id}'s approval of {ws.change.fingerprint[:19]}"
+
+
+def _already(entries: list[dict[str, Any]], fingerprint: str, person: str, note: str) -> bool:
+    """A retried job must not record the same review twice."""
+    return any(
+        e.get("fingerprint") == fingerprint
+        and e.get("approver") == person
+        and e.get("note") == note
+        for e in entries
+    )
