@@ -62,6 +62,19 @@ class Repo:
         return self.git("rev-parse", "HEAD")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def crash_reports_stay_in_the_test_directory(tmp_path_factory: pytest.TempPathFactory):
+    """Bug reports (exit 70) go under pytest's temporary directory, not the system's."""
+    where = tmp_path_factory.mktemp("crash-reports")
+    before = os.environ.get("COUNTERSIGN_CRASH_DIR")
+    os.environ["COUNTERSIGN_CRASH_DIR"] = str(where)
+    yield where
+    if before is None:
+        os.environ.pop("COUNTERSIGN_CRASH_DIR", None)
+    else:
+        os.environ["COUNTERSIGN_CRASH_DIR"] = before
+
+
 @pytest.fixture
 def make_repo(tmp_path: Path) -> Callable[[str], Repo]:
     def make(name: str = "repo") -> Repo:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from countersign.errors import ExitCode
 from countersign.main import main
@@ -48,3 +49,22 @@ def test_a_bug_becomes_a_report_file_and_exit_70(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "internal error (RuntimeError: kaboom)" in err
     assert "countersign-crash-" in err
+
+
+def test_the_bug_report_goes_where_countersign_crash_dir_says_not_the_system_temp(
+    monkeypatch, capsys, tmp_path
+):
+    import tempfile
+
+    import countersign.commands.scan as scan_module
+
+    def boom(files, fmt):
+        raise RuntimeError("kaboom")
+
+    system = Path(tempfile.gettempdir())
+    before = set(system.glob("countersign-crash-*"))
+    monkeypatch.setattr(scan_module, "scan", boom)
+    monkeypatch.setenv("COUNTERSIGN_CRASH_DIR", str(tmp_path / "reports"))
+    assert main(["scan", "x"]) == ExitCode.INTERNAL
+    assert len(list((tmp_path / "reports").glob("countersign-crash-*.log"))) == 1
+    assert set(system.glob("countersign-crash-*")) == before

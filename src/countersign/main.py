@@ -4,7 +4,11 @@ shell command an agent issues; so is the ``commit-msg`` hook, which runs on ever
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+from collections.abc import Iterator
+from typing import Any
 
 
 def main(argv: list[str] | tuple[str, ...] | None = None) -> int:
@@ -27,7 +31,8 @@ def _run_cli(args: list[str]) -> int:
     from countersign.errors import ExitCode, FatalError
 
     try:
-        result = cli.main(args=args, prog_name="countersign", standalone_mode=False)
+        with _reader_may_stop():
+            result = cli.main(args=args, prog_name="countersign", standalone_mode=False)
     except FatalError as exc:
         click.echo(f"countersign: error: {exc}", err=True)
         return int(exc.exit_code)
@@ -43,15 +48,64 @@ def _run_cli(args: list[str]) -> int:
     return int(result or 0)
 
 
+class _Stdout:
+    """stdout that stops writing, quietly, once its reader has gone (``| head -1``): the
+    command still finishes and exits with its own code, not with a broken-pipe error."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.closed_by_reader = False
+
+    def write(self, text: str) -> int:
+        if not self.closed_by_reader:
+            try:
+                return int(self._stream.write(text))
+            except BrokenPipeError:
+                self._gone()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.closed_by_reader:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._gone()
+
+    def _gone(self) -> None:
+        self.closed_by_reader = True
+        # what is left in the buffer would fail again when Python flushes stdout at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self._stream.fileno())
+        os.close(devnull)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _reader_may_stop() -> Iterator[None]:
+    original = sys.stdout
+    sys.stdout = _Stdout(original)
+    try:
+        yield
+    finally:
+        sys.stdout = original
+
+
 def _report_bug(exc: BaseException) -> int:
     import tempfile
     import traceback
+    from pathlib import Path
 
     from countersign import __version__
     from countersign.errors import ExitCode
 
+    # COUNTERSIGN_CRASH_DIR keeps reports out of the system temp directory (the tests set it)
+    where = os.environ.get("COUNTERSIGN_CRASH_DIR") or None
+    if where:
+        Path(where).mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(
-        "w", prefix="countersign-crash-", suffix=".log", delete=False
+        "w", prefix="countersign-crash-", suffix=".log", delete=False, dir=where
     ) as log:
         log.write(f"countersign {__version__}\nargs: {sys.argv!r}\n\n")
         traceback.print_exception(exc, file=log)

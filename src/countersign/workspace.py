@@ -129,18 +129,24 @@ def open_workspace(
     cwd: Path,
     selection: ChangeSelection | None = None,
     environment: Environment | None = None,
+    *,
+    reads_patches: bool = False,
 ) -> Workspace:
     """``open_change`` for a directory: the repository it is in (a patch file may be outside
-    one), with the process environment unless ``environment`` is given."""
+    one), with the process environment unless ``environment`` is given. ``reads_patches``: the
+    command takes ``--patch``, so outside a repository it says to use it."""
     selection = selection or ChangeSelection()
     if not cwd.is_dir():
         raise InputError(f"{cwd} is not a directory")
     try:
         repository: Repository | None = open_repository(cwd)
-    except InputError:
-        if not selection.patch:
+    except InputError as exc:
+        if selection.patch:
+            repository = None
+        elif reads_patches and isinstance(exc, git.NotARepositoryError):
+            raise InputError(f"{exc}, or check a patch file with --patch FILE") from None
+        else:
             raise
-        repository = None
     env = environment or Environment.from_process()
     return open_change(repository, selection, env, directory=cwd)
 

@@ -86,7 +86,8 @@ def risk_train(
     gap_days: float,
     labels: Path | None,
 ) -> int:
-    """Fit the repository's own risk model (needs scikit-learn: the `train` extra)."""
+    """Fit the repository's own risk model (needs scikit-learn: the `train` extra), from the
+    repository here unless --repo or --dataset says otherwise."""
     from countersign.commands.risk import train
 
     return train(repo, datasets, out, name, gap_days, labels)

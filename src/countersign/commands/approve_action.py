@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -75,5 +76,6 @@ def approve_action(cwd: Path, *, action: str, identity: str | None, note: str) -
         },
     )
     what = wanted.get("command") or ", ".join(wanted.get("paths") or []) or wanted.get("tool")
-    click.echo(f"Approved once, until {until}, as {person.id}: {what} (in {wanted.get('cwd')})")
+    shown = datetime.fromisoformat(until).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    click.echo(f"Approved once, until {shown}, as {person.id}: {what} (in {wanted.get('cwd')})")
     return 0

@@ -24,7 +24,9 @@ def check(
 ) -> int:
     statuses = parse_checks(checks)
     extra = parse_reports(reports)
-    ws = analysed(open_workspace(cwd, selection), remember_scans=True, mine=True)
+    ws = analysed(
+        open_workspace(cwd, selection, reads_patches=True), remember_scans=True, mine=True
+    )
     result = check_change(ws, statuses)
     for report_fmt, file in extra:
         write_report(file, render(result, report_fmt))

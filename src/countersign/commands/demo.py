@@ -97,11 +97,14 @@ def _release_story(run: Run, repo: Path) -> str:
         )
         if attempt or codes[-1] == 0:
             break
-        click.secho(
-            "$ countersign approve (priya, sam) and record, on the branch as it is now", dim=True
-        )
+        shown = f"--base {deployed[:12]} --head {branch}"
         for who in ("priya@shop.example", "sam@shop.example"):
+            click.secho(f"$ countersign approve {shown} --as {who} --note ...", dim=True)
             run(["approve", *on, "--as", who, "--note", "Re-reviewed: three retries.", *_in(repo)])
+        click.secho(
+            f"$ countersign record {shown} --summary ... --test-evidence ... --rollback-plan ...",
+            dim=True,
+        )
         run(
             [
                 "record",
@@ -201,6 +204,11 @@ def demo(*, keep: bool, run: Run) -> int:
         )
         if keep:
             click.echo(f"The sample repository is kept at {repo}.")
+        else:
+            click.echo(
+                "The sample repository is deleted now; `countersign demo --keep` keeps it "
+                "to explore."
+            )
     finally:
         if not keep:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -12,7 +12,7 @@ from countersign.workspace import open_workspace, with_edits
 
 
 def provenance_command(cwd: Path, selection: ChangeSelection, *, fmt: str) -> int:
-    ws = with_edits(open_workspace(cwd, selection))
+    ws = with_edits(open_workspace(cwd, selection, reads_patches=True))
     result = provenance.analyze(ws.change, ws.context)
     if fmt == "json":
         from countersign.output.serialize import dumps, provenance_dict

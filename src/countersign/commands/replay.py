@@ -12,10 +12,10 @@ from pathlib import Path
 import click
 
 from countersign.decision.requirements import Kind
-from countersign.errors import FatalError, UsageError
+from countersign.errors import FatalError, InputError, UsageError
 from countersign.gate.evaluate import evaluate
 from countersign.gate.verdict import Verdict
-from countersign.intake.git import git, repo_root
+from countersign.intake.git import git, repo_root, resolve
 from countersign.intake.selection import ChangeSelection
 from countersign.workspace import analysed, open_workspace
 
@@ -78,9 +78,16 @@ def replay(cwd: Path, *, revs: str | None, merges: bool, limit: int, fmt: str) -
 
 
 def _changes(root: Path, revs: str | None, *, merges: bool, limit: int) -> list[tuple[str, str]]:
+    if not revs:
+        resolve(root, "HEAD")  # an empty repository says so, not git's words
     args = ["rev-list", "--first-parent", "--parents", f"--max-count={limit}"]
     args.append("--merges" if merges else "--no-merges")
-    out = git(root, *args, "--end-of-options", revs or "HEAD").decode().split("\n")
+    try:
+        out = git(root, *args, "--end-of-options", revs or "HEAD").decode().split("\n")
+    except InputError:
+        raise InputError(
+            f"unknown revision or range {revs!r}: check it with `git log --oneline {revs}`"
+        ) from None
     pairs = [(line.split()[0], line.split()[1]) for line in out if len(line.split()) >= 2]
     if not pairs and not out[0].strip():
         raise UsageError(f"no {'merges' if merges else 'commits'} in {revs or 'HEAD'}")

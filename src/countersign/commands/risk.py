@@ -138,6 +138,9 @@ def train(
     gap_days: float,
     labels: Path | None,
 ) -> int:
+    training.require_sklearn()
+    if repo is None and not datasets:
+        repo = Path()  # like `risk mine`: the repository here
     rows = [r for _, rs in _rows(repo, datasets, gap_days, labels) for r in rs]
     why = training.trainable(rows)
     if why:

@@ -22,7 +22,8 @@ MAX_INPUT_BYTES = 4_000_000
 USAGE = (
     f"usage: countersign guard --agent {{{','.join(NAMES)}}} [--event NAME]\n"
     "       countersign guard --explain COMMAND [--cwd DIR]\n"
-    "       countersign guard --batch FILE\n"
+    '       countersign guard --batch FILE   (JSON lines, one {"command": ..., "cwd": ...}'
+    " a line; - reads stdin)\n"
     "       countersign guard install|uninstall --agent NAME [--project|--user]\n"
 )
 
@@ -288,7 +289,11 @@ def _explain(command: str, cwd: str) -> int:
     return 0
 
 
-_BAD = {"decision": "ask", "rule": "guard.bad-input", "reason": "not a JSON object with a command"}
+_BAD = {
+    "decision": "ask",
+    "rule": "guard.bad-input",
+    "reason": 'not a JSON object with a command: one {"command": "...", "cwd": "..."} a line',
+}
 
 
 def _batch(path: str) -> int:

@@ -98,13 +98,17 @@ def git_stream(root: Path | str, *args: str) -> Iterator[bytes]:
             raise InputError(f"git {args[0]} failed: {first[0] if first else 'no message'}")
 
 
+class NotARepositoryError(InputError):
+    """The directory is in no git repository (commands that read a patch file say so)."""
+
+
 def repo_root(cwd: Path) -> Path:
     try:
         out = git(cwd, "rev-parse", "--show-toplevel")
     except InputError:
-        raise InputError(
-            f"{cwd} is not inside a git repository; run countersign from a "
-            "repository, or use --patch FILE"
+        raise NotARepositoryError(
+            f"{cwd} is not inside a git repository; run countersign from a repository "
+            "(or name one with -C DIRECTORY)"
         ) from None
     return Path(out.decode().strip())
 
@@ -117,9 +121,28 @@ def resolve(root: Path, rev: str) -> str:
             .strip()
         )
     except InputError:
+        if rev == "HEAD" and not has_commits(root):
+            raise InputError(
+                "this repository has no commits yet: commit a first change, then run "
+                "countersign again"
+            ) from None
         raise InputError(
             f"unknown revision {rev!r}: check the name with `git log --oneline`, or fetch it first"
         ) from None
+
+
+def has_commits(root: Path) -> bool:
+    try:
+        return bool(git(root, "rev-list", "-n", "1", "--all").strip())
+    except InputError:
+        return False
+
+
+def first_parent(root: Path, sha: str) -> str | None:
+    try:
+        return resolve(root, f"{sha}^1")
+    except InputError:
+        return None
 
 
 def default_branch(root: Path) -> str | None:
@@ -323,6 +346,10 @@ def read_change(
     optionally with the uncommitted work on top."""
     head_sha = resolve(root, head)
     base_sha = resolve(root, base) if base else default_base(root, head_sha)
+    if not base and not worktree and base_sha == head_sha:
+        # HEAD is on the default branch itself (CI after a push or merge to main): the change is
+        # what its last commit brought, a merged branch whole.
+        base_sha = first_parent(root, head_sha) or base_sha
     origin = git(root, "merge-base", base_sha, head_sha).decode().strip() if base else base_sha
     new_tree = worktree_tree(root) if worktree else head_sha
     raw = parse_raw_z(git(root, "diff", "--raw", "-z", "--no-abbrev", *DIFF_OPTS, origin, new_tree))

@@ -6,6 +6,7 @@ from countersign.facts.hazards import Hazard
 from countersign.gate.verdict import Evaluation, Verdict
 from countersign.output.blast_radius import mermaid
 from countersign.output.next_steps import next_steps
+from countersign.output.words import counted
 
 ICON = {Verdict.PASS: "✅", Verdict.NEEDS_APPROVAL: "🟡", Verdict.BLOCKED: "⛔"}
 
@@ -27,7 +28,9 @@ def hazards_table(hazards: tuple[Hazard, ...]) -> str:
 def markdown(e: Evaluation) -> str:
     f = e.facts
     out = [f"## {ICON[e.verdict]} countersign: **{e.verdict}**", ""]
-    out.append(f"Fingerprint `{f.change.fingerprint[:19]}`, {len(f.change.files)} files.")
+    out.append(
+        f"Fingerprint `{f.change.fingerprint[:19]}`, {counted(len(f.change.files), 'file')}."
+    )
     out.append("")
     if e.requirements:
         out.extend(["### Requirements", ""])
@@ -51,7 +54,8 @@ def markdown(e: Evaluation) -> str:
         f"- **Blast radius**: {', '.join(s.name for s in b.services) or 'no service'}; "
         f"critical: {', '.join(b.critical) or 'none'}; score {b.score}"
     )
-    out.append(f"- **Risk**: {f.risk.score:.2f} — {', '.join(x.text for x in f.risk.factors[:3])}")
+    factors = ", ".join(x.text for x in f.risk.factors[:3])
+    out.append(f"- **Risk**: {f.risk.score:.2f}" + (f" — {factors}" if factors else ""))
     out.append("")
     if b.dependents:
         out.extend([*mermaid(b), ""])

@@ -31,8 +31,17 @@ def _headline(results: tuple[Verified, ...], base: str, head: str) -> str:
     if not results:
         return f"PASS: no changes in {base}..{head}"
     if verdict is Verdict.PASS:
+        needed = sum(1 for r in results if r.evaluation.requirements)
         if n == 1:
-            return f"PASS: the one change in {base}..{head} is signed off"
+            done = "is signed off" if needed else "needs no sign-off"
+            return f"PASS: the one change in {base}..{head} {done}"
+        if not needed:
+            return f"PASS: none of the {n} changes in {base}..{head} needs a sign-off"
+        if needed < n:
+            return (
+                f"PASS: {needed} of the {n} changes in {base}..{head} needed a sign-off and "
+                "have it; the others need none"
+            )
         return f"PASS: all {n} changes in {base}..{head} are signed off"
     label = "BLOCKED" if verdict is Verdict.BLOCKED else "NEEDS APPROVAL"
     what = f"{open_} of {n} changes" if n > 1 else "the one change"

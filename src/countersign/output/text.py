@@ -6,6 +6,7 @@ from countersign.decision.requirements import Requirement
 from countersign.facts.hazards import Hazard
 from countersign.gate.verdict import Evaluation, Verdict
 from countersign.output.next_steps import next_steps
+from countersign.output.words import counted
 
 HEADLINE = {
     Verdict.PASS: "PASS: no sign-off needed",
@@ -24,7 +25,7 @@ def text(e: Evaluation) -> str:
     rng = f"{_short(change.base)}..{_short(change.head)}" if change.head else change.source
     out.append(
         f"  change {rng}  fingerprint {change.fingerprint[:19]}  "
-        f"{len(change.files)} files, {len(change.commits)} commits"
+        f"{counted(len(change.files), 'file')}, {counted(len(change.commits), 'commit')}"
     )
     out.append("")
     out.append("Why:")
@@ -60,7 +61,7 @@ def text(e: Evaluation) -> str:
     if len(facts.hazards) > 10:
         out.append(f"  - ... {len(facts.hazards) - 10} more hazards (--format json)")
     factors = ", ".join(f.text for f in facts.risk.factors[:3])
-    out.append(f"  - risk {facts.risk.score:.2f} ({factors})")
+    out.append(f"  - risk {facts.risk.score:.2f}" + (f" ({factors})" if factors else ""))
     out.append("")
     if e.requirements:
         out.append("Requirements:")
@@ -93,7 +94,7 @@ def _hazard_line(h: Hazard) -> str:
 
 def hazards_text(hazards: tuple[Hazard, ...], files: tuple[str, ...]) -> str:
     if not hazards:
-        return f"No hazards found in {len(files)} file{'s' if len(files) != 1 else ''}.\n"
+        return f"No hazards found in {counted(len(files), 'file')}.\n"
     lines = [f"{len(hazards)} hazard{'s' if len(hazards) != 1 else ''} found:"]
     lines.extend(f"  {_hazard_line(h)}" for h in hazards)
     return "\n".join(lines) + "\n"

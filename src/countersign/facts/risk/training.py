@@ -25,6 +25,11 @@ MAX_ITER = 400
 STEP = 25
 
 
+def require_sklearn() -> None:
+    """Fail before any work (mining a long history) when training could not run."""
+    _sklearn()
+
+
 def _sklearn() -> Any:
     try:
         import numpy as np
