@@ -13,23 +13,25 @@ from countersign.intake.git import git
 MARKER = "# countersign-managed hook"
 CHAINED_SUFFIX = ".countersign-chained"
 
+# The install that wrote the hook runs it while it is there (a `countersign` found first on
+# PATH may be another install, or a version manager's stale shim); then the one on PATH.
 SCRIPT = """#!/bin/sh
 {marker}: written by `countersign hooks install`; remove with `countersign hooks uninstall`.
-{chain}if command -v countersign >/dev/null 2>&1; then
-  exec countersign hooks {name} "$@"
+{chain}if [ -x {python} ]; then
+  exec {python} -m countersign hooks {name} "$@"
 fi
-exec {python} -m countersign hooks {name} "$@"
+exec countersign hooks {name} "$@"
 """
 CHAIN = '"$(dirname "$0")/{name}{suffix}" "$@" || exit $?\n'
 # pre-push reads the pushed refs on stdin: kept, and given to the chained hook and to ours.
 STDIN_SCRIPT = """#!/bin/sh
 {marker}: written by `countersign hooks install`; remove with `countersign hooks uninstall`.
 refs=$(cat)
-{chain}if command -v countersign >/dev/null 2>&1; then
-  printf '%s\\n' "$refs" | countersign hooks {name} "$@"
+{chain}if [ -x {python} ]; then
+  printf '%s\\n' "$refs" | {python} -m countersign hooks {name} "$@"
   exit $?
 fi
-printf '%s\\n' "$refs" | {python} -m countersign hooks {name} "$@"
+printf '%s\\n' "$refs" | countersign hooks {name} "$@"
 """
 STDIN_CHAIN = 'printf \'%s\\n\' "$refs" | "$(dirname "$0")/{name}{suffix}" "$@" || exit $?\n'
 READS_STDIN = frozenset({"pre-push"})
