@@ -15,26 +15,10 @@ import click
 from countersign.errors import UsageError
 from countersign.facts.risk import dataset, evaluation, szz, training
 from countersign.facts.risk.dataset import Row
-from countersign.facts.risk.model import Model, prior, reference, to_json
-from countersign.facts.risk.model import load as load_model
+from countersign.facts.risk.model import to_json
 from countersign.state import history
 from countersign.state import risk as cache
-
-MODEL_FILE = "model.json"
-REFERENCE_FILE = "reference.json"
-REFERENCE_COMMITS = 5000  # percentiles against the recent history (scoring 5k takes ~2 s)
-
-
-def active_model(state: Path) -> Model:
-    path = state / MODEL_FILE
-    return load_model(path) if path.is_file() else prior()
-
-
-def _save_reference(state: Path, metrics: list[dict[str, float]]) -> None:
-    if not metrics:
-        return
-    data = reference(active_model(state), metrics)
-    (state / REFERENCE_FILE).write_text(json.dumps(data), encoding="utf-8")
+from countersign.state.risk import MODEL_FILE, REFERENCE_COMMITS, save_reference
 
 
 @contextmanager
@@ -70,7 +54,7 @@ def mine_repo(
     with _bar(n_fixes, "labelling", worth=100) as step:
         found = history.label(repo, index, gap_days, explicit, ignore_revs, step)
     cache.save(index, state)
-    _save_reference(state, [c.metrics for c in index.commits[-REFERENCE_COMMITS:]])
+    save_reference(state, [c.metrics for c in index.commits[-REFERENCE_COMMITS:]])
     if found.note:
         _info(found.note)
     _info(
@@ -154,7 +138,7 @@ def train(
     if repo and out is None:
         index = cache.load(cache.risk_dir(repo))
         if index:
-            _save_reference(
+            save_reference(
                 cache.risk_dir(repo), [c.metrics for c in index.commits[-REFERENCE_COMMITS:]]
             )
     return 0

@@ -18,6 +18,9 @@ from countersign.state import history as git_history
 from countersign.state_dir import state_dir as state_dir_of
 
 CACHE_VERSION = 2
+MODEL_FILE = "model.json"
+REFERENCE_FILE = "reference.json"
+REFERENCE_COMMITS = 5000  # percentiles against the recent history (scoring 5k takes ~2 s)
 
 
 def risk_inputs(
@@ -30,9 +33,9 @@ def risk_inputs(
     if root is None:
         return None, None
     state = state or risk_dir(root)
-    path = state / "model.json"
+    path = state / MODEL_FILE
     model = risk_model.load(path) if path.is_file() else None
-    model = _with_reference(model, state / "reference.json")
+    model = _with_reference(model, state / REFERENCE_FILE)
     history = load_history(state)
     if (
         history is not None
@@ -44,6 +47,20 @@ def risk_inputs(
         if history is None or history.head != change.base:
             history = _mine_base(root, change.base, state / "base") if mine else None
     return model, history
+
+
+def active_model(state: Path) -> risk_model.Model:
+    """The model ``risk train`` saved in ``state``, else the packaged prior."""
+    path = state / MODEL_FILE
+    return risk_model.load(path) if path.is_file() else risk_model.prior()
+
+
+def save_reference(state: Path, metrics: list[dict[str, float]]) -> None:
+    """Keep the active model's scores of ``metrics`` (recent commits) for percentiles."""
+    if not metrics:
+        return
+    data = risk_model.reference(active_model(state), metrics)
+    (state / REFERENCE_FILE).write_text(json.dumps(data), encoding="utf-8")
 
 
 def _mine_base(root: Path, base: str, directory: Path) -> History:
