@@ -92,3 +92,24 @@ def _subjects(root: Path, shas: list[str]) -> dict[str, str]:
         return {}
     out = git(root, "show", "-s", "--format=%H %s", *shas).decode("utf-8", "replace")
     return dict(line.split(" ", 1) for line in out.splitlines() if " " in line)
+
+
+def past_changes(
+    root: Path, revs: str | None, *, merges: bool, limit: int
+) -> list[tuple[str, str]]:
+    """(commit, first parent) of the first-parent history of ``revs`` (default HEAD), oldest
+    first: each merge with ``merges``, else each other commit; at most ``limit``."""
+    if not revs:
+        resolve(root, "HEAD")  # an empty repository says so, not git's words
+    args = ["rev-list", "--first-parent", "--parents", f"--max-count={limit}"]
+    args.append("--merges" if merges else "--no-merges")
+    try:
+        out = git(root, *args, "--end-of-options", revs or "HEAD").decode().split("\n")
+    except InputError:
+        raise InputError(
+            f"unknown revision or range {revs!r}: check it with `git log --oneline {revs}`"
+        ) from None
+    pairs = [(line.split()[0], line.split()[1]) for line in out if len(line.split()) >= 2]
+    if not pairs and not out[0].strip():
+        raise UsageError(f"no {'merges' if merges else 'commits'} in {revs or 'HEAD'}")
+    return list(reversed(pairs))
