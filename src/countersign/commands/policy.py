@@ -3,44 +3,31 @@ requirements out), and show for a change why each rule fired or not."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
-from countersign.config.window import parse_date
-from countersign.config.yamlfile import (
-    expect_list,
-    expect_mapping,
-    expect_str,
-    expect_str_list,
-    parse_yaml,
-    reject_unknown,
-)
-from countersign.decision.activation import activation, merged_with_defaults
+from countersign.decision.activation import activation
+from countersign.decision.cases import run_cases
 from countersign.decision.engine import decide
 from countersign.decision.policy import Policy, default_policy_text, load_policy
-from countersign.errors import ConfigError, InputError
+from countersign.errors import InputError
 from countersign.facts import gather
 from countersign.intake.selection import ChangeSelection
 from countersign.workspace import analysed, open_workspace
-
-DEFAULT_TODAY = date(2026, 6, 1)
 
 
 def test(cwd: Path, *, cases: tuple[str, ...], policy_file: str | None) -> int:
     policy = _policy(cwd, policy_file)
     failures = total = 0
     for path in cases:
-        for name, facts, today, expected in _cases(path):
+        for o in run_cases(policy, path):  # a file's cases are read, then run
             total += 1
-            got = [r.id for r in decide(policy, merged_with_defaults(facts), today).requirements]
-            if sorted(got) == sorted(expected):
-                click.echo(f"PASS {name}")
+            failures += not o.passed
+            if o.passed:
+                click.echo(f"PASS {o.name}")
             else:
-                failures += 1
-                click.echo(f"FAIL {name}: expected {sorted(expected)}, got {sorted(got)}")
+                click.echo(f"FAIL {o.name}: expected {sorted(o.expected)}, got {sorted(o.got)}")
     click.echo(f"{total - failures} of {total} cases pass")
     return 1 if failures else 0
 
@@ -52,34 +39,6 @@ def _policy(cwd: Path, policy_file: str | None) -> Policy:
     if not path.is_file():
         return load_policy(default_policy_text())
     return load_policy(path.read_text(encoding="utf-8"), path.name)
-
-
-def _cases(path: str) -> list[tuple[str, dict[str, Any], date, list[str]]]:
-    file = Path(path).name
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the test cases ({exc.strerror})") from None
-    data = expect_mapping(parse_yaml(text, file) or {}, file, "")
-    reject_unknown(data, {"cases"}, file, "")
-    out = []
-    for i, raw in enumerate(expect_list(data.get("cases", []), file, "cases")):
-        key = f"cases[{i}]"
-        case = expect_mapping(raw, file, key)
-        reject_unknown(case, {"name", "facts", "today", "expect"}, file, key)
-        facts = dict(expect_mapping(case.get("facts", {}), file, f"{key}.facts"))
-        for name in facts:
-            if name not in ("change", "author", "blast", "hazards", "risk", "checks"):
-                raise ConfigError(file, f"{key}.facts.{name}", f"unknown fact {name!r}")
-        out.append(
-            (
-                expect_str(case.get("name"), file, f"{key}.name"),
-                facts,
-                parse_date(case.get("today"), file, f"{key}.today") or DEFAULT_TODAY,
-                list(expect_str_list(case.get("expect", []), file, f"{key}.expect")),
-            )
-        )
-    return out
 
 
 def explain(cwd: Path, selection: ChangeSelection, *, checks: dict[str, str]) -> int:
