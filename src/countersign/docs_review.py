@@ -94,7 +94,7 @@ def _doc_source(
 
 def _select(all_paths: Iterable[str], wanted: Iterable[str]) -> tuple[str, ...]:
     wanted = [w.strip("/") for w in wanted if w.strip("/") not in {"", "."}]
-    docs = [p for p in all_paths if is_doc(p)]
+    docs = [p for p in all_paths if is_doc(p) and not _vendored(p)]
     if not wanted:
         return tuple(docs)
     chosen = tuple(p for p in docs if any(p == w or p.startswith(f"{w}/") for w in wanted))
@@ -116,6 +116,14 @@ def _touched(
         for f in findings
         if f.reference.doc in edited or (f.evidence is not None and f.evidence.commit in commits)
     )
+
+
+def _vendored(path: str) -> bool:
+    """A vendored library's documents speak of that library's code, not of this repository's."""
+    return any(part in VENDORED for part in path.split("/")[:-1])
+
+
+VENDORED = frozenset({"vendor", "node_modules", "third_party", "third-party", "external"})
 
 
 def _dated(root: Path, sha: str, findings: tuple[Finding, ...]) -> tuple[Finding, ...]:

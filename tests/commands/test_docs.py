@@ -102,12 +102,10 @@ def test_removed_env_var_function_and_make_target(shop, capsys):
     shop.commit(
         "cli: no canary, no token", **{"shipit/cli.py": cli, "Makefile": "check:\n\ttrue\n"}
     )
-    _, report = run(shop, capsys)
-    assert stale(report) == {
-        ("SHIPIT_TOKEN", "removed"),
-        ("start_canary()", "removed"),
-        ("make smoke", "removed"),
-    }
+    _, report = run(shop, capsys, "--all")
+    assert stale(report) == {("start_canary()", "removed"), ("make smoke", "removed")}
+    [token] = [f for f in report["findings"] if f["reference"] == "SHIPIT_TOKEN"]
+    assert (token["status"], token["confidence"], token["stale"]) == ("removed", "medium", False)
 
 
 def test_a_reference_that_never_existed_is_not_called_stale(shop, capsys):
@@ -191,3 +189,33 @@ def test_base_lists_only_what_the_change_touched(shop, capsys):
     shop.commit("docs: tidy", **{"docs/runbook.md": RUNBOOK + "\nMore.\n"})
     _, report = run(shop, capsys, "--base", base)
     assert stale(report) == {("start_canary()", "removed")}
+
+
+def test_a_function_only_called_is_not_called_stale_but_one_defined_is(shop, capsys):
+    shop.commit(
+        "docs: more",
+        **{
+            "docs/api.md": "Call `requests.get()` or `start_canary()`.\n",
+            "shipit/net.py": "requests.get('x')\n",
+        },
+    )
+    shop.commit(
+        "net: drop",
+        **{
+            "shipit/net.py": "pass\n",
+            "shipit/cli.py": CLI.replace("def start_canary(): ...\n\n", ""),
+        },
+    )
+    _, report = run(shop, capsys, "docs/api.md", "--all")
+    assert {(f["reference"], f["confidence"]) for f in report["findings"]} == {
+        ("requests.get()", "medium"),
+        ("start_canary()", "high"),
+    }
+
+
+def test_documents_of_vendored_libraries_are_not_checked(shop, capsys):
+    shop.commit(
+        "vendor", **{"vendor/lib/README.md": "Run `make install-lib` and read [x](gone.txt).\n"}
+    )
+    _, report = run(shop, capsys, "--all")
+    assert report["findings"] == []

@@ -21,6 +21,8 @@ class Evidence:
     date: str
     subject: str = ""
     renamed_to: str = ""
+    # the removed line defined the name (``def name``, ``func name``...), not merely used it
+    defined: bool = False
 
 
 @dataclass(frozen=True)

@@ -155,7 +155,9 @@ def token_history(root: Path, rev: str, missing: Iterable[str]) -> dict[str, Evi
                 continue
             lines = [ln for ln in removed if word.search(ln)]
             if lines:
-                found[needle] = Evidence(commit, date, subject, _renamed(needle, lines, added))
+                defined = any(_defines(needle, ln) for ln in lines)
+                renamed = _renamed(needle, lines, added)
+                found[needle] = Evidence(commit, date, subject, renamed, defined)
         if len(found) == len(words):
             break
     return found
@@ -181,6 +183,11 @@ def _renamed(needle: str, removed: list[str], added: list[str]) -> str:
                 if candidates:
                     return candidates[0]
     return ""
+
+
+def _defines(name: str, line: str) -> bool:
+    keyword = r"(?:def|class|func|function|fn|type|interface|struct|enum|trait|module|sub)"
+    return bool(re.search(rf"\b{keyword}\s+(?:\([^)]*\)\s*)?{re.escape(name)}\b", line))
 
 
 def _shape(word: str) -> str:
@@ -219,7 +226,7 @@ def line_dates(root: Path, rev: str, doc: str, lines: Iterable[int]) -> dict[int
 
 def is_makefile(path: str) -> bool:
     base = path.rsplit("/", 1)[-1]
-    return base in {"Makefile", "makefile", "GNUmakefile"} or base.endswith(".mk")
+    return base in {"makefile", "GNUmakefile"} or base.endswith(("Makefile", ".mk"))
 
 
 def _make_targets(texts: Iterable[str]) -> frozenset[str]:

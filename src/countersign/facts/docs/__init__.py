@@ -65,7 +65,8 @@ class Finding:
 
     @property
     def stale(self) -> bool:
-        return self.status in {Status.REMOVED, Status.RENAMED}
+        """Removed or renamed, and sure of it (``docs check`` lists the rest with ``--all``)."""
+        return self.status in {Status.REMOVED, Status.RENAMED} and self.confidence == "high"
 
 
 __all__ = ["Evidence", "Finding", "Kind", "Reference", "Status"]

@@ -115,7 +115,7 @@ def _token(path: str, number: int, span: str, mentions_command: bool) -> Iterato
     elif (ref := _path_ref(path, number, span)) is not None:
         yield ref
     elif _DOTTED_KEY.match(span) and "_" in span:
-        yield Reference(path, number, Kind.CONFIG_KEY, span, span.rsplit(".", 1)[1])
+        yield Reference(path, number, Kind.CONFIG_KEY, span, span)
 
 
 def _path_ref(doc: str, number: int, target: str, link: bool = False) -> Reference | None:

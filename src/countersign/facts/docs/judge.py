@@ -192,11 +192,12 @@ def _listed(
 def _stale(reference: Reference, evidence: Evidence, renamed_to: str) -> Finding:
     short = evidence.commit[:9]
     day = evidence.date[:10]
+    confidence = _confidence(reference, evidence)
     if renamed_to:
         return Finding(
             reference,
             Status.RENAMED,
-            "high",
+            confidence,
             f"`{reference.text}` was renamed to `{renamed_to}` in {short} ({day})",
             evidence,
             suggestion=_suggest(reference, renamed_to),
@@ -204,10 +205,22 @@ def _stale(reference: Reference, evidence: Evidence, renamed_to: str) -> Finding
     return Finding(
         reference,
         Status.REMOVED,
-        "high",
+        confidence,
         f"`{reference.text}` was removed in {short} ({day})",
         evidence,
     )
+
+
+def _confidence(reference: Reference, evidence: Evidence) -> str:
+    """High where the repository itself declares the referent (its files, its commands' flags
+    and subcommands, its make targets and scripts, a function it defined); medium for names it
+    only used (an environment variable, a key, a function called): another program may still
+    read or provide them, so they are listed with ``--all``, not called stale."""
+    if reference.kind in {Kind.ENV, Kind.CONFIG_KEY}:
+        return "medium"
+    if reference.kind is Kind.SYMBOL and not evidence.defined:
+        return "medium"
+    return "high"
 
 
 def _suggest(reference: Reference, renamed_to: str) -> str:
