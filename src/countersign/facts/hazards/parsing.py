@@ -87,29 +87,69 @@ def _loader(text: str) -> BoundedLoader:
 
 
 def _control_character(text: str, exc: yaml.reader.ReaderError) -> Unanalysable:
-    line = text.count("\n", 0, exc.position) + 1
-    return Unanalysable(
-        f"holds control character U+{exc.character:04X}, which YAML does not allow", line
-    )
+    position = getattr(exc, "position", None)
+    character = getattr(exc, "character", None)
+    line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
+    what = f" U+{character:04X}" if isinstance(character, int) else ""
+    return Unanalysable(f"holds control character{what}, which YAML does not allow", line)
 
 
 def _invalid(text: str, exc: yaml.YAMLError) -> Unanalysable:
-    if isinstance(exc, yaml.reader.ReaderError):
+    if isinstance(exc, yaml.reader.ReaderError) or "special characters are not allowed" in str(exc):
         return _control_character(text, exc)
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     line = mark.line + 1 if mark is not None else None
+    if "nesting depth" in problem:  # libyaml's own limit, met while it scans ahead
+        return Unanalysable("YAML nested too deeply to analyse", line)
     return Unanalysable(f"invalid YAML: {problem}", line)
+
+
+def _fast_loader(text: str) -> Any:
+    """libyaml's loader (C scanner and composer, several times faster), once one pass over
+    its events has checked what the composer would recurse on: depth, aliases, documents.
+    Without libyaml, the pure-Python ``BoundedLoader`` checks the same as it composes."""
+    if not getattr(yaml, "__with_libyaml__", False):
+        return _loader(text)
+    if len(text) > MAX_YAML_CHARS:
+        raise Unanalysable(f"larger than the {MAX_YAML_CHARS // 2**20} MiB of YAML analysed")
+    _check_events(text)
+    return yaml.CSafeLoader(text)
+
+
+def _check_events(text: str) -> None:
+    opening = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    closing = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    events = yaml.CSafeLoader(text)
+    depth = documents = 0
+    try:
+        while (event := events.get_event()) is not None:
+            if isinstance(event, opening):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line = event.start_mark.line + 1
+                    raise Unanalysable(f"YAML nested deeper than {MAX_DEPTH} levels", line)
+            elif isinstance(event, closing):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
+                line = event.start_mark.line + 1
+                raise Unanalysable("invalid YAML: anchors and aliases are not analysed", line)
+            elif isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > MAX_YAML_DOCUMENTS:
+                    raise Unanalysable(f"more than {MAX_YAML_DOCUMENTS} YAML documents")
+    except yaml.YAMLError as exc:
+        raise _invalid(text, exc) from None
+    finally:
+        events.dispose()
 
 
 def load_yaml_documents(text: str) -> list[tuple[int, Any]]:
     """Every document of a (multi-document) YAML stream, with the line it starts on."""
-    loader = _loader(text)
+    loader = _fast_loader(text)
     out: list[tuple[int, Any]] = []
     try:
         while loader.check_node():
-            if len(out) >= MAX_YAML_DOCUMENTS:
-                raise Unanalysable(f"more than {MAX_YAML_DOCUMENTS} YAML documents")
             node = loader.get_node()
             if node is None:
                 break
@@ -123,7 +163,7 @@ def load_yaml_documents(text: str) -> list[tuple[int, Any]]:
 
 def yaml_root(text: str) -> yaml.Node | None:
     """The node tree of a single-document YAML file (a CI workflow), for its marks."""
-    loader = _loader(text)
+    loader = _fast_loader(text)
     try:
         return loader.get_single_node()
     except yaml.YAMLError as exc:

@@ -19,6 +19,10 @@ from countersign.facts.hazards.documents import DocumentKind, Unanalysable, clas
 from countersign.facts.hazards.parsing import yaml_root
 from countersign.intake.change import Change, FileStatus
 
+# Each snippet goes through the guard's full shell model (a few milliseconds): bounded, so a
+# generated script of a million lines asks for review instead of running for an hour.
+MAX_SNIPPETS = 2_000
+
 
 @dataclass(frozen=True)
 class ShellSnippet:
@@ -83,7 +87,17 @@ def analyze(change: Change, context: Context) -> Iterator[Hazard]:
     from countersign.facts.shell import classify as classify_command
 
     shell_context = ShellContext()
-    for snippet in extraction.snippets:
+    snippets = extraction.snippets
+    if len(snippets) > MAX_SNIPPETS:
+        first = snippets[MAX_SNIPPETS]
+        yield unanalysable(
+            first.path,
+            f"more than {MAX_SNIPPETS:,} added shell lines and workflow steps; the rest, from "
+            "here on, were not judged",
+            first.line,
+        )
+        snippets = snippets[:MAX_SNIPPETS]
+    for snippet in snippets:
         where = "a workflow step" if snippet.origin == "workflow" else "an added script line"
         for finding in classify_command(snippet.text, None, shell_context):
             yield Hazard(

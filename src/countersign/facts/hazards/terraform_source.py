@@ -20,7 +20,8 @@ from countersign.facts.hazards.plan_access import openings
 from countersign.facts.hazards.resources import destroy_severity, is_stateful
 from countersign.intake.change import Change
 
-MAX_TF_CHARS = 2 * 1024 * 1024
+# The HCL grammar (lark) reads about 100 KB a second: past this, a human reads the file.
+MAX_TF_CHARS = 512 * 1024
 Key = tuple[str, str, str]  # (directory, type, name): a resource address within its module
 
 
@@ -59,7 +60,7 @@ def _collect(doc: Document, text: str | None, side: _Side) -> None:
     if text is None:
         return
     if len(text) > MAX_TF_CHARS:
-        raise Unanalysable(f"larger than the {MAX_TF_CHARS // 2**20} MiB analysed")
+        raise Unanalysable(f"larger than the {MAX_TF_CHARS // 1024} KiB analysed")
     check_nesting(text, "HCL")
     data = _parse(text)
     directory = str(PurePosixPath(doc.path).parent)
