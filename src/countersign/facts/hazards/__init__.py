@@ -52,9 +52,12 @@ def registry() -> dict[str, HazardAnalyzer]:
     importing this package does no work."""
     from countersign.facts.hazards import (
         artifacts,
+        cdk,
         cloudformation,
         iam,
         kubernetes,
+        kustomize,
+        pulumi,
         scripts,
         sql,
         terraform,
@@ -68,7 +71,10 @@ def registry() -> dict[str, HazardAnalyzer]:
         "terraform": terraform.analyze,
         "terraform_source": terraform_source.analyze,
         "cloudformation": cloudformation.analyze,
+        "pulumi": pulumi.analyze,
+        "cdk": cdk.analyze,
         "kubernetes": kubernetes.analyze,
+        "kustomize": kustomize.analyze,
         "sql": sql.analyze,
         "iam": iam.analyze,
         "scripts": scripts.analyze,

@@ -25,6 +25,9 @@ class DocumentKind(StrEnum):
     KUBERNETES = "kubernetes"
     SQL = "sql"
     IAM_POLICY = "iam-policy"
+    PULUMI_PREVIEW = "pulumi-preview"
+    CDK_DIFF = "cdk-diff"
+    KUSTOMIZATION = "kustomization"
     WORKFLOW = "workflow"
     SHELL = "shell"
     OTHER = "other"
@@ -83,6 +86,10 @@ def classify(path: str, text: str) -> DocumentKind:
         return DocumentKind.SHELL
     if suffix in {".yml", ".yaml"} and ".github/workflows/" in f"/{p.as_posix()}":
         return DocumentKind.WORKFLOW
+    if p.name.lower() in {"kustomization.yaml", "kustomization.yml", "kustomization"}:
+        return DocumentKind.KUSTOMIZATION
+    if suffix in {"", ".txt", ".diff", ".log"} and _CDK_LINE.search(head):
+        return DocumentKind.CDK_DIFF
     if suffix == ".json" or (not suffix and head.lstrip().startswith("{")):
         # The head decides when it can; a plan's or change set's telling key may come after
         # megabytes of prior state, so the whole text is searched next (a linear scan in C).
@@ -97,12 +104,15 @@ def classify(path: str, text: str) -> DocumentKind:
 
 _K8S_HEAD = re.compile(r"^apiVersion:", re.MULTILINE)
 _K8S_KIND = re.compile(r"^kind:", re.MULTILINE)
+_CDK_LINE = re.compile(r"^\s*(?:\x1b\[[0-9;]*m)*\[[-~+]\]\s+(?:AWS|Custom)::", re.MULTILINE)
 _GCP_POLICY = re.compile(r"^bindings:\s*$", re.MULTILINE)
 
 
 def _json_kind(head: str) -> DocumentKind:
     if '"terraform_version"' in head or '"resource_changes"' in head:
         return DocumentKind.TERRAFORM_PLAN
+    if '"steps"' in head and '"urn:pulumi:' in head:
+        return DocumentKind.PULUMI_PREVIEW
     if '"ChangeSetId"' in head or '"ResourceChange"' in head:
         return DocumentKind.CLOUDFORMATION_CHANGE_SET
     if '"Statement"' in head or ('"bindings"' in head and '"role"' in head):

@@ -5,6 +5,7 @@ that already had ``Resource: "*"`` is not news; one that gains it is."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -23,6 +24,7 @@ _MAX_LISTED = 5
 # of a few thousand names each cannot take gigabytes.
 MAX_GRANTS = 200_000
 MAX_COMPARISONS = 20_000_000
+_WILD = re.compile(r"[*?\[]")
 
 
 @dataclass(frozen=True)
@@ -89,18 +91,38 @@ def _load(path: str, text: str) -> Any:
 
 
 def _not_covered(grants: list[Grant], old: frozenset[Grant]) -> list[Grant]:
-    """The grants no old grant covers. Equal grants were removed by set difference; only old
-    grants with a pattern can cover others, so only those are compared (bounded)."""
-    patterns = [o for o in old if any(c in f"{o.action}{o.resource}{o.principal}" for c in "*?[")]
-    if len(patterns) * len(grants) > MAX_COMPARISONS:
-        raise Unanalysable("too many wildcard grants to compare with the previous version")
-    exact = {(o.action, o.resource, o.principal) for o in old if not o.conditional}
-    return [
-        g
-        for g in grants
-        if (g.action, g.resource, g.principal) not in exact
-        and not any(g.covered_by(o) for o in patterns)
-    ]
+    """The grants no old grant covers. Equal grants were removed by set difference; an old
+    pattern can only cover a grant whose resource starts with the pattern's literal prefix, so
+    old patterns are indexed by (action, prefix) and each grant looks up its own prefixes:
+    linear in the grants, not their product."""
+    index: dict[tuple[str | None, str], list[Grant]] = {}
+    exact = set()
+    for o in old:
+        if not o.conditional:
+            exact.add((o.action, o.resource, o.principal))
+        action = None if _WILD.search(o.action) else o.action
+        prefix = _WILD.split(o.resource, maxsplit=1)[0]
+        index.setdefault((action, prefix), []).append(o)
+    budget = MAX_COMPARISONS
+    out = []
+    for g in grants:
+        if (g.action, g.resource, g.principal) in exact:
+            continue
+        covered = False
+        for i in range(len(g.resource) + 1):
+            for action in (g.action, None):
+                candidates = index.get((action, g.resource[:i]), ())
+                budget -= len(candidates)
+                if any(g.covered_by(o) for o in candidates):
+                    covered = True
+                    break
+            if covered:
+                break
+        if budget < 0:
+            raise Unanalysable("too many wildcard grants to compare with the previous version")
+        if not covered:
+            out.append(g)
+    return out
 
 
 def parse_policy(data: Any) -> Policy:
@@ -182,7 +204,11 @@ def policy_hazards(
     """Lint what the new policy adds, and report widening against the old one."""
     added = sorted(new.allows - old.allows if old else new.allows, key=lambda g: g.shown)
     if old is not None:
-        added = _not_covered(added, old.allows)
+        try:
+            added = _not_covered(added, old.allows)
+        except Unanalysable as exc:
+            yield unanalysable(path, f"IAM policy {exc}")
+            return
     for finding in lint(added):
         yield Hazard(
             finding.kind,

@@ -5,6 +5,7 @@ failure is ``Unanalysable`` with the reason and the line, never an exception of 
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from itertools import accumulate
@@ -15,7 +16,8 @@ import yaml
 from countersign.facts.hazards.documents import Unanalysable
 
 MAX_JSON_CHARS = 256 * 1024 * 1024
-MAX_YAML_CHARS = 10 * 1024 * 1024
+# libyaml plus PyYAML's constructor read about a MiB a second (both sides of a change are read).
+MAX_YAML_CHARS = 4 * 1024 * 1024
 MAX_YAML_DOCUMENTS = 10_000
 # Deeper than any real manifest, workflow, plan or policy (a CRD schema reaches about 30), and
 # shallow enough that no parser below runs out of stack.
@@ -43,6 +45,10 @@ def load_json(text: str) -> Any:
             f"{len(text) // 2**20} MiB is more than the {MAX_JSON_CHARS // 2**20} MiB "
             "analysed; split it or review it by hand"
         )
+    # json allocates no cycles, but each of its objects counts towards the collector's
+    # thresholds: full collections over a growing heap made large plans superlinear.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         # The C decoder counts its own recursion: a deep document is a RecursionError, and no
         # analyzer walks the result recursively.
@@ -51,6 +57,9 @@ def load_json(text: str) -> Any:
         raise Unanalysable(f"not valid JSON ({exc.msg} at line {exc.lineno})", exc.lineno) from None
     except RecursionError:
         raise Unanalysable("JSON nested too deeply to analyse") from None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class BoundedLoader(yaml.SafeLoader):
@@ -86,7 +95,7 @@ def _loader(text: str) -> BoundedLoader:
         raise _control_character(text, exc) from None
 
 
-def _control_character(text: str, exc: yaml.reader.ReaderError) -> Unanalysable:
+def _control_character(text: str, exc: yaml.YAMLError) -> Unanalysable:
     position = getattr(exc, "position", None)
     character = getattr(exc, "character", None)
     line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
@@ -106,42 +115,41 @@ def _invalid(text: str, exc: yaml.YAMLError) -> Unanalysable:
 
 
 def _fast_loader(text: str) -> Any:
-    """libyaml's loader (C scanner and composer, several times faster), once one pass over
-    its events has checked what the composer would recurse on: depth, aliases, documents.
-    Without libyaml, the pure-Python ``BoundedLoader`` checks the same as it composes."""
+    """libyaml's loader (C scanner and composer, several times faster; libyaml stops at its
+    own nesting limit, so the C composer cannot run out of stack). Each composed document is
+    then checked for depth and aliases before it is constructed (``_check_node``). Without
+    libyaml, the pure-Python ``BoundedLoader`` checks the same as it composes."""
     if not getattr(yaml, "__with_libyaml__", False):
         return _loader(text)
     if len(text) > MAX_YAML_CHARS:
         raise Unanalysable(f"larger than the {MAX_YAML_CHARS // 2**20} MiB of YAML analysed")
-    _check_events(text)
     return yaml.CSafeLoader(text)
 
 
-def _check_events(text: str) -> None:
-    opening = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
-    closing = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-    events = yaml.CSafeLoader(text)
-    depth = documents = 0
-    try:
-        while (event := events.get_event()) is not None:
-            if isinstance(event, opening):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    line = event.start_mark.line + 1
-                    raise Unanalysable(f"YAML nested deeper than {MAX_DEPTH} levels", line)
-            elif isinstance(event, closing):
-                depth -= 1
-            elif isinstance(event, yaml.AliasEvent):
-                line = event.start_mark.line + 1
-                raise Unanalysable("invalid YAML: anchors and aliases are not analysed", line)
-            elif isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > MAX_YAML_DOCUMENTS:
-                    raise Unanalysable(f"more than {MAX_YAML_DOCUMENTS} YAML documents")
-    except yaml.YAMLError as exc:
-        raise _invalid(text, exc) from None
-    finally:
-        events.dispose()
+def _check_node(root: yaml.Node | None) -> None:
+    """Depth and aliases of a composed document, walked without recursion. An alias is a node
+    reached twice: refused before construction expands it."""
+    if root is None:
+        return
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            raise Unanalysable(
+                "invalid YAML: anchors and aliases are not analysed", node.start_mark.line + 1
+            )
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise Unanalysable(
+                f"YAML nested deeper than {MAX_DEPTH} levels", node.start_mark.line + 1
+            )
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
 
 
 def load_yaml_documents(text: str) -> list[tuple[int, Any]]:
@@ -150,9 +158,12 @@ def load_yaml_documents(text: str) -> list[tuple[int, Any]]:
     out: list[tuple[int, Any]] = []
     try:
         while loader.check_node():
+            if len(out) >= MAX_YAML_DOCUMENTS:
+                raise Unanalysable(f"more than {MAX_YAML_DOCUMENTS} YAML documents")
             node = loader.get_node()
             if node is None:
                 break
+            _check_node(node)
             out.append((node.start_mark.line + 1, loader.construct_document(node)))
     except yaml.YAMLError as exc:
         raise _invalid(text, exc) from None
@@ -165,8 +176,10 @@ def yaml_root(text: str) -> yaml.Node | None:
     """The node tree of a single-document YAML file (a CI workflow), for its marks."""
     loader = _fast_loader(text)
     try:
-        return loader.get_single_node()
+        root: yaml.Node | None = loader.get_single_node()
+        _check_node(root)
     except yaml.YAMLError as exc:
         raise _invalid(text, exc) from None
     finally:
         loader.dispose()
+    return root

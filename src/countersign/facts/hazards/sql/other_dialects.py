@@ -19,7 +19,7 @@ from countersign.facts.hazards import Hazard, Severity
 from countersign.facts.hazards.sql.statements import Statement, normal
 
 # sqlglot parses about ten times slower than libpg_query.
-MAX_PARSED_CHARS = 512 * 1024
+MAX_PARSED_CHARS = 256 * 1024
 
 
 @dataclass
