@@ -104,7 +104,10 @@ def classify(path: str, text: str) -> DocumentKind:
 
 _K8S_HEAD = re.compile(r"^apiVersion:", re.MULTILINE)
 _K8S_KIND = re.compile(r"^kind:", re.MULTILINE)
-_CDK_LINE = re.compile(r"^\s*(?:\x1b\[[0-9;]*m)*\[[-~+]\]\s+(?:AWS|Custom)::", re.MULTILINE)
+_CDK_LINE = re.compile(
+    r"^\s*(?:\x1b\[[0-9;]*m)*\[[-~+]\]\s+(?:AWS|Custom)::|^Stack \S+\s*\nThere were no differences",
+    re.MULTILINE,
+)
 _GCP_POLICY = re.compile(r"^bindings:\s*$", re.MULTILINE)
 
 
