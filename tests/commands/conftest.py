@@ -10,14 +10,26 @@ from countersign.main import main
 
 PEOPLE = """
 people:
-  - {id: alice, emails: [alice@example.com], level: senior, teams: [payments], github: Alice-S}
+  - {id: alice, emails: [alice@example.com], level: senior, teams: [payments], github: Alice-S,
+     keys: ["{alice}"]}
   - {id: bob, emails: [bob@example.com, bob@home.example], level: junior, teams: [payments],
-     github: bob-dev}
-  - {id: carol, emails: [carol@example.com], level: staff, teams: [search]}
-  - {id: erin, emails: [erin@example.com], level: mid, teams: [payments]}
-  - {id: robo, emails: [robo@example.com], level: principal, teams: [payments], agent: true}
+     github: bob-dev, keys: ["{bob}"]}
+  - {id: carol, emails: [carol@example.com], level: staff, teams: [search], keys: ["{carol}"]}
+  - {id: erin, emails: [erin@example.com], level: mid, teams: [payments], keys: ["{erin}"]}
+  - {id: robo, emails: [robo@example.com], level: principal, teams: [payments], agent: true,
+     keys: ["{robo}"]}
 agents: [noreply@anthropic.com]
 """
+
+
+def people_with_keys(ssh_keys) -> str:
+    """PEOPLE with each person's real SSH public key (made by ssh-keygen for this run)."""
+    text = PEOPLE
+    for name, key in ssh_keys.items():
+        text = text.replace("{" + name + "}", key.public)
+    return text
+
+
 CATALOG = """
 services:
   - {name: checkout, paths: ["services/checkout/**"], owners: [payments], tier: 1}
@@ -27,15 +39,24 @@ AI = "\n\nCo-authored-by: Claude <noreply@anthropic.com>"
 BOB = "Bob <bob@example.com>"
 
 
+def accepting_asserted(policy: str) -> str:
+    """The small-team setting: approvals given with ``--as`` (asserted) count. The tests of
+    sign-off rules other than identity proof run this way; tests/commands/test_identity.py
+    runs the shipped default (signed or forge only)."""
+    return policy.replace(
+        "\nidentities: [signed, forge]\n", "\nidentities: [signed, forge, asserted]\n", 1
+    )
+
+
 @pytest.fixture
-def project(repo):
+def project(repo, ssh_keys):
     repo.write(".gitignore", ".countersign/ledger.db*\n")
     repo.commit(
         "init",
         **{
-            ".countersign/people.yaml": PEOPLE,
+            ".countersign/people.yaml": people_with_keys(ssh_keys),
             ".countersign/catalog.yaml": CATALOG,
-            ".countersign/policy.yaml": default_policy_text(),
+            ".countersign/policy.yaml": accepting_asserted(default_policy_text()),
             "docs/guide.md": "one\n",
             "services/checkout/pay.py": "def pay():\n    return 1\n",
         },
@@ -62,3 +83,9 @@ def ai_trailer() -> str:
 @pytest.fixture
 def bob() -> str:
     return BOB
+
+
+@pytest.fixture
+def key(ssh_keys):
+    """``key("alice")``: the path of alice's private SSH key, for ``--key``."""
+    return lambda name: str(ssh_keys[name].path)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 
 def test_break_glass_lifts_a_block_and_leaves_a_follow_up_until_someone_else_reviews(
-    project, capsys, cs, ai_trailer, bob
+    project, capsys, cs, ai_trailer, bob, key
 ):
     project.commit("hotfix" + ai_trailer, author=bob, **{"docs/guide.md": "fixed\n"})
     assert cs(project, "check") == 1
@@ -10,8 +10,8 @@ def test_break_glass_lifts_a_block_and_leaves_a_follow_up_until_someone_else_rev
         cs(
             project,
             "break-glass",
-            "--as",
-            "alice",
+            "--key",
+            key("alice"),
             "--reason",
             "outage",
             "--incident",
@@ -36,8 +36,10 @@ def test_break_glass_lifts_a_block_and_leaves_a_follow_up_until_someone_else_rev
     assert "follow-up reviews due" not in capsys.readouterr().out
 
 
-def test_an_agent_cannot_break_glass_and_a_reason_is_required(project, capsys, cs, ai_trailer, bob):
+def test_an_agent_cannot_break_glass_and_a_reason_is_required(
+    project, capsys, cs, ai_trailer, bob, key
+):
     project.commit("x", author=bob, **{"docs/guide.md": "fixed\n"})
-    assert cs(project, "break-glass", "--as", "robo", "--reason", "r", "--incident", "I") == 3
+    assert cs(project, "break-glass", "--key", key("robo"), "--reason", "r", "--incident", "I") == 3
     assert "robo is an agent identity" in capsys.readouterr().err
     assert cs(project, "break-glass", "--as", "alice", "--reason", " ", "--incident", "I") == 3

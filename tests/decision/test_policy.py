@@ -41,6 +41,7 @@ def test_the_shipped_default_policy_loads():
         "unanalysable-artifact",
         "freeze-window",
         "policy-change",
+        "unknown-identity",
     ]
 
 
@@ -94,8 +95,8 @@ def test_comprehensions_nested_too_deep_are_refused():
 def test_unknown_rule_key_and_duplicate_id_are_errors():
     bad_key = policy_with("true").replace('    when: "false"', '    wen: "false"')
     assert error_of(bad_key) == (
-        "policy.yaml: rules[1].wen: unknown field 'wen' (expected one of: description, "
-        "effective, expires, id, require, systems, when)"
+        "policy.yaml: rules[1].wen: unknown field 'wen' (expected one of: break_glass, "
+        "description, effective, expires, id, require, systems, when)"
     )
     dup = policy_with("true").replace("id: second", "id: first")
     assert error_of(dup) == "policy.yaml: rules[1].id: rule id 'first' is used twice"
@@ -113,7 +114,7 @@ def test_expiry_before_start_is_an_error():
 def test_a_policy_without_a_rule_on_its_own_edits_gets_the_builtin_one():
     policy = load_policy(policy_with("true"))
     assert policy.rules[-1].id == "policy-change"
-    assert len(load_policy(default_policy_text()).rules) == 7
+    assert len(load_policy(default_policy_text()).rules) == 8
 
 
 def test_a_rule_can_ask_for_several_approval_groups():

@@ -23,7 +23,8 @@ from countersign.cli.options import check_status_option, format_choice, range_op
     "--key",
     "key_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Sign as the owner of this Ed25519 key (PEM), registered in people.yaml keys.",
+    help="Sign with this SSH key (or its .pub, the key in ssh-agent), listed in people.yaml "
+    "keys: the approval is then proven (signed), not just claimed.",
 )
 @check_status_option(hidden=True)
 @click.option(
@@ -61,7 +62,7 @@ def approve(
     if action:
         from countersign.commands.approve_action import approve_action
 
-        return approve_action(repo, action=action, identity=identity, note=note)
+        return approve_action(repo, action=action, identity=identity, note=note, key_file=key_file)
     if review:
         from countersign.commands.approve_review import approve_review
 
@@ -116,7 +117,13 @@ def status(
     "--hours", type=float, default=4.0, show_default=True, help="How long it lasts (max 72)."
 )
 @range_options
-@click.option("--as", "identity", help="Who breaks the glass (default: git user.email).")
+@click.option("--as", "identity", help="Who breaks the glass (must match the key's owner).")
+@click.option(
+    "--key",
+    "key_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Your SSH key (or its .pub, the key in ssh-agent), listed in people.yaml: required.",
+)
 @repo_option
 def break_glass(
     reason: str,
@@ -126,6 +133,7 @@ def break_glass(
     head: str,
     worktree: bool,
     identity: str | None,
+    key_file: Path | None,
     repo: Path,
 ) -> int:
     """Lift every requirement on this exact change during an incident, for a limited time.
@@ -138,6 +146,7 @@ def break_glass(
         repo,
         ChangeSelection(base, head, worktree),
         identity=identity,
+        key_file=key_file,
         reason=reason,
         incident=incident,
         hours=hours,
@@ -252,6 +261,12 @@ def replay(revs: str | None, merges: bool, limit: int, fmt: str, repo: Path) -> 
 @click.option("--test-evidence", default="", help="How it was tested.")
 @click.option("--rollback-plan", default="", help="How to undo it.")
 @click.option("--as", "identity", help="Author of the record (default: git user.email).")
+@click.option(
+    "--key",
+    "key_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Sign the record with this SSH key (or its .pub, the key in ssh-agent).",
+)
 @repo_option
 def record(
     base: str | None,
@@ -261,6 +276,7 @@ def record(
     test_evidence: str,
     rollback_plan: str,
     identity: str | None,
+    key_file: Path | None,
     repo: Path,
 ) -> int:
     """Write the change record (summary, test evidence, rollback plan) for a change."""
@@ -272,4 +288,5 @@ def record(
         ChangeSelection(base, head, worktree),
         identity=identity,
         fields={"summary": summary, "test_evidence": test_evidence, "rollback_plan": rollback_plan},
+        key_file=key_file,
     )

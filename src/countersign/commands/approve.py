@@ -7,19 +7,21 @@ from pathlib import Path
 
 import click
 
+from countersign.facts.people import identities
 from countersign.gate.evaluate import evaluate
 from countersign.intake.selection import ChangeSelection
 from countersign.signoff.approvals import FOLLOW_UP
 from countersign.signoff.approve import approve as record_approval
-from countersign.signoff.identity import identity_from
+from countersign.signoff.identity import Identity, identity_from
 from countersign.signoff.ledger import signoffs_for
 from countersign.workspace import analysed, open_workspace
 
 SOURCES = {
     "flag": "--as",
     "git": "git user.email",
-    "key": "signing key",
+    "key": "SSH key",
     "github-review": "GitHub review",
+    "forge": "GitHub review confirmed by the API",
 }
 
 
@@ -52,10 +54,19 @@ def approve(
         requirements=requirements,
         requirement=requirement,
         note=note,
-        key_file=key_file,
+        makers=tuple(i.email for i in identities(ws.change, ws.context)),
     )
-    click.echo(
-        f"Approved {done.fingerprint[:19]} as {done.approver} "
-        f"({SOURCES.get(who.source, who.source)}) for {', '.join(done.requirements)}"
-    )
+    click.echo(approved_line(done.fingerprint, done.approver, who, done.requirements))
     return 0
+
+
+def approved_line(
+    fingerprint: str, approver: str, who: Identity, requirements: tuple[str, ...]
+) -> str:
+    how = SOURCES.get(who.source, who.source)
+    if who.public_key:
+        how += f" {who.public_key}"
+    return (
+        f"Approved {fingerprint[:19]} as {approver} ({how}), identity {who.strength}, "
+        f"for {', '.join(requirements)}"
+    )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from countersign.facts.people import identities
 from countersign.intake.selection import ChangeSelection
 from countersign.signoff.approvals import FOLLOW_UP
 from countersign.signoff.break_glass import break_glass as record_break_glass
@@ -21,6 +22,7 @@ def break_glass(
     selection: ChangeSelection,
     *,
     identity: str | None,
+    key_file: Path | None = None,
     reason: str,
     incident: str,
     hours: float,
@@ -33,12 +35,14 @@ def break_glass(
         ws.ledger,
         ws.change,
         roster,
-        identity_from(ws.root, identity, roster),
+        identity_from(ws.root, identity, roster, key_file),
         reason=reason,
         incident=incident,
         hours=hours,
         policy_version=ws.policy.version,
+        policy_digest=ws.policy.digest,
         now=now,
+        makers=tuple(i.email for i in identities(ws.change, ws.context)),
     )
     click.echo(
         f"Break-glass on {done.fingerprint[:19]} until {done.expires} ({done.incident}). "

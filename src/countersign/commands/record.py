@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from countersign.config.roster import Roster
 from countersign.intake.selection import ChangeSelection
 from countersign.signoff.change_record import given_fields
 from countersign.signoff.change_record import record as record_change
@@ -20,10 +19,17 @@ def record(
     *,
     identity: str | None,
     fields: dict[str, str],
+    key_file: Path | None = None,
 ) -> int:
     given = given_fields(fields)
     ws = open_workspace(cwd, selection)
-    author = identity_from(ws.root, identity, Roster()).claimed
-    done = record_change(ws.ledger, ws.change.fingerprint, author, given)
-    click.echo(f"Recorded {', '.join(done.fields)} for {done.fingerprint[:19]}")
+    roster = ws.context.config.roster
+    who = identity_from(ws.root, identity, roster, key_file)
+    person = roster.find(who.claimed)
+    author = person.id if person else who.claimed
+    done = record_change(ws.ledger, ws.change.fingerprint, author, given, who=who, person=person)
+    click.echo(
+        f"Recorded {', '.join(done.fields)} for {done.fingerprint[:19]} as {author}, "
+        f"identity {who.strength}"
+    )
     return 0

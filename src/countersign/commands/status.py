@@ -20,6 +20,9 @@ def status(cwd: Path, selection: ChangeSelection, *, checks: dict[str, str], fmt
     signoffs = signoffs_for(ws.ledger, ws.change.fingerprint)
     result = evaluate(ws.change, ws.context, ws.policy, signoffs, checks)
     roster = ws.context.config.roster
-    report = standing(ws.change, result.decision.requirements, signoffs, entries, roster)
+    makers = tuple(i.email for i in result.facts.identities)
+    report = standing(
+        ws.change, result.decision.requirements, signoffs, entries, roster, makers=makers
+    )
     click.echo(render_status(result, report, ws.policy.version, fmt))
     return 0

@@ -35,6 +35,7 @@ DEFAULTS: dict[str, Any] = {
         "paths": [],
         "edits_policy": False,
         "branch": "",
+        "unknown_identities": [],
     },
     "author": {"id": "", "level": "", "rank": -1, "teams": [], "agent": False},
     "blast": {
@@ -83,6 +84,7 @@ def activation(facts: Facts, checks: dict[str, str] | None = None) -> dict[str, 
             "paths": list(change.paths),
             "edits_policy": any(p.startswith(f"{CONFIG_DIR}/") for p in change.paths),
             "branch": change.branch or "",
+            "unknown_identities": [i.email for i in facts.identities if not i.known],
         },
         "author": {
             "id": facts.author.id,

@@ -9,7 +9,8 @@
    Within a group the strictest count wins (the maximum). A group implied by a stricter one
    (count, level and constraints all at least as strict) is folded into it, its reason kept.
    The remaining groups are all required; one approver counts toward every group they
-   qualify for, and within a group only distinct humans count.
+   qualify for, and within a group only distinct humans count. A ``more: true`` group adds
+   its count to every other group (the largest such count, once); alone, it is a group.
 4. Change records: one requirement asking for the union of the fields.
 5. Checks: one requirement asking for the union of the check names, all green.
 6. Every requirement keeps the reason of each rule that asked for it; its ``rule`` lists those
@@ -30,7 +31,13 @@ from countersign.decision.requirements import Kind, Requirement
 def combine(fired: list[Rule]) -> tuple[Requirement, ...]:
     blocks = [
         Requirement(
-            f"{r.id}/block", r.id, Kind.BLOCK, r.block, needs=r.block, because=(r.description,)
+            f"{r.id}/block",
+            r.id,
+            Kind.BLOCK,
+            r.block,
+            needs=r.block,
+            because=(r.description,),
+            glass=r.break_glass,
         )
         for r in fired
         if r.block
@@ -43,8 +50,11 @@ def combine(fired: list[Rule]) -> tuple[Requirement, ...]:
     )
 
 
-def _group(spec: ApprovalSpec) -> tuple[str | None, tuple[str, ...], bool]:
-    return (spec.min_level, tuple(sorted(spec.teams)), spec.from_owners)
+Group = tuple[str | None, tuple[str, ...], bool, tuple[str, ...]]
+
+
+def _group(spec: ApprovalSpec) -> Group:
+    return (spec.min_level, tuple(sorted(spec.teams)), spec.from_owners, spec.identities)
 
 
 def _implies(strict: ApprovalSpec, weak: ApprovalSpec) -> bool:
@@ -53,14 +63,23 @@ def _implies(strict: ApprovalSpec, weak: ApprovalSpec) -> bool:
         and level_rank(strict.min_level) >= level_rank(weak.min_level)
         and (not weak.teams or (bool(strict.teams) and set(strict.teams) <= set(weak.teams)))
         and (strict.from_owners or not weak.from_owners)
+        and set(strict.identities) <= set(weak.identities)
     )
 
 
 def _approvals(rules: list[Rule]) -> list[Requirement]:
-    groups: dict[tuple[str | None, tuple[str, ...], bool], list[tuple[Rule, ApprovalSpec]]] = {}
+    groups: dict[Group, list[tuple[Rule, ApprovalSpec]]] = {}
+    more: list[tuple[Rule, ApprovalSpec]] = []
     for rule in rules:
         for spec in rule.approvals:
-            groups.setdefault(_group(spec), []).append((rule, spec))
+            if spec.more:
+                more.append((rule, spec))
+            else:
+                groups.setdefault(_group(spec), []).append((rule, spec))
+    if more and not groups:
+        for rule, spec in more:
+            groups.setdefault(_group(spec), []).append((rule, replace(spec, more=False)))
+        more = []
     merged = [
         (max((spec for _, spec in pairs), key=lambda s: s.count), _distinct(r for r, _ in pairs))
         for pairs in groups.values()
@@ -74,6 +93,13 @@ def _approvals(rules: list[Rule]) -> list[Requirement]:
             host[1][:] = _distinct([*host[1], *members])
     order = {rule.id: i for i, rule in enumerate(rules)}
     kept.sort(key=lambda k: min(order[r.id] for r in k[1]))
+    if more:
+        extra = max(spec.count for _, spec in more)
+        adding = _distinct(r for r, _ in more)
+        kept = [
+            (replace(spec, count=min(spec.count + extra, 10)), [*members, *adding])
+            for spec, members in kept
+        ]
     out: list[Requirement] = []
     for spec, members in kept:
         req = _approval_requirement(spec, members)
@@ -89,9 +115,15 @@ def _distinct(rules: Iterable[Rule]) -> list[Rule]:
     return list(seen.values())
 
 
-def _strictness(spec: ApprovalSpec) -> tuple[int, int, bool, bool]:
+def _strictness(spec: ApprovalSpec) -> tuple[int, int, bool, bool, int]:
     """If one spec implies another, its key is at least as large: stricter groups come first."""
-    return (spec.count, level_rank(spec.min_level), bool(spec.teams), spec.from_owners)
+    return (
+        spec.count,
+        level_rank(spec.min_level),
+        bool(spec.teams),
+        spec.from_owners,
+        -len(spec.identities),
+    )
 
 
 def _approval_requirement(spec: ApprovalSpec, members: list[Rule]) -> Requirement:
@@ -113,6 +145,8 @@ def _approval_requirement(spec: ApprovalSpec, members: list[Rule]) -> Requiremen
         fields=("from_owners",) if spec.from_owners else (),
         needs=who,
         because=tuple(r.description for r in members),
+        identities=spec.identities,
+        glass=all(r.break_glass for r in members),
     )
 
 
@@ -138,5 +172,6 @@ def _union(kind: Kind, rid: str, rules: list[Rule]) -> list[Requirement]:
             checks=tuple(names) if kind is Kind.CHECKS else (),
             needs=what,
             because=tuple(r.description for r in rules),
+            glass=all(r.break_glass for r in rules),
         )
     ]

@@ -23,6 +23,10 @@ from countersign.decision.condition import Condition, Limits, compile_condition
 from countersign.errors import ConfigError
 
 FILE = "policy.yaml"
+# Identity strengths (``signoff.proof.Strength``), strongest first; only the first two prove
+# who approved.
+STRENGTHS = ("signed", "forge", "asserted")
+PROVEN = ("signed", "forge")
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,12 @@ class ApprovalSpec:
     min_level: str | None = None
     from_owners: bool = False
     teams: tuple[str, ...] = ()
+    # How an approval must prove who gave it (``signoff.proof``): the policy's ``identities``
+    # unless the group names its own.
+    identities: tuple[str, ...] = PROVEN
+    # ``more: true``: ``count`` more approvals on top of every other group that fires (one
+    # approver may be someone the change hides), a group of its own when no other fires.
+    more: bool = False
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,7 @@ class Rule:
     systems: tuple[str, ...] = ()
     condition: Condition | None = None
     line: int = 0  # where the rule starts in its file; 0 for a rule no file declares
+    break_glass: bool = True  # false: a break-glass does not lift what this rule requires
 
     def active(self, today: date) -> bool:
         return in_force(self.effective, self.expires, today)
@@ -62,6 +73,7 @@ class Policy:
     text: str = ""
     # The repository path the policy was read from; "" for the packaged default.
     source: str = ""
+    identities: tuple[str, ...] = PROVEN
 
     @property
     def digest(self) -> str:
@@ -91,33 +103,57 @@ def load_policy(
     text: str, file: str = FILE, limits: Limits | None = None, source: str = ""
 ) -> Policy:
     data = expect_mapping(parse_yaml(text, file) or {}, file, "")
-    reject_unknown(data, {"version", "rules"}, file, "")
+    reject_unknown(data, {"version", "rules", "identities"}, file, "")
     version = str(data.get("version", "1"))
+    accepted = _identities(data.get("identities"), file, "identities", PROVEN)
     rules: list[Rule] = []
     ids: set[str] = set()
     raws = expect_list(data.get("rules", []), file, "rules")
     lines = item_lines(text, "rules") if raws else ()
     for i, raw in enumerate(raws):
         rule = replace(
-            _rule(raw, file, f"rules[{i}]", limits), line=lines[i] if i < len(lines) else 0
+            _rule(raw, file, f"rules[{i}]", limits, accepted),
+            line=lines[i] if i < len(lines) else 0,
         )
         if rule.id in ids:
             raise ConfigError(file, f"rules[{i}].id", f"rule id {rule.id!r} is used twice")
         ids.add(rule.id)
         rules.append(rule)
     if not any("change.edits_policy" in (r.condition.fields if r.condition else ()) for r in rules):
-        rules.append(POLICY_CHANGE)
-    return Policy(version=version, rules=tuple(rules), text=text, source=source)
+        spec = replace(POLICY_CHANGE.approvals[0], identities=accepted)
+        rules.append(replace(POLICY_CHANGE, approvals=(spec,)))
+    return Policy(
+        version=version, rules=tuple(rules), text=text, source=source, identities=accepted
+    )
 
 
-def _rule(raw: Any, file: str, key: str, limits: Limits | None) -> Rule:
+def _identities(raw: Any, file: str, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    if raw is None:
+        return default
+    given = expect_str_list(raw, file, key)
+    wrong = [s for s in given if s not in STRENGTHS]
+    if wrong or not given:
+        raise ConfigError(
+            file,
+            key,
+            f"expected a list of {', '.join(STRENGTHS)}, got {wrong[0] if wrong else '[]'!r}",
+        )
+    return tuple(s for s in STRENGTHS if s in given)
+
+
+def _rule(
+    raw: Any, file: str, key: str, limits: Limits | None, accepted: tuple[str, ...] = PROVEN
+) -> Rule:
     entry = expect_mapping(raw, file, key)
     reject_unknown(
         entry,
-        {"id", "description", "when", "require", "effective", "expires", "systems"},
+        {"id", "description", "when", "require", "effective", "expires", "systems", "break_glass"},
         file,
         key,
     )
+    glass = entry.get("break_glass", True)
+    if not isinstance(glass, bool):
+        raise ConfigError(file, f"{key}.break_glass", f"expected true or false, got {glass!r}")
     require = expect_mapping(entry.get("require", {}), file, f"{key}.require")
     reject_unknown(
         require, {"approvals", "change_record", "checks", "block"}, file, f"{key}.require"
@@ -140,7 +176,7 @@ def _rule(raw: Any, file: str, key: str, limits: Limits | None) -> Rule:
         description=expect_str(entry.get("description"), file, f"{key}.description"),
         when=when,
         condition=compile_condition(when, file, f"{key}.when", limits),
-        approvals=_approvals(require.get("approvals"), file, f"{key}.require.approvals"),
+        approvals=_approvals(require.get("approvals"), file, f"{key}.require.approvals", accepted),
         change_record=expect_str_list(
             require.get("change_record", []), file, f"{key}.require.change_record"
         ),
@@ -149,23 +185,33 @@ def _rule(raw: Any, file: str, key: str, limits: Limits | None) -> Rule:
         effective=effective,
         expires=expires,
         systems=expect_str_list(entry.get("systems", []), file, f"{key}.systems"),
+        break_glass=glass,
     )
 
 
-def _approvals(raw: Any, file: str, key: str) -> tuple[ApprovalSpec, ...]:
+def _approvals(
+    raw: Any, file: str, key: str, accepted: tuple[str, ...]
+) -> tuple[ApprovalSpec, ...]:
     """One group (a mapping) or several (a list of mappings), all required."""
     if raw is None:
         return ()
     if isinstance(raw, list):
         if not raw:
             raise ConfigError(file, key, "expected at least one approval group")
-        return tuple(_approval_group(item, file, f"{key}[{i}]") for i, item in enumerate(raw))
-    return (_approval_group(raw, file, key),)
+        return tuple(
+            _approval_group(item, file, f"{key}[{i}]", accepted) for i, item in enumerate(raw)
+        )
+    return (_approval_group(raw, file, key, accepted),)
 
 
-def _approval_group(raw: Any, file: str, key: str) -> ApprovalSpec:
+def _approval_group(raw: Any, file: str, key: str, accepted: tuple[str, ...]) -> ApprovalSpec:
     entry = expect_mapping(raw, file, key)
-    reject_unknown(entry, {"count", "min_level", "from_owners", "teams"}, file, key)
+    reject_unknown(
+        entry, {"count", "min_level", "from_owners", "teams", "identities", "more"}, file, key
+    )
+    more = entry.get("more", False)
+    if not isinstance(more, bool):
+        raise ConfigError(file, f"{key}.more", f"expected true or false, got {more!r}")
     count = entry.get("count", 1)
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 10:
         raise ConfigError(file, f"{key}.count", f"expected an integer from 1 to 10, got {count!r}")
@@ -180,5 +226,10 @@ def _approval_group(raw: Any, file: str, key: str) -> ApprovalSpec:
             file, f"{key}.from_owners", f"expected true or false, got {from_owners!r}"
         )
     return ApprovalSpec(
-        count, level, from_owners, expect_str_list(entry.get("teams", []), file, f"{key}.teams")
+        count,
+        level,
+        from_owners,
+        expect_str_list(entry.get("teams", []), file, f"{key}.teams"),
+        _identities(entry.get("identities"), file, f"{key}.identities", accepted),
+        more,
     )

@@ -30,6 +30,16 @@ class Requirement:
     # ``reason`` in two parts, for people: what is needed, and the rules' descriptions (why).
     needs: str = ""
     because: tuple[str, ...] = ()
+    # Approvals: the identity strengths that count (``signed``, ``forge``, ``asserted``).
+    identities: tuple[str, ...] = ("signed", "forge")
+    glass: bool = True  # an active break-glass lifts it (false: a rule forbids that)
+    strengths: tuple[str, ...] = ()  # how each of ``satisfied_by`` proved who they are
+
+    def signers(self) -> tuple[str, ...]:
+        """``alice (signed)``: each approver with the strength of their identity."""
+        if len(self.strengths) != len(self.satisfied_by):
+            return self.satisfied_by
+        return tuple(f"{p} ({s})" for p, s in zip(self.satisfied_by, self.strengths, strict=True))
 
     def met(self, by: tuple[str, ...] = (), missing: str = "") -> Requirement:
         return replace(self, satisfied=not missing, satisfied_by=by, missing=missing)

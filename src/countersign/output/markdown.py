@@ -37,6 +37,8 @@ def markdown(e: Evaluation) -> str:
         for r in e.requirements:
             box = "x" if r.satisfied else " "
             extra = f" — {r.missing}" if r.missing and not r.satisfied else ""
+            if r.satisfied and r.strengths:
+                extra = f" — by {cell(', '.join(r.signers()))}"
             out.append(f"- [{box}] `{r.id}`: {cell(r.needs or r.reason)}{extra}")
             out.extend(f"  - because: {cell(why)}" for why in r.because)
         out.append("")

@@ -160,6 +160,15 @@ def requirement_dict(r: Requirement) -> dict[str, Any]:
     if r.checks:
         out["checks"] = list(r.checks)
     out["satisfied_by"] = list(r.satisfied_by)
+    if r.kind == "approval":
+        out["identities"] = list(r.identities)
+        if r.strengths:
+            out["approvals"] = [
+                {"approver": p, "identity": s}
+                for p, s in zip(r.satisfied_by, r.strengths, strict=True)
+            ]
+    if not r.glass:
+        out["break_glass"] = False
     if r.missing:
         out["missing"] = r.missing
     if r.needs:

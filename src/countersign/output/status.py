@@ -25,6 +25,7 @@ def status_dict(evaluation: Evaluation, s: Standing, policy_version: str) -> dic
         "approvals": [
             {
                 "approver": a.approver,
+                "identity": a.identity,
                 "at": a.at,
                 "counts_for": list(a.counts_for),
                 "ignored": a.ignored,
@@ -64,7 +65,7 @@ def _text(report: dict[str, Any], s: Standing) -> str:
                 if a["counts_for"]
                 else f"ignored: {a['ignored']}"
             )
-            lines.append(f"  {a['approver']} at {a['at']}: {state}")
+            lines.append(f"  {a['approver']} ({a['identity']}) at {a['at']}: {state}")
     if report["stale_approvals"]:
         lines.append(
             "Stale approvals (given to earlier content of this branch; they do not count):"

@@ -73,7 +73,7 @@ def text(e: Evaluation) -> str:
 
 def _requirement_line(r: Requirement) -> str:
     mark = "[x]" if r.satisfied else "[ ]"
-    tail = f"  (by {', '.join(r.satisfied_by)})" if r.satisfied and r.satisfied_by else ""
+    tail = f"  (by {', '.join(r.signers())})" if r.satisfied and r.satisfied_by else ""
     tail = tail or (f"  ({r.missing})" if r.missing else "")
     if not r.needs:
         return f"  {mark} {r.id}: {r.reason}{tail}"

@@ -1,19 +1,24 @@
 """Match recorded sign-offs against requirements, enforcing who may sign what.
 
-The rules live here, not in convention: no self-approval (no author of any commit in the
-change), no agent identity (``agents:`` in the roster or ``agent: true``), approvers in the
-roster with the required level and team as recorded at the time of approval, and two-person
-rules count distinct humans. The same ``ineligible`` check rejects an approval at ``approve``
-time and ignores one at check time (a ledger written by hand cannot sneak one in).
+The rules live here, not in convention: no self-approval (no identity that made the change:
+author, committer, co-author, agent session operator), no agent identity (``agents:`` in the
+roster or ``agent: true``), approvers in the roster with the required level and team as the
+roster at the base says now (never as an entry claims), an identity proven as strongly as the
+requirement asks (``signoff.proof``), and two-person rules count distinct humans. The same
+``ineligible`` check rejects an approval at ``approve`` time and ignores one at check time (a
+ledger written by hand cannot sneak one in).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from countersign.config.roster import Person, Roster, level_rank
 from countersign.decision.requirements import Kind, Requirement
+from countersign.signoff.proof import Proof, Strength, proof_of
 
 FOLLOW_UP = "break-glass/follow-up"
 
@@ -26,8 +31,14 @@ class Approval:
     requirement: str | None = None  # first version: one requirement or rule id
     note: str = ""
     requirements: tuple[str, ...] = ()  # requirement or rule ids; empty: every one
-    level: str | None = None  # the approver's level and teams when they approved
+    level: str | None = None  # as the entry recorded them: shown, never trusted
     teams: tuple[str, ...] | None = None
+    proof: Proof | None = None  # None until checked against the roster (``proven``)
+    entry: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def strength(self) -> str:
+        return str(self.proof.strength) if self.proof else str(Strength.ASSERTED)
 
     def covers(self, req: Requirement) -> bool:
         wanted = (*self.requirements, *((self.requirement,) if self.requirement else ()))
@@ -41,6 +52,7 @@ class ChangeRecord:
     fingerprint: str
     fields: dict[str, str]
     author: str = ""
+    entry: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -50,6 +62,8 @@ class BreakGlass:
     reason: str
     incident: str
     expires: str
+    proof: Proof | None = None
+    entry: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def active(self, now: datetime) -> bool:
         try:
@@ -68,8 +82,42 @@ class SignOffs:
     break_glass: tuple[BreakGlass, ...] = ()
 
 
+def proven(signoffs: SignOffs, roster: Roster) -> SignOffs:
+    """Each approval and break-glass with its proof, checked against the roster's keys; a
+    change record whose signature fails (edited after signing) is left out."""
+    return replace(
+        signoffs,
+        approvals=tuple(with_proof(a, roster) for a in signoffs.approvals),
+        records=tuple(
+            r
+            for r in signoffs.records
+            if not proof_of(
+                "change-record", r.entry, roster.find(r.author), str(r.entry.get("at", ""))
+            ).problem
+        ),
+        break_glass=tuple(
+            b
+            if b.proof
+            else replace(b, proof=proof_of("break-glass", b.entry, roster.find(b.who), _at(b)))
+            for b in signoffs.break_glass
+        ),
+    )
+
+
+def with_proof(approval: Approval, roster: Roster) -> Approval:
+    if approval.proof is not None:
+        return approval
+    person = roster.find(approval.approver)
+    return replace(approval, proof=proof_of("approval", approval.entry, person, approval.at))
+
+
+def _at(glass: BreakGlass) -> str:
+    return str(glass.entry.get("at", ""))
+
+
 def authors_of(emails: tuple[str, ...], roster: Roster) -> tuple[Person, ...]:
-    """Every author of the change's commits, as roster people where known."""
+    """Every identity that made the change (authors, committers, co-authors, operators), as
+    roster people where known."""
     out: dict[str, Person] = {}
     for email in emails:
         person = roster.find(email) or Person(id=email, emails=(email,))
@@ -106,13 +154,23 @@ def approver_problem(
 def ineligible(
     approval: Approval, req: Requirement, roster: Roster, authors: tuple[Person, ...]
 ) -> str | None:
-    """Why this approval does not count for the requirement, or None when it does."""
+    """Why this approval does not count for the requirement, or None when it does. Level and
+    teams are the roster's, never the entry's: a ledger entry cannot promote its approver."""
     person = roster.find(approval.approver)
     problem = approver_problem(approval.approver, person, roster, authors)
     if problem or person is None:
         return problem
-    level = approval.level if approval.teams is not None else person.level
-    teams = approval.teams if approval.teams is not None else person.teams
+    proof = with_proof(approval, roster).proof
+    if proof is not None and proof.problem:
+        return proof.problem
+    strength = str(proof.strength) if proof else str(Strength.ASSERTED)
+    if strength not in req.identities:
+        return (
+            f"{person.id}'s approval is {strength} ({_how(strength)}); this requirement "
+            f"accepts {' or '.join(req.identities)} approvals: sign with `--key` and your "
+            "SSH key in people.yaml"
+        )
+    level, teams = person.level, person.teams
     if req.min_level and level_rank(level) < level_rank(req.min_level):
         return f"{person.id} is {level or 'unlevelled'}, below {req.min_level}"
     if req.teams and not set(req.teams) & set(teams):
@@ -121,6 +179,14 @@ def ineligible(
         named = approval.requirements or (approval.requirement or "",)
         return f"{person.id} approved {', '.join(named)} only"
     return None
+
+
+def _how(strength: str) -> str:
+    return {
+        "asserted": "a name given, not proven",
+        "forge": "proven by the forge",
+        "signed": "signed",
+    }.get(strength, strength)
 
 
 def eligible(approval: Approval, req: Requirement, roster: Roster, author: Person) -> str | None:
@@ -140,14 +206,18 @@ def apply_signoffs(
     now: datetime | None = None,
 ) -> tuple[Requirement, ...]:
     everyone = (author, *authors)
-    glass = [b for b in signoffs.break_glass if b.active(now or datetime.now(UTC))]
-    if glass:
-        bg = glass[-1]
-        note = f"break-glass by {bg.who} ({bg.incident}) until {bg.expires}: {bg.reason}"
-        return tuple(r.met((note,)) for r in requirements)
+    signoffs = proven(signoffs, roster)
+    glass = valid_glass(signoffs.break_glass, roster, everyone, now or datetime.now(UTC))
     out: list[Requirement] = []
     for req in requirements:
-        if req.kind is Kind.APPROVAL:
+        if glass and req.glass:
+            bg = glass[-1]
+            out.append(
+                req.met(
+                    (f"break-glass by {bg.who} ({bg.incident}) until {bg.expires}: {bg.reason}",)
+                )
+            )
+        elif req.kind is Kind.APPROVAL:
             out.append(_approval(req, signoffs.approvals, roster, everyone, owners))
         elif req.kind is Kind.CHANGE_RECORD:
             out.append(_record(req, signoffs.records))
@@ -157,6 +227,27 @@ def apply_signoffs(
         else:
             out.append(req.met((), "blocked by policy; only break-glass overrides it"))
     return tuple(out)
+
+
+def glass_problem(glass: BreakGlass, roster: Roster, authors: tuple[Person, ...]) -> str | None:
+    """Why a break-glass lifts nothing: it must be signed by someone in the roster who is not
+    an agent and did not make the change (two people: the author and the one who breaks it)."""
+    person = roster.find(glass.who)
+    problem = approver_problem(glass.who, person, roster, authors)
+    if problem:
+        return problem.replace("no self-approval", "no breaking the glass on one's own change")
+    proof = glass.proof or proof_of("break-glass", glass.entry, person, _at(glass))
+    if proof.problem:
+        return proof.problem
+    if proof.strength is not Strength.SIGNED:
+        return f"the break-glass by {glass.who} is {proof.strength}, not signed with their key"
+    return None
+
+
+def valid_glass(
+    glasses: tuple[BreakGlass, ...], roster: Roster, authors: tuple[Person, ...], now: datetime
+) -> list[BreakGlass]:
+    return [b for b in glasses if b.active(now) and glass_problem(b, roster, authors) is None]
 
 
 def _approval(
@@ -175,11 +266,14 @@ def _approval(
     missing = ""
     if have < req.count:
         missing = f"{have} of {req.count} approvals"
-    elif "from_owners" in req.fields and owners:
-        teams = [a.teams if a.teams is not None else p.teams for p, a in people.values()]
-        if not any(set(t) & set(owners) for t in teams):
-            missing = f"none of the approvers is in the owning team ({', '.join(owners)})"
-    return req.met(tuple(sorted(people)), missing)
+    elif (
+        "from_owners" in req.fields
+        and owners
+        and not any(set(p.teams) & set(owners) for p, _ in people.values())
+    ):
+        missing = f"none of the approvers is in the owning team ({', '.join(owners)})"
+    by = tuple(sorted(people))
+    return replace(req.met(by, missing), strengths=tuple(people[p][1].strength for p in by))
 
 
 def _record(req: Requirement, records: tuple[ChangeRecord, ...]) -> Requirement:

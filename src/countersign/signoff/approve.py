@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from countersign.config.roster import Person, Roster
@@ -24,8 +23,9 @@ from countersign.signoff.approvals import (
     authors_of,
     ineligible,
 )
-from countersign.signoff.identity import Identity, sign_statement
-from countersign.signoff.ledger import WITHDRAWN, Ledger
+from countersign.signoff.identity import Identity
+from countersign.signoff.ledger import WITHDRAWN, Ledger, now_iso
+from countersign.signoff.proof import proof_of, signed
 
 
 @dataclass(frozen=True)
@@ -58,22 +58,22 @@ def approve(
     requirement: str | None = None,
     note: str = "",
     now: datetime | None = None,
-    key_file: Path | None = None,
+    makers: Sequence[str] | None = None,
 ) -> Approved:
     """Record ``who``'s approval of ``change`` for every requirement among ``requirements`` (the
     gate's, for this change) they may sign, only ``requirement`` when given, or the follow-up
-    review of a break-glass (``FOLLOW_UP``). Raises ``UsageError`` when it would not count."""
+    review of a break-glass (``FOLLOW_UP``), signed with ``who``'s key when they gave one.
+    ``makers``: every address that made the change (``facts.people.identities``; default its
+    commit authors). Raises ``UsageError`` when it would not count."""
     person = roster.find(who.claimed)
-    authors = authors_of(tuple(c.author_email for c in change.commits), roster)
+    authors = authors_of(tuple(makers or (c.author_email for c in change.commits)), roster)
     problem = approver_problem(who.claimed, person, roster, authors)
     if problem or person is None:
         raise UsageError(f"cannot approve: {problem}")
     if requirement == FOLLOW_UP:
         targets = follow_up_targets(person.id, signoffs.break_glass, roster)
     else:
-        approval = Approval(
-            person.id, change.fingerprint, "", level=person.level, teams=person.teams
-        )
+        approval = Approval(person.id, change.fingerprint, "", proof=who.proof)
         wanted = [r for r in requirements if r.kind is Kind.APPROVAL]
         targets = approval_targets(wanted, requirement, approval, roster, authors, policy.version)
     entry: dict[str, Any] = {
@@ -92,14 +92,22 @@ def approve(
         "policy_digest": policy.digest,
         "at": (now or datetime.now(UTC)).isoformat(timespec="microseconds"),
     }
-    if key_file is not None:
-        entry["approver_signature"] = sign_statement(key_file, _statement(entry))
+    if who.key_file is not None:
+        entry = sign_checked("approval", entry, who, person)
     ledger.append("approval", entry)
     return Approved(person.id, who, change.fingerprint, tuple(targets), entry)
 
 
-def _statement(entry: dict[str, Any]) -> dict[str, object]:
-    return {k: entry[k] for k in ("approver", "fingerprint", "requirements", "at")}
+def sign_checked(kind: str, entry: dict[str, Any], who: Identity, person: Person) -> dict[str, Any]:
+    """Sign ``entry`` with ``who``'s key, then verify it as every later read will: a retired
+    key is refused here, before anything is recorded."""
+    if who.key_file is None:
+        return entry
+    out = signed(kind, entry, who.key_file)
+    proof = proof_of(kind, out, person, now_iso())
+    if proof.problem:
+        raise UsageError(f"cannot sign: {proof.problem}")
+    return out
 
 
 def approval_targets(
@@ -128,7 +136,12 @@ def approval_targets(
     reasons = {r.id: ineligible(approval, r, roster, authors) for r in requirements}
     ok = [rid for rid, why in reasons.items() if why is None]
     if not ok:
-        why = "; ".join(f"{rid}: {reason}" for rid, reason in reasons.items())
+        distinct = set(reasons.values())
+        why = (
+            str(next(iter(distinct)))
+            if len(distinct) == 1 and len(reasons) > 1
+            else "; ".join(f"{rid}: {reason}" for rid, reason in reasons.items())
+        )
         raise UsageError(f"cannot approve: {why}")
     return ok
 

@@ -10,9 +10,11 @@ from typing import Any
 from countersign.config.roster import Roster
 from countersign.errors import UsageError
 from countersign.intake.change import Change
-from countersign.signoff.approvals import is_agent
+from countersign.signoff.approvals import approver_problem, authors_of
+from countersign.signoff.approve import sign_checked
 from countersign.signoff.identity import Identity
 from countersign.signoff.ledger import Ledger
+from countersign.signoff.proof import Strength
 
 MAX_HOURS = 72
 
@@ -44,20 +46,30 @@ def break_glass(
     incident: str,
     hours: float,
     policy_version: str,
+    policy_digest: str = "",
     now: datetime | None = None,
+    makers: tuple[str, ...] | None = None,
 ) -> GlassBroken:
-    """Record the break-glass; ``UsageError`` when ``check_request`` refuses it, or by an agent
-    identity, or by someone not in a non-empty roster."""
+    """Record the break-glass; ``UsageError`` when ``check_request`` refuses it, or unless it
+    is signed with the key of a human in the roster who did not make the change (``makers``:
+    every address that did, default its commit authors): two people, the one who wrote it and
+    the one who lets it through."""
     check_request(reason, incident, hours)
     person = roster.find(who.claimed)
-    if is_agent(person, who.claimed, roster):
-        raise UsageError(f"cannot break glass: {who.claimed} is an agent identity")
-    if roster.people and person is None:
-        raise UsageError(f"cannot break glass: {who.claimed} is not in the roster")
+    authors = authors_of(makers or tuple(c.author_email for c in change.commits), roster)
+    problem = approver_problem(who.claimed, person, roster, authors)
+    if problem or person is None:
+        problem = (problem or "").replace("no self-approval", "break-glass needs a second person")
+        raise UsageError(f"cannot break glass: {problem}")
+    if who.strength is not Strength.SIGNED:
+        raise UsageError(
+            f"cannot break glass as {person.id}: it lifts every requirement, so it must be "
+            "signed: pass --key with your SSH key listed in people.yaml"
+        )
     start = now or datetime.now(UTC)
     expires = (start + timedelta(hours=hours)).isoformat(timespec="seconds")
     entry: dict[str, Any] = {
-        "who": person.id if person else who.claimed,
+        "who": person.id,
         "identity": who.as_dict(),
         "fingerprint": change.fingerprint,
         "reason": reason,
@@ -66,6 +78,8 @@ def break_glass(
         "head": change.head,
         "branch": change.branch,
         "policy_version": policy_version,
+        "policy_digest": policy_digest,
     }
+    entry = sign_checked("break-glass", entry, who, person)
     ledger.append("break-glass", entry)
     return GlassBroken(entry["who"], change.fingerprint, incident, expires, entry)

@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from countersign.config.roster import Person
 from countersign.errors import UsageError
+from countersign.signoff.approve import sign_checked
+from countersign.signoff.identity import Identity
 from countersign.signoff.ledger import Ledger
 
 FIELDS = ("summary", "test_evidence", "rollback_plan")
@@ -33,8 +36,11 @@ def record(
     author: str,
     fields: dict[str, str],
     now: datetime | None = None,
+    who: Identity | None = None,
+    person: Person | None = None,
 ) -> Recorded:
-    """Record the non-empty ``fields`` for the content ``fingerprint``."""
+    """Record the non-empty ``fields`` for the content ``fingerprint``, signed with ``who``'s
+    key when they gave one (``person``: their roster entry, whose keys verify it)."""
     given = given_fields(fields)
     entry: dict[str, Any] = {
         "author": author,
@@ -42,5 +48,9 @@ def record(
         "fields": given,
         "at": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
     }
+    if who is not None:
+        entry["identity"] = who.as_dict()
+        if who.key_file is not None and person is not None:
+            entry = sign_checked("change-record", entry, who, person)
     ledger.append("change-record", entry)
     return Recorded(fingerprint, tuple(given), entry)

@@ -236,12 +236,19 @@ def signoffs_for(ledger: Ledger, fingerprint: str) -> SignOffs:
             if e["kind"] == "approval" and int(e["seq"]) > withdrawn.get(str(e["approver"]), 0)
         ),
         records=tuple(
-            ChangeRecord(fingerprint, dict(e.get("fields", {})), e.get("author", ""))
+            ChangeRecord(fingerprint, dict(e.get("fields", {})), e.get("author", ""), entry=e)
             for e in entries
             if e["kind"] == "change-record"
         ),
         break_glass=tuple(
-            BreakGlass(fingerprint, e["who"], e["reason"], e["incident"], e.get("expires", ""))
+            BreakGlass(
+                fingerprint,
+                e["who"],
+                e["reason"],
+                e["incident"],
+                e.get("expires", ""),
+                entry=e,
+            )
             for e in entries
             if e["kind"] == "break-glass"
         ),
@@ -259,4 +266,5 @@ def approval_of(e: Mapping[str, Any]) -> Approval:
         requirements=tuple(str(r) for r in e.get("requirements", ())),
         level=e.get("level"),
         teams=tuple(str(t) for t in teams) if isinstance(teams, list) else None,
+        entry=e,
     )

@@ -17,6 +17,7 @@ from countersign.signoff.approvals import (
     authors_of,
     ineligible,
     open_follow_ups,
+    with_proof,
 )
 
 
@@ -28,6 +29,7 @@ class Counted:
     at: str
     counts_for: tuple[str, ...]
     ignored: str
+    identity: str = "asserted"  # how the approver proved who they are (``signoff.proof``)
 
 
 @dataclass(frozen=True)
@@ -55,18 +57,22 @@ def standing(
     signoffs: SignOffs,
     entries: Sequence[Mapping[str, Any]],
     roster: Roster,
+    makers: Sequence[str] = (),
 ) -> Standing:
     """``requirements``: what the policy asks of ``change`` (the gate's decision); ``signoffs``:
     what is recorded for its fingerprint; ``entries``: every ledger entry (for stale approvals
-    and follow-ups across changes)."""
-    authors = authors_of(tuple(c.author_email for c in change.commits), roster)
+    and follow-ups across changes); ``makers``: every address that made the change
+    (``Facts.identities``; default its commit authors)."""
+    authors = authors_of(tuple(makers) or tuple(c.author_email for c in change.commits), roster)
     wanted = [r for r in requirements if r.kind is Kind.APPROVAL]
     standings = []
-    for approval in signoffs.approvals:
+    for approval in (with_proof(a, roster) for a in signoffs.approvals):
         why = [ineligible(approval, r, roster, authors) for r in wanted]
         counted = tuple(r.id for r, w in zip(wanted, why, strict=True) if w is None)
         ignored = "" if counted else "; ".join(sorted({w for w in why if w}))
-        standings.append(Counted(approval.approver, approval.at, counted, ignored))
+        standings.append(
+            Counted(approval.approver, approval.at, counted, ignored, approval.strength)
+        )
     return Standing(
         approvals=tuple(standings),
         stale=stale_approvals(change, entries),
