@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from ssh_keys import Key, make_key
 
 # Tests are deterministic: property tests replay the same examples on every run (CI included).
 # Explore new examples locally with: pytest --hypothesis-profile=explore
@@ -57,7 +58,13 @@ class Repo:
         env = {}
         if author:
             name, _, email = author.partition(" <")
-            env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email.rstrip(">")}
+            # The author commits their own work: the committer is them too, as in real use.
+            env = {
+                "GIT_AUTHOR_NAME": name,
+                "GIT_AUTHOR_EMAIL": email.rstrip(">"),
+                "GIT_COMMITTER_NAME": name,
+                "GIT_COMMITTER_EMAIL": email.rstrip(">"),
+            }
         self.git("commit", "-q", "--allow-empty", "-m", message, env=env)
         return self.git("rev-parse", "HEAD")
 
@@ -90,3 +97,11 @@ def make_repo(tmp_path: Path) -> Callable[[str], Repo]:
 @pytest.fixture
 def repo(make_repo: Callable[[str], Repo]) -> Repo:
     return make_repo("repo")
+
+
+@pytest.fixture(scope="session")
+def ssh_keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Key]:
+    """One real Ed25519 SSH key per test person (made once per run by ssh-keygen)."""
+    where = tmp_path_factory.mktemp("ssh-keys")
+    names = ("alice", "bob", "carol", "dave", "erin", "mallory", "robo")
+    return {name: make_key(where, name) for name in names}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from countersign.workspace import open_workspace
 
+AS_BOB = {"GIT_COMMITTER_NAME": "Bob", "GIT_COMMITTER_EMAIL": "bob@example.com"}
+
 
 def docs_change(repo, cs, ai_trailer, bob) -> None:
     repo.commit("docs: clarify" + ai_trailer, author=bob, **{"docs/guide.md": "one\ntwo\n"})
@@ -97,7 +99,7 @@ def test_a_rebase_that_yields_the_same_patch_keeps_the_approval(project, cs, ai_
     project.git("checkout", "-q", "main")
     project.commit("unrelated", **{"README.md": "hello\n", "docs/intro.md": "x\n"})
     project.git("checkout", "-q", "feature")
-    project.git("rebase", "-q", "main")
+    project.git("rebase", "-q", "main", env=AS_BOB)  # bob rebases his branch
     after = open_workspace(project.path)
     assert after.change.fingerprint == before
     assert after.change.base == project.git("rev-parse", "main")
@@ -118,7 +120,9 @@ def test_a_rebase_that_changes_the_lines_around_an_edit_voids_the_approval(
     project.git("checkout", "-q", "main")
     project.commit("widen", **{"docs/guide.md": "if True:\n    pass\n"})
     project.git("checkout", "-q", "feature")
-    project.git("rebase", "-q", "main")  # applies cleanly: the same line is added
+    project.git(
+        "rebase", "-q", "main", env=AS_BOB
+    )  # bob rebases his branch  # applies cleanly: the same line is added
     assert cs(project, "check") == 1  # but now under another condition
 
 
@@ -135,7 +139,7 @@ def test_a_rebase_over_edits_far_away_in_the_same_file_keeps_the_approval(
     project.git("checkout", "-q", "main")
     project.commit("head", **{"docs/guide.md": "title\n" + body})
     project.git("checkout", "-q", "feature")
-    project.git("rebase", "-q", "main")
+    project.git("rebase", "-q", "main", env=AS_BOB)  # bob rebases his branch
     assert cs(project, "check") == 0
 
 

@@ -6,6 +6,8 @@ import sqlite3
 from countersign.signoff.envelope import open_envelope
 from countersign.signoff.keys import parse_public
 
+AS_BOB = {"GIT_COMMITTER_NAME": "Bob", "GIT_COMMITTER_EMAIL": "bob@example.com"}
+
 
 def approved(project, cs, ai_trailer, bob):
     project.commit("docs" + ai_trailer, author=bob, **{"docs/guide.md": "one\ntwo\n"})
@@ -74,7 +76,7 @@ def test_pinned_keys_catch_a_ledger_rewritten_by_someone_with_write_access(
     project.git("checkout", "-q", "main")
     _pin(project, f"{machine.public_text}  alice-laptop")
     project.git("checkout", "-q", "feature")
-    project.git("rebase", "-q", "main")
+    project.git("rebase", "-q", "main", env=AS_BOB)  # bob rebases his branch
     db = approved(project, cs, ai_trailer, bob)
     assert cs(project, "check") == 0
     (approval,) = [

@@ -4,13 +4,15 @@ own) into one ``Facts`` record."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from countersign.config.roster import Person
 from countersign.facts import blast_radius, people, provenance, risk
 from countersign.facts.blast_radius import BlastRadius
 from countersign.facts.context import Context
 from countersign.facts.hazards import Hazard, find_hazards
+from countersign.facts.people import ChangeIdentity
+from countersign.facts.people import identities as change_identities
 from countersign.facts.provenance import Provenance
 from countersign.facts.risk import Risk
 from countersign.intake.change import Change
@@ -24,6 +26,8 @@ class Facts:
     hazards: tuple[Hazard, ...]
     risk: Risk
     author: Person
+    # Everyone who made the change (authors, committers, co-authors, agent session operators).
+    identities: tuple[ChangeIdentity, ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class Analyzers:
     hazards: Callable[[Change, Context], tuple[Hazard, ...]] = find_hazards
     risk: Callable[[Change, Context], Risk] = risk.analyze
     people: Callable[[Change, Context], Person] = people.analyze
+    identities: Callable[[Change, Context], tuple[ChangeIdentity, ...]] = change_identities
 
 
 def gather(change: Change, context: Context, analyzers: Analyzers | None = None) -> Facts:
@@ -46,4 +51,5 @@ def gather(change: Change, context: Context, analyzers: Analyzers | None = None)
         hazards=a.hazards(change, context),
         risk=a.risk(change, context),
         author=a.people(change, context),
+        identities=a.identities(change, context),
     )

@@ -32,6 +32,6 @@ def evaluate(
         facts.author,
         facts.blast_radius.owners,
         checks,
-        authors=authors_of(tuple(c.author_email for c in change.commits), context.config.roster),
+        authors=authors_of(tuple(i.email for i in facts.identities), context.config.roster),
     )
     return Evaluation(verdict_of(requirements), facts, decision, requirements)

@@ -27,6 +27,7 @@ class AgentEdit:
     path: str
     session: str = ""
     tool: str = ""
+    operator: str = ""  # who ran the agent session (the guard's ``operator``), when recorded
 
     @property
     def timestamp(self) -> float:
@@ -94,11 +95,12 @@ def _edit(line: str) -> AgentEdit | None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    session, tool = raw.get("session"), raw.get("tool")
+    session, tool, operator = raw.get("session"), raw.get("tool"), raw.get("operator")
     return AgentEdit(
         at=when,
         agent=agent,
         path=path.removeprefix("./"),
         session=session if isinstance(session, str) else "",
         tool=tool if isinstance(tool, str) else "",
+        operator=operator if isinstance(operator, str) else "",
     )
