@@ -16,21 +16,32 @@ people:
   - id: dev
     email: dev@example.com
     level: mid
+    keys: ["{dave}"]
   - id: lead
     email: lead@example.com
     level: senior
+    keys: ["{alice}"]
   - id: intern
     email: intern@example.com
     level: junior
+    keys: ["{erin}"]
   - id: bot
     email: bot@example.com
     agent: true
+    keys: ["{robo}"]
 """
+# Each person signs with one of the session's real SSH keys.
+KEY_OF = {"dev": "dave", "lead": "alice", "intern": "erin", "bot": "robo"}
+KEYS: dict[str, str] = {}
 
 
 @pytest.fixture
-def project(repo):
-    repo.commit("roster", **{".countersign/people.yaml": PEOPLE})
+def project(repo, ssh_keys):
+    people = PEOPLE
+    for person, name in KEY_OF.items():
+        people = people.replace("{" + name + "}", ssh_keys[name].public)
+        KEYS[person] = str(ssh_keys[name].path)
+    repo.commit("roster", **{".countersign/people.yaml": people})
     return repo
 
 
@@ -41,9 +52,12 @@ def _decide(guard, payload, repo, command):
 
 
 def _approve(repo, action, who):
+    """``who`` approves with their own SSH key (people without one can only claim a name)."""
+    key = KEYS.get(who.partition("@")[0])
+    how = ["--key", key] if key else ["--as", who]
     return CliRunner().invoke(
         cli,
-        ["approve", "--action", action, "--as", who, "-C", str(repo.path)],
+        ["approve", "--action", action, *how, "-C", str(repo.path)],
         standalone_mode=False,
     )
 
@@ -143,8 +157,8 @@ def test_a_retry_that_read_before_another_spent_the_approval_does_not_spend_it_a
     real = action_module.unused_approval
     raced = []
 
-    def read_then_lose_the_race(entries, fingerprint, at):
-        found = real(entries, fingerprint, at)
+    def read_then_lose_the_race(entries, fingerprint, at, *valid):
+        found = real(entries, fingerprint, at, *valid)
         if found is not None and not raced:
             raced.append(found)
             used = {"fingerprint": fingerprint, "approval_at": found["at"], "action": action}

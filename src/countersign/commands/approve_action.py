@@ -8,18 +8,21 @@ from pathlib import Path
 
 import click
 
-from countersign.config import load_config
-from countersign.config.roster import Roster, level_rank
+from countersign.config.roster import level_rank
 from countersign.errors import InputError, UsageError
 from countersign.guard.action import APPROVAL, DECISION, expiry, now, stamp
 from countersign.guard.journal import open_ledger
 from countersign.guard.settings import load_guard_config
 from countersign.guard.state import find_repository
+from countersign.signoff.action_approvals import protected_config, same_person
+from countersign.signoff.approve import sign_checked
 from countersign.signoff.identity import identity_from
 from countersign.state_dir import state_dir
 
 
-def approve_action(cwd: Path, *, action: str, identity: str | None, note: str) -> int:
+def approve_action(
+    cwd: Path, *, action: str, identity: str | None, note: str, key_file: Path | None = None
+) -> int:
     root, common = find_repository(str(cwd))
     ledger = open_ledger(state_dir(common, os.environ), root)
     asked = [
@@ -33,25 +36,24 @@ def approve_action(cwd: Path, *, action: str, identity: str | None, note: str) -
             "and run this in the same repository"
         )
     wanted = asked[-1]
-    who = identity_from(root, identity, Roster()).claimed
-    roster = load_config(root).roster if root else load_config(cwd).roster
+    protected = protected_config(root)
+    roster = protected.roster
     if not roster.people:
         raise UsageError(
             "no roster: add the people who may approve to .countersign/people.yaml "
-            "(`countersign init` writes a starter)"
+            "(`countersign init` writes a starter) and commit it on the main branch"
         )
-    person = roster.find(who)
+    who = identity_from(root, identity, roster, key_file)
+    person = roster.find(who.claimed)
     if person is None:
-        raise UsageError(f"{who} is not in .countersign/people.yaml; only people there may approve")
+        raise UsageError(
+            f"{who.claimed} is not in .countersign/people.yaml (as committed on the main "
+            "branch); only people there may approve"
+        )
     if person.agent:
         raise UsageError(f"{person.id} is an agent identity; a human must approve agent actions")
     operator = str(wanted.get("operator", ""))
-    op = roster.find(operator)
-    same = (op is not None and op.id == person.id) or operator.lower() in (
-        person.id.lower(),
-        *(e.lower() for e in person.emails),
-    )
-    if same:
+    if same_person(roster, person.id, operator):
         raise UsageError(
             f"{person.id} runs the agent session that asked; the two-person rule needs someone else"
         )
@@ -61,21 +63,31 @@ def approve_action(cwd: Path, *, action: str, identity: str | None, note: str) -
             f"{person.id} is {person.level or 'unlevelled'}; guard.yaml asks for "
             f"{config.approver_level} or above"
         )
+    if str(who.strength) not in protected.identities:
+        raise UsageError(
+            f"cannot approve as {person.id}: an action approval must be "
+            f"{' or '.join(protected.identities)}; pass --key with your SSH key listed in "
+            "people.yaml"
+        )
     at = now()
     until = expiry(at, config.approval_ttl_seconds)
-    ledger.append(
-        APPROVAL,
-        {
-            "action": wanted["action"],
-            "fingerprint": wanted["fingerprint"],
-            "approver": person.id,
-            "operator": operator,
-            "note": note,
-            "at": stamp(at),
-            "expires": until,
-        },
-    )
+    payload = {
+        "action": wanted["action"],
+        "fingerprint": wanted["fingerprint"],
+        "approver": person.id,
+        "identity": who.as_dict(),
+        "operator": operator,
+        "note": note,
+        "at": stamp(at),
+        "expires": until,
+    }
+    if who.key_file is not None:
+        payload = sign_checked(APPROVAL, payload, who, person)
+    ledger.append(APPROVAL, payload)
     what = wanted.get("command") or ", ".join(wanted.get("paths") or []) or wanted.get("tool")
     shown = datetime.fromisoformat(until).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    click.echo(f"Approved once, until {shown}, as {person.id}: {what} (in {wanted.get('cwd')})")
+    click.echo(
+        f"Approved once, until {shown}, as {person.id} (identity {who.strength}): {what} "
+        f"(in {wanted.get('cwd')})"
+    )
     return 0

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from countersign.demo.sample import build
+from countersign.demo.sample import build, make_keys, public_keys
 from countersign.errors import FatalError
 from countersign.gate.verdict import Verdict
 
@@ -36,7 +36,7 @@ def _verdict(code: int) -> str:
     return f"exit {code} ({VERDICTS.get(code, 'error')})"
 
 
-def _agent_story(run: Run, repo: Path) -> str:
+def _agent_story(run: Run, repo: Path, keys: dict[str, Path]) -> str:
     """Deny, a refused self-approval, a second human's approval of that exact action, one
     allowed retry, then denied again."""
     import re
@@ -50,16 +50,16 @@ def _agent_story(run: Run, repo: Path) -> str:
     action = re.search(r"--action (\w+)", reason)
     if action is None:
         return first
-    for who in (OPERATOR, "sam@shop.example"):
-        click.secho(f"$ countersign approve --action {action[1]} --as {who}", dim=True)
+    for who in (OPERATOR.partition("@")[0], "sam"):
+        click.secho(f"$ countersign approve --action {action[1]} --key {keys[who]}", dim=True)
         try:
             run(
                 [
                     "approve",
                     "--action",
                     action[1],
-                    "--as",
-                    who,
+                    "--key",
+                    str(keys[who]),
                     "--note",
                     "snapshot taken",
                     *_in(repo),
@@ -76,7 +76,7 @@ def _agent_story(run: Run, repo: Path) -> str:
     return ", then ".join(decisions)
 
 
-def _release_story(run: Run, repo: Path) -> str:
+def _release_story(run: Run, repo: Path, keys: dict[str, Path]) -> str:
     """The merged branch still holds the edit nobody signed: the release stops there until the
     branch, as its pull request shows it now, is signed off again."""
     from countersign.demo.sample import Builder
@@ -98,19 +98,30 @@ def _release_story(run: Run, repo: Path) -> str:
         if attempt or codes[-1] == 0:
             break
         shown = f"--base {deployed[:12]} --head {branch}"
-        for who in ("priya@shop.example", "sam@shop.example"):
-            click.secho(f"$ countersign approve {shown} --as {who} --note ...", dim=True)
-            run(["approve", *on, "--as", who, "--note", "Re-reviewed: three retries.", *_in(repo)])
+        for who in ("priya", "sam"):
+            click.secho(f"$ countersign approve {shown} --key {keys[who]} --note ...", dim=True)
+            run(
+                [
+                    "approve",
+                    *on,
+                    "--key",
+                    str(keys[who]),
+                    "--note",
+                    "Re-reviewed: three retries.",
+                    *_in(repo),
+                ]
+            )
         click.secho(
-            f"$ countersign record {shown} --summary ... --test-evidence ... --rollback-plan ...",
+            f"$ countersign record {shown} --key {keys['dana']} --summary ... "
+            "--test-evidence ... --rollback-plan ...",
             dim=True,
         )
         run(
             [
                 "record",
                 *on,
-                "--as",
-                "dana@shop.example",
+                "--key",
+                str(keys["dana"]),
                 "--summary",
                 (
                     "Retry card charges up to three times; drop legacy_coupon; "
@@ -135,11 +146,13 @@ def demo(*, keep: bool, run: Run) -> int:
     repo = tmp / "shop"
     try:
         _step("A sample shop monorepo")
-        build(repo)
+        keys = make_keys(tmp / "keys")
+        build(repo, public_keys(keys))
         click.echo(
             f"Built {repo}: six services (checkout and payments-gateway are tier 1;\n"
             "storefront and mobile-api depend on checkout), a roster of five engineers\n"
-            "from junior to principal, and a history of human and AI-assisted commits."
+            "from junior to principal, each with an SSH signing key (throwaway ones, made\n"
+            f"with ssh-keygen in {tmp / 'keys'}), and a history of human and AI-assisted commits."
         )
         _step("Dana (junior) asked an agent to add a retry to checkout")
         click.echo(
@@ -147,26 +160,30 @@ def demo(*, keep: bool, run: Run) -> int:
             "that replaces the production orders database. The gate runs on her branch:"
         )
         first = _run_check(run, repo)
-        _step("Sign-offs, each bound to this exact content")
-        click.secho("$ countersign approve --as dana@shop.example", dim=True)
-        try:
-            run(["approve", "--as", "dana@shop.example", "--note", "LGTM", *_in(repo)])
-        except FatalError as refused:
-            click.echo(f"countersign: error: {refused}  (exit {int(refused.exit_code)})")
-        for who, note in (
-            ("priya@shop.example", "Reviewed retry logic and the migration."),
-            ("sam@shop.example", "Snapshot taken; replacement window agreed."),
+        _step("Sign-offs, each signed by the approver's own key and bound to this exact content")
+        for how in (
+            ["--key", str(keys["dana"])],  # the author, with her own key
+            ["--as", "priya@shop.example"],  # dana typing someone else's name
         ):
-            click.secho(f"$ countersign approve --as {who}", dim=True)
-            run(["approve", "--as", who, "--note", note, *_in(repo)])
+            click.secho(f"$ countersign approve {' '.join(how)}", dim=True)
+            try:
+                run(["approve", *how, "--note", "LGTM", *_in(repo)])
+            except FatalError as refused:
+                click.echo(f"countersign: error: {refused}  (exit {int(refused.exit_code)})")
+        for who, note in (
+            ("priya", "Reviewed retry logic and the migration."),
+            ("sam", "Snapshot taken; replacement window agreed."),
+        ):
+            click.secho(f"$ countersign approve --key {keys[who]}", dim=True)
+            run(["approve", "--key", str(keys[who]), "--note", note, *_in(repo)])
         click.secho(
             "$ countersign record --summary ... --test-evidence ... --rollback-plan ...", dim=True
         )
         run(
             [
                 "record",
-                "--as",
-                "dana@shop.example",
+                "--key",
+                str(keys["dana"]),
                 "--summary",
                 (
                     "Retry card charges once on gateway timeout; drop legacy_coupon; "
@@ -192,9 +209,9 @@ def demo(*, keep: bool, run: Run) -> int:
         Builder(repo).commit("dana", "checkout: retry three times", {})
         third = _run_check(run, repo)
         _step("Meanwhile the agent tries to apply the plan itself")
-        guarded = _agent_story(run, repo)
+        guarded = _agent_story(run, repo, keys)
         _step("Release day: the branch is merged and the deploy gate checks the release")
-        release = _release_story(run, repo)
+        release = _release_story(run, repo, keys)
         _step("Summary")
         click.echo(
             f"first check: {_verdict(first)}; after the sign-offs: {_verdict(second)}; "

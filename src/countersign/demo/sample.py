@@ -72,7 +72,8 @@ MIGRATION = (
 )
 
 
-def people_yaml() -> str:
+def people_yaml(keys: dict[str, str] | None = None) -> str:
+    """The roster; ``keys`` gives each person's SSH public key (``ssh-ed25519 AAAA…``)."""
     lines = ["# Who is who in the sample shop.", "version: 1", "people:"]
     for pid, (name, email, level, teams) in PEOPLE.items():
         lines += [
@@ -82,6 +83,8 @@ def people_yaml() -> str:
             f"    level: {level}",
             f"    teams: [{', '.join(teams)}]",
         ]
+        if keys and pid in keys:
+            lines.append(f'    keys: ["{keys[pid]} {pid}-laptop"]')
     lines += ["agents:", "  - noreply@anthropic.com", "  - cursoragent@cursor.com", ""]
     return "\n".join(lines)
 
@@ -165,8 +168,31 @@ class Builder:
         self.git("commit", "-q", "-m", message, who=who)
 
 
-def build(path: Path) -> Path:
-    """Create the sample repository at ``path`` and leave it on the risky branch."""
+def make_keys(where: Path) -> dict[str, Path]:
+    """A throwaway Ed25519 SSH key per person (``ssh-keygen``, no passphrase), for the demo."""
+    where.mkdir(parents=True, exist_ok=True)
+    keys: dict[str, Path] = {}
+    for pid in PEOPLE:
+        path = where / f"id_{pid}"
+        subprocess.run(
+            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", f"{pid}-demo", "-f", str(path)],
+            check=True,
+            capture_output=True,
+        )
+        keys[pid] = path
+    return keys
+
+
+def public_keys(keys: dict[str, Path]) -> dict[str, str]:
+    return {
+        pid: " ".join(Path(f"{path}.pub").read_text(encoding="utf-8").split()[:2])
+        for pid, path in keys.items()
+    }
+
+
+def build(path: Path, keys: dict[str, str] | None = None) -> Path:
+    """Create the sample repository at ``path`` and leave it on the risky branch; ``keys``
+    are the people's SSH public keys for the roster."""
     path.mkdir(parents=True, exist_ok=True)
     b = Builder(path)
     b.git("init", "-q", "-b", "main")
@@ -176,7 +202,7 @@ def build(path: Path) -> Path:
     config.mkdir()
     (config / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
     (config / "catalog.yaml").write_text(CATALOG, encoding="utf-8")
-    (config / "people.yaml").write_text(people_yaml(), encoding="utf-8")
+    (config / "people.yaml").write_text(people_yaml(keys), encoding="utf-8")
     (config / "policy.yaml").write_text(default_policy_text(), encoding="utf-8")
     files: dict[str, str] = {}
     for name in (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -44,9 +45,13 @@ def stamp(at: datetime) -> str:
 
 
 def unused_approval(
-    entries: list[dict[str, Any]], fingerprint: str, at: datetime
+    entries: list[dict[str, Any]],
+    fingerprint: str,
+    at: datetime,
+    valid: Callable[[dict[str, Any]], bool] = lambda _entry: True,
 ) -> dict[str, Any] | None:
-    """The newest approval of exactly this action that has not expired and was not used."""
+    """The newest approval of exactly this action that has not expired, was not used and is
+    ``valid`` (given by someone who may, proven as the policy asks)."""
     used = {(e.get("fingerprint"), e.get("approval_at")) for e in entries if e.get("kind") == USED}
     for entry in reversed(entries):
         if entry.get("kind") != APPROVAL or entry.get("fingerprint") != fingerprint:
@@ -57,7 +62,7 @@ def unused_approval(
             expires = datetime.fromisoformat(str(entry.get("expires")))
         except ValueError:
             continue
-        if expires >= at:
+        if expires >= at and valid(entry):
             return dict(entry)
     return None
 

@@ -148,7 +148,7 @@ def _two_person(
     action = action_of(call, context)
     ledger = open_ledger(state, root)
     at = now()
-    approval = _spend_approval(ledger, action.id, action.fingerprint, at, call.session)
+    approval = _spend_approval(ledger, action.id, action.fingerprint, at, call.session, root)
     base = {
         "action": action.id,
         "fingerprint": action.fingerprint,
@@ -190,17 +190,35 @@ SPEND_TRIES = 20
 
 
 def _spend_approval(
-    ledger: SignedLedger, action: str, fingerprint: str, at: datetime, session: str
+    ledger: SignedLedger,
+    action: str,
+    fingerprint: str,
+    at: datetime,
+    session: str,
+    root: Path | None = None,
 ) -> dict[str, Any] | None:
     """Find an unused approval of this action and mark it used, as one step: two retries at
     the same moment cannot both spend it (compare-and-set on the ledger's newest entry, read
     again when another writer came first). Contention beyond the tries spends nothing, so
     the action is asked or denied again: the safe side."""
     from countersign.guard.action import USED, stamp, unused_approval
+    from countersign.signoff.action_approvals import (
+        ProtectedConfig,
+        approval_problem,
+        protected_config,
+    )
+
+    configs: list[ProtectedConfig] = []
+
+    def valid(entry: dict[str, Any]) -> bool:
+        # Checked only when an approval of this very action exists: the roster is read then.
+        if not configs:
+            configs.append(protected_config(root))
+        return approval_problem(entry, configs[0]) is None
 
     for _ in range(SPEND_TRIES):
         entries = ledger.entries()
-        approval = unused_approval(entries, fingerprint, at)
+        approval = unused_approval(entries, fingerprint, at, valid)
         if approval is None:
             return None
         seen = int(entries[-1]["seq"]) if entries else 0
