@@ -68,6 +68,7 @@ def sign_off(
             signoffs=signoffs,
             requirements=result.decision.requirements,
             note=note,
+            makers=tuple(i.email for i in result.facts.identities),
         )
     except UsageError as exc:
         return f"not counted: {exc}"
