@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 import yaml
 from actions_runner import environment, run_action
+from fake_reviews import fake_reviews
 
 from countersign.decision.policy import default_policy_text
 
@@ -66,10 +67,17 @@ def event(repo, tmp_path: Path, name: str, **review: str) -> Path:
     return path
 
 
-def run(repo, tmp_path: Path, event_name: str, event_path: Path, **inputs: str):
+def run(
+    repo,
+    tmp_path: Path,
+    event_name: str,
+    event_path: Path,
+    runner_env: dict[str, str] | None = None,
+    **inputs: str,
+):
     temp = tmp_path / "runner-temp"
     temp.mkdir(exist_ok=True)
-    env = environment()
+    env = {**environment(), **(runner_env or {})}
     env["PATH"] = f"{Path(sys.executable).parent}:{env.get('PATH', '')}"
     env["HOME"] = str(tmp_path)
     return run_action(
@@ -118,12 +126,34 @@ def test_the_sarif_upload_step_uploads_the_file_the_check_wrote_even_when_the_ga
     assert names.index("Verdict") > names.index(upload["name"]) > names.index("Check")
 
 
+def github_confirming(api, review_path: Path) -> dict[str, str]:
+    """The runner's variables for a job whose token can read the review back from ``api``
+    (a fake GitHub on loopback holding the review as the event describes it)."""
+    data = json.loads(review_path.read_text("utf-8"))
+    repository = data["repository"]["full_name"]
+    api.add(
+        repository,
+        data["pull_request"]["number"],
+        {**data["review"], "state": data["review"]["state"].upper()},
+    )
+    return {"GITHUB_API_URL": api.url, "GITHUB_REPOSITORY": repository}
+
+
 def test_an_approving_review_by_a_senior_is_recorded_and_the_gate_passes(pull_request, tmp_path):
     review = event(pull_request, tmp_path, "pull_request_review.submitted", state="approved")
-    job = run(pull_request, tmp_path, "pull_request_review", review)
+    with fake_reviews() as api:
+        job = run(
+            pull_request,
+            tmp_path,
+            "pull_request_review",
+            review,
+            github_confirming(api, review),
+            token=api.token,
+        )
     assert job.failed is None, job.failed
     recorded = job.step("Record the review as a sign-off")
-    assert "as alice (GitHub review)" in recorded.stdout
+    assert "as alice (GitHub review" in recorded.stdout
+    assert "identity forge" in recorded.stdout
     assert job.outputs["verdict"] == "pass"
     assert json.loads(job.outputs["missing"]) == []
     assert "### countersign: the review" in job.summary

@@ -10,15 +10,19 @@ approve record nothing; a dismissed review withdraws its reviewer's approval of 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
 from countersign.config.roster import Roster
+from countersign.errors import UsageError
 from countersign.gate.evaluate import evaluate
 from countersign.intake.pull_request import Review, read_review
 from countersign.intake.selection import ChangeSelection
+from countersign.signoff.approvals import approver_problem, authors_of
 from countersign.signoff.approve import approve, review_identity, review_note, withdraw
+from countersign.signoff.forge import FORGE, reviewer_identity
 from countersign.signoff.identity import Identity
 from countersign.signoff.ledger import signoffs_for
 from countersign.workspace import analysed, open_workspace
@@ -37,9 +41,16 @@ def approve_review(cwd: Path, *, payload: str, requirement: str | None) -> int:
     selection = ChangeSelection(base=review.base, head=review.commit)
     ws = analysed(open_workspace(cwd, selection), remember_scans=True, mine=True)
     roster: Roster = ws.context.config.roster
-    who = review_identity(roster, review)
+    claimed = review_identity(roster, review)
+    person = roster.find(claimed.claimed)
     signoffs = signoffs_for(ws.ledger, ws.change.fingerprint)
     result = evaluate(ws.change, ws.context, ws.policy, signoffs)
+    makers = tuple(i.email for i in result.facts.identities)
+    problem = approver_problem(claimed.claimed, person, roster, authors_of(makers, roster))
+    if problem or person is None:
+        raise UsageError(f"cannot approve: {problem}")
+    # Only a review that could count is worth asking GitHub about.
+    who = reviewer_identity(review, person, os.environ)
     done = approve(
         ws.ledger,
         ws.change,
@@ -50,10 +61,16 @@ def approve_review(cwd: Path, *, payload: str, requirement: str | None) -> int:
         requirements=result.decision.requirements,
         requirement=requirement,
         note=review_note(review),
+        makers=makers,
+    )
+    checked = (
+        "confirmed with GitHub's API"
+        if who.source == FORGE
+        else "the event file alone: not checked with GitHub (needs GITHUB_TOKEN in GitHub Actions)"
     )
     click.echo(
-        f"Approved {done.fingerprint[:19]} as {done.approver} (GitHub review) "
-        f"for {', '.join(done.requirements)}"
+        f"Approved {done.fingerprint[:19]} as {done.approver} (GitHub review), identity "
+        f"{who.strength} ({checked}), for {', '.join(done.requirements)}"
     )
     return 0
 

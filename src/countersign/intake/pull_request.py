@@ -36,6 +36,8 @@ class Review:
     base: str
     number: int
     url: str = ""
+    id: int = 0  # the review's id, for checking it back against the API
+    repository: str = ""  # owner/name
 
 
 def read_review(path: str | Path) -> Review:
@@ -59,6 +61,8 @@ def read_review(path: str | Path) -> Review:
         base=base,
         number=pr["number"],
         url=_text(review.get("html_url")),
+        id=review["id"] if isinstance(review.get("id"), int) else 0,
+        repository=_text(_object(data.get("repository")).get("full_name")),
     )
 
 

@@ -1,0 +1,81 @@
+"""Read one pull request review back from GitHub's REST API, with the job's token: what GitHub
+itself says about a review, as opposed to what an event file claims. Standard library only
+(``urllib``); the API root is ``$GITHUB_API_URL`` as GitHub Actions sets it."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from countersign.errors import InputError
+
+DEFAULT_API = "https://api.github.com"
+TIMEOUT_SECONDS = 20
+MAX_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class ApiReview:
+    """A review as the API returns it (``GET /repos/{owner}/{repo}/pulls/{n}/reviews/{id}``)."""
+
+    id: int
+    login: str
+    state: str  # upper case in the API: APPROVED, COMMENTED, CHANGES_REQUESTED, DISMISSED
+    commit: str
+
+
+Fetch = Callable[[str, str], Any]  # (url, token) -> decoded JSON
+
+
+def fetch_json(url: str, token: str) -> Any:
+    request = urllib.request.Request(  # noqa: S310 - the scheme is checked by the caller
+        url,
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": "2022-11-28",
+            "User-Agent": "countersign",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+            data = response.read(MAX_BYTES + 1)
+    except urllib.error.HTTPError as exc:
+        raise InputError(f"GitHub answered {exc.code} for {url}: {exc.reason}") from None
+    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+        raise InputError(f"cannot reach GitHub at {url}: {exc}") from None
+    if len(data) > MAX_BYTES:
+        raise InputError(f"GitHub's answer for {url} is larger than {MAX_BYTES} bytes")
+    try:
+        return json.loads(data)
+    except ValueError:
+        raise InputError(f"GitHub's answer for {url} is not JSON") from None
+
+
+def review_url(api: str, repository: str, number: int, review_id: int) -> str:
+    owner, _, name = repository.partition("/")
+    parts = (urllib.parse.quote(owner, safe=""), urllib.parse.quote(name, safe=""))
+    return f"{api.rstrip('/')}/repos/{parts[0]}/{parts[1]}/pulls/{number}/reviews/{review_id}"
+
+
+def fetch_review(
+    api: str, token: str, repository: str, number: int, review_id: int, fetch: Fetch = fetch_json
+) -> ApiReview:
+    scheme = urllib.parse.urlsplit(api).scheme
+    if scheme not in ("https", "http"):
+        raise InputError(f"GITHUB_API_URL {api!r} is not an http(s) URL")
+    data = fetch(review_url(api, repository, number, review_id), token)
+    user = data.get("user") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(user, dict):
+        raise InputError(f"GitHub's answer for review {review_id} is not a review")
+    return ApiReview(
+        id=data["id"] if isinstance(data.get("id"), int) else 0,
+        login=str(user.get("login") or ""),
+        state=str(data.get("state") or ""),
+        commit=str(data.get("commit_id") or ""),
+    )

@@ -1,0 +1,72 @@
+"""A fake GitHub REST API on loopback (stdlib ``http.server`` in a thread) that answers the one
+endpoint ``approve --from-review`` asks in GitHub Actions, ``GET /repos/{owner}/{repo}/pulls/
+{number}/reviews/{id}``, from the reviews it holds, and only with the right bearer token."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+ROUTE = re.compile(r"^/repos/([^/]+)/([^/]+)/pulls/(\d+)/reviews/(\d+)$")
+
+
+@dataclass
+class FakeReviews:
+    token: str
+    reviews: dict[tuple[str, int, int], dict[str, Any]] = field(default_factory=dict)
+    asked: list[str] = field(default_factory=list)
+    url: str = ""
+
+    def add(self, repository: str, number: int, review: dict[str, Any]) -> None:
+        self.reviews[(repository.lower(), number, int(review["id"]))] = review
+
+
+def _handler(api: FakeReviews) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            api.asked.append(self.path)
+            if self.headers.get("Authorization") != f"Bearer {api.token}":
+                self._send(401, {"message": "Bad credentials"})
+                return
+            match = ROUTE.match(self.path)
+            key = (
+                (f"{match[1]}/{match[2]}".lower(), int(match[3]), int(match[4])) if match else None
+            )
+            if key is None or key not in api.reviews:
+                self._send(404, {"message": "Not Found"})
+                return
+            self._send(200, api.reviews[key])
+
+        def _send(self, code: int, body: dict[str, Any]) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *_args: Any) -> None:
+            pass
+
+    return Handler
+
+
+@contextmanager
+def fake_reviews(token: str = "ghs_test-token") -> Iterator[FakeReviews]:  # noqa: S107 - a fake
+    api = FakeReviews(token)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(api))
+    api.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield api
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
