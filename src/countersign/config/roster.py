@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from countersign.config.signing_keys import PublicKey, parse_public_key
 from countersign.config.yamlfile import (
     expect_list,
     expect_mapping,
@@ -16,7 +17,6 @@ from countersign.config.yamlfile import (
     reject_unknown,
 )
 from countersign.errors import ConfigError
-from countersign.signoff.sshsig import PublicKey, parse_public_key
 
 FILE = "people.yaml"
 LEVELS = ("junior", "mid", "senior", "staff", "principal")

@@ -18,24 +18,18 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
+from countersign.config.signing_keys import KEY_TYPES, PublicKey, parse_public_key
 from countersign.errors import UsageError
 
 NAMESPACE = "countersign"
 MAGIC = b"SSHSIG"
 BEGIN = "-----BEGIN SSH SIGNATURE-----"
 END = "-----END SSH SIGNATURE-----"
-KEY_TYPES = (
-    "ssh-ed25519",
-    "ssh-rsa",
-    "ecdsa-sha2-nistp256",
-    "ecdsa-sha2-nistp384",
-    "ecdsa-sha2-nistp521",
-)
 _ECDSA_HASH: dict[str, hashes.HashAlgorithm] = {
     "ecdsa-sha2-nistp256": hashes.SHA256(),
     "ecdsa-sha2-nistp384": hashes.SHA384(),
@@ -49,44 +43,6 @@ _RSA_HASH: dict[str, hashes.HashAlgorithm] = {
 
 class SignatureError(ValueError):
     """The signature is not a valid SSHSIG of this message by this key."""
-
-
-@dataclass(frozen=True)
-class PublicKey:
-    """One OpenSSH public key (``ssh-ed25519 AAAA…``): its type and wire-format blob."""
-
-    kind: str
-    blob: bytes
-
-    @property
-    def text(self) -> str:
-        return f"{self.kind} {base64.b64encode(self.blob).decode('ascii')}"
-
-    @property
-    def fingerprint(self) -> str:
-        """As ``ssh-keygen -l`` prints it: ``SHA256:`` and unpadded base64."""
-        digest = base64.b64encode(hashlib.sha256(self.blob).digest()).decode("ascii")
-        return "SHA256:" + digest.rstrip("=")
-
-
-def parse_public_key(kind: str, b64: str) -> PublicKey:
-    """A key given as its type and base64 blob, as in ``authorized_keys``/``allowed_signers``;
-    ``ValueError`` with what is wrong."""
-    if kind not in KEY_TYPES:
-        raise ValueError(f"key type {kind!r} is not supported; use one of {', '.join(KEY_TYPES)}")
-    try:
-        blob = base64.b64decode(b64, validate=True)
-    except ValueError:
-        raise ValueError(f"{kind} key {b64[:16]}… is not valid base64") from None
-    key = PublicKey(kind, blob)
-    try:
-        inner = _Reader(blob).string().decode("ascii", "replace")
-        serialization.load_ssh_public_key(key.text.encode("ascii"))
-    except (ValueError, UnsupportedAlgorithm, IndexError):
-        raise ValueError(f"{kind} key {b64[:16]}… is not a valid OpenSSH public key") from None
-    if inner != kind:
-        raise ValueError(f"key {b64[:16]}… is a {inner} key, not {kind}")
-    return key
 
 
 class _Reader:
