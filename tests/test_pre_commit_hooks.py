@@ -21,7 +21,7 @@ ROOT = Path(__file__).parents[1]
 BIN = Path(sys.executable).parent
 PEOPLE = """
 people:
-  - {id: alice, emails: [alice@example.com], level: senior, teams: [web]}
+  - {id: alice, emails: [alice@example.com], level: senior, teams: [web], keys: ["ALICE_KEY"]}
   - {id: bob, emails: [bob@example.com], level: junior, teams: [web]}
 agents: [noreply@anthropic.com]
 """
@@ -36,7 +36,7 @@ def hook_definitions() -> list[dict]:
 
 
 @pytest.fixture
-def project(repo, tmp_path):
+def project(repo, tmp_path, ssh_keys):
     """A repository that adopted the hooks through pre-commit, with a bare remote."""
     hooks = [{**hook, "language": "system"} for hook in hook_definitions()]
     config = {"repos": [{"repo": "local", "hooks": hooks}]}
@@ -45,7 +45,7 @@ def project(repo, tmp_path):
         "init",
         **{
             ".pre-commit-config.yaml": yaml.safe_dump(config, sort_keys=False),
-            ".countersign/people.yaml": PEOPLE,
+            ".countersign/people.yaml": PEOPLE.replace("ALICE_KEY", ssh_keys["alice"].public),
             ".countersign/policy.yaml": default_policy_text(),
             "app.py": "x = 1\n",
         },
@@ -61,9 +61,15 @@ def project(repo, tmp_path):
 
 
 def env(repo) -> dict[str, str]:
+    """bob, a developer in the roster, at his terminal."""
     return {
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         "PRE_COMMIT_HOME": str(repo.path.parent / "pre-commit-home"),
+        **{
+            f"GIT_{who}_{what}": value
+            for who in ("AUTHOR", "COMMITTER")
+            for what, value in (("NAME", "Bob"), ("EMAIL", "bob@example.com"))
+        },
     }
 
 
@@ -117,7 +123,7 @@ def test_commit_msg_through_pre_commit_adds_assisted_by_for_a_file_the_agent_edi
 
 
 def test_pre_push_through_pre_commit_stops_an_unsigned_change_to_main_until_signed_off(
-    project, capsys
+    project, capsys, ssh_keys
 ):
     from countersign.main import main
 
@@ -132,7 +138,8 @@ def test_pre_push_through_pre_commit_stops_an_unsigned_change_to_main_until_sign
     # another branch is reviewed after its push
     assert git(project, "push", "origin", "main:refs/heads/topic").returncode == 0
 
-    assert main(["approve", "-C", str(project.path), "--base", "HEAD^", "--as", "alice"]) == 0
+    alice = str(ssh_keys["alice"].path)  # alice signs with her own key
+    assert main(["approve", "-C", str(project.path), "--base", "HEAD^", "--key", alice]) == 0
     capsys.readouterr()
     pushed = git(project, "push", "origin", "main")
     assert pushed.returncode == 0, pushed.stdout + pushed.stderr
