@@ -259,17 +259,6 @@ def _pending(url: str) -> int:
     return int(row[0]) if row else 0
 
 
-def _job_seconds(url: str) -> list[float]:
-    with psycopg.connect(url) as conn:
-        found = conn.execute(
-            "SELECT extract(epoch FROM max(e.at) FILTER (WHERE e.type = 'succeeded') "
-            "- max(e.at) FILTER (WHERE e.type = 'started')) FROM procrastinate_events e "
-            "JOIN procrastinate_jobs j ON j.id = e.job_id "
-            "WHERE j.task_name = 'evaluate_pull_request' GROUP BY j.id"
-        ).fetchall()
-    return [float(r[0]) for r in found if r[0] is not None]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--deliveries", type=int, default=2000)
