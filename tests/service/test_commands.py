@@ -93,7 +93,9 @@ def test_break_glass_without_an_incident_is_refused_with_the_reason(world: World
     assert "break-glass" not in ledger_kinds(world)
 
 
-def test_break_glass_by_a_roster_person_lifts_the_requirements_on_the_record(world: World):
+def test_break_glass_from_a_comment_is_refused_because_it_cannot_be_signed(world: World):
+    """It lifts every requirement: only an SSH signature of a second person may do that, and a
+    comment is forge-proven at most."""
     world.commit_on_branch("fix", {"app.py": "print('hi')\n"}, "Fix the greeting")
     head = world.open_pull_request(2, "fix")["head"]["sha"]
     body = '/countersign break-glass --reason "checkout is down" --incident INC-42 --hours 2'
@@ -101,10 +103,13 @@ def test_break_glass_by_a_roster_person_lifts_the_requirements_on_the_record(wor
         payload = command(world, 2, body, "carol-gh")
         deliver(web, "issue_comment", payload, "c-1")
         work(world)
-    assert world.github.reactions == [(payload["comment"]["id"], "+1")]
-    assert "break-glass" in ledger_kinds(world)
-    (run,) = world.github.runs_for(REPOSITORY, head)
-    assert run["conclusion"] == "success"
+    assert world.github.reactions == [(payload["comment"]["id"], "confused")]
+    replies = [
+        c["body"] for c in world.github.comments_on(REPOSITORY, 2) if c["user"]["type"] == "Bot"
+    ]
+    assert any("must be signed: run `countersign break-glass --key" in r for r in replies)
+    assert "break-glass" not in ledger_kinds(world)
+    assert world.github.runs_for(REPOSITORY, head) == []
 
 
 def ledger_kinds(world: World) -> list[str]:

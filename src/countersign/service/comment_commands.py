@@ -5,6 +5,7 @@ what they record goes to the repository's ledger, under the commenter's forge id
     /countersign explain | refresh
     /countersign record --summary TEXT --test-evidence TEXT --rollback-plan TEXT
     /countersign break-glass --reason TEXT --incident REF [--hours N]
+    (checked, then refused: a break-glass must be signed with a second person's SSH key)
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass, field
 
-from countersign import Identity, Workspace, break_glass, record
+from countersign import Identity, Workspace, record
 from countersign.config.roster import Person, Roster
 from countersign.errors import UsageError
+from countersign.signoff.break_glass import check_request
 
 OPTIONS = {
     "explain": frozenset(),
@@ -73,15 +75,12 @@ def perform(command: Command, ws: Workspace, person: Person, who: Identity) -> s
             hours = float(command.options.get("hours", "4"))
         except ValueError:
             raise UsageError("--hours must be a number of hours") from None
-        glass = break_glass(
-            ws.ledger,
-            change,
-            ws.context.config.roster,
-            who,
-            reason=command.options.get("reason", ""),
-            incident=command.options.get("incident", ""),
-            hours=hours,
-            policy_version=ws.policy.version,
+        check_request(command.options.get("reason", ""), command.options.get("incident", ""), hours)
+        # What lifts every requirement must be signed by a second person's SSH key (the
+        # library's rule), and a comment is only forge-proven: refused, with what to run.
+        raise UsageError(
+            "break-glass lifts every requirement, so it must be signed: run "
+            f"`countersign break-glass --key YOUR_SSH_KEY --head {(change.head or '')[:12]}` "
+            "against this change (a comment is only forge-proven)"
         )
-        return f"glass broken by {glass.who} for {glass.incident} until {glass.expires}"
     return command.name
