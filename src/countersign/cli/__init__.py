@@ -25,6 +25,7 @@ for command in (
     change.blast,
     change.provenance,
     change.init,
+    change.config,
     change.demo,
     signoff.approve,
     signoff.record,

@@ -151,10 +151,27 @@ def blast(spec: str | None, worktree: bool, plans: tuple[str, ...], repo: Path, 
 @repo_option
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 def init(repo: Path, force: bool) -> int:
-    """Write a commented starter .countersign/ (policy, catalog, people)."""
+    """Write .countersign/ from the repository: services from its Go modules, workspaces and
+    Python packages, owners from CODEOWNERS, a roster of its most active authors (levels left
+    for you to fill in), the default policy."""
     from countersign.commands.init import init as run
 
     return run(repo, force=force)
+
+
+@click.group("config")
+def config() -> None:
+    """The .countersign/ configuration."""
+
+
+@config.command("check")
+@repo_option
+def config_check(repo: Path) -> int:
+    """Validate the working tree's .countersign/ files (before they are committed) with the
+    gate's own loaders and messages. Exit 3 if any would stop the gate."""
+    from countersign.commands.config_check import config_check as run
+
+    return run(repo)
 
 
 @click.command()

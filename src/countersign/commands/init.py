@@ -1,31 +1,51 @@
-"""``countersign init``: write a commented starter ``.countersign/``."""
+"""``countersign init``: write ``.countersign/`` from what the repository already says: its
+services (Go modules, workspaces, Python packages, Backstage), owners (CODEOWNERS) and a roster
+skeleton of its most active authors, levels left for a human."""
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 import click
 
 from countersign.config import CONFIG_DIR
+from countersign.config.catalog import load_catalog
+from countersign.config.discovery import discover
+from countersign.config.roster import load_roster
+from countersign.config.skeleton import FILL_IN, Author, catalog_text, people_text
 from countersign.config.starter import GITIGNORE
 from countersign.decision.policy import default_policy_text
 from countersign.errors import UsageError
+from countersign.intake.git import NotARepositoryError, has_commits, repo_root, top_authors
+from countersign.intake.tree import DirTree
 
-STARTERS = ("catalog.yaml", "people.yaml")
-
-
-def starter(name: str) -> str:
-    return resources.files("countersign.config").joinpath(f"starter_{name}").read_text("utf-8")
+AGENTS = ("noreply@anthropic.com", "cursoragent@cursor.com", "noreply@openai.com")
+MAX_AUTHORS = 15
 
 
 def init(repo: Path, *, force: bool) -> int:
-    target = repo / CONFIG_DIR
+    try:
+        root = repo_root(repo)
+    except NotARepositoryError:
+        root = repo  # not under git yet: services from the files, no history to read
+
+    target = root / CONFIG_DIR
+    tree = DirTree(root)
+    found = discover(tree.paths(), tree.read)
+    authors = tuple(
+        Author(name, email, count)
+        for name, email, count in (
+            top_authors(root, MAX_AUTHORS) if (root / ".git").exists() and has_commits(root) else ()
+        )
+    )
     files = {
         "policy.yaml": default_policy_text(),
-        **{n: starter(n) for n in STARTERS},
+        "catalog.yaml": catalog_text(found),
+        "people.yaml": people_text(authors, found, AGENTS),
         ".gitignore": GITIGNORE,
     }
+    load_catalog(files["catalog.yaml"])  # what init writes is valid, or it is a bug
+    load_roster(files["people.yaml"])
     existing = [n for n in files if (target / n).exists()]
     if existing and not force:
         raise UsageError(
@@ -34,8 +54,19 @@ def init(repo: Path, *, force: bool) -> int:
     target.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         (target / name).write_text(text, encoding="utf-8")
+    services = ", ".join(s.name for s in found.services[:8]) or "none"
+    more = f" and {len(found.services) - 8} more" if len(found.services) > 8 else ""
+    click.echo(f"Wrote {', '.join(files)} in {target}.")
+    click.echo(f"  services: {len(found.services)} found ({services}{more})")
+    if found.backstage:
+        click.echo(f"  Backstage components read at check time: {len(found.backstage)}")
     click.echo(
-        f"Wrote {', '.join(files)} in {target}. Edit catalog.yaml and people.yaml, "
-        "then run `countersign check`."
+        f"  people: {len(authors)} most active authors; teams from "
+        f"{found.codeowners or 'no CODEOWNERS'}: {', '.join(found.teams) or 'none'}"
+    )
+    click.echo(
+        f"Next: set each person's level in people.yaml (marked {FILL_IN}), check tiers and "
+        "owners in catalog.yaml, run `countersign config check`, then commit .countersign/ "
+        "and have it signed off (docs/adopting.md)."
     )
     return 0

@@ -48,14 +48,14 @@ class CodeOwners:
     problems: tuple[Problem, ...] = ()
 
     @cached_property
-    def _index(self) -> PathIndex:
+    def index(self) -> PathIndex:
         return PathIndex(
             [compile_glob(r.pattern, r.line, r, floating=True) for r in self.rules],
         )
 
     def match(self, path: str) -> OwnersMatch | None:
         best: Glob | None = None
-        for glob in self._index.matches(path):
+        for glob in self.index.matches(path):
             if best is None or glob.order > best.order:
                 best = glob
         if best is None:

@@ -138,6 +138,25 @@ def has_commits(root: Path) -> bool:
         return False
 
 
+def top_authors(root: Path, limit: int) -> list[tuple[str, str, int]]:
+    """The most active human authors of HEAD's history: ``(name, email, commits)``, bots (a
+    ``[bot]`` name or address) and GitHub's noreply addresses of bots left out."""
+    out = git(root, "shortlog", "-sne", "--no-merges", "HEAD").decode("utf-8", "replace")
+    authors: dict[str, tuple[str, str, int]] = {}
+    for line in out.splitlines():
+        count, _, who = line.strip().partition("\t")
+        name, _, email = who.rpartition(" <")
+        email = email.rstrip(">").strip()
+        if not count.strip().isdigit() or not email or "[bot]" in f"{name}{email}".lower():
+            continue
+        key = email.lower()
+        previous = authors.get(key)
+        total = int(count) + (previous[2] if previous else 0)
+        authors[key] = (previous[0] if previous else name.strip(), email, total)
+    ranked = sorted(authors.values(), key=lambda a: (-a[2], a[1]))
+    return ranked[:limit]
+
+
 def first_parent(root: Path, sha: str) -> str | None:
     try:
         return resolve(root, f"{sha}^1")
