@@ -160,3 +160,35 @@ def test_the_demo_shows_times_to_the_second(demo_output):
     stamp = line.removeprefix("Approved once, until ").split(",")[0]
     assert stamp.endswith(" UTC")
     assert "." not in stamp
+
+
+DEPENDABOT = "dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>"
+
+
+@pytest.fixture
+def bumps(repo):
+    """A branch of three dependabot bumps and one human commit with a doubled agent trailer."""
+    repo.commit("init", **{"a.txt": "a\n"})
+    repo.git("checkout", "-q", "-b", "f")
+    for i in range(3):
+        repo.commit(f"Bump x {i}", author=DEPENDABOT, **{"a.txt": f"{i}\n"})
+    doubled = AGENT + "\nCo-authored-by: Claude <noreply@anthropic.com>"
+    repo.commit(doubled, author="Dana <dana@example.com>", **{"b.txt": "b\n"})
+    for i in range(2):
+        repo.commit(f"Bump y {i}", author=DEPENDABOT, **{"c.txt": f"{i}\n"})
+    return repo
+
+
+def test_a_range_is_attributed_to_its_human_author_not_its_newest_bot_commit(bumps, capsys):
+    main(["check", "-C", str(bumps.path), "--format", "json"])
+    assert json.loads(capsys.readouterr().out)["author"]["id"] == "dana@example.com"
+
+
+def test_a_doubled_trailer_is_one_signal_and_bot_commits_one_not_counted_line(bumps, capsys):
+    main(["provenance", "-C", str(bumps.path)])
+    out = capsys.readouterr().out
+    assert out.count("[HIGH] co-author-trailer") == 1
+    assert out.count("[not counted] non-agent-bot") == 0
+    assert "[not counted] 5 commits by dependabot[bot], a bot that is not a coding agent" in out
+    main(["check", "-C", str(bumps.path)])
+    assert capsys.readouterr().out.count("co-author-trailer: Co-authored-by: Claude") == 1

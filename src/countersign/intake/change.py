@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -117,11 +118,17 @@ class Change:
 
     @property
     def author_email(self) -> str | None:
-        """The author of the change: the author of its newest non-merge commit."""
-        for commit in reversed(self.commits):
-            if len(commit.parents) <= 1:
-                return commit.author_email
-        return None
+        """The author of the change: whoever wrote most of its non-merge commits (a long range
+        is not its newest commit's author, often a bot); bots (``[bot]``) only when nobody else
+        wrote any; on a tie, the newest."""
+        own = [c for c in self.commits if len(c.parents) <= 1]
+        humans = [c for c in own if "[bot]" not in f"{c.author_name}{c.author_email}".lower()]
+        pool = humans or own
+        counts = Counter(c.author_email.lower() for c in pool)
+        most = max(counts.values(), default=0)
+        return next(
+            (c.author_email for c in reversed(pool) if counts[c.author_email.lower()] == most), None
+        )
 
     @property
     def paths(self) -> tuple[str, ...]:

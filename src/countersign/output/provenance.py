@@ -23,11 +23,33 @@ def provenance_text(p: Provenance) -> str:
     if change_level:
         out.append("  evidence for the whole change:")
         out.extend(f"    {_signal(s)}" for s in change_level)
+    bots: dict[str, list[str]] = {}
     for c in p.commits:
-        if c.signals:
+        signals = distinct(c.signals)
+        for s in signals:
+            if s.kind == "non-agent-bot" and not s.counted:
+                bots.setdefault(s.detail.split(" is ", 1)[-1].split(",")[0], []).append(c.sha[:12])
+        shown = [s for s in signals if s.counted or s.kind != "non-agent-bot"]
+        if shown:
             out.append(f"{c.sha[:12]} {c.subject[:60]}")
-            out.extend(f"    {_signal(s)}" for s in c.signals)
+            out.extend(f"    {_signal(s)}" for s in shown)
+    for bot, shas in bots.items():
+        listed = ", ".join(shas[:5]) + (f" and {len(shas) - 5} more" if len(shas) > 5 else "")
+        commits = f"{len(shas)} commit{'s' if len(shas) != 1 else ''}"
+        out.append(f"[not counted] {commits} by {bot}, a bot that is not a coding agent: {listed}")
     return "\n".join(out).rstrip() + "\n"
+
+
+def distinct(signals: tuple[Signal, ...] | list[Signal]) -> list[Signal]:
+    """Each piece of evidence once (a trailer written twice is one signal to read)."""
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for s in signals:
+        key = (s.kind, s.detail, s.where, s.strength, s.counted, s.commit)
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out
 
 
 def _row(c: CommitProvenance) -> tuple[str, str, str, str, str, str]:

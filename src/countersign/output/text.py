@@ -6,6 +6,7 @@ from countersign.decision.requirements import Requirement
 from countersign.facts.hazards import Hazard
 from countersign.gate.verdict import Evaluation, Verdict
 from countersign.output.next_steps import next_steps
+from countersign.output.provenance import distinct
 from countersign.output.words import counted
 
 HEADLINE = {
@@ -37,7 +38,7 @@ def text(e: Evaluation) -> str:
         )
         out.extend(
             f"      {s.kind}: {s.detail} [{s.where}]"
-            for s in [x for x in prov.signals if x.counted][:3]
+            for s in distinct([x for x in prov.signals if x.counted])[:3]
         )
     else:
         out.append(f"  - not known to be AI-assisted; author {who}")
@@ -52,7 +53,8 @@ def text(e: Evaluation) -> str:
         out.append(f"  - dependents: {deps}")
     if blast.unowned:
         out.append(
-            f"  - {len(blast.unowned)} paths no service owns: {', '.join(blast.unowned[:3])}"
+            f"  - {counted(len(blast.unowned), 'path')} no service owns: "
+            f"{', '.join(blast.unowned[:3])}"
         )
     if blast.problems:
         more = f" (and {len(blast.problems) - 1} more)" if len(blast.problems) > 1 else ""
