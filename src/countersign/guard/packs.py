@@ -10,7 +10,6 @@ prescreen are written where the fast path reads them (``pack_cache``)."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 from countersign.errors import ConfigError
@@ -25,7 +24,7 @@ from countersign.facts.shell.catalog import (
 )
 from countersign.facts.shell.context import PROTECTED_BRANCHES
 from countersign.facts.shell.pack import UNDISABLEABLE, Pack
-from countersign.guard.pack_cache import protected_commit, write_vocabulary
+from countersign.guard.pack_cache import cached_vocabulary, protected_commit, write_vocabulary
 
 DIRECTORY = ".countersign/guard"
 DISABLE_FILE = "packs.toml"
@@ -50,10 +49,11 @@ def packs_in_force(
         packs, disabled = _committed(root, commit, state)
     if state is not None:
         always, gated = vocabulary(packs)
-        write_vocabulary(str(state), refs, always, gated)
+        if cached_vocabulary(str(common), str(state)) != (always, gated):
+            write_vocabulary(str(state), refs, always, gated)
     if not packs and not disabled:
         return base
-    return PackSet.of((*base.packs, *packs), disabled)
+    return base.plus(packs, disabled)
 
 
 def _committed(root: Path, commit: str, state: Path | None) -> tuple[list[Pack], list[str]]:
@@ -83,7 +83,7 @@ def read_committed(root: Path, commit: str) -> tuple[list[Pack], list[str]]:
     files = _files(root, commit)
     base = shipped()
     known_packs = {p.id for p in base.packs}
-    known_rules = {r.id for p in base.packs for r in p.rules}
+    known_rules = set(base.pack_of)
     packs: list[Pack] = []
     disable_text = None
     for name, blob in files:
@@ -134,6 +134,8 @@ def _disabled(found: tuple[str, str], packs: set[str], rules: set[str]) -> list[
 
 
 def _git(root: Path, *args: str) -> bytes:
+    import subprocess  # only when a commit's packs are read, once per commit
+
     try:
         done = subprocess.run(
             ["git", "-C", str(root), *args], capture_output=True, check=False, timeout=20

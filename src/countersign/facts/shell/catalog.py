@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ class PackSet:
     dry_runs: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
     clusters: dict[str, bool] = field(default_factory=dict, compare=False)
     programs: dict[str, Program] = field(default_factory=dict, compare=False)
+    pack_of: dict[str, str] = field(default_factory=dict, compare=False)  # rule id -> pack id
 
     @classmethod
     def of(cls, packs: Iterable[Pack], disabled: Iterable[str] = ()) -> PackSet:
@@ -55,7 +56,15 @@ class PackSet:
             {k: p.dry_run for k, p in programs.items() if p.dry_run},
             {k: p.clusters for k, p in programs.items()},
             programs,
+            {rule.id: pack.id for pack in packs for rule in pack.rules},
         )
+
+    def plus(self, packs: Iterable[Pack], disabled: Iterable[str] = ()) -> PackSet:
+        """These packs, and those disabled, on top of this set's."""
+        return PackSet.of((*self.full_packs(), *packs), (*self.disabled, *disabled))
+
+    def full_packs(self) -> tuple[Pack, ...]:
+        return self.packs
 
     def rules_for(self, name: str) -> tuple[tuple[PackRule, Program], ...]:
         return self.by_program.get(name, ())
@@ -85,14 +94,9 @@ class PackSet:
     def enabled(self, rule_id: str) -> bool:
         if rule_id.startswith(UNDISABLEABLE):
             return True
-        if rule_id in self.disabled:
-            return False
-        return not any(
-            rule_id == rule.id
-            for pack in self.packs
-            if pack.id in self.disabled
-            for rule in pack.rules
-        )
+        if not self.disabled:
+            return True
+        return rule_id not in self.disabled and self.pack_of.get(rule_id) not in self.disabled
 
     def rule(self, rule_id: str) -> tuple[Pack, PackRule] | None:
         for pack in self.packs:
@@ -137,28 +141,109 @@ def parse_text(text: str, source: str) -> Pack:
     return parse_pack(data, source)
 
 
-def compile_data(packs: Iterable[Pack], runtime: bool = False) -> dict[str, Any]:
-    """The JSON form of validated packs: what ``shipped()`` loads without validating again.
-    ``runtime`` leaves out what only ``guard packs`` shows (explanations, examples), which it
-    reads from the sources."""
-    compiled = [asdict(p) for p in packs]
-    if runtime:
-        for pack in compiled:
-            pack["about"] = ""
-            for rule in pack["rules"]:
-                rule.update(explain="", doc="", dangerous=[], safe=[])
-    return {"format": FORMAT, "packs": compiled}
+def compile_data(packs: Iterable[Pack]) -> dict[str, Any]:
+    """The JSON form of validated packs (a repository's packs, cached per commit)."""
+    return {"format": FORMAT, "packs": [asdict(p) for p in packs]}
 
 
 def from_data(data: dict[str, Any]) -> list[Pack]:
     return [_pack(p) for p in data["packs"]]
 
 
+def compile_runtime(packs: Iterable[Pack]) -> dict[str, Any]:
+    """What ``shipped()`` loads: per program, its rules as one JSON string parsed only when a
+    command runs that program, so the size of the packs does not add to each call's start-up.
+    Explanations and examples are left out (``guard packs`` reads them from the sources)."""
+    packs = tuple(packs)
+    programs = merged_programs(packs)
+    rules: dict[str, str] = {}
+    index: dict[str, list[str]] = {}
+    for pack in packs:
+        for rule in pack.rules:
+            if rule.engine != "pack":
+                continue
+            light = {**asdict(rule), "explain": "", "doc": "", "dangerous": [], "safe": []}
+            rules[rule.id] = json.dumps(light, sort_keys=True, separators=(",", ":"))
+            for name in rule.programs:
+                index.setdefault(name, []).append(rule.id)
+    return {
+        "format": FORMAT,
+        "packs": [{"id": p.id, "title": p.title, "source": p.source} for p in packs],
+        "pack_of": {rule.id: pack.id for pack in packs for rule in pack.rules},
+        "programs": {name: asdict(p) for name, p in sorted(programs.items())},
+        "index": dict(sorted(index.items())),
+        "rules": rules,
+    }
+
+
+class _LazyRules:
+    """A program's pack rules, parsed from their JSON the first time the program is seen."""
+
+    def __init__(
+        self, index: dict[str, list[str]], raw: dict[str, str], programs: dict[str, Program]
+    ) -> None:
+        self.index, self.raw, self.programs = index, raw, programs
+        self.rules: dict[str, PackRule] = {}
+        self.parsed: dict[str, tuple[tuple[PackRule, Program], ...]] = {}
+
+    def rule(self, rule_id: str) -> PackRule:
+        found = self.rules.get(rule_id)
+        if found is None:
+            found = self.rules[rule_id] = _rule(json.loads(self.raw[rule_id]))
+        return found
+
+    def get(
+        self, name: str, default: tuple[tuple[PackRule, Program], ...] = ()
+    ) -> tuple[tuple[PackRule, Program], ...]:
+        found = self.parsed.get(name)
+        if found is None:
+            ids = self.index.get(name)
+            if ids is None:
+                return default
+            program = self.programs.get(name, Program())
+            found = self.parsed[name] = tuple((self.rule(i), program) for i in ids)
+        return found
+
+    def all_rules(self) -> list[PackRule]:
+        return [self.rule(i) for i in self.raw]
+
+
+@dataclass(frozen=True)
+class _ShippedSet(PackSet):
+    lazy: _LazyRules | None = field(default=None, compare=False)
+
+    def rules_for(self, name: str) -> tuple[tuple[PackRule, Program], ...]:
+        return self.lazy.get(name) if self.lazy is not None else ()
+
+    def full_packs(self) -> tuple[Pack, ...]:
+        """The packs with their rules (a repository adds its own): every program's options,
+        merged already, ride on the first pack."""
+        rules = self.lazy.all_rules() if self.lazy is not None else []
+        return tuple(
+            replace(
+                pack,
+                rules=tuple(r for r in rules if self.pack_of.get(r.id) == pack.id),
+                programs=dict(self.programs) if i == 0 else {},
+            )
+            for i, pack in enumerate(self.packs)
+        )
+
+
 @functools.cache
 def shipped() -> PackSet:
     """The packs that ship with countersign, from their compiled form (no explanations)."""
     data = json.loads(COMPILED.read_text(encoding="utf-8"))
-    return PackSet.of(from_data(data))
+    programs = {name: _program(p) for name, p in data["programs"].items()}
+    return _ShippedSet(
+        tuple(Pack(p["id"], p["title"], "", (), {}, p["source"]) for p in data["packs"]),
+        frozenset(),
+        {},
+        {k: p.dry_run for k, p in programs.items() if p.dry_run},
+        {k: p.clusters for k, p in programs.items()},
+        programs,
+        data["pack_of"],
+        _LazyRules(data["index"], data["rules"], programs),
+    )
 
 
 @functools.cache
