@@ -6,6 +6,8 @@ probes (no kube context, no git state: what cannot be known is judged conservati
 prints, per corpus and per tool family:
 
     destructive  caught = asked or denied       (target >= 95%)
+    holdout      the same, on 64 destructive commands written by hand after the rules, with
+                 spellings the templates do not use (long/short options, option order, quoting)
     lookalike    false positives = asked/denied (target <= 5%)
     everyday     false positives = asked/denied (target <= 1%)
 
@@ -32,7 +34,12 @@ from countersign.guard.decision import judge_command  # noqa: E402
 
 CORPORA = HERE / "corpora"
 ROOT = "/work/project"
-TARGETS = {"destructive": (">=", 95.0), "lookalike": ("<=", 5.0), "everyday": ("<=", 1.0)}
+TARGETS = {
+    "destructive": (">=", 95.0),
+    "holdout": (">=", 95.0),
+    "lookalike": ("<=", 5.0),
+    "everyday": ("<=", 1.0),
+}
 
 
 def load(name: str) -> list[dict[str, str]]:
@@ -56,7 +63,8 @@ def main() -> None:
         ),
     }
     print(
-        f"corpora in {CORPORA.relative_to(HERE.parent)} (generated from templates, see build_corpora.py)"
+        f"corpora in {CORPORA.relative_to(HERE.parent)} (templates expanded by build_corpora.py; "
+        "holdout.jsonl written by hand)"
     )
     for name, (op, target) in TARGETS.items():
         rows = load(name)
@@ -67,9 +75,8 @@ def main() -> None:
             results[label] = [(row, *stopped(row["command"], ctx)) for row in rows]
             if label == "rule packs":
                 elapsed = time.perf_counter() - start
-        measure = (
-            "caught (ask or deny)" if name == "destructive" else "false positives (ask or deny)"
-        )
+        caught = name in ("destructive", "holdout")
+        measure = "caught (ask or deny)" if caught else "false positives (ask or deny)"
         print(f"\n{name}: {len(rows)} commands, {measure}; target {op} {target:.0f}%")
         for label, res in results.items():
             hits = sum(1 for _, s, _ in res if s)
@@ -85,11 +92,9 @@ def main() -> None:
                     f"    {family:16s} {100 * stopped_by[family] / total:5.1f}% "
                     f"| {100 * base_by[family] / total:5.1f}%   of {total}"
                 )
-        wrong = [
-            (row, rule) for row, s, rule in results["rule packs"] if s != (name == "destructive")
-        ]
+        wrong = [(row, rule) for row, s, rule in results["rule packs"] if s != caught]
         if wrong and args.misses:
-            what = "missed" if name == "destructive" else "stopped"
+            what = "missed" if caught else "stopped"
             print(f"  {what} (first {min(args.misses, len(wrong))} of {len(wrong)}):")
             for row, rule in wrong[: args.misses]:
                 print(

@@ -189,7 +189,9 @@ def dropper(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
 
 
 _FRAMEWORK = re.compile(
-    r"^(db:drop|db:reset|db:schema:load|db:purge|flush|reset_db|sqlflush|migrate:fresh|migrate:reset|db:wipe|doctrine:database:drop)$"
+    r"^(db:drop|db:reset|db:schema:load|db:purge|db:migrate:reset|db:truncate_all|db:seed:replant|"
+    r"flush|reset_db|sqlflush|migrate:fresh|migrate:reset|migrate:refresh|db:wipe|"
+    r"doctrine:database:drop|doctrine:schema:drop)$"
 )
 
 
