@@ -14,7 +14,7 @@ from countersign.signoff.approvals import FOLLOW_UP
 from countersign.signoff.approve import approve as record_approval
 from countersign.signoff.identity import Identity, identity_from
 from countersign.signoff.ledger import signoffs_for
-from countersign.workspace import analysed, open_workspace
+from countersign.workspace import Environment, analysed, open_workspace
 
 SOURCES = {
     "flag": "--as",
@@ -35,7 +35,8 @@ def approve(
     key_file: Path | None = None,
     checks: dict[str, str] | None = None,
 ) -> int:
-    ws = analysed(open_workspace(cwd, selection), remember_scans=True, mine=True)
+    environment = Environment.from_process()
+    ws = analysed(open_workspace(cwd, selection, environment), remember_scans=True, mine=True)
     roster = ws.context.config.roster
     who = identity_from(ws.root, identity, roster, key_file)
     signoffs = signoffs_for(ws.ledger, ws.change.fingerprint)
@@ -54,6 +55,7 @@ def approve(
         requirements=requirements,
         requirement=requirement,
         note=note,
+        now=environment.clock(),
         makers=tuple(i.email for i in identities(ws.change, ws.context)),
     )
     click.echo(approved_line(done.fingerprint, done.approver, who, done.requirements))

@@ -25,7 +25,7 @@ from countersign.signoff.approve import approve, review_identity, review_note, w
 from countersign.signoff.forge import FORGE, reviewer_identity
 from countersign.signoff.identity import Identity
 from countersign.signoff.ledger import signoffs_for
-from countersign.workspace import analysed, open_workspace
+from countersign.workspace import Environment, analysed, open_workspace
 
 
 def approve_review(cwd: Path, *, payload: str, requirement: str | None) -> int:
@@ -39,7 +39,8 @@ def approve_review(cwd: Path, *, payload: str, requirement: str | None) -> int:
         )
         return 0
     selection = ChangeSelection(base=review.base, head=review.commit)
-    ws = analysed(open_workspace(cwd, selection), remember_scans=True, mine=True)
+    environment = Environment.from_process()
+    ws = analysed(open_workspace(cwd, selection, environment), remember_scans=True, mine=True)
     roster: Roster = ws.context.config.roster
     claimed = review_identity(roster, review)
     person = roster.find(claimed.claimed)
@@ -61,6 +62,7 @@ def approve_review(cwd: Path, *, payload: str, requirement: str | None) -> int:
         requirements=result.decision.requirements,
         requirement=requirement,
         note=review_note(review),
+        now=environment.clock(),
         makers=makers,
     )
     checked = (

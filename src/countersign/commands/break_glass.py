@@ -14,7 +14,7 @@ from countersign.signoff.approvals import FOLLOW_UP
 from countersign.signoff.break_glass import break_glass as record_break_glass
 from countersign.signoff.break_glass import check_request
 from countersign.signoff.identity import identity_from
-from countersign.workspace import open_workspace
+from countersign.workspace import Environment, open_workspace
 
 
 def break_glass(
@@ -29,7 +29,8 @@ def break_glass(
     now: datetime | None = None,
 ) -> int:
     check_request(reason, incident, hours)
-    ws = open_workspace(cwd, selection)
+    environment = Environment.from_process()
+    ws = open_workspace(cwd, selection, environment)
     roster = ws.context.config.roster
     done = record_break_glass(
         ws.ledger,
@@ -41,7 +42,7 @@ def break_glass(
         hours=hours,
         policy_version=ws.policy.version,
         policy_digest=ws.policy.digest,
-        now=now,
+        now=now or environment.clock(),
         makers=tuple(i.email for i in identities(ws.change, ws.context)),
     )
     click.echo(

@@ -10,7 +10,7 @@ from countersign.intake.selection import ChangeSelection
 from countersign.signoff.change_record import given_fields
 from countersign.signoff.change_record import record as record_change
 from countersign.signoff.identity import identity_from
-from countersign.workspace import open_workspace
+from countersign.workspace import Environment, open_workspace
 
 
 def record(
@@ -22,12 +22,21 @@ def record(
     key_file: Path | None = None,
 ) -> int:
     given = given_fields(fields)
-    ws = open_workspace(cwd, selection)
+    environment = Environment.from_process()
+    ws = open_workspace(cwd, selection, environment)
     roster = ws.context.config.roster
     who = identity_from(ws.root, identity, roster, key_file)
     person = roster.find(who.claimed)
     author = person.id if person else who.claimed
-    done = record_change(ws.ledger, ws.change.fingerprint, author, given, who=who, person=person)
+    done = record_change(
+        ws.ledger,
+        ws.change.fingerprint,
+        author,
+        given,
+        now=environment.clock(),
+        who=who,
+        person=person,
+    )
     click.echo(
         f"Recorded {', '.join(done.fields)} for {done.fingerprint[:19]} as {author}, "
         f"identity {who.strength}"
