@@ -78,11 +78,11 @@ def test_terraform_source_nested_a_million_deep_is_refused_before_parsing():
     new = "locals {\n  x = " + "[" * 1_000_000 + "]" * 1_000_000 + "\n}\n"
     (hazard,) = diff("main.tf", new, "")
     assert hazard.kind == UNANALYSABLE
-    assert "larger than the 512 KiB analysed" in hazard.detail
+    assert "larger than the 128 KiB analysed" in hazard.detail
 
 
 def test_terraform_source_nested_deeply_within_the_size_limit_is_refused_before_parsing():
-    new = "locals {\n  x = " + "[" * 200_000 + "]" * 200_000 + "\n}\n"
+    new = "locals {\n  x = " + "[" * 50_000 + "]" * 50_000 + "\n}\n"
     (hazard,) = diff("main.tf", new, "")
     assert hazard.kind == UNANALYSABLE
     assert "nested deeper than 128 levels" in hazard.detail

@@ -205,3 +205,11 @@ def test_azure_custom_role_with_every_action():
     assert kinds(diff("azure/role.json", json.dumps(role))) == ["iam.wildcard_action"]
     narrow = {**role, "Actions": ["Microsoft.Compute/virtualMachines/read"]}
     assert diff("azure/role.json", json.dumps(narrow)) == ()
+
+
+def test_writes_that_accept_only_every_resource_are_not_wildcard_widening():
+    metrics = policy(allow(["cloudwatch:PutMetricData", "xray:PutTraceSegments"]))
+    assert diff("iam/role.json", metrics) == ()
+    assert kinds(diff("iam/role.json", policy(allow("logs:PutLogEvents")))) == [
+        "iam.wildcard_resource"
+    ]

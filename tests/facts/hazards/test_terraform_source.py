@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from hazard_cases import kinds
+from hazard_cases import diff, kinds
 
 from countersign.facts.context import Context
 from countersign.facts.hazards import Severity, find_hazards
@@ -99,3 +99,18 @@ def test_ipv6_world_on_postgres_port():
 def test_unparseable_hcl_is_unanalysable():
     (hazard,) = hazards(("main.tf", DB, 'resource "x" {'))
     assert hazard.kind == "artifact.unanalysable"
+
+
+def test_a_large_file_read_in_pieces_finds_what_the_whole_would():
+    blocks = [
+        f'resource "aws_s3_bucket" "b{i}" {{\n  bucket = "shop-{i}"\n  tags = {{ a = "{i}" }}\n}}\n'
+        for i in range(400)
+    ]
+    old = "".join(blocks)
+    assert len(old) > 8 * 1024 * 2
+    new = "".join(blocks[:399]).replace('"shop-5"', '"shop-5"\n  force_destroy = true')
+    hazards = diff("infra/main.tf", new, old)
+    assert sorted((h.kind, h.resource) for h in hazards) == [
+        ("infra.delete", "aws_s3_bucket.b399"),
+        ("infra.force_destroy_added", "aws_s3_bucket.b5"),
+    ]

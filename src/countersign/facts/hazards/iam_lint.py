@@ -61,6 +61,14 @@ POLICY_WRITERS = (
     "lambda:addpermission", "ecr:setrepositorypolicy", "iam:updateassumerolepolicy",
     "glacier:setvaultaccesspolicy", "es:updateelasticsearchdomainconfig",
 )  # fmt: skip
+# Writes the Service Authorization Reference lists with no resource type: IAM accepts only
+# ``Resource: "*"`` for them, so ``*`` is not a choice to widen anything.
+UNSCOPABLE = frozenset(
+    {
+        "cloudwatch:putmetricdata", "xray:puttracesegments", "xray:puttelemetryrecords",
+        "logs:createlogdelivery",
+    }
+)  # fmt: skip
 READ_PREFIXES = ("get", "list", "describe", "head", "view", "lookup", "batchget", "query")
 # Condition keys that narrow who the caller is; others (SecureTransport, Referer, UserAgent)
 # leave a public principal public.
@@ -158,6 +166,7 @@ def _wildcards(grants: list[Grant]) -> Iterator[Finding]:
         and g.action != "*"
         and not g.action.endswith(":*")
         and not _read_only(g.action)
+        and g.action not in UNSCOPABLE
         and not g.principal  # a resource policy's Resource is the resource itself
     ]
     if any_resource:

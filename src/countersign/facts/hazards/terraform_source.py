@@ -20,8 +20,10 @@ from countersign.facts.hazards.plan_access import openings
 from countersign.facts.hazards.resources import destroy_severity, is_stateful
 from countersign.intake.change import Change
 
-# The HCL grammar (lark) reads about 100 KB a second: past this, a human reads the file.
-MAX_TF_CHARS = 512 * 1024
+# The HCL grammar (lark) reads 30 to 70 KB a second: past this, a human reads the file.
+MAX_TF_CHARS = 128 * 1024
+CHUNK_CHARS = 8 * 1024
+_TOP_BLOCK = re.compile(r'^[A-Za-z_][\w-]*(?:\s+"[^"]*")*\s*\{\s*$')
 Key = tuple[str, str, str]  # (directory, type, name): a resource address within its module
 
 
@@ -62,7 +64,7 @@ def _collect(doc: Document, text: str | None, side: _Side) -> None:
     if len(text) > MAX_TF_CHARS:
         raise Unanalysable(f"larger than the {MAX_TF_CHARS // 1024} KiB analysed")
     check_nesting(text, "HCL")
-    data = _parse(text)
+    data = _parse_blocks(text)
     directory = str(PurePosixPath(doc.path).parent)
     for block in data.get("resource") or []:
         for rtype, named in (block or {}).items():
@@ -76,6 +78,43 @@ def _collect(doc: Document, text: str | None, side: _Side) -> None:
         source = _address(block.get("from"))
         if source:
             side.forgotten.add((directory, *source))
+
+
+def _parse_blocks(text: str) -> dict[str, Any]:
+    """The grammar's cost grows faster than the file: parse it in pieces of whole top-level
+    blocks (each piece about ``CHUNK_CHARS``) and join their block lists. A piece that does not
+    parse alone (a cut in the wrong place) sends the whole file to the grammar at once."""
+    pieces = _pieces(text)
+    if len(pieces) <= 1:
+        return _parse(text)
+    data: dict[str, Any] = {}
+    try:
+        for piece in pieces:
+            for key, value in _parse(piece).items():
+                if isinstance(value, list):
+                    data.setdefault(key, []).extend(value)
+                else:
+                    data[key] = value
+    except Unanalysable:
+        return _parse(text)
+    return data
+
+
+def _pieces(text: str) -> list[str]:
+    """Cut before a line that opens a top-level block (``resource "x" "y" {`` at column 0)
+    once the current piece is big enough and its brackets are balanced."""
+    pieces: list[str] = []
+    current: list[str] = []
+    size = depth = 0
+    for line in text.splitlines(keepends=True):
+        if depth == 0 and size >= CHUNK_CHARS and _TOP_BLOCK.match(line):
+            pieces.append("".join(current))
+            current, size = [], 0
+        current.append(line)
+        size += len(line)
+        depth += line.count("{") - line.count("}")
+    pieces.append("".join(current))
+    return pieces
 
 
 def _parse(text: str) -> dict[str, Any]:

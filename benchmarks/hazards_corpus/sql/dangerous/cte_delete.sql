@@ -1,0 +1,2 @@
+-- cte delete
+WITH gone AS (DELETE FROM carts RETURNING id) SELECT count(*) FROM gone;

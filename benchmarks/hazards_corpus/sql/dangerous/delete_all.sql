@@ -1,0 +1,2 @@
+-- delete all
+DELETE FROM sessions;

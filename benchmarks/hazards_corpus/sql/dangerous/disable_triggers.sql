@@ -1,0 +1,2 @@
+-- disable triggers
+ALTER TABLE orders DISABLE TRIGGER ALL;

@@ -1,0 +1,2 @@
+-- drop column
+ALTER TABLE users DROP COLUMN password_hash;

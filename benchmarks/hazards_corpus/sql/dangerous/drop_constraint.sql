@@ -1,0 +1,2 @@
+-- drop constraint
+ALTER TABLE orders DROP CONSTRAINT orders_customer_fk;

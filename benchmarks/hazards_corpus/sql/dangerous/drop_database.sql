@@ -1,0 +1,2 @@
+-- drop database
+DROP DATABASE shop_staging;

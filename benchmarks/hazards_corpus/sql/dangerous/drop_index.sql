@@ -1,0 +1,2 @@
+-- drop index
+DROP INDEX orders_status;

@@ -1,0 +1,2 @@
+-- drop schema
+DROP SCHEMA reporting CASCADE;

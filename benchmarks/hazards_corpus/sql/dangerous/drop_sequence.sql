@@ -1,0 +1,2 @@
+-- drop sequence
+DROP SEQUENCE invoice_numbers;

@@ -1,0 +1,2 @@
+-- drop table
+DROP TABLE legacy_orders;

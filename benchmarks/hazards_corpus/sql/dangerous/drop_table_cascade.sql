@@ -1,0 +1,2 @@
+-- drop table cascade
+DROP TABLE customers CASCADE;

@@ -1,0 +1,2 @@
+-- drop type cascade
+DROP TYPE order_status CASCADE;

@@ -1,0 +1,2 @@
+-- enum rename value
+ALTER TYPE order_status RENAME VALUE 'shipped' TO 'sent';

@@ -1,0 +1,2 @@
+-- identity column
+ALTER TABLE tags ADD COLUMN n integer GENERATED ALWAYS AS IDENTITY;

@@ -1,0 +1,2 @@
+-- index blocking
+CREATE INDEX orders_created_at ON orders (created_at);

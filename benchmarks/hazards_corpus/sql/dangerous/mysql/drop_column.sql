@@ -1,0 +1,2 @@
+-- mysql/drop column
+ALTER TABLE `users` DROP COLUMN `legacy_id`;

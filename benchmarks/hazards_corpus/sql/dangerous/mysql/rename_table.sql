@@ -1,0 +1,2 @@
+-- mysql/rename table
+RENAME TABLE `customers` TO `clients`;

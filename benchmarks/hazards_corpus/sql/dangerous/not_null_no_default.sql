@@ -1,0 +1,2 @@
+-- not null no default
+ALTER TABLE users ADD COLUMN tenant_id bigint NOT NULL;

@@ -1,0 +1,2 @@
+-- primary key
+ALTER TABLE events ADD PRIMARY KEY (id);

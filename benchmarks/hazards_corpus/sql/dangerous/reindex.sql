@@ -1,0 +1,2 @@
+-- reindex
+REINDEX TABLE orders;

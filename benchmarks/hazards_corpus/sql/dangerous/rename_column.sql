@@ -1,0 +1,2 @@
+-- rename column
+ALTER TABLE users RENAME COLUMN name TO full_name;

@@ -1,0 +1,2 @@
+-- rename table
+ALTER TABLE customers RENAME TO clients;

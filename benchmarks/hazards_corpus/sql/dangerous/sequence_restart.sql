@@ -1,0 +1,2 @@
+-- sequence restart
+ALTER SEQUENCE orders_id_seq RESTART WITH 1;

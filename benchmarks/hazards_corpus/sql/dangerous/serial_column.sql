@@ -1,0 +1,2 @@
+-- serial column
+ALTER TABLE tags ADD COLUMN position bigserial;

@@ -1,0 +1,2 @@
+-- setval
+SELECT setval('orders_id_seq', 1, false);

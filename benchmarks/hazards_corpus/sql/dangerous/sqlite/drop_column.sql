@@ -1,0 +1,2 @@
+-- sqlite/drop column
+ALTER TABLE notes DROP COLUMN body;

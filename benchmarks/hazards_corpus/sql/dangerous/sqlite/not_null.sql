@@ -1,0 +1,2 @@
+-- sqlite/not null
+ALTER TABLE notes ADD COLUMN owner TEXT NOT NULL;

@@ -1,0 +1,2 @@
+-- truncate
+TRUNCATE audit_log;

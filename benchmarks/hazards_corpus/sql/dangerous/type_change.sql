@@ -1,0 +1,2 @@
+-- type change
+ALTER TABLE events ALTER COLUMN id TYPE bigint;

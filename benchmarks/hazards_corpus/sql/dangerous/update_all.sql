@@ -1,0 +1,2 @@
+-- update all
+UPDATE accounts SET plan = 'free';

@@ -1,0 +1,5 @@
+-- validate same tx
+BEGIN;
+ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;
+ALTER TABLE orders VALIDATE CONSTRAINT fk;
+COMMIT;

@@ -1,0 +1,2 @@
+-- volatile default
+ALTER TABLE users ADD COLUMN created_at timestamptz DEFAULT clock_timestamp();

@@ -1,0 +1,2 @@
+-- add nullable column
+ALTER TABLE users ADD COLUMN nickname text;

@@ -1,0 +1,2 @@
+-- comment
+COMMENT ON TABLE orders IS 'customer orders';

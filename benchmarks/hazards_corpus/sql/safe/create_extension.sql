@@ -1,0 +1,2 @@
+-- create extension
+CREATE EXTENSION IF NOT EXISTS pgcrypto;

@@ -1,0 +1,2 @@
+-- grant
+GRANT SELECT ON orders TO reporting;

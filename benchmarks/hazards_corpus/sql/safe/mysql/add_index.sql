@@ -1,0 +1,2 @@
+-- mysql/add index
+CREATE INDEX `idx_created` ON `orders` (`created_at`);

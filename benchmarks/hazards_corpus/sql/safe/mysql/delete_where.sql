@@ -1,0 +1,2 @@
+-- mysql/delete where
+DELETE FROM `sessions` WHERE `expires_at` < NOW();

@@ -1,0 +1,2 @@
+-- refresh concurrently
+REFRESH MATERIALIZED VIEW CONCURRENTLY daily_sales;

@@ -1,0 +1,2 @@
+-- reindex concurrently
+REINDEX INDEX CONCURRENTLY orders_pkey;

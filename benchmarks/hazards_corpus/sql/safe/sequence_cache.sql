@@ -1,0 +1,2 @@
+-- sequence cache
+ALTER SEQUENCE orders_id_seq CACHE 20;

@@ -1,0 +1,2 @@
+-- set default
+ALTER TABLE users ALTER COLUMN active SET DEFAULT true;

@@ -1,0 +1,2 @@
+-- sqlite/add column
+ALTER TABLE notes ADD COLUMN tag TEXT;

@@ -1,0 +1,2 @@
+-- sqlite/create index
+CREATE INDEX notes_tag ON notes (tag);

@@ -1,0 +1,2 @@
+-- update where
+UPDATE accounts SET plan = 'pro' WHERE id = 42;

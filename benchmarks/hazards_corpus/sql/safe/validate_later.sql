@@ -1,0 +1,2 @@
+-- validate later
+ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_fk;
