@@ -186,8 +186,18 @@ def _renamed(needle: str, removed: list[str], added: list[str]) -> str:
 
 
 def _defines(name: str, line: str) -> bool:
-    keyword = r"(?:def|class|func|function|fn|type|interface|struct|enum|trait|module|sub)"
-    return bool(re.search(rf"\b{keyword}\s+(?:\([^)]*\)\s*)?{re.escape(name)}\b", line))
+    """Whether ``line`` declares ``name`` rather than merely mentions it: defines a function,
+    class or constant, reads it from the environment, or spells it as a string literal (a
+    key or flag the code looks up)."""
+    word = re.escape(name)
+    keyword = r"(?:def|class|func|function|fn|type|interface|struct|enum|trait|module|sub|const)"
+    return bool(
+        re.search(rf"\b{keyword}\s+(?:\([^)]*\)\s*)?{word}\b", line)
+        or re.search(rf"^\s*(?:export\s+)?{word}\s*:?=", line)
+        or (re.search(r"getenv|environ|Getenv|LookupEnv|process\.env|ENV\[|env::var", line)
+        and re.search(rf"(?<![\w-]){word}(?![\w-])", line))
+        or re.search(rf"[\"'`]{word}[\"'`]", line)
+    )
 
 
 def _shape(word: str) -> str:

@@ -212,13 +212,12 @@ def _stale(reference: Reference, evidence: Evidence, renamed_to: str) -> Finding
 
 
 def _confidence(reference: Reference, evidence: Evidence) -> str:
-    """High where the repository itself declares the referent (its files, its commands' flags
-    and subcommands, its make targets and scripts, a function it defined); medium for names it
-    only used (an environment variable, a key, a function called): another program may still
-    read or provide them, so they are listed with ``--all``, not called stale."""
-    if reference.kind in {Kind.ENV, Kind.CONFIG_KEY}:
-        return "medium"
-    if reference.kind is Kind.SYMBOL and not evidence.defined:
+    """High where the repository itself declared the referent (its files, its commands' flags
+    and subcommands, its make targets and scripts; a function or constant it defined, a
+    variable it read from the environment, a key it looked up by name); medium for a name it
+    only mentioned: another program may still read or provide it, so it is listed with
+    ``--all``, not called stale."""
+    if reference.kind in {Kind.ENV, Kind.CONFIG_KEY, Kind.SYMBOL} and not evidence.defined:
         return "medium"
     return "high"
 
