@@ -169,3 +169,38 @@ def test_a_retry_that_read_before_another_spent_the_approval_does_not_spend_it_a
     assert _decide(guard, payload, project, command)[0] == "ask"
     assert raced
     assert [e["kind"] for e in ledger.entries()].count("guard-approval-used") == 1
+
+
+def test_approving_an_action_as_someone_else_does_not_let_it_run(guard, payload, project):
+    """The operator's agent is stopped; dev types lead's name: nothing is recorded."""
+    command = "terraform destroy -auto-approve"
+    _, reason = _decide(guard, payload, project, command)
+    action = re.search(r"--action (\w+)", reason).group(1)
+    result = CliRunner().invoke(
+        cli,
+        ["approve", "--action", action, "--as", "lead@example.com", "-C", str(project.path)],
+        standalone_mode=False,
+    )
+    assert "an action approval must be signed or forge" in str(result.exception)
+    assert _decide(guard, payload, project, command)[0] == "ask"
+
+
+def test_an_unsigned_action_approval_written_to_the_ledger_is_not_spent(guard, payload, project):
+    from countersign.guard.action import APPROVAL
+
+    command = "terraform destroy -auto-approve"
+    _, reason = _decide(guard, payload, project, command)
+    action = re.search(r"--action (\w+)", reason).group(1)
+    ledger = open_ledger(project.path / ".git" / "countersign", project.path)
+    (asked,) = [e for e in ledger.entries("guard-decision") if e.get("action") == action]
+    ledger.append(
+        APPROVAL,
+        {
+            "action": action,
+            "fingerprint": asked["fingerprint"],
+            "approver": "lead",
+            "operator": "dev@example.com",
+            "expires": "2999-01-01T00:00:00+00:00",
+        },
+    )
+    assert _decide(guard, payload, project, command)[0] == "ask"

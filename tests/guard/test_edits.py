@@ -21,7 +21,8 @@ def test_post_tool_use_records_the_edit(guard, payload, repo, agent, name, sessi
     assert answer.code == 0
     lines = (repo.path / ".git" / "countersign" / "agent-edits.jsonl").read_text().splitlines()
     (record,) = [json.loads(line) for line in lines]
-    assert set(record) == {"at", "agent", "session", "tool", "path", "cwd"}
+    assert set(record) == {"at", "agent", "session", "tool", "path", "cwd", "operator"}
+    assert record["operator"] == "dev@example.com"  # who ran the session may not approve it
     assert record["agent"] == agent
     assert record["session"] == session
     assert record["tool"] == tool

@@ -1,8 +1,9 @@
 """Provenance: which files an agent changed, in which session, recorded as it happens.
 
 ``agent-edits.jsonl`` in the state directory, one JSON object per edited file:
-``{"at", "agent", "session", "tool", "path" (repository-relative), "cwd"}``. The provenance
-analyzer and the commit-msg hook read it; keep the format.
+``{"at", "agent", "session", "tool", "path" (repository-relative), "cwd", "operator"}``. The
+provenance analyzer and the commit-msg hook read it, and the operator (who ran the session) may
+not approve a change made of these edits; keep the format.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from countersign.guard.protocol import ToolCall
 from countersign.intake.agent_edits import log_path
 
 
-def record_edits(call: ToolCall, root: Path | None, state: Path) -> int:
+def record_edits(call: ToolCall, root: Path | None, state: Path, operator: str = "") -> int:
     if call.kind != "edit" or not call.paths:
         return 0
     at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
@@ -29,6 +30,7 @@ def record_edits(call: ToolCall, root: Path | None, state: Path) -> int:
                 "tool": call.tool,
                 "path": relative(path, call.cwd, root),
                 "cwd": call.cwd,
+                **({"operator": operator} if operator else {}),
             },
             ensure_ascii=False,
         )

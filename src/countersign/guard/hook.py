@@ -82,8 +82,9 @@ def handle(call: ToolCall, env: Mapping[str, str]) -> Outcome:
             record_reads(call, root, state)
         else:
             from countersign.guard.edits import record_edits
+            from countersign.guard.state import operator
 
-            record_edits(call, root, state)
+            record_edits(call, root, state, operator(root, env))
         return Outcome("allow", "", explicit=False)
     ctx, config = shell_context(call.cwd, env)
     exists = call.kind == "edit" and any(

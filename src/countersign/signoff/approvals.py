@@ -230,8 +230,9 @@ def apply_signoffs(
 
 
 def glass_problem(glass: BreakGlass, roster: Roster, authors: tuple[Person, ...]) -> str | None:
-    """Why a break-glass lifts nothing: it must be signed by someone in the roster who is not
-    an agent and did not make the change (two people: the author and the one who breaks it)."""
+    """Why a break-glass lifts nothing: it must come, proven (signed or from the forge), from
+    someone in the roster who is not an agent and did not make the change (two people: the
+    author and the one who breaks it)."""
     person = roster.find(glass.who)
     problem = approver_problem(glass.who, person, roster, authors)
     if problem:
@@ -239,7 +240,7 @@ def glass_problem(glass: BreakGlass, roster: Roster, authors: tuple[Person, ...]
     proof = glass.proof or proof_of("break-glass", glass.entry, person, _at(glass))
     if proof.problem:
         return proof.problem
-    if proof.strength is not Strength.SIGNED:
+    if proof.strength not in (Strength.SIGNED, Strength.FORGE):
         return f"the break-glass by {glass.who} is {proof.strength}, not signed with their key"
     return None
 

@@ -50,8 +50,9 @@ def break_glass(
     now: datetime | None = None,
     makers: tuple[str, ...] | None = None,
 ) -> GlassBroken:
-    """Record the break-glass; ``UsageError`` when ``check_request`` refuses it, or unless it
-    is signed with the key of a human in the roster who did not make the change (``makers``:
+    """Record the break-glass; ``UsageError`` when ``check_request`` refuses it, or unless a
+    human in the roster who did not make the change gives it with a proven identity (signed
+    with their key, or from the forge: a comment command over a verified webhook) (``makers``:
     every address that did, default its commit authors): two people, the one who wrote it and
     the one who lets it through."""
     check_request(reason, incident, hours)
@@ -61,10 +62,10 @@ def break_glass(
     if problem or person is None:
         problem = (problem or "").replace("no self-approval", "break-glass needs a second person")
         raise UsageError(f"cannot break glass: {problem}")
-    if who.strength is not Strength.SIGNED:
+    if who.strength not in (Strength.SIGNED, Strength.FORGE):
         raise UsageError(
-            f"cannot break glass as {person.id}: it lifts every requirement, so it must be "
-            "signed: pass --key with your SSH key listed in people.yaml"
+            f"cannot break glass as {person.id}: it lifts every requirement, so who does it "
+            "must be proven: pass --key with your SSH key listed in people.yaml"
         )
     start = now or datetime.now(UTC)
     expires = (start + timedelta(hours=hours)).isoformat(timespec="seconds")
