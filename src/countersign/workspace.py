@@ -101,7 +101,8 @@ def open_change(
         raise InputError(f"{root}: a bare repository has no uncommitted work; drop --worktree")
     artifacts = tuple(load_artifact(p) for p in selection.plans)
     change, notes_hint = _read_change(root, selection, artifacts)
-    tree = _tree(repository, None if selection.patch else change.base)
+    rules_at = change.target or change.base
+    tree = _tree(repository, None if selection.patch else rules_at)
     texts = _config_texts(tree) if tree else {}
     state = repository_state_dir(where, environment)
     config = load_config(root, read=texts, tree=tree) if root is not None else Config()
@@ -120,7 +121,7 @@ def open_change(
         notes_hint=notes_hint,
         terraform_workspace=environment.terraform_workspace,
     )
-    pins_at = change.base if root is not None and change.base and not selection.patch else "HEAD"
+    pins_at = rules_at if root is not None and rules_at and not selection.patch else "HEAD"
     ledger = ledger_for(where, environment, state=state, pins_at=pins_at)
     return Workspace(root, change, context, policy, ledger, state, tree)
 

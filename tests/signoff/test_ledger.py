@@ -112,6 +112,20 @@ def test_policy_rollback_is_reported_at_the_entry_that_claims_the_old_version(si
     ]
 
 
+def test_an_old_fork_approval_is_not_a_rollback_and_a_rollback_does_not_brick_reads(site):
+    ledger = site.open()
+    ledger.append("approval", {"policy_version": "3", "branch": "main-work", "fingerprint": "a"})
+    ledger.append("approval", {"policy_version": "1", "branch": "old-fork", "fingerprint": "b"})
+    assert ledger.verify().ok
+    ledger.append("approval", {"policy_version": "2", "branch": "main-work", "fingerprint": "c"})
+    rollback = (
+        "entry 3: claims policy version 2 after version 3 was in force on branch main-work "
+        "(entry 1): policy rollback"
+    )
+    assert problems_of(ledger) == [rollback]
+    assert [e["fingerprint"] for e in site.open().entries()] == ["a", "b", "c"]
+
+
 def test_the_database_refuses_updates_and_deletes(site, filled):
     ledger = filled(1)
     if site.backend == "sqlite":

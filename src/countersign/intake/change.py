@@ -115,6 +115,9 @@ class Change:
     includes_worktree: bool = False
     tree: str | None = None
     pull_request: PullRequest | None = None
+    # The tip of the branch the change lands on (the pull request's base, the pushed-to
+    # branch): policy, roster, catalog and pins are read there, never at the merge-base.
+    target: str | None = None
 
     @property
     def author_email(self) -> str | None:

@@ -361,15 +361,23 @@ def read_change(
     notes: str | None = NOTES_REF,
     trace_notes: str | None = None,
 ) -> Change:
-    """The change from ``base`` (default: merge-base with the default branch) to ``head``,
-    optionally with the uncommitted work on top."""
+    """The change from its merge-base with ``base`` (default: the default branch) to ``head``,
+    optionally with the uncommitted work on top. ``target`` is the tip of ``base``: the branch
+    the change lands on, whose rules judge it (not the merge-base, which the author picks by
+    forking from an old commit)."""
     head_sha = resolve(root, head)
-    base_sha = resolve(root, base) if base else default_base(root, head_sha)
-    if not base and not worktree and base_sha == head_sha:
-        # HEAD is on the default branch itself (CI after a push or merge to main): the change is
-        # what its last commit brought, a merged branch whole.
-        base_sha = first_parent(root, head_sha) or base_sha
-    origin = git(root, "merge-base", base_sha, head_sha).decode().strip() if base else base_sha
+    if base:
+        target = resolve(root, base)
+        origin = git(root, "merge-base", target, head_sha).decode().strip()
+    else:
+        origin = default_base(root, head_sha)
+        target = resolve(root, default_branch(root) or origin)
+        if not worktree and origin == head_sha:
+            # HEAD is on the default branch itself (CI after a push or merge to main): the
+            # change is what its last commit brought, a merged branch whole, judged by the
+            # branch as it was before it landed (never by the rules it brings).
+            origin = first_parent(root, head_sha) or origin
+            target = origin
     new_tree = worktree_tree(root) if worktree else head_sha
     raw = parse_raw_z(git(root, "diff", "--raw", "-z", "--no-abbrev", *DIFF_OPTS, origin, new_tree))
     if not raw and not plans:
@@ -404,6 +412,7 @@ def read_change(
     commits = read_commits(root, origin, head_sha, notes, trace_notes)
     change = Change(
         base=origin,
+        target=target,
         head=head_sha,
         fingerprint="",
         files=files,

@@ -92,8 +92,12 @@ def seal(
 
 @dataclass(frozen=True)
 class Problem:
+    """What is wrong at entry ``seq``. Not ``fatal``: reported by ``ledger verify``, but the
+    entries can still be read (a policy rollback is a finding about a decision, not damage)."""
+
     seq: int
     what: str
+    fatal: bool = True
 
     def __str__(self) -> str:
         return f"entry {self.seq}: {self.what}"
@@ -132,7 +136,7 @@ def check_chain(
     entries: list[Entry] = []
     problems: list[Problem] = []
     prev_hash, expected_seq = GENESIS, 1
-    newest_policy: tuple[tuple[int, ...], str, int] | None = None
+    newest_policy: dict[str, tuple[tuple[int, ...], str, int]] = {}
     seen_at_witness: str | None = None
     seen_at_verified: str | None = None
     for row in rows:
@@ -156,7 +160,7 @@ def check_chain(
         if not isinstance(payload, dict):
             problems.append(Problem(row.seq, "payload is not an object"))
             payload = {}
-        newest_policy = _policy_order(row.seq, payload, newest_policy, problems)
+        _policy_order(row.seq, payload, newest_policy, problems)
         entries.append(
             Entry(
                 row.seq, str(body.get("kind")), str(body.get("at")), row.key_id, row.hash, payload
@@ -292,23 +296,30 @@ def _retired_problems(
 def _policy_order(
     seq: int,
     payload: Mapping[str, Any],
-    newest: tuple[tuple[int, ...], str, int] | None,
+    newest: dict[str, tuple[tuple[int, ...], str, int]],
     problems: list[Problem],
-) -> tuple[tuple[int, ...], str, int] | None:
+) -> None:
+    """A policy rollback: on one branch, an entry claiming an older ``policy_version`` than one
+    already recorded there. Entries of other branches (one forked long ago) are not compared,
+    and a rollback is reported without making the ledger unreadable (``Problem.fatal``)."""
     claimed = payload.get("policy_version")
     if not isinstance(claimed, str | int) or isinstance(claimed, bool):
-        return newest
+        return
+    scope = str(payload.get("branch") or "")
     order = version_order(str(claimed))
-    if newest is not None and order < newest[0]:
+    before = newest.get(scope)
+    if before is not None and order < before[0]:
+        on = f" on branch {scope}" if scope else ""
         problems.append(
             Problem(
                 seq,
-                f"claims policy version {claimed} after version {newest[1]} was in force "
-                f"(entry {newest[2]}): policy rollback",
+                f"claims policy version {claimed} after version {before[1]} was in force{on} "
+                f"(entry {before[2]}): policy rollback",
+                fatal=False,
             )
         )
-        return newest
-    return (order, str(claimed), seq)
+        return
+    newest[scope] = (order, str(claimed), seq)
 
 
 def version_order(version: str) -> tuple[int, ...]:

@@ -107,7 +107,8 @@ class SignedLedger:
         return head
 
     def records(self, kind: str | None = None) -> list[Entry]:
-        entries, problems = self._check(full=False)
+        entries, found = self._check(full=False)
+        problems = [p for p in found if p.fatal]
         if problems:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
             raise LedgerError(
@@ -140,7 +141,7 @@ class SignedLedger:
             retired=retired,
             verified=verified,
         )
-        if entries and not problems:
+        if entries and not any(p.fatal for p in problems):
             self._advance(self._verified_path, Head(entries[-1].seq, entries[-1].hash))
         return entries, problems
 
