@@ -29,8 +29,9 @@ from countersign.intake.patch import read_patch_file
 from countersign.intake.repository import Repository, open_repository
 from countersign.intake.selection import ChangeSelection
 from countersign.intake.tree import DirTree, GitTree, RepoTree, config_texts
+from countersign.signoff.checkpoint import checkpoints_in
 from countersign.signoff.ledger import ENV_LEDGER, SignedLedger, open_ledger
-from countersign.signoff.pins import pins_in
+from countersign.signoff.pins import pins_in, protected_rev
 from countersign.state.import_scans import ScanCache
 from countersign.state.risk import risk_inputs
 from countersign.state_dir import ENV_STATE_DIR, state_dir
@@ -121,7 +122,7 @@ def open_change(
         notes_hint=notes_hint,
         terraform_workspace=environment.terraform_workspace,
     )
-    pins_at = rules_at if root is not None and rules_at and not selection.patch else "HEAD"
+    pins_at = rules_at if root is not None and rules_at and not selection.patch else None
     ledger = ledger_for(where, environment, state=state, pins_at=pins_at)
     return Workspace(root, change, context, policy, ledger, state, tree)
 
@@ -221,13 +222,23 @@ def ledger_for(
     environment: Environment | None = None,
     *,
     state: Path | None = None,
-    pins_at: str = "HEAD",
+    pins_at: str | None = None,
 ) -> SignedLedger:
     """The ledger at ``environment.ledger`` or ``.countersign/ledger.db``, trusting the keys
-    pinned at revision ``pins_at`` (for a change: its base, like the policy)."""
+    pinned at revision ``pins_at`` (for a change: the branch it lands on, like the policy;
+    else the protected default branch). A location given explicitly must exist: a mistyped
+    ``$COUNTERSIGN_LEDGER`` is an error, not an empty ledger."""
     env = environment or Environment.from_process()
     where = env.ledger or str(root / CONFIG_DIR / "ledger.db")
-    return open_ledger(where, state or repository_state_dir(root, env), pins_in(root, pins_at))
+    protected = protected_rev(root)
+    rules_at = pins_at or protected
+    return open_ledger(
+        where,
+        state or repository_state_dir(root, env),
+        pins_in(root, rules_at),
+        must_exist=env.ledger is not None,
+        checkpoints=checkpoints_in(root, (rules_at, protected, "HEAD")),
+    )
 
 
 def repository_state_dir(root: Path, environment: Environment | None = None) -> Path:

@@ -163,7 +163,30 @@ ledger_option = click.option(
 
 @click.group()
 def ledger() -> None:
-    """Verify, export or list the keys of the signed, hash-chained ledger."""
+    """Verify, export, checkpoint or list the keys of the signed, hash-chained ledger."""
+
+
+@ledger.command("init")
+@ledger_option
+@repo_option
+def ledger_init(location: str | None, repo: Path) -> int:
+    """Create the ledger at --ledger or $COUNTERSIGN_LEDGER (readers never create one, so a
+    mistyped location is an error, not an empty ledger)."""
+    from countersign.commands.ledger import init
+
+    return init(repo, location=location)
+
+
+@ledger.command("checkpoint")
+@ledger_option
+@repo_option
+def ledger_checkpoint(location: str | None, repo: Path) -> int:
+    """Verify the ledger, then write a signed checkpoint of its newest entry in
+    .countersign/ledger-checkpoints; committed with the protected branch (by CI), it lets
+    every machine see a later rewind."""
+    from countersign.commands.ledger import checkpoint
+
+    return checkpoint(repo, location=location)
 
 
 @ledger.command("verify")

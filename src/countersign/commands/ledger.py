@@ -1,6 +1,7 @@
-"""``countersign ledger verify|export|keys``: check the chain and signatures and say where it
-breaks; write the entries (and DSSE envelopes for approvals) for auditors; list the signing keys
-against the pins and rotate this machine's."""
+"""``countersign ledger init|verify|checkpoint|export|keys``: create a ledger; check the chain
+and signatures and say where it breaks; write a signed checkpoint to commit; write the entries
+(and DSSE envelopes for approvals) for auditors; list the signing keys against the pins and
+rotate this machine's."""
 
 from __future__ import annotations
 
@@ -13,10 +14,15 @@ from typing import IO
 
 import click
 
+from countersign.config import CONFIG_DIR
 from countersign.errors import InputError, LedgerError
 from countersign.intake.git import repo_root
+from countersign.signoff.chain import Head
+from countersign.signoff.checkpoint import CHECKPOINT_FILE, with_line
+from countersign.signoff.checkpoint import make as make_checkpoint
 from countersign.signoff.envelope import envelope
 from countersign.signoff.keys import load_or_create, rotate
+from countersign.signoff.ledger import now_iso
 from countersign.signoff.pins import PIN_FILE
 from countersign.workspace import Environment, ledger_for
 
@@ -60,6 +66,47 @@ def verify(cwd: Path, *, location: str | None) -> int:
         f"{len(report.problems)} problem(s) found; the ledger cannot be trusted: "
         "restore it from a copy and investigate"
     )
+
+
+def init(cwd: Path, *, location: str | None) -> int:
+    ledger = ledger_for(_root(cwd), _environment(location))
+    ledger.store.create()
+    click.echo(f"ledger {ledger.store.location}: ready ({len(ledger.records())} entries)")
+    return 0
+
+
+def checkpoint(cwd: Path, *, location: str | None) -> int:
+    """Verify in full, then write this ledger's checkpoint line (signed by this machine's
+    pinned key) in the working tree's ``.countersign/ledger-checkpoints``, to be committed."""
+    root = _root(cwd)
+    ledger = ledger_for(root, _environment(location))
+    report = ledger.verify()
+    if not report.ok:
+        for problem in report.problems:
+            click.echo(f"  {problem}", err=True)
+        raise LedgerError(
+            f"{len(report.problems)} problem(s) found; a checkpoint of an untrustworthy "
+            "ledger would vouch for it: run `countersign ledger verify`"
+        )
+    entries = ledger.records()
+    if not entries:
+        raise LedgerError(f"{ledger.store.location}: the ledger is empty; nothing to checkpoint")
+    if ledger.pins is not None and not ledger.pins.may_sign(ledger.key.key_id, entries[-1].seq):
+        raise LedgerError(
+            f"this machine's key {ledger.key.key_id} is not pinned in {ledger.pins.source}; "
+            "checkpoint from a pinned machine (CI)"
+        )
+    head = Head(entries[-1].seq, entries[-1].hash)
+    made = make_checkpoint(ledger.store.location, head, now_iso(), ledger.key)
+    path = root / CONFIG_DIR / CHECKPOINT_FILE
+    current = path.read_text(encoding="utf-8") if path.is_file() else ""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(with_line(current, made), encoding="utf-8")
+    click.echo(
+        f"checkpoint of {ledger.store.location} at entry {head.seq} written to "
+        f"{CONFIG_DIR}/{CHECKPOINT_FILE}; commit it to the protected branch"
+    )
+    return 0
 
 
 def export(cwd: Path, *, location: str | None, output: str | None, dsse: str | None) -> int:

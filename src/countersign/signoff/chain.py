@@ -118,6 +118,8 @@ def check_chain(
     pinned_in: str | None = None,
     retired: Mapping[str, int] | None = None,
     verified: Head | None = None,
+    checkpoint: Head | None = None,
+    checkpoint_source: str = "",
 ) -> tuple[list[Entry], list[Problem]]:
     """Walk the stored rows in order; return the parsed entries and every problem found.
 
@@ -139,6 +141,7 @@ def check_chain(
     newest_policy: dict[str, tuple[tuple[int, ...], str, int]] = {}
     seen_at_witness: str | None = None
     seen_at_verified: str | None = None
+    seen_at_checkpoint: str | None = None
     for row in rows:
         checked_before = verified is not None and row.seq <= verified.seq
         body = _parse(row, problems, canonical_form=not checked_before)
@@ -156,6 +159,8 @@ def check_chain(
             seen_at_witness = digest(row.body)
         if verified and row.seq == verified.seq:
             seen_at_verified = digest(row.body)
+        if checkpoint and row.seq == checkpoint.seq:
+            seen_at_checkpoint = digest(row.body)
         payload = body.get("payload")
         if not isinstance(payload, dict):
             problems.append(Problem(row.seq, "payload is not an object"))
@@ -179,7 +184,36 @@ def check_chain(
             )
             if p.seq not in {m.seq for m in marks}
         ]
+    if checkpoint:
+        marks += [
+            p
+            for p in _against_checkpoint(checkpoint, seen_at_checkpoint, last, checkpoint_source)
+            if p.seq not in {m.seq for m in marks}
+        ]
     return entries, problems + marks
+
+
+def _against_checkpoint(mark: Head, seen: str | None, last: int, source: str) -> list[Problem]:
+    """The ledger against the checkpoint committed with the protected branch: every machine
+    sees it, so a rewind is caught even where the ledger was never read before."""
+    if mark.seq > last:
+        gone = f"entry {mark.seq}" if mark.seq == last + 1 else f"entries {last + 1}-{mark.seq}"
+        return [
+            Problem(
+                mark.seq,
+                f"missing: the checkpoint in {source} records the ledger at entry {mark.seq}, "
+                f"it now ends at {last}: {gone} disappeared (the ledger was rewound)",
+            )
+        ]
+    if seen is not None and seen != mark.hash:
+        return [
+            Problem(
+                mark.seq,
+                f"differs from the checkpoint in {source} (the ledger was rewritten from "
+                f"entry {mark.seq} or before)",
+            )
+        ]
+    return []
 
 
 def _against(mark: Head, seen: str | None, last: int, reached: str, wrote: str) -> list[Problem]:

@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from countersign.errors import LedgerError
 from countersign.signoff.approvals import Approval, BreakGlass, ChangeRecord, SignOffs
 from countersign.signoff.chain import GENESIS, Entry, Head, Problem, check_chain, seal
+from countersign.signoff.checkpoint import Checkpoint, newest_for
 from countersign.signoff.keys import SigningKey, key_id, load_or_create, parse_public
 from countersign.signoff.pins import Pins
 from countersign.signoff.stores import PostgresStore, SqliteStore, Store
@@ -62,11 +63,13 @@ class SignedLedger:
         state_dir: Path,
         clock: Callable[[], str] = now_iso,
         pins: Pins | None = None,
+        checkpoints: tuple[Checkpoint, ...] = (),
     ) -> None:
         self.store = store
         self.state_dir = state_dir
         self.clock = clock
         self.pins = pins
+        self.checkpoints = checkpoints
         self._key: SigningKey | None = None
 
     @property
@@ -133,6 +136,17 @@ class SignedLedger:
         else:
             keys, pinned_in = self.pins.public_keys(), self.pins.source
             retired = self.pins.retired()
+        checkpoint = self.checkpoint
+        early: list[Problem] = []
+        if checkpoint is not None and not checkpoint.signature_ok(keys):
+            early.append(
+                Problem(
+                    checkpoint.seq,
+                    f"the checkpoint in {checkpoint.source} is not signed by a "
+                    f"{'pinned' if self.pins else 'recorded'} key (forged or edited)",
+                )
+            )
+            checkpoint = None
         entries, problems = check_chain(
             self.store.rows(),
             keys,
@@ -140,10 +154,18 @@ class SignedLedger:
             pinned_in=pinned_in,
             retired=retired,
             verified=verified,
+            checkpoint=checkpoint.head if checkpoint else None,
+            checkpoint_source=checkpoint.source if checkpoint else "",
         )
+        problems = early + problems
         if entries and not any(p.fatal for p in problems):
             self._advance(self._verified_path, Head(entries[-1].seq, entries[-1].hash))
         return entries, problems
+
+    @property
+    def checkpoint(self) -> Checkpoint | None:
+        """The newest checkpoint of this ledger's location among those the reader sees."""
+        return newest_for(self.store.location, self.checkpoints)
 
     def _check_pinned(self, key: SigningKey, seq: int) -> None:
         """Refuse to write what every later read would reject: an entry signed by a key the
@@ -213,13 +235,24 @@ def _plain(payload: Mapping[str, Any]) -> dict[str, Any]:
     return dict(value)
 
 
-def open_ledger(location: str | Path, state_dir: Path, pins: Pins | None = None) -> SignedLedger:
+def open_ledger(
+    location: str | Path,
+    state_dir: Path,
+    pins: Pins | None = None,
+    *,
+    must_exist: bool = False,
+    checkpoints: tuple[Checkpoint, ...] = (),
+) -> SignedLedger:
     """``location`` is a SQLite file path or a ``postgresql://`` / ``postgres://`` URL;
-    ``pins``: the keys allowed to sign (``.countersign/ledger-keys``), None for any recorded."""
+    ``pins``: the keys allowed to sign (``.countersign/ledger-keys``), None for any recorded.
+    ``must_exist``: reading a SQLite file that is not there is an error (a location someone
+    typed), not an empty ledger; writing creates it."""
     text = str(location)
     if text.startswith(("postgresql://", "postgres://")):
-        return SignedLedger(PostgresStore(text), state_dir, pins=pins)
-    return SignedLedger(SqliteStore(Path(text)), state_dir, pins=pins)
+        store: Store = PostgresStore(text)
+    else:
+        store = SqliteStore(Path(text), must_exist=must_exist)
+    return SignedLedger(store, state_dir, pins=pins, checkpoints=checkpoints)
 
 
 WITHDRAWN = "approval-withdrawn"

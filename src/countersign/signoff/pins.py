@@ -92,12 +92,16 @@ def parse_pins(text: str, source: str) -> Pins:
     return Pins(tuple(pins), source)
 
 
-def pins_in(root: Path, rev: str = "HEAD") -> Pins | None:
+def pins_in(root: Path, rev: str | None = None) -> Pins | None:
     """The pins committed at ``rev`` of the repository at ``root`` (uncommitted edits do not
-    count: a pin is a reviewed decision); the file itself outside git. None: nothing pinned."""
+    count: a pin is a reviewed decision); the file itself outside git. None: nothing pinned.
+
+    ``rev`` None: the protected branch (``protected_rev``), never the checked-out branch, which
+    could delete the file or pin a key of its own."""
     from countersign.config import CONFIG_DIR
     from countersign.intake import git
 
+    rev = rev or protected_rev(root)
     path = f"{CONFIG_DIR}/{PIN_FILE}"
     try:
         data: bytes | None = git.git(root, "show", f"{rev}:{path}")
@@ -108,3 +112,15 @@ def pins_in(root: Path, rev: str = "HEAD") -> Pins | None:
     if data is None:
         return None
     return parse_pins(data.decode("utf-8", "replace"), path)
+
+
+def protected_rev(root: Path) -> str:
+    """The revision whose ledger configuration (pins, checkpoints) a reader believes when no
+    change says where it lands: the default branch (``origin/HEAD``, else ``main``, ``master``,
+    ``trunk``), else ``HEAD``."""
+    from countersign.intake import git
+
+    try:
+        return git.default_branch(root) or "HEAD"
+    except InputError:
+        return "HEAD"

@@ -41,6 +41,10 @@ class Store(Protocol):
 
     def keys(self) -> dict[str, str]: ...
 
+    def create(self) -> None:
+        """Create the tables (and the file) if they are not there."""
+        ...
+
 
 SQLITE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -55,9 +59,21 @@ CREATE TRIGGER IF NOT EXISTS entries_no_delete BEFORE DELETE ON entries
 
 
 class SqliteStore:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, must_exist: bool = False) -> None:
         self.path = path
         self.location = str(path)
+        self.must_exist = must_exist
+
+    def _absent(self) -> bool:
+        """Nothing recorded yet; an error when the location was given and is not there."""
+        if self.path.exists():
+            return False
+        if self.must_exist:
+            raise LedgerError(
+                f"{self.path}: no ledger there; check --ledger or $COUNTERSIGN_LEDGER (a "
+                "reader never creates one), or create it with `countersign ledger init`"
+            )
+        return True
 
     def _connect(self) -> sqlite3.Connection:
         try:
@@ -84,8 +100,11 @@ class SqliteStore:
         finally:
             conn.close()
 
+    def create(self) -> None:
+        self._connect().close()
+
     def rows(self) -> Iterator[StoredEntry]:
-        if not self.path.exists():
+        if self._absent():
             return
         conn = self._connect()
         try:
@@ -97,7 +116,7 @@ class SqliteStore:
             conn.close()
 
     def keys(self) -> dict[str, str]:
-        if not self.path.exists():
+        if self._absent():
             return {}
         conn = self._connect()
         try:
@@ -194,6 +213,9 @@ class PostgresStore:
         except psycopg.Error as exc:
             raise LedgerError(f"{self.location}: cannot open the ledger ({exc})") from None
         return conn
+
+    def create(self) -> None:
+        self._connection()
 
     def close(self) -> None:
         if self._conn is not None:

@@ -1,0 +1,137 @@
+"""Ledger checkpoints: a signed statement of how far a ledger reached (entry number, its hash,
+when), committed with the protected branch in ``.countersign/ledger-checkpoints`` so that a
+rewind is visible to every machine, including a fresh CI runner that never read the ledger.
+
+One line per ledger location (a shared PostgreSQL ledger is named by its URL without the
+password, as every CI job configures it)::
+
+    {"at":"2026-12-01T09:00:00+00:00","hash":"ab12...","key":"k0123...","ledger":"postgresql://ci@db/cs","seq":412,"sig":"..."}
+
+``countersign ledger checkpoint`` verifies the ledger, then writes its line (a CI job on the
+protected branch commits it). Every reader compares the ledger with the newest checkpoint of
+its location it can see, and a ledger shorter than it, or different at its entry, is reported
+with the entries that disappeared.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from countersign.errors import ConfigError, InputError
+from countersign.signoff.chain import Head, canonical
+from countersign.signoff.keys import SigningKey
+
+CHECKPOINT_FILE = "ledger-checkpoints"
+_DOMAIN = "countersign-ledger-checkpoint-v1"
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    ledger: str
+    seq: int
+    hash: str
+    at: str
+    key: str
+    sig: str = ""
+    source: str = ""  # where it was read, for messages
+
+    @property
+    def head(self) -> Head:
+        return Head(self.seq, self.hash)
+
+    def signed_text(self) -> bytes:
+        body = {"domain": _DOMAIN, "ledger": self.ledger, "seq": self.seq, "hash": self.hash}
+        return canonical({**body, "at": self.at, "key": self.key}).encode("utf-8")
+
+    def signature_ok(self, keys: Mapping[str, Ed25519PublicKey]) -> bool:
+        public = keys.get(self.key)
+        if public is None:
+            return False
+        try:
+            public.verify(base64.b64decode(self.sig, validate=True), self.signed_text())
+        except (InvalidSignature, ValueError):
+            return False
+        return True
+
+    def line(self) -> str:
+        fields = {"ledger": self.ledger, "seq": self.seq, "hash": self.hash, "at": self.at}
+        return canonical({**fields, "key": self.key, "sig": self.sig})
+
+
+def make(ledger: str, head: Head, at: str, key: SigningKey) -> Checkpoint:
+    unsigned = Checkpoint(ledger, head.seq, head.hash, at, key.key_id)
+    sig = base64.b64encode(key.sign(unsigned.signed_text())).decode("ascii")
+    return Checkpoint(ledger, head.seq, head.hash, at, key.key_id, sig)
+
+
+def parse(text: str, source: str) -> tuple[Checkpoint, ...]:
+    out: list[Checkpoint] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        try:
+            data = json.loads(raw)
+            out.append(
+                Checkpoint(
+                    str(data["ledger"]),
+                    int(data["seq"]),
+                    str(data["hash"]),
+                    str(data["at"]),
+                    str(data["key"]),
+                    str(data["sig"]),
+                    source,
+                )
+            )
+        except (ValueError, KeyError, TypeError):
+            raise ConfigError(
+                source,
+                f"line {number}",
+                "is not a checkpoint `countersign ledger checkpoint` wrote; restore the file "
+                "from the protected branch",
+            ) from None
+    return tuple(out)
+
+
+def newest_for(ledger: str, found: Iterable[Checkpoint]) -> Checkpoint | None:
+    """The checkpoint of ``ledger`` that reaches furthest, among every copy a reader sees."""
+    mine = [c for c in found if c.ledger == ledger]
+    return max(mine, key=lambda c: c.seq, default=None)
+
+
+def with_line(text: str, checkpoint: Checkpoint) -> str:
+    """The file's text with ``checkpoint``'s line in place of its ledger's older one."""
+    kept = [
+        line for line in text.splitlines() if line.strip() and not _is_for(line, checkpoint.ledger)
+    ]
+    return "\n".join(sorted([*kept, checkpoint.line()])) + "\n"
+
+
+def _is_for(line: str, ledger: str) -> bool:
+    try:
+        return bool(json.loads(line).get("ledger") == ledger)
+    except (ValueError, AttributeError):
+        return False
+
+
+def checkpoints_in(root: Path, revs: Iterable[str]) -> tuple[Checkpoint, ...]:
+    """Every checkpoint committed at ``revs`` (the protected branch, the branch a change lands
+    on, ``HEAD``); uncommitted edits do not count. A rev without the file adds nothing."""
+    from countersign.config import CONFIG_DIR
+    from countersign.intake import git
+
+    path = f"{CONFIG_DIR}/{CHECKPOINT_FILE}"
+    found: list[Checkpoint] = []
+    for rev in dict.fromkeys(revs):
+        try:
+            data = git.git(root, "show", f"{rev}:{path}")
+        except InputError:
+            continue
+        found.extend(parse(data.decode("utf-8", "replace"), f"{path} at {rev}"))
+    return tuple(found)

@@ -1,0 +1,109 @@
+"""Rewinding the ledger, tried as an insider would, on a real repository and both back ends: a
+signed checkpoint committed with the protected branch lets a machine that never read the
+ledger (a fresh CI runner) see entries that disappeared."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from countersign.main import main
+from countersign.signoff.ledger import open_ledger
+
+
+@pytest.fixture
+def machine(monkeypatch, site, tmp_path):
+    """Run countersign on a machine of its own (its state directory: key, witness, marks)."""
+
+    def run(name: str, repo, *args: str) -> int:
+        monkeypatch.setenv("COUNTERSIGN_LEDGER", site.location)
+        monkeypatch.setenv("COUNTERSIGN_STATE_DIR", str(tmp_path / f"machine-{name}"))
+        return main([*args, "-C", str(repo.path)])
+
+    return run
+
+
+def checkpointed(repo, site, machine, entries: int):
+    """A ledger of ``entries`` approvals written by the CI machine, its checkpoint committed
+    on main."""
+    repo.commit("init", **{"a.txt": "a\n"})
+    ledger = open_ledger(site.location, site.state_dir.parent / "machine-ci")
+    for i in range(entries):
+        ledger.append("approval", {"approver": f"p{i}", "fingerprint": f"cs2:{i}"})
+    assert machine("ci", repo, "ledger", "checkpoint") == 0
+    repo.git("add", ".countersign/ledger-checkpoints")
+    repo.git("commit", "-q", "-m", "ledger checkpoint")
+    return ledger
+
+
+def test_a_fresh_runner_sees_the_ledger_minus_its_last_entry(repo, site, machine, capsys):
+    checkpointed(repo, site, machine, 3)
+    site.tamper("DELETE FROM {t} WHERE seq = 3")
+    capsys.readouterr()
+    assert machine("fresh-runner", repo, "ledger", "verify") == 5
+    err = capsys.readouterr().err
+    assert "entry 3: missing: the checkpoint in .countersign/ledger-checkpoints at main" in err
+    assert "it now ends at 2: entry 3 disappeared (the ledger was rewound)" in err
+
+
+def test_truncate_and_reinsert_is_caught(repo, site, machine, capsys):
+    ledger = checkpointed(repo, site, machine, 3)
+    rows = list(ledger.store.rows())
+    site.tamper("DELETE FROM {t}")
+    intruder = open_ledger(site.location, site.state_dir.parent / "intruder")
+    for row in rows[:1]:
+        site.tamper(
+            "INSERT INTO {t} (seq, kind, body, hash, sig, key_id) VALUES (?, ?, ?, ?, ?, ?)",
+            params=(row.seq, row.kind, row.body, row.hash, row.sig, row.key_id),
+        )
+    intruder.append("approval", {"approver": "mallory", "fingerprint": "cs2:x"})
+    capsys.readouterr()
+    assert machine("fresh-runner", repo, "ledger", "verify") == 5
+    assert "entry 3: missing: the checkpoint" in capsys.readouterr().err
+
+
+def test_an_older_copy_of_the_sqlite_file_is_caught(repo, site, machine, capsys, tmp_path):
+    if site.backend != "sqlite":
+        pytest.skip("a file copy is a SQLite attack; PostgreSQL is covered by the tests above")
+    repo.commit("init", **{"a.txt": "a\n"})
+    ledger = open_ledger(site.location, tmp_path / "machine-ci")
+    ledger.append("approval", {"approver": "p0"})
+    shutil.copy(site.location, tmp_path / "old.db")
+    ledger.append("approval-withdrawn", {"approver": "p0"})
+    assert machine("ci", repo, "ledger", "checkpoint") == 0
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "checkpoint")
+    shutil.copy(tmp_path / "old.db", site.location)
+    capsys.readouterr()
+    assert machine("fresh-runner", repo, "ledger", "verify") == 5
+    assert "entry 2 disappeared (the ledger was rewound)" in capsys.readouterr().err
+
+
+def test_a_forged_checkpoint_is_reported(repo, site, machine, capsys):
+    checkpointed(repo, site, machine, 2)
+    path = repo.path / ".countersign/ledger-checkpoints"
+    path.write_text(path.read_text().replace('"seq":2', '"seq":1'))
+    repo.git("commit", "-q", "-am", "edit the checkpoint")
+    capsys.readouterr()
+    assert machine("fresh-runner", repo, "ledger", "verify") == 5
+    assert "is not signed by a recorded key (forged or edited)" in capsys.readouterr().err
+
+
+def test_an_intact_ledger_past_its_checkpoint_verifies(repo, site, machine, capsys):
+    ledger = checkpointed(repo, site, machine, 2)
+    ledger.append("approval", {"approver": "later"})
+    assert machine("fresh-runner", repo, "ledger", "verify") == 0
+
+
+def test_a_mistyped_ledger_location_is_an_error_not_an_empty_ledger(
+    repo, monkeypatch, tmp_path, capsys
+):
+    repo.commit("init", **{"a.txt": "a\n"})
+    monkeypatch.setenv("COUNTERSIGN_LEDGER", str(tmp_path / "ledgr.db"))
+    monkeypatch.setenv("COUNTERSIGN_STATE_DIR", str(tmp_path / "state"))
+    assert main(["ledger", "verify", "-C", str(repo.path)]) == 5
+    assert "ledgr.db: no ledger there" in capsys.readouterr().err
+    assert not (tmp_path / "ledgr.db").exists()
+    assert main(["ledger", "init", "-C", str(repo.path)]) == 0
+    assert main(["ledger", "verify", "-C", str(repo.path)]) == 0
