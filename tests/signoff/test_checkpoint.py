@@ -107,3 +107,23 @@ def test_a_mistyped_ledger_location_is_an_error_not_an_empty_ledger(
     assert not (tmp_path / "ledgr.db").exists()
     assert main(["ledger", "init", "-C", str(repo.path)]) == 0
     assert main(["ledger", "verify", "-C", str(repo.path)]) == 0
+
+
+def test_verify_on_a_branch_that_deleted_the_pins_still_uses_the_protected_ones(
+    repo, site, machine, capsys, tmp_path
+):
+    repo.commit("init", **{"a.txt": "a\n"})
+    ci = open_ledger(site.location, tmp_path / "machine-ci")
+    ci.append("approval", {"approver": "p0"})
+    repo.commit("pin", **{".countersign/ledger-keys": f"{ci.key.public_text}  ci\n"})
+    repo.git("checkout", "-q", "-b", "unpin")
+    repo.git("rm", "-q", ".countersign/ledger-keys")
+    repo.commit("drop the pins")
+    site.tamper("DELETE FROM {t}")
+    forger = open_ledger(site.location, tmp_path / "forger")
+    forger.append("approval", {"approver": "mallory"})
+    capsys.readouterr()
+    assert machine("fresh-runner", repo, "ledger", "verify") == 5
+    captured = capsys.readouterr()
+    assert "which .countersign/ledger-keys does not pin" in captured.err
+    assert "only keys pinned in .countersign/ledger-keys are believed" in captured.out

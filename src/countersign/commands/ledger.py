@@ -21,7 +21,7 @@ from countersign.signoff.chain import Head
 from countersign.signoff.checkpoint import CHECKPOINT_FILE, with_line
 from countersign.signoff.checkpoint import make as make_checkpoint
 from countersign.signoff.envelope import envelope
-from countersign.signoff.keys import load_or_create, rotate
+from countersign.signoff.keys import load_or_create, machine_label, rotate
 from countersign.signoff.ledger import now_iso
 from countersign.signoff.pins import PIN_FILE
 from countersign.workspace import Environment, ledger_for
@@ -57,6 +57,14 @@ def verify(cwd: Path, *, location: str | None) -> int:
         )
     else:
         click.echo(f"only keys pinned in {ledger.pins.source} are believed")
+    checkpoint = ledger.checkpoint
+    if checkpoint is None:
+        click.echo(
+            f"no checkpoint of this ledger is committed (.countersign/{CHECKPOINT_FILE}): a "
+            "machine that never read it cannot see a rewind; `countersign ledger checkpoint`"
+        )
+    else:
+        click.echo(f"compared with the checkpoint at entry {checkpoint.seq} in {checkpoint.source}")
     if report.ok:
         click.echo("OK: chain intact, every signature valid, no policy rollback.")
         return 0
@@ -169,23 +177,13 @@ def keys(cwd: Path, *, location: str | None, rotate_key: bool) -> int:
     else:
         mine = load_or_create(ledger.state_dir)
     click.echo(f"this machine signs with {mine.key_id}; its line for .countersign/{PIN_FILE}:")
-    click.echo(f"  {mine.public_text}  {_label()}")
+    click.echo(f"  {mine.public_text}  {machine_label()}")
     if ledger.pins is not None and mine.key_id not in pins:
         click.echo(
             f"  (not pinned yet: this machine cannot write the ledger until that line is "
             f"committed in {ledger.pins.source})"
         )
     return 0
-
-
-def _label() -> str:
-    import getpass
-    import socket
-
-    try:
-        return f"{getpass.getuser()}@{socket.gethostname()}"
-    except (OSError, KeyError):
-        return "this-machine"
 
 
 class _open:  # noqa: N801 - used like open()

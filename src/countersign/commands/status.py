@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -18,7 +19,9 @@ def status(cwd: Path, selection: ChangeSelection, *, checks: dict[str, str], fmt
     ws = analysed(open_workspace(cwd, selection), remember_scans=True, mine=True)
     entries = ws.ledger.entries()
     signoffs = signoffs_for(ws.ledger, ws.change.fingerprint)
-    result = evaluate(ws.change, ws.context, ws.policy, signoffs, checks)
+    result = replace(
+        evaluate(ws.change, ws.context, ws.policy, signoffs, checks), ledger=ws.ledger.state()
+    )
     roster = ws.context.config.roster
     makers = tuple(i.email for i in result.facts.identities)
     report = standing(

@@ -3,6 +3,8 @@ exact content. ``countersign check``, the deploy gate and the service all judge 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from countersign.gate.evaluate import evaluate
 from countersign.gate.verdict import Evaluation
 from countersign.signoff.ledger import signoffs_for
@@ -12,4 +14,5 @@ from countersign.workspace import Workspace
 def check_change(ws: Workspace, checks: dict[str, str] | None = None) -> Evaluation:
     """``checks``: what CI says of the change's automated checks (name -> status)."""
     signoffs = signoffs_for(ws.ledger, ws.change.fingerprint)
-    return evaluate(ws.change, ws.context, ws.policy, signoffs, checks)
+    evaluation = evaluate(ws.change, ws.context, ws.policy, signoffs, checks)
+    return replace(evaluation, ledger=ws.ledger.state())

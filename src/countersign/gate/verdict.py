@@ -8,6 +8,7 @@ from enum import StrEnum
 from countersign.decision.requirements import Decision, Kind, Requirement
 from countersign.errors import ExitCode
 from countersign.facts import Facts
+from countersign.signoff.ledger import LedgerState
 
 
 class Verdict(StrEnum):
@@ -32,6 +33,8 @@ class Evaluation:
     facts: Facts
     decision: Decision
     requirements: tuple[Requirement, ...]
+    # The ledger the sign-offs were read from (None: none was read, e.g. policy test).
+    ledger: LedgerState | None = None
 
 
 def verdict_of(requirements: tuple[Requirement, ...]) -> Verdict:

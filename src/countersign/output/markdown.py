@@ -31,6 +31,8 @@ def markdown(e: Evaluation) -> str:
     out.append(
         f"Fingerprint `{f.change.fingerprint[:19]}`, {counted(len(f.change.files), 'file')}."
     )
+    if e.ledger is not None:
+        out.append(f"Sign-offs read from the {cell(e.ledger.summary)}.")
     out.append("")
     if e.requirements:
         out.extend(["### Requirements", ""])

@@ -83,10 +83,20 @@ def sarif(
                     }
                 },
                 "results": results,
+                **_ledger_properties(evaluation),
             }
         ],
     }
     return dumps(doc)
+
+
+def _ledger_properties(evaluation: Evaluation | None) -> dict[str, Any]:
+    """The ledger the sign-offs came from, as run properties (SARIF's property bag)."""
+    if evaluation is None or evaluation.ledger is None:
+        return {}
+    state = evaluation.ledger
+    pinned = state.pinned_in is not None
+    return {"properties": {"ledger": state.summary, "ledgerPinned": pinned}}
 
 
 def artifact_uri(path: str, root: str | None = None, raw: bytes | None = None) -> str:

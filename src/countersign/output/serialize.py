@@ -177,6 +177,18 @@ def requirement_dict(r: Requirement) -> dict[str, Any]:
     return out
 
 
+def ledger_dict(e: Evaluation) -> dict[str, Any] | None:
+    if e.ledger is None:
+        return None
+    return {
+        "location": e.ledger.location,
+        "pinned": e.ledger.pinned_in is not None,
+        "pinned_in": e.ledger.pinned_in,
+        "checkpoint": e.ledger.checkpoint,
+        "summary": e.ledger.summary,
+    }
+
+
 def evaluation_dict(e: Evaluation) -> dict[str, Any]:
     change, facts = e.facts.change, e.facts
     return {
@@ -214,6 +226,7 @@ def evaluation_dict(e: Evaluation) -> dict[str, Any]:
             "teams": list(facts.author.teams),
             "agent": facts.author.agent,
         },
+        "ledger": ledger_dict(e),
         "provenance": provenance_dict(facts.provenance),
         "blast_radius": blast_dict(facts.blast_radius),
         "hazards": [hazard_dict(h) for h in facts.hazards],

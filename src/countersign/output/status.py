@@ -34,6 +34,7 @@ def status_dict(evaluation: Evaluation, s: Standing, policy_version: str) -> dic
         ],
         "stale_approvals": [asdict(x) for x in s.stale],
         "follow_ups_due": [asdict(f) for f in s.follow_ups],
+        "ledger": evaluation.ledger.summary if evaluation.ledger else None,
     }
 
 
@@ -49,6 +50,8 @@ def _text(report: dict[str, Any], s: Standing) -> str:
             f"policy version {report['policy_version']}: {report['verdict']}"
         )
     ]
+    if report["ledger"]:
+        lines.append(f"  {report['ledger']}")
     if report["requirements"]:
         lines.append("Requirements:")
         for r in report["requirements"]:

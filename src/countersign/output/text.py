@@ -28,6 +28,8 @@ def text(e: Evaluation) -> str:
         f"  change {rng}  fingerprint {change.fingerprint[:19]}  "
         f"{counted(len(change.files), 'file')}, {counted(len(change.commits), 'commit')}"
     )
+    if e.ledger is not None:
+        out.append(f"  {e.ledger.summary}")
     out.append("")
     out.append("Why:")
     prov = facts.provenance

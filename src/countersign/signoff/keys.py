@@ -104,3 +104,14 @@ def rotate(state_dir: Path) -> tuple[SigningKey | None, SigningKey]:
     if old is not None:
         path.replace(path.with_name(f"{KEY_FILE}.retired-{old.key_id}"))
     return old, load_or_create(state_dir)
+
+
+def machine_label() -> str:
+    """A label for this machine's pin line: ``user@host``."""
+    import getpass
+    import socket
+
+    try:
+        return f"{getpass.getuser()}@{socket.gethostname()}"
+    except (OSError, KeyError):
+        return "this-machine"

@@ -52,6 +52,30 @@ class Report:
         return not self.problems
 
 
+@dataclass(frozen=True)
+class LedgerState:
+    """What a reader should know of the ledger it trusted, shown in every output: where it is,
+    which keys it believes, and the newest committed checkpoint it was compared with."""
+
+    location: str
+    pinned_in: str | None  # None: no pins, every key recorded in the ledger is believed
+    checkpoint: int | None = None  # the entry the newest checkpoint seen records
+
+    @property
+    def summary(self) -> str:
+        keys = (
+            f"keys pinned in {self.pinned_in}"
+            if self.pinned_in
+            else "UNPINNED: any key recorded in it is believed (commit .countersign/ledger-keys)"
+        )
+        mark = (
+            f"checkpoint at entry {self.checkpoint}"
+            if self.checkpoint is not None
+            else "no checkpoint committed"
+        )
+        return f"ledger {self.location}: {keys}; {mark}"
+
+
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
@@ -161,6 +185,11 @@ class SignedLedger:
         if entries and not any(p.fatal for p in problems):
             self._advance(self._verified_path, Head(entries[-1].seq, entries[-1].hash))
         return entries, problems
+
+    def state(self) -> LedgerState:
+        cp = self.checkpoint
+        source = self.pins.source if self.pins else None
+        return LedgerState(self.store.location, source, cp.seq if cp else None)
 
     @property
     def checkpoint(self) -> Checkpoint | None:
