@@ -45,7 +45,6 @@ _HASHED_HEADERS = (
 _END_OF_BODY = re.compile(rb"\n[^ +\-\\]")
 _MAX_HEADER_LINE = 1 << 20
 _HUNK = re.compile(rb"^@@ -(\d+)(?:,(\d+))? ")
-_NO_BLOB = frozenset(b"0.")
 
 
 @dataclass
@@ -145,7 +144,7 @@ class PatchDigest:
         elif line.startswith(b"index "):
             self._index = line[6:]
             old = self._index.split(b"..", 1)[0]
-            if not set(old) <= _NO_BLOB:
+            if old.strip(b"0"):  # all zeros: no old blob (an added file)
                 self.files[-1].old_blob = old.decode("ascii", "replace")
             mode = line.rpartition(b" ")[2] if line.count(b" ") >= 2 else b""
             self._file.update(b"mode " + mode + b"\n")
@@ -192,6 +191,8 @@ def occurrences(old: bytes, hunks: list[tuple[int, int]], budget: int = 2_000_00
     lines = old.split(b"\n")
     if lines and not lines[-1]:
         lines.pop()
+    if len(hunks) == 1 and hunks[0] == (1, len(lines)):
+        return b"0"  # one hunk over the whole file (small files): it can only be here
     index: dict[bytes, list[int]] = {}
     for n, line in enumerate(lines):
         index.setdefault(line, []).append(n)
