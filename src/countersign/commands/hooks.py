@@ -39,15 +39,17 @@ def hooks_pre_push(cwd: Path, *, stdin: str, checks_command: str | None = None) 
     required checks, and the report says which."""
     from countersign.facts.shell.context import PROTECTED_BRANCHES
     from countersign.gate.release import release_verdict, verify_release
-    from countersign.guard.settings import load_guard_config
+    from countersign.guard.settings import committed_guard_config
     from countersign.hooks.checks_command import configured, run_checks
     from countersign.intake.repository import Repository
     from countersign.output.release import render_release
+    from countersign.signoff.pins import protected_rev
     from countersign.workspace import Environment
 
     root = repo_root(cwd)
     repository, environment = Repository(root), Environment.from_process()
-    protected = load_guard_config(root).protected_branches or PROTECTED_BRANCHES
+    settings = committed_guard_config(root, protected_rev(root))
+    protected = settings.protected_branches or PROTECTED_BRANCHES
     command = checks_command or configured(root)
     blocked = False
     for push in protected_pushes(stdin or pre_commit_refs(os.environ), protected):

@@ -84,6 +84,24 @@ def load_guard_config(root: Path | None) -> GuardConfig:
         raise ConfigError(str(path), exc.key, exc.problem) from None
 
 
+def committed_guard_config(root: Path, rev: str) -> GuardConfig:
+    """``guard.yaml`` as committed at ``rev`` (the protected branch): what the pre-push hook
+    protects is a reviewed decision, so an untracked or uncommitted file cannot rename the
+    protected branches or empty the protected paths."""
+    from countersign.errors import ConfigError, InputError
+    from countersign.intake import git
+
+    try:
+        data = git.git(root, "show", f"{rev}:.countersign/{FILE}")
+    except InputError:
+        return GuardConfig()
+    where = f".countersign/{FILE} at {rev}"
+    try:
+        return parse_guard_config(data.decode("utf-8", "replace"))
+    except ConfigError as exc:
+        raise ConfigError(where, exc.key, exc.problem) from None
+
+
 def parse_guard_config(text: str) -> GuardConfig:
     from countersign.config.yamlfile import (
         expect_mapping,
