@@ -54,6 +54,9 @@ class Environment:
     terraform_workspace: str | None = None
     state_dir: Path | None = None
     clock: Callable[[], datetime] = field(default=_utc_now, compare=False)
+    # The ledger location was typed by someone (``$COUNTERSIGN_LEDGER``, ``--ledger``): a SQLite
+    # file that is not there is then an error for readers, not a new empty ledger.
+    ledger_typed: bool = False
 
     def today(self) -> date:
         """The local date now (policy windows are calendar days where the command runs)."""
@@ -66,6 +69,7 @@ class Environment:
         state = env.get(ENV_STATE_DIR)
         return cls(
             ledger=env.get(ENV_LEDGER) or None,
+            ledger_typed=bool(env.get(ENV_LEDGER)),
             terraform_workspace=env.get("TF_WORKSPACE") or None,
             state_dir=Path(state) if state else None,
         )
@@ -236,7 +240,7 @@ def ledger_for(
         where,
         state or repository_state_dir(root, env),
         pins_in(root, rules_at),
-        must_exist=env.ledger is not None,
+        must_exist=env.ledger_typed,
         checkpoints=checkpoints_in(root, (rules_at, protected, "HEAD")),
     )
 

@@ -63,7 +63,11 @@ def test_export_writes_entries_and_verifiable_dsse_envelopes(
 
 
 def _pin(project, *lines):
+    """Commit the pins on main, the protected branch ``ledger`` commands read them from."""
+    here = project.git("rev-parse", "--abbrev-ref", "HEAD")
+    project.git("checkout", "-q", "main")
     project.commit("pin ledger keys", **{".countersign/ledger-keys": "\n".join(lines) + "\n"})
+    project.git("checkout", "-q", here)
 
 
 def test_pinned_keys_catch_a_ledger_rewritten_by_someone_with_write_access(

@@ -37,7 +37,7 @@ def _root(cwd: Path) -> Path:
 def _environment(location: str | None) -> Environment:
     """The process environment, with ``--ledger`` over ``$COUNTERSIGN_LEDGER``."""
     env = Environment.from_process()
-    return replace(env, ledger=location) if location else env
+    return replace(env, ledger=location, ledger_typed=True) if location else env
 
 
 def verify(cwd: Path, *, location: str | None) -> int:
