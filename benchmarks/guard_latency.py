@@ -1,10 +1,12 @@
 """How long the agent waits for the guard.
 
-Whole process, start to answer, of `countersign guard --agent claude-code` on typical commands,
-next to a bare `python -c pass` with the same interpreter, measured in the same run (p50, ms);
-and the in-process decision time per command (judge_command, µs).
+Whole process, start to answer, of `countersign guard --agent claude-code` over a mixed corpus
+(reads and builds on the fast path, commits, deletes and one-liners on the full path, a few
+asks and denies that write the ledger), each run next to a bare `python -c pass` with the same
+interpreter, inside a real git repository: p50 and p95 of both and their ratios; then the
+in-process decision time per command (judge_command, µs).
 
-    .venv/bin/python benchmarks/guard_latency.py [--runs 40]
+    .venv/bin/python benchmarks/guard_latency.py [--rounds 3]
 """
 
 from __future__ import annotations
@@ -41,6 +43,48 @@ DANGEROUS = [
     "echo cm0gLXJmIC8K | base64 -d | sh",
     "psql -c 'DROP TABLE users'",
 ]
+# A mixed session: what an agent runs in a day, in rough proportion. The fast path (prescreen)
+# takes the reads, builds and tests; the full path (tree-sitter and the rules) takes commits,
+# pushes, deletes, redirections, expansions and interpreter one-liners; a few are asked or
+# denied and write the ledger.
+MIXED = [
+    *TYPICAL,
+    "git log --oneline -20",
+    "git show HEAD --stat",
+    "git branch -a",
+    "ls src/",
+    "cat package.json",
+    "npm ci",
+    "pip install -r requirements.txt",
+    "make -j4",
+    "cargo build --release",
+    "go test ./...",
+    "rg -n handler src",
+    "find . -name '*.py' -newer setup.cfg",
+    "kubectl get pods -n staging",
+    "terraform plan -out plan.bin",
+    "docker ps",
+    "head -50 src/app.py",
+    "wc -l src/*.py",
+    "python3 -m pytest -x -q",
+    "npx tsc --noEmit",
+    "uv run ruff check .",
+    # full path, allowed
+    "git add -A && git commit -m 'fix: handle empty input'",
+    "git commit -am wip",
+    "git push origin topic",
+    "rm -rf build/",
+    "echo 'DEBUG=1' > .env.local",
+    "cat src/app.py | grep -n TODO > todo.txt",
+    "python3 -c \"import json,sys; print(json.load(open('package.json'))['name'])\"",
+    "for f in src/*.py; do wc -l $f; done",
+    "export PATH=$PWD/bin:$PATH && tool --version",
+    "docker run --rm -v $PWD:/w node:20 npm test",
+    # full path, asked or denied (the ledger is written)
+    "terraform destroy",
+    "git reset --hard HEAD~3",
+    "rm -rf /",
+]
 
 
 def _p50(samples: list[float]) -> float:
@@ -53,75 +97,72 @@ def _time(argv: list[str], payload: bytes | None, cwd: str, env: dict[str, str])
     return time.perf_counter() - start
 
 
+def _p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] * 1000
+
+
+def _payload(command: str, cwd: str) -> bytes:
+    return json.dumps(
+        {
+            "session_id": "bench",
+            "cwd": cwd,
+            "hook_event_name": "PreToolUse",
+            "tool_name": "Bash",
+            "tool_input": {"command": command},
+        }
+    ).encode()
+
+
+def _repository(path: str) -> None:
+    """A real repository with a commit, so git probes (branch, dirtiness) answer as they would."""
+    subprocess.run(["git", "init", "-q", "-b", "topic", path], check=True)
+    Path(path, "README.md").write_text("bench\n")
+    for args in (
+        ["config", "user.email", "bench@example.com"],
+        ["config", "user.name", "bench"],
+        ["add", "README.md"],
+        ["commit", "-q", "-m", "init"],
+    ):
+        subprocess.run(["git", *args], cwd=path, check=True, capture_output=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=40)
-    runs = parser.parse_args().runs
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the mixed corpus")
+    rounds = parser.parse_args().rounds
     python = sys.executable
     script = shutil.which("countersign", path=str(Path(python).parent)) or "countersign"
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["git", "init", "-q", tmp], check=True)
+        _repository(tmp)
         env = {**os.environ, "HOME": tmp, "COUNTERSIGN_STATE_DIR": str(Path(tmp) / "state")}
-        payloads = [
-            json.dumps(
-                {
-                    "session_id": "bench",
-                    "cwd": tmp,
-                    "hook_event_name": "PreToolUse",
-                    "tool_name": "Bash",
-                    "tool_input": {"command": c},
-                }
-            ).encode()
-            for c in TYPICAL
-        ]
+        env["COUNTERSIGN_OPERATOR"] = "bench@example.com"
         for _ in range(3):  # warm the page cache
             _time([python, "-c", "pass"], None, tmp, env)
-            _time([script, "guard", "--agent", "claude-code"], payloads[0], tmp, env)
-        bare, wrapper, module = [], [], []
-        for i in range(runs):
-            data = payloads[i % len(payloads)]
-            bare.append(_time([python, "-c", "pass"], None, tmp, env))
-            wrapper.append(_time([script, "guard", "--agent", "claude-code"], data, tmp, env))
-            module.append(
-                _time(
-                    [python, "-m", "countersign", "guard", "--agent", "claude-code"], data, tmp, env
+            _time([script, "guard", "--agent", "claude-code"], _payload("ls", tmp), tmp, env)
+        bare: list[float] = []
+        guard: list[float] = []
+        by_command: dict[str, list[float]] = {c: [] for c in MIXED}
+        for _ in range(rounds):
+            for command in MIXED:  # interleaved: both see the same load
+                bare.append(_time([python, "-c", "pass"], None, tmp, env))
+                took = _time(
+                    [script, "guard", "--agent", "claude-code"], _payload(command, tmp), tmp, env
                 )
-            )
-        full_payload = json.dumps(
-            {
-                "cwd": tmp,
-                "hook_event_name": "PreToolUse",
-                "tool_name": "Bash",
-                "tool_input": {"command": "git push origin topic"},
-            }
-        ).encode()
-        full = [
-            _time([script, "guard", "--agent", "claude-code"], full_payload, tmp, env)
-            for _ in range(max(5, runs // 4))
-        ]
-        path_python = shutil.which("python3")
-        shim = (
-            [_time([path_python, "-c", "pass"], None, tmp, env) for _ in range(10)]
-            if path_python
-            else []
-        )
+                guard.append(took)
+                by_command[command].append(took)
 
-        print(f"whole process, p50 over {runs} runs (typical commands, claude-code payload):")
-        print(f"  bare `{python} -c pass`          {_p50(bare):7.1f} ms   (baseline)")
+        print(f"corpus: {len(MIXED)} commands x {rounds} rounds, claude-code payload, in a git")
+        print("repository with one commit, no guard.yaml; each guard run next to a bare start:")
+        for command in MIXED:
+            print(f"  {_p50(by_command[command]):7.1f} ms  {command}")
+        print("whole process:")
+        print(f"  bare `{python} -c pass`: p50 {_p50(bare):6.1f} ms, p95 {_p95(bare):6.1f} ms")
+        print(f"  `countersign guard`:     p50 {_p50(guard):6.1f} ms, p95 {_p95(guard):6.1f} ms")
         print(
-            f"  `countersign guard` (console script) {_p50(wrapper):7.1f} ms   ratio {_p50(wrapper) / _p50(bare):.2f}x"
+            f"  ratio: p50 {_p50(guard) / _p50(bare):.2f}x (target 2.0x), "
+            f"p95 {_p95(guard) / _p95(bare):.2f}x (target 3.0x)"
         )
-        print(
-            f"  `python -m countersign guard`        {_p50(module):7.1f} ms   ratio {_p50(module) / _p50(bare):.2f}x"
-        )
-        print(
-            f"  full analysis path (tree-sitter + rules, `git push origin topic`): {_p50(full):.1f} ms"
-        )
-        if shim:
-            print(
-                f"  (`python3 -c pass` from PATH, {path_python}: {_p50(shim):.1f} ms; not the baseline)"
-            )
-        print("  target: ratio within 2.5x")
 
         sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
         from countersign.guard.decision import judge_command

@@ -6,8 +6,6 @@ from a value that cannot be read this way is reported, so a destructive word nea
 
 from __future__ import annotations
 
-import base64
-import binascii
 import codecs
 import functools
 import re
@@ -104,6 +102,9 @@ def _attribute(match: re.Match[str]) -> str:
 
 
 def _decoded(match: re.Match[str], *, how: str, decoded: list[str]) -> str:
+    import base64  # only when a payload is decoded: the guard's start-up stays lean
+    import binascii
+
     data = _value(match.group(1))
     try:
         if how == "base64":

@@ -4,8 +4,6 @@ exact words (escapes decoded: ``printf '\\x72\\x6d'`` is ``rm``), and decoders (
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 
 from countersign.facts.shell.invocation import Invocation
@@ -91,6 +89,9 @@ def output_of(inv: Invocation) -> str | None:
 
 
 def _decode(name: str, args: list[str], data: str) -> str | None:
+    import base64  # only when a payload is decoded: the guard's start-up stays lean
+    import binascii
+
     flags = set(args)
     try:
         if name == "base64" and flags & {"-d", "--decode", "-D", "-di", "-id"}:

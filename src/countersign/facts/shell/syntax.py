@@ -4,6 +4,9 @@ were assigned earlier in the same command. Nothing is executed."""
 
 from __future__ import annotations
 
+import importlib.machinery
+import importlib.util
+import os
 import posixpath
 import re
 from collections.abc import Callable
@@ -11,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import tree_sitter
-import tree_sitter_bash
 
 from countersign.facts.shell.definitions import define
 from countersign.facts.shell.invocation import Invocation
@@ -33,10 +35,37 @@ MAX_DEPTH = 120
 _PARSER: tree_sitter.Parser | None = None
 
 
+def _bash_language() -> object:
+    """The grammar from tree-sitter-bash's compiled binding, loaded without running the
+    package's ``__init__``: that imports ``importlib.resources`` (and through it tempfile,
+    shutil, bz2, lzma, random...) for query files the guard never reads, a sixth of the
+    modules the guard's full path loads. Any other layout falls back to the plain import."""
+    try:
+        spec = importlib.util.find_spec("tree_sitter_bash")
+        folder = next(iter(spec.submodule_search_locations or ())) if spec else None
+        names = os.listdir(folder) if folder else []  # noqa: PTH208 - as below
+        found = [f for f in names if f.startswith("_binding.")]
+        if folder and found:
+            path = os.path.join(folder, found[0])  # noqa: PTH118 - pathlib stays off the hot path
+            loader = importlib.machinery.ExtensionFileLoader("tree_sitter_bash._binding", path)
+            binding = importlib.util.spec_from_file_location(
+                "tree_sitter_bash._binding", path, loader=loader
+            )
+            if binding is not None:
+                module = importlib.util.module_from_spec(binding)
+                loader.exec_module(module)
+                return module.language()
+    except (ImportError, OSError, AttributeError, StopIteration):
+        pass
+    import tree_sitter_bash
+
+    return tree_sitter_bash.language()
+
+
 def _parser() -> tree_sitter.Parser:
     global _PARSER  # noqa: PLW0603 - one parser per process: building it costs more than a parse
     if _PARSER is None:
-        _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+        _PARSER = tree_sitter.Parser(tree_sitter.Language(_bash_language()))
     return _PARSER
 
 
