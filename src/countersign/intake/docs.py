@@ -194,8 +194,10 @@ def _defines(name: str, line: str) -> bool:
     return bool(
         re.search(rf"\b{keyword}\s+(?:\([^)]*\)\s*)?{word}\b", line)
         or re.search(rf"^\s*(?:export\s+)?{word}\s*:?=", line)
-        or (re.search(r"getenv|environ|Getenv|LookupEnv|process\.env|ENV\[|env::var", line)
-        and re.search(rf"(?<![\w-]){word}(?![\w-])", line))
+        or (
+            re.search(r"getenv|environ|Getenv|LookupEnv|process\.env|ENV\[|env::var", line)
+            and re.search(rf"(?<![\w-]){word}(?![\w-])", line)
+        )
         or re.search(rf"[\"'`]{word}[\"'`]", line)
     )
 
