@@ -7,17 +7,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from countersign.config import CONFIG_DIR
-from countersign.config.roster import Roster, load_roster
+from countersign.config.roster import Roster, level_rank, load_roster
 from countersign.decision.policy import PROVEN, default_policy_text, load_policy
-from countersign.errors import InputError
+from countersign.errors import InputError, UsageError
 from countersign.intake import git
 from countersign.signoff.proof import proof_of
 
+if TYPE_CHECKING:
+    from countersign.signoff.identity import Identity
+    from countersign.signoff.ledger import Ledger
+
 KIND = "guard-approval"
+DECISION = "guard-decision"
 # Where the rules others build on live: the first of these that exists. An agent editing the
 # working tree, or committing on its own branch, changes none of them.
 BASES = ("refs/remotes/origin/HEAD", "refs/heads/main", "refs/heads/master", "HEAD")
@@ -80,3 +86,101 @@ def approval_problem(entry: Mapping[str, Any], config: ProtectedConfig) -> str |
     if str(proof.strength) not in config.identities:
         return f"{person.id}'s approval is {proof.strength}, not {' or '.join(config.identities)}"
     return None
+
+
+@dataclass(frozen=True)
+class ActionApproved:
+    """One recorded approval of an agent action: who, as what ``who``, until ``expires``
+    (ISO 8601), for the guard's ``asked`` decision entry."""
+
+    approver: str
+    who: Identity
+    asked: Mapping[str, Any]
+    expires: str
+    entry: dict[str, Any]
+
+
+def approve_action(
+    ledger: Ledger,
+    root: Path | None,
+    action: str,
+    *,
+    identity: str | None,
+    key_file: Path | None,
+    note: str,
+    approver_level: str | None,
+    ttl_seconds: int,
+    now: datetime,
+) -> ActionApproved:
+    """Record ``identity``'s approval of the agent action ``action`` the guard asked about (or
+    denied) in ``ledger``, once, for ``ttl_seconds`` from ``now``: checked against the roster
+    and policy at the protected base of ``root`` and guard.yaml's ``approver_level``. Raises
+    ``InputError`` when no such action was asked, ``UsageError`` when the approval would not
+    count."""
+    # Imported here: the guard reads this module on its hot path, approving is rare.
+    from countersign.signoff.approve import sign_checked
+    from countersign.signoff.identity import identity_from
+
+    asked = [
+        e
+        for e in ledger.entries(DECISION)
+        if e.get("action") == action.strip().lower() and e.get("decision") in ("ask", "deny")
+    ]
+    if not asked:
+        raise InputError(
+            f"no guarded agent action {action!r} here; copy the id from the agent's message "
+            "and run this in the same repository"
+        )
+    wanted = asked[-1]
+    protected = protected_config(root)
+    roster = protected.roster
+    if not roster.people:
+        raise UsageError(
+            "no roster: add the people who may approve to .countersign/people.yaml "
+            "(`countersign init` writes a starter) and commit it on the main branch"
+        )
+    who = identity_from(root, identity, roster, key_file)
+    person = roster.find(who.claimed)
+    if person is None:
+        raise UsageError(
+            f"{who.claimed} is not in .countersign/people.yaml (as committed on the main "
+            "branch); only people there may approve"
+        )
+    if person.agent:
+        raise UsageError(f"{person.id} is an agent identity; a human must approve agent actions")
+    operator = str(wanted.get("operator", ""))
+    if same_person(roster, person.id, operator):
+        raise UsageError(
+            f"{person.id} runs the agent session that asked; the two-person rule needs someone else"
+        )
+    if approver_level and level_rank(person.level) < level_rank(approver_level):
+        raise UsageError(
+            f"{person.id} is {person.level or 'unlevelled'}; guard.yaml asks for "
+            f"{approver_level} or above"
+        )
+    if str(who.strength) not in protected.identities:
+        raise UsageError(
+            f"cannot approve as {person.id}: an action approval must be "
+            f"{' or '.join(protected.identities)}; pass --key with your SSH key listed in "
+            "people.yaml"
+        )
+    until = _stamp(now + timedelta(seconds=ttl_seconds))
+    payload = {
+        "action": wanted["action"],
+        "fingerprint": wanted["fingerprint"],
+        "approver": person.id,
+        "identity": who.as_dict(),
+        "operator": operator,
+        "note": note,
+        "at": _stamp(now),
+        "expires": until,
+    }
+    if who.key_file is not None:
+        payload = sign_checked(KIND, payload, who, person)
+    ledger.append(KIND, payload)
+    return ActionApproved(person.id, who, wanted, until, payload)
+
+
+def _stamp(at: datetime) -> str:
+    """As the guard stamps its entries (``guard.action.stamp``)."""
+    return at.isoformat(timespec="microseconds")
