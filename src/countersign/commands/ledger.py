@@ -20,7 +20,7 @@ from countersign.intake.git import repo_root
 from countersign.signoff.chain import Head
 from countersign.signoff.checkpoint import CHECKPOINT_FILE, with_line
 from countersign.signoff.checkpoint import make as make_checkpoint
-from countersign.signoff.envelope import envelope
+from countersign.signoff.export import export as export_records
 from countersign.signoff.keys import load_or_create, machine_label, rotate
 from countersign.signoff.ledger import now_iso
 from countersign.signoff.pins import PIN_FILE
@@ -119,29 +119,17 @@ def checkpoint(cwd: Path, *, location: str | None) -> int:
 
 def export(cwd: Path, *, location: str | None, output: str | None, dsse: str | None) -> int:
     ledger = ledger_for(_root(cwd), _environment(location))
-    entries = ledger.records()  # raises LedgerError if the chain does not verify
-    keys = ledger.store.keys()
-    rows = {row.seq: row for row in ledger.store.rows()}
+    done = export_records(ledger, envelopes=bool(dsse))
     with _open(output) as out:
-        for entry in entries:
-            row = rows[entry.seq]
-            line = {
-                "seq": row.seq,
-                "hash": row.hash,
-                "sig": row.sig,
-                "key": row.key_id,
-                "public_key": keys.get(row.key_id, ""),
-                "entry": row.body,
-            }
+        for line in done.records:
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
-    approvals = [e for e in entries if e.kind == "approval"]
     if dsse:
         with _open(dsse) as out:
-            for entry in approvals:
-                out.write(json.dumps(envelope(entry, ledger.key)) + "\n")
+            for signed in done.envelopes:
+                out.write(json.dumps(signed) + "\n")
     click.echo(
-        f"exported {len(entries)} entries"
-        + (f" and {len(approvals)} approval envelopes" if dsse else ""),
+        f"exported {len(done.records)} entries"
+        + (f" and {done.approvals} approval envelopes" if dsse else ""),
         err=True,
     )
     return 0
