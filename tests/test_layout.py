@@ -119,3 +119,19 @@ def test_facts_run_no_git_and_write_no_file():
             if isinstance(node, ast.Attribute) and node.attr in WRITES:
                 wrong.add(f"{path.name} calls {node.attr}")
     assert not wrong
+
+
+def test_commands_write_no_ledger_entry():
+    """Ledger entries are built and appended by signoff/: a command that called ``append`` on a
+    ledger, or signed an entry itself, would hold the domain rules the library owns."""
+    wrong = set()
+    for path in (SRC / "commands").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            owner = ast.unparse(node.func.value).lower()
+            if node.func.attr == "append" and "ledger" in owner:
+                wrong.add(f"{path.name} appends to {owner}")
+        text = path.read_text(encoding="utf-8")
+        wrong |= {f"{path.name} uses {n}" for n in ("sign_checked", "signed(") if n in text}
+    assert not wrong
