@@ -61,33 +61,9 @@ def mine_repo(
         f"{len(index.commits)} commits mined, {found.fixes} fixes, "
         f"{found.inducing} defect-inducing changes (cache: {state})"
     )
-    blast = _blast_radius(repo)
+    blast = cache.blast_columns(repo)
     rows = [c.row(found.bug[c.sha], blast(c.paths) if blast else None) for c in index.commits]
     return rows, found
-
-
-def _blast_radius(repo: Path) -> Callable[[tuple[str, ...]], dict[str, float]] | None:
-    """Blast-radius columns from the catalog as it is now (None without a catalog)."""
-    from countersign.config import load_config
-    from countersign.facts import blast_radius
-    from countersign.facts.context import Context
-    from countersign.intake.change import Change, FileChange, FileStatus
-
-    config = load_config(repo)
-    if not config.catalog.services:
-        return None
-    context = Context(config=config)
-
-    def columns(paths: tuple[str, ...]) -> dict[str, float]:
-        files = tuple(FileChange(p, FileStatus.MODIFIED) for p in paths)
-        b = blast_radius.analyze(Change(base=None, head=None, fingerprint="", files=files), context)
-        return {
-            "services": float(len(b.services)),
-            "tier": float(b.tier or 0),
-            "blast": round(b.score, 4),
-        }
-
-    return columns
 
 
 def mine(

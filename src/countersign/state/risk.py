@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -159,3 +160,27 @@ def load(directory: Path) -> Index | None:
         for c in data["commits"]
     ]
     return Index(data["head"], history, commits, meta["shallow"], data["blamed"])
+
+
+def blast_columns(repo: Path) -> Callable[[tuple[str, ...]], dict[str, float]] | None:
+    """Blast-radius columns from the catalog as it is now (None without a catalog)."""
+    from countersign.config import load_config
+    from countersign.facts import blast_radius
+    from countersign.facts.context import Context
+    from countersign.intake.change import Change, FileChange, FileStatus
+
+    config = load_config(repo)
+    if not config.catalog.services:
+        return None
+    context = Context(config=config)
+
+    def columns(paths: tuple[str, ...]) -> dict[str, float]:
+        files = tuple(FileChange(p, FileStatus.MODIFIED) for p in paths)
+        b = blast_radius.analyze(Change(base=None, head=None, fingerprint="", files=files), context)
+        return {
+            "services": float(len(b.services)),
+            "tier": float(b.tier or 0),
+            "blast": round(b.score, 4),
+        }
+
+    return columns
