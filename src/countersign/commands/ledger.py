@@ -17,9 +17,8 @@ import click
 from countersign.config import CONFIG_DIR
 from countersign.errors import InputError, LedgerError
 from countersign.intake.git import repo_root
-from countersign.signoff.chain import Head
 from countersign.signoff.checkpoint import CHECKPOINT_FILE, with_line
-from countersign.signoff.checkpoint import make as make_checkpoint
+from countersign.signoff.checkpointing import CheckpointRefusedError, checkpoint_of
 from countersign.signoff.export import export as export_records
 from countersign.signoff.keys import load_or_create, machine_label, rotate
 from countersign.signoff.ledger import now_iso
@@ -88,24 +87,12 @@ def checkpoint(cwd: Path, *, location: str | None) -> int:
     pinned key) in the working tree's ``.countersign/ledger-checkpoints``, to be committed."""
     root = _root(cwd)
     ledger = ledger_for(root, _environment(location))
-    report = ledger.verify()
-    if not report.ok:
-        for problem in report.problems:
+    try:
+        made, head = checkpoint_of(ledger, now_iso())
+    except CheckpointRefusedError as exc:
+        for problem in exc.problems:
             click.echo(f"  {problem}", err=True)
-        raise LedgerError(
-            f"{len(report.problems)} problem(s) found; a checkpoint of an untrustworthy "
-            "ledger would vouch for it: run `countersign ledger verify`"
-        )
-    entries = ledger.records()
-    if not entries:
-        raise LedgerError(f"{ledger.store.location}: the ledger is empty; nothing to checkpoint")
-    if ledger.pins is not None and not ledger.pins.may_sign(ledger.key.key_id, entries[-1].seq):
-        raise LedgerError(
-            f"this machine's key {ledger.key.key_id} is not pinned in {ledger.pins.source}; "
-            "checkpoint from a pinned machine (CI)"
-        )
-    head = Head(entries[-1].seq, entries[-1].hash)
-    made = make_checkpoint(ledger.store.location, head, now_iso(), ledger.key)
+        raise
     path = root / CONFIG_DIR / CHECKPOINT_FILE
     current = path.read_text(encoding="utf-8") if path.is_file() else ""
     path.parent.mkdir(parents=True, exist_ok=True)
