@@ -117,7 +117,24 @@ def create_queue(
 
 async def run_worker(app: procrastinate.App, timing: WorkerTiming, *, wait: bool = True) -> None:
     """Run jobs until stopped (SIGTERM finishes the job at hand); ``wait=False`` returns when
-    the queue is empty, for tests."""
+    the queue is empty, for tests. A worker whose database connections all drop at once (a
+    restart) stops with a connector error: it starts again instead of exiting, and the jobs it
+    held are queued again by the stalled-job recovery."""
+    from procrastinate.exceptions import ConnectorException
+
+    while True:
+        try:
+            await _run_once(app, timing, wait=wait)
+        except ConnectorException as exc:
+            if not wait:
+                raise
+            log.warning("the database connection failed; the worker starts again: %s", exc)
+            await asyncio.sleep(1.0)
+            continue
+        return
+
+
+async def _run_once(app: procrastinate.App, timing: WorkerTiming, *, wait: bool) -> None:
     async with app.open_async():
         recovery = asyncio.create_task(_recover_stalled(app, timing))
         try:
