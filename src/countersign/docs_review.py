@@ -18,7 +18,7 @@ from countersign.facts.docs.extract import Vocabulary, own_commands, references
 from countersign.facts.docs.judge import History, judge, needles, unheld
 from countersign.intake import docs as read
 from countersign.intake import git
-from countersign.intake.code_index import is_doc
+from countersign.intake.code_index import VENDORED, is_doc
 from countersign.intake.tree import DirTree, GitTree, RepoTree
 
 
@@ -121,9 +121,6 @@ def _touched(
 def _vendored(path: str) -> bool:
     """A vendored library's documents speak of that library's code, not of this repository's."""
     return any(part in VENDORED for part in path.split("/")[:-1])
-
-
-VENDORED = frozenset({"vendor", "node_modules", "third_party", "third-party", "external"})
 
 
 def _dated(root: Path, sha: str, findings: tuple[Finding, ...]) -> tuple[Finding, ...]:

@@ -9,6 +9,11 @@ from functools import cached_property
 DOC_SUFFIXES = (".md", ".markdown", ".mdx", ".rst", ".rest", ".adoc", ".asciidoc", ".asc")
 
 
+# Directories of vendored libraries: their documents speak of their own code, and the history of
+# their code is churn, not evidence of what this repository removed.
+VENDORED = ("vendor", "node_modules", "third_party", "third-party", "external")
+
+
 def is_doc(path: str) -> bool:
     return path.lower().endswith(DOC_SUFFIXES)
 

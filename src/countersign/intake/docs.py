@@ -13,7 +13,7 @@ from pathlib import Path
 
 from countersign.errors import InputError
 from countersign.intake import git
-from countersign.intake.code_index import DOC_SUFFIXES, CodeIndex, Evidence, is_doc
+from countersign.intake.code_index import DOC_SUFFIXES, VENDORED, CodeIndex, Evidence, is_doc
 from countersign.intake.tree import GitTree
 
 _REC, _FLD = "\x1e", "\x1f"
@@ -22,7 +22,7 @@ NOT_CODE = tuple(f":(exclude,glob)**/*{suffix}" for suffix in (*DOC_SUFFIXES, ".
 # history of vendored code is churn, not evidence that this repository removed something.
 NOT_OWN_CODE = (
     *NOT_CODE,
-    *(f":(exclude,glob)**/{vendored}/**" for vendored in ("vendor", "node_modules", "third_party")),
+    *(f":(exclude,glob)**/{vendored}/**" for vendored in VENDORED),
 )
 _WORDS = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
