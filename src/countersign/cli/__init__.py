@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from countersign import __version__
-from countersign.cli import agents, change, docs, risk, service, signoff
+from countersign.cli import agents, change, docs, incidents, risk, service, signoff
 from countersign.cli.options import EXIT_CODES
 
 
@@ -35,6 +35,7 @@ for command in (
     signoff.policy,
     signoff.replay,
     risk.risk,
+    incidents.incident,
     docs.docs,
     agents.guard,
     agents.hooks,
