@@ -25,6 +25,7 @@ from countersign.intake import git
 from countersign.intake.agent_edits import log_path, read_agent_edits
 from countersign.intake.artifacts import load_artifact
 from countersign.intake.change import Artifact, Change
+from countersign.intake.doc_reads import STALE_LOG, read_stale_reads
 from countersign.intake.patch import read_patch_file
 from countersign.intake.repository import Repository, open_repository
 from countersign.intake.selection import ChangeSelection
@@ -212,12 +213,14 @@ def analysed(ws: Workspace, *, remember_scans: bool = False, mine: bool = False)
 def with_agent_edits(context: Context, root: Path, state: Path | None = None) -> Context:
     """The guard's records of agent edits in this repository (shared by all its worktrees);
     ``state`` is its state directory when the caller already knows it."""
-    log = read_agent_edits(log_path(state or repository_state_dir(root)))
+    state = state or repository_state_dir(root)
+    log = read_agent_edits(log_path(state))
     return replace(
         context,
         agent_edits=log.edits,
         agent_edits_skipped=log.skipped,
         agent_edits_source=log.source,
+        stale_reads=read_stale_reads(state / STALE_LOG).reads if log.edits else (),
     )
 
 

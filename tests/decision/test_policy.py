@@ -42,6 +42,7 @@ def test_the_shipped_default_policy_loads():
         "freeze-window",
         "policy-change",
         "unknown-identity",
+        "stale-guidance",
     ]
 
 

@@ -96,3 +96,69 @@ def test_gemini_reads_then_acts(guard, payload, stale_runbook):
     )
     assert answer.json["decision"] == "ask"
     assert "docs/failover.md" in answer.json["reason"]
+
+
+def test_a_change_made_after_reading_a_stale_document_is_reviewed_with_the_evidence(
+    guard, payload, stale_runbook, capsys
+):
+    """Read, then edit, then commit: `check` carries the stale document as a provenance signal,
+    the fact `change.stale_guidance`, a risk factor, and the default policy asks one review."""
+    from countersign.main import main
+
+    repo, sha = stale_runbook
+    repo.git("checkout", "-q", "-b", "feature")
+    guard("claude-code", payload("claude-code-read", repo.path, path="docs/failover.md"), repo.path)
+    repo.write("shipit/deploy.py", "def promote():\n    return 'shipit failover --force-promote'\n")
+    guard(
+        "claude-code",
+        payload("claude-code-post-edit", repo.path, path="shipit/deploy.py"),
+        repo.path,
+    )
+    later = {
+        "GIT_COMMITTER_DATE": "2099-01-01T00:00:00Z",
+        "GIT_AUTHOR_DATE": "2099-01-01T00:00:00Z",
+    }
+    repo.git("add", "-A")
+    repo.git("commit", "-qm", "deploy: promote on failover", env=later)
+    capsys.readouterr()
+    code = main(["check", "--base", "main", "--format", "json", "-C", str(repo.path)])
+    data = json.loads(capsys.readouterr().out)
+    assert code != 0
+    [signal] = [s for s in data["provenance"]["signals"] if s["kind"] == "stale-guidance"]
+    assert signal["where"] == "docs/failover.md"
+    assert f"renamed to `promote-replica` in {sha[:9]}" in signal["detail"]
+    assert "stale-guidance" in [f["name"] for f in data["risk"]["factors"]]
+    assert any("stale-guidance" in r["rule"] for r in data["requirements"])
+    main(["check", "--base", "main", "-C", str(repo.path)])
+    text = capsys.readouterr().out
+    assert "rests on stale guidance: docs/failover.md: claude-code read it in session" in text
+    main(["check", "--base", "main", "--format", "markdown", "-C", str(repo.path)])
+    assert "**Stale guidance**: `docs/failover.md`" in capsys.readouterr().out
+
+
+def test_without_a_stale_read_the_same_agent_change_has_no_stale_guidance(
+    guard, payload, stale_runbook, capsys
+):
+    from countersign.main import main
+
+    repo, _ = stale_runbook
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("shipit/deploy.py", "def promote():\n    return 1\n")
+    guard(
+        "claude-code",
+        payload("claude-code-post-edit", repo.path, path="shipit/deploy.py"),
+        repo.path,
+    )
+    later = {
+        "GIT_COMMITTER_DATE": "2099-01-01T00:00:00Z",
+        "GIT_AUTHOR_DATE": "2099-01-01T00:00:00Z",
+    }
+    repo.git("add", "-A")
+    repo.git("commit", "-qm", "deploy", env=later)
+    capsys.readouterr()
+    main(["check", "--base", "main", "--format", "json", "-C", str(repo.path)])
+    data = json.loads(capsys.readouterr().out)
+    kinds = [s["kind"] for s in data["provenance"]["signals"]]
+    assert "guard-record" in kinds
+    assert "stale-guidance" not in kinds
+    assert not any("stale-guidance" in r["rule"] for r in data["requirements"])

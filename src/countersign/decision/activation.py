@@ -12,6 +12,7 @@ from typing import Any
 from countersign.config import CONFIG_DIR
 from countersign.config.roster import level_rank
 from countersign.facts import Facts
+from countersign.facts.provenance.sources import stale_docs
 
 HAZARD: dict[str, Any] = {
     "kind": "",
@@ -36,6 +37,7 @@ DEFAULTS: dict[str, Any] = {
         "edits_policy": False,
         "branch": "",
         "unknown_identities": [],
+        "stale_guidance": [],
     },
     "author": {"id": "", "level": "", "rank": -1, "teams": [], "agent": False},
     "blast": {
@@ -85,6 +87,7 @@ def activation(facts: Facts, checks: dict[str, str] | None = None) -> dict[str, 
             "edits_policy": any(p.startswith(f"{CONFIG_DIR}/") for p in change.paths),
             "branch": change.branch or "",
             "unknown_identities": [i.email for i in facts.identities if not i.known],
+            "stale_guidance": stale_docs.documents(prov.signals),
         },
         "author": {
             "id": facts.author.id,

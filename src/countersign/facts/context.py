@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from countersign.config import Config
 from countersign.intake.agent_edits import AgentEdit
+from countersign.intake.doc_reads import StaleRead
 
 if TYPE_CHECKING:  # the fact packages import this module: no import cycle at run time
     from countersign.facts.provenance.directory import AgentDirectory
@@ -25,6 +26,8 @@ class Context:
     # Lines of the guard's log that could not be read, and where the log is (for the evidence).
     agent_edits_skipped: int = 0
     agent_edits_source: str = ""
+    # Documents the guard saw an agent read that no longer matched the code (docs-stale.jsonl).
+    stale_reads: tuple[StaleRead, ...] = ()
     # Coding agents' addresses, bots and branches; None means the packaged list alone.
     agent_directory: AgentDirectory | None = None
     # Where git-ai notes were read from, or why there are none (a hint for the evidence).

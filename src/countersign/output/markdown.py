@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from countersign.facts.hazards import Hazard
+from countersign.facts.provenance.sources.stale_docs import KIND as STALE_GUIDANCE
 from countersign.gate.verdict import Evaluation, Verdict
 from countersign.output.blast_radius import mermaid
 from countersign.output.next_steps import next_steps
@@ -52,6 +53,11 @@ def markdown(e: Evaluation) -> str:
     out.append(
         f"- **Provenance**: {'AI-assisted' if p.ai_assisted else 'not AI-assisted'} "
         f"({p.confidence}){' — ' + ', '.join(p.agents) if p.agents else ''}"
+    )
+    out.extend(
+        f"- **Stale guidance**: `{cell(s.where)}`: {cell(s.detail)}"
+        for s in p.signals
+        if s.kind == STALE_GUIDANCE
     )
     b = f.blast_radius
     out.append(

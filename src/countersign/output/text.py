@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from countersign.decision.requirements import Requirement
 from countersign.facts.hazards import Hazard
+from countersign.facts.provenance.sources.stale_docs import KIND as STALE_GUIDANCE
 from countersign.gate.verdict import Evaluation, Verdict
 from countersign.output.next_steps import next_steps
 from countersign.output.provenance import distinct
@@ -44,6 +45,10 @@ def text(e: Evaluation) -> str:
         )
     else:
         out.append(f"  - not known to be AI-assisted; author {who}")
+    out.extend(
+        f"  - rests on stale guidance: {s.where}: {s.detail}"
+        for s in distinct([x for x in prov.signals if x.kind == STALE_GUIDANCE])[:3]
+    )
     blast = facts.blast_radius
     if blast.services:
         names = ", ".join(f"{s.name} (tier {s.tier})" for s in blast.services)

@@ -16,6 +16,7 @@ from countersign.facts.provenance.sources import (
     guard,
     messages,
     pull_request,
+    stale_docs,
     trailers,
 )
 from countersign.intake.change import Change
@@ -31,4 +32,5 @@ SOURCES: dict[str, Source] = {
     "messages": messages.signals,
     "branches": branches.signals,
     "pull-request": pull_request.signals,
+    "stale-docs": stale_docs.signals,
 }

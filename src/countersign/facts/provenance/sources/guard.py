@@ -27,10 +27,18 @@ def signals(change: Change, context: Context) -> Iterator[Signal]:
             source,
             f"{context.agent_edits_skipped} unreadable lines in the guard's log skipped",
         )
-    if not context.agent_edits:
+    for commit, edits in matched_edits(change, context.agent_edits):
+        yield from _grouped(edits, commit, source)
+
+
+def matched_edits(
+    change: Change, edits: tuple[AgentEdit, ...]
+) -> Iterator[tuple[Commit | None, list[AgentEdit]]]:
+    """The guard's edits each commit of the change carries (None: the uncommitted files)."""
+    if not edits:
         return
     by_path: dict[str, list[AgentEdit]] = defaultdict(list)
-    for edit in context.agent_edits:
+    for edit in edits:
         by_path[edit.path].append(edit)
     last_touch: dict[str, float] = {}
     for commit in change.commits:
@@ -40,7 +48,8 @@ def signals(change: Change, context: Context) -> Iterator[Signal]:
             after = last_touch.get(path, float("-inf"))
             matched.extend(e for e in by_path.get(path, ()) if after < e.timestamp <= when)
             last_touch[path] = when
-        yield from _grouped(matched, commit, source)
+        if matched:
+            yield commit, matched
     if change.includes_worktree:
         pending = [
             e
@@ -48,7 +57,8 @@ def signals(change: Change, context: Context) -> Iterator[Signal]:
             for e in by_path.get(path, ())
             if e.timestamp > last_touch.get(path, float("-inf"))
         ]
-        yield from _grouped(pending, None, source)
+        if pending:
+            yield None, pending
 
 
 def _grouped(edits: list[AgentEdit], commit: Commit | None, source: str) -> Iterator[Signal]:
