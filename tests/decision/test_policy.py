@@ -115,7 +115,7 @@ def test_expiry_before_start_is_an_error():
 def test_a_policy_without_a_rule_on_its_own_edits_gets_the_builtin_one():
     policy = load_policy(policy_with("true"))
     assert policy.rules[-1].id == "policy-change"
-    assert len(load_policy(default_policy_text()).rules) == 8
+    assert len(load_policy(default_policy_text()).rules) == 9
 
 
 def test_a_rule_can_ask_for_several_approval_groups():
