@@ -63,17 +63,38 @@ def check(
 )
 @click.option("--head", default="HEAD", show_default=True, help="The release candidate.")
 @check_status_option("Result of an automated check of the release, e.g. tests=success. Repeatable.")
+@click.option(
+    "--deployed-to",
+    "environment",
+    metavar="ENV",
+    help="When the release passes, record in the ledger that it is deployed to ENV now (its "
+    "changes and services), for incident linkage's deployment window.",
+)
 @repo_option
 @format_choice("text", "json", "markdown")
 @report_option("text", "json", "markdown")
 def verify(
-    base: str, head: str, checks: tuple[str, ...], repo: Path, fmt: str, reports: tuple[str, ...]
+    base: str,
+    head: str,
+    checks: tuple[str, ...],
+    environment: str | None,
+    repo: Path,
+    fmt: str,
+    reports: tuple[str, ...],
 ) -> int:
     """The deploy gate: every change between BASE and HEAD must be signed off as it was
     reviewed (a merged branch as its pull request showed it, any other commit as itself)."""
     from countersign.commands.verify import verify as run
 
-    return run(repo, base=base, head=head, checks=checks, fmt=fmt, reports=reports)
+    return run(
+        repo,
+        base=base,
+        head=head,
+        checks=checks,
+        fmt=fmt,
+        reports=reports,
+        environment=environment,
+    )
 
 
 @click.command()

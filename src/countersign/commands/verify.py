@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from countersign.gate.release import release_verdict, verify_release
+from countersign.gate.release import record_deployment, release_verdict, verify_release
+from countersign.gate.verdict import Verdict
 from countersign.intake.checks import parse_checks
 from countersign.intake.repository import open_repository
 from countersign.output.release import render_release
@@ -23,13 +24,18 @@ def verify(
     checks: tuple[str, ...],
     fmt: str,
     reports: tuple[str, ...] = (),
+    environment: str | None = None,
 ) -> int:
     statuses = parse_checks(checks)
     extra = parse_reports(reports, ("text", "json", "markdown"))
-    done = verify_release(
-        open_repository(cwd), base, head, statuses, environment=Environment.from_process()
-    )
+    env = Environment.from_process()
+    repository = open_repository(cwd)
+    done = verify_release(repository, base, head, statuses, environment=env)
     for report_fmt, file in extra:
         write_report(file, render_release(done, base, head, report_fmt))
     click.echo(render_release(done, base, head, fmt), nl=False)
-    return int(release_verdict(done).exit_code)
+    verdict = release_verdict(done)
+    if environment and verdict is Verdict.PASS:
+        where = record_deployment(repository.root, base, head, done, environment, env)
+        click.echo(f"Recorded the deployment to {environment} in {where}", err=True)
+    return int(verdict.exit_code)

@@ -5,13 +5,17 @@ both call it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
+from pathlib import Path
 
 from countersign.gate.check import check_change
 from countersign.gate.verdict import Evaluation, Verdict
+from countersign.intake.git import git
 from countersign.intake.release import ReleasedChange, changes_in
 from countersign.intake.repository import Repository
 from countersign.intake.selection import ChangeSelection
-from countersign.workspace import Environment, analysed, open_change
+from countersign.signoff import deployments
+from countersign.workspace import Environment, analysed, ledger_for, open_change
 
 _WORST = (Verdict.PASS, Verdict.NEEDS_APPROVAL, Verdict.BLOCKED)
 
@@ -44,3 +48,22 @@ def verify_release(
 def release_verdict(results: tuple[Verified, ...]) -> Verdict:
     """The release is as good as its worst change."""
     return max((r.evaluation.verdict for r in results), key=_WORST.index, default=Verdict.PASS)
+
+
+def record_deployment(
+    root: Path,
+    base: str,
+    head: str,
+    results: tuple[Verified, ...],
+    environment: str,
+    env: Environment,
+) -> str:
+    """Record that the release ``base..head`` went to ``environment`` now: every commit it
+    carries and every service its changes touch. Returns the ledger's location."""
+    commits = git(root, "rev-list", "--no-merges", f"{base}..{head}").decode().split()
+    services = tuple(s.name for r in results for s in r.evaluation.facts.blast_radius.services)
+    ledger = ledger_for(root, env)
+    at = env.clock().astimezone(UTC).isoformat(timespec="seconds")
+    head_sha = git(root, "rev-parse", head).decode().strip()
+    deployments.record(ledger, environment, at, head_sha, tuple(commits), services)
+    return ledger.store.location
