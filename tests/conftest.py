@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from browser import ARTIFACTS, DESKTOP, Screenshots, launch, missing_browser
 from hypothesis import settings
 from ssh_keys import Key, make_key
 
@@ -105,3 +106,34 @@ def ssh_keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Key]:
     where = tmp_path_factory.mktemp("ssh-keys")
     names = ("alice", "bob", "carol", "dave", "erin", "mallory", "robo")
     return {name: make_key(where, name) for name in names}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Real headless Chromium (Debian's, driven by Playwright), one per test run. Fails, never
+    skips, where there is none: see tests/support/browser.py."""
+    why = missing_browser()
+    if why:
+        pytest.fail(why)
+    with launch() as chromium:
+        yield chromium
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page (its own cookies and storage) at desktop size; ``page.set_viewport_size``
+    with ``browser.PHONE`` for 360 px."""
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def screenshots(request: pytest.FixtureRequest, tmp_path: Path) -> Screenshots:
+    """Where this test saves its screenshots: $COUNTERSIGN_ARTIFACTS/<test> when set, else
+    ``<tmp_path>/screenshots``."""
+    root = os.environ.get(ARTIFACTS)
+    name = request.node.name
+    return Screenshots(Path(root) / name if root else tmp_path / "screenshots")
