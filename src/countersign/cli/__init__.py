@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from countersign import __version__
-from countersign.cli import agents, change, docs, incidents, risk, service, signoff
+from countersign.cli import agents, change, docs, incidents, insight, risk, service, signoff
 from countersign.cli.options import EXIT_CODES
 
 
@@ -36,6 +36,7 @@ for command in (
     signoff.replay,
     risk.risk,
     incidents.incident,
+    insight.insight,
     docs.docs,
     agents.guard,
     agents.hooks,

@@ -19,8 +19,11 @@ from countersign.facts.insight.stats import (
 )
 from countersign.facts.insight.verdict import Verdict, verdict
 
-SIZE_BANDS = ((0, 50, "small (<50 lines)"), (50, 500, "medium (50-499)"),
-              (500, float("inf"), "large (500+)"))  # fmt: skip
+SIZE_BANDS = (
+    (0, 50, "small (<50 lines)"),
+    (50, 500, "medium (50-499)"),
+    (500, float("inf"), "large (500+)"),
+)
 REPLAY_STEPS = tuple(range(0, 101, 5))
 
 
@@ -138,8 +141,12 @@ def replay_curve(rows: Sequence[ChangeRecord]) -> dict[str, Any]:
     points = []
     for pct in REPLAY_STEPS:
         top = ranked[: round(len(ranked) * pct / 100)]
-        points.append({"gated_pct": pct, "failures_gated_pct": round(
-            100 * sum(r.failed for r in top) / failed, 2)})  # fmt: skip
+        points.append(
+            {
+                "gated_pct": pct,
+                "failures_gated_pct": round(100 * sum(r.failed for r in top) / failed, 2),
+            }
+        )
     policy = None
     gated = [r for r in rows if r.gated is not None]
     if gated and any(r.failed for r in gated):
