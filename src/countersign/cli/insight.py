@@ -72,6 +72,15 @@ def _since(value: str | None) -> float | None:
 )
 @click.option("--since", help="Only changes from this date (YYYY-MM-DD).")
 @click.option(
+    "--policy-replay",
+    type=click.IntRange(0),
+    default=0,
+    show_default=True,
+    metavar="N",
+    help="Replay the current policy on the newest N changes for its point on the replay "
+    "curve (shadow mode: about a second per change).",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json", "markdown", "html"]),
@@ -101,6 +110,7 @@ def insight(
     revert_days: float,
     gap_days: float,
     since: str | None,
+    policy_replay: int,
     fmt: str,
     output: Path | None,
     reports: tuple[str, ...],
@@ -122,6 +132,7 @@ def insight(
         revert_days=revert_days,
         gap_days=gap_days,
         since=_since(since),
+        policy_replay=policy_replay,
     )
     return run(
         repo,

@@ -5,7 +5,7 @@ and failure evidence: incident links, reverts, or SZZ labels."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from countersign.config import Config, load_config
@@ -38,6 +38,7 @@ class Settings:
     revert_days: float = 30.0
     gap_days: float = 90.0
     since: float | None = None  # only changes from this time on (epoch seconds)
+    policy_replay: int = 0  # evaluate the current policy on this many of the newest changes
 
 
 @dataclass(frozen=True)
@@ -97,8 +98,18 @@ def gather(root: Path, ledger: Ledger | None, settings: Settings = Settings()) -
                 failed[sha] = tuple(dict.fromkeys((*failed.get(sha, ()), "szz")))
             elif bug is None:
                 unknown.add(sha)
-    records = _records(root, cache.active_model(state), commits, failed, restore, unknown,
-                       settings)  # fmt: skip
+    records = _records(root, cache.active_model(state), commits, failed, restore, unknown, settings)
+    if settings.policy_replay > 0 and records:
+        from countersign.evidence.policy_point import gated
+
+        parents = {c.sha: c.parents[0] for c in commits if c.parents}
+        newest = [r.id for r in records if r.id in parents][-settings.policy_replay :]
+        found_gated = gated(root, [(sha, parents[sha]) for sha in newest])
+        records = [replace(r, gated=found_gated.get(r.id)) for r in records]
+        notes.append(
+            f"current policy replayed on the newest {len(found_gated)} changes "
+            f"({sum(found_gated.values())} would have needed a sign-off)"
+        )  # fmt: skip
     if unknown and definition != "incidents":
         notes.append(
             f"{len(unknown - set(failed))} recent changes left out: their failures may not "

@@ -149,14 +149,14 @@ def text(report: Report) -> str:
         "",
         "Verdict: " + report.verdict.text,
         "",
-        f"{'group':<28} {'AI-assisted':<34} {'other':<34} difference",
+        f"{'group':<28} {'AI-assisted':<38} {'other':<38} difference",
     ]
     comparisons = [report.overall]
     for name, group in report.breakdowns.items():
         comparisons += [
             Comparison(f"{name}: {c.label}", c.ai, c.other, c.difference) for c in group
         ]
-    lines += [f"{a:<28} {b:<34} {c:<34} {e}" for a, b, c, e in _rows(comparisons)]
+    lines += [f"{a:<28} {b:<38} {c:<38} {e}" for a, b, c, e in _rows(comparisons)]
     adj = report.adjusted.as_dict()
     lines += [
         "",
@@ -176,10 +176,12 @@ def _adjusted_line(adj: dict[str, Any]) -> str:
     if adj["odds_ratio"] is None:
         return str(adj["note"])
     low, high = adj["ci95"]
-    covs = ", ".join(adj["covariates"]) or "none"
+    covs = ", ".join(dict.fromkeys(c.split("[", 1)[0] for c in adj["covariates"])) or "none"
+    p = adj["p_value"]
+    p_text = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
     return (
-        f"odds ratio {adj['odds_ratio']:.2f} (95 % CI {low:.2f}-{high:.2f}, p = "
-        f"{adj['p_value']:.3g}) over {adj['changes']} changes; covariates: {covs}"
+        f"odds ratio {adj['odds_ratio']:.2f} (95 % CI {low:.2f}-{high:.2f}, {p_text}) over "
+        f"{adj['changes']} changes; covariates: {covs}"
     )
 
 

@@ -9,6 +9,7 @@ import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from countersign.facts.insight.records import ChangeRecord
 
@@ -50,6 +51,15 @@ class Adjusted:
         }
 
 
+def _quarter(ts: float) -> str | None:
+    """The calendar quarter: failure evidence and AI use both drift over a history (SZZ finds
+    fewer bugs in recent changes; assistants arrived late), so time is a confounder."""
+    if ts <= 0:
+        return None
+    moment = datetime.fromtimestamp(ts, UTC)
+    return f"{moment.year}Q{(moment.month - 1) // 3 + 1}"
+
+
 def _columns(rows: Sequence[ChangeRecord]) -> dict[str, list[float]]:
     """The design matrix's columns (besides the intercept): covariates known for every row and
     not constant; categories as indicator columns (the commonest left out)."""
@@ -59,6 +69,7 @@ def _columns(rows: Sequence[ChangeRecord]) -> dict[str, list[float]]:
     if all(r.risk is not None for r in rows):
         cols["risk"] = [float(r.risk or 0.0) for r in rows]
     for name, values in (
+        ("period", [_quarter(r.date) for r in rows]),
         ("tier", [None if r.tier is None else str(r.tier) for r in rows]),
         ("level", [r.level for r in rows]),
         ("service", [r.service for r in rows]),

@@ -109,7 +109,9 @@ def verdict(ai: Rate, other: Rate, diff: Difference | None, adj: Adjusted) -> Ve
 def _names(covariates: tuple[str, ...]) -> list[str]:
     out: list[str] = []
     for c in covariates:
-        name = {"log_size": "size", "risk": "risk"}.get(c, c.split("[", 1)[0])
+        name = {"log_size": "size", "risk": "risk", "period": "quarter"}.get(
+            c.split("[", 1)[0], c.split("[", 1)[0]
+        )
         if name not in out:
             out.append(name)
     return out
