@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from countersign.facts.insight.records import ChangeRecord
 
@@ -60,9 +61,14 @@ def _quarter(ts: float) -> str | None:
     return f"{moment.year}Q{(moment.month - 1) // 3 + 1}"
 
 
+MIN_LEVEL = 10  # changes a category needs for its own indicator; smaller ones join the reference
+
+
 def _columns(rows: Sequence[ChangeRecord]) -> dict[str, list[float]]:
     """The design matrix's columns (besides the intercept): covariates known for every row and
-    not constant; categories as indicator columns (the commonest left out)."""
+    not constant; categories as indicator columns, the commonest left out as the reference,
+    and a category too small, or whose changes all failed or none did (it would separate
+    perfectly), folded into the reference."""
     cols: dict[str, list[float]] = {"ai": [float(r.ai) for r in rows]}
     if all(r.size is not None for r in rows):
         cols["log_size"] = [math.log1p(max(r.size or 0.0, 0.0)) for r in rows]
@@ -77,10 +83,26 @@ def _columns(rows: Sequence[ChangeRecord]) -> dict[str, list[float]]:
         if any(v is None for v in values):
             continue
         counts = Counter(values)
-        keep = [v for v, _ in counts.most_common(TOP_SERVICES + 1)][1:]  # drop the reference
-        for level in keep:
-            cols[f"{name}[{level}]"] = [float(v == level) for v in values]
+        outcomes: dict[str | None, set[bool]] = {}
+        for v, r in zip(values, rows, strict=True):
+            outcomes.setdefault(v, set()).add(r.failed)
+        ranked = [v for v, _ in counts.most_common(TOP_SERVICES + 1)][1:]  # drop the reference
+        for level in ranked:
+            if counts[level] >= MIN_LEVEL and len(outcomes[level]) == 2:
+                cols[f"{name}[{level}]"] = [float(v == level) for v in values]
     return {k: v for k, v in cols.items() if len(set(v)) > 1 or k == "ai"}
+
+
+def _finite(fit: Any) -> Any:
+    import numpy as np
+
+    if not np.all(np.isfinite(fit.bse)):
+        raise np.linalg.LinAlgError("singular covariance")
+    return fit
+
+
+def _groups(names: list[str]) -> list[str]:
+    return list(dict.fromkeys(k.split("[", 1)[0] for k in names if k != "ai"))
 
 
 def adjusted(rows: Sequence[ChangeRecord]) -> Adjusted:
@@ -97,29 +119,37 @@ def adjusted(rows: Sequence[ChangeRecord]) -> Adjusted:
     from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
     cols = _columns(rows)
-    names = list(cols)
-    x = sm.add_constant(np.column_stack([cols[k] for k in names]), has_constant="add")
     y = np.array([float(r.failed) for r in rows])
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", ConvergenceWarning)
-        warnings.simplefilter("error", PerfectSeparationWarning)
-        warnings.simplefilter("ignore", RuntimeWarning)
-        try:
-            fit = sm.Logit(y, x).fit(disp=0, maxiter=200)
-        except (ConvergenceWarning, PerfectSeparationWarning, np.linalg.LinAlgError) as exc:
-            if len(names) == 1:
-                return Adjusted(None, None, None, None, (), n, f"not estimated: {exc}")
-            # fall back to AI assistance alone rather than report nothing
-            x = sm.add_constant(np.array(cols["ai"]), has_constant="add")
-            names = ["ai"]
+    dropped: list[str] = []
+    names = list(cols)
+    fit = None
+    problem = ""
+    # the least essential covariate group goes first when a fit fails (separation, no
+    # convergence, a singular matrix), and the note says which were dropped
+    while fit is None:
+        x = sm.add_constant(np.column_stack([cols[k] for k in names]), has_constant="add")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ConvergenceWarning)
+            warnings.simplefilter("error", PerfectSeparationWarning)
+            warnings.simplefilter("ignore", RuntimeWarning)
             try:
-                fit = sm.Logit(y, x).fit(disp=0, maxiter=200)
-            except (ConvergenceWarning, PerfectSeparationWarning, np.linalg.LinAlgError) as e2:
-                return Adjusted(None, None, None, None, (), n, f"not estimated: {e2}")
+                fit = _finite(sm.Logit(y, x).fit(disp=0, maxiter=200))
+            except (ConvergenceWarning, PerfectSeparationWarning, np.linalg.LinAlgError) as exc:
+                fit = None
+                problem = str(exc)
+                groups = _groups(names)
+                if not groups:
+                    return Adjusted(None, None, None, None, (), n, f"not estimated: {problem}")
+                drop = groups[-1]
+                dropped.append(drop)
+                names = [k for k in names if k.split("[", 1)[0] != drop]
     beta = float(fit.params[1])
     low, high = (float(v) for v in fit.conf_int(0.05)[1])
     covariates = tuple(k for k in names if k != "ai")
     note = "" if covariates else "no covariate is known for every change: unadjusted"
+    if dropped:
+        note = (f"left out {', '.join(dropped)} (the fit failed with them: {problem})"
+                + ("" if covariates else "; unadjusted"))  # fmt: skip
     return Adjusted(
         math.exp(beta),
         math.exp(low),
