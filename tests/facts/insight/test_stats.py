@@ -13,7 +13,14 @@ from statsmodels.stats.proportion import proportion_confint
 
 from countersign.facts.insight.records import ChangeRecord
 from countersign.facts.insight.regression import adjusted
-from countersign.facts.insight.stats import bootstrap_difference, per_group, power, quantile, wilson
+from countersign.facts.insight.stats import (
+    bootstrap_difference,
+    newcombe,
+    per_group,
+    power,
+    quantile,
+    wilson,
+)
 
 SEEDS = 400
 BAND = (0.925, 0.975)
@@ -116,3 +123,23 @@ def test_too_few_failures_are_not_fitted():
     adj = adjusted(rows)
     assert not adj.estimable
     assert "fewer than 10 failures (3 of 100)" in adj.note
+
+
+def test_newcombe_matches_the_published_example():
+    # Newcombe (1998), Statistics in Medicine 17:873, Table II example (a): 56/70 - 48/80
+    low, high = newcombe(56, 70, 48, 80)
+    assert low == pytest.approx(0.0524, abs=1e-4)
+    assert high == pytest.approx(0.3339, abs=1e-4)
+
+
+def test_no_failures_in_one_group_is_not_a_difference_by_the_bootstrap_alone():
+    # 0/164 against 12/1861: the bootstrap resamples 0 % as 0 % and its interval excludes
+    # zero; Fisher's exact test (p about 0.6) and Newcombe's interval do not
+    from scipy.stats import fisher_exact
+
+    d = bootstrap_difference([False] * 164, [True] * 12 + [False] * 1849)
+    assert d is not None
+    assert d.high < 0  # the degenerate bootstrap
+    assert d.score_low < 0 < d.score_high
+    assert not d.excludes_zero
+    assert fisher_exact([[0, 164], [12, 1849]]).pvalue > 0.05

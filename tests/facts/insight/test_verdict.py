@@ -48,3 +48,8 @@ def test_the_replay_curve_ranks_by_risk():
     assert points[10] == 100.0
     assert points[5] == 50.0
     assert replay["policy"] == {"gated_pct": 20.0, "failures_gated_pct": 100.0, "changes": 100}
+
+
+def test_zero_failures_in_a_group_is_not_called_a_difference():
+    v = build(rows(164, 0, 1861, 12), "test").verdict
+    assert v.finding == "no-evidence"

@@ -48,23 +48,42 @@ def wilson(failed: int, changes: int, z: float = Z95) -> Rate:
 
 @dataclass(frozen=True)
 class Difference:
-    """``a`` minus ``b`` (rates as fractions), with a percentile-bootstrap 95 % interval."""
+    """``a`` minus ``b`` (rates as fractions), with a percentile-bootstrap 95 % interval and
+    Newcombe's hybrid score interval (from the two Wilson intervals). The bootstrap degenerates
+    when a group has no failures (or only failures): it resamples a rate of 0 as 0 every time,
+    so a difference is only called when both intervals exclude zero."""
 
     estimate: float
     low: float
     high: float
     resamples: int
+    score_low: float = 0.0
+    score_high: float = 0.0
 
     def as_dict(self) -> dict[str, object]:
         return {
             "estimate": _r(self.estimate),
             "ci95": [_r(self.low), _r(self.high)],
             "method": f"percentile bootstrap, {self.resamples} resamples",
+            "ci95_newcombe": [_r(self.score_low), _r(self.score_high)],
         }
 
     @property
     def excludes_zero(self) -> bool:
-        return self.low > 0 or self.high < 0
+        boot = self.low > 0 or self.high < 0
+        score = self.score_low > 0 or self.score_high < 0
+        return boot and score and (self.low > 0) == (self.score_low > 0)
+
+
+def newcombe(ka: int, na: int, kb: int, nb: int) -> tuple[float, float]:
+    """Newcombe's (1998) method 10: the difference of two proportions' interval from each
+    one's Wilson interval; good coverage near 0 % and 100 %, where others fail."""
+    a, b = wilson(ka, na), wilson(kb, nb)
+    pa, pb = ka / na, kb / nb
+    d = pa - pb
+    low = d - math.sqrt((pa - a.low) ** 2 + (b.high - pb) ** 2)
+    high = d + math.sqrt((a.high - pa) ** 2 + (pb - b.low) ** 2)
+    return low, high
 
 
 def bootstrap_difference(
@@ -84,7 +103,8 @@ def bootstrap_difference(
     rb = rng.binomial(nb, kb / nb, size=resamples) / nb
     diffs = ra - rb
     low, high = np.quantile(diffs, [0.025, 0.975])
-    return Difference(ka / na - kb / nb, float(low), float(high), resamples)
+    s_low, s_high = newcombe(ka, na, kb, nb)
+    return Difference(ka / na - kb / nb, float(low), float(high), resamples, s_low, s_high)
 
 
 def _phi(x: float) -> float:
