@@ -182,3 +182,19 @@ def test_a_repository_report_and_its_anonymised_export(shop, tmp_path, capsys):
         "--salt", SALT + "x")  # fmt: skip
     other = json.loads((tmp_path / "other.json").read_text())
     assert {c["change"] for c in other["changes"]}.isdisjoint(c["change"] for c in data["changes"])
+
+
+def test_charts_are_written_as_svg_and_png_for_a_pull_request_comment(tmp_path, capsys):
+    data = tmp_path / "changes.csv"
+    data.write_text(csv_of(400, 0.2, 0.1), encoding="utf-8")
+    charts = tmp_path / "charts"
+    code, _, err = run(capsys, "--changes", str(data), "--charts", str(charts))
+    assert code == 0
+    assert "chart files" in err
+    names = sorted(p.name for p in charts.iterdir())
+    assert "rates.png" in names
+    assert "rates.svg" in names
+    assert (charts / "rates.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = (charts / "rates.svg").read_text()
+    assert svg.startswith("<svg")
+    assert "mark-rect" in svg

@@ -100,6 +100,12 @@ def _since(value: str | None) -> float | None:
     "services, commits and incidents, weeks for dates and no free text, to share.",
 )
 @click.option("--salt", help="The export's secret salt (default: $COUNTERSIGN_SALT).")
+@click.option(
+    "--charts",
+    "charts_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write each chart as SVG and PNG into DIR (vl-convert: the insight extra).",
+)
 @repo_option
 def insight(
     changes_csv: Path | None,
@@ -116,6 +122,7 @@ def insight(
     reports: tuple[str, ...],
     anonymised: Path | None,
     salt: str | None,
+    charts_dir: Path | None,
     repo: Path,
 ) -> int:
     """Do AI-assisted changes fail more? Change-failure rates with intervals, an adjusted
@@ -143,4 +150,5 @@ def insight(
         settings=settings,
         anonymised=anonymised,
         salt=salt,
+        charts_dir=charts_dir,
     )

@@ -41,6 +41,19 @@ def _render(report: Report, fmt: str) -> str:
     return out.text(report)
 
 
+def _write_charts(report: Report, directory: Path) -> None:
+    from countersign.output.insight_charts import charts, rendered
+
+    drawn = rendered(charts(out.as_dict(report)))
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        for name, data in drawn.items():
+            (directory / name).write_bytes(data)
+    except OSError as exc:
+        raise InputError(f"cannot write --charts {directory}: {exc.strerror or exc}") from None
+    click.echo(f"Wrote {len(drawn)} chart files to {directory}", err=True)
+
+
 def insight(
     cwd: Path,
     *,
@@ -51,6 +64,7 @@ def insight(
     settings: Settings,
     anonymised: Path | None,
     salt: str | None,
+    charts_dir: Path | None = None,
 ) -> int:
     extra = parse_reports(reports, FORMATS)
     salt = salt or os.environ.get(ENV_SALT)
@@ -95,6 +109,8 @@ def insight(
         data = anonymise.export(records, links, incidents.values(), salt or "")
         write_report(anonymised, json.dumps(data, indent=1) + "\n")
         click.echo(f"Wrote the anonymised export to {anonymised}", err=True)
+    if charts_dir is not None:
+        _write_charts(report, charts_dir)
     rendered = _render(report, fmt)
     if output is not None:
         write_report(output, rendered)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from countersign.errors import UsageError
+
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 TOOLTIP = ("group", "provenance", "failed", "changes", "rate", "low", "high")
 COLORS = {"domain": ["AI-assisted", "other"], "range": ["#d95f02", "#1b9e77"]}
@@ -245,3 +247,21 @@ def charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "queue": queue_chart(data),
     }
     return {k: v for k, v in made.items() if v is not None}
+
+
+def rendered(specs: dict[str, dict[str, Any]]) -> dict[str, bytes]:
+    """Each chart as ``ID.svg`` and ``ID.png`` (2x), drawn by vl-convert (the bundled Vega-Lite
+    6.4, no browser, no network: ``allowed_base_urls`` is empty) for a pull-request comment or
+    an e-mail. Needs the ``insight`` extra."""
+    try:
+        import vl_convert
+    except ImportError:
+        raise UsageError("--charts needs vl-convert: pip install 'countersign[insight]'") from None
+    out: dict[str, bytes] = {}
+    for name, spec in specs.items():
+        svg = vl_convert.vegalite_to_svg(spec, vl_version="6.4", allowed_base_urls=[])
+        out[f"{name}.svg"] = svg.encode("utf-8")
+        out[f"{name}.png"] = bytes(
+            vl_convert.vegalite_to_png(spec, vl_version="6.4", scale=2, allowed_base_urls=[])
+        )
+    return out
