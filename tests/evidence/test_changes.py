@@ -128,6 +128,7 @@ def test_a_reviewed_unlink_removes_a_link_and_a_manual_link_adds_one(repo, histo
     assert ("INC-1", s["ref"]) not in links
     assert links[("INC-1", s["later"])].kinds == ("manual",)
     assert s["ref"] not in {r.id for r in found.records if r.failed}
+    assert any("1 links removed by people" in n for n in found.notes)  # visible, not silent
 
 
 def test_without_incidents_reverts_and_szz_are_the_failure_evidence(repo, history):

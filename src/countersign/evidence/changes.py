@@ -115,6 +115,11 @@ def gather(root: Path, ledger: Ledger | None, settings: Settings = Settings()) -
             f"{len(unknown - set(failed))} recent changes left out: their failures may not "
             "have been found yet"
         )
+    if ledger_book.unlinks:
+        notes.append(
+            f"{len(ledger_book.unlinks)} links removed by people (`incident unlink`, with their "
+            "reasons in `incident list`)"
+        )
     return Gathered(records, links, ledger_book.incidents, definition, tuple(notes))
 
 

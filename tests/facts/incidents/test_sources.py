@@ -132,3 +132,15 @@ def test_mentions_need_the_whole_id():
     assert not mentions("Fix INC-421", "INC-42")
     assert mentions("fixes #17.", "#17")
     assert not mentions("fixes #171", "#17")
+
+
+@pytest.mark.parametrize(
+    ("label", "counted"),
+    [("incident", True), ("type: incident", True), ("Incident:SEV1", True),
+     ("incidents", True), ("not-an-incident", False), ("non-incident", False),
+     ("no incident", False), ("incidental", False), ("postincident-review", False)],
+)  # fmt: skip
+def test_which_labels_make_an_issue_an_incident(label, counted):
+    from countersign.facts.incidents.sources.github_issue import is_incident
+
+    assert is_incident([label]) is counted

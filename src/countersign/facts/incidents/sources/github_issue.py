@@ -40,8 +40,14 @@ def _labels(issue: dict[str, Any]) -> list[str]:
     return [str(x.get("name", "")) if isinstance(x, dict) else str(x) for x in labels]
 
 
+_INCIDENT = re.compile(r"(?<![\w-])incidents?(?![\w-])", re.IGNORECASE)
+_NEGATED = re.compile(r"\b(?:not?|non)[\s_-]*(?:an?[\s_-]+)?incidents?\b", re.IGNORECASE)
+
+
 def is_incident(labels: list[str]) -> bool:
-    return any("incident" in name.lower() for name in labels)
+    """A label naming an incident as a word (``incident``, ``type: incident``, ``incident:sev1``),
+    not a negation of one (``not-an-incident``, ``non-incident``)."""
+    return any(_INCIDENT.search(x) and not _NEGATED.search(x) for x in labels)
 
 
 def parse(payload: Any) -> list[Incident]:
