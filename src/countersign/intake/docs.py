@@ -72,6 +72,11 @@ def present(root: Path, rev: str, needles: Iterable[str]) -> frozenset[str]:
     return frozenset()
 
 
+# The boundaries of ``whole_words`` in an extended regex (git's pickaxe has no lookaround).
+_EDGE_BEFORE = "(^|[^A-Za-z0-9_-])"
+_EDGE_AFTER = "([^A-Za-z0-9_-]|$)"
+
+
 def _ere(needle: str) -> str:
     return "".join(f"[{c}]" if not (c.isalnum() or c == "_") else c for c in needle)
 
@@ -122,12 +127,14 @@ def token_history(root: Path, rev: str, missing: Iterable[str]) -> dict[str, Evi
     wanted = sorted(set(missing))
     if not wanted:
         return {}
-    pattern = "|".join(_ere(n) for n in wanted)
+    # Whole words only: a rename of FOO to FOO_V2 changes how often FOO occurs as a word, not
+    # how often the letters FOO occur, and the pickaxe counts matches of the pattern.
+    pattern = f"{_EDGE_BEFORE}({'|'.join(_ere(n) for n in wanted)}){_EDGE_AFTER}"
     out = git.git(
         root,
         "log",
         "-E",
-        f"-S({pattern})",
+        f"-S{pattern}",
         "--pickaxe-regex",
         "-p",
         "-U0",
