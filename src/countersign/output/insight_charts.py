@@ -140,7 +140,6 @@ def replay_chart(data: dict[str, Any]) -> dict[str, Any] | None:
                 "x": x,
                 "y": y,
                 "color": {"field": "series", "type": "nominal", "title": None},
-                "strokeDash": {"field": "series", "type": "nominal", "legend": None},
             },
         },
     ]
