@@ -119,6 +119,64 @@ def test_env_split_string() -> None:
     assert decision("env -S 'ls -l'") == "allow"
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        "sudo VAR=x rm -rf /",
+        "sudo -E VAR=x rm -rf /",
+        "sudo -u deploy VAR=x rm -rf /",
+        "sudo -- VAR=x rm -rf /",
+        "sudo --preserve-env=PATH A=1 B=2 rm -rf /",
+        "env -i VAR=x rm -rf /",
+        "env -i -- A=1 rm -rf /",
+        "doas VAR=x rm -rf /",
+        "doas -u deploy VAR=x rm -rf /",
+        "time VAR=x rm -rf /",
+        "nohup sudo -E VAR=x env B=2 rm -rf /",
+    ],
+)
+def test_env_assignments_after_a_wrapper_still_show_the_command(command: str) -> None:
+    assert rule(command) == "fs.recursive-delete"
+
+
+def test_env_assignments_after_a_wrapper_reach_the_rules() -> None:
+    # the assignment is part of the command's environment, as if written before it
+    assert decision("sudo VAR=x git push --force origin main") == "deny"
+    assert decision("sudo -u ci AWS_PROFILE=prod aws s3 rb s3://logs --force") == decision(
+        "AWS_PROFILE=prod aws s3 rb s3://logs --force"
+    )
+    assert decision("sudo VAR=x ls /") == "allow"
+    assert decision("sudo -E VAR=x make install") == "allow"
+    assert decision("env -i PATH=/usr/bin ls") == "allow"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "sudo -Eu root rm -rf /",  # -u takes the next word even at the end of a cluster
+        "sudo -nu root rm -rf /",
+        "sudo --user root rm -rf /",
+        "sudo --chdir /tmp rm -rf /",
+        "sudo -R / rm -rf /",
+        "sudo -Au root VAR=1 rm -rf /",
+        "doas -nu root rm -rf /",
+        "env -iu HOME rm -rf /",
+        "env -iC /tmp rm -rf /",
+        "env --chdir /tmp rm -rf /",
+        "ssh -vp 22 host rm -rf /",
+        "nice -n5 rm -rf /",
+    ],
+)
+def test_wrapper_options_read_as_getopt_does(command: str) -> None:
+    assert rule(command) == "fs.recursive-delete"
+
+
+def test_wrapper_options_with_their_values_are_not_the_command() -> None:
+    assert decision("sudo -u rm ls /") == "allow"  # a user named rm
+    assert decision("env -u rm ls") == "allow"
+    assert decision("sudo -Eu root ls /") == "allow"
+
+
 def test_commands_inside_containers() -> None:
     assert rule("docker exec db psql -c 'DROP DATABASE app'") == "db.drop"
     assert rule("docker exec -it -u postgres db psql -c 'DROP TABLE users'") == "db.drop"

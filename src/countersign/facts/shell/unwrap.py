@@ -23,7 +23,13 @@ SHELLS = {"sh", "bash", "zsh", "dash", "ksh", "ash", "hush", "fish", "mksh", "ya
 _MULTICALL = {"busybox", "toybox"}
 # Wrapper -> options that take a value (the command starts at the first other non-option word).
 _WRAPPERS: dict[str, set[str]] = {
-    "sudo": {"-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U", "-T", "--user", "--group"},
+    # sudo's getopt string is "+Aa:BbC:c:D:Eeg:Hh::iKklNnPp:R:r:SsT:t:U:u:Vv" (-h's value only
+    # attached); its long options with a value take it as the next word or after "=".
+    "sudo": {
+        *("-a", "-C", "-c", "-D", "-g", "-p", "-R", "-r", "-T", "-t", "-U", "-u"),
+        *("--auth-type", "--close-from", "--login-class", "--chdir", "--group", "--prompt"),
+        *("--chroot", "--role", "--type", "--command-timeout", "--other-user", "--user"),
+    },
     "doas": {"-u", "-C"},
     "nohup": set(),
     "nice": {"-n", "--adjustment"},
@@ -66,6 +72,8 @@ _RUNNERS: dict[tuple[str, str], set[str]] = {
     ("direnv", "exec"): set(),
 }
 
+_ENV_WITH_VALUE = {"--unset", "--chdir", "--argv0"}
+
 Parse = Callable[[str, Invocation], list[Invocation]]
 
 
@@ -86,8 +94,11 @@ def effective(
             inner = inner[1:]  # the new root
         if name == "command" and args[:1] and args[0] in ("-v", "-V"):
             return
+        # ``sudo VAR=x cmd`` (and bash's ``time VAR=x cmd``) set VAR for cmd; a wrapper that
+        # would instead fail to run a program named ``VAR=x`` is judged as if it did not fail.
+        env, inner = _assignments(inner, inv.env)
         if inner:
-            yield from effective(inv.nested(tuple(inner), name), parse, read_file)
+            yield from effective(inv.nested(tuple(inner), name, env=env), parse, read_file)
         return
     if name == "env":
         yield from _env(inv, args, parse, read_file)
@@ -177,6 +188,8 @@ def effective(
 
 
 def _after_options(args: list[str], with_value: set[str], stop_at_first: bool = False) -> list[str]:
+    """The words after the options, read as getopt reads them: ``-Eu root`` is ``-E -u root``,
+    ``-uroot`` and ``--user=root`` carry their value, ``--`` ends the options."""
     i = 0
     while i < len(args):
         arg = args[i]
@@ -186,8 +199,39 @@ def _after_options(args: list[str], with_value: set[str], stop_at_first: bool = 
             return args[i:]
         if stop_at_first and not arg.startswith("-"):
             return args[i:]
-        i += 2 if arg in with_value else 1
+        i += 1 + _takes_next(arg, with_value)
     return []
+
+
+def _takes_next(arg: str, with_value: set[str]) -> bool:
+    """Whether option word ``arg`` leaves its value to the next word."""
+    if arg.startswith("--"):
+        return "=" not in arg and arg in with_value
+    if arg in with_value:
+        return True
+    for j, char in enumerate(arg[1:], start=1):
+        if f"-{char}" in with_value:
+            return j == len(arg) - 1  # a value attached to the cluster ends it
+    return False
+
+
+def _assignments(
+    words: list[str], env: tuple[tuple[str, str], ...]
+) -> tuple[tuple[tuple[str, str], ...], list[str]]:
+    """Leading ``NAME=value`` words added to ``env``, and the words after them."""
+    found = list(env)
+    i = 0
+    while i < len(words) and _is_assignment(words[i]):
+        key, _, value = words[i].partition("=")
+        found.append((key, value))
+        i += 1
+    return tuple(found), words[i:]
+
+
+def _is_assignment(word: str) -> bool:
+    """``NAME=value`` with a name as sudo and the shell accept it (letters, digits, ``_``)."""
+    key, eq, _ = word.partition("=")
+    return bool(eq) and key.isascii() and key.replace("_", "a").isalnum() and not key[0].isdigit()
 
 
 def _env(
@@ -197,29 +241,47 @@ def _env(
     i = 0
     while i < len(args):
         arg = args[i]
-        if arg in ("-u", "--unset", "-C", "--chdir"):
-            i += 2
-            continue
-        if arg in ("-S", "--split-string") and i + 1 < len(args):
-            yield from _code(inv, " ".join(args[i + 1 :]), "env -S", parse, read_file)
-            return
-        if arg.startswith(("-S", "--split-string=")) and len(arg) > 2 and arg != "--split-string":
-            code = arg[2:] if arg.startswith("-S") else arg.partition("=")[2]
-            yield from _code(inv, " ".join([code, *args[i + 1 :]]), "env -S", parse, read_file)
-            return
-        if arg.startswith("-"):
+        if arg == "--":
             i += 1
-            continue
-        if "=" in arg and not arg.startswith("="):
-            key, _, value = arg.partition("=")
-            env.append((key, value))
-            i += 1
-            continue
-        break
+            break
+        if not arg.startswith("-") or arg == "-":
+            break
+        code, i = _env_option(args, i)
+        if code is not None:
+            yield from _code(inv, " ".join([code, *args[i:]]), "env -S", parse, read_file)
+            return
+    while i < len(args) and "=" in args[i] and not args[i].startswith("="):
+        key, _, value = args[i].partition("=")
+        env.append((key, value))
+        i += 1
     if i < len(args):
         yield from effective(inv.nested(tuple(args[i:]), "env", env=tuple(env)), parse, read_file)
     else:
         yield inv  # prints the environment
+
+
+def _env_option(args: list[str], i: int) -> tuple[str | None, int]:
+    """Read the option word ``args[i]`` as GNU env's getopt does ("+C:iS:u:v0", ``-a`` in
+    newer coreutils): the ``-S`` string if it gives one, and the index after the option."""
+    arg = args[i]
+    if arg.startswith("--"):
+        name, eq, value = arg.partition("=")
+        if name == "--split-string":
+            if eq:
+                return value, i + 1
+            return (args[i + 1], i + 2) if i + 1 < len(args) else (None, i + 1)
+        return None, i + (2 if not eq and name in _ENV_WITH_VALUE else 1)
+    for j, char in enumerate(arg[1:], start=1):
+        if char in "SuCa":
+            attached = arg[j + 1 :]
+            if attached:
+                value, after = attached, i + 1
+            elif i + 1 < len(args):
+                value, after = args[i + 1], i + 2
+            else:
+                return None, i + 1
+            return (value if char == "S" else None), after
+    return None, i + 1
 
 
 def script_source(args: tuple[str, ...] | list[str]) -> tuple[str, list[str]]:
