@@ -6,7 +6,13 @@ asks and denies that write the ledger), each run next to a bare `python -c pass`
 interpreter, inside a real git repository: p50 and p95 of both and their ratios; then the
 in-process decision time per command (judge_command, µs).
 
-    .venv/bin/python benchmarks/guard_latency.py [--rounds 3]
+    .venv/bin/python benchmarks/guard_latency.py [--rounds 3] [--no-bytecode]
+
+Both the guard and the bare start read compiled bytecode, as an installed wheel does (pip
+compiles it at install time): the runs get a private ``PYTHONPYCACHEPREFIX`` and
+``PYTHONDONTWRITEBYTECODE`` is dropped, and the corpus is run once before timing. An editable
+install under ``PYTHONDONTWRITEBYTECODE=1`` compiles every module it imports from source on
+every run instead; ``--no-bytecode`` measures that.
 """
 
 from __future__ import annotations
@@ -130,16 +136,26 @@ def _repository(path: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3, help="passes over the mixed corpus")
-    rounds = parser.parse_args().rounds
+    parser.add_argument(
+        "--no-bytecode", action="store_true", help="compile from source on every run"
+    )
+    options = parser.parse_args()
+    rounds = options.rounds
     python = sys.executable
     script = shutil.which("countersign", path=str(Path(python).parent)) or "countersign"
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as cache:
         _repository(tmp)
         env = {**os.environ, "HOME": tmp, "COUNTERSIGN_STATE_DIR": str(Path(tmp) / "state")}
         env["COUNTERSIGN_OPERATOR"] = "bench@example.com"
-        for _ in range(3):  # warm the page cache
+        env.pop("PYTHONPYCACHEPREFIX", None)
+        if options.no_bytecode:
+            env["PYTHONDONTWRITEBYTECODE"] = "1"
+        else:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = cache
+        for command in ["ls", *MIXED]:  # warm the page cache (and write the bytecode)
             _time([python, "-c", "pass"], None, tmp, env)
-            _time([script, "guard", "--agent", "claude-code"], _payload("ls", tmp), tmp, env)
+            _time([script, "guard", "--agent", "claude-code"], _payload(command, tmp), tmp, env)
         bare: list[float] = []
         guard: list[float] = []
         by_command: dict[str, list[float]] = {c: [] for c in MIXED}
@@ -153,7 +169,12 @@ def main() -> None:
                 by_command[command].append(took)
 
         print(f"corpus: {len(MIXED)} commands x {rounds} rounds, claude-code payload, in a git")
-        print("repository with one commit, no guard.yaml; each guard run next to a bare start:")
+        print("repository with one commit, no guard.yaml; each guard run next to a bare start;")
+        print(
+            "modules compiled from source on every run (--no-bytecode)"
+            if options.no_bytecode
+            else "bytecode compiled once, as an installed wheel has it:"
+        )
         for command in MIXED:
             print(f"  {_p50(by_command[command]):7.1f} ms  {command}")
         print("whole process:")

@@ -4,11 +4,13 @@ shell command an agent issues; so is the ``commit-msg`` hook, which runs on ever
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-from collections.abc import Iterator
-from typing import Any
+
+TYPE_CHECKING = False  # typing and contextlib stay off the guard's path
+if TYPE_CHECKING:
+    from types import TracebackType
+    from typing import Any
 
 
 def main(argv: list[str] | tuple[str, ...] | None = None) -> int:
@@ -82,14 +84,20 @@ class _Stdout:
         return getattr(self._stream, name)
 
 
-@contextlib.contextmanager
-def _reader_may_stop() -> Iterator[None]:
-    original = sys.stdout
-    sys.stdout = _Stdout(original)
-    try:
-        yield
-    finally:
-        sys.stdout = original
+class _reader_may_stop:  # noqa: N801 - used as a context manager, like contextlib's
+    """``sys.stdout`` is a ``_Stdout`` inside the block."""
+
+    def __enter__(self) -> None:
+        self.original = sys.stdout
+        sys.stdout = _Stdout(self.original)
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        sys.stdout = self.original
 
 
 def _report_bug(exc: BaseException) -> int:

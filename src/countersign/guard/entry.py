@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 
 from countersign.guard.agents import NAMES
+from countersign.lazy_pattern import lazy
 
 _SHELL_TOOLS = {"Bash", "run_shell_command", "execute_bash", "shell", "Shell", "bash"}
 _WORKDIR_KEYS = {"workdir", "dir_path", "directory"}
@@ -120,12 +120,16 @@ def _fast_allow(agent: str, raw: bytes, event_hint: str = "") -> str | None:
     return protocol.fast_allow
 
 
-_SCRIPT = re.compile(r"[\w./-]+\.(?:py|pyw|js|mjs|cjs|ts|rb|pl|php|lua)")
+_SCRIPT = lazy(r"[\w./-]+\.(?:py|pyw|js|mjs|cjs|ts|rb|pl|php|lua)")
+# Every name _SCRIPT finds contains one of these: without them the pattern is not compiled.
+_SCRIPT_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".pl", ".php", ".lua")
 
 
 def _script_mentions_countersign(command: str, cwd: str) -> bool:
     """Whether a script the command names mentions countersign (``python3 lift.py``, written
     earlier in the session): the full path then reads it and judges what it would run."""
+    if not any(suffix in command for suffix in _SCRIPT_SUFFIXES):
+        return False
     for name in _SCRIPT.findall(command):
         path = os.path.join(cwd, name)  # noqa: PTH118 - os.path keeps pathlib off the hot path
         try:
@@ -178,7 +182,7 @@ def _read_stale_guidance(top: str) -> bool:
 
 
 # ``log_allows`` set to false at the top level, as YAML 1.1 (PyYAML) spells false.
-_LOG_ALLOWS_FALSE = re.compile(
+_LOG_ALLOWS_FALSE = lazy(
     r"log_allows[ \t]*:[ \t]+(?:false|False|FALSE|no|No|NO|off|Off|OFF)[ \t]*(?:#.*)?"
 )
 

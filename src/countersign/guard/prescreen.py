@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from countersign.guard import pack_words
+from countersign.lazy_pattern import lazy
 
 MAX_CHARS = 4000
 
@@ -248,10 +249,11 @@ DESTRUCTIVE = frozenset(
     ]
 )
 _WORD = re.compile(r"\W+")
-_HARMLESS_REDIRECTS = re.compile(r"(?:\d|&)?>>?\s*/dev/null|\d?>&\d|\d?<&\d")
+# Compiled only for a command with a redirection or a brace: most commands have neither.
+_HARMLESS_REDIRECTS = lazy(r"(?:\d|&)?>>?\s*/dev/null|\d?>&\d|\d?<&\d")
 _SPLIT = re.compile(r"[\s;|&(){}<>]+")
 _FORBIDDEN = set("$`\\<>\x00")
-_BRACES = re.compile(r"\{[^}\s]")  # brace expansion (r{m,x}) builds words that are not in the text
+_BRACES = lazy(r"\{[^}\s]")  # brace expansion (r{m,x}) builds words that are not in the text
 
 
 def clearly_harmless(
@@ -264,10 +266,10 @@ def clearly_harmless(
     repository's own rule packs add (programs always sent on, programs gated by words)."""
     if not command.strip() or len(command) > MAX_CHARS or not command.isascii():
         return False
-    text = _HARMLESS_REDIRECTS.sub(" ", command)
+    text = _HARMLESS_REDIRECTS.sub(" ", command) if "<" in command or ">" in command else command
     if _FORBIDDEN & set(text) or not text.replace("\t", " ").replace("\n", " ").isprintable():
         return False
-    if _BRACES.search(text) or _destructive(text):
+    if ("{" in text and _BRACES.search(text)) or _destructive(text):
         return False
     unquoted = text.replace("'", "").replace('"', "")
     words = [w for w in _SPLIT.split(unquoted) if w]

@@ -10,39 +10,41 @@ import codecs
 import functools
 import re
 
+from countersign.lazy_pattern import lazy
+
 MAX_CODE = 100_000
 MAX_ROUNDS = 4
 
 _LIT = r"""(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")"""
-_CONCAT = re.compile(rf"({_LIT})\s*(?:\+|\.(?!\w)|\s)\s*({_LIT})")
-_GETATTR = re.compile(rf"getattr\(\s*([\w.]+(?:\([^()]*\))?)\s*,\s*({_LIT})\s*\)")
-_IMPORT = re.compile(rf"(?:__import__|importlib\.import_module)\(\s*({_LIT})\s*\)")
-_SUBSCRIPT = re.compile(rf"([\w$)\]])\[\s*({_LIT})\s*\]")
-_CHR = re.compile(r"\bchr\(\s*(\d{1,7})\s*\)")
-_FROM_CHAR_CODE = re.compile(r"String\.fromCharCode\(\s*((?:\d{1,7}\s*,?\s*)+)\)")
-_REVERSED = re.compile(rf"({_LIT})\[::-1\]")
+_CONCAT = lazy(rf"({_LIT})\s*(?:\+|\.(?!\w)|\s)\s*({_LIT})")
+_GETATTR = lazy(rf"getattr\(\s*([\w.]+(?:\([^()]*\))?)\s*,\s*({_LIT})\s*\)")
+_IMPORT = lazy(rf"(?:__import__|importlib\.import_module)\(\s*({_LIT})\s*\)")
+_SUBSCRIPT = lazy(rf"([\w$)\]])\[\s*({_LIT})\s*\]")
+_CHR = lazy(r"\bchr\(\s*(\d{1,7})\s*\)")
+_FROM_CHAR_CODE = lazy(r"String\.fromCharCode\(\s*((?:\d{1,7}\s*,?\s*)+)\)")
+_REVERSED = lazy(rf"({_LIT})\[::-1\]")
 # Decoders of a literal: (pattern, how to decode its text).
 _B64 = (
     r"(?:base64\.)?(?:b64decode|standard_b64decode|urlsafe_b64decode|decodebytes|decodestring)"
     r"|Base64\.(?:decode64|strict_decode64|urlsafe_decode64)|decode_base64|base64_decode|atob"
 )
 _DECODE_CALLS = (
-    (re.compile(rf"(?:{_B64})\(\s*b?({_LIT})\s*\)"), "base64"),
-    (re.compile(rf"Buffer\.from\(\s*({_LIT})\s*,\s*['\"]base64['\"]\s*\)"), "base64"),
-    (re.compile(rf"Buffer\.from\(\s*({_LIT})\s*,\s*['\"]hex['\"]\s*\)"), "hex"),
+    (lazy(rf"(?:{_B64})\(\s*b?({_LIT})\s*\)"), "base64"),
+    (lazy(rf"Buffer\.from\(\s*({_LIT})\s*,\s*['\"]base64['\"]\s*\)"), "base64"),
+    (lazy(rf"Buffer\.from\(\s*({_LIT})\s*,\s*['\"]hex['\"]\s*\)"), "hex"),
     (
-        re.compile(rf"(?:bytes\.fromhex|binascii\.unhexlify|unhexlify|hex2bin)\(\s*b?({_LIT})\s*\)"),
+        lazy(rf"(?:bytes\.fromhex|binascii\.unhexlify|unhexlify|hex2bin)\(\s*b?({_LIT})\s*\)"),
         "hex",
     ),
-    (re.compile(rf"codecs\.decode\(\s*({_LIT})\s*,\s*['\"]rot_?13['\"]\s*\)"), "rot13"),
-    (re.compile(rf"str_rot13\(\s*({_LIT})\s*\)"), "rot13"),
-    (re.compile(rf"({_LIT})\.unpack1?\(\s*['\"]m0?['\"]\s*\)"), "base64"),
+    (lazy(rf"codecs\.decode\(\s*({_LIT})\s*,\s*['\"]rot_?13['\"]\s*\)"), "rot13"),
+    (lazy(rf"str_rot13\(\s*({_LIT})\s*\)"), "rot13"),
+    (lazy(rf"({_LIT})\.unpack1?\(\s*['\"]m0?['\"]\s*\)"), "base64"),
 )  # fmt: skip
-_DYNAMIC = re.compile(
+_DYNAMIC = lazy(
     r"\b(?:exec|eval|compile|Function|instance_eval|class_eval|assert)\s*\(\s*(?!['\"])"
     r"|\bnew\s+Function\s*\("
 )
-_UNDECODED = re.compile(
+_UNDECODED = lazy(
     r"\b(?:b64decode|decodebytes|decompress|inflate|gzinflate|gzuncompress|unhexlify|fromhex"
     r"|atob|decode64|fromCharCode|unpack|loads)\b"
 )

@@ -10,13 +10,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from countersign.lazy_pattern import lazy
+
 if TYPE_CHECKING:
     from countersign.facts.shell.catalog import PackSet
 
 # Names that mean production when nothing is configured: whole tokens, so "product" is not one.
-_DEFAULT_PROD = re.compile(
-    r"(?:^|[^a-z0-9])(?:prod|production|prd|live)(?:$|[^a-z])", re.IGNORECASE
-)
+_DEFAULT_PROD = lazy(r"(?:^|[^a-z0-9])(?:prod|production|prd|live)(?:$|[^a-z])", re.IGNORECASE)
 
 SCRATCH_DIRS = (
     "node_modules",

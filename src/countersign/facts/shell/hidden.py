@@ -14,8 +14,9 @@ from countersign.facts.shell.finding import Severity, ShellFinding
 from countersign.facts.shell.interpreter import code_of
 from countersign.facts.shell.invocation import Invocation
 from countersign.facts.shell.rule import hit
+from countersign.lazy_pattern import lazy
 
-DESTRUCTIVE_WORDS = re.compile(
+DESTRUCTIVE_WORDS = lazy(
     r"\b(rm|rmdir|dd|mkfs|shred|wipefs|truncate|drop|delete|destroy|purge|prune|flush\w*|reset|clean|"
     r"push|kill|terminate|uninstall|remove|unlink|rmtree|erase|format|wipe|scale|drain|approve|"
     r"break-glass)\b"
@@ -23,12 +24,12 @@ DESTRUCTIVE_WORDS = re.compile(
     re.IGNORECASE,
 )
 # SDKs that reach a cloud, a cluster or a hosted service from a one-liner.
-_SDK = re.compile(
+_SDK = lazy(
     r"\b(?:boto3|botocore|aioboto3|google\.cloud|googleapiclient|azure\.\w+|kubernetes|"
     r"@aws-sdk/[\w-]+|aws-sdk|@google-cloud/[\w-]+|@azure/[\w-]+|@kubernetes/client-node|"
     r"Aws::\w+|Google::Cloud|stripe|pulumi|hcloud|digitalocean|linode_api4)\b"
 )
-_SDK_DELETE = re.compile(
+_SDK_DELETE = lazy(
     r"\.((?:delete|terminate|destroy|purge|drop|remove|deregister|disable|revoke)"
     r"(?:_\w+|[A-Z]\w*)?)\s*\("
     r"|\bnew\s+((?:Delete|Terminate|Destroy|Purge|Remove|Deregister|Disable)\w*Command)\s*\("

@@ -7,6 +7,7 @@ import re
 
 from countersign.facts.shell.code_text import readable
 from countersign.facts.shell.invocation import Invocation
+from countersign.lazy_pattern import lazy
 
 _CODE_FLAGS = {
     "python": ("-c",),
@@ -40,7 +41,7 @@ MODULE_PROGRAMS = {
 # ``rm_rf``...) count whatever object they are called on (``require("fs").rmSync``, a destructured
 # ``rmSync``); names that are common words elsewhere (``rm``, ``remove``, ``delete``) count only on
 # the module that deletes files (``fs.rm``, ``os.remove``, ``File.delete``).
-_DELETE_CALLS = re.compile(
+_DELETE_CALLS = lazy(
     r"(?<![\w$])("
     r"(?:[\w$]+\.)*(?:rmSync|rmdirSync|unlinkSync|rmtree|rm_rf|rm_r|remove_dir|remove_entry"
     r"(?:_secure)?|removedirs|remove_tree|removeSync|emptyDirSync|rimraf(?:\.sync)?)"
@@ -51,12 +52,12 @@ _DELETE_CALLS = re.compile(
     # a call: parentheses, or (Perl, Ruby) an argument after a space
     r")(?![\w$])(?:\s*\(|[ \t]+(?=[\w'\"$@]))\s*([^)\n]{0,200})",
 )
-_SHELL_CALLS = re.compile(
+_SHELL_CALLS = lazy(
     r"(os\.system|os\.popen|os\.execute|subprocess\.\w+|check_output|check_call|execSync|exec|spawnSync|spawn|"
     r"execFileSync|system|popen|Popen|IO\.popen|Open3\.\w+|qx|shell_exec|passthru)\s*\(?\s*",
 )
-_LITERAL = re.compile(r"""'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|`([^`]*)`""")
-_LIST = re.compile(r"\[\s*((?:(?:'[^']*'|\"[^\"]*\")\s*,?\s*)+)\]")
+_LITERAL = lazy(r"""'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|`([^`]*)`""")
+_LIST = lazy(r"\[\s*((?:(?:'[^']*'|\"[^\"]*\")\s*,?\s*)+)\]")
 
 
 def language(name: str) -> str | None:
@@ -172,16 +173,16 @@ def shell_strings(code: str) -> list[str]:
     return out
 
 
-_STRING_PREFIX = re.compile(r"[fFrRbBuU]{1,2}(?=['\"])")
-_QUOTED_COMMAND = re.compile(
+_STRING_PREFIX = lazy(r"[fFrRbBuU]{1,2}(?=['\"])")
+_QUOTED_COMMAND = lazy(
     r"(?:%x|\bqx)\s?(?:\((?P<p>[^)]{1,2000})\)|\{(?P<b>[^}]{1,2000})\}|\[(?P<s>[^\]]{1,2000})\]"
     r"|/(?P<l>[^/]{1,2000})/|\|(?P<v>[^|]{1,2000})\|)"
 )
 # awk: ``print "rm -rf /" | "sh"`` hands what it prints to a shell.
-_AWK_PIPE = re.compile(
+_AWK_PIPE = lazy(
     r"print\s*\(?\s*\"((?:[^\"\\]|\\.)*)\"\s*\)?\s*\|\s*\"(?:/bin/)?(?:ba|da|z|k)?sh\""
 )
-_PLACEHOLDER = re.compile(r"\{[^{}]*\}|%[sdr]")
+_PLACEHOLDER = lazy(r"\{[^{}]*\}|%[sdr]")
 
 
 def _built(rest: str) -> str:

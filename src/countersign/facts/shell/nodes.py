@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from countersign.lazy_pattern import lazy
+
 
 @dataclass
 class Redirects:
@@ -29,7 +31,7 @@ class Redirects:
         self.writes.extend(outer.writes)
 
 
-TABS = re.compile(r"^\t+", re.MULTILINE)  # stripped from a ``<<-`` heredoc body
+TABS = lazy(r"^\t+", re.MULTILINE)  # stripped from a ``<<-`` heredoc body
 
 
 def continuation(node: Any) -> tuple[list[Any], list[Any]]:

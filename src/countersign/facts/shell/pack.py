@@ -15,12 +15,13 @@ from typing import Any
 
 from countersign.errors import ConfigError
 from countersign.facts.severity import Severity
+from countersign.lazy_pattern import lazy
 
 # Conditions a rule can never be turned off for: they protect the guard and its analysis.
 UNDISABLEABLE = ("guard.", "edit.protected-path", "shell.", "exec.")
 CHECKS = ("remote-url",)
-_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*")
-_PACK_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_ID = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*")
+_PACK_ID = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)

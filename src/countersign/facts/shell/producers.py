@@ -7,14 +7,15 @@ from __future__ import annotations
 import re
 
 from countersign.facts.shell.invocation import Invocation
+from countersign.lazy_pattern import lazy
 
 DECODERS = frozenset({"base64", "base32", "xxd", "rev", "cat", "tee", "gunzip", "zcat", "openssl"})
 MAX_OUTPUT = 100_000
 
 _ESCAPES = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r"}
 _ESCAPES |= {"t": "\t", "v": "\v", "\\": "\\", '"': '"', "'": "'"}
-_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|0?[0-7]{1,3}|.)")
-_DIRECTIVE = re.compile(r"%(?:%|[-+ #0]*\d*(?:\.\d+)?([sbdiouxXcqeEfFgG]))")
+_ESCAPE = lazy(r"\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|0?[0-7]{1,3}|.)")
+_DIRECTIVE = lazy(r"%(?:%|[-+ #0]*\d*(?:\.\d+)?([sbdiouxXcqeEfFgG]))")
 
 
 def unescape(text: str, *, echo: bool = False) -> str:

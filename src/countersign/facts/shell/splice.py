@@ -8,17 +8,17 @@ on ``{`` followed by some of them, and bash treats both alike as word characters
 
 from __future__ import annotations
 
-import re
+from countersign.lazy_pattern import lazy
 
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_ASTRAL = lazy("[\U00010000-\U0010ffff]")
 # ``$IFS``, ``${IFS}`` and ``${IFS%?}``-style uses: the default IFS splits where it stands.
-_IFS = re.compile(r"\$(?:IFS(?!\w)|\{IFS(?:[^}\w][^}]*)?\})")
-_IFS_ASSIGNED = re.compile(r"(?<![\w$])IFS=")
+_IFS = lazy(r"\$(?:IFS(?!\w)|\{IFS(?:[^}\w][^}]*)?\})")
+_IFS_ASSIGNED = lazy(r"(?<![\w$])IFS=")
 # Dashes that look like ``-`` (hyphen, non-breaking hyphen, figure dash, en and em dashes,
 # horizontal bar, minus sign, small and fullwidth hyphen-minus) at the start of a word.
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
-_LOOKALIKE = re.compile(f"(?<![^\\s'\"=])[{_DASHES}]{{1,2}}(?=[\\w{_DASHES}-])")
-_BRACE = re.compile(r"\{([^{}\s'\"`$\\]*,[^{}\s'\"`$\\]*)\}")
+_LOOKALIKE = lazy(f"(?<![^\\s'\"=])[{_DASHES}]{{1,2}}(?=[\\w{_DASHES}-])")
+_BRACE = lazy(r"\{([^{}\s'\"`$\\]*,[^{}\s'\"`$\\]*)\}")
 _WORD_EDGE = set(" \t\n;&|<>()'\"`")
 MAX_BRACE_WORDS = 64
 

@@ -28,6 +28,7 @@ from countersign.facts.shell.nodes import (
 )
 from countersign.facts.shell.producers import output_of
 from countersign.facts.shell.splice import splice
+from countersign.lazy_pattern import lazy
 
 MAX_NODES = 60_000
 MAX_DEPTH = 120
@@ -95,8 +96,8 @@ class _State:
     calls: tuple[str, ...] = ()
 
 
-_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
-_DQ_ESCAPE = re.compile(r'\\([\\"$`\n])')
+_ESCAPE = lazy(r"\\(.)", re.DOTALL)
+_DQ_ESCAPE = lazy(r'\\([\\"$`\n])')
 
 
 def parse(

@@ -3,19 +3,19 @@ recursive deletes of buckets."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from countersign.facts.shell.context import ShellContext
 from countersign.facts.shell.finding import Severity, ShellFinding
 from countersign.facts.shell.invocation import Invocation
 from countersign.facts.shell.rule import env_or_probe, has_flag, hit, option, positionals
+from countersign.lazy_pattern import lazy
 
-_AWS_DESTRUCTIVE = re.compile(
+_AWS_DESTRUCTIVE = lazy(
     r"^(delete|terminate|remove|deregister|purge|disable|revoke|detach|cancel|reject|stop)-"
 )
 # Calls that stop a pending deletion (``kms cancel-key-deletion``): the way back, not a delete.
-_UNDOES_DELETION = re.compile(r"^cancel-(?:[\w-]+-)?deletion$")
+_UNDOES_DELETION = lazy(r"^cancel-(?:[\w-]+-)?deletion$")
 _AWS_WITH_VALUE = {
     "--profile",
     "--region",

@@ -10,21 +10,20 @@ from countersign.facts.shell.context import ShellContext
 from countersign.facts.shell.finding import Severity, ShellFinding
 from countersign.facts.shell.invocation import Invocation
 from countersign.facts.shell.rule import env_or_probe, hit, option, positionals
+from countersign.lazy_pattern import lazy
 
-_COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
-_STRINGS = re.compile(r"'(?:[^']|'')*'")
-_DROP = re.compile(
+_COMMENTS = lazy(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
+_STRINGS = lazy(r"'(?:[^']|'')*'")
+_DROP = lazy(
     r"^\s*drop\s+(table|database|schema|index|view|materialized\s+view|collection|keyspace|owned|user|role)\b",
     re.IGNORECASE,
 )
-_TRUNCATE = re.compile(r"^\s*truncate\b", re.IGNORECASE)
-_DELETE = re.compile(r"^\s*delete\s+from\b", re.IGNORECASE)
-_UPDATE = re.compile(r"^\s*update\s+\S+\s+set\b", re.IGNORECASE)
-_ALTER_DROP = re.compile(
-    r"^\s*alter\s+table\b.*\bdrop\s+(column|constraint)?", re.IGNORECASE | re.DOTALL
-)
-_WHERE = re.compile(r"\bwhere\b", re.IGNORECASE)
-_MONGO = re.compile(
+_TRUNCATE = lazy(r"^\s*truncate\b", re.IGNORECASE)
+_DELETE = lazy(r"^\s*delete\s+from\b", re.IGNORECASE)
+_UPDATE = lazy(r"^\s*update\s+\S+\s+set\b", re.IGNORECASE)
+_ALTER_DROP = lazy(r"^\s*alter\s+table\b.*\bdrop\s+(column|constraint)?", re.IGNORECASE | re.DOTALL)
+_WHERE = lazy(r"\bwhere\b", re.IGNORECASE)
+_MONGO = lazy(
     r"\.(drop|dropDatabase|dropCollection|dropIndexes)\s*\(|\.(deleteMany|remove)\s*\(\s*\{\s*\}",
     re.IGNORECASE,
 )
@@ -188,7 +187,7 @@ def dropper(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
     )
 
 
-_FRAMEWORK = re.compile(
+_FRAMEWORK = lazy(
     r"^(db:drop|db:reset|db:schema:load|db:purge|db:migrate:reset|db:truncate_all|db:seed:replant|"
     r"flush|reset_db|sqlflush|migrate:fresh|migrate:reset|migrate:refresh|db:wipe|"
     r"doctrine:database:drop|doctrine:schema:drop)$"

@@ -13,8 +13,9 @@ from countersign.facts.shell.invocation import Invocation
 from countersign.facts.shell.paths import Place, place
 from countersign.facts.shell.rule import hit
 from countersign.facts.shell.unwrap import SHELLS, script_source
+from countersign.lazy_pattern import lazy
 
-DESTRUCTIVE_WORDS = re.compile(
+DESTRUCTIVE_WORDS = lazy(
     r"\b(rm|rmdir|dd|mkfs|shred|wipefs|truncate|drop|delete|destroy|purge|prune|flush\w*|reset|clean|"
     r"push|kill|terminate|uninstall|remove|unlink|rmtree|erase|format|wipe|scale|drain)\b"
     r"|(?<![\w-])-(?:rf|fr|rF|Rf)\b",
@@ -73,8 +74,8 @@ def unresolved(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
         )
 
 
-_SUBSTITUTION = re.compile(r"\$\((.*)\)|`(.*)`", re.DOTALL)
-_VARIABLE = re.compile(r"\$\{?(\w+)\}?")
+_SUBSTITUTION = lazy(r"\$\((.*)\)|`(.*)`", re.DOTALL)
+_VARIABLE = lazy(r"\$\{?(\w+)\}?")
 
 
 def unseen(word: str) -> str:

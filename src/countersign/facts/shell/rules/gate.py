@@ -9,7 +9,6 @@ tool or interpreter. Read-only commands (check, status, blast, provenance, ledge
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterator
 
 from countersign.facts.shell.code_text import readable
@@ -19,6 +18,7 @@ from countersign.facts.shell.interpreter import code_of, language
 from countersign.facts.shell.invocation import Invocation
 from countersign.facts.shell.paths import protected_pattern
 from countersign.facts.shell.rule import hit
+from countersign.lazy_pattern import lazy
 
 # Commands (and group subcommands) that only read: anything else, including a command added
 # later, is asked.
@@ -42,16 +42,16 @@ _GUARD_READS = frozenset({"packs"})
 _CHANGING_FLAGS = frozenset({"--rotate"})
 DENIED = frozenset({"approve"})
 _HELP = frozenset({"-h", "--help", "--version"})
-_IMPORTS = re.compile(
+_IMPORTS = lazy(
     r"\b(?:from\s+countersign(?:\.[\w.]+)?\s+import|import\s+countersign\b|"
     r"run_module\(\s*['\"]countersign|require\(\s*['\"]countersign)"
 )
-_MAIN_ARGS = re.compile(r"\bmain\(\s*(?:args\s*=\s*)?[\[(]([^\])]*)[\])]")
-_WORD = re.compile(r"""'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)\"""")
-_STATE_WORDS = re.compile(
+_MAIN_ARGS = lazy(r"\bmain\(\s*(?:args\s*=\s*)?[\[(]([^\])]*)[\])]")
+_WORD = lazy(r"""'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)\"""")
+_STATE_WORDS = lazy(
     r"\b(approve|break-glass|record|install|uninstall|init|rotate|append|train|keys)\b"
 )
-_WRITES = re.compile(
+_WRITES = lazy(
     r"""['"][wax]b?\+?['"]|\bmode\s*=|\bwrite|\bdump|\bunlink|\bremove|\brename|\breplace\(|"""
     r"""\brmtree|\btruncate|\bcopy|\bmove|\bchmod|\bsymlink|\bappend|\bopen\s*\(\s*[^,)]+,\s*['"]|"""
     r"""\bFile\.(?:write|open|delete)|\bfs\.\w+|\bsqlite3\.connect|>\s*['"]?[\w.~/$]"""

@@ -14,6 +14,7 @@ from countersign.facts.shell.interpreter import code_of, language
 from countersign.facts.shell.invocation import Invocation
 from countersign.facts.shell.pack import Form, PackRule, Program
 from countersign.facts.shell.rule import hit, option, positionals
+from countersign.lazy_pattern import lazy
 
 _GLOB = set("*?[")
 
@@ -128,11 +129,9 @@ def _flag(arg: str, spec: str, clusters: bool) -> bool:
     return len(spec) == 2 and spec[0] == "-" and clusters and _cluster(arg) and spec[1] in arg[1:]
 
 
-_URL = re.compile(r"\bhttps?://(\[[^\]]*\]|[^/\s'\"?#:@]+(?:@[^/\s'\"?#:]+)?)", re.IGNORECASE)
-_HOSTLIKE = re.compile(
-    r"^(?:[\w.-]+@)?(\[[0-9a-f:]+\]|[\w-]+(?:\.[\w-]+)+|localhost)(?::\d+)?(?:/|$)"
-)
-_LOOPBACK = re.compile(
+_URL = lazy(r"\bhttps?://(\[[^\]]*\]|[^/\s'\"?#:@]+(?:@[^/\s'\"?#:]+)?)", re.IGNORECASE)
+_HOSTLIKE = lazy(r"^(?:[\w.-]+@)?(\[[0-9a-f:]+\]|[\w-]+(?:\.[\w-]+)+|localhost)(?::\d+)?(?:/|$)")
+_LOOPBACK = lazy(
     r"^(?:localhost|[\w.-]+\.localhost|127(?:\.\d+){3}|0\.0\.0\.0|\[?::1\]?|\[?0*:0*:0*:0*:0*:0*:0*:1\]?)$",
     re.IGNORECASE,
 )
