@@ -144,3 +144,11 @@ def test_which_labels_make_an_issue_an_incident(label, counted):
     from countersign.facts.incidents.sources.github_issue import is_incident
 
     assert is_incident([label]) is counted
+
+
+def test_deliveries_out_of_order_keep_the_earliest_start():
+    trigger, note, resolve = load("pagerduty_v3.json")
+    (incident,) = sources.parse([note, resolve, trigger])
+    assert incident.started == "2026-11-03T14:02:11+00:00"
+    assert incident.resolved == "2026-11-03T15:17:45+00:00"
+    assert incident.title.startswith("Checkout 5xx")

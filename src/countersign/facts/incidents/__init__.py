@@ -64,6 +64,7 @@ class Incident:
         the later one knows wins, what it leaves empty is kept."""
         return replace(
             self,
+            started=min(self.started, later.started),  # a note may arrive before the trigger
             title=later.title or self.title,
             severity=later.severity or self.severity,
             resolved=later.resolved or self.resolved,
