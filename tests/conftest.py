@@ -108,10 +108,12 @@ def ssh_keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Key]:
     return {name: make_key(where, name) for name in names}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Real headless Chromium (Debian's, driven by Playwright), one per test run. Fails, never
-    skips, where there is none: see tests/support/browser.py."""
+    """Real headless Chromium (Debian's, driven by Playwright), one per test module. Fails,
+    never skips, where there is none: see tests/support/browser.py. Not one per session:
+    Playwright's sync API keeps an asyncio loop running in the main thread while it is open,
+    and every later test that calls ``asyncio.run`` (the service's worker) would fail."""
     why = missing_browser()
     if why:
         pytest.fail(why)
