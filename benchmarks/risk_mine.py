@@ -8,6 +8,11 @@ then times, in the same run:
   - SZZ labelling (blame of the fix commits), reported separately
   - scoring one change with the mined history loaded
 Usage: python benchmarks/risk_mine.py [--commits 20000] [--fresh]
+
+With ``--repo PATH`` (a real clone, e.g. a mirror brought by the fetch tool), it times instead,
+side by side on that clone: ``git log -M --numstat`` and the whole of a first ``risk mine``
+(mining and SZZ labelling, its state in a temporary directory, the clone untouched), then the
+SZZ labelling alone by blaming each fix (``--per-fix N``: on a sample of N fixes, extrapolated).
 """
 
 from __future__ import annotations
@@ -119,6 +124,59 @@ def timed(fn):
     return time.perf_counter() - t, result
 
 
+def real_repo(repo: Path, per_fix: int) -> None:
+    """A first ``risk mine`` against ``git log -M --numstat`` on the same clone."""
+    import os
+
+    from countersign.commands.risk import mine_repo
+    from countersign.state.history import inducing
+
+    log = ["git", "-C", str(repo), "log", "--no-merges", "-M", "--numstat", "HEAD"]
+    t_git, _ = timed(lambda: subprocess.run(log, stdout=subprocess.DEVNULL, check=True))
+    os.environ["COUNTERSIGN_STATE_DIR"] = tempfile.mkdtemp()
+    t_mine, (rows, found) = timed(lambda: mine_repo(repo, 90.0, None, None))
+    print(f"repository               {repo} ({len(rows)} commits, {found.fixes} fixes)")
+    print(f"git log -M --numstat     {t_git:6.1f} s")
+    print(
+        f"risk mine (with SZZ)     {t_mine:6.1f} s  ({t_mine / t_git:.2f}x git; target <= 3x; "
+        f"{found.inducing} defect-inducing)"
+    )
+    if per_fix:
+        out = subprocess.run(
+            ["git", "-C", str(repo), "log", "--no-merges", "--format=%H %P", "HEAD"],
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        from countersign.facts.risk.szz import is_fix
+
+        msgs = subprocess.run(
+            ["git", "-C", str(repo), "log", "--no-merges", "--format=%H%x1f%B%x1e", "HEAD"],
+            capture_output=True,
+            check=True,
+        ).stdout.decode("utf-8", "replace")
+        fixes = {
+            m.split("\x1f")[0].strip()
+            for m in msgs.split("\x1e")
+            if "\x1f" in m and is_fix(m.split("\x1f", 1)[1])
+        }
+        parents = {ln.split()[0]: ln.split()[1:] for ln in out.splitlines() if ln}
+        sample = [f for f in sorted(fixes) if parents.get(f)][:: max(1, len(fixes) // per_fix)][
+            :per_fix
+        ]
+        from concurrent.futures import ThreadPoolExecutor
+
+        def blame_sample() -> list[list[str]]:
+            with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+                return list(pool.map(lambda f: inducing(repo, f, parents[f][0]), sample))
+
+        t_one, _ = timed(blame_sample)
+        est = t_one / max(1, len(sample)) * len(fixes)
+        print(
+            f"blame per fix (before)   {est:6.1f} s  (4 at a time as before, estimated from {len(sample)} fixes: "
+            f"{est / t_git:.1f}x git for SZZ alone)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--commits", type=int, default=20000)
@@ -128,7 +186,12 @@ def main() -> None:
         action="store_true",
         help="also time pydriller on the same history (pip install pydriller; not a dependency)",
     )
+    parser.add_argument("--repo", type=Path, help="a real clone: time a whole first risk mine")
+    parser.add_argument("--per-fix", type=int, default=0, help="also blame N fixes one by one")
     args = parser.parse_args()
+    if args.repo:
+        real_repo(args.repo, args.per_fix)
+        return
     repo = Path(tempfile.gettempdir()) / f"countersign-bench-{args.commits}"
     if args.fresh and repo.exists():
         shutil.rmtree(repo)

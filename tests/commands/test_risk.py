@@ -87,3 +87,15 @@ def test_mine_adds_blast_radius_columns_when_a_catalog_exists(repo, capsys):
         "1",
         "8",
     )  # tier-1 weight 8, at depth 0
+
+
+def test_progress_off_a_terminal_is_a_line_every_tenth(capsys):
+    from countersign.commands.risk import ProgressLines
+
+    step = ProgressLines("labelling", 1000, "commits")
+    for _ in range(1000):
+        step(1)
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 10
+    assert lines[0] == "labelling: 100 of 1,000 commits (10 %)"
+    assert lines[-1] == "labelling: 1,000 of 1,000 commits (100 %)"

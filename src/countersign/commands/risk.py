@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import statistics
 import sys
+import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -16,20 +19,45 @@ from countersign.errors import UsageError
 from countersign.facts.risk import dataset, evaluation, szz, training
 from countersign.facts.risk.dataset import Row
 from countersign.facts.risk.model import to_json
-from countersign.state import history
+from countersign.state import blame, history
 from countersign.state import risk as cache
 from countersign.state.risk import MODEL_FILE, REFERENCE_COMMITS, save_reference
 
 
 @contextmanager
-def _bar(total: int, label: str, worth: int) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr for long runs (``total`` at least ``worth`` steps); silent for
-    short ones or when not a terminal."""
-    if total < worth or not sys.stderr.isatty():
+def _bar(total: int, label: str, worth: int, unit: str) -> Iterator[Callable[[int], None]]:
+    """Progress on stderr for long runs (``total`` at least ``worth`` steps): a bar on a
+    terminal, else a line every tenth of the way (or every 30 s); silent for short runs."""
+    if total < worth:
         yield lambda _n: None
+        return
+    if not sys.stderr.isatty():
+        yield ProgressLines(label, total, unit)
         return
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         yield bar.update
+
+
+class ProgressLines:
+    """``label: 1,200 of 12,000 commits (10 %)`` lines, for logs (picklable: the background
+    labelling process reports with it too)."""
+
+    def __init__(self, label: str, total: int, unit: str, every: float = 30.0) -> None:
+        self.label, self.total, self.unit, self.every = label, max(1, total), unit, every
+        self.done = 0
+        self.shown = 0
+        self.last = time.monotonic()
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        tenth = self.done * 10 // self.total
+        now = time.monotonic()
+        if tenth > self.shown or now - self.last >= self.every:
+            self.shown, self.last = tenth, now
+            pct = min(100, self.done * 100 // self.total)
+            click.echo(
+                f"{self.label}: {self.done:,} of {self.total:,} {self.unit} ({pct} %)", err=True
+            )
 
 
 def _info(text: str) -> None:
@@ -42,16 +70,27 @@ def mine_repo(
     state = cache.risk_dir(repo)
     index = cache.load(state)
     since = index.head if index else None
-    with _bar(history.count_commits(repo, since), "mining", worth=2000) as step:
+    total = history.count_commits(repo, since)
+    # A first run labels in a second process while this one mines: two git streams, two cores.
+    background = _label_in_background(repo, total) if index is None and not ignore_revs else None
+    with _bar(total, "mining", worth=2000, unit="commits") as step:
         index = history.mine(repo, index, progress=step)
+    if background is not None:
+        head, job, pool = background
+        blamed, _ = job.result()
+        pool.shutdown()
+        if head == index.head:
+            for c in index.commits:
+                if c.fix and c.parents:
+                    index.blamed[c.sha] = blamed.get(c.sha, [])
     if index.shallow:
         _info(
             "shallow clone: only the fetched history is mined; experience and file history "
             "before the clone's edge are missing (run `git fetch --unshallow` for full metrics)"
         )
     explicit = history.read_labels(labels) if labels else None
-    n_fixes = sum(1 for c in index.commits if c.fix and c.sha not in index.blamed)
-    with _bar(n_fixes, "labelling", worth=100) as step:
+    unit = "commits" if history.szz_method(index, ignore_revs) == "replay" else "fixes"
+    with _bar(history.szz_steps(index, ignore_revs), "labelling", 100, unit) as step:
         found = history.label(repo, index, gap_days, explicit, ignore_revs, step)
     cache.save(index, state)
     save_reference(state, [c.metrics for c in index.commits[-REFERENCE_COMMITS:]])
@@ -64,6 +103,18 @@ def mine_repo(
     blast = cache.blast_columns(repo)
     rows = [c.row(found.bug[c.sha], blast(c.paths) if blast else None) for c in index.commits]
     return rows, found
+
+
+def _label_in_background(
+    repo: Path, total: int
+) -> tuple[str, Future[tuple[dict[str, list[str]], dict[str, int]]], ProcessPoolExecutor] | None:
+    if total < history.REPLAY_FROM:
+        return None
+    head = history.head_commit(repo)
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    quiet = total < 2000 or sys.stderr.isatty()  # a second bar would fight the mining bar
+    progress = None if quiet else ProgressLines("labelling", total, "commits")
+    return head, pool.submit(blame.blame_fixes, repo, head, None, progress), pool
 
 
 def mine(

@@ -15,6 +15,7 @@ from countersign.errors import InputError
 from countersign.facts.risk import szz
 from countersign.facts.risk.metrics import History
 from countersign.facts.risk.mining import LOG_FORMAT, Index, parse_records, record
+from countersign.state import blame
 
 _BLAME = re.compile(r"^([0-9a-f]{40}) \d+ \d+")
 
@@ -132,6 +133,24 @@ def inducing(repo: Path, fix: str, parent: str, ignore_revs: Path | None = None)
     return sorted(found)
 
 
+REPLAY_FROM = 50  # fixes to blame: from this many, one forward replay beats a blame per fix
+
+
+def szz_method(index: Index, ignore_revs: Path | None = None) -> str:
+    """How ``label`` will blame the fixes not blamed yet: ``replay`` (one forward pass over the
+    history, ``state.blame``) or ``blame`` (``git blame`` per fix: few fixes, or
+    ``--ignore-revs``, whose heuristics only git blame has)."""
+    todo = sum(1 for c in index.commits if c.fix and c.parents and c.sha not in index.blamed)
+    return "replay" if todo >= REPLAY_FROM and ignore_revs is None else "blame"
+
+
+def szz_steps(index: Index, ignore_revs: Path | None = None) -> int:
+    """The progress steps ``label`` reports: commits replayed, or fixes blamed."""
+    if szz_method(index, ignore_revs) == "replay":
+        return len(index.commits)
+    return sum(1 for c in index.commits if c.fix and c.parents and c.sha not in index.blamed)
+
+
 def label(
     repo: Path,
     index: Index,
@@ -139,17 +158,21 @@ def label(
     explicit: set[str] | None = None,
     ignore_revs: Path | None = None,
     progress: Callable[[int], None] | None = None,
+    method: str | None = None,
 ) -> szz.Labels:
     """SZZ labels for every mined commit (``szz.labels``), after blaming each fix not blamed
-    yet; the results are kept in ``index.blamed``."""
-    todo = [c for c in index.commits if c.fix and c.sha not in index.blamed]
+    yet (``szz_method`` chooses how, or ``method``); the results are kept in ``index.blamed``."""
+    todo = [c for c in index.commits if c.fix and c.parents and c.sha not in index.blamed]
+    method = method or szz_method(index, ignore_revs)
+    if todo and method == "replay" and index.head:
+        wanted = {c.sha for c in todo}
+        found, _ = blame.blame_fixes(repo, index.head, wanted.__contains__, progress)
+        for c in todo:
+            index.blamed[c.sha] = found.get(c.sha, [])
+        return szz.labels(index, gap_days, explicit)
     # git does the work: a few blames at once keep the cores busy while Python waits
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        jobs = {
-            pool.submit(inducing, repo, c.sha, c.parents[0], ignore_revs): c.sha
-            for c in todo
-            if c.parents
-        }
+        jobs = {pool.submit(inducing, repo, c.sha, c.parents[0], ignore_revs): c.sha for c in todo}
         for job in as_completed(jobs):
             index.blamed[jobs[job]] = job.result()
             if progress:

@@ -1,0 +1,334 @@
+"""SZZ without a blame per fix: replay history forward once and keep, for every file version
+(blob), the commit each of its lines came from; a fix's removed lines are then looked up, not
+blamed. The same steps as ``git blame -w`` (whitespace-insensitive diffs, renames followed, root
+and shallow-edge commits never blamed), one pass instead of a history walk per fix. Pure: the
+stream is read and unknown file versions are resolved in ``state.blame``.
+
+The stream is ``git log --reverse --topo-order --no-merges -p --raw -U0 -w -M`` (parents before
+children). A version the replay has not seen (made by a merge, or dropped from the bounded
+store) is asked of ``resolve``, which answers from the merge's parents or one ``git blame``."""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from countersign.facts.risk.szz import is_fix, significant
+
+NULL = "0" * 40
+RECORD = b"\x1e"
+LOG_FORMAT = "%x1e%H%x1f%P%x1f%B%x1d"
+
+_RAW = re.compile(
+    rb"^:\d+ \d+ ([0-9a-f]{40}) ([0-9a-f]{40}) ([A-Z])\d*\t([^\t\n]*)(?:\t([^\n]*))?$", re.MULTILINE
+)
+_HUNK = re.compile(rb"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+HUNK_LINE = re.compile(_HUNK.pattern, re.MULTILINE)
+_INDEX = re.compile(rb"^index ([0-9a-f]{40})\.\.([0-9a-f]{40})", re.MULTILINE)
+_HEADS = re.compile(
+    rb"^(?:index ([0-9a-f]{40})\.\.([0-9a-f]{40})|@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@"
+    rb"|(Binary files ))",
+    re.MULTILINE,
+)
+
+Hunk = tuple[int, int, int, int]  # old start, old count, new start, new count
+
+
+@dataclass(frozen=True)
+class FilePatch:
+    """One file of a commit: old and new blob, old path, the ``-U0`` hunks and (for fixes) the
+    old line numbers of the significant lines removed."""
+
+    old: str
+    new: str
+    old_path: str
+    hunks: tuple[Hunk, ...] = ()
+    binary: bool = False
+    removed: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class PatchCommit:
+    sha: str
+    parents: tuple[str, ...]
+    fix: bool
+    files: tuple[FilePatch, ...]
+
+
+def records(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    buf = b""
+    for chunk in chunks:
+        buf += chunk
+        *complete, buf = buf.split(RECORD)
+        yield from (r for r in complete if r)
+    if buf.strip():
+        yield buf
+
+
+def parse(rec: bytes, fix: Callable[[str], bool] = is_fix) -> PatchCommit | None:
+    """One commit of the stream. Hunk headers are found by regex; only a fix's removed lines
+    are read one by one (their text decides which are worth blaming)."""
+    head, sep, body = rec.partition(b"\x1d")
+    fields = head.decode("utf-8", "replace").split("\x1f")
+    if not sep or len(fields) < 3:
+        return None
+    sha, parents, message = fields[0].strip(), tuple(fields[1].split()), fields[2]
+    is_a_fix = fix(message)
+    raw = [
+        (m.group(1).decode(), m.group(2).decode(), m.group(4).decode("utf-8", "replace"))
+        for m in _RAW.finditer(body)
+    ]
+    sections = _sections(body, is_a_fix)
+    files = []
+    for old_blob, new, old_path in raw:
+        old = old_blob
+        if (old, new) not in sections and (NULL, new) in sections:
+            old = NULL  # a type change (symlink to file): shown as a deletion and a new file
+        hunks, binary, removed = sections.get((old, new), ((), False, ()))
+        files.append(FilePatch(old, new, old_path, hunks, binary, removed))
+    return PatchCommit(sha, parents, is_a_fix, tuple(files))
+
+
+def _sections(
+    body: bytes, fix: bool
+) -> dict[tuple[str, str], tuple[tuple[Hunk, ...], bool, tuple[int, ...]]]:
+    """(old blob, new blob) -> hunks, binary, removed significant lines (fixes only)."""
+    out: dict[tuple[str, str], tuple[tuple[Hunk, ...], bool, tuple[int, ...]]] = {}
+    starts = [m.start() for m in re.finditer(rb"^diff --git ", body, re.MULTILINE)]
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(body)
+        section = body[start:end]
+        index = _INDEX.search(section)
+        if index is None:  # a pure rename or mode change: the content is the same blob
+            continue
+        key = (index.group(1).decode(), index.group(2).decode())
+        hunks: list[Hunk] = []
+        binary = False
+        for m in _HEADS.finditer(section):
+            if m.group(7):
+                binary = True
+            elif m.group(3):
+                hunks.append(_hunk(m.group(3), m.group(4), m.group(5), m.group(6)))
+        removed = _removed(section) if fix and hunks else ()
+        out[key] = (tuple(hunks), binary, removed)
+    return out
+
+
+def hunk_of(m: re.Match[bytes]) -> Hunk:
+    return _hunk(m.group(1), m.group(2), m.group(3), m.group(4))
+
+
+def _hunk(a: bytes, b: bytes | None, c: bytes, d: bytes | None) -> Hunk:
+    return int(a), 1 if b is None else int(b), int(c), 1 if d is None else int(d)
+
+
+def _removed(section: bytes) -> tuple[int, ...]:
+    out: list[int] = []
+    lines = section.split(b"\n")
+    i = 0
+    while i < len(lines):
+        m = _HUNK.match(lines[i])
+        i += 1
+        if not m:
+            continue
+        start, count = int(m.group(1)), 1 if m.group(2) is None else int(m.group(2))
+        out.extend(
+            start + k
+            for k in range(count)
+            if i + k < len(lines) and significant(lines[i + k][1:].decode("utf-8", "replace"))
+        )
+        i += count
+    return tuple(out)
+
+
+def apply(old: array[int] | None, hunks: Iterable[Hunk], commit: int) -> array[int]:
+    """The origins of the new version: ``old``'s, with each hunk's new lines from ``commit``."""
+    src = old if old is not None else array("I")
+    out = array("I")
+    pos = 0
+    for a, b, _c, d in hunks:
+        cut = a - 1 if b else a  # "-a,0": insertion after old line a
+        out.extend(src[pos:cut])
+        out.extend(array("I", [commit]) * d)
+        pos = cut + b
+    out.extend(src[pos:])
+    return out
+
+
+@dataclass
+class Store:
+    """Line origins per blob, least recently used dropped beyond ``budget`` lines in all."""
+
+    budget: int = 40_000_000
+    blobs: OrderedDict[str, array[int]] = field(default_factory=OrderedDict)
+    lines: int = 0
+
+    def get(self, blob: str) -> array[int] | None:
+        got = self.blobs.get(blob)
+        if got is not None:
+            self.blobs.move_to_end(blob)
+        return got
+
+    def put(self, blob: str, origins: array[int]) -> None:
+        old = self.blobs.pop(blob, None)
+        if old is not None:
+            self.lines -= len(old)
+        self.blobs[blob] = origins
+        self.lines += len(origins)
+        while self.lines > self.budget and len(self.blobs) > 1:
+            _, dropped = self.blobs.popitem(last=False)
+            self.lines -= len(dropped)
+
+
+# resolve(commit sha, path, blob) -> origins of that blob as the file at ``path`` in ``commit``
+Resolver = Callable[[str, str, str], "array[int] | None"]
+
+
+@dataclass
+class Replay:
+    """Walks the stream's commits in order; ``blamed`` maps each fix to its inducing commits."""
+
+    resolve: Resolver
+    store: Store = field(default_factory=Store)
+    shas: list[str] = field(default_factory=list)
+    ids: dict[str, int] = field(default_factory=dict)
+    roots: set[int] = field(default_factory=set)
+    blamed: dict[str, list[str]] = field(default_factory=dict)
+    resolved: int = 0
+
+    def id(self, sha: str) -> int:
+        n = self.ids.get(sha)
+        if n is None:
+            n = self.ids[sha] = len(self.shas)
+            self.shas.append(sha)
+        return n
+
+    def step(self, commit: PatchCommit, wanted: Callable[[str], bool] | None = None) -> None:
+        me = self.id(commit.sha)
+        if not commit.parents:
+            self.roots.add(me)  # blame's boundary: a root's lines are not blamed on it
+        parent = commit.parents[0] if commit.parents else None
+        found: set[int] = set()
+        for f in commit.files:
+            old = None
+            if f.old != NULL and parent is not None:
+                old = self.store.get(f.old)
+                if old is None:
+                    old = self.resolve(parent, f.old_path, f.old)
+                    self.resolved += 1
+                    if old is not None:
+                        self.store.put(f.old, old)
+            if commit.fix and f.removed and old is not None:
+                found.update(old[n - 1] for n in f.removed if 0 < n <= len(old))
+            if f.new == NULL:  # deleted
+                continue
+            if f.binary:
+                self.store.put(f.new, array("I"))  # nothing in it is blamed
+                continue
+            if f.old != NULL and old is None:
+                continue  # unknown ancestry: resolved again if a later commit needs it
+            self.store.put(f.new, apply(old, f.hunks, me) if f.hunks else (old or array("I")))
+        if commit.fix and parent is not None and (wanted is None or wanted(commit.sha)):
+            self.blamed[commit.sha] = sorted(self.shas[n] for n in found - self.roots)
+
+
+def combine(
+    parents: Iterable[tuple[array[int], Iterable[tuple[int, int]]]], merge: int, length: int
+) -> array[int]:
+    """A merge's version: each line from the first parent it is unchanged in (as blame passes
+    lines to parents in order), else from the merge itself. ``parents`` holds each parent's
+    origins and the (merge line, parent line) pairs (0-based) the merge left unchanged."""
+    out = array("I", [merge]) * length
+    taken = bytearray(length)
+    for got, pairs in parents:
+        for new_line, old_line in pairs:
+            if new_line < length and old_line < len(got) and not taken[new_line]:
+                out[new_line] = got[old_line]
+                taken[new_line] = 1
+    return out
+
+
+def unchanged(old: list[bytes], new: list[bytes]) -> list[tuple[int, int]]:
+    """(new index, old index) of the lines a whitespace-insensitive diff leaves unchanged: a
+    patience diff (common ends, then lines unique to both sides as anchors, then the gaps)."""
+    a = [b"".join(x.split()) for x in old]
+    b = [b"".join(x.split()) for x in new]
+    out: list[tuple[int, int]] = []
+    _patience(a, b, 0, len(a), 0, len(b), out)
+    return out
+
+
+def _patience(
+    a: list[bytes],
+    b: list[bytes],
+    alo: int,
+    ahi: int,
+    blo: int,
+    bhi: int,
+    out: list[tuple[int, int]],
+) -> None:
+    while alo < ahi and blo < bhi and a[alo] == b[blo]:
+        out.append((blo, alo))
+        alo, blo = alo + 1, blo + 1
+    tail: list[tuple[int, int]] = []
+    while alo < ahi and blo < bhi and a[ahi - 1] == b[bhi - 1]:
+        ahi, bhi = ahi - 1, bhi - 1
+        tail.append((bhi, ahi))
+    if alo < ahi and blo < bhi:
+        anchors = _anchors(a, b, alo, ahi, blo, bhi)
+        if anchors:
+            for ia, ib in anchors:
+                _patience(a, b, alo, ia, blo, ib, out)
+                out.append((ib, ia))
+                alo, blo = ia + 1, ib + 1
+            _patience(a, b, alo, ahi, blo, bhi, out)
+        elif (ahi - alo) * (bhi - blo) <= 40_000:
+            from difflib import SequenceMatcher
+
+            m = SequenceMatcher(None, a[alo:ahi], b[blo:bhi], autojunk=False)
+            for x, y, size in m.get_matching_blocks():
+                out.extend((blo + y + k, alo + x + k) for k in range(size))
+    out.extend(reversed(tail))
+
+
+def _anchors(
+    a: list[bytes], b: list[bytes], alo: int, ahi: int, blo: int, bhi: int
+) -> list[tuple[int, int]]:
+    """The longest chain of lines that occur once on each side, in order on both."""
+    count: dict[bytes, list[int]] = {}
+    for i in range(alo, ahi):
+        count.setdefault(a[i], [0, -1, 0])[0] += 1
+        count[a[i]][1] = i
+    for j in range(blo, bhi):
+        c = count.get(b[j])
+        if c is not None:
+            c[2] += 1
+    pairs = []
+    for j in range(blo, bhi):
+        c = count.get(b[j])
+        if c is not None and c[0] == 1 and c[2] == 1:
+            pairs.append((c[1], j))
+    # longest increasing subsequence of the old positions (pairs are in new order)
+    tails: list[int] = []
+    back: list[int] = [-1] * len(pairs)
+    at: list[int] = []
+    from bisect import bisect_left
+
+    for k, (ia, _) in enumerate(pairs):
+        pos = bisect_left(tails, ia)
+        if pos == len(tails):
+            tails.append(ia)
+            at.append(k)
+        else:
+            tails[pos] = ia
+            at[pos] = k
+        back[k] = at[pos - 1] if pos else -1
+    chain = []
+    k = at[-1] if at else -1
+    while k >= 0:
+        chain.append(pairs[k])
+        k = back[k]
+    return chain[::-1]

@@ -1,0 +1,88 @@
+"""SZZ by forward replay gives the labels a blame per fix gives, on a history where every label
+is known: whitespace-only reformatting, a rename, a branch merged with both sides editing the
+same file, comment-only fixes, a binary file, a revert, the root commit."""
+
+from __future__ import annotations
+
+import pytest
+from histories import DAY, T0, commit_at
+
+from countersign.state import blame
+from countersign.state.history import label, mine
+
+G = "def g(x):\n    return x * {}\n"
+Z = "def z(x):\n    return x - {}\n"
+F2 = "def f2(x):\n    return x + {}\n"
+HEAD = "import os\n\n\n"
+HELPER = "def h(a, b):\n    # combine the two\n    return a {} b\n"
+
+
+def _merge(repo, when: int, branch: str) -> str:
+    env = {"GIT_AUTHOR_DATE": f"@{when} +0000", "GIT_COMMITTER_DATE": f"@{when} +0000"}
+    repo.git("merge", "-q", "--no-ff", "-m", f"Merge {branch}", branch, env=env)
+    return repo.git("rev-parse", "HEAD")
+
+
+@pytest.fixture
+def history(repo):
+    """The repository and the commits that are defect-inducing (the rest are not)."""
+    t = iter(range(T0, T0 + 40 * DAY, DAY))
+    commit_at(repo, next(t), "alice", "Add math", **{"m.py": HEAD + G.format(2), "README": "m\n"})
+    bug_g = commit_at(repo, next(t), "bob", "Tweak g", **{"m.py": HEAD + G.format(3)})
+    reformat = G.format(3).replace("    ", "\t")
+    commit_at(repo, next(t), "carol", "Reformat", **{"m.py": HEAD + reformat})
+    bug_h = commit_at(repo, next(t), "bob", "Add helper", **{"util.py": HELPER.format("-")})
+    repo.git("branch", "topic")
+    repo.git("mv", "util.py", "helpers.py")
+    commit_at(repo, next(t), "erin", "Rename util")
+    bug_z = commit_at(
+        repo, next(t), "alice", "Add z", **{"m.py": HEAD + reformat + "\n\n" + Z.format(9)}
+    )
+    repo.git("checkout", "-q", "topic")
+    bug_f2 = commit_at(
+        repo, next(t), "dave", "Add f2", **{"m.py": HEAD + F2.format(7) + "\n\n" + reformat}
+    )
+    repo.git("checkout", "-q", "main")
+    _merge(repo, next(t), "topic")
+    fixed = HEAD + F2.format(1) + "\n\n" + G.format(2).replace("    ", "\t") + "\n\n" + Z.format(1)
+    commit_at(repo, next(t), "alice", "Fix g, z and f2", **{"m.py": fixed})
+    commit_at(repo, next(t), "bob", "Fix helper", **{"helpers.py": HELPER.format("+")})
+    commit_at(repo, next(t), "carol", "Fix typo", **{"helpers.py": HELPER.format("+").replace(
+        "    # combine the two\n", "    # combine both\n")})  # fmt: skip
+    commit_at(repo, next(t), "dave", "Add logo", **{"logo.bin": "\0\1\2"})
+    commit_at(repo, next(t), "dave", "Fix logo", **{"logo.bin": "\0\3\2"})
+    feature = commit_at(repo, next(t), "erin", "Add q", **{"q.py": "q = 1\n"})
+    commit_at(
+        repo, next(t), "erin", f"Revert q\n\nThis reverts commit {feature}.", **{"q.py": None}
+    )
+    return repo, {bug_g, bug_h, bug_z, bug_f2, feature}
+
+
+@pytest.mark.parametrize("method", ["blame", "replay"])
+def test_every_label_is_the_known_one(history, method):
+    repo, inducing = history
+    labels = label(repo.path, mine(repo.path), gap_days=0, method=method)
+    assert {s for s, b in labels.bug.items() if b == 1} == inducing
+    assert set(labels.bug.values()) == {0, 1}
+
+
+def test_replay_blames_each_fix_as_git_blame_does(history):
+    repo, _ = history
+    index = mine(repo.path)
+    per_fix = label(repo.path, mine(repo.path), gap_days=0, method="blame")
+    replayed = label(repo.path, index, gap_days=0, method="replay")
+    assert replayed == per_fix
+    per_fix_index = mine(repo.path)
+    label(repo.path, per_fix_index, gap_days=0, method="blame")
+    assert index.blamed == per_fix_index.blamed
+
+
+def test_a_store_too_small_to_hold_any_version_falls_back_to_blame_with_the_same_result(history):
+    repo, _ = history
+    head = repo.git("rev-parse", "HEAD")
+    full, stats = blame.blame_fixes(repo.path, head)
+    tiny, tiny_stats = blame.blame_fixes(repo.path, head, budget=1)
+    assert tiny == full
+    assert stats["blames"] == 0
+    assert stats["merge_versions"] == 1  # m.py, edited on both sides of the merge
+    assert tiny_stats["blames"] > 0
