@@ -99,3 +99,58 @@ def test_progress_off_a_terminal_is_a_line_every_tenth(capsys):
     assert len(lines) == 10
     assert lines[0] == "labelling: 100 of 1,000 commits (10 %)"
     assert lines[-1] == "labelling: 1,000 of 1,000 commits (100 %)"
+
+
+def test_labels_csv_joins_by_commit_id_and_counts_the_unknown(make_repo, tmp_path, capsys):
+    from countersign.commands.risk import labelled_rows
+
+    one, two = make_repo("one"), make_repo("two")
+    a = one.commit("Add f", **{"m.py": GOOD})
+    b = two.commit("Add g", **{"g.py": GOOD})
+    c = two.commit("Fix g", **{"g.py": GOOD.replace("+ 1", "+ 2")})
+    path = tmp_path / "labels.csv"
+    path.write_text(
+        f",_id,date,bug\n0,{a},1,0\n1,{b},1,1\n2,{b},1,1\n3,{'f' * 40},1,0\n", encoding="utf-8"
+    )
+    rows, join = labelled_rows((one.path, two.path), path)
+    assert {r.sha: r.bug for r in rows} == {a: 0, b: 1}  # c is not labelled: left out
+    assert c not in {r.sha for r in rows}
+    assert (join["found"], join["unknown"], join["duplicates"]) == (2, 1, 1)
+    err = capsys.readouterr().err
+    assert "3 labelled ids, 2 found in 2 repositories, 1 unknown" in err
+    assert "1 duplicated rows ignored" in err
+    assert rows[0].metrics["msg_len"] > 0  # the repository features come along
+
+
+def test_a_malformed_or_contradictory_labels_csv_names_its_line(repo, tmp_path, capsys):
+    sha = repo.commit("Add f", **{"m.py": GOOD})
+    path = tmp_path / "labels.csv"
+    for body, message in (
+        (f"_id,bug\n{sha},2\n", "labels.csv:2: label '2' is not 0 or 1"),
+        (f"_id,bug\n{sha},1\nnot-a-sha,0\n", "labels.csv:3: 'not-a-sha' is not a commit id"),
+        (f"_id,bug\n{sha},1\n{sha},0\n", f"labels.csv:3: {sha} is labelled both 0 and 1"),
+        (f"_id,bug\n{sha}\n", "labels.csv:2: 1 columns, expected 2"),
+    ):
+        path.write_text(body, encoding="utf-8")
+        assert main(["risk", "eval", "--repo", str(repo.path), "--labels", str(path)]) == 4
+        err = capsys.readouterr().err
+        assert message in err
+        assert "Traceback" not in err
+
+
+def test_a_mirror_with_a_missing_object_names_it_and_mines_the_rest(repo):
+    from pathlib import Path
+
+    from countersign.state.history import mine
+
+    repo.commit("Add f", **{"m.py": GOOD})
+    damaged = repo.commit("Change f", **{"m.py": GOOD + "x = 1\n"})
+    blob = repo.git("rev-parse", "HEAD:m.py")
+    repo.commit("Change f again", **{"m.py": GOOD + "x = 2\n"})
+    repo.commit("Add g", **{"g.py": GOOD})
+    (Path(repo.path) / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    index = mine(repo.path)
+    # the two commits that need the missing blob are left out, the others mined
+    assert [c.message for c in index.commits] == ["Add f", "Add g"]
+    assert index.problem.startswith(f"{repo.path}: 2 commit(s) could not be read")
+    assert f"first {damaged[:12]}: object {blob} is missing" in index.problem

@@ -94,14 +94,31 @@ def risk_train(
 
 
 @risk.command("eval")
-@repository_option
+@click.option(
+    "--repo",
+    "repos",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="A git repository to mine. Repeatable with --labels CSV: pooled into one project.",
+)
 @dataset_option
 @gap_option
-@labels_option
+@click.option(
+    "--labels",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A CSV with a commit id column (_id, commit_id, sha) and a 0/1 label column (bug, "
+    "label): evaluate on those commits with those labels instead of SZZ's. Otherwise explicit "
+    "labels as for `risk mine`.",
+)
+@click.option("--name", help="The project's name in the report (default: the repositories').")
 def risk_eval(
-    repo: Path | None, datasets: tuple[Path, ...], gap_days: float, labels: Path | None
+    repos: tuple[Path, ...],
+    datasets: tuple[Path, ...],
+    gap_days: float,
+    labels: Path | None,
+    name: str | None,
 ) -> int:
     """Chronological 80/20 evaluation against LApredict and a logistic baseline, as JSON."""
     from countersign.commands.risk import evaluate
 
-    return evaluate(repo, datasets, gap_days, labels)
+    return evaluate(repos, datasets, gap_days, labels, name)

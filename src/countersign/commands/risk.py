@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
+import re
 import statistics
 import sys
 import time
@@ -15,13 +17,15 @@ from typing import Any
 
 import click
 
-from countersign.errors import UsageError
-from countersign.facts.risk import dataset, evaluation, szz, training
+from countersign.errors import InputError, UsageError
+from countersign.facts.risk import dataset, evaluation, repo_features, szz, training
 from countersign.facts.risk.dataset import Row
+from countersign.facts.risk.features import EXTENDED
 from countersign.facts.risk.model import to_json
 from countersign.state import blame, history
 from countersign.state import risk as cache
 from countersign.state.risk import MODEL_FILE, REFERENCE_COMMITS, save_reference
+from countersign.state_dir import ENV_STATE_DIR
 
 
 @contextmanager
@@ -172,11 +176,24 @@ def train(
 
 
 def evaluate(
-    repo: Path | None, datasets: tuple[Path, ...], gap_days: float, labels: Path | None
+    repos: tuple[Path, ...],
+    datasets: tuple[Path, ...],
+    gap_days: float,
+    labels: Path | None,
+    name: str | None = None,
 ) -> int:
-    results = [
-        evaluation.evaluate(rows, name) for name, rows in _rows(repo, datasets, gap_days, labels)
-    ]
+    """The evaluation protocol's JSON: per dataset, and for the repositories (pooled into one
+    project) labelled by SZZ or, with a labels CSV, by those labels."""
+    if repos and labels and dataset.is_label_csv(_text(labels)):
+        results = [_evaluate_labelled(repos, labels, name)]
+    else:
+        if len(repos) > 1:
+            raise UsageError("pooling several --repo needs --labels CSV (a commit id and 0/1)")
+        repo = repos[0] if repos else None
+        results = [
+            evaluation.evaluate(rows, name or stem)
+            for stem, rows in _rows(repo, datasets, gap_days, labels)
+        ]
     report: dict[str, Any] = {"projects": results}
     if len(results) > 1:
         report["mean"] = {
@@ -191,3 +208,69 @@ def evaluate(
         }
     click.echo(json.dumps(report, indent=2))
     return 0
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+
+
+def labelled_rows(repos: tuple[Path, ...], labels: Path) -> tuple[list[Row], dict[str, Any]]:
+    """The mined commits of ``repos`` that ``labels`` labels, with the 14 metrics and the
+    repository features; and how the join went (ids found, unknown, duplicated)."""
+    ext = dataset.parse_labels(_text(labels), str(labels))
+    rows: list[Row] = []
+    seen: set[str] = set()
+    per_repo = {}
+    for repo in repos:
+        index = _mined(repo, several=len(repos) > 1)
+        found = 0
+        for c, extra in zip(index.commits, repo_features.compute(index.commits), strict=True):
+            seen.add(c.sha)
+            bug = ext.labels.get(c.sha)
+            if bug is not None:
+                rows.append(c.row(bug, extra))
+                found += 1
+        per_repo[repo.resolve().name] = {"commits": len(index.commits), "labelled": found}
+    unknown = len(set(ext.labels) - seen)
+    join = {
+        "labels": len(ext.labels),
+        "found": len(ext.labels) - unknown,
+        "unknown": unknown,
+        "duplicates": ext.duplicates,
+        "repositories": per_repo,
+    }
+    _info(
+        f"{labels}: {len(ext.labels):,} labelled ids, {join['found']:,} found in "
+        f"{len(repos)} repositories, {unknown:,} unknown (not their commits: left out)"
+        + (f", {ext.duplicates:,} duplicated rows ignored" if ext.duplicates else "")
+    )
+    return rows, join
+
+
+def _evaluate_labelled(repos: tuple[Path, ...], labels: Path, name: str | None) -> dict[str, Any]:
+    rows, join = labelled_rows(repos, labels)
+    project = name or "+".join(r.resolve().name for r in repos)
+    result = evaluation.evaluate(rows, project, features=EXTENDED)
+    base = evaluation.evaluate(rows, project)
+    result["model_14"] = base["model"]
+    result["join"] = join
+    return result
+
+
+def _mined(repo: Path, several: bool) -> Any:
+    """The repository mined (cached; no SZZ: the labels come from elsewhere)."""
+    state = cache.risk_dir(repo)
+    if several and os.environ.get(ENV_STATE_DIR):
+        # one state directory given for several repositories: one cache each under it
+        state = state / re.sub(r"[^A-Za-z0-9_.-]", "_", str(repo.resolve()).strip("/"))
+    index = cache.load(state)
+    since = index.head if index else None
+    with _bar(history.count_commits(repo, since), "mining", worth=2000, unit="commits") as step:
+        index = history.mine(repo, index, progress=step)
+    if index.problem:
+        _info(index.problem)
+    cache.save(index, state)
+    return index

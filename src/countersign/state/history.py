@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -39,12 +40,17 @@ def _git(repo: Path, *args: str) -> str:
     return proc.stdout.decode("utf-8", "replace")
 
 
-def log_command(repo: Path, since: str | None, head: str) -> list[str]:
+def log_command(
+    repo: Path, since: str | None, head: str, exclude: tuple[str, ...] = ()
+) -> list[str]:
     return [
         "git", "-C", str(repo), "-c", "core.quotePath=false", "log", "--reverse", "--no-merges",
-        "-z", "--numstat", "-M", f"--format={LOG_FORMAT}",
-        f"{since}..{head}" if since else head, "--",
+        "-z", "--numstat", "-M", f"--format={LOG_FORMAT}", head,
+        *(f"^{x}" for x in (since, *exclude) if x), "--",
     ]  # fmt: skip
+
+
+MAX_SKIPS = 200  # unreadable commits skipped before giving up on a damaged mirror
 
 
 def mine(
@@ -68,16 +74,97 @@ def mine(
     if index.head == head_sha:
         index.history.head = head_sha
         return index
-    with subprocess.Popen(log_command(repo, index.head, head_sha), stdout=subprocess.PIPE) as proc:
+    before = len(index.commits)
+    since = index.head
+    skipped: list[str] = []
+    why = ""
+    while True:
+        ok, error = _stream(repo, index, since, head_sha, tuple(skipped), progress)
+        if ok:
+            break
+        why = why or error
+        failing = _failing_commit(repo, index, before, since, head_sha, tuple(skipped))
+        if failing is None or len(skipped) >= MAX_SKIPS:
+            if len(index.commits) == before:
+                raise InputError(f"git log failed in {repo}: {why}")
+            break
+        skipped.append(failing)
+    if skipped:
+        index.problem = (
+            f"{repo}: {len(skipped)} commit(s) could not be read and were left out "
+            f"(first {skipped[0][:12]}: {why}); the rest of the history was mined"
+        )
+    if not ok:
+        last = index.commits[-1].sha
+        index.problem = (
+            f"{repo}: history read up to {last[:12]} ({len(index.commits) - before} commits), "
+            f"then git failed: {why}"
+        )
+        index.head = index.history.head = last
+        return index
+    index.head = index.history.head = head_sha
+    return index
+
+
+def _stream(
+    repo: Path,
+    index: Index,
+    since: str | None,
+    head: str,
+    exclude: tuple[str, ...],
+    progress: Callable[[int], None] | None,
+) -> tuple[bool, str]:
+    """One ``git log`` pass adding the commits not mined yet; (succeeded, git's error)."""
+    seen = {c.sha for c in index.commits} if exclude else set()
+    with (
+        tempfile.TemporaryFile() as errors,
+        subprocess.Popen(
+            log_command(repo, since, head, exclude), stdout=subprocess.PIPE, stderr=errors
+        ) as proc,
+    ):
         assert proc.stdout is not None  # noqa: S101 - Popen with PIPE
         stream = iter(lambda: proc.stdout.read(1 << 20), b"")  # type: ignore[union-attr]
         for fields, deltas in parse_records(stream):
+            if fields and fields[0] in seen:
+                continue  # read again after a skip
             if record(index, fields, deltas) is not None and progress:
                 progress(1)
-    if proc.returncode != 0:
-        raise InputError(f"git log failed in {repo}; is {head} a commit?")
-    index.head = index.history.head = head_sha
-    return index
+        proc.wait()
+        errors.seek(0)
+        why = git_error(errors.read())
+    return proc.returncode == 0, why
+
+
+def _failing_commit(
+    repo: Path, index: Index, before: int, since: str | None, head: str, exclude: tuple[str, ...]
+) -> str | None:
+    """The commit git could not read: the last one recorded when its own diff fails (it may be
+    cut short: dropped), else the next one in the walk."""
+    if len(index.commits) > before:
+        last = index.commits[-1].sha
+        probe = subprocess.run(
+            ["git", "-C", str(repo), "show", "--numstat", "-M", "--format=", last, "--"],
+            capture_output=True,
+            check=False,
+        )
+        if probe.returncode != 0:
+            index.commits.pop()
+            return last
+    mined = {c.sha for c in index.commits[before:]}
+    walk = _git(
+        repo, "rev-list", "--reverse", "--no-merges", head,
+        *(f"^{x}" for x in (since, *exclude) if x),
+    ).split()  # fmt: skip
+    return next((sha for sha in walk if sha not in mined), None)
+
+
+def git_error(stderr: bytes) -> str:
+    """git's own words for a failure, naming the object when one is missing."""
+    lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
+    for ln in lines:
+        if m := re.search(r"\b([0-9a-f]{40})\b", ln):
+            return f"object {m.group(1)} is missing or unreadable ({ln})"
+    return lines[-1] if lines else "error (no message)"
 
 
 def contains(repo: Path, history: History, commit: str) -> bool:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from countersign.facts.context import Context
 from countersign.facts.risk import model as _model
-from countersign.facts.risk.features import vector
 from countersign.facts.risk.metrics import FileDelta, History, compute
 from countersign.facts.risk.szz import is_fix
 from countersign.intake.change import Change
@@ -87,13 +86,27 @@ _WORDS = {
     "exp": "author's experience: {v:.0f} earlier changes",
     "rexp": "author's recent experience: {v:.1f}",
     "sexp": "author's experience in this subsystem: {v:.0f} changes",
+    "file_fixes": "these files had {v:.1f} recent fixes (decayed)",
+    "file_recent": "{v:.0f} changes to these files in the last 30 days",
+    "file_authors": "{v:.0f} authors changed these files in the last year",
+    "own_share": "the author made {v:.0%} of the earlier changes to these files",
+    "own_changes": "the author changed these files {v:.0f} times before",
+    "coupled": "{v:.0f} files usually changed with these were left out",
+    "msg_len": "a {v:.0f}-character message",
+    "msg_issue": "the message references an issue",
+    "msg_refactor": "the message says refactoring",
+    "msg_feature": "the message says new feature",
+    "msg_revert": "a revert",
+    "test_share": "{v:.0%} of the changed files are tests",
+    "doc_share": "{v:.0%} of the changed files are documentation",
+    "since_author": "{v:.0f} days since the author's previous change",
 }
 
 
 def describe(m: _model.Model, metric: str, value: float) -> str:
     if metric == "age" and value == 0:
         return "new files, no earlier changes"
-    text = _WORDS[metric].format(v=value)
+    text = _WORDS.get(metric, metric + " {v:.2f}").format(v=value)
     pct = m.metric_percentile(metric, value)
     if pct is None or metric == "fix":
         return text
@@ -111,7 +124,7 @@ def factors(
 ) -> tuple[RiskFactor, ...]:
     """The metrics that push the score up most, in words; ``assumed`` metrics (filled in with
     the median because there is no history) are not reported as facts about the change."""
-    contrib = m.contributions(vector(metrics))
+    contrib = m.contributions(m.vector(metrics))
     ranked = sorted(
         (name for name in contrib if name in metrics and contrib[name] > 0 and name not in assumed),
         key=lambda name: -contrib[name],
@@ -134,7 +147,7 @@ def analyze(change: Change, context: Context) -> Risk:
             if name not in metrics:
                 assumed.add(name)
                 metrics[name] = qs[len(qs) // 2] if qs else 0.0
-    score = m.probability(vector(metrics))
+    score = m.probability(m.vector(metrics))
     return Risk(
         score=round(score, 4),
         factors=factors(m, metrics, assumed=frozenset(assumed)),

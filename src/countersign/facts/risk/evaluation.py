@@ -11,7 +11,6 @@ from typing import Any
 from countersign.errors import UsageError
 from countersign.facts.risk import training
 from countersign.facts.risk.dataset import Row
-from countersign.facts.risk.features import vector
 from countersign.facts.risk.metrics import METRICS
 
 TEST_SHARE = 0.2
@@ -82,7 +81,7 @@ def evaluate(rows: Sequence[Row], name: str = "dataset", **fit_options: Any) -> 
     if len(set(labels)) < 2:
         raise UsageError(f"{name}: the test period has only one class; nothing to rank")
     model = training.fit(train, name=name, **fit_options)
-    ours = [model.probability(vector(r.metrics)) for r in test]
+    ours = [model.probability(model.vector(r.metrics)) for r in test]
     result: dict[str, Any] = {
         "name": name,
         "n_train": len(train),

@@ -35,13 +35,47 @@ FEATURES: tuple[tuple[str, str], ...] = (
 )
 NAMES = tuple(name for name, _ in FEATURES)
 
+# Features from the repository's own history and the commit itself (``facts.risk.history``),
+# computed by the miner; a model trained with them lists them in its ``features``. Each is
+# read as log1p of the column of the same name without the ``log_`` prefix.
+HISTORY: tuple[tuple[str, str], ...] = (
+    ("log_file_fixes", "file_fixes"),
+    ("log_file_recent", "file_recent"),
+    ("log_file_authors", "file_authors"),
+    ("own_share", "own_share"),
+    ("log_own_changes", "own_changes"),
+    ("log_coupled", "coupled"),
+    ("log_msg_len", "msg_len"),
+    ("msg_issue", "msg_issue"),
+    ("msg_refactor", "msg_refactor"),
+    ("msg_feature", "msg_feature"),
+    ("msg_revert", "msg_revert"),
+    ("test_share", "test_share"),
+    ("doc_share", "doc_share"),
+    ("log_since_author", "since_author"),
+)
+EXTENDED = NAMES + tuple(name for name, _ in HISTORY)
+READS: dict[str, str] = {**dict(FEATURES), **dict(HISTORY)}
+
 
 def _log(x: float) -> float:
     return math.log1p(max(0.0, x))
 
 
-def vector(m: Mapping[str, float]) -> list[float]:
-    """The feature vector of one change's metrics (missing metrics count as 0)."""
+def vector(m: Mapping[str, float], names: tuple[str, ...] = NAMES) -> list[float]:
+    """The feature vector of one change's metrics (missing metrics count as 0): the 24
+    features of ``NAMES``, then any of ``HISTORY`` that ``names`` lists."""
+    base = _base(m)
+    if names is NAMES or len(names) == len(NAMES):
+        return base
+    hist = dict(HISTORY)
+    for name in names[len(NAMES) :]:
+        v = m.get(hist[name], 0.0)
+        base.append(_log(v) if name.startswith("log_") else v)
+    return base
+
+
+def _base(m: Mapping[str, float]) -> list[float]:
     g = m.get
     ns, nd, nf = g("ns", 0.0), g("nd", 0.0), max(1.0, g("nf", 0.0))
     la, ld, lt = g("la", 0.0), g("ld", 0.0), g("lt", 0.0)

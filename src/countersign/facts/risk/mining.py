@@ -48,6 +48,7 @@ class Index:
     commits: list[Mined] = field(default_factory=list)
     shallow: bool = False
     blamed: dict[str, list[str]] = field(default_factory=dict)  # fix sha -> inducing shas
+    problem: str = ""  # why mining stopped early (a mirror with missing objects), not cached
 
 
 def parse_records(chunks: Iterator[bytes]) -> Iterator[tuple[list[str], list[FileDelta]]]:

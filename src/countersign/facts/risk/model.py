@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from countersign.errors import InputError
-from countersign.facts.risk.features import FEATURES, NAMES, vector
+from countersign.facts.risk.features import EXTENDED, NAMES, READS, vector
 from countersign.facts.risk.metrics import METRICS
 
 FORMAT = "countersign-risk/1"
@@ -51,6 +51,10 @@ class Model:
     score_quantiles: tuple[float, ...]
     metric_quantiles: Mapping[str, tuple[float, ...]]
     info: Mapping[str, Any] = field(default_factory=dict)
+    features: tuple[str, ...] = NAMES  # the 24 of ``NAMES``, then any history features
+
+    def vector(self, m: Mapping[str, float]) -> list[float]:
+        return vector(m, self.features)
 
     def margins(self, x: Sequence[float]) -> tuple[float, float]:
         tree = self.base
@@ -79,17 +83,20 @@ class Model:
         split on (Saabas), linear terms directly, both mapped back to the metric they read."""
         a, b, _ = self.calibration
         out = dict.fromkeys(METRICS, 0.0)
+        names = self.features
         for t in self.trees:
             i = 0
             while t.feature[i] >= 0:
                 f = t.feature[i]
                 nxt = t.left[i] if x[f] <= t.threshold[i] else t.right[i]
-                out[FEATURES[f][1]] += a * (t.value[nxt] - t.value[i])
+                key = READS[names[f]]
+                out[key] = out.get(key, 0.0) + a * (t.value[nxt] - t.value[i])
                 i = nxt
         if self.linear is not None:
             lm = self.linear
             for f, (c, v, m, s) in enumerate(zip(lm.coef, x, lm.mean, lm.scale, strict=True)):
-                out[FEATURES[f][1]] += b * c * (v - m) / s
+                key = READS[names[f]]
+                out[key] = out.get(key, 0.0) + b * c * (v - m) / s
         return out
 
     def percentile(self, score: float) -> float:
@@ -117,14 +124,14 @@ def quantile_rank(quantiles: Sequence[float], value: float) -> float:
 
 
 def score_metrics(model: Model, metrics: Mapping[str, float]) -> float:
-    return model.probability(vector(metrics))
+    return model.probability(model.vector(metrics))
 
 
 def to_json(model: Model) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "name": model.name,
-        "features": list(NAMES),
+        "features": list(model.features),
         "base": model.base,
         "trees": [[t.feature, t.threshold, t.left, t.right, t.value] for t in model.trees],
         "linear": None
@@ -145,7 +152,8 @@ def to_json(model: Model) -> dict[str, Any]:
 def from_json(data: Mapping[str, Any], origin: str) -> Model:
     if data.get("format") != FORMAT:
         raise InputError(f"{origin}: not a countersign risk model; retrain with `risk train`")
-    if tuple(data.get("features", ())) != NAMES:
+    features = tuple(data.get("features", ()))
+    if features[: len(NAMES)] != NAMES or not set(features) <= set(EXTENDED):
         raise InputError(f"{origin}: trained on other features; retrain with `risk train`")
     lin = data.get("linear")
     return Model(
@@ -165,6 +173,7 @@ def from_json(data: Mapping[str, Any], origin: str) -> Model:
         score_quantiles=tuple(data["score_quantiles"]),
         metric_quantiles={k: tuple(v) for k, v in data["metric_quantiles"].items()},
         info=dict(data.get("info", {})),
+        features=features,
     )
 
 
@@ -181,7 +190,7 @@ def with_reference(model: Model, data: Mapping[str, Any]) -> Model:
 
 def reference(model: Model, metrics: Sequence[Mapping[str, float]]) -> dict[str, Any]:
     """Percentile tables of a repository's history under ``model``: scores and raw metrics."""
-    scores = sorted(model.probability(vector(m)) for m in metrics)
+    scores = sorted(model.probability(model.vector(m)) for m in metrics)
     return {
         "model": model.name,
         "score_quantiles": _quantiles(scores),

@@ -12,7 +12,7 @@ from typing import Any
 
 from countersign.errors import UsageError
 from countersign.facts.risk.dataset import Row
-from countersign.facts.risk.features import vector
+from countersign.facts.risk.features import NAMES, vector
 from countersign.facts.risk.metrics import METRICS
 from countersign.facts.risk.model import Linear, Model, Tree
 
@@ -58,6 +58,7 @@ def fit(
     seed: int = 0,
     grid: Sequence[tuple[float, int]] | None = None,
     max_iter: int | None = None,
+    features: tuple[str, ...] = NAMES,
 ) -> Model:
     """Train on ``rows`` (labelled; sorted here by date). ``grid`` lists the (recency, leaves)
     settings tried and ``max_iter`` caps the boosting rounds (tests use small values)."""
@@ -70,7 +71,7 @@ def fit(
     from sklearn.metrics import roc_auc_score
 
     data = sorted((r for r in rows if r.bug is not None), key=lambda r: r.date)
-    x = np.array([vector(r.metrics) for r in data], dtype=float)
+    x = np.array([vector(r.metrics, features) for r in data], dtype=float)
     y = np.array([r.bug for r in data], dtype=int)
     t = np.array([r.date for r in data], dtype=float)
     cut = int(len(data) * (1 - VALIDATION_SHARE))
@@ -125,6 +126,7 @@ def fit(
             "validation_auc": None if best is None else round(best[0], 4),
             "trained_until": int(t[-1]),
         },
+        features=features,
     )
     scores = [model.probability(row) for row in x.tolist()]
     return replace(model, score_quantiles=_quantiles(np, scores))

@@ -1,0 +1,152 @@
+"""Features a real repository offers beyond the 14 metrics: each file's past fixes and churn,
+who owns it, what usually changes with it, and what the commit and its message say. Computed
+in one pass over the mined commits in order, each from the commits before it only (a test
+checks that no value changes when later commits are added).
+
+Definitions (tested in tests/facts/risk/test_repo_features.py):
+
+- ``file_fixes``: over the touched files, the earlier fix commits (``szz.is_fix``) that touched
+  each, each weighted ``exp(-days ago / 180)``.
+- ``file_recent``: earlier changes to the touched files in the last 30 days (summed over files).
+- ``file_authors``: distinct authors of the touched files in the last 365 days.
+- ``own_changes``: the author's earlier changes to the touched files (summed over files);
+  ``own_share``: that over all earlier changes to them (0 for new files).
+- ``coupled``: files that changed with the touched files in at least half of their earlier
+  changes (3 times or more) and are not in this commit.
+- ``msg_len``: characters in the message's first paragraph; ``msg_issue``: it references an
+  issue or bug (``#12``, ``JIRA-77``, ``Closes-Bug:``, ``bug 123``); ``msg_refactor``,
+  ``msg_feature``, ``msg_revert``: intent words (0/1).
+- ``test_share``, ``doc_share``: share of the touched files that are tests, documentation.
+- ``since_author``: days since the author's previous commit (0 for a first commit).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from countersign.facts.risk.mining import Mined
+
+DAY = 86400.0
+FIX_DECAY_DAYS = 180.0
+COUPLING_MAX_FILES = 30  # larger commits (mass renames, imports) say little about coupling
+
+_ISSUE = re.compile(
+    r"(#\d+\b|\b[A-Z][A-Z0-9]+-\d+\b|\b(closes|partial|related)-bug:|\bbug\s*#?\d+|lp#?\d+)",
+    re.IGNORECASE,
+)
+_REFACTOR = re.compile(
+    r"\b(refactor\w*|clean\s?up|cleanup|rename[sd]?|move[sd]?|tidy)\b", re.IGNORECASE
+)
+_FEATURE = re.compile(
+    r"\b(add(s|ed)?|implement\w*|support\w*|introduc\w*|new|allow\w*)\b", re.IGNORECASE
+)
+_REVERT = re.compile(r"^revert\b|\bthis reverts commit\b", re.IGNORECASE | re.MULTILINE)
+_TEST = re.compile(r"(^|/)(tests?|testing|spec)(/|$)|(^|/)test_[^/]*$|_test\.\w+$|Test\w*\.java$")
+_DOC = re.compile(r"(^|/)(docs?|api-ref|releasenotes)/|\.(md|rst|txt|adoc)$", re.IGNORECASE)
+
+COLUMNS = (
+    "file_fixes",
+    "file_recent",
+    "file_authors",
+    "own_share",
+    "own_changes",
+    "coupled",
+    "msg_len",
+    "msg_issue",
+    "msg_refactor",
+    "msg_feature",
+    "msg_revert",
+    "test_share",
+    "doc_share",
+    "since_author",
+)
+
+
+@dataclass
+class _File:
+    fix_value: float = 0.0
+    fix_time: float = 0.0
+    times: list[float] = field(default_factory=list)
+    authors: dict[str, float] = field(default_factory=dict)  # author -> last change
+    by_author: dict[str, int] = field(default_factory=dict)
+    changes: int = 0
+    partners: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class RepoHistory:
+    """What the features need to know about the commits seen so far."""
+
+    files: dict[str, _File] = field(default_factory=dict)
+    author_last: dict[str, float] = field(default_factory=dict)
+
+    def features(self, c: Mined) -> dict[str, float]:
+        """The features of ``c`` from the commits recorded before it."""
+        paths = set(c.paths)
+        known = [(p, self.files[p]) for p in paths if p in self.files]
+        t = c.date
+        fixes = sum(
+            f.fix_value * math.exp(-max(0.0, t - f.fix_time) / DAY / FIX_DECAY_DAYS)
+            for _, f in known
+        )
+        recent = sum(sum(1 for x in f.times[-64:] if t - x <= 30 * DAY) for _, f in known)
+        authors = {a for _, f in known for a, last in f.authors.items() if t - last <= 365 * DAY}
+        own = sum(f.by_author.get(c.author, 0) for _, f in known)
+        total = sum(f.changes for _, f in known)
+        coupled: set[str] = set()
+        for _, f in known:
+            if f.changes >= 3:
+                coupled.update(q for q, n in f.partners.items() if n >= 3 and 2 * n >= f.changes)
+        coupled -= paths
+        message = c.message.split("\n\n", 1)[0]
+        n = max(1, len(paths))
+        last = self.author_last.get(c.author)
+        return {
+            "file_fixes": round(fixes, 4),
+            "file_recent": float(recent),
+            "file_authors": float(len(authors)),
+            "own_share": round(own / total, 4) if total else 0.0,
+            "own_changes": float(own),
+            "coupled": float(len(coupled)),
+            "msg_len": float(len(message.strip())),
+            "msg_issue": float(bool(_ISSUE.search(c.message))),
+            "msg_refactor": float(bool(_REFACTOR.search(message))),
+            "msg_feature": float(bool(_FEATURE.search(message))),
+            "msg_revert": float(bool(_REVERT.search(c.message))),
+            "test_share": round(sum(1 for p in paths if _TEST.search(p)) / n, 4),
+            "doc_share": round(sum(1 for p in paths if _DOC.search(p)) / n, 4),
+            "since_author": round(max(0.0, t - last) / DAY, 3) if last is not None else 0.0,
+        }
+
+    def record(self, c: Mined) -> None:
+        paths = set(c.paths)
+        t = c.date
+        couple = len(paths) <= COUPLING_MAX_FILES
+        for p in paths:
+            f = self.files.setdefault(p, _File())
+            if c.fix:
+                decay = math.exp(-max(0.0, t - f.fix_time) / DAY / FIX_DECAY_DAYS)
+                f.fix_value = f.fix_value * decay + 1.0
+                f.fix_time = t
+            f.times.append(t)
+            if len(f.times) > 128:
+                del f.times[:64]
+            f.authors[c.author] = t
+            f.by_author[c.author] = f.by_author.get(c.author, 0) + 1
+            f.changes += 1
+            if couple:
+                for q in paths:
+                    if q != p:
+                        f.partners[q] = f.partners.get(q, 0) + 1
+        self.author_last[c.author] = max(t, self.author_last.get(c.author, t))
+
+
+def compute(commits: Iterable[Mined]) -> Iterator[dict[str, float]]:
+    """The features of each commit in order, each from the ones before it."""
+    state = RepoHistory()
+    for c in commits:
+        yield state.features(c)
+        state.record(c)
