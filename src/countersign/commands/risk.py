@@ -145,6 +145,17 @@ def _rows(
     return out
 
 
+def _with_repo_features(repo: Path, rows: list[Row]) -> list[Row]:
+    """``rows`` (as ``mine_repo`` made them) with the repository features added."""
+    index = cache.load(cache.risk_dir(repo))
+    if index is None:
+        return rows
+    extra = dict(
+        zip((c.sha for c in index.commits), repo_features.compute(index.commits), strict=True)
+    )
+    return [Row(r.sha, r.date, r.bug, {**r.metrics, **extra.get(r.sha, {})}) for r in rows]
+
+
 def train(
     repo: Path | None,
     datasets: tuple[Path, ...],
@@ -190,10 +201,11 @@ def evaluate(
         if len(repos) > 1:
             raise UsageError("pooling several --repo needs --labels CSV (a commit id and 0/1)")
         repo = repos[0] if repos else None
-        results = [
-            evaluation.evaluate(rows, name or stem)
-            for stem, rows in _rows(repo, datasets, gap_days, labels)
-        ]
+        projects = _rows(repo, datasets, gap_days, labels)
+        if repo is not None:  # mined here: the repository features are known too
+            stem, rows = projects[-1]
+            projects[-1] = (stem, _with_repo_features(repo, rows))
+        results = [_evaluate(rows, name or stem) for stem, rows in projects]
     report: dict[str, Any] = {"projects": results}
     if len(results) > 1:
         report["mean"] = {
@@ -250,12 +262,19 @@ def labelled_rows(repos: tuple[Path, ...], labels: Path) -> tuple[list[Row], dic
     return rows, join
 
 
+def _evaluate(rows: list[Row], project: str) -> dict[str, Any]:
+    """The protocol's figures; with the repository features when the rows carry them (mined
+    here): then ``model`` uses them and ``model_14`` is the recipe ``risk train`` fits."""
+    if not rows or "msg_len" not in rows[0].metrics:
+        return evaluation.evaluate(rows, project)
+    result = evaluation.evaluate(rows, project, features=EXTENDED)
+    result["model_14"] = evaluation.evaluate(rows, project)["model"]
+    return result
+
+
 def _evaluate_labelled(repos: tuple[Path, ...], labels: Path, name: str | None) -> dict[str, Any]:
     rows, join = labelled_rows(repos, labels)
-    project = name or "+".join(r.resolve().name for r in repos)
-    result = evaluation.evaluate(rows, project, features=EXTENDED)
-    base = evaluation.evaluate(rows, project)
-    result["model_14"] = base["model"]
+    result = _evaluate(rows, name or "+".join(r.resolve().parent.name for r in repos))
     result["join"] = join
     return result
 
