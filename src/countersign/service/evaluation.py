@@ -17,6 +17,7 @@ from countersign import (
     open_change,
     open_repository,
 )
+from countersign.config.roster import Roster
 from countersign.intake.pull_request import PullRequest
 
 
@@ -25,6 +26,7 @@ class Judged:
     evaluation: Evaluation
     fingerprint: str
     base: str
+    roster: Roster  # at the base: who may sign, for the dashboard's queues
 
 
 def open_head(
@@ -59,4 +61,4 @@ def judge(
     )
     ws = analysed(opened, remember_scans=True)
     result = check_change(ws, checks)
-    return Judged(result, ws.change.fingerprint, ws.change.base or base)
+    return Judged(result, ws.change.fingerprint, ws.change.base or base, ws.context.config.roster)

@@ -18,6 +18,7 @@ from countersign import Identity
 from countersign.errors import FatalError, UsageError
 from countersign.intake.pull_request import parse_pull_request
 from countersign.service import comment_commands, events, ledgers, mirror, outputs, publish, reviews
+from countersign.service.dashboard import records
 from countersign.service.decisions import LAST_DECISION, SAVE_DECISION, Outcome
 from countersign.service.evaluation import judge, open_head
 from countersign.service.github import GitHub
@@ -57,6 +58,7 @@ class Jobs:
         fields = {"repository": repository, "number": number}
         if pr.get("state") != "open":
             log.info("pull request is closed: no decision", extra=fields)
+            records.closed(self.conn, repository, number)
             return Outcome("closed")
         head = str(pr["head"]["sha"])
         try:
@@ -97,6 +99,16 @@ class Jobs:
                 outputs.conclusion(evaluation),
                 run_id,
             ),
+        )
+        records.save(
+            self.conn,
+            repository=repository,
+            installation_id=installation_id,
+            pr=pr,
+            evaluation=evaluation,
+            head=head,
+            fingerprint=judged.fingerprint,
+            roster=judged.roster,
         )
         publish.upsert_comment(
             self.github,
