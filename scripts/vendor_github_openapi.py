@@ -25,6 +25,7 @@ OPERATIONS = (
     ("post", "/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"),
     ("get", "/repos/{owner}/{repo}/pulls"),
     ("get", "/repos/{owner}/{repo}/pulls/{pull_number}"),
+    ("get", "/user"),
 )
 
 

@@ -24,9 +24,10 @@ from typing import Any
 
 import jsonschema
 import jwt
+from github_oauth import ACCESS_TOKEN, AUTHORIZE, problem
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 SLICE = (
@@ -98,6 +99,13 @@ class FakeGitHub:
     installations: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     writes: list[tuple[float, str]] = field(default_factory=list)  # (time, head) of check runs
+    # The OAuth web flow: the App's client, who is signed in to "github.com" in the browser,
+    # the codes handed out (code -> client id, redirect URI, login) and the user tokens.
+    oauth_client: tuple[str, str] = ("Iv1.countersign", "oauth-client-secret")
+    oauth_callback: str = ""  # the App's registered callback URL: redirect_uri must be under it
+    signed_in: str | None = None
+    codes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    user_tokens: dict[str, str] = field(default_factory=dict)
     _ids: Any = field(default_factory=lambda: itertools.count(1000))
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _delay: float = 0.0
@@ -130,8 +138,63 @@ class FakeGitHub:
     # --- the ASGI app ---------------------------------------------------------------------
     def app(self) -> Starlette:
         return Starlette(
-            routes=[Route("/{path:path}", self._handle, methods=["GET", "POST", "PATCH"])]
+            routes=[
+                Route("/login/oauth/authorize", self._authorize),
+                Route("/login/oauth/access_token", self._access_token, methods=["POST"]),
+                Route("/{path:path}", self._handle, methods=["GET", "POST", "PATCH"]),
+            ]
         )
+
+    # --- the OAuth web flow (github_oauth.py) -------------------------------------------------
+    async def _authorize(self, request: Request) -> Response:
+        params = dict(request.query_params)
+        with self._lock:
+            self.requests.append(("GET", "/login/oauth/authorize", params))
+            wrong = problem(AUTHORIZE, params)
+            if wrong:
+                return self._violation(422, f"GET /login/oauth/authorize: {wrong}")
+            if params["client_id"] != self.oauth_client[0]:
+                return self._violation(404, "GET /login/oauth/authorize: unknown client_id")
+            redirect = params.get("redirect_uri", self.oauth_callback)
+            if not self.oauth_callback or not redirect.startswith(self.oauth_callback):
+                # GitHub shows an error page and never redirects to an unregistered URL.
+                return self._violation(400, f"redirect_uri {redirect!r} is not the callback")
+            if self.signed_in is None:
+                return HTMLResponse("<h1>Sign in to GitHub</h1>", 200)
+            code = secrets.token_hex(10)
+            self.codes[code] = (params["client_id"], redirect, self.signed_in)
+        state = params.get("state")
+        query = f"code={code}" + (f"&state={state}" if state is not None else "")
+        sep = "&" if "?" in redirect else "?"
+        return RedirectResponse(f"{redirect}{sep}{query}", 302)
+
+    async def _access_token(self, request: Request) -> Response:
+        raw = (await request.body()).decode()
+        if request.headers.get("content-type", "").startswith("application/json"):
+            params = json.loads(raw or "{}")
+        else:
+            from urllib.parse import parse_qsl
+
+            params = dict(parse_qsl(raw))
+        with self._lock:
+            self.requests.append(
+                ("POST", "/login/oauth/access_token", {**params, "client_secret": "…"})
+            )
+            wrong = problem(ACCESS_TOKEN, params)
+            if wrong:
+                return self._violation(422, f"POST /login/oauth/access_token: {wrong}")
+            if "application/json" not in request.headers.get("accept", ""):
+                return self._violation(406, "POST /login/oauth/access_token: ask for JSON")
+            if (params["client_id"], params["client_secret"]) != self.oauth_client:
+                return JSONResponse({"error": "incorrect_client_credentials"})
+            issued = self.codes.pop(params["code"], None)  # a code works once
+            if issued is None or issued[0] != params["client_id"]:
+                return JSONResponse({"error": "bad_verification_code"})
+            if "redirect_uri" in params and params["redirect_uri"] != issued[1]:
+                return JSONResponse({"error": "redirect_uri_mismatch"})
+            token = "ghu_" + secrets.token_hex(16)
+            self.user_tokens[token] = issued[2]
+        return JSONResponse({"access_token": token, "token_type": "bearer", "scope": ""})
 
     async def _handle(self, request: Request) -> Response:
         path = "/" + request.path_params["path"]
@@ -170,6 +233,11 @@ class FakeGitHub:
         if op.template.startswith("/app/"):
             if not self._valid_jwt(auth):
                 return self._violation(401, f"{op.template}: not a valid JWT for app {self.app_id}")
+        elif op.template == "/user":
+            token = auth.removeprefix("Bearer ").removeprefix("token ").strip()
+            if token not in self.user_tokens:
+                return self._violation(401, "/user: not a user access token")
+            return self._user(self.user_tokens[token], op)
         else:
             token = auth.removeprefix("token ").strip()
             if token not in self.tokens:
@@ -319,6 +387,38 @@ class FakeGitHub:
         if pr is None:
             return JSONResponse({"message": "Not Found"}, 404)
         return JSONResponse(pr)
+
+    def _user(self, login: str, op: Operation) -> Response:
+        user = {
+            "login": login,
+            "id": abs(hash(login)) % 10**8,
+            "node_id": "U_" + login,
+            "avatar_url": f"https://avatars.example.com/{login}",
+            "gravatar_id": None,
+            "url": f"https://api.github.com/users/{login}",
+            "html_url": f"https://github.com/{login}",
+            "type": "User",
+            "site_admin": False,
+            "name": login,
+            "public_repos": 1,
+            "public_gists": 0,
+            "followers": 0,
+            "following": 0,
+            "created_at": "2020-01-01T00:00:00Z",
+            "updated_at": "2020-01-01T00:00:00Z",
+        }
+        for key in (
+            "followers_url", "following_url", "gists_url", "starred_url", "subscriptions_url",
+            "organizations_url", "repos_url", "events_url", "received_events_url",
+        ):  # fmt: skip
+            user[key] = f"https://api.github.com/users/{login}/{key.removesuffix('_url')}"
+        for key in ("company", "blog", "location", "email", "hireable", "bio"):
+            user[key] = None
+        try:  # the answer has the shape GitHub's description promises
+            jsonschema.validate(user, json_schema(op.spec["responses"]["200"]))
+        except jsonschema.ValidationError as exc:
+            return self._violation(500, f"the fake's /user answer: {exc.message}")
+        return JSONResponse(user)
 
     # --- helpers ----------------------------------------------------------------------------
     def _new_comment(

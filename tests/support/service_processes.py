@@ -61,8 +61,8 @@ class Process:
 
 
 @contextmanager
-def web_process(env: dict[str, str], logs: Path) -> Iterator[str]:
-    port = free_port()
+def web_process(env: dict[str, str], logs: Path, port: int | None = None) -> Iterator[str]:
+    port = port or free_port()
     proc = Process(
         ["serve", "--host", "127.0.0.1", "--port", str(port)], env, logs / f"web-{port}.log"
     )

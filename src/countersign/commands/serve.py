@@ -31,7 +31,16 @@ def serve_web(*, host: str, port: int) -> int:
 
     settings = from_environment(web_only=True)
     logs.configure()
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False)
+    # proxy_headers=False: the dashboard trusts an identity header only from the proxy's own
+    # address (COUNTERSIGN_TRUSTED_PROXIES), never from an address named in X-Forwarded-For.
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+    )
     return 0
 
 

@@ -17,6 +17,7 @@ from typing import Any
 EVALUATE = "evaluate_pull_request"
 REVIEW = "record_review"
 COMMAND = "run_command"
+DASHBOARD_ACTION = "dashboard_action"  # an approval or a send-back given on the dashboard
 MERGE_GROUP = "evaluate_merge_group"
 INSTALLATION = "sync_installation"
 RECONCILE_REPOSITORY = "reconcile_repository"

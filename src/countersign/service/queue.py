@@ -87,6 +87,10 @@ def create_queue(
     def run_command(**args: Any) -> None:
         ready().run_command(**args)
 
+    @app.task(name=events.DASHBOARD_ACTION, queue=QUEUE, retry=RETRY)
+    def dashboard_action(**args: Any) -> None:
+        ready().dashboard_action(**args)
+
     @app.task(name=events.MERGE_GROUP, queue=QUEUE, retry=RETRY)
     def evaluate_merge_group(**args: Any) -> None:
         ready().evaluate_merge_group(**args)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,13 +17,60 @@ APP_PRIVATE_KEY = "COUNTERSIGN_APP_PRIVATE_KEY"
 GITHUB_API_URL = "COUNTERSIGN_GITHUB_API_URL"
 GIT_URL = "COUNTERSIGN_GIT_URL"
 STATE_DIR = "COUNTERSIGN_STATE_DIR"
+# The dashboard (off unless a session secret is set)
+SESSION_SECRET = "COUNTERSIGN_SESSION_SECRET"  # noqa: S105 - the variable's name
+OAUTH_CLIENT_ID = "COUNTERSIGN_OAUTH_CLIENT_ID"
+OAUTH_CLIENT_SECRET = "COUNTERSIGN_OAUTH_CLIENT_SECRET"  # noqa: S105 - the variable's name
+GITHUB_URL = "COUNTERSIGN_GITHUB_URL"
+PUBLIC_URL = "COUNTERSIGN_PUBLIC_URL"
+TRUSTED_PROXIES = "COUNTERSIGN_TRUSTED_PROXIES"
+IDENTITY_HEADER = "COUNTERSIGN_IDENTITY_HEADER"
 
 DEFAULT_API = "https://api.github.com"
 DEFAULT_GIT_URL = "https://github.com/{repository}.git"
 DEFAULT_STATE_DIR = Path("~/.cache/countersign-service").expanduser()
+DEFAULT_GITHUB_URL = "https://github.com"
+DEFAULT_IDENTITY_HEADER = "X-Forwarded-User"
+SESSION_HOURS = 8
 # GitHub's own retry window is unknown to us; a signed delivery older than this is refused as a
 # replay (GitHub redelivers with the original delivery id, which is deduplicated anyway).
 MAX_DELIVERY_AGE_S = 3600
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Who may sign in to the dashboard, and how. At least one way: GitHub's OAuth web flow
+    (the App's client id and secret) or an identity header set by a proxy at one of
+    ``trusted_proxies`` (the header from anywhere else is ignored)."""
+
+    session_secret: str
+    public_url: str = ""  # where browsers reach the service; GitHub sends them back here
+    oauth_client_id: str = ""
+    oauth_client_secret: str = ""
+    github_url: str = DEFAULT_GITHUB_URL
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    identity_header: str = DEFAULT_IDENTITY_HEADER
+    session_hours: int = SESSION_HOURS
+
+    @property
+    def oauth(self) -> bool:
+        return bool(self.oauth_client_id)
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    def trusted(self, address: str | None) -> bool:
+        if not address or not self.trusted_proxies:
+            return False
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in net for net in self.trusted_proxies)
+
+    def __repr__(self) -> str:
+        return f"Dashboard(public_url={self.public_url!r}, oauth={self.oauth})"
 
 
 @dataclass(frozen=True)
@@ -36,6 +84,7 @@ class Settings:
     git_url: str = DEFAULT_GIT_URL
     state_dir: Path = DEFAULT_STATE_DIR
     max_delivery_age_s: int = MAX_DELIVERY_AGE_S
+    dashboard: Dashboard | None = None
 
     def private_key(self) -> str:
         if self.private_key_path is None:
@@ -70,6 +119,7 @@ def from_environment(env: Mapping[str, str] | None = None, *, web_only: bool = F
             raise UsageError(f"set {APP_PRIVATE_KEY} to the path of the App's private key (PEM)")
     state = env.get(STATE_DIR, "").strip()
     return Settings(
+        dashboard=dashboard_from(env),
         database_url=database,
         webhook_secret=secret.encode(),
         app_id=app_id,
@@ -77,4 +127,45 @@ def from_environment(env: Mapping[str, str] | None = None, *, web_only: bool = F
         api_url=(env.get(GITHUB_API_URL, "").strip() or DEFAULT_API).rstrip("/"),
         git_url=env.get(GIT_URL, "").strip() or DEFAULT_GIT_URL,
         state_dir=Path(state) if state else DEFAULT_STATE_DIR,
+    )
+
+
+def dashboard_from(env: Mapping[str, str]) -> Dashboard | None:
+    secret = env.get(SESSION_SECRET, "")
+    if not secret:
+        return None
+    if len(secret) < 32:
+        raise UsageError(f"{SESSION_SECRET} must be at least 32 characters (a random string)")
+    client_id = env.get(OAUTH_CLIENT_ID, "").strip()
+    client_secret = env.get(OAUTH_CLIENT_SECRET, "").strip()
+    public = env.get(PUBLIC_URL, "").strip().rstrip("/")
+    if client_id and not client_secret:
+        raise UsageError(f"set {OAUTH_CLIENT_SECRET} to the App's OAuth client secret")
+    if client_id and not public.startswith(("https://", "http://")):
+        raise UsageError(
+            f"set {PUBLIC_URL} to the dashboard's URL (GitHub sends people back there)"
+        )
+    proxies = []
+    for item in env.get(TRUSTED_PROXIES, "").split(","):
+        if not item.strip():
+            continue
+        try:
+            proxies.append(ipaddress.ip_network(item.strip(), strict=False))
+        except ValueError:
+            raise UsageError(
+                f"{TRUSTED_PROXIES}: {item.strip()!r} is not an IP address or network"
+            ) from None
+    if not client_id and not proxies:
+        raise UsageError(
+            f"the dashboard needs a way to sign in: set {OAUTH_CLIENT_ID} (GitHub) or "
+            f"{TRUSTED_PROXIES} (an identity header from your proxy)"
+        )
+    return Dashboard(
+        session_secret=secret,
+        public_url=public,
+        oauth_client_id=client_id,
+        oauth_client_secret=client_secret,
+        github_url=(env.get(GITHUB_URL, "").strip() or DEFAULT_GITHUB_URL).rstrip("/"),
+        trusted_proxies=tuple(proxies),
+        identity_header=env.get(IDENTITY_HEADER, "").strip() or DEFAULT_IDENTITY_HEADER,
     )

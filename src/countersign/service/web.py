@@ -23,7 +23,7 @@ from prometheus_client import (
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from countersign.service import events, signature
 from countersign.service.intake import Delivery, accept
@@ -157,13 +157,22 @@ def create_app(settings: Settings, pool: Any = None) -> Starlette:
             log.warning("queue depth unavailable")
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
+    routes: list[BaseRoute] = [
+        Route("/webhooks/github", webhook, methods=["POST"]),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/metrics", prometheus),
+    ]
+    if settings.dashboard is None:
+        return Starlette(routes=routes, lifespan=lifespan)
+    from starlette.exceptions import HTTPException
+
+    from countersign.service.dashboard import app as dashboard
+
     return Starlette(
-        routes=[
-            Route("/webhooks/github", webhook, methods=["POST"]),
-            Route("/healthz", healthz),
-            Route("/readyz", readyz),
-            Route("/metrics", prometheus),
-        ],
+        routes=[*routes, *dashboard.routes(settings, state)],
+        middleware=dashboard.middleware(settings),
+        exception_handlers={HTTPException: dashboard.json_error_handler},
         lifespan=lifespan,
     )
 

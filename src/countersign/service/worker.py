@@ -153,6 +153,15 @@ class Jobs:
             self.evaluate_pull_request(repository, installation_id, number, **event)
         return Outcome(outcome, commit_id)
 
+    # --- the dashboard ----------------------------------------------------------------------------
+    def dashboard_action(self, action_id: int, **_: Any) -> Outcome:
+        """See ``dashboard.actions``."""
+        from countersign.service.dashboard import actions
+
+        outcome = actions.perform(self, int(action_id))
+        log.info("dashboard action %s: %s", action_id, outcome)
+        return Outcome(outcome)
+
     # --- merge queue ----------------------------------------------------------------------------
     def evaluate_merge_group(
         self,

@@ -46,8 +46,18 @@ WHERE repository = %s AND number = %s AND closed_at IS NULL
 """
 FORGET_ROSTER = "DELETE FROM countersign_people WHERE repository = %s"
 ROSTER = """
-INSERT INTO countersign_people (repository, person, github, level, level_rank, teams)
-VALUES (%s, %s, %s, %s, %s, %s)
+INSERT INTO countersign_people (repository, person, github, emails, level, level_rank, teams)
+VALUES (%s, %s, %s, %s, %s, %s, %s)
+"""
+INSTALLED = """
+INSERT INTO countersign_installations (installation_id, repository, repository_id)
+VALUES (%s, %s, %s) ON CONFLICT DO NOTHING
+"""
+LEDGER = """
+INSERT INTO countersign_ledger_status (repository, location, pinned_in, checkpoint, seen_at)
+VALUES (%s, %s, %s, %s, now())
+ON CONFLICT (repository) DO UPDATE SET location = EXCLUDED.location,
+    pinned_in = EXCLUDED.pinned_in, checkpoint = EXCLUDED.checkpoint, seen_at = now()
 """
 
 
@@ -113,6 +123,10 @@ def save(
                 ),
             )
         conn.execute(SUPERSEDE, (repository, int(pr["number"]), head, [r.id for r in approvals]))
+        conn.execute(INSTALLED, (installation_id, repository, int(pr["base"]["repo"]["id"])))
+        if evaluation.ledger is not None:
+            state = evaluation.ledger
+            conn.execute(LEDGER, (repository, state.location, state.pinned_in, state.checkpoint))
         conn.execute(FORGET_ROSTER, (repository,))
         for person in roster.people:
             if person.agent:
@@ -123,6 +137,7 @@ def save(
                     repository,
                     person.id,
                     person.github,
+                    [e.lower() for e in person.emails],
                     person.level,
                     level_rank(person.level),
                     list(person.teams),

@@ -62,12 +62,21 @@ CREATE TABLE countersign_people (
     repository text NOT NULL,
     person text NOT NULL,
     github text NOT NULL DEFAULT '',
+    emails text[] NOT NULL DEFAULT '{}',
     level text,
     level_rank integer NOT NULL DEFAULT -1,
     teams text[] NOT NULL DEFAULT '{}',
     PRIMARY KEY (repository, person)
 );
 CREATE INDEX countersign_people_github ON countersign_people (lower(github));
+
+CREATE TABLE countersign_ledger_status (
+    repository text PRIMARY KEY,
+    location text NOT NULL,
+    pinned_in text,
+    checkpoint bigint,
+    seen_at timestamptz NOT NULL DEFAULT now()
+);
 
 CREATE TABLE countersign_dashboard_actions (
     id bigserial PRIMARY KEY,
@@ -97,7 +106,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute(
-        "DROP TABLE countersign_dashboard_actions, countersign_people, countersign_requests;"
+        "DROP TABLE countersign_dashboard_actions, countersign_ledger_status, countersign_people,"
+        " countersign_requests;"
         "DROP INDEX countersign_decisions_recent, countersign_decisions_services,"
         " countersign_decisions_rules;"
         "ALTER TABLE countersign_decisions DROP COLUMN installation_id, DROP COLUMN repository_id,"
