@@ -7,6 +7,7 @@ and the pull request's check run turns green; then every page is opened at deskt
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from browser import DESKTOP, PHONE
@@ -18,6 +19,7 @@ from service_world import REPOSITORY, World, deliver
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
+REPORT = Path(__file__).parents[2] / "fixtures" / "dashboard" / "insight-report.json"
 OPEN = "SELECT id FROM countersign_requests WHERE closed_at IS NULL"
 PAGES = (
     ("/", "My queue", "Nothing is waiting for you."),
@@ -25,7 +27,7 @@ PAGES = (
     ("/decisions", "Decisions", "Codertocat/Hello-World#3"),
     ("/break-glass", "Break-glass", "No break-glass was used."),
     ("/ledger", "Ledger", "alice"),
-    ("/insight", "Insight", "Decisions by provenance and verdict"),
+    ("/insight", "Insight", "Change-failure rate, AI-assisted and other, with 95 % intervals"),
 )
 
 
@@ -38,7 +40,7 @@ def test_sign_in_approve_and_every_page(world: World, tmp_path, page, screenshot
     port = free_port()
     public = f"http://127.0.0.1:{port}"
     world.github.oauth_callback = f"{public}/login/github/callback"
-    env = dashboard_environment(world, public)
+    env = dashboard_environment(world, public) | {"COUNTERSIGN_INSIGHT_REPORT": str(REPORT)}
     world.commit_on_branch("fix", {"app.py": "print('hi')\n"}, "Fix the greeting")
     head = world.open_pull_request(3, "fix")["head"]["sha"]
     with web_process(env, tmp_path, port=port) as web, worker_process(env, tmp_path) as worker:
@@ -80,6 +82,13 @@ def test_sign_in_approve_and_every_page(world: World, tmp_path, page, screenshot
                         "[...document.querySelectorAll('.vega')].every(e => e.dataset.ready)"
                     )
                     assert page.locator(".vega svg").count() == page.locator(".vega").count()
+                    assert (
+                        page.locator(
+                            ".vega svg .mark-rect path, .vega svg .mark-line path, "
+                            ".vega svg .mark-symbol path"
+                        ).count()
+                        > 0
+                    )
                 wide = page.evaluate("document.documentElement.scrollWidth")
                 assert wide <= size["width"], f"{path} scrolls sideways at {name}: {wide} px"
                 screenshots.take(page, f"{path.strip('/') or 'queue'}-{name}")

@@ -119,32 +119,89 @@ def insight(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _report_charts(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """Charts of an insight report, for the parts whose shape is recognised; a report from
-    another version still shows, as its JSON, on the page."""
+    """Charts of a ``countersign insight --format json`` report (output/schemas/
+    insight.schema.json): failure rates with their intervals, the replay curve, time to restore.
+    A part whose shape is not recognised is left out; the page still shows the report's JSON."""
     out = []
+    rates = _rates(report.get("overall"))
+    if rates:
+        out.append(
+            {
+                "id": "chart-failure-rates",
+                "label": "Change-failure rate, AI-assisted and other, with 95 % intervals",
+                "spec": _spec(
+                    "Change-failure rate with 95 % interval",
+                    rates,
+                    None,
+                    {},
+                )
+                | {
+                    "layer": [
+                        {
+                            "mark": {"type": "bar", "tooltip": True},
+                            "encoding": {
+                                "x": {"field": "group", "type": "nominal", "title": None},
+                                "y": {
+                                    "field": "rate",
+                                    "type": "quantitative",
+                                    "axis": {"format": "%"},
+                                    "title": "failed changes",
+                                },
+                            },
+                        },
+                        {
+                            "mark": {"type": "rule", "strokeWidth": 2, "color": "#1a1a1a"},
+                            "encoding": {
+                                "x": {"field": "group", "type": "nominal"},
+                                "y": {"field": "low", "type": "quantitative"},
+                                "y2": {"field": "high"},
+                            },
+                        },
+                    ]
+                },
+            }
+        )
     points = _replay_points(report.get("replay"))
     if points:
         out.append(
             {
                 "id": "chart-replay",
-                "label": "Replay: changes gated against incident-linked changes caught",
+                "label": "Replay: the riskiest X % of changes gated, against failures caught",
                 "spec": _spec(
                     "Replay: gating the riskiest X % of changes",
                     points,
                     {"type": "line", "point": True, "tooltip": True},
                     {
                         "x": {
-                            "field": "gated",
+                            "field": "gated_pct",
                             "type": "quantitative",
-                            "axis": {"format": "%"},
-                            "title": "changes gated",
+                            "title": "changes gated (%)",
                         },
                         "y": {
-                            "field": "caught",
+                            "field": "failures_gated_pct",
                             "type": "quantitative",
-                            "axis": {"format": "%"},
-                            "title": "incident-linked changes caught",
+                            "title": "failed changes caught (%)",
                         },
+                        "color": {"field": "series", "type": "nominal", "title": None},
+                    },
+                ),
+            }
+        )
+    restore = _restore(report.get("time_to_restore"))
+    if restore:
+        out.append(
+            {
+                "id": "chart-restore",
+                "label": "Time to restore (hours), median and p90",
+                "spec": _spec(
+                    "Time to restore (hours)",
+                    restore,
+                    {"type": "bar", "tooltip": True},
+                    {
+                        "x": {"field": "group", "type": "nominal", "title": None},
+                        "xOffset": {"field": "measure"},
+                        "y": {"field": "hours", "type": "quantitative"},
+                        "color": {"field": "measure", "type": "nominal"},
                     },
                 ),
             }
@@ -152,14 +209,54 @@ def _report_charts(report: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _replay_points(replay: Any) -> list[dict[str, float]]:
-    curve = replay.get("curve") if isinstance(replay, dict) else None
-    if not isinstance(curve, list):
+def _rates(overall: Any) -> list[dict[str, Any]]:
+    if not isinstance(overall, dict):
         return []
-    points = []
-    for p in curve:
-        if isinstance(p, dict):
-            gated, caught = p.get("gated", p.get("x")), p.get("caught", p.get("y"))
-            if isinstance(gated, int | float) and isinstance(caught, int | float):
-                points.append({"gated": float(gated), "caught": float(caught)})
+    out = []
+    for key, label in (("ai_assisted", "AI-assisted"), ("other", "other")):
+        rate = overall.get(key)
+        if not isinstance(rate, dict) or not isinstance(rate.get("rate"), int | float):
+            continue
+        found = rate.get("ci95")
+        ci: list[Any] = found if isinstance(found, list) and len(found) == 2 else [None, None]
+        out.append({"group": label, "rate": rate["rate"], "low": ci[0], "high": ci[1],
+                    "changes": rate.get("changes")})  # fmt: skip
+    return out
+
+
+def _replay_points(replay: Any) -> list[dict[str, Any]]:
+    if not isinstance(replay, dict) or not isinstance(replay.get("points"), list):
+        return []
+    points: list[dict[str, Any]] = [
+        {
+            "gated_pct": p["gated_pct"],
+            "failures_gated_pct": p["failures_gated_pct"],
+            "series": "riskiest first",
+        }
+        for p in replay["points"]
+        if isinstance(p, dict)
+        and isinstance(p.get("gated_pct"), int | float)
+        and isinstance(p.get("failures_gated_pct"), int | float)
+    ]
+    policy = replay.get("policy")
+    if points and isinstance(policy, dict) and isinstance(policy.get("gated_pct"), int | float):
+        points.append({"gated_pct": policy["gated_pct"],
+                       "failures_gated_pct": policy.get("failures_gated_pct"),
+                       "series": "current policy"})  # fmt: skip
     return points
+
+
+def _restore(restore: Any) -> list[dict[str, Any]]:
+    if not isinstance(restore, dict):
+        return []
+    out: list[dict[str, Any]] = []
+    for key, label in (("ai_assisted", "AI-assisted"), ("other", "other")):
+        group = restore.get(key)
+        if not isinstance(group, dict):
+            continue
+        out.extend(
+            {"group": label, "measure": measure.split("_")[0], "hours": group[measure]}
+            for measure in ("median_hours", "p90_hours")
+            if isinstance(group.get(measure), int | float)
+        )
+    return out
