@@ -5,13 +5,14 @@ Only SQL over the rows the workers wrote (records.py) and the ledgers' own table
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from countersign.service.dashboard.auth import Viewer
 
-QUEUE_LIMIT = 200
+QUEUE_LIMIT = 50
 PAGE = 50
 WEEKS = 12
 VERDICTS = ("pass", "needs-approval", "blocked")
@@ -37,6 +38,11 @@ ORDER BY r.asked_at, r.id
 LIMIT %(limit)s
 """
 QUEUE = _QUEUE.format(one="")
+QUEUE_SIZE = (
+    "SELECT count(*) AS n FROM ("  # noqa: S608 - constant SQL
+    + _QUEUE.format(one="").replace("LIMIT %(limit)s", "")
+    + ") mine"
+)
 ELIGIBLE = _QUEUE.format(one="AND r.id = %(id)s")  # may this viewer sign this one request?
 REQUEST = """
 SELECT r.id, r.repository, r.number, r.head_sha, r.fingerprint, r.requirement, r.closed_at,
@@ -54,10 +60,31 @@ FROM countersign_requests
 WHERE closed_at IS NULL AND repository = ANY(%(repos)s)
 GROUP BY 1 ORDER BY min(level_rank) DESC
 """
+# Per person, from buckets of open requests (repository, level asked, teams): 600 roster rows
+# joined with a few hundred buckets, not with every request; then the requests each person may
+# not sign (they made the change, or signed it already) are taken off.
 BY_PERSON = """
 WITH open AS (
-    SELECT repository, level_rank, teams, makers, approvers, asked_at
+    SELECT repository, level_rank, teams, makers || approvers AS excluded, asked_at
     FROM countersign_requests WHERE closed_at IS NULL AND repository = ANY(%(repos)s)
+), buckets AS (
+    SELECT repository, level_rank, teams, count(*) AS n, min(asked_at) AS oldest
+    FROM open GROUP BY 1, 2, 3
+), roster AS (
+    SELECT repository, person, level, level_rank, teams FROM countersign_people
+    WHERE repository = ANY(%(repos)s) AND level_rank >= 0
+), can AS (
+    SELECT p.person, sum(b.n) AS n, min(b.oldest) AS oldest
+    FROM roster p JOIN buckets b ON b.repository = p.repository AND p.level_rank >= b.level_rank
+         AND (b.teams = '{}' OR b.teams && p.teams)
+    GROUP BY 1
+), cannot AS (
+    SELECT p.person, count(*) AS n
+    FROM open o, unnest(o.excluded) AS x(person)
+    JOIN roster p ON p.person = x.person
+    WHERE p.repository = o.repository AND p.level_rank >= o.level_rank
+      AND (o.teams = '{}' OR o.teams && p.teams)
+    GROUP BY 1
 ), signed AS (
     SELECT a.person, count(*) AS signed,
            percentile_cont(0.5) WITHIN GROUP (
@@ -66,20 +93,15 @@ WITH open AS (
     WHERE r.outcome = 'satisfied' AND r.repository = ANY(%(repos)s)
       AND r.closed_at > now() - interval '30 days'
     GROUP BY 1
-)
-SELECT p.person, max(p.level) AS level, count(o.*) AS can_sign,
-       round((percentile_cont(0.5) WITHIN GROUP (
-           ORDER BY extract(epoch FROM now() - o.asked_at)) / 3600)::numeric, 1)
-           AS median_wait_hours,
-       coalesce(max(s.signed), 0) AS signed_30d,
-       round(max(s.median_hours)::numeric, 1) AS median_hours_to_sign
-FROM countersign_people p
-LEFT JOIN open o ON o.repository = p.repository AND p.level_rank >= o.level_rank
-     AND (o.teams = '{}' OR o.teams && p.teams)
-     AND NOT p.person = ANY(o.makers) AND NOT p.person = ANY(o.approvers)
-LEFT JOIN signed s ON s.person = p.person
-WHERE p.repository = ANY(%(repos)s) AND p.level_rank >= 0
-GROUP BY p.person ORDER BY count(o.*) DESC, p.person
+), people AS (SELECT person, max(level) AS level FROM roster GROUP BY 1)
+SELECT p.person, p.level,
+       coalesce(can.n, 0) - coalesce(cannot.n, 0) AS can_sign,
+       round((extract(epoch FROM now() - can.oldest) / 3600)::numeric, 1) AS oldest_wait_hours,
+       coalesce(s.signed, 0) AS signed_30d,
+       round(s.median_hours::numeric, 1) AS median_hours_to_sign
+FROM people p
+LEFT JOIN can USING (person) LEFT JOIN cannot USING (person) LEFT JOIN signed s USING (person)
+ORDER BY 3 DESC, 1
 LIMIT 100
 """
 BY_RULE = """
@@ -213,10 +235,30 @@ async def queue(conn: Any, viewer: Viewer) -> dict[str, Any]:
         )
         r["hazards"] = r["hazards"] or []
         r["blast"] = r["blast"] or {}
-    return {"requests": found, "limit": QUEUE_LIMIT}
+    total = await rows(conn, QUEUE_SIZE, {"who": viewer.login, "repos": list(viewer.repositories)})
+    return {"requests": found, "limit": QUEUE_LIMIT, "total": total[0]["n"]}
+
+
+# The friction budget aggregates every request and decision of the last weeks: computed at most
+# once a minute per set of repositories in each web process (its figures move by the hour).
+FRICTION_TTL_S = 60.0
+_friction_cache: dict[tuple[str, ...], tuple[float, dict[str, Any]]] = {}
 
 
 async def friction(conn: Any, viewer: Viewer) -> dict[str, Any]:
+    key = viewer.repositories
+    cached = _friction_cache.get(key)
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < FRICTION_TTL_S:
+        return cached[1]
+    data = await _friction(conn, viewer)
+    if len(_friction_cache) > 1000:
+        _friction_cache.clear()
+    _friction_cache[key] = (now, data)
+    return data
+
+
+async def _friction(conn: Any, viewer: Viewer) -> dict[str, Any]:
     scope = {"repos": list(viewer.repositories), "weeks": WEEKS}
     weeks = await rows(conn, FAST_LANE, scope)
     for w in weeks:
@@ -227,6 +269,7 @@ async def friction(conn: Any, viewer: Viewer) -> dict[str, Any]:
         "asked_by_rule": await rows(conn, BY_RULE, scope),
         "fast_lane": weeks,
         "weeks": WEEKS,
+        "computed_at": datetime.now(UTC).isoformat(),
     }
 
 
@@ -349,15 +392,17 @@ async def _ledgers(conn: Any, viewer: Viewer, database_url: str) -> list[dict[st
     from countersign.service.ledgers import ledger_schema
 
     found = await rows(conn, LEDGERS, {"repos": list(viewer.repositories)})
-    for f in found:
-        schema = ledger_schema(database_url, int(f["repository_id"]))
-        exists = await rows(
-            conn,
-            "SELECT to_regclass(%(t)s) IS NOT NULL AS ok",
-            {"t": f"{schema}.countersign_entries"},
-        )
-        f["schema"] = schema
-        f["table"] = f"{schema}.countersign_entries" if exists[0]["ok"] else None
+    tables = [
+        f"{ledger_schema(database_url, int(f['repository_id']))}.countersign_entries" for f in found
+    ]
+    exists = await rows(
+        conn,
+        "SELECT t, to_regclass(t) IS NOT NULL AS ok FROM unnest(%(t)s::text[]) AS t",
+        {"t": tables},
+    )
+    present = {e["t"] for e in exists if e["ok"]}
+    for f, table in zip(found, tables, strict=True):
+        f["table"] = table if table in present else None
     return found
 
 

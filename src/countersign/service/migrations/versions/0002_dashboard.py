@@ -28,7 +28,11 @@ ALTER TABLE countersign_decisions
     ADD COLUMN risk double precision,
     ADD COLUMN summary jsonb NOT NULL DEFAULT '{}',
     ADD COLUMN report text NOT NULL DEFAULT '';
-CREATE INDEX countersign_decisions_recent ON countersign_decisions (decided_at DESC);
+-- Covering indexes: the friction and insight aggregates read them without the rows.
+CREATE INDEX countersign_decisions_recent ON countersign_decisions (decided_at DESC)
+    INCLUDE (repository, kind, rules);
+CREATE INDEX countersign_decisions_verdicts ON countersign_decisions
+    (repository, kind, ai_assisted, verdict);
 CREATE INDEX countersign_decisions_services ON countersign_decisions USING gin (services);
 CREATE INDEX countersign_decisions_rules ON countersign_decisions USING gin (rules);
 
@@ -56,7 +60,10 @@ CREATE INDEX countersign_requests_open ON countersign_requests (asked_at)
     WHERE closed_at IS NULL;
 CREATE INDEX countersign_requests_pull ON countersign_requests (repository, number)
     WHERE closed_at IS NULL;
-CREATE INDEX countersign_requests_asked ON countersign_requests (asked_at);
+CREATE INDEX countersign_requests_asked ON countersign_requests (asked_at)
+    INCLUDE (repository, rule);
+CREATE INDEX countersign_requests_signed ON countersign_requests (closed_at)
+    INCLUDE (repository, asked_at, approvers) WHERE outcome = 'satisfied';
 
 CREATE TABLE countersign_people (
     repository text NOT NULL,
@@ -109,7 +116,7 @@ def downgrade() -> None:
         "DROP TABLE countersign_dashboard_actions, countersign_ledger_status, countersign_people,"
         " countersign_requests;"
         "DROP INDEX countersign_decisions_recent, countersign_decisions_services,"
-        " countersign_decisions_rules;"
+        " countersign_decisions_rules, countersign_decisions_verdicts;"
         "ALTER TABLE countersign_decisions DROP COLUMN installation_id, DROP COLUMN repository_id,"
         " DROP COLUMN title, DROP COLUMN author, DROP COLUMN url, DROP COLUMN services,"
         " DROP COLUMN rules, DROP COLUMN ai_assisted, DROP COLUMN provenance, DROP COLUMN risk,"
