@@ -58,7 +58,7 @@ def test_sign_in_approve_and_every_page(world: World, tmp_path, page, screenshot
         queue = page.locator("#main")
         assert "Codertocat/Hello-World#3" in queue.inner_text()
         assert "ai-assisted-below-senior" in queue.inner_text()
-        screenshots.take(page, "queue-desktop")
+        screenshots.take(page, "queue-waiting")
 
         # Keyboard only: the first Tab reaches the skip link; the approve button takes Enter.
         page.keyboard.press("Tab")

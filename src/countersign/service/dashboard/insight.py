@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from countersign.service.dashboard.auth import Viewer
-from countersign.service.dashboard.views import rows
+from countersign.service.dashboard.views import cached, rows
 
 REPORT = "COUNTERSIGN_INSIGHT_REPORT"
 BY_PROVENANCE = """
@@ -56,5 +56,11 @@ async def view(conn: Any, viewer: Viewer, _database_url: str = "") -> dict[str, 
         "command": command,
         "report": report,
         "missing": missing,
-        "by_provenance": await rows(conn, BY_PROVENANCE, {"repos": list(viewer.repositories)}),
+        "by_provenance": (
+            await cached("insight", conn, viewer, lambda: _by_provenance(conn, viewer))
+        )["rows"],
     }
+
+
+async def _by_provenance(conn: Any, viewer: Viewer) -> dict[str, Any]:
+    return {"rows": await rows(conn, BY_PROVENANCE, {"repos": list(viewer.repositories)})}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -38,11 +39,16 @@ ORDER BY r.asked_at, r.id
 LIMIT %(limit)s
 """
 QUEUE = _QUEUE.format(one="")
-QUEUE_SIZE = (
-    "SELECT count(*) AS n FROM ("  # noqa: S608 - constant SQL
-    + _QUEUE.format(one="").replace("LIMIT %(limit)s", "")
-    + ") mine"
-)
+QUEUE_SIZE = """
+SELECT count(*) AS n
+FROM countersign_requests r
+JOIN countersign_people p ON p.repository = r.repository
+     AND (lower(p.github) = lower(%(who)s) OR lower(%(who)s) = ANY(p.emails))
+WHERE r.closed_at IS NULL AND r.repository = ANY(%(repos)s)
+  AND p.level_rank >= r.level_rank
+  AND (r.teams = '{}' OR r.teams && p.teams)
+  AND NOT p.person = ANY(r.makers) AND NOT p.person = ANY(r.approvers)
+"""
 ELIGIBLE = _QUEUE.format(one="AND r.id = %(id)s")  # may this viewer sign this one request?
 REQUEST = """
 SELECT r.id, r.repository, r.number, r.head_sha, r.fingerprint, r.requirement, r.closed_at,
@@ -239,23 +245,30 @@ async def queue(conn: Any, viewer: Viewer) -> dict[str, Any]:
     return {"requests": found, "limit": QUEUE_LIMIT, "total": total[0]["n"]}
 
 
-# The friction budget aggregates every request and decision of the last weeks: computed at most
-# once a minute per set of repositories in each web process (its figures move by the hour).
-FRICTION_TTL_S = 60.0
-_friction_cache: dict[tuple[str, ...], tuple[float, dict[str, Any]]] = {}
+# Aggregates over every request and decision of the last weeks, and the ledgers' summaries:
+# computed at most once a minute per view and set of repositories in each web process (they move
+# by the hour; the queue, the decisions and a ledger's verification are always read fresh).
+CACHE_TTL_S = 60.0
+_cache: dict[tuple[str, str, tuple[str, ...]], tuple[float, dict[str, Any]]] = {}
+
+
+async def cached(
+    name: str, conn: Any, viewer: Viewer, compute: Callable[[], Awaitable[dict[str, Any]]]
+) -> dict[str, Any]:
+    key = (name, str(conn.info.dsn), viewer.repositories)  # the database (and schema), too
+    now = time.monotonic()
+    found = _cache.get(key)
+    if found is not None and now - found[0] < CACHE_TTL_S:
+        return found[1]
+    data = await compute()
+    if len(_cache) > 1000:
+        _cache.clear()
+    _cache[key] = (now, data)
+    return data
 
 
 async def friction(conn: Any, viewer: Viewer) -> dict[str, Any]:
-    key = viewer.repositories
-    cached = _friction_cache.get(key)
-    now = time.monotonic()
-    if cached is not None and now - cached[0] < FRICTION_TTL_S:
-        return cached[1]
-    data = await _friction(conn, viewer)
-    if len(_friction_cache) > 1000:
-        _friction_cache.clear()
-    _friction_cache[key] = (now, data)
-    return data
+    return await cached("friction", conn, viewer, lambda: _friction(conn, viewer))
 
 
 async def _friction(conn: Any, viewer: Viewer) -> dict[str, Any]:
@@ -355,6 +368,10 @@ async def break_glass(conn: Any, viewer: Viewer, database_url: str) -> dict[str,
 
 
 async def ledger(conn: Any, viewer: Viewer, database_url: str) -> dict[str, Any]:
+    return await cached("ledger", conn, viewer, lambda: _ledger(conn, viewer, database_url))
+
+
+async def _ledger(conn: Any, viewer: Viewer, database_url: str) -> dict[str, Any]:
     out = []
     for found in await _ledgers(conn, viewer, database_url):
         item = {
