@@ -101,7 +101,7 @@ WITH open AS (
     GROUP BY 1
 ), people AS (SELECT person, max(level) AS level FROM roster GROUP BY 1)
 SELECT p.person, p.level,
-       coalesce(can.n, 0) - coalesce(cannot.n, 0) AS can_sign,
+       (coalesce(can.n, 0) - coalesce(cannot.n, 0))::int AS can_sign,
        round((extract(epoch FROM now() - can.oldest) / 3600)::numeric, 1) AS oldest_wait_hours,
        coalesce(s.signed, 0) AS signed_30d,
        round(s.median_hours::numeric, 1) AS median_hours_to_sign
