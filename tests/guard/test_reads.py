@@ -162,3 +162,31 @@ def test_without_a_stale_read_the_same_agent_change_has_no_stale_guidance(
     assert "guard-record" in kinds
     assert "stale-guidance" not in kinds
     assert not any("stale-guidance" in r["rule"] for r in data["requirements"])
+
+
+def test_cursor_reads_before_the_file_is_read_then_its_shell_command_is_asked(
+    guard, payload, stale_runbook
+):
+    repo, _ = stale_runbook
+    read = guard("cursor", payload("cursor-read", repo.path, path="docs/failover.md"), repo.path)
+    assert read.json == {"permission": "allow"}  # a read is never refused, only recorded
+    answer = guard(
+        "cursor", payload("cursor-shell", repo.path, "shipit failover --force-promote"), repo.path
+    )
+    assert answer.json["permission"] == "ask"
+    assert "docs/failover.md" in answer.json["user_message"]
+
+
+def test_kiro_reads_in_a_batch_then_its_shell_command_is_refused_with_the_evidence(
+    guard, payload, stale_runbook
+):
+    """Kiro has no ask: a command resting on a stale document it read is blocked (exit 2) with
+    the evidence on stderr."""
+    repo, _ = stale_runbook
+    read = guard("kiro", payload("kiro-read", repo.path, path="docs/failover.md"), repo.path)
+    assert (read.out, read.code) == ("", 0)
+    answer = guard(
+        "kiro", payload("kiro-bash", repo.path, "shipit failover --force-promote"), repo.path
+    )
+    assert answer.code == 2
+    assert "docs/failover.md" in answer.err

@@ -86,6 +86,11 @@ def handle(call: ToolCall, env: Mapping[str, str]) -> Outcome:
 
             record_edits(call, root, state, operator(root, env))
         return Outcome("allow", "", explicit=False)
+    if call.kind == "read":
+        # a read announced before it happens (Cursor's beforeReadFile) is recorded then too
+        from countersign.guard.reads import record_reads
+
+        record_reads(call, root, state)
     ctx, config = shell_context(call.cwd, env)
     exists = call.kind == "edit" and any(
         os.path.exists(p if p.startswith("/") else os.path.join(call.cwd, p))  # noqa: PTH110, PTH118

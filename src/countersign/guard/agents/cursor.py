@@ -1,6 +1,7 @@
 """Cursor: ``beforeShellExecution`` sends the command at the top level and reads
 ``{"permission": "allow"|"ask"|"deny", "user_message", "agent_message"}``; ``afterFileEdit``
-reports an edit. https://cursor.com/docs/agent/hooks"""
+reports an edit; ``beforeReadFile`` names a file the agent is about to read: recorded as a read
+(for stale guidance) and judged like any read. https://cursor.com/docs/agent/hooks"""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ def read(data: dict[str, Any]) -> dict[str, Any]:
     event = str(data.get("hook_event_name", "")).lower()
     if event in ("beforeshellexecution", "aftershellexecution"):
         return {**data, "tool_name": "Shell", "tool_input": {"command": data.get("command")}}
+    if event == "beforereadfile":
+        return {**data, "tool_name": "Read", "tool_input": {"file_path": data.get("file_path")}}
     if event == "afterfileedit":
         return {**data, "tool_name": "Write", "tool_input": {"file_path": data.get("file_path")}}
     return data
@@ -36,6 +39,7 @@ def entries(program: str) -> dict[str, list[dict[str, Any]]]:
     return {
         "beforeShellExecution": [{"command": guarded(plain, _CRASH)}],
         "afterFileEdit": [{"command": plain}],
+        "beforeReadFile": [{"command": plain}],
     }
 
 
@@ -46,7 +50,7 @@ AGENT = Agent(
     project_file=".cursor/hooks.json",
     user_file=".cursor/hooks.json",
     protected=(".cursor/hooks.json", "~/.cursor/hooks.json"),
-    pre=frozenset({"beforeshellexecution", "beforemcpexecution", "pretooluse"}),
+    pre=frozenset({"beforeshellexecution", "beforemcpexecution", "pretooluse", "beforereadfile"}),
     permission=frozenset(),
     post=frozenset({"afterfileedit", "aftershellexecution", "posttooluse"}),
     read=read,
