@@ -25,6 +25,7 @@ from countersign.state_dir import state_dir
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from countersign.signoff.action_approvals import ProtectedConfig
     from countersign.signoff.ledger import SignedLedger
 
 # Environment variables that say where a command lands; an approval is bound to their values.
@@ -208,16 +209,14 @@ def _spend_approval(
     again when another writer came first). Contention beyond the tries spends nothing, so
     the action is asked or denied again: the safe side."""
     from countersign.guard.action import USED, stamp, unused_approval
-    from countersign.signoff.action_approvals import (
-        ProtectedConfig,
-        approval_problem,
-        protected_config,
-    )
 
     configs: list[ProtectedConfig] = []
 
     def valid(entry: dict[str, Any]) -> bool:
-        # Checked only when an approval of this very action exists: the roster is read then.
+        # Checked only when an approval of this very action exists: the roster and the policy
+        # (and the modules that read them) are loaded then, not on every ask or deny.
+        from countersign.signoff.action_approvals import approval_problem, protected_config
+
         if not configs:
             configs.append(protected_config(root))
         return approval_problem(entry, configs[0]) is None

@@ -15,24 +15,36 @@ from countersign.intake.change import Artifact, Change, Commit
 from countersign.intake.contents import place_hunks, read_as_text
 from countersign.intake.diff import PatchReader, parse_raw_z, parse_sections
 from countersign.intake.fingerprint import PatchDigest
+from countersign.intake.git_command import GIT, default_branch, git
 
-GIT = (
+__all__ = [
+    "DIFF_OPTS",
+    "EMPTY_TREE",
+    "GIT",
+    "NOTES_REF",
+    "TRACE_NOTES_REF",
+    "NotARepositoryError",
+    "blob_sizes",
+    "current_branch",
+    "default_base",
+    "default_branch",
+    "first_parent",
     "git",
-    "-c",
-    "core.quotePath=false",
-    "-c",
-    "diff.noprefix=false",
-    "-c",
-    "diff.mnemonicPrefix=false",
-    "-c",
-    "diff.suppressBlankEmpty=false",
-    "-c",
-    "diff.renameLimit=100000",
-    "-c",
-    "core.bigFileThreshold=512m",
-    "-c",
-    "color.ui=false",
-)
+    "git_stream",
+    "has_commits",
+    "note_ref_names",
+    "notes_ref",
+    "read_blobs",
+    "read_change",
+    "read_commits",
+    "read_notes_tree",
+    "repo_root",
+    "resolve",
+    "top_authors",
+    "trace_notes_ref",
+    "worktree_tree",
+]  # GIT, git, default_branch live in git_command
+
 # The diff shape is pinned (context, algorithm, heuristic, hunk merging, order, prefixes,
 # submodules) whatever the user's git config says: the fingerprint hashes its bytes, and must be
 # the same on every machine.
@@ -56,26 +68,6 @@ DIFF_OPTS = (
 _CHUNK = 1 << 20
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 _SEP, _START, _END = "\x1f", "\x1d", "\x1e"
-
-
-def git(
-    root: Path | str, *args: str, input_: bytes | None = None, env: dict[str, str] | None = None
-) -> bytes:
-    try:
-        proc = subprocess.run(
-            [*GIT, *args],
-            cwd=root,
-            input=input_,
-            capture_output=True,
-            check=False,
-            env={**os.environ, **(env or {})},
-        )
-    except FileNotFoundError:
-        raise InputError("git is not installed or not on PATH; install git and retry") from None
-    if proc.returncode != 0:
-        first = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise InputError(f"git {args[0]} failed: {first[0] if first else 'no message'}")
-    return proc.stdout
 
 
 def git_stream(root: Path | str, *args: str) -> Iterator[bytes]:
@@ -162,21 +154,6 @@ def first_parent(root: Path, sha: str) -> str | None:
         return resolve(root, f"{sha}^1")
     except InputError:
         return None
-
-
-def default_branch(root: Path) -> str | None:
-    try:
-        ref = git(root, "symbolic-ref", "--quiet", "refs/remotes/origin/HEAD").decode().strip()
-        return ref.removeprefix("refs/remotes/")
-    except InputError:
-        pass
-    for name in ("main", "master", "trunk"):
-        try:
-            git(root, "rev-parse", "--verify", "--quiet", f"refs/heads/{name}")
-        except InputError:
-            continue
-        return name
-    return None
 
 
 def current_branch(root: Path) -> str | None:

@@ -124,7 +124,7 @@ def checkpoints_in(root: Path, revs: Iterable[str]) -> tuple[Checkpoint, ...]:
     """Every checkpoint committed at ``revs`` (the protected branch, the branch a change lands
     on, ``HEAD``); uncommitted edits do not count. A rev without the file adds nothing."""
     from countersign.config import CONFIG_DIR
-    from countersign.intake import git
+    from countersign.intake import git_command as git
 
     path = f"{CONFIG_DIR}/{CHECKPOINT_FILE}"
     found: list[Checkpoint] = []

@@ -19,17 +19,21 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from countersign.errors import LedgerError
-from countersign.signoff.approvals import Approval, BreakGlass, ChangeRecord, SignOffs
 from countersign.signoff.chain import GENESIS, Entry, Head, Problem, check_chain, seal
 from countersign.signoff.checkpoint import Checkpoint, newest_for
 from countersign.signoff.keys import SigningKey, key_id, load_or_create, parse_public
 from countersign.signoff.pins import Pins
 from countersign.signoff.stores import PostgresStore, SqliteStore, Store
+
+if TYPE_CHECKING:
+    # the approvals (and through them the policy engine) load only when sign-offs are read:
+    # the guard appends decisions through this module on every ask and deny
+    from countersign.signoff.approvals import Approval, SignOffs
 
 ENV_LEDGER = "COUNTERSIGN_LEDGER"
 
@@ -290,6 +294,8 @@ WITHDRAWN = "approval-withdrawn"
 def signoffs_for(ledger: Ledger, fingerprint: str) -> SignOffs:
     """The sign-offs recorded for ``fingerprint``. An approval followed by a withdrawal by the
     same approver (a dismissed review) does not count; a later approval counts again."""
+    from countersign.signoff.approvals import BreakGlass, ChangeRecord, SignOffs
+
     entries = [e for e in ledger.entries() if e.get("fingerprint") == fingerprint]
     withdrawn = {str(e.get("approver")): int(e["seq"]) for e in entries if e["kind"] == WITHDRAWN}
     return SignOffs(
@@ -319,6 +325,8 @@ def signoffs_for(ledger: Ledger, fingerprint: str) -> SignOffs:
 
 
 def approval_of(e: Mapping[str, Any]) -> Approval:
+    from countersign.signoff.approvals import Approval
+
     teams = e.get("teams")
     return Approval(
         approver=str(e["approver"]),

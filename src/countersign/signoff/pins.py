@@ -99,7 +99,7 @@ def pins_in(root: Path, rev: str | None = None) -> Pins | None:
     ``rev`` None: the protected branch (``protected_rev``), never the checked-out branch, which
     could delete the file or pin a key of its own."""
     from countersign.config import CONFIG_DIR
-    from countersign.intake import git
+    from countersign.intake import git_command as git
 
     rev = rev or protected_rev(root)
     path = f"{CONFIG_DIR}/{PIN_FILE}"
@@ -118,7 +118,7 @@ def protected_rev(root: Path) -> str:
     """The revision whose ledger configuration (pins, checkpoints) a reader believes when no
     change says where it lands: the default branch (``origin/HEAD``, else ``main``, ``master``,
     ``trunk``), else ``HEAD``."""
-    from countersign.intake import git
+    from countersign.intake import git_command as git
 
     try:
         return git.default_branch(root) or "HEAD"

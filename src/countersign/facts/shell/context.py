@@ -4,12 +4,12 @@ like, and two injected readers (files, live context such as the kube context), s
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from countersign.facts.shell.globs import fnmatches
 from countersign.lazy_pattern import lazy
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ class Production:
         }.get(kind, ())
         if patterns:
             low = value.lower()
-            return any(fnmatch.fnmatchcase(low, p.lower()) for p in patterns)
+            return any(fnmatches(low, p.lower()) for p in patterns)
         return bool(_DEFAULT_PROD.search(value))
 
     def path(self, value: str | None) -> bool:
@@ -78,8 +78,7 @@ class Production:
             return False
         if self.paths:
             return any(
-                fnmatch.fnmatchcase(value, p) or fnmatch.fnmatchcase(value, p.rstrip("/") + "/*")
-                for p in self.paths
+                fnmatches(value, p) or fnmatches(value, p.rstrip("/") + "/*") for p in self.paths
             )
         return bool(_DEFAULT_PROD.search(value))
 
@@ -97,9 +96,7 @@ class Production:
             value = env.get(name)
             if value is None:
                 continue
-            hit = (
-                fnmatch.fnmatchcase(value.lower(), glob.lower()) if glob else self.names("", value)
-            )
+            hit = fnmatches(value.lower(), glob.lower()) if glob else self.names("", value)
             if hit:
                 return f"{name}={value}"
         return None

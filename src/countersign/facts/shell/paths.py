@@ -3,11 +3,11 @@ project, or one of its scratch areas (build output, caches, temporary files)."""
 
 from __future__ import annotations
 
-import fnmatch
 import posixpath
 from enum import StrEnum
 
 from countersign.facts.shell.context import ShellContext
+from countersign.facts.shell.globs import fnmatches
 
 SYSTEM_DIRS = {
     "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64", "/opt", "/proc", "/root",
@@ -79,7 +79,7 @@ def _relative(rel: str, ctx: ShellContext) -> Place:
         return Place.OUTSIDE
     first = rel.split("/", 1)[0]
     parts = rel.split("/")
-    if any(fnmatch.fnmatchcase(part, pattern) for part in parts for pattern in ctx.scratch):
+    if any(fnmatches(part, pattern) for part in parts for pattern in ctx.scratch):
         return Place.SCRATCH
     if first.startswith("*"):
         return Place.REPOSITORY
@@ -99,23 +99,20 @@ def _glob(path: str, pattern: str) -> bool:
     if pattern.endswith("/**"):
         prefix = pattern[:-3]
         return (
-            path == prefix
-            or path.startswith(prefix + "/")
-            or fnmatch.fnmatchcase(path, pattern[:-1] + "*")
+            path == prefix or path.startswith(prefix + "/") or fnmatches(path, pattern[:-1] + "*")
         )
     if "/" not in pattern:
-        return fnmatch.fnmatchcase(path.rsplit("/", 1)[-1], pattern)
+        return fnmatches(path.rsplit("/", 1)[-1], pattern)
     if pattern.startswith("**/"):
         tail = pattern[3:]
         return (
-            fnmatch.fnmatchcase(path, tail)
-            or fnmatch.fnmatchcase(path, pattern)
+            fnmatches(path, tail)
+            or fnmatches(path, pattern)
             or any(
-                fnmatch.fnmatchcase("/".join(path.split("/")[i:]), tail)
-                for i in range(path.count("/") + 1)
+                fnmatches("/".join(path.split("/")[i:]), tail) for i in range(path.count("/") + 1)
             )
         )
-    return fnmatch.fnmatchcase(path, pattern)
+    return fnmatches(path, pattern)
 
 
 def protected_pattern(

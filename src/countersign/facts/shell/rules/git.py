@@ -4,11 +4,11 @@ work, ``clean -x``, and history rewriting; and git hooks turned off (``--no-veri
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterator
 
 from countersign.facts.shell.context import ShellContext
 from countersign.facts.shell.finding import Severity, ShellFinding
+from countersign.facts.shell.globs import fnmatches
 from countersign.facts.shell.invocation import Invocation
 from countersign.facts.shell.rule import has_flag, hit, positionals
 
@@ -57,7 +57,7 @@ def _skipped_hooks(inv: Invocation, sub: str, args: list[str]) -> Iterator[Shell
 
 def _protected(branch: str, ctx: ShellContext) -> bool:
     name = branch.removeprefix("refs/heads/")
-    return any(fnmatch.fnmatchcase(name, p) for p in ctx.protected_branches)
+    return any(fnmatches(name, p) for p in ctx.protected_branches)
 
 
 def git(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:

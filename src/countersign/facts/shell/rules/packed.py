@@ -3,13 +3,13 @@ rules for its program, skip dry runs, read production context where the pack say
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections.abc import Iterator
 
 from countersign.facts.shell.catalog import PackSet
 from countersign.facts.shell.context import ShellContext
 from countersign.facts.shell.finding import ShellFinding
+from countersign.facts.shell.globs import fnmatches
 from countersign.facts.shell.interpreter import code_of, language
 from countersign.facts.shell.invocation import Invocation
 from countersign.facts.shell.pack import Form, PackRule, Program
@@ -117,13 +117,13 @@ def _options_part(args: tuple[str, ...]) -> tuple[str, ...]:
 
 def _glob(word: str, pattern: str) -> bool:
     if _GLOB & set(pattern):
-        return fnmatch.fnmatchcase(word, pattern)
+        return fnmatches(word, pattern)
     return word == pattern
 
 
 def _flag(arg: str, spec: str, clusters: bool) -> bool:
     if _GLOB & set(spec):
-        return fnmatch.fnmatchcase(arg, spec) or fnmatch.fnmatchcase(arg.split("=", 1)[0], spec)
+        return fnmatches(arg, spec) or fnmatches(arg.split("=", 1)[0], spec)
     if arg == spec or (len(spec) > 2 and arg.startswith(spec + "=")):
         return True
     return len(spec) == 2 and spec[0] == "-" and clusters and _cluster(arg) and spec[1] in arg[1:]
