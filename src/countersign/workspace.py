@@ -126,6 +126,8 @@ def open_change(
         agent_directory=load_directory(texts.get("provenance.yaml")),
         notes_hint=notes_hint,
         terraform_workspace=environment.terraform_workspace,
+        # Only a landing branch read at a revision can be known to have no roster.
+        roster_at_target=not (tree and rules_at and not selection.patch) or "people.yaml" in texts,
     )
     pins_at = rules_at if root is not None and rules_at and not selection.patch else None
     ledger = ledger_for(where, environment, state=state, pins_at=pins_at)

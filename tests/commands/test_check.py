@@ -138,7 +138,8 @@ def test_a_roster_added_by_the_change_does_not_promote_its_author(repo, capsys):
         **{".countersign/people.yaml": roster, "a.txt": "b\n"},
     )
     code, doc = run_json(capsys, "-C", str(repo.path))
-    assert code == ExitCode.NEEDS_APPROVAL
+    # an adoption change that carries other files is blocked (adoption-scope)
+    assert code == ExitCode.BLOCKED
     assert doc["author"]["level"] is None
 
 

@@ -1,6 +1,7 @@
-"""A fake GitHub REST API on loopback (stdlib ``http.server`` in a thread) that answers the one
-endpoint ``approve --from-review`` asks in GitHub Actions, ``GET /repos/{owner}/{repo}/pulls/
-{number}/reviews/{id}``, from the reviews it holds, and only with the right bearer token."""
+"""A fake GitHub REST API on loopback (stdlib ``http.server`` in a thread) that answers the
+endpoints ``approve --from-review`` asks in GitHub Actions, ``GET /repos/{owner}/{repo}/pulls/
+{number}/reviews/{id}`` and (for an adoption change) ``GET /repos/{owner}/{repo}/collaborators/
+{username}/permission``, from what it holds, and only with the right bearer token."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 ROUTE = re.compile(r"^/repos/([^/]+)/([^/]+)/pulls/(\d+)/reviews/(\d+)$")
+PERMISSION = re.compile(r"^/repos/([^/]+)/([^/]+)/collaborators/([^/]+)/permission$")
 
 
 @dataclass
@@ -22,9 +24,23 @@ class FakeReviews:
     reviews: dict[tuple[str, int, int], dict[str, Any]] = field(default_factory=dict)
     asked: list[str] = field(default_factory=list)
     url: str = ""
+    # (repository, login) -> "admin", "write", "read": what GitHub says each collaborator may do
+    permissions: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def add(self, repository: str, number: int, review: dict[str, Any]) -> None:
         self.reviews[(repository.lower(), number, int(review["id"]))] = review
+
+    def grant(self, repository: str, login: str, permission: str) -> None:
+        self.permissions[(repository.lower(), login.lower())] = permission
+
+    def permission(self, path: str) -> dict[str, Any] | None:
+        match = PERMISSION.match(path)
+        if match is None:
+            return None
+        login = match[3]
+        allowed = self.permissions.get((f"{match[1]}/{match[2]}".lower(), login.lower()), "none")
+        legacy = {"maintain": "write", "triage": "read"}.get(allowed, allowed)
+        return {"permission": legacy, "role_name": allowed, "user": {"login": login}}
 
 
 def _handler(api: FakeReviews) -> type[BaseHTTPRequestHandler]:
@@ -33,6 +49,10 @@ def _handler(api: FakeReviews) -> type[BaseHTTPRequestHandler]:
             api.asked.append(self.path)
             if self.headers.get("Authorization") != f"Bearer {api.token}":
                 self._send(401, {"message": "Bad credentials"})
+                return
+            granted = api.permission(self.path)
+            if granted is not None:
+                self._send(200, granted)
                 return
             match = ROUTE.match(self.path)
             key = (

@@ -25,6 +25,7 @@ for command in (
     change.blast,
     change.provenance,
     change.init,
+    change.adopt,
     change.config,
     change.demo,
     signoff.approve,

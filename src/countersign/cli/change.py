@@ -180,6 +180,30 @@ def init(repo: Path, force: bool) -> int:
     return run(repo, force=force)
 
 
+@click.command()
+@repo_option
+@click.option(
+    "--base",
+    default=None,
+    help="The branch countersign is adopted on (default: the default branch).",
+)
+@click.option(
+    "--branch",
+    default="countersign-adopt",
+    show_default=True,
+    help="The branch the adoption commit is made on, when you are on the base branch.",
+)
+@click.option("-m", "--message", default=None, help="The adoption commit's message.")
+def adopt(repo: Path, base: str | None, branch: str, message: str | None) -> int:
+    """Commit .countersign/ (validated as the gate will read it) as the adoption change, on its
+    own branch, and say how it is signed off: the branch has no roster yet, so a repository
+    administrator approves the pull request on GitHub and the Action records the review."""
+    from countersign.commands.adopt import DEFAULT_MESSAGE
+    from countersign.commands.adopt import adopt as run
+
+    return run(repo, base=base, branch=branch, message=message or DEFAULT_MESSAGE)
+
+
 @click.group("config")
 def config() -> None:
     """The .countersign/ configuration."""

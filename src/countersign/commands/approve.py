@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from countersign.errors import UsageError
+from countersign.facts.adoption import AT_A_TERMINAL, adoption_of
 from countersign.facts.people import identities
 from countersign.gate.evaluate import evaluate
 from countersign.intake.selection import ChangeSelection
@@ -37,6 +39,8 @@ def approve(
 ) -> int:
     environment = Environment.from_process()
     ws = analysed(open_workspace(cwd, selection, environment), remember_scans=True, mine=True)
+    if adoption_of(ws.change, ws.context) is not None:
+        raise UsageError(f"cannot sign here: {AT_A_TERMINAL}")
     roster = ws.context.config.roster
     who = identity_from(ws.root, identity, roster, key_file)
     signoffs = signoffs_for(ws.ledger, ws.change.fingerprint)

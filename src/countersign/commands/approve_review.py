@@ -17,6 +17,7 @@ import click
 
 from countersign.config.roster import Roster
 from countersign.errors import UsageError
+from countersign.facts.adoption import adoption_of
 from countersign.gate.evaluate import evaluate
 from countersign.intake.pull_request import Review, read_review
 from countersign.intake.selection import ChangeSelection
@@ -41,17 +42,20 @@ def approve_review(cwd: Path, *, payload: str, requirement: str | None) -> int:
     selection = ChangeSelection(base=review.base, head=review.commit)
     environment = Environment.from_process()
     ws = analysed(open_workspace(cwd, selection, environment), remember_scans=True, mine=True)
-    roster: Roster = ws.context.config.roster
-    claimed = review_identity(roster, review)
-    person = roster.find(claimed.claimed)
     signoffs = signoffs_for(ws.ledger, ws.change.fingerprint)
     result = evaluate(ws.change, ws.context, ws.policy, signoffs)
+    adoption = result.facts.adoption
+    # An adoption change: the roster it brings says who the reviewer is; GitHub says whether
+    # they administer the repository, which alone makes their review count.
+    roster: Roster = adoption.roster if adoption else ws.context.config.roster
+    claimed = review_identity(roster, review)
+    person = roster.find(claimed.claimed)
     makers = tuple(i.email for i in result.facts.identities)
     problem = approver_problem(claimed.claimed, person, roster, authors_of(makers, roster))
     if problem or person is None:
         raise UsageError(f"cannot approve: {problem}")
     # Only a review that could count is worth asking GitHub about.
-    who = reviewer_identity(review, person, os.environ)
+    who = reviewer_identity(review, person, os.environ, permission=adoption is not None)
     done = approve(
         ws.ledger,
         ws.change,
@@ -67,6 +71,7 @@ def approve_review(cwd: Path, *, payload: str, requirement: str | None) -> int:
     )
     checked = (
         "confirmed with GitHub's API"
+        + (f", repository permission {who.permission}" if who.permission else "")
         if who.source == FORGE
         else "the event file alone: not checked with GitHub (needs GITHUB_TOKEN in GitHub Actions)"
     )
@@ -81,7 +86,9 @@ def _withdraw(cwd: Path, review: Review) -> int:
     """A dismissed review no longer signs off the commit it approved: the reviewer's approvals
     of that content stop counting until they approve again."""
     ws = open_workspace(cwd, ChangeSelection(base=review.base, head=review.commit))
-    person = ws.context.config.roster.find_github(review.login)
+    adoption = adoption_of(ws.change, ws.context)
+    roster = adoption.roster if adoption else ws.context.config.roster
+    person = roster.find_github(review.login)
     if person is None:
         click.echo(f"review by {review.login} dismissed; {review.login} is not in the roster")
         return 0

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from countersign.errors import UsageError
+from countersign.facts.adoption import AT_A_TERMINAL, adoption_of
 from countersign.facts.people import identities
 from countersign.intake.selection import ChangeSelection
 from countersign.signoff.approvals import FOLLOW_UP
@@ -31,6 +33,8 @@ def break_glass(
     check_request(reason, incident, hours)
     environment = Environment.from_process()
     ws = open_workspace(cwd, selection, environment)
+    if adoption_of(ws.change, ws.context) is not None:
+        raise UsageError(f"cannot sign here: {AT_A_TERMINAL}")
     roster = ws.context.config.roster
     done = record_break_glass(
         ws.ledger,

@@ -38,6 +38,8 @@ DEFAULTS: dict[str, Any] = {
         "branch": "",
         "unknown_identities": [],
         "stale_guidance": [],
+        "adopts": False,
+        "adoption_extra": [],
     },
     "author": {"id": "", "level": "", "rank": -1, "teams": [], "agent": False},
     "blast": {
@@ -88,6 +90,8 @@ def activation(facts: Facts, checks: dict[str, str] | None = None) -> dict[str, 
             "branch": change.branch or "",
             "unknown_identities": [i.email for i in facts.identities if not i.known],
             "stale_guidance": stale_docs.documents(prov.signals),
+            "adopts": facts.adoption is not None,
+            "adoption_extra": list(facts.adoption.outside) if facts.adoption else [],
         },
         "author": {
             "id": facts.author.id,

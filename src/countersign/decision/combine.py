@@ -127,13 +127,13 @@ def _strictness(spec: ApprovalSpec) -> tuple[int, int, bool, bool, int]:
 
 
 def _approval_requirement(spec: ApprovalSpec, members: list[Rule]) -> Requirement:
-    who = f"{spec.count} approval{'s' if spec.count > 1 else ''}"
+    who = f"{spec.count} approval{'s by distinct people' if spec.count > 1 else ''}"
     if spec.min_level:
         who += f" from {spec.min_level} or above"
     if spec.teams:
         who += f" from team {', '.join(spec.teams)}"
     if spec.from_owners:
-        who += ", one from the owning team"
+        who += ", at least one in the owning team" if spec.count > 1 else " in the owning team"
     return Requirement(
         f"{members[0].id}/approvals",
         "+".join(r.id for r in members),

@@ -34,12 +34,27 @@ class Requirement:
     identities: tuple[str, ...] = ("signed", "forge")
     glass: bool = True  # an active break-glass lifts it (false: a rule forbids that)
     strengths: tuple[str, ...] = ()  # how each of ``satisfied_by`` proved who they are
+    # Only a repository administrator's review confirmed by the forge counts (an adoption
+    # change: ``facts.adoption``).
+    admins: bool = False
 
     def signers(self) -> tuple[str, ...]:
         """``alice (signed)``: each approver with the strength of their identity."""
         if len(self.strengths) != len(self.satisfied_by):
             return self.satisfied_by
         return tuple(f"{p} ({s})" for p, s in zip(self.satisfied_by, self.strengths, strict=True))
+
+    def for_admins(self) -> Requirement:
+        """This approval requirement as an adoption change has it: administrators only."""
+        if self.kind is not Kind.APPROVAL or self.admins:
+            return self
+        needs = self.needs or self.reason
+        return replace(
+            self,
+            admins=True,
+            identities=("forge",),
+            needs=f"{needs}, each by a repository administrator on GitHub",
+        )
 
     def met(self, by: tuple[str, ...] = (), missing: str = "") -> Requirement:
         return replace(self, satisfied=not missing, satisfied_by=by, missing=missing)

@@ -37,3 +37,7 @@ class Context:
     # The risk model (None: the packaged prior) and the mined history index (None: not mined).
     risk_model: Model | None = None
     risk_history: History | None = None
+    # False only when the branch the change lands on was read at a revision and has no roster
+    # (``.countersign/people.yaml``): a change that adds one there adopts countersign
+    # (``facts.adoption``). True for anything else (a patch file, a hand-built context).
+    roster_at_target: bool = True

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from countersign.config.roster import Person
 from countersign.facts import blast_radius, people, provenance, risk
+from countersign.facts.adoption import Adoption, adoption_of
 from countersign.facts.blast_radius import BlastRadius
 from countersign.facts.context import Context
 from countersign.facts.hazards import Hazard, find_hazards
@@ -29,6 +30,8 @@ class Facts:
     author: Person
     # Everyone who made the change (authors, committers, co-authors, agent session operators).
     identities: tuple[ChangeIdentity, ...] = field(default=())
+    # The change adopts countersign on a branch with no roster: the roster it brings.
+    adoption: Adoption | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ def gather(change: Change, context: Context, analyzers: Analyzers | None = None)
         risk=with_stale_guidance(a.risk(change, context), prov),
         author=a.people(change, context),
         identities=a.identities(change, context),
+        adoption=adoption_of(change, context),
     )
 
 

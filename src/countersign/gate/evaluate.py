@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from countersign.decision.activation import activation
@@ -25,13 +26,22 @@ def evaluate(
 ) -> Evaluation:
     facts = gather(change, context, analyzers)
     decision = decide(policy, activation(facts, checks), today or context.today)
+    roster = context.config.roster
+    if facts.adoption is not None:
+        # Nobody on the landing branch can sign; the roster the change brings names who is
+        # who, and only administrators' reviews confirmed by the forge count.
+        roster = facts.adoption.roster
+        decision = replace(
+            decision, requirements=tuple(r.for_admins() for r in decision.requirements)
+        )
     requirements = apply_signoffs(
         decision.requirements,
         signoffs or SignOffs(),
-        context.config.roster,
+        roster,
         facts.author,
         facts.blast_radius.owners,
         checks,
-        authors=authors_of(tuple(i.email for i in facts.identities), context.config.roster),
+        authors=authors_of(tuple(i.email for i in facts.identities), roster),
+        admins_only=facts.adoption is not None,
     )
     return Evaluation(verdict_of(requirements), facts, decision, requirements)

@@ -79,3 +79,27 @@ def fetch_review(
         state=str(data.get("state") or ""),
         commit=str(data.get("commit_id") or ""),
     )
+
+
+def permission_url(api: str, repository: str, login: str) -> str:
+    owner, _, name = repository.partition("/")
+    parts = (urllib.parse.quote(owner, safe=""), urllib.parse.quote(name, safe=""))
+    user = urllib.parse.quote(login, safe="")
+    return f"{api.rstrip('/')}/repos/{parts[0]}/{parts[1]}/collaborators/{user}/permission"
+
+
+def fetch_permission(
+    api: str, token: str, repository: str, login: str, fetch: Fetch = fetch_json
+) -> str:
+    """What GitHub says ``login`` may do in ``repository`` (``GET /repos/{owner}/{repo}/
+    collaborators/{username}/permission``): ``admin``, ``write``, ``read`` or ``none``."""
+    scheme = urllib.parse.urlsplit(api).scheme
+    if scheme not in ("https", "http"):
+        raise InputError(f"GITHUB_API_URL {api!r} is not an http(s) URL")
+    data = fetch(permission_url(api, repository, login), token)
+    user = data.get("user") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(data.get("permission"), str):
+        raise InputError(f"GitHub's answer for {login}'s permission is not a permission")
+    if isinstance(user, dict) and str(user.get("login") or login).lower() != login.lower():
+        raise InputError(f"GitHub answered {login}'s permission for {user.get('login')!r}")
+    return str(data["permission"])

@@ -12,6 +12,12 @@ def next_steps(e: Evaluation) -> list[str]:
 
 
 def _step(r: Requirement, owners: tuple[str, ...]) -> str:
+    if r.kind is Kind.APPROVAL and r.admins:
+        count = "a repository administrator" if r.count <= 1 else f"{r.count} administrators"
+        return (
+            f"{count} of the repository, not the author, approves the pull request on GitHub "
+            "(the countersign Action records the review; docs/adopting.md)"
+        )
     if r.kind is Kind.APPROVAL:
         who = f"a {r.min_level} or above" if r.min_level else "an eligible reviewer"
         if r.teams:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from countersign.decision.requirements import Requirement
+from countersign.decision.requirements import Kind, Requirement
 from countersign.facts.hazards import Hazard
 from countersign.facts.provenance.sources.stale_docs import KIND as STALE_GUIDANCE
 from countersign.gate.verdict import Evaluation, Verdict
@@ -75,6 +75,8 @@ def text(e: Evaluation) -> str:
     if e.requirements:
         out.append("Requirements:")
         out.extend(_requirement_line(r) for r in e.requirements)
+        if sum(r.kind is Kind.APPROVAL for r in e.requirements) > 1:
+            out.append("  (one approver counts toward every approval group they qualify for)")
         out.append("")
     out.extend(_next_steps(e))
     return "\n".join(out).rstrip() + "\n"

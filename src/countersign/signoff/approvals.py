@@ -21,6 +21,7 @@ from countersign.decision.requirements import Kind, Requirement
 from countersign.signoff.proof import Proof, Strength, proof_of
 
 FOLLOW_UP = "break-glass/follow-up"
+ADMIN = "admin"  # GitHub's repository permission of an administrator
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,12 @@ def ineligible(
     if proof is not None and proof.problem:
         return proof.problem
     strength = str(proof.strength) if proof else str(Strength.ASSERTED)
+    if req.admins and not by_admin(approval.entry, proof):
+        return (
+            f"{person.id}'s approval is not a repository administrator's review confirmed by "
+            "GitHub: the branch this change lands on has no roster yet, so the roster it brings "
+            "counts only for an administrator's review (`approve --from-review` in the Action)"
+        )
     if strength not in req.identities:
         return (
             f"{person.id}'s approval is {strength} ({_how(strength)}); this requirement "
@@ -179,6 +186,19 @@ def ineligible(
         named = approval.requirements or (approval.requirement or "",)
         return f"{person.id} approved {', '.join(named)} only"
     return None
+
+
+def by_admin(entry: Mapping[str, Any], proof: Proof | None) -> bool:
+    """The entry is a review GitHub confirmed, by someone GitHub reported as an administrator of
+    the repository when it was recorded (``signoff.forge``)."""
+    identity = entry.get("identity")
+    return (
+        proof is not None
+        and proof.strength is Strength.FORGE
+        and isinstance(identity, Mapping)
+        and identity.get("source") == "forge"
+        and identity.get("permission") == ADMIN
+    )
 
 
 def _how(strength: str) -> str:
@@ -204,10 +224,15 @@ def apply_signoffs(
     *,
     authors: tuple[Person, ...] = (),
     now: datetime | None = None,
+    admins_only: bool = False,
 ) -> tuple[Requirement, ...]:
+    """``admins_only``: an adoption change, where a break-glass too must come from a
+    repository administrator through the forge."""
     everyone = (author, *authors)
     signoffs = proven(signoffs, roster)
     glass = valid_glass(signoffs.break_glass, roster, everyone, now or datetime.now(UTC))
+    if admins_only:
+        glass = [b for b in glass if by_admin(b.entry, b.proof)]
     out: list[Requirement] = []
     for req in requirements:
         if glass and req.glass:
@@ -266,7 +291,11 @@ def _approval(
     have = len(people)
     missing = ""
     if have < req.count:
-        missing = f"{have} of {req.count} approvals"
+        missing = (
+            f"no approval yet, {req.count} needed"
+            if not have
+            else f"{have} of {req.count} approvals given"
+        )
     elif (
         "from_owners" in req.fields
         and owners

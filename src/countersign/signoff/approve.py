@@ -73,7 +73,9 @@ def approve(
     if requirement == FOLLOW_UP:
         targets = follow_up_targets(person.id, signoffs.break_glass, roster)
     else:
-        approval = Approval(person.id, change.fingerprint, "", proof=who.proof)
+        approval = Approval(
+            person.id, change.fingerprint, "", proof=who.proof, entry={"identity": who.as_dict()}
+        )
         wanted = [r for r in requirements if r.kind is Kind.APPROVAL]
         targets = approval_targets(wanted, requirement, approval, roster, authors, policy.version)
     entry: dict[str, Any] = {

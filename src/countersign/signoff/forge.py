@@ -10,7 +10,13 @@ from collections.abc import Mapping
 
 from countersign.config.roster import Person
 from countersign.errors import InputError
-from countersign.intake.github_reviews import DEFAULT_API, Fetch, fetch_json, fetch_review
+from countersign.intake.github_reviews import (
+    DEFAULT_API,
+    Fetch,
+    fetch_json,
+    fetch_permission,
+    fetch_review,
+)
 from countersign.intake.pull_request import Review
 from countersign.signoff.identity import Identity
 
@@ -19,11 +25,18 @@ FILE = "github-review"  # the first version's source: a review read from a file
 
 
 def reviewer_identity(
-    review: Review, person: Person, env: Mapping[str, str], fetch: Fetch = fetch_json
+    review: Review,
+    person: Person,
+    env: Mapping[str, str],
+    fetch: Fetch = fetch_json,
+    *,
+    permission: bool = False,
 ) -> Identity:
     """``forge`` when the API confirms the review as the file describes it, ``asserted``
     (source ``github-review``) when there is no API to ask; ``InputError`` when GitHub's
-    answer contradicts the file (a forged or edited event)."""
+    answer contradicts the file (a forged or edited event). ``permission``: also ask GitHub
+    what the reviewer may do in the repository (an adoption change counts administrators
+    only), recorded with the identity."""
     token = env.get("GITHUB_TOKEN", "")
     if env.get("GITHUB_ACTIONS") != "true" or not token or not review.id:
         return Identity(person.id, FILE)
@@ -49,4 +62,5 @@ def reviewer_identity(
             f"review {review.id} on #{review.number} does not match GitHub's: {'; '.join(wrong)}"
             "; nothing recorded"
         )
-    return Identity(person.id, FORGE, authenticated=True)
+    allowed = fetch_permission(api, token, repository, found.login, fetch) if permission else ""
+    return Identity(person.id, FORGE, authenticated=True, permission=allowed)

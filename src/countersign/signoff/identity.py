@@ -23,6 +23,9 @@ class Identity:
     authenticated: bool = False
     public_key: str = ""  # the SSH key's fingerprint (SHA256:…) when signed
     key_file: Path | None = None
+    # The repository permission the forge reported for this person (``admin``, ``write``...),
+    # when it was asked (an adoption change: ``signoff.forge``).
+    permission: str = ""
 
     @property
     def strength(self) -> Strength:
@@ -45,6 +48,8 @@ class Identity:
         }
         if self.public_key:
             out["public_key"] = self.public_key
+        if self.permission:
+            out["permission"] = self.permission
         return out
 
 
