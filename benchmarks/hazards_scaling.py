@@ -29,7 +29,7 @@ KINDS = {
     "sql-inserts": ("db/migrate/0002_seed.sql", 1.5),
     "sql-mysql": ("db/mysql/0001.sql", 0.02),
     "iam": ("iam/policy.json", 0.4),
-    "terraform_source": ("infra/main.tf", 0.012),
+    "terraform_source": ("infra/main.tf", 0.35),
     "workflows": (".github/workflows/ci.yml", 0.01),
 }
 

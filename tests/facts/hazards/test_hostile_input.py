@@ -78,7 +78,14 @@ def test_terraform_source_nested_a_million_deep_is_refused_before_parsing():
     new = "locals {\n  x = " + "[" * 1_000_000 + "]" * 1_000_000 + "\n}\n"
     (hazard,) = diff("main.tf", new, "")
     assert hazard.kind == UNANALYSABLE
-    assert "larger than the 128 KiB analysed" in hazard.detail
+    assert "nested deeper than 128 levels" in hazard.detail
+
+
+def test_terraform_source_past_the_size_limit_is_refused_before_parsing():
+    new = 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n' * 100_000
+    (hazard,) = diff("main.tf", new, "")
+    assert hazard.kind == UNANALYSABLE
+    assert "larger than the 4 MiB analysed" in hazard.detail
 
 
 def test_terraform_source_nested_deeply_within_the_size_limit_is_refused_before_parsing():

@@ -12,7 +12,7 @@ from typing import Any
 
 from countersign.config.hazards import Production
 from countersign.facts.context import Context
-from countersign.facts.hazards import Hazard, Severity, unanalysable
+from countersign.facts.hazards import Hazard, Severity, hcl, unanalysable
 from countersign.facts.hazards.documents import Document, DocumentKind, Unanalysable, documents
 from countersign.facts.hazards.network import describe, world_open
 from countersign.facts.hazards.parsing import check_nesting
@@ -20,10 +20,9 @@ from countersign.facts.hazards.plan_access import openings
 from countersign.facts.hazards.resources import destroy_severity, is_stateful
 from countersign.intake.change import Change
 
-# The HCL grammar (lark) reads 30 to 70 KB a second: past this, a human reads the file.
-MAX_TF_CHARS = 128 * 1024
-CHUNK_CHARS = 8 * 1024
-_TOP_BLOCK = re.compile(r'^[A-Za-z_][\w-]*(?:\s+"[^"]*")*\s*\{\s*$')
+# The reader (``hcl``) takes about half a second of CPU a MB, both sides of the change are read:
+# past this, a human reads the file.
+MAX_TF_CHARS = 4 * 1024 * 1024
 Key = tuple[str, str, str]  # (directory, type, name): a resource address within its module
 
 
@@ -39,7 +38,7 @@ class _Side:
 def analyze(change: Change, context: Context) -> Iterator[Hazard]:
     production = context.config.hazards.production
     old, new = _Side(), _Side()
-    texts: dict[str, str] = {}
+    lines: dict[str, dict[tuple[str, str], int]] = {}  # path (+ "\0new") -> header lines
     for doc in documents(change):
         if doc.kind is not DocumentKind.TERRAFORM_SOURCE:
             continue
@@ -49,22 +48,22 @@ def analyze(change: Change, context: Context) -> Iterator[Hazard]:
         except Unanalysable as exc:
             yield unanalysable(doc.path, f"Terraform source {exc}", exc.line)
             continue
-        texts[doc.path] = doc.previous or ""
+        lines[doc.path] = resource_lines(doc.previous or "")
         if doc.text is not None:
-            texts[doc.path + "\0new"] = doc.text
-    yield from _removed(old, new, texts, production)
+            lines[doc.path + "\0new"] = resource_lines(doc.text)
+    yield from _removed(old, new, lines, production)
     for key, (path, body) in new.resources.items():
         before = old.resources.get(key, ("", {}))[1]
-        yield from _changed(key, path, body, before, texts.get(path + "\0new", ""), production)
+        yield from _changed(key, path, body, before, lines.get(path + "\0new", {}), production)
 
 
 def _collect(doc: Document, text: str | None, side: _Side) -> None:
     if text is None:
         return
     if len(text) > MAX_TF_CHARS:
-        raise Unanalysable(f"larger than the {MAX_TF_CHARS // 1024} KiB analysed")
+        raise Unanalysable(f"larger than the {MAX_TF_CHARS // 2**20} MiB analysed")
     check_nesting(text, "HCL")
-    data = _parse_blocks(text)
+    data = hcl.loads(text)
     directory = str(PurePosixPath(doc.path).parent)
     for block in data.get("resource") or []:
         for rtype, named in (block or {}).items():
@@ -80,62 +79,6 @@ def _collect(doc: Document, text: str | None, side: _Side) -> None:
             side.forgotten.add((directory, *source))
 
 
-def _parse_blocks(text: str) -> dict[str, Any]:
-    """The grammar's cost grows faster than the file: parse it in pieces of whole top-level
-    blocks (each piece about ``CHUNK_CHARS``) and join their block lists. A piece that does not
-    parse alone (a cut in the wrong place) sends the whole file to the grammar at once."""
-    pieces = _pieces(text)
-    if len(pieces) <= 1:
-        return _parse(text)
-    data: dict[str, Any] = {}
-    try:
-        for piece in pieces:
-            for key, value in _parse(piece).items():
-                if isinstance(value, list):
-                    data.setdefault(key, []).extend(value)
-                else:
-                    data[key] = value
-    except Unanalysable:
-        return _parse(text)
-    return data
-
-
-def _pieces(text: str) -> list[str]:
-    """Cut before a line that opens a top-level block (``resource "x" "y" {`` at column 0)
-    once the current piece is big enough and its brackets are balanced."""
-    pieces: list[str] = []
-    current: list[str] = []
-    size = depth = 0
-    for line in text.splitlines(keepends=True):
-        if depth == 0 and size >= CHUNK_CHARS and _TOP_BLOCK.match(line):
-            pieces.append("".join(current))
-            current, size = [], 0
-        current.append(line)
-        size += len(line)
-        depth += line.count("{") - line.count("}")
-    pieces.append("".join(current))
-    return pieces
-
-
-def _parse(text: str) -> dict[str, Any]:
-    import hcl2  # lark grammar: loaded only when a .tf file is in the change
-
-    try:
-        data = hcl2.loads(
-            text,
-            serialization_options=hcl2.SerializationOptions(
-                strip_string_quotes=True, explicit_blocks=False
-            ),
-        )
-    except Exception as exc:  # noqa: BLE001 - lark raises many types; any means "cannot read"
-        line = getattr(exc, "line", None)
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise Unanalysable(f"does not parse as HCL ({first[:120]})", line) from None
-    if not isinstance(data, dict):
-        raise Unanalysable("does not parse as HCL")
-    return data
-
-
 def _address(value: Any) -> tuple[str, str] | None:
     if not isinstance(value, str):
         return None
@@ -144,7 +87,7 @@ def _address(value: Any) -> tuple[str, str] | None:
 
 
 def _removed(
-    old: _Side, new: _Side, texts: dict[str, str], production: Production
+    old: _Side, new: _Side, lines: dict[str, dict[tuple[str, str], int]], production: Production
 ) -> Iterator[Hazard]:
     for key, (path, _) in old.resources.items():
         if key in new.resources or key in new.moved_from:
@@ -164,7 +107,7 @@ def _removed(
             )
             continue
         stateful = is_stateful(rtype)
-        was = _line(texts.get(path, ""), rtype, name)
+        was = lines.get(path, {}).get((rtype, name))
         yield Hazard(
             "infra.delete",
             destroy_severity(stateful, bool(env)),
@@ -183,13 +126,13 @@ def _changed(
     path: str,
     body: dict[str, Any],
     before: dict[str, Any],
-    text: str,
+    lines: dict[tuple[str, str], int],
     production: Production,
 ) -> Iterator[Hazard]:
     directory, rtype, name = key
     address = f"{rtype}.{name}"
     env = "prod" if production.in_address(f"{directory}/{address}") else None
-    line = _line(text, rtype, name)
+    line = lines.get((rtype, name))
     if (
         _lifecycle(before, "prevent_destroy") is True
         and _lifecycle(body, "prevent_destroy") is not True
@@ -233,8 +176,15 @@ def _lifecycle(body: dict[str, Any], name: str) -> Any:
     return None
 
 
-def _line(text: str, rtype: str, name: str) -> int | None:
-    match = re.search(
-        rf'^\s*resource\s+"{re.escape(rtype)}"\s+"{re.escape(name)}"', text, re.MULTILINE
-    )
-    return text.count("\n", 0, match.start()) + 1 if match else None
+_RESOURCE_LINE = re.compile(r'^[ \t]*resource[ \t]+"([^"\n]*)"[ \t]+"([^"\n]*)"', re.MULTILINE)
+
+
+def resource_lines(text: str) -> dict[tuple[str, str], int]:
+    """The line of each ``resource "TYPE" "NAME"`` header, in one pass (the first wins)."""
+    out: dict[tuple[str, str], int] = {}
+    line, at = 1, 0
+    for match in _RESOURCE_LINE.finditer(text):
+        line += text.count("\n", at, match.start())
+        at = match.start()
+        out.setdefault((match[1], match[2]), line)
+    return out
