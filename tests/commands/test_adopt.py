@@ -68,9 +68,10 @@ def test_adopt_commits_the_configuration_on_its_own_branch_and_says_who_signs_it
     assert "adoption/approvals" in out
     assert "A repository administrator who did not make this change approves it on GitHub" in out
     assert "ada (github: ada-admin)" in out
+    assert "mallory (github" not in out  # she runs adopt: she cannot be its reviewer
     assert cs(adopting, "check") == 1
     out = capsys.readouterr().out
-    assert "adoption/approvals: 1 approval, each by a repository administrator on GitHub" in out
+    assert "adoption/approvals: 1 approval, by a repository administrator on GitHub" in out
     assert "approves the pull request on GitHub" in out
     assert "policy-change" not in out.split("Requirements:")[1]
 
@@ -92,7 +93,7 @@ def test_adopt_refuses_a_roster_the_gate_would_reject_and_one_naming_no_github_l
     assert "error: people.yaml: people[0].levle: unknown field 'levle'" in captured.out
     repo.write(".countersign/people.yaml", "people:\n  - {id: x, level: senior}\n")
     assert cs(repo, "adopt") == 3
-    assert "gives nobody a `github:` login" in capsys.readouterr().err
+    assert "gives nobody but you a `github:` login" in capsys.readouterr().err
     assert repo.git("rev-parse", "--abbrev-ref", "HEAD") == "main"
 
 
@@ -177,7 +178,9 @@ def review(repo, tmp_path: Path, api: FakeReviews, login: str, review_id: int):
     return job(repo, tmp_path, "pull_request_review", path, api)
 
 
-def test_an_administrators_review_confirmed_by_github_turns_the_adoption_green(adopting, tmp_path):
+def test_an_administrators_review_confirmed_by_github_turns_the_adoption_green(
+    adopting, tmp_path, capsys
+):
     opened = job(
         adopting, tmp_path, "pull_request", event(adopting, tmp_path, "pull_request.opened")
     )
@@ -193,6 +196,10 @@ def test_an_administrators_review_confirmed_by_github_turns_the_adoption_green(a
     assert "repository permission admin" in recorded
     assert any(p.endswith("/collaborators/ada-admin/permission") for p in asked)
     assert done.outputs["verdict"] == "pass"
+    assert cs(adopting, "status") == 0
+    out = capsys.readouterr().out
+    assert "ada (forge) at " in out
+    assert "counts for adoption/approvals" in out
 
 
 def test_a_principal_in_the_new_roster_who_is_no_administrator_does_not_count(adopting, tmp_path):

@@ -41,11 +41,14 @@ def adopt(cwd: Path, *, base: str | None, branch: str, message: str) -> int:
             "configuration through a reviewed change, judged by that roster"
         )
     roster = _checked_roster(root)
-    reviewers = [p for p in roster.people if p.github and not p.agent]
+    me = _user_email(root)
+    reviewers = [
+        p for p in roster.people if p.github and not p.agent and me not in map(str.lower, p.emails)
+    ]
     if not reviewers:
         raise UsageError(
-            f"{ROSTER} gives nobody a `github:` login: the adoption is signed off by a "
-            "repository administrator approving its pull request on GitHub, so add "
+            f"{ROSTER} gives nobody but you a `github:` login: the adoption is signed off by "
+            "a repository administrator (not you) approving its pull request on GitHub, so add "
             "`github: LOGIN` to their entry"
         )
     here = current_branch(root)
@@ -91,6 +94,13 @@ def adopt(cwd: Path, *, base: str | None, branch: str, message: str) -> int:
         "  Until it lands, the branch has no roster: nothing is signed off from a terminal."
     )
     return 0
+
+
+def _user_email(root: Path) -> str:
+    try:
+        return git(root, "config", "user.email").decode().strip().lower()
+    except InputError:
+        return ""
 
 
 def _has_roster(root: Path, rev: str) -> bool:

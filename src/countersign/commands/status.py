@@ -22,7 +22,8 @@ def status(cwd: Path, selection: ChangeSelection, *, checks: dict[str, str], fmt
     result = replace(
         evaluate(ws.change, ws.context, ws.policy, signoffs, checks), ledger=ws.ledger.state()
     )
-    roster = ws.context.config.roster
+    adoption = result.facts.adoption  # the roster the change brings says who is who
+    roster = adoption.roster if adoption else ws.context.config.roster
     makers = tuple(i.email for i in result.facts.identities)
     report = standing(
         ws.change, result.decision.requirements, signoffs, entries, roster, makers=makers

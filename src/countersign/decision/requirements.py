@@ -53,7 +53,8 @@ class Requirement:
             self,
             admins=True,
             identities=("forge",),
-            needs=f"{needs}, each by a repository administrator on GitHub",
+            needs=f"{needs}, {'each ' if self.count > 1 else ''}by a repository administrator "
+            "on GitHub",
         )
 
     def met(self, by: tuple[str, ...] = (), missing: str = "") -> Requirement:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import Any
 
 from countersign.gate.verdict import Evaluation
@@ -68,13 +69,13 @@ def _text(report: dict[str, Any], s: Standing) -> str:
                 if a["counts_for"]
                 else f"ignored: {a['ignored']}"
             )
-            lines.append(f"  {a['approver']} ({a['identity']}) at {a['at']}: {state}")
+            lines.append(f"  {a['approver']} ({a['identity']}) at {_when(a['at'])}: {state}")
     if report["stale_approvals"]:
         lines.append(
             "Stale approvals (given to earlier content of this branch; they do not count):"
         )
         lines.extend(
-            f"  {x['approver']} at {x['at']} for {x['fingerprint'][:19]}: {x['why']}"
+            f"  {x['approver']} at {_when(x['at'])} for {x['fingerprint'][:19]}: {x['why']}"
             for x in report["stale_approvals"]
         )
     if s.follow_ups:
@@ -83,7 +84,18 @@ def _text(report: dict[str, Any], s: Standing) -> str:
             "break-glass/follow-up):"
         )
         lines.extend(
-            f"  {f.fingerprint[:19]} by {f.who} at {f.at} ({f.incident}): {f.reason}"
+            f"  {f.fingerprint[:19]} by {f.who} at {_when(f.at)} ({f.incident}): {f.reason}"
             for f in s.follow_ups
         )
     return "\n".join(lines)
+
+
+def _when(at: str) -> str:
+    """A ledger time for people: to the second, in UTC (the JSON keeps the exact time)."""
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        return at
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC" if moment.tzinfo else "%Y-%m-%d %H:%M:%S")

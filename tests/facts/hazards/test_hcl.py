@@ -56,6 +56,11 @@ def test_expressions_are_kept_as_their_text():
     assert body["one"] == {"a": 1}
 
 
+def test_a_bare_name_reads_as_itself_as_the_grammar_gives_it():
+    text = 'variable "v" {\n  type = string\n}\nresource "x" "y" {\n  lifecycle {\n    ignore_changes = [tags, desired]\n  }\n}\n'
+    assert hcl.loads(text) == grammar(text)
+
+
 def test_one_line_blocks_and_blocks_with_several_labels():
     data = hcl.loads('a "b" "c" { d = 1 }\nlifecycle { x = true }\nlifecycle { x = false }\n')
     assert data == {"a": [{"b": {"c": {"d": 1}}}], "lifecycle": [{"x": True}, {"x": False}]}

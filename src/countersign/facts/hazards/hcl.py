@@ -247,9 +247,11 @@ class _Reader:
             if after[0] == "number" and isinstance(after[1], int | float):
                 self.i += 2
                 return -after[1], True
-        if kind == "ident" and text in ("true", "false", "null"):
+        if kind == "ident":
             self.i += 1
-            return {"true": True, "false": False, "null": None}[text], True
+            # a bare name (``type = string``, ``ignore_changes = [tags]``) reads as itself, as
+            # the grammar gives it; followed by anything (``var.x``) it is an expression
+            return {"true": True, "false": False, "null": None}.get(text, text), True
         if kind == "op" and text == "[":
             return self.list_literal()
         if kind == "op" and text == "{":

@@ -66,7 +66,7 @@ def _step(
     severity = destroy_severity(is_stateful(rtype), bool(env))
     if op in REPLACING and urn not in replaced:
         replaced.add(urn)
-        keys = step.get("keys") or step.get("diffReasons") or []
+        keys = step.get("replaceReasons") or step.get("keys") or step.get("diffReasons") or []
         because = f" because of {', '.join(map(str, keys[:5]))}" if keys else ""
         yield Hazard(
             "infra.replace", severity, path, f"{label} will be replaced{because}",
