@@ -295,3 +295,18 @@ def test_a_patch_file_never_adopts(adopting, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "adoption/approvals" not in out
     assert "policy-change/approvals" in out
+
+
+def test_adopt_takes_the_staged_ci_set_up_and_refuses_any_other_staged_file(repo, ssh_keys, capsys):
+    repo.commit("start", **{"app.py": "a\n"})
+    repo.write(".countersign/people.yaml", roster(ssh_keys))
+    repo.write(".github/workflows/countersign.yml", "on: pull_request\njobs: {}\n")
+    repo.write("app.py", "b\n")
+    repo.git("add", ".github/workflows/countersign.yml", "app.py")
+    assert cs(repo, "adopt") == 3
+    assert "other files are staged (app.py)" in capsys.readouterr().err
+    assert repo.git("rev-parse", "--abbrev-ref", "HEAD") == "main"  # nothing done yet
+    repo.git("reset", "-q", "app.py")
+    assert cs(repo, "adopt") == 0
+    files = repo.git("diff", "--name-only", "main...HEAD").splitlines()
+    assert files == [".countersign/people.yaml", ".github/workflows/countersign.yml"]

@@ -17,7 +17,7 @@ import click
 from countersign.config import CONFIG_DIR
 from countersign.config.roster import Roster, load_roster
 from countersign.errors import ConfigError, InputError, UsageError
-from countersign.facts.adoption import ROSTER, SET_UP
+from countersign.facts.adoption import ROSTER, SET_UP, is_set_up
 from countersign.gate.check import check_change
 from countersign.gate.configuration import check_configuration
 from countersign.intake.git import current_branch, default_branch, git, repo_root, resolve
@@ -51,18 +51,19 @@ def adopt(cwd: Path, *, base: str | None, branch: str, message: str) -> int:
             "a repository administrator (not you) approving its pull request on GitHub, so add "
             "`github: LOGIN` to their entry"
         )
+    staged = git(root, "diff", "--cached", "--name-only", "-z").decode().split("\0")
+    outside = [p for p in staged if p and not is_set_up(p)]
+    if outside:
+        raise UsageError(
+            f"other files are staged ({', '.join(outside[:3])}): an adoption change holds "
+            f"countersign's set-up only ({', '.join(SET_UP)}); commit or unstage them first"
+        )
     here = current_branch(root)
     if here is None or here == target.removeprefix("origin/"):
         git(root, "checkout", "-q", "-b", branch)
         here = branch
     git(root, "add", "--", CONFIG_DIR)
     staged = git(root, "diff", "--cached", "--name-only", "-z").decode().split("\0")
-    outside = [p for p in staged if p and not p.startswith(f"{CONFIG_DIR}/")]
-    if outside:
-        raise UsageError(
-            f"other files are staged ({', '.join(outside[:3])}): an adoption change holds "
-            f"countersign's set-up only ({', '.join(SET_UP)}); commit or unstage them first"
-        )
     if any(staged):
         git(root, "commit", "-q", "-m", message)
     ws = analysed(open_workspace(root, ChangeSelection(base=target), Environment.from_process()))
