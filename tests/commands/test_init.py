@@ -147,3 +147,4 @@ def test_config_check_without_configuration_says_to_run_init(repo, capsys):
     repo.commit("init", **{"a.txt": "a\n"})
     assert main(["config", "check", "-C", str(repo.path)]) == ExitCode.USAGE
     assert "run `countersign init` first" in capsys.readouterr().out
+

@@ -114,7 +114,7 @@ def test_who_may_not_approve(guard, payload, project, who, problem):
 
 
 def test_configured_level_is_enforced(guard, payload, project):
-    project.write(".countersign/guard.yaml", "approval:\n  level: senior\n")
+    project.commit("guard", **{".countersign/guard.yaml": "approval:\n  level: senior\n"})
     _, reason = _decide(guard, payload, project, "git push -f origin main")
     action = re.search(r"--action (\w+)", reason).group(1)
     result = _approve(project, action, "intern")

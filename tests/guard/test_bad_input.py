@@ -39,7 +39,7 @@ def test_unreadable_input_blocks_kiro(guard, repo):
 
 
 def test_configured_error_decision_is_deny(guard, repo):
-    repo.write(".countersign/guard.yaml", "on_error: deny\n")
+    repo.commit("guard", **{".countersign/guard.yaml": "on_error: deny\n"})
     answer = guard("cursor", b"", repo.path)
     assert answer.json["permission"] == "deny"
 
@@ -82,24 +82,24 @@ INVALID = [
 
 @pytest.mark.parametrize(("text", "problem"), INVALID)
 def test_invalid_configuration_is_named_in_the_agents_protocol(guard, payload, repo, text, problem):
-    repo.write(".countersign/guard.yaml", text)
+    repo.commit("guard", **{".countersign/guard.yaml": text})
     answer = guard("claude-code", payload("claude-code-bash", repo.path, "rm -rf src"), repo.path)
     out = answer.json["hookSpecificOutput"]
     assert out["permissionDecision"] == "ask"
     reason = out["permissionDecisionReason"]
-    assert f"{repo.path}/.countersign/guard.yaml: {problem}" in reason
+    assert f".countersign/guard.yaml at main: {problem}" in reason
     assert "Fix the file" in reason
     assert "bug" not in reason
 
 
 def test_invalid_configuration_blocks_agents_without_ask_with_the_reason(guard, payload, repo):
-    repo.write(".countersign/guard.yaml", "on_error: maybe\n")
+    repo.commit("guard", **{".countersign/guard.yaml": "on_error: maybe\n"})
     answer = guard("kiro", payload("kiro-bash", repo.path, "git push origin topic"), repo.path)
     assert answer.code == 2
-    assert "guard.yaml: on_error: expected ask or deny" in answer.err
+    assert "guard.yaml at main: on_error: expected ask or deny" in answer.err
 
 
 def test_edits_are_still_recorded_with_an_invalid_configuration(guard, payload, repo):
-    repo.write(".countersign/guard.yaml", "on_error: maybe\n")
+    repo.commit("guard", **{".countersign/guard.yaml": "on_error: maybe\n"})
     guard("claude-code", payload("claude-code-post-edit", repo.path, path="a.py"), repo.path)
     assert (repo.path / ".git" / "countersign" / "agent-edits.jsonl").is_file()

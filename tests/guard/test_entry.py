@@ -8,9 +8,7 @@ import sys
 
 import pytest
 
-from countersign.errors import ConfigError
-from countersign.guard.entry import log_allows_off, run_guard
-from countersign.guard.settings import parse_guard_config
+from countersign.guard.entry import run_guard
 
 
 def test_explain_prints_decision_rule_reason(capsys, repo, monkeypatch):
@@ -85,78 +83,51 @@ def test_real_process_answers_and_keeps_click_and_yaml_out(repo):
         "version: 1\n",
         "log_allows: false\n",
         "version: 1\nlog_allows: no   # turn on to audit every command\n",
-        "# log_allows: true records every allow; not wanted here\nversion: 1\n",
     ],
 )
-def test_guard_yaml_that_leaves_log_allows_off_keeps_the_fast_path(repo, text):
-    repo.write(".countersign/guard.yaml", text)
+def test_committed_guard_yaml_that_leaves_log_allows_off_keeps_the_fast_path(repo, text):
+    repo.commit("guard", **{".countersign/guard.yaml": text})
+    _hook_process(repo, "git status")  # the full path reads main's copy and caches it
     out, loaded = _hook_process(repo, "git status")
     assert out == b""
     assert loaded == []
 
 
 def test_log_allows_true_takes_the_full_path_and_records_the_allow(repo):
-    repo.write(".countersign/guard.yaml", "log_allows: true\n")
-    out, loaded = _hook_process(repo, "git status")
-    assert out == b""
-    assert "yaml" in loaded
+    repo.commit("guard", **{".countersign/guard.yaml": "log_allows: true\n"})
+    for _ in range(2):  # with the settings cached, too
+        out, loaded = _hook_process(repo, "git status")
+        assert out == b""
+        assert "yaml" in loaded or "pathlib" in loaded
     assert (repo.path / ".countersign" / "ledger.db").is_file()
 
 
-TEXTS = [
-    "",
-    "log_allows: false\n",
-    "log_allows: False # no\n",
-    "log_allows: OFF\n",
-    "# log_allows: true\n",
-    "x: |\n  # log_allows: true\n",
-    "log_allows: true\n",
-    "log_allows: yes\n",
-    "log_allows: on\n",
-    "'log_allows': false\n",
-    "log_allows: !!bool true\n",
-    "log_allows: false\nlog_allows: true\n",
-    "approval:\n  log_allows: false\n",
-    "{log_allows: true}\n",
-    "  version: 1\n  log_allows: true\n",
-    "log_allows:\n",
-    "on_error: ask # log_allows: true\n",
-]
-
-
-@pytest.mark.parametrize("text", TEXTS)
-def test_log_allows_off_only_when_the_parsed_setting_is_off(text):
-    try:
-        parsed: bool | None = parse_guard_config(text).log_allows
-    except ConfigError:
-        parsed = None  # invalid: the full path reports it
-    if log_allows_off(text):
-        assert parsed is not True
-
-
-def test_log_allows_recognises_the_plain_spellings():
-    assert [log_allows_off(t) for t in TEXTS[:6]] == [True] * 6
-    assert not any(log_allows_off(t) for t in TEXTS[6:])
+def test_a_working_tree_copy_alone_changes_nothing_on_the_fast_path(repo):
+    repo.write(".countersign/guard.yaml", "log_allows: true\n")
+    out, loaded = _hook_process(repo, "git status")
+    assert out == b""
+    assert loaded == []
+    assert not (repo.path / ".countersign" / "ledger.db").exists()
 
 
 def test_explain_with_invalid_configuration_is_a_one_line_error(capsys, repo, monkeypatch):
-    repo.write(".countersign/guard.yaml", "log_allows: sometimes\n")
+    repo.commit("guard", **{".countersign/guard.yaml": "log_allows: sometimes\n"})
     monkeypatch.chdir(repo.path)
     assert run_guard(["--explain", "ls"]) == 3
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == (
-        f"countersign guard: error: {repo.path}/.countersign/guard.yaml: log_allows: "
+        "countersign guard: error: .countersign/guard.yaml at main: log_allows: "
         "expected true or false, got 'sometimes'\n"
     )
 
 
 def test_batch_reports_a_configuration_error_per_line(capsys, tmp_path, repo):
-    repo.write(".countersign/guard.yaml", "on_error: maybe\n")
+    repo.commit("guard", **{".countersign/guard.yaml": "on_error: maybe\n"})
     source = tmp_path / "commands.jsonl"
     source.write_text(json.dumps({"command": "ls", "cwd": str(repo.path)}) + "\n")
     assert run_guard(["--batch", str(source)]) == 0
     (line,) = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert line["decision"] == "ask"
     assert line["rule"] == "guard.config-error"
-    assert "guard.yaml: on_error" in line["reason"]
+    assert "guard.yaml at main: on_error" in line["reason"]

@@ -11,7 +11,7 @@ import click
 
 from countersign.guard.action import now
 from countersign.guard.journal import open_ledger
-from countersign.guard.settings import load_guard_config
+from countersign.guard.settings import protected_guard_config
 from countersign.guard.state import find_repository
 from countersign.signoff.action_approvals import approve_action as record_action_approval
 from countersign.state_dir import state_dir
@@ -21,8 +21,9 @@ def approve_action(
     cwd: Path, *, action: str, identity: str | None, note: str, key_file: Path | None = None
 ) -> int:
     root, common = find_repository(str(cwd))
-    ledger = open_ledger(state_dir(common, os.environ), root)
-    config = load_guard_config(root)
+    state = state_dir(common, os.environ)
+    ledger = open_ledger(state, root)
+    config = protected_guard_config(root, common, state)
     done = record_action_approval(
         ledger,
         root,

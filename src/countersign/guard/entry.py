@@ -142,8 +142,10 @@ def _script_mentions_countersign(command: str, cwd: str) -> bool:
 
 
 def _guard_yaml(cwd: str) -> bool | None:
-    """Whether the repository of ``cwd`` has a guard.yaml; None when it may set ``log_allows``
-    (every decision is then recorded, which only the full path does)."""
+    """Whether the protected branch of the repository of ``cwd`` commits a guard.yaml (the
+    one the guard uses, never the working tree's); None when that is not known without git
+    (the full path reads it and caches it) or when it records every allow (``log_allows``),
+    which only the full path does."""
     here = os.path.abspath(cwd)  # noqa: PTH100 - os.path keeps pathlib off the hot path
     while not os.path.exists(os.path.join(here, ".git")):  # noqa: PTH110, PTH118
         parent = os.path.dirname(here)  # noqa: PTH120
@@ -152,13 +154,19 @@ def _guard_yaml(cwd: str) -> bool | None:
         here = parent
     if _read_stale_guidance(here):
         return None  # the agent read documents that no longer hold: the full path matches them
-    config = os.path.join(here, ".countersign", "guard.yaml")  # noqa: PTH118
-    try:
-        with open(config, encoding="utf-8", errors="replace") as fh:  # noqa: PTH123
-            text = fh.read(MAX_INPUT_BYTES)
-    except OSError:
-        return False
-    return True if log_allows_off(text) else None
+    from countersign.guard.pack_cache import any_branch, common_dir
+    from countersign.guard.settings_cache import cached
+
+    common = common_dir(here)
+    if common is None:
+        return None
+    state = os.environ.get("COUNTERSIGN_STATE_DIR") or os.path.join(common, "countersign")  # noqa: PTH118
+    committed = cached(common, state)
+    if committed is None and not any_branch(common):
+        return False  # no branch has a commit yet: nothing is committed, the defaults apply
+    if committed is None or committed.log_allows:
+        return None
+    return committed.text is not None
 
 
 def _read_stale_guidance(top: str) -> bool:
@@ -179,26 +187,6 @@ def _read_stale_guidance(top: str) -> bool:
                 common = os.path.join(top, common)  # noqa: PTH118
         state = os.path.join(common, "countersign")  # noqa: PTH118
     return os.path.exists(os.path.join(state, "docs-stale.jsonl"))  # noqa: PTH110, PTH118
-
-
-# ``log_allows`` set to false at the top level, as YAML 1.1 (PyYAML) spells false.
-_LOG_ALLOWS_FALSE = lazy(
-    r"log_allows[ \t]*:[ \t]+(?:false|False|FALSE|no|No|NO|off|Off|OFF)[ \t]*(?:#.*)?"
-)
-
-
-def log_allows_off(text: str) -> bool:
-    """True when guard.yaml certainly leaves ``log_allows`` off, without loading YAML: the word
-    is absent, only in comment lines, or set to a plain false at the top level. Any other
-    spelling (even a valid one) returns False and the full path, which parses the file, decides.
-    """
-    if "log_allows" not in text:
-        return True
-    return all(
-        _LOG_ALLOWS_FALSE.fullmatch(line.rstrip())
-        for line in text.splitlines()
-        if "log_allows" in line and not line.lstrip().startswith("#")
-    )
 
 
 def _judge(agent: str, raw: bytes, event_hint: str = "") -> int:
@@ -251,11 +239,12 @@ def _problem(exc: Exception) -> str:
 
 def _configured_on_error() -> str:
     try:
-        from countersign.guard.settings import load_guard_config
+        from countersign.guard.settings import protected_guard_config
         from countersign.guard.state import find_repository
+        from countersign.state_dir import state_dir
 
-        root, _ = find_repository(_cwd())
-        return load_guard_config(root).on_error if root else "ask"
+        root, common = find_repository(_cwd())
+        return protected_guard_config(root, common, state_dir(common)).on_error
     except Exception:  # noqa: BLE001 - a broken configuration still yields the safe default
         return "ask"
 
@@ -265,7 +254,7 @@ def _explain(command: str, cwd: str) -> int:
     from countersign.guard.hook import shell_context
 
     try:
-        ctx, _ = shell_context(cwd, dict(os.environ), live=True)
+        ctx, config = shell_context(cwd, dict(os.environ), live=True)
     except FatalError as exc:
         sys.stderr.write(f"countersign guard: error: {exc}\n")
         return int(exc.exit_code)
@@ -288,6 +277,7 @@ def _explain(command: str, cwd: str) -> int:
             }
             for f in judgement.findings
         ],
+        "configuration": {"source": config.source, "note": config.note},
     }
     sys.stdout.write(json.dumps(body, indent=2) + "\n")
     return 0

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from countersign.facts.shell.context import GATE_PATHS, PROTECTED_BRANCHES, ShellContext
 from countersign.guard.decision import judge
 from countersign.guard.protocol import ToolCall
-from countersign.guard.settings import AGENT_FILES, GuardConfig, load_guard_config
+from countersign.guard.settings import AGENT_FILES, GuardConfig, protected_guard_config
 from countersign.guard.state import (
     Probe,
     find_repository,
@@ -47,12 +47,11 @@ def shell_context(
     cwd: str, env: Mapping[str, str], live: bool = True
 ) -> tuple[ShellContext, GuardConfig]:
     root, common = find_repository(cwd)
-    config = load_guard_config(root)
+    state = state_dir(common, env)
+    config = protected_guard_config(root, common, state)
     from countersign.guard.packs import packs_in_force
 
-    packs = packs_in_force(
-        root, common, state_dir(common, env), config.protected_branches or PROTECTED_BRANCHES
-    )
+    packs = packs_in_force(root, common, state, config.protected_branches or PROTECTED_BRANCHES)
     ctx = ShellContext(
         cwd=cwd,
         project_root=spelled_like(root, cwd) if root else None,
@@ -190,6 +189,8 @@ def _two_person(
         )
     else:
         text = f"countersign asks for review ({rule}): {reason}. Action {action.id}; {how}."
+    if config.note:
+        text += f" (Note: {config.note}.)"
     return Outcome(decision, text)
 
 

@@ -129,12 +129,12 @@ def repository_vocabulary(
         return None
     state = env.get("COUNTERSIGN_STATE_DIR") or os.path.join(common, "countersign")  # noqa: PTH118
     found = cached_vocabulary(common, state)
-    if found is None and not _any_branch(common):
+    if found is None and not any_branch(common):
         return frozenset(), {}  # no branch has a commit yet: nothing can be committed there
     return found
 
 
-def _any_branch(common: str) -> bool:
+def any_branch(common: str) -> bool:
     for kind in ("heads", "remotes"):
         for _dirpath, _dirs, files in os.walk(os.path.join(common, "refs", kind)):  # noqa: PTH118
             if files:

@@ -1,9 +1,11 @@
 """``.countersign/guard.yaml``: what production looks like, protected paths, how approvals work.
-Absent file, defaults; YAML is only imported when the file exists (the guard runs constantly)."""
+The guard reads it as committed on the protected branch (``protected_guard_config``), never from
+the working tree, which the agent edits. Absent file, defaults; YAML is only imported when the
+file exists (the guard runs constantly)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -66,9 +68,13 @@ class GuardConfig:
     approver_level: str | None = None
     approval_ttl_seconds: int = 900
     log_allows: bool = False
+    source: str = "defaults"  # where it was read, for messages
+    note: str = ""  # why the working tree's copy is not what the guard uses, when it differs
 
 
 def load_guard_config(root: Path | None) -> GuardConfig:
+    """The working tree's copy (``config check`` validates it before it is committed); the
+    guard itself uses ``protected_guard_config``."""
     if root is None:
         return GuardConfig()
     path = root / ".countersign" / FILE
@@ -100,6 +106,92 @@ def committed_guard_config(root: Path, rev: str) -> GuardConfig:
         return parse_guard_config(data.decode("utf-8", "replace"))
     except ConfigError as exc:
         raise ConfigError(where, exc.key, exc.problem) from None
+
+
+def protected_guard_config(
+    root: Path | None, common: Path | None, state: Path | None
+) -> GuardConfig:
+    """``guard.yaml`` as committed at the tip of the protected branch (the first of ``main``,
+    ``master``... that exists, local else ``origin``'s), as the rule packs are read: an
+    untracked, edited or deleted copy in the working tree, or one committed on the agent's own
+    branch, cannot rename the protected branches, empty the protected paths, lower the
+    approver level or stop the record of allows. ``note`` says when the working copy differs.
+    Nothing committed on a protected branch yet: the defaults. Cached per commit in ``state``
+    (``settings_cache``) so the fast path knows the settings without git."""
+    if root is None or common is None:
+        return GuardConfig()
+    from countersign.guard.settings_cache import Committed, cached, write
+
+    found = cached(str(common), str(state)) if state is not None else None
+    fresh = found is None
+    if found is None:
+        from countersign.facts.shell.context import PROTECTED_BRANCHES
+        from countersign.guard.pack_cache import protected_commit
+
+        refs, commit = protected_commit(str(common), PROTECTED_BRANCHES)
+        ref = refs[-1][0] if commit else None
+        text = _committed_text(root, commit) if commit else None
+        found = Committed(refs, ref, text, log_allows=False)
+    branch = _short(found.ref) if found.ref else None
+    config = _parse_at(found.text, branch) if found.text is not None else GuardConfig()
+    if fresh and state is not None:
+        write(str(state), replace(found, log_allows=config.log_allows))
+    source = (
+        f".countersign/{FILE} at {branch}"
+        if branch and found.text is not None
+        else f"defaults (no .countersign/{FILE} on {branch})"
+        if branch
+        else "defaults (no protected branch has a commit yet)"
+    )
+    return replace(config, source=source, note=_note(root, found.text, branch))
+
+
+def _committed_text(root: Path, commit: str) -> str | None:
+    from countersign.errors import InputError
+    from countersign.intake import git
+
+    try:
+        return git.git(root, "show", f"{commit}:.countersign/{FILE}").decode("utf-8", "replace")
+    except InputError:
+        return None
+
+
+def _parse_at(text: str, branch: str | None) -> GuardConfig:
+    from countersign.errors import ConfigError
+
+    try:
+        return parse_guard_config(text)
+    except ConfigError as exc:
+        raise ConfigError(f".countersign/{FILE} at {branch}", exc.key, exc.problem) from None
+
+
+def _short(ref: str) -> str:
+    return ref.removeprefix("refs/heads/").removeprefix("refs/remotes/")
+
+
+def _note(root: Path, committed: str | None, branch: str | None) -> str:
+    try:
+        working: str | None = (root / ".countersign" / FILE).read_text(
+            encoding="utf-8", errors="replace"
+        )
+    except OSError:
+        working = None
+    if working == committed:
+        return ""
+    where = f".countersign/{FILE} in the working tree"
+    if branch is None:
+        return f"{where} is not committed on a protected branch; the guard uses its defaults"
+    if committed is None:
+        return (
+            f"{where} is not committed on {branch}; the guard uses its defaults until it is "
+            "committed there"
+        )
+    if working is None:
+        return f"{where} is deleted; the guard still uses {branch}'s copy"
+    return (
+        f"{where} differs from the copy committed on {branch}; the guard uses {branch}'s "
+        "until the change is committed there"
+    )
 
 
 def parse_guard_config(text: str) -> GuardConfig:
