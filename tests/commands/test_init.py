@@ -148,3 +148,24 @@ def test_config_check_without_configuration_says_to_run_init(repo, capsys):
     assert main(["config", "check", "-C", str(repo.path)]) == ExitCode.USAGE
     assert "run `countersign init` first" in capsys.readouterr().out
 
+
+def test_init_pins_this_machines_ledger_key(repo, capsys):
+    from countersign.signoff.keys import load_or_create
+    from countersign.signoff.pins import parse_pins
+
+    repo.commit("init", README="a\n")
+    assert main(["init", "-C", str(repo.path)]) == 0
+    pins = parse_pins((repo.path / ".countersign" / "ledger-keys").read_text(), "ledger-keys")
+    mine = load_or_create(repo.path / ".git" / "countersign")
+    assert [p.key_id for p in pins.pins] == [mine.key_id]
+    assert f"pinned this machine's key {mine.key_id}" in capsys.readouterr().out
+
+
+def test_init_force_keeps_the_pins_already_there(repo):
+    repo.commit("init", README="a\n")
+    main(["init", "-C", str(repo.path)])
+    keys = repo.path / ".countersign" / "ledger-keys"
+    keys.write_text(keys.read_text() + "ed25519:" + "A" * 43 + "=  ci-runner\n")
+    before = keys.read_text()
+    assert main(["init", "--force", "-C", str(repo.path)]) == 0
+    assert keys.read_text() == before

@@ -127,3 +127,32 @@ def test_verify_on_a_branch_that_deleted_the_pins_still_uses_the_protected_ones(
     captured = capsys.readouterr()
     assert "which .countersign/ledger-keys does not pin" in captured.err
     assert "only keys pinned in .countersign/ledger-keys are believed" in captured.out
+
+
+def test_after_init_a_fresh_runner_refuses_entries_signed_by_a_new_key(repo, site, machine):
+    """Out of the box: init pins the key of the machine that records (here CI's), so an
+    intruder's entries fail on a machine that never read the ledger."""
+    repo.commit("start", **{"a.txt": "a\n"})
+    assert machine("ci", repo, "init") == 0
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "countersign init")
+    ci = open_ledger(site.location, site.state_dir.parent / "machine-ci")
+    ci.append("approval", {"approver": "dana", "fingerprint": "cs2:a"})
+    intruder = open_ledger(site.location, site.state_dir.parent / "intruder")
+    intruder.append("approval", {"approver": "mallory", "fingerprint": "cs2:x"})
+    assert machine("fresh-runner", repo, "ledger", "verify") == 5
+
+
+def test_init_checkpoints_a_ledger_that_already_holds_entries(repo, site, machine, capsys):
+    repo.commit("start", **{"a.txt": "a\n"})
+    ci = open_ledger(site.location, site.state_dir.parent / "machine-ci")
+    for i in range(3):
+        ci.append("approval", {"approver": f"p{i}", "fingerprint": f"cs2:{i}"})
+    assert machine("ci", repo, "init") == 0
+    assert "its head is checkpointed in ledger-checkpoints" in capsys.readouterr().out
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "countersign init")
+    site.tamper("DELETE FROM {t} WHERE seq = 3")
+    capsys.readouterr()
+    assert machine("fresh-runner", repo, "ledger", "verify") == 5
+    assert "entry 3 disappeared (the ledger was rewound)" in capsys.readouterr().err
