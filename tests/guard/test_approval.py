@@ -4,6 +4,7 @@ a second retry is denied again, and a different command is not covered."""
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -204,3 +205,57 @@ def test_an_unsigned_action_approval_written_to_the_ledger_is_not_spent(guard, p
         },
     )
     assert _decide(guard, payload, project, command)[0] == "ask"
+
+
+def _approved_then_spent(guard, payload, project, command):
+    """Ask, approve, keep a copy of everything local before the spend, spend it; the copy."""
+    _, reason = _decide(guard, payload, project, command)
+    action = re.search(r"--action (\w+)", reason).group(1)
+    assert _approve(project, action, "lead").exception is None
+    saved = project.path.parent / "before-spend"
+    shutil.copytree(project.path / ".git" / "countersign", saved / "state")
+    shutil.copy(project.path / ".countersign" / "ledger.db", saved / "ledger.db")
+    assert _decide(guard, payload, project, command)[0] == "allow"
+    return saved
+
+
+def _rewind(project, saved, *, state: bool) -> None:
+    for extra in ("ledger.db-wal", "ledger.db-shm"):
+        (project.path / ".countersign" / extra).unlink(missing_ok=True)
+    shutil.copy(saved / "ledger.db", project.path / ".countersign" / "ledger.db")
+    if state:
+        shutil.rmtree(project.path / ".git" / "countersign")
+        shutil.copytree(saved / "state", project.path / ".git" / "countersign")
+
+
+def test_copying_the_ledger_file_back_does_not_spend_an_approval_again(guard, payload, project):
+    command = "terraform destroy -auto-approve"
+    saved = _approved_then_spent(guard, payload, project, command)
+    _rewind(project, saved, state=False)
+    decision, reason = _decide(guard, payload, project, command)
+    assert decision == "ask"
+    assert "rewound" in reason or "saw the ledger reach" in reason
+
+
+def test_rewinding_the_repositorys_witness_too_is_caught_by_the_users(guard, payload, project):
+    command = "terraform destroy -auto-approve"
+    saved = _approved_then_spent(guard, payload, project, command)
+    _rewind(project, saved, state=True)  # the ledger and .git/countersign as before the spend
+    decision, reason = _decide(guard, payload, project, command)
+    assert decision == "ask"
+    assert "saw the ledger reach" in reason
+
+
+def test_a_committed_checkpoint_catches_a_rewind_on_a_machine_with_no_witness(
+    guard, payload, project, tmp_path
+):
+    command = "terraform destroy -auto-approve"
+    saved = _approved_then_spent(guard, payload, project, command)
+    assert CliRunner().invoke(cli, ["ledger", "checkpoint", "-C", str(project.path)]).exit_code == 0
+    project.git("add", ".countersign/ledger-checkpoints")
+    project.git("commit", "-q", "-m", "ledger checkpoint")
+    _rewind(project, saved, state=True)
+    shutil.rmtree(tmp_path / "home", ignore_errors=True)  # and every witness of the user's
+    decision, reason = _decide(guard, payload, project, command)
+    assert decision == "ask"
+    assert "the checkpoint in .countersign/ledger-checkpoints at main" in reason

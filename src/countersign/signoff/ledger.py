@@ -92,12 +92,17 @@ class SignedLedger:
         clock: Callable[[], str] = now_iso,
         pins: Pins | None = None,
         checkpoints: tuple[Checkpoint, ...] = (),
+        witness_dirs: tuple[Path, ...] = (),
     ) -> None:
+        """``witness_dirs``: more state directories that keep a witness of the newest head
+        written from here (the guard keeps one in the user's, outside the repository, so a
+        copy of the repository's ledger and state directory put back does not rewind it)."""
         self.store = store
         self.state_dir = state_dir
         self.clock = clock
         self.pins = pins
         self.checkpoints = checkpoints
+        self.witness_dirs = witness_dirs
         self._key: SigningKey | None = None
 
     @property
@@ -178,7 +183,7 @@ class SignedLedger:
         entries, problems = check_chain(
             self.store.rows(),
             keys,
-            self._read_mark(self._witness_path),
+            self._furthest_witness(),
             pinned_in=pinned_in,
             retired=retired,
             verified=verified,
@@ -223,6 +228,14 @@ class SignedLedger:
         """The newest head written from here: a later truncation or rewrite cannot hide it."""
         return self.state_dir / "witness" / f"{self._name}.json"
 
+    def _witness_paths(self) -> list[Path]:
+        name = f"{self._name}.json"
+        return [self._witness_path, *(d / "witness" / name for d in self.witness_dirs)]
+
+    def _furthest_witness(self) -> Head | None:
+        marks = [m for m in map(self._read_mark, self._witness_paths()) if m is not None]
+        return max(marks, key=lambda m: m.seq, default=None)
+
     @property
     def _verified_path(self) -> Path:
         """The newest entry this machine checked in full (signatures, canonical form): reads
@@ -247,7 +260,8 @@ class SignedLedger:
     def _witness(self, head: Head) -> None:
         """Written after the commit, so it never names an entry that is not there; a lost race
         only leaves it a little behind."""
-        self._advance(self._witness_path, head)
+        for path in self._witness_paths():
+            self._advance(path, head)
 
     def _advance(self, path: Path, head: Head) -> None:
         current = self._read_mark(path)
@@ -275,6 +289,7 @@ def open_ledger(
     *,
     must_exist: bool = False,
     checkpoints: tuple[Checkpoint, ...] = (),
+    witness_dirs: tuple[Path, ...] = (),
 ) -> SignedLedger:
     """``location`` is a SQLite file path or a ``postgresql://`` / ``postgres://`` URL;
     ``pins``: the keys allowed to sign (``.countersign/ledger-keys``), None for any recorded.
@@ -285,7 +300,9 @@ def open_ledger(
         store: Store = PostgresStore(text)
     else:
         store = SqliteStore(Path(text), must_exist=must_exist)
-    return SignedLedger(store, state_dir, pins=pins, checkpoints=checkpoints)
+    return SignedLedger(
+        store, state_dir, pins=pins, checkpoints=checkpoints, witness_dirs=witness_dirs
+    )
 
 
 WITHDRAWN = "approval-withdrawn"

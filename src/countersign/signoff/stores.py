@@ -90,6 +90,9 @@ class SqliteStore:
     def writer(self) -> Iterator[_SqliteWriter]:
         conn = self._connect()
         try:
+            # A committed entry survives a power cut (WAL's NORMAL may lose the newest ones):
+            # a spent one-time approval that is lost could be spent again.
+            conn.execute("PRAGMA synchronous=FULL")
             conn.execute("BEGIN IMMEDIATE")
             yield _SqliteWriter(conn)
             conn.execute("COMMIT")
