@@ -31,6 +31,30 @@ def hooks_uninstall(cwd: Path) -> int:
     return 0
 
 
+def _checkpoints_taken_back(root: Path, branch: str, old: str, new: str) -> bool:
+    """Whether the push removes, rewinds or replaces a ledger checkpoint the branch holds (said
+    on stderr); a checkpoint file the push makes unreadable is refused as well."""
+    from countersign.errors import ConfigError
+    from countersign.signoff.checkpoint import CHECKPOINT_FILE, checkpoints_in, taken_back
+
+    try:
+        problems = taken_back(checkpoints_in(root, (old,)), checkpoints_in(root, (new,)))
+    except ConfigError as exc:
+        problems = [f"leaves a checkpoint file that cannot be read ({exc})"]
+    for problem in problems:
+        click.echo(
+            f"countersign: push to {branch} takes the ledger checkpoints back: it {problem}",
+            err=True,
+        )
+    if problems:
+        click.echo(
+            f"Keep every line of .countersign/{CHECKPOINT_FILE} that {branch} has (a checkpoint "
+            "only moves forward: `countersign ledger checkpoint`), then push again.",
+            err=True,
+        )
+    return bool(problems)
+
+
 def hooks_pre_push(cwd: Path, *, stdin: str, checks_command: str | None = None) -> int:
     """Block the push (exit 1) when it moves a protected branch over changes not signed off.
 
@@ -53,6 +77,9 @@ def hooks_pre_push(cwd: Path, *, stdin: str, checks_command: str | None = None) 
     command = checks_command or configured(root)
     blocked = False
     for push in protected_pushes(stdin or pre_commit_refs(os.environ), protected):
+        if _checkpoints_taken_back(root, push.branch, push.old, push.new):
+            blocked = True
+            continue
         try:
             statuses = (
                 run_checks(command, root, branch=push.branch, old=push.old, new=push.new)

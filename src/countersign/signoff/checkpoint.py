@@ -105,6 +105,27 @@ def newest_for(ledger: str, found: Iterable[Checkpoint]) -> Checkpoint | None:
     return max(mine, key=lambda c: c.seq, default=None)
 
 
+def taken_back(before: Iterable[Checkpoint], after: Iterable[Checkpoint]) -> list[str]:
+    """How ``after`` (a branch's checkpoints once a push lands) takes ``before``'s back: a
+    ledger's checkpoint removed, older, or different at the same entry. Readers trust the newest
+    checkpoint they see, so any of these would let a rewind past it go unseen."""
+    later = list(after)
+    out: list[str] = []
+    for ledger in sorted({c.ledger for c in before}):
+        was = newest_for(ledger, before)
+        now = newest_for(ledger, later)
+        assert was is not None  # noqa: S101 - ledger comes from before
+        if now is None:
+            out.append(f"removes the checkpoint of {ledger} at entry {was.seq}")
+        elif now.seq < was.seq:
+            out.append(
+                f"takes the checkpoint of {ledger} from entry {was.seq} back to entry {now.seq}"
+            )
+        elif now.seq == was.seq and now.hash != was.hash:
+            out.append(f"replaces the checkpoint of {ledger} at entry {was.seq} by another")
+    return out
+
+
 def with_line(text: str, checkpoint: Checkpoint) -> str:
     """The file's text with ``checkpoint``'s line in place of its ledger's older one."""
     kept = [
