@@ -4,10 +4,19 @@ bound; a rebase that applies the same hunks with the same context is not a new c
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from countersign.facts.context import Context
 from countersign.facts.hazards import UNANALYSABLE, find_hazards
-from countersign.intake.fingerprint import fingerprint_patch, occurrences, superseded_reason
+from countersign.intake.fingerprint import (
+    PatchDigest,
+    _indexed,
+    _searched,
+    fingerprint_patch,
+    occurrences,
+    superseded_reason,
+)
 from countersign.intake.git import read_change
 
 CHARGE = "def pay(user):\n    load(user)\n    charge(user)\n    log(user)\n    return ok\n"
@@ -184,3 +193,66 @@ def test_patch_files_are_hashed_as_bytes():
 def test_a_cs1_approval_is_explained():
     assert "cs2: fingerprints cover every byte" in str(superseded_reason("cs1:abc"))
     assert superseded_reason("cs2:abc") is None
+
+
+def _counted_by_comparing(old: bytes, hunks: list[tuple[int, int]]) -> bytes:
+    """``occurrences`` by its definition: every earlier place compared line by line."""
+    lines = old.split(b"\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    out = []
+    for start, count in hunks:
+        first = start - 1
+        block = lines[first : first + count]
+        if count == 0 or first < 0 or len(block) != count:
+            out.append(b"-")
+            continue
+        out.append(str(sum(lines[b : b + count] == block for b in range(first))).encode())
+    return b",".join(out)
+
+
+@given(
+    st.lists(st.sampled_from([b"a", b"b", b"", b"a\r", b"\xff"]), max_size=30),
+    st.booleans(),
+    st.lists(st.tuples(st.integers(-1, 32), st.integers(-1, 6)), min_size=1, max_size=4),
+)
+def test_searching_bytes_and_the_line_index_count_what_comparing_lines_counts(lines, eol, hunks):
+    old = b"\n".join(lines) + (b"\n" if eol and lines else b"")
+    split = old.split(b"\n")
+    if split and not split[-1]:
+        split.pop()
+    expected = _counted_by_comparing(old, hunks)
+    assert occurrences(old, hunks) == expected
+    assert _searched(split, hunks) == expected
+    assert _indexed(split, hunks, budget=10**9) == expected
+
+
+SHAPES = (
+    b"diff --git a/m.py b/m.py\nindex 1111111111111111111111111111111111111111..2222222222222222"
+    b"222222222222222222222222 100644\n--- a/m.py\n+++ b/m.py\n@@ -3,3 +3,4 @@ def f():\n x\n y\n"
+    b" z\n+w\ndiff --git a/one.py b/one.py\nindex 0000000000000000000000000000000000000000..3333"
+    b"333333333333333333333333333333333333\n--- a/one.py\n+++ b/one.py\n@@ -1 +1 @@\n-a\n+b\n"
+    b"\\ No newline at end of file\ndiff --git a/x b/x\nold mode 100644\nnew mode 100755\n"
+    b"index 4444444444444444444444444444444444444444..5555555555555555555555555555555555555555\n"
+    b"--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n-p\n+q\n r\ndiff --git a/b.bin b/b.bin\nindex 6666666666"
+    b"666666666666666666666666666666..7777777777777777777777777777777777777777 100644\n"
+    b"Binary files a/b.bin and b/b.bin differ\n"
+)
+
+
+@given(st.integers(1, len(SHAPES)))
+def test_the_common_header_is_hashed_as_its_five_lines_are(size):
+    """Fed in pieces too small to hold a whole header, every line takes the line-by-line
+    path; fed whole, most headers are matched at once: the same fingerprint and anchors."""
+    whole, pieces = PatchDigest(), PatchDigest()
+    whole.feed(SHAPES)
+    for start in range(0, len(SHAPES), size):
+        pieces.feed(SHAPES[start : start + size])
+    assert whole.hexdigest() == pieces.hexdigest()
+    assert [(f.old_blob, f.hunks) for f in whole.files] == [
+        (f.old_blob, f.hunks) for f in pieces.files
+    ]
+    one = PatchDigest()
+    for byte in range(len(SHAPES)):
+        one.feed(SHAPES[byte : byte + 1])
+    assert one.hexdigest() == whole.hexdigest()

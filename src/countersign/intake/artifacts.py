@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from countersign.errors import InputError
 from countersign.intake.change import Artifact, FileChange, FileStatus
@@ -45,14 +45,22 @@ TEXT_NAMES = (*ANALYSED_NAMES, "CODEOWNERS", "Gemfile", "Rakefile", "Vagrantfile
 
 
 def is_analysed(path: str) -> bool:
-    p = PurePosixPath(path)
-    return p.suffix.lower() in ANALYSED_SUFFIXES or p.name in ANALYSED_NAMES
+    name, suffix = _name_and_suffix(path)
+    return suffix.lower() in ANALYSED_SUFFIXES or name in ANALYSED_NAMES
 
 
 def text_expected(path: str) -> bool:
     """Whether the file is one whose text countersign reads (by its name)."""
-    p = PurePosixPath(path)
-    return p.suffix.lower() in TEXT_SUFFIXES or p.name in TEXT_NAMES or p.name in TEXT_SUFFIXES
+    name, suffix = _name_and_suffix(path)
+    return suffix.lower() in TEXT_SUFFIXES or name in TEXT_NAMES or name in TEXT_SUFFIXES
+
+
+def _name_and_suffix(path: str) -> tuple[str, str]:
+    """``PurePosixPath(path).name`` and ``.suffix`` of a path as git prints it (no ``.`` or
+    empty components), without building a path object per changed file."""
+    name = path.rstrip("/").rpartition("/")[2]
+    dot = name.rfind(".")
+    return name, name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def attach_texts(

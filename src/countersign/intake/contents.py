@@ -15,32 +15,24 @@ from countersign.intake.fingerprint import Anchors, HashedFile, occurrences
 Sizes = Callable[[list[str]], dict[str, int]]  # blob ids -> sizes
 Read = Callable[[list[str]], dict[str, bytes]]  # blob ids -> contents
 DiffAsText = Callable[[list[str]], Iterable[bytes]]  # paths -> `git diff -a` output
+# blob ids, size limit -> (blob id, content, None for one over the limit), one at a time
+ReadSmall = Callable[[list[str], int], Iterable[tuple[str, bytes | None]]]
 
-_BATCH_BYTES = 64 << 20
 
-
-def place_hunks(sections: list[HashedFile], sizes_of: Sizes, read: Read) -> Anchors:
-    """Where each file's hunks sit in its old blob (``fingerprint.occurrences``), reading the
-    old blobs in batches of bounded size; a file over ``MAX_TEXT_BYTES`` is placed by its old
+def place_hunks(sections: list[HashedFile], read_small: ReadSmall) -> Anchors:
+    """Where each file's hunks sit in its old blob (``fingerprint.occurrences``), the old blobs
+    streamed one at a time from one reader; a file over ``MAX_TEXT_BYTES`` is placed by its old
     blob id (any change to it upstream voids the approval)."""
     by_blob: dict[str, list[HashedFile]] = {}
     for section in sections:
         if section.old_blob and section.hunks:
             by_blob.setdefault(section.old_blob, []).append(section)
-    sizes = sizes_of(sorted(by_blob))
     placed: dict[tuple[str, tuple[tuple[int, int], ...]], bytes] = {}
-    batch: list[str] = []
-    total = 0
-    small = [b for b in sorted(by_blob) if sizes.get(b, MAX_TEXT_BYTES + 1) <= MAX_TEXT_BYTES]
-    for n, blob in enumerate(small):
-        batch.append(blob)
-        total += sizes[blob]
-        if total < _BATCH_BYTES and n + 1 < len(small):
+    for found, data in read_small(sorted(by_blob), MAX_TEXT_BYTES):
+        if data is None or found not in by_blob:
             continue
-        for found, data in read(batch).items():
-            for section in by_blob[found]:
-                placed[(found, tuple(section.hunks))] = occurrences(data, section.hunks)
-        batch, total = [], 0
+        for section in by_blob[found]:
+            placed[(found, tuple(section.hunks))] = occurrences(data, section.hunks)
 
     def anchors(blob: str, hunks: list[tuple[int, int]]) -> bytes:
         return placed.get((blob, tuple(hunks)), b"blob\0" + blob.encode("ascii"))

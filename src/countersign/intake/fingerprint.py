@@ -22,6 +22,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from countersign.intake.change import Artifact
 
@@ -45,6 +46,13 @@ _HASHED_HEADERS = (
 _END_OF_BODY = re.compile(rb"\n[^ +\-\\]")
 _MAX_HEADER_LINE = 1 << 20
 _HUNK = re.compile(rb"^@@ -(\d+)(?:,(\d+))? ")
+# The header most files have (a modified file: ``diff --git``, ``index``, ``---``, ``+++``, then
+# its first hunk), matched at once: it is hashed exactly as ``_line`` hashes those five lines,
+# without a call per line (they cost most of the time on a change of many small files).
+_COMMON_HEADER = re.compile(
+    rb"(diff --git [^\n]*\n)index (([0-9a-f]+)\.\.[0-9a-f]+(?: ([0-7]+))?)\n"
+    rb"--- [^\n]*\n\+\+\+ [^\n]*\n@@ -(\d+)(?:,(\d+))? [^\n]*\n"
+)
 
 
 @dataclass
@@ -86,6 +94,10 @@ class PatchDigest:
                     return
                 if self._body:
                     continue
+            if not self._literal and (common := _COMMON_HEADER.match(buf, pos)):
+                self._common_header(common)
+                pos = common.end()
+                continue
             nl = buf.find(b"\n", pos)
             if nl < 0:
                 self._carry = buf[pos : pos + _MAX_HEADER_LINE]
@@ -119,6 +131,19 @@ class PatchDigest:
         stop = match.start() + 1
         self._file.update(view[pos:stop])
         return stop
+
+    def _common_header(self, match: re.Match[bytes]) -> None:
+        """What ``_line`` does for the five lines of ``_COMMON_HEADER``, in one step."""
+        self._close()
+        digest = hashlib.sha256(b"file\0")
+        digest.update(match[1])
+        digest.update(b"mode " + (match[4] or b"") + b"\n@@\n")
+        section = HashedFile(digest)
+        if match[3].strip(b"0"):
+            section.old_blob = match[3].decode("ascii")
+        section.hunks.append((int(match[5]), int(match[6]) if match[6] is not None else 1))
+        self.files.append(section)
+        self._file, self._index, self._literal, self._body = digest, match[2], False, True
 
     def _line(self, line: bytes) -> None:
         if line.startswith(b"diff --git "):
@@ -187,12 +212,22 @@ def occurrences(old: bytes, hunks: list[tuple[int, int]], budget: int = 2_000_00
     second, identical function) changes it.
 
     Candidates are the places of the hunk's rarest line; a file so repetitive that comparing
-    them would take more than ``budget`` line comparisons is placed by its whole content."""
+    them would take more than ``budget`` line comparisons is placed by its whole content.
+    When even comparing every line at every place could not exceed ``budget`` (most files),
+    the same counts are found by searching the bytes (``_searched``), without an index."""
     lines = old.split(b"\n")
     if lines and not lines[-1]:
         lines.pop()
     if len(hunks) == 1 and hunks[0] == (1, len(lines)):
         return b"0"  # one hunk over the whole file (small files): it can only be here
+    if len(lines) * sum(max(count, 0) for _start, count in hunks) <= budget:
+        return _searched(lines, hunks)
+    return _indexed(lines, hunks, budget) or b"whole\0" + hashlib.sha256(old).digest()
+
+
+def _indexed(lines: list[bytes], hunks: list[tuple[int, int]], budget: int) -> bytes | None:
+    """``occurrences`` from an index of the places of every line, comparing the hunk's old
+    lines at each place of its rarest one; None past ``budget`` line comparisons."""
     index: dict[bytes, list[int]] = {}
     for n, line in enumerate(lines):
         index.setdefault(line, []).append(n)
@@ -211,9 +246,34 @@ def occurrences(old: bytes, hunks: list[tuple[int, int]], budget: int = 2_000_00
                 break
             budget -= count
             if budget < 0:
-                return b"whole\0" + hashlib.sha256(old).digest()
+                return None
             if begin >= 0 and lines[begin : begin + count] == block:
                 found += 1
+        out.append(str(found).encode())
+    return b",".join(out)
+
+
+def _searched(lines: list[bytes], hunks: list[tuple[int, int]]) -> bytes:
+    """``occurrences`` by searching the file's bytes for each hunk's old lines, each line
+    framed by newlines so a match starts and ends on line boundaries: the same counts, found
+    by ``bytes.find`` instead of an index of every line (built in Python, it cost most of the
+    fingerprint of a change of many small files)."""
+    data = b"\n" + b"\n".join(lines) + b"\n"
+    # The newline before line k (0-based) is at starts[k]; starts[len(lines)] ends the data.
+    starts = [total + k for k, total in enumerate(accumulate(map(len, lines), initial=0))]
+    out: list[bytes] = []
+    for start, count in hunks:
+        first = start - 1
+        if count <= 0 or first < 0 or first + count > len(lines):
+            out.append(b"-")
+            continue
+        begin, end = starts[first], starts[first + count] + 1
+        needle = data[begin:end]
+        found = 0
+        place = data.find(needle, 0, begin + len(needle) - 1)
+        while 0 <= place < begin:
+            found += 1
+            place = data.find(needle, place + 1, begin + len(needle) - 1)
         out.append(str(found).encode())
     return b",".join(out)
 

@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import IO
 
 from countersign.errors import InputError
 from countersign.intake.artifacts import attach_texts, find_artifacts
@@ -400,9 +401,7 @@ def read_change(
         includes_worktree=worktree,
         tree=git(root, "rev-parse", f"{new_tree}^{{tree}}").decode().strip(),
     )
-    anchors = place_hunks(
-        digest.files, lambda blobs: blob_sizes(root, blobs), lambda blobs: read_blobs(root, blobs)
-    )
+    anchors = place_hunks(digest.files, lambda blobs, limit: stream_blobs(root, blobs, limit))
     return replace(change, fingerprint=digest.hexdigest(change.artifacts, anchors))
 
 
@@ -416,6 +415,61 @@ def blob_sizes(root: Path, blobs: list[str]) -> dict[str, int]:
         if len(parts) == 3 and parts[2].isdigit():
             sizes[parts[0]] = int(parts[2])
     return sizes
+
+
+def stream_blobs(
+    root: Path | str, blobs: list[str], limit: int
+) -> Iterator[tuple[str, bytes | None]]:
+    """Each blob as one ``git cat-file --batch`` process prints it, one at a time (memory stays
+    at one blob of at most ``limit`` bytes): its content, or None for one over ``limit``, whose
+    bytes are read past. The ids are written by a thread, so neither process waits on a full
+    pipe. Missing blobs are left out."""
+    if not blobs:
+        return
+    import threading
+
+    try:
+        proc = subprocess.Popen(
+            [*GIT, "cat-file", "--batch"],
+            cwd=root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=os.environ.copy(),
+        )
+    except FileNotFoundError:
+        raise InputError("git is not installed or not on PATH; install git and retry") from None
+    assert proc.stdin is not None  # noqa: S101 - stdin=PIPE
+    assert proc.stdout is not None  # noqa: S101 - stdout=PIPE
+    ids = "\n".join(blobs).encode() + b"\n"
+
+    def write(pipe: IO[bytes]) -> None:
+        try:
+            pipe.write(ids)
+            pipe.close()
+        except OSError:
+            return  # git stopped reading: its exit status says why
+
+    writer = threading.Thread(target=write, args=(proc.stdin,), daemon=True)
+    writer.start()
+    with proc:
+        out = proc.stdout
+        while header := out.readline():
+            parts = header.split()
+            if len(parts) < 3 or parts[1] == b"missing":
+                continue
+            oid, size = parts[0].decode("ascii", "replace"), int(parts[2])
+            if size <= limit:
+                yield oid, out.read(size)
+            else:
+                left = size
+                while left > 0 and (piece := out.read(min(left, _CHUNK))):
+                    left -= len(piece)
+                yield oid, None
+            out.read(1)  # the newline after the content
+    writer.join()
+    if proc.returncode != 0:
+        raise InputError("git cat-file failed while reading the change's blobs")
 
 
 def read_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
