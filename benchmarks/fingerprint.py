@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from countersign.intake import git
-from countersign.intake.contents import place_hunks
+from countersign.intake.contents import Placer
 from countersign.intake.fingerprint import PatchDigest
 from countersign.intake.git import read_change
 
@@ -47,13 +47,13 @@ def build(root: Path, files: dict[str, bytes], edit: Callable[[bytes], bytes]) -
 
 
 def fingerprint_only(root: Path) -> str:
+    """As ``read_change`` computes it: hunks are placed while the patch streams."""
     digest = PatchDigest()
+    placer = Placer(lambda batches, limit: git.stream_blobs(root, batches, limit))
     for chunk in git.git_stream(root, "diff", "-p", *git.DIFF_OPTS, "main", "f"):
         digest.feed(chunk)
-    return digest.hexdigest(
-        (),
-        place_hunks(digest.files, lambda b, limit: git.stream_blobs(root, b, limit)),
-    )
+        placer.offer(digest.files[:-1])
+    return digest.hexdigest((), placer.finish(digest.files))
 
 
 def baseline(root: Path) -> None:

@@ -4,7 +4,10 @@ fingerprint. The git processes are passed in, so this is tested on records alone
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import queue
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 
 from countersign.intake.artifacts import MAX_TEXT_BYTES, text_expected
@@ -15,29 +18,80 @@ from countersign.intake.fingerprint import Anchors, HashedFile, occurrences
 Sizes = Callable[[list[str]], dict[str, int]]  # blob ids -> sizes
 Read = Callable[[list[str]], dict[str, bytes]]  # blob ids -> contents
 DiffAsText = Callable[[list[str]], Iterable[bytes]]  # paths -> `git diff -a` output
-# blob ids, size limit -> (blob id, content, None for one over the limit), one at a time
-ReadSmall = Callable[[list[str], int], Iterable[tuple[str, bytes | None]]]
+# batches of blob ids, size limit -> (blob id, content or None: over the limit or missing),
+# one at a time, in the order asked
+ReadSmall = Callable[[Iterable[list[str]], int], Iterable[tuple[str, bytes | None]]]
 
 
-def place_hunks(sections: list[HashedFile], read_small: ReadSmall) -> Anchors:
-    """Where each file's hunks sit in its old blob (``fingerprint.occurrences``), the old blobs
-    streamed one at a time from one reader; a file over ``MAX_TEXT_BYTES`` is placed by its old
-    blob id (any change to it upstream voids the approval)."""
-    by_blob: dict[str, list[HashedFile]] = {}
-    for section in sections:
-        if section.old_blob and section.hunks:
-            by_blob.setdefault(section.old_blob, []).append(section)
-    placed: dict[tuple[str, tuple[tuple[int, int], ...]], bytes] = {}
-    for found, data in read_small(sorted(by_blob), MAX_TEXT_BYTES):
-        if data is None or found not in by_blob:
-            continue
-        for section in by_blob[found]:
-            placed[(found, tuple(section.hunks))] = occurrences(data, section.hunks)
+class Placer:
+    """Where each file's hunks sit in its old blob (``fingerprint.occurrences``), found while
+    the patch still streams: each file, once complete, is ``offer``-ed; a thread reads its old
+    blob from ``read_small`` (one process, blobs one at a time, in the order asked) and places
+    it, so git reads blobs while the patch is still being hashed. A file over
+    ``MAX_TEXT_BYTES`` is placed by its old blob id (any change to it upstream voids the
+    approval)."""
 
-    def anchors(blob: str, hunks: list[tuple[int, int]]) -> bytes:
-        return placed.get((blob, tuple(hunks)), b"blob\0" + blob.encode("ascii"))
+    def __init__(self, read_small: ReadSmall) -> None:
+        self._read_small = read_small
+        self._batches: queue.SimpleQueue[list[str] | None] = queue.SimpleQueue()
+        self._asked: deque[HashedFile] = deque()
+        self._offered = 0
+        self._placed: dict[tuple[str, tuple[tuple[int, int], ...]], bytes] = {}
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._closed = False
 
-    return anchors
+    def offer(self, sections: list[HashedFile]) -> None:
+        """Files whose hunks are all known (every file of the patch so far but its last)."""
+        batch = []
+        for section in sections[self._offered :]:
+            if section.old_blob and section.hunks:
+                self._asked.append(section)  # before its id is sent: the reader pops it
+                batch.append(section.old_blob)
+        self._offered = max(self._offered, len(sections))
+        if not batch:
+            return
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._place, daemon=True)
+            self._thread.start()
+        self._batches.put(batch)
+
+    def finish(self, sections: list[HashedFile]) -> Anchors:
+        """Offer the rest, wait for every placement; the anchors for ``PatchDigest``."""
+        self.offer(sections)
+        self.close()
+        if self._error is not None:
+            raise self._error
+        placed = self._placed
+
+        def anchors(blob: str, hunks: list[tuple[int, int]]) -> bytes:
+            return placed.get((blob, tuple(hunks)), b"blob\0" + blob.encode("ascii"))
+
+        return anchors
+
+    def close(self) -> None:
+        """No more files: the reader ends once git has answered for those asked (called by
+        ``finish``, and when reading the patch failed, so no git process is left waiting)."""
+        if not self._closed:
+            self._closed = True
+            self._batches.put(None)
+        if self._thread is not None:
+            self._thread.join()
+
+    def _sent(self) -> Iterator[list[str]]:
+        while (batch := self._batches.get()) is not None:
+            yield batch
+
+    def _place(self) -> None:
+        try:
+            for found, data in self._read_small(self._sent(), MAX_TEXT_BYTES):
+                section = self._asked.popleft()
+                if data is not None and found == section.old_blob:
+                    key = (found, tuple(section.hunks))
+                    if key not in self._placed:
+                        self._placed[key] = occurrences(data, section.hunks)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            self._error = exc
 
 
 def read_as_text(

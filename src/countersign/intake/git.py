@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import IO
@@ -13,7 +13,7 @@ from typing import IO
 from countersign.errors import InputError
 from countersign.intake.artifacts import attach_texts, find_artifacts
 from countersign.intake.change import Artifact, Change, Commit
-from countersign.intake.contents import place_hunks, read_as_text
+from countersign.intake.contents import Placer, read_as_text
 from countersign.intake.diff import PatchReader, parse_raw_z, parse_sections
 from countersign.intake.fingerprint import PatchDigest
 from countersign.intake.git_command import GIT, default_branch, git
@@ -365,43 +365,48 @@ def read_change(
             "uncommitted work, or pass --base REV"
         )
     digest, reader = PatchDigest(), PatchReader()
-    for chunk in git_stream(root, "diff", "-p", *DIFF_OPTS, origin, new_tree):
-        digest.feed(chunk)
-        reader.feed(chunk)
-    files = parse_sections(reader.close(), raw)
-    files = read_as_text(
-        files,
-        raw,
-        lambda blobs: blob_sizes(root, blobs),
-        lambda paths: git_stream(
-            root,
-            "--literal-pathspecs",
-            "diff",
-            "-p",
-            "-a",
-            *DIFF_OPTS,
-            origin,
-            new_tree,
-            "--",
-            *paths,
-        ),
-    )
-    files = attach_texts(files, raw, lambda blobs: read_blobs(root, blobs))
-    commits = read_commits(root, origin, head_sha, notes, trace_notes)
-    change = Change(
-        base=origin,
-        target=target,
-        head=head_sha,
-        fingerprint="",
-        files=files,
-        commits=commits,
-        artifacts=(*plans, *find_artifacts(files)),
-        branch=current_branch(root) if head == "HEAD" else head,
-        repo_root=str(root),
-        includes_worktree=worktree,
-        tree=git(root, "rev-parse", f"{new_tree}^{{tree}}").decode().strip(),
-    )
-    anchors = place_hunks(digest.files, lambda blobs, limit: stream_blobs(root, blobs, limit))
+    placer = Placer(lambda batches, limit: stream_blobs(root, batches, limit))
+    try:  # the placer's git process ends with it, whatever fails here
+        for chunk in git_stream(root, "diff", "-p", *DIFF_OPTS, origin, new_tree):
+            digest.feed(chunk)
+            reader.feed(chunk)
+            placer.offer(digest.files[:-1])  # the last file may still get hunks
+        files = parse_sections(reader.close(), raw)
+        files = read_as_text(
+            files,
+            raw,
+            lambda blobs: blob_sizes(root, blobs),
+            lambda paths: git_stream(
+                root,
+                "--literal-pathspecs",
+                "diff",
+                "-p",
+                "-a",
+                *DIFF_OPTS,
+                origin,
+                new_tree,
+                "--",
+                *paths,
+            ),
+        )
+        files = attach_texts(files, raw, lambda blobs: read_blobs(root, blobs))
+        commits = read_commits(root, origin, head_sha, notes, trace_notes)
+        change = Change(
+            base=origin,
+            target=target,
+            head=head_sha,
+            fingerprint="",
+            files=files,
+            commits=commits,
+            artifacts=(*plans, *find_artifacts(files)),
+            branch=current_branch(root) if head == "HEAD" else head,
+            repo_root=str(root),
+            includes_worktree=worktree,
+            tree=git(root, "rev-parse", f"{new_tree}^{{tree}}").decode().strip(),
+        )
+        anchors = placer.finish(digest.files)
+    finally:
+        placer.close()
     return replace(change, fingerprint=digest.hexdigest(change.artifacts, anchors))
 
 
@@ -418,14 +423,13 @@ def blob_sizes(root: Path, blobs: list[str]) -> dict[str, int]:
 
 
 def stream_blobs(
-    root: Path | str, blobs: list[str], limit: int
+    root: Path | str, batches: Iterable[Sequence[str]], limit: int
 ) -> Iterator[tuple[str, bytes | None]]:
-    """Each blob as one ``git cat-file --batch`` process prints it, one at a time (memory stays
-    at one blob of at most ``limit`` bytes): its content, or None for one over ``limit``, whose
-    bytes are read past. The ids are written by a thread, so neither process waits on a full
-    pipe. Missing blobs are left out."""
-    if not blobs:
-        return
+    """Each blob, in the order asked, as one ``git cat-file --batch`` process prints it, one at
+    a time (memory stays at one blob of at most ``limit`` bytes): its content, or None for one
+    over ``limit`` (its bytes are read past) or missing. The ids are written by a thread as
+    ``batches`` yields them (each batch flushed), so they may still be coming while the first
+    blobs are read, and neither process waits on a full pipe."""
     import threading
 
     try:
@@ -441,11 +445,13 @@ def stream_blobs(
         raise InputError("git is not installed or not on PATH; install git and retry") from None
     assert proc.stdin is not None  # noqa: S101 - stdin=PIPE
     assert proc.stdout is not None  # noqa: S101 - stdout=PIPE
-    ids = "\n".join(blobs).encode() + b"\n"
 
     def write(pipe: IO[bytes]) -> None:
         try:
-            pipe.write(ids)
+            for batch in batches:
+                if batch:
+                    pipe.write("\n".join(batch).encode() + b"\n")
+                    pipe.flush()
             pipe.close()
         except OSError:
             return  # git stopped reading: its exit status says why
@@ -456,9 +462,11 @@ def stream_blobs(
         out = proc.stdout
         while header := out.readline():
             parts = header.split()
+            oid = parts[0].decode("ascii", "replace") if parts else ""
             if len(parts) < 3 or parts[1] == b"missing":
+                yield oid, None
                 continue
-            oid, size = parts[0].decode("ascii", "replace"), int(parts[2])
+            size = int(parts[2])
             if size <= limit:
                 yield oid, out.read(size)
             else:
