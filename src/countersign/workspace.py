@@ -19,6 +19,7 @@ from countersign.config import CONFIG_DIR, Config, load_config
 from countersign.decision.policy import Policy, default_policy_text, load_policy
 from countersign.errors import InputError
 from countersign.facts.blast_radius.languages import with_inferred_edges
+from countersign.facts.blast_radius.languages.sources import ScanMemo
 from countersign.facts.context import Context
 from countersign.facts.provenance.directory import load_directory
 from countersign.intake import git
@@ -29,7 +30,7 @@ from countersign.intake.doc_reads import STALE_LOG, read_stale_reads
 from countersign.intake.patch import read_patch_file
 from countersign.intake.repository import Repository, open_repository
 from countersign.intake.selection import ChangeSelection
-from countersign.intake.tree import DirTree, GitTree, RepoTree, config_texts
+from countersign.intake.tree import DirTree, GitTree, RepoTree, SharedBlobs, config_texts
 from countersign.signoff.checkpoint import checkpoints_in
 from countersign.signoff.ledger import ENV_LEDGER, SignedLedger, open_ledger
 from countersign.signoff.pins import pins_in, protected_rev
@@ -96,9 +97,11 @@ def open_change(
     environment: Environment,
     *,
     directory: Path | None = None,
+    blobs: SharedBlobs | None = None,
 ) -> Workspace:
     """The change ``selection`` names, judged by the configuration and policy at its base.
-    ``repository`` None: a patch file outside git, kept beside ``directory``."""
+    ``repository`` None: a patch file outside git, kept beside ``directory``. ``blobs``: file
+    contents already read for other changes of the same repository (a release)."""
     root = repository.root if repository else None
     where = root or directory
     if where is None:
@@ -108,7 +111,7 @@ def open_change(
     artifacts = tuple(load_artifact(p) for p in selection.plans)
     change, notes_hint = _read_change(root, selection, artifacts)
     rules_at = change.target or change.base
-    tree = _tree(repository, None if selection.patch else rules_at)
+    tree = _tree(repository, None if selection.patch else rules_at, blobs)
     texts = _config_texts(tree) if tree else {}
     state = repository_state_dir(where, environment)
     config = load_config(root, read=texts, tree=tree) if root is not None else Config()
@@ -181,7 +184,7 @@ def _read_change(
     return change, notes_hint
 
 
-def with_code_edges(ws: Workspace, scans: ScanCache | None = None) -> Workspace:
+def with_code_edges(ws: Workspace, scans: ScanMemo | None = None) -> Workspace:
     """The catalog with the dependency edges the code's imports add, read from ``ws.tree``;
     ``scans`` remembers each file's imports (the caller saves it)."""
     config = with_inferred_edges(ws.context.config, ws.tree, scans)
@@ -265,14 +268,16 @@ def repository_state_dir(root: Path, environment: Environment | None = None) -> 
     return state_dir(common, {}, outside=root / CONFIG_DIR / "state")
 
 
-def _tree(repository: Repository | None, base: str | None) -> RepoTree | None:
+def _tree(
+    repository: Repository | None, base: str | None, blobs: SharedBlobs | None = None
+) -> RepoTree | None:
     """Where Backstage files, CODEOWNERS and imports are read: the base revision, like the
     policy, so a change cannot shrink its own blast radius; the working tree for a patch (a
     bare repository's HEAD)."""
     if repository is None:
         return None
     if base:
-        return GitTree(repository.root, base)
+        return GitTree(repository.root, base, blobs)
     return GitTree(repository.root, "HEAD") if repository.bare else DirTree(repository.root)
 
 
@@ -281,3 +286,31 @@ def _config_texts(tree: RepoTree) -> dict[str, str]:
     judged by the old rules), the working tree for a patch file. A file missing there is missing."""
     wanted = {f"{CONFIG_DIR}/{name}": name for name in CONFIG_FILES}
     return {wanted[path]: text for path, text in config_texts(tree, wanted).items()}
+
+
+@dataclass(frozen=True)
+class NotesRefs:
+    """Where git-ai and Agent Trace notes are read from, found once for many changes."""
+
+    notes: str | None
+    hint: str | None
+    trace: str | None
+
+    @classmethod
+    def of(cls, root: Path) -> NotesRefs:
+        refs = git.note_ref_names(root)
+        notes, hint = git.notes_ref(root, refs)
+        return cls(notes, hint, git.trace_notes_ref(root, refs))
+
+
+def read_past_change(root: Path, parent: str, sha: str, refs: NotesRefs) -> Change:
+    """Commit ``sha`` against its first parent (both full ids from ``git rev-list --parents``),
+    without the configuration or ledger ``open_change`` adds: a replay reads thousands."""
+    return git.read_change(
+        root, base=parent, head=sha, notes=refs.notes, trace_notes=refs.trace, first_parent_of=True
+    )
+
+
+def config_files(tree: RepoTree) -> dict[str, str]:
+    """The ``.countersign/`` files in ``tree`` by name (``policy.yaml``...)."""
+    return _config_texts(tree)

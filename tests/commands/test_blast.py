@@ -34,7 +34,7 @@ def monorepo(repo):
             ),
         },
     )
-    repo.commit("pay", **{"services/checkout/checkout/api.py": "def pay(): return 1\n"})
+    repo.commit("pay", **{"services/checkout/checkout/api.py": "def pay(amount): return 1\n"})
     return repo
 
 
@@ -48,7 +48,7 @@ def test_text_shows_tree_critical_and_explained_score(monorepo, capsys):
         "      └── admin  [tier 3]  (services/admin/catalog-info.yaml: "
         "documents[0].spec.dependsOn[0])\n"
     ) in out
-    assert "Critical systems: checkout (tier 1)\n" in out
+    assert "Critical systems: checkout (tier 1, touched)\n" in out
     assert "Owners: payments\n" in out
     assert "checkout wins over platform ('services/**')" in out
     assert "  admin: dependent at depth 2, tier 3 -> 0.67\n" in out
@@ -76,3 +76,53 @@ def test_a_catalog_error_is_one_line_with_the_key(monorepo, capsys):
         "countersign: error: catalog.yaml: services[1].depends_on[0]: unknown service 'nope'; "
         "add it to services, or fix the name\n"
     )
+
+
+def test_an_internal_edit_lists_importers_without_reaching_them(monorepo, capsys):
+    monorepo.commit("body", **{"services/checkout/checkout/api.py": "def pay(amount): return 2\n"})
+    assert main(["blast", "HEAD~1", "-C", str(monorepo.path)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "    exported surface unchanged: 1 changed files leave its exported surface alone\n"
+    ) in out
+    assert (
+        "  └── web  [tier 3]  (services/web/web/views.py:1 imports checkout.api; not reached: "
+        "only imports checkout (services/web/web/views.py:1 imports checkout.api), whose "
+        "exported surface this change leaves alone)\n"
+    ) in out
+    assert (
+        "Dependents: 2, reached: 0 (the others only import what this change leaves alone)\n" in out
+    )
+    assert "Score 8 = " in out
+
+
+def test_json_gives_each_reached_dependent_its_edges_with_their_origins(monorepo, capsys):
+    assert main(["blast", "HEAD~1", "--format", "json", "-C", str(monorepo.path)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    admin = data["dependents"][1]
+    assert (admin["name"], admin["reached"]) == ("admin", True)
+    assert admin["why"] == "imports what the change alters in checkout"
+    assert admin["edges"] == [
+        {
+            "from": "web",
+            "to": "checkout",
+            "origin": "services/web/web/views.py:1 imports checkout.api",
+            "inferred": True,
+        },
+        {
+            "from": "admin",
+            "to": "web",
+            "origin": "services/admin/catalog-info.yaml: documents[0].spec.dependsOn[0]",
+            "inferred": False,
+        },
+    ]
+    assert data["services"][0]["surface_changed"] is True
+    assert data["touched_critical"] == ["checkout"]
+    assert data["files"] == [
+        {
+            "path": "services/checkout/checkout/api.py",
+            "kind": "code",
+            "surface": True,
+            "reason": "alters or removes 1 exported: def pay()",
+        }
+    ]

@@ -44,7 +44,8 @@ def test_unknown_author_counts_as_below_senior():
 
 
 def test_critical_system_needs_two_owners_a_change_record_and_checks():
-    got = required({"blast": {"critical": ["payments"]}})
+    risky = {"risk": {"percentile": 90.0}, "change": {"kind": "code"}}
+    got = required({"blast": {"critical": ["payments"]}, **risky})
     assert got == {
         "critical-system/approvals": "critical-system",
         "change-record": "critical-system",
@@ -53,7 +54,7 @@ def test_critical_system_needs_two_owners_a_change_record_and_checks():
     reqs = {
         r.id: r
         for r in decide(
-            POLICY, merged_with_defaults({"blast": {"critical": ["p"]}}), TODAY
+            POLICY, merged_with_defaults({"blast": {"critical": ["p"]}, **risky}), TODAY
         ).requirements
     }
     assert reqs["critical-system/approvals"].count == 2
@@ -117,3 +118,30 @@ def test_rules_that_did_not_fire_say_why_with_the_fact_values():
         "condition false: change.ai_assisted && author.rank < 2 "
         "(change.ai_assisted = false; author.rank = 3)"
     )
+
+
+def test_a_low_risk_change_to_a_critical_system_needs_one_owner_instead_of_two():
+    for facts in (
+        {"risk": {"percentile": 79.9}, "change": {"kind": "code"}},
+        {"risk": {"percentile": 99.0}, "change": {"kind": "tests"}},
+        {"risk": {"percentile": 99.0}, "change": {"kind": "docs"}},
+    ):
+        decision = decide(
+            POLICY, merged_with_defaults({"blast": {"critical": ["p"]}, **facts}), TODAY
+        )
+        approvals = [r for r in decision.requirements if r.id.endswith("/approvals")]
+        assert [(r.rule, r.count, r.fields) for r in approvals] == [
+            ("critical-system-low-risk", 1, ("from_owners",))
+        ], facts
+
+
+def test_a_hazard_keeps_the_full_critical_requirement_however_low_the_risk():
+    facts = {
+        "blast": {"critical": ["p"]},
+        "risk": {"percentile": 1.0},
+        "change": {"kind": "tests"},
+        "hazards": [hazard("shell.curl_pipe", 2)],
+    }
+    got = required(facts)
+    assert got["critical-system/approvals"] == "critical-system"
+    assert "critical-system-low-risk/approvals" not in got

@@ -202,3 +202,18 @@ def test_commits_without_a_notes_ref_have_no_note(repo):
     repo.commit("work", **{"a.txt": "b\n"})
     (commit,) = read_change(repo.path, notes=None).commits
     assert commit.notes == {}
+
+
+def test_a_kept_open_cat_file_reads_what_one_batch_reads(repo):
+    from countersign.intake.git import BlobReader, read_blobs
+
+    repo.commit("init", **{"a.txt": "alpha\n", "empty.txt": "", "b.bin": "x\0y"})
+    blobs = repo.git("ls-tree", "-r", "--format=%(objectname)", "HEAD").split()
+    missing = "0123456789abcdef0123456789abcdef01234567"
+    once = read_blobs(repo.path, [*blobs, missing])
+    with BlobReader(repo.path):
+        kept = read_blobs(repo.path, [*blobs, missing])
+        again = read_blobs(repo.path, blobs[:1])
+    assert kept == once
+    assert sorted(once.values()) == [b"", b"alpha\n", b"x\0y"]
+    assert again == {blobs[0]: once[blobs[0]]}

@@ -268,14 +268,67 @@ def policy_explain(
 @click.argument("revs", required=False, metavar="[RANGE]")
 @click.option("--merges", is_flag=True, help="Each merge is a change (default: each commit).")
 @click.option("--limit", type=int, default=200, show_default=True, help="At most this many.")
-@format_choice("text", "json")
+@click.option(
+    "--policy",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Judge every change by this policy instead of its base's.",
+)
+@click.option(
+    "--catalog",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Judge every change with this catalog (Backstage files and CODEOWNERS from the "
+    "range's newest commit) instead of its base's.",
+)
+@click.option(
+    "--people",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Judge every change with this roster instead of its base's.",
+)
+@click.option(
+    "--config",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A directory holding any of policy.yaml, catalog.yaml, people.yaml to judge by.",
+)
+@click.option(
+    "--gap-days",
+    type=float,
+    default=90.0,
+    show_default=True,
+    help="SZZ labels: the newest changes stay unlabelled unless found defect-inducing.",
+)
+@format_choice("text", "json", "markdown")
 @repo_option
-def replay(revs: str | None, merges: bool, limit: int, fmt: str, repo: Path) -> int:
-    """Shadow mode: what the policy would have required of past changes (first-parent history
-    of RANGE, default HEAD), load per reviewer level, fast-lane share. Records nothing."""
+def replay(
+    revs: str | None,
+    merges: bool,
+    limit: int,
+    policy: Path | None,
+    catalog: Path | None,
+    people: Path | None,
+    config: Path | None,
+    gap_days: float,
+    fmt: str,
+    repo: Path,
+) -> int:
+    """Shadow mode: what the policy (each change's base's, or a candidate given with --policy,
+    --catalog, --people or --config) would have required of past changes (first-parent history
+    of RANGE, default HEAD): the rules fired on each and why, per rule the changes gated,
+    approvals by level and defect-inducing changes caught (SZZ labels from `risk mine`),
+    gated_share and defect_share_gated. Records nothing."""
     from countersign.commands.replay import replay as run
 
-    return run(repo, revs=revs, merges=merges, limit=limit, fmt=fmt)
+    return run(
+        repo,
+        revs=revs,
+        merges=merges,
+        limit=limit,
+        fmt=fmt,
+        policy=policy,
+        catalog=catalog,
+        people=people,
+        config=config,
+        gap_days=gap_days,
+    )
 
 
 @click.command()

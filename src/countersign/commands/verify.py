@@ -11,6 +11,7 @@ from countersign.gate.release import record_deployment, release_verdict, verify_
 from countersign.gate.verdict import Verdict
 from countersign.intake.checks import parse_checks
 from countersign.intake.repository import open_repository
+from countersign.output.progress import Progress
 from countersign.output.release import render_release
 from countersign.output.reports import parse_reports, write_report
 from countersign.workspace import Environment
@@ -30,7 +31,8 @@ def verify(
     extra = parse_reports(reports, ("text", "json", "markdown"))
     env = Environment.from_process()
     repository = open_repository(cwd)
-    done = verify_release(repository, base, head, statuses, environment=env)
+    with Progress(0, "verifying", "verify") as step:
+        done = verify_release(repository, base, head, statuses, environment=env, progress=step.of)
     for report_fmt, file in extra:
         write_report(file, render_release(done, base, head, report_fmt))
     click.echo(render_release(done, base, head, fmt), nl=False)

@@ -104,6 +104,12 @@ class Catalog:
         return PathIndex(globs)
 
     @cached_property
+    def owner_memo(self) -> dict[str, str | None]:
+        """Path -> owning service, filled as paths are looked up (``mapping.owner_of``): one
+        catalog judges the trees of many commits in a replay."""
+        return {}
+
+    @cached_property
     def edges(self) -> tuple[Edge, ...]:
         declared = [
             Edge(s.name, dep, f"{s.origin}.{s.depends_key}[{j}]")

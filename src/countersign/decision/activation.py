@@ -12,7 +12,9 @@ from typing import Any
 from countersign.config import CONFIG_DIR
 from countersign.config.roster import level_rank
 from countersign.facts import Facts
+from countersign.facts.blast_radius.surface import change_kind, classify
 from countersign.facts.provenance.sources import stale_docs
+from countersign.intake.change import Change
 
 HAZARD: dict[str, Any] = {
     "kind": "",
@@ -40,13 +42,17 @@ DEFAULTS: dict[str, Any] = {
         "stale_guidance": [],
         "adopts": False,
         "adoption_extra": [],
+        "kind": "none",
     },
     "author": {"id": "", "level": "", "rank": -1, "teams": [], "agent": False},
     "blast": {
         "critical": [],
+        "touched_critical": [],
+        "reached_critical": [],
         "tier": 0,
         "services": [],
         "dependents_count": 0,
+        "reaches_count": 0,
         "environments": [],
         "owners": [],
         "score": 0.0,
@@ -92,6 +98,7 @@ def activation(facts: Facts, checks: dict[str, str] | None = None) -> dict[str, 
             "stale_guidance": stale_docs.documents(prov.signals),
             "adopts": facts.adoption is not None,
             "adoption_extra": list(facts.adoption.outside) if facts.adoption else [],
+            "kind": change_kind(blast.files) if blast.files else _kind_of(change),
         },
         "author": {
             "id": facts.author.id,
@@ -102,9 +109,12 @@ def activation(facts: Facts, checks: dict[str, str] | None = None) -> dict[str, 
         },
         "blast": {
             "critical": list(blast.critical),
+            "touched_critical": list(blast.touched_critical),
+            "reached_critical": list(blast.reached_critical),
             "tier": blast.tier or 0,
             "services": [s.name for s in blast.services],
             "dependents_count": len(blast.dependents),
+            "reaches_count": len(blast.reaches),
             "environments": list(blast.environments),
             "owners": list(blast.owners),
             "score": float(blast.score),
@@ -128,3 +138,7 @@ def activation(facts: Facts, checks: dict[str, str] | None = None) -> dict[str, 
         },
         "checks": dict(checks or {}),
     }
+
+
+def _kind_of(change: Change) -> str:
+    return change_kind(classify(f) for f in change.files)

@@ -4,18 +4,31 @@ both call it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC
 from pathlib import Path
 
 from countersign.gate.check import check_change
 from countersign.gate.verdict import Evaluation, Verdict
-from countersign.intake.git import git
+from countersign.intake.git import BlobReader, git
 from countersign.intake.release import ReleasedChange, changes_in
 from countersign.intake.repository import Repository
 from countersign.intake.selection import ChangeSelection
+from countersign.intake.tree import SharedBlobs
 from countersign.signoff import deployments
-from countersign.workspace import Environment, analysed, ledger_for, open_change
+from countersign.state.import_scans import MemoScans, ScanCache
+from countersign.workspace import (
+    SCAN_CACHE,
+    Environment,
+    Workspace,
+    ledger_for,
+    open_change,
+    repository_state_dir,
+    with_code_edges,
+    with_edits,
+    with_risk,
+)
 
 _WORST = (Verdict.PASS, Verdict.NEEDS_APPROVAL, Verdict.BLOCKED)
 
@@ -33,15 +46,48 @@ def verify_release(
     statuses: dict[str, str] | None = None,
     *,
     environment: Environment,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[Verified, ...]:
-    """Each change of ``base..head`` judged as it was reviewed, with its sign-offs."""
+    """Each change of ``base..head`` judged as it was reviewed, with its sign-offs. What does not
+    change between them is read once: blobs, import scans, and the risk history (the one at the
+    oldest change's base: later changes are scored against a slightly older past, never their
+    own future). ``progress(total)`` is called after each change."""
+    state = repository_state_dir(repository.root, environment)
+    scans = MemoScans(ScanCache.load(state / SCAN_CACHE))
+    blobs = SharedBlobs()
+    changes = changes_in(repository.root, base, head)
+    with BlobReader(repository.root):
+        return _verified(changes, repository, statuses, environment, progress, scans, blobs)
+
+
+def _verified(
+    changes: tuple[ReleasedChange, ...],
+    repository: Repository,
+    statuses: dict[str, str] | None,
+    environment: Environment,
+    progress: Callable[[int], None] | None,
+    scans: MemoScans,
+    blobs: SharedBlobs,
+) -> tuple[Verified, ...]:
+    risk: Workspace | None = None
     results = []
-    for change in changes_in(repository.root, base, head):
+    for change in changes:
         selection = ChangeSelection(base=change.base, head=change.head)
-        ws = analysed(
-            open_change(repository, selection, environment), remember_scans=True, mine=True
-        )
-        results.append(Verified(change, check_change(ws, statuses or {})))
+        ws = with_code_edges(open_change(repository, selection, environment, blobs=blobs), scans)
+        if risk is None:
+            ws = risk = with_risk(ws, mine=True)
+        else:
+            context = replace(
+                ws.context,
+                risk_model=risk.context.risk_model,
+                risk_history=risk.context.risk_history,
+            )
+            ws = replace(ws, context=context)
+        results.append(Verified(change, check_change(with_edits(ws), statuses or {})))
+        if progress is not None:
+            progress(len(changes))
+    if scans.disk is not None:
+        scans.disk.save()
     return tuple(results)
 
 

@@ -44,6 +44,24 @@ TEXT_SUFFIXES = (
 TEXT_NAMES = (*ANALYSED_NAMES, "CODEOWNERS", "Gemfile", "Rakefile", "Vagrantfile", "Procfile")
 
 
+# Source files read whole so the blast radius can tell whether a change alters what other
+# services import (``facts.blast_radius.surface``).
+SURFACE_SUFFIXES = (
+    ".go",
+    ".py",
+    ".pyi",
+    ".js",
+    ".jsx",
+    ".mjs",
+    ".cjs",
+    ".ts",
+    ".tsx",
+    ".mts",
+    ".cts",
+)
+MAX_SURFACE_BYTES = 1_000_000
+
+
 def is_analysed(path: str) -> bool:
     name, suffix = _name_and_suffix(path)
     return suffix.lower() in ANALYSED_SUFFIXES or name in ANALYSED_NAMES
@@ -73,15 +91,20 @@ def attach_texts(
     wanted: list[str] = []
     for f in files:
         entry = by_path.get(f.path)
-        if entry is None or f.binary or f.submodule or not is_analysed(f.path):
+        if entry is None or f.binary or f.submodule:
+            continue
+        if not is_analysed(f.path) and not f.path.endswith(SURFACE_SUFFIXES):
             continue
         wanted.extend(b for b in (entry.old_blob, entry.new_blob) if set(b) != {"0"})
     blobs = read_blobs(sorted(set(wanted)))
     out: list[FileChange] = []
     for f in files:
         entry = by_path.get(f.path)
-        if entry is None or not is_analysed(f.path):
+        if entry is None or f.binary or f.submodule:
             out.append(f)
+            continue
+        if not is_analysed(f.path):
+            out.append(_source_texts(f, blobs.get(entry.old_blob), blobs.get(entry.new_blob)))
             continue
         old, new = blobs.get(entry.old_blob), blobs.get(entry.new_blob)
         too_big = any(b is not None and len(b) > MAX_TEXT_BYTES for b in (old, new))
@@ -92,6 +115,21 @@ def attach_texts(
         why = new_why or old_why
         out.append(replace(f, old_text=old_text, new_text=new_text, skipped=f.skipped or why))
     return tuple(out)
+
+
+def _source_texts(f: FileChange, old: bytes | None, new: bytes | None) -> FileChange:
+    """A source file's texts for the surface analysis only: one that is too big or not clean
+    UTF-8 is left unread (None) without marking the file, so nothing else changes for it."""
+    texts: list[str | None] = []
+    for blob in (old, new):
+        if blob is None or len(blob) > MAX_SURFACE_BYTES or b"\0" in blob:
+            texts.append(None)
+            continue
+        try:
+            texts.append(blob.decode("utf-8"))
+        except UnicodeDecodeError:
+            texts.append(None)
+    return replace(f, old_text=texts[0], new_text=texts[1])
 
 
 def _text(blob: bytes | None) -> tuple[str | None, str | None]:

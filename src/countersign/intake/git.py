@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import IO
+from typing import IO, Self
 
 from countersign.errors import InputError
 from countersign.intake.artifacts import attach_texts, find_artifacts
@@ -338,13 +338,18 @@ def read_change(
     plans: tuple[Artifact, ...] = (),
     notes: str | None = NOTES_REF,
     trace_notes: str | None = None,
+    first_parent_of: bool = False,
 ) -> Change:
     """The change from its merge-base with ``base`` (default: the default branch) to ``head``,
     optionally with the uncommitted work on top. ``target`` is the tip of ``base``: the branch
     the change lands on, whose rules judge it (not the merge-base, which the author picks by
-    forking from an old commit)."""
-    head_sha = resolve(root, head)
-    if base:
+    forking from an old commit). ``first_parent_of``: ``base`` and ``head`` are full commit ids
+    read from ``git rev-list --parents`` and ``base`` is ``head``'s first parent, so they are
+    their own merge-base and nothing needs resolving (a replay reads thousands)."""
+    head_sha = head if first_parent_of else resolve(root, head)
+    if base and first_parent_of:
+        target = origin = base
+    elif base:
         target = resolve(root, base)
         origin = git(root, "merge-base", target, head_sha).decode().strip()
     else:
@@ -481,9 +486,13 @@ def stream_blobs(
 
 
 def read_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
-    """Read many blobs in one ``git cat-file --batch`` process."""
+    """Read many blobs in one ``git cat-file --batch`` process (or the one ``BlobReader`` keeps
+    open for ``root``)."""
     if not blobs:
         return {}
+    reader = _READERS.get(str(root))
+    if reader is not None:
+        return reader.read(blobs)
     out = git(root, "cat-file", "--batch", input_="\n".join(blobs).encode() + b"\n")
     result: dict[str, bytes] = {}
     pos = 0
@@ -497,3 +506,55 @@ def read_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
         result[header[0]] = out[pos : pos + size]
         pos += size + 1
     return result
+
+
+_READERS: dict[str, BlobReader] = {}
+
+
+class BlobReader:
+    """One ``git cat-file --batch`` process kept open while many changes are read (a replay,
+    a release): ``with BlobReader(root):`` makes ``read_blobs`` for ``root`` go through it, one
+    blob at a time (a request, then its answer, so neither pipe can fill up and block)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Self:
+        try:
+            self.proc = subprocess.Popen(
+                [*GIT, "cat-file", "--batch"],
+                cwd=self.root,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except FileNotFoundError:
+            raise InputError("git is not installed or not on PATH; install git and retry") from None
+        _READERS[str(self.root)] = self
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _READERS.pop(str(self.root), None)
+        if self.proc is not None:
+            for pipe in (self.proc.stdin, self.proc.stdout):
+                if pipe is not None:
+                    pipe.close()
+            self.proc.wait()
+
+    def read(self, blobs: list[str]) -> dict[str, bytes]:
+        proc = self.proc
+        if proc is None or proc.stdin is None or proc.stdout is None:
+            raise InputError("git cat-file is not running")
+        result: dict[str, bytes] = {}
+        for blob in blobs:
+            proc.stdin.write(blob.encode() + b"\n")
+            proc.stdin.flush()
+            header = proc.stdout.readline().decode().split()
+            if not header:
+                raise InputError("git cat-file stopped answering")
+            if len(header) < 3 or header[1] == "missing":
+                continue
+            data = proc.stdout.read(int(header[2]) + 1)
+            result[header[0]] = data[:-1]
+        return result

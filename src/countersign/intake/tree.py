@@ -30,12 +30,24 @@ class RepoTree(Protocol):
         ...
 
 
-class GitTree:
-    """The tree of a commit, read with two git processes however many files are asked for."""
+class SharedBlobs:
+    """Blob contents (and their texts) read once and kept for the trees of many commits."""
 
-    def __init__(self, root: Path, rev: str) -> None:
+    def __init__(self) -> None:
+        self.data: dict[str, bytes] = {}
+        self.texts: dict[str, str] = {}
+
+
+class GitTree:
+    """The tree of a commit, read with two git processes however many files are asked for.
+    ``shared``: blob contents already read (blob id -> bytes), kept across the trees of many
+    commits (a replay), so each blob is read from git once."""
+
+    def __init__(self, root: Path, rev: str, shared: SharedBlobs | None = None) -> None:
         self.root, self.rev = root, rev
         self._blobs: dict[str, str] | None = None
+        self._shared = shared.data if shared is not None else None
+        self._texts = shared.texts if shared is not None else {}
 
     def _listing(self) -> dict[str, str]:
         if self._blobs is None:
@@ -53,13 +65,37 @@ class GitTree:
         return tuple(sorted(self._listing()))
 
     def read(self, paths: Iterable[str]) -> dict[str, str]:
-        texts = {path: _text(raw) for path, raw in self.read_bytes(paths).items()}
-        return {path: text for path, text in texts.items() if text}
+        if self._shared is None:
+            texts = {path: _text(raw) for path, raw in self.read_bytes(paths).items()}
+            return {path: text for path, text in texts.items() if text}
+        # With a shared cache the same blob gives the same ``str`` object every time, so
+        # scans remembered by text hash it once.
+        listing = self._listing()
+        wanted = [p for p in paths if p in listing]
+        out: dict[str, str] = {}
+        raw = self.read_bytes(p for p in wanted if f"text:{listing[p]}" not in self._texts)
+        for path in wanted:
+            key = f"text:{listing[path]}"
+            if key not in self._texts:
+                self._texts[key] = _text(raw.get(path, b""))
+            if text := self._texts[key]:
+                out[path] = text
+        return out
+
+    def blobs(self) -> dict[str, str]:
+        """Path -> blob id of every file."""
+        return self._listing()
 
     def read_bytes(self, paths: Iterable[str]) -> dict[str, bytes]:
         listing = self._listing()
         wanted = {p: listing[p] for p in paths if p in listing}
-        data = git.read_blobs(self.root, sorted(set(wanted.values())))
+        shared = self._shared
+        if shared is None:
+            data = git.read_blobs(self.root, sorted(set(wanted.values())))
+        else:
+            missing = sorted({b for b in wanted.values() if b not in shared})
+            shared.update(git.read_blobs(self.root, missing))
+            data = shared
         return {path: data[blob] for path, blob in wanted.items() if blob in data}
 
 

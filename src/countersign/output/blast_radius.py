@@ -26,12 +26,25 @@ def blast_text(b: BlastRadius, change: Change) -> str:
             out.extend(f"    {p}" for p in items[:MAX_PATHS])
             if len(items) > MAX_PATHS:
                 out.append(f"    ... {len(items) - MAX_PATHS} more")
+            state = "altered" if s.surface_changed else "unchanged"
+            out.append(f"    exported surface {state}: {s.surface_reason}")
         out.extend(["", "Dependency graph (each service below depends on the one above it):"])
         out.extend(f"  {line}" for line in tree_lines(b))
     out.append("")
-    reached = [f"{c.name} ({c.reason})" for c in b.critical_reasons]
+    reached = [
+        f"{c.name} ({c.reason}, {'touched' if c.touched else 'reached'})"
+        for c in b.critical_reasons
+    ]
     out.append(f"Critical systems: {', '.join(reached) or 'none'}")
-    out.append(f"Dependents: {len(b.dependents)}")
+    out.append(
+        f"Dependents: {len(b.dependents)}, reached: {len(b.reaches)}"
+        + (
+            " (the others only import what this change leaves alone)"
+            if b.reaches != b.dependents
+            else ""
+        )
+    )
+    out.extend(_paths_lines(b))
     out.append(f"Environments: {', '.join(b.environments) or 'none declared'}")
     out.append(f"Owners: {', '.join(b.owners) or 'none declared'}")
     if b.unowned or b.unowned_resources:
@@ -54,6 +67,17 @@ def blast_text(b: BlastRadius, change: Change) -> str:
     return "\n".join(out) + "\n"
 
 
+def _paths_lines(b: BlastRadius) -> list[str]:
+    """Each reached dependent's path, edge by edge with where each edge comes from."""
+    lines: list[str] = []
+    for d in b.reaches[:MAX_NODES]:
+        if d.depth < 2 and len(d.hops) < 2:
+            continue
+        lines.append(f"  {d.name} is reached over {len(d.hops)} edges ({d.why}):")
+        lines.extend(f"    {h.source} depends on {h.target} ({h.origin})" for h in d.hops)
+    return lines
+
+
 def score_lines(b: BlastRadius) -> list[str]:
     if not b.score_terms:
         return ["Score 0: nothing in the catalog is reached."]
@@ -74,7 +98,8 @@ def tree_lines(b: BlastRadius) -> list[str]:
     critical = set(b.critical)
     children: dict[str, list[tuple[str, str, int]]] = {}
     for d in b.dependents:
-        children.setdefault(d.via[-2], []).append((d.name, d.edge, d.tier))
+        edge = d.edge if d.reached else f"{d.edge}; not reached: {d.why}"
+        children.setdefault(d.via[-2], []).append((d.name, edge, d.tier))
     lines: list[str] = []
     shown = 0
     for s in b.services:
@@ -134,11 +159,13 @@ def blast_markdown(b: BlastRadius, change: Change) -> str:
     out.append("| --- | --- | --- | --- |")
     why = {c.name: c.reason for c in b.critical_reasons}
     out.extend(
-        f"| {s.name} | {s.tier} | {why.get(s.name, '')} | touched ({len(s.paths)} paths) |"
+        f"| {s.name} | {s.tier} | {why.get(s.name, '')} | touched ({len(s.paths)} paths; "
+        f"surface {'altered' if s.surface_changed else 'unchanged'}) |"
         for s in b.services
     )
     out.extend(
-        f"| {d.name} | {d.tier} | {why.get(d.name, '')} | depends via {' → '.join(d.via)} |"
+        f"| {d.name} | {d.tier} | {why.get(d.name, '')} | "
+        f"{'reached' if d.reached else 'not reached'} via {' → '.join(d.via)}: {d.why} |"
         for d in b.dependents[:MAX_NODES]
     )
     out.append("")

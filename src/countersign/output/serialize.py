@@ -78,16 +78,41 @@ def provenance_dict(p: Provenance) -> dict[str, Any]:
 def blast_dict(b: BlastRadius) -> dict[str, Any]:
     return {
         "services": [
-            {"name": s.name, "tier": s.tier, "paths": list(s.paths), "resources": list(s.resources)}
+            {
+                "name": s.name,
+                "tier": s.tier,
+                "paths": list(s.paths),
+                "resources": list(s.resources),
+                "surface_changed": s.surface_changed,
+                "surface_reason": s.surface_reason,
+            }
             for s in b.services
         ],
         "critical": list(b.critical),
+        "touched_critical": list(b.touched_critical),
+        "reached_critical": list(b.reached_critical),
         "critical_reasons": [
             {"name": c.name, "reason": c.reason, "touched": c.touched} for c in b.critical_reasons
         ],
         "dependents": [
-            {"name": d.name, "tier": d.tier, "depth": d.depth, "path": list(d.via), "edge": d.edge}
+            {
+                "name": d.name,
+                "tier": d.tier,
+                "depth": d.depth,
+                "path": list(d.via),
+                "edge": d.edge,
+                "reached": d.reached,
+                "why": d.why,
+                "edges": [
+                    {"from": h.source, "to": h.target, "origin": h.origin, "inferred": h.inferred}
+                    for h in d.hops
+                ],
+            }
             for d in b.dependents
+        ],
+        "files": [
+            {"path": f.path, "kind": f.kind, "surface": f.surface, "reason": f.reason}
+            for f in b.files
         ],
         "environments": list(b.environments),
         "owners": list(b.owners),

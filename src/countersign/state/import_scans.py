@@ -64,3 +64,20 @@ class ScanCache:
             tmp.replace(self.path)
         except OSError:
             return  # a cache that cannot be written is only slower next time
+
+
+class MemoScans:
+    """Import scans remembered in memory by (scanner, text) for the run, over the cache on
+    disk: the same blob is the same ``str`` (``SharedBlobs``), hashed once."""
+
+    def __init__(self, disk: ScanCache | None) -> None:
+        self.disk = disk
+        self.memo: dict[tuple[str, str], Any] = {}
+
+    def scan(self, kind: str, text: str, compute: Callable[[], Any]) -> Any:
+        key = (kind, text)
+        if key not in self.memo:
+            self.memo[key] = (
+                self.disk.scan(kind, text, compute) if self.disk is not None else compute()
+            )
+        return self.memo[key]

@@ -90,8 +90,9 @@ def test_cycles_among_reached_services_are_problems():
     assert blast.cycles == (("a", "b", "a"),)
     assert blast.problems == (
         (
-            "dependency cycle: a -> b -> a (each depends on the next); every service in it is "
-            "listed once, at its shortest distance"
+            "dependency cycle: a -> b -> a (each depends on the next: a -> b (catalog.yaml: "
+            "services[0].depends_on[0]); b -> a (catalog.yaml: services[1].depends_on[0])); "
+            "every service in it is listed once, at its shortest distance"
         ),
     )
 

@@ -3,46 +3,61 @@ service, with the shortest chain linking it; and the cycles among what the walk 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from countersign.config.catalog import Catalog
+from countersign.config.catalog import Catalog, Edge
 
 
 @dataclass(frozen=True)
 class Dependent:
     """``via`` runs from a touched service to this one; each name depends on the one before it.
-    ``edge`` says where the last link was declared or seen."""
+    ``edge`` says where the last link was declared or seen; ``hops`` are the edges of the whole
+    path, each with its origin (a catalog key, or the file and line of an import).
+
+    ``reached``: the change can affect it, because the path runs over declared edges or over an
+    import of the surface the change alters; otherwise it only depends on something the change
+    touches (``why`` says which link stops the reach), and is listed but not counted."""
 
     name: str
     tier: int
     depth: int
     via: tuple[str, ...]
     edge: str = ""
+    hops: tuple[Edge, ...] = ()
+    reached: bool = True
+    why: str = ""
 
 
-def dependents(catalog: Catalog, roots: Iterable[str]) -> tuple[Dependent, ...]:
+def dependents(
+    catalog: Catalog, roots: Iterable[str], follows: Callable[[Edge], bool] | None = None
+) -> tuple[Dependent, ...]:
     """Breadth-first over reversed edges from all roots at once: each service is listed once,
-    at its smallest depth, so cycles end the walk instead of looping."""
+    at its smallest depth, so cycles end the walk instead of looping. ``follows``: only edges
+    it accepts are walked (default: every edge)."""
     users = catalog.users
-    frontier: list[tuple[str, tuple[str, ...]]] = [(name, (name,)) for name in roots]
-    seen = {name for name, _ in frontier}
+    frontier: list[tuple[str, tuple[str, ...], tuple[Edge, ...]]] = [
+        (name, (name,), ()) for name in roots
+    ]
+    seen = {name for name, _, _ in frontier}
     found: list[Dependent] = []
     depth = 0
     while frontier:
         depth += 1
-        nxt: list[tuple[str, tuple[str, ...]]] = []
-        for name, via in frontier:
+        nxt: list[tuple[str, tuple[str, ...], tuple[Edge, ...]]] = []
+        for name, via, hops in frontier:
             for edge in users.get(name, ()):
-                if edge.source in seen:
+                if edge.source in seen or (follows is not None and not follows(edge)):
                     continue
                 seen.add(edge.source)
                 svc = catalog.service(edge.source)
-                path = (*via, edge.source)
+                path, through = (*via, edge.source), (*hops, edge)
                 found.append(
-                    Dependent(edge.source, svc.tier if svc else 3, depth, path, edge.origin)
+                    Dependent(
+                        edge.source, svc.tier if svc else 3, depth, path, edge.origin, through
+                    )
                 )
-                nxt.append((edge.source, path))
+                nxt.append((edge.source, path, through))
         frontier = nxt
     return tuple(found)
 

@@ -1,6 +1,7 @@
 """Which service owns a path or a resource. When several service globs match one path, the most
 specific pattern wins (more literal leading directories, then more literal characters), then the
-one declared first; the losers are reported with that reason."""
+one declared first; the losers are reported with that reason. A catch-all (``**``, e.g. a root
+``catalog-info.yaml``) is a fallback for paths nothing else owns, never reported as an overlap."""
 
 from __future__ import annotations
 
@@ -41,8 +42,11 @@ def owner_glob(path: str, catalog: Catalog) -> tuple[Glob | None, list[Glob]]:
 
 
 def owner_of(path: str, catalog: Catalog) -> str | None:
-    glob, _ = owner_glob(path, catalog)
-    return str(glob.value) if glob is not None else None
+    memo = catalog.owner_memo
+    if path not in memo:
+        glob, _ = owner_glob(path, catalog)
+        memo[path] = str(glob.value) if glob is not None else None
+    return memo[path]
 
 
 def _rank(glob: Glob) -> tuple[int, int, int]:
@@ -60,10 +64,14 @@ def map_paths(paths: Iterable[str], catalog: Catalog) -> PathMapping:
             unowned.append(path)
             continue
         owners.setdefault(str(winner.value), []).append(path)
-        rivals = [g for g in matched if g.value != winner.value]
+        rivals = [g for g in matched if g.value != winner.value and not _catch_all(g)]
         if rivals:
             overlaps.append(_overlap(path, winner, rivals))
     return PathMapping(owners, tuple(unowned), tuple(overlaps))
+
+
+def _catch_all(glob: Glob) -> bool:
+    return glob.specificity == (0, 0)
 
 
 def _overlap(path: str, winner: Glob, rivals: list[Glob]) -> Overlap:

@@ -70,3 +70,13 @@ def test_module_names_follow_packages():
     assert module_name("a/src/pkg/__init__.py", packages) == "pkg"
     assert module_name("a/tool.py", packages) == "tool"
     assert module_name("__init__.py", {""}) == ""
+    # namespace packages (no __init__.py) between a src directory and a package
+    packages = {"api/src/opentelemetry/trace"}
+    assert module_name("api/src/opentelemetry/trace/span.py", packages) == (
+        "opentelemetry.trace.span"
+    )
+    assert module_name("api/src/opentelemetry/trace/__init__.py", packages) == (
+        "opentelemetry.trace"
+    )
+    assert module_name("api/src/opentelemetry/version.py", set()) == "opentelemetry.version"
+    assert module_name("api/src/tool.py", set()) == "tool"

@@ -18,7 +18,7 @@ from countersign.facts.blast_radius.languages.sources import Inferred, Linker, S
 
 
 def infer(src: Sources) -> Inferred:
-    providers = _providers(src)
+    providers, resolved = _resolver(src)
     linker = Linker("module")
     for path in sorted(src.texts):
         owner = src.owner_of(path)
@@ -32,18 +32,43 @@ def infer(src: Sources) -> Inferred:
             )
             continue
         for line, names in found["imports"]:
-            target, module = _resolve(tuple(names), providers)
+            key = tuple(names)
+            if key not in resolved:
+                resolved[key] = _resolve(key, providers)
+            target, module = resolved[key]
             linker.link(owner, target, f"{path}:{line}", module)
     return linker.inferred()
 
 
 def module_name(path: str, packages: set[str]) -> str:
+    """Walk up while the directory is a package. Where that stops below a ``src`` directory,
+    the directories between are namespace packages (PEP 420, no ``__init__.py``), as in
+    ``api/src/opentelemetry/trace/__init__.py``: ``opentelemetry.trace``."""
     directory, name = posixpath.split(path[: -len(".py")])
     parts = [] if name == "__init__" else [name]
     while directory and directory in packages:
         directory, package = posixpath.split(directory)
         parts.insert(0, package)
+    segments = directory.split("/") if directory else []
+    if parts and "src" in segments[:-1] and segments[-1] != "src":
+        below = segments[len(segments) - segments[::-1].index("src") :]
+        parts = [*below, *parts]
     return ".".join(parts)
+
+
+# The providers of the last tree seen, and the imports resolved against them: consecutive
+# commits (a replay, a release) mostly change file contents, not which files exist or who owns
+# them, so their imports resolve the same way. One entry: bounded, and never stale, since the
+# key is every path with its owner.
+_LAST: dict[tuple[tuple[str, str | None], ...], tuple[dict[str, set[str]], dict[Any, Any]]] = {}
+
+
+def _resolver(src: Sources) -> tuple[dict[str, set[str]], dict[Any, Any]]:
+    key = tuple((p, src.owner_of(p)) for p in src.paths)
+    if key not in _LAST:
+        _LAST.clear()
+        _LAST[key] = (_providers(src), {})
+    return _LAST[key]
 
 
 def _providers(src: Sources) -> dict[str, set[str]]:

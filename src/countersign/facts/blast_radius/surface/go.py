@@ -1,0 +1,205 @@
+"""Go's exported surface: the top-level declarations of exported names (``func F``, methods of
+exported types, ``type T``, ``var``/``const`` groups' exported entries) with function bodies
+left out, and the ``package`` clause. A change inside a function body, to an unexported name or
+to a comment leaves it alone; a changed signature, struct field, interface method, exported
+constant or variable changes it.
+
+Not understood: which exported names other packages really use; build constraints.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+_TOKEN = re.compile(
+    r"""(?P<nl>\n)
+    |(?P<space>[ \t\r\ufeff]+)
+    |(?P<comment>//[^\n]*|/\*.*?\*/)
+    |(?P<string>"(?:[^"\\\n]|\\.)*"|`[^`]*`|'(?:[^'\\\n]|\\.)*')
+    |(?P<word>[\w.]+)
+    |(?P<other>.)""",
+    re.VERBOSE | re.DOTALL,
+)
+_OPEN, _CLOSE = "({[", ")}]"
+# After these a newline ends a statement (the spec's automatic semicolons).
+_ENDS = frozenset({")", "}", "]", "++", "--"})
+_KEYWORDS_ENDING = frozenset({"break", "continue", "fallthrough", "return"})
+
+
+def tokens(text: str) -> list[str]:
+    """Go tokens without comments and spaces; a newline that ends a statement is ``;``."""
+    out: list[str] = []
+    pos = 0
+    while pos < len(text):
+        match = _TOKEN.match(text, pos)
+        if match is None:  # pragma: no cover - ``other`` takes any character
+            break
+        kind, tok = str(match.lastgroup), match.group()
+        pos = match.end()
+        if kind == "nl" or (kind == "comment" and "\n" in tok):
+            if out and (out[-1] in _ENDS or _ends_statement(out[-1])):
+                out.append(";")
+        elif kind not in {"space", "comment"}:
+            out.append(tok)
+    return out
+
+
+def _ends_statement(tok: str) -> bool:
+    return (tok[0].isalnum() or tok[0] in "_\"`'") and (
+        tok not in _GO_KEYWORDS or tok in _KEYWORDS_ENDING
+    )
+
+
+_GO_KEYWORDS = frozenset(
+    [
+        "break",
+        "case",
+        "chan",
+        "const",
+        "continue",
+        "default",
+        "defer",
+        "else",
+        "fallthrough",
+        "for",
+        "func",
+        "go",
+        "goto",
+        "if",
+        "import",
+        "interface",
+        "map",
+        "package",
+        "range",
+        "return",
+        "select",
+        "struct",
+        "switch",
+        "type",
+        "var",
+    ]
+)
+
+
+def surface(text: str) -> frozenset[str]:
+    """Each exported top-level declaration as one normalised line."""
+    found: set[str] = set()
+    for decl in _declarations(tokens(text)):
+        head = decl[0]
+        if head == "package":
+            found.add(" ".join(decl))
+        elif head == "func":
+            signature = _func_signature(decl)
+            if signature:
+                found.add(signature)
+        elif head in {"type", "var", "const"}:
+            found.update(_specs(head, decl[1:]))
+    return frozenset(found)
+
+
+def _declarations(toks: list[str]) -> Iterator[list[str]]:
+    """Top-level declarations: the tokens from a keyword to the ``;`` at depth 0."""
+    current: list[str] = []
+    depth = 0
+    for tok in toks:
+        if tok in _OPEN:
+            depth += 1
+        elif tok in _CLOSE:
+            depth = max(0, depth - 1)
+        if depth == 0 and tok == ";":
+            if current:
+                yield current
+            current = []
+            continue
+        current.append(tok)
+    if current:
+        yield current
+
+
+def _func_signature(decl: list[str]) -> str | None:
+    """``func (r *T) Name(args) results`` without the body; None for an unexported name or a
+    method of an unexported type."""
+    rest = decl[1:]
+    receiver = ""
+    if rest and rest[0] == "(":
+        end = _matching(rest, 0)
+        receiver_tokens = rest[: end + 1]
+        words = [t for t in receiver_tokens if _is_word(t)]
+        receiver_type = words[1] if len(words) > 1 else words[0] if words else ""
+        if not _exported(receiver_type.split(".")[-1]):
+            return None
+        receiver = " ".join(receiver_tokens)
+        rest = rest[end + 1 :]
+    if not rest or not _exported(rest[0]):
+        return None
+    body = _body_start(rest)
+    return " ".join(["func", receiver, *rest[:body]]).replace("  ", " ")
+
+
+def _body_start(rest: list[str]) -> int:
+    """Where the body's ``{`` is: the first ``{`` at depth 0 after the parameters, unless it
+    opens a ``struct{}`` or ``interface{}`` type in the results."""
+    depth = 0
+    for i, tok in enumerate(rest):
+        if tok == "{" and depth == 0 and i > 0 and rest[i - 1] not in {"struct", "interface"}:
+            return i
+        if tok in _OPEN:
+            depth += 1
+        elif tok in _CLOSE:
+            depth -= 1
+    return len(rest)
+
+
+def _specs(head: str, rest: list[str]) -> Iterator[str]:
+    if not rest or rest[0] != "(":
+        if any(_exported(n) for n in _names(rest)):
+            yield f"{head} {' '.join(rest)}"
+        return
+    end = _matching(rest, 0)
+    spec: list[str] = []
+    depth = 0
+    for tok in [*rest[1:end], ";"]:
+        if tok in _OPEN:
+            depth += 1
+        elif tok in _CLOSE:
+            depth -= 1
+        if depth == 0 and tok == ";":
+            if any(_exported(n) for n in _names(spec)):
+                yield f"{head} {' '.join(spec)}"
+            spec = []
+            continue
+        spec.append(tok)
+
+
+def _names(spec: list[str]) -> list[str]:
+    """The declared names a spec starts with: ``a, B`` of ``a, B int = 1, 2``."""
+    names: list[str] = []
+    for i, tok in enumerate(spec):
+        if i % 2 == 0:
+            if not _is_word(tok):
+                break
+            names.append(tok)
+        elif tok != ",":
+            break
+    return names
+
+
+def _matching(toks: list[str], start: int) -> int:
+    depth = 0
+    for i in range(start, len(toks)):
+        if toks[i] in _OPEN:
+            depth += 1
+        elif toks[i] in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return i
+    return len(toks) - 1
+
+
+def _is_word(tok: str) -> bool:
+    return bool(tok) and (tok[0].isalpha() or tok[0] == "_")
+
+
+def _exported(name: str) -> bool:
+    return bool(name) and name[0].isupper()

@@ -1,0 +1,112 @@
+from changes import modified
+from hypothesis import given
+from hypothesis import strategies as st
+
+from countersign.facts.blast_radius.surface import change_kind, classify, go, python, typescript
+from countersign.intake.change import FileChange, FileStatus
+
+GO = """package store
+
+// Get returns the value.
+func Get(k string) (string, error) { return lookup(k) }
+
+func lookup(k string) (string, error) { return "", nil }
+
+type Store struct {
+\tName string
+}
+
+func (s *Store) Put(k string) error { return nil }
+func (s *store) hidden() {}
+
+const (
+\tVersion = "1"
+\tinternal = 2
+)
+"""
+
+
+def test_go_surface_is_the_exported_declarations_without_bodies():
+    assert sorted(go.surface(GO)) == [
+        'const Version = "1"',
+        "func ( s * Store ) Put ( k string ) error",
+        "func Get ( k string ) ( string , error )",
+        "package store",
+        "type Store struct { Name string ; }",
+    ]
+
+
+def test_go_unexported_and_body_edits_leave_the_surface_alone():
+    edited = GO.replace('return "", nil', 'return "x", nil').replace("internal = 2", "internal = 3")
+    assert go.surface(edited) == go.surface(GO)
+    assert go.surface(GO.replace("Name string", "Name int")) != go.surface(GO)
+
+
+def test_python_all_limits_the_public_names_and_bodies_do_not_count():
+    text = '__all__ = ["f"]\nimport os\n\ndef f(a, b=1):\n    return a\n\ndef g(x):\n    pass\n'
+    assert sorted(python.surface(text)) == ["__all__ = ['f']", "def f(a, b=1)"]
+    assert python.surface(text.replace("return a", "return b")) == python.surface(text)
+    assert python.surface(text.replace("b=1", "b=2")) != python.surface(text)
+
+
+def test_python_imports_are_surface_only_as_reexports():
+    text = "from .kv import get\nimport os\n"
+    assert python.surface(text, "pkg/mod.py") == frozenset()
+    assert python.surface(text, "pkg/__init__.py") == {
+        "from .kv import get as get",
+        "import os as os",
+    }
+
+
+def test_typescript_exports_without_bodies_and_named_export_clauses():
+    text = "function g(a) { return a }\nexport { g };\nexport const k = 3;\nconst hidden = 1;\n"
+    assert sorted(typescript.surface(text, "a.ts")) == [
+        "export const k = 3 ;",
+        "export { g } ;",
+        "g: function g ( a ) {}",
+    ]
+    assert typescript.surface(text.replace("return a", "return 2"), "a.ts") == typescript.surface(
+        text, "a.ts"
+    )
+    assert typescript.surface(text.replace("hidden = 1", "hidden = 2"), "a.ts") == (
+        typescript.surface(text, "a.ts")
+    )
+
+
+def test_kinds_of_files_and_of_a_change():
+    def kind(path: str, old: str = "a", new: str = "b") -> str:
+        return classify(modified(path, old, new)).kind
+
+    assert kind("docs/guide.md") == "docs"
+    assert kind("pkg/a_test.go") == "tests"
+    assert kind("web/src/a.spec.ts") == "tests"
+    assert kind("api/v1/api.pb.go") == "generated"
+    assert kind("x.go", "package x\n// a\n", "package x\n// b\n") == "comments"
+    assert kind("x.go", "package x\n", "package y\n") == "code"
+    files = [classify(FileChange(p, FileStatus.MODIFIED)) for p in ("README.md", "a_test.go")]
+    assert change_kind(files) == "tests"
+    assert change_kind([]) == "none"
+
+
+def test_pure_additions_alter_nothing_dependents_use():
+    f = FileChange(
+        "x.go", FileStatus.MODIFIED, old_text="package x\n", new_text="package x\nfunc New() {}\n"
+    )
+    assert classify(f).surface is False
+    assert classify(f).reason == "adds 1 exported names, alters none"
+    gone = FileChange("x.go", FileStatus.DELETED, old_text="package x\nfunc Old() {}\n")
+    assert classify(gone).surface is True
+
+
+def test_unparsable_code_counts_as_surface_with_the_reason():
+    f = FileChange("x.py", FileStatus.MODIFIED, old_text="def f(:\n", new_text="x = 1\n")
+    result = classify(f)
+    assert result.surface is True
+    assert result.reason.startswith("cannot parse Python (")
+
+
+@given(st.text(max_size=200))
+def test_any_text_classifies_without_raising(text):
+    for path in ("a.go", "a.py", "a.ts", "a.tsx", "a.js"):
+        result = classify(FileChange(path, FileStatus.MODIFIED, old_text=text, new_text=text + "x"))
+        assert result.kind in {"comments", "code", "generated"}
