@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from countersign.config.roster import load_roster
-from countersign.decision.activation import activation
+from countersign.decision.activation import activation, merged_with_defaults
 from countersign.decision.engine import decide
 from countersign.decision.policy import default_policy_text, load_policy
 from countersign.facts.blast_radius.surface import change_kind
@@ -208,7 +208,7 @@ def _at_threshold(threshold: float, facts: list[tuple[dict[str, Any], bool, bool
     n = len(facts)
     gated = heavy_n = defects = caught = caught_heavy = hazards = hazards_gated = 0
     for variables, defect, hazard in facts:
-        decision = decide(policy, variables, _today())
+        decision = decide(policy, merged_with_defaults(variables), _today())
         reqs = decision.requirements
         gated += bool(reqs)
         is_heavy = heavy(reqs)
