@@ -2,7 +2,8 @@
 one run the plain ledger read (rows, chain and ledger signatures: what every read did before)
 next to the same read plus rebuilding each approval's statement and verifying its SSHSIG
 against the roster's keys. Signing itself (one ssh-keygen process per approval, paid by the
-approver once) is measured apart.
+approver once) is measured apart, and so is checking a GitHub Actions OIDC token (RS256 with
+PyJWT, a key made here), paid once when a forge approval is recorded, never on reads.
 
 Usage: .venv/bin/python benchmarks/approval_verify.py [APPROVALS]   (default 200)"""
 
@@ -15,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from countersign.config.forge import Oidc
 from countersign.config.roster import load_roster
 from countersign.signoff.approvals import proven
 from countersign.signoff.ledger import open_ledger, signoffs_for
@@ -53,6 +55,26 @@ def best(run: object) -> float:
         run()  # type: ignore[operator]
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def oidc_check() -> float:
+    """Seconds to verify one OIDC token of a pull_request_review job (signature and claims)."""
+    from datetime import UTC, datetime
+
+    import jwt
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from jwt.algorithms import RSAAlgorithm
+
+    from countersign.signoff.oidc import verify_token
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwks = {"keys": [{**RSAAlgorithm.to_jwk(key.public_key(), as_dict=True), "kid": "k"}]}
+    now = datetime.now(UTC)
+    issuer = "https://token.actions.githubusercontent.com"
+    claims = {"iss": issuer, "aud": "countersign", "iat": int(now.timestamp())}
+    token = jwt.encode({**claims, "exp": claims["iat"] + 300}, key, "RS256", {"kid": "k"})
+    oidc = Oidc(issuer)
+    return best(lambda: [verify_token(token, oidc, jwks, now) for _ in range(100)]) / 100
 
 
 def main(n: int) -> None:
@@ -95,6 +117,7 @@ def main(n: int) -> None:
         print(f"  added per approval                            {(full - base) / n * 1e6:8.1f} us")
         print(f"  strengths found: {sorted(strengths)}")
         print(f"  signing (ssh-keygen -Y sign, once per approval) {signing * 1000:6.1f} ms each")
+        print(f"  OIDC token check (once per forge approval)    {oidc_check() * 1e6:8.1f} us")
 
 
 if __name__ == "__main__":

@@ -126,6 +126,19 @@ def test_the_sarif_upload_step_uploads_the_file_the_check_wrote_even_when_the_ga
     assert names.index("Verdict") > names.index(upload["name"]) > names.index("Check")
 
 
+def pin_forge(repo, api) -> None:
+    """main's policy pins ``api`` as the GitHub to confirm reviews with (the environment's
+    ``GITHUB_API_URL`` is never trusted); the branch is rebased onto it."""
+    repo.git("checkout", "-q", "main")
+    policy = (
+        default_policy_text() + f"forge: {{api: {api.url}, repository: Codertocat/Hello-World}}\n"
+    )
+    repo.commit("pin the forge", **{".countersign/policy.yaml": policy})
+    repo.git("checkout", "-q", "fix-login-redirect")
+    bob = {"GIT_COMMITTER_NAME": "Bob", "GIT_COMMITTER_EMAIL": "bob@example.com"}
+    repo.git("rebase", "-q", "main", env=bob)  # bob's commit still: no unknown committer
+
+
 def github_confirming(api, review_path: Path) -> dict[str, str]:
     """The runner's variables for a job whose token can read the review back from ``api``
     (a fake GitHub on loopback holding the review as the event describes it)."""
@@ -140,8 +153,9 @@ def github_confirming(api, review_path: Path) -> dict[str, str]:
 
 
 def test_an_approving_review_by_a_senior_is_recorded_and_the_gate_passes(pull_request, tmp_path):
-    review = event(pull_request, tmp_path, "pull_request_review.submitted", state="approved")
     with fake_reviews() as api:
+        pin_forge(pull_request, api)
+        review = event(pull_request, tmp_path, "pull_request_review.submitted", state="approved")
         job = run(
             pull_request,
             tmp_path,

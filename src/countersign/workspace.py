@@ -253,6 +253,32 @@ def ledger_for(
     )
 
 
+PROTECTED_REMOTES = ("origin/main", "origin/master", "origin/trunk")
+
+
+def protected_policy(root: Path) -> tuple[Policy, str] | None:
+    """The policy on the protected default branch and that branch's name, whatever branch a
+    change or an event file names: what no author can choose, e.g. which GitHub may confirm a
+    review (``forge:``). None when this clone has no default branch (``origin/HEAD``, a local
+    or ``origin/`` main, master or trunk): never the checked-out commit, which a pull
+    request's merge commit would make the author's."""
+    branch = git.default_branch(root)
+    for remote in () if branch else PROTECTED_REMOTES:
+        try:
+            git.git(root, "rev-parse", "--verify", "--quiet", f"refs/remotes/{remote}")
+        except InputError:
+            continue
+        branch = remote
+        break
+    if branch is None:
+        return None
+    text = _config_texts(GitTree(root, branch)).get("policy.yaml")
+    source = f"{CONFIG_DIR}/policy.yaml at {branch}"
+    return (
+        load_policy(text, source=source) if text else load_policy(default_policy_text())
+    ), branch
+
+
 def repository_state_dir(root: Path, environment: Environment | None = None) -> Path:
     """The state directory (``countersign.state_dir``) of the repository at ``root``; for a
     directory outside git, ``.countersign/state`` in it."""

@@ -169,3 +169,30 @@ def test_init_force_keeps_the_pins_already_there(repo):
     before = keys.read_text()
     assert main(["init", "--force", "-C", str(repo.path)]) == 0
     assert keys.read_text() == before
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://github.com/acme/shop.git",
+        "git@github.com:acme/shop.git",
+        "https://github.com/acme/shop",
+    ],
+)
+def test_init_pins_the_github_repository_of_origin_as_the_forge(repo, capsys, url):
+    repo.commit("init", **{"README.md": "shop\n"})
+    repo.git("remote", "add", "origin", url)
+    assert main(["init", "-C", str(repo.path)]) == 0
+    assert "forge: reviews confirmed with GitHub for acme/shop" in capsys.readouterr().out
+    policy = load_policy((repo.path / ".countersign" / "policy.yaml").read_text())
+    assert policy.forge.repository == "acme/shop"
+    assert policy.forge.api == "https://api.github.com"
+
+
+def test_init_without_a_github_origin_pins_no_forge_and_says_so(repo, capsys):
+    repo.commit("init", **{"README.md": "shop\n"})
+    repo.git("remote", "add", "origin", "https://gitlab.example.com/acme/shop.git")
+    assert main(["init", "-C", str(repo.path)]) == 0
+    assert "forge: no github.com origin; set forge.repository" in capsys.readouterr().out
+    policy = load_policy((repo.path / ".countersign" / "policy.yaml").read_text())
+    assert policy.forge.repository == ""

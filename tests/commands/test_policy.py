@@ -57,3 +57,20 @@ def test_a_change_that_edits_the_policy_is_judged_by_the_old_one(
     project.commit("loosen", author=bob, **{".countersign/policy.yaml": loosened})
     assert cs(project, "check") == 1
     assert "policy-change/approvals" in capsys.readouterr().out
+
+
+def test_policy_test_cases_can_give_approvals(project, tmp_path, capsys, cs):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(
+        "version: 1\nrules:\n  - id: typed\n    description: a typed name is backed\n"
+        '    when: approvals.exists(a, a.strength == "asserted" && a.rank >= 2)\n'
+        "    require: {approvals: {count: 1, identities: [signed]}}\n"
+    )
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(
+        "cases:\n  - name: asserted senior\n    facts: {approvals: [{strength: asserted, rank: 2}]}\n"
+        "    expect: [typed/approvals]\n  - name: signed\n"
+        "    facts: {approvals: [{strength: signed, rank: 2}]}\n    expect: []\n"
+    )
+    assert cs(project, "policy", "test", str(cases), "--policy", str(policy)) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "2 of 2 cases pass"

@@ -16,17 +16,19 @@ from pathlib import Path
 import click
 
 from countersign.config.roster import Roster
+from countersign.decision.policy import NO_FORGE
 from countersign.errors import UsageError
 from countersign.facts.adoption import adoption_of
 from countersign.gate.evaluate import evaluate
+from countersign.intake.git import parents
 from countersign.intake.pull_request import Review, read_review
 from countersign.intake.selection import ChangeSelection
 from countersign.signoff.approvals import approver_problem, authors_of
 from countersign.signoff.approve import approve, review_identity, review_note, withdraw
-from countersign.signoff.forge import FORGE, reviewer_identity
+from countersign.signoff.forge import Channels, reviewer_identity
 from countersign.signoff.identity import Identity
 from countersign.signoff.ledger import signoffs_for
-from countersign.workspace import Environment, analysed, open_workspace
+from countersign.workspace import Environment, analysed, open_workspace, protected_policy
 
 
 def approve_review(cwd: Path, *, payload: str, requirement: str | None) -> int:
@@ -55,29 +57,37 @@ def approve_review(cwd: Path, *, payload: str, requirement: str | None) -> int:
     if problem or person is None:
         raise UsageError(f"cannot approve: {problem}")
     # Only a review that could count is worth asking GitHub about.
-    who = reviewer_identity(review, person, os.environ, permission=adoption is not None)
-    done = approve(
-        ws.ledger,
-        ws.change,
-        roster,
-        who,
-        ws.policy,
-        signoffs=signoffs,
-        requirements=result.decision.requirements,
-        requirement=requirement,
-        note=review_note(review),
-        now=environment.clock(),
-        makers=makers,
+    now = environment.clock()
+    root = ws.root or cwd
+    channels = Channels(covers=lambda sha, commit: sha == commit or commit in parents(root, sha))
+    # The GitHub to ask is the default branch's, never the branch the event names as the base.
+    protected = protected_policy(root)
+    forge, branch = (protected[0].forge, protected[1]) if protected else (NO_FORGE, "")
+    confirmed = reviewer_identity(
+        review, person, forge, os.environ, now, channels, branch, permission=adoption is not None
     )
-    checked = (
-        "confirmed with GitHub's API"
-        + (f", repository permission {who.permission}" if who.permission else "")
-        if who.source == FORGE
-        else "the event file alone: not checked with GitHub (needs GITHUB_TOKEN in GitHub Actions)"
-    )
+    who = confirmed.identity
+    try:
+        done = approve(
+            ws.ledger,
+            ws.change,
+            roster,
+            who,
+            ws.policy,
+            signoffs=signoffs,
+            requirements=result.decision.requirements,
+            requirement=requirement,
+            note=review_note(review),
+            now=now,
+            makers=makers,
+        )
+    except UsageError as exc:
+        if not confirmed.unproven:
+            raise
+        raise UsageError(f"{exc} (not forge-proven: {confirmed.unproven})") from None
     click.echo(
         f"Approved {done.fingerprint[:19]} as {done.approver} (GitHub review), identity "
-        f"{who.strength} ({checked}), for {', '.join(done.requirements)}"
+        f"{who.strength} ({confirmed.checked}), for {', '.join(done.requirements)}"
     )
     return 0
 

@@ -13,12 +13,19 @@ import click
 from countersign.config import CONFIG_DIR
 from countersign.config.catalog import load_catalog
 from countersign.config.discovery import discover
+from countersign.config.forge import forge_text, github_repository
 from countersign.config.roster import load_roster
 from countersign.config.skeleton import FILL_IN, Author, catalog_text, people_text
 from countersign.config.starter import GITIGNORE
 from countersign.decision.policy import default_policy_text
 from countersign.errors import UsageError
-from countersign.intake.git import NotARepositoryError, has_commits, repo_root, top_authors
+from countersign.intake.git import (
+    NotARepositoryError,
+    has_commits,
+    remote_url,
+    repo_root,
+    top_authors,
+)
 from countersign.intake.tree import DirTree
 from countersign.signoff.checkpoint import CHECKPOINT_FILE
 from countersign.signoff.first_pins import first_pins
@@ -44,8 +51,9 @@ def init(repo: Path, *, force: bool) -> int:
             top_authors(root, MAX_AUTHORS) if (root / ".git").exists() and has_commits(root) else ()
         )
     )
+    github = github_repository(remote_url(root) or "")
     files = {
-        "policy.yaml": default_policy_text(),
+        "policy.yaml": default_policy_text() + (forge_text(github) if github else ""),
         "catalog.yaml": catalog_text(found),
         "people.yaml": people_text(authors, found, AGENTS),
         ".gitignore": GITIGNORE,
@@ -72,6 +80,12 @@ def init(repo: Path, *, force: bool) -> int:
         f"{found.codeowners or 'no CODEOWNERS'}: {', '.join(found.teams) or 'none'}"
     )
     click.echo(pinned)
+    click.echo(
+        f"  forge: reviews confirmed with GitHub for {github} (policy.yaml forge.repository)"
+        if github
+        else "  forge: no github.com origin; set forge.repository in policy.yaml so GitHub "
+        "reviews can count as forge-proven"
+    )
     click.echo(
         f"Next: set each person's level in people.yaml (marked {FILL_IN}), check tiers and "
         "owners in catalog.yaml, run `countersign config check`, then commit .countersign/ "

@@ -7,13 +7,12 @@ from pathlib import Path
 
 import click
 
-from countersign.decision.activation import activation
 from countersign.decision.cases import run_cases
-from countersign.decision.engine import decide
 from countersign.decision.policy import Policy, default_policy_text, load_policy
 from countersign.errors import InputError
-from countersign.facts import gather
+from countersign.gate.evaluate import evaluate
 from countersign.intake.selection import ChangeSelection
+from countersign.signoff.ledger import signoffs_for
 from countersign.workspace import analysed, open_workspace
 
 
@@ -43,8 +42,9 @@ def _policy(cwd: Path, policy_file: str | None) -> Policy:
 
 def explain(cwd: Path, selection: ChangeSelection, *, checks: dict[str, str]) -> int:
     ws = analysed(open_workspace(cwd, selection), remember_scans=True, mine=True)
-    facts = gather(ws.change, ws.context)
-    decision = decide(ws.policy, activation(facts, checks), ws.context.today)
+    # the approvals recorded so far are facts too (``approvals``), as at check time
+    signoffs = signoffs_for(ws.ledger, ws.change.fingerprint)
+    decision = evaluate(ws.change, ws.context, ws.policy, signoffs, checks).decision
     click.echo(
         f"Policy version {ws.policy.version} (from {ws.change.base or 'the working tree'}) on "
         f"change {ws.change.fingerprint[:19]}:"

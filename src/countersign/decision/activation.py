@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from countersign.config import CONFIG_DIR
@@ -25,6 +26,10 @@ HAZARD: dict[str, Any] = {
     "resource": "",
     "env": "",
 }
+
+# One approval recorded for this content that counts for someone (``signoff.approvals.
+# approval_facts``): strength as proven now, level, rank and teams from the roster at the base.
+APPROVAL: dict[str, Any] = {"approver": "", "strength": "", "level": "", "rank": -1, "teams": []}
 
 DEFAULTS: dict[str, Any] = {
     "change": {
@@ -60,9 +65,10 @@ DEFAULTS: dict[str, Any] = {
     "hazards": [],
     "risk": {"score": 0.0, "percentile": 0.0, "factors": []},
     "checks": {},
+    "approvals": [],
     "time": {"date": "1970-01-01"},
 }
-ELEMENTS: dict[str, dict[str, Any]] = {"hazards": HAZARD}
+ELEMENTS: dict[str, dict[str, Any]] = {"hazards": HAZARD, "approvals": APPROVAL}
 OPEN_MAPS = frozenset({"checks"})
 
 
@@ -73,14 +79,19 @@ def merged_with_defaults(facts: dict[str, Any]) -> dict[str, Any]:
         given = facts.get(name)
         if isinstance(default, dict) and name not in OPEN_MAPS and isinstance(given, dict):
             out[name] = {**default, **given}
-        elif name == "hazards" and isinstance(given, list):
-            out[name] = [{**HAZARD, **h} if isinstance(h, dict) else h for h in given]
+        elif name in ELEMENTS and isinstance(given, list):
+            out[name] = [{**ELEMENTS[name], **e} if isinstance(e, dict) else e for e in given]
         else:
             out[name] = default if given is None else given
     return out
 
 
-def activation(facts: Facts, checks: dict[str, str] | None = None) -> dict[str, Any]:
+def activation(
+    facts: Facts,
+    checks: dict[str, str] | None = None,
+    approvals: Sequence[Mapping[str, Any]] = (),
+) -> dict[str, Any]:
+    """``approvals``: the sign-offs recorded so far, as ``APPROVAL`` records."""
     change, prov, blast = facts.change, facts.provenance, facts.blast_radius
     return {
         "change": {
@@ -137,6 +148,7 @@ def activation(facts: Facts, checks: dict[str, str] | None = None) -> dict[str, 
             "factors": [f.name for f in facts.risk.factors],
         },
         "checks": dict(checks or {}),
+        "approvals": [{**APPROVAL, **a} for a in approvals],
     }
 
 

@@ -24,7 +24,7 @@ from countersign.decision.policy import Policy
 from countersign.errors import ConfigError, InputError
 
 DEFAULT_TODAY = date(2026, 6, 1)
-FACTS = ("change", "author", "blast", "hazards", "risk", "checks")
+FACTS = ("change", "author", "blast", "hazards", "risk", "checks", "approvals")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from datetime import date
 from importlib import resources
 from typing import Any
 
+from countersign.config.forge import Forge, read_forge
 from countersign.config.roster import LEVELS
 from countersign.config.window import in_force, read_window
 from countersign.config.yamlfile import (
@@ -23,6 +24,7 @@ from countersign.decision.condition import Condition, Limits, compile_condition
 from countersign.errors import ConfigError
 
 FILE = "policy.yaml"
+NO_FORGE = Forge()
 # Identity strengths (``signoff.proof.Strength``), strongest first; only the first two prove
 # who approved.
 STRENGTHS = ("signed", "forge", "asserted")
@@ -74,6 +76,8 @@ class Policy:
     # The repository path the policy was read from; "" for the packaged default.
     source: str = ""
     identities: tuple[str, ...] = PROVEN
+    # The GitHub a review may be confirmed with (``forge:``); unpinned, none can be.
+    forge: Forge = NO_FORGE
 
     @property
     def digest(self) -> str:
@@ -103,7 +107,7 @@ def load_policy(
     text: str, file: str = FILE, limits: Limits | None = None, source: str = ""
 ) -> Policy:
     data = expect_mapping(parse_yaml(text, file) or {}, file, "")
-    reject_unknown(data, {"version", "rules", "identities"}, file, "")
+    reject_unknown(data, {"version", "rules", "identities", "forge"}, file, "")
     version = str(data.get("version", "1"))
     accepted = _identities(data.get("identities"), file, "identities", PROVEN)
     rules: list[Rule] = []
@@ -123,7 +127,12 @@ def load_policy(
         spec = replace(POLICY_CHANGE.approvals[0], identities=accepted)
         rules.append(replace(POLICY_CHANGE, approvals=(spec,)))
     return Policy(
-        version=version, rules=tuple(rules), text=text, source=source, identities=accepted
+        version=version,
+        rules=tuple(rules),
+        text=text,
+        source=source,
+        identities=accepted,
+        forge=read_forge(data.get("forge"), file),
     )
 
 

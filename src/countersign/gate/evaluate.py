@@ -12,7 +12,7 @@ from countersign.facts import Analyzers, gather
 from countersign.facts.context import Context
 from countersign.gate.verdict import Evaluation, verdict_of
 from countersign.intake.change import Change
-from countersign.signoff.approvals import SignOffs, apply_signoffs, authors_of
+from countersign.signoff.approvals import SignOffs, apply_signoffs, approval_facts, authors_of
 
 
 def evaluate(
@@ -25,23 +25,26 @@ def evaluate(
     today: date | None = None,
 ) -> Evaluation:
     facts = gather(change, context, analyzers)
-    decision = decide(policy, activation(facts, checks), today or context.today)
-    roster = context.config.roster
+    roster, signoffs = context.config.roster, signoffs or SignOffs()
     if facts.adoption is not None:
         # Nobody on the landing branch can sign; the roster the change brings names who is
         # who, and only administrators' reviews confirmed by the forge count.
         roster = facts.adoption.roster
+    authors = authors_of(tuple(i.email for i in facts.identities), roster)
+    variables = activation(facts, checks, approval_facts(signoffs, roster, authors))
+    decision = decide(policy, variables, today or context.today)
+    if facts.adoption is not None:
         decision = replace(
             decision, requirements=tuple(r.for_admins() for r in decision.requirements)
         )
     requirements = apply_signoffs(
         decision.requirements,
-        signoffs or SignOffs(),
+        signoffs,
         roster,
         facts.author,
         facts.blast_radius.owners,
         checks,
-        authors=authors_of(tuple(i.email for i in facts.identities), roster),
+        authors=authors,
         admins_only=facts.adoption is not None,
     )
     return Evaluation(verdict_of(requirements), facts, decision, requirements)

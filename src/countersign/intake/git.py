@@ -35,10 +35,12 @@ __all__ = [
     "has_commits",
     "note_ref_names",
     "notes_ref",
+    "parents",
     "read_blobs",
     "read_change",
     "read_commits",
     "read_notes_tree",
+    "remote_url",
     "repo_root",
     "resolve",
     "top_authors",
@@ -153,6 +155,24 @@ def top_authors(root: Path, limit: int) -> list[tuple[str, str, int]]:
 def first_parent(root: Path, sha: str) -> str | None:
     try:
         return resolve(root, f"{sha}^1")
+    except InputError:
+        return None
+
+
+def parents(root: Path, sha: str) -> tuple[str, ...]:
+    """The parents of commit ``sha``; none when this clone does not have it."""
+    if not sha or not all(c in "0123456789abcdef" for c in sha.lower()):
+        return ()
+    try:
+        out = git(root, "rev-parse", "--quiet", f"{sha}^@").decode()
+    except InputError:
+        return ()
+    return tuple(line.strip() for line in out.splitlines() if line.strip())
+
+
+def remote_url(root: Path, name: str = "origin") -> str | None:
+    try:
+        return git(root, "remote", "get-url", name).decode().strip() or None
     except InputError:
         return None
 

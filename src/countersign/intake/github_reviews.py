@@ -1,6 +1,6 @@
 """Read one pull request review back from GitHub's REST API, with the job's token: what GitHub
 itself says about a review, as opposed to what an event file claims. Standard library only
-(``urllib``); the API root is ``$GITHUB_API_URL`` as GitHub Actions sets it."""
+(``urllib``); the API root is the one the policy pins (``forge.api``), never the environment's."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from typing import Any
 
 from countersign.errors import InputError
 
-DEFAULT_API = "https://api.github.com"
 TIMEOUT_SECONDS = 20
 MAX_BYTES = 1_000_000
 
@@ -32,15 +31,27 @@ class ApiReview:
 Fetch = Callable[[str, str], Any]  # (url, token) -> decoded JSON
 
 
+Get = Callable[[str, dict[str, str]], Any]  # (url, headers) -> decoded JSON
+
+
 def fetch_json(url: str, token: str) -> Any:
-    request = urllib.request.Request(  # noqa: S310 - the scheme is checked by the caller
+    return get_json(
         url,
-        headers={
+        {
             "Authorization": f"Bearer {token}",
             "Accept": "application/vnd.github+json",
             "X-GitHub-Api-Version": "2022-11-28",
-            "User-Agent": "countersign",
         },
+    )
+
+
+def get_json(url: str, headers: dict[str, str]) -> Any:
+    """GET ``url`` and decode its JSON answer, bounded in time and size; ``InputError`` saying
+    what failed otherwise."""
+    if urllib.parse.urlsplit(url).scheme not in ("https", "http"):
+        raise InputError(f"{url!r} is not an http(s) URL")
+    request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
+        url, headers={**headers, "User-Agent": "countersign"}
     )
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
@@ -66,9 +77,6 @@ def review_url(api: str, repository: str, number: int, review_id: int) -> str:
 def fetch_review(
     api: str, token: str, repository: str, number: int, review_id: int, fetch: Fetch = fetch_json
 ) -> ApiReview:
-    scheme = urllib.parse.urlsplit(api).scheme
-    if scheme not in ("https", "http"):
-        raise InputError(f"GITHUB_API_URL {api!r} is not an http(s) URL")
     data = fetch(review_url(api, repository, number, review_id), token)
     user = data.get("user") if isinstance(data, dict) else None
     if not isinstance(data, dict) or not isinstance(user, dict):

@@ -116,6 +116,32 @@ def _at(glass: BreakGlass) -> str:
     return str(glass.entry.get("at", ""))
 
 
+def approval_facts(
+    signoffs: SignOffs, roster: Roster, authors: tuple[Person, ...]
+) -> list[dict[str, Any]]:
+    """The policy's ``approvals`` fact: each approval of this content by someone who may
+    approve it at all (in the roster, not an agent, did not make the change, a signature that
+    verifies), with its strength and the roster's level, rank and teams, never the entry's. An
+    approval the gate would ignore is not there, so it cannot make a rule fire or not."""
+    out: list[dict[str, Any]] = []
+    for approval in proven(signoffs, roster).approvals:
+        person = roster.find(approval.approver)
+        if person is None or approver_problem(approval.approver, person, roster, authors):
+            continue
+        if approval.proof is not None and approval.proof.problem:
+            continue
+        out.append(
+            {
+                "approver": person.id,
+                "strength": approval.strength,
+                "level": person.level or "",
+                "rank": level_rank(person.level),
+                "teams": list(person.teams),
+            }
+        )
+    return out
+
+
 def authors_of(emails: tuple[str, ...], roster: Roster) -> tuple[Person, ...]:
     """Every identity that made the change (authors, committers, co-authors, operators), as
     roster people where known."""

@@ -6,8 +6,10 @@ what was claimed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from countersign.config.roster import Person, Roster
 from countersign.errors import UsageError
@@ -26,6 +28,8 @@ class Identity:
     # The repository permission the forge reported for this person (``admin``, ``write``...),
     # when it was asked (an adoption change: ``signoff.forge``).
     permission: str = ""
+    # What the forge confirmed (``signoff.forge``), recorded with a ``forge`` identity for audit
+    evidence: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def strength(self) -> Strength:
@@ -50,6 +54,8 @@ class Identity:
             out["public_key"] = self.public_key
         if self.permission:
             out["permission"] = self.permission
+        if self.evidence:
+            out["forge"] = dict(self.evidence)
         return out
 
 

@@ -102,6 +102,8 @@ def proof_of(kind: str, payload: Mapping[str, Any], person: Person | None, recor
     if armored is None:
         source = payload.get("identity", {})
         forge = isinstance(source, Mapping) and source.get("source") == "forge"
+        if forge and (problem := _login_problem(source, person, payload)):
+            return Proof(Strength.ASSERTED, problem=problem)
         return Proof(Strength.FORGE if forge else Strength.ASSERTED)
     who = person.id if person else str(payload.get("approver") or payload.get("who") or "?")
     try:
@@ -124,7 +126,7 @@ def proof_of(kind: str, payload: Mapping[str, Any], person: Person | None, recor
             f"{who}'s key {mine.name} was retired (until={until}) before this was recorded",
         )
     try:
-        verify(str(armored), statement(kind, payload), mine.key)
+        verify(sig, statement(kind, payload), mine.key)
     except SignatureError as exc:
         return Proof(
             Strength.ASSERTED,
@@ -133,6 +135,20 @@ def proof_of(kind: str, payload: Mapping[str, Any], person: Person | None, recor
             "(the entry was altered after signing)",
         )
     return Proof(Strength.SIGNED, mine.key.fingerprint)
+
+
+def _login_problem(
+    source: Mapping[str, Any], person: Person | None, payload: Mapping[str, Any]
+) -> str:
+    """A forge approval names the GitHub user GitHub confirmed; it proves something only for
+    the person whose ``github`` login that is in the roster read now, not in whichever roster
+    the recording used. (Entries from before the login was recorded carry none.)"""
+    evidence = source.get("forge")
+    login = str(evidence.get("login") or "") if isinstance(evidence, Mapping) else ""
+    if not login or (person is not None and person.github.lower() == login.lower()):
+        return ""
+    who = person.id if person else str(payload.get("approver") or "?")
+    return f"recorded from GitHub user {login}, whom people.yaml does not list as {who}'s login"
 
 
 def _now() -> str:

@@ -11,6 +11,7 @@ checked against ``ssh-keygen -Y verify`` in the tests.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import os
 import shutil
@@ -107,10 +108,13 @@ def parse_signature(armored: str) -> Signature:
     return Signature(PublicKey(kind, blob), namespace, hash_algorithm, sig_format, sig_blob)
 
 
-def verify(armored: str, message: bytes, key: PublicKey, namespace: str = NAMESPACE) -> None:
-    """Raise ``SignatureError`` unless ``armored`` is ``key``'s SSHSIG of ``message`` in
-    ``namespace`` (what ``ssh-keygen -Y verify -n NAMESPACE`` checks)."""
-    sig = parse_signature(armored)
+def verify(
+    armored: str | Signature, message: bytes, key: PublicKey, namespace: str = NAMESPACE
+) -> None:
+    """Raise ``SignatureError`` unless ``armored`` (or its parsed ``Signature``) is ``key``'s
+    SSHSIG of ``message`` in ``namespace`` (what ``ssh-keygen -Y verify -n NAMESPACE``
+    checks)."""
+    sig = armored if isinstance(armored, Signature) else parse_signature(armored)
     if sig.key.blob != key.blob:
         raise SignatureError(f"signed by another key ({sig.key.fingerprint})")
     if sig.namespace != namespace:
@@ -131,8 +135,14 @@ def verify(armored: str, message: bytes, key: PublicKey, namespace: str = NAMESP
         raise SignatureError("the signature does not match what it claims to sign") from None
 
 
+@functools.lru_cache(maxsize=256)
+def _loaded(text: str) -> object:
+    """A roster key as ``cryptography`` holds it: parsed once per process, not per entry."""
+    return serialization.load_ssh_public_key(text.encode("ascii"))
+
+
 def _check(key: PublicKey, sig: Signature, signed: bytes) -> None:
-    public = serialization.load_ssh_public_key(key.text.encode("ascii"))
+    public = _loaded(key.text)
     if isinstance(public, ed25519.Ed25519PublicKey) and sig.sig_format == "ssh-ed25519":
         public.verify(sig.sig_blob, signed)
     elif isinstance(public, rsa.RSAPublicKey) and sig.sig_format in _RSA_HASH:
