@@ -49,7 +49,9 @@ def sign_off(
     person = roster.find_github(login)
     if person is None:
         return f"{login} is not in the roster at the base"
-    who = Identity(person.id, FORGE, authenticated=True)
+    # the login is checked against the roster again whenever the entry is read
+    evidence = {"login": login, "repository": repository, "review": review_id, "via": "webhook"}
+    who = Identity(person.id, FORGE, authenticated=True, evidence=evidence)
     note = f"GitHub review {review_id} {url}".strip()
     if action == "dismissed":
         withdraw(ws.ledger, ws.change, person, who, f"dismissed: {note}")
