@@ -12,7 +12,13 @@ from countersign.facts import Analyzers, gather
 from countersign.facts.context import Context
 from countersign.gate.verdict import Evaluation, verdict_of
 from countersign.intake.change import Change
-from countersign.signoff.approvals import SignOffs, apply_signoffs, approval_facts, authors_of
+from countersign.signoff.approvals import (
+    SignOffs,
+    apply_signoffs,
+    approval_facts,
+    authors_of,
+    proven,
+)
 
 
 def evaluate(
@@ -25,11 +31,13 @@ def evaluate(
     today: date | None = None,
 ) -> Evaluation:
     facts = gather(change, context, analyzers)
-    roster, signoffs = context.config.roster, signoffs or SignOffs()
+    roster = context.config.roster
     if facts.adoption is not None:
         # Nobody on the landing branch can sign; the roster the change brings names who is
         # who, and only administrators' reviews confirmed by the forge count.
         roster = facts.adoption.roster
+    # each signature verified once, for the conditions (``approvals``) and the requirements
+    signoffs = proven(signoffs or SignOffs(), roster)
     authors = authors_of(tuple(i.email for i in facts.identities), roster)
     variables = activation(facts, checks, approval_facts(signoffs, roster, authors))
     decision = decide(policy, variables, today or context.today)
