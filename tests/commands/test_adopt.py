@@ -252,6 +252,12 @@ def test_once_adopted_no_later_change_takes_the_adoption_path(adopting, tmp_path
     )
     with fake_reviews() as api:
         api.grant(REPOSITORY, "walt-writer", "admin")
+        # after the adoption, reviews are confirmed by the GitHub main's policy pins
+        adopting.git("checkout", "-q", "main")
+        policy = (adopting.path / ".countersign" / "policy.yaml").read_text()
+        pin = f"\nforge:\n  repository: {REPOSITORY}\n  api: {api.url}\n"
+        adopting.commit("pin the forge", **{".countersign/policy.yaml": policy + pin})
+        adopting.git("checkout", "-q", "promote")
         done = review(adopting, tmp_path, api, "walt-writer", 16)
     recorded = done.step("Record the review as a sign-off").stdout
     assert "repository permission" not in recorded  # GitHub was not asked: not an adoption

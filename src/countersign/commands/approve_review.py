@@ -11,10 +11,12 @@ approve record nothing; a dismissed review withdraws its reviewer's approval of 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
 
+from countersign.config.forge import DEFAULT_API, Forge
 from countersign.config.roster import Roster
 from countersign.decision.policy import NO_FORGE
 from countersign.errors import UsageError
@@ -29,6 +31,14 @@ from countersign.signoff.forge import Channels, reviewer_identity
 from countersign.signoff.identity import Identity
 from countersign.signoff.ledger import signoffs_for
 from countersign.workspace import Environment, analysed, open_workspace, protected_policy
+
+
+def adoption_forge(env: Mapping[str, str]) -> Forge:
+    """The forge an adoption's review is confirmed by: the GitHub Actions job's own API and
+    repository, or none outside GitHub Actions."""
+    if env.get("GITHUB_ACTIONS") != "true" or not env.get("GITHUB_REPOSITORY"):
+        return NO_FORGE
+    return Forge(api=env.get("GITHUB_API_URL") or DEFAULT_API, repository=env["GITHUB_REPOSITORY"])
 
 
 def approve_review(cwd: Path, *, payload: str, requirement: str | None) -> int:
@@ -63,6 +73,11 @@ def approve_review(cwd: Path, *, payload: str, requirement: str | None) -> int:
     # The GitHub to ask is the default branch's, never the branch the event names as the base.
     protected = protected_policy(root)
     forge, branch = (protected[0].forge, protected[1]) if protected else (NO_FORGE, "")
+    if adoption is not None and not forge.repository:
+        # An adoption: the default branch has no policy yet, so nothing on it pins a forge.
+        # The GitHub Actions job's own API is asked, as before pins existed (docs/adopting.md:
+        # the trust of an adoption rests on the job that records it).
+        forge, branch = adoption_forge(os.environ), branch or "the adoption's job"
     confirmed = reviewer_identity(
         review, person, forge, os.environ, now, channels, branch, permission=adoption is not None
     )
