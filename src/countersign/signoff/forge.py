@@ -133,9 +133,7 @@ def reviewer_identity(
         evidence["oidc"] = job
         checked += " and the job's OIDC token"
     return Confirmation(
-        Identity(
-            person.id, FORGE, authenticated=True, permission=allowed, evidence=evidence
-        ),
+        Identity(person.id, FORGE, authenticated=True, permission=allowed, evidence=evidence),
         "",
         checked,
     )
