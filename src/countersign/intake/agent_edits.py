@@ -47,18 +47,27 @@ def log_path(state_dir: Path) -> Path:
     return state_dir / LOG_NAME
 
 
-def read_agent_edits(path: Path) -> AgentEditLog:
-    """Read the guard's log; a missing file is an empty log, bad lines are counted and skipped."""
+def tail_lines(path: Path, max_bytes: int) -> list[str] | None:
+    """The whole lines of the newest ``max_bytes`` of a JSON-lines log the guard appends to;
+    None when the file cannot be read (a missing log)."""
     try:
         with path.open("rb") as handle:
             size = handle.seek(0, 2)
-            handle.seek(max(0, size - MAX_LOG_BYTES))
+            handle.seek(max(0, size - max_bytes))
             data = handle.read()
     except OSError:
-        return AgentEditLog(source=str(path))
+        return None
     lines = data.decode("utf-8", "replace").splitlines()
-    if len(data) >= MAX_LOG_BYTES and lines:
+    if len(data) >= max_bytes and lines:
         lines = lines[1:]  # the first line was cut in the middle
+    return lines
+
+
+def read_agent_edits(path: Path) -> AgentEditLog:
+    """Read the guard's log; a missing file is an empty log, bad lines are counted and skipped."""
+    lines = tail_lines(path, MAX_LOG_BYTES)
+    if lines is None:
+        return AgentEditLog(source=str(path))
     edits, skipped = parse_agent_edits(lines)
     return AgentEditLog(edits, skipped, str(path))
 

@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from countersign.intake.agent_edits import tail_lines
+
 STALE_LOG = "docs-stale.jsonl"
 # The log grows with every stale read; beyond this only the newest part is read.
 MAX_LOG_BYTES = 5_000_000
@@ -57,16 +59,9 @@ class StaleReadLog:
 
 def read_stale_reads(path: Path) -> StaleReadLog:
     """Read the guard's log of stale reads; a missing file is an empty log."""
-    try:
-        with path.open("rb") as handle:
-            size = handle.seek(0, 2)
-            handle.seek(max(0, size - MAX_LOG_BYTES))
-            data = handle.read()
-    except OSError:
+    lines = tail_lines(path, MAX_LOG_BYTES)
+    if lines is None:
         return StaleReadLog(source=str(path))
-    lines = data.decode("utf-8", "replace").splitlines()
-    if len(data) >= MAX_LOG_BYTES and lines:
-        lines = lines[1:]  # the first line was cut in the middle
     reads, skipped = parse_stale_reads(lines)
     return StaleReadLog(reads, skipped, str(path))
 
