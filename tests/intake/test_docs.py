@@ -23,3 +23,32 @@ def test_a_word_inside_a_longer_word_is_not_an_occurrence(repo):
     first = repo.commit("remove the variable", **{"app.py": "X = 'FOO_LEVEL_MAX'\n"})
     repo.commit("change the longer one", **{"app.py": "X = 'FOO_LEVEL_MAXIMUM'\n"})
     assert token_history(repo.path, "HEAD", ["FOO_LEVEL"])["FOO_LEVEL"].commit == first
+
+
+def test_a_rename_that_prepends_is_found_by_its_own_commit(repo):
+    repo.commit("init", **{"app.py": OLD, "notes.py": "# FOO_LEVEL is read in app.py\n"})
+    repo.commit("drop a comment", **{"notes.py": "# see app.py\n"})
+    sha = repo.commit("rename", **{"app.py": OLD.replace("FOO_LEVEL", "APP_FOO_LEVEL")})
+    evidence = token_history(repo.path, "HEAD", ["FOO_LEVEL"])["FOO_LEVEL"]
+    assert evidence.commit == sha
+    assert evidence.renamed_to == "APP_FOO_LEVEL"
+
+
+def test_a_removed_line_that_starts_with_two_dashes_is_read_as_a_removed_line(repo):
+    script = "#!/bin/sh\nexec tool \\\n--legacy-mode \\\n--verbose\n"
+    repo.commit("init", **{"run.sh": script})
+    sha = repo.commit(
+        "drop the legacy mode", **{"run.sh": script.replace("--legacy-mode \\\n", "")}
+    )
+    assert token_history(repo.path, "HEAD", ["--legacy-mode"])["--legacy-mode"].commit == sha
+
+
+def test_a_moved_line_is_not_a_removal(repo):
+    repo.commit("init", **{"a.py": "X = 1\nFOO_LEVEL = 2\n", "b.py": "Y = 1\n"})
+    gone = repo.commit("drop it", **{"a.py": "X = 1\n"})
+    repo.commit("bring it back", **{"a.py": "X = 1\nFOO_LEVEL = 2\n"})
+    repo.commit("reorder", **{"a.py": "FOO_LEVEL = 2\nX = 1\n"})
+    repo.commit("remove again elsewhere", **{"c.py": "Z = 3\n"})
+    history = token_history(repo.path, "HEAD", ["FOO_LEVEL"])
+    # the reorder took the line out and put it back in the same file: not the evidence
+    assert history["FOO_LEVEL"].commit == gone
