@@ -232,3 +232,61 @@ def test_an_environment_variable_the_code_read_is_stale_once_nothing_reads_it(sh
     assert stale(report) == {("SHIPIT_TOKEN", "renamed")}
     [finding] = report["findings"]
     assert finding["suggestion"] == "SHIPIT_API_TOKEN"
+
+
+def test_a_module_path_holds_while_its_module_defines_the_name(shop, capsys):
+    shop.commit(
+        "docs: api",
+        **{
+            "docs/api.md": "Use `shipit.cli.start_canary` to begin.\n",
+            "tests/test_cli.py": "patch('shipit.cli.start_canary')\n",
+        },
+    )
+    shop.commit("tests: no patch", **{"tests/test_cli.py": "pass\n"})
+    _, report = run(shop, capsys, "docs/api.md", "--all")
+    assert report["findings"] == []
+
+
+def test_a_path_the_repository_ignores_is_produced_not_kept(shop, capsys):
+    shop.commit(
+        "oops",
+        **{
+            "htmlcov/index.html": "<html/>",
+            "docs/testing.md": "Open `htmlcov/index.html` after `make smoke`.\n",
+        },
+    )
+    shop.git("rm", "-q", "htmlcov/index.html")
+    shop.commit("remove the report checked in by mistake", **{".gitignore": "htmlcov/\n*.pyc\n"})
+    _, report = run(shop, capsys, "docs/testing.md", "--all")
+    assert report["findings"] == []
+
+
+def test_a_changelog_or_faq_kept_without_a_suffix_is_not_code(shop, capsys):
+    shop.commit(
+        "docs: faq",
+        **{
+            "docs/faq.md": "Use `SHIPIT_LEGACY_MODE` to keep the old behaviour.\n",
+            "FAQ": 'Q: How? A: os.environ["SHIPIT_LEGACY_MODE"]\n',
+            "Changelog": 'os.environ["SHIPIT_LEGACY_MODE"] is new\n',
+        },
+    )
+    shop.commit("move the faq", FAQ="see docs\n", Changelog="1.0\n")
+    _, report = run(shop, capsys, "docs/faq.md", "--all")
+    # the plain-text FAQ and Changelog are documents: their edits removed nothing from the code
+    assert stale(report) == set()
+
+
+def test_code_named_like_a_history_file_is_still_code(shop, capsys):
+    shop.commit(
+        "news feed",
+        **{
+            "docs/feed.md": "Set `SHIPIT_FEED_URL` for the feed.\n",
+            "shipit/news.py": 'URL = os.environ["SHIPIT_FEED_URL"]\n',
+            "history/__init__.py": "",
+        },
+    )
+    _, report = run(shop, capsys, "docs/feed.md", "--all")
+    assert report["findings"] == []
+    shop.commit("feed: drop", **{"shipit/news.py": "URL = None\n"})
+    _, report = run(shop, capsys, "docs/feed.md")
+    assert stale(report) == {("SHIPIT_FEED_URL", "removed")}

@@ -3,6 +3,7 @@ at a revision (``CodeIndex``) and the commits that removed or renamed things (``
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -39,6 +40,34 @@ class CodeIndex:
     tokens: frozenset[str] = frozenset()
     make_targets: frozenset[str] | None = None
     scripts: frozenset[str] | None = None
+    # the root .gitignore's patterns: a path they match is produced (a build or coverage
+    # report), not kept, so a document that names it is not contradicted by its absence
+    ignored: tuple[str, ...] = ()
+
+    def is_ignored(self, path: str) -> bool:
+        """Whether ``path`` (or a directory above it) matches the ignore patterns, as git
+        reads them: the last matching pattern wins, ``!`` re-includes, a pattern with no
+        inner ``/`` matches a name at any depth, a trailing ``/`` only directories."""
+        parts = path.split("/")
+        verdict = False
+        for raw in self.ignored:
+            negate = raw.startswith("!")
+            pattern = raw[1:] if negate else raw
+            only_dirs = pattern.endswith("/")
+            pattern = pattern.rstrip("/")
+            anchored = "/" in pattern
+            pattern = pattern.lstrip("/")
+            if not pattern:
+                continue
+            for depth in range(1, len(parts) + 1):
+                if only_dirs and depth == len(parts) and path in self.paths:
+                    continue  # a file, not a directory
+                prefix = "/".join(parts[:depth])
+                name = parts[depth - 1]
+                if fnmatch.fnmatchcase(prefix if anchored else name, pattern):
+                    verdict = not negate
+                    break
+        return verdict
 
     @cached_property
     def dirs(self) -> frozenset[str]:

@@ -18,7 +18,17 @@ from countersign.intake.code_index import DOC_SUFFIXES, VENDORED, CodeIndex, Evi
 from countersign.intake.tree import GitTree
 
 _REC, _FLD = "\x1e", "\x1f"
-NOT_CODE = tuple(f":(exclude,glob)**/*{suffix}" for suffix in (*DOC_SUFFIXES, ".txt"))
+# Documents are not code, and neither are the history files kept without a suffix
+# (``Changelog``, ``CHANGES``, ``NEWS``): a name they mention is not one the code holds, and a
+# commit that reorganised them removed nothing from the code.
+HISTORY_FILES = ("changelog", "changes", "history", "news", "whatsnew", "release-notes")
+# Documents kept without a suffix, by the names projects give them.
+PLAIN_DOCS = ("readme", "faq", "install", "todo", "authors", "thanks", "contributing", "copying")
+NOT_CODE = (
+    *(f":(exclude,glob)**/*{suffix}" for suffix in (*DOC_SUFFIXES, ".txt")),
+    # the exact names: ``history.py`` or a ``news/`` package is code
+    *(f":(exclude,glob,icase)**/{name}" for name in (*HISTORY_FILES, *PLAIN_DOCS)),
+)
 # A name defined by a vendored library still holds (the code reads it from there), but the
 # history of vendored code is churn, not evidence that this repository removed something.
 NOT_OWN_CODE = (
@@ -36,7 +46,8 @@ def code_index(root: Path, rev: str, paths: Iterable[str], needles: Iterable[str
     paths = frozenset(paths)
     tree = GitTree(root, rev)
     manifests = [p for p in paths if is_makefile(p) or p.rsplit("/", 1)[-1] == "package.json"]
-    texts = tree.read(manifests)
+    texts = tree.read([*manifests, *([".gitignore"] if ".gitignore" in paths else [])])
+    ignore = texts.pop(".gitignore", "")
     make = [t for p, t in texts.items() if is_makefile(p)]
     packages = [t for p, t in texts.items() if p.endswith("package.json")]
     return CodeIndex(
@@ -44,6 +55,9 @@ def code_index(root: Path, rev: str, paths: Iterable[str], needles: Iterable[str
         tokens=present(root, rev, needles),
         make_targets=_make_targets(make) if make else None,
         scripts=_scripts(packages) if packages else None,
+        ignored=tuple(
+            ln.strip() for ln in ignore.splitlines() if ln.strip() and not ln.startswith("#")
+        ),
     )
 
 

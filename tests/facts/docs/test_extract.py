@@ -122,3 +122,65 @@ def test_make_options_and_their_values_are_not_targets():
 
 def test_a_deprecation_page_records_history():
     assert refs("Use `shipit deploy --stream`.\n", "docs/deprecated.md") == []
+
+
+def test_release_notes_proposals_and_decision_records_record_history():
+    text = "Set `SHIPIT_TOKEN` and run `shipit failover --force-promote`.\n"
+    for path in (
+        "docs/whatsnew-4.0.rst",
+        "docs/history/whatsnew-3.1.rst",
+        "docs/whats-new.md",
+        "sep/sep-008.rst",
+        "docs/adr/0003-failover.md",
+        "rfcs/0001-canary.md",
+    ):
+        assert refs(text, path) == [], path
+    assert refs(text, "docs/operations.md") != []
+
+
+def test_a_table_of_old_and_new_names_is_not_advice_to_use_the_old_ones():
+    rst = (
+        "=====================================  ==========================\n"
+        "``CELERY_DEFAULT_ROUTING_KEY``         :setting:`task_default_routing_key`\n"
+        "``CELERY_IMPORTS``                     :setting:`imports`\n"
+        "=====================================  ==========================\n"
+    )
+    assert refs(rst, "docs/configuration.rst") == []
+    assert refs("| `OLD_TOKEN` | `SHIPIT_TOKEN` |\n") == []
+    assert refs("- ``CELERYD_ETA_SCHEDULER`` -> ``CELERYD_TIMER``\n", "docs/x.rst") == []
+    # a name beside its description or a value is a reference
+    assert refs("| `SHIPIT_TOKEN` | the API token |\n") == [(Kind.ENV, "SHIPIT_TOKEN")]
+    assert refs("| `SHIPIT_TOKEN` | `True` |\n") == [(Kind.ENV, "SHIPIT_TOKEN")]
+    # two sentences with two spaces between them are prose, not a table row
+    assert refs("Set ``SHIPIT_TOKEN``.  Then ``SHIPIT_REGION``.\n", "docs/x.rst") == [
+        (Kind.ENV, "SHIPIT_TOKEN"),
+        (Kind.ENV, "SHIPIT_REGION"),
+    ]
+
+
+def test_a_line_about_older_versions_is_history():
+    text = "If you support Scrapy < 2.13, define also a synchronous `process_start_requests()`.\n"
+    assert refs(text) == []
+    assert refs("On older versions call `start_canary()`.\n") == []
+
+
+def test_my_and_your_names_are_placeholders():
+    assert refs("Name it after the handler (e.g. `MY_FALLBACK_HANDLER`).\n") == []
+    assert refs("Set `YOUR_API_TOKEN` first.\n") == []
+    assert refs("Set `SHIPIT_TOKEN` first.\n") == [(Kind.ENV, "SHIPIT_TOKEN")]
+
+
+def test_a_function_the_document_defines_in_its_own_example_is_not_a_reference():
+    text = (
+        "Finally, we write our `parse_category()` method:\n\n"
+        "```python\ndef parse_category(self, response):\n    ...\n```\n\n"
+        "It calls `start_canary()`.\n"
+    )
+    assert refs(text) == [(Kind.SYMBOL, "start_canary()")]
+
+
+def test_a_bare_file_role_names_a_kind_of_file_and_a_path_in_it_is_a_path():
+    assert refs("Names in :file:`middlewares.py` are conventions.\n", "docs/x.rst") == []
+    assert set(refs("Edit :file:`shipit/settings.py`.\n", "docs/x.rst")) == {
+        (Kind.PATH, "shipit/settings.py")
+    }

@@ -19,22 +19,28 @@ from countersign.facts.docs.blocks import Line, Role, lines_of
 
 _HISTORY_NAMES = re.compile(
     r"(^|/)(change[s_-]?log|changes|history|news|release[s_-]?notes?|releases|upgrading|"
-    r"migration[s_-]?guide|deprecat\w*)[^/]*$|(^|/)(releasenotes|changelog|changelogs|changes)/",
+    r"migration[s_-]?guide|deprecat\w*|whats?[_-]?new)[^/]*$"
+    r"|(^|/)(releasenotes|release[_-]notes|changelog|changelogs|changes|history|whatsnew)/"
+    # proposals and decision records say what was decided when, not how things are now
+    r"|(^|/)(adr|adrs|decisions|proposals|rfcs?|seps?|peps?|enhancements)/",
     re.IGNORECASE,
 )
 _PAST = re.compile(
     r"\b(removed|deprecated|renamed|no longer|formerly|previously|used to|was replaced|"
-    r"were replaced|obsolete|legacy|dropped|before version|prior to)\b",
+    r"were replaced|obsolete|legacy|dropped|before version|prior to|(?:older|earlier) versions?)\b"
+    r"|\s<=?\s*v?\d+\.\d+",
     re.IGNORECASE,
 )
 _PLACEHOLDER = re.compile(
     r"[<>{}*?\[\]|]|\.\.\.|…|\b(example|examples|your|yours|my|foo|bar|baz|qux|xxx|some|"
-    r"path/to|placeholder|sample)\b",
+    r"path/to|placeholder|sample)\b|(?<![A-Za-z0-9])(?:my|your)_",
     re.IGNORECASE,
 )
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _MD_LINK = re.compile(r"\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)|^\s*\[[^\]]+\]:\s*(\S+)")
-_RST_LINK = re.compile(r"`[^`<]*<([^>`]+)>`_{1,2}|:(?:file|download|doc):`([^`]+)`")
+_RST_LINK = re.compile(
+    r"`[^`<]*<([^>`]+)>`_{1,2}|:(?:download|doc):`([^`]+)`|:file:`([^`]*/[^`]*)`"
+)
 _ADOC_LINK = re.compile(r"\b(?:link|xref|include|image)::?([^\s\[]+)\[")
 _ENV = re.compile(r"^\$?\{?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\}?$")
 _ENV_IN_SHELL = re.compile(r"\$\{?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b")
@@ -69,14 +75,57 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
     if is_history(path):
         return ()
     found: list[Reference] = []
+    own: set[str] = set()  # names the document's own code defines: its example, not the code's
     for line in lines_of(path, text):
-        if line.role is Role.OTHER or _PAST.search(line.text):
+        if line.role is Role.OTHER:
+            own.update(m.group(1) for m in _DEFINITION.finditer(line.text))
+            continue
+        if line.role is Role.PROSE and not _MARKED.search(line.text):
+            continue  # prose with no code span and no link names nothing
+        if _PAST.search(line.text) or _maps_names(line.text):
             continue
         if line.role is Role.PROSE:
             found.extend(_prose(path, line, vocabulary))
         else:
             found.extend(_shell(path, line, vocabulary, strict=line.role is not Role.SHELL))
-    return tuple(dict.fromkeys(found))
+    kept = (r for r in found if not (r.kind is Kind.SYMBOL and r.needle in own))
+    return tuple(dict.fromkeys(kept))
+
+
+_MARKED = re.compile(r"`|\]\(|^\s*\[|\S\[|:\w+:")
+_DEFINITION = re.compile(
+    r"^\s*(?:export\s+)?(?:async\s+)?(?:def|class|function|func|fn)\s+([A-Za-z_]\w*)"
+)
+
+
+_ARROW = re.compile(r"`\s*(?:->|→|=>|⇒|-->)\s*(?::[\w:-]+:)?`")
+_NAME_CELL = re.compile(r"^(?::[\w:-]+:)?(`+)([A-Za-z_][\w.-]*)\1_?$")
+
+
+def _maps_names(text: str) -> bool:
+    """A line that pairs names with names: ``OLD -> NEW``, or a table row whose every cell is
+    one name (``CELERY_QUEUES`` | ``task_queues``). That is a table of renames or aliases,
+    which records history rather than advises using the old name."""
+    if _ARROW.search(text):
+        return True
+    stripped = text.strip()
+    if stripped.startswith("|"):
+        cells = [c.strip() for c in stripped.strip("|").split("|")]
+    else:
+        cells = [c.strip() for c in re.split(r"\s{2,}", stripped)]
+    names = [
+        m.group(2)
+        for c in cells
+        if c and (m := _NAME_CELL.match(c)) and m.group(2).lower() not in _VALUES
+    ]
+    return (
+        len(names) >= 2
+        and len(names) == len([c for c in cells if c])
+        and any(re.search(r"\w[_.-]\w", n) for n in names)
+    )
+
+
+_VALUES = frozenset({"true", "false", "none", "null", "nil", "yes", "no", "on", "off"})
 
 
 def _prose(path: str, line: Line, vocabulary: Vocabulary) -> Iterator[Reference]:
@@ -155,14 +204,27 @@ def _shell(path: str, line: Line, vocabulary: Vocabulary, strict: bool) -> Itera
         text = text.removeprefix(prompt)
     if not text or text.startswith("#"):
         return
+    starters = vocabulary.commands | {"make", "npm"}
+    if strict and not prompted and starters.isdisjoint(_SHELL_WORD.findall(text)):
+        pass  # no segment can start with a command read in strict mode: only variables
+    else:
+        yield from _commands(path, line.number, text, vocabulary, strict and not prompted)
+    for match in _ENV_IN_SHELL.finditer(text):
+        yield Reference(path, line.number, Kind.ENV, match.group(0), match.group(1), context=text)
+
+
+_SHELL_WORD = re.compile(r"[\w.+-]+")
+
+
+def _commands(
+    path: str, number: int, text: str, vocabulary: Vocabulary, strict: bool
+) -> Iterator[Reference]:
     for words in _segments(text):
         if not words:
             continue
-        if strict and not prompted and words[0] not in vocabulary.commands | {"make", "npm"}:
+        if strict and words[0] not in vocabulary.commands | {"make", "npm"}:
             continue
-        yield from _command(path, line.number, words, vocabulary)
-    for match in _ENV_IN_SHELL.finditer(text):
-        yield Reference(path, line.number, Kind.ENV, match.group(0), match.group(1), context=text)
+        yield from _command(path, number, words, vocabulary)
 
 
 def _segments(text: str) -> Iterator[list[str]]:

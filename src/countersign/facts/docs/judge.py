@@ -67,7 +67,22 @@ def variants(reference: Reference) -> tuple[str, ...]:
 
 
 def needles(references: Iterable[Reference]) -> frozenset[str]:
-    return frozenset(v for r in references if r.kind in TOKEN_KINDS for v in variants(r))
+    spellings = {v for r in references if r.kind in TOKEN_KINDS for v in variants(r)}
+    tails = {r.needle.rsplit(".", 1)[-1] for r in references if r.kind is Kind.CONFIG_KEY}
+    return frozenset(spellings | tails)
+
+
+def module_tail(needle: str, paths: frozenset[str]) -> str:
+    """For a dotted name whose head is a Python module of this repository
+    (``scrapy.utils.project.get_project_settings``: ``scrapy/utils/project.py``), the name it
+    looks up in that module; else empty (a configuration key such as ``json.sort_keys``)."""
+    parts = needle.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        module = "/".join(parts[:cut])
+        for root in ("", "src/", "lib/"):
+            if f"{root}{module}.py" in paths or f"{root}{module}/__init__.py" in paths:
+                return parts[cut]
+    return ""
 
 
 def unheld(references: Iterable[Reference], code: CodeIndex) -> frozenset[str]:
@@ -132,6 +147,8 @@ def _path(reference: Reference, code: CodeIndex, history: History) -> Finding | 
     bare = "/" not in reference.needle
     if bare and reference.needle in code.basenames:
         return None
+    if any(code.is_ignored(c) for c in candidates):
+        return None  # produced by a build or a tool (the repository ignores it), not kept
     for candidate in candidates:
         if (evidence := history.of_path(candidate)) is not None:
             return _stale(reference, evidence, _moved(candidate, evidence, code))
@@ -161,6 +178,9 @@ def _token(reference: Reference, code: CodeIndex, history: History) -> Finding |
     spellings = variants(reference)
     if any(s in code.tokens for s in spellings):
         return None
+    tail = module_tail(reference.needle, code.paths) if reference.kind is Kind.CONFIG_KEY else ""
+    if tail and tail in code.tokens:
+        return None  # a module path: the module still defines the name
     for spelling in spellings:
         if (evidence := history.tokens.get(spelling)) is not None:
             return _stale(reference, evidence, evidence.renamed_to)
