@@ -15,7 +15,7 @@ from pathlib import Path
 from countersign.errors import InputError
 from countersign.facts.docs import Finding, Reference
 from countersign.facts.docs.extract import Vocabulary, own_commands, references
-from countersign.facts.docs.judge import History, judge, needles, unheld
+from countersign.facts.docs.judge import History, judge, missing_keywords, needles, unheld
 from countersign.intake import docs as read
 from countersign.intake import git
 from countersign.intake.code_index import VENDORED, is_doc
@@ -61,9 +61,22 @@ def review_docs(
     for path, text in doc_tree.read(doc_paths).items():
         refs.extend(references(path, text, vocabulary))
     index = read.code_index(root, sha, code_paths, needles(refs))
+    calls = [r for r in refs if r.keywords and r.needle in index.tokens]
+    params, defined_in = read.signatures(root, sha, {r.needle for r in calls})
+    index = replace(index, signatures=params)
     history = History(
         paths=read.path_history(root, sha),
         tokens=read.token_history(root, sha, unheld(refs, index)),
+        keywords=read.keyword_history(
+            root,
+            sha,
+            {
+                (r.needle, keyword, defined_in[r.needle])
+                for r in calls
+                if r.needle in defined_in
+                for keyword in missing_keywords(r, index)
+            },
+        ),
     )
     findings = judge(refs, index, history)
     if since is not None:

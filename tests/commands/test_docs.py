@@ -290,3 +290,37 @@ def test_code_named_like_a_history_file_is_still_code(shop, capsys):
     shop.commit("feed: drop", **{"shipit/news.py": "URL = None\n"})
     _, report = run(shop, capsys, "docs/feed.md")
     assert stale(report) == {("SHIPIT_FEED_URL", "removed")}
+
+
+def test_a_call_with_a_keyword_the_function_no_longer_takes_is_a_changed_signature(shop, capsys):
+    lib = "def deploy(service, region='eu', force=False):\n    return service\n"
+    shop.commit(
+        "lib",
+        **{
+            "shipit/deploy.py": lib,
+            "docs/deploy.md": "Call `deploy('shop', force=True)` to skip the checks.\n"
+            "Or `deploy('shop', region='us')`.\n",
+        },
+    )
+    _, report = run(shop, capsys, "docs/deploy.md", "--all")
+    assert report["findings"] == []
+    sha = shop.commit(
+        "deploy: no forcing", **{"shipit/deploy.py": lib.replace(", force=False", "")}
+    )
+    _, report = run(shop, capsys, "docs/deploy.md")
+    [finding] = report["findings"]
+    assert finding["reference"] == "deploy('shop', force=True)"
+    assert finding["status"] == "signature-changed"
+    assert finding["evidence"]["commit"] == sha
+
+
+def test_a_function_that_takes_any_keyword_holds_every_documented_call(shop, capsys):
+    shop.commit(
+        "lib",
+        **{
+            "shipit/deploy.py": "def deploy(service, **options):\n    return service\n",
+            "docs/deploy.md": "Call `deploy('shop', force=True)`.\n",
+        },
+    )
+    _, report = run(shop, capsys, "docs/deploy.md", "--all")
+    assert report["findings"] == []

@@ -4,7 +4,8 @@ at a revision (``CodeIndex``) and the commits that removed or renamed things (``
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 
 DOC_SUFFIXES = (".md", ".markdown", ".mdx", ".rst", ".rest", ".adoc", ".asciidoc", ".asc")
@@ -43,6 +44,10 @@ class CodeIndex:
     # the root .gitignore's patterns: a path they match is produced (a build or coverage
     # report), not kept, so a document that names it is not contradicted by its absence
     ignored: tuple[str, ...] = ()
+    # the parameters of the Python functions and classes that documents call with keywords:
+    # name -> every parameter name its definitions take (None: one takes ``**kwargs``, or a
+    # class defines no ``__init__``, so any keyword may hold)
+    signatures: Mapping[str, frozenset[str] | None] = field(default_factory=dict)
 
     def is_ignored(self, path: str) -> bool:
         """Whether ``path`` (or a directory above it) matches the ignore patterns, as git

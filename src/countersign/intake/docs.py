@@ -6,6 +6,7 @@ document)."""
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections.abc import Iterable
@@ -267,6 +268,99 @@ class _HistoryScan:
         self.removed_lines = {}
         self.changed = set()
         self.added_lines = []
+
+
+def signatures(
+    root: Path, rev: str, names: Iterable[str]
+) -> tuple[dict[str, frozenset[str] | None], dict[str, tuple[str, ...]]]:
+    """The parameters each of ``names`` takes in the Python code at ``rev``: every parameter of
+    every ``def`` (or a class's ``__init__``) of that name, or ``None`` where one of them takes
+    ``**kwargs`` or a class has no ``__init__`` of its own (any keyword may then hold); and the
+    files that define each. A name with no Python definition is left out."""
+    wanted = sorted(set(names))
+    if not wanted:
+        return {}, {}
+    pattern = rf"^\s*(async\s+)?(def|class)\s+({'|'.join(map(re.escape, wanted))})\b"
+    try:
+        out = git.git(root, "grep", "-l", "-I", "-E", "-e", pattern, rev, "--", "*.py")
+    except InputError:
+        return {}, {}  # no definition found (git grep exits 1)
+    files = [ln.split(":", 1)[1] for ln in out.decode("utf-8", "replace").splitlines() if ":" in ln]
+    found: dict[str, frozenset[str] | None] = {}
+    where: dict[str, tuple[str, ...]] = {}
+    for path, text in GitTree(root, rev).read(files).items():
+        try:
+            module = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError):
+            continue
+        for node in ast.walk(module):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                continue
+            if node.name not in wanted:
+                continue
+            params = _parameters(node)
+            before = found.get(node.name, frozenset())
+            found[node.name] = None if params is None or before is None else before | params
+            where[node.name] = tuple(dict.fromkeys((*where.get(node.name, ()), path)))
+    return found, where
+
+
+def _parameters(
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef,
+) -> frozenset[str] | None:
+    if isinstance(node, ast.ClassDef):
+        init = next(
+            (n for n in node.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"),
+            None,
+        )
+        return None if init is None else _parameters(init)
+    args = node.args
+    if args.kwarg is not None:
+        return None
+    return frozenset(a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs))
+
+
+_FILE_HEADERS = ("--- a/", "--- /dev/null", "+++ b/", "+++ /dev/null")
+
+
+def keyword_history(
+    root: Path, rev: str, missing: Iterable[tuple[str, str, tuple[str, ...]]]
+) -> dict[tuple[str, str], Evidence]:
+    """For each (function, keyword, files defining it) where the function no longer takes the
+    keyword, the newest commit that took a line holding the keyword out of those files;
+    ``defined`` when that line reads as a parameter (``force=False,``, ``force: bool``)."""
+    found: dict[tuple[str, str], Evidence] = {}
+    for name, keyword, files in sorted(set(missing)):
+        word = whole_words([keyword])
+        parameter = re.compile(rf"(?<![\w-]){re.escape(keyword)}\s*(?:[:=,)]|$)")
+        try:
+            out = git.git(
+                root,
+                "log",
+                f"-S{keyword}",
+                "-p",
+                "-U0",
+                "--no-ext-diff",
+                "--no-textconv",
+                f"--format={_REC}%H{_FLD}%cI{_FLD}%s",
+                rev,
+                "--",
+                *files,
+            ).decode("utf-8", "replace")
+        except InputError:
+            continue
+        for record in out.split(_REC)[1:]:
+            header, _, body = record.partition("\n")
+            commit, date, subject = ([*header.split(_FLD), "", ""])[:3]
+            lines = [ln for ln in body.splitlines() if not ln.startswith(_FILE_HEADERS)]
+            removed = [ln[1:] for ln in lines if ln.startswith("-")]
+            added = [ln[1:] for ln in lines if ln.startswith("+")]
+            lost = [ln for ln in removed if word.search(ln)]
+            if lost and len(lost) > sum(1 for ln in added if word.search(ln)):
+                defined = any(parameter.search(ln) for ln in lost)
+                found[(name, keyword)] = Evidence(commit, date, subject, "", defined)
+                break
+    return found
 
 
 def _renamed(needle: str, removed: list[str], added: list[str]) -> str:

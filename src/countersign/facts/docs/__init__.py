@@ -40,20 +40,24 @@ class Reference:
     needle: str
     context: str = ""
     link: bool = False
+    # for a call written with keywords (``start_canary(region="eu")``), the keywords it passes
+    keywords: tuple[str, ...] = ()
 
 
 class Status(StrEnum):
     HOLDS = "holds"
     REMOVED = "removed"
     RENAMED = "renamed"
+    SIGNATURE = "signature-changed"
     UNRESOLVED = "unresolved"
 
 
 @dataclass(frozen=True)
 class Finding:
     """A reference that no longer holds, with the evidence and how sure the judgement is. A
-    ``removed`` or ``renamed`` finding has evidence from history; ``unresolved`` has none (the
-    referent is absent and nothing in history says it ever existed)."""
+    ``removed``, ``renamed`` or ``signature-changed`` finding has evidence from history;
+    ``unresolved`` has none (the referent is absent and nothing in history says it ever
+    existed)."""
 
     reference: Reference
     status: Status
@@ -66,7 +70,8 @@ class Finding:
     @property
     def stale(self) -> bool:
         """Removed or renamed, and sure of it (``docs check`` lists the rest with ``--all``)."""
-        return self.status in {Status.REMOVED, Status.RENAMED} and self.confidence == "high"
+        stale = {Status.REMOVED, Status.RENAMED, Status.SIGNATURE}
+        return self.status in stale and self.confidence == "high"
 
 
 __all__ = ["Evidence", "Finding", "Kind", "Reference", "Status"]

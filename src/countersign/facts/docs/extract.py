@@ -9,6 +9,7 @@ as a whole, which record history rather than say how things are.
 
 from __future__ import annotations
 
+import ast
 import re
 import shlex
 from collections.abc import Iterable, Iterator
@@ -136,6 +137,9 @@ def _prose(path: str, line: Line, vocabulary: Vocabulary) -> Iterator[Reference]
     for span in spans:
         if not span or _PLACEHOLDER.search(span):
             continue
+        if (call := _call(span)) is not None:
+            yield Reference(path, line.number, Kind.SYMBOL, span, call[0], keywords=call[1])
+            continue
         if " " in span or _first_word(span) in vocabulary.commands:
             yield from _shell(path, Line(line.number, span, Role.SHELL), vocabulary, strict=True)
             continue
@@ -143,6 +147,24 @@ def _prose(path: str, line: Line, vocabulary: Vocabulary) -> Iterator[Reference]
     for target in _links(line.text):
         if (ref := _path_ref(path, line.number, target, link=True)) is not None:
             yield ref
+
+
+_CALL = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*\.)*([A-Za-z_][A-Za-z0-9_]{2,})\(.*=.*\)$")
+
+
+def _call(span: str) -> tuple[str, tuple[str, ...]] | None:
+    """A Python call written with keyword arguments: the function's name and the keywords."""
+    if not _CALL.match(span):
+        return None
+    try:
+        node = ast.parse(span, mode="eval").body
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    if not isinstance(node, ast.Call):
+        return None
+    keywords = tuple(k.arg for k in node.keywords if k.arg is not None)
+    name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+    return (name, keywords) if keywords and name else None
 
 
 def _links(text: str) -> Iterator[str]:

@@ -28,6 +28,8 @@ class History:
 
     paths: Mapping[str, Evidence] = field(default_factory=dict)
     tokens: Mapping[str, Evidence] = field(default_factory=dict)
+    # (function, keyword) -> the newest commit that took the keyword out of its definitions
+    keywords: Mapping[tuple[str, str], Evidence] = field(default_factory=dict)
 
     @cached_property
     def _dirs(self) -> dict[str, Evidence]:
@@ -174,10 +176,21 @@ def _moved(candidate: str, evidence: Evidence, code: CodeIndex) -> str:
     return ""
 
 
+def missing_keywords(reference: Reference, code: CodeIndex) -> tuple[str, ...]:
+    """The keywords a documented call passes that no Python definition of the function takes
+    (empty where the function is not defined in Python, or one definition takes ``**kwargs``)."""
+    if not reference.keywords or reference.needle not in code.signatures:
+        return ()
+    params = code.signatures[reference.needle]
+    if params is None:
+        return ()
+    return tuple(k for k in reference.keywords if k not in params)
+
+
 def _token(reference: Reference, code: CodeIndex, history: History) -> Finding | None:
     spellings = variants(reference)
     if any(s in code.tokens for s in spellings):
-        return None
+        return _signature(reference, code, history)
     tail = module_tail(reference.needle, code.paths) if reference.kind is Kind.CONFIG_KEY else ""
     if tail and tail in code.tokens:
         return None  # a module path: the module still defines the name
@@ -192,6 +205,30 @@ def _token(reference: Reference, code: CodeIndex, history: History) -> Finding |
             f"`{reference.text}` is not found in this repository's code, and no commit removed it",
         )
     return None
+
+
+def _signature(reference: Reference, code: CodeIndex, history: History) -> Finding | None:
+    gone = missing_keywords(reference, code)
+    if not gone:
+        return None
+    name, keyword = reference.needle, gone[0]
+    evidence = history.keywords.get((name, keyword))
+    if evidence is None:
+        return Finding(
+            reference,
+            Status.UNRESOLVED,
+            "low",
+            f"`{name}` takes no `{keyword}` argument at this revision, and no commit removed it",
+        )
+    others = f" (nor {', '.join(f'`{k}`' for k in gone[1:])})" if gone[1:] else ""
+    return Finding(
+        reference,
+        Status.SIGNATURE,
+        "high" if evidence.defined else "medium",
+        f"`{name}` no longer takes `{keyword}`{others}: it was taken out in "
+        f"{evidence.commit[:9]} ({evidence.date[:10]})",
+        evidence,
+    )
 
 
 def _listed(
