@@ -1,8 +1,8 @@
 """Dashboard page render time with 100k decisions and 10k open requests in PostgreSQL.
 
 Seeds a schema of its own (the service's migrations, then generate_series: 20 repositories of
-one installation, 30 people on each roster, 100k decisions over 12 weeks, 10k open and 40k
-closed requests, a ledger of 500 signed entries for one repository), serves the real web app
+one installation, 30 people on each roster, 100k decisions over 12 weeks and 120k evaluations of
+them, 10k open and 40k closed requests, a ledger of 500 signed entries for one repository), serves the real web app
 (`web.create_app`, uvicorn on loopback, one process, the viewer named by a trusted proxy
 header), and times N sequential GETs of each page and API view against a static file served by
 the same app through the same middleware, in the same run. Bounded in count; drops its schema.
@@ -79,6 +79,18 @@ SELECT 'org/repo-' || (1 + i % {repos}), md5('h' || i) || substr(md5('x' || i), 
        repeat('## countersign: **needs-approval**\n\nA reason line of the report. ', 20)
 FROM generate_series(1, {decisions}) i;
 
+-- Every head evaluated once, every fifth one again (a review, an approval): the Decisions page
+-- lists every evaluation.
+INSERT INTO countersign_evaluations
+    (repository, number, head_sha, base_sha, fingerprint, verdict, conclusion, evaluated_at,
+     title, author, url, services, rules, ai_assisted, provenance, risk, summary, report)
+SELECT repository, number, head_sha, base_sha, fingerprint, verdict, conclusion,
+       decided_at - g * interval '1 hour', title, author, url, services, rules, ai_assisted,
+       provenance, risk, summary, report
+FROM countersign_decisions, generate_series(0, 1) g
+WHERE g = 0 OR number % 5 = 0
+ORDER BY decided_at - g * interval '1 hour';
+
 INSERT INTO countersign_requests
     (repository, number, head_sha, fingerprint, requirement, rule, min_level, level_rank, teams,
      count, reason, makers, approvers, asked_at, closed_at, outcome)
@@ -127,9 +139,13 @@ def seed(url: str, decisions: int, open_requests: int, closed: int) -> None:
         counts = conn.execute(
             "SELECT (SELECT count(*) FROM countersign_decisions),"
             " (SELECT count(*) FROM countersign_requests WHERE closed_at IS NULL),"
-            " (SELECT count(*) FROM countersign_requests WHERE closed_at IS NOT NULL)"
+            " (SELECT count(*) FROM countersign_requests WHERE closed_at IS NOT NULL),"
+            " (SELECT count(*) FROM countersign_evaluations)"
         ).fetchone()
-    print(f"seeded: {counts[0]} decisions, {counts[1]} open requests, {counts[2]} closed")
+    print(
+        f"seeded: {counts[0]} decisions (heads), {counts[3]} evaluations, {counts[1]} open "
+        f"requests, {counts[2]} closed"
+    )
 
 
 def seed_ledger(url: str, state: Path, entries: int) -> None:
@@ -192,8 +208,10 @@ def main() -> int:
                 "/",
                 "/friction",
                 "/decisions",
-                "/decisions?provenance=ai&verdict=needs-approval&service=svc-7",
+                "/decisions?provenance=ai&verdict=needs-approval&service=svc-6",
                 "/decision?repository=org/repo-2&head=" + head_of(url),
+                f"/decision?id={evaluation_of(url)}",
+                "/decisions?repository=org/repo-4&rule=widens-access",
                 "/break-glass",
                 "/ledger",
                 "/insight",
@@ -226,6 +244,12 @@ def main() -> int:
             ).fetchall():
                 conn.execute(f"DROP SCHEMA {name} CASCADE")
     return 0
+
+
+def evaluation_of(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT max(id) / 2 FROM countersign_evaluations").fetchone()
+    return int(row[0]) if row else 0
 
 
 def head_of(url: str) -> str:

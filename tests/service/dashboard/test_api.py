@@ -9,9 +9,9 @@ import jsonschema
 import pytest
 from dashboard_world import csrf_of, dashboard, decided_pull_request, sign_in
 from github_service import rows
-from service_world import REPOSITORY, World, work
+from service_world import REPOSITORY, World, deliver, work
 
-from countersign.service.dashboard import api, openapi
+from countersign.service.dashboard import actions, api, openapi
 
 pytestmark = pytest.mark.postgres
 
@@ -125,3 +125,145 @@ def test_send_back_comments_on_the_pull_request(world: World):
         work(world)
     bodies = [c["body"] for c in world.github.comments_on(REPOSITORY, 3)]
     assert any("**Sent back** by @carol-gh" in b and "> Please add a test" in b for b in bodies)
+
+
+def test_every_evaluation_is_listed_with_its_verdict_and_full_reasons(world: World):
+    """A review makes the worker evaluate the same head again: both evaluations are listed,
+    newest first, each with the report check --format markdown gives, and the filters apply."""
+    with dashboard(world) as web, httpx.Client(base_url=web) as client:
+        head = decided_pull_request(world, web)
+        deliver(web, "pull_request_review", world.review(3, "alice-gh", head), "e-review")
+        work(world)
+        sign_in(client, world, "carol-gh")
+        listed = client.get("/api/v1/decisions").json()["decisions"]
+        assert [(d["head_sha"], d["verdict"]) for d in listed] == [
+            (head, "pass"),
+            (head, "needs-approval"),
+        ]
+        reports = [
+            client.get("/api/v1/decision", params={"id": d["id"]}).json()["decision"]["report"]
+            for d in listed
+        ]
+        assert "countersign: **pass**" in reports[0]
+        assert "countersign: **needs-approval**" in reports[1]
+        assert "ai-assisted-below-senior" in reports[1]
+        latest = client.get("/api/v1/decision", params={"repository": REPOSITORY, "head": head})
+        assert latest.json()["decision"]["id"] == listed[0]["id"]
+
+        def only(**query: str) -> list[str]:
+            found = client.get("/api/v1/decisions", params=query).json()["decisions"]
+            return [d["verdict"] for d in found]
+
+        assert only(verdict="needs-approval") == ["needs-approval"]
+        assert only(rule="ai-assisted-below-senior") == ["pass", "needs-approval"]
+        assert only(provenance="human") == []
+        assert only(provenance="ai", repository=REPOSITORY) == ["pass", "needs-approval"]
+        assert only(repository="someone/else") == []
+        assert only(service="no-such-service") == []
+        first = client.get("/api/v1/decisions", params={"limit": 1}).json()
+        assert first["next_before"] == listed[0]["id"]
+        rest = client.get("/api/v1/decisions", params={"limit": 1, "before": first["next_before"]})
+        assert [d["id"] for d in rest.json()["decisions"]] == [listed[1]["id"]]
+        page = client.get("/decisions", params={"verdict": "needs-approval"})
+        assert "1 evaluation, newest first" in page.text
+        detail = client.get("/decision", params={"id": listed[1]["id"]})
+        assert "countersign: **needs-approval**" in detail.text
+
+
+def test_an_evaluation_of_a_repository_you_cannot_see_is_not_found(world: World):
+    with dashboard(world) as web, httpx.Client(base_url=web) as client:
+        decided_pull_request(world, web)
+        (evaluation,) = rows(world.database, "SELECT id FROM countersign_evaluations")[0]
+        rows(
+            world.database,
+            "UPDATE countersign_evaluations SET repository = 'other/secret' RETURNING id",
+        )
+        sign_in(client, world, "alice-gh")
+        answer = client.get("/api/v1/decision", params={"id": evaluation})
+        assert answer.status_code == 404
+        assert client.get("/api/v1/decisions").json()["decisions"] == []
+
+
+def test_the_friction_budget_gives_each_reviewer_open_requests_and_their_median_wait(
+    world: World,
+):
+    with dashboard(world) as web, httpx.Client(base_url=web) as client:
+        decided_pull_request(world, web)
+        # Two more requests of the same change, asked 3 and 10 hours ago; the first 1 hour ago.
+        rows(
+            world.database,
+            """INSERT INTO countersign_requests (repository, number, head_sha, fingerprint,
+                   requirement, rule, min_level, level_rank, teams, count, reason, makers,
+                   approvers, asked_at)
+               SELECT repository, number, head_sha, fingerprint, requirement || '-' || h, rule,
+                   min_level, level_rank, teams, count, reason, makers, approvers,
+                   now() - h * interval '1 hour'
+               FROM countersign_requests, unnest(ARRAY[3, 10]) AS h RETURNING id""",
+        )
+        rows(
+            world.database,
+            "UPDATE countersign_requests SET asked_at = now() - interval '1 hour'"
+            " WHERE requirement NOT LIKE '%%-%%' RETURNING id",
+        )
+        sign_in(client, world, "alice-gh")
+        friction = client.get("/api/v1/friction").json()
+    people = {p["person"]: p for p in friction["by_person"]}
+    alice = people["alice"]
+    assert (alice["can_sign"], alice["median_wait_hours"], alice["oldest_wait_hours"]) == (
+        3,
+        3.0,
+        10.0,
+    )
+    # bob made the change: nothing waits for him; carol (staff) could sign all three.
+    assert (people["bob"]["can_sign"], people["bob"]["median_wait_hours"]) == (0, None)
+    assert people["carol"]["median_wait_hours"] == 3.0
+    (senior,) = friction["by_level"]
+    assert (senior["level"], senior["open"], senior["median_wait_hours"]) == ("senior", 3, 3.0)
+
+
+def test_a_proxy_identity_cannot_approve_from_the_dashboard(world: World):
+    """The proxy names a person; GitHub proved nothing. Approving is refused before anything is
+    queued; sending back (a comment, no sign-off) still works."""
+    with (
+        dashboard(world, proxies=("127.0.0.1/32",)) as web,
+        httpx.Client(base_url=web, headers={"X-Forwarded-User": "alice-gh"}) as client,
+    ):
+        head = decided_pull_request(world, web)
+        (request,) = client.get("/api/v1/queue").json()["requests"]
+        page = client.get("/")
+        assert "Approve cs2:" not in page.text
+        assert "approving is only for a GitHub sign-in" in page.text
+        token = {"X-CSRF-Token": csrf_of(client)}
+        refused = client.post(f"/api/v1/requests/{request['id']}/approve", headers=token)
+        assert refused.status_code == 403
+        assert refused.json()["error"] == actions.UNPROVEN
+        form = client.post(
+            f"/requests/{request['id']}/approve", data={"csrf": token["X-CSRF-Token"]}
+        )
+        assert form.status_code == 403
+        assert rows(world.database, "SELECT id FROM countersign_dashboard_actions") == []
+        back = client.post(
+            f"/api/v1/requests/{request['id']}/send-back", headers=token, json={"comment": "No."}
+        )
+        assert back.status_code == 202
+        work(world)
+    assert conclusion(world, head) == "action_required"
+
+
+def test_a_queued_approval_that_is_not_forge_proven_is_refused_by_the_worker(world: World):
+    """Defence in depth: an approval row that did not come from a GitHub sign-in (written before
+    this rule, or by anything else) is not counted by the worker either."""
+    with dashboard(world) as web, httpx.Client(base_url=web) as client:
+        head = decided_pull_request(world, web)
+        sign_in(client, world, "alice-gh")
+        (request,) = client.get("/api/v1/queue").json()["requests"]
+        token = {"X-CSRF-Token": csrf_of(client)}
+        made = client.post(f"/api/v1/requests/{request['id']}/approve", headers=token).json()
+        rows(
+            world.database,
+            "UPDATE countersign_dashboard_actions SET identity = 'proxy' RETURNING id",
+        )
+        work(world)
+        action = client.get(f"/api/v1/actions/{made['action']['id']}").json()["action"]
+    assert (action["status"], action["result"]) == ("refused", actions.UNPROVEN)
+    assert conclusion(world, head) == "action_required"

@@ -3,8 +3,9 @@ action and queues it; the worker opens the change at the exact head the person s
 
 - *approve*: records their approval of that fingerprint for that requirement, with the same
   rules as a GitHub review (``approve``: roster at the base, not a maker, level and team), as a
-  ``forge`` identity when they signed in with GitHub (GitHub proved the login), ``asserted``
-  when a proxy named them; then evaluates the pull request again (the check run follows);
+  ``forge`` identity: only a person signed in with GitHub (GitHub proved the login) approves
+  here; a proxy's identity header is asserted, not proven, and is refused (``UNPROVEN``); then
+  evaluates the pull request again (the check run follows);
 - *send back*: writes their comment on the pull request and records it in the ledger.
 
 If the content under that head is not the content they saw (another fingerprint), nothing is
@@ -28,6 +29,11 @@ APPROVE = "approve"
 SEND_BACK = "send-back"
 ACTIONS = (APPROVE, SEND_BACK)
 PROXY = "proxy"  # an identity header from a trusted proxy: asserted, not proven by the forge
+UNPROVEN = (
+    "approving here needs an identity GitHub proved: you came through the sign-in proxy, "
+    "which names you but proves nothing to the forge. Sign in with GitHub to approve here, "
+    "or approve in the pull request's review; you can still send it back"
+)
 
 LOAD = """
 SELECT a.id, a.repository, a.number, a.head_sha, a.fingerprint, a.login, a.identity, a.action,
@@ -79,6 +85,8 @@ def perform(jobs: Jobs, action_id: int) -> str:
             "refused",
             "the content changed since the page showed it (another fingerprint): nothing recorded",
         )
+    if action == APPROVE and identity != "github":
+        return _finish(jobs, action_id, "refused", UNPROVEN)
     roster = ws.context.config.roster
     person = roster.find_github(login) or roster.find(login)
     if person is None:

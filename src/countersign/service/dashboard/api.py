@@ -65,15 +65,26 @@ async def decisions(ctx: Context, request: Request, viewer: Viewer) -> Response:
 
 
 async def decision(ctx: Context, request: Request, viewer: Viewer) -> Response:
-    repository = request.query_params.get("repository", "")
-    head = request.query_params.get("head", "")
-    if not repository or not head:
-        return error(400, "repository and head are required")
+    try:
+        which = decision_wanted(dict(request.query_params))
+    except views.BadFilterError as exc:
+        return error(400, str(exc))
     async with ctx.pool.connection() as conn:
-        found = await views.decision(conn, viewer, repository, head)
+        found = await views.decision(conn, viewer, **which)
     if found is None:
-        return error(404, f"no decision for {repository}@{head[:12]} that you may see")
+        return error(404, "no such evaluation that you may see")
     return ok({"decision": found})
+
+
+def decision_wanted(query: dict[str, str]) -> dict[str, Any]:
+    """``id`` (an evaluation), or ``repository`` and ``head`` (that head's latest)."""
+    if query.get("id"):
+        if not query["id"].isdigit() or len(query["id"]) > 18:
+            raise views.BadFilterError("id must be an evaluation id")
+        return {"evaluation": int(query["id"])}
+    if query.get("repository") and query.get("head"):
+        return {"repository": query["repository"], "head": query["head"]}
+    raise views.BadFilterError("give id, or repository and head")
 
 
 async def break_glass(ctx: Context, request: Request, viewer: Viewer) -> Response:
@@ -147,6 +158,8 @@ async def submit(
         raise RefusedError(400, "say why it goes back: a comment is required")
     if len(comment) > MAX_COMMENT:
         raise RefusedError(400, f"the comment is longer than {MAX_COMMENT} characters")
+    if what == actions.APPROVE and viewer.via != "github":
+        raise RefusedError(403, actions.UNPROVEN)
     scope = {"id": request_id, "who": viewer.login, "repos": list(viewer.repositories), "limit": 1}
     async with ctx.pool.connection() as conn:
         found = await views.rows(conn, views.REQUEST, scope)

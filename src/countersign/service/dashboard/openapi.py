@@ -93,22 +93,26 @@ SPEC: dict[str, Any] = {
         },
         "/api/v1/decisions": {
             "get": _op(
-                "decisions, newest first, filtered",
+                "every evaluation, newest first, filtered (next_before pages on)",
                 params=[
                     _query("repository", "owner/name"),
                     _query("service", "a service the change touches"),
                     _query("rule", "a rule that asked for something"),
                     _query("provenance", "AI-assisted or not", ("ai", "human")),
                     _query("verdict", "the verdict", ("pass", "needs-approval", "blocked")),
-                    _query("before", "ISO time: the page after next_before"),
+                    _query("before", "an evaluation id: the page after (next_before)"),
                     _query("limit", "1 to 500 (50)"),
                 ],
             )
         },
         "/api/v1/decision": {
             "get": _op(
-                "one decision with its full reasons (the Markdown report)",
-                params=[_query("repository", "owner/name"), _query("head", "the head commit")],
+                "one evaluation with its full reasons (the Markdown report of check)",
+                params=[
+                    _query("id", "an evaluation id (from decisions)"),
+                    _query("repository", "owner/name, with head: that head's latest"),
+                    _query("head", "the head commit"),
+                ],
             )
         },
         "/api/v1/break-glass": {"get": _op("break-glass uses, follow-ups and what is overdue")},

@@ -88,12 +88,14 @@ async def decisions(ctx: Context, request: Request, viewer: Viewer) -> Response:
 
 
 async def decision(ctx: Context, request: Request, viewer: Viewer) -> Response:
-    repository = request.query_params.get("repository", "")
-    head = request.query_params.get("head", "")
+    try:
+        which = api.decision_wanted(dict(request.query_params))
+    except views.BadFilterError as exc:
+        return refused(request, str(exc), 400)
     async with ctx.pool.connection() as conn:
-        found = await views.decision(conn, viewer, repository, head)
+        found = await views.decision(conn, viewer, **which)
     if found is None:
-        return refused(request, "No such decision that you may see.", 404)
+        return refused(request, "No such evaluation that you may see.", 404)
     return render(request, "decision.html", viewer=viewer, d=found)
 
 

@@ -1,7 +1,7 @@
 """What a worker writes for the dashboard after each evaluation: the decision's reasons and
-facts, one open request per approval it still asks for (the reviewers' queues), and the
-repository's roster as read at the base. The web process only reads these rows: it never
-calls git or GitHub to draw a page."""
+facts (on the head's decision row, and as one more row of every evaluation), one open request
+per approval it still asks for (the reviewers' queues), and the repository's roster as read at
+the base. The web process only reads these rows: it never calls git or GitHub to draw a page."""
 
 from __future__ import annotations
 
@@ -18,6 +18,16 @@ UPDATE countersign_decisions SET
     installation_id = %s, repository_id = %s, title = %s, author = %s, url = %s,
     services = %s, rules = %s, ai_assisted = %s, provenance = %s, risk = %s,
     summary = %s, report = %s
+WHERE repository = %s AND head_sha = %s AND kind = 'pull_request'
+"""
+# This evaluation, as the decision row now holds it: the Decisions page lists every one.
+EVALUATED = """
+INSERT INTO countersign_evaluations
+    (repository, number, head_sha, base_sha, fingerprint, verdict, conclusion, title, author,
+     url, services, rules, ai_assisted, provenance, risk, summary, report)
+SELECT repository, number, head_sha, base_sha, fingerprint, verdict, conclusion, title, author,
+       url, services, rules, ai_assisted, provenance, risk, summary, report
+FROM countersign_decisions
 WHERE repository = %s AND head_sha = %s AND kind = 'pull_request'
 """
 ASK = """
@@ -101,6 +111,7 @@ def save(
                 head,
             ),
         )
+        conn.execute(EVALUATED, (repository, head))
         for r in approvals:
             conn.execute(
                 ASK,

@@ -66,30 +66,23 @@ FROM countersign_requests
 WHERE closed_at IS NULL AND repository = ANY(%(repos)s)
 GROUP BY 1 ORDER BY min(level_rank) DESC
 """
-# Per person, from buckets of open requests (repository, level asked, teams): 600 roster rows
-# joined with a few hundred buckets, not with every request; then the requests each person may
-# not sign (they made the change, or signed it already) are taken off.
+# Per person: every open request each roster row may sign (its repository, level and team; not a
+# change they made or signed already), so the median wait is exact; a person on several rosters
+# counts each repository's requests once.
 BY_PERSON = """
 WITH open AS (
-    SELECT repository, level_rank, teams, makers || approvers AS excluded, asked_at
+    SELECT repository, level_rank, teams, makers || approvers AS excluded,
+           extract(epoch FROM now() - asked_at) AS wait
     FROM countersign_requests WHERE closed_at IS NULL AND repository = ANY(%(repos)s)
-), buckets AS (
-    SELECT repository, level_rank, teams, count(*) AS n, min(asked_at) AS oldest
-    FROM open GROUP BY 1, 2, 3
 ), roster AS (
     SELECT repository, person, level, level_rank, teams FROM countersign_people
     WHERE repository = ANY(%(repos)s) AND level_rank >= 0
 ), can AS (
-    SELECT p.person, sum(b.n) AS n, min(b.oldest) AS oldest
-    FROM roster p JOIN buckets b ON b.repository = p.repository AND p.level_rank >= b.level_rank
-         AND (b.teams = '{}' OR b.teams && p.teams)
-    GROUP BY 1
-), cannot AS (
-    SELECT p.person, count(*) AS n
-    FROM open o, unnest(o.excluded) AS x(person)
-    JOIN roster p ON p.person = x.person
-    WHERE p.repository = o.repository AND p.level_rank >= o.level_rank
-      AND (o.teams = '{}' OR o.teams && p.teams)
+    SELECT p.person, count(*) AS n,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY o.wait) / 3600 AS median_hours,
+           max(o.wait) / 3600 AS oldest_hours
+    FROM roster p JOIN open o ON o.repository = p.repository AND p.level_rank >= o.level_rank
+         AND (o.teams = '{}' OR o.teams && p.teams) AND NOT p.person = ANY(o.excluded)
     GROUP BY 1
 ), signed AS (
     SELECT a.person, count(*) AS signed,
@@ -99,14 +92,15 @@ WITH open AS (
     WHERE r.outcome = 'satisfied' AND r.repository = ANY(%(repos)s)
       AND r.closed_at > now() - interval '30 days'
     GROUP BY 1
-), people AS (SELECT person, max(level) AS level FROM roster GROUP BY 1)
-SELECT p.person, p.level,
-       (coalesce(can.n, 0) - coalesce(cannot.n, 0))::int AS can_sign,
-       round((extract(epoch FROM now() - can.oldest) / 3600)::numeric, 1) AS oldest_wait_hours,
+), people AS (
+    SELECT person, (array_agg(level ORDER BY level_rank DESC))[1] AS level FROM roster GROUP BY 1
+)
+SELECT p.person, p.level, coalesce(can.n, 0)::int AS can_sign,
+       round(can.median_hours::numeric, 1) AS median_wait_hours,
+       round(can.oldest_hours::numeric, 1) AS oldest_wait_hours,
        coalesce(s.signed, 0) AS signed_30d,
        round(s.median_hours::numeric, 1) AS median_hours_to_sign
-FROM people p
-LEFT JOIN can USING (person) LEFT JOIN cannot USING (person) LEFT JOIN signed s USING (person)
+FROM people p LEFT JOIN can USING (person) LEFT JOIN signed s USING (person)
 ORDER BY 3 DESC, 1
 LIMIT 100
 """
@@ -124,21 +118,25 @@ WHERE decided_at > now() - make_interval(weeks => %(weeks)s) AND repository = AN
   AND kind = 'pull_request'
 GROUP BY 1 ORDER BY 1
 """
+# Every evaluation (a head is evaluated again after a review, a dashboard approval or a change
+# on its base), newest first; the id is the order and the page boundary.
 DECISIONS = """
-SELECT repository, number, head_sha, kind, verdict, conclusion, title, url, author, services,
-       rules, ai_assisted, provenance, risk, decided_at, fingerprint
-FROM countersign_decisions
+SELECT id, repository, number, head_sha, verdict, conclusion, title, url, author, services,
+       rules, ai_assisted, provenance, risk, evaluated_at, fingerprint
+FROM countersign_evaluations
 WHERE repository = ANY(%(repos)s) {where}
-ORDER BY decided_at DESC, head_sha
+ORDER BY id DESC
 LIMIT %(limit)s
 """
-DECISION = """
-SELECT repository, number, head_sha, kind, verdict, conclusion, title, url, author, services,
-       rules, ai_assisted, provenance, risk, decided_at, fingerprint, summary, report
-FROM countersign_decisions
-WHERE repository = ANY(%(repos)s) AND repository = %(repository)s AND head_sha = %(head)s
-ORDER BY kind DESC LIMIT 1
+_DECISION = """
+SELECT id, repository, number, head_sha, verdict, conclusion, title, url, author, services,
+       rules, ai_assisted, provenance, risk, evaluated_at, fingerprint, summary, report
+FROM countersign_evaluations
+WHERE repository = ANY(%(repos)s) AND {which}
+ORDER BY id DESC LIMIT 1
 """
+DECISION = _DECISION.format(which="id = %(id)s")
+LATEST = _DECISION.format(which="repository = %(repository)s AND head_sha = %(head)s")
 LEDGERS = """
 SELECT i.repository, i.repository_id, s.location, s.pinned_in, s.checkpoint, s.seen_at
 FROM countersign_installations i
@@ -158,7 +156,7 @@ class Filters:
     rule: str = ""
     provenance: str = ""  # "ai" or "human"
     verdict: str = ""
-    before: str = ""  # ISO time: the page after the last row seen
+    before: int = 0  # an evaluation's id: the page after the last row seen
     limit: int = PAGE
 
 
@@ -174,18 +172,20 @@ def filters_from(query: dict[str, str]) -> Filters:
         raise BadFilterError(f"verdict must be one of {', '.join(VERDICTS)}")
     if values.get("provenance") and values["provenance"] not in PROVENANCE:
         raise BadFilterError(f"provenance must be one of {', '.join(PROVENANCE)}")
+    before = 0
     if values.get("before"):
-        try:
-            datetime.fromisoformat(values["before"])
-        except ValueError:
-            raise BadFilterError("before must be an ISO 8601 time") from None
+        if not values["before"].isdigit() or len(values["before"]) > 18:
+            raise BadFilterError("before must be an evaluation id (next_before of the last page)")
+        before = int(values["before"])
     limit = PAGE
     if values.get("limit"):
         if not values["limit"].isdigit() or not 1 <= int(values["limit"]) <= 500:
             raise BadFilterError("limit must be a whole number from 1 to 500")
         limit = int(values["limit"])
     return Filters(
-        **{k: v for k, v in values.items() if k in FILTER_NAMES and k != "limit"}, limit=limit
+        **{k: v for k, v in values.items() if k in FILTER_NAMES and k not in ("limit", "before")},
+        before=before,
+        limit=limit,
     )
 
 
@@ -304,21 +304,26 @@ async def decisions(conn: Any, viewer: Viewer, f: Filters) -> dict[str, Any]:
         where.append("AND verdict = %(verdict)s")
         params["verdict"] = f.verdict
     if f.before:
-        where.append("AND decided_at < %(before)s")
+        where.append("AND id < %(before)s")
         params["before"] = f.before
     found = await rows(conn, DECISIONS.format(where=" ".join(where)), params)
-    after = found[-1]["decided_at"] if len(found) == f.limit else None
+    after = found[-1]["id"] if len(found) == f.limit else None
     return {
         "decisions": found,
-        "filters": {k: getattr(f, k) for k in FILTER_NAMES if getattr(f, k) not in ("", PAGE)},
+        "filters": {k: getattr(f, k) for k in FILTER_NAMES if getattr(f, k) not in ("", 0, PAGE)},
         "next_before": after,
     }
 
 
-async def decision(conn: Any, viewer: Viewer, repository: str, head: str) -> dict[str, Any] | None:
-    found = await rows(
-        conn, DECISION, {"repos": list(viewer.repositories), "repository": repository, "head": head}
-    )
+async def decision(
+    conn: Any, viewer: Viewer, *, evaluation: int = 0, repository: str = "", head: str = ""
+) -> dict[str, Any] | None:
+    """One evaluation with its full reasons: by id, or a head's latest."""
+    scope: dict[str, Any] = {"repos": list(viewer.repositories)}
+    if evaluation:
+        found = await rows(conn, DECISION, scope | {"id": evaluation})
+    else:
+        found = await rows(conn, LATEST, scope | {"repository": repository, "head": head})
     return found[0] if found else None
 
 
