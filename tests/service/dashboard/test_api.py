@@ -50,6 +50,12 @@ def test_every_error_has_the_one_shape(world: World):
             client.post("/api/v1/requests/1/approve"),  # 403: no CSRF token
             client.delete("/api/v1/queue", headers=token),  # 404 (no such route and method)
             client.post("/api/v1/ledger/verify", headers=token, data={"repository": "x/y"}),
+            client.get("/api/v1/decision", params={"id": "x"}),  # 400
+            client.get("/api/v1/decisions", params={"before": "2026-01-01"}),  # 400
+            client.get("/api/v1/queue", headers={"Authorization": "Bearer cst_no"}),  # 401
+            client.post(
+                "/api/v1/requests/1/approve", headers=token | {"Authorization": "Bearer x"}
+            ),
         ]
     schema = openapi.SPEC["components"]["schemas"]["Error"]
     for answer in failures:

@@ -17,8 +17,15 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from countersign.service.dashboard import api, pages, signin
-from countersign.service.dashboard.auth import SESSION_COOKIE, CsrfGuard, Viewer, viewer
+from countersign.service.dashboard import api, pages, signin, tokens
+from countersign.service.dashboard.auth import (
+    SAFE_METHODS,
+    SESSION_COOKIE,
+    CsrfGuard,
+    Viewer,
+    as_viewer,
+    viewer,
+)
 from countersign.service.settings import Settings
 
 Handler = Callable[[Request, Viewer], Awaitable[Response]]
@@ -88,6 +95,8 @@ def routes(settings: Settings, state: dict[str, Any]) -> list[BaseRoute]:
         Route("/ledger", page(partial(pages.ledger, ctx))),
         Route("/ledger/verify", page(partial(pages.verify, ctx)), methods=["POST"]),
         Route("/insight", page(partial(pages.insight_page, ctx))),
+        Route("/tokens", page(partial(pages.tokens_page, ctx)), methods=["GET", "POST"]),
+        Route("/tokens/{id:int}/revoke", page(partial(pages.revoke, ctx)), methods=["POST"]),
         Route("/requests/{id:int}/{action}", page(partial(pages.act, ctx)), methods=["POST"]),
         Route("/actions/{id:int}", page(partial(pages.action, ctx))),
         # the JSON API (api.py; described in openapi.py)
@@ -103,7 +112,11 @@ def routes(settings: Settings, state: dict[str, Any]) -> list[BaseRoute]:
 
 async def _guarded(ctx: Context, handler: Handler, request: Request, *, html: bool) -> Response:
     """Nobody reaches a handler without being a viewer: a page sends them to sign in, the API
-    answers 401 in the one error shape; a signed-in login on no roster gets 403."""
+    answers 401 in the one error shape; a signed-in login on no roster gets 403. An API call
+    with a token is that token's person (no cookie, no proxy header counts), and only reads;
+    pages never take a token."""
+    if not html and (token := tokens.presented(request.headers.raw)) is not None:
+        return await _with_token(ctx, handler, request, token)
     found = await ctx.viewer(request)
     if found is None:
         if html:
@@ -116,6 +129,21 @@ async def _guarded(ctx: Context, handler: Handler, request: Request, *, html: bo
         if request.session.get("login") or _claims_proxy(ctx, request):
             return api.error(403, "you are on no roster of this installation")
         return api.error(401, "sign in first: /login (or through the trusted proxy)")
+    return await handler(request, found)
+
+
+async def _with_token(ctx: Context, handler: Handler, request: Request, token: str) -> Response:
+    if request.method not in SAFE_METHODS:
+        return api.error(403, tokens.READ_ONLY)
+    login = None
+    if token:
+        async with ctx.pool.connection() as conn:
+            login = await tokens.owner(conn, token)
+    if login is None:
+        return api.error(401, tokens.UNKNOWN)
+    found = await as_viewer(ctx.pool, login, "token", csrf="")
+    if found is None:
+        return api.error(403, "you are on no roster of this installation")
     return await handler(request, found)
 
 

@@ -5,7 +5,8 @@ installation sees nothing of it.
 
 Every state-changing request (any method but GET and HEAD, webhooks aside: they are signed)
 must carry the session's CSRF token, in the ``X-CSRF-Token`` header (htmx) or a ``csrf`` form
-field; ``CsrfGuard`` refuses the others before any route runs.
+field; ``CsrfGuard`` refuses the others before any route runs, and refuses any such request
+that carries an ``Authorization`` header: API tokens (tokens.py) only read.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from countersign.service.dashboard import tokens
 from countersign.service.settings import Dashboard
 
 Scope = MutableMapping[str, Any]
@@ -60,7 +62,7 @@ class Role:
 @dataclass(frozen=True)
 class Viewer:
     login: str
-    via: str  # "github" (OAuth sign-in) or "proxy" (a trusted identity header)
+    via: str  # "github" (OAuth sign-in), "proxy" (a trusted identity header) or "token" (API)
     repositories: tuple[str, ...]  # what they may see
     roles: tuple[Role, ...]  # where they are on the roster: what they may act on
     csrf: str
@@ -89,12 +91,8 @@ async def viewer(scope: Scope, dashboard: Dashboard, pool: Any) -> Viewer | None
     if who is None:
         return None
     login, via = who
-    async with pool.connection() as conn:
-        repositories = [
-            r[0] for r in await (await conn.execute(VISIBLE, {"who": login})).fetchall()
-        ]
-        roles = await (await conn.execute(ROLES, {"who": login})).fetchall()
-    if not repositories:
+    found = await as_viewer(pool, login, via, csrf="")
+    if found is None:
         return None
     session = scope["session"]
     if session.get("login") != login or session.get("via") != via:
@@ -103,12 +101,24 @@ async def viewer(scope: Scope, dashboard: Dashboard, pool: Any) -> Viewer | None
         session.update(login=login, via=via)
     if "csrf" not in session:
         session["csrf"] = secrets.token_urlsafe(32)
+    return Viewer(found.login, via, found.repositories, found.roles, csrf=str(session["csrf"]))
+
+
+async def as_viewer(pool: Any, login: str, via: str, *, csrf: str) -> Viewer | None:
+    """``login`` as the rosters know them now, or None when they are on none."""
+    async with pool.connection() as conn:
+        repositories = [
+            r[0] for r in await (await conn.execute(VISIBLE, {"who": login})).fetchall()
+        ]
+        roles = await (await conn.execute(ROLES, {"who": login})).fetchall()
+    if not repositories:
+        return None
     return Viewer(
         login=login,
         via=via,
         repositories=tuple(repositories),
         roles=tuple(Role(r[0], r[1], r[2], int(r[3]), tuple(r[4])) for r in roles),
-        csrf=str(session["csrf"]),
+        csrf=csrf,
     )
 
 
@@ -132,6 +142,9 @@ class CsrfGuard:
             or scope["path"].startswith(UNGUARDED)
         ):
             await self.app(scope, receive, send)
+            return
+        if tokens.presented(scope.get("headers", ())) is not None:
+            await _refuse(send, 403, tokens.READ_ONLY)
             return
         body = b""
         more = True

@@ -24,8 +24,8 @@ def _op(summary: str, *, params: list[dict[str, Any]] | None = None, body: bool 
         str(code): {"$ref": "#/components/responses/Error", "description": text}
         for code, text in (
             (400, "bad input"),
-            (401, "not signed in"),
-            (403, "signed in but not allowed (no roster, no CSRF token, not eligible)"),
+            (401, "not signed in, or an unknown, expired or revoked API token"),
+            (403, "not allowed (no roster, no CSRF token, not eligible, a token that would act)"),
             (404, "not found, or not yours to see"),
         )
     }
@@ -81,10 +81,18 @@ SPEC: dict[str, Any] = {
     "info": {
         "title": "countersign dashboard API",
         "version": "1",
-        "description": "The views behind the dashboard's pages, for scripts. Authenticate as the "
-        "pages do: the session cookie of a GitHub sign-in, or the identity header set by a "
-        "trusted proxy. Every error is {ok: false, error}.",
+        "description": "The views behind the dashboard's pages, for scripts. Authenticate with "
+        "a personal API token (`Authorization: Bearer cst_...`; a signed-in person makes and "
+        "revokes theirs on the /tokens page; it is shown once and kept only as a SHA-256 digest, "
+        "and expires after 1 to 365 days), or as the pages do: the session cookie of a GitHub "
+        "sign-in, or the identity header set by a trusted proxy. A token reads as its person, "
+        "seeing what the rosters let them see at each request (off every roster: 403), and only "
+        "reads: any request with a token that is not a GET is refused (403), and a request with "
+        "one is never also read as a cookie's or a proxy's. An unknown, expired or revoked token "
+        "is 401. Approving needs a GitHub sign-in (a forge-proven identity): a proxy's identity "
+        "or a token is refused (403). Every error is {ok: false, error}.",
     },
+    "security": [{"token": []}, {"session": []}],
     "paths": {
         "/api/v1/me": {"get": _op("who you are, where you may act, and your CSRF token")},
         "/api/v1/queue": {"get": _op("requests waiting for your sign-off, oldest first")},
@@ -137,6 +145,19 @@ SPEC: dict[str, Any] = {
         "/api/v1/openapi.json": {"get": _op("this description")},
     },
     "components": {
+        "securitySchemes": {
+            "token": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "a personal API token (cst_...): read-only, GET only",
+            },
+            "session": {
+                "type": "apiKey",
+                "in": "cookie",
+                "name": "countersign_session",
+                "description": "the dashboard's signed session cookie (POSTs need X-CSRF-Token)",
+            },
+        },
         "schemas": {"Error": ERROR, "Ok": OK},
         "responses": {
             "Error": {

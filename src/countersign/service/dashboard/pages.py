@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from countersign.service.dashboard import actions, api, charts, insight, verification, views
+from countersign.service.dashboard import (
+    actions,
+    api,
+    charts,
+    insight,
+    tokens,
+    verification,
+    views,
+)
 from countersign.service.dashboard.auth import Viewer
 
 if TYPE_CHECKING:
@@ -26,6 +34,7 @@ NAV = (
     ("/break-glass", "Break-glass"),
     ("/ledger", "Ledger"),
     ("/insight", "Insight"),
+    ("/tokens", "API tokens"),
 )
 
 
@@ -155,3 +164,39 @@ async def action(ctx: Context, request: Request, viewer: Viewer) -> Response:
         return refused(request, "No such action of yours.", 404)
     template = "_action.html" if fragment(request) else "action.html"
     return render(request, template, viewer=viewer, a=found)
+
+
+async def tokens_page(ctx: Context, request: Request, viewer: Viewer) -> Response:
+    """Your API tokens; a POST makes one, shown in this answer only."""
+    made, problem, status = "", "", 200
+    if request.method == "POST":
+        try:
+            name, days = tokens.wanted(await api.request_fields(request))
+        except tokens.TokenError as exc:
+            problem, status = str(exc), 400
+        else:
+            async with ctx.pool.connection() as conn:
+                _, made = await tokens.create(conn, viewer.login, viewer.via, name, days)
+    async with ctx.pool.connection() as conn:
+        mine = await tokens.mine(conn, viewer.login)
+    page = render(
+        request,
+        "tokens.html",
+        status=status,
+        viewer=viewer,
+        tokens=mine,
+        made=made,
+        problem=problem,
+        days=tokens.DAYS,
+        max_days=tokens.MAX_DAYS,
+    )
+    page.headers["Cache-Control"] = "no-store"
+    return page
+
+
+async def revoke(ctx: Context, request: Request, viewer: Viewer) -> Response:
+    async with ctx.pool.connection() as conn:
+        done = await tokens.revoke(conn, viewer.login, int(request.path_params["id"]))
+    if not done:
+        return refused(request, "No such live token of yours.", 404)
+    return RedirectResponse("/tokens", 303)
