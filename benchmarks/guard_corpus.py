@@ -14,6 +14,12 @@ prints, per corpus and per tool family:
 next to a baseline from the same run: the guard with no rule packs (its Python rules only).
 
     .venv/bin/python benchmarks/guard_corpus.py [--misses N]
+    .venv/bin/python benchmarks/guard_corpus.py --external /work/.mirror/OWNER+NAME/repo ...
+
+``--external`` runs, instead, the corpora other guard projects publish, read in place from a
+mirror or checkout of their repository (layouts in ``external_corpora.py``; nothing of theirs is
+copied here): per corpus, destructive commands caught, safe ones stopped (false positives), and
+for unlabelled everyday commands (NL2Bash) how many are stopped and by which rules.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE))
 
 from countersign.facts.shell import ShellContext  # noqa: E402
 from countersign.facts.shell.catalog import PackSet, shipped  # noqa: E402
@@ -55,7 +62,14 @@ def stopped(command: str, ctx: ShellContext) -> tuple[bool, str]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--misses", type=int, default=15, help="list this many misses per corpus")
+    parser.add_argument(
+        "--external", action="append", type=Path, default=[], help="a corpus repository (repeat)"
+    )
+    parser.add_argument("--dump", type=Path, help="write every external verdict here (JSON lines)")
     args = parser.parse_args()
+    if args.external:
+        external(args.external, args.misses, args.dump)
+        return
     contexts = {
         "rule packs": ShellContext(cwd=ROOT, project_root=ROOT, home="/home/dev", packs=shipped()),
         "baseline, no packs": ShellContext(
@@ -101,6 +115,47 @@ def main() -> None:
                     f"    [{row['family']}] {row['command'][:110]}"
                     + (f"  <- {rule}" if rule else "")
                 )
+
+
+def external(paths: list[Path], misses: int, dump: Path | None) -> None:
+    from external_corpora import load
+
+    ctx = ShellContext(cwd=ROOT, project_root=ROOT, home="/home/dev", packs=shipped())
+    out = dump.open("w", encoding="utf-8") if dump else None
+    for path in paths:
+        layout, commit, cases = load(path)
+        print(f"\n{path} ({layout}, {commit}): {len(cases)} cases")
+        corpora: dict[str, list[tuple[str, str, bool, str]]] = {}
+        for case in cases:
+            hit, rule = stopped(case.command, ctx)
+            corpora.setdefault(case.corpus, []).append((case.label, case.command, hit, rule))
+            if out:
+                row = {"corpus": case.corpus, "label": case.label, "command": case.command}
+                out.write(json.dumps({**row, "stopped": hit, "rule": rule}) + "\n")
+        for name, rows in corpora.items():
+            for label in ("destructive", "safe", "unlabelled"):
+                part = [r for r in rows if r[0] == label]
+                if not part:
+                    continue
+                hits = sum(1 for r in part if r[2])
+                what = {"destructive": "caught", "safe": "false positives"}.get(label, "stopped")
+                print(
+                    f"  {name:24s} {label:11s} {what:16s} {hits:5d}/{len(part):<5d} "
+                    f"= {100 * hits / len(part):5.1f}%"
+                )
+                if label == "unlabelled":
+                    for rule, n in Counter(r[3] for r in part if r[2]).most_common(12):
+                        print(f"      {n:5d}  {rule}")
+                wrong = [
+                    r for r in part if r[2] != (label == "destructive") and label != "unlabelled"
+                ]
+                for r in wrong[:misses]:
+                    print(
+                        f"      {'missed' if label == 'destructive' else 'stopped'}: "
+                        f"{r[1][:110]}" + (f"  <- {r[3]}" if r[3] else "")
+                    )
+    if out:
+        out.close()
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ programs it must send when one of the words is in the command (GATED)."""
 
 ALWAYS = frozenset(
     [
+        "ansible",
         "beeline",
         "blkdiscard",
         "bq",
@@ -11,6 +12,7 @@ ALWAYS = frozenset(
         "curl",
         "cypher-shell",
         "exo",
+        "gitlab-rake",
         "goose",
         "http",
         "https",
@@ -32,6 +34,7 @@ ALWAYS = frozenset(
         "pvremove",
         "rke2-uninstall.sh",
         "rsync",
+        "scp",
         "scw",
         "sg_format",
         "sg_sanitize",
@@ -59,9 +62,26 @@ GATED = {
             "downgrade",
         ]
     ),
+    "algolia": frozenset(
+        [
+            "apikeys",
+            "dictionary",
+            "index",
+            "indices",
+            "objects",
+            "rules",
+            "synonyms",
+        ]
+    ),
     "amplify": frozenset(
         [
             "delete",
+        ]
+    ),
+    "apigeecli": frozenset(
+        [
+            "delete",
+            "undeploy",
         ]
     ),
     "argocd": frozenset(
@@ -124,14 +144,20 @@ GATED = {
         [
             "delete",
             "prune",
+            "rcompress",
             "rdelete",
+            "recreate",
+            "repo-delete",
         ]
     ),
     "borgmatic": frozenset(
         [
             "delete",
             "prune",
+            "rcompress",
             "rdelete",
+            "recreate",
+            "repo-delete",
         ]
     ),
     "btrfs": frozenset(
@@ -186,7 +212,11 @@ GATED = {
     "circleci": frozenset(
         [
             "context",
+            "namespace",
             "orb",
+            "pipeline",
+            "policy",
+            "project",
         ]
     ),
     "cloudflared": frozenset(
@@ -235,9 +265,21 @@ GATED = {
             "reencrypt",
         ]
     ),
+    "datadog-ci": frozenset(
+        [
+            "delete",
+        ]
+    ),
     "dbmate": frozenset(
         [
             "drop",
+        ]
+    ),
+    "deck": frozenset(
+        [
+            "gateway",
+            "reset",
+            "sync",
         ]
     ),
     "diesel": frozenset(
@@ -255,6 +297,11 @@ GATED = {
     "dnscontrol": frozenset(
         [
             "push",
+        ]
+    ),
+    "dog": frozenset(
+        [
+            "delete",
         ]
     ),
     "doppler": frozenset(
@@ -305,13 +352,25 @@ GATED = {
     ),
     "fastly": frozenset(
         [
+            "acl",
+            "acl-entry",
             "backend",
             "compute",
+            "config-store",
             "dictionary",
+            "dictionary-item",
             "domain",
+            "healthcheck",
             "kv-store",
+            "kv-store-entry",
+            "logging",
             "purge",
+            "secret-store",
             "service",
+            "tls-custom",
+            "tls-subscription",
+            "user",
+            "vcl",
         ]
     ),
     "flarectl": frozenset(
@@ -321,6 +380,15 @@ GATED = {
             "pagerule",
             "railgun",
             "zone",
+        ]
+    ),
+    "flipt": frozenset(
+        [
+            "archive",
+            "delete",
+            "kill",
+            "remove",
+            "rm",
         ]
     ),
     "flux": frozenset(
@@ -337,6 +405,7 @@ GATED = {
     "gcloud": frozenset(
         [
             "alpha",
+            "apigee",
             "backup",
             "beta",
             "billing",
@@ -358,13 +427,27 @@ GATED = {
             "extension",
             "gist",
             "gpg-key",
+            "issue",
             "label",
+            "project",
             "repo",
+            "ruleset",
             "run",
             "secret",
             "ssh-key",
             "variable",
             "workflow",
+        ]
+    ),
+    "gitlab-backup": frozenset(
+        [
+            "restore",
+        ]
+    ),
+    "gitlab-rails": frozenset(
+        [
+            "r",
+            "runner",
         ]
     ),
     "gitlab-runner": frozenset(
@@ -504,6 +587,16 @@ GATED = {
             "--remove",
         ]
     ),
+    "kafka-configs": frozenset(
+        [
+            "--alter",
+        ]
+    ),
+    "kafka-configs.sh": frozenset(
+        [
+            "--alter",
+        ]
+    ),
     "kafka-consumer-groups": frozenset(
         [
             "--delete",
@@ -553,6 +646,15 @@ GATED = {
             "reset",
         ]
     ),
+    "ldcli": frozenset(
+        [
+            "archive",
+            "delete",
+            "kill",
+            "remove",
+            "rm",
+        ]
+    ),
     "linkerd": frozenset(
         [
             "uninstall",
@@ -568,6 +670,7 @@ GATED = {
     ),
     "mc": frozenset(
         [
+            "admin",
             "del",
             "mirror",
             "rb",
@@ -601,6 +704,7 @@ GATED = {
     ),
     "nats": frozenset(
         [
+            "account",
             "con",
             "consumer",
             "kv",
@@ -614,6 +718,11 @@ GATED = {
         [
             "dns:delete",
             "domains:delete",
+        ]
+    ),
+    "newrelic": frozenset(
+        [
+            "delete",
         ]
     ),
     "nodetool": frozenset(
@@ -661,8 +770,14 @@ GATED = {
             "document",
             "group",
             "item",
+            "service-account",
             "user",
             "vault",
+        ]
+    ),
+    "pd": frozenset(
+        [
+            "delete",
         ]
     ),
     "pulsar-admin": frozenset(
@@ -723,6 +838,7 @@ GATED = {
         [
             "bisync",
             "cleanup",
+            "dedupe",
             "delete",
             "deletefile",
             "mirror",
@@ -753,6 +869,7 @@ GATED = {
     "restic": frozenset(
         [
             "forget",
+            "key",
             "prune",
         ]
     ),
@@ -793,6 +910,22 @@ GATED = {
             "delete",
         ]
     ),
+    "split": frozenset(
+        [
+            "archive",
+            "delete",
+            "kill",
+            "remove",
+            "rm",
+        ]
+    ),
+    "splunk": frozenset(
+        [
+            "clean",
+            "delete",
+            "remove",
+        ]
+    ),
     "sqlx": frozenset(
         [
             "database",
@@ -802,6 +935,16 @@ GATED = {
     "sst": frozenset(
         [
             "remove",
+        ]
+    ),
+    "stripe": frozenset(
+        [
+            "api_keys",
+            "delete",
+            "payment_intents",
+            "setup_intents",
+            "subscription_schedules",
+            "subscriptions",
         ]
     ),
     "talosctl": frozenset(
@@ -819,6 +962,15 @@ GATED = {
             "schema:drop",
         ]
     ),
+    "unleash": frozenset(
+        [
+            "archive",
+            "delete",
+            "kill",
+            "remove",
+            "rm",
+        ]
+    ),
     "vault": frozenset(
         [
             "audit",
@@ -827,8 +979,14 @@ GATED = {
             "kv",
             "lease",
             "operator",
+            "policy",
             "secrets",
             "token",
+        ]
+    ),
+    "velero": frozenset(
+        [
+            "uninstall",
         ]
     ),
     "vercel": frozenset(

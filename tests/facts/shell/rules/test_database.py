@@ -30,3 +30,28 @@ def test_schema_pushes_that_skip_the_data_loss_prompt_are_asked(command, said):
 )
 def test_schema_pushes_that_prompt_first_raise_nothing(command):
     assert classify(command, ROOT, CTX) == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "redis-cli SHUTDOWN NOSAVE",
+        "redis-cli -h cache-1 debug segfault",
+        "echo 'SHUTDOWN NOSAVE' | redis-cli",
+    ],
+)
+def test_stopping_redis_without_saving_is_asked(command):
+    (finding,) = [f for f in classify(command, ROOT, CTX) if f.rule == "db.server-kill"]
+    assert finding.severity is Severity.HIGH
+
+
+@pytest.mark.parametrize(
+    "command", ["redis-cli SHUTDOWN SAVE", "redis-cli shutdown", "redis-cli DEBUG OBJECT k"]
+)
+def test_a_saving_shutdown_is_not_a_kill(command):
+    assert [f for f in classify(command, ROOT, CTX) if f.rule == "db.server-kill"] == []
+
+
+@pytest.mark.parametrize("command", ["rake db:drop:all", "bin/rails db:drop:_unsafe"])
+def test_dropping_every_database_is_a_reset(command):
+    assert [f.rule for f in classify(command, ROOT, CTX)] == ["db.reset"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from countersign.facts.shell import ShellContext, classify
+from countersign.facts.shell import Severity, ShellContext, classify
 from countersign.guard.prescreen import clearly_harmless
 from countersign.guard.settings import PROTECTED_PATHS
 
@@ -45,3 +45,37 @@ def test_touching_a_protected_path_is_asked(command, said):
 )
 def test_everything_else_leaves_protected_paths_alone(command):
     assert [f for f in classify(command, ROOT, CTX) if f.rule == "edit.protected-path"] == []
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        ("rm /etc/nginx/sites-enabled/default", "'/etc/nginx/sites-enabled/default', a file of"),
+        ("sudo rm -f /boot/grub/grub.cfg", "'/boot/grub/grub.cfg', a file of"),
+        ("cd /usr/lib && rm libssl.so.3", "'libssl.so.3', a file of"),
+        ("unlink /etc/resolv.conf", "'/etc/resolv.conf', a file of"),
+        ("mv orders.db /dev/null", "mv onto /dev/null"),
+        ("mv -t /dev/null orders.db", "mv onto /dev/null"),
+    ],
+)
+def test_deleting_a_file_the_system_needs_is_asked(command, said):
+    (finding,) = [f for f in classify(command, ROOT, CTX) if f.rule == "fs.system-delete"]
+    assert finding.severity is Severity.HIGH
+    assert said in finding.reason
+    assert not clearly_harmless(command, configured=False)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "rm ./etc/nginx.conf",  # the project's own etc/
+        "rm /tmp/nginx.conf",
+        "rm /var/log/app/old.log",
+        "rm /usr/local/bin/mytool",  # one's own software
+        "mv orders.db backup/orders.db",
+        "mv /dev/shm/x.lock ./x.lock",
+        "cat /etc/nginx/nginx.conf > /dev/null",
+    ],
+)
+def test_files_outside_the_system_trees_are_not_system_deletes(command):
+    assert [f for f in classify(command, ROOT, CTX) if f.rule == "fs.system-delete"] == []

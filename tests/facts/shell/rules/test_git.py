@@ -44,3 +44,38 @@ def test_skipping_the_hooks_is_asked(command, said):
 )
 def test_ordinary_commits_and_reads_are_fine(command):
     assert [f for f in classify(command, ROOT, CTX) if f.rule == "git.skip-hooks"] == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["git branch -f release/2.4 origin/main", "git branch --force hotfix", "git branch -f -- x"],
+)
+def test_forcing_a_branch_elsewhere_is_asked(command):
+    (finding,) = classify(command, ROOT, CTX)
+    assert finding.rule == "git.branch-delete"
+    assert "left behind" in finding.reason
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["git branch -f", "git branch --list -f", "git branch hotfix origin/main", "git branch -a"],
+)
+def test_creating_or_listing_branches_is_fine(command):
+    assert classify(command, ROOT, CTX) == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["git restore -S src/app.py", "git restore --staged src/app.py", "git restore -qS app.py"],
+)
+def test_unstaging_keeps_the_working_tree(command):
+    assert classify(command, ROOT, CTX) == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["git restore -SW src/app.py", "git restore -S --worktree src/app.py", "git restore app.py"],
+)
+def test_restoring_the_working_tree_discards_changes(command):
+    (finding,) = classify(command, ROOT, CTX)
+    assert finding.rule == "git.discard-changes"

@@ -116,3 +116,23 @@ def test_the_prescreen_gates_every_destructive_call_on_a_word_it_contains():
     for name, calls in CALLS.items():
         for call in calls:
             assert GATED[name] & set(call.words), (name, call.words)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "wrangler kv:namespace delete --namespace-id=0f2ac74b498b48028cb68387c421e279",
+        "wrangler kv:key delete --binding=CACHE user-42",
+        "wrangler kv bulk delete --binding=CACHE keys.json",
+        "wrangler r2 object delete assets/logo.png",
+    ],
+)
+def test_wrangler_deletes_in_both_spellings(command):
+    assert [f.rule for f in classify(command, ROOT, CTX)] == ["platform.delete"]
+
+
+@pytest.mark.parametrize(
+    "command", ["wrangler kv:key get --binding=CACHE user-42", "wrangler r2 object get a/b.png"]
+)
+def test_wrangler_reads_pass(command):
+    assert classify(command, ROOT, CTX) == []

@@ -99,6 +99,16 @@ def aws(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
         elif operation in ("rm", "rb"):
             yield hit("cloud.delete", Severity.MEDIUM, f"s3 {operation} deletes data", inv, prod)
         return
+    if operation == "unsubscribe":  # sns: the endpoint stops getting what it was sent
+        yield hit(
+            "cloud.delete",
+            Severity.MEDIUM,
+            f"aws {service} unsubscribe deletes the subscription: its endpoint stops receiving",
+            inv,
+            prod,
+            Severity.HIGH,
+        )
+        return
     if _AWS_DESTRUCTIVE.match(operation) and not _UNDOES_DELETION.match(operation):
         severity = Severity.HIGH
         if "--skip-final-snapshot" in inv.args or operation.startswith(
@@ -145,6 +155,8 @@ def gcloud(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
                 prod,
                 Severity.CRITICAL,
             )
+        elif pos[:1] == ["rm"]:  # like ``aws s3 rm``: the objects named, unless versioned
+            yield hit("cloud.delete", Severity.MEDIUM, "gsutil rm deletes objects", inv, prod)
         return
     if words[:2] == ["storage", "rm"] and has_flag(inv.args, "r", ("--recursive",)):
         yield hit(
@@ -155,6 +167,8 @@ def gcloud(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
             prod,
             Severity.CRITICAL,
         )
+    elif words[:2] == ["storage", "rm"]:
+        yield hit("cloud.delete", Severity.MEDIUM, "gcloud storage rm deletes objects", inv, prod)
     elif any(w in ("delete", "remove", "destroy") or w.startswith("remove-") for w in words):
         yield hit(
             "cloud.delete",
@@ -178,7 +192,8 @@ def az(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
         if ctx.production.names("cloud", value):
             prod = value
     prod = prod or named_production(inv, ctx)
-    if any(w in ("delete", "purge", "remove") for w in pos[:4]):
+    # ``delete-batch`` (storage blobs), ``untag`` (acr: an untagged image is purged)
+    if any(w in ("delete", "purge", "remove", "untag") or w.startswith("delete-") for w in pos[:4]):
         yield hit(
             "cloud.delete",
             Severity.HIGH,

@@ -171,6 +171,18 @@ def redis(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
                 Severity.CRITICAL,
             )
             return
+    for first, second in zip(words, [*words[1:], ""], strict=True):
+        if (first, second) in (("SHUTDOWN", "NOSAVE"), ("DEBUG", "SEGFAULT")):
+            yield hit(
+                "db.server-kill",
+                Severity.HIGH,
+                f"redis {first} {second} stops the server without saving: every write since "
+                "the last snapshot is lost",
+                inv,
+                prod,
+                Severity.CRITICAL,
+            )
+            return
 
 
 def dropper(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
@@ -188,7 +200,7 @@ def dropper(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
 
 
 _FRAMEWORK = lazy(
-    r"^(db:drop|db:reset|db:schema:load|db:purge|db:migrate:reset|db:truncate_all|db:seed:replant|"
+    r"^(db:drop|db:drop:all|db:drop:_unsafe|db:reset|db:schema:load|db:purge|db:migrate:reset|db:truncate_all|db:seed:replant|"
     r"flush|reset_db|sqlflush|migrate:fresh|migrate:reset|migrate:refresh|db:wipe|"
     r"doctrine:database:drop|doctrine:schema:drop)$"
 )

@@ -9,7 +9,7 @@ from countersign.facts.shell.context import ShellContext
 from countersign.facts.shell.finding import Severity, ShellFinding
 from countersign.facts.shell.invocation import Invocation
 from countersign.facts.shell.paths import Place, matches, place
-from countersign.facts.shell.rule import has_flag, hit, positionals
+from countersign.facts.shell.rule import has_flag, hit, option, positionals
 from countersign.facts.shell.unwrap import find_roots
 
 _WORSE = [
@@ -71,6 +71,45 @@ def rm(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
     where, path = _worst(targets, inv, ctx)
     if where is Place.SYSTEM:
         yield hit("fs.system-delete", Severity.HIGH, f"deletes {path!r} in a system directory", inv)
+        return
+    system_file = next((t for t in targets if _system_file(t, inv.cwd or ctx.cwd)), None)
+    if system_file:
+        yield hit(
+            "fs.system-delete",
+            Severity.HIGH,
+            f"deletes {system_file!r}, a file of the system's configuration or programs",
+            inv,
+        )
+
+
+# Trees whose files the system itself needs (configuration, boot, programs, libraries); a
+# file deleted there breaks a service or the machine. /var, /opt and /usr/local hold data and
+# software of one's own, and are not listed.
+_SYSTEM_TREES = ("/etc/", "/boot/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/usr/bin/",
+                 "/usr/sbin/", "/usr/lib/", "/usr/share/", "/System/")  # fmt: skip
+
+
+def _system_file(target: str, cwd: str | None) -> bool:
+    if target.startswith("$") or "$(" in target or "`" in target:
+        return False
+    full = target if target.startswith("/") else posixpath.join(cwd or "/nonexistent", target)
+    full = posixpath.normpath(full)
+    return any(full.startswith(tree) for tree in _SYSTEM_TREES)
+
+
+def mv(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
+    """``mv FILE /dev/null``: run as root it replaces the null device with the file (every
+    program writing there then appends to it); as anyone, the file is gone from where it was.
+    Only a literal ``/dev/`` target: the prescreen sends every such word to full analysis."""
+    pos = positionals(inv.args, {"-t", "-S", "--suffix"})
+    target = option(inv.args, "-t", "--target-directory") or (pos[-1] if len(pos) >= 2 else "")
+    if target.startswith("/dev/") and not target.startswith("/dev/shm"):  # noqa: S108 - a name
+        yield hit(
+            "fs.system-delete",
+            Severity.HIGH,
+            f"mv onto {target} replaces the device with the file, which is lost where it was",
+            inv,
+        )
 
 
 def rmdir_like(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
@@ -159,6 +198,7 @@ def redirect_to_device(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFind
 
 RULES = {
     "rm": (rm,),
+    "unlink": (rm,),
     "shred": (rmdir_like,),
     "srm": (rmdir_like,),
     "wipe": (rmdir_like,),
@@ -174,6 +214,7 @@ RULES = {
     "find": (find,),
     "chmod": (permissions,),
     "chown": (permissions,),
+    "mv": (mv,),
 }
 PREFIX_RULES = {"mkfs.": (mkfs,)}
 

@@ -97,6 +97,13 @@ def git(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
             "branch -D deletes the branch even when its commits are merged nowhere",
             inv,
         )
+    elif sub == "branch" and _force_move(args):
+        yield hit(
+            "git.branch-delete",
+            Severity.MEDIUM,
+            "branch -f points an existing branch elsewhere: commits only it had are left behind",
+            inv,
+        )
     elif sub == "worktree" and args[:1] == ["remove"] and has_flag(args[1:], "f", ("--force",)):
         yield hit(
             "git.discard-changes",
@@ -153,6 +160,17 @@ def _clean(inv: Invocation, args: list[str]) -> Iterator[ShellFinding]:
         yield hit("git.clean", Severity.MEDIUM, "clean -f deletes every untracked file", inv)
 
 
+def _force_move(args: list[str]) -> bool:
+    """``branch -f NAME [START]`` (``--force``): resets NAME, which may exist, to START. Not with
+    ``--delete``/listing options, and not without a name (``branch -f`` alone lists)."""
+    if not has_flag(args, "f", ("--force",)):
+        return False
+    listing = ("--list", "--all", "--remotes", "--delete", "--move", "--copy")
+    if has_flag(args, "lavrdmMcC", listing):
+        return False
+    return bool(positionals(args, {"-u", "--set-upstream-to", "-t", "--track"}))
+
+
 def _force_delete(args: list[str]) -> bool:
     if "-D" in args or any(a.startswith("-") and not a.startswith("--") and "D" in a for a in args):
         return True
@@ -167,7 +185,8 @@ def _discard(
     ``checkout [REV] -- PATHS`` and ``checkout .``, ``restore PATHS`` (the working tree unless
     only ``--staged``): the changes in those files are not in any commit or the reflog."""
     if sub == "restore":
-        if "--staged" in args and "--worktree" not in args and "-W" not in args:
+        staged = has_flag(args, "S", ("--staged",))
+        if staged and not has_flag(args, "W", ("--worktree",)):
             return
         paths = positionals(args, {"-s", "--source"})
         what = f"restore {' '.join(paths[:3]) or 'PATHS'}"

@@ -87,6 +87,13 @@ CALLS: dict[str, tuple[Call, ...]] = {
         ("d1 delete", "db.drop", HIGH, "deletes the D1 database"),
         ("r2 bucket delete", "platform.delete", HIGH, "deletes the R2 bucket"),
         ("kv namespace delete", "platform.delete", HIGH, "deletes the KV namespace and its keys"),
+        # Wrangler 1-3 spelled these with a colon; both run
+        ("kv:namespace delete", "platform.delete", HIGH, "deletes the KV namespace and its keys"),
+        ("kv key delete", "platform.delete", MEDIUM, "deletes the key and its value"),
+        ("kv:key delete", "platform.delete", MEDIUM, "deletes the key and its value"),
+        ("kv bulk delete", "platform.delete", HIGH, "deletes every key the file lists"),
+        ("kv:bulk delete", "platform.delete", HIGH, "deletes every key the file lists"),
+        ("r2 object delete", "platform.delete", MEDIUM, "deletes the object from the bucket"),
     ),
     "neonctl": _calls(
         ("projects delete", "platform.delete", HIGH, "deletes the project and its databases"),
