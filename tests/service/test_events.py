@@ -111,3 +111,17 @@ def test_a_dismissal_of_an_old_review_is_not_taken_for_a_stale_replay():
     assert events.event_time("pull_request_review", payload) is None
     submitted = example("pull_request_review.submitted")
     assert events.event_time("pull_request_review", submitted) is not None
+
+
+def test_an_issue_labelled_incident_queues_its_recording_and_a_plain_issue_nothing():
+    plain = example("issues.opened")
+    assert events.route("issues", plain).ignored == "an issue without an incident label"
+    labelled = example("issues.labeled")
+    labelled["issue"]["labels"][0]["name"] = "incident"
+    (job,) = events.route("issues", labelled).jobs
+    assert job.task == events.INCIDENTS
+    assert (job.args["source"], job.args["by"]) == ("github", "github:Codertocat")
+    assert [i["id"] for i in job.args["incidents"]] == ["#1"]
+    assert job.lock == "incidents:Codertocat/Hello-World" and job.queueing_lock is None
+    labelled["action"] = "assigned"
+    assert events.route("issues", labelled).ignored == "issues assigned changes no incident"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from countersign.errors import UsageError
 from countersign.main import main
 from countersign.service.settings import from_environment
 
@@ -59,3 +60,22 @@ def test_the_web_process_needs_only_the_database_and_the_secret():
     )
     assert settings.api_url == "https://api.github.com"
     assert "hunter2" not in repr(settings)
+
+
+def test_incident_webhook_secrets_are_lists_and_never_short_or_printed():
+    base = {
+        "COUNTERSIGN_DATABASE_URL": GOOD["COUNTERSIGN_DATABASE_URL"],
+        "COUNTERSIGN_WEBHOOK_SECRET": "x",
+    }
+    settings = from_environment(
+        base | {"COUNTERSIGN_PAGERDUTY_SECRETS": "new-secret-0123456789, old-secret-0123456789"},
+        web_only=True,
+    )
+    assert settings.pagerduty_secrets == (b"new-secret-0123456789", b"old-secret-0123456789")
+    assert settings.opsgenie_tokens == settings.incident_secrets == ()
+    assert "0123456789" not in repr(settings)
+    with pytest.raises(UsageError) as raised:
+        from_environment(base | {"COUNTERSIGN_OPSGENIE_TOKENS": "short"}, web_only=True)
+    assert str(raised.value) == (
+        "COUNTERSIGN_OPSGENIE_TOKENS: each secret must be at least 16 characters"
+    )

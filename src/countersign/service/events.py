@@ -9,10 +9,14 @@ evaluation). Reviews and commands are never coalesced: each carries facts an eva
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+from countersign.errors import InputError
+from countersign.facts.incidents import Incident
+from countersign.facts.incidents.sources import github_issue
 
 EVALUATE = "evaluate_pull_request"
 REVIEW = "record_review"
@@ -21,6 +25,7 @@ DASHBOARD_ACTION = "dashboard_action"  # an approval or a send-back given on the
 MERGE_GROUP = "evaluate_merge_group"
 INSTALLATION = "sync_installation"
 RECONCILE_REPOSITORY = "reconcile_repository"
+INCIDENTS = "record_incidents"
 
 PULL_REQUEST_ACTIONS = frozenset(
     {
@@ -35,6 +40,8 @@ PULL_REQUEST_ACTIONS = frozenset(
     }
 )
 COMMAND_PREFIX = "/countersign"
+# An issue with an incident label: what may have changed about the incident it records.
+ISSUE_ACTIONS = frozenset({"opened", "edited", "labeled", "unlabeled", "closed", "reopened"})
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,30 @@ def evaluation(
         },
         lock=pr_lock(repository, number),
         queueing_lock=f"eval:{repository}#{number}@{head}",
+    )
+
+
+def incidents_job(
+    repository: str,
+    repository_id: int,
+    source: str,
+    incidents: Sequence[Incident],
+    by: str,
+    received: str = "",
+) -> Job:
+    """Record ``incidents`` in the repository's ledger; one repository's at a time, never
+    coalesced (each delivery may carry news the others lack)."""
+    return Job(
+        INCIDENTS,
+        {
+            "repository": repository,
+            "repository_id": repository_id,
+            "source": source,
+            "incidents": [i.as_dict() for i in incidents],
+            "by": by,
+            "received_at": received,
+        },
+        lock=f"incidents:{repository}",
     )
 
 
@@ -191,6 +222,21 @@ def _merge_group(p: Mapping[str, Any], repo: str, inst: int, received: str) -> R
     )
 
 
+def _issue(p: Mapping[str, Any], repo: str, inst: int, received: str) -> Routed:
+    action = str(p.get("action", ""))
+    repository_id = dig(p, "repository", "id")
+    if action not in ISSUE_ACTIONS or not isinstance(repository_id, int):
+        return Routed(ignored=f"issues {action} changes no incident")
+    try:
+        found = github_issue.parse(dict(p))
+    except InputError as exc:
+        return Routed(ignored=f"issue not read as an incident: {exc}")
+    if not found:
+        return Routed(ignored="an issue without an incident label")
+    by = f"github:{dig(p, 'sender', 'login') or 'unknown'}"
+    return Routed((incidents_job(repo, repository_id, "github", found, by, received),))
+
+
 def _push(p: Mapping[str, Any], repo: str, inst: int, received: str) -> Routed:
     default = dig(p, "repository", "default_branch")
     if p.get("ref") != f"refs/heads/{default}":
@@ -210,6 +256,7 @@ _HANDLERS = {
     "check_suite": _check,
     "merge_group": _merge_group,
     "push": _push,
+    "issues": _issue,
 }
 
 
@@ -230,6 +277,7 @@ def event_time(event: str, payload: Mapping[str, Any]) -> datetime | None:
     paths: dict[str, tuple[tuple[str, ...], ...]] = {
         "pull_request": (("pull_request", "updated_at"),),
         "issue_comment": (("comment", "updated_at"), ("comment", "created_at")),
+        "issues": (("issue", "updated_at"),),
     }
     if event == "pull_request_review" and payload.get("action") == "submitted":
         # A dismissal carries the review's original submission time: it may be old and valid.

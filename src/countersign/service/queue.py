@@ -103,6 +103,10 @@ def create_queue(
     def reconcile_repository(**args: Any) -> None:
         ready().reconcile_repository(**args)
 
+    @app.task(name=events.INCIDENTS, queue=QUEUE, retry=RETRY)
+    def record_incidents(**args: Any) -> None:
+        ready().record_incidents(**args)
+
     @app.periodic(cron=timing.reconcile_cron, periodic_id="reconcile")
     @app.task(name="reconcile", queue=QUEUE, queueing_lock="reconcile")
     def reconcile(timestamp: int) -> None:

@@ -25,6 +25,12 @@ GITHUB_URL = "COUNTERSIGN_GITHUB_URL"
 PUBLIC_URL = "COUNTERSIGN_PUBLIC_URL"
 TRUSTED_PROXIES = "COUNTERSIGN_TRUSTED_PROXIES"
 IDENTITY_HEADER = "COUNTERSIGN_IDENTITY_HEADER"
+# Incident webhooks (each endpoint is off unless its secrets are set; comma-separated: rotate
+# by adding the new secret, then removing the old one)
+PAGERDUTY_SECRETS = "COUNTERSIGN_PAGERDUTY_SECRETS"
+OPSGENIE_TOKENS = "COUNTERSIGN_OPSGENIE_TOKENS"
+INCIDENT_SECRETS = "COUNTERSIGN_INCIDENT_SECRETS"
+MIN_SECRET = 16
 
 DEFAULT_API = "https://api.github.com"
 DEFAULT_GIT_URL = "https://github.com/{repository}.git"
@@ -85,6 +91,16 @@ class Settings:
     state_dir: Path = DEFAULT_STATE_DIR
     max_delivery_age_s: int = MAX_DELIVERY_AGE_S
     dashboard: Dashboard | None = None
+    pagerduty_secrets: tuple[bytes, ...] = ()
+    opsgenie_tokens: tuple[bytes, ...] = ()
+    incident_secrets: tuple[bytes, ...] = ()  # the generic endpoint's
+
+    def incident_hook_secrets(self, hook: str) -> tuple[bytes, ...]:
+        return {
+            "pagerduty": self.pagerduty_secrets,
+            "opsgenie": self.opsgenie_tokens,
+            "generic": self.incident_secrets,
+        }.get(hook, ())
 
     def private_key(self) -> str:
         if self.private_key_path is None:
@@ -127,7 +143,19 @@ def from_environment(env: Mapping[str, str] | None = None, *, web_only: bool = F
         api_url=(env.get(GITHUB_API_URL, "").strip() or DEFAULT_API).rstrip("/"),
         git_url=env.get(GIT_URL, "").strip() or DEFAULT_GIT_URL,
         state_dir=Path(state) if state else DEFAULT_STATE_DIR,
+        pagerduty_secrets=secrets_from(env, PAGERDUTY_SECRETS),
+        opsgenie_tokens=secrets_from(env, OPSGENIE_TOKENS),
+        incident_secrets=secrets_from(env, INCIDENT_SECRETS),
     )
+
+
+def secrets_from(env: Mapping[str, str], name: str) -> tuple[bytes, ...]:
+    """A comma-separated list of secrets, each long enough not to be guessed."""
+    found = tuple(item.strip() for item in env.get(name, "").split(",") if item.strip())
+    for item in found:
+        if len(item) < MIN_SECRET:
+            raise UsageError(f"{name}: each secret must be at least {MIN_SECRET} characters")
+    return tuple(item.encode() for item in found)
 
 
 def dashboard_from(env: Mapping[str, str]) -> Dashboard | None:

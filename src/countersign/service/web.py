@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,13 +25,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from countersign.service import events, signature
-from countersign.service.intake import Delivery, accept
+from countersign.errors import InputError
+from countersign.facts.incidents import sources as incident_sources
+from countersign.service import events, incident_hooks, signature
+from countersign.service.events import Job
+from countersign.service.intake import Accepted, Delivery, accept
 from countersign.service.settings import Settings
 
 log = logging.getLogger("countersign.service.web")
 
 MAX_BODY = 25 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB
+INCIDENT_MAX_BODY = 1024 * 1024  # an incident event is a few kB
+REPOSITORY_ID = "SELECT repository_id FROM countersign_installations WHERE repository = %s"
 QUEUE_DEPTH = "SELECT count(*) FROM procrastinate_jobs WHERE status = 'todo'"
 
 
@@ -81,12 +86,12 @@ def create_app(settings: Settings, pool: Any = None) -> Starlette:
         state["pool"] = None
 
     async def webhook(request: Request) -> Response:
-        body = await request.body()
         delivery_id = request.headers.get("x-github-delivery", "")
         event = request.headers.get("x-github-event", "")
         fields = {"delivery": delivery_id or None, "event": event or None}
+        body = await bounded_body(request, MAX_BODY)
         # Until the signature is checked the event name is the sender's word: not a label.
-        if len(body) > MAX_BODY:
+        if body is None:
             return _refused(metrics, "unverified", 413, "payload too large", fields)
         if not signature.valid(
             settings.webhook_secret, body, request.headers.get("x-hub-signature-256")
@@ -119,23 +124,70 @@ def create_app(settings: Settings, pool: Any = None) -> Starlette:
         )
         async with state["pool"].connection() as conn:
             accepted = await accept(conn, delivery, routed.jobs)
-        outcome = "duplicate" if accepted.duplicate else ("queued" if routed.jobs else "ignored")
-        metrics.deliveries.labels(event, outcome).inc()
-        log.info(
-            routed.ignored or "delivery accepted",
-            extra={**fields, "action": delivery.action, "outcome": outcome},
+        return _accepted(metrics, delivery, accepted, routed.jobs, routed.ignored, fields)
+
+    async def incident_webhook(request: Request) -> Response:
+        """``POST /webhooks/incidents/{source}/{owner}/{name}``: an incident tool's delivery,
+        recorded in that repository's ledger (``incident_hooks``)."""
+        name = request.path_params["source"]
+        repository = f"{request.path_params['owner']}/{request.path_params['name']}"
+        fields = {"delivery": None, "event": f"incident.{name}", "repository": repository}
+        hook = incident_hooks.HOOKS.get(name)
+        if hook is None:
+            known = ", ".join(incident_hooks.HOOKS)
+            return _refused(metrics, "unverified", 404, f"no incident source {name!r}: {known}")
+        label = f"incident.{hook.name}"
+        secrets = settings.incident_hook_secrets(hook.name)
+        if not secrets:
+            return _refused(
+                metrics, label, 404, f"{hook.name} is not configured: set {hook.setting}"
+            )
+        body = await bounded_body(request, INCIDENT_MAX_BODY)
+        if body is None:
+            return _refused(metrics, label, 413, "payload too large", fields)
+        got = incident_hooks.Received(request.headers, body, datetime.now(UTC))
+        problem = hook.authenticate(secrets, got)
+        if problem:
+            return _refused(metrics, label, 401, problem, fields)
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return _refused(metrics, label, 400, "the body is not JSON", fields)
+        if not hook.accepts(payload):
+            return _refused(metrics, label, 400, f"the body is not {hook.label}", fields)
+        when = hook.occurred(payload, got)
+        window = hook.window_s if hook.window_s is not None else settings.max_delivery_age_s
+        if when is not None and abs((got.now - when).total_seconds()) > window:
+            return _refused(metrics, label, 400, "stale delivery: the event is too old", fields)
+        try:
+            found = incident_sources.parse(payload, hook.source)
+        except InputError as exc:
+            return _refused(metrics, label, 400, f"not read as an incident: {exc}", fields)
+        delivery = Delivery(
+            delivery_id=hook.delivery_id(payload, got),
+            event=label,
+            action=_incident_action(payload),
+            installation_id=None,
+            repository=repository,
+            body=body,
         )
-        return JSONResponse(
-            {
-                "ok": True,
-                "delivery": delivery_id,
-                "duplicate": accepted.duplicate,
-                "queued": accepted.queued,
-                "coalesced": accepted.coalesced,
-                "ignored": routed.ignored,
-            },
-            status_code=200 if accepted.duplicate else 202,
-        )
+        fields["delivery"] = delivery.delivery_id
+        async with state["pool"].connection() as conn:
+            row = await (await conn.execute(REPOSITORY_ID, (repository,))).fetchone()
+            if row is None:
+                return _refused(
+                    metrics, label, 404, f"the App is not installed on {repository}", fields
+                )
+            jobs: tuple[Job, ...] = ()
+            if found:
+                by = f"{hook.name} webhook"
+                received = got.now.isoformat()
+                jobs = (
+                    events.incidents_job(repository, int(row[0]), hook.source, found, by, received),
+                )
+            accepted = await accept(conn, delivery, jobs)
+        ignored = "" if found else "no incident in the payload"
+        return _accepted(metrics, delivery, accepted, jobs, ignored, fields)
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"ok": True})
@@ -159,6 +211,7 @@ def create_app(settings: Settings, pool: Any = None) -> Starlette:
 
     routes: list[BaseRoute] = [
         Route("/webhooks/github", webhook, methods=["POST"]),
+        Route("/webhooks/incidents/{source}/{owner}/{name}", incident_webhook, methods=["POST"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", prometheus),
@@ -177,11 +230,65 @@ def create_app(settings: Settings, pool: Any = None) -> Starlette:
     )
 
 
+async def bounded_body(request: Request, limit: int) -> bytes | None:
+    """The body, or None once it passes ``limit`` bytes: a huge body is refused as it
+    arrives, never held in memory whole."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _accepted(
+    metrics: Metrics,
+    delivery: Delivery,
+    accepted: Accepted,
+    jobs: Sequence[Job],
+    ignored: str,
+    fields: dict[str, Any],
+) -> Response:
+    outcome = "duplicate" if accepted.duplicate else ("queued" if jobs else "ignored")
+    metrics.deliveries.labels(delivery.event, outcome).inc()
+    log.info(
+        ignored or "delivery accepted",
+        extra={**fields, "action": delivery.action, "outcome": outcome},
+    )
+    return JSONResponse(
+        {
+            "ok": True,
+            "delivery": delivery.delivery_id,
+            "duplicate": accepted.duplicate,
+            "queued": accepted.queued,
+            "coalesced": accepted.coalesced,
+            "ignored": ignored,
+        },
+        status_code=200 if accepted.duplicate else 202,
+    )
+
+
+def _incident_action(payload: Any) -> str:
+    if isinstance(payload, dict):
+        kind = events.dig(payload, "event", "event_type") or payload.get("action")
+        if isinstance(kind, str):
+            return kind[:100]
+    return ""
+
+
 def _refused(
-    metrics: Metrics, event: str, status: int, message: str, fields: dict[str, Any]
+    metrics: Metrics,
+    event: str,
+    status: int,
+    message: str,
+    fields: dict[str, Any] | None = None,
 ) -> Response:
     metrics.deliveries.labels(event or "unknown", f"refused-{status}").inc()
-    log.warning(message, extra={**fields, "outcome": f"refused-{status}"})
+    log.warning(message, extra={**(fields or {}), "outcome": f"refused-{status}"})
     return error(status, message)
 
 

@@ -179,6 +179,35 @@ class Jobs:
             self, repository, installation_id, head_sha, base_sha, head_ref, **event
         )
 
+    # --- incidents ------------------------------------------------------------------------------
+    def record_incidents(
+        self,
+        repository: str,
+        repository_id: int,
+        source: str,
+        incidents: list[dict[str, Any]],
+        by: str,
+        **_: Any,
+    ) -> Outcome:
+        """Record what an incident webhook said in the repository's ledger, as ``countersign
+        incident import`` does: news of an incident already recorded is merged into it, and a
+        delivery that says nothing new writes nothing (a retried job, a resent event)."""
+        from countersign.facts.incidents import from_dict
+        from countersign.signoff import incidents as book_of
+        from countersign.signoff.ledger import open_ledger
+
+        ledger = open_ledger(self.ledger(int(repository_id)), self.settings.state_dir / "state")
+        new = sum(
+            book_of.record(ledger, from_dict(data), by, action="import") for data in incidents
+        )
+        log.info(
+            "incidents recorded: %d new or updated of %d",
+            new,
+            len(incidents),
+            extra={"repository": repository, "outcome": source},
+        )
+        return Outcome(f"recorded {new}")
+
     # --- comment commands -----------------------------------------------------------------------
     def run_command(
         self,
