@@ -52,7 +52,7 @@ def test_resolving_before_the_start_or_an_unknown_incident_is_refused(project, c
 
 
 def test_import_every_format_then_again_adds_nothing(project, cs, capsys):
-    files = [str(p) for p in sorted(FIXTURES.iterdir())]
+    files = [str(p) for p in sorted(FIXTURES.iterdir()) if p.suffix in (".json", ".csv")]
     assert cs(project, "incident", "import", *files, "--by", "d@example.com") == 0
     first = capsys.readouterr().out
     assert "recorded" in first

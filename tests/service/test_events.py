@@ -122,6 +122,7 @@ def test_an_issue_labelled_incident_queues_its_recording_and_a_plain_issue_nothi
     assert job.task == events.INCIDENTS
     assert (job.args["source"], job.args["by"]) == ("github", "github:Codertocat")
     assert [i["id"] for i in job.args["incidents"]] == ["#1"]
-    assert job.lock == "incidents:Codertocat/Hello-World" and job.queueing_lock is None
+    assert job.lock == "incidents:Codertocat/Hello-World"
+    assert job.queueing_lock is None
     labelled["action"] = "assigned"
     assert events.route("issues", labelled).ignored == "issues assigned changes no incident"
