@@ -1,21 +1,83 @@
-"""The merge queue: a ``merge_group`` passes only when its merged content is exactly what its
-pull request showed and that pull request is satisfied."""
+"""The merge queue: a ``merge_group`` may merge several pull requests at once. GitHub builds
+it as one commit per pull request on the base (each on the one before), with a queue branch
+``gh-readonly-queue/<base>/pr-<n>-<head>`` at each; the group passes only when every pull
+request in it is satisfied and each one's part of the group's content is exactly what that pull
+request showed. Never a blanket success: judged on its own, the queue's commit would lose the
+provenance of the commits it squashes."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from countersign.errors import FatalError
 from countersign.intake.pull_request import parse_pull_request
 from countersign.service import events, mirror, outputs, publish
 from countersign.service.decisions import SAVE_DECISION, Outcome
-from countersign.service.evaluation import judge
+from countersign.service.evaluation import judge, open_head
 
 if TYPE_CHECKING:
     from countersign.service.worker import Jobs
 
 log = logging.getLogger("countersign.service.merge_queue")
+
+QUEUE_PREFIX = "refs/heads/gh-readonly-queue"
+MAX_ENTRIES = 100  # GitHub's largest merge group is 100 pull requests
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One pull request's part of a group: the content from ``start`` (the base, or the
+    previous pull request's entry) to ``tip``."""
+
+    number: int
+    pr_head: str
+    start: str
+    tip: str
+
+
+def entries(
+    base_sha: str, chain: Sequence[str], tips: Mapping[str, tuple[int, str]]
+) -> tuple[list[Entry], str]:
+    """The entries of a group whose first-parent commits after ``base_sha`` are ``chain``
+    (oldest first), ``tips`` naming the pull request whose queue branch points at a commit;
+    and what is wrong with the group ("" when nothing): commits after the last queue branch
+    belong to no pull request, and nobody showed them."""
+    if not chain:
+        return [], "the group adds nothing to its base"
+    found: list[Entry] = []
+    start = base_sha
+    for commit in chain:
+        if commit in tips:
+            number, pr_head = tips[commit]
+            if any(e.number == number for e in found):
+                return found, f"pull request #{number} has two parts in the group"
+            found.append(Entry(number, pr_head, start, commit))
+            start = commit
+    if not found:
+        return [], "cannot tell which pull requests the group merges (no queue branch in it)"
+    if start != chain[-1]:
+        return found, (
+            f"the group's commits after {start[:12]} belong to no pull request in the queue"
+        )
+    return found, ""
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One pull request of a group: its own evaluation, and whether its part of the group is
+    the content it showed."""
+
+    entry: Entry
+    evaluation: Any  # countersign.Evaluation
+    fingerprint: str  # the pull request's
+    content: str  # the fingerprint of its part of the group
+
+    @property
+    def matches(self) -> bool:
+        return self.fingerprint == self.content
 
 
 def decide(
@@ -27,70 +89,118 @@ def decide(
     head_ref: str = "",
     **event: Any,
 ) -> Outcome:
-    """A merge group passes only when its merged content is exactly what its pull request
-    showed (the same fingerprint) and that pull request is satisfied; anything else (a
-    group of several pull requests, a base that moved under a change, a group we cannot
-    tie to its pull request) asks for review. Never a blanket success: judged on its own,
-    the queue's commit would lose the provenance of the commits it squashes."""
     fields = {"repository": repository, "head": head_sha}
     where = mirror.mirror_path(jobs.settings.state_dir, installation_id, repository)
     url = mirror.remote_url(jobs.settings.git_url, repository)
     token = jobs.github.token(installation_id) if url.startswith("http") else None
-    ledger = jobs.ledger(int(event["repository_id"]))
-    state = jobs.settings.state_dir / "state"
-    entry = events.queue_entry(head_ref)
+    base_branch = str(event.get("base_ref", "")).removeprefix("refs/heads/")
+    own = events.queue_entry(head_ref)
     problem = ""
-    judged = None
+    judged: list[Judged] = []
     try:
         mirror.fetch(where, url, [head_sha, base_sha], token=token)
-        group = judge(where, base=base_sha, head=head_sha, ledger=ledger, state=state)
-        if entry is None:
-            problem = f"cannot tell which pull request the group {head_ref!r} merges"
+        tips = _queue_tips(where, url, token, base_branch)
+        if own is not None:
+            tips.setdefault(head_sha, own)
+        chain = mirror.first_parent_chain(where, base_sha, head_sha, limit=MAX_ENTRIES * 50)
+        if chain is None:
+            problem = f"the group's head does not build on its base {base_sha[:12]}"
         else:
-            number, pr_head = entry
-            pr = jobs.github.call("GET", f"/repos/{repository}/pulls/{number}", installation_id)
-            if not mirror.has_commit(where, pr_head):
-                mirror.fetch(where, url, [pr_head], token=token)
-            judged = judge(
-                where,
-                base=base_sha,
-                head=pr_head,
-                ledger=ledger,
-                state=state,
-                pull_request=parse_pull_request(pr),
-            )
-            if judged.fingerprint != group.fingerprint:
-                problem = (
-                    f"the group's merged content ({group.fingerprint[:19]}) is not what "
-                    f"pull request #{number} showed ({judged.fingerprint[:19]}): other "
-                    "changes were merged with it or its base moved; review it again"
-                )
+            found, problem = entries(base_sha, chain, tips)
+            if not problem:
+                judged = [_judge(jobs, where, url, token, repository, installation_id, base_sha,
+                                 e, int(event["repository_id"])) for e in found]  # fmt: skip
     except FatalError as exc:
         problem = f"could not be analysed: {exc}"
-    if problem or judged is None:
-        body = outputs.not_analysed(head_sha, problem, "")
+    if problem or not judged:
+        body = outputs.not_analysed(head_sha, problem or "no pull request in the group", "")
+        verdict, fingerprint = "needs-approval", ""
+    elif len(judged) == 1 and judged[0].matches:
+        (one,) = judged
+        body = outputs.check_run(one.evaluation, head_sha, one.fingerprint, "")
+        verdict, fingerprint = str(one.evaluation.verdict), one.fingerprint
+    elif len(judged) == 1:
+        (one,) = judged
+        body = outputs.not_analysed(head_sha, _mismatch(one), "")
         verdict, fingerprint = "needs-approval", ""
     else:
-        body = outputs.check_run(judged.evaluation, head_sha, judged.fingerprint, "")
-        verdict, fingerprint = str(judged.evaluation.verdict), judged.fingerprint
+        body = outputs.merge_group(head_sha, [_row(j) for j in judged])
+        verdict = outputs.GROUP_VERDICTS[body["conclusion"]]
+        fingerprint = ",".join(j.content for j in judged)
     body.pop("details_url", None)
     run_id = publish.upsert_check_run(
         jobs.github, jobs.conn, installation_id, repository, "merge_group", body
     )
+    last = judged[-1].entry.number if judged else (own[0] if own else 0)
     jobs.conn.execute(
         SAVE_DECISION,
-        (
-            repository,
-            head_sha,
-            "merge_group",
-            entry[0] if entry else 0,
-            base_sha,
-            fingerprint,
-            verdict,
-            body["conclusion"],
-            run_id,
-        ),
-    )
+        (repository, head_sha, "merge_group", last, base_sha, fingerprint, verdict,
+         body["conclusion"], run_id),
+    )  # fmt: skip
     jobs.observe(event.get("received_at"))
-    log.info("merge group decided", extra={**fields, "verdict": verdict, "outcome": problem})
+    log.info(
+        "merge group decided",
+        extra={**fields, "verdict": verdict, "outcome": problem or f"{len(judged)} pull requests"},
+    )
     return Outcome("decided", head_sha, verdict, run_id)
+
+
+def _queue_tips(
+    where: Any, url: str, token: str | None, base_branch: str
+) -> dict[str, tuple[int, str]]:
+    """The queue branches of ``base_branch`` now (stale ones pruned): commit -> (number, head)."""
+    if not base_branch:
+        return {}
+    prefix = f"{QUEUE_PREFIX}/{base_branch}"
+    mirror.fetch(where, url, [f"+{prefix}/*:{prefix}/*"], token=token, prune=True)
+    tips: dict[str, tuple[int, str]] = {}
+    for commit, ref in mirror.refs(where, prefix):
+        named = events.queue_entry(ref)
+        if named is not None:
+            tips[commit] = named
+    return tips
+
+
+def _judge(
+    jobs: Jobs,
+    where: Any,
+    url: str,
+    token: str | None,
+    repository: str,
+    installation_id: int,
+    base_sha: str,
+    entry: Entry,
+    repository_id: int,
+) -> Judged:
+    ledger = jobs.ledger(repository_id)
+    state = jobs.settings.state_dir / "state"
+    pr = jobs.github.call("GET", f"/repos/{repository}/pulls/{entry.number}", installation_id)
+    if not mirror.has_commit(where, entry.pr_head):
+        mirror.fetch(where, url, [entry.pr_head], token=token)
+    shown = judge(
+        where,
+        base=base_sha,
+        head=entry.pr_head,
+        ledger=ledger,
+        state=state,
+        pull_request=parse_pull_request(pr),
+    )
+    part = open_head(where, base=entry.start, head=entry.tip, ledger=ledger, state=state)
+    return Judged(entry, shown.evaluation, shown.fingerprint, part.change.fingerprint)
+
+
+def _mismatch(one: Judged) -> str:
+    return (
+        f"the group's merged content ({one.content[:19]}) is not what pull request "
+        f"#{one.entry.number} showed ({one.fingerprint[:19]}): other changes were merged "
+        "with it or its base moved; review it again"
+    )
+
+
+def _row(one: Judged) -> outputs.GroupRow:
+    return outputs.GroupRow(
+        number=one.entry.number,
+        head=one.entry.pr_head,
+        evaluation=one.evaluation,
+        problem="" if one.matches else _mismatch(one),
+    )

@@ -32,14 +32,23 @@ def remote_url(template: str, repository: str) -> str:
     return template.replace("{repository}", repository)
 
 
-def fetch(mirror: Path, url: str, refspecs: list[str], *, token: str | None = None) -> None:
+def fetch(
+    mirror: Path,
+    url: str,
+    refspecs: list[str],
+    *,
+    token: str | None = None,
+    prune: bool = False,
+) -> None:
     """Fetch ``refspecs`` (ref names or commit ids) from ``url`` into ``mirror``, creating it
-    on first use. A ref the remote does not have fails the fetch."""
+    on first use. A ref the remote does not have fails the fetch; ``prune``: refs under a
+    glob refspec's destination that the remote no longer has are deleted."""
     mirror.parent.mkdir(parents=True, exist_ok=True)
+    flags = ("--prune",) if prune else ()
     with _locked(mirror.with_suffix(".lock")):
         if not (mirror / "HEAD").is_file():
             _git(mirror.parent, "init", "--bare", "--quiet", str(mirror))
-        _git(mirror, "fetch", "--quiet", "--no-tags", url, *refspecs, token=token)
+        _git(mirror, "fetch", "--quiet", "--no-tags", *flags, url, *refspecs, token=token)
 
 
 def has_commit(mirror: Path, sha: str) -> bool:
@@ -93,3 +102,37 @@ def resolve(mirror: Path, ref: str) -> str:
     if result.returncode != 0:
         raise InputError(f"{ref} is not in the mirror {mirror.name}")
     return result.stdout.decode().strip()
+
+
+def refs(mirror: Path, prefix: str) -> list[tuple[str, str]]:
+    """(commit, ref name) of every ref under ``prefix``."""
+    result = subprocess.run(
+        ["git", "-C", str(mirror), "for-each-ref", "--format=%(objectname) %(refname)", prefix],
+        capture_output=True,
+        check=False,
+    )
+    pairs = (line.split(" ", 1) for line in result.stdout.decode().splitlines())
+    return [(sha, name) for sha, name in pairs]
+
+
+def first_parent_chain(mirror: Path, base: str, head: str, *, limit: int) -> list[str] | None:
+    """The commits from ``base`` (exclusive) to ``head`` along first parents, oldest first;
+    None when ``base`` is not on that line (the head does not build on it) or the line is
+    longer than ``limit``."""
+    result = subprocess.run(
+        ["git", "-C", str(mirror), "rev-list", "--first-parent", "--parents",
+         f"--max-count={limit + 1}", f"{base}..{head}"],
+        capture_output=True,
+        check=False,
+    )  # fmt: skip
+    if result.returncode != 0:
+        return None
+    lines = [line.split() for line in result.stdout.decode().splitlines()]
+    if len(lines) > limit:
+        return None
+    if not lines:
+        return [] if resolve(mirror, head) == resolve(mirror, base) else None
+    oldest = lines[-1]
+    if len(oldest) < 2 or oldest[1] != resolve(mirror, base):
+        return None
+    return [line[0] for line in reversed(lines)]

@@ -4,6 +4,7 @@ one pull request comment."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from countersign.facts.severity import Severity
@@ -73,6 +74,71 @@ def not_analysed(head_sha: str, problem: str, details_url: str) -> dict[str, Any
         "output": {
             "title": "Could not be analysed: needs review",
             "summary": f"countersign could not evaluate this head: {problem}",
+        },
+    }
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """One pull request of a merge group: its evaluation, and what is wrong with its part of
+    the group's content ("" when it is what the pull request showed)."""
+
+    number: int
+    head: str
+    evaluation: Evaluation
+    problem: str = ""
+
+    @property
+    def conclusion(self) -> str:
+        return "action_required" if self.problem else conclusion(self.evaluation)
+
+
+GROUP_VERDICTS = {"success": "pass", "action_required": "needs-approval", "failure": "blocked"}
+
+
+def merge_group(head_sha: str, rows: list[GroupRow]) -> dict[str, Any]:
+    """A merge group of several pull requests: success only when every one is satisfied and
+    its part of the group is what it showed; blocked when any is blocked; else it needs
+    approval, each pull request's line saying why."""
+    conclusions = [r.conclusion for r in rows]
+    if "failure" in conclusions:
+        overall = "failure"
+    elif all(c == "success" for c in conclusions):
+        overall = "success"
+    else:
+        overall = "action_required"
+    waiting = [r for r in rows if r.conclusion != "success"]
+    title = (
+        f"Merge group of {len(rows)} pull requests: all satisfied"
+        if not waiting
+        else f"Merge group: {len(waiting)} of {len(rows)} pull requests not satisfied"
+    )
+    lines = [
+        "| pull request | head | content | verdict |",
+        "| --- | --- | --- | --- |",
+    ]
+    for r in rows:
+        content = "changed in the group" if r.problem else "as shown"
+        lines.append(f"| #{r.number} | `{r.head[:12]}` | {content} | {r.evaluation.verdict} |")
+    for r in waiting:
+        lines += ["", f"### #{r.number}", ""]
+        if r.problem:
+            lines.append(r.problem)
+        else:
+            lines.append(render(r.evaluation, "markdown"))
+    annotations: list[dict[str, Any]] = []
+    for r in rows:
+        annotations += hazard_annotations(r.evaluation)
+    return {
+        "name": CHECK_NAME,
+        "head_sha": head_sha,
+        "status": "completed",
+        "conclusion": overall,
+        "details_url": "",
+        "output": {
+            "title": title,
+            "summary": _clip("\n".join(lines)),
+            "annotations": annotations[:MAX_ANNOTATIONS],
         },
     }
 
