@@ -126,3 +126,17 @@ def test_an_issue_labelled_incident_queues_its_recording_and_a_plain_issue_nothi
     assert job.queueing_lock is None
     labelled["action"] = "assigned"
     assert events.route("issues", labelled).ignored == "issues assigned changes no incident"
+
+
+def test_another_apps_check_finishing_evaluates_its_pull_requests_again():
+    payload = example("check_run.completed")
+    (job,) = events.route("check_run", payload).jobs
+    assert job.task == events.EVALUATE
+    assert job.args["number"] == payload["check_run"]["pull_requests"][0]["number"]
+    assert job.args["head_sha"] == payload["check_run"]["head_sha"]
+
+
+def test_our_own_check_run_finishing_asks_for_nothing():
+    payload = example("check_run.completed")
+    payload["check_run"]["name"] = "countersign"
+    assert events.route("check_run", payload).ignored == "our own check run"

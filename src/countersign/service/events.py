@@ -40,6 +40,7 @@ PULL_REQUEST_ACTIONS = frozenset(
     }
 )
 COMMAND_PREFIX = "/countersign"
+CHECK_NAME = "countersign"  # our check run (outputs.CHECK_NAME)
 # An issue with an incident label: what may have changed about the incident it records.
 ISSUE_ACTIONS = frozenset({"opened", "edited", "labeled", "unlabeled", "closed", "reopened"})
 
@@ -179,8 +180,11 @@ def _comment(p: Mapping[str, Any], repo: str, inst: int, received: str) -> Route
 
 
 def _check(p: Mapping[str, Any], repo: str, inst: int, received: str) -> Routed:
+    run = p.get("check_run")
+    if p.get("action") == "completed" and isinstance(run, Mapping):
+        return _other_check(run, repo, inst, received)
     if p.get("action") != "rerequested":
-        return Routed(ignored="only a re-run request asks for a new decision")
+        return Routed(ignored="only a re-run request or another app's result asks for a decision")
     suite = p.get("check_suite") or dig(p, "check_run", "check_suite") or {}
     prs = suite.get("pull_requests") if isinstance(suite, Mapping) else None
     head = suite.get("head_sha") if isinstance(suite, Mapping) else None
@@ -192,6 +196,20 @@ def _check(p: Mapping[str, Any], repo: str, inst: int, received: str) -> Routed:
     if not jobs:
         return Routed((Job(RECONCILE_REPOSITORY, {"repository": repo, "installation_id": inst}),))
     return Routed(jobs)
+
+
+def _other_check(run: Mapping[str, Any], repo: str, inst: int, received: str) -> Routed:
+    """Another app's check finished: a policy may require it (``checks``), so each pull
+    request of its head is evaluated again. Our own check run finishing asks for nothing."""
+    if run.get("name") == CHECK_NAME:
+        return Routed(ignored="our own check run")
+    head = run.get("head_sha")
+    jobs = tuple(
+        evaluation(repo, inst, pr["number"], str(head), received)
+        for pr in run.get("pull_requests") or ()
+        if isinstance(pr, Mapping) and isinstance(pr.get("number"), int) and isinstance(head, str)
+    )
+    return Routed(jobs) if jobs else Routed(ignored="a check run on no open pull request")
 
 
 def _merge_group(p: Mapping[str, Any], repo: str, inst: int, received: str) -> Routed:

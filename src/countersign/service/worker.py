@@ -71,6 +71,7 @@ class Jobs:
                 ledger=self.ledger(int(pr["base"]["repo"]["id"])),
                 state=self.settings.state_dir / "state",
                 pull_request=parse_pull_request(pr),
+                checks=self.checks_of(repository, installation_id, head),
             )
         except FatalError as exc:
             # Retrying cannot fix a bad configuration or an unreadable change: say so on the
@@ -316,6 +317,27 @@ class Jobs:
             job = events.evaluation(repository, installation_id, int(pr["number"]), head)
             queued += defer(self.conn, job)
         return Outcome(f"queued {queued}")
+
+    def checks_of(self, repository: str, installation: int, head: str) -> dict[str, str]:
+        """The other apps' check runs on ``head``, what a policy's ``checks`` requirement reads:
+        name -> conclusion (its status while it runs); ours left out. Two runs of one name
+        (two apps, or a re-run) count as the worse of them, so no app can outvote a failure."""
+        found = self.github.call(
+            "GET",
+            f"/repos/{repository}/commits/{head}/check-runs",
+            installation,
+            params={"filter": "latest", "per_page": 100},
+        )
+        out: dict[str, str] = {}
+        for run in found.get("check_runs", ()):
+            if str((run.get("app") or {}).get("id")) == self.github.app_id:
+                continue
+            name = str(run.get("name", ""))
+            done = run.get("status") == "completed"
+            state = str((run.get("conclusion") if done else run.get("status")) or "pending")
+            if out.get(name, "success") == "success":
+                out[name] = state
+        return out
 
     # --- helpers ------------------------------------------------------------------------------
     def _base_tip(self, repository: str, installation: int, base_ref: str) -> str:
