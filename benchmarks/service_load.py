@@ -1,8 +1,11 @@
 """The service under load, on loopback only, bounded in count and time.
 
-1. Webhook acceptance: N signed deliveries at concurrency C to `countersign serve` (a real
-   process: signature, PostgreSQL insert, job deferred in one transaction), against a no-op ASGI
-   endpoint served the same way (uvicorn, one process) in the same run.
+1. Webhook acceptance: N signed deliveries on C kept-alive connections to `countersign serve`
+   (a real process: signature, PostgreSQL insert, job deferred in one transaction), against a
+   no-op ASGI endpoint served the same way (uvicorn, one process) in the same run: first as
+   fast as each is answered (the most it takes), then open loop at --ack-rate per second
+   (latency from when each request was due). The sender writes pre-built, pre-signed request
+   bytes on raw asyncio streams, so it takes little of the CPU it shares with the server.
 2. Decision latency: pull request events at a fixed rate for a fixed time, against a repository
    of a few thousand files, with W `countersign serve worker` processes and the fake GitHub (the
    tests' one, validating every request); latency is from sending the delivery to the first
@@ -48,7 +51,8 @@ async def app(scope, receive, send):
         if not message.get("more_body"):
             break
     await send({"type": "http.response.start", "status": 202,
-                "headers": [(b"content-type", b"application/json")]})
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", b"11")]})
     await send({"type": "http.response.body", "body": b'{"ok":true}'})
 """
 
@@ -58,44 +62,74 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-async def blast(
-    url: str, bodies: list[tuple[str, bytes]], concurrency: int
+async def _exchange(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+) -> int:
+    """One HTTP/1.1 request on a kept-alive connection; the response's status."""
+    writer.write(request)
+    status = int((await reader.readline()).split()[1])
+    length = 0
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    await reader.readexactly(length)
+    return status
+
+
+def raw_requests(url: str, bodies: list[tuple[str, bytes]]) -> list[bytes]:
+    """Each delivery as the bytes of one request, signed beforehand: the sender spends no CPU
+    on HTTP or HMAC while it measures (it shares the machine with the server)."""
+    host = url.split("//", 1)[1]
+    out = []
+    for delivery, body in bodies:
+        head = (
+            f"POST /webhooks/github HTTP/1.1\r\nHost: {host}\r\n"
+            "Content-Type: application/json\r\nX-GitHub-Event: pull_request\r\n"
+            f"X-GitHub-Delivery: {delivery}\r\nX-Hub-Signature-256: {sign(SECRET, body)}\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        )
+        out.append(head.encode() + body)
+    return out
+
+
+async def paced(
+    url: str, requests: list[bytes], rate: float, connections: int
 ) -> tuple[float, list[float], int]:
+    """Open loop: request i is due at ``i / rate`` s; its latency runs from when it was due
+    (a request that waited for a free connection counts its wait), so a server that falls
+    behind shows it in the percentiles instead of slowing the sender down. ``rate`` 0: closed
+    loop, each connection sends its next request when the last is answered (the most the
+    server takes), latency from sending."""
+    host, _, port = url.split("//", 1)[1].partition(":")
     latencies: list[float] = []
     failures = 0
-    queue: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue()
-    for item in bodies:
-        queue.put_nowait(item)
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+    it = iter(enumerate(requests))
+    start = time.perf_counter()
 
-        async def one() -> None:
-            nonlocal failures
-            while not queue.empty():
-                delivery, body = queue.get_nowait()
-                headers = {
-                    "X-GitHub-Event": "pull_request",
-                    "X-GitHub-Delivery": delivery,
-                    "X-Hub-Signature-256": sign(SECRET, body),
-                    "Content-Type": "application/json",
-                }
-                start = time.perf_counter()
+    async def one() -> None:
+        nonlocal failures
+        reader, writer = await asyncio.open_connection(host, int(port))
+        try:
+            for i, request in it:
+                due = start + i / rate if rate else time.perf_counter()
+                if due > time.perf_counter():
+                    await asyncio.sleep(due - time.perf_counter())
                 try:
-                    answer = await client.post(
-                        f"{url}/webhooks/github", content=body, headers=headers
-                    )
-                except httpx.TransportError:
-                    failures += 1  # counted, and its time too: a dropped delivery is no ack
-                    latencies.append(time.perf_counter() - start)
-                    continue
-                latencies.append(time.perf_counter() - start)
-                if answer.status_code not in (200, 202):
+                    status = await _exchange(reader, writer, request)
+                except (OSError, asyncio.IncompleteReadError, ValueError, IndexError):
                     failures += 1
+                    latencies.append(time.perf_counter() - due)
+                    reader, writer = await asyncio.open_connection(host, int(port))
+                    continue
+                latencies.append(time.perf_counter() - due)
+                if status not in (200, 202):
+                    failures += 1
+        finally:
+            writer.close()
 
-        start = time.perf_counter()
-        await asyncio.gather(*(one() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - start
-    return elapsed, latencies, failures
+    await asyncio.gather(*(one() for _ in range(connections)))
+    return time.perf_counter() - start, latencies, failures
 
 
 def deliveries(count: int, numbers: int) -> list[tuple[str, bytes]]:
@@ -119,8 +153,11 @@ def report(name: str, elapsed: float, latencies: list[float], failures: int) -> 
     )
 
 
-def acceptance(world: World, tmp: Path, count: int, concurrency: int) -> None:
-    print(f"webhook acceptance: {count} signed deliveries, concurrency {concurrency}")
+def acceptance(world: World, tmp: Path, count: int, concurrency: int, rate: float) -> None:
+    print(
+        f"webhook acceptance: {count} signed deliveries on {concurrency} kept-alive connections, "
+        f"as fast as answered, then at {rate:g}/s (latency from when each was due)"
+    )
     noop_file = tmp / "noop_app.py"
     noop_file.write_text(NOOP_APP)
     port = free_port()
@@ -142,14 +179,16 @@ def acceptance(world: World, tmp: Path, count: int, concurrency: int) -> None:
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until("no-op endpoint up", lambda: _up(url))
-        bodies = deliveries(count, 200)
-        report("no-op ASGI endpoint", *asyncio.run(blast(url, bodies, concurrency)))
+        for name, pace in (("no-op ASGI, max", 0.0), (f"no-op ASGI, {rate:g}/s", rate)):
+            requests = raw_requests(url, deliveries(count, 200))
+            report(name, *asyncio.run(paced(url, requests, pace, concurrency)))
     finally:
         noop.terminate()
         noop.wait()
     with web_process(world.environment(), tmp) as web:
-        bodies = deliveries(count, 200)
-        report("countersign serve", *asyncio.run(blast(web, bodies, concurrency)))
+        for name, pace in (("countersign, max", 0.0), (f"countersign, {rate:g}/s", rate)):
+            requests = raw_requests(web, deliveries(count, 200))
+            report(name, *asyncio.run(paced(web, requests, pace, concurrency)))
     with psycopg.connect(world.database) as conn:
         recorded = conn.execute("SELECT count(*) FROM countersign_deliveries").fetchone()
         queued = conn.execute("SELECT count(*) FROM procrastinate_jobs").fetchone()
@@ -263,6 +302,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--deliveries", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--ack-rate", type=float, default=200.0)
+    parser.add_argument("--skip-decisions", action="store_true")
     parser.add_argument("--rate", type=float, default=20.0)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=2)
@@ -283,7 +324,9 @@ def main() -> int:
             with serving(github.app()) as api:
                 world = World(tmp / "world", url, key, github, api_url=api)
                 world.create_repository()
-                acceptance(world, tmp, args.deliveries, args.concurrency)
+                acceptance(world, tmp, args.deliveries, args.concurrency, args.ack_rate)
+                if args.skip_decisions:
+                    return 0
                 with psycopg.connect(url, autocommit=True) as conn:
                     conn.execute("TRUNCATE countersign_deliveries")
                 decisions(world, tmp, args.rate, args.seconds, args.workers, args.files)
