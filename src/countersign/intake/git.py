@@ -73,13 +73,21 @@ EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 _SEP, _START, _END = "\x1f", "\x1d", "\x1e"
 
 
-def git_stream(root: Path | str, *args: str) -> Iterator[bytes]:
+def git_stream(root: Path | str, *args: str, stdin: bytes = b"") -> Iterator[bytes]:
     """The output of a git command in chunks, so a change of any size is read in bounded
-    memory; a failure is raised once the output ends."""
-    with tempfile.TemporaryFile() as err:
+    memory; a failure is raised once the output ends. ``stdin`` is given to the command from
+    a file (so a long list of revisions cannot block the pipe)."""
+    with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as given:
+        given.write(stdin)
+        given.seek(0)
         try:
             proc = subprocess.Popen(
-                [*GIT, *args], cwd=root, stdout=subprocess.PIPE, stderr=err, env=os.environ.copy()
+                [*GIT, *args],
+                cwd=root,
+                stdin=given,
+                stdout=subprocess.PIPE,
+                stderr=err,
+                env=os.environ.copy(),
             )
         except FileNotFoundError:
             raise InputError("git is not installed or not on PATH; install git and retry") from None
