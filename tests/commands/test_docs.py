@@ -324,3 +324,16 @@ def test_a_function_that_takes_any_keyword_holds_every_documented_call(shop, cap
     )
     _, report = run(shop, capsys, "docs/deploy.md", "--all")
     assert report["findings"] == []
+
+
+def test_a_makefile_with_a_catch_all_rule_can_make_any_goal(shop, capsys):
+    shop.commit(
+        "docs: sphinx makefile",
+        **{
+            "docs/Makefile": "help:\n\t@sphinx-build -M help . build\n%: Makefile\n"
+            "\t@sphinx-build -M $@ . build\n",
+            "docs/README.md": "Build with `make html`.\n",
+        },
+    )
+    _, report = run(shop, capsys, "docs/README.md", "--all")
+    assert report["findings"] == []

@@ -470,9 +470,14 @@ def is_makefile(path: str) -> bool:
     return base in {"makefile", "GNUmakefile"} or base.endswith(("Makefile", ".mk"))
 
 
-def _make_targets(texts: Iterable[str]) -> frozenset[str]:
+def _make_targets(texts: Iterable[str]) -> frozenset[str] | None:
+    """The targets the Makefiles name, or ``None`` where one has a catch-all rule (``%:``,
+    as Sphinx's generated Makefile routes every goal to ``sphinx-build -M``): any goal may
+    then be made, and none can be called missing."""
     names: set[str] = set()
     for text in texts:
+        if re.search(r"^%\s*::?(?!=)", text, re.MULTILINE):
+            return None
         for match in re.finditer(r"^([A-Za-z0-9][\w./ -]*?)\s*::?(?!=)", text, re.MULTILINE):
             names.update(match.group(1).split())
         for match in re.finditer(r"^\.PHONY\s*:\s*(.+)$", text, re.MULTILINE):

@@ -184,3 +184,22 @@ def test_a_bare_file_role_names_a_kind_of_file_and_a_path_in_it_is_a_path():
     assert set(refs("Edit :file:`shipit/settings.py`.\n", "docs/x.rst")) == {
         (Kind.PATH, "shipit/settings.py")
     }
+
+
+def test_a_version_note_records_what_changed_then():
+    rst = (
+        ".. versionadded:: 0.10\n   ``JSON_AS_ASCII``, ``JSON_SORT_KEYS``\n\n"
+        ".. versionchanged:: 1.0\n    ``LOGGER_NAME`` was taken out.\n\n"
+        "    Added :data:`ENV` to reflect :envvar:`FLASK_ENV`.\n\n"
+        "Set ``SHIPIT_TOKEN``.\n"
+    )
+    assert refs(rst, "docs/config.rst") == [(Kind.ENV, "SHIPIT_TOKEN")]
+
+
+def test_a_function_defined_in_a_literal_block_is_the_documents_own():
+    rst = (
+        "Finally, we can write our ``parse_category()`` method::\n\n"
+        "    def parse_category(self, response):\n        pass\n\n"
+        "It calls ``start_canary()``.\n"
+    )
+    assert refs(rst, "docs/tutorial.rst") == [(Kind.SYMBOL, "start_canary()")]

@@ -26,6 +26,8 @@ class Role(StrEnum):
     SESSION = "session"
     UNMARKED = "unmarked"
     OTHER = "other"
+    # the body of a note on what changed in a version (``.. versionchanged::``): history
+    HISTORY = "history"
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,11 @@ def _markdown(text: str) -> Iterator[Line]:
 _RST_DIRECTIVE = re.compile(r"^(\s*)\.\.\s+(code-block|code|sourcecode|prompt)::\s*(\S*)")
 
 
+_RST_VERSION_NOTE = re.compile(
+    r"^(\s*)\.\.\s+(versionadded|versionchanged|versionremoved|deprecated)::"
+)
+
+
 def _rst(text: str) -> Iterator[Line]:
     block: tuple[int, Role] | None = None  # (indent of the directive, role of its body)
     pending: Role | None = None
@@ -115,6 +122,9 @@ def _rst(text: str) -> Iterator[Line]:
                     yield Line(number, line.strip(), block[1])
                     continue
             pending = None
+        if match := _RST_VERSION_NOTE.match(line):
+            block = (len(match.group(1)), Role.HISTORY)
+            continue
         if match := _RST_DIRECTIVE.match(line):
             lang = match.group(3) or ("console" if match.group(2) == "prompt" else "")
             block = (len(match.group(1)), _role(lang))

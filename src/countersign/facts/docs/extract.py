@@ -78,8 +78,9 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
     found: list[Reference] = []
     own: set[str] = set()  # names the document's own code defines: its example, not the code's
     for line in lines_of(path, text):
-        if line.role is Role.OTHER:
+        if line.role is not Role.PROSE:
             own.update(m.group(1) for m in _DEFINITION.finditer(line.text))
+        if line.role in {Role.OTHER, Role.HISTORY}:
             continue
         if line.role is Role.PROSE and not _MARKED.search(line.text):
             continue  # prose with no code span and no link names nothing
