@@ -7,18 +7,25 @@ as a git repository, or an exported directory, judged against the code of ``root
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from countersign.errors import InputError
-from countersign.facts.docs import Finding, Reference
+from countersign.facts.docs import Finding, Kind, Reference
 from countersign.facts.docs.extract import Vocabulary, own_commands, references
-from countersign.facts.docs.judge import History, judge, missing_keywords, needles, unheld
+from countersign.facts.docs.judge import (
+    History,
+    judge,
+    missing_keywords,
+    needles,
+    path_candidates,
+    unheld,
+)
 from countersign.intake import docs as read
 from countersign.intake import git
-from countersign.intake.code_index import VENDORED, is_doc
+from countersign.intake.code_index import VENDORED, CodeIndex, is_doc
 from countersign.intake.tree import DirTree, GitTree, RepoTree
 
 
@@ -65,7 +72,7 @@ def review_docs(
     params, defined_in = read.signatures(root, sha, {r.needle for r in calls})
     index = replace(index, signatures=params)
     history = History(
-        paths=read.path_history(root, sha),
+        paths=read.path_history(root, sha, _asked_about(refs, index)),
         tokens=read.token_history(root, sha, unheld(refs, index)),
         keywords=read.keyword_history(
             root,
@@ -84,6 +91,26 @@ def review_docs(
     if doc_git is not None:
         findings = _dated(doc_git[0], doc_git[1], findings)
     return DocsReview(sha, doc_paths, len(refs), findings)
+
+
+def _asked_about(refs: Iterable[Reference], index: CodeIndex) -> Callable[[str], bool]:
+    """Which removed paths a document's missing path could be: one of its candidates, a path
+    under a candidate directory, or for a bare name, any path of that name."""
+    exact: set[str] = set()
+    bare: set[str] = set()
+    for r in refs:
+        if r.kind is not Kind.PATH:
+            continue
+        missing = [c for c in path_candidates(r) if c not in index.paths and c not in index.dirs]
+        exact.update(missing)
+        if "/" not in r.needle:
+            bare.add(r.needle)
+    prefixes = tuple(f"{c}/" for c in exact)
+
+    def asked(path: str) -> bool:
+        return path in exact or path.startswith(prefixes) or path.rsplit("/", 1)[-1] in bare
+
+    return asked
 
 
 _MANIFESTS = frozenset({"pyproject.toml", "setup.cfg", "package.json", "Cargo.toml"})

@@ -9,7 +9,8 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -98,15 +99,22 @@ def whole_words(needles: Iterable[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, ordered))})(?![\w-])")
 
 
-def path_history(root: Path, rev: str) -> dict[str, Evidence]:
+def path_history(
+    root: Path, rev: str, wanted: Callable[[str], bool] = lambda _path: True
+) -> dict[str, Evidence]:
     """Every path a commit reachable from ``rev`` deleted or renamed away, with the newest
-    such commit (and, for a rename, the new path)."""
+    such commit, and for a rename of a path ``wanted`` says is asked about, the new path.
+
+    The deletions come from one listing without rename detection (a rename is a deletion
+    there, in the same commit); only the commits that took away a wanted path are read again
+    with ``-M``, for where it went. On tldr-pages (38,000 pages, many moved) detecting every
+    rename in history took 23 s; the listing alone takes a fifth of that."""
     out = git.git(
         root,
         "log",
-        "-M",
+        "--no-renames",
         "--name-status",
-        "--diff-filter=DR",
+        "--diff-filter=D",
         "-z",
         f"--format={_REC}%H{_FLD}%cI{_FLD}%s",
         rev,
@@ -117,19 +125,45 @@ def path_history(root: Path, rev: str) -> dict[str, Evidence]:
         header, _, body = record.partition("\n")
         commit, date, subject = ([*header.rstrip("\x00").split(_FLD), "", ""])[:3]
         fields = [f for f in body.strip("\n\0").split("\0") if f]
+        for status, path in zip(fields[::2], fields[1::2], strict=False):
+            if status.strip() == "D":
+                found.setdefault(path, Evidence(commit, date, subject))
+    asked = {e.commit for path, e in found.items() if wanted(path)}
+    for (commit, old), new in _renames(root, sorted(asked)).items():
+        if old in found and found[old].commit == commit and wanted(old):
+            found[old] = replace(found[old], renamed_to=new)
+    return found
+
+
+def _renames(root: Path, commits: list[str]) -> dict[tuple[str, str], str]:
+    """For the given commits, each path a commit renamed away: (commit, old path) -> new."""
+    if not commits:
+        return {}
+    moved: dict[tuple[str, str], str] = {}
+    chunks = git.git_stream(
+        root,
+        "log",
+        "--no-walk=unsorted",
+        "--stdin",
+        "-M",
+        "--name-status",
+        "--diff-filter=R",
+        "-z",
+        f"--format={_REC}%H",
+        stdin="\n".join(commits).encode() + b"\n",
+    )
+    out = b"".join(chunks).decode("utf-8", "replace")
+    for record in out.split(_REC)[1:]:
+        commit, _, body = record.partition("\n")
+        fields = [f for f in body.strip("\n\0").split("\0") if f]
         i = 0
-        while i < len(fields):
-            status = fields[i].strip()
-            if status.startswith("R") and i + 2 < len(fields):
-                evidence = Evidence(commit, date, subject, renamed_to=fields[i + 2])
-                found.setdefault(fields[i + 1], evidence)
+        while i + 2 < len(fields):
+            if fields[i].strip().startswith("R"):
+                moved[(commit.strip("\0"), fields[i + 1])] = fields[i + 2]
                 i += 3
-            elif status == "D" and i + 1 < len(fields):
-                found.setdefault(fields[i + 1], Evidence(commit, date, subject))
-                i += 2
             else:
                 i += 1
-    return found
+    return moved
 
 
 def token_history(root: Path, rev: str, missing: Iterable[str]) -> dict[str, Evidence]:
