@@ -337,3 +337,19 @@ def test_a_makefile_with_a_catch_all_rule_can_make_any_goal(shop, capsys):
     )
     _, report = run(shop, capsys, "docs/README.md", "--all")
     assert report["findings"] == []
+
+
+def test_an_editors_backup_of_a_document_is_not_code(shop, capsys):
+    shop.commit(
+        "docs: uploads",
+        **{
+            "docs/uploads.md": "Call `shipit.safe_name()` first.\n",
+            "shipit/names.py": "def safe_name(x):\n    return x\n",
+            "docs/uploads.md~": "Call `shipit.safe_name()` first.\n",
+        },
+    )
+    shop.commit("drop the backup", **{"docs/uploads.md~": ""})
+    shop.git("rm", "-q", "docs/uploads.md~")
+    shop.commit("really drop it")
+    _, report = run(shop, capsys, "docs/uploads.md", "--all")
+    assert report["findings"] == []

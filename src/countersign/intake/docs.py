@@ -26,8 +26,10 @@ _REC, _FLD = "\x1e", "\x1f"
 HISTORY_FILES = ("changelog", "changes", "history", "news", "whatsnew", "release-notes")
 # Documents kept without a suffix, by the names projects give them.
 PLAIN_DOCS = ("readme", "faq", "install", "todo", "authors", "thanks", "contributing", "copying")
+# Editors' and patch tools' leftovers (``fileuploads.rst~``, ``app.py.orig``) are no one's code.
+LEFTOVERS = ("~", ".orig", ".rej", ".bak", ".swp")
 NOT_CODE = (
-    *(f":(exclude,glob)**/*{suffix}" for suffix in (*DOC_SUFFIXES, ".txt")),
+    *(f":(exclude,glob)**/*{suffix}" for suffix in (*DOC_SUFFIXES, ".txt", *LEFTOVERS)),
     # the exact names: ``history.py`` or a ``news/`` package is code
     *(f":(exclude,glob,icase)**/{name}" for name in (*HISTORY_FILES, *PLAIN_DOCS)),
 )
@@ -190,7 +192,7 @@ def is_own_code(path: str) -> bool:
     """What ``NOT_OWN_CODE`` keeps: not a document, a history file or vendored code."""
     parts = path.split("/")
     base = parts[-1].lower()
-    if base.endswith((*DOC_SUFFIXES, ".txt")) or base in (*HISTORY_FILES, *PLAIN_DOCS):
+    if base.endswith((*DOC_SUFFIXES, ".txt", *LEFTOVERS)) or base in (*HISTORY_FILES, *PLAIN_DOCS):
         return False
     return not any(part in VENDORED for part in parts[:-1])
 

@@ -203,3 +203,11 @@ def test_a_function_defined_in_a_literal_block_is_the_documents_own():
         "It calls ``start_canary()``.\n"
     )
     assert refs(rst, "docs/tutorial.rst") == [(Kind.SYMBOL, "start_canary()")]
+
+
+def test_a_constant_the_documents_example_sets_is_its_own():
+    text = (
+        "```python\nUPLOAD_FOLDER = '/srv/uploads'\nALLOWED_EXTENSIONS = {'png'}\n```\n\n"
+        "`ALLOWED_EXTENSIONS` is the set of allowed file extensions; set `SHIPIT_TOKEN` too.\n"
+    )
+    assert refs(text) == [(Kind.ENV, "SHIPIT_TOKEN")]

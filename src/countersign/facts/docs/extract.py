@@ -79,7 +79,7 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
     own: set[str] = set()  # names the document's own code defines: its example, not the code's
     for line in lines_of(path, text):
         if line.role is not Role.PROSE:
-            own.update(m.group(1) for m in _DEFINITION.finditer(line.text))
+            own.update(m.group(1) or m.group(2) for m in _DEFINITION.finditer(line.text))
         if line.role in {Role.OTHER, Role.HISTORY}:
             continue
         if line.role is Role.PROSE and not _MARKED.search(line.text):
@@ -90,14 +90,18 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
             found.extend(_prose(path, line, vocabulary))
         else:
             found.extend(_shell(path, line, vocabulary, strict=line.role is not Role.SHELL))
-    kept = (r for r in found if not (r.kind is Kind.SYMBOL and r.needle in own))
+    kept = (r for r in found if not (r.kind in _DEFINABLE and r.needle in own))
     return tuple(dict.fromkeys(kept))
 
 
 _MARKED = re.compile(r"`|\]\(|^\s*\[|\S\[|:\w+:")
 _DEFINITION = re.compile(
     r"^\s*(?:export\s+)?(?:async\s+)?(?:def|class|function|func|fn)\s+([A-Za-z_]\w*)"
+    # a constant set as code sets it, with a space before ``=`` (a shell assignment has none)
+    r"|^\s*(?:const\s+|var\s+|let\s+)?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?:\s*:[^=]+)?\s+:?=\s"
 )
+# what a document's own example can define: functions, classes and constants
+_DEFINABLE = frozenset({Kind.SYMBOL, Kind.ENV})
 
 
 _ARROW = re.compile(r"`\s*(?:->|→|=>|⇒|-->)\s*(?::[\w:-]+:)?`")
