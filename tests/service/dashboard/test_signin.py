@@ -136,6 +136,8 @@ def test_every_post_needs_the_sessions_csrf_token(world: World):
             "/requests/1/approve",
             "/api/v1/requests/1/approve",
             "/ledger/verify",
+            "/tokens",
+            "/tokens/1/revoke",
         ):
             for headers, data in (({}, {}), ({"X-CSRF-Token": "wrong"}, {}), ({}, {"csrf": "x"})):
                 answer = client.post(path, headers=headers, data=data)
@@ -159,3 +161,17 @@ def test_the_next_page_after_sign_in_stays_on_this_site(world: World):
                 client.get("/login/github", params={"next": wanted}).headers["location"]
             )
             assert client.get(back.headers["location"]).headers["location"] == "/"
+
+
+def test_no_other_site_may_frame_the_dashboard(world: World):
+    """Clickjacking: a page elsewhere that frames the queue could get a reviewer's click on
+    Approve with the right CSRF token in it. Every answer forbids framing."""
+    with dashboard(world) as web, httpx.Client(base_url=web) as client:
+        decided_pull_request(world, web)
+        answers = [client.get("/login"), client.get("/api/v1/queue")]
+        sign_in(client, world, "alice-gh")
+        answers += [client.get("/"), client.get("/tokens"), client.get("/static/style.css")]
+    for answer in answers:
+        assert answer.headers["x-frame-options"] == "DENY", answer.url
+        assert answer.headers["content-security-policy"] == "frame-ancestors 'none'"
+        assert answer.headers["x-content-type-options"] == "nosniff"
