@@ -150,6 +150,7 @@ _CONTRAST = (
     const need = large ? 3 : 4.5;
     const got = ratio(fg, bg);
     out.checked++;
+    if (svg) out.svg++;
     out.lowest = Math.min(out.lowest, Math.round(got * 100) / 100);
     if (got + 1e-9 < need) out.failures.push({
       text: text.trim().slice(0, 60), ratio: Math.round(got * 100) / 100, need,
@@ -157,7 +158,7 @@ _CONTRAST = (
       element: el.tagName.toLowerCase() + (el.className && typeof el.className === "string" ? "." + el.className.trim().replace(/\\s+/g, ".") : ""),
     });
   };
-  const out = { checked: 0, lowest: 21, failures: [] };
+  const out = { checked: 0, svg: 0, lowest: 21, failures: [] };
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     const el = n.parentElement;
@@ -173,7 +174,7 @@ _CONTRAST = (
 
 
 def contrast(page: Any) -> dict[str, Any]:
-    """``{"checked": n, "lowest": ratio, "failures": [...]}``: every visible text under WCAG 2.x
+    """``{"checked": n, "svg": of them in SVG, "lowest": ratio, "failures": [...]}``: every visible text under WCAG 2.x
     AA (4.5:1, or 3:1 for large text: 24 px, or 18.66 px bold), with its ratio and colours."""
     return dict(page.evaluate(_CONTRAST))
 

@@ -24,10 +24,11 @@ OPEN = "SELECT id FROM countersign_requests WHERE closed_at IS NULL"
 PAGES = (
     ("/", "My queue", "Nothing is waiting for you."),
     ("/friction", "Friction budget", "By person"),
-    ("/decisions", "Decisions", "Codertocat/Hello-World#3"),
+    ("/decisions", "Decisions", "2 evaluations, newest first"),  # before and after approving
     ("/break-glass", "Break-glass", "No break-glass was used."),
     ("/ledger", "Ledger", "alice"),
     ("/insight", "Insight", "Change-failure rate, AI-assisted and other, with 95 % intervals"),
+    ("/tokens", "API tokens", "No tokens yet."),
 )
 
 
