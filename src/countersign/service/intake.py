@@ -4,7 +4,8 @@ delivery is either recorded with its jobs queued or not recorded at all (and Git
 
 Jobs are deferred with procrastinate's own SQL function (``procrastinate_defer_jobs_v1``, the
 versioned interface its Python client calls) so they commit with the delivery row; a job whose
-``queueing_lock`` is already waiting is coalesced into it.
+``queueing_lock`` is already waiting is coalesced into it. The web process does it in one
+statement (``countersign_accept_v1``), a worker with ``defer``.
 """
 
 from __future__ import annotations
@@ -19,19 +20,15 @@ from countersign.service.events import Job
 
 QUEUE = "countersign"
 
-INSERT_DELIVERY = """
-INSERT INTO countersign_deliveries
-    (delivery_id, body_sha256, event, action, installation_id, repository, jobs)
-VALUES (%s, %s, %s, %s, %s, %s, 0)
-ON CONFLICT DO NOTHING
-RETURNING delivery_id
+ACCEPT = """
+SELECT was_duplicate, jobs_queued, jobs_coalesced
+FROM countersign_accept_v1(%s, %s, %s, %s, %s, %s, %s, %s::jsonb)
 """
 DEFER = """
 SELECT procrastinate_defer_jobs_v1(
     ARRAY[ROW(%s, %s, 0, %s, %s, %s::jsonb, NULL::timestamptz)]::procrastinate_job_to_defer_v1[]
 )
 """
-COUNT_JOBS = "UPDATE countersign_deliveries SET jobs = %s WHERE delivery_id = %s"
 
 
 @dataclass(frozen=True)
@@ -56,38 +53,35 @@ class Delivery:
 
 
 async def accept(conn: Any, delivery: Delivery, jobs: Sequence[Job]) -> Accepted:
-    """``conn``: a psycopg ``AsyncConnection`` not in a transaction. A delivery id, or a body,
+    """``conn``: a psycopg ``AsyncConnection`` in autocommit mode. A delivery id, or a body,
     seen before is a duplicate: a redelivery, or a replay of a captured signed body under a
-    new id; either way nothing is queued again."""
-    import psycopg
-
-    async with conn.transaction():
-        cur = await conn.execute(
-            INSERT_DELIVERY,
-            (
-                delivery.delivery_id,
-                delivery.body_sha256,
-                delivery.event,
-                delivery.action,
-                delivery.installation_id,
-                delivery.repository,
+    new id; either way nothing is queued again. One statement, so one round trip and one
+    transaction (``countersign_accept_v1``, migration 0005)."""
+    cur = await conn.execute(
+        ACCEPT,
+        (
+            delivery.delivery_id,
+            delivery.body_sha256,
+            delivery.event,
+            delivery.action,
+            delivery.installation_id,
+            delivery.repository,
+            QUEUE,
+            json.dumps(
+                [
+                    {
+                        "task": job.task,
+                        "lock": job.lock,
+                        "queueing_lock": job.queueing_lock,
+                        "args": job.args,
+                    }
+                    for job in jobs
+                ]
             ),
-        )
-        if await cur.fetchone() is None:
-            return Accepted(duplicate=True)
-        queued = coalesced = 0
-        for job in jobs:
-            try:
-                async with conn.transaction():
-                    await conn.execute(
-                        DEFER,
-                        (QUEUE, job.task, job.lock, job.queueing_lock, json.dumps(job.args)),
-                    )
-                queued += 1
-            except psycopg.errors.UniqueViolation:
-                coalesced += 1
-        await conn.execute(COUNT_JOBS, (queued, delivery.delivery_id))
-    return Accepted(duplicate=False, queued=queued, coalesced=coalesced)
+        ),
+    )
+    row = await cur.fetchone()
+    return Accepted(duplicate=bool(row[0]), queued=int(row[1]), coalesced=int(row[2]))
 
 
 def defer(conn: Any, job: Job) -> int:
