@@ -71,9 +71,10 @@ def review_docs(
     calls = [r for r in refs if r.keywords and r.needle in index.tokens]
     params, defined_in = read.signatures(root, sha, {r.needle for r in calls})
     index = replace(index, signatures=params)
+    walked = read.listing_of(root, sha)
     history = History(
-        paths=read.path_history(root, sha, _asked_about(refs, index)),
-        tokens=read.token_history(root, sha, unheld(refs, index)),
+        paths=read.path_history(root, sha, _asked_about(refs, index), walked),
+        tokens=read.token_history(root, sha, unheld(refs, index), walked),
         keywords=read.keyword_history(
             root,
             sha,
@@ -164,9 +165,12 @@ def _vendored(path: str) -> bool:
 
 
 def _dated(root: Path, sha: str, findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """When each finding's document line was last written, for the findings with evidence
+    (an unresolved one has no referent whose age the line's could be set against)."""
     by_doc: dict[str, set[int]] = {}
     for finding in findings:
-        by_doc.setdefault(finding.reference.doc, set()).add(finding.reference.line)
+        if finding.evidence is not None:
+            by_doc.setdefault(finding.reference.doc, set()).add(finding.reference.line)
     dates = {doc: read.line_dates(root, sha, doc, lines) for doc, lines in by_doc.items()}
     return tuple(
         replace(f, doc_line_date=_day(stamp))

@@ -10,7 +10,7 @@ import ast
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -101,35 +101,59 @@ def whole_words(needles: Iterable[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, ordered))})(?![\w-])")
 
 
-def path_history(
-    root: Path, rev: str, wanted: Callable[[str], bool] = lambda _path: True
-) -> dict[str, Evidence]:
-    """Every path a commit reachable from ``rev`` deleted or renamed away, with the newest
-    such commit, and for a rename of a path ``wanted`` says is asked about, the new path.
+@dataclass(frozen=True)
+class Listing:
+    """One walk of the history reachable from a revision, without rename detection: the newest
+    commit that deleted each path (a rename is a deletion there, in the same commit), and the
+    commits, newest first, that changed this repository's own code. Read with no pathspec and
+    filtered here: git matches exclusion globs against every entry of every directory a commit
+    changes, which on a repository of many documents (tldr-pages: 38,000 pages) costs 7x the
+    walk itself."""
 
-    The deletions come from one listing without rename detection (a rename is a deletion
-    there, in the same commit); only the commits that took away a wanted path are read again
-    with ``-M``, for where it went. On tldr-pages (38,000 pages, many moved) detecting every
-    rename in history took 23 s; the listing alone takes a fifth of that."""
+    deleted: dict[str, Evidence]
+    code_commits: tuple[str, ...]
+
+
+def listing_of(root: Path, rev: str) -> Listing:
     out = git.git(
         root,
         "log",
         "--no-renames",
         "--name-status",
-        "--diff-filter=D",
         "-z",
         f"--format={_REC}%H{_FLD}%cI{_FLD}%s",
         rev,
         "--",
     ).decode("utf-8", "replace")
-    found: dict[str, Evidence] = {}
+    deleted: dict[str, Evidence] = {}
+    commits: list[str] = []
     for record in out.split(_REC)[1:]:
         header, _, body = record.partition("\n")
         commit, date, subject = ([*header.rstrip("\x00").split(_FLD), "", ""])[:3]
         fields = [f for f in body.strip("\n\0").split("\0") if f]
+        code = False
         for status, path in zip(fields[::2], fields[1::2], strict=False):
             if status.strip() == "D":
-                found.setdefault(path, Evidence(commit, date, subject))
+                deleted.setdefault(path, Evidence(commit, date, subject))
+            code = code or is_own_code(path)
+        if code:
+            commits.append(commit)
+    return Listing(deleted, tuple(commits))
+
+
+def path_history(
+    root: Path,
+    rev: str,
+    wanted: Callable[[str], bool] = lambda _path: True,
+    listing: Listing | None = None,
+) -> dict[str, Evidence]:
+    """Every path a commit reachable from ``rev`` deleted or renamed away, with the newest
+    such commit, and for a rename of a path ``wanted`` says is asked about, the new path.
+
+    Only the commits that took away a wanted path are read again with ``-M``, for where it
+    went. On tldr-pages (38,000 pages, many moved) detecting every rename in history took
+    23 s; the listing alone takes a fifth of that."""
+    found = dict((listing or listing_of(root, rev)).deleted)
     asked = {e.commit for path, e in found.items() if wanted(path)}
     for (commit, old), new in _renames(root, sorted(asked)).items():
         if old in found and found[old].commit == commit and wanted(old):
@@ -168,7 +192,9 @@ def _renames(root: Path, commits: list[str]) -> dict[tuple[str, str], str]:
     return moved
 
 
-def token_history(root: Path, rev: str, missing: Iterable[str]) -> dict[str, Evidence]:
+def token_history(
+    root: Path, rev: str, missing: Iterable[str], listing: Listing | None = None
+) -> dict[str, Evidence]:
     """For each needle missing from the code, the newest commit that took a line holding it
     out of a file (as a whole name: ``FOO`` is not in ``FOO_V2`` nor in ``NEW_FOO``) and changed
     how often that file holds it; where the same commit put in a like line with a like word,
@@ -182,7 +208,8 @@ def token_history(root: Path, rev: str, missing: Iterable[str]) -> dict[str, Evi
     wanted = sorted(set(missing))
     if not wanted:
         return {}
-    return _HistoryScan(wanted).run(root, rev)
+    commits = (listing or listing_of(root, rev)).code_commits
+    return _HistoryScan(wanted).run(root, commits)
 
 
 _NAME = re.compile(r"[A-Za-z0-9_-]+")
@@ -195,20 +222,6 @@ def is_own_code(path: str) -> bool:
     if base.endswith((*DOC_SUFFIXES, ".txt", *LEFTOVERS)) or base in (*HISTORY_FILES, *PLAIN_DOCS):
         return False
     return not any(part in VENDORED for part in parts[:-1])
-
-
-def _code_commits(root: Path, rev: str) -> list[str]:
-    """The commits reachable from ``rev``, newest first, that change this repository's own
-    code. Read with no pathspec and filtered here: git matches exclusion globs against every
-    entry of every directory a commit changes, which on a repository of many documents
-    (tldr-pages: 38,000 pages) costs 7x the walk itself."""
-    out = git.git(root, "log", "--no-renames", "--name-only", "-z", f"--format={_REC}%H", rev)
-    commits: list[str] = []
-    for record in out.decode("utf-8", "replace").split(_REC)[1:]:
-        sha, _, paths = record.partition("\n")
-        if any(is_own_code(p.strip("\n")) for p in paths.split("\0") if p.strip("\n")):
-            commits.append(sha.strip("\0"))
-    return commits
 
 
 class _HistoryScan:
@@ -236,8 +249,7 @@ class _HistoryScan:
         self._file_touched = False
         self._skip = False
 
-    def run(self, root: Path, rev: str) -> dict[str, Evidence]:
-        commits = _code_commits(root, rev)
+    def run(self, root: Path, commits: tuple[str, ...]) -> dict[str, Evidence]:
         if not commits:
             return self.found
         command = (
