@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from countersign.config import CONFIG_DIR, Config, load_config
+from countersign.config.forge import github_repository
 from countersign.decision.policy import Policy, default_policy_text, load_policy
 from countersign.errors import InputError
 from countersign.facts.blast_radius.languages import with_inferred_edges
@@ -59,6 +60,9 @@ class Environment:
     # The ledger location was typed by someone (``$COUNTERSIGN_LEDGER``, ``--ledger``): a SQLite
     # file that is not there is then an error for readers, not a new empty ledger.
     ledger_typed: bool = False
+    # In GitHub Actions, the job's repository and API (``GITHUB_REPOSITORY``, ``GITHUB_API_URL``):
+    # never trusted to confirm anything, only compared with what an adoption pins.
+    github: tuple[tuple[str, str], ...] = ()
 
     def today(self) -> date:
         """The local date now (policy windows are calendar days where the command runs)."""
@@ -74,6 +78,11 @@ class Environment:
             ledger_typed=bool(env.get(ENV_LEDGER)),
             terraform_workspace=env.get("TF_WORKSPACE") or None,
             state_dir=Path(state) if state else None,
+            github=tuple(
+                (name, env[name])
+                for name in ("GITHUB_REPOSITORY", "GITHUB_API_URL")
+                if env.get("GITHUB_ACTIONS") == "true" and env.get(name)
+            ),
         )
 
 
@@ -123,18 +132,27 @@ def open_change(
     )
     if selection.pull_request is not None:
         change = replace(change, pull_request=selection.pull_request)
+    # Only a landing branch read at a revision can be known to have no roster.
+    roster_at_target = not (tree and rules_at and not selection.patch) or "people.yaml" in texts
     context = Context(
         config=config,
         today=environment.today(),
         agent_directory=load_directory(texts.get("provenance.yaml")),
         notes_hint=notes_hint,
         terraform_workspace=environment.terraform_workspace,
-        # Only a landing branch read at a revision can be known to have no roster.
-        roster_at_target=not (tree and rules_at and not selection.patch) or "people.yaml" in texts,
+        roster_at_target=roster_at_target,
+        hosted=() if roster_at_target or root is None else _hosted(root, environment),
     )
     pins_at = rules_at if root is not None and rules_at and not selection.patch else None
     ledger = ledger_for(where, environment, state=state, pins_at=pins_at)
     return Workspace(root, change, context, policy, ledger, state, tree)
+
+
+def _hosted(root: Path, environment: Environment) -> tuple[tuple[str, str], ...]:
+    """Where this clone says it lives, for an adoption's pin to be compared with."""
+    origin = git.remote_url(root)
+    repository = github_repository(origin) if origin else None
+    return ((("origin", repository),) if repository else ()) + environment.github
 
 
 def open_workspace(

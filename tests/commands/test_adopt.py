@@ -12,9 +12,13 @@ from pathlib import Path
 
 import pytest
 from actions_runner import environment, run_action
+from fake_oidc import FakeIssuer, fake_issuer
 from fake_reviews import FakeReviews, fake_reviews
 
+from countersign.intake.selection import ChangeSelection
 from countersign.main import main
+from countersign.signoff.ledger import open_ledger
+from countersign.workspace import open_workspace, repository_state_dir
 
 ROOT = Path(__file__).parents[2]
 ACTION = ROOT / "action.yml"
@@ -43,13 +47,32 @@ def roster(ssh_keys, *extra: str) -> str:
 
 
 @pytest.fixture
-def adopting(repo, ssh_keys, capsys):
-    """A project with history and no countersign; Mallory runs init, writes the roster, adopts."""
+def github():
+    """The repository's GitHub (its API on loopback) and its Actions OIDC issuer."""
+    with fake_reviews() as api, fake_issuer() as issuer:
+        yield api, issuer
+
+
+def forge_pin(api: FakeReviews, issuer: FakeIssuer, repository: str = REPOSITORY) -> str:
+    """What the adoption's policy.yaml pins: init writes `forge: {repository: ...}` from a
+    github.com origin; here the GitHub is on loopback, so its API and issuer are named."""
+    return (
+        f"\nforge:\n  repository: {repository}\n  api: {api.url}\n"
+        f"  oidc: {{issuer: {issuer.url}}}\n"
+    )
+
+
+@pytest.fixture
+def adopting(repo, ssh_keys, capsys, github):
+    """A project with history and no countersign; Mallory runs init, writes the roster, pins
+    the repository's GitHub, adopts."""
     repo.write(".gitignore", ".countersign/ledger.db*\ncountersign.sarif\n")
     repo.commit("start", author="Ada <ada@example.com>", **{"app/main.py": "print('hi')\n"})
     repo.commit("work", author=MAL, **{"app/main.py": "print('hello')\n"})
     assert cs(repo, "init") == 0
     repo.write(".countersign/people.yaml", roster(ssh_keys))
+    policy = repo.path / ".countersign" / "policy.yaml"
+    policy.write_text(policy.read_text("utf-8") + forge_pin(*github), "utf-8")
     repo.git("config", "user.email", "mallory@example.com")
     repo.git("config", "user.name", "Mallory")
     capsys.readouterr()
@@ -145,17 +168,35 @@ def event(repo, tmp_path: Path, name: str, base: str = "main", **review: object)
     return path
 
 
-def job(repo, tmp_path: Path, name: str, path: Path, api: FakeReviews | None = None):
+def job(
+    repo,
+    tmp_path: Path,
+    name: str,
+    path: Path,
+    api: FakeReviews | None = None,
+    issuer: FakeIssuer | None = None,
+    **over: str,
+):
+    """The Action's steps for event ``name``, as GitHub's runner would run them; with ``api``
+    GitHub knows the review (approved), with ``issuer`` the job can ask for its OIDC token,
+    issued to the job the reviewer started (``over`` changes environment variables)."""
     temp = tmp_path / "runner-temp"
     temp.mkdir(exist_ok=True)
     env = {**environment(), "HOME": str(tmp_path), "GITHUB_REPOSITORY": REPOSITORY}
     env["PATH"] = f"{Path(sys.executable).parent}:{env.get('PATH', '')}"
     inputs = {"install": "false", "upload-sarif": "false"}
+    data = json.loads(path.read_text("utf-8"))
     if api is not None:
-        data = json.loads(path.read_text("utf-8"))
-        api.add(REPOSITORY, 2, {**data["review"], "state": "APPROVED"})
         env["GITHUB_API_URL"] = api.url
         inputs["token"] = api.token
+        if "review" in data:
+            api.add(REPOSITORY, 2, {**data["review"], "state": "APPROVED"})
+    if issuer is not None and "review" in data:
+        env.update(issuer.env())
+        issuer.claims = issuer.github_claims(
+            actor=data["review"]["user"]["login"], sha=data["review"]["commit_id"]
+        )
+    env.update(over)
     return run_action(
         ACTION,
         workspace=repo.path,
@@ -167,7 +208,8 @@ def job(repo, tmp_path: Path, name: str, path: Path, api: FakeReviews | None = N
     )
 
 
-def review(repo, tmp_path: Path, api: FakeReviews, login: str, review_id: int):
+def review(repo, tmp_path: Path, github, login: str, review_id: int, **over: str):
+    api, issuer = github
     path = event(
         repo,
         tmp_path,
@@ -175,25 +217,26 @@ def review(repo, tmp_path: Path, api: FakeReviews, login: str, review_id: int):
         id=review_id,
         user={"login": login},
     )
-    return job(repo, tmp_path, "pull_request_review", path, api)
+    return job(repo, tmp_path, "pull_request_review", path, api, issuer, **over)
 
 
 def test_an_administrators_review_confirmed_by_github_turns_the_adoption_green(
-    adopting, tmp_path, capsys
+    adopting, tmp_path, capsys, github
 ):
     opened = job(
         adopting, tmp_path, "pull_request", event(adopting, tmp_path, "pull_request.opened")
     )
     assert opened.outputs["verdict"] == "needs-approval"
     assert [m["id"] for m in json.loads(opened.outputs["missing"])] == ["adoption/approvals"]
-    with fake_reviews() as api:
-        api.grant(REPOSITORY, "ada-admin", "admin")
-        done = review(adopting, tmp_path, api, "ada-admin", 11)
-        asked = list(api.asked)
+    api, issuer = github
+    api.grant(REPOSITORY, "ada-admin", "admin")
+    done = review(adopting, tmp_path, github, "ada-admin", 11)
+    asked = list(api.asked)
     assert done.failed is None, done.summary
     recorded = done.step("Record the review as a sign-off").stdout
     assert "as ada (GitHub review), identity forge" in recorded
-    assert "repository permission admin" in recorded
+    assert "repository permission admin and the job's OIDC token" in recorded
+    assert any(p.startswith("/token") for p in issuer.asked)
     assert any(p.endswith("/collaborators/ada-admin/permission") for p in asked)
     assert done.outputs["verdict"] == "pass"
     assert cs(adopting, "status") == 0
@@ -202,10 +245,11 @@ def test_an_administrators_review_confirmed_by_github_turns_the_adoption_green(
     assert "counts for adoption/approvals" in out
 
 
-def test_a_principal_in_the_new_roster_who_is_no_administrator_does_not_count(adopting, tmp_path):
-    with fake_reviews() as api:
-        api.grant(REPOSITORY, "walt-writer", "maintain")  # write access, not admin
-        done = review(adopting, tmp_path, api, "walt-writer", 12)
+def test_a_principal_in_the_new_roster_who_is_no_administrator_does_not_count(
+    adopting, tmp_path, github
+):
+    github[0].grant(REPOSITORY, "walt-writer", "maintain")  # write access, not admin
+    done = review(adopting, tmp_path, github, "walt-writer", 12)
     assert done.outputs["verdict"] == "needs-approval"
     assert "not a repository administrator's review confirmed by GitHub" in done.summary
 
@@ -221,19 +265,18 @@ def test_a_review_github_did_not_confirm_does_not_count_even_from_an_administrat
     assert done.outputs["verdict"] == "needs-approval"
 
 
-def test_an_administrator_who_made_the_change_cannot_sign_it_off(adopting, tmp_path):
+def test_an_administrator_who_made_the_change_cannot_sign_it_off(adopting, tmp_path, github):
     adopting.commit("tweak", author="Ada <ada@example.com>", **{".countersign/x.txt": "x\n"})
-    with fake_reviews() as api:
-        api.grant(REPOSITORY, "ada-admin", "admin")
-        done = review(adopting, tmp_path, api, "ada-admin", 14)
+    github[0].grant(REPOSITORY, "ada-admin", "admin")
+    done = review(adopting, tmp_path, github, "ada-admin", 14)
     assert "ada is an author of this change; no self-approval" in done.summary
     assert done.outputs["verdict"] == "needs-approval"
 
 
-def test_once_adopted_no_later_change_takes_the_adoption_path(adopting, tmp_path, ssh_keys):
-    with fake_reviews() as api:
-        api.grant(REPOSITORY, "ada-admin", "admin")
-        assert review(adopting, tmp_path, api, "ada-admin", 15).outputs["verdict"] == "pass"
+def test_once_adopted_no_later_change_takes_the_adoption_path(adopting, tmp_path, ssh_keys, github):
+    api, _ = github
+    api.grant(REPOSITORY, "ada-admin", "admin")
+    assert review(adopting, tmp_path, github, "ada-admin", 15).outputs["verdict"] == "pass"
     adopting.git("checkout", "-q", "main")
     adopting.git("merge", "-q", "--no-ff", "-m", "Merge countersign-adopt", "countersign-adopt")
     # the release holding the adoption passes the deploy gate: it was signed off as reviewed
@@ -250,17 +293,13 @@ def test_once_adopted_no_later_change_takes_the_adoption_path(adopting, tmp_path
             )
         },
     )
-    with fake_reviews() as api:
-        api.grant(REPOSITORY, "walt-writer", "admin")
-        # after the adoption, reviews are confirmed by the GitHub main's policy pins
-        adopting.git("checkout", "-q", "main")
-        policy = (adopting.path / ".countersign" / "policy.yaml").read_text()
-        pin = f"\nforge:\n  repository: {REPOSITORY}\n  api: {api.url}\n"
-        adopting.commit("pin the forge", **{".countersign/policy.yaml": policy + pin})
-        adopting.git("checkout", "-q", "promote")
-        done = review(adopting, tmp_path, api, "walt-writer", 16)
+    # after the adoption, reviews are confirmed by the GitHub main's policy pins: the ones
+    # the adoption brought (the forge, its OIDC issuer), whatever the job's environment says
+    api.grant(REPOSITORY, "walt-writer", "admin")
+    done = review(adopting, tmp_path, github, "walt-writer", 16)
     recorded = done.step("Record the review as a sign-off").stdout
     assert "repository permission" not in recorded  # GitHub was not asked: not an adoption
+    assert f"confirmed with GitHub's API at {api.url} and the job's OIDC token" in recorded
     assert done.outputs["verdict"] == "pass"  # walt is a principal on main: a normal sign-off
     missing = json.loads(
         job(
@@ -316,3 +355,130 @@ def test_adopt_takes_the_staged_ci_set_up_and_refuses_any_other_staged_file(repo
     assert cs(repo, "adopt") == 0
     files = repo.git("diff", "--name-only", "main...HEAD").splitlines()
     assert files == [".countersign/people.yaml", ".github/workflows/countersign.yml"]
+
+
+# --- attacks on the adoption's proof: nothing on main pins a forge or ledger keys yet ----------
+
+
+def test_a_faked_job_environment_asks_the_adoptions_pinned_github_not_the_one_it_names(
+    adopting, tmp_path, github
+):
+    # Mallory, on her laptop, plays the Actions runner: her own "GitHub" says she is admin
+    with fake_reviews() as hers:
+        hers.grant(REPOSITORY, "ada-admin", "admin")
+        path = event(
+            adopting, tmp_path, "pull_request_review.submitted", id=21, user={"login": "ada-admin"}
+        )
+        hers.add(REPOSITORY, 2, {**json.loads(path.read_text())["review"], "state": "APPROVED"})
+        done = job(adopting, tmp_path, "pull_request_review", path, hers)
+        asked = list(hers.asked)
+    assert asked == []  # never asked: the adoption pins another GitHub
+    assert "pins forge.api" in done.summary
+    assert done.outputs["verdict"] == "needs-approval"
+
+
+def test_an_adoption_pinning_a_github_of_its_authors_own_confirms_nothing(
+    repo, ssh_keys, tmp_path, github, capsys
+):
+    # Mallory pins her own server (or a repository she administers) in the adoption itself
+    with fake_reviews() as hers, fake_issuer() as her_issuer:
+        repo.write(".gitignore", ".countersign/ledger.db*\ncountersign.sarif\n")
+        repo.commit("start", author="Ada <ada@example.com>", **{"app.py": "a\n"})
+        assert cs(repo, "init") == 0
+        repo.write(".countersign/people.yaml", roster(ssh_keys))
+        policy = repo.path / ".countersign" / "policy.yaml"
+        policy.write_text(policy.read_text("utf-8") + forge_pin(hers, her_issuer), "utf-8")
+        repo.git("config", "user.email", "mallory@example.com")
+        assert cs(repo, "adopt") == 0
+        hers.grant(REPOSITORY, "ada-admin", "admin")
+        # the job runs where the repository really is: its GITHUB_API_URL is the real GitHub's
+        done = review(
+            repo, tmp_path, (hers, her_issuer), "ada-admin", 22, GITHUB_API_URL=github[0].url
+        )
+        assert f"pins forge.api {hers.url}, but this repository's GITHUB_API_URL is" in (
+            done.summary
+        )
+        assert done.outputs["verdict"] == "needs-approval"
+        # a pin of another repository than the one the clone is of counts for nothing either
+        text = policy.read_text("utf-8").replace(REPOSITORY, "mallory/fork")
+        repo.commit("pin my fork", author=MAL, **{".countersign/policy.yaml": text})
+        repo.git("remote", "add", "origin", f"https://github.com/{REPOSITORY}.git")
+        capsys.readouterr()
+        assert cs(repo, "check") == 1
+    out = capsys.readouterr().out
+    assert "pins forge.repository mallory/fork, but this repository's origin is" in out
+
+
+def forged_approval(adopting, state: Path, api: FakeReviews) -> None:
+    """An adoption sign-off written into the shared ledger by hand, as GitHub-confirmed as
+    its writer can make it look, signed by the ledger key in ``state``."""
+    ws = open_workspace(adopting.path, ChangeSelection(base="main"))
+    evidence = {
+        "login": "ada-admin",
+        "api": api.url,
+        "repository": REPOSITORY,
+        "pull_request": 2,
+        "review": 99,
+        "oidc": {"issuer": "x", "run_id": "1", "sha": adopting.git("rev-parse", "HEAD")},
+    }
+    ledger = open_ledger(adopting.path / ".countersign" / "ledger.db", state)
+    ledger.append(
+        "approval",
+        {
+            "approver": "ada",
+            "fingerprint": ws.change.fingerprint,
+            "requirements": [],
+            "identity": {
+                "claimed": "ada",
+                "source": "forge",
+                "authenticated": True,
+                "strength": "forge",
+                "permission": "admin",
+                "forge": evidence,
+            },
+        },
+    )
+
+
+def test_a_sign_off_written_by_a_ledger_key_the_adoption_does_not_pin_counts_for_nothing(
+    adopting, tmp_path, github, capsys
+):
+    forged_approval(adopting, tmp_path / "another-machine", github[0])
+    capsys.readouterr()
+    assert cs(adopting, "check") == 1
+    assert cs(adopting, "status") == 0
+    out = capsys.readouterr().out
+    assert "which the adoption's .countersign/ledger-keys does not pin" in out
+
+
+def test_a_sign_off_from_a_job_with_no_oidc_token_counts_for_nothing(adopting, tmp_path, github):
+    github[0].grant(REPOSITORY, "ada-admin", "admin")
+    path = event(
+        adopting, tmp_path, "pull_request_review.submitted", id=23, user={"login": "ada-admin"}
+    )
+    done = job(adopting, tmp_path, "pull_request_review", path, github[0])  # no id-token
+    assert "asks for the job's OIDC token" in done.summary
+    assert done.outputs["verdict"] == "needs-approval"
+
+
+def test_no_break_glass_lifts_an_adoption_not_even_one_marked_as_an_administrators(
+    adopting, tmp_path, github, capsys
+):
+    ws = open_workspace(adopting.path, ChangeSelection(base="main"))
+    state = repository_state_dir(adopting.path)  # the pinned machine's own key
+    open_ledger(adopting.path / ".countersign" / "ledger.db", state).append(
+        "break-glass",
+        {
+            "who": "ada",
+            "fingerprint": ws.change.fingerprint,
+            "reason": "locked out",
+            "incident": "INC-1",
+            "expires": "2099-01-01T00:00:00+00:00",
+            "identity": {"claimed": "ada", "source": "forge", "permission": "admin"},
+        },
+    )
+    capsys.readouterr()
+    assert cs(adopting, "check") == 1
+    out = capsys.readouterr().out
+    assert "break-glass by" not in out
+    assert "adoption/approvals" in out

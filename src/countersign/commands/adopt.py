@@ -72,6 +72,8 @@ def adopt(cwd: Path, *, base: str | None, branch: str, message: str) -> int:
         raise UsageError(
             f"{here} does not add {ROSTER} to {target}: nothing to adopt (commit it first)"
         )
+    if result.facts.adoption.unpinned:
+        click.echo(f"warning: {result.facts.adoption.unpinned}; no review can count until then")
     open_ = [r for r in result.requirements if not r.satisfied]
     click.echo(
         f"Adoption change on {here}: {ws.change.fingerprint[:19]}, "

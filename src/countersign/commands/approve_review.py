@@ -11,20 +11,21 @@ approve record nothing; a dismissed review withdraws its reviewer's approval of 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from countersign.config.forge import DEFAULT_API, Forge
+from countersign.config.forge import Forge, Oidc
 from countersign.config.roster import Roster
 from countersign.decision.policy import NO_FORGE
 from countersign.errors import UsageError
-from countersign.facts.adoption import adoption_of
+from countersign.facts.adoption import LEDGER_KEYS, Adoption, adoption_of
 from countersign.gate.evaluate import evaluate
 from countersign.intake.git import parents
 from countersign.intake.pull_request import Review, read_review
 from countersign.intake.selection import ChangeSelection
+from countersign.signoff.adoption import pinned_keys
 from countersign.signoff.approvals import approver_problem, authors_of
 from countersign.signoff.approve import approve, review_identity, review_note, withdraw
 from countersign.signoff.forge import Channels, reviewer_identity
@@ -33,12 +34,13 @@ from countersign.signoff.ledger import signoffs_for
 from countersign.workspace import Environment, analysed, open_workspace, protected_policy
 
 
-def adoption_forge(env: Mapping[str, str]) -> Forge:
-    """The forge an adoption's review is confirmed by: the GitHub Actions job's own API and
-    repository, or none outside GitHub Actions."""
-    if env.get("GITHUB_ACTIONS") != "true" or not env.get("GITHUB_REPOSITORY"):
-        return NO_FORGE
-    return Forge(api=env.get("GITHUB_API_URL") or DEFAULT_API, repository=env["GITHUB_REPOSITORY"])
+def adoption_forge(adoption: Adoption) -> Forge:
+    """The forge an adoption's review is confirmed by: the one the adoption pins (nothing on
+    its landing branch pins one yet), which must name the repository this clone and the job
+    are of, and always with the job's OIDC token (GitHub's issuer unless it pins another)."""
+    if adoption.unpinned:
+        raise UsageError(f"cannot record this review: {adoption.unpinned}")
+    return replace(adoption.forge, oidc=adoption.forge.oidc or Oidc())
 
 
 def approve_review(cwd: Path, *, payload: str, requirement: str | None) -> int:
@@ -73,11 +75,17 @@ def approve_review(cwd: Path, *, payload: str, requirement: str | None) -> int:
     # The GitHub to ask is the default branch's, never the branch the event names as the base.
     protected = protected_policy(root)
     forge, branch = (protected[0].forge, protected[1]) if protected else (NO_FORGE, "")
-    if adoption is not None and not forge.repository:
-        # An adoption: the default branch has no policy yet, so nothing on it pins a forge.
-        # The GitHub Actions job's own API is asked, as before pins existed (docs/adopting.md:
-        # the trust of an adoption rests on the job that records it).
-        forge, branch = adoption_forge(os.environ), branch or "the adoption's job"
+    if adoption is not None:
+        # An adoption: nothing on the landing branch pins a forge or ledger keys yet; the
+        # adoption's own pins are asked, and must hold (``signoff.adoption``).
+        forge, branch = adoption_forge(adoption), "the adoption"
+        pins, kid = pinned_keys(adoption), ws.ledger.key.key_id
+        if pins is None or not any(p.key_id == kid and p.until is None for p in pins.pins):
+            raise UsageError(
+                f"cannot record this review: this machine's ledger key {kid} is not pinned in "
+                f"the adoption's {LEDGER_KEYS}, so its entry would not count; add the line "
+                "`countersign ledger keys` prints on this machine to the adoption"
+            )
     confirmed = reviewer_identity(
         review, person, forge, os.environ, now, channels, branch, permission=adoption is not None
     )

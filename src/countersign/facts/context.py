@@ -41,3 +41,7 @@ class Context:
     # (``.countersign/people.yaml``): a change that adds one there adopts countersign
     # (``facts.adoption``). True for anything else (a patch file, a hand-built context).
     roster_at_target: bool = True
+    # Where this clone says it is hosted, read at the edge: ("origin", "OWNER/NAME") for a
+    # github.com origin, and in GitHub Actions the job's ("GITHUB_REPOSITORY", ...) and
+    # ("GITHUB_API_URL", ...). An adoption's forge pin must name the same (``facts.adoption``).
+    hosted: tuple[tuple[str, str], ...] = ()

@@ -12,6 +12,7 @@ from countersign.facts import Analyzers, gather
 from countersign.facts.context import Context
 from countersign.gate.verdict import Evaluation, verdict_of
 from countersign.intake.change import Change
+from countersign.signoff.adoption import vetted
 from countersign.signoff.approvals import (
     SignOffs,
     apply_signoffs,
@@ -36,8 +37,12 @@ def evaluate(
         # Nobody on the landing branch can sign; the roster the change brings names who is
         # who, and only administrators' reviews confirmed by the forge count.
         roster = facts.adoption.roster
+    signoffs = signoffs or SignOffs()
+    if facts.adoption is not None:
+        # what the adoption pins (its forge, its ledger keys) says which sign-offs may count
+        signoffs = vetted(signoffs, facts.adoption)
     # each signature verified once, for the conditions (``approvals``) and the requirements
-    signoffs = proven(signoffs or SignOffs(), roster)
+    signoffs = proven(signoffs, roster)
     authors = authors_of(tuple(i.email for i in facts.identities), roster)
     variables = activation(facts, checks, approval_facts(signoffs, roster, authors))
     decision = decide(policy, variables, today or context.today)
@@ -55,4 +60,12 @@ def evaluate(
         authors=authors,
         admins_only=facts.adoption is not None,
     )
+    if facts.adoption is not None and facts.adoption.unpinned:
+        # why no review can count yet, beside what is missing
+        requirements = tuple(
+            replace(r, missing=f"{r.missing}; {facts.adoption.unpinned}")
+            if r.admins and not r.satisfied
+            else r
+            for r in requirements
+        )
     return Evaluation(verdict_of(requirements), facts, decision, requirements)

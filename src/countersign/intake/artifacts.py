@@ -27,7 +27,8 @@ ANALYSED_SUFFIXES = (
     ".template",
     ".ps1",
 )
-ANALYSED_NAMES = ("Dockerfile", "Makefile", "Jenkinsfile")
+# ledger-keys: an adoption brings its own pins, read from the change (facts.adoption)
+ANALYSED_NAMES = ("Dockerfile", "Makefile", "Jenkinsfile", "ledger-keys")
 # Source and configuration files: their lines are read (provenance, hazards in scripts and
 # workflows), so when one shows as binary it is re-read as text, and if it holds NUL bytes or
 # cannot be decoded it is unread, and asks for review.

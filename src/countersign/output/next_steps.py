@@ -31,4 +31,6 @@ def _step(r: Requirement, owners: tuple[str, ...]) -> str:
         return f"write the change record: `countersign record {flags}`"
     if r.kind is Kind.CHECKS:
         return f"make these checks green: {', '.join(r.checks)}"
+    if not r.glass:
+        return f"{r.reason} (no break-glass lifts this block: change what it names)"
     return f"{r.reason} (only `countersign break-glass --reason TEXT --incident REF` lifts a block)"

@@ -252,13 +252,14 @@ def apply_signoffs(
     now: datetime | None = None,
     admins_only: bool = False,
 ) -> tuple[Requirement, ...]:
-    """``admins_only``: an adoption change, where a break-glass too must come from a
-    repository administrator through the forge."""
+    """``admins_only``: an adoption change, which no break-glass lifts: its roster is its
+    author's word, so anyone it lists (a sock puppet included) could break the glass; the way
+    through is an administrator's review GitHub confirms (docs/adopting.md)."""
     everyone = (author, *authors)
     signoffs = proven(signoffs, roster)
     glass = valid_glass(signoffs.break_glass, roster, everyone, now or datetime.now(UTC))
     if admins_only:
-        glass = [b for b in glass if by_admin(b.entry, b.proof)]
+        glass = []
     out: list[Requirement] = []
     for req in requirements:
         if glass and req.glass:

@@ -50,7 +50,13 @@ class Entry:
     payload: Mapping[str, Any]
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.payload, "kind": self.kind, "seq": self.seq, "at": self.at}
+        return {
+            **self.payload,
+            "kind": self.kind,
+            "seq": self.seq,
+            "at": self.at,
+            "key_id": self.key_id,  # which ledger key signed it (``signoff.adoption``)
+        }
 
 
 def canonical(value: Any) -> str:
