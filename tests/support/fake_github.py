@@ -97,6 +97,8 @@ class FakeGitHub:
     reactions: list[tuple[int, str]] = field(default_factory=list)
     pulls: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
     installations: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    # (repository, login) -> role ("admin", "maintain", "write", "triage", "read"): collaborators
+    collaborators: dict[tuple[str, str], str] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     writes: list[tuple[float, str]] = field(default_factory=list)  # (time, head) of check runs
     # The OAuth web flow: the App's client, who is signed in to "github.com" in the browser,
@@ -388,8 +390,39 @@ class FakeGitHub:
             return JSONResponse({"message": "Not Found"}, 404)
         return JSONResponse(pr)
 
+    def _repos_get_collaborator_permission_level(self, params: dict[str, str], *_: Any) -> Response:
+        repo, login = f"{params['owner']}/{params['repo']}", params["username"]
+        role = self.collaborators.get((repo, login), "none")
+        legacy = {"maintain": "write", "triage": "read"}.get(role, role)
+        levels = ("read", "triage", "write", "maintain", "admin")
+        rank = levels.index(role) if role in levels else -1
+        permissions = {
+            "pull": rank >= 0,
+            "triage": rank >= 1,
+            "push": rank >= 2,
+            "maintain": rank >= 3,
+            "admin": rank >= 4,
+        }
+        user = {**self._account(login), "role_name": role, "permissions": permissions}
+        answer = {"permission": legacy, "role_name": role, "user": user}
+        op = next(o for o in self.operations if o.spec["operationId"].endswith("permission-level"))
+        try:  # the answer has the shape GitHub's description promises
+            jsonschema.validate(answer, json_schema(op.spec["responses"]["200"]))
+        except jsonschema.ValidationError as exc:
+            return self._violation(500, f"the fake's permission answer: {exc.message}")
+        return JSONResponse(answer)
+
     def _user(self, login: str, op: Operation) -> Response:
-        user = {
+        user = self._account(login)
+        try:  # the answer has the shape GitHub's description promises
+            jsonschema.validate(user, json_schema(op.spec["responses"]["200"]))
+        except jsonschema.ValidationError as exc:
+            return self._violation(500, f"the fake's /user answer: {exc.message}")
+        return JSONResponse(user)
+
+    @staticmethod
+    def _account(login: str) -> dict[str, Any]:
+        user: dict[str, Any] = {
             "login": login,
             "id": abs(hash(login)) % 10**8,
             "node_id": "U_" + login,
@@ -414,11 +447,7 @@ class FakeGitHub:
             user[key] = f"https://api.github.com/users/{login}/{key.removesuffix('_url')}"
         for key in ("company", "blog", "location", "email", "hireable", "bio"):
             user[key] = None
-        try:  # the answer has the shape GitHub's description promises
-            jsonschema.validate(user, json_schema(op.spec["responses"]["200"]))
-        except jsonschema.ValidationError as exc:
-            return self._violation(500, f"the fake's /user answer: {exc.message}")
-        return JSONResponse(user)
+        return user
 
     # --- helpers ----------------------------------------------------------------------------
     def _new_comment(

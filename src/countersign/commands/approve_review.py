@@ -20,12 +20,12 @@ from countersign.config.forge import Forge, Oidc
 from countersign.config.roster import Roster
 from countersign.decision.policy import NO_FORGE
 from countersign.errors import UsageError
-from countersign.facts.adoption import LEDGER_KEYS, Adoption, adoption_of
+from countersign.facts.adoption import Adoption, adoption_of
 from countersign.gate.evaluate import evaluate
 from countersign.intake.git import parents
 from countersign.intake.pull_request import Review, read_review
 from countersign.intake.selection import ChangeSelection
-from countersign.signoff.adoption import pinned_keys
+from countersign.signoff.adoption import unpinned_writer
 from countersign.signoff.approvals import approver_problem, authors_of
 from countersign.signoff.approve import approve, review_identity, review_note, withdraw
 from countersign.signoff.forge import Channels, reviewer_identity
@@ -79,13 +79,8 @@ def approve_review(cwd: Path, *, payload: str, requirement: str | None) -> int:
         # An adoption: nothing on the landing branch pins a forge or ledger keys yet; the
         # adoption's own pins are asked, and must hold (``signoff.adoption``).
         forge, branch = adoption_forge(adoption), "the adoption"
-        pins, kid = pinned_keys(adoption), ws.ledger.key.key_id
-        if pins is None or not any(p.key_id == kid and p.until is None for p in pins.pins):
-            raise UsageError(
-                f"cannot record this review: this machine's ledger key {kid} is not pinned in "
-                f"the adoption's {LEDGER_KEYS}, so its entry would not count; add the line "
-                "`countersign ledger keys` prints on this machine to the adoption"
-            )
+        if why := unpinned_writer(adoption, ws.ledger.key.key_id):
+            raise UsageError(f"cannot record this review: {why}")
     confirmed = reviewer_identity(
         review, person, forge, os.environ, now, channels, branch, permission=adoption is not None
     )

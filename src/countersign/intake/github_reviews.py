@@ -104,7 +104,12 @@ def fetch_permission(
     scheme = urllib.parse.urlsplit(api).scheme
     if scheme not in ("https", "http"):
         raise InputError(f"GITHUB_API_URL {api!r} is not an http(s) URL")
-    data = fetch(permission_url(api, repository, login), token)
+    return permission_of(fetch(permission_url(api, repository, login), token), login)
+
+
+def permission_of(data: Any, login: str) -> str:
+    """The ``permission`` of GitHub's answer for ``login``, refused when it is no answer for
+    them (the service asks through its own client)."""
     user = data.get("user") if isinstance(data, dict) else None
     if not isinstance(data, dict) or not isinstance(data.get("permission"), str):
         raise InputError(f"GitHub's answer for {login}'s permission is not a permission")

@@ -8,8 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from countersign import Identity, approve, check_change, signoffs_for, withdraw
 from countersign.errors import InputError, UsageError
+from countersign.facts.adoption import Adoption
+from countersign.intake.github_reviews import permission_of
 from countersign.service import mirror
 from countersign.service.evaluation import open_head
+from countersign.service.github import GitHubRefused
+from countersign.signoff.adoption import unpinned_writer
 
 if TYPE_CHECKING:
     from countersign.service.worker import Jobs
@@ -45,13 +49,34 @@ def sign_off(
         ledger=jobs.ledger(int(pr["base"]["repo"]["id"])),
         state=jobs.settings.state_dir / "state",
     )
-    roster = ws.context.config.roster
+    result = check_change(ws)
+    adoption = result.facts.adoption  # the roster it brings says who is who, GitHub who admins
+    roster = adoption.roster if adoption else ws.context.config.roster
     person = roster.find_github(login)
     if person is None:
         return f"{login} is not in the roster at the base"
     # the login is checked against the roster again whenever the entry is read
-    evidence = {"login": login, "repository": repository, "review": review_id, "via": "webhook"}
-    who = Identity(person.id, FORGE, authenticated=True, evidence=evidence)
+    evidence = {
+        "login": login,
+        "repository": repository,
+        "review": review_id,
+        "via": "webhook",
+        "api": jobs.settings.api_url,
+    }
+    permission = ""
+    if adoption is not None and action != "dismissed":
+        why = _unpinned(adoption, repository, jobs.settings.api_url)
+        why = why or unpinned_writer(adoption, ws.ledger.key.key_id)
+        if why:
+            return f"not counted: {why}"
+        try:
+            answer = jobs.github.call(
+                "GET", f"/repos/{repository}/collaborators/{login}/permission", installation
+            )
+            permission = permission_of(answer, login)
+        except (GitHubRefused, InputError) as exc:
+            return f"not counted: GitHub gave no permission for {login}: {exc}"
+    who = Identity(person.id, FORGE, authenticated=True, permission=permission, evidence=evidence)
     note = f"GitHub review {review_id} {url}".strip()
     if action == "dismissed":
         withdraw(ws.ledger, ws.change, person, who, f"dismissed: {note}")
@@ -59,7 +84,6 @@ def sign_off(
     if _already(ws.ledger.entries("approval"), ws.change.fingerprint, person.id, note):
         return "already recorded"
     signoffs = signoffs_for(ws.ledger, ws.change.fingerprint)
-    result = check_change(ws)
     try:
         approve(
             ws.ledger,
@@ -75,6 +99,19 @@ def sign_off(
     except UsageError as exc:
         return f"not counted: {exc}"
     return f"recorded {person.id}'s approval of {ws.change.fingerprint[:19]}"
+
+
+def _unpinned(adoption: Adoption, repository: str, api: str) -> str:
+    """Why this service's review cannot sign off the adoption: it pins nothing, or another
+    GitHub or repository than the one the webhook came from (``signoff.adoption``)."""
+    forge = adoption.forge
+    if adoption.unpinned:
+        return adoption.unpinned
+    if forge.repository.lower() != repository.lower():
+        return f"the adoption pins forge.repository {forge.repository}, not {repository}"
+    if forge.api.rstrip("/").lower() != api.rstrip("/").lower():
+        return f"the adoption pins forge.api {forge.api}, but this service asks {api}"
+    return ""
 
 
 def _already(entries: list[dict[str, Any]], fingerprint: str, person: str, note: str) -> bool:

@@ -28,9 +28,16 @@ def vetted(signoffs: SignOffs, adoption: Adoption) -> SignOffs:
     )
 
 
-def pinned_keys(adoption: Adoption) -> Pins | None:
-    """The ledger keys the adoption pins, None when it pins none (or none readably)."""
-    return _pins(adoption)[0]
+def unpinned_writer(adoption: Adoption, key_id: str) -> str:
+    """Why an entry written with ledger key ``key_id`` would not count for the adoption, ""
+    when it would: for a recorder to refuse before it writes."""
+    pins = _pins(adoption)[0]
+    if pins is not None and any(p.key_id == key_id and p.until is None for p in pins.pins):
+        return ""
+    return (
+        f"this machine's ledger key {key_id} is not pinned in the adoption's {LEDGER_KEYS}, so "
+        "its entry would not count; add the line `countersign ledger keys` prints here to it"
+    )
 
 
 def _pins(adoption: Adoption) -> tuple[Pins | None, str]:
