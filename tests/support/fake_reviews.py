@@ -1,7 +1,9 @@
 """A fake GitHub REST API on loopback (stdlib ``http.server`` in a thread) that answers the
 endpoints ``approve --from-review`` asks in GitHub Actions, ``GET /repos/{owner}/{repo}/pulls/
 {number}/reviews/{id}`` and (for an adoption change) ``GET /repos/{owner}/{repo}/collaborators/
-{username}/permission``, from what it holds, and only with the right bearer token."""
+{username}/permission``, and for a solo sign-off ``GET /repos/{owner}/{repo}/pulls/{number}`` and
+``GET /repos/{owner}/{repo}/collaborators``, from what it holds, and only with the right bearer
+token."""
 
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from typing import Any
 
 ROUTE = re.compile(r"^/repos/([^/]+)/([^/]+)/pulls/(\d+)/reviews/(\d+)$")
 PERMISSION = re.compile(r"^/repos/([^/]+)/([^/]+)/collaborators/([^/]+)/permission$")
+PULL = re.compile(r"^/repos/([^/]+)/([^/]+)/pulls/(\d+)$")
+COLLABORATORS = re.compile(r"^/repos/([^/]+)/([^/]+)/collaborators(?:\?.*)?$")
 
 
 @dataclass
@@ -26,6 +30,28 @@ class FakeReviews:
     url: str = ""
     # (repository, login) -> "admin", "write", "read": what GitHub says each collaborator may do
     permissions: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    # (repository, number) -> (author login, head sha)
+    pulls: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
+
+    def open_pull(self, repository: str, number: int, author: str, head: str) -> None:
+        self.pulls[(repository.lower(), number)] = (author, head)
+
+    def answer(self, path: str) -> dict[str, Any] | list[dict[str, Any]] | None:
+        """The pull request or the collaborators ``path`` asks for, None for another path."""
+        if match := PULL.match(path):
+            found = self.pulls.get((f"{match[1]}/{match[2]}".lower(), int(match[3])))
+            if found is None:
+                return None
+            return {"number": int(match[3]), "user": {"login": found[0]}, "head": {"sha": found[1]}}
+        if match := COLLABORATORS.match(path):
+            repository = f"{match[1]}/{match[2]}".lower()
+            return [
+                {"login": login, "role_name": role}
+                for (repo, login), role in sorted(self.permissions.items())
+                if repo == repository and role != "none"
+            ]
+        return None
 
     def add(self, repository: str, number: int, review: dict[str, Any]) -> None:
         self.reviews[(repository.lower(), number, int(review["id"]))] = review
@@ -54,6 +80,10 @@ def _handler(api: FakeReviews) -> type[BaseHTTPRequestHandler]:
             if granted is not None:
                 self._send(200, granted)
                 return
+            other = api.answer(self.path)
+            if other is not None:
+                self._send(200, other)
+                return
             match = ROUTE.match(self.path)
             key = (
                 (f"{match[1]}/{match[2]}".lower(), int(match[3]), int(match[4])) if match else None
@@ -63,7 +93,7 @@ def _handler(api: FakeReviews) -> type[BaseHTTPRequestHandler]:
                 return
             self._send(200, api.reviews[key])
 
-        def _send(self, code: int, body: dict[str, Any]) -> None:
+        def _send(self, code: int, body: dict[str, Any] | list[dict[str, Any]]) -> None:
             data = json.dumps(body).encode()
             self.send_response(code)
             self.send_header("Content-Type", "application/json")

@@ -194,14 +194,20 @@ def init(repo: Path, force: bool) -> int:
     help="The branch the adoption commit is made on, when you are on the base branch.",
 )
 @click.option("-m", "--message", default=None, help="The adoption commit's message.")
-def adopt(repo: Path, base: str | None, branch: str, message: str | None) -> int:
+@click.option(
+    "--solo",
+    is_flag=True,
+    help="A repository of one person: the roster names you alone, and your own sign-off is "
+    "recorded once GitHub confirms you are its only collaborator and an administrator.",
+)
+def adopt(repo: Path, base: str | None, branch: str, message: str | None, solo: bool) -> int:
     """Commit .countersign/ (validated as the gate will read it) as the adoption change, on its
     own branch, and say how it is signed off: the branch has no roster yet, so a repository
     administrator approves the pull request on GitHub and the Action records the review."""
     from countersign.commands.adopt import DEFAULT_MESSAGE
     from countersign.commands.adopt import adopt as run
 
-    return run(repo, base=base, branch=branch, message=message or DEFAULT_MESSAGE)
+    return run(repo, base=base, branch=branch, message=message or DEFAULT_MESSAGE, solo=solo)
 
 
 @click.group("config")

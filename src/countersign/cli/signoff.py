@@ -40,6 +40,14 @@ from countersign.cli.options import check_status_option, format_choice, range_op
     help="Record a GitHub pull_request_review event's approval (e.g. $GITHUB_EVENT_PATH) as its "
     "reviewer's sign-off of the reviewed commit; reviewers are matched by people.yaml github.",
 )
+@click.option(
+    "--solo",
+    "solo",
+    metavar="EVENT",
+    type=click.Path(dir_okay=False),
+    help="In a repository of one person: record a GitHub pull_request event's author as its "
+    "sign-off, once GitHub confirms they are its only collaborator and an administrator.",
+)
 @repo_option
 def approve(
     base: str | None,
@@ -52,6 +60,7 @@ def approve(
     checks: tuple[str, ...],
     action: str | None,
     review: str | None,
+    solo: str | None,
     repo: Path,
 ) -> int:
     """Approve the exact content of a change (bound to its fingerprint), or with --action one
@@ -63,6 +72,15 @@ def approve(
         from countersign.commands.approve_action import approve_action
 
         return approve_action(repo, action=action, identity=identity, note=note, key_file=key_file)
+    if solo:
+        from countersign.commands.approve_solo import approve_solo
+
+        if identity or key_file or base or worktree or head != "HEAD" or review:
+            raise click.UsageError(
+                "--solo takes the approver and the change from the event; drop --as, --key, "
+                "--base, --head, --worktree and --from-review"
+            )
+        return approve_solo(repo, payload=solo)
     if review:
         from countersign.commands.approve_review import approve_review
 

@@ -29,7 +29,7 @@ DEFAULT_MESSAGE = (
 )
 
 
-def adopt(cwd: Path, *, base: str | None, branch: str, message: str) -> int:
+def adopt(cwd: Path, *, base: str | None, branch: str, message: str, solo: bool = False) -> int:
     root = repo_root(cwd)
     target = base or default_branch(root)
     if target is None:
@@ -45,7 +45,9 @@ def adopt(cwd: Path, *, base: str | None, branch: str, message: str) -> int:
     reviewers = [
         p for p in roster.people if p.github and not p.agent and me not in map(str.lower, p.emails)
     ]
-    if not reviewers:
+    if solo:
+        _check_solo(roster, me)
+    elif not reviewers:
         raise UsageError(
             f"{ROSTER} gives nobody but you a `github:` login: the adoption is signed off by "
             "a repository administrator (not you) approving its pull request on GitHub, so add "
@@ -85,6 +87,18 @@ def adopt(cwd: Path, *, base: str | None, branch: str, message: str) -> int:
             f"  [ ] {req.id}: {req.needs or req.reason}"
             + (f" ({req.missing})" if req.missing else "")
         )
+    if solo:
+        click.echo(
+            "Next:\n"
+            f"  1. git push -u origin {here}, and open a pull request into "
+            f"{target.removeprefix('origin/')}.\n"
+            "  2. The countersign Action (with `solo: true` and `id-token: write`) records your "
+            "own sign-off once GitHub confirms you are the repository's only collaborator and "
+            "an administrator; the gate then passes.\n"
+            "  Add the next person to the roster before you give them access on GitHub: from "
+            "then on every change is reviewed."
+        )
+        return 0
     logins = ", ".join(f"{p.id} (github: {p.github})" for p in reviewers)
     click.echo(
         "Next:\n"
@@ -97,6 +111,16 @@ def adopt(cwd: Path, *, base: str | None, branch: str, message: str) -> int:
         "  Until it lands, the branch has no roster: nothing is signed off from a terminal."
     )
     return 0
+
+
+def _check_solo(roster: Roster, me: str) -> None:
+    humans = [p for p in roster.people if not p.agent]
+    if len(humans) != 1 or me not in map(str.lower, humans[0].emails) or not humans[0].github:
+        raise UsageError(
+            f"--solo is for a repository of one person: {ROSTER} must name you alone "
+            f"(user.email {me or 'unset'}), with your `github:` login; it names "
+            f"{', '.join(p.id for p in humans) or 'nobody'}"
+        )
 
 
 def _user_email(root: Path) -> str:

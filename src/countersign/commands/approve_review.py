@@ -11,36 +11,25 @@ approve record nothing; a dismissed review withdraws its reviewer's approval of 
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from countersign.config.forge import Forge, Oidc
 from countersign.config.roster import Roster
 from countersign.decision.policy import NO_FORGE
 from countersign.errors import UsageError
-from countersign.facts.adoption import Adoption, adoption_of
+from countersign.facts.adoption import adoption_of
 from countersign.gate.evaluate import evaluate
 from countersign.intake.git import parents
 from countersign.intake.pull_request import Review, read_review
 from countersign.intake.selection import ChangeSelection
-from countersign.signoff.adoption import unpinned_writer
+from countersign.signoff.adoption import adoption_forge, unpinned_writer
 from countersign.signoff.approvals import approver_problem, authors_of
 from countersign.signoff.approve import approve, review_identity, review_note, withdraw
 from countersign.signoff.forge import Channels, reviewer_identity
 from countersign.signoff.identity import Identity
 from countersign.signoff.ledger import signoffs_for
 from countersign.workspace import Environment, analysed, open_workspace, protected_policy
-
-
-def adoption_forge(adoption: Adoption) -> Forge:
-    """The forge an adoption's review is confirmed by: the one the adoption pins (nothing on
-    its landing branch pins one yet), which must name the repository this clone and the job
-    are of, and always with the job's OIDC token (GitHub's issuer unless it pins another)."""
-    if adoption.unpinned:
-        raise UsageError(f"cannot record this review: {adoption.unpinned}")
-    return replace(adoption.forge, oidc=adoption.forge.oidc or Oidc())
 
 
 def approve_review(cwd: Path, *, payload: str, requirement: str | None) -> int:

@@ -10,7 +10,6 @@ import click
 from countersign.gate.evaluate import evaluate
 from countersign.intake.selection import ChangeSelection
 from countersign.output.status import render_status
-from countersign.signoff.adoption import vetted
 from countersign.signoff.ledger import signoffs_for
 from countersign.signoff.status import standing
 from countersign.workspace import analysed, open_workspace
@@ -25,8 +24,7 @@ def status(cwd: Path, selection: ChangeSelection, *, checks: dict[str, str], fmt
     )
     adoption = result.facts.adoption  # the roster the change brings says who is who
     roster = adoption.roster if adoption else ws.context.config.roster
-    if adoption is not None:  # each approval as the adoption's pins judge it
-        signoffs = vetted(signoffs, adoption)
+    signoffs = result.signoffs or signoffs  # as the gate judged them (pins, solo)
     makers = tuple(i.email for i in result.facts.identities)
     report = standing(
         ws.change, result.decision.requirements, signoffs, entries, roster, makers=makers

@@ -20,6 +20,7 @@ from countersign.signoff.approvals import (
     authors_of,
     proven,
 )
+from countersign.signoff.solo import with_solo
 
 
 def evaluate(
@@ -44,6 +45,8 @@ def evaluate(
     # each signature verified once, for the conditions (``approvals``) and the requirements
     signoffs = proven(signoffs, roster)
     authors = authors_of(tuple(i.email for i in facts.identities), roster)
+    forge = facts.adoption.forge if facts.adoption is not None else policy.forge
+    signoffs = with_solo(signoffs, roster, forge, authors)
     variables = activation(facts, checks, approval_facts(signoffs, roster, authors))
     decision = decide(policy, variables, today or context.today)
     if facts.adoption is not None:
@@ -68,4 +71,4 @@ def evaluate(
             else r
             for r in requirements
         )
-    return Evaluation(verdict_of(requirements), facts, decision, requirements)
+    return Evaluation(verdict_of(requirements), facts, decision, requirements, signoffs=signoffs)

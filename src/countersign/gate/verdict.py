@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from countersign.decision.requirements import Decision, Kind, Requirement
 from countersign.errors import ExitCode
 from countersign.facts import Facts
+from countersign.signoff.approvals import SignOffs
 from countersign.signoff.ledger import LedgerState
 
 
@@ -35,6 +36,8 @@ class Evaluation:
     requirements: tuple[Requirement, ...]
     # The ledger the sign-offs were read from (None: none was read, e.g. policy test).
     ledger: LedgerState | None = None
+    # The sign-offs as the gate judged them (proven; an adoption's vetted, solo ones marked).
+    signoffs: SignOffs | None = field(default=None, compare=False, repr=False)
 
 
 def verdict_of(requirements: tuple[Requirement, ...]) -> Verdict:

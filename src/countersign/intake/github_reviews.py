@@ -116,3 +116,41 @@ def permission_of(data: Any, login: str) -> str:
     if isinstance(user, dict) and str(user.get("login") or login).lower() != login.lower():
         raise InputError(f"GitHub answered {login}'s permission for {user.get('login')!r}")
     return str(data["permission"])
+
+
+def repo_url(api: str, repository: str) -> str:
+    owner, _, name = repository.partition("/")
+    parts = (urllib.parse.quote(owner, safe=""), urllib.parse.quote(name, safe=""))
+    return f"{api.rstrip('/')}/repos/{parts[0]}/{parts[1]}"
+
+
+@dataclass(frozen=True)
+class ApiPull:
+    """A pull request as the API returns it (``GET /repos/{owner}/{repo}/pulls/{n}``)."""
+
+    number: int
+    author: str
+    head: str
+
+
+def fetch_pull(
+    api: str, token: str, repository: str, number: int, fetch: Fetch = fetch_json
+) -> ApiPull:
+    data = fetch(f"{repo_url(api, repository)}/pulls/{number}", token)
+    user = data.get("user") if isinstance(data, dict) else None
+    head = data.get("head") if isinstance(data, dict) else None
+    if not isinstance(user, dict) or not isinstance(head, dict):
+        raise InputError(f"GitHub's answer for pull request #{number} is not a pull request")
+    return ApiPull(number, str(user.get("login") or ""), str(head.get("sha") or ""))
+
+
+def fetch_collaborators(
+    api: str, token: str, repository: str, fetch: Fetch = fetch_json
+) -> tuple[str, ...]:
+    """Every collaborator's login (``affiliation=all``: outside collaborators, organisation
+    members and teams with access too), up to one page of 100: more than one is all a solo
+    adoption needs to know."""
+    data = fetch(f"{repo_url(api, repository)}/collaborators?affiliation=all&per_page=100", token)
+    if not isinstance(data, list):
+        raise InputError(f"GitHub's answer for {repository}'s collaborators is not a list")
+    return tuple(str(c.get("login") or "") for c in data if isinstance(c, dict))

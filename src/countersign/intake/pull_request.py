@@ -66,6 +66,32 @@ def read_review(path: str | Path) -> Review:
     )
 
 
+def read_authored(path: str | Path) -> Review:
+    """A ``pull_request`` event as its author's own sign-off to confirm (a solo repository):
+    the author, the head commit and the base, in the shape of a review of it."""
+    data = _read_json(path, "pull request payload")
+    pr = _object(data.get("pull_request")) if isinstance(data, dict) else {}
+    login = _text(_object(pr.get("user")).get("login"))
+    commit = _text(_object(pr.get("head")).get("sha"))
+    base = _text(_object(pr.get("base")).get("sha"))
+    if not (login and commit and base and isinstance(pr.get("number"), int)):
+        raise InputError(
+            f"{path}: not a GitHub pull_request event (it needs pull_request.user.login, "
+            "pull_request.head.sha and pull_request.base.sha); pass the event file of a "
+            "pull_request workflow run"
+        )
+    return Review(
+        action=_text(data.get("action")),
+        state="approved",
+        login=login,
+        commit=commit,
+        base=base,
+        number=pr["number"],
+        url=_text(pr.get("html_url")),
+        repository=_text(_object(data.get("repository")).get("full_name")),
+    )
+
+
 def read_pull_request(path: str | Path) -> PullRequest:
     return parse_pull_request(_read_json(path, "PR payload"), str(path))
 

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from countersign.errors import ConfigError
+from countersign.config.forge import Forge, Oidc
+from countersign.errors import ConfigError, UsageError
 from countersign.facts.adoption import LEDGER_KEYS, Adoption
 from countersign.signoff.approvals import Approval, SignOffs
 from countersign.signoff.pins import Pins, parse_pins
@@ -26,6 +27,15 @@ def vetted(signoffs: SignOffs, adoption: Adoption) -> SignOffs:
         signoffs,
         approvals=tuple(_vet(a, adoption, pins, why) for a in signoffs.approvals),
     )
+
+
+def adoption_forge(adoption: Adoption) -> Forge:
+    """The forge a sign-off of the adoption is confirmed by: the one the adoption pins (nothing
+    on its landing branch pins one yet), which must name the repository this clone and the job
+    are of, always with the job's OIDC token (GitHub's issuer unless it pins another)."""
+    if adoption.unpinned:
+        raise UsageError(f"cannot record a sign-off of this adoption: {adoption.unpinned}")
+    return replace(adoption.forge, oidc=adoption.forge.oidc or Oidc())
 
 
 def unpinned_writer(adoption: Adoption, key_id: str) -> str:

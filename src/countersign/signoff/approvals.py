@@ -36,6 +36,9 @@ class Approval:
     teams: tuple[str, ...] | None = None
     proof: Proof | None = None  # None until checked against the roster (``proven``)
     entry: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # The author's own sign-off in a repository of one person, as GitHub confirmed it: set only
+    # by ``signoff.solo`` once every condition holds, never read from the entry.
+    solo: bool = False
 
     @property
     def strength(self) -> str:
@@ -126,7 +129,8 @@ def approval_facts(
     out: list[dict[str, Any]] = []
     for approval in proven(signoffs, roster).approvals:
         person = roster.find(approval.approver)
-        if person is None or approver_problem(approval.approver, person, roster, authors):
+        makers = () if approval.solo else authors
+        if person is None or approver_problem(approval.approver, person, roster, makers):
             continue
         if approval.proof is not None and approval.proof.problem:
             continue
@@ -184,7 +188,8 @@ def ineligible(
     """Why this approval does not count for the requirement, or None when it does. Level and
     teams are the roster's, never the entry's: a ledger entry cannot promote its approver."""
     person = roster.find(approval.approver)
-    problem = approver_problem(approval.approver, person, roster, authors)
+    makers = () if approval.solo else authors  # a solo sign-off is the author's by definition
+    problem = approver_problem(approval.approver, person, roster, makers)
     if problem or person is None:
         return problem
     proof = with_proof(approval, roster).proof
@@ -315,7 +320,8 @@ def _approval(
         person = roster.find(approval.approver)
         if person is not None and ineligible(approval, req, roster, authors) is None:
             people.setdefault(person.id, (person, approval))  # distinct humans
-    have = len(people)
+    # a solo sign-off: the roster names one person, so there is nobody to count twice
+    have = req.count if any(a.solo for _, a in people.values()) else len(people)
     missing = ""
     if have < req.count:
         missing = (

@@ -59,22 +59,30 @@ def approve(
     note: str = "",
     now: datetime | None = None,
     makers: Sequence[str] | None = None,
+    solo: bool = False,
 ) -> Approved:
     """Record ``who``'s approval of ``change`` for every requirement among ``requirements`` (the
     gate's, for this change) they may sign, only ``requirement`` when given, or the follow-up
     review of a break-glass (``FOLLOW_UP``), signed with ``who``'s key when they gave one.
     ``makers``: every address that made the change (``facts.people.identities``; default its
-    commit authors). Raises ``UsageError`` when it would not count."""
+    commit authors). ``solo``: the author's own sign-off in a repository of one person, which
+    the caller had GitHub confirm (``signoff.solo``). Raises ``UsageError`` when it would not
+    count."""
     person = roster.find(who.claimed)
     authors = authors_of(tuple(makers or (c.author_email for c in change.commits)), roster)
-    problem = approver_problem(who.claimed, person, roster, authors)
+    problem = approver_problem(who.claimed, person, roster, () if solo else authors)
     if problem or person is None:
         raise UsageError(f"cannot approve: {problem}")
     if requirement == FOLLOW_UP:
         targets = follow_up_targets(person.id, signoffs.break_glass, roster)
     else:
         approval = Approval(
-            person.id, change.fingerprint, "", proof=who.proof, entry={"identity": who.as_dict()}
+            person.id,
+            change.fingerprint,
+            "",
+            proof=who.proof,
+            entry={"identity": who.as_dict()},
+            solo=solo,
         )
         wanted = [r for r in requirements if r.kind is Kind.APPROVAL]
         targets = approval_targets(wanted, requirement, approval, roster, authors, policy.version)

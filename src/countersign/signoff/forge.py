@@ -16,18 +16,20 @@ whatever the person running the command sets. The event file is only the pointer
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from countersign.config.forge import Forge
+from countersign.config.forge import Forge, Oidc
 from countersign.config.roster import Person
 from countersign.errors import InputError
 from countersign.intake.github_reviews import (
     Fetch,
     Get,
+    fetch_collaborators,
     fetch_json,
     fetch_permission,
+    fetch_pull,
     fetch_review,
     get_json,
 )
@@ -35,6 +37,9 @@ from countersign.intake.pull_request import Review
 from countersign.signoff.identity import Identity
 
 FORGE = "forge"
+ADMIN = "admin"
+EVENT = "pull_request_review"  # the event whose job records a review
+SOLO_EVENT = "pull_request"  # the event whose job records a solo sign-off
 FILE = "github-review"  # the first version's source: a review read from a file
 
 
@@ -140,7 +145,12 @@ def reviewer_identity(
 
 
 def _job(
-    review: Review, forge: Forge, env: Mapping[str, str], now: datetime, ways: Channels
+    review: Review,
+    forge: Forge,
+    env: Mapping[str, str],
+    now: datetime,
+    ways: Channels,
+    event: str = EVENT,
 ) -> dict[str, Any] | None:
     """The verified claims of the job's OIDC token that say which run recorded the approval;
     None when the job has no token. PyJWT is loaded only here."""
@@ -153,7 +163,7 @@ def _job(
     if token is None:
         return None
     claims = verify_token(token, oidc, fetch_jwks(oidc.jwks_url, ways.get), now)
-    check_claims(claims, forge.repository, review, ways.covers, oidc.workflow)
+    check_claims(claims, forge.repository, review, ways.covers, oidc.workflow, event)
     return {
         "issuer": oidc.issuer,
         "run_id": str(claims.get("run_id", "")),
@@ -165,3 +175,73 @@ def _job(
 
 def _asserted(person: Person, why: str) -> Confirmation:
     return Confirmation(Identity(person.id, FILE), why, f"the event file alone: {why}")
+
+
+def solo_identity(
+    pull: Review,
+    person: Person,
+    forge: Forge,
+    env: Mapping[str, str],
+    now: datetime,
+    channels: Channels | None = None,
+    branch: str = "main",
+) -> Confirmation:
+    """A solo sign-off: the author of pull request ``pull`` (``login``, at ``commit``) is, as
+    GitHub says now, the repository's only collaborator and an administrator of it, and the
+    job's OIDC token was issued to the ``pull_request`` job they started. ``forge`` as for a
+    review; its OIDC issuer is always asked (GitHub's unless it pins another)."""
+    ways = channels or Channels()
+    if not forge.repository:
+        return _asserted(
+            person,
+            f"policy.yaml on {branch} pins no forge.repository, so no GitHub can confirm it",
+        )
+    if pull.repository and pull.repository.lower() != forge.repository.lower():
+        raise InputError(
+            f"the pull request is on {pull.repository}, but {branch} pins forge.repository "
+            f"{forge.repository}: nothing recorded"
+        )
+    token = env.get("GITHUB_TOKEN", "")
+    if not token:
+        return _asserted(person, "no GITHUB_TOKEN to ask GitHub with")
+    found = fetch_pull(forge.api, token, forge.repository, pull.number, ways.fetch)
+    if found.author.lower() != pull.login.lower() or found.head != pull.commit:
+        raise InputError(
+            f"pull request #{pull.number} is by {found.author} at {found.head[:12]} on GitHub, "
+            f"by {pull.login} at {pull.commit[:12]} in the event: nothing recorded"
+        )
+    everyone = fetch_collaborators(forge.api, token, forge.repository, ways.fetch)
+    if [c.lower() for c in everyone] != [found.author.lower()]:
+        raise InputError(
+            f"{forge.repository} has {len(everyone)} collaborators on GitHub "
+            f"({', '.join(everyone[:5]) or 'none'}), not {found.author} alone: a solo sign-off "
+            "needs the author to be the only one; add the others to people.yaml and have "
+            "one of them review"
+        )
+    allowed = fetch_permission(forge.api, token, forge.repository, found.author, ways.fetch)
+    if allowed != ADMIN:
+        raise InputError(
+            f"{found.author} is {allowed}, not admin, of {forge.repository} on GitHub: nothing "
+            "recorded"
+        )
+    job = _job(pull, replace(forge, oidc=forge.oidc or Oidc()), env, now, ways, SOLO_EVENT)
+    if job is None:
+        return _asserted(
+            person,
+            "a solo sign-off needs the job's OIDC token: give the job "
+            "`permissions: id-token: write`",
+        )
+    evidence: dict[str, Any] = {
+        "login": found.author,
+        "api": forge.api,
+        "repository": forge.repository,
+        "pull_request": pull.number,
+        "solo": {"collaborators": list(everyone)},
+        "oidc": job,
+    }
+    return Confirmation(
+        Identity(person.id, FORGE, authenticated=True, permission=allowed, evidence=evidence),
+        "",
+        f"GitHub at {forge.api} confirms {found.author} is the only collaborator and an "
+        "administrator of the repository; the job's OIDC token verified",
+    )

@@ -93,6 +93,7 @@ def check_claims(
     review: Review,
     covers: Callable[[str, str], bool],
     workflow: str = "",
+    event: str = EVENT,
 ) -> None:
     """The token was issued to the job GitHub started for this review. ``covers(sha, commit)``:
     the job's commit is the reviewed one, or the pull request's merge commit with it as a
@@ -102,14 +103,14 @@ def check_claims(
         raise problem(f"has no {missing[0]} claim")
     if claims["repository"].lower() != repository.lower():
         raise problem(f"is for repository {claims['repository']}, not {repository}")
-    if claims["event_name"] != EVENT:
-        raise problem(f"is for a {claims['event_name']} event, not {EVENT}")
+    if claims["event_name"] != event:
+        raise problem(f"is for a {claims['event_name']} event, not {event}")
     if claims["ref"] != f"refs/pull/{review.number}/merge":
         raise problem(f"is for {claims['ref']}, not pull request #{review.number}")
     if claims["actor"].lower() != review.login.lower():
         raise problem(
             f"was issued to a job {claims['actor']} started, not {review.login}, who wrote "
-            "the review"
+            f"the {'review' if event == EVENT else 'pull request'}"
         )
     if workflow and claims.get("job_workflow_ref") != workflow:
         raise problem(

@@ -70,9 +70,10 @@ def standing(
         why = [ineligible(approval, r, roster, authors) for r in wanted]
         counted = tuple(r.id for r, w in zip(wanted, why, strict=True) if w is None)
         ignored = "" if counted else "; ".join(sorted({w for w in why if w}))
-        standings.append(
-            Counted(approval.approver, approval.at, counted, ignored, approval.strength)
-        )
+        how = approval.strength
+        if approval.solo:
+            how += ", solo: GitHub confirmed them as the only collaborator and an administrator"
+        standings.append(Counted(approval.approver, approval.at, counted, ignored, how))
     return Standing(
         approvals=tuple(standings),
         stale=stale_approvals(change, entries),
