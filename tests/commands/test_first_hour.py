@@ -108,6 +108,15 @@ def test_one_file_is_one_file_and_no_risk_factors_print_no_parentheses(repo, cap
     assert ", 1 file." in capsys.readouterr().out
 
 
+def test_a_list_cut_short_says_how_many_more_there_are(repo, capsys):
+    repo.commit("init", **{"a.txt": "a\n"})
+    repo.git("checkout", "-q", "-b", "f")
+    repo.commit("five", **{f"d/{i}.txt": f"{i}\n" for i in range(5)})
+    main(["check", "--base", "main", "-C", str(repo.path)])
+    out = capsys.readouterr().out
+    assert "5 paths no service owns: d/0.txt, d/1.txt, d/2.txt and 2 more" in out
+
+
 def test_guard_batch_help_says_it_reads_json_lines(capsys):
     assert main(["guard", "--help"]) == 0
     out = capsys.readouterr().out

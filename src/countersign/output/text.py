@@ -59,9 +59,10 @@ def text(e: Evaluation) -> str:
         deps = ", ".join(f"{d.name} via {' -> '.join(d.via)}" for d in blast.dependents[:5])
         out.append(f"  - dependents: {deps}")
     if blast.unowned:
+        rest = len(blast.unowned) - 3
         out.append(
             f"  - {counted(len(blast.unowned), 'path')} no service owns: "
-            f"{', '.join(blast.unowned[:3])}"
+            f"{', '.join(blast.unowned[:3])}" + (f" and {rest} more" if rest > 0 else "")
         )
     if blast.problems:
         more = f" (and {len(blast.problems) - 1} more)" if len(blast.problems) > 1 else ""
