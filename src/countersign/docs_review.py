@@ -7,7 +7,11 @@ as a git repository, or an exported directory, judged against the code of ``root
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,9 +68,7 @@ def review_docs(
         make=any(read.is_makefile(p) for p in code_paths),
         package_scripts=any(p.rsplit("/", 1)[-1] == "package.json" for p in code_paths),
     )
-    refs: list[Reference] = []
-    for path, text in doc_tree.read(doc_paths).items():
-        refs.extend(references(path, text, vocabulary))
+    refs = _references(doc_tree.read(doc_paths), vocabulary)
     index = read.code_index(root, sha, code_paths, needles(refs))
     calls = [r for r in refs if r.keywords and r.needle in index.tokens]
     params, defined_in = read.signatures(root, sha, {r.needle for r in calls})
@@ -92,6 +94,30 @@ def review_docs(
     if doc_git is not None:
         findings = _dated(doc_git[0], doc_git[1], findings)
     return DocsReview(sha, doc_paths, len(refs), findings)
+
+
+# Above this many documents the references are read by one process per core (tldr-pages'
+# 38,000 pages are read in half the time on two): git grep, the baseline, uses every core too.
+_PARALLEL_FROM = 2000
+
+
+def _references(texts: dict[str, str], vocabulary: Vocabulary) -> list[Reference]:
+    items = list(texts.items())
+    workers = min(os.cpu_count() or 1, 8)
+    if len(items) < _PARALLEL_FROM or workers < 2:
+        return _read_chunk(items, vocabulary)
+    size = -(-len(items) // (workers * 4))
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            parts = pool.map(_read_chunk, chunks, [vocabulary] * len(chunks))
+            return [r for part in parts for r in part]
+    except (OSError, BrokenProcessPool):
+        return _read_chunk(items, vocabulary)  # no processes to be had: read them here
+
+
+def _read_chunk(items: list[tuple[str, str]], vocabulary: Vocabulary) -> list[Reference]:
+    return [r for path, text in items for r in references(path, text, vocabulary)]
 
 
 def _asked_about(refs: Iterable[Reference], index: CodeIndex) -> Callable[[str], bool]:
