@@ -72,7 +72,7 @@ def review_docs(
     index = read.code_index(root, sha, code_paths, needles(refs))
     calls = [r for r in refs if r.keywords and r.needle in index.tokens]
     params, defined_in = read.signatures(root, sha, {r.needle for r in calls})
-    index = replace(index, signatures=params)
+    index = replace(index, signatures=params, commands=frozenset(vocabulary.commands))
     walked = read.listing_of(root, sha)
     history = History(
         paths=read.path_history(root, sha, _asked_about(refs, index), walked),

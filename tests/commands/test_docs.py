@@ -353,3 +353,43 @@ def test_an_editors_backup_of_a_document_is_not_code(shop, capsys):
     shop.commit("really drop it")
     _, report = run(shop, capsys, "docs/uploads.md", "--all")
     assert report["findings"] == []
+
+
+def test_a_package_path_holds_under_a_source_layout(shop, capsys):
+    shop.commit("docs", **{"docs/layout.md": "Bump the version in `shipit/cli.py`.\n"})
+    shop.git("mv", "shipit", "src")
+    shop.commit("src layout")
+    # shipit/cli.py moved to src/cli.py here: the package path no longer holds
+    _, report = run(shop, capsys, "docs/layout.md")
+    assert stale(report) == {("shipit/cli.py", "renamed")}
+    shop.write("src/shipit/cli.py", CLI)
+    shop.git("rm", "-q", "src/cli.py")
+    shop.commit("src/shipit layout")
+    _, report = run(shop, capsys, "docs/layout.md")
+    assert stale(report) == set()
+
+
+def test_a_variable_derived_from_an_option_holds_while_the_option_does(shop, capsys):
+    shop.commit(
+        "docs: env",
+        **{
+            "docs/env.md": "Set `SHIPIT_REGION` instead of passing `--region`.\n",
+            "shipit/env.py": 'import os\nos.environ.get("SHIPIT_REGION")\n',
+        },
+    )
+    shop.commit("env: derive every variable from the options", **{"shipit/env.py": "pass\n"})
+    _, report = run(shop, capsys, "docs/env.md")
+    assert stale(report) == set()  # the cli still declares --region: SHIPIT_REGION is derived
+
+
+def test_a_flag_only_passed_to_another_tool_in_the_code_is_not_stale(shop, capsys):
+    shop.commit(
+        "docs",
+        **{
+            "docs/venv.md": "shipit will not deploy from a ``--system-site`` venv.\n",
+            "scripts/mkvenv.sh": "virtualenv --system-site env\n",
+        },
+    )
+    shop.commit("scripts: drop", **{"scripts/mkvenv.sh": "echo\n"})
+    _, report = run(shop, capsys, "docs/venv.md")
+    assert stale(report) == set()

@@ -44,6 +44,8 @@ class CodeIndex:
     # the root .gitignore's patterns: a path they match is produced (a build or coverage
     # report), not kept, so a document that names it is not contradicted by its absence
     ignored: tuple[str, ...] = ()
+    # the command-line programs the repository ships (from its manifests)
+    commands: frozenset[str] = frozenset()
     # the parameters of the Python functions and classes that documents call with keywords:
     # name -> every parameter name its definitions take (None: one takes ``**kwargs``, or a
     # class defines no ``__init__``, so any keyword may hold)

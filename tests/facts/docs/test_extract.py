@@ -133,6 +133,8 @@ def test_release_notes_proposals_and_decision_records_record_history():
         "sep/sep-008.rst",
         "docs/adr/0003-failover.md",
         "rfcs/0001-canary.md",
+        "news/1234.bugfix.rst",
+        "changelog.d/20261201_canary.md",
     ):
         assert refs(text, path) == [], path
     assert refs(text, "docs/operations.md") != []

@@ -23,7 +23,9 @@ _HISTORY_NAMES = re.compile(
     r"migration[s_-]?guide|deprecat\w*|whats?[_-]?new)[^/]*$"
     r"|(^|/)(releasenotes|release[_-]notes|changelog|changelogs|changes|history|whatsnew)/"
     # proposals and decision records say what was decided when, not how things are now
-    r"|(^|/)(adr|adrs|decisions|proposals|rfcs?|seps?|peps?|enhancements)/",
+    r"|(^|/)(adr|adrs|decisions|proposals|rfcs?|seps?|peps?|enhancements)/"
+    # towncrier's and scriv's fragments of the next changelog
+    r"|(^|/)(news|newsfragments|changelog\.d|changes\.d|changelog_entries)/",
     re.IGNORECASE,
 )
 _PAST = re.compile(

@@ -71,7 +71,8 @@ def variants(reference: Reference) -> tuple[str, ...]:
 def needles(references: Iterable[Reference]) -> frozenset[str]:
     spellings = {v for r in references if r.kind in TOKEN_KINDS for v in variants(r)}
     tails = {r.needle.rsplit(".", 1)[-1] for r in references if r.kind is Kind.CONFIG_KEY}
-    return frozenset(spellings | tails)
+    options = {option_variable(r) for r in references} - {""}
+    return frozenset(spellings | tails | options)
 
 
 def module_tail(needle: str, paths: frozenset[str]) -> str:
@@ -121,6 +122,7 @@ def path_candidates(reference: Reference) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*bases, *pages]))
 
 
+_LAYOUTS = ("src/", "lib/")
 PAGE_SUFFIXES = (".md", ".rst", ".adoc", ".mdx", ".txt", "/index.md", "/index.rst", "/README.md")
 
 
@@ -146,6 +148,8 @@ def _path(reference: Reference, code: CodeIndex, history: History) -> Finding | 
     candidates = path_candidates(reference)
     if any(c in code.paths or c in code.dirs for c in candidates):
         return None
+    if any(f"{r}{c}" in code.paths or f"{r}{c}" in code.dirs for r in _LAYOUTS for c in candidates):
+        return None  # a package path (``pip/_vendor``) under a source layout (``src/pip/...``)
     bare = "/" not in reference.needle
     if bare and reference.needle in code.basenames:
         return None
@@ -187,10 +191,22 @@ def missing_keywords(reference: Reference, code: CodeIndex) -> tuple[str, ...]:
     return tuple(k for k in reference.keywords if k not in params)
 
 
+def option_variable(reference: Reference) -> str:
+    """The flag an environment variable would set if a command derives its variables from its
+    options (pip's ``PIP_CERT`` for ``--cert``, click's ``auto_envvar_prefix``, viper's
+    ``AutomaticEnv``): ``--cert`` for ``PIP_CERT``."""
+    if reference.kind is not Kind.ENV or "_" not in reference.needle:
+        return ""
+    return "--" + reference.needle.split("_", 1)[1].lower().replace("_", "-")
+
+
 def _token(reference: Reference, code: CodeIndex, history: History) -> Finding | None:
     spellings = variants(reference)
     if any(s in code.tokens for s in spellings):
         return _signature(reference, code, history)
+    prefix = reference.needle.split("_", 1)[0].lower()
+    if prefix in code.commands and option_variable(reference) in code.tokens:
+        return None  # derived from the command's option, which still exists
     tail = module_tail(reference.needle, code.paths) if reference.kind is Kind.CONFIG_KEY else ""
     if tail and tail in code.tokens:
         return None  # a module path: the module still defines the name
@@ -274,9 +290,15 @@ def _confidence(reference: Reference, evidence: Evidence) -> str:
     variable it read from the environment, a key it looked up by name); medium for a name it
     only mentioned: another program may still read or provide it, so it is listed with
     ``--all``, not called stale."""
-    if reference.kind in {Kind.ENV, Kind.CONFIG_KEY, Kind.SYMBOL} and not evidence.defined:
+    if reference.kind in _DECLARED and not evidence.defined:
         return "medium"
     return "high"
+
+
+# A flag is declared as a literal (``"--cert"``, ``"cert"``) in its parser: a commit that took
+# out a line merely running a command with it (another tool's ``--no-site-packages``) is no
+# evidence that this repository's command lost it.
+_DECLARED = frozenset({Kind.ENV, Kind.CONFIG_KEY, Kind.SYMBOL, Kind.FLAG})
 
 
 def _suggest(reference: Reference, renamed_to: str) -> str:
