@@ -259,6 +259,16 @@ def test_a_path_the_repository_ignores_is_produced_not_kept(shop, capsys):
     shop.commit("remove the report checked in by mistake", **{".gitignore": "htmlcov/\n*.pyc\n"})
     _, report = run(shop, capsys, "docs/testing.md", "--all")
     assert report["findings"] == []
+    # an ignored directory that keeps files is kept: a file removed from it is stale
+    shop.commit("fixtures", **{"docs/fixtures.md": "See `data/cases/one.txt`.\n"})
+    shop.write("data/cases/one.txt", "1")
+    shop.write("data/cases/two.txt", "2")
+    shop.git("add", "-f", "data")
+    shop.commit("fixtures kept in an ignored directory", **{".gitignore": "htmlcov/\ndata/\n"})
+    shop.git("rm", "-q", "data/cases/one.txt")
+    shop.commit("drop case one")
+    _, report = run(shop, capsys, "docs/fixtures.md")
+    assert stale(report) == {("data/cases/one.txt", "removed")}
 
 
 def test_a_changelog_or_faq_kept_without_a_suffix_is_not_code(shop, capsys):
@@ -377,9 +387,16 @@ def test_a_variable_derived_from_an_option_holds_while_the_option_does(shop, cap
             "shipit/env.py": 'import os\nos.environ.get("SHIPIT_REGION")\n',
         },
     )
-    shop.commit("env: derive every variable from the options", **{"shipit/env.py": "pass\n"})
+    shop.commit("env: drop the variable", **{"shipit/env.py": "pass\n"})
     _, report = run(shop, capsys, "docs/env.md")
-    assert stale(report) == set()  # the cli still declares --region: SHIPIT_REGION is derived
+    # the cli still declares --region, but nothing builds variables from options: stale
+    assert stale(report) == {("SHIPIT_REGION", "removed")}
+    derive = (
+        'import os\nOPTIONS = {k: v for k, v in os.environ.items() if k.startswith("SHIPIT_")}\n'
+    )
+    shop.commit("env: derive every variable from the options", **{"shipit/env.py": derive})
+    _, report = run(shop, capsys, "docs/env.md")
+    assert stale(report) == set()  # SHIPIT_REGION is --region's variable
 
 
 def test_a_flag_only_passed_to_another_tool_in_the_code_is_not_stale(shop, capsys):

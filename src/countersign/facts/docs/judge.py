@@ -72,7 +72,9 @@ def needles(references: Iterable[Reference]) -> frozenset[str]:
     spellings = {v for r in references if r.kind in TOKEN_KINDS for v in variants(r)}
     tails = {r.needle.rsplit(".", 1)[-1] for r in references if r.kind is Kind.CONFIG_KEY}
     options = {option_variable(r) for r in references} - {""}
-    return frozenset(spellings | tails | options)
+    prefixes = {p for r in references for p in prefix_literals(r)}
+    deriving = set(DERIVING) if options else set()
+    return frozenset(spellings | tails | options | prefixes | deriving)
 
 
 def module_tail(needle: str, paths: frozenset[str]) -> str:
@@ -153,11 +155,13 @@ def _path(reference: Reference, code: CodeIndex, history: History) -> Finding | 
     bare = "/" not in reference.needle
     if bare and reference.needle in code.basenames:
         return None
-    if any(code.is_ignored(c) for c in candidates):
-        return None  # produced by a build or a tool (the repository ignores it), not kept
     for candidate in candidates:
         if (evidence := history.of_path(candidate)) is not None:
+            if _produced(candidate, code):
+                return None
             return _stale(reference, evidence, _moved(candidate, evidence, code))
+    if any(_produced(c, code) for c in candidates):
+        return None
     if bare and (evidence := history.basenames.get(reference.needle)) is not None:
         return _stale(reference, evidence, "")
     if reference.link and _looks_like_file(reference.needle):
@@ -169,6 +173,13 @@ def _path(reference: Reference, code: CodeIndex, history: History) -> Finding | 
             "(a broken link)",
         )
     return None
+
+
+def _produced(path: str, code: CodeIndex) -> bool:
+    """Made by a build or a tool, not kept: the repository ignores the path and keeps nothing
+    beside it (a coverage report checked in by mistake and taken out, not a fixture directory
+    that happens to be ignored)."""
+    return code.is_ignored(path) and posixpath.dirname(path) not in code.dirs
 
 
 def _moved(candidate: str, evidence: Evidence, code: CodeIndex) -> str:
@@ -200,12 +211,35 @@ def option_variable(reference: Reference) -> str:
     return "--" + reference.needle.split("_", 1)[1].lower().replace("_", "-")
 
 
+# How code builds its variables from its options: a prefix literal (pip's ``"PIP_"``), click's
+# ``auto_envvar_prefix``, viper's ``AutomaticEnv`` and ``SetEnvPrefix``.
+DERIVING = ("auto_envvar_prefix", "AutomaticEnv", "SetEnvPrefix")
+
+
+def prefix_literals(reference: Reference) -> tuple[str, ...]:
+    if reference.kind is not Kind.ENV or "_" not in reference.needle:
+        return ()
+    prefix = reference.needle.split("_", 1)[0]
+    return (f'"{prefix}_"', f"'{prefix}_'")
+
+
+def _derived(reference: Reference, code: CodeIndex) -> bool:
+    """``TOOL_NAME`` names no variable the code reads, but the repository's command ``tool``
+    declares ``--name`` and the code builds variables from its options."""
+    option = option_variable(reference)
+    if not option or reference.needle.split("_", 1)[0].lower() not in code.commands:
+        return False
+    if option not in code.tokens:
+        return False
+    builds = (*prefix_literals(reference), *DERIVING)
+    return any(b in code.tokens for b in builds)
+
+
 def _token(reference: Reference, code: CodeIndex, history: History) -> Finding | None:
     spellings = variants(reference)
     if any(s in code.tokens for s in spellings):
         return _signature(reference, code, history)
-    prefix = reference.needle.split("_", 1)[0].lower()
-    if prefix in code.commands and option_variable(reference) in code.tokens:
+    if _derived(reference, code):
         return None  # derived from the command's option, which still exists
     tail = module_tail(reference.needle, code.paths) if reference.kind is Kind.CONFIG_KEY else ""
     if tail and tail in code.tokens:
