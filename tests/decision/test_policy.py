@@ -149,3 +149,12 @@ def test_each_rule_knows_the_line_it_starts_on_and_where_the_policy_came_from():
     assert [(r.id, r.line) for r in policy.rules] == [("a", 4), ("b", 9), ("policy-change", 0)]
     assert policy.source == ".countersign/policy.yaml"
     assert load_policy(default_policy_text()).source == ""
+
+
+def test_a_policy_text_read_again_is_the_same_record_and_a_bad_one_fails_every_time():
+    text = default_policy_text()
+    assert load_policy(text, source="a") is load_policy(text, source="a")
+    assert load_policy(text, source="b").source == "b"
+    for _ in range(2):
+        with pytest.raises(ConfigError):
+            load_policy("rules: [{id: x}]")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, replace
 from datetime import date
@@ -106,6 +107,15 @@ def default_policy_text() -> str:
 def load_policy(
     text: str, file: str = FILE, limits: Limits | None = None, source: str = ""
 ) -> Policy:
+    """The policy in ``text``. Remembered by its arguments (the record is immutable): the
+    service reads the same policy for every pull request of a repository, and parsing the
+    packaged default took a third of an evaluation there. A text that is not a valid policy
+    raises every time (an exception is not remembered)."""
+    return _load_policy(text, file, limits, source)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_policy(text: str, file: str, limits: Limits | None, source: str) -> Policy:
     data = expect_mapping(parse_yaml(text, file) or {}, file, "")
     reject_unknown(data, {"version", "rules", "identities", "forge"}, file, "")
     version = str(data.get("version", "1"))
