@@ -190,3 +190,42 @@ def test_kiro_reads_in_a_batch_then_its_shell_command_is_refused_with_the_eviden
     )
     assert answer.code == 2
     assert "docs/failover.md" in answer.err
+
+
+def _stale_record(session, at):
+    return json.dumps(
+        {
+            "session": session,
+            "at": at,
+            "path": "docs/runbook.md",
+            "stale": [{"kind": "flag", "needle": "force-promote", "text": "--force-promote"}],
+        },
+        ensure_ascii=False,
+    )
+
+
+def test_stale_guidance_finds_this_sessions_read_among_many_others(tmp_path):
+    from countersign.guard.reads import STALE_LOG, stale_guidance
+
+    now = 1_000_000.0
+    lines = [_stale_record(f"other-{i}", now) for i in range(500)]
+    (tmp_path / STALE_LOG).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    command = "shipit failover --force-promote"
+    assert stale_guidance(command, "mine-é", tmp_path, now=now) == ""
+    with (tmp_path / STALE_LOG).open("a", encoding="utf-8") as fh:
+        fh.write(_stale_record("mine-é", now - 3600) + "\n")
+        fh.write(_stale_record("other-x", now) + "\n")
+    assert "docs/runbook.md" in stale_guidance(command, "mine-é", tmp_path, now=now)
+
+
+def test_a_sessionless_read_counts_for_twelve_hours_whatever_the_session(tmp_path):
+    from countersign.guard.reads import STALE_LOG, stale_guidance
+
+    now = 1_000_000.0
+    command = "shipit failover --force-promote"
+    (tmp_path / STALE_LOG).write_text(_stale_record("", now - 3600) + "\n", encoding="utf-8")
+    assert stale_guidance(command, "mine", tmp_path, now=now)
+    assert stale_guidance(command, "", tmp_path, now=now)
+    old = [_stale_record("", now - 13 * 3600), *[_stale_record("", now - 14 * 3600)] * 3]
+    (tmp_path / STALE_LOG).write_text("\n".join(reversed(old)) + "\n", encoding="utf-8")
+    assert stale_guidance(command, "", tmp_path, now=now) == ""
