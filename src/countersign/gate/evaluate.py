@@ -8,6 +8,7 @@ from datetime import date
 from countersign.decision.activation import activation
 from countersign.decision.engine import decide
 from countersign.decision.policy import Policy
+from countersign.decision.requirements import Kind, Requirement
 from countersign.facts import Analyzers, gather
 from countersign.facts.context import Context
 from countersign.gate.verdict import Evaluation, verdict_of
@@ -20,7 +21,14 @@ from countersign.signoff.approvals import (
     authors_of,
     proven,
 )
+from countersign.signoff.checkpoint import CHECKPOINT_FILE, taken_back_by
 from countersign.signoff.solo import with_solo
+
+CHECKPOINTS_RULE = "ledger-checkpoints"
+WHY_CHECKPOINTS = (
+    "every reader trusts the newest ledger checkpoint the protected branch holds: once merged, "
+    "a rewind of the ledger past the checkpoint taken back would go unseen"
+)
 
 
 def evaluate(
@@ -54,7 +62,7 @@ def evaluate(
             decision, requirements=tuple(r.for_admins() for r in decision.requirements)
         )
     requirements = apply_signoffs(
-        decision.requirements,
+        (*checkpoint_blocks(change), *decision.requirements),
         signoffs,
         roster,
         facts.author,
@@ -72,3 +80,25 @@ def evaluate(
             for r in requirements
         )
     return Evaluation(verdict_of(requirements), facts, decision, requirements, signoffs=signoffs)
+
+
+def checkpoint_blocks(change: Change) -> tuple[Requirement, ...]:
+    """A block, whatever the policy says and that break-glass cannot lift, for a change that
+    takes the ledger checkpoints back (``signoff.checkpoint.taken_back_by``)."""
+    problems = taken_back_by(change.files)
+    if not problems:
+        return ()
+    reason = f"takes the ledger checkpoints back: it {'; it '.join(problems)}"
+    return (
+        Requirement(
+            f"{CHECKPOINTS_RULE}/block",
+            CHECKPOINTS_RULE,
+            Kind.BLOCK,
+            reason,
+            needs=f"{reason}; keep every line of .countersign/{CHECKPOINT_FILE} that the "
+            "branch it lands on has (a checkpoint only moves forward: `countersign ledger "
+            "checkpoint`)",
+            because=(WHY_CHECKPOINTS,),
+            glass=False,
+        ),
+    )

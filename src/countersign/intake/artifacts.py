@@ -61,6 +61,9 @@ SURFACE_SUFFIXES = (
     ".cts",
 )
 MAX_SURFACE_BYTES = 1_000_000
+# Files read whole for the gate itself: a change must not take the ledger checkpoints back
+# (``signoff.checkpoint.taken_back_by``), so both sides of it are compared, renamed or not.
+READ_WHOLE = (".countersign/ledger-checkpoints",)
 
 
 def is_analysed(path: str) -> bool:
@@ -94,7 +97,7 @@ def attach_texts(
         entry = by_path.get(f.path)
         if entry is None or f.binary or f.submodule:
             continue
-        if not is_analysed(f.path) and not f.path.endswith(SURFACE_SUFFIXES):
+        if not is_analysed(f.path) and not f.path.endswith(SURFACE_SUFFIXES) and not _read_whole(f):
             continue
         wanted.extend(b for b in (entry.old_blob, entry.new_blob) if set(b) != {"0"})
     blobs = read_blobs(sorted(set(wanted)))
@@ -116,6 +119,10 @@ def attach_texts(
         why = new_why or old_why
         out.append(replace(f, old_text=old_text, new_text=new_text, skipped=f.skipped or why))
     return tuple(out)
+
+
+def _read_whole(f: FileChange) -> bool:
+    return f.path in READ_WHOLE or f.old_path in READ_WHOLE
 
 
 def _source_texts(f: FileChange, old: bytes | None, new: bytes | None) -> FileChange:

@@ -282,7 +282,12 @@ def apply_signoffs(
             failing = [c for c in req.checks if (checks or {}).get(c) != "success"]
             out.append(req.met(req.checks, f"not green: {', '.join(failing)}" if failing else ""))
         else:
-            out.append(req.met((), "blocked by policy; only break-glass overrides it"))
+            why = (
+                "blocked by policy; only break-glass overrides it"
+                if req.glass
+                else "blocked; break-glass does not lift it"
+            )
+            out.append(req.met((), why))
     return tuple(out)
 
 

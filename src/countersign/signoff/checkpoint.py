@@ -18,8 +18,10 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -27,6 +29,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from countersign.errors import ConfigError, InputError
 from countersign.signoff.chain import Head, canonical
 from countersign.signoff.keys import SigningKey
+
+if TYPE_CHECKING:
+    from countersign.intake.change import FileChange
 
 CHECKPOINT_FILE = "ledger-checkpoints"
 _DOMAIN = "countersign-ledger-checkpoint-v1"
@@ -124,6 +129,35 @@ def taken_back(before: Iterable[Checkpoint], after: Iterable[Checkpoint]) -> lis
         elif now.seq == was.seq and now.hash != was.hash:
             out.append(f"replaces the checkpoint of {ledger} at entry {was.seq} by another")
     return out
+
+
+def taken_back_by(files: Iterable[FileChange]) -> tuple[str, ...]:
+    """How a change (its changed files) takes back the checkpoints its base holds in
+    ``.countersign/ledger-checkpoints``: removed, older or replaced (``taken_back``), or left
+    in a form no reader can parse. Merged, it would hide a rewind past them from every reader,
+    so ``check`` and ``verify`` block it, as the pre-push hook stops such a push."""
+    from countersign.config import CONFIG_DIR
+    from countersign.intake.change import FileStatus
+
+    path = f"{CONFIG_DIR}/{CHECKPOINT_FILE}"
+    before: list[Checkpoint] = []
+    after: list[Checkpoint] = []
+    unreadable: list[str] = []
+    for f in files:
+        if (f.old_path or f.path) == path and f.status is not FileStatus.ADDED:
+            # a base whose own file is unreadable is refused by every reader already
+            with suppress(ConfigError):
+                before.extend(parse(f.old_text or "", f"{path} at the change's base"))
+        if f.path == path and f.status is not FileStatus.DELETED:
+            if f.new_text is None:
+                unreadable.append(f.skipped or "binary")
+                continue
+            try:
+                after.extend(parse(f.new_text, path))
+            except ConfigError as exc:
+                unreadable.append(str(exc))
+    problems = [f"leaves a checkpoint file that cannot be read ({why})" for why in unreadable]
+    return (*problems, *taken_back(before, after))
 
 
 def with_line(text: str, checkpoint: Checkpoint) -> str:
