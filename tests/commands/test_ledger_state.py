@@ -34,3 +34,32 @@ def test_status_names_the_pins_the_ledger_is_read_with(project, cs, capsys):
     out = capsys.readouterr().out
     assert "keys pinned in .countersign/ledger-keys" in out
     assert "no checkpoint committed" in out
+
+
+@pytest.mark.parametrize(
+    ("command", "fmt"),
+    [
+        ("status", "text"),
+        ("status", "json"),
+        ("verify", "text"),
+        ("verify", "json"),
+        ("verify", "markdown"),
+        ("ledger verify", None),
+    ],
+)
+def test_every_other_output_reports_an_unpinned_ledger(project, cs, capsys, command, fmt):
+    project.commit("work", **{"docs/guide.md": "two\n"})
+    args = [*command.split(), *(("--format", fmt) if fmt else ())]
+    if command == "verify":
+        args += ["--base", "main"]
+    capsys.readouterr()
+    cs(project, *args)
+    out = capsys.readouterr().out
+    if fmt == "json":
+        data = json.loads(out)
+        if command == "status":
+            assert "UNPINNED" in data["ledger"]
+        else:
+            assert data["ledger"]["pinned"] is False
+            assert "UNPINNED" in data["ledger"]["summary"]
+    assert "UNPINNED" in out, out

@@ -51,8 +51,8 @@ def verify(cwd: Path, *, location: str | None) -> int:
     )
     if ledger.pins is None:
         click.echo(
-            f"no keys pinned (.countersign/{PIN_FILE}): any key recorded in the ledger is "
-            "believed; `countersign ledger keys` shows what to pin"
+            f"UNPINNED: no keys pinned (.countersign/{PIN_FILE}), any key recorded in the "
+            "ledger is believed; `countersign ledger keys` shows what to pin"
         )
     else:
         click.echo(f"only keys pinned in {ledger.pins.source} are believed")

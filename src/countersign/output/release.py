@@ -11,7 +11,7 @@ from countersign.gate.verdict import Verdict
 from countersign.intake.release import ReleasedChange
 from countersign.output.markdown import cell
 from countersign.output.next_steps import next_steps
-from countersign.output.serialize import dumps, requirement_dict
+from countersign.output.serialize import dumps, ledger_dict, requirement_dict
 
 SCHEMA = "countersign/verify/v1"
 
@@ -48,12 +48,21 @@ def _headline(results: tuple[Verified, ...], base: str, head: str) -> str:
     return f"{label}: {what} in {base}..{head} not signed off"
 
 
+def _ledger(results: tuple[Verified, ...]) -> str | None:
+    """The ledger the release's sign-offs were read from (one for every change of it)."""
+    state = next((r.evaluation.ledger for r in results if r.evaluation.ledger), None)
+    return state.summary if state else None
+
+
 def _approve_with(change: ReleasedChange) -> str:
     return f"--base {change.base[:12]} --head {change.head[:12]}"
 
 
 def _text(results: tuple[Verified, ...], base: str, head: str) -> str:
     lines = [_headline(results, base, head)]
+    ledger = _ledger(results)
+    if ledger:
+        lines.append(f"  {ledger}")
     for r in results:
         c, e = r.change, r.evaluation
         what = _what(c)
@@ -90,6 +99,9 @@ def _markdown(results: tuple[Verified, ...], base: str, head: str) -> str:
         "| verdict | commit | change | still needs |",
         "| --- | --- | --- | --- |",
     ]
+    ledger = _ledger(results)
+    if ledger:
+        lines[1:1] = ["", f"Sign-offs read from the {cell(ledger)}."]
     for r in results:
         c, e = r.change, r.evaluation
         needs = "; ".join(req.id for req in e.requirements if not req.satisfied) or "-"
@@ -106,6 +118,7 @@ def _as_dict(results: tuple[Verified, ...], base: str, head: str) -> dict[str, A
         "verdict": str(release_verdict(results)),
         "base": base,
         "head": head,
+        "ledger": next((ledger_dict(r.evaluation) for r in results if r.evaluation.ledger), None),
         "changes": [
             {
                 "commit": r.change.commit,
