@@ -32,7 +32,7 @@ from countersign.intake.patch import read_patch_file
 from countersign.intake.repository import Repository, open_repository
 from countersign.intake.selection import ChangeSelection
 from countersign.intake.tree import DirTree, GitTree, RepoTree, SharedBlobs, config_texts
-from countersign.signoff.checkpoint import checkpoints_in
+from countersign.signoff.checkpoint import PUBLISHED, checkpoints_in
 from countersign.signoff.ledger import ENV_LEDGER, SignedLedger, open_ledger
 from countersign.signoff.pins import pins_in, protected_rev
 from countersign.state.import_scans import ScanCache
@@ -267,7 +267,7 @@ def ledger_for(
         state or repository_state_dir(root, env),
         pins_in(root, rules_at),
         must_exist=env.ledger_typed,
-        checkpoints=checkpoints_in(root, (rules_at, protected, "HEAD")),
+        checkpoints=checkpoints_in(root, (rules_at, protected, "HEAD", *PUBLISHED)),
     )
 
 

@@ -156,3 +156,31 @@ def test_init_checkpoints_a_ledger_that_already_holds_entries(repo, site, machin
     capsys.readouterr()
     assert machine("fresh-runner", repo, "ledger", "verify") == 5
     assert "entry 3 disappeared (the ledger was rewound)" in capsys.readouterr().err
+
+
+def test_a_checkpoint_on_the_published_branch_catches_a_rewind(repo, site, machine, capsys):
+    """The service publishes its checkpoints on ``countersign/checkpoints`` (fetched by every
+    clone as ``origin/countersign/checkpoints``): a reader compares against them too."""
+    repo.commit("init", **{"a.txt": "a\n"})
+    ledger = open_ledger(site.location, site.state_dir.parent / "machine-ci")
+    for i in range(3):
+        ledger.append("approval", {"approver": f"p{i}", "fingerprint": f"cs2:{i}"})
+    repo.git("checkout", "-q", "--orphan", "countersign/checkpoints")
+    repo.git("rm", "-rq", "--cached", ".")
+    assert machine("ci", repo, "ledger", "checkpoint") == 0
+    repo.git("add", ".countersign/ledger-checkpoints")
+    repo.git("commit", "-q", "-m", "ledger checkpoint")
+    published = repo.git("rev-parse", "HEAD")
+    repo.git("checkout", "-q", "-f", "main")
+    repo.git("update-ref", "refs/remotes/origin/countersign/checkpoints", published)
+    repo.git("branch", "-D", "countersign/checkpoints")
+    assert not (repo.path / ".countersign" / "ledger-checkpoints").exists()
+    site.tamper("DELETE FROM {t} WHERE seq = 3")
+    capsys.readouterr()
+    assert machine("fresh-runner", repo, "ledger", "verify") == 5
+    err = capsys.readouterr().err
+    assert (
+        "entry 3: missing: the checkpoint in .countersign/ledger-checkpoints at "
+        "refs/remotes/origin/countersign/checkpoints records the ledger at entry 3" in err
+    )
+    assert "entry 3 disappeared (the ledger was rewound)" in err

@@ -31,7 +31,7 @@ def open_ledger(state_dir: Path, root: Path | None = None) -> SignedLedger:
     """Read against the checkpoints committed on the protected branch, with a second witness
     in the user's state directory: a spent action approval is a ledger entry, and putting back
     an older copy of the ledger (with the repository's witness) does not bring it back."""
-    from countersign.signoff.checkpoint import checkpoints_in
+    from countersign.signoff.checkpoint import PUBLISHED, checkpoints_in
     from countersign.signoff.ledger import open_ledger as open_signed
     from countersign.signoff.pins import pins_in, protected_rev
     from countersign.state_dir import state_dir as user_state
@@ -39,7 +39,7 @@ def open_ledger(state_dir: Path, root: Path | None = None) -> SignedLedger:
     pins = checkpoints = None
     if root is not None:
         rev = protected_rev(root)
-        pins, checkpoints = pins_in(root, rev), checkpoints_in(root, (rev,))
+        pins, checkpoints = pins_in(root, rev), checkpoints_in(root, (rev, *PUBLISHED))
     home = user_state(None, {k: v for k, v in os.environ.items() if k != "COUNTERSIGN_STATE_DIR"})
     return open_signed(
         ledger_location(state_dir, root),

@@ -260,7 +260,13 @@ def _push(p: Mapping[str, Any], repo: str, inst: int, received: str) -> Routed:
     if p.get("ref") != f"refs/heads/{default}":
         return Routed(ignored="a push to a branch other than the default")
     # The configuration, roster and policy of every open pull request may have changed.
-    args = {"repository": repo, "installation_id": inst}
+    # Its ledger's checkpoint is published from the default branch's pins.
+    args = {
+        "repository": repo,
+        "installation_id": inst,
+        "default_branch": str(default),
+        "repository_id": dig(p, "repository", "id"),
+    }
     return Routed(
         (Job(RECONCILE_REPOSITORY, args, queueing_lock=f"reconcile:{repo}"),),
     )

@@ -51,6 +51,55 @@ def fetch(
         _git(mirror, "fetch", "--quiet", "--no-tags", *flags, url, *refspecs, token=token)
 
 
+def push(mirror: Path, url: str, refspec: str, *, token: str | None = None) -> None:
+    """Push ``refspec`` (``<commit>:<ref>``, never forced: a ref someone moved meanwhile
+    refuses it, and the caller builds on the new tip) from ``mirror`` to ``url``."""
+    with _locked(mirror.with_suffix(".lock")):
+        _git(mirror, "push", "--quiet", "--no-verify", url, refspec, token=token)
+
+
+def commit_file(mirror: Path, parent: str | None, path: str, data: bytes, message: str) -> str:
+    """A commit (on ``parent``, or a root commit) whose tree holds only ``path`` with ``data``;
+    written to ``mirror``'s object store, no ref moved. The author is the App."""
+    blob = _out(mirror, "hash-object", "-w", "--stdin", data=data)
+    *dirs, name = path.split("/")
+    entry = f"100644 blob {blob}\t{name}\n"
+    for directory in reversed(dirs):
+        tree = _out(mirror, "mktree", data=entry.encode())
+        entry = f"040000 tree {tree}\t{directory}\n"
+    root = _out(mirror, "mktree", data=entry.encode())
+    return _out(
+        mirror, "commit-tree", root, *(("-p", parent) if parent else ()), "-m", message, env=BOT
+    )
+
+
+def set_ref(mirror: Path, ref: str, commit: str) -> None:
+    _out(mirror, "update-ref", ref, commit)
+
+
+BOT = {
+    "GIT_AUTHOR_NAME": "countersign[bot]",
+    "GIT_AUTHOR_EMAIL": "countersign[bot]@users.noreply.github.com",
+    "GIT_COMMITTER_NAME": "countersign[bot]",
+    "GIT_COMMITTER_EMAIL": "countersign[bot]@users.noreply.github.com",
+}
+
+
+def _out(where: Path, *args: str, data: bytes = b"", env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(
+        ["git", "-C", str(where), *args],
+        input=data,
+        capture_output=True,
+        env={**os.environ, **(env or {})},
+        timeout=GIT_TIMEOUT_S,
+        check=False,
+    )
+    if result.returncode != 0:
+        message = result.stderr.decode(errors="replace").strip().splitlines()
+        raise InputError(f"git {args[0]} failed: {message[-1] if message else 'no message'}")
+    return result.stdout.decode().strip()
+
+
 def has_commit(mirror: Path, sha: str) -> bool:
     if not (mirror / "HEAD").is_file():
         return False

@@ -17,7 +17,16 @@ from typing import Any
 from countersign import Identity
 from countersign.errors import FatalError, UsageError
 from countersign.intake.pull_request import parse_pull_request
-from countersign.service import comment_commands, events, ledgers, mirror, outputs, publish, reviews
+from countersign.service import (
+    checkpoints,
+    comment_commands,
+    events,
+    ledgers,
+    mirror,
+    outputs,
+    publish,
+    reviews,
+)
 from countersign.service.dashboard import records
 from countersign.service.decisions import LAST_DECISION, SAVE_DECISION, Outcome
 from countersign.service.evaluation import judge, open_head
@@ -33,6 +42,7 @@ INSERT INTO countersign_installations (installation_id, repository, repository_i
 VALUES (%s, %s, %s) ON CONFLICT DO NOTHING
 """
 KNOWN_REPOSITORIES = "SELECT installation_id, repository FROM countersign_installations"
+REPOSITORY_ID = "SELECT repository_id FROM countersign_installations WHERE repository = %s"
 
 
 @dataclass
@@ -150,6 +160,10 @@ class Jobs:
             self, pr, repository, installation_id, action, review_id, state, commit_id, login, url
         )
         log.info("review %s: %s", action, outcome, extra=fields)
+        if outcome.startswith(("recorded", "withdrew")):
+            self.publish_checkpoint(
+                repository, installation_id, int(pr["base"]["repo"]["id"]), pr["base"]["ref"]
+            )
         if pr.get("state") == "open":
             self.evaluate_pull_request(repository, installation_id, number, **event)
         return Outcome(outcome, commit_id)
@@ -258,6 +272,9 @@ class Jobs:
                 "result": done,
             },
         )
+        self.publish_checkpoint(
+            repository, installation_id, int(pr["base"]["repo"]["id"]), pr["base"]["ref"]
+        )
         self.evaluate_pull_request(repository, installation_id, number, **event)
         self._react(repository, installation_id, comment_id, "+1")
         log.info("command done: %s", done, extra=fields)
@@ -294,9 +311,17 @@ class Jobs:
             self.reconcile_repository(repository, int(installation))
         return Outcome("reconciled")
 
-    def reconcile_repository(self, repository: str, installation_id: int, **_: Any) -> Outcome:
+    def reconcile_repository(
+        self,
+        repository: str,
+        installation_id: int,
+        default_branch: str = "",
+        repository_id: int | None = None,
+        **_: Any,
+    ) -> Outcome:
         """Queue an evaluation of every open pull request whose last decision is older than its
-        head or than its base branch (a configuration change lands on the base)."""
+        head or than its base branch (a configuration change lands on the base); publish a
+        checkpoint of the repository's ledger if it grew since the last one."""
         pulls = self.github.call(
             "GET",
             f"/repos/{repository}/pulls",
@@ -316,6 +341,13 @@ class Jobs:
                 continue
             job = events.evaluation(repository, installation_id, int(pr["number"]), head)
             queued += defer(self.conn, job)
+        base = default_branch or next(iter(tips), "")
+        known = repository_id or next((int(p["base"]["repo"]["id"]) for p in pulls), None)
+        if known is None:
+            row = self.conn.execute(REPOSITORY_ID, (repository,)).fetchone()
+            known = int(row[0]) if row and row[0] is not None else None
+        if base and known is not None:
+            self.publish_checkpoint(repository, installation_id, known, base)
         return Outcome(f"queued {queued}")
 
     def checks_of(self, repository: str, installation: int, head: str) -> dict[str, str]:
@@ -339,12 +371,28 @@ class Jobs:
                 out[name] = state
         return out
 
+    # --- checkpoints ----------------------------------------------------------------------------
+    def publish_checkpoint(
+        self, repository: str, installation: int, repository_id: int, base: str
+    ) -> str:
+        """``checkpoints.publish``; a failure is logged (the next write or reconcile tries
+        again), and a rewound ledger shows on every evaluation of the repository anyway."""
+        fields = {"repository": repository}
+        try:
+            done = checkpoints.publish(self, repository, installation, repository_id, base)
+        except FatalError as exc:
+            log.warning("no checkpoint published: %s", exc, extra=fields)
+            return f"no checkpoint published: {exc}"
+        log.info("%s", done, extra=fields)
+        return done
+
     # --- helpers ------------------------------------------------------------------------------
     def _base_tip(self, repository: str, installation: int, base_ref: str) -> str:
         where = mirror.mirror_path(self.settings.state_dir, installation, repository)
         url = mirror.remote_url(self.settings.git_url, repository)
         token = self.github.token(installation) if url.startswith("http") else None
-        mirror.fetch(where, url, [f"+refs/heads/{base_ref}:refs/heads/{base_ref}"], token=token)
+        refspecs = [f"+refs/heads/{base_ref}:refs/heads/{base_ref}", checkpoints.FETCH]
+        mirror.fetch(where, url, refspecs, token=token)
         return mirror.resolve(where, f"refs/heads/{base_ref}")
 
     def fetch(self, repository: str, installation: int, pr: dict[str, Any], head: str) -> Path:
@@ -359,6 +407,7 @@ class Jobs:
             [
                 f"+refs/heads/{base_ref}:refs/heads/{base_ref}",
                 f"+refs/pull/{number}/head:refs/pull/{number}/head",
+                checkpoints.FETCH,
             ],
             token=token,
         )

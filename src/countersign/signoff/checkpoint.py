@@ -175,18 +175,56 @@ def _is_for(line: str, ledger: str) -> bool:
         return False
 
 
+# Where the service publishes its checkpoints (``countersign serve``): a branch of their own,
+# which every clone that fetches branches sees as ``origin/countersign/checkpoints``. Protect it
+# (no force-push, no deletion, only the App pushes) as the default branch is protected.
+PUBLISHED_BRANCH = "countersign/checkpoints"
+PUBLISHED = (f"refs/heads/{PUBLISHED_BRANCH}", f"refs/remotes/origin/{PUBLISHED_BRANCH}")
+
+
 def checkpoints_in(root: Path, revs: Iterable[str]) -> tuple[Checkpoint, ...]:
     """Every checkpoint committed at ``revs`` (the protected branch, the branch a change lands
-    on, ``HEAD``); uncommitted edits do not count. A rev without the file adds nothing."""
+    on, ``HEAD``, the service's published branch); uncommitted edits do not count. A rev
+    without the file (or that does not exist) adds nothing. One git process for all."""
     from countersign.config import CONFIG_DIR
-    from countersign.intake import git_command as git
 
     path = f"{CONFIG_DIR}/{CHECKPOINT_FILE}"
+    wanted = [rev for rev in dict.fromkeys(revs) if rev and not any(c.isspace() for c in rev)]
     found: list[Checkpoint] = []
-    for rev in dict.fromkeys(revs):
-        try:
-            data = git.git(root, "show", f"{rev}:{path}")
-        except InputError:
-            continue
-        found.extend(parse(data.decode("utf-8", "replace"), f"{path} at {rev}"))
+    for rev, data in zip(wanted, _blobs(root, [f"{rev}:{path}" for rev in wanted]), strict=True):
+        if data is not None:
+            found.extend(parse(data.decode("utf-8", "replace"), f"{path} at {rev}"))
     return tuple(found)
+
+
+def file_at(root: Path, rev: str) -> str:
+    """The checkpoint file's text at ``rev`` ("" where there is none)."""
+    from countersign.config import CONFIG_DIR
+
+    (data,) = _blobs(root, [f"{rev}:{CONFIG_DIR}/{CHECKPOINT_FILE}"])
+    return data.decode("utf-8", "replace") if data is not None else ""
+
+
+def _blobs(root: Path, names: list[str]) -> list[bytes | None]:
+    """The content of each ``rev:path`` (None: not there), from one ``git cat-file --batch``."""
+    from countersign.intake import git_command as git
+
+    if not names:
+        return []
+    try:
+        out = git.git(root, "cat-file", "--batch", input_="".join(f"{n}\n" for n in names).encode())
+    except InputError:
+        return [None] * len(names)  # not a repository: nothing committed to read
+    blobs: list[bytes | None] = []
+    at = 0
+    for _ in names:
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) != 3:
+            blobs.append(None)  # missing or ambiguous
+            continue
+        size = int(header[2])
+        blobs.append(out[at : at + size] if header[1] == b"blob" else None)
+        at += size + 1
+    return blobs
