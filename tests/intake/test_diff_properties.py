@@ -52,3 +52,35 @@ def test_parsed_lines_are_the_lines_the_diff_adds_and_removes(old, new):
 def test_any_text_parses_without_raising(text):
     parse_patch("diff --git a/x b/x\n" + text)
     parse_patch(text)
+
+
+PATCH_LINES = st.lists(
+    st.sampled_from(
+        [b"diff --git a/f b/f", b"@@ -1 +1 @@", b"+a", b"-b", b" c", b"", b"+\xc3\xa9", b"+\xff",
+         b"+\x00x", b"+" + b"L" * 300_000, b"+" + b"M" * (1 << 20), b"\\ No newline"]
+    ),
+    max_size=40,
+)  # fmt: skip
+
+
+def _read(data: bytes, cuts: list[int], *, line_by_line: bool) -> list:
+    from countersign.intake.diff import PatchReader
+
+    reader = PatchReader()
+    if line_by_line:
+        reader._clean_lines = lambda _buf: 0  # type: ignore[method-assign]
+    at = 0
+    for cut in sorted(c % (len(data) + 1) for c in cuts):
+        reader.feed(data[at:cut])
+        at = cut
+    reader.feed(data[at:])
+    return reader.close()
+
+
+@settings(max_examples=200, deadline=None)
+@given(PATCH_LINES, st.lists(st.integers(min_value=0), max_size=6))
+def test_whole_blocks_read_as_line_by_line_in_any_chunks(lines, cuts):
+    """The fast path (a chunk's clean lines decoded at once) reads what the line-by-line path
+    reads: the same sections, lines, and marks for NUL bytes, bad UTF-8 and long lines."""
+    data = b"\n".join(lines) + b"\n"
+    assert _read(data, cuts, line_by_line=False) == _read(data, [], line_by_line=True)

@@ -143,7 +143,7 @@ class PatchReader:
     def feed(self, data: bytes) -> None:
         buf = self._carry + data if self._carry else data
         self._carry = b""
-        pos = 0
+        pos = 0 if self._cut else self._clean_lines(buf)
         while True:
             nl = buf.find(b"\n", pos)
             if nl < 0:
@@ -162,6 +162,25 @@ class PatchReader:
                 cut = len(line) > MAX_LINE_BYTES
                 self._take(line[:MAX_LINE_BYTES] if cut else line, cut=cut)
             pos = nl + 1
+
+    def _clean_lines(self, buf: bytes) -> int:
+        """Take the whole lines of ``buf`` at once when they are all UTF-8, hold no NUL byte and
+        are short (a patch usually is): one decode and split for the block, instead of one per
+        line. Returns where the rest starts (0: nothing taken, read line by line)."""
+        last = buf.rfind(b"\n")
+        if last < 0 or b"\0" in buf[:last]:
+            return 0
+        try:
+            lines = buf[:last].decode("utf-8").split("\n")
+        except UnicodeDecodeError:
+            return 0
+        # a character is at most 4 bytes: shorter than this, no line can pass the byte limit
+        if max(map(len, lines)) > MAX_LINE_BYTES // 4:
+            return 0
+        add = self.add
+        for line in lines:
+            add(line)
+        return last + 1
 
     def close(self) -> list[Section]:
         if self._carry and not self._cut:
@@ -241,20 +260,22 @@ def _section(section: Section, raw: RawEntry | None) -> FileChange:
     old_no = new_no = 0
     truncated = False
     for line in lines[header.body_start :]:
-        match = _HUNK.match(line)
-        if match:
-            old_no, new_no = int(match[1]), int(match[3])
-            continue
+        first = line[:1]
+        if first == "@":
+            match = _HUNK.match(line)
+            if match:
+                old_no, new_no = int(match[1]), int(match[3])
+                continue
         if len(added) + len(removed) >= MAX_LINES_PER_FILE:
             truncated = True
             break
-        if line.startswith("+"):
+        if first == "+":
             added.append(Line(new_no, line[1:]))
             new_no += 1
-        elif line.startswith("-"):
+        elif first == "-":
             removed.append(Line(old_no, line[1:]))
             old_no += 1
-        elif line.startswith(" "):
+        elif first == " ":
             old_no += 1
             new_no += 1
     status, path, old_path = header.status, header.path, header.old_path
