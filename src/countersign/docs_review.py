@@ -140,7 +140,7 @@ def _asked_about(refs: Iterable[Reference], index: CodeIndex) -> Callable[[str],
     return asked
 
 
-_MANIFESTS = frozenset({"pyproject.toml", "setup.cfg", "package.json", "Cargo.toml"})
+_MANIFESTS = frozenset({"pyproject.toml", "setup.cfg", "setup.py", "package.json", "Cargo.toml"})
 
 
 def _doc_source(

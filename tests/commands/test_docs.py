@@ -410,3 +410,16 @@ def test_a_flag_only_passed_to_another_tool_in_the_code_is_not_stale(shop, capsy
     shop.commit("scripts: drop", **{"scripts/mkvenv.sh": "echo\n"})
     _, report = run(shop, capsys, "docs/venv.md")
     assert stale(report) == set()
+
+
+def test_a_flag_is_declared_where_a_parser_is_told_of_it(shop, capsys):
+    shop.commit(
+        "docs",
+        **{
+            "docs/venv.md": "shipit will not deploy from a ``--no-site-packages`` venv.\n",
+            "tests/make_env.py": 'run(["virtualenv", "--no-site-packages", "env"])\n',
+        },
+    )
+    shop.commit("tests: drop", **{"tests/make_env.py": "pass\n"})
+    _, report = run(shop, capsys, "docs/venv.md")
+    assert stale(report) == set()  # the code passed it to virtualenv: it never declared it

@@ -339,13 +339,15 @@ def _package_script(program: str, rest: list[str]) -> str:
 
 def own_commands(files: dict[str, str], paths: Iterable[str] = ()) -> frozenset[str]:
     """The command-line programs this repository ships, from its package manifests:
-    ``pyproject.toml`` scripts, ``setup.cfg`` console scripts, ``package.json`` ``bin``,
-    Go ``cmd/<name>/`` directories and Cargo ``[[bin]]`` names."""
+    ``pyproject.toml`` scripts, ``setup.cfg`` and ``setup.py`` console scripts,
+    ``package.json`` ``bin``, Go ``cmd/<name>/`` directories and Cargo ``[[bin]]`` names."""
     names: set[str] = set()
     for path, text in files.items():
         base = path.rsplit("/", 1)[-1]
         if base == "pyproject.toml":
             names |= set(_toml_table_keys(text, ("project.scripts", "tool.poetry.scripts")))
+        elif base == "setup.py":
+            names |= set(re.findall(r"[\"']([\w.-]+)\s*=\s*[\w.]+:[\w.]+[\"']", text))
         elif base == "setup.cfg":
             names |= set(re.findall(r"^\s+([\w.-]+)\s*=\s*[\w.]+:[\w.]+\s*$", text, re.MULTILINE))
         elif base == "package.json":
