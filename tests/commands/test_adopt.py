@@ -91,11 +91,17 @@ def test_adopt_commits_the_configuration_on_its_own_branch_and_says_who_signs_it
     assert "adoption/approvals" in out
     assert "A repository administrator who did not make this change approves it on GitHub" in out
     assert "ada (github: ada-admin)" in out
+    assert "ledger keys it pins: " in out
+    assert "must hold one of them" in out
     assert "mallory (github" not in out  # she runs adopt: she cannot be its reviewer
     assert cs(adopting, "check") == 1
     out = capsys.readouterr().out
     assert "adoption/approvals: 1 approval, by a repository administrator on GitHub" in out
     assert "approves the pull request on GitHub" in out
+    assert (
+        "adoption: a sign-off counts only from a ledger key its .countersign/ledger-keys pins, "
+        f"confirmed by the GitHub it pins ({REPOSITORY} at http://127.0.0.1:"
+    ) in out
     assert "policy-change" not in out.split("Requirements:")[1]
 
 

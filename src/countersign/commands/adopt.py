@@ -76,6 +76,12 @@ def adopt(cwd: Path, *, base: str | None, branch: str, message: str, solo: bool 
         )
     if result.facts.adoption.unpinned:
         click.echo(f"warning: {result.facts.adoption.unpinned}; no review can count until then")
+    keys = _pinned_labels(result.facts.adoption.ledger_keys or "")
+    click.echo(
+        f"  ledger keys it pins: {', '.join(keys) or 'none'}; the machine that records the "
+        "sign-off (the Action's runner, the service) must hold one of them: add its line "
+        "(`countersign ledger keys` there) before you push"
+    )
     open_ = [r for r in result.requirements if not r.satisfied]
     click.echo(
         f"Adoption change on {here}: {ws.change.fingerprint[:19]}, "
@@ -111,6 +117,17 @@ def adopt(cwd: Path, *, base: str | None, branch: str, message: str, solo: bool 
         "  Until it lands, the branch has no roster: nothing is signed off from a terminal."
     )
     return 0
+
+
+def _pinned_labels(text: str) -> list[str]:
+    """Each pinned key as its label (or the start of the key), for people to recognise."""
+    out = []
+    for line in text.splitlines():
+        words = line.partition("#")[0].split()
+        if words:
+            label = [w for w in words[1:] if not w.startswith("until=")]
+            out.append(" ".join(label) or words[0][:20])
+    return out
 
 
 def _check_solo(roster: Roster, me: str) -> None:

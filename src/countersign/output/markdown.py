@@ -6,7 +6,7 @@ from countersign.facts.hazards import Hazard
 from countersign.facts.provenance.sources.stale_docs import KIND as STALE_GUIDANCE
 from countersign.gate.verdict import Evaluation, Verdict
 from countersign.output.blast_radius import mermaid
-from countersign.output.next_steps import next_steps
+from countersign.output.next_steps import adoption_note, next_steps
 from countersign.output.words import counted
 
 ICON = {Verdict.PASS: "✅", Verdict.NEEDS_APPROVAL: "🟡", Verdict.BLOCKED: "⛔"}
@@ -34,6 +34,8 @@ def markdown(e: Evaluation) -> str:
     )
     if e.ledger is not None:
         out.append(f"Sign-offs read from the {cell(e.ledger.summary)}.")
+    if note := adoption_note(e):
+        out.append(f"{cell(note[0].upper() + note[1:])}.")
     out.append("")
     if e.requirements:
         out.extend(["### Requirements", ""])

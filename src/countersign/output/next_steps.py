@@ -34,3 +34,18 @@ def _step(r: Requirement, owners: tuple[str, ...]) -> str:
     if not r.glass:
         return f"{r.reason} (no break-glass lifts this block: change what it names)"
     return f"{r.reason} (only `countersign break-glass --reason TEXT --incident REF` lifts a block)"
+
+
+def adoption_note(e: Evaluation) -> str | None:
+    """For an adoption, what its sign-offs are judged by instead of the landing branch's pins
+    (it has none yet): the forge and the ledger keys the adoption brings, or why nothing can
+    count."""
+    adoption = e.facts.adoption
+    if adoption is None:
+        return None
+    if adoption.unpinned:
+        return f"adoption: nothing can sign it off yet: {adoption.unpinned}"
+    return (
+        f"adoption: a sign-off counts only from a ledger key its .countersign/ledger-keys pins, "
+        f"confirmed by the GitHub it pins ({adoption.forge.repository} at {adoption.forge.api})"
+    )

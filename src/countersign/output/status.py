@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from countersign.gate.verdict import Evaluation
+from countersign.output.next_steps import adoption_note
 from countersign.signoff.status import Standing
 
 
@@ -36,6 +37,7 @@ def status_dict(evaluation: Evaluation, s: Standing, policy_version: str) -> dic
         "stale_approvals": [asdict(x) for x in s.stale],
         "follow_ups_due": [asdict(f) for f in s.follow_ups],
         "ledger": evaluation.ledger.summary if evaluation.ledger else None,
+        "adoption": adoption_note(evaluation),
     }
 
 
@@ -53,6 +55,8 @@ def _text(report: dict[str, Any], s: Standing) -> str:
     ]
     if report["ledger"]:
         lines.append(f"  {report['ledger']}")
+    if report["adoption"]:
+        lines.append(f"  {report['adoption']}")
     if report["requirements"]:
         lines.append("Requirements:")
         for r in report["requirements"]:

@@ -6,7 +6,7 @@ from countersign.decision.requirements import Kind, Requirement
 from countersign.facts.hazards import Hazard
 from countersign.facts.provenance.sources.stale_docs import KIND as STALE_GUIDANCE
 from countersign.gate.verdict import Evaluation, Verdict
-from countersign.output.next_steps import next_steps
+from countersign.output.next_steps import adoption_note, next_steps
 from countersign.output.provenance import distinct
 from countersign.output.words import counted
 
@@ -31,6 +31,8 @@ def text(e: Evaluation) -> str:
     )
     if e.ledger is not None:
         out.append(f"  {e.ledger.summary}")
+    if note := adoption_note(e):
+        out.append(f"  {note}")
     out.append("")
     out.append("Why:")
     prov = facts.provenance
