@@ -90,6 +90,9 @@ class Jobs:
             run_id = publish.upsert_check_run(
                 self.github, self.conn, installation_id, repository, "pull_request", body
             )
+            records.unanalysed(
+                self.conn, repository=repository, pr=pr, head=head, problem=body["output"]
+            )
             log.warning("not analysed", extra={**fields, "head": head, "outcome": str(exc)})
             return Outcome("not-analysed", head, "", run_id)
         evaluation = judged.evaluation

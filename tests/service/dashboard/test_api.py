@@ -273,3 +273,30 @@ def test_a_queued_approval_that_is_not_forge_proven_is_refused_by_the_worker(wor
         action = client.get(f"/api/v1/actions/{made['action']['id']}").json()["action"]
     assert (action["status"], action["result"]) == ("refused", actions.UNPROVEN)
     assert conclusion(world, head) == "action_required"
+
+
+def test_a_head_that_could_not_be_evaluated_is_listed_with_why(world: World):
+    """A broken policy on the base: the check run asks for review, and the evaluation is in
+    the list (verdict not-analysed, the reason as its report), not missing from it."""
+    with dashboard(world) as web, httpx.Client(base_url=web) as client:
+        decided_pull_request(world, web, 3)  # the roster is known from this one
+        world.git("checkout", "-q", "master")
+        (world.work / ".countersign" / "policy.yaml").write_text("rules: 3\n")
+        world.git("add", "-A")
+        world.git("commit", "-q", "-m", "Break the policy")
+        world.git("push", "-q", str(world.remote), "master")
+        head = decided_pull_request(world, web, 4)
+        assert conclusion(world, head) == "action_required"
+        sign_in(client, world, "alice-gh")
+        listed = client.get("/api/v1/decisions").json()["decisions"][0]
+        assert (listed["head_sha"], listed["verdict"]) == (head, "not-analysed")
+        only = client.get("/api/v1/decisions", params={"verdict": "not-analysed"}).json()
+        assert [d["id"] for d in only["decisions"]] == [listed["id"]]
+        human = client.get("/api/v1/decisions", params={"provenance": "human"}).json()
+        assert listed["id"] not in [d["id"] for d in human["decisions"]]
+        found = client.get("/api/v1/decision", params={"id": listed["id"]}).json()["decision"]
+        assert "countersign could not evaluate this head" in found["report"]
+        assert "policy.yaml" in found["report"]
+        page = client.get("/decisions", params={"verdict": "not-analysed"}).text
+        assert "not-analysed" in page
+        assert "none ran" in page

@@ -107,7 +107,11 @@ SPEC: dict[str, Any] = {
                     _query("service", "a service the change touches"),
                     _query("rule", "a rule that asked for something"),
                     _query("provenance", "AI-assisted or not", ("ai", "human")),
-                    _query("verdict", "the verdict", ("pass", "needs-approval", "blocked")),
+                    _query(
+                        "verdict",
+                        "the verdict (not-analysed: the head could not be evaluated)",
+                        ("pass", "needs-approval", "blocked", "not-analysed"),
+                    ),
                     _query("before", "an evaluation id: the page after (next_before)"),
                     _query("limit", "1 to 500 (50)"),
                 ],

@@ -30,6 +30,14 @@ SELECT repository, number, head_sha, base_sha, fingerprint, verdict, conclusion,
 FROM countersign_decisions
 WHERE repository = %s AND head_sha = %s AND kind = 'pull_request'
 """
+# A head that could not be evaluated (a bad configuration, an unreadable change) is an
+# evaluation too: its check run asks for review, and the Decisions page says why.
+UNANALYSED = """
+INSERT INTO countersign_evaluations
+    (repository, number, head_sha, base_sha, fingerprint, verdict, conclusion, title, author,
+     url, report)
+VALUES (%s, %s, %s, %s, '', 'not-analysed', 'action_required', %s, %s, %s, %s)
+"""
 ASK = """
 INSERT INTO countersign_requests
     (repository, number, head_sha, fingerprint, requirement, rule, min_level, level_rank,
@@ -154,6 +162,25 @@ def save(
                     list(person.teams),
                 ),
             )
+
+
+def unanalysed(
+    conn: Any, *, repository: str, pr: dict[str, Any], head: str, problem: dict[str, str]
+) -> None:
+    """``problem``: the check run's output (title and summary), as the report."""
+    conn.execute(
+        UNANALYSED,
+        (
+            repository,
+            int(pr["number"]),
+            head,
+            str((pr.get("base") or {}).get("sha") or ""),
+            str(pr.get("title") or ""),
+            str((pr.get("user") or {}).get("login") or ""),
+            str(pr.get("html_url") or ""),
+            f"## countersign: **{problem['title']}**\n\n{problem['summary']}\n",
+        ),
+    )
 
 
 def closed(conn: Any, repository: str, number: int) -> None:

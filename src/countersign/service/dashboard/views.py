@@ -16,7 +16,7 @@ from countersign.service.dashboard.auth import Viewer
 QUEUE_LIMIT = 50
 PAGE = 50
 WEEKS = 12
-VERDICTS = ("pass", "needs-approval", "blocked")
+VERDICTS = ("pass", "needs-approval", "blocked", "not-analysed")
 PROVENANCE = ("ai", "human")
 FOLLOW_UP = "break-glass/follow-up"
 
@@ -298,7 +298,7 @@ async def decisions(conn: Any, viewer: Viewer, f: Filters) -> dict[str, Any]:
         where.append("AND rules @> ARRAY[%(rule)s]")
         params["rule"] = f.rule
     if f.provenance:
-        where.append("AND ai_assisted = %(ai)s")
+        where.append("AND ai_assisted = %(ai)s AND verdict <> 'not-analysed'")
         params["ai"] = f.provenance == "ai"
     if f.verdict:
         where.append("AND verdict = %(verdict)s")
