@@ -462,24 +462,18 @@ def _renamed(needle: str, removed: list[str], added: list[str]) -> str:
     return ""
 
 
-# How parsers are told of an option: argparse/optparse, click/typer, cobra/pflag and Go's flag,
-# clap, commander/yargs, picocli.
-_PARSER_CALL = re.compile(
-    r"add_argument|add_option|make_option|[Oo]ption\(|[Aa]rgument\(|[Ff]lags?\(|\bflag\.|"
-    r"\.(?:Bool|String|Int|Duration|Float)(?:Var)?P?\(|\blong\(|\.option\(|\.requiredOption\(|"
-    r"@Option|names\s*="
-)
-
-
 def _defines(name: str, line: str) -> bool:
     """Whether ``line`` declares ``name`` rather than merely mentions it: defines a function,
     class or constant, reads it from the environment, or spells it as a string literal (a
     key or flag the code looks up)."""
     word = re.escape(name)
     if name.startswith("-"):
-        # a flag is declared where a parser is told of it; a command line that passes it to
-        # some tool (``["virtualenv", "--no-site-packages"]``) only uses it
-        return bool(re.search(rf"[\"'`]{word}[\"'`]", line) and _PARSER_CALL.search(line))
+        # a flag is declared as a literal of its own (``add_argument("-j", "--json")``, or on
+        # a line of its own inside a call); in an argument list after a word that is not a flag
+        # (``["virtualenv", "--no-site-packages"]``) it is passed to some tool, not declared
+        quoted = rf"[\"']{word}[\"']"
+        passed = rf"[\"'][^\"'\s-][^\"']*[\"']\s*,\s*{quoted}"
+        return bool(re.search(quoted, line)) and not re.search(passed, line)
     keyword = r"(?:def|class|func|function|fn|type|interface|struct|enum|trait|module|sub|const)"
     return bool(
         re.search(rf"\b{keyword}\s+(?:\([^)]*\)\s*)?{word}\b", line)
