@@ -229,3 +229,9 @@ def test_a_sessionless_read_counts_for_twelve_hours_whatever_the_session(tmp_pat
     old = [_stale_record("", now - 13 * 3600), *[_stale_record("", now - 14 * 3600)] * 3]
     (tmp_path / STALE_LOG).write_text("\n".join(reversed(old)) + "\n", encoding="utf-8")
     assert stale_guidance(command, "", tmp_path, now=now) == ""
+
+
+def test_the_hook_checks_the_same_stale_log_the_reads_write():
+    from countersign.guard import hook, reads
+
+    assert hook.STALE_LOG == reads.STALE_LOG

@@ -102,13 +102,14 @@ def _fast_allow(agent: str, raw: bytes, event_hint: str = "") -> str | None:
         cwd = data.get("cwd")
         if not isinstance(command, str) or not isinstance(cwd, str) or not cwd:
             return None
-        configured = _guard_yaml(cwd)
+        seen: dict[str, str | None] = {}  # refs looked up, shared by the two caches
+        configured = _guard_yaml(cwd, seen)
         if configured is None:
             return None
         from countersign.guard.pack_cache import repository_vocabulary
         from countersign.guard.prescreen import clearly_harmless
 
-        extra = repository_vocabulary(cwd, os.environ)  # the repository's own packs' words
+        extra = repository_vocabulary(cwd, os.environ, seen)  # the repository's own packs' words
         if extra is None:
             return None
         if not clearly_harmless(command, configured, extra) or _script_mentions_countersign(
@@ -141,7 +142,7 @@ def _script_mentions_countersign(command: str, cwd: str) -> bool:
     return False
 
 
-def _guard_yaml(cwd: str) -> bool | None:
+def _guard_yaml(cwd: str, seen: dict[str, str | None] | None = None) -> bool | None:
     """Whether the protected branch of the repository of ``cwd`` commits a guard.yaml (the
     one the guard uses, never the working tree's); None when that is not known without git
     (the full path reads it and caches it) or when it records every allow (``log_allows``),
@@ -161,7 +162,7 @@ def _guard_yaml(cwd: str) -> bool | None:
     if common is None:
         return None
     state = os.environ.get("COUNTERSIGN_STATE_DIR") or os.path.join(common, "countersign")  # noqa: PTH118
-    committed = cached(common, state)
+    committed = cached(common, state, seen)
     if committed is None and not any_branch(common):
         return False  # no branch has a commit yet: nothing is committed, the defaults apply
     if committed is None or committed.log_allows:

@@ -27,16 +27,50 @@ def ref_commit(common: str, ref: str, depth: int = 0) -> str | None:
         return ref_commit(common, value[5:].strip(), depth + 1)
     if value:
         return value
+    return _packed(common).get(ref)
+
+
+def refs_current(
+    common: str, refs: list[tuple[str, str | None]], seen: dict[str, str | None] | None = None
+) -> bool:
+    """Whether every ref still points where it did; ``seen`` shares the lookups between the
+    settings cache and the packs cache of one call (the same refs, most of them missing)."""
+    memo: dict[str, str | None] = {} if seen is None else seen
+    for ref, commit in refs:
+        if ref not in memo:
+            memo[ref] = ref_commit(common, ref)
+        if memo[ref] != commit:
+            return False
+    return True
+
+
+_PACKED: dict[tuple[str, int, int], dict[str, str]] = {}
+
+
+def _packed(common: str) -> dict[str, str]:
+    """``packed-refs`` as ref -> commit, read once per version of the file: the settings and
+    the packs caches check the same refs, most of which are in neither form (no ``trunk``)."""
+    path = os.path.join(common, "packed-refs")  # noqa: PTH118
     try:
-        with open(os.path.join(common, "packed-refs"), encoding="utf-8", errors="replace") as fh:  # noqa: PTH118, PTH123
+        stat = os.stat(path)  # noqa: PTH116
+    except OSError:
+        return {}
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    found = _PACKED.get(key)
+    if found is not None:
+        return found
+    found = {}
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:  # noqa: PTH123
             packed = fh.read(MAX_PACKED_REFS)
     except OSError:
-        return None
-    suffix = " " + ref
+        packed = ""
     for line in packed.splitlines():
-        if line.endswith(suffix) and not line.startswith(("#", "^")):
-            return line.split(" ", 1)[0]
-    return None
+        if line and not line.startswith(("#", "^")):
+            commit, _, name = line.partition(" ")
+            found.setdefault(name, commit)
+    _PACKED[key] = found
+    return found
 
 
 def protected_commit(
@@ -79,14 +113,16 @@ def write_vocabulary(
 
 
 def cached_vocabulary(
-    common: str, state: str
+    common: str, state: str, seen: dict[str, str | None] | None = None
 ) -> tuple[frozenset[str], dict[str, frozenset[str]]] | None:
     """The repository's pack words, or None when they are not known to be current."""
     try:
         with open(os.path.join(state, FILE), encoding="utf-8") as fh:  # noqa: PTH118, PTH123
             data = json.load(fh)
         refs = data["refs"]
-        if any(ref_commit(common, ref) != commit for ref, commit in refs):
+        if not refs_current(
+            common, [(str(r), None if c is None else str(c)) for r, c in refs], seen
+        ):
             return None
         return frozenset(data["always"]), {k: frozenset(v) for k, v in data["gated"].items()}
     except (OSError, ValueError, KeyError, TypeError):
@@ -114,7 +150,7 @@ def common_dir(root: str) -> str | None:
 
 
 def repository_vocabulary(
-    cwd: str, env: dict[str, str] | os._Environ[str]
+    cwd: str, env: dict[str, str] | os._Environ[str], seen: dict[str, str | None] | None = None
 ) -> tuple[frozenset[str], dict[str, frozenset[str]]] | None:
     """The words the packs of the repository around ``cwd`` add (none outside a repository),
     or None when they are not known to be current (the full path then reads them)."""
@@ -128,7 +164,7 @@ def repository_vocabulary(
     if common is None:
         return None
     state = env.get("COUNTERSIGN_STATE_DIR") or os.path.join(common, "countersign")  # noqa: PTH118
-    found = cached_vocabulary(common, state)
+    found = cached_vocabulary(common, state, seen)
     if found is None and not any_branch(common):
         return frozenset(), {}  # no branch has a commit yet: nothing can be committed there
     return found

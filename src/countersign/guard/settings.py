@@ -135,7 +135,7 @@ def protected_guard_config(
     branch = _short(found.ref) if found.ref else None
     config = _parse_at(found.text, branch) if found.text is not None else GuardConfig()
     if fresh and state is not None:
-        write(str(state), replace(found, log_allows=config.log_allows))
+        write(str(state), found.allowing(config.log_allows))
     source = (
         f".countersign/{FILE} at {branch}"
         if branch and found.text is not None
