@@ -11,6 +11,7 @@ ALWAYS = frozenset(
         "cqlsh",
         "curl",
         "cypher-shell",
+        "diskutil",
         "exo",
         "gitlab-rake",
         "goose",
@@ -26,6 +27,7 @@ ALWAYS = frozenset(
         "migrate",
         "mycli",
         "nsupdate",
+        "nvram",
         "oci",
         "openstack",
         "pg_restore",
@@ -265,6 +267,13 @@ GATED = {
             "reencrypt",
         ]
     ),
+    "csrutil": frozenset(
+        [
+            "authenticated-root",
+            "clear",
+            "disable",
+        ]
+    ),
     "datadog-ci": frozenset(
         [
             "delete",
@@ -327,6 +336,11 @@ GATED = {
             "sql:drop",
         ]
     ),
+    "dscl": frozenset(
+        [
+            "-delete",
+        ]
+    ),
     "duplicity": frozenset(
         [
             "--remove-older-than",
@@ -371,6 +385,13 @@ GATED = {
             "tls-subscription",
             "user",
             "vcl",
+        ]
+    ),
+    "fdesetup": frozenset(
+        [
+            "disable",
+            "removerecovery",
+            "removeuser",
         ]
     ),
     "flarectl": frozenset(
@@ -910,6 +931,13 @@ GATED = {
             "delete",
         ]
     ),
+    "spctl": frozenset(
+        [
+            "--disable",
+            "--global-disable",
+            "--master-disable",
+        ]
+    ),
     "split": frozenset(
         [
             "archive",
@@ -947,9 +975,23 @@ GATED = {
             "subscriptions",
         ]
     ),
+    "sysadminctl": frozenset(
+        [
+            "-deleteUser",
+        ]
+    ),
     "talosctl": frozenset(
         [
             "reset",
+        ]
+    ),
+    "tmutil": frozenset(
+        [
+            "delete",
+            "deleteinprogress",
+            "deletelocalsnapshots",
+            "disable",
+            "removedestination",
         ]
     ),
     "typeorm": frozenset(
