@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import posixpath
 import shlex
-from dataclasses import dataclass
 
 from countersign.facts.shell.context import ShellContext
 from countersign.facts.shell.finding import Severity, ShellFinding
 from countersign.facts.shell.paths import matches, protected_pattern
 from countersign.guard.protocol import ToolCall
+from countersign.records import record
 
 _DECISION = {
     Severity.CRITICAL: "deny",
@@ -21,7 +21,7 @@ _DECISION = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Judgement:
     decision: str  # allow | ask | deny
     rule: str

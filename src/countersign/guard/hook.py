@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +19,7 @@ from countersign.guard.state import (
     read_script,
     spelled_like,
 )
+from countersign.records import record
 from countersign.state_dir import state_dir
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ CONTEXT_ENV = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Outcome:
     decision: str
     reason: str
@@ -75,7 +75,7 @@ def shell_context(
         packs=packs,
     )
     if config.protected_branches:
-        from dataclasses import replace
+        from countersign.records import replace
 
         ctx = replace(ctx, protected_branches=config.protected_branches)
     return ctx, config

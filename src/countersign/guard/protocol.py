@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import json
 import shlex
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from countersign.guard import agents
+from countersign.records import record
 
 if TYPE_CHECKING:
     from countersign.guard.agents.record import Agent
@@ -31,7 +31,7 @@ READ_TOOLS = {
 _PATH_KEYS = ("file_path", "path", "notebook_path", "target_file", "absolute_path")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ToolCall:
     """One agent tool call, normalized. ``kind`` is shell, edit, read or other; ``event`` pre (judge
     it before it runs), permission (a permission prompt is about to show) or post (record it)."""

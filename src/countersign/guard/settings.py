@@ -5,12 +5,12 @@ file exists (the guard runs constantly)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from countersign.facts.shell.context import SCRATCH_DIRS, Production
 from countersign.guard import agents
+from countersign.records import field, record, replace
 
 FILE = "guard.yaml"
 # Every agent's hook settings, in the project and in the home: whoever edits them can switch
@@ -57,7 +57,7 @@ MIGRATIONS = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class GuardConfig:
     production: Production = field(default_factory=Production)
     protected_paths: tuple[str, ...] = PROTECTED_PATHS

@@ -10,20 +10,20 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from countersign.errors import ConfigError
 from countersign.facts.severity import Severity
 from countersign.facts.shell.pack import UNDISABLEABLE, Form, Pack, PackRule, Program, parse_pack
+from countersign.records import asdict, field, record, replace
 
 PACKS_DIR = Path(__file__).parent / "packs"
 COMPILED = PACKS_DIR / "compiled.json"
 FORMAT = 1
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PackSet:
     packs: tuple[Pack, ...]
     disabled: frozenset[str] = frozenset()
@@ -208,7 +208,7 @@ class _LazyRules:
         return [self.rule(i) for i in self.raw]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _ShippedSet(PackSet):
     lazy: _LazyRules | None = field(default=None, compare=False)
 

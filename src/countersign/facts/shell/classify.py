@@ -7,8 +7,6 @@ completely is itself a finding, never a silent pass.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from countersign.facts.shell.catalog import PackSet, shipped
 from countersign.facts.shell.context import ShellContext
 from countersign.facts.shell.finding import Severity, ShellFinding
@@ -22,6 +20,7 @@ from countersign.facts.shell.rules.packed import dry_run, pack_findings
 from countersign.facts.shell.rules.secrets import exfiltration
 from countersign.facts.shell.syntax import parse
 from countersign.facts.shell.unwrap import MAX_NESTING, effective
+from countersign.records import replace
 
 MAX_COMMAND_CHARS = 100_000
 MAX_INVOCATIONS = 2_000

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from countersign.facts.shell.globs import fnmatches
 from countersign.lazy_pattern import lazy
+from countersign.records import field, record
 
 if TYPE_CHECKING:
     from countersign.facts.shell.catalog import PackSet
@@ -45,7 +45,7 @@ SCRATCH_DIRS = (
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Production:
     """Glob patterns (case-insensitive) that mark production; empty lists use the default names."""
 
@@ -117,7 +117,7 @@ PROTECTED_BRANCHES = (
 GATE_PATHS = (".countersign/**", ".git/countersign/**", ".git/hooks/**", "~/.countersign/**")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ShellContext:
     """Everything ``classify`` reads besides the command text.
 

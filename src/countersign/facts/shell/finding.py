@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from countersign.facts.severity import Severity
+from countersign.records import record
 
 __all__ = ["Severity", "ShellFinding", "most_severe"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ShellFinding:
     """A rule matched an effective command.
 

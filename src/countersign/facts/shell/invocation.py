@@ -4,10 +4,11 @@ are resolved as far as they can be without running anything."""
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass, replace
+
+from countersign.records import record, replace
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Invocation:
     """``argv`` keeps the source text of parts that could not be resolved (``$DIR``), and then
     ``exact`` is False. ``stdin`` is the text fed to it when known (heredoc, here-string,

@@ -6,13 +6,13 @@ from __future__ import annotations
 import codecs
 import posixpath
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from countersign.lazy_pattern import lazy
+from countersign.records import field, record
 
 
-@dataclass
+@record
 class Redirects:
     stdin: str | None = None
     stdin_from: str | None = None

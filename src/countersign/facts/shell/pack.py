@@ -10,12 +10,12 @@ happens at the edges (``facts.shell.packs``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from countersign.errors import ConfigError
 from countersign.facts.severity import Severity
 from countersign.lazy_pattern import lazy
+from countersign.records import field, record, replace
 
 # Conditions a rule can never be turned off for: they protect the guard and its analysis.
 UNDISABLEABLE = ("guard.", "edit.protected-path", "shell.", "exec.")
@@ -24,7 +24,7 @@ _ID = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*")
 _PACK_ID = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Form:
     """One way a rule matches; every condition given must hold.
 
@@ -46,7 +46,7 @@ class Form:
     programs: tuple[str, ...] = ()  # only for these of the rule's programs
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PackRule:
     id: str
     programs: tuple[str, ...]
@@ -63,7 +63,7 @@ class PackRule:
     engine: str = "pack"  # "python": implemented in rules/*.py, listed here with its examples
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Program:
     """What a pack knows about one program: options that take a value (so their values are
     not read as words), flags that make any call a dry run, where production context is."""
@@ -77,7 +77,7 @@ class Program:
     launches: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Pack:
     id: str
     title: str

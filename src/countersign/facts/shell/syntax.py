@@ -10,7 +10,6 @@ import os
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 import tree_sitter
@@ -29,6 +28,7 @@ from countersign.facts.shell.nodes import (
 from countersign.facts.shell.producers import output_of
 from countersign.facts.shell.splice import splice
 from countersign.lazy_pattern import lazy
+from countersign.records import field, record, replace
 
 MAX_NODES = 60_000
 MAX_DEPTH = 120
@@ -70,7 +70,7 @@ def _parser() -> tree_sitter.Parser:
     return _PARSER
 
 
-@dataclass
+@record
 class Script:
     """The invocations of one command string, and whether it could be read completely."""
 
@@ -79,7 +79,7 @@ class Script:
     truncated: bool = False
 
 
-@dataclass
+@record
 class _State:
     """What earlier parts of the command line defined: variables, functions, aliases and git
     aliases (a later use runs what they stand for), and the positional parameters of a call."""

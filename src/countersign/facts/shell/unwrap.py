@@ -8,12 +8,12 @@ import itertools
 import posixpath
 import shlex
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 
 from countersign.facts.shell.containers import CONTAINER_TOOLS, container_command
 from countersign.facts.shell.definitions import alias_command, git_alias, git_config_alias
 from countersign.facts.shell.interpreter import code_of, language, module_program
 from countersign.facts.shell.invocation import Invocation
+from countersign.records import replace
 
 MAX_NESTING = 6
 MAX_SCRIPT_BYTES = 256_000

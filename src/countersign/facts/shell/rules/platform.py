@@ -11,17 +11,17 @@ looks like it (``shop-prod``), or the environment says so.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from countersign.facts.shell.context import ShellContext
 from countersign.facts.shell.finding import Severity, ShellFinding
 from countersign.facts.shell.invocation import Invocation
 from countersign.facts.shell.rule import hit, option, positionals
+from countersign.records import record
 
 HIGH, MEDIUM = Severity.HIGH, Severity.MEDIUM
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Call:
     words: tuple[str, ...]
     rule: str
