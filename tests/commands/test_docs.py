@@ -423,3 +423,49 @@ def test_a_flag_is_declared_where_a_parser_is_told_of_it(shop, capsys):
     shop.commit("tests: drop", **{"tests/make_env.py": "pass\n"})
     _, report = run(shop, capsys, "docs/venv.md")
     assert stale(report) == set()  # the code passed it to virtualenv: it never declared it
+
+
+def test_platform_variables_and_framework_flags_are_not_the_codes(shop, capsys):
+    shop.commit(
+        "docs",
+        **{
+            "docs/paths.md": "We follow the XDG spec: `$XDG_CONFIG_HOME`. See `shipit --help`.\n",
+            "shipit/paths.py": 'import os\nos.environ.get("XDG_CONFIG_HOME")\n',
+        },
+    )
+    shop.commit("paths: use platformdirs", **{"shipit/paths.py": "import platformdirs\n"})
+    _, report = run(shop, capsys, "docs/paths.md", "--all")
+    assert report["findings"] == []
+
+
+def test_a_variable_whose_only_reader_went_whole_is_not_called_stale(shop, capsys):
+    shop.commit(
+        "installer",
+        **{
+            "docs/install.md": "Set `SHIPIT_UNINSTALL` before running the installer.\n",
+            "get-shipit.py": 'import os\nif os.environ.get("SHIPIT_UNINSTALL"):\n    pass\n',
+        },
+    )
+    shop.git("rm", "-q", "get-shipit.py")
+    shop.commit("the installer moved to its own repository")
+    _, report = run(shop, capsys, "docs/install.md", "--all")
+    assert {(f["reference"], f["confidence"]) for f in report["findings"]} == {
+        ("SHIPIT_UNINSTALL", "medium")
+    }
+
+
+def test_a_variable_derived_from_a_configuration_key_holds_while_the_key_does(shop, capsys):
+    shop.commit(
+        "config",
+        **{
+            "docs/config.md": "Set `SHIPIT_CANARY_REGION` to pick the canary's region.\n",
+            "shipit/config.py": 'import os\nREGION = os.environ.get("SHIPIT_CANARY_REGION")\n',
+        },
+    )
+    derive = (
+        'def env_name(key):\n    return "SHIPIT_" + key.upper().replace(".", "_")\n\n'
+        'config.get("canary.region")\n'
+    )
+    shop.commit("config: every key has its variable", **{"shipit/config.py": derive})
+    _, report = run(shop, capsys, "docs/config.md")
+    assert stale(report) == set()

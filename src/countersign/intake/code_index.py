@@ -30,6 +30,9 @@ class Evidence:
     renamed_to: str = ""
     # the removed line defined the name (``def name``, ``func name``...), not merely used it
     defined: bool = False
+    # every line that held the name went with its whole file (a script retired, or moved to
+    # another repository): what it read may well be read elsewhere now
+    whole_file: bool = False
 
 
 @dataclass(frozen=True)

@@ -248,6 +248,8 @@ class _HistoryScan:
         self._file_added: list[str] = []
         self._file_touched = False
         self._skip = False
+        self._file_deleted = False
+        self.from_kept_files: set[str] = set()  # needles taken out of files that stayed
 
     def run(self, root: Path, commits: tuple[str, ...]) -> dict[str, Evidence]:
         if not commits:
@@ -296,7 +298,10 @@ class _HistoryScan:
             self._end_file()
             target = raw.rsplit(b" b/", 1)[-1].decode("utf-8", "replace").strip('"')
             self._skip = not is_own_code(target)
+            self._file_deleted = False
             return False
+        elif raw.startswith(b"deleted file mode"):
+            self._file_deleted = True
         return in_hunk
 
     def _candidates(self, line: str) -> list[str]:
@@ -321,6 +326,8 @@ class _HistoryScan:
             )
             if removed:
                 self.removed_lines.setdefault(needle, []).append(line)
+                if not self._file_deleted:
+                    self.from_kept_files.add(needle)
 
     def _end_file(self) -> None:
         if self._file_touched:
@@ -341,8 +348,10 @@ class _HistoryScan:
                 continue
             defined = any(_defines(needle, ln) for ln in lines)
             renamed = _renamed(needle, lines, self.added_lines)
-            self.found[needle] = Evidence(commit, date, subject, renamed, defined)
+            whole = needle not in self.from_kept_files
+            self.found[needle] = Evidence(commit, date, subject, renamed, defined, whole)
         self.removed_lines = {}
+        self.from_kept_files = set()
         self.changed = set()
         self.added_lines = []
 

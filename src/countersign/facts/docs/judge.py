@@ -73,8 +73,9 @@ def needles(references: Iterable[Reference]) -> frozenset[str]:
     tails = {r.needle.rsplit(".", 1)[-1] for r in references if r.kind is Kind.CONFIG_KEY}
     options = {option_variable(r) for r in references} - {""}
     prefixes = {p for r in references for p in prefix_literals(r)}
+    keys = {f"{q}{k}{q}" for r in references for k in key_variables(r) for q in "\"'"}
     deriving = set(DERIVING) if options else set()
-    return frozenset(spellings | tails | options | prefixes | deriving)
+    return frozenset(spellings | tails | options | prefixes | deriving | keys)
 
 
 def module_tail(needle: str, paths: frozenset[str]) -> str:
@@ -202,6 +203,22 @@ def missing_keywords(reference: Reference, code: CodeIndex) -> tuple[str, ...]:
     return tuple(k for k in reference.keywords if k not in params)
 
 
+def key_variables(reference: Reference) -> tuple[str, ...]:
+    """The configuration keys an environment variable may stand for where a tool derives its
+    variables from its keys (poetry's ``POETRY_VIRTUALENVS_CREATE`` for
+    ``virtualenvs.create``): each way of putting one dot between the words after the prefix."""
+    if reference.kind is not Kind.ENV:
+        return ()
+    words = reference.needle.lower().split("_")[1:]
+    if len(words) < 2 or len(words) > 6:
+        return ()
+    return tuple(
+        f"{'_'.join(words[:i])}.{'_'.join(words[i:])}".replace("_", sep)
+        for i in range(1, len(words))
+        for sep in ("_", "-")
+    )
+
+
 def option_variable(reference: Reference) -> str:
     """The flag an environment variable would set if a command derives its variables from its
     options (pip's ``PIP_CERT`` for ``--cert``, click's ``auto_envvar_prefix``, viper's
@@ -229,13 +246,36 @@ def _derived(reference: Reference, code: CodeIndex) -> bool:
     option = option_variable(reference)
     if not option or reference.needle.split("_", 1)[0].lower() not in code.commands:
         return False
-    if option not in code.tokens:
+    quoted = {f'"{k}"' for k in key_variables(reference)} | {
+        f"'{k}'" for k in key_variables(reference)
+    }
+    if option not in code.tokens and not quoted & code.tokens:
         return False
     builds = (*prefix_literals(reference), *DERIVING)
     return any(b in code.tokens for b in builds)
 
 
+# Provided by every command-line framework, whatever the code spells.
+FRAMEWORK_FLAGS = frozenset({"help"})
+# Variables the operating system, the shell or a standard (XDG base directories) provides and
+# other programs read: a document that names them speaks of the platform, not of this code.
+PLATFORM_VARIABLES = frozenset(
+    {"HOME", "PATH", "USER", "SHELL", "TMPDIR", "LANG", "TERM", "PWD", "EDITOR", "VISUAL"}
+)
+
+
+def _platform(reference: Reference) -> bool:
+    if reference.kind is Kind.FLAG:
+        return reference.needle in FRAMEWORK_FLAGS
+    if reference.kind is Kind.ENV:
+        name = reference.needle
+        return name in PLATFORM_VARIABLES or name.startswith(("XDG_", "LC_"))
+    return False
+
+
 def _token(reference: Reference, code: CodeIndex, history: History) -> Finding | None:
+    if _platform(reference):
+        return None
     spellings = variants(reference)
     if any(s in code.tokens for s in spellings):
         return _signature(reference, code, history)
@@ -326,6 +366,8 @@ def _confidence(reference: Reference, evidence: Evidence) -> str:
     ``--all``, not called stale."""
     if reference.kind in _DECLARED and not evidence.defined:
         return "medium"
+    if reference.kind is Kind.ENV and evidence.whole_file:
+        return "medium"  # the program that read it went whole: retired, or moved elsewhere
     return "high"
 
 
