@@ -213,3 +213,19 @@ def test_a_constant_the_documents_example_sets_is_its_own():
         "`ALLOWED_EXTENSIONS` is the set of allowed file extensions; set `SHIPIT_TOKEN` too.\n"
     )
     assert refs(text) == [(Kind.ENV, "SHIPIT_TOKEN")]
+
+
+def test_restructuredtext_names_are_not_code():
+    rst = (
+        ".. _`pytest/plugin`: http://bitbucket.org/pytest-dev/pytest/src/tip/pytest/plugin/\n"
+        ".. _`runbook`: ops/failover.sh\n"
+        "See more details in the `shipit collective`_.\n"
+        "See :ref:`shipit vs python -m shipit` for the difference.\n"
+        "This factory does not need to call ``start_canary()`` anymore.\n"
+        "Run ``shipit deploy``.\n"
+    )
+    vocab = Vocabulary(commands=frozenset({"shipit"}))
+    assert set(refs(rst, "docs/x.rst", vocab)) == {
+        (Kind.PATH, "ops/failover.sh"),
+        (Kind.COMMAND, "shipit deploy"),
+    }

@@ -30,7 +30,8 @@ _HISTORY_NAMES = re.compile(
 )
 _PAST = re.compile(
     r"\b(removed|deprecated|renamed|no longer|formerly|previously|used to|was replaced|"
-    r"were replaced|obsolete|legacy|dropped|before version|prior to|(?:older|earlier) versions?)\b"
+    r"were replaced|obsolete|legacy|dropped|before version|prior to|(?:older|earlier) versions?|"
+    r"any ?more)\b"
     r"|\s<=?\s*v?\d+\.\d+",
     re.IGNORECASE,
 )
@@ -136,8 +137,28 @@ def _maps_names(text: str) -> bool:
 _VALUES = frozenset({"true", "false", "none", "null", "nil", "yes", "no", "on", "off"})
 
 
+_RST_TARGET = re.compile(r"^\s*\.\.\s+_(?:`[^`]+`|[^:]+):\s*(\S+)\s*$")
+# reStructuredText names, not code: a hyperlink reference (`text`_), and the label of a
+# cross-reference role (:ref:`pytest vs python -m pytest`)
+_LABEL_ROLE = re.compile(r":(?:ref|term|numref|keyword|doc|abbr|guilabel|menuselection):$")
+
+
+def _spans(text: str) -> list[str]:
+    found = []
+    for m in _CODE_SPAN.finditer(text):
+        if text[m.end() : m.end() + 1] == "_" or _LABEL_ROLE.search(text[: m.start()]):
+            continue
+        found.append(m.group(2).strip())
+    return found
+
+
 def _prose(path: str, line: Line, vocabulary: Vocabulary) -> Iterator[Reference]:
-    spans = [m.group(2).strip() for m in _CODE_SPAN.finditer(line.text)]
+    if named := _RST_TARGET.match(line.text):
+        # ``.. _`label`: target``: the label names the link; only the target may be a path
+        if (ref := _path_ref(path, line.number, named.group(1), link=True)) is not None:
+            yield ref
+        return
+    spans = _spans(line.text)
     mentions_command = any(_first_word(s) in vocabulary.commands for s in spans) or any(
         re.search(rf"\b{re.escape(c)}\b", line.text) for c in vocabulary.commands
     )

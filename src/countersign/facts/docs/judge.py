@@ -264,7 +264,8 @@ PLATFORM_VARIABLES = frozenset(
 )
 
 
-def _platform(reference: Reference) -> bool:
+def platform_reference(reference: Reference) -> bool:
+    """A flag every framework provides, or a variable the platform does (not the code's own)."""
     if reference.kind is Kind.FLAG:
         return reference.needle in FRAMEWORK_FLAGS
     if reference.kind is Kind.ENV:
@@ -274,7 +275,7 @@ def _platform(reference: Reference) -> bool:
 
 
 def _token(reference: Reference, code: CodeIndex, history: History) -> Finding | None:
-    if _platform(reference):
+    if platform_reference(reference):
         return None
     spellings = variants(reference)
     if any(s in code.tokens for s in spellings):
@@ -374,7 +375,7 @@ def _confidence(reference: Reference, evidence: Evidence) -> str:
 # A flag is declared as a literal (``"--cert"``, ``"cert"``) in its parser: a commit that took
 # out a line merely running a command with it (another tool's ``--no-site-packages``) is no
 # evidence that this repository's command lost it.
-_DECLARED = frozenset({Kind.ENV, Kind.CONFIG_KEY, Kind.SYMBOL, Kind.FLAG})
+_DECLARED = frozenset({Kind.ENV, Kind.CONFIG_KEY, Kind.SYMBOL, Kind.FLAG, Kind.COMMAND})
 
 
 def _suggest(reference: Reference, renamed_to: str) -> str:
