@@ -469,3 +469,18 @@ def test_a_variable_derived_from_a_configuration_key_holds_while_the_key_does(sh
     shop.commit("config: every key has its variable", **{"shipit/config.py": derive})
     _, report = run(shop, capsys, "docs/config.md")
     assert stale(report) == set()
+
+
+def test_a_link_to_a_built_page_holds_while_its_source_does(shop, capsys):
+    shop.commit(
+        "docs",
+        **{
+            "docs/plugins.rst": "Plugins\n=======\n",
+            "docs/links.rst": ".. _`plugins`: plugins.html\n\nSee `plugins`_.\n",
+            "docs/plugins.html": "<html/>",
+        },
+    )
+    shop.git("rm", "-q", "docs/plugins.html")
+    shop.commit("built pages are not kept")
+    _, report = run(shop, capsys, "docs/links.rst", "--all")
+    assert report["findings"] == []

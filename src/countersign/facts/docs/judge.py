@@ -122,6 +122,10 @@ def path_candidates(reference: Reference) -> tuple[str, ...]:
         else [p for p in (rooted, local) if not p.startswith("..")]
     )
     pages = [f"{p}{s}" for p in bases for s in PAGE_SUFFIXES] if reference.link else []
+    if reference.link and reference.needle.endswith((".html", ".htm")):
+        # a link to the built page of a source document (``index.html`` for ``index.rst``)
+        stems = [p.rsplit(".", 1)[0] for p in bases]
+        pages += [f"{stem}{s}" for stem in stems for s in (".rst", ".md", ".txt", ".adoc")]
     return tuple(dict.fromkeys([*bases, *pages]))
 
 
