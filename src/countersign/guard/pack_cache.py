@@ -101,9 +101,14 @@ def write_vocabulary(
         "always": sorted(always),
         "gated": {k: sorted(v) for k, v in sorted(gated.items())},
     }
+    write_cache(state, FILE, data)
+
+
+def write_cache(state: str, name: str, data: object) -> None:
+    """Replace the cache file ``name`` in the state directory at once (never half written)."""
     try:
         os.makedirs(state, exist_ok=True)  # noqa: PTH103
-        path = os.path.join(state, FILE)  # noqa: PTH118
+        path = os.path.join(state, name)  # noqa: PTH118
         tmp = f"{path}.{os.getpid()}.tmp"
         with open(tmp, "w", encoding="utf-8") as fh:  # noqa: PTH123
             json.dump(data, fh)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 
-from countersign.guard.pack_cache import refs_current
+from countersign.guard.pack_cache import refs_current, write_cache
 
 FILE = "guard-settings.json"
 
@@ -80,12 +80,4 @@ def write(state: str, committed: Committed) -> None:
         "text": committed.text,
         "log_allows": committed.log_allows,
     }
-    try:
-        os.makedirs(state, exist_ok=True)  # noqa: PTH103
-        path = os.path.join(state, FILE)  # noqa: PTH118
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:  # noqa: PTH123
-            json.dump(data, fh)
-        os.replace(tmp, path)  # noqa: PTH105
-    except OSError:
-        return  # no cache: the fast path keeps sending commands to the full path
+    write_cache(state, FILE, data)
