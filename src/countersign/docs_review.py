@@ -39,6 +39,9 @@ class DocsReview:
     docs: tuple[str, ...]
     references: int
     findings: tuple[Finding, ...]
+    # commits of the history that git could not read (a damaged mirror): evidence they held,
+    # if any, is missing, so a reference they took away may not be found stale
+    unreadable: tuple[str, ...] = ()
 
     @property
     def stale(self) -> tuple[Finding, ...]:
@@ -74,9 +77,10 @@ def review_docs(
     params, defined_in = read.signatures(root, sha, {r.needle for r in calls})
     index = replace(index, signatures=params, commands=frozenset(vocabulary.commands))
     walked = read.listing_of(root, sha)
+    lost = list(walked.unreadable)
     history = History(
-        paths=read.path_history(root, sha, _asked_about(refs, index), walked),
-        tokens=read.token_history(root, sha, unheld(refs, index), walked),
+        paths=read.path_history(root, sha, _asked_about(refs, index), walked, lost),
+        tokens=read.token_history(root, sha, unheld(refs, index), walked, lost),
         keywords=read.keyword_history(
             root,
             sha,
@@ -93,7 +97,7 @@ def review_docs(
         findings = _touched(root, since, sha, findings)
     if doc_git is not None:
         findings = _dated(doc_git[0], doc_git[1], findings)
-    return DocsReview(sha, doc_paths, len(refs), findings)
+    return DocsReview(sha, doc_paths, len(refs), findings, tuple(dict.fromkeys(lost)))
 
 
 # Above this many documents the references are read by one process per core (tldr-pages'

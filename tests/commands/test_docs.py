@@ -484,3 +484,54 @@ def test_a_link_to_a_built_page_holds_while_its_source_does(shop, capsys):
     shop.commit("built pages are not kept")
     _, report = run(shop, capsys, "docs/links.rst", "--all")
     assert report["findings"] == []
+
+
+def _drop(repo, spec: str) -> None:
+    sha = repo.git("rev-parse", spec)
+    (repo.path / ".git" / "objects" / sha[:2] / sha[2:]).unlink()
+
+
+def test_a_damaged_history_is_read_past_and_its_gap_is_said(shop, capsys):
+    """A mirror missing a blob used to stop the check with git's error (exit 4); what can be
+    read still is, and the output names the commits it could not read."""
+    gone = shop.commit(
+        "no canary", **{"shipit/cli.py": CLI.replace("def start_canary(): ...\n", "")}
+    )
+    shop.commit("tool", **{"shipit/tool.py": "lost = 1\n"})
+    damaged = shop.commit("tool 2", **{"shipit/tool.py": "lost = 2\n"})
+    shop.git("rm", "-q", "scripts/failover.sh")
+    removal = shop.commit("drop the failover script")
+    _drop(shop, f"{damaged}:shipit/tool.py")
+    code, report = run(shop, capsys)
+    assert code == 1
+    assert ("../scripts/failover.sh", "removed") in stale(report)
+    assert ("start_canary()", "removed") in stale(report)  # found past the damaged commit
+    evidence = {f["evidence"]["commit"] for f in report["findings"] if f["evidence"]}
+    assert evidence == {removal, gone}
+    assert report["unreadable_commits"] == [damaged]  # its patch needs the missing blob
+    main(["docs", "check", "-C", str(shop.path)])
+    text = capsys.readouterr().out
+    assert "warning: 1 commit of the history could not be read (objects missing" in text
+    assert f"first {damaged[:9]}" in text
+
+
+def test_a_missing_tree_in_history_is_listed_past(shop, capsys):
+    """git log stops its whole walk at a commit whose tree is gone; the listing then goes
+    commit by commit."""
+    old = shop.commit("tool", **{"shipit/extra/tool.py": "x = 1\n"})
+    shop.commit("tool 2", **{"shipit/extra/tool.py": "x = 2\n"})
+    shop.git("rm", "-q", "scripts/failover.sh")
+    removal = shop.commit("drop the failover script")
+    _drop(shop, f"{old}:shipit/extra")
+    code, report = run(shop, capsys)
+    assert code == 1
+    assert ("../scripts/failover.sh", "removed") in stale(report)
+    assert {f["evidence"]["commit"] for f in report["findings"] if f["evidence"]} == {removal}
+    assert report["unreadable_commits"]
+
+
+def test_an_undamaged_repository_says_nothing_of_unreadable_commits(shop, capsys):
+    _, report = run(shop, capsys)
+    assert report["unreadable_commits"] == []
+    main(["docs", "check", "-C", str(shop.path)])
+    assert "warning" not in capsys.readouterr().out

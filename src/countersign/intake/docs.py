@@ -17,6 +17,7 @@ from pathlib import Path
 from countersign.errors import InputError
 from countersign.intake import git
 from countersign.intake.code_index import DOC_SUFFIXES, VENDORED, CodeIndex, Evidence, is_doc
+from countersign.intake.commit_stream import commit_stream
 from countersign.intake.tree import GitTree
 
 _REC, _FLD = "\x1e", "\x1f"
@@ -112,21 +113,22 @@ class Listing:
 
     deleted: dict[str, Evidence]
     code_commits: tuple[str, ...]
+    # commits git could not read (a damaged mirror): what they did is not known
+    unreadable: tuple[str, ...] = ()
 
 
 def listing_of(root: Path, rev: str) -> Listing:
-    out = git.git(
-        root,
-        "log",
-        "--no-renames",
-        "--name-status",
-        "-z",
-        f"--format={_REC}%H{_FLD}%cI{_FLD}%s",
-        rev,
-        "--",
-    ).decode("utf-8", "replace")
+    args = ("log", "--no-renames", "--name-status", "-z", f"--format={_REC}%H{_FLD}%cI{_FLD}%s")
+    unreadable: list[str] = []
+    try:
+        out = git.git(root, *args, rev, "--").decode("utf-8", "replace")
+    except git.MissingObjectError:
+        # a damaged mirror: list commit by commit, reading on past those git cannot read
+        commits = git.git(root, "rev-list", rev).decode().split()
+        chunks = commit_stream(root, args, commits, _REC, unreadable)
+        out = b"".join(chunks).decode("utf-8", "replace")
     deleted: dict[str, Evidence] = {}
-    commits: list[str] = []
+    changed_code: list[str] = []
     for record in out.split(_REC)[1:]:
         header, _, body = record.partition("\n")
         commit, date, subject = ([*header.rstrip("\x00").split(_FLD), "", ""])[:3]
@@ -137,8 +139,8 @@ def listing_of(root: Path, rev: str) -> Listing:
                 deleted.setdefault(path, Evidence(commit, date, subject))
             code = code or is_own_code(path)
         if code:
-            commits.append(commit)
-    return Listing(deleted, tuple(commits))
+            changed_code.append(commit)
+    return Listing(deleted, tuple(changed_code), tuple(unreadable))
 
 
 def path_history(
@@ -146,6 +148,7 @@ def path_history(
     rev: str,
     wanted: Callable[[str], bool] = lambda _path: True,
     listing: Listing | None = None,
+    unreadable: list[str] | None = None,
 ) -> dict[str, Evidence]:
     """Every path a commit reachable from ``rev`` deleted or renamed away, with the newest
     such commit, and for a rename of a path ``wanted`` says is asked about, the new path.
@@ -155,29 +158,20 @@ def path_history(
     23 s; the listing alone takes a fifth of that."""
     found = dict((listing or listing_of(root, rev)).deleted)
     asked = {e.commit for path, e in found.items() if wanted(path)}
-    for (commit, old), new in _renames(root, sorted(asked)).items():
+    lost = [] if unreadable is None else unreadable
+    for (commit, old), new in _renames(root, sorted(asked), lost).items():
         if old in found and found[old].commit == commit and wanted(old):
             found[old] = replace(found[old], renamed_to=new)
     return found
 
 
-def _renames(root: Path, commits: list[str]) -> dict[tuple[str, str], str]:
+def _renames(root: Path, commits: list[str], unreadable: list[str]) -> dict[tuple[str, str], str]:
     """For the given commits, each path a commit renamed away: (commit, old path) -> new."""
     if not commits:
         return {}
     moved: dict[tuple[str, str], str] = {}
-    chunks = git.git_stream(
-        root,
-        "log",
-        "--no-walk=unsorted",
-        "--stdin",
-        "-M",
-        "--name-status",
-        "--diff-filter=R",
-        "-z",
-        f"--format={_REC}%H",
-        stdin="\n".join(commits).encode() + b"\n",
-    )
+    args = ("log", "-M", "--name-status", "--diff-filter=R", "-z", f"--format={_REC}%H")
+    chunks = commit_stream(root, args, commits, _REC, unreadable)
     out = b"".join(chunks).decode("utf-8", "replace")
     for record in out.split(_REC)[1:]:
         commit, _, body = record.partition("\n")
@@ -193,7 +187,11 @@ def _renames(root: Path, commits: list[str]) -> dict[tuple[str, str], str]:
 
 
 def token_history(
-    root: Path, rev: str, missing: Iterable[str], listing: Listing | None = None
+    root: Path,
+    rev: str,
+    missing: Iterable[str],
+    listing: Listing | None = None,
+    unreadable: list[str] | None = None,
 ) -> dict[str, Evidence]:
     """For each needle missing from the code, the newest commit that took a line holding it
     out of a file (as a whole name: ``FOO`` is not in ``FOO_V2`` nor in ``NEW_FOO``) and changed
@@ -209,7 +207,7 @@ def token_history(
     if not wanted:
         return {}
     commits = (listing or listing_of(root, rev)).code_commits
-    return _HistoryScan(wanted).run(root, commits)
+    return _HistoryScan(wanted).run(root, commits, [] if unreadable is None else unreadable)
 
 
 _NAME = re.compile(r"[A-Za-z0-9_-]+")
@@ -251,13 +249,13 @@ class _HistoryScan:
         self._file_deleted = False
         self.from_kept_files: set[str] = set()  # needles taken out of files that stayed
 
-    def run(self, root: Path, commits: tuple[str, ...]) -> dict[str, Evidence]:
+    def run(
+        self, root: Path, commits: tuple[str, ...], unreadable: list[str]
+    ) -> dict[str, Evidence]:
         if not commits:
             return self.found
         command = (
             "log",
-            "--no-walk=unsorted",
-            "--stdin",
             "-M",
             "-p",
             "-U0",
@@ -268,7 +266,7 @@ class _HistoryScan:
         )
         in_hunk = False
         pending = b""
-        for chunk in git.git_stream(root, *command, stdin="\n".join(commits).encode() + b"\n"):
+        for chunk in commit_stream(root, command, commits, _REC, unreadable):
             lines = (pending + chunk).split(b"\n")
             pending = lines.pop()
             for raw in lines:

@@ -16,7 +16,13 @@ from countersign.intake.change import Artifact, Change, Commit
 from countersign.intake.contents import Placer, read_as_text
 from countersign.intake.diff import PatchReader, parse_raw_z, parse_sections
 from countersign.intake.fingerprint import PatchDigest
-from countersign.intake.git_command import GIT, default_branch, git
+from countersign.intake.git_command import (
+    GIT,
+    MissingObjectError,
+    default_branch,
+    failure,
+    git,
+)
 
 __all__ = [
     "DIFF_OPTS",
@@ -24,6 +30,7 @@ __all__ = [
     "GIT",
     "NOTES_REF",
     "TRACE_NOTES_REF",
+    "MissingObjectError",
     "NotARepositoryError",
     "blob_sizes",
     "current_branch",
@@ -46,7 +53,7 @@ __all__ = [
     "top_authors",
     "trace_notes_ref",
     "worktree_tree",
-]  # GIT, git, default_branch live in git_command
+]  # GIT, git, default_branch, MissingObjectError live in git_command
 
 # The diff shape is pinned (context, algorithm, heuristic, hunk merging, order, prefixes,
 # submodules) whatever the user's git config says: the fingerprint hashes its bytes, and must be
@@ -98,7 +105,7 @@ def git_stream(root: Path | str, *args: str, stdin: bytes = b"") -> Iterator[byt
         if proc.returncode != 0:
             err.seek(0)
             first = err.read(4096).decode("utf-8", "replace").strip().splitlines()
-            raise InputError(f"git {args[0]} failed: {first[0] if first else 'no message'}")
+            raise failure(args[0], first)
 
 
 class NotARepositoryError(InputError):

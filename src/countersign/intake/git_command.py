@@ -43,9 +43,26 @@ def git(
     except FileNotFoundError:
         raise InputError("git is not installed or not on PATH; install git and retry") from None
     if proc.returncode != 0:
-        first = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise InputError(f"git {args[0]} failed: {first[0] if first else 'no message'}")
+        raise failure(args[0], proc.stderr.decode("utf-8", "replace").strip().splitlines())
     return proc.stdout
+
+
+class MissingObjectError(InputError):
+    """git could not read an object the command needed: the repository is damaged or partial."""
+
+
+# What git says when the object store lacks an object a command needed (a damaged mirror, a
+# shallow or partial clone read past its edge).
+_MISSING_OBJECT = ("unable to read", "bad object", "missing blob", "missing tree", "is corrupt")
+
+
+def failure(command: str, stderr_lines: list[str]) -> InputError:
+    """The error for a git command that failed, from the first line it wrote."""
+    first = stderr_lines[0] if stderr_lines else "no message"
+    message = f"git {command} failed: {first}"
+    if any(m in first for m in _MISSING_OBJECT):
+        return MissingObjectError(message)
+    return InputError(message)
 
 
 def default_branch(root: Path) -> str | None:

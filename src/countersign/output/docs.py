@@ -22,6 +22,7 @@ def render_docs(review: DocsReview, fmt: str, everything: bool = False) -> str:
                 "documents": len(review.docs),
                 "references": review.references,
                 "stale": len(review.stale),
+                "unreadable_commits": list(review.unreadable),
                 "findings": [finding_dict(f) for f in review.findings],
             }
         )
@@ -62,6 +63,19 @@ def _summary(review: DocsReview) -> str:
     return f"{docs}, {refs} checked at {review.rev[:9]}: {stale} stale"
 
 
+def _unreadable(review: DocsReview) -> str:
+    """The gap a damaged repository leaves, said where the findings are."""
+    lost = review.unreadable
+    if not lost:
+        return ""
+    many = f"{len(lost)} commits" if len(lost) != 1 else "1 commit"
+    return (
+        f"{many} of the history could not be read (objects missing from the repository, first "
+        f"{lost[0][:9]}): what they removed or renamed is not known, so references they made "
+        "stale may be missing here; fetch the repository again to check them"
+    )
+
+
 def _line(f: Finding) -> str:
     r = f.reference
     out = f"{r.doc}:{r.line}: {f.reason}"
@@ -74,12 +88,16 @@ def _line(f: Finding) -> str:
 
 def _text(review: DocsReview, shown: tuple[Finding, ...]) -> str:
     lines = [_summary(review)]
+    if gap := _unreadable(review):
+        lines.append(f"  warning: {gap}")
     lines.extend(f"  {f.status}: {_line(f)} [{f.confidence}]" for f in shown)
     return "\n".join(lines) + "\n"
 
 
 def _markdown(review: DocsReview, shown: tuple[Finding, ...]) -> str:
     out = [f"### countersign docs check: {len(review.stale)} stale", "", _summary(review) + ".", ""]
+    if gap := _unreadable(review):
+        out += [f"> **Warning**: {gap}.", ""]
     if not shown:
         return "\n".join([*out, "Every reference checked still holds.", ""])
     out += [
