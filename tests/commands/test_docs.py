@@ -454,6 +454,77 @@ def test_a_variable_whose_only_reader_went_whole_is_not_called_stale(shop, capsy
     }
 
 
+@pytest.mark.parametrize(
+    ("manifest", "before", "after"),
+    [
+        (
+            "pyproject.toml",
+            '[project]\nname = "shipit"\ndependencies = [\n  "click>=8",\n]\n',
+            '[project]\nname = "shipit"\ndependencies = [\n  "click>=8",\n  "shipit-find>=1",\n]\n',
+        ),
+        ("requirements.txt", "click>=8\n", "click>=8\nshipit-find==1.0\n"),
+        (
+            "package.json",
+            '{"dependencies": {\n  "commander": "^9"\n}}\n',
+            '{"dependencies": {\n  "commander": "^9",\n  "@shipit/find": "^1.0.0"\n}}\n',
+        ),
+        (
+            "go.mod",
+            "module x\n\nrequire (\n)\n",
+            "module x\n\nrequire (\n\tgithub.com/shipit/find v1.2.0\n)\n",
+        ),
+    ],
+)
+def test_code_taken_out_with_a_dependency_put_in_is_not_called_stale(
+    shop, capsys, manifest, before, after
+):
+    """virtualenv's docs name ``PYENV_VERSION``: the code reading it was extracted into the
+    python-discovery package in the commit that added that dependency, so virtualenv still
+    honours it. A name that goes out with a new dependency coming in may live on there."""
+    shop.commit(
+        "finder",
+        **{
+            manifest: before,
+            "docs/find.md": "The ``SHIPIT_FIND_DIR`` environment variable says where to look.\n",
+            "shipit/find.py": 'import os\nWHERE = os.environ.get("SHIPIT_FIND_DIR")\n',
+            "shipit/main.py": "from shipit.find import WHERE\n",
+        },
+    )
+    shop.commit(
+        "find: use the shipit-find package",
+        **{manifest: after, "shipit/find.py": "from shipit_find import WHERE\n"},
+    )
+    _, report = run(shop, capsys, "docs/find.md", "--all")
+    assert [(f["reference"], f["stale"], f["confidence"]) for f in report["findings"]] == [
+        ("SHIPIT_FIND_DIR", False, "medium")
+    ]
+    assert "dependency" in report["findings"][0]["reason"]
+
+
+def test_code_taken_out_while_a_manifest_changes_otherwise_is_still_stale(shop, capsys):
+    """A version bump or a new classifier in the same commit is no dependency coming in."""
+    project = (
+        '[project]\nname = "shipit"\nversion = "1.0"\nclassifiers = [\n  "Typing :: Typed",\n]\n'
+    )
+    shop.commit(
+        "finder",
+        **{
+            "pyproject.toml": project,
+            "docs/find.md": "The ``SHIPIT_FIND_DIR`` environment variable says where to look.\n",
+            "shipit/find.py": 'import os\nWHERE = os.environ.get("SHIPIT_FIND_DIR")\n',
+        },
+    )
+    bumped = project.replace("1.0", "2.0").replace(
+        '  "Typing', '  "Private :: Do Not Upload",\n  "Typing'
+    )
+    shop.commit(
+        "find: no more directory setting",
+        **{"pyproject.toml": bumped, "shipit/find.py": "WHERE = '.'\n"},
+    )
+    _, report = run(shop, capsys, "docs/find.md")
+    assert stale(report) == {("SHIPIT_FIND_DIR", "removed")}
+
+
 def test_a_variable_derived_from_a_configuration_key_holds_while_the_key_does(shop, capsys):
     shop.commit(
         "config",

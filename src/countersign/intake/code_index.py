@@ -33,6 +33,9 @@ class Evidence:
     # every line that held the name went with its whole file (a script retired, or moved to
     # another repository): what it read may well be read elsewhere now
     whole_file: bool = False
+    # the same commit put a new dependency in a manifest (``"python-discovery>=1"``): the code
+    # may have moved into that package, which still reads the name
+    to_dependency: bool = False
 
 
 @dataclass(frozen=True)

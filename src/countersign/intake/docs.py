@@ -222,6 +222,36 @@ def is_own_code(path: str) -> bool:
     return not any(part in VENDORED for part in parts[:-1])
 
 
+# How a line that declares a dependency reads, by manifest: a quoted requirement in
+# ``pyproject.toml``/``setup.py``/``setup.cfg`` lists (``"python-discovery>=1",``), a
+# requirements file's line, a package.json dependency (``"@scope/name": "^1.0"``), a go.mod
+# requirement (``github.com/x/y v1.2.0``), a Cargo.toml dependency. A version bump
+# (``version = "2.0"``) or a classifier (``"Typing :: Typed"``) is no dependency.
+_REQUIREMENT = r"[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[\w,\s-]*\])?"
+_DEPENDENCY_LINES = {
+    "python": re.compile(rf"^\s*[\"']{_REQUIREMENT}\s*(?:[<>=!~;@][^\"']*)?[\"']\s*,?\s*$"),
+    "requirements": re.compile(rf"^{_REQUIREMENT}\s*(?:[<>=!~;@].*)?$"),
+    "package.json": re.compile(
+        r'^\s*"(?!version"|name"|main"|type"|license")(?:@[\w.-]+/)?[\w.-]+"\s*:\s*"[\^~<>=*]?\s*\d'
+    ),
+    "go.mod": re.compile(r"^\s*(?:require\s+)?[\w.-]+\.[a-z]{2,}/\S+\s+v\d"),
+    "Cargo.toml": re.compile(
+        r'^\s*(?!version\b|edition\b|rust-version\b)[\w-]+\s*=\s*(?:"[\^~<>=]?\d|\{.*\bversion\b)'
+    ),
+}
+
+
+def dependency_line(path: str) -> re.Pattern[str] | None:
+    """The pattern of a dependency line in ``path``'s kind of manifest, or ``None`` where the
+    file is no manifest."""
+    base = path.rsplit("/", 1)[-1]
+    if base in {"pyproject.toml", "setup.py", "setup.cfg"}:
+        return _DEPENDENCY_LINES["python"]
+    if base.startswith("requirements") and base.endswith((".txt", ".in")):
+        return _DEPENDENCY_LINES["requirements"]
+    return _DEPENDENCY_LINES.get(base)
+
+
 class _HistoryScan:
     """The state of one pass: the needles still unexplained, the commit and file being read."""
 
@@ -248,6 +278,8 @@ class _HistoryScan:
         self._skip = False
         self._file_deleted = False
         self.from_kept_files: set[str] = set()  # needles taken out of files that stayed
+        self._manifest: re.Pattern[str] | None = None  # how a dependency reads in this file
+        self.adds_dependency = False  # this commit put a new dependency in a manifest
 
     def run(
         self, root: Path, commits: tuple[str, ...], unreadable: list[str]
@@ -283,7 +315,10 @@ class _HistoryScan:
         if first == b"-" and in_hunk:
             self._changed_line(raw[1:].decode("utf-8", "replace"), removed=True)
         elif first == b"+" and in_hunk:
-            self._changed_line(raw[1:].decode("utf-8", "replace"), removed=False)
+            line = raw[1:].decode("utf-8", "replace")
+            if self._manifest is not None and self._manifest.search(line):
+                self.adds_dependency = True
+            self._changed_line(line, removed=False)
         elif first == b"@":
             return raw.startswith(b"@@")
         elif raw.startswith(_REC.encode()):
@@ -296,6 +331,7 @@ class _HistoryScan:
             self._end_file()
             target = raw.rsplit(b" b/", 1)[-1].decode("utf-8", "replace").strip('"')
             self._skip = not is_own_code(target)
+            self._manifest = dependency_line(target)
             self._file_deleted = False
             return False
         elif raw.startswith(b"deleted file mode"):
@@ -347,7 +383,10 @@ class _HistoryScan:
             defined = any(_defines(needle, ln) for ln in lines)
             renamed = _renamed(needle, lines, self.added_lines)
             whole = needle not in self.from_kept_files
-            self.found[needle] = Evidence(commit, date, subject, renamed, defined, whole)
+            self.found[needle] = Evidence(
+                commit, date, subject, renamed, defined, whole, self.adds_dependency
+            )
+        self.adds_dependency = False
         self.removed_lines = {}
         self.from_kept_files = set()
         self.changed = set()

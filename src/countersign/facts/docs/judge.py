@@ -354,11 +354,16 @@ def _stale(reference: Reference, evidence: Evidence, renamed_to: str) -> Finding
             evidence,
             suggestion=_suggest(reference, renamed_to),
         )
+    moved = (
+        ", in the commit that put a new dependency in: it may live on in that package"
+        if evidence.to_dependency and reference.kind is not Kind.PATH
+        else ""
+    )
     return Finding(
         reference,
         Status.REMOVED,
         confidence,
-        f"`{reference.text}` was removed in {short} ({day})",
+        f"`{reference.text}` was removed in {short} ({day}){moved}",
         evidence,
     )
 
@@ -373,6 +378,8 @@ def _confidence(reference: Reference, evidence: Evidence) -> str:
         return "medium"
     if reference.kind is Kind.ENV and evidence.whole_file:
         return "medium"  # the program that read it went whole: retired, or moved elsewhere
+    if evidence.to_dependency and reference.kind is not Kind.PATH:
+        return "medium"  # taken out as a dependency came in: extracted into that package
     return "high"
 
 
