@@ -502,9 +502,11 @@ def test_code_taken_out_with_a_dependency_put_in_is_not_called_stale(
 
 
 def test_code_taken_out_while_a_manifest_changes_otherwise_is_still_stale(shop, capsys):
-    """A version bump or a new classifier in the same commit is no dependency coming in."""
+    """A version bump, a new classifier or a dependency's line rewritten in place (a new
+    bound, an extra renamed) in the same commit is no dependency coming in."""
     project = (
         '[project]\nname = "shipit"\nversion = "1.0"\nclassifiers = [\n  "Typing :: Typed",\n]\n'
+        'dependencies = [\n  "pypiserver[cache]>=2",\n]\n'
     )
     shop.commit(
         "finder",
@@ -514,8 +516,10 @@ def test_code_taken_out_while_a_manifest_changes_otherwise_is_still_stale(shop, 
             "shipit/find.py": 'import os\nWHERE = os.environ.get("SHIPIT_FIND_DIR")\n',
         },
     )
-    bumped = project.replace("1.0", "2.0").replace(
-        '  "Typing', '  "Private :: Do Not Upload",\n  "Typing'
+    bumped = (
+        project.replace("1.0", "2.0")
+        .replace('  "Typing', '  "Private :: Do Not Upload",\n  "Typing')
+        .replace("[cache]>=2", "[cache-v2]>=3")
     )
     shop.commit(
         "find: no more directory setting",
@@ -523,6 +527,152 @@ def test_code_taken_out_while_a_manifest_changes_otherwise_is_still_stale(shop, 
     )
     _, report = run(shop, capsys, "docs/find.md")
     assert stale(report) == {("SHIPIT_FIND_DIR", "removed")}
+
+
+def test_a_name_only_tests_spelled_is_no_evidence_against_the_docs(shop, capsys):
+    """pytest's docs show ``pytest mypkg`` (a package to test, not a subcommand); a test once
+    ran ``main(["mypkg"])`` and a later commit took that test out. Tests use names; only the
+    code itself declares its commands, flags and variables."""
+    shop.commit(
+        "docs and a test",
+        **{
+            "docs/run.md": "```sh\nshipit mypkg\n```\n\nOr set `SHIPIT_FAKE_CLOCK`.\n",
+            "tests/test_run.py": (
+                "def test_run(monkeypatch):\n"
+                '    monkeypatch.setenv("SHIPIT_FAKE_CLOCK", "1")\n'
+                '    main(["mypkg"])\n'
+            ),
+        },
+    )
+    shop.git("rm", "-q", "tests/test_run.py")
+    shop.commit("drop an old test")
+    _, report = run(shop, capsys, "docs/run.md", "--all")
+    assert not [f for f in report["findings"] if f["stale"]]
+
+
+def test_a_name_the_code_declared_is_stale_though_tests_spelled_it_too(shop, capsys):
+    shop.commit(
+        "sweep",
+        **{
+            "docs/sweep.md": "```sh\nshipit sweep\n```\n",
+            "shipit/sweep.py": '@cli.command("sweep")\ndef sweep(): ...\n',
+            "tests/test_sweep.py": 'def test_sweep():\n    main(["sweep"])\n',
+        },
+    )
+    shop.git("rm", "-q", "shipit/sweep.py", "tests/test_sweep.py")
+    sha = shop.commit("drop sweep")
+    _, report = run(shop, capsys, "docs/sweep.md")
+    assert stale(report) == {("shipit sweep", "removed")}
+    assert report["findings"][0]["evidence"]["commit"] == sha
+
+
+@pytest.mark.parametrize("fragment", ["changelog/2574.bugfix", "news/1234.feature.rst"])
+def test_a_changelog_fragment_named_as_an_example_is_not_stale(shop, capsys, fragment):
+    """pytest's CONTRIBUTING says to write ``changelog/2574.bugfix``: a fragment of the next
+    changelog, which every release consumes by design, named to show the pattern."""
+    directory = fragment.split("/")[0]
+    shop.commit(
+        "fragment",
+        **{
+            "CONTRIBUTING.md": f"Write a changelog entry: `{fragment}`, with your issue number.\n",
+            fragment: "Fixed it.\n",
+            f"{directory}/README.md": "Fragments go here.\n",
+        },
+    )
+    shop.git("rm", "-q", fragment)
+    shop.commit("release 3.2.0: fragments consumed")
+    _, report = run(shop, capsys, "CONTRIBUTING.md", "--all")
+    assert report["findings"] == []
+
+
+def test_a_removed_file_beside_fragments_that_is_no_fragment_is_still_stale(shop, capsys):
+    shop.commit(
+        "template",
+        **{
+            "CONTRIBUTING.md": "Start from `changelog/template.rst`.\n",
+            "changelog/template.rst": "{{ name }}\n",
+            "changelog/README.md": "Fragments go here.\n",
+        },
+    )
+    shop.git("rm", "-q", "changelog/template.rst")
+    shop.commit("no template")
+    _, report = run(shop, capsys, "CONTRIBUTING.md")
+    assert stale(report) == {("changelog/template.rst", "removed")}
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        'remove figleaf which now lives "outside"',
+        "extract the coverage plugin into its own package",
+        "move coverage support to a separate repository",
+    ],
+)
+def test_a_flag_whose_code_went_to_live_elsewhere_is_not_called_stale(shop, capsys, subject):
+    shop.commit(
+        "coverage plugin",
+        **{
+            "docs/coverage.md": "```sh\nshipit failover --coverage\n```\n",
+            "shipit/coverage.py": 'parser.add_option("--coverage")\n',
+        },
+    )
+    shop.git("rm", "-q", "shipit/coverage.py")
+    shop.commit(subject)
+    _, report = run(shop, capsys, "docs/coverage.md", "--all")
+    assert [(f["reference"], f["stale"], f["confidence"]) for f in report["findings"]] == [
+        ("--coverage", False, "medium")
+    ]
+
+
+def test_a_minified_bundle_taken_out_is_no_evidence(shop, capsys):
+    """mkdocs changed highlight.js's minified build, one line holding ``"debug"`` among
+    thousands of words: that says nothing about mkdocs' own flags."""
+    words = ",".join(f'"w{i}"' for i in range(200))
+    bundle = f'!function(e){{i=["charset","css","debug","extend",{words}]}}\n'
+    shop.commit(
+        "theme",
+        **{
+            "docs/logs.md": "```sh\nshipit failover --debug\n```\n",
+            "shipit/theme/js/highlight.pack.js": bundle,
+            "shipit/theme/js/app.js": bundle,
+        },
+    )
+    rebuilt = bundle.replace('"debug",', "")
+    shop.commit(
+        "theme: a newer highlight.js",
+        **{"shipit/theme/js/highlight.pack.js": rebuilt, "shipit/theme/js/app.js": rebuilt},
+    )
+    _, report = run(shop, capsys, "docs/logs.md", "--all")
+    assert [f["status"] for f in report["findings"] if f["reference"] == "--debug"] == [
+        "unresolved"
+    ]
+
+
+def test_a_nested_key_holds_while_the_code_reads_it_part_by_part(shop, capsys):
+    """mkdocs' docs name ``theme.custom_dir``; the code reads ``config["theme"]`` and then
+    ``theme_config["custom_dir"]``. A commit took the dotted spelling out of a message."""
+    shop.commit(
+        "theme",
+        **{
+            "docs/theme.md": "Set `theme.custom_dir` in `shipit.yml`.\n",
+            "shipit.yml": "theme: {}\n",
+            "shipit/theme.py": (
+                'theme = config["theme"]\nDIR = theme.get("custom_dir")\n'
+                'HELP = "see theme.custom_dir"\n'
+            ),
+        },
+    )
+    shop.commit(
+        "theme: shorter help",
+        **{"shipit/theme.py": 'theme = config["theme"]\nDIR = theme.get("custom_dir")\n'},
+    )
+    _, report = run(shop, capsys, "docs/theme.md")
+    assert stale(report) == set()
+    shop.commit("theme: no custom directory", **{"shipit/theme.py": 'theme = config["theme"]\n'})
+    _, report = run(shop, capsys, "docs/theme.md", "--all")
+    assert ("theme.custom_dir", "removed") in {
+        (f["reference"], f["status"]) for f in report["findings"]
+    }
 
 
 def test_a_variable_derived_from_a_configuration_key_holds_while_the_key_does(shop, capsys):

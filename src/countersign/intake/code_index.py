@@ -4,6 +4,7 @@ at a revision (``CodeIndex``) and the commits that removed or renamed things (``
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,6 +19,18 @@ VENDORED = ("vendor", "node_modules", "third_party", "third-party", "external")
 
 def is_doc(path: str) -> bool:
     return path.lower().endswith(DOC_SUFFIXES)
+
+
+_TEST_DIRS = frozenset({"test", "tests", "testing", "testdata", "__tests__", "e2e", "fixtures"})
+_TEST_FILE = re.compile(
+    r"(_test\.go|\.(test|spec)\.[cm]?[jt]sx?|^test_.*\.py|_test\.py|^conftest\.py|_spec\.rb)$"
+)
+
+
+def is_test_path(path: str) -> bool:
+    """A test, its fixtures or its data: code that uses the names it spells, not declares them."""
+    parts = path.split("/")
+    return bool(_TEST_FILE.search(parts[-1])) or any(p in _TEST_DIRS for p in parts[:-1])
 
 
 @dataclass(frozen=True)

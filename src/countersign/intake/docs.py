@@ -16,7 +16,14 @@ from pathlib import Path
 
 from countersign.errors import InputError
 from countersign.intake import git
-from countersign.intake.code_index import DOC_SUFFIXES, VENDORED, CodeIndex, Evidence, is_doc
+from countersign.intake.code_index import (
+    DOC_SUFFIXES,
+    VENDORED,
+    CodeIndex,
+    Evidence,
+    is_doc,
+    is_test_path,
+)
 from countersign.intake.commit_stream import commit_stream
 from countersign.intake.tree import GitTree
 
@@ -29,6 +36,10 @@ HISTORY_FILES = ("changelog", "changes", "history", "news", "whatsnew", "release
 PLAIN_DOCS = ("readme", "faq", "install", "todo", "authors", "thanks", "contributing", "copying")
 # Editors' and patch tools' leftovers (``fileuploads.rst~``, ``app.py.orig``) are no one's code.
 LEFTOVERS = ("~", ".orig", ".rej", ".bak", ".swp")
+# Built, minified bundles (mkdocs kept highlight.js's ``highlight.pack.js``): not evidence
+BUNDLES = (".min.js", ".min.css", ".pack.js", ".bundle.js", ".js.map", ".css.map")
+# A line longer than this is minified or generated, not code someone wrote
+_LONGEST_LINE = 1000
 NOT_CODE = (
     *(f":(exclude,glob)**/*{suffix}" for suffix in (*DOC_SUFFIXES, ".txt", *LEFTOVERS)),
     # the exact names: ``history.py`` or a ``news/`` package is code
@@ -214,10 +225,14 @@ _NAME = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def is_own_code(path: str) -> bool:
-    """What ``NOT_OWN_CODE`` keeps: not a document, a history file or vendored code."""
+    """What ``NOT_OWN_CODE`` keeps: not a document, a history file, vendored code, nor a
+    minified bundle (a library's build, whose every word is someone else's)."""
     parts = path.split("/")
     base = parts[-1].lower()
-    if base.endswith((*DOC_SUFFIXES, ".txt", *LEFTOVERS)) or base in (*HISTORY_FILES, *PLAIN_DOCS):
+    if base.endswith((*DOC_SUFFIXES, ".txt", *LEFTOVERS, *BUNDLES)) or base in (
+        *HISTORY_FILES,
+        *PLAIN_DOCS,
+    ):
         return False
     return not any(part in VENDORED for part in parts[:-1])
 
@@ -227,16 +242,18 @@ def is_own_code(path: str) -> bool:
 # requirements file's line, a package.json dependency (``"@scope/name": "^1.0"``), a go.mod
 # requirement (``github.com/x/y v1.2.0``), a Cargo.toml dependency. A version bump
 # (``version = "2.0"``) or a classifier (``"Typing :: Typed"``) is no dependency.
-_REQUIREMENT = r"[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[\w,\s-]*\])?"
+_REQUIREMENT = r"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[\w,\s-]*\])?"
 _DEPENDENCY_LINES = {
     "python": re.compile(rf"^\s*[\"']{_REQUIREMENT}\s*(?:[<>=!~;@][^\"']*)?[\"']\s*,?\s*$"),
     "requirements": re.compile(rf"^{_REQUIREMENT}\s*(?:[<>=!~;@].*)?$"),
     "package.json": re.compile(
-        r'^\s*"(?!version"|name"|main"|type"|license")(?:@[\w.-]+/)?[\w.-]+"\s*:\s*"[\^~<>=*]?\s*\d'
+        r'^\s*"(?!version"|name"|main"|type"|license")(?P<name>(?:@[\w.-]+/)?[\w.-]+)"\s*:'
+        r'\s*"[\^~<>=*]?\s*\d'
     ),
-    "go.mod": re.compile(r"^\s*(?:require\s+)?[\w.-]+\.[a-z]{2,}/\S+\s+v\d"),
+    "go.mod": re.compile(r"^\s*(?:require\s+)?(?P<name>[\w.-]+\.[a-z]{2,}/\S+)\s+v\d"),
     "Cargo.toml": re.compile(
-        r'^\s*(?!version\b|edition\b|rust-version\b)[\w-]+\s*=\s*(?:"[\^~<>=]?\d|\{.*\bversion\b)'
+        r"^\s*(?!version\b|edition\b|rust-version\b)(?P<name>[\w-]+)\s*=\s*"
+        r'(?:"[\^~<>=]?\d|\{.*\bversion\b)'
     ),
 }
 
@@ -270,6 +287,8 @@ class _HistoryScan:
         self.found: dict[str, Evidence] = {}
         self.header = ("", "", "")
         self.removed_lines: dict[str, list[str]] = {}
+        self.declaring: dict[str, list[str]] = {}  # the removed lines outside tests
+        self._test = False  # the file being read holds tests
         self.changed: set[str] = set()
         self.added_lines: list[str] = []
         self._file_counts: dict[str, int] = {}
@@ -279,6 +298,10 @@ class _HistoryScan:
         self._file_deleted = False
         self.from_kept_files: set[str] = set()  # needles taken out of files that stayed
         self._manifest: re.Pattern[str] | None = None  # how a dependency reads in this file
+        # the dependencies the file's added and removed lines name: one only added is new (a
+        # line rewritten in place, ``pkg[cache]`` to ``pkg[cache-v2]``, brings none in)
+        self._dependencies_in: set[str] = set()
+        self._dependencies_out: set[str] = set()
         self.adds_dependency = False  # this commit put a new dependency in a manifest
 
     def run(
@@ -313,11 +336,14 @@ class _HistoryScan:
     def _line(self, raw: bytes, in_hunk: bool) -> bool:
         first = raw[:1]
         if first == b"-" and in_hunk:
-            self._changed_line(raw[1:].decode("utf-8", "replace"), removed=True)
+            line = raw[1:].decode("utf-8", "replace")
+            if self._manifest is not None and (match := self._manifest.search(line)):
+                self._dependencies_out.add(match.group("name").lower())
+            self._changed_line(line, removed=True)
         elif first == b"+" and in_hunk:
             line = raw[1:].decode("utf-8", "replace")
-            if self._manifest is not None and self._manifest.search(line):
-                self.adds_dependency = True
+            if self._manifest is not None and (match := self._manifest.search(line)):
+                self._dependencies_in.add(match.group("name").lower())
             self._changed_line(line, removed=False)
         elif first == b"@":
             return raw.startswith(b"@@")
@@ -332,6 +358,7 @@ class _HistoryScan:
             target = raw.rsplit(b" b/", 1)[-1].decode("utf-8", "replace").strip('"')
             self._skip = not is_own_code(target)
             self._manifest = dependency_line(target)
+            self._test = is_test_path(target)
             self._file_deleted = False
             return False
         elif raw.startswith(b"deleted file mode"):
@@ -344,8 +371,8 @@ class _HistoryScan:
         return out + self.unkeyed if self.unkeyed else out
 
     def _changed_line(self, line: str, *, removed: bool) -> None:
-        if self._skip:
-            return  # a document or vendored code in a commit that also changed code
+        if self._skip or len(line) > _LONGEST_LINE:
+            return  # a document, vendored or minified code in a commit that also changed code
         if not removed:
             self._file_added.append(line)
         for needle in self._candidates(line):
@@ -360,10 +387,15 @@ class _HistoryScan:
             )
             if removed:
                 self.removed_lines.setdefault(needle, []).append(line)
+                if not self._test:
+                    self.declaring.setdefault(needle, []).append(line)
                 if not self._file_deleted:
                     self.from_kept_files.add(needle)
 
     def _end_file(self) -> None:
+        if self._dependencies_in - self._dependencies_out:
+            self.adds_dependency = True
+        self._dependencies_in, self._dependencies_out = set(), set()
         if self._file_touched:
             moved = {n for n, net in self._file_counts.items() if net != 0}
             if moved:
@@ -380,7 +412,9 @@ class _HistoryScan:
             lines = self.removed_lines.get(needle)
             if not lines or needle in self.found:
                 continue
-            defined = any(_defines(needle, ln) for ln in lines)
+            # a test spells names it uses (``setenv("SHIPIT_X")``, ``main(["mypkg"])``): only
+            # a line of the code itself shows the code declared the name
+            defined = any(_defines(needle, ln) for ln in self.declaring.get(needle, ()))
             renamed = _renamed(needle, lines, self.added_lines)
             whole = needle not in self.from_kept_files
             self.found[needle] = Evidence(
@@ -388,6 +422,7 @@ class _HistoryScan:
             )
         self.adds_dependency = False
         self.removed_lines = {}
+        self.declaring = {}
         self.from_kept_files = set()
         self.changed = set()
         self.added_lines = []

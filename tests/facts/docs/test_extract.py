@@ -1,3 +1,5 @@
+import pytest
+
 from countersign.facts.docs import Kind
 from countersign.facts.docs.extract import Vocabulary, own_commands, references
 
@@ -60,6 +62,41 @@ def test_changelogs_and_release_notes_are_skipped_whole():
     text = "* `shipit deploy --force` is gone\n"
     for path in ("CHANGELOG.md", "docs/HISTORY.rst", "releasenotes/notes/x.rst", "NEWS.md"):
         assert refs(text, path) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        # pytest's funcarg_compare.rst: a history told under a version's name, not advice
+        (
+            "doc/en/funcarg_compare.rst",
+            ".. _`x`:\n\npytest-2.3: reasoning for fixture/funcarg evolution\n=====\n\n",
+        ),
+        ("docs/two.md", "# Upgrading to shipit 2.0\n\n"),
+        ("docs/three.adoc", "= What's new in 3.1\n\n"),
+        (
+            "docs/four.rst",
+            "=========================\nshipit 4.0 release notes\n=========================\n\n",
+        ),
+    ],
+)
+def test_a_document_titled_by_a_version_of_the_past_is_history(path, text):
+    assert refs(text + "Run `shipit deploy --force` to redo it.\n", path) == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "# Using OAuth 2.0 with shipit",
+        "# Deploying on Python 3.12",
+        "# HTTP/2 support",
+        "# A new project with shipit 2.0",
+    ],
+)
+def test_a_title_with_a_version_of_something_else_is_still_read(title):
+    """A protocol's or a platform's version in a title says what the page is about now."""
+    found = refs(f"{title}\n\nRun `shipit deploy --force` to redo it.\n")
+    assert (Kind.FLAG, "--force") in found
 
 
 def test_links_to_repository_files_are_path_references():

@@ -75,8 +75,46 @@ def is_history(path: str) -> bool:
     return bool(_HISTORY_NAMES.search(path))
 
 
+# A title naming a version as what the page is about: a release (``shipit 4.0 release notes``,
+# ``What's new in 3.1``), an upgrade (``Upgrading to shipit 2.0``) or a history told under the
+# version's name (pytest's ``pytest-2.3: reasoning for fixture/funcarg evolution``). A version
+# of something else (``OAuth 2.0``, ``Python 3.12``) says what the page is about now.
+_VERSION = r"v?\d+\.\d+(?:\.\d+)*"
+_HISTORY_TITLE = re.compile(
+    rf"\b[A-Za-z][\w.]*-{_VERSION}\b"
+    rf"|\b(?:release[sd]?|what'?s\s+new|changes|changed|upgrad\w*|migrat\w*|evolution|"
+    rf"history|reasoning|announc\w*|roadmap)\b.*\b{_VERSION}\b"
+    rf"|\b{_VERSION}\b.*\b(?:release[sd]?|what'?s\s+new|changes|changed|upgrad\w*|"
+    rf"migrat\w*|evolution|history|reasoning|announc\w*)\b",
+    re.IGNORECASE,
+)
+_TITLE_LINES = 40
+_RULE = re.compile(r"([=\-~^*#])\1{2,}")
+
+
+def _history_title(text: str) -> bool:
+    """Whether the document's first title names a version of the past (see ``_HISTORY_TITLE``)."""
+    lines = text.split("\n", _TITLE_LINES)[:_TITLE_LINES]
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        title = ""
+        if match := re.match(r"^(?:#{1,2}|={1,2})\s+(.+)$", stripped):
+            title = match.group(1)  # Markdown's ``#`` or AsciiDoc's ``=``
+        elif (
+            i + 1 < len(lines)
+            and _RULE.fullmatch(lines[i + 1].strip())
+            and not _RULE.fullmatch(stripped)
+        ):
+            title = stripped  # reStructuredText: the text above its underline
+        if title:
+            return bool(_HISTORY_TITLE.search(title))
+    return False
+
+
 def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference, ...]:
-    if is_history(path):
+    if is_history(path) or _history_title(text):
         return ()
     found: list[Reference] = []
     own: set[str] = set()  # names the document's own code defines: its example, not the code's

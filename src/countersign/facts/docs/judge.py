@@ -75,7 +75,24 @@ def needles(references: Iterable[Reference]) -> frozenset[str]:
     prefixes = {p for r in references for p in prefix_literals(r)}
     keys = {f"{q}{k}{q}" for r in references for k in key_variables(r) for q in "\"'"}
     deriving = set(DERIVING) if options else set()
-    return frozenset(spellings | tails | options | prefixes | deriving | keys)
+    nested = {q for r in references for q in _quoted_parts(r)}
+    return frozenset(spellings | tails | options | prefixes | deriving | keys | nested)
+
+
+def _quoted_parts(reference: Reference) -> tuple[str, ...]:
+    """Each part of a dotted configuration key as the literal a nested lookup spells
+    (``config["theme"]["custom_dir"]`` for ``theme.custom_dir``)."""
+    if reference.kind is not Kind.CONFIG_KEY:
+        return ()
+    return tuple(f"{q}{part}{q}" for part in reference.needle.split(".") for q in "\"'")
+
+
+def looked_up(reference: Reference, code: CodeIndex) -> bool:
+    """A dotted key the code reads part by part: every part stands as a literal of its own."""
+    parts = reference.needle.split(".")
+    if reference.kind is not Kind.CONFIG_KEY or len(parts) < 2:
+        return False
+    return all(f'"{p}"' in code.tokens or f"'{p}'" in code.tokens for p in parts)
 
 
 def module_tail(needle: str, paths: frozenset[str]) -> str:
@@ -155,6 +172,8 @@ def _path(reference: Reference, code: CodeIndex, history: History) -> Finding | 
     candidates = path_candidates(reference)
     if any(c in code.paths or c in code.dirs for c in candidates):
         return None
+    if fragment(reference.needle):
+        return None  # a changelog fragment, consumed by each release: named as an example
     if any(f"{r}{c}" in code.paths or f"{r}{c}" in code.dirs for r in _LAYOUTS for c in candidates):
         return None  # a package path (``pip/_vendor``) under a source layout (``src/pip/...``)
     bare = "/" not in reference.needle
@@ -178,6 +197,20 @@ def _path(reference: Reference, code: CodeIndex, history: History) -> Finding | 
             "(a broken link)",
         )
     return None
+
+
+# towncrier's and scriv's directories of fragments of the next changelog
+_FRAGMENT_DIRS = frozenset(
+    {"changelog", "changes", "news", "newsfragments", "changelog.d", "changes.d", "unreleased"}
+)
+_FRAGMENT = re.compile(r"^\+?\d[\w-]*\.[a-z]+(?:\.\w+)?$")
+
+
+def fragment(path: str) -> bool:
+    """A fragment of the next changelog (``changelog/2574.bugfix``, ``news/12.feature.rst``):
+    named for an issue, and taken away by design when a release gathers it."""
+    parts = path.strip("/").split("/")
+    return len(parts) >= 2 and parts[-2] in _FRAGMENT_DIRS and bool(_FRAGMENT.match(parts[-1]))
 
 
 def _produced(path: str, code: CodeIndex) -> bool:
@@ -289,6 +322,8 @@ def _token(reference: Reference, code: CodeIndex, history: History) -> Finding |
     tail = module_tail(reference.needle, code.paths) if reference.kind is Kind.CONFIG_KEY else ""
     if tail and tail in code.tokens:
         return None  # a module path: the module still defines the name
+    if looked_up(reference, code):
+        return None  # a nested key, read part by part
     for spelling in spellings:
         if (evidence := history.tokens.get(spelling)) is not None:
             return _stale(reference, evidence, evidence.renamed_to)
@@ -354,11 +389,11 @@ def _stale(reference: Reference, evidence: Evidence, renamed_to: str) -> Finding
             evidence,
             suggestion=_suggest(reference, renamed_to),
         )
-    moved = (
-        ", in the commit that put a new dependency in: it may live on in that package"
-        if evidence.to_dependency and reference.kind is not Kind.PATH
-        else ""
-    )
+    moved = ""
+    if reference.kind is not Kind.PATH and evidence.to_dependency:
+        moved = ", in the commit that put a new dependency in: it may live on in that package"
+    elif reference.kind is not Kind.PATH and moved_out(evidence.subject):
+        moved = ", by a commit that says it went to live elsewhere"
     return Finding(
         reference,
         Status.REMOVED,
@@ -378,9 +413,24 @@ def _confidence(reference: Reference, evidence: Evidence) -> str:
         return "medium"
     if reference.kind is Kind.ENV and evidence.whole_file:
         return "medium"  # the program that read it went whole: retired, or moved elsewhere
-    if evidence.to_dependency and reference.kind is not Kind.PATH:
-        return "medium"  # taken out as a dependency came in: extracted into that package
+    if (evidence.to_dependency or moved_out(evidence.subject)) and reference.kind is not Kind.PATH:
+        return "medium"  # extracted into a package or project of its own, which may still have it
     return "high"
+
+
+# A commit that says the code went to live elsewhere (pytest's ``remove figleaf which now lives
+# "outside"``, virtualenv's ``extract py_discovery as self-contained package``).
+_MOVED_OUT = re.compile(
+    r"\b(now lives|lives outside|moved? (?:out|to (?:its own|a separate|an external))|"
+    r"extract(?:ed|s)? .*\b(?:package|plugin|library|project|repo(?:sitory)?)\b|"
+    r"split .*\bout\b|self-contained|own (?:repo(?:sitory)?|package|project)|"
+    r"separate (?:repo(?:sitory)?|package|project))",
+    re.IGNORECASE,
+)
+
+
+def moved_out(subject: str) -> bool:
+    return bool(_MOVED_OUT.search(subject))
 
 
 # A flag is declared as a literal (``"--cert"``, ``"cert"``) in its parser: a commit that took
