@@ -32,6 +32,7 @@ from countersign.facts.docs import Kind, Reference
 from countersign.facts.docs.extract import Vocabulary, own_commands, references
 from countersign.facts.docs.judge import platform_reference, variants
 from countersign.intake import docs as read
+from countersign.intake.code_index import is_test_path
 from countersign.intake.tree import GitTree
 
 MANIFESTS = {"pyproject.toml", "setup.cfg", "package.json", "Cargo.toml"}
@@ -104,6 +105,22 @@ def inject(root: Path, ref: Reference, rename: bool, files: list[str]) -> bool:
     return changed
 
 
+def declared(root: Path, ref: Reference, files: list[str]) -> bool:
+    """Whether a file of the code itself (not a test) spells the reference."""
+    spellings = variants(ref) if ref.kind not in {Kind.MAKE_TARGET, Kind.SCRIPT} else (ref.needle,)
+    pattern = read.whole_words(spellings)
+    for rel in files:
+        if is_test_path(rel):
+            continue
+        try:
+            text = (root / rel).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if pattern.search(text):
+            return True
+    return False
+
+
 def _renamed(spelling: str, core: str) -> str:
     """The spelling with its name renamed, quotes and dashes kept (``"--x-y"`` -> ``"--x-y-v2"``)."""
     for name in dict.fromkeys((core, core.replace("-", "_"), core.replace("_", "-"))):
@@ -170,11 +187,15 @@ def measure(repo: Path, sample: int, seed: int, out: Path) -> dict[str, object]:
         git(clone, "config", "user.name", "bench")
         files = code_files(clone)
         injected: list[Reference] = []
+        only_tests: list[Reference] = []  # spelled only by tests before the injection
         for i, ref in enumerate(pool):
             if len(injected) >= sample:
                 break
+            tested_only = ref.kind is not Kind.PATH and not declared(clone, ref, files)
             if inject(clone, ref, rename=i % 2 == 0, files=files):
                 injected.append(ref)
+                if tested_only:
+                    only_tests.append(ref)
                 files = code_files(clone) if ref.kind is Kind.PATH else files
         after = review_docs(clone)
     stale = {(f.reference.doc, f.reference.line, f.reference.needle) for f in after.stale}
@@ -188,6 +209,7 @@ def measure(repo: Path, sample: int, seed: int, out: Path) -> dict[str, object]:
     # --help and the platform's variables (HOME, XDG_*) are left alone by design: the code
     # stopping to spell them says nothing of whether a framework or library still provides them
     platform = [r for r in injected if platform_reference(r)]
+    product = [r for r in injected if r not in only_tests and not platform_reference(r)]
     kinds: dict[str, list[int]] = {}
     for r in injected:
         kinds.setdefault(str(r.kind), [0, 0])[1] += 1
@@ -206,6 +228,14 @@ def measure(repo: Path, sample: int, seed: int, out: Path) -> dict[str, object]:
             round(len(caught) / (len(injected) - len(platform)), 3)
             if len(injected) > len(platform)
             else None
+        ),
+        # a name only the tests spelled is not the code's to lose: the check does not call
+        # it stale (pipx's tests set pip's PIP_INDEX_URL; pipx never reads it)
+        "only_in_tests": len(only_tests),
+        "declared_by_code": len(product),
+        "caught_declared_by_code": sum(1 for r in product if r in caught),
+        "recall_declared_by_code": (
+            round(sum(1 for r in product if r in caught) / len(product), 3) if product else None
         ),
         "by_kind": {k: f"{c}/{n}" for k, (c, n) in sorted(kinds.items())},
         "missed": missed[:40],
@@ -232,9 +262,12 @@ def main() -> int:
     args.findings.parent.mkdir(parents=True, exist_ok=True)
     args.findings.write_text("", encoding="utf-8")
     total_injected = total_caught = total_platform = 0
+    declared_caught = declared_total = 0
     for repo in args.repos:
         result = measure(repo, args.sample, args.seed, args.findings)
         print(json.dumps(result, indent=2))
+        declared_total += int(result.get("declared_by_code", 0))  # type: ignore[call-overload]
+        declared_caught += int(result.get("caught_declared_by_code", 0))  # type: ignore[call-overload]
         total_injected += int(result.get("injected", 0))  # type: ignore[call-overload]
         total_caught += int(result.get("caught", 0))  # type: ignore[call-overload]
         total_platform += int(result.get("platform_left_alone", 0))  # type: ignore[call-overload]
@@ -242,6 +275,12 @@ def main() -> int:
         print(
             f"overall recall {total_caught}/{total_injected} = {total_caught / total_injected:.3f}"
         )
+        if declared_total:
+            print(
+                f"recall on what the code itself declared (no platform names, none only tests "
+                f"spelled): {declared_caught}/{declared_total} = "
+                f"{declared_caught / declared_total:.3f}"
+            )
         if total_platform and total_injected > total_platform:
             kept = total_injected - total_platform
             print(
