@@ -47,9 +47,11 @@ def main() -> int:
                 print(f"# {repo} at {rev[:9]}: {exc}", file=sys.stderr)
                 continue
             for f in review.stale:
-                if f.evidence is None:
-                    continue
-                key = (f.reference.doc, f.reference.text, f.evidence.commit)
+                # a stale finding has evidence from history, or is a well-known tool's removal
+                evidence = (
+                    f"{f.evidence.commit[:9]} {f.evidence.subject}" if f.evidence else f.reason
+                )
+                key = (f.reference.doc, f.reference.text, evidence)
                 line = subprocess.run(
                     ["git", "show", f"{rev}:{f.reference.doc}"],
                     cwd=repo,
@@ -68,7 +70,7 @@ def main() -> int:
                         "kind": str(f.reference.kind),
                         "reference": f.reference.text,
                         "status": str(f.status),
-                        "evidence": f"{f.evidence.commit[:9]} {f.evidence.subject}",
+                        "evidence": evidence,
                         "doc_line": line[0].strip()[:200] if line else "",
                     },
                 )

@@ -25,6 +25,7 @@ class Kind(StrEnum):
     CONFIG_KEY = "config-key"
     SCRIPT = "script"
     MAKE_TARGET = "make-target"
+    TOOL = "tool"  # a well-known tool's subcommand or flag (``helm init``)
 
 
 @dataclass(frozen=True)

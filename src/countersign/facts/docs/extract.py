@@ -15,7 +15,7 @@ import shlex
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from countersign.facts.docs import Kind, Reference
+from countersign.facts.docs import Kind, Reference, tools
 from countersign.facts.docs.blocks import Line, Role, lines_of
 
 _HISTORY_NAMES = re.compile(
@@ -207,7 +207,8 @@ def _prose(path: str, line: Line, vocabulary: Vocabulary) -> Iterator[Reference]
             yield Reference(path, line.number, Kind.SYMBOL, span, call[0], keywords=call[1])
             continue
         if " " in span or _first_word(span) in vocabulary.commands:
-            yield from _shell(path, Line(line.number, span, Role.SHELL), vocabulary, strict=True)
+            span_line = Line(line.number, span, Role.SHELL)
+            yield from _shell(path, span_line, vocabulary, strict=True, around=line.text)
             continue
         yield from _token(path, line.number, span, mentions_command)
     for target in _links(line.text):
@@ -281,9 +282,12 @@ def _first_word(text: str) -> str:
     return text.split(maxsplit=1)[0] if text.split() else ""
 
 
-def _shell(path: str, line: Line, vocabulary: Vocabulary, strict: bool) -> Iterator[Reference]:
+def _shell(
+    path: str, line: Line, vocabulary: Vocabulary, strict: bool, around: str = ""
+) -> Iterator[Reference]:
     """Commands in a line of shell. ``strict``: the line may be prose, output or other code, so
-    only a prompted line or one that starts with a command this repository ships is read."""
+    only a prompted line or one that starts with a command this repository ships is read.
+    ``around``: the prose line a code span was read from."""
     text = line.text.strip()
     prompted = text.startswith(_PROMPTS[:3])
     if line.role is Role.SESSION and not prompted:
@@ -293,10 +297,13 @@ def _shell(path: str, line: Line, vocabulary: Vocabulary, strict: bool) -> Itera
     if not text or text.startswith("#"):
         return
     starters = vocabulary.commands | {"make", "npm"}
-    if strict and not prompted and starters.isdisjoint(_SHELL_WORD.findall(text)):
+    words = set(_SHELL_WORD.findall(text))
+    if strict and not prompted and starters.isdisjoint(words):
         pass  # no segment can start with a command read in strict mode: only variables
     else:
         yield from _commands(path, line.number, text, vocabulary, strict and not prompted)
+    if not tools.PROGRAMS.isdisjoint(words) and not tools.WORDS.isdisjoint(words):
+        yield from _retired(path, line.number, text, around or text, vocabulary)
     for match in _ENV_IN_SHELL.finditer(text):
         yield Reference(path, line.number, Kind.ENV, match.group(0), match.group(1), context=text)
 
@@ -313,6 +320,22 @@ def _commands(
         if strict and words[0] not in vocabulary.commands | {"make", "npm"}:
             continue
         yield from _command(path, number, words, vocabulary)
+
+
+def _retired(
+    path: str, number: int, text: str, around: str, vocabulary: Vocabulary
+) -> Iterator[Reference]:
+    """A well-known tool's subcommand or flag that its project removed (``helm init``), on a
+    line that does not say it speaks of the older versions. A program this repository ships is
+    judged against its own code instead."""
+    for segment in _segments(text):
+        words = segment
+        while words and (re.match(r"^[A-Z_][A-Z0-9_]*=", words[0]) or words[0] in {"sudo", "env"}):
+            words = words[1:]
+        if not words or words[0] in vocabulary.commands:
+            continue
+        if (entry := tools.retired(words[0], words[1:], around)) is not None:
+            yield Reference(path, number, Kind.TOOL, entry.text, entry.text, " ".join(words))
 
 
 def _segments(text: str) -> Iterator[list[str]]:

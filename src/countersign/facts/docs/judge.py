@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from countersign.facts.docs import Finding, Kind, Reference, Status
+from countersign.facts.docs import Finding, Kind, Reference, Status, tools
 from countersign.intake.code_index import CodeIndex, Evidence
 
 TOKEN_KINDS = frozenset({Kind.FLAG, Kind.COMMAND, Kind.ENV, Kind.SYMBOL, Kind.CONFIG_KEY})
@@ -113,7 +113,7 @@ def unheld(references: Iterable[Reference], code: CodeIndex) -> frozenset[str]:
     is searched for."""
     out: set[str] = set()
     for r in references:
-        if r.kind is Kind.PATH:
+        if r.kind in {Kind.PATH, Kind.TOOL}:
             continue
         if r.kind in {Kind.MAKE_TARGET, Kind.SCRIPT}:
             names = code.make_targets if r.kind is Kind.MAKE_TARGET else code.scripts
@@ -161,6 +161,8 @@ def judge(
             finding = _listed(reference, code.make_targets, history, "Makefile target")
         elif reference.kind is Kind.SCRIPT:
             finding = _listed(reference, code.scripts, history, "package.json script")
+        elif reference.kind is Kind.TOOL:
+            finding = _tool(reference)
         else:
             finding = _token(reference, code, history)
         if finding is not None:
@@ -211,6 +213,20 @@ def fragment(path: str) -> bool:
     named for an issue, and taken away by design when a release gathers it."""
     parts = path.strip("/").split("/")
     return len(parts) >= 2 and parts[-2] in _FRAGMENT_DIRS and bool(_FRAGMENT.match(parts[-1]))
+
+
+def _tool(reference: Reference) -> Finding | None:
+    """A well-known tool's removed subcommand or flag: stale with the release that removed it."""
+    entry = next((e for e in tools.RETIRED if e.text == reference.needle), None)
+    if entry is None:
+        return None
+    return Finding(
+        reference,
+        Status.REMOVED,
+        "high",
+        f"`{entry.text}` was removed in {entry.release}; use {entry.instead}",
+        suggestion=entry.instead,
+    )
 
 
 def _produced(path: str, code: CodeIndex) -> bool:
