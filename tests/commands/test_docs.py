@@ -519,7 +519,7 @@ def test_code_taken_out_while_a_manifest_changes_otherwise_is_still_stale(shop, 
     bumped = (
         project.replace("1.0", "2.0")
         .replace('  "Typing', '  "Private :: Do Not Upload",\n  "Typing')
-        .replace("[cache]>=2", "[cache-v2]>=3")
+        .replace('"pypiserver[cache]>=2"', '"pypiserver-v2[cache]>=3"')
     )
     shop.commit(
         "find: no more directory setting",

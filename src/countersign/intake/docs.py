@@ -258,6 +258,15 @@ _DEPENDENCY_LINES = {
 }
 
 
+def _rewrite(name: str, removed: set[str]) -> bool:
+    """Whether an added line's name rewrites a removed one (``cache`` to ``cache-v2``, a new
+    bound on the same package) rather than bringing in another package."""
+    return any(
+        name == old or old in name or name in old or SequenceMatcher(None, name, old).ratio() >= 0.6
+        for old in removed
+    )
+
+
 def dependency_line(path: str) -> re.Pattern[str] | None:
     """The pattern of a dependency line in ``path``'s kind of manifest, or ``None`` where the
     file is no manifest."""
@@ -393,7 +402,7 @@ class _HistoryScan:
                     self.from_kept_files.add(needle)
 
     def _end_file(self) -> None:
-        if self._dependencies_in - self._dependencies_out:
+        if any(not _rewrite(name, self._dependencies_out) for name in self._dependencies_in):
             self.adds_dependency = True
         self._dependencies_in, self._dependencies_out = set(), set()
         if self._file_touched:
