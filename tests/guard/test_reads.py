@@ -235,3 +235,55 @@ def test_the_hook_checks_the_same_stale_log_the_reads_write():
     from countersign.guard import hook, reads
 
     assert hook.STALE_LOG == reads.STALE_LOG
+
+
+def _write(guard, payload, repo, path, content, session="abc123-claude"):
+    data = json.loads(payload("claude-code-write", repo.path, path=path))
+    data["tool_input"]["content"] = content
+    data["session_id"] = session
+    return guard("claude-code", json.dumps(data).encode(), repo.path)
+
+
+def test_an_edit_that_writes_a_stale_flag_the_agent_read_is_asked(guard, payload, stale_runbook):
+    """An agent that read the outdated runbook writes a CI job from it: the edit rests on the
+    same stale guidance as running the command would, and is asked with the evidence."""
+    repo, sha = stale_runbook
+    job = "jobs:\n  failover:\n    steps:\n      - run: shipit failover --force-promote\n"
+    assert _decision(_write(guard, payload, repo, ".ci/failover.yml", job)) == "allow"
+    guard("claude-code", payload("claude-code-read", repo.path, path="docs/failover.md"), repo.path)
+    answer = _write(guard, payload, repo, ".ci/failover.yml", job)
+    assert _decision(answer) == "ask"
+    reason = answer.json["hookSpecificOutput"]["permissionDecisionReason"]
+    assert "this edit uses `--force-promote` from docs/failover.md:6" in reason
+    assert sha[:9] in reason
+    fresh = job.replace("--force-promote", "--promote-replica")
+    assert _decision(_write(guard, payload, repo, ".ci/failover.yml", fresh)) == "allow"
+    other = _write(guard, payload, repo, ".ci/failover.yml", job, session="someone-else")
+    assert _decision(other) == "allow"
+
+
+def test_an_edit_at_the_old_place_of_a_moved_file_the_agent_read_of_is_asked(guard, payload, repo):
+    repo.commit(
+        "initial",
+        **{
+            "docs/setup.md": "Edit [the settings](../config/settings.yaml) to taste.\n",
+            "config/settings.yaml": "a: 1\n",
+        },
+    )
+    repo.git("mv", "config/settings.yaml", "config/app.yaml")
+    repo.commit("config: one name")
+    guard("claude-code", payload("claude-code-read", repo.path, path="docs/setup.md"), repo.path)
+    answer = _write(guard, payload, repo, "config/settings.yaml", "a: 2\n")
+    assert _decision(answer) == "ask"
+    assert "config/app.yaml" in answer.json["hookSpecificOutput"]["permissionDecisionReason"]
+    assert _decision(_write(guard, payload, repo, "config/app.yaml", "a: 2\n")) == "allow"
+
+
+def test_a_removed_tool_command_from_a_read_document_is_asked(guard, payload, repo):
+    """The runbook says ``helm init``, gone since Helm 3: running it follows stale guidance."""
+    repo.commit("initial", **{"docs/deploy.md": "```sh\nhelm init --wait\n```\n"})
+    guard("claude-code", payload("claude-code-read", repo.path, path="docs/deploy.md"), repo.path)
+    answer = _bash(guard, payload, repo, "helm init --wait && helm install web ./chart")
+    assert _decision(answer) == "ask"
+    assert "Helm 3.0.0" in answer.json["hookSpecificOutput"]["permissionDecisionReason"]
+    assert _decision(_bash(guard, payload, repo, "helm install web ./chart")) == "allow"

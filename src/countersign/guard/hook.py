@@ -31,10 +31,15 @@ if TYPE_CHECKING:
 STALE_LOG = "docs-stale.jsonl"  # reads.STALE_LOG (a test keeps them equal)
 
 
-def _stale_guidance(command: str, session: str, state: Path) -> str:
+def _stale_guidance(call: ToolCall, root: Path | None, state: Path) -> str:
     from countersign.guard.reads import stale_guidance
 
-    return stale_guidance(command, session, state)
+    if call.kind == "shell":
+        return stale_guidance(call.command, call.session, state)
+    from countersign.guard.edits import relative
+
+    paths = tuple(relative(p, call.cwd, root) for p in call.paths)
+    return stale_guidance("", call.session, state, edit=(paths, call.content))
 
 
 # Environment variables that say where a command lands; an approval is bound to their values.
@@ -110,10 +115,10 @@ def handle(call: ToolCall, env: Mapping[str, str]) -> Outcome:
     # the edit log it was 9 % of an allowed full-path call's work)
     if (
         judgement.decision == "allow"
-        and call.kind == "shell"
+        and call.kind in {"shell", "edit"}
         and call.event == "pre"
         and (state / STALE_LOG).exists()
-        and (why := _stale_guidance(call.command, call.session, state))
+        and (why := _stale_guidance(call, root, state))
     ):
         return _two_person(
             call, "ask", "docs.stale-guidance", why, "medium", ctx, config, root, state, env

@@ -15,6 +15,7 @@ import hashlib
 import itertools
 import json
 import os
+import posixpath
 import re
 import shlex
 import time
@@ -100,8 +101,15 @@ def _append(path: Path, records: Iterable[dict[str, Any]]) -> None:
         os.close(fd)
 
 
-def stale_guidance(command: str, session: str, state: Path, now: float | None = None) -> str:
-    """Why ``command`` rests on stale guidance the agent read in this session, or ""."""
+def stale_guidance(
+    command: str,
+    session: str,
+    state: Path,
+    now: float | None = None,
+    edit: tuple[tuple[str, ...], str] | None = None,
+) -> str:
+    """Why ``command`` (or, with ``edit``, an edit of those repository paths writing that text)
+    rests on stale guidance the agent read in this session, or ""."""
     path = state / STALE_LOG
     try:
         with path.open("rb") as fh:
@@ -129,9 +137,46 @@ def stale_guidance(command: str, session: str, state: Path, now: float | None = 
         if not _this_session(record, session, now):
             continue
         for ref in record.get("stale") or ():
-            if isinstance(ref, dict) and _uses(words, command, ref):
+            if not isinstance(ref, dict):
+                continue
+            if edit is None and _uses(words, command, ref):
                 return _why(record, ref, now)
+            if edit is not None and _edit_uses(edit[0], edit[1], ref, record):
+                return _why(record, ref, now, "edit")
     return ""
+
+
+# An edit's text is searched, not lexed: it may be a whole file, and of any language.
+MAX_EDIT_CHARS = 200_000
+
+
+def _edit_uses(
+    paths: tuple[str, ...], text: str, ref: dict[str, Any], record: dict[str, Any]
+) -> bool:
+    """Whether an edit follows a stale reference: it writes the path a document named that is
+    gone (the old place of a moved file), or its text uses the removed flag, variable,
+    subcommand or tool command (a CI file written from an outdated runbook)."""
+    kind, needle = ref.get("kind"), str(ref.get("needle") or "")
+    if not needle:
+        return False
+    if kind == "path":
+        here = posixpath.dirname(str(record.get("path") or ""))
+        places = {posixpath.normpath(needle), posixpath.normpath(posixpath.join(here, needle))}
+        return any(posixpath.normpath(p) in places for p in paths)
+    text = text[:MAX_EDIT_CHARS]
+    if kind == "flag":
+        return bool(re.search(rf"(?<![\w-])--{re.escape(needle)}(?![\w-])", text))
+    if kind == "env":
+        return bool(re.search(rf"(?<![\w]){re.escape(needle)}(?!\w)", text))
+    if kind == "tool":  # a line of the text that runs the removed command
+        program = needle.split(" ", 1)[0]
+        return any(_uses(_words(ln), ln, ref) for ln in text.splitlines() if program in ln)
+    if kind in {"command", "make-target", "script"}:
+        phrase = str(ref.get("text") or "")
+        return (
+            bool(phrase) and re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text) is not None
+        )
+    return needle in text
 
 
 _SESSIONED = re.compile(r'"session":\s*"[^"]')
@@ -172,14 +217,33 @@ def _uses(words: list[str], command: str, ref: dict[str, Any]) -> bool:
         return str(ref.get("text") or "") in " ".join(words)
     if kind == "path":
         return any(w.removeprefix("./").rstrip("/") == needle for w in words)
+    if kind == "tool":
+        from countersign.facts.docs.tools import retired
+
+        return any(
+            (entry := retired(segment[0], segment[1:], "")) is not None and entry.text == needle
+            for segment in _segments(words)
+            if segment
+        )
     return needle in command
 
 
-def _why(record: dict[str, Any], ref: dict[str, Any], now: float) -> str:
+def _segments(words: list[str]) -> list[list[str]]:
+    """The simple commands of a split command line (``a && b; c | d``)."""
+    out: list[list[str]] = [[]]
+    for word in words:
+        if word in {"&&", "||", ";", "|", "&"}:
+            out.append([])
+        else:
+            out[-1].append(word)
+    return out
+
+
+def _why(record: dict[str, Any], ref: dict[str, Any], now: float, what: str = "command") -> str:
     where = record.get("path") or record.get("url") or "a document"
     ago = _age(now - float(record.get("at") or now))
     text = (
-        f"this command uses `{ref.get('text')}` from {where}:{ref.get('line')}, which the agent "
+        f"this {what} uses `{ref.get('text')}` from {where}:{ref.get('line')}, which the agent "
         f"read {ago}; it no longer matches the code: {ref.get('reason')}"
     )
     if ref.get("suggestion"):
