@@ -86,3 +86,33 @@ def test_a_store_too_small_to_hold_any_version_falls_back_to_blame_with_the_same
     assert stats["blames"] == 0
     assert stats["merge_versions"] == 1  # m.py, edited on both sides of the merge
     assert tiny_stats["blames"] > 0
+
+
+def test_a_damaged_mirror_is_replayed_past_the_commits_git_cannot_read(history):
+    from pathlib import Path
+
+    repo, inducing = history
+    head = repo.git("rev-parse", "HEAD")
+    intact = blame.replay_history(repo.path, head)
+    feature = repo.git("log", "--format=%H", "-1", "--grep", "Add q")
+    blob = repo.git("rev-parse", f"{feature}:q.py")
+    (Path(repo.path) / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    damaged = blame.replay_history(repo.path, head)
+    # "Add q" (its blob is gone) and "Revert q" (diffed against it) cannot be read
+    assert len(damaged.skipped) == 2 and feature in damaged.skipped
+    assert damaged.problem.startswith(f"{repo.path}: SZZ left out 2 commit(s)")
+    assert f"object {blob} is missing" in damaged.problem
+    # every other fix is blamed as on the intact mirror, every other patch counted
+    assert damaged.blamed == {k: v for k, v in intact.blamed.items() if k not in damaged.skipped}
+    assert set(damaged.content) == set(intact.content) - set(damaged.skipped)
+
+
+def test_the_replay_counts_each_patch_as_a_stream_of_those_commits_alone_does(history):
+    repo, _ = history
+    head = repo.git("rev-parse", "HEAD")
+    replayed = blame.replay_history(repo.path, head)
+    some = list(replayed.content)[3:7]
+    alone, skipped = blame.patch_content(repo.path, some)
+    assert skipped == []
+    assert alone == {sha: replayed.content[sha] for sha in some}
+    assert any(v for counts in alone.values() for v in counts.values())

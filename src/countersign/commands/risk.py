@@ -81,12 +81,15 @@ def mine_repo(
         index = history.mine(repo, index, progress=step)
     if background is not None:
         head, job, pool = background
-        blamed, _ = job.result()
+        done = job.result()
         pool.shutdown()
         if head == index.head:
             for c in index.commits:
                 if c.fix and c.parents:
-                    index.blamed[c.sha] = blamed.get(c.sha, [])
+                    index.blamed[c.sha] = done.blamed.get(c.sha, [])
+            index.content.update(done.content)
+            if done.problem:
+                _info(done.problem)
     if index.shallow:
         _info(
             "shallow clone: only the fetched history is mined; experience and file history "
@@ -96,6 +99,7 @@ def mine_repo(
     unit = "commits" if history.szz_method(index, ignore_revs) == "replay" else "fixes"
     with _bar(history.szz_steps(index, ignore_revs), "labelling", 100, unit) as step:
         found = history.label(repo, index, gap_days, explicit, ignore_revs, step)
+    history.fill_content(repo, index)
     cache.save(index, state)
     save_reference(state, [c.metrics for c in index.commits[-REFERENCE_COMMITS:]])
     if found.note:
@@ -111,14 +115,14 @@ def mine_repo(
 
 def _label_in_background(
     repo: Path, total: int
-) -> tuple[str, Future[tuple[dict[str, list[str]], dict[str, int]]], ProcessPoolExecutor] | None:
+) -> tuple[str, Future[blame.Replayed], ProcessPoolExecutor] | None:
     if total < history.REPLAY_FROM:
         return None
     head = history.head_commit(repo)
     pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
     quiet = total < 2000 or sys.stderr.isatty()  # a second bar would fight the mining bar
     progress = None if quiet else ProgressLines("labelling", total, "commits")
-    return head, pool.submit(blame.blame_fixes, repo, head, None, progress), pool
+    return head, pool.submit(blame.replay_history, repo, head, None, progress), pool
 
 
 def mine(
@@ -150,9 +154,8 @@ def _with_repo_features(repo: Path, rows: list[Row]) -> list[Row]:
     index = cache.load(cache.risk_dir(repo))
     if index is None:
         return rows
-    extra = dict(
-        zip((c.sha for c in index.commits), repo_features.compute(index.commits), strict=True)
-    )
+    computed = repo_features.compute(index.commits, index.blamed, index.content)
+    extra = dict(zip((c.sha for c in index.commits), computed, strict=True))
     return [Row(r.sha, r.date, r.bug, {**r.metrics, **extra.get(r.sha, {})}) for r in rows]
 
 
@@ -239,7 +242,8 @@ def labelled_rows(repos: tuple[Path, ...], labels: Path) -> tuple[list[Row], dic
     for repo in repos:
         index = _mined(repo, several=len(repos) > 1)
         found = 0
-        for c, extra in zip(index.commits, repo_features.compute(index.commits), strict=True):
+        computed = repo_features.compute(index.commits, index.blamed, index.content)
+        for c, extra in zip(index.commits, computed, strict=True):
             seen.add(c.sha)
             bug = ext.labels.get(c.sha)
             if bug is not None:
@@ -291,5 +295,16 @@ def _mined(repo: Path, several: bool) -> Any:
         index = history.mine(repo, index, progress=step)
     if index.problem:
         _info(index.problem)
+    cache.save(index, state)
+    if index.head and not index.content and len(index.commits) >= history.REPLAY_FROM:
+        # the repository features need SZZ's blame of past fixes and every patch's content:
+        # one replay (the labels themselves still come from the CSV)
+        with _bar(len(index.commits), "replaying", worth=2000, unit="commits") as step:
+            done = blame.replay_history(repo, index.head, None, step)
+        if done.problem:
+            _info(done.problem)
+        index.blamed.update(done.blamed)
+        index.content.update(done.content)
+    history.fill_content(repo, index)
     cache.save(index, state)
     return index

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import tempfile
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,12 +20,15 @@ _PORCELAIN = re.compile(r"^([0-9a-f]{40}) \d+ (\d+)(?: (\d+))?$")
 MAX_DEPTH = 64
 
 
-def stream_command(repo: Path, head: str) -> list[str]:
+def stream_command(repo: Path, head: str | None = None) -> list[str]:
+    """The replay's ``git log -p``: of ``head``'s history, or (``head`` None) of the commits
+    listed on its standard input, in that order."""
+    walk = ["--reverse", "--topo-order", head] if head else ["--no-walk=unsorted", "--stdin"]
     return [
-        "git", "-C", str(repo), "-c", "core.quotePath=false", "log", "--reverse",
-        "--topo-order", "--no-merges", "-p", "--raw", "--no-abbrev", "--full-index", "-U0",
+        "git", "-C", str(repo), "-c", "core.quotePath=false", "log", "--no-merges", "-p",
+        "--raw", "--no-abbrev", "--full-index", "-U0",
         "-w", "-M", "--no-color", "--no-ext-diff", "--no-textconv",
-        f"--format={origins.LOG_FORMAT}", head, "--",
+        f"--format={origins.LOG_FORMAT}", *walk, "--",
     ]  # fmt: skip
 
 
@@ -136,8 +140,8 @@ def merge_versions(repo: Path, head: str) -> dict[str, MergeVersion]:
         "--raw", "--no-abbrev", "--format=%x1e%H%x1f%P", head, "--",
     ]  # fmt: skip
     proc = subprocess.run(command, capture_output=True, check=False)
-    if proc.returncode != 0:
-        raise InputError(f"git log --merges failed in {repo}")
+    # A damaged mirror: the merges read before git failed are still known; a version of a merge
+    # after that is blamed instead (or, unreadable, left unknown).
     out: dict[str, MergeVersion] = {}
     for rec in proc.stdout.split(b"\x1e"):
         head_line, _, body = rec.partition(b"\n")
@@ -152,6 +156,17 @@ def merge_versions(repo: Path, head: str) -> dict[str, MergeVersion]:
     return out
 
 
+@dataclass
+class Replayed:
+    """What one replay of a history found."""
+
+    blamed: dict[str, list[str]]  # fix sha -> inducing shas
+    content: dict[str, dict[str, float]]  # sha -> ``content.count`` of its patch
+    stats: dict[str, int]
+    skipped: list[str]  # commits git could not read (a damaged mirror), left out
+    problem: str = ""
+
+
 def blame_fixes(
     repo: Path,
     head: str,
@@ -162,24 +177,40 @@ def blame_fixes(
     """fix sha -> the commits that last touched the significant lines it removed (as ``git
     blame -w`` on its parent finds them), for every fix up to ``head`` (``wanted`` filters),
     and counters of the work done."""
+    done = replay_history(repo, head, wanted, progress, budget, content=False)
+    return done.blamed, done.stats
+
+
+def replay_history(
+    repo: Path,
+    head: str,
+    wanted: Callable[[str], bool] | None = None,
+    progress: Callable[[int], None] | None = None,
+    budget: int | None = None,
+    content: bool = True,
+) -> Replayed:
+    """One forward replay of ``head``'s history: SZZ's blame of every fix (``blame_fixes``) and,
+    with ``content``, the kinds of lines each commit adds and removes. A commit git cannot
+    read (a missing tree or blob) is named in ``problem``, left out, and the replay reads on."""
     resolver = GitResolver(repo, merge_versions(repo, head))
     replay = Replay(resolver)
     if budget is not None:
         replay.store.budget = budget
     resolver.replay = replay
+    counted: dict[str, dict[str, float]] = {}
+
+    def step(rec: bytes) -> None:
+        commit = origins.parse(rec, content=content)
+        if commit is None:
+            return
+        replay.step(commit, wanted)
+        if commit.content is not None:
+            counted[commit.sha] = commit.content
+        if progress:
+            progress(1)
+
     try:
-        with subprocess.Popen(stream_command(repo, head), stdout=subprocess.PIPE) as proc:
-            assert proc.stdout is not None  # noqa: S101 - Popen with PIPE
-            chunks = iter(lambda: proc.stdout.read(1 << 20), b"")  # type: ignore[union-attr]
-            for rec in origins.records(chunks):
-                commit = origins.parse(rec)
-                if commit is None:
-                    continue
-                replay.step(commit, wanted)
-                if progress:
-                    progress(1)
-        if proc.returncode != 0:
-            raise InputError(f"git log -p failed in {repo}; is {head} a commit?")
+        skipped, why = _stream(repo, _order(repo, head), step)
     finally:
         resolver.close()
     stats = {
@@ -187,5 +218,111 @@ def blame_fixes(
         "fixes": len(replay.blamed),
         "merge_versions": resolver.merge_versions,
         "blames": resolver.blames,
+        "skipped": len(skipped),
     }
-    return replay.blamed, stats
+    problem = ""
+    if skipped:
+        problem = (
+            f"{repo}: SZZ left out {len(skipped)} commit(s) git could not read (first "
+            f"{skipped[0][:12]}: {why}); the rest of the history was labelled"
+        )
+    return Replayed(replay.blamed, counted, stats, skipped, problem)
+
+
+MAX_SKIPS = 200
+
+
+def patch_content(repo: Path, shas: list[str]) -> tuple[dict[str, dict[str, float]], list[str]]:
+    """The ``content.count`` of each commit's patch (commits the replay has not read: an
+    incremental run), and the commits git could not read."""
+    counted: dict[str, dict[str, float]] = {}
+
+    def step(rec: bytes) -> None:
+        commit = origins.parse(rec, content=True)
+        if commit is not None and commit.content is not None:
+            counted[commit.sha] = commit.content
+
+    skipped, _ = _stream(repo, list(shas), step)
+    return counted, skipped
+
+
+def _stream(repo: Path, order: list[str], step: Callable[[bytes], None]) -> tuple[list[str], str]:
+    """Feed ``step`` every commit of ``order`` as the replay's stream shows it, in order. On a
+    damaged mirror git stops at the first commit it cannot read: that commit is found (the
+    commit being read or the next), left out, and the stream restarted after the commits
+    already replayed."""
+    pos = 0
+    skipped: list[str] = []
+    why = ""
+    while pos < len(order):
+        done, error = _stream_from(repo, order[pos:], step)
+        if error is None:
+            break
+        why = why or error
+        pos += done
+        bad = next(
+            (j for j in range(pos, min(pos + 4, len(order))) if not _readable(repo, order[j])), pos
+        )
+        if bad >= len(order) or len(skipped) >= MAX_SKIPS:
+            break
+        skipped.append(order.pop(bad))
+    return skipped, why
+
+
+def _order(repo: Path, head: str) -> list[str]:
+    proc = subprocess.run(
+        ["git", "-C", str(repo), "rev-list", "--reverse", "--topo-order", "--no-merges", head],
+        capture_output=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise InputError(f"git rev-list failed in {repo}; is {head} a commit?")
+    return proc.stdout.decode().split()
+
+
+def _stream_from(
+    repo: Path, shas: list[str], step: Callable[[bytes], None]
+) -> tuple[int, str | None]:
+    """Commits stepped, and git's error (None when the stream ended well). The record being
+    read when git failed may be cut short: it is not stepped."""
+    done = 0
+    with tempfile.TemporaryFile() as feed, tempfile.TemporaryFile() as errors:
+        feed.write("\n".join(shas).encode() + b"\n")
+        feed.seek(0)
+        with subprocess.Popen(
+            stream_command(repo), stdin=feed, stdout=subprocess.PIPE, stderr=errors
+        ) as proc:
+            assert proc.stdout is not None  # noqa: S101 - Popen with PIPE
+            chunks = iter(lambda: proc.stdout.read(1 << 20), b"")  # type: ignore[union-attr]
+            pending: bytes | None = None
+            for rec in origins.records(chunks):
+                if pending is not None:
+                    step(pending)
+                    done += 1
+                pending = rec
+        if proc.returncode == 0:
+            if pending is not None:
+                step(pending)
+                done += 1
+            return done, None
+        errors.seek(0)
+        return done, git_error(errors.read())
+
+
+def git_error(stderr: bytes) -> str:
+    """git's own words for a failure, naming the object when one is missing."""
+    lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
+    for ln in lines:
+        if m := re.search(r"\b([0-9a-f]{40})\b", ln):
+            return f"object {m.group(1)} is missing or unreadable ({ln})"
+    return lines[-1] if lines else "error (no message)"
+
+
+def _readable(repo: Path, sha: str) -> bool:
+    probe = subprocess.run(
+        ["git", "-C", str(repo), "show", "-p", "--raw", "-M", "--format=", sha, "--"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
+    return probe.returncode == 0

@@ -17,6 +17,7 @@ from countersign.facts.risk import szz
 from countersign.facts.risk.metrics import History
 from countersign.facts.risk.mining import LOG_FORMAT, Index, parse_records, record
 from countersign.state import blame
+from countersign.state.blame import git_error
 
 _BLAME = re.compile(r"^([0-9a-f]{40}) \d+ \d+")
 
@@ -158,15 +159,6 @@ def _failing_commit(
     return next((sha for sha in walk if sha not in mined), None)
 
 
-def git_error(stderr: bytes) -> str:
-    """git's own words for a failure, naming the object when one is missing."""
-    lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
-    for ln in lines:
-        if m := re.search(r"\b([0-9a-f]{40})\b", ln):
-            return f"object {m.group(1)} is missing or unreadable ({ln})"
-    return lines[-1] if lines else "error (no message)"
-
-
 def contains(repo: Path, history: History, commit: str) -> bool:
     """Whether ``history`` already recorded ``commit`` (then its metrics would count it twice)."""
     if not history.head:
@@ -253,9 +245,11 @@ def label(
     method = method or szz_method(index, ignore_revs)
     if todo and method == "replay" and index.head:
         wanted = {c.sha for c in todo}
-        found, _ = blame.blame_fixes(repo, index.head, wanted.__contains__, progress)
+        done = blame.replay_history(repo, index.head, wanted.__contains__, progress)
         for c in todo:
-            index.blamed[c.sha] = found.get(c.sha, [])
+            index.blamed[c.sha] = done.blamed.get(c.sha, [])
+        index.content.update(done.content)
+        index.problem = index.problem or done.problem
         return szz.labels(index, gap_days, explicit)
     # git does the work: a few blames at once keep the cores busy while Python waits
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
@@ -265,6 +259,17 @@ def label(
             if progress:
                 progress(1)
     return szz.labels(index, gap_days, explicit)
+
+
+def fill_content(repo: Path, index: Index) -> None:
+    """Count the kinds of lines in the patches of the commits the replay has not read (the
+    new commits of an incremental run), into ``index.content``."""
+    missing = [c.sha for c in index.commits if c.sha not in index.content]
+    if missing:
+        counted, _ = blame.patch_content(repo, missing)
+        index.content.update(counted)
+        # a commit git cannot read counts nothing: not asked again
+        index.content.update((sha, {}) for sha in missing if sha not in counted)
 
 
 def read_labels(path: Path) -> set[str]:

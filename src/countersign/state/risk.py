@@ -117,6 +117,7 @@ def save(index: Index, directory: Path) -> None:
             for c in index.commits
         ],
         "blamed": index.blamed,
+        "content": index.content,
     }
     directory.mkdir(parents=True, exist_ok=True)
     for name, data in (("history.json", history), ("commits.json", commits)):
@@ -159,7 +160,8 @@ def load(directory: Path) -> Index | None:
         Mined(c[0], c[1], c[2], tuple(c[3]), c[4], c[5], c[6], c[7], tuple(c[8]))
         for c in data["commits"]
     ]
-    return Index(data["head"], history, commits, meta["shallow"], data["blamed"])
+    content = data.get("content") or {}  # absent in caches written before it was kept
+    return Index(data["head"], history, commits, meta["shallow"], data["blamed"], content=content)
 
 
 def blast_columns(repo: Path) -> Callable[[tuple[str, ...]], dict[str, float]] | None:

@@ -63,3 +63,58 @@ def test_no_feature_reads_a_later_commit():
     full = list(compute(commits))
     for k in (1, 50, 137):
         assert list(compute(commits[:k])) == full[:k]
+
+
+def test_a_change_counts_as_defect_inducing_from_the_fix_that_blames_it_on():
+    commits = [
+        _c(1, 0, "a", ("m.py",), "Add m"),
+        _c(2, 5, "b", ("m.py", "n.py"), "Change m"),
+        _c(3, 10, "c", ("n.py",), "Touch n"),  # before the fix: nothing is known yet
+        _c(4, 20, "d", ("m.py",), "Fix m", fix=True),
+        _c(5, 200, "b", ("n.py",), "Change n"),
+        _c(6, 210, "b", ("m.py",), f"Revert\n\nThis reverts commit {1:040x}.", fix=True),
+        _c(7, 220, "b", ("m.py",), "Change m again"),
+    ]
+    blamed = {f"{4:040x}": [f"{2:040x}"]}
+    got = list(compute(commits, blamed))
+    assert got[2]["file_bugs"] == 0.0
+    assert got[3]["file_bugs"] == 0.0  # the fix's own features: its blame is not known yet
+    assert got[4]["file_bugs"] == round(math.exp(-180 / 180), 4)  # n.py, blamed on day 20
+    assert (got[4]["author_bugs"], got[4]["author_bug_share"]) == (1.0, 1.0)  # b's commit 2
+    # commit 1 is reverted on day 210 and commit 2 blamed on day 20: both on m.py
+    assert got[6]["file_bugs"] == round(math.exp(-10 / 180) + math.exp(-200 / 180), 4)
+    assert (got[6]["author_bugs"], got[6]["author_bug_share"]) == (1.0, round(1 / 3, 4))
+
+
+def test_content_counts_are_the_commits_own():
+    commits = [_c(1, 0, "a", ("m.py",), "Add m"), _c(2, 1, "a", ("vendor/x.py",), "Vendor x")]
+    content = {f"{1:040x}": {"add_control": 3.0, "del_except": 1.0}}
+    first, second = compute(commits, None, content)
+    assert (first["add_control"], first["del_except"], first["add_log"]) == (3.0, 1.0, 0.0)
+    assert (second["add_control"], second["gen_share"]) == (0.0, 1.0)
+
+
+def test_no_feature_reads_a_later_commit_nor_a_later_fixs_blame():
+    rng = random.Random(5)  # noqa: S311 - reproducible test data, not crypto
+    files = [f"f{i}.py" for i in range(10)]
+    commits = [
+        _c(
+            n,
+            n * 2.0,
+            rng.choice("abc"),
+            tuple(rng.sample(files, rng.randint(1, 3))),
+            rng.choice(["Fix bug", "Add thing", "Refactor"]),
+            fix=rng.random() < 0.3,
+        )
+        for n in range(150)
+    ]
+    shas = [c.sha for c in commits]
+    blamed = {
+        c.sha: rng.sample(shas[:n], min(n, 3)) for n, c in enumerate(commits) if c.fix and n
+    }
+    content = {c.sha: {"add_control": float(n % 7)} for n, c in enumerate(commits)}
+    full = list(compute(commits, blamed, content))
+    for k in (1, 40, 99):
+        head = commits[:k]
+        known = {s: v for s, v in blamed.items() if s in shas[:k]}
+        assert list(compute(head, known, content)) == full[:k]

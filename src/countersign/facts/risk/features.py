@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+from countersign.facts.risk.content import COLUMNS as CONTENT_COLUMNS
+
 # name -> the metric a user reads it as (for factors in words)
 FEATURES: tuple[tuple[str, str], ...] = (
     ("log_ns", "ns"),
@@ -53,6 +55,11 @@ HISTORY: tuple[tuple[str, str], ...] = (
     ("test_share", "test_share"),
     ("doc_share", "doc_share"),
     ("log_since_author", "since_author"),
+    ("log_file_bugs", "file_bugs"),
+    ("log_author_bugs", "author_bugs"),
+    ("author_bug_share", "author_bug_share"),
+    *((f"log_{c}", c) for c in CONTENT_COLUMNS if c != "gen_share"),
+    ("gen_share", "gen_share"),
 )
 EXTENDED = NAMES + tuple(name for name, _ in HISTORY)
 READS: dict[str, str] = {**dict(FEATURES), **dict(HISTORY)}

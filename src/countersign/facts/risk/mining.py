@@ -48,6 +48,8 @@ class Index:
     commits: list[Mined] = field(default_factory=list)
     shallow: bool = False
     blamed: dict[str, list[str]] = field(default_factory=dict)  # fix sha -> inducing shas
+    # sha -> the kinds of lines its patch adds and removes (``content.count``), from the replay
+    content: dict[str, dict[str, float]] = field(default_factory=dict)
     problem: str = ""  # why mining stopped early (a mirror with missing objects), not cached
 
 

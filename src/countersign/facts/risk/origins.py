@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from countersign.facts.risk import content as diff_content
 from countersign.facts.risk.szz import is_fix, significant
 
 NULL = "0" * 40
@@ -56,6 +57,7 @@ class PatchCommit:
     parents: tuple[str, ...]
     fix: bool
     files: tuple[FilePatch, ...]
+    content: dict[str, float] | None = None  # ``content.count`` of its patch, when asked
 
 
 def records(chunks: Iterable[bytes]) -> Iterator[bytes]:
@@ -68,9 +70,12 @@ def records(chunks: Iterable[bytes]) -> Iterator[bytes]:
         yield buf
 
 
-def parse(rec: bytes, fix: Callable[[str], bool] = is_fix) -> PatchCommit | None:
+def parse(
+    rec: bytes, fix: Callable[[str], bool] = is_fix, content: bool = False
+) -> PatchCommit | None:
     """One commit of the stream. Hunk headers are found by regex; only a fix's removed lines
-    are read one by one (their text decides which are worth blaming)."""
+    are read one by one (their text decides which are worth blaming). ``content``: count the
+    kinds of lines its patch adds and removes too (``facts.risk.content``)."""
     head, sep, body = rec.partition(b"\x1d")
     fields = head.decode("utf-8", "replace").split("\x1f")
     if not sep or len(fields) < 3:
@@ -89,7 +94,8 @@ def parse(rec: bytes, fix: Callable[[str], bool] = is_fix) -> PatchCommit | None
             old = NULL  # a type change (symlink to file): shown as a deletion and a new file
         hunks, binary, removed = sections.get((old, new), ((), False, ()))
         files.append(FilePatch(old, new, old_path, hunks, binary, removed))
-    return PatchCommit(sha, parents, is_a_fix, tuple(files))
+    counted = diff_content.count(body) if content else None
+    return PatchCommit(sha, parents, is_a_fix, tuple(files), counted)
 
 
 def _sections(

@@ -18,16 +18,25 @@ Definitions (tested in tests/facts/risk/test_repo_features.py):
   ``msg_feature``, ``msg_revert``: intent words (0/1).
 - ``test_share``, ``doc_share``: share of the touched files that are tests, documentation.
 - ``since_author``: days since the author's previous commit (0 for a first commit).
+- ``file_bugs``: over the touched files, the earlier changes to each that an earlier fix
+  (SZZ: ``blamed``) found defect-inducing, each weighted ``exp(-days since that fix / 180)``:
+  a change counts from the fix that blamed it on, not from its own date, as production
+  learns it. ``author_bugs``: the author's earlier changes found defect-inducing so far;
+  ``author_bug_share``: that over the author's earlier changes.
+- the ``content`` columns (``facts.risk.content``): the kinds of lines the commit's own patch
+  adds and removes (0 when its patch was not read), and ``gen_share``.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from countersign.facts.risk import content as diff_content
 from countersign.facts.risk.mining import Mined
+from countersign.facts.risk.szz import reverted
 
 DAY = 86400.0
 FIX_DECAY_DAYS = 180.0
@@ -62,7 +71,12 @@ COLUMNS = (
     "test_share",
     "doc_share",
     "since_author",
+    "file_bugs",
+    "author_bugs",
+    "author_bug_share",
+    *diff_content.COLUMNS,
 )
+_COUNTS = tuple(c for c in diff_content.COLUMNS if c != "gen_share")
 
 
 @dataclass
@@ -74,6 +88,8 @@ class _File:
     by_author: dict[str, int] = field(default_factory=dict)
     changes: int = 0
     partners: dict[str, int] = field(default_factory=dict)
+    bug_value: float = 0.0
+    bug_time: float = 0.0
 
 
 @dataclass
@@ -82,9 +98,15 @@ class RepoHistory:
 
     files: dict[str, _File] = field(default_factory=dict)
     author_last: dict[str, float] = field(default_factory=dict)
+    author_changes: dict[str, int] = field(default_factory=dict)
+    author_bugs: dict[str, int] = field(default_factory=dict)
+    # recorded commits an SZZ fix may still blame: sha -> (author, paths)
+    seen: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    inducing: set[str] = field(default_factory=set)
 
-    def features(self, c: Mined) -> dict[str, float]:
-        """The features of ``c`` from the commits recorded before it."""
+    def features(self, c: Mined, content: Mapping[str, float] | None = None) -> dict[str, float]:
+        """The features of ``c`` from the commits recorded before it (and its own patch's
+        ``content`` counts)."""
         paths = set(c.paths)
         known = [(p, self.files[p]) for p in paths if p in self.files]
         t = c.date
@@ -104,6 +126,13 @@ class RepoHistory:
         message = c.message.split("\n\n", 1)[0]
         n = max(1, len(paths))
         last = self.author_last.get(c.author)
+        bugs = sum(
+            f.bug_value * math.exp(-max(0.0, t - f.bug_time) / DAY / FIX_DECAY_DAYS)
+            for _, f in known
+        )
+        mine = self.author_changes.get(c.author, 0)
+        mine_bad = self.author_bugs.get(c.author, 0)
+        counts = content or {}
         return {
             "file_fixes": round(fixes, 4),
             "file_recent": float(recent),
@@ -119,9 +148,18 @@ class RepoHistory:
             "test_share": round(sum(1 for p in paths if _TEST.search(p)) / n, 4),
             "doc_share": round(sum(1 for p in paths if _DOC.search(p)) / n, 4),
             "since_author": round(max(0.0, t - last) / DAY, 3) if last is not None else 0.0,
+            "file_bugs": round(bugs, 4),
+            "author_bugs": float(mine_bad),
+            "author_bug_share": round(mine_bad / mine, 4) if mine else 0.0,
+            **{k: float(counts.get(k, 0.0)) for k in _COUNTS},
+            "gen_share": diff_content.generated_share(paths),
         }
 
-    def record(self, c: Mined) -> None:
+    def record(self, c: Mined, blamed: Sequence[str] = ()) -> None:
+        """Add ``c`` to what later commits see; ``blamed``: the earlier commits ``c`` (a fix)
+        is found to repair, known from now on."""
+        for sha in blamed:
+            self._found_inducing(sha, c.date)
         paths = set(c.paths)
         t = c.date
         couple = len(paths) <= COUPLING_MAX_FILES
@@ -142,11 +180,44 @@ class RepoHistory:
                     if q != p:
                         f.partners[q] = f.partners.get(q, 0) + 1
         self.author_last[c.author] = max(t, self.author_last.get(c.author, t))
+        self.author_changes[c.author] = self.author_changes.get(c.author, 0) + 1
+        self.seen[c.sha] = (c.author, tuple(paths))
+
+    def repaired(self, c: Mined, blamed: Mapping[str, Sequence[str]]) -> list[str]:
+        """The earlier commits the fix ``c`` repairs: SZZ's blame, and the commits it reverts."""
+        out = list(blamed.get(c.sha, ()))
+        for prefix in (t.lower() for t in reverted(c.message)):
+            if len(prefix) == 40:
+                out.append(prefix)
+            else:
+                out.extend(s for s in self.seen if s.startswith(prefix))
+        return out
+
+    def _found_inducing(self, sha: str, when: float) -> None:
+        known = self.seen.get(sha)
+        if known is None or sha in self.inducing:
+            return  # not recorded yet (a later commit cannot be blamed), or counted already
+        self.inducing.add(sha)
+        author, paths = known
+        self.author_bugs[author] = self.author_bugs.get(author, 0) + 1
+        for p in paths:
+            f = self.files.setdefault(p, _File())
+            decay = math.exp(-max(0.0, when - f.bug_time) / DAY / FIX_DECAY_DAYS)
+            f.bug_value = f.bug_value * decay + 1.0
+            f.bug_time = when
 
 
-def compute(commits: Iterable[Mined]) -> Iterator[dict[str, float]]:
-    """The features of each commit in order, each from the ones before it."""
+def compute(
+    commits: Iterable[Mined],
+    blamed: Mapping[str, Sequence[str]] | None = None,
+    content: Mapping[str, Mapping[str, float]] | None = None,
+) -> Iterator[dict[str, float]]:
+    """The features of each commit in order, each from the ones before it: ``blamed`` (fix ->
+    the commits SZZ found it repairs) is learnt when the fix is recorded, ``content`` holds
+    each commit's own patch counts."""
     state = RepoHistory()
+    blamed = blamed or {}
+    content = content or {}
     for c in commits:
-        yield state.features(c)
-        state.record(c)
+        yield state.features(c, content.get(c.sha))
+        state.record(c, state.repaired(c, blamed) if c.fix else ())
