@@ -154,3 +154,43 @@ def test_a_mirror_with_a_missing_object_names_it_and_mines_the_rest(repo):
     assert [c.message for c in index.commits] == ["Add f", "Add g"]
     assert index.problem.startswith(f"{repo.path}: 2 commit(s) could not be read")
     assert f"first {damaged[:12]}: object {blob} is missing" in index.problem
+
+
+def test_a_model_trained_with_repository_features_scores_a_live_change_with_them(repo, capsys):
+    """`risk mine` saves what the repository features read; `check` computes them for a change
+    it has never mined (its files' past fixes here) and a model trained on them uses them."""
+    import random
+
+    from countersign.facts.context import Context
+    from countersign.facts.risk import analyze, training
+    from countersign.facts.risk.dataset import Row
+    from countersign.facts.risk.features import EXTENDED
+    from countersign.facts.risk.model import to_json
+    from countersign.intake.git import read_change
+    from countersign.state.risk import MODEL_FILE, risk_dir, risk_inputs
+
+    rng = random.Random(2)  # noqa: S311 - reproducible test data, not crypto
+    rows = []
+    for i in range(600):
+        fixes = rng.random() * 3
+        rows.append(Row(str(i), float(i), int(fixes > 1.5), {"la": 10.0, "file_fixes": fixes}))
+    model = training.fit(rows, name="repository", grid=((3.0, 8),), max_iter=40, features=EXTENDED)
+    repo.commit("Add m", **{"m.py": GOOD})
+    repo.commit("Fix m", **{"m.py": GOOD + "y = 1\n"})
+    repo.commit("Fix m again", **{"m.py": GOOD + "y = 2\n"})
+    assert main(["risk", "mine", "--repo", str(repo.path)]) == 0
+    (risk_dir(repo.path) / MODEL_FILE).write_text(json.dumps(to_json(model)), encoding="utf-8")
+    base = repo.git("rev-parse", "HEAD")
+    repo.commit("Change m", **{"m.py": GOOD + "y = 3\n"})
+    hot = read_change(repo.path, base=base)
+    repo.git("reset", "-q", "--hard", base)
+    repo.commit("Add n", **{"n.py": GOOD})
+    cold = read_change(repo.path, base=base)
+    loaded, history = risk_inputs(repo.path, hot)
+    assert loaded is not None and loaded.features == EXTENDED
+    assert history is not None and history.repo is not None
+    context = Context(risk_model=loaded, risk_history=history)
+    hot_risk, cold_risk = analyze(hot, context), analyze(cold, context)
+    assert hot_risk.factors[0].name == "file_fixes"
+    assert hot_risk.factors[0].text.startswith("these files had 2.0 recent fixes")
+    assert hot_risk.score > cold_risk.score

@@ -20,7 +20,7 @@ import click
 from countersign.errors import InputError, UsageError
 from countersign.facts.risk import dataset, evaluation, repo_features, szz, training
 from countersign.facts.risk.dataset import Row
-from countersign.facts.risk.features import EXTENDED
+from countersign.facts.risk.features import EXTENDED, NAMES
 from countersign.facts.risk.model import to_json
 from countersign.state import blame, history
 from countersign.state import risk as cache
@@ -101,7 +101,8 @@ def mine_repo(
         found = history.label(repo, index, gap_days, explicit, ignore_revs, step)
     history.fill_content(repo, index)
     cache.save(index, state)
-    save_reference(state, [c.metrics for c in index.commits[-REFERENCE_COMMITS:]])
+    features = _features(index, state)
+    save_reference(state, _reference_metrics(index.commits, features))
     if found.note:
         _info(found.note)
     _info(
@@ -109,8 +110,29 @@ def mine_repo(
         f"{found.inducing} defect-inducing changes (cache: {state})"
     )
     blast = cache.blast_columns(repo)
-    rows = [c.row(found.bug[c.sha], blast(c.paths) if blast else None) for c in index.commits]
+    rows = [
+        c.row(found.bug[c.sha], {**(blast(c.paths) if blast else {}), **extra})
+        for c, extra in zip(index.commits, features, strict=True)
+    ]
     return rows, found
+
+
+def _features(index: Any, state: Path) -> list[dict[str, float]]:
+    """The repository features of every mined commit; what they know after the last one is
+    saved for scoring live changes."""
+    after = repo_features.RepoHistory()
+    features = list(repo_features.compute(index.commits, index.blamed, index.content, after))
+    now = max((c.date for c in index.commits), default=0.0)
+    cache.save_repo_history(state, index.head, repo_features.to_json(after, now))
+    return features
+
+
+def _reference_metrics(
+    commits: list[Any], features: list[dict[str, float]]
+) -> list[dict[str, float]]:
+    """The recent commits' metrics and repository features, for percentiles."""
+    recent = zip(commits[-REFERENCE_COMMITS:], features[-REFERENCE_COMMITS:], strict=True)
+    return [{**c.metrics, **extra} for c, extra in recent]
 
 
 def _label_in_background(
@@ -149,16 +171,6 @@ def _rows(
     return out
 
 
-def _with_repo_features(repo: Path, rows: list[Row]) -> list[Row]:
-    """``rows`` (as ``mine_repo`` made them) with the repository features added."""
-    index = cache.load(cache.risk_dir(repo))
-    if index is None:
-        return rows
-    computed = repo_features.compute(index.commits, index.blamed, index.content)
-    extra = dict(zip((c.sha for c in index.commits), computed, strict=True))
-    return [Row(r.sha, r.date, r.bug, {**r.metrics, **extra.get(r.sha, {})}) for r in rows]
-
-
 def train(
     repo: Path | None,
     datasets: tuple[Path, ...],
@@ -175,17 +187,16 @@ def train(
     if why:
         _info(f"not enough labelled history to train ({why}): the packaged prior stays in use")
         return 0
-    model = training.fit(rows, name=name)
+    # mined here (not a dataset): trained with the repository features, which scoring a
+    # live change computes from what `risk mine` saved
+    own = bool(repo) and not datasets and "msg_len" in rows[0].metrics
+    model = training.fit(rows, name=name, features=EXTENDED if own else NAMES)
     target = out or (cache.risk_dir(repo) / MODEL_FILE if repo else Path(MODEL_FILE))
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(to_json(model), separators=(",", ":")) + "\n", encoding="utf-8")
     _info(f"model trained on {len(rows)} changes, written to {target}")
     if repo and out is None:
-        index = cache.load(cache.risk_dir(repo))
-        if index:
-            save_reference(
-                cache.risk_dir(repo), [c.metrics for c in index.commits[-REFERENCE_COMMITS:]]
-            )
+        save_reference(cache.risk_dir(repo), [dict(r.metrics) for r in rows[-REFERENCE_COMMITS:]])
     return 0
 
 
@@ -205,9 +216,6 @@ def evaluate(
             raise UsageError("pooling several --repo needs --labels CSV (a commit id and 0/1)")
         repo = repos[0] if repos else None
         projects = _rows(repo, datasets, gap_days, labels)
-        if repo is not None:  # mined here: the repository features are known too
-            stem, rows = projects[-1]
-            projects[-1] = (stem, _with_repo_features(repo, rows))
         results = [_evaluate(rows, name or stem) for stem, rows in projects]
     report: dict[str, Any] = {"projects": results}
     if len(results) > 1:

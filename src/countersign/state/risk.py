@@ -12,6 +12,7 @@ from typing import Any
 
 from countersign.errors import InputError
 from countersign.facts.risk import model as risk_model
+from countersign.facts.risk import repo_features
 from countersign.facts.risk.metrics import FileHistory, History
 from countersign.facts.risk.mining import Index, Mined
 from countersign.intake.change import Change
@@ -126,6 +127,18 @@ def save(index: Index, directory: Path) -> None:
         tmp.replace(directory / name)
 
 
+REPO_HISTORY_FILE = "repo_history.json"
+
+
+def save_repo_history(directory: Path, head: str | None, data: dict[str, Any]) -> None:
+    """Keep what the repository features of a live change read (``repo_features.to_json``)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    tmp = directory / f"{REPO_HISTORY_FILE}.tmp"
+    payload = {"version": CACHE_VERSION, "head": head, **data}
+    tmp.write_text(json.dumps(payload, separators=(",", ":")), encoding="utf-8")
+    tmp.replace(directory / REPO_HISTORY_FILE)
+
+
 def _read(path: Path) -> dict[str, Any] | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -141,11 +154,14 @@ def load_history(directory: Path) -> History | None:
     data = _read(directory / "history.json")
     if data is None:
         return None
+    repo = _read(directory / REPO_HISTORY_FILE)
     return History(
         files={p: FileHistory(v[0], v[1], v[2], set(v[3])) for p, v in data["files"].items()},
         author_times=data["author_times"],
         author_subsystems=data["author_subsystems"],
         head=data["head"],
+        # saved with this history (the same head), else not known
+        repo=repo_features.from_json(repo) if repo and repo["head"] == data["head"] else None,
     )
 
 

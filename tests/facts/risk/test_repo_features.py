@@ -118,3 +118,33 @@ def test_no_feature_reads_a_later_commit_nor_a_later_fixs_blame():
         head = commits[:k]
         known = {s: v for s, v in blamed.items() if s in shas[:k]}
         assert list(compute(head, known, content)) == full[:k]
+
+
+def test_a_live_change_against_the_saved_history_gets_the_features_the_miner_gave_it():
+    import json
+
+    from countersign.facts.risk.repo_features import RepoHistory, from_json, live, to_json
+
+    rng = random.Random(11)  # noqa: S311 - reproducible test data, not crypto
+    files = [f"f{i}.py" for i in range(8)] + ["vendor/v.go"]
+    commits = [
+        _c(
+            n,
+            n * 0.7,
+            rng.choice("abc"),
+            tuple(rng.sample(files, rng.randint(1, 3))),
+            rng.choice(["Fix bug", "Add thing\n\nCloses-Bug: #1", "Refactor"]),
+            fix=rng.random() < 0.3,
+        )
+        for n in range(300)
+    ]
+    shas = [c.sha for c in commits]
+    blamed = {c.sha: rng.sample(shas[:n], min(n, 2)) for n, c in enumerate(commits) if c.fix}
+    content = {c.sha: {"add_control": float(n % 5), "del_log": 1.0} for n, c in enumerate(commits)}
+    mined = list(compute(commits, blamed, content))
+    before = RepoHistory()
+    list(compute(commits[:-1], blamed, content, before))
+    saved = from_json(json.loads(json.dumps(to_json(before, commits[-2].date))))
+    last = commits[-1]
+    got = live(saved, last.author, last.date, last.paths, last.message, last.fix, content[last.sha])
+    assert got == mined[-1]

@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from countersign.facts.context import Context
+from countersign.facts.risk import content, repo_features
 from countersign.facts.risk import model as _model
+from countersign.facts.risk.features import NAMES
 from countersign.facts.risk.metrics import FileDelta, History, compute
 from countersign.facts.risk.szz import is_fix
 from countersign.intake.change import Change
@@ -155,9 +157,32 @@ def factors(
     )
 
 
+def repository_features(change: Change, history: History | None) -> dict[str, float]:
+    """The repository features (``repo_features``) of a change, against the history ``risk
+    mine`` saved (all 0 without one), its lines' kinds counted as a mined patch's are."""
+    last = change.commits[-1] if change.commits else None
+    counts = content.count(
+        content.lines_patch(
+            (ln.text for f in change.files for ln in f.added),
+            (ln.text for f in change.files for ln in f.removed),
+        )
+    )
+    return repo_features.live(
+        history.repo if history is not None else None,
+        (change.author_email or "").lower(),
+        float(last.authored_at) if last else 0.0,
+        change.paths,
+        "\n\n".join(c.message for c in reversed(change.commits)),
+        any(is_fix(c.message) for c in change.commits),
+        counts,
+    )
+
+
 def analyze(change: Change, context: Context) -> Risk:
     m = context.risk_model or _prior()
     metrics = change_metrics(change, context.risk_history)
+    if len(m.features) > len(NAMES):  # trained with the repository features
+        metrics.update(repository_features(change, context.risk_history))
     note = ""
     assumed: set[str] = set()
     if context.risk_history is None:

@@ -4,21 +4,21 @@ share of its files that are generated or vendored. Pure and language-agnostic (k
 patterns for Python, Java, Go, JavaScript/TypeScript and C): counted on a commit's ``-U0``
 patch when mining and on the change's own lines when scoring, by the same function.
 
-Definitions (tested in tests/facts/risk/test_content.py): a line counts for a kind when, after
-its ``+``/``-`` and leading blanks, it starts as below (``} else``, ``} catch`` included):
+Definitions (tested in tests/facts/risk/test_content.py): a line counts for a kind by its first
+word, after its ``+``/``-``, leading blanks and a closing ``}`` (``} else``, ``} catch``):
 
-- ``control``: ``if elif else for foreach while switch case default: do select break continue
-  goto``;
-- ``except``: ``try except catch finally raise throw panic recover rescue``, or ``if err !=
-  nil`` (Go's error handling);
-- ``decl``: ``def class func function fn interface struct enum``, or a Java/C# method or field
-  with an access modifier (``public``, ``private``, ``protected``);
-- ``import``: ``import``, ``from x import``, ``#include``, ``using``, ``require(``;
+- ``control``: ``if elif else for foreach while switch case do select break continue goto``;
+- ``except``: ``try except catch finally raise throw panic recover rescue``, and ``if err !=
+  nil`` (Go's error handling, which counts as control flow too);
+- ``decl``: ``def class func function fn interface struct enum export async``, and the access
+  modifiers ``public private protected`` (Java/C# methods and fields);
+- ``import``: ``import from using require include``, ``#include``;
 - ``return``: ``return``;
 - ``comment``: ``#`` (not ``#include``), ``//``, ``/*``, ``*``, a docstring quote;
-- ``assert``: ``assert``, ``self.assert``, ``Assert.``, ``expect(``, ``require.``, ``t.Error``,
-  ``t.Fatal``;
-- ``log``: a call of ``log``, ``LOG``, ``logger``, ``logging`` or ``console`` (``LOG.warning(``).
+- ``assert``: ``assert...``, ``expect``, ``self.assert...``, ``Assert.``, ``require.``,
+  ``t.Error...``, ``t.Fatal...``;
+- ``log``: a dotted name through ``log``, ``LOG``, ``logger``, ``LOGGER``, ``logging`` or
+  ``console`` (``LOG.warning``, ``self.log.info``, ``console.error``).
 
 ``gen_share`` is the share of touched paths that are generated or vendored (``vendor/``,
 ``third_party/``, ``node_modules/``, lock files, ``go.sum``, minified files, protobuf output).
@@ -29,23 +29,61 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-_KINDS: dict[str, bytes] = {
-    "control": rb"(?:\}\s*)?(?:(?:if|elif|else|for|foreach|while|switch|case|do|select|break"
-    rb"|continue|goto)\b|default\s*:)",
-    "except": rb"(?:\}\s*)?(?:(?:try|except|catch|finally|raise|throw|panic|recover|rescue)\b"
-    rb"|if\s+err\s*!=\s*nil)",
-    "decl": rb"(?:(?:export\s+)?(?:async\s+)?(?:def|class|func|function|fn|interface|struct|enum)"
-    rb"\b|(?:public|private|protected)\b)",
-    "import": rb"(?:import\b|from\s+\S+\s+import\b|\#\s*include\b|using\s|require\s*\()",
-    "return": rb"return\b",
-    "comment": rb"(?:\#(?!\s*include\b)|//|/\*|\*|\"\"\"|''')",
-    "assert": rb"(?:assert|self\.assert|Assert\.|expect\(|require\.|t\.(?:Error|Fatal))",
-    "log": rb"(?:[\w.]*\.)?(?:log|LOG|logger|LOGGER|logging|console)\.\w+\(",
+KINDS = ("control", "except", "decl", "import", "return", "comment", "assert", "log")
+_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "if",
+            "elif",
+            "else",
+            "for",
+            "foreach",
+            "while",
+            "switch",
+            "case",
+            "do",
+            "select",
+            "break",
+            "continue",
+            "goto",
+        ],
+        "control",
+    ),
+    **dict.fromkeys(
+        ["try", "except", "catch", "finally", "raise", "throw", "panic", "recover", "rescue"],
+        "except",
+    ),
+    **dict.fromkeys(
+        [
+            "def",
+            "class",
+            "func",
+            "function",
+            "fn",
+            "interface",
+            "struct",
+            "enum",
+            "export",
+            "async",
+            "public",
+            "private",
+            "protected",
+        ],
+        "decl",
+    ),
+    **dict.fromkeys(["import", "from", "using", "require", "include"], "import"),
+    "return": "return",
+    **dict.fromkeys(["#", "*", "//", "/*", '"""', "'''"], "comment"),
+    **dict.fromkeys(["assert", "expect"], "assert"),
 }
-KINDS = tuple(_KINDS)
-_PATTERNS = {
-    kind: re.compile(rb"^([+-])[ \t]*" + body, re.MULTILINE) for kind, body in _KINDS.items()
-}
+_ASSERT_PREFIXES = ("assert", "self.assert", "Assert.", "require.", "t.Error", "t.Fatal")
+_LOGGERS = frozenset(("log", "LOG", "logger", "LOGGER", "logging", "console"))
+# One scan for the first word of each added or removed line: a newline then a sign is a
+# literal the regex engine finds quickly; the word is then looked up, not matched.
+_LINE = re.compile(
+    rb"\n([+-])[ \t]*(?:\}[ \t]*)?(\#[ \t]*include|[A-Za-z_][\w.]*|//|/\*|[#*]|\"\"\"|\'\'\')"
+    rb"(?:[ \t]+(err)[ \t]*!=[ \t]*nil)?"
+)
 COLUMNS = (*(f"{sign}_{kind}" for kind in KINDS for sign in ("add", "del")), "gen_share")
 
 _GENERATED = re.compile(
@@ -57,20 +95,42 @@ _GENERATED = re.compile(
 )
 
 
+def kind_of(word: str) -> str | None:
+    """The kind of a line that starts with ``word`` (see the module's definitions)."""
+    got = _WORDS.get(word)
+    if got is not None:
+        return got
+    if word.startswith("#"):
+        return "import"  # #include
+    if word.startswith(_ASSERT_PREFIXES):
+        return "assert"
+    parts = word.split(".")
+    if len(parts) > 1 and not _LOGGERS.isdisjoint(parts[:-1]):
+        return "log"
+    return None
+
+
 def count(patch: bytes) -> dict[str, float]:
     """The ``add_``/``del_`` counts of each kind in ``patch`` (a unified diff, or just its
-    ``+``/``-`` lines). ``---``/``+++`` file headers never match: each kind starts with a word
-    or a comment mark, and ``-- a/x`` / ``++ b/x`` start with neither."""
+    ``+``/``-`` lines). ``---``/``+++`` file headers never count: ``-- a/x`` and ``++ b/x``
+    start with no word or comment mark."""
+    added = dict.fromkeys(KINDS, 0)
+    removed = dict.fromkeys(KINDS, 0)
+    kinds: dict[bytes, str | None] = {}
+    for sign, word, err in _LINE.findall(b"\n" + patch):
+        kind = kinds.get(word, "")
+        if kind == "":
+            kind = kinds[word] = kind_of(word.decode("ascii", "replace"))
+        if kind is None:
+            continue
+        side = added if sign == b"+" else removed
+        side[kind] += 1
+        if err:  # Go's `if err != nil`: error handling too
+            side["except"] += 1
     out: dict[str, float] = {}
-    for kind, pattern in _PATTERNS.items():
-        added = removed = 0
-        for m in pattern.finditer(patch):
-            if m.group(1) == b"+":
-                added += 1
-            else:
-                removed += 1
-        out[f"add_{kind}"] = float(added)
-        out[f"del_{kind}"] = float(removed)
+    for kind in KINDS:
+        out[f"add_{kind}"] = float(added[kind])
+        out[f"del_{kind}"] = float(removed[kind])
     return out
 
 

@@ -22,6 +22,7 @@ import math
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 METRICS = (
     "ns",
@@ -71,6 +72,9 @@ class History:
     author_times: dict[str, list[float]] = field(default_factory=dict)
     author_subsystems: dict[str, dict[str, int]] = field(default_factory=dict)
     head: str | None = None  # the last commit recorded, when known
+    # ``facts.risk.repo_features.RepoHistory`` at ``head``, when ``risk mine`` saved it: what
+    # the repository features of a live change are computed against
+    repo: Any = None
 
     def record(self, author: str, when: float, deltas: Iterable[FileDelta]) -> None:
         for d in deltas:

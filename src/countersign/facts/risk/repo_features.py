@@ -33,6 +33,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from countersign.facts.risk import content as diff_content
 from countersign.facts.risk.mining import Mined
@@ -211,13 +212,71 @@ def compute(
     commits: Iterable[Mined],
     blamed: Mapping[str, Sequence[str]] | None = None,
     content: Mapping[str, Mapping[str, float]] | None = None,
+    state: RepoHistory | None = None,
 ) -> Iterator[dict[str, float]]:
     """The features of each commit in order, each from the ones before it: ``blamed`` (fix ->
     the commits SZZ found it repairs) is learnt when the fix is recorded, ``content`` holds
-    each commit's own patch counts."""
-    state = RepoHistory()
+    each commit's own patch counts. ``state`` (default a new one) ends holding them all: what
+    a live change is scored against (``to_json``)."""
+    state = RepoHistory() if state is None else state
     blamed = blamed or {}
     content = content or {}
     for c in commits:
         yield state.features(c, content.get(c.sha))
         state.record(c, state.repaired(c, blamed) if c.fix else ())
+
+
+def to_json(state: RepoHistory, now: float) -> dict[str, Any]:
+    """What scoring a later change needs of ``state`` (history up to ``now``), compacted: change
+    times older than 30 days, authors of a file not seen in a year and couplings seen fewer
+    than 3 times are dropped (no feature of a change after ``now`` reads them), and so are the
+    commits a later fix could still blame (scoring learns no fix)."""
+    files = {}
+    for path, f in state.files.items():
+        files[path] = [
+            round(f.fix_value, 4),
+            f.fix_time,
+            [x for x in f.times[-64:] if now - x <= 30 * DAY],
+            {a: t for a, t in f.authors.items() if now - t <= 365 * DAY},
+            f.by_author,
+            f.changes,
+            {q: n for q, n in f.partners.items() if n >= 3},
+            round(f.bug_value, 4),
+            f.bug_time,
+        ]
+    return {
+        "files": files,
+        "author_last": state.author_last,
+        "author_changes": state.author_changes,
+        "author_bugs": state.author_bugs,
+    }
+
+
+def from_json(data: Mapping[str, Any]) -> RepoHistory:
+    files = {
+        p: _File(v[0], v[1], list(v[2]), dict(v[3]), dict(v[4]), v[5], dict(v[6]), v[7], v[8])
+        for p, v in data["files"].items()
+    }
+    return RepoHistory(
+        files=files,
+        author_last=dict(data["author_last"]),
+        author_changes=dict(data["author_changes"]),
+        author_bugs=dict(data["author_bugs"]),
+    )
+
+
+def live(
+    state: RepoHistory | None,
+    author: str,
+    when: float,
+    paths: Sequence[str],
+    message: str,
+    fix: bool,
+    counts: Mapping[str, float],
+) -> dict[str, float]:
+    """The features of a change being scored (not a mined commit) against ``state`` (None:
+    not mined: every history feature 0)."""
+    change = Mined(
+        "", when, author, (), fix, ai=False, metrics={}, message=message, paths=tuple(paths)
+    )
+    return (state or RepoHistory()).features(change, counts)
