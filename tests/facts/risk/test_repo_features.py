@@ -109,9 +109,7 @@ def test_no_feature_reads_a_later_commit_nor_a_later_fixs_blame():
         for n in range(150)
     ]
     shas = [c.sha for c in commits]
-    blamed = {
-        c.sha: rng.sample(shas[:n], min(n, 3)) for n, c in enumerate(commits) if c.fix and n
-    }
+    blamed = {c.sha: rng.sample(shas[:n], min(n, 3)) for n, c in enumerate(commits) if c.fix and n}
     content = {c.sha: {"add_control": float(n % 7)} for n, c in enumerate(commits)}
     full = list(compute(commits, blamed, content))
     for k in (1, 40, 99):
