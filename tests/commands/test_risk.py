@@ -187,8 +187,10 @@ def test_a_model_trained_with_repository_features_scores_a_live_change_with_them
     repo.commit("Add n", **{"n.py": GOOD})
     cold = read_change(repo.path, base=base)
     loaded, history = risk_inputs(repo.path, hot)
-    assert loaded is not None and loaded.features == EXTENDED
-    assert history is not None and history.repo is not None
+    assert loaded is not None
+    assert loaded.features == EXTENDED
+    assert history is not None
+    assert history.repo is not None
     context = Context(risk_model=loaded, risk_history=history)
     hot_risk, cold_risk = analyze(hot, context), analyze(cold, context)
     assert hot_risk.factors[0].name == "file_fixes"

@@ -91,7 +91,7 @@ def test_a_store_too_small_to_hold_any_version_falls_back_to_blame_with_the_same
 def test_a_damaged_mirror_is_replayed_past_the_commits_git_cannot_read(history):
     from pathlib import Path
 
-    repo, inducing = history
+    repo, _inducing = history
     head = repo.git("rev-parse", "HEAD")
     intact = blame.replay_history(repo.path, head)
     feature = repo.git("log", "--format=%H", "-1", "--grep", "Add q")
@@ -99,7 +99,8 @@ def test_a_damaged_mirror_is_replayed_past_the_commits_git_cannot_read(history):
     (Path(repo.path) / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
     damaged = blame.replay_history(repo.path, head)
     # "Add q" (its blob is gone) and "Revert q" (diffed against it) cannot be read
-    assert len(damaged.skipped) == 2 and feature in damaged.skipped
+    assert len(damaged.skipped) == 2
+    assert feature in damaged.skipped
     assert damaged.problem.startswith(f"{repo.path}: SZZ left out 2 commit(s)")
     assert f"object {blob} is missing" in damaged.problem
     # every other fix is blamed as on the intact mirror, every other patch counted

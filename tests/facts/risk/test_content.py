@@ -39,7 +39,8 @@ def test_each_kind_counts_the_lines_that_start_with_it():
     assert got["del_control"] == 1
     assert got["add_except"] == 4  # try, except, raise, if err != nil
     assert got["del_except"] == 1  # } catch
-    assert got["add_return"] == 1 and got["del_return"] == 1
+    assert got["add_return"] == 1
+    assert got["del_return"] == 1
     assert got["add_log"] == 1
     assert got["add_comment"] == 1  # "# the comment"; #include is an import
     assert got["add_import"] == 2  # import os, #include
