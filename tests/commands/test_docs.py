@@ -675,6 +675,26 @@ def test_a_nested_key_holds_while_the_code_reads_it_part_by_part(shop, capsys):
     }
 
 
+def test_a_key_the_code_spells_quoted_holds_beside_a_variable_named_for_it(shop, capsys):
+    """pdm's table names ``venv.in_project`` and ``PDM_VENV_IN_PROJECT``; the variable makes
+    ``"venv.in_project"`` a needle too, and git grep -o, which reports no overlapping matches,
+    gave only the quoted one: the key looked absent and an old commit's removal made it stale."""
+    shop.commit(
+        "config",
+        **{
+            "docs/config.md": (
+                "| `venv.in_project` | Make the venv in the project | `SHIPIT_VENV_IN_PROJECT` |\n"
+            ),
+            "shipit/config.py": (
+                'DEFAULTS = {"venv.in_project": False}\nIN = config["venv.in_project"]\n'
+            ),
+        },
+    )
+    shop.commit("config: no defaults", **{"shipit/config.py": 'IN = config["venv.in_project"]\n'})
+    _, report = run(shop, capsys, "docs/config.md")
+    assert ("venv.in_project", "removed") not in stale(report)
+
+
 def test_a_variable_derived_from_a_configuration_key_holds_while_the_key_does(shop, capsys):
     shop.commit(
         "config",

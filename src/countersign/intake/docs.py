@@ -97,9 +97,11 @@ def present(root: Path, rev: str, needles: Iterable[str]) -> frozenset[str]:
                 continue  # git without PCRE: the extended regex below
             return frozenset()  # git grep exits 1 when nothing matches
         text = out.decode("utf-8", "replace")
-        if mode == "-P":
-            return frozenset(text.split("\n")) & set(wanted)
-        return frozenset(exact.findall(text))  # loses a match glued to a longer name: conservative
+        found = set(text.split("\n")) if mode == "-P" else set(exact.findall(text))
+        # -o reports matches that do not overlap: a quoted needle (``"venv.in_project"``)
+        # swallows the bare one inside it, which is as present
+        found |= {m[1:-1] for m in found if len(m) > 2 and m[0] in "\"'" and m[-1] == m[0]}
+        return frozenset(found) & set(wanted)  # -E loses a match glued to a longer name
     return frozenset()
 
 
