@@ -695,6 +695,41 @@ def test_a_key_the_code_spells_quoted_holds_beside_a_variable_named_for_it(shop,
     assert ("venv.in_project", "removed") not in stale(report)
 
 
+def test_a_page_the_docs_build_writes_holds_when_its_directory_ignores_it_by_name(shop, capsys):
+    """pdm took docs/reference/cli.md out of git when its docs build began writing it, and
+    docs/reference/.gitignore names it: links to it work in the built site."""
+    shop.commit(
+        "docs",
+        **{
+            "docs/usage.md": "Run [`shipit failover`](reference/cli.md#failover).\n",
+            "docs/reference/cli.md": "# CLI\n",
+            "docs/reference/api.md": "# API\n",
+        },
+    )
+    shop.git("rm", "-q", "docs/reference/cli.md")
+    shop.commit(
+        "docs: generate the CLI reference",
+        **{"docs/reference/.gitignore": "/cli.md\n", "tasks/cli.md.in": "# CLI\n"},
+    )
+    _, report = run(shop, capsys, "docs/usage.md")
+    assert stale(report) == set()
+
+
+def test_a_page_removed_beside_a_wildcard_ignore_is_still_stale(shop, capsys):
+    shop.commit(
+        "docs",
+        **{
+            "docs/usage.md": "See [the guide](reference/guide.md).\n",
+            "docs/reference/guide.md": "# Guide\n",
+            "docs/reference/api.md": "# API\n",
+        },
+    )
+    shop.git("rm", "-q", "docs/reference/guide.md")
+    shop.commit("docs: no guide", **{"docs/reference/.gitignore": "*.md.bak\n_build/\n"})
+    _, report = run(shop, capsys, "docs/usage.md")
+    assert stale(report) == {("reference/guide.md", "removed")}
+
+
 def test_a_variable_derived_from_a_configuration_key_holds_while_the_key_does(shop, capsys):
     shop.commit(
         "config",

@@ -95,6 +95,17 @@ class CodeIndex:
                     break
         return verdict
 
+    def ignored_by_name(self, path: str) -> bool:
+        """Whether an ignore pattern names this very file, with no wildcard (``/cli.md`` in
+        ``docs/reference/.gitignore``): a file a build writes there, not one kept."""
+        for raw in self.ignored:
+            if raw.startswith("!") or any(c in raw for c in "*?["):
+                continue
+            pattern = raw.rstrip("/")
+            if pattern.lstrip("/") == path or ("/" not in pattern and path.endswith(f"/{pattern}")):
+                return True
+        return False
+
     @cached_property
     def dirs(self) -> frozenset[str]:
         found: set[str] = set()

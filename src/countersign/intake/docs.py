@@ -62,8 +62,9 @@ def code_index(root: Path, rev: str, paths: Iterable[str], needles: Iterable[str
     paths = frozenset(paths)
     tree = GitTree(root, rev)
     manifests = [p for p in paths if is_makefile(p) or p.rsplit("/", 1)[-1] == "package.json"]
-    texts = tree.read([*manifests, *([".gitignore"] if ".gitignore" in paths else [])])
-    ignore = texts.pop(".gitignore", "")
+    ignores = sorted(p for p in paths if p.rsplit("/", 1)[-1] == ".gitignore")
+    texts = tree.read([*manifests, *ignores])
+    patterns = [q for p in ignores for q in ignore_patterns(p, texts.pop(p, ""))]
     make = [t for p, t in texts.items() if is_makefile(p)]
     packages = [t for p, t in texts.items() if p.endswith("package.json")]
     return CodeIndex(
@@ -71,10 +72,29 @@ def code_index(root: Path, rev: str, paths: Iterable[str], needles: Iterable[str
         tokens=present(root, rev, needles),
         make_targets=_make_targets(make) if make else None,
         scripts=_scripts(packages) if packages else None,
-        ignored=tuple(
-            ln.strip() for ln in ignore.splitlines() if ln.strip() and not ln.startswith("#")
-        ),
+        ignored=tuple(patterns),
     )
+
+
+def ignore_patterns(path: str, text: str) -> list[str]:
+    """The patterns of one ``.gitignore``, made relative to the repository's root: a nested
+    file's ``/cli.md`` is ``/docs/reference/cli.md``; its ``*.pyc`` matches below it only."""
+    here = path.rsplit("/", 1)[0] if "/" in path else ""
+    out: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if not here:
+            out.append(line)
+            continue
+        negate, pattern = ("!", line[1:]) if line.startswith("!") else ("", line)
+        anchored = "/" in pattern.rstrip("/")
+        body = pattern.lstrip("/")
+        out.append(f"{negate}/{here}/{body}")
+        if not anchored:  # a name at any depth below the file's directory
+            out.append(f"{negate}/{here}/**/{body}")
+    return out
 
 
 def present(root: Path, rev: str, needles: Iterable[str]) -> frozenset[str]:

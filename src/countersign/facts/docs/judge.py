@@ -232,8 +232,11 @@ def _tool(reference: Reference) -> Finding | None:
 def _produced(path: str, code: CodeIndex) -> bool:
     """Made by a build or a tool, not kept: the repository ignores the path and keeps nothing
     beside it (a coverage report checked in by mistake and taken out, not a fixture directory
-    that happens to be ignored)."""
-    return code.is_ignored(path) and posixpath.dirname(path) not in code.dirs
+    that happens to be ignored), or ignores this very file by name (pdm's docs build writes
+    ``docs/reference/cli.md``, which ``docs/reference/.gitignore`` names)."""
+    if not code.is_ignored(path):
+        return False
+    return posixpath.dirname(path) not in code.dirs or code.ignored_by_name(path)
 
 
 def _moved(candidate: str, evidence: Evidence, code: CodeIndex) -> str:
