@@ -730,6 +730,31 @@ def test_a_page_removed_beside_a_wildcard_ignore_is_still_stale(shop, capsys):
     assert stale(report) == {("reference/guide.md", "removed")}
 
 
+def test_a_built_manual_taken_out_is_no_evidence(shop, capsys):
+    """pyinstaller kept its manual built as doc/Manual.html; removing it took out a line naming
+    Django's ``django.core.management.find_commands``, which says nothing of pyinstaller."""
+    shop.commit(
+        "manual",
+        **{
+            "docs/django.md": "Hidden imports come from `django.core.management.find_commands`.\n",
+            "doc/Manual.html": '<tt class="literal">"django.core.management.find_commands"</tt>\n',
+        },
+    )
+    shop.git("rm", "-q", "doc/Manual.html")
+    shop.commit("remove the built manual")
+    _, report = run(shop, capsys, "docs/django.md", "--all")
+    assert report["findings"] == []
+
+
+def test_a_file_name_in_a_code_span_is_no_configuration_key():
+    from countersign.facts.docs.extract import Vocabulary, references
+
+    found = references(
+        "docs/spec.md", "The data file `help_data.txt` is not included.\n", Vocabulary()
+    )
+    assert found == ()
+
+
 def test_a_variable_derived_from_a_configuration_key_holds_while_the_key_does(shop, capsys):
     shop.commit(
         "config",

@@ -36,8 +36,12 @@ HISTORY_FILES = ("changelog", "changes", "history", "news", "whatsnew", "release
 PLAIN_DOCS = ("readme", "faq", "install", "todo", "authors", "thanks", "contributing", "copying")
 # Editors' and patch tools' leftovers (``fileuploads.rst~``, ``app.py.orig``) are no one's code.
 LEFTOVERS = ("~", ".orig", ".rej", ".bak", ".swp")
-# Built, minified bundles (mkdocs kept highlight.js's ``highlight.pack.js``): not evidence
-BUNDLES = (".min.js", ".min.css", ".pack.js", ".bundle.js", ".js.map", ".css.map")
+# Built, minified bundles (mkdocs kept highlight.js's ``highlight.pack.js``) and built pages
+# (pyinstaller kept its manual as ``doc/Manual.html``): not evidence
+BUNDLES = (
+    *(".min.js", ".min.css", ".pack.js", ".bundle.js", ".js.map", ".css.map"),
+    *(".html", ".htm", ".pdf"),
+)
 # A line longer than this is minified or generated, not code someone wrote
 _LONGEST_LINE = 1000
 NOT_CODE = (

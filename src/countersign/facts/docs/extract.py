@@ -252,7 +252,8 @@ def _token(path: str, number: int, span: str, mentions_command: bool) -> Iterato
             yield Reference(path, number, Kind.FLAG, span, match.group(1))
     elif (ref := _path_ref(path, number, span)) is not None:
         yield ref
-    elif _DOTTED_KEY.match(span) and "_" in span:
+    elif _DOTTED_KEY.match(span) and "_" in span and not _FILE_SUFFIX.search(span):
+        # ``help_data.txt`` is a file's name, not a key
         yield Reference(path, number, Kind.CONFIG_KEY, span, span)
 
 
