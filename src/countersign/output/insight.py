@@ -111,9 +111,18 @@ def _replay_line(replay: dict[str, Any]) -> str:
     )
     pol = replay.get("policy")
     if pol:
+        lo, hi = pol["failures_gated_ci95"]
         text += (
-            f" The current policy gated {pol['gated_pct']:.0f} % of changes and "
-            f"{pol['failures_gated_pct']:.0f} % of the failed ones."
+            f" The current policy, replayed on {pol['changes']} changes, gated "
+            f"{pol['gated_pct']:.0f} % of them and {pol['failures_gated']} of their "
+            f"{pol['failures']} failed ones ({pol['failures_gated_pct']:.0f} %, 95 % "
+            f"{lo:.0f}-{hi:.0f} %)"
+        )
+        same = pol.get("risk_same_share_pct")
+        text += (
+            "."
+            if same is None
+            else f"; gating as many of the same changes by risk alone: {same:.0f} %."
         )
     return text
 

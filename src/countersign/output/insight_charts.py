@@ -143,20 +143,38 @@ def replay_chart(data: dict[str, Any]) -> dict[str, Any] | None:
             },
         },
     ]
-    if replay.get("policy"):
+    pol = replay.get("policy")
+    if pol:
+        marks = [{**pol, "label": "current policy"}]
+        if pol.get("risk_same_share_pct") is not None:
+            marks.append(
+                {
+                    "gated_pct": pol["gated_pct"],
+                    "failures_gated_pct": pol["risk_same_share_pct"],
+                    "label": "riskiest, as many of the same changes",
+                }
+            )
+        lo, hi = pol.get("failures_gated_ci95") or (pol["failures_gated_pct"],) * 2
         layers.append(
             {
-                "data": {"values": [{**replay["policy"], "label": "current policy"}]},
-                "mark": {
-                    "type": "point",
-                    "shape": "diamond",
-                    "size": 160,
-                    "filled": True,
-                    "color": "black",
-                },
+                "data": {"values": [{"gated_pct": pol["gated_pct"], "low": lo, "high": hi}]},
+                "mark": {"type": "rule", "color": "black"},
+                "encoding": {"x": x, "y": {**y, "field": "low"}, "y2": {"field": "high"}},
+            }
+        )
+        layers.append(
+            {
+                "data": {"values": marks},
+                "mark": {"type": "point", "size": 160, "filled": True, "color": "black"},
                 "encoding": {
                     "x": x,
                     "y": y,
+                    "shape": {
+                        "field": "label",
+                        "type": "nominal",
+                        "title": None,
+                        "scale": {"range": ["diamond", "triangle-up"]},
+                    },
                     "tooltip": [
                         {"field": "label"},
                         {"field": "gated_pct"},

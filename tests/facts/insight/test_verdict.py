@@ -47,7 +47,36 @@ def test_the_replay_curve_ranks_by_risk():
     points = {p["gated_pct"]: p["failures_gated_pct"] for p in replay["points"]}
     assert points[10] == 100.0
     assert points[5] == 50.0
-    assert replay["policy"] == {"gated_pct": 20.0, "failures_gated_pct": 100.0, "changes": 100}
+    policy = replay["policy"]
+    assert (policy["gated_pct"], policy["failures_gated_pct"], policy["changes"]) == (
+        20.0,
+        100.0,
+        100,
+    )
+    assert (policy["failures"], policy["failures_gated"]) == (10, 10)
+    assert policy["risk_same_share_pct"] == 100.0
+
+
+def test_the_policy_point_is_set_beside_risk_gating_on_the_same_changes():
+    # 200 changes, 40 replayed; the policy gates the 10 AI-assisted ones among them; 8 failed,
+    # 4 of them gated; by risk, the 10 riskiest replayed changes hold the other 4.
+    data = []
+    for i in range(200):
+        replayed = i >= 160
+        ai = replayed and i % 4 == 0
+        failed = i in {160, 164, 168, 172, 190, 195, 198, 199}
+        risk = 0.9 if i in {190, 195, 198, 199, 161, 162, 163, 165, 166, 167} else i / 1000
+        data.append(ChangeRecord(str(i), float(i), ai, failed, risk=risk,
+                                 gated=ai if replayed else None))  # fmt: skip
+    policy = build(data, "test").replay["policy"]
+    assert policy["changes"] == 40
+    assert policy["gated"] == 10
+    assert policy["gated_pct"] == 25.0
+    assert (policy["failures"], policy["failures_gated"]) == (8, 4)
+    assert policy["failures_gated_pct"] == 50.0
+    low, high = policy["failures_gated_ci95"]
+    assert low < 50.0 < high
+    assert policy["risk_same_share_pct"] == 50.0
 
 
 def test_zero_failures_in_a_group_is_not_called_a_difference():

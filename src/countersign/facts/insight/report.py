@@ -147,18 +147,37 @@ def replay_curve(rows: Sequence[ChangeRecord]) -> dict[str, Any]:
                 "failures_gated_pct": round(100 * sum(r.failed for r in top) / failed, 2),
             }
         )
-    policy = None
-    gated = [r for r in rows if r.gated is not None]
-    if gated and any(r.failed for r in gated):
-        policy = {
-            "gated_pct": round(100 * sum(bool(r.gated) for r in gated) / len(gated), 2),
-            "failures_gated_pct": round(
-                100 * sum(bool(r.gated) and r.failed for r in gated) / sum(r.failed for r in gated),
-                2,
-            ),
-            "changes": len(gated),
-        }
-    return {"known": True, "points": points, "policy": policy, "failures": failed}
+    return {"known": True, "points": points, "policy": policy_point(rows), "failures": failed}
+
+
+def policy_point(rows: Sequence[ChangeRecord]) -> dict[str, Any] | None:
+    """The current policy's point: the share of the replayed changes it gated and the share of
+    their failures among them (with a Wilson interval), beside what gating as many of the same
+    changes by risk alone would have caught, so the two are compared on the same changes."""
+    replayed = [r for r in rows if r.gated is not None]
+    failures = sum(r.failed for r in replayed)
+    if not failures:
+        return None
+    n_gated = sum(bool(r.gated) for r in replayed)
+    caught = sum(bool(r.gated) and r.failed for r in replayed)
+    ci = wilson(caught, failures)
+    scored = sorted(
+        (r for r in replayed if r.risk is not None), key=lambda r: (-(r.risk or 0.0), r.date)
+    )
+    same_share = None
+    if len(scored) == len(replayed):
+        top = scored[:n_gated]
+        same_share = round(100 * sum(r.failed for r in top) / failures, 2)
+    return {
+        "gated_pct": round(100 * n_gated / len(replayed), 2),
+        "failures_gated_pct": round(100 * caught / failures, 2),
+        "changes": len(replayed),
+        "gated": n_gated,
+        "failures": failures,
+        "failures_gated": caught,
+        "failures_gated_ci95": [round(100 * ci.low, 2), round(100 * ci.high, 2)],
+        "risk_same_share_pct": same_share,
+    }
 
 
 def build(
