@@ -121,7 +121,7 @@ def _mann_whitney(a: list[float], b: list[float]) -> float | None:
         return None
     from scipy.stats import mannwhitneyu
 
-    return round(float(mannwhitneyu(a, b, alternative="two-sided").pvalue), 4)
+    return float(mannwhitneyu(a, b, alternative="two-sided").pvalue)
 
 
 def figures(prs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -175,7 +175,9 @@ def main() -> None:
         print(title)
         for group in ("all", "ai", "other"):
             print(_line(group, f[group]))
-        print(f"  Mann-Whitney U, AI-assisted vs other: p = {f['mann_whitney_p']}")
+        p = f["mann_whitney_p"]
+        shown = "not tested (under 5 in a group)" if p is None else f"{p:.2g}"
+        print(f"  Mann-Whitney U, AI-assisted vs other: p = {shown}")
 
 
 if __name__ == "__main__":
