@@ -174,6 +174,9 @@ def test_a_repository_report_and_its_anonymised_export(shop, tmp_path, capsys):
     for sha in shas:
         for n in (7, 8, 10, 12, 40):
             assert sha[:n] not in text
+    # listed by pseudonym: the order says nothing of the history's
+    pseudonyms = [c["change"] for c in data["changes"]]
+    assert pseudonyms == sorted(pseudonyms)
     # the same salt gives the same pseudonyms (so exports join); another salt does not
     code, _, _ = run(capsys, "-C", str(repo.path), "--export-anonymised",
                      str(tmp_path / "again.json"), "--salt", SALT)  # fmt: skip

@@ -1,8 +1,9 @@
 """The anonymised export, so an organisation can share what the critics asked for without
 sharing who, what or where: people, services, commits and incidents become salted hashes
 (HMAC-SHA256: without the salt nobody can hash public commit ids to find them), dates become
-ISO weeks, sizes powers of two, and every free text (titles, messages, descriptions, URLs,
-references) is left out."""
+ISO weeks, sizes powers of two, every free text (titles, messages, descriptions, URLs,
+references) is left out, and records are listed in the order of their pseudonyms, not of the
+history (the order would tell which commit came first within a week)."""
 
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ def export(
     salt: str,
 ) -> dict[str, Any]:
     h = Hasher(salt)
-    return {
+    data: dict[str, Any] = {
         "format": FORMAT,
         "version": 1,
         "changes": [
@@ -104,3 +105,7 @@ def export(
             for lk in links
         ],
     }
+    data["changes"].sort(key=lambda c: c["change"])
+    data["incidents"].sort(key=lambda i: i["incident"])
+    data["links"].sort(key=lambda lk: (lk["incident"], lk["change"]))
+    return data
