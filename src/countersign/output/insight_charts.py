@@ -151,7 +151,7 @@ def replay_chart(data: dict[str, Any]) -> dict[str, Any] | None:
                 {
                     "gated_pct": pol["gated_pct"],
                     "failures_gated_pct": pol["risk_same_share_pct"],
-                    "label": "riskiest, as many of the same changes",
+                    "label": "riskiest, same changes",
                 }
             )
         lo, hi = pol.get("failures_gated_ci95") or (pol["failures_gated_pct"],) * 2
