@@ -36,14 +36,14 @@ OWN_SZZ = {"docker/cli (Go)": "docker+cli", "vite (TypeScript)": "vitejs+vite",
 
 
 def run(args: list[str], state: Path) -> dict:
-    env = {**os.environ, "COUNTERSIGN_STATE_DIR": str(state)}
-    proc = subprocess.run(
+    # one OpenMP thread: on a shared machine the trees' threads spin waiting for each other
+    env = {"OMP_NUM_THREADS": "1", **os.environ, "COUNTERSIGN_STATE_DIR": str(state)}
+    proc = subprocess.run(  # progress and notes go straight to stderr
         [sys.executable, "-m", "countersign", "risk", "eval", *args],
-        capture_output=True,
+        stdout=subprocess.PIPE,
         env=env,
         check=False,
     )
-    sys.stderr.write(proc.stderr.decode("utf-8", "replace"))
     if proc.returncode != 0:
         raise SystemExit(f"risk eval failed ({proc.returncode})")
     return json.loads(proc.stdout)["projects"][0]

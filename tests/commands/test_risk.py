@@ -196,3 +196,13 @@ def test_a_model_trained_with_repository_features_scores_a_live_change_with_them
     assert hot_risk.factors[0].name == "file_fixes"
     assert hot_risk.factors[0].text.startswith("these files had 2.0 recent fixes")
     assert hot_risk.score > cold_risk.score
+
+
+def test_pooled_repositories_are_reported_by_their_mirror_names(tmp_path):
+    from countersign.commands.risk import _repo_name
+
+    assert _repo_name(tmp_path / "openstack+nova" / "repo") == "openstack+nova"
+    assert _repo_name(tmp_path / "openstack+swift" / "repo") == "openstack+swift"
+    assert _repo_name(tmp_path / "nova.git") == "nova"
+    assert _repo_name(tmp_path / "nova" / ".git") == "nova"
+    assert _repo_name(tmp_path / "nova") == "nova"

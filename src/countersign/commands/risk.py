@@ -257,7 +257,7 @@ def labelled_rows(repos: tuple[Path, ...], labels: Path) -> tuple[list[Row], dic
             if bug is not None:
                 rows.append(c.row(bug, extra))
                 found += 1
-        per_repo[repo.resolve().name] = {"commits": len(index.commits), "labelled": found}
+        per_repo[_repo_name(repo)] = {"commits": len(index.commits), "labelled": found}
     unknown = len(set(ext.labels) - seen)
     join = {
         "labels": len(ext.labels),
@@ -272,6 +272,15 @@ def labelled_rows(repos: tuple[Path, ...], labels: Path) -> tuple[list[Row], dic
         + (f", {ext.duplicates:,} duplicated rows ignored" if ext.duplicates else "")
     )
     return rows, join
+
+
+def _repo_name(repo: Path) -> str:
+    """A repository's name for the report: its directory, or the one above a bare mirror's
+    ``repo``/``*.git`` directory (``openstack+nova`` for ``/mirrors/openstack+nova/repo``)."""
+    path = repo.resolve()
+    if path.name in {"repo", ".git"}:
+        return path.parent.name
+    return path.stem if path.suffix == ".git" else path.name
 
 
 def _evaluate(rows: list[Row], project: str) -> dict[str, Any]:
