@@ -27,8 +27,11 @@ def main() -> None:
     parser.add_argument("--repo", type=Path, required=True)
     parser.add_argument("--changes", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5, help="times each change is scored")
+    parser.add_argument("--state", type=Path, help="a state directory risk mine already filled")
     args = parser.parse_args()
-    state = Path(tempfile.gettempdir()) / "countersign-risk-live" / args.repo.resolve().parent.name
+    state = args.state or (
+        Path(tempfile.gettempdir()) / "countersign-risk-live" / args.repo.resolve().parent.name
+    )
     os.environ["COUNTERSIGN_STATE_DIR"] = str(state)
 
     from countersign.commands.risk import mine_repo

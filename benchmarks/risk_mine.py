@@ -133,7 +133,10 @@ def real_repo(repo: Path, per_fix: int) -> None:
 
     log = ["git", "-C", str(repo), "log", "--no-merges", "-M", "--numstat", "HEAD"]
     t_git, _ = timed(lambda: subprocess.run(log, stdout=subprocess.DEVNULL, check=True))
-    os.environ["COUNTERSIGN_STATE_DIR"] = tempfile.mkdtemp()
+    # a fresh state directory (a first mine), unless one is given that holds none yet
+    state = os.environ.get("COUNTERSIGN_STATE_DIR")
+    if not state or any(Path(state).iterdir() if Path(state).is_dir() else ()):
+        os.environ["COUNTERSIGN_STATE_DIR"] = tempfile.mkdtemp()
     t_mine, (rows, found) = timed(lambda: mine_repo(repo, 90.0, None, None))
     print(f"repository               {repo} ({len(rows)} commits, {found.fixes} fixes)")
     print(f"git log -M --numstat     {t_git:6.1f} s")
