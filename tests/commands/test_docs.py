@@ -755,6 +755,28 @@ def test_a_file_name_in_a_code_span_is_no_configuration_key():
     assert found == ()
 
 
+def test_a_link_is_judged_from_its_documents_directory_not_the_root(shop, capsys):
+    """ansible-lint's schemas/README.md (copied from another repository) links LICENSE and
+    CONTRIBUTING.md, which were never beside it; the root's files of those names moving away
+    is no evidence against those links. A page beside it that went is."""
+    shop.commit(
+        "schemas",
+        **{
+            "LICENSE": "MIT\n",
+            "CONTRIBUTING.md": "# Contributing\n",
+            "shipit/schemas/README.md": (
+                "[MIT](LICENSE), see [how to help](CONTRIBUTING.md) and [the list](list.md).\n"
+            ),
+            "shipit/schemas/list.md": "# List\n",
+        },
+    )
+    shop.git("mv", "LICENSE", "docs/LICENSE.mit.txt")
+    shop.git("rm", "-q", "CONTRIBUTING.md", "shipit/schemas/list.md")
+    shop.commit("licenses and contributing moved into the docs")
+    _, report = run(shop, capsys, "shipit/schemas/README.md")
+    assert stale(report) == {("list.md", "removed")}
+
+
 def test_a_variable_derived_from_a_configuration_key_holds_while_the_key_does(shop, capsys):
     shop.commit(
         "config",

@@ -126,24 +126,26 @@ def unheld(references: Iterable[Reference], code: CodeIndex) -> frozenset[str]:
     return frozenset(out)
 
 
-def path_candidates(reference: Reference) -> tuple[str, ...]:
+def path_candidates(reference: Reference, local_only: bool = False) -> tuple[str, ...]:
     """Where a path may point: from the repository's root or from the document's directory;
     a link without a suffix may name a page by its source file (``how-to/install`` is
     ``how-to/install.md`` or ``.rst``)."""
     here = posixpath.dirname(reference.doc)
     local = posixpath.normpath(posixpath.join(here, reference.needle))
     rooted = posixpath.normpath(reference.needle)
-    bases = (
-        [p for p in (local, rooted) if not p.startswith("..")]
-        if reference.link
-        else [p for p in (rooted, local) if not p.startswith("..")]
-    )
+    order = (local,) if local_only else (local, rooted) if reference.link else (rooted, local)
+    bases = list(dict.fromkeys(p for p in order if not p.startswith("..")))
     pages = [f"{p}{s}" for p in bases for s in PAGE_SUFFIXES] if reference.link else []
     if reference.link and reference.needle.endswith((".html", ".htm")):
         # a link to the built page of a source document (``index.html`` for ``index.rst``)
         stems = [p.rsplit(".", 1)[0] for p in bases]
         pages += [f"{stem}{s}" for stem in stems for s in (".rst", ".md", ".txt", ".adoc")]
     return tuple(dict.fromkeys([*bases, *pages]))
+
+
+def local_candidates(reference: Reference) -> tuple[str, ...]:
+    """The candidates of a link read from the document's own directory only."""
+    return path_candidates(reference, local_only=True)
 
 
 _LAYOUTS = ("src/", "lib/")
@@ -181,15 +183,19 @@ def _path(reference: Reference, code: CodeIndex, history: History) -> Finding | 
     bare = "/" not in reference.needle
     if bare and reference.needle in code.basenames:
         return None
-    for candidate in candidates:
+    # a link resolves from the document's directory: the root's file of that name holds it up
+    # where a site generator resolves from the root, but its removal is no evidence against it
+    # (ansible-lint's schemas/README.md links LICENSE, which was never beside it)
+    judged = local_candidates(reference) if reference.link else candidates
+    for candidate in judged:
         if (evidence := history.of_path(candidate)) is not None:
             if _produced(candidate, code):
                 return None
             return _stale(reference, evidence, _moved(candidate, evidence, code))
     if any(_produced(c, code) for c in candidates):
         return None
-    if bare and (evidence := history.basenames.get(reference.needle)) is not None:
-        return _stale(reference, evidence, "")
+    if bare and not reference.link and (evidence := history.basenames.get(reference.needle)):
+        return _stale(reference, evidence, "")  # a file named in passing, wherever it was
     if reference.link and _looks_like_file(reference.needle):
         return Finding(
             reference,
