@@ -59,9 +59,12 @@ class Model:
     def margins(self, x: Sequence[float]) -> tuple[float, float]:
         tree = self.base
         for t in self.trees:
+            feature, threshold, left, right = t.feature, t.threshold, t.left, t.right
             i = 0
-            while t.feature[i] >= 0:
-                i = t.left[i] if x[t.feature[i]] <= t.threshold[i] else t.right[i]
+            f = feature[0]
+            while f >= 0:
+                i = left[i] if x[f] <= threshold[i] else right[i]
+                f = feature[i]
             tree += t.value[i]
         lin = 0.0
         if self.linear is not None:
@@ -82,20 +85,30 @@ class Model:
         """Each metric's share of the calibrated margin: tree paths attributed to the feature
         split on (Saabas), linear terms directly, both mapped back to the metric they read."""
         a, b, _ = self.calibration
-        out = dict.fromkeys(METRICS, 0.0)
-        names = self.features
+        per_feature = [0.0] * len(self.features)  # summed by feature, mapped to metrics once
         for t in self.trees:
+            feature, threshold, left, right, value = (
+                t.feature,
+                t.threshold,
+                t.left,
+                t.right,
+                t.value,
+            )
             i = 0
-            while t.feature[i] >= 0:
-                f = t.feature[i]
-                nxt = t.left[i] if x[f] <= t.threshold[i] else t.right[i]
-                key = READS[names[f]]
-                out[key] = out.get(key, 0.0) + a * (t.value[nxt] - t.value[i])
+            f = feature[0]
+            while f >= 0:
+                nxt = left[i] if x[f] <= threshold[i] else right[i]
+                per_feature[f] += value[nxt] - value[i]
                 i = nxt
+                f = feature[i]
+        out = dict.fromkeys(METRICS, 0.0)
+        for f, total in enumerate(per_feature):
+            key = READS[self.features[f]]
+            out[key] = out.get(key, 0.0) + a * total
         if self.linear is not None:
             lm = self.linear
             for f, (c, v, m, s) in enumerate(zip(lm.coef, x, lm.mean, lm.scale, strict=True)):
-                key = READS[names[f]]
+                key = READS[self.features[f]]
                 out[key] = out.get(key, 0.0) + b * c * (v - m) / s
         return out
 
