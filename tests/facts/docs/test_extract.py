@@ -266,3 +266,26 @@ def test_restructuredtext_names_are_not_code():
         (Kind.PATH, "ops/failover.sh"),
         (Kind.COMMAND, "shipit deploy"),
     }
+
+
+PKG_RESOURCES = (
+    "API\n===\n\nCall ``find_plugins()``.\n\nHistory\n-------\n\n0.6c9\n"
+    " * Fixed ``resource_exists()`` for zips.\n\nMore\n====\n\nUse ``get_provider()``.\n"
+)
+GUIDE = (
+    "# Guide\n\nCall `find_plugins()`.\n\n## Changelog\n\n- Fixed `resource_exists()`.\n\n"
+    "# More\n\nUse `get_provider()`.\n"
+)
+
+
+# setuptools' pkg_resources.rst ends with its history
+@pytest.mark.parametrize(
+    ("path", "text"), [("docs/api.rst", PKG_RESOURCES), ("docs/api.md", GUIDE)]
+)
+def test_a_history_section_inside_a_document_is_history(path, text):
+    found = {r.needle for r in references(path, text, VOCAB)}
+    assert found == {"find_plugins", "get_provider"}
+
+
+def test_some_names_are_placeholders():
+    assert refs("Run the tests of a module (e.g. ``some_module.test_suite``).\n") == []

@@ -37,7 +37,7 @@ _PAST = re.compile(
 )
 _PLACEHOLDER = re.compile(
     r"[<>{}*?\[\]|]|\.\.\.|…|\b(example|examples|your|yours|my|foo|bar|baz|qux|xxx|some|"
-    r"path/to|placeholder|sample)\b|(?<![A-Za-z0-9])(?:my|your)_",
+    r"path/to|placeholder|sample)\b|(?<![A-Za-z0-9])(?:my|your|some)_",
     re.IGNORECASE,
 )
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
@@ -73,6 +73,56 @@ class Vocabulary:
 def is_history(path: str) -> bool:
     """A changelog, release notes or upgrade guide: it records how things were."""
     return bool(_HISTORY_NAMES.search(path))
+
+
+# A section that records what changed (``History``, ``Change history``, ``Release notes``),
+# as setuptools' pkg_resources.rst ends with one: what it says was so then, not advice now.
+_HISTORY_HEADING = re.compile(
+    r"^(?:change\s*log|changes|change\s+history|(?:release|version|revision)\s+(?:notes|history)"
+    r"|history|what'?s\s+new\b.*|news)\s*:?$",
+    re.IGNORECASE,
+)
+_UNDERLINE = re.compile(r"^([=\-~^*#+`:'\"._])\1{2,}\s*$")
+
+
+def history_sections(text: str) -> frozenset[int]:
+    """The numbers of the lines inside a history section, up to the next heading of the same
+    or a higher level (Markdown ``#``, AsciiDoc ``=``, reStructuredText underlines, whose
+    levels go by the order in which their styles first appear)."""
+    lines = text.split("\n")
+    styles: list[str] = []
+    inside: int | None = None  # the level of the history heading we are under
+    out: set[int] = set()
+    for i in range(len(lines)):
+        level, title = _heading(lines, i, styles)
+        if level is not None:
+            if inside is not None and level <= inside:
+                inside = None
+            if inside is None and _HISTORY_HEADING.match(title.strip().strip("*_`")):
+                inside = level
+                continue
+        if inside is not None:
+            out.add(i + 1)
+    return frozenset(out)
+
+
+def _heading(lines: list[str], i: int, styles: list[str]) -> tuple[int | None, str]:
+    line = lines[i]
+    if match := re.match(r"^(#{1,6}|={1,6})\s+(.+?)\s*#*$", line):
+        return len(match.group(1)), match.group(2)
+    if (
+        line.strip()
+        and not _UNDERLINE.match(line)
+        and i + 1 < len(lines)
+        and (under := _UNDERLINE.match(lines[i + 1]))
+        and len(lines[i + 1].rstrip()) >= len(line.rstrip()) - 2
+    ):
+        over = i > 0 and _UNDERLINE.match(lines[i - 1]) is not None
+        style = ("over" if over else "") + under.group(1)
+        if style not in styles:
+            styles.append(style)
+        return 10 + styles.index(style), line  # after Markdown's levels: files use one kind
+    return None, ""
 
 
 # A title naming a version as what the page is about: a release (``shipit 4.0 release notes``,
@@ -118,7 +168,10 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
         return ()
     found: list[Reference] = []
     own: set[str] = set()  # names the document's own code defines: its example, not the code's
+    past = history_sections(text)
     for line in lines_of(path, text):
+        if line.number in past:
+            continue
         if line.role is not Role.PROSE:
             own.update(m.group(1) or m.group(2) for m in _DEFINITION.finditer(line.text))
         if line.role in {Role.OTHER, Role.HISTORY}:
