@@ -289,3 +289,29 @@ def test_a_history_section_inside_a_document_is_history(path, text):
 
 def test_some_names_are_placeholders():
     assert refs("Run the tests of a module (e.g. ``some_module.test_suite``).\n") == []
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        ".. attention:: **This documentation is retained solely for historical purposes**\n",
+        ".. version-removed:: v82.0.0\n   ``pkg_resources`` is no longer included.\n",
+        "Historically, shipit allowed running commands via a ``setup.py`` script.\n",
+    ],
+)
+def test_a_document_that_says_it_is_kept_as_a_record_is_history(notice):
+    text = f"Resources\n=========\n\n{notice}\nCall ``find_plugins()``.\n"
+    assert refs(text, "docs/deprecated/pkg_resources.rst") == []
+
+
+def test_a_deprecation_notice_alone_keeps_the_document_read():
+    """Deprecated is not removed: the page still says how to use what still runs."""
+    text = "Resources\n=========\n\n.. deprecated:: 67.5\n\nCall ``find_plugins()``.\n"
+    assert refs(text, "docs/pkg_resources.rst") == [(Kind.SYMBOL, "find_plugins()")]
+
+
+def test_a_path_named_as_an_example_is_the_readers_file():
+    """pypa/build's docs show ``Example .github/workflows/build.yml:`` for the reader's repo."""
+    assert refs("Example ``.github/workflows/build.yml``:\n", "docs/tools.rst") == []
+    assert refs("Put it in `ci/build.yml` (e.g. `ci/test.yml`).\n") == []
+    assert refs("The job is in `ci/build.yml`.\n") == [(Kind.PATH, "ci/build.yml")]

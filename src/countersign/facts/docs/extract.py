@@ -142,6 +142,22 @@ _TITLE_LINES = 40
 _RULE = re.compile(r"([=\-~^*#])\1{2,}")
 
 
+# A notice near a document's top that it is kept only as a record (setuptools'
+# pkg_resources.rst: "This documentation is retained solely for historical purposes", with
+# ``.. version-removed::``), or that it tells how things were ("Historically, setuptools
+# allowed running commands via a setup.py script").
+_KEPT_FOR_HISTORY = re.compile(
+    r"retained (?:solely |only )?for historical|for historical (?:purposes|reference|interest)"
+    r"|kept (?:only )?for (?:reference|the record)|\b(?:page|document) is (?:archived|obsolete)"
+    r"|version-?removed::|^\s*historically,",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _kept_for_history(text: str) -> bool:
+    return bool(_KEPT_FOR_HISTORY.search("\n".join(text.split("\n", _TITLE_LINES)[:_TITLE_LINES])))
+
+
 def _history_title(text: str) -> bool:
     """Whether the document's first title names a version of the past (see ``_HISTORY_TITLE``)."""
     lines = text.split("\n", _TITLE_LINES)[:_TITLE_LINES]
@@ -164,7 +180,7 @@ def _history_title(text: str) -> bool:
 
 
 def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference, ...]:
-    if is_history(path) or _history_title(text):
+    if is_history(path) or _history_title(text) or _kept_for_history(text):
         return ()
     found: list[Reference] = []
     own: set[str] = set()  # names the document's own code defines: its example, not the code's
@@ -263,12 +279,16 @@ def _prose(path: str, line: Line, vocabulary: Vocabulary) -> Iterator[Reference]
             span_line = Line(line.number, span, Role.SHELL)
             yield from _shell(path, span_line, vocabulary, strict=True, around=line.text)
             continue
-        yield from _token(path, line.number, span, mentions_command)
+        for ref in _token(path, line.number, span, mentions_command):
+            if ref.kind is Kind.PATH and _EXAMPLE.search(line.text):
+                continue  # "Example ``.github/workflows/build.yml``:" names the reader's file
+            yield ref
     for target in _links(line.text):
         if (ref := _path_ref(path, line.number, target, link=True)) is not None:
             yield ref
 
 
+_EXAMPLE = re.compile(r"^\s*(?:an? )?example\b|\be\.g\.|\bfor example\b", re.IGNORECASE)
 _CALL = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*\.)*([A-Za-z_][A-Za-z0-9_]{2,})\(.*=.*\)$")
 
 
