@@ -9,11 +9,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
+from fake_github import FakeGitHub
 from github_service import SECRET, rows
 from loopback import serving
+from private_postgres import private_postgres
 from service_processes import wait_until, web_process, worker_process
-from service_world import REPOSITORY, World, deliver, work
+from service_world import APP_ID, REPOSITORY, World, app_keys, deliver, work
 
+from countersign.service.migrate import upgrade
 from countersign.service.signature import sign
 from countersign.service.web import create_app
 from countersign.service.worker import open_jobs
@@ -139,11 +142,6 @@ def test_reconcile_decides_a_pull_request_whose_webhook_never_arrived(world: Wor
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=False,
-    reason="known bug (issue 17): about 1 run in 6, a job that meets a dropped connection fails, "
-    "its retry is not recorded and the worker takes no further job for 90 s",
-)
 def test_the_service_survives_the_database_dropping_every_connection(world: World, tmp_path):
     """What a PostgreSQL restart does to its clients (the shared test server itself cannot be
     restarted): every connection of the web process and the worker is terminated; deliveries
@@ -174,10 +172,13 @@ def test_the_service_survives_the_database_dropping_every_connection(world: Worl
 
         wait_until("the web process accepts deliveries again", delivered)
         wait_until(
-            f"the second decision\n{worker.output()[-3000:]}",
-            lambda: world.github.runs_for(REPOSITORY, second),
+            "the second decision",
+            lambda: world.github.runs_for(REPOSITORY, second) or worker.popen.poll() is not None,
             timeout=90,
         )
+        # The heartbeat meeting a dropped connection used to end the worker process here.
+        assert worker.popen.poll() is None, f"the worker ended:\n{worker.output()[-3000:]}"
+        assert world.github.runs_for(REPOSITORY, second), worker.output()[-3000:]
         # No job is left holding a pull request's lock.
         wait_until(
             "no job left doing",
@@ -192,6 +193,77 @@ def test_the_service_survives_the_database_dropping_every_connection(world: Worl
         )
     assert len(world.github.runs_for(REPOSITORY, first)) == 1
     assert rows(world.database, "SELECT count(*) FROM countersign_decisions") == [(2,)]
+
+
+@pytest.mark.slow
+def test_the_service_survives_the_database_restarting(tmp_path):
+    """The database server itself stopped (every connection ended, new ones refused while it
+    is down) and started again, on a server of the test's own: a delivery that arrives while
+    it is down is refused with 503 and nothing recorded, GitHub's redelivery of it (the same
+    id) is then accepted and decided, and the worker carries on; no decision lost or doubled."""
+    with private_postgres() as server:
+        upgrade(server.url)
+        key_path, public = app_keys(tmp_path)
+        github = FakeGitHub(app_id=APP_ID, public_key=public)
+        with serving(github.app()) as api:
+            world = World(tmp_path / "world", server.url, key_path, github, api_url=api)
+            world.create_repository()
+            world.commit_on_branch("one", {"one.py": "print(1)\n"}, "One")
+            first = world.open_pull_request(2, "one")["head"]["sha"]
+            world.git("checkout", "-q", "master")
+            world.commit_on_branch("two", {"two.py": "print(2)\n"}, "Two")
+            second = world.open_pull_request(3, "two")["head"]["sha"]
+            env = world.environment()
+            with web_process(env, tmp_path) as web, worker_process(env, tmp_path) as worker:
+                deliver(web, "pull_request", world.event("pull_request.opened", 2), "rs-1")
+                wait_until("the first decision", lambda: world.github.runs_for(REPOSITORY, first))
+                server.stop()
+                refused = deliver(
+                    web, "pull_request", world.event("pull_request.opened", 3), "rs-2", timeout=30
+                )
+                assert refused.status_code == 503, refused.text
+                assert refused.json() == {
+                    "ok": False,
+                    "error": "database unavailable: not recorded",
+                }
+                server.start()
+
+                def redelivered() -> bool:
+                    answer = deliver(
+                        web,
+                        "pull_request",
+                        world.event("pull_request.opened", 3),
+                        "rs-2",
+                        timeout=30,
+                    )
+                    return answer.status_code == 202
+
+                wait_until("the redelivery is accepted", redelivered)
+                wait_until(
+                    "the second decision",
+                    lambda: (
+                        world.github.runs_for(REPOSITORY, second) or worker.popen.poll() is not None
+                    ),
+                    timeout=90,
+                )
+                assert worker.popen.poll() is None, f"the worker ended:\n{worker.output()[-3000:]}"
+                assert world.github.runs_for(REPOSITORY, second), worker.output()[-3000:]
+                wait_until(
+                    "no job left doing",
+                    lambda: (
+                        rows(
+                            world.database,
+                            "SELECT count(*) FROM procrastinate_jobs WHERE status IN "
+                            "('doing', 'todo') AND task_name = 'evaluate_pull_request'",
+                        )
+                        == [(0,)]
+                    ),
+                )
+            assert len(world.github.runs_for(REPOSITORY, first)) == 1
+            assert len(world.github.runs_for(REPOSITORY, second)) == 1
+            assert rows(world.database, "SELECT count(*) FROM countersign_decisions") == [(2,)]
+            assert rows(world.database, "SELECT count(*) FROM countersign_deliveries") == [(2,)]
+        assert github.violations == []
 
 
 def test_a_policy_change_on_the_base_branch_makes_reconcile_decide_again(world: World):

@@ -219,10 +219,13 @@ def body_of(payload: dict[str, Any]) -> bytes:
 FAST = WorkerTiming(heartbeat=1, stalled=3, polling=0.2)
 
 
-def deliver(url: str, event: str, payload: dict, delivery: str) -> httpx.Response:
+def deliver(
+    url: str, event: str, payload: dict, delivery: str, timeout: float = 5.0
+) -> httpx.Response:
     body = json.dumps(payload).encode()
     return httpx.post(
         f"{url}/webhooks/github",
+        timeout=timeout,
         content=body,
         headers={
             "X-GitHub-Event": event,

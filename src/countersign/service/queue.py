@@ -5,7 +5,9 @@ left ``doing`` by a worker that stopped sending heartbeats is queued again)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -123,23 +125,67 @@ def create_queue(
     return app
 
 
-async def run_worker(app: procrastinate.App, timing: WorkerTiming, *, wait: bool = True) -> None:
-    """Run jobs until stopped (SIGTERM finishes the job at hand); ``wait=False`` returns when
-    the queue is empty, for tests. A worker whose database connections all drop at once (a
-    restart) stops with a connector error: it starts again instead of exiting, and the jobs it
-    held are queued again by the stalled-job recovery."""
+async def run_worker(
+    app: procrastinate.App,
+    timing: WorkerTiming,
+    *,
+    wait: bool = True,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Run jobs until ``stop`` is set (by default: SIGTERM or SIGINT, which finish the job at
+    hand first; a second signal ends the process at once); ``wait=False`` returns when the
+    queue is empty, for tests.
+
+    procrastinate stops a worker whose connections all dropped at once (a restart) with a
+    connector error, and stops it quietly, as if asked to, when one of its side tasks (the
+    heartbeat, the listener) met a dropped connection. Either way the worker starts again
+    instead of ending the process; the jobs it held are queued again by the stalled-job
+    recovery. A database still down when the worker starts again (its pool cannot open) is
+    waited for the same way."""
+    import psycopg
     from procrastinate.exceptions import ConnectorException
 
-    while True:
-        try:
-            await _run_once(app, timing, wait=wait)
-        except ConnectorException as exc:
-            if not wait:
-                raise
-            log.warning("the database connection failed; the worker starts again: %s", exc)
-            await asyncio.sleep(1.0)
-            continue
+    if not wait:
+        await _run_once(app, timing, wait=False)
         return
+    if stop is None:
+        stop = _stop_on_signal()
+    while not stop.is_set():
+        running = asyncio.create_task(_run_once(app, timing, wait=True))
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if not running.done():
+            # Cancelling procrastinate's worker is its graceful stop: the job at hand ends.
+            running.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await running
+            return
+        try:
+            running.result()
+        except (ConnectorException, psycopg.OperationalError) as exc:
+            cause = exc.__cause__ or exc
+            log.warning("the database connection failed; the worker starts again: %r", cause)
+        else:
+            log.warning("the worker stopped without being asked to; it starts again")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=1.0)
+
+
+def _stop_on_signal() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGTERM, signal.SIGINT)
+
+    def requested() -> None:
+        for number in signals:
+            loop.remove_signal_handler(number)  # a second signal: the default, at once
+        log.info("stop requested: the job at hand ends first")
+        stop.set()
+
+    for number in signals:
+        loop.add_signal_handler(number, requested)
+    return stop
 
 
 async def _run_once(app: procrastinate.App, timing: WorkerTiming, *, wait: bool) -> None:
@@ -153,7 +199,7 @@ async def _run_once(app: procrastinate.App, timing: WorkerTiming, *, wait: bool)
                 update_heartbeat_interval=timing.heartbeat,
                 stalled_worker_timeout=timing.stalled,
                 fetch_job_polling_interval=timing.polling,
-                install_signal_handlers=wait,
+                install_signal_handlers=False,
             )
         finally:
             recovery.cancel()

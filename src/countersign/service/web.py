@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import psycopg
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -36,6 +37,7 @@ log = logging.getLogger("countersign.service.web")
 
 MAX_BODY = 25 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB
 INCIDENT_MAX_BODY = 1024 * 1024  # an incident event is a few kB
+DATABASE_WAIT_S = 5.0  # for a connection; GitHub gives up on a delivery after 10 s
 REPOSITORY_ID = "SELECT repository_id FROM countersign_installations WHERE repository = %s"
 QUEUE_DEPTH = "SELECT count(*) FROM procrastinate_jobs WHERE status = 'todo'"
 
@@ -122,8 +124,14 @@ def create_app(settings: Settings, pool: Any = None) -> Starlette:
             repository=str(events.dig(payload, "repository", "full_name") or ""),
             body=body,
         )
-        async with state["pool"].connection() as conn:
-            accepted = await accept(conn, delivery, routed.jobs)
+        try:
+            async with state["pool"].connection(timeout=DATABASE_WAIT_S) as conn:
+                accepted = await accept(conn, delivery, routed.jobs)
+        except psycopg.OperationalError as exc:
+            # Down or restarting: nothing was recorded, and GitHub, seeing no 2xx, can deliver
+            # it again (as a redelivery, under the same id) once the database is back.
+            fields["error"] = type(exc).__name__
+            return _refused(metrics, event, 503, "database unavailable: not recorded", fields)
         return _accepted(metrics, delivery, accepted, routed.jobs, routed.ignored, fields)
 
     async def incident_webhook(request: Request) -> Response:
