@@ -24,7 +24,8 @@ ANNOTATION = "countersign.dev/"
 
 
 def is_backstage_file(path: str) -> bool:
-    return PurePosixPath(path).name == FILENAME
+    """``path`` as git lists it: called for every path of the tree at each evaluation."""
+    return path == FILENAME or path.endswith("/" + FILENAME)
 
 
 def read_backstage(text: str, file: str) -> tuple[list[Service], list[Problem]]:

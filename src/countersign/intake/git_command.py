@@ -65,16 +65,19 @@ def failure(command: str, stderr_lines: list[str]) -> InputError:
     return InputError(message)
 
 
+DEFAULT_NAMES = ("main", "master", "trunk")
+
+
 def default_branch(root: Path) -> str | None:
+    """origin's HEAD, else the first of main, master and trunk that exists: one git process
+    (it was up to four, on every check and every evaluation of the service)."""
+    patterns = ["refs/remotes/origin/HEAD", *(f"refs/heads/{name}" for name in DEFAULT_NAMES)]
     try:
-        ref = git(root, "symbolic-ref", "--quiet", "refs/remotes/origin/HEAD").decode().strip()
-        return ref.removeprefix("refs/remotes/")
+        out = git(root, "for-each-ref", "--format=%(refname)%00%(symref)", *patterns)
     except InputError:
-        pass
-    for name in ("main", "master", "trunk"):
-        try:
-            git(root, "rev-parse", "--verify", "--quiet", f"refs/heads/{name}")
-        except InputError:
-            continue
-        return name
-    return None
+        return None
+    found = dict(line.partition("\0")[::2] for line in out.decode().splitlines())
+    origin = found.get("refs/remotes/origin/HEAD")
+    if origin:
+        return origin.removeprefix("refs/remotes/")
+    return next((name for name in DEFAULT_NAMES if f"refs/heads/{name}" in found), None)
