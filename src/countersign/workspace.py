@@ -20,7 +20,7 @@ from countersign.config.forge import github_repository
 from countersign.decision.policy import Policy, default_policy_text, load_policy
 from countersign.errors import InputError
 from countersign.facts.blast_radius.languages import with_inferred_edges
-from countersign.facts.blast_radius.languages.sources import ScanMemo
+from countersign.facts.blast_radius.languages.sources import LinkMemo, ScanMemo
 from countersign.facts.context import Context
 from countersign.facts.provenance.directory import load_directory
 from countersign.intake import git
@@ -202,10 +202,13 @@ def _read_change(
     return change, notes_hint
 
 
-def with_code_edges(ws: Workspace, scans: ScanMemo | None = None) -> Workspace:
+def with_code_edges(
+    ws: Workspace, scans: ScanMemo | None = None, links: LinkMemo | None = None
+) -> Workspace:
     """The catalog with the dependency edges the code's imports add, read from ``ws.tree``;
-    ``scans`` remembers each file's imports (the caller saves it)."""
-    config = with_inferred_edges(ws.context.config, ws.tree, scans)
+    ``scans`` remembers each file's imports (the caller saves it), ``links`` each file's
+    links for the next change (a release's)."""
+    config = with_inferred_edges(ws.context.config, ws.tree, scans, links)
     return replace(ws, context=replace(ws.context, config=config))
 
 

@@ -73,7 +73,8 @@ def _verified(
     results = []
     for change in changes:
         selection = ChangeSelection(base=change.base, head=change.head)
-        ws = with_code_edges(open_change(repository, selection, environment, blobs=blobs), scans)
+        ws = open_change(repository, selection, environment, blobs=blobs)
+        ws = with_code_edges(ws, scans, scans.links)
         if risk is None:
             ws = risk = with_risk(ws, mine=True)
         else:

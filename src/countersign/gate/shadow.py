@@ -91,7 +91,7 @@ class Shadow:
             rules_at = change.target or change.base or parent
             tree = GitTree(self.root, rules_at, self.blobs)
             config, policy, directory = self._config(tree)
-            config = with_inferred_edges(config, tree, self.scans)
+            config = with_inferred_edges(config, tree, self.scans, self.scans.links)
             if self._risk is None:
                 self._risk = risk_inputs(self.root, change, self.state / "risk", mine=True)
             model, history = self._risk

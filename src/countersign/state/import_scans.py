@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from countersign.facts.blast_radius.languages.sources import LinkMemo
+
 FORMAT = "countersign/import-scans/v1"
 MAX_ENTRIES = 200_000
 
@@ -73,6 +75,8 @@ class MemoScans:
     def __init__(self, disk: ScanCache | None) -> None:
         self.disk = disk
         self.memo: dict[tuple[str, str], Any] = {}
+        # each file's links, for the next tree of the run
+        self.links = LinkMemo()
 
     def scan(self, kind: str, text: str, compute: Callable[[], Any]) -> Any:
         key = (kind, text)

@@ -67,3 +67,25 @@ def test_sql_database_names():
 def test_unparsable_artifacts_yield_nothing():
     assert resources_of([Artifact("plan.json", "{not json"), Artifact("a.yaml", "a: [")]) == ()
     assert resources_of([Artifact("values.yaml", "replicas: 3\n")]) == ()
+
+
+def test_a_yaml_file_that_cannot_hold_a_kubernetes_object_is_not_parsed(monkeypatch):
+    # a lock file of half a megabyte has neither key: reading it as YAML took most of a replay
+    from countersign.facts.blast_radius import resources
+
+    parsed: list[str] = []
+    monkeypatch.setattr(
+        resources, "parse_yaml_documents", lambda text, where: parsed.append(where) or []
+    )
+    lock = "lockfileVersion: '9.0'\npackages:\n" + "  a@1.0.0: {resolution: {}}\n" * 1000
+    assert resources_of([Artifact("pnpm-lock.yaml", lock, "diff", previous_text=lock)]) == ()
+    assert parsed == []
+    resources_of([Artifact("k8s/app.yaml", MANIFESTS, "diff")])
+    assert parsed == ["k8s/app.yaml"]
+
+
+def test_a_manifest_whose_keys_are_escaped_is_still_read():
+    # "\x61piVersion" is apiVersion to YAML: a key spelt with escapes must not hide the namespace
+    text = '"\\x61piVersion": v1\n"\\u006bind": Namespace\nmetadata: {name: payments}\n'
+    found = resources_of([Artifact("k8s/ns.yaml", text, "diff")])
+    assert [(r.kind, r.name) for r in found] == [("namespace", "payments")]

@@ -88,6 +88,8 @@ def _database_names(change: Mapping[str, Any], where: str) -> Iterator[Resource]
 
 
 def _kubernetes(text: str, where: str) -> Iterator[Resource]:
+    if not _may_hold_object(text):
+        return
     try:
         docs = parse_yaml_documents(text, where)
     except ConfigError:
@@ -101,3 +103,10 @@ def _kubernetes(text: str, where: str) -> Iterator[Resource]:
         namespace = meta.get("name") if doc.get("kind") == "Namespace" else meta.get("namespace")
         if isinstance(namespace, str) and namespace:
             yield Resource("namespace", namespace, where)
+
+
+def _may_hold_object(text: str) -> bool:
+    """Whether YAML ``text`` can hold a mapping with the keys ``apiVersion`` and ``kind``: a
+    key is spelt out in the text unless a double-quoted scalar escapes its letters (``\\x61``),
+    so a file with neither word nor any backslash (a lock file of megabytes) is not parsed."""
+    return ("apiVersion" in text and "kind" in text) or "\\" in text

@@ -16,11 +16,24 @@ from countersign.config import Config
 from countersign.config.catalog import Catalog, Edge
 from countersign.config.problems import Problem
 from countersign.facts.blast_radius.languages import go, javascript, python
-from countersign.facts.blast_radius.languages.sources import Inferred, ScanMemo, Sources
+from countersign.facts.blast_radius.languages.sources import (
+    Inferred,
+    LinkMemo,
+    ScanMemo,
+    Sources,
+)
 from countersign.facts.blast_radius.mapping import owner_of
 from countersign.intake.tree import RepoTree
 
-__all__ = ["LANGUAGES", "Inferred", "Language", "Sources", "infer_edges", "with_inferred_edges"]
+__all__ = [
+    "LANGUAGES",
+    "Inferred",
+    "Language",
+    "LinkMemo",
+    "Sources",
+    "infer_edges",
+    "with_inferred_edges",
+]
 
 
 @dataclass(frozen=True)
@@ -45,20 +58,27 @@ def infer_edges(
     tree: RepoTree,
     languages: Mapping[str, Language] = LANGUAGES,
     cache: ScanMemo | None = None,
+    links: LinkMemo | None = None,
 ) -> Catalog:
     """The catalog with the edges every language finds in ``tree``; only files a service owns
-    are read, since only they can link two services, and the language's manifests."""
+    are read, since only they can link two services, and the language's manifests. ``links``
+    keeps each file's links for the next tree (a replay's next commit)."""
     if not catalog.services:
         return catalog
     everything = tree.paths()
     edges: list[Edge] = []
     problems: list[Problem] = []
     for language in languages.values():
-        code = {
-            p: name
-            for p in everything
-            if p.endswith(language.suffixes) and (name := owner_of(p, catalog)) is not None
-        }
+        code = (
+            _owned(everything, language, catalog)
+            if links is None
+            else links.code(
+                language.name,
+                catalog,
+                everything,
+                lambda: _owned(everything, language, catalog),  # noqa: B023
+            )
+        )
         if not code:
             continue
         manifests = [p for p in everything if posixpath.basename(p) in language.manifests]
@@ -72,6 +92,8 @@ def infer_edges(
                 owners.get,
                 {p: texts[p] for p in manifests if p in texts},
                 cache,
+                links,
+                catalog,
             )
         )
         edges.extend(found.edges)
@@ -83,9 +105,21 @@ def infer_edges(
     )
 
 
+def _owned(paths: tuple[str, ...], language: Language, catalog: Catalog) -> dict[str, str]:
+    """The files of ``language`` a service owns, with their owner."""
+    return {
+        p: name
+        for p in paths
+        if p.endswith(language.suffixes) and (name := owner_of(p, catalog)) is not None
+    }
+
+
 def with_inferred_edges(
-    config: Config, tree: RepoTree | None, cache: ScanMemo | None = None
+    config: Config,
+    tree: RepoTree | None,
+    cache: ScanMemo | None = None,
+    links: LinkMemo | None = None,
 ) -> Config:
     if tree is None:
         return config
-    return replace(config, catalog=infer_edges(config.catalog, tree, cache=cache))
+    return replace(config, catalog=infer_edges(config.catalog, tree, cache=cache, links=links))

@@ -17,6 +17,7 @@ Not understood: ``replace`` directives and ``go.work`` (a replaced module is fou
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Iterator
@@ -45,19 +46,29 @@ def infer(src: Sources) -> Inferred:
     linker = Linker("package", provided="is in files of")
     modules = _modules(src, linker.problems)
     packages = _packages(src)
+    memo = src.memo("go", (tuple(modules), packages))
+    resolved: dict[str, set[str]] = {}  # import path -> services, for this tree
+
+    def fill(part: Linker, path: str, owner: str) -> None:
+        found = src.scan(path, SCANNER, scan)
+        if "error" in found:
+            line, why = found["error"]
+            part.problems.append(
+                Problem(f"{path}:{line}", f"cannot parse Go ({why}); its imports are not counted")
+            )
+            return
+        for line, imported in found["imports"]:
+            if imported not in resolved:
+                resolved[imported] = _resolve(imported, modules, packages)
+            part.link(owner, resolved[imported], f"{path}:{line}", imported)
+
     for path in sorted(src.texts):
         owner = src.owner_of(path)
         if owner is None or _ignored(path):
             continue
-        found = src.scan(path, SCANNER, scan)
-        if "error" in found:
-            line, why = found["error"]
-            linker.problems.append(
-                Problem(f"{path}:{line}", f"cannot parse Go ({why}); its imports are not counted")
-            )
-            continue
-        for line, imported in found["imports"]:
-            linker.link(owner, _resolve(imported, modules, packages), f"{path}:{line}", imported)
+        linker.merge(
+            src.linked(memo, path, owner, linker, lambda part: fill(part, path, owner))  # noqa: B023
+        )
     return linker.inferred()
 
 
@@ -191,7 +202,13 @@ def _resolve(imported: str, modules: list[_Module], packages: dict[str, set[str]
 
 
 def _ignored(path: str) -> bool:
+    return _ignored_directory(posixpath.dirname(path))
+
+
+@functools.lru_cache(maxsize=65536)
+def _ignored_directory(directory: str) -> bool:
     return any(
         part in {"testdata", "vendor"} or part.startswith((".", "_"))
-        for part in path.split("/")[:-1]
+        for part in directory.split("/")
+        if part
     )

@@ -144,14 +144,13 @@ def infer(src: Sources) -> Inferred:
     linker = Linker("package")
     packages = _packages(src, linker.problems)
     files = frozenset(src.paths)
-    for path in sorted(src.texts):
-        owner = src.owner_of(path)
-        if owner is None or _in_node_modules(path):
-            continue
+    memo = src.memo("javascript", (files, packages))
+
+    def fill(part: Linker, path: str, owner: str) -> None:
         found = src.scan(path, f"{SCANNER}:{_dialect_key(path)}", scan)
         if found["error"] is not None:
             line, what = found["error"]
-            linker.problems.append(
+            part.problems.append(
                 Problem(
                     f"{path}:{line}",
                     f"cannot parse {_dialect(path).name} ({what}); only its imports before line "
@@ -161,7 +160,15 @@ def infer(src: Sources) -> Inferred:
         for line, spec in found["imports"]:
             target = _resolve(spec, path, files, packages, src)
             name = str(_package_name(spec))
-            linker.link(owner, target, f"{path}:{line}", spec, name)
+            part.link(owner, target, f"{path}:{line}", spec, name)
+
+    for path in sorted(src.texts):
+        owner = src.owner_of(path)
+        if owner is None or _in_node_modules(path):
+            continue
+        linker.merge(
+            src.linked(memo, path, owner, linker, lambda part: fill(part, path, owner))  # noqa: B023
+        )
     return linker.inferred()
 
 

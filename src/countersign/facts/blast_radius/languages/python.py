@@ -20,23 +20,32 @@ from countersign.facts.blast_radius.languages.sources import Inferred, Linker, S
 def infer(src: Sources) -> Inferred:
     providers, resolved = _resolver(src)
     linker = Linker("module")
-    for path in sorted(src.texts):
-        owner = src.owner_of(path)
-        if owner is None:
-            continue
+    # the providers are rebuilt only when a path or an owner changed, so the same dict means
+    # the same resolution
+    memo = src.memo("python", providers)
+
+    def fill(part: Linker, path: str, owner: str) -> None:
         found = src.scan(path, SCANNER, scan)
         if "error" in found:
             where, why = found["error"]
-            linker.problems.append(
+            part.problems.append(
                 Problem(where, f"cannot parse Python ({why}); its imports are not counted")
             )
-            continue
+            return
         for line, names in found["imports"]:
             key = tuple(names)
             if key not in resolved:
                 resolved[key] = _resolve(key, providers)
             target, module = resolved[key]
-            linker.link(owner, target, f"{path}:{line}", module)
+            part.link(owner, target, f"{path}:{line}", module)
+
+    for path in sorted(src.texts):
+        owner = src.owner_of(path)
+        if owner is None:
+            continue
+        linker.merge(
+            src.linked(memo, path, owner, linker, lambda part: fill(part, path, owner))  # noqa: B023
+        )
     return linker.inferred()
 
 

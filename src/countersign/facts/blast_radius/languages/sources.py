@@ -29,6 +29,8 @@ class Sources:
     owner_of: Callable[[str], str | None]
     manifests: Mapping[str, str] = field(default_factory=dict)
     cache: ScanMemo | None = None
+    links: LinkMemo | None = None
+    catalog: object = None  # what ``owner_of`` answers from: a memo holds for one catalog
 
     def scan(self, path: str, kind: str, scanner: Callable[[str, str], Any]) -> Any:
         """``scanner(text, path)`` for a file, or what it gave for the same text before
@@ -38,6 +40,69 @@ class Sources:
         if self.cache is None:
             return scanner(text, path)
         return self.cache.scan(kind, text, lambda: scanner(text, path))
+
+    def memo(self, language: str, context: object) -> dict[str, Any] | None:
+        """Where ``linked`` keeps each file's links for ``language`` while the catalog and
+        ``context`` (everything else a file's imports resolve against: package directories,
+        module paths, the set of files) stay those of the last tree; None without a memo."""
+        if self.links is None:
+            return None
+        return self.links.files(language, self.catalog, context)
+
+    def linked(
+        self,
+        memo: dict[str, Any] | None,
+        path: str,
+        owner: str,
+        like: Linker,
+        fill: Callable[[Linker], None],
+    ) -> Linker:
+        """What ``path`` (owned by ``owner``) adds to the edges: ``fill`` links it into a
+        linker of its own (``like``'s kind), or the memo gives what it did for the same text."""
+        text = self.texts[path]
+        held = memo.get(path) if memo is not None else None
+        if held is not None and held[0] == text and held[1] == owner:
+            return held[2]  # type: ignore[no-any-return]
+        part = Linker(like.noun, like.provided)
+        fill(part)
+        if memo is not None:
+            memo[path] = (text, owner, part)
+        return part
+
+
+class LinkMemo:
+    """Each file's links, kept across the trees of many commits (a replay, a release): between
+    consecutive commits few files change and what their imports resolve against rarely does,
+    so only the changed files are scanned and resolved again. A language's memo is emptied
+    whenever its catalog or its context is not the last one's (compared by value: a release
+    reads an equal catalog again at each change's base); ``code`` keeps which paths each
+    language reads the same way."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, tuple[object, object, dict[str, Any]]] = {}
+        self._code: dict[str, tuple[object, tuple[str, ...], dict[str, str]]] = {}
+
+    def files(self, language: str, catalog: object, context: object) -> dict[str, Any]:
+        held = self._files.get(language)
+        if held is None or not _same(held[0], catalog) or held[1] != context:
+            held = self._files[language] = (catalog, context, {})
+        return held[2]
+
+    def code(
+        self,
+        language: str,
+        catalog: object,
+        paths: tuple[str, ...],
+        compute: Callable[[], dict[str, str]],
+    ) -> dict[str, str]:
+        held = self._code.get(language)
+        if held is None or not _same(held[0], catalog) or held[1] != paths:
+            held = self._code[language] = (catalog, paths, compute())
+        return held[2]
+
+
+def _same(a: object, b: object) -> bool:
+    return a is b or a == b
 
 
 @dataclass(frozen=True)
@@ -57,6 +122,7 @@ class Linker:
     edges: dict[tuple[str, str], Edge] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     _reported: set[str] = field(default_factory=set)
+    _named: dict[int, str] = field(default_factory=dict)  # problem index -> ambiguous name
 
     def link(
         self, owner: str, targets: set[str] | None, where: str, imported: str, name: str = ""
@@ -69,6 +135,7 @@ class Linker:
             name = name or imported
             if name not in self._reported:
                 self._reported.add(name)
+                self._named[len(self.problems)] = name
                 self.problems.append(
                     Problem(
                         where,
@@ -81,6 +148,20 @@ class Linker:
         self.edges.setdefault(
             (owner, dep), Edge(owner, dep, f"{where} imports {imported}", inferred=True)
         )
+
+    def merge(self, part: Linker) -> None:
+        """Add what one file's linker found, as if its imports had been linked here in turn
+        (files are merged in the order they would have been walked)."""
+        for pair, edge in part.edges.items():
+            self.edges.setdefault(pair, edge)
+        for i, problem in enumerate(part.problems):
+            name = part._named.get(i)
+            if name is not None:
+                if name in self._reported:
+                    continue
+                self._reported.add(name)
+                self._named[len(self.problems)] = name
+            self.problems.append(problem)
 
     def inferred(self) -> Inferred:
         return Inferred(tuple(self.edges.values()), tuple(self.problems))

@@ -1,0 +1,118 @@
+"""Each file's links kept across the trees of many commits (``LinkMemo``) give exactly the edges
+and problems that inferring each tree afresh gives, whatever changes between the trees: texts,
+files added or removed (new package directories, new relative targets), manifests, owners."""
+
+from collections.abc import Iterable
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from countersign.config.catalog import load_catalog
+from countersign.facts.blast_radius.languages import LinkMemo, infer_edges
+
+CATALOG = """\
+services:
+  - {name: core, paths: [core/**]}
+  - {name: api, paths: [api/**]}
+  - {name: web, paths: [web/**]}
+  - {name: x, paths: [shared/x*]}
+  - {name: y, paths: [shared/y*]}
+"""
+
+GO = {
+    "core/a.go": "package core\n",
+    "api/h.go": 'package api\n\nimport "example.com/m/core"\n',
+    "api/i.go": 'package api\n\nimport (\n\t"example.com/m/shared"\n\t"example.com/m/web"\n)\n',
+    "web/w.go": 'package web\n\nimport "example.com/m/api"\n',
+    "shared/x.go": "package shared\n",
+    "shared/y.go": "package shared\n",
+    "core/broken.go": 'package core\n\nimport "unterminated\n',
+    "go.mod": "module example.com/m\n",
+}
+JS = {
+    "web/app.ts": "import { h } from '../api/h'\nimport c from '@m/core'\n",
+    "api/h.ts": "export const h = 1\nimport s from '../shared/x'\n",
+    "core/package.json": '{"name": "@m/core"}',
+    "core/index.js": "export default 1\n",
+    "shared/x.js": "import y from './y'\n",
+    "shared/y.js": "export default 2\n",
+    "api/broken.ts": "import { from 'x'\n",
+}
+PY = {
+    "core/pkg/__init__.py": "",
+    "core/pkg/mod.py": "import api.h\n",
+    "api/__init__.py": "",
+    "api/h.py": "from pkg import mod\nimport web\n",
+    "web/__init__.py": "from pkg.mod import thing\n",
+    "api/broken.py": "def (\n",
+}
+VARIANTS = {
+    path: [text, f"{text}\n// edited\n" if path.endswith((".go", ".ts", ".js")) else f"{text}\n"]
+    for path, text in {**GO, **JS, **PY}.items()
+    if not path.endswith((".json", ".mod"))
+}
+
+
+class MemTree:
+    def __init__(self, files: dict[str, str]) -> None:
+        self.files = files
+
+    def paths(self) -> tuple[str, ...]:
+        return tuple(sorted(self.files))
+
+    def read(self, paths: Iterable[str]) -> dict[str, str]:
+        return {p: self.files[p] for p in paths if self.files.get(p)}
+
+    def read_bytes(self, paths: Iterable[str]) -> dict[str, bytes]:
+        return {p: self.files[p].encode() for p in paths if p in self.files}
+
+
+def seen(catalog) -> tuple[list[tuple[str, str, str]], list[str]]:
+    return [(e.source, e.target, e.origin) for e in catalog.inferred], [
+        str(p) for p in catalog.problems
+    ]
+
+
+trees = st.lists(
+    st.fixed_dictionaries(
+        {path: st.sampled_from([None, *texts]) for path, texts in VARIANTS.items()}
+    ).map(
+        lambda chosen: {
+            **{p: t for p, t in {**GO, **JS, **PY}.items() if p.endswith((".json", ".mod"))},
+            **{p: t for p, t in chosen.items() if t is not None},
+        }
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(trees)
+def test_a_memo_kept_across_trees_finds_what_each_tree_finds_afresh(sequence):
+    catalog = load_catalog(CATALOG)
+    memo = LinkMemo()
+    for files in sequence:
+        fresh = infer_edges(load_catalog(CATALOG), MemTree(files))
+        kept = infer_edges(catalog, MemTree(files), links=memo)
+        assert seen(kept) == seen(fresh)
+
+
+def test_a_file_edited_between_trees_is_linked_again_and_the_rest_is_kept():
+    catalog = load_catalog(CATALOG)
+    memo = LinkMemo()
+    first = infer_edges(catalog, MemTree(dict(GO)), links=memo)
+    assert ("api", "core", "api/h.go:3 imports example.com/m/core") in seen(first)[0]
+    edited = {**GO, "api/h.go": "package api\n"}
+    second = infer_edges(catalog, MemTree(edited), links=memo)
+    assert not any(src == "api" and dst == "core" for src, dst, _ in seen(second)[0])
+    assert seen(second) == seen(infer_edges(load_catalog(CATALOG), MemTree(edited)))
+
+
+def test_the_ambiguous_package_is_reported_once_whichever_files_came_from_the_memo():
+    catalog = load_catalog(CATALOG)
+    memo = LinkMemo()
+    both = {**GO, "web/v.go": 'package web\n\nimport "example.com/m/shared"\n'}
+    for files in (GO, both, both):
+        problems = seen(infer_edges(catalog, MemTree(dict(files)), links=memo))[1]
+        assert sum("'example.com/m/shared'" in p for p in problems) == 1
