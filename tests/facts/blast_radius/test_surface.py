@@ -1,5 +1,7 @@
+import re
+
 from changes import modified
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from countersign.facts.blast_radius.surface import change_kind, classify, go, python, typescript
@@ -110,3 +112,42 @@ def test_any_text_classifies_without_raising(text):
     for path in ("a.go", "a.py", "a.ts", "a.tsx", "a.js"):
         result = classify(FileChange(path, FileStatus.MODIFIED, old_text=text, new_text=text + "x"))
         assert result.kind in {"comments", "code", "generated"}
+
+
+# The tokenizer as it was written first, one match per token: the reference the one-pass
+# tokenizer must agree with on any text.
+_REFERENCE = re.compile(
+    r"""(?P<nl>\n)
+    |(?P<space>[ \t\r\ufeff]+)
+    |(?P<comment>//[^\n]*|/\*.*?\*/)
+    |(?P<string>"(?:[^"\\\n]|\\.)*"|`[^`]*`|'(?:[^'\\\n]|\\.)*')
+    |(?P<word>[\w.]+)
+    |(?P<other>.)""",
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def _reference_tokens(text: str) -> list[str]:
+    from countersign.facts.blast_radius.surface.go import _ENDS, _ends_statement
+
+    out: list[str] = []
+    pos = 0
+    while pos < len(text):
+        match = _REFERENCE.match(text, pos)
+        assert match is not None
+        kind, tok = str(match.lastgroup), match.group()
+        pos = match.end()
+        if kind == "nl" or (kind == "comment" and "\n" in tok):
+            if out and (out[-1] in _ENDS or _ends_statement(out[-1])):
+                out.append(";")
+        elif kind not in {"space", "comment"}:
+            out.append(tok)
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab_.9 \t\r\n\ufeff\"`'/\\*{}()[];+-é")), max_size=60))
+def test_go_tokens_in_one_pass_are_the_tokens_of_one_match_at_a_time(text):
+    from countersign.facts.blast_radius.surface.go import tokens
+
+    assert tokens(text) == _reference_tokens(text)

@@ -69,22 +69,19 @@ def infer_edges(
     edges: list[Edge] = []
     problems: list[Problem] = []
     for language in languages.values():
-        code = (
-            _owned(everything, language, catalog)
+        code, manifests, owners = (
+            _partition(everything, language, catalog)
             if links is None
             else links.code(
                 language.name,
                 catalog,
                 everything,
-                lambda: _owned(everything, language, catalog),  # noqa: B023
+                lambda: _partition(everything, language, catalog),  # noqa: B023
             )
         )
         if not code:
             continue
-        manifests = [p for p in everything if posixpath.basename(p) in language.manifests]
         texts = tree.read([*code, *manifests])
-        owners: dict[str, str | None] = {p: owner_of(p, catalog) for p in manifests}
-        owners.update(code)
         found = language.infer(
             Sources(
                 tuple(code),
@@ -105,13 +102,22 @@ def infer_edges(
     )
 
 
-def _owned(paths: tuple[str, ...], language: Language, catalog: Catalog) -> dict[str, str]:
-    """The files of ``language`` a service owns, with their owner."""
-    return {
+def _partition(
+    paths: tuple[str, ...], language: Language, catalog: Catalog
+) -> tuple[dict[str, str], list[str], dict[str, str | None]]:
+    """The files of ``language`` a service owns (with their owner), the language's manifests,
+    and the owner of each of them."""
+    code = {
         p: name
         for p in paths
         if p.endswith(language.suffixes) and (name := owner_of(p, catalog)) is not None
     }
+    if not code:
+        return code, [], {}
+    manifests = [p for p in paths if posixpath.basename(p) in language.manifests]
+    owners: dict[str, str | None] = {p: owner_of(p, catalog) for p in manifests}
+    owners.update(code)
+    return code, manifests, owners
 
 
 def with_inferred_edges(

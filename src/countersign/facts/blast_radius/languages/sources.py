@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from countersign.config.catalog import Edge
 from countersign.config.problems import Problem
+
+T = TypeVar("T")
 
 
 class ScanMemo(Protocol):
@@ -80,7 +82,7 @@ class LinkMemo:
 
     def __init__(self) -> None:
         self._files: dict[str, tuple[object, object, dict[str, Any]]] = {}
-        self._code: dict[str, tuple[object, tuple[str, ...], dict[str, str]]] = {}
+        self._code: dict[str, tuple[object, tuple[str, ...], Any]] = {}
 
     def files(self, language: str, catalog: object, context: object) -> dict[str, Any]:
         held = self._files.get(language)
@@ -93,8 +95,8 @@ class LinkMemo:
         language: str,
         catalog: object,
         paths: tuple[str, ...],
-        compute: Callable[[], dict[str, str]],
-    ) -> dict[str, str]:
+        compute: Callable[[], T],
+    ) -> T:
         held = self._code.get(language)
         if held is None or not _same(held[0], catalog) or held[1] != paths:
             held = self._code[language] = (catalog, paths, compute())
