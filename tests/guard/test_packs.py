@@ -106,19 +106,42 @@ def test_a_pack_may_not_take_a_shipped_rule_id(repo, env):
         shell_context(str(repo.path), env, live=False)
 
 
-def test_the_fast_path_sends_a_pack_word_on_and_relearns_when_the_branch_moves(
-    repo, env, monkeypatch
-):
-    monkeypatch.setenv("COUNTERSIGN_STATE_DIR", env["COUNTERSIGN_STATE_DIR"])
+def test_the_fast_path_sends_a_pack_word_on_as_soon_as_the_branch_has_the_pack(repo, env):
     repo.commit("start", **{"README.md": "x\n"})
-    assert _fast_allow("claude-code", _payload(repo, "acmectl nuke tenant-1")) is None  # no cache
-    shell_context(str(repo.path), env, live=False)  # the full path writes it
     assert _fast_allow("claude-code", _payload(repo, "acmectl nuke tenant-1")) == ""
     repo.commit("packs", **{".countersign/guard/acme.toml": PACK})
     assert _fast_allow("claude-code", _payload(repo, "acmectl nuke tenant-1")) is None
-    shell_context(str(repo.path), env, live=False)
+    # Every program a pack names goes to the full path, which knows only nuke matters.
+    assert _fast_allow("claude-code", _payload(repo, "acmectl list")) is None
+    assert _decide(repo, "acmectl list", env).decision == "allow"
+    assert _fast_allow("claude-code", _payload(repo, "git status")) == ""
+
+
+def test_the_fast_path_reads_the_packs_of_the_branches_guard_yaml_names(repo, env):
+    repo.commit("start", **{".countersign/guard.yaml": "protected_branches: [live]\n"})
+    repo.git("checkout", "-q", "-b", "live")
+    repo.commit("packs", **{".countersign/guard/acme.toml": PACK})
+    repo.git("checkout", "-q", "main")
+    assert _decide(repo, "acmectl nuke tenant-1", env).decision == "ask"
     assert _fast_allow("claude-code", _payload(repo, "acmectl nuke tenant-1")) is None
-    assert _fast_allow("claude-code", _payload(repo, "acmectl list")) == ""
+    assert _fast_allow("claude-code", _payload(repo, "git status")) == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "protected_branches:\n  - live\n",
+        "protected_branches: [live, *x]\n",
+        "protected_branches: [yes]\n",
+        "production: &p {}\nprotected_branches: [live]\n",
+        "protected_branches: [main]\nprotected_branches: [live]\n",
+        "# protected_branches: [main]\nprotected_branches: [live]\n",
+        "log_allows: 'false'\n",
+    ],
+)
+def test_the_fast_path_leaves_a_guard_yaml_it_cannot_read_plainly_to_the_full_path(repo, text):
+    repo.commit("start", **{".countersign/guard.yaml": text})
+    assert _fast_allow("claude-code", _payload(repo, "git status")) is None
 
 
 def test_guard_packs_lists_the_repository_pack(repo, capsys, monkeypatch, tmp_path):

@@ -23,7 +23,7 @@ def approve_action(
     root, common = find_repository(str(cwd))
     state = state_dir(common, os.environ)
     ledger = open_ledger(state, root)
-    config = protected_guard_config(root, common, state)
+    config = protected_guard_config(root, common)
     done = record_action_approval(
         ledger,
         root,

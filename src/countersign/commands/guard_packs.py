@@ -13,14 +13,12 @@ from countersign.facts.shell.context import PROTECTED_BRANCHES
 from countersign.guard.packs import packs_in_force
 from countersign.guard.settings import protected_guard_config
 from countersign.guard.state import find_repository
-from countersign.state_dir import state_dir
 
 
 def guard_packs(rule_id: str | None, cwd: Path) -> int:
     root, common = find_repository(str(cwd))
-    state = state_dir(common) if common else None
-    branches = protected_guard_config(root, common, state).protected_branches or PROTECTED_BRANCHES
-    packs = packs_in_force(root, common, state, branches, explained=True)
+    branches = protected_guard_config(root, common).protected_branches or PROTECTED_BRANCHES
+    packs = packs_in_force(root, common, branches, explained=True)
     if rule_id:
         click.echo(explain(packs, rule_id), nl=False)
         return 0

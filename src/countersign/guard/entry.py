@@ -102,16 +102,12 @@ def _fast_allow(agent: str, raw: bytes, event_hint: str = "") -> str | None:
         cwd = data.get("cwd")
         if not isinstance(command, str) or not isinstance(cwd, str) or not cwd:
             return None
-        seen: dict[str, str | None] = {}  # refs looked up, shared by the two caches
-        configured = _guard_yaml(cwd, seen)
-        if configured is None:
+        view = _protected_view(cwd)
+        if view is None:
             return None
-        from countersign.guard.pack_cache import repository_vocabulary
+        configured, extra = view
         from countersign.guard.prescreen import clearly_harmless
 
-        extra = repository_vocabulary(cwd, os.environ, seen)  # the repository's own packs' words
-        if extra is None:
-            return None
         if not clearly_harmless(command, configured, extra) or _script_mentions_countersign(
             command, cwd
         ):
@@ -142,32 +138,24 @@ def _script_mentions_countersign(command: str, cwd: str) -> bool:
     return False
 
 
-def _guard_yaml(cwd: str, seen: dict[str, str | None] | None = None) -> bool | None:
-    """Whether the protected branch of the repository of ``cwd`` commits a guard.yaml (the
-    one the guard uses, never the working tree's); None when that is not known without git
-    (the full path reads it and caches it) or when it records every allow (``log_allows``),
-    which only the full path does."""
+def _protected_view(
+    cwd: str,
+) -> tuple[bool, tuple[frozenset[str], dict[str, frozenset[str]]]] | None:
+    """Whether the protected branch of the repository of ``cwd`` commits a guard.yaml (the one
+    the guard uses, never the working tree's) and the words its packs add, read from its
+    commit in git's object store; None when only the full path can tell, or when the agent
+    read documents that no longer hold (the full path matches them)."""
     here = os.path.abspath(cwd)  # noqa: PTH100 - os.path keeps pathlib off the hot path
     while not os.path.exists(os.path.join(here, ".git")):  # noqa: PTH110, PTH118
         parent = os.path.dirname(here)  # noqa: PTH120
         if parent == here:
-            return False  # outside a repository the defaults apply, as in the full path
+            return False, (frozenset(), {})  # outside a repository the defaults apply
         here = parent
     if _read_stale_guidance(here):
-        return None  # the agent read documents that no longer hold: the full path matches them
-    from countersign.guard.pack_cache import any_branch, common_dir
-    from countersign.guard.settings_cache import cached
+        return None
+    from countersign.guard.protected import fast_view
 
-    common = common_dir(here)
-    if common is None:
-        return None
-    state = os.environ.get("COUNTERSIGN_STATE_DIR") or os.path.join(common, "countersign")  # noqa: PTH118
-    committed = cached(common, state, seen)
-    if committed is None and not any_branch(common):
-        return False  # no branch has a commit yet: nothing is committed, the defaults apply
-    if committed is None or committed.log_allows:
-        return None
-    return committed.text is not None
+    return fast_view(here)
 
 
 def _read_stale_guidance(top: str) -> bool:
@@ -242,10 +230,9 @@ def _configured_on_error() -> str:
     try:
         from countersign.guard.settings import protected_guard_config
         from countersign.guard.state import find_repository
-        from countersign.state_dir import state_dir
 
         root, common = find_repository(_cwd())
-        return protected_guard_config(root, common, state_dir(common)).on_error
+        return protected_guard_config(root, common).on_error
     except Exception:  # noqa: BLE001 - a broken configuration still yields the safe default
         return "ask"
 

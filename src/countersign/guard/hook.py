@@ -61,11 +61,10 @@ def shell_context(
     cwd: str, env: Mapping[str, str], live: bool = True
 ) -> tuple[ShellContext, GuardConfig]:
     root, common = find_repository(cwd)
-    state = state_dir(common, env)
-    config = protected_guard_config(root, common, state)
+    config = protected_guard_config(root, common)
     from countersign.guard.packs import packs_in_force
 
-    packs = packs_in_force(root, common, state, config.protected_branches or PROTECTED_BRANCHES)
+    packs = packs_in_force(root, common, config.protected_branches or PROTECTED_BRANCHES)
     ctx = ShellContext(
         cwd=cwd,
         project_root=spelled_like(root, cwd) if root else None,

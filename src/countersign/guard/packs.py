@@ -4,27 +4,24 @@ protected branch (``main``, ``master``... or guard.yaml's ``protected_branches``
 working tree, which the agent can edit. ``.countersign/guard/packs.toml`` says
 ``disable = ["pack-id", "rule.id"]``; every other ``*.toml`` there is a pack.
 
-Compiled once per commit of that branch into the state directory; the words they add to the
-prescreen are written where the fast path reads them (``pack_cache``)."""
+Read from git's object store with every hash checked (``protected``), and parsed on every
+call: a compiled copy in the state directory would be a file the agent can rewrite. The fast
+path reads the same files for the programs they name."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from countersign.errors import ConfigError
 from countersign.facts.shell.catalog import (
     PackSet,
-    compile_data,
-    from_data,
     parse_text,
     shipped,
     shipped_explained,
-    vocabulary,
 )
 from countersign.facts.shell.context import PROTECTED_BRANCHES
 from countersign.facts.shell.pack import UNDISABLEABLE, Pack
-from countersign.guard.pack_cache import cached_vocabulary, protected_commit, write_vocabulary
+from countersign.guard import protected
 
 DIRECTORY = ".countersign/guard"
 DISABLE_FILE = "packs.toml"
@@ -34,7 +31,6 @@ MAX_PACK_BYTES = 1_000_000
 def packs_in_force(
     root: Path | None,
     common: Path | None,
-    state: Path | None,
     branches: tuple[str, ...] = PROTECTED_BRANCHES,
     explained: bool = False,
 ) -> PackSet:
@@ -42,52 +38,29 @@ def packs_in_force(
     base = shipped_explained() if explained else shipped()
     if root is None or common is None:
         return base
-    refs, commit = protected_commit(str(common), branches or PROTECTED_BRANCHES)
-    packs: list[Pack] = []
-    disabled: list[str] = []
-    if commit:
-        packs, disabled = _committed(root, commit, state)
-    if state is not None:
-        always, gated = vocabulary(packs)
-        if cached_vocabulary(str(common), str(state)) != (always, gated):
-            write_vocabulary(str(state), refs, always, gated)
+    found = protected.protected_commit(str(common), branches or PROTECTED_BRANCHES)
+    if found is None:
+        return base
+    packs, disabled = read_committed(root, common, found[1])
     if not packs and not disabled:
         return base
     return base.plus(packs, disabled)
 
 
-def _committed(root: Path, commit: str, state: Path | None) -> tuple[list[Pack], list[str]]:
-    cache = state / "packs" / f"{commit}.json" if state is not None else None
-    if cache is not None:
-        try:
-            data = json.loads(cache.read_text(encoding="utf-8"))
-            return from_data(data), list(data["disabled"])
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-    packs, disabled = read_committed(root, commit)
-    if cache is not None:
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(".tmp")
-            tmp.write_text(
-                json.dumps({**compile_data(packs), "disabled": disabled}), encoding="utf-8"
-            )
-            tmp.replace(cache)
-        except OSError:
-            pass
-    return packs, disabled
-
-
-def read_committed(root: Path, commit: str) -> tuple[list[Pack], list[str]]:
+def read_committed(root: Path, common: Path, commit: str) -> tuple[list[Pack], list[str]]:
     """Parse and check the packs of ``.countersign/guard/`` at ``commit``."""
-    files = _files(root, commit)
+    files = _files(root, common, commit)
+    if not files:
+        return [], []  # knowing every shipped rule id would build every rule
     base = shipped()
     known_packs = {p.id for p in base.packs}
     known_rules = set(base.pack_of)
     packs: list[Pack] = []
     disable_text = None
-    for name, blob in files:
-        text = _blob(root, blob)
+    for name, content in files:
+        if len(content) > MAX_PACK_BYTES:
+            raise ConfigError(name, "", f"a pack file is over {MAX_PACK_BYTES} bytes")
+        text = content.decode("utf-8", "replace")
         where = f"{commit[:12]}:{DIRECTORY}/{name}"
         if name == DISABLE_FILE:
             disable_text = (text, where)
@@ -103,6 +76,19 @@ def read_committed(root: Path, commit: str) -> tuple[list[Pack], list[str]]:
         packs.append(pack)
     disabled = _disabled(disable_text, known_packs, known_rules) if disable_text else []
     return packs, disabled
+
+
+def _files(root: Path, common: Path, commit: str) -> list[tuple[str, bytes]]:
+    """The pack files at ``commit``, from the object store (checked), else from git."""
+    try:
+        return protected.committed_packs(str(common), commit)
+    except protected.Corrupt as exc:
+        from countersign.guard.settings import unsound
+
+        raise ConfigError(f"{commit[:12]}:{DIRECTORY}", "", unsound(exc)) from None
+    except protected.Unreadable:
+        files = _git_files(root, commit)
+        return [(name, _git(root, "cat-file", "blob", blob)) for name, blob in files]
 
 
 def _disabled(found: tuple[str, str], packs: set[str], rules: set[str]) -> list[str]:
@@ -149,7 +135,7 @@ def _git(root: Path, *args: str) -> bytes:
     return done.stdout
 
 
-def _files(root: Path, commit: str) -> list[tuple[str, str]]:
+def _git_files(root: Path, commit: str) -> list[tuple[str, str]]:
     out = _git(root, "ls-tree", "-z", f"{commit}:{DIRECTORY}") if _has_dir(root, commit) else b""
     files = []
     for entry in out.split(b"\0"):
@@ -165,10 +151,3 @@ def _files(root: Path, commit: str) -> list[tuple[str, str]]:
 def _has_dir(root: Path, commit: str) -> bool:
     out = _git(root, "ls-tree", "-z", commit, "--", DIRECTORY)
     return b"\ttree" in out or b" tree " in out
-
-
-def _blob(root: Path, blob: str) -> str:
-    data = _git(root, "cat-file", "blob", blob)
-    if len(data) > MAX_PACK_BYTES:
-        raise ConfigError(blob, "", f"a pack file is over {MAX_PACK_BYTES} bytes")
-    return data.decode("utf-8", "replace")

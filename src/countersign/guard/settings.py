@@ -108,52 +108,57 @@ def committed_guard_config(root: Path, rev: str) -> GuardConfig:
         raise ConfigError(where, exc.key, exc.problem) from None
 
 
-def protected_guard_config(
-    root: Path | None, common: Path | None, state: Path | None
-) -> GuardConfig:
+def protected_guard_config(root: Path | None, common: Path | None) -> GuardConfig:
     """``guard.yaml`` as committed at the tip of the protected branch (the first of ``main``,
     ``master``... that exists, local else ``origin``'s), as the rule packs are read: an
     untracked, edited or deleted copy in the working tree, or one committed on the agent's own
     branch, cannot rename the protected branches, empty the protected paths, lower the
     approver level or stop the record of allows. ``note`` says when the working copy differs.
-    Nothing committed on a protected branch yet: the defaults. Cached per commit in ``state``
-    (``settings_cache``) so the fast path knows the settings without git."""
+    Nothing committed on a protected branch yet: the defaults. Read from git's object store
+    with its hashes checked (``protected``), never from a cache the agent could rewrite."""
     if root is None or common is None:
         return GuardConfig()
-    from countersign.guard.settings_cache import Committed, cached, write
+    from countersign.facts.shell.context import PROTECTED_BRANCHES
+    from countersign.guard.protected import protected_commit
 
-    found = cached(str(common), str(state)) if state is not None else None
-    fresh = found is None
-    if found is None:
-        from countersign.facts.shell.context import PROTECTED_BRANCHES
-        from countersign.guard.pack_cache import protected_commit
-
-        refs, commit = protected_commit(str(common), PROTECTED_BRANCHES)
-        ref = refs[-1][0] if commit else None
-        text = _committed_text(root, commit) if commit else None
-        found = Committed(refs, ref, text, log_allows=False)
-    branch = _short(found.ref) if found.ref else None
-    config = _parse_at(found.text, branch) if found.text is not None else GuardConfig()
-    if fresh and state is not None:
-        write(str(state), found.allowing(config.log_allows))
+    found = protected_commit(str(common), PROTECTED_BRANCHES)
+    branch = _short(found[0]) if found else None
+    text = _committed_text(root, common, found[1]) if found else None
+    config = _parse_at(text, branch) if text is not None else GuardConfig()
     source = (
         f".countersign/{FILE} at {branch}"
-        if branch and found.text is not None
+        if branch and text is not None
         else f"defaults (no .countersign/{FILE} on {branch})"
         if branch
         else "defaults (no protected branch has a commit yet)"
     )
-    return replace(config, source=source, note=_note(root, found.text, branch))
+    return replace(config, source=source, note=_note(root, text, branch))
 
 
-def _committed_text(root: Path, commit: str) -> str | None:
-    from countersign.errors import InputError
-    from countersign.intake import git
+def _committed_text(root: Path, common: Path, commit: str) -> str | None:
+    from countersign.errors import ConfigError, InputError
+    from countersign.guard import protected
 
     try:
-        return git.git(root, "show", f"{commit}:.countersign/{FILE}").decode("utf-8", "replace")
-    except InputError:
-        return None
+        data = protected.committed_file(str(common), commit, protected.GUARD_YAML)
+    except protected.Corrupt as exc:
+        raise ConfigError(f".countersign/{FILE} at {commit[:12]}", "", unsound(exc)) from None
+    except protected.Unreadable:
+        from countersign.intake import git  # a store the reader does not read: git does
+
+        try:
+            data = git.git(root, "show", f"{commit}:.countersign/{FILE}")
+        except InputError:
+            return None
+    return None if data is None else data.decode("utf-8", "replace")
+
+
+def unsound(exc: Exception) -> str:
+    """Why a committed file is not believed when git's object store does not hold up."""
+    return (
+        f"git's object store is not sound ({exc}): something rewrote it, so the guard "
+        "does not believe it; `git fsck` names the objects to restore"
+    )
 
 
 def _parse_at(text: str, branch: str | None) -> GuardConfig:

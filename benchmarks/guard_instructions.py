@@ -1,0 +1,115 @@
+"""The guard's work in instructions (valgrind callgrind), which a loaded, shared machine does not
+blur as it blurs milliseconds: one guard process per command against a bare ``python -c pass``
+of the same interpreter, measured in the same run, inside a real repository (a ``main`` with a
+commit, the agent on a topic branch; ``--guard-yaml`` commits a guard.yaml on main).
+
+    .venv/bin/python benchmarks/guard_instructions.py [--src OTHER/src] [--guard-yaml]
+
+``--src`` runs another checkout's package with this interpreter (``git archive main src`` into
+a directory gives the baseline). Bytecode is compiled once into a private cache first, as an
+installed wheel has it; git children are not counted (valgrind follows no child).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+COMMANDS = [
+    ("ls -la", "prescreen"),
+    ("git status", "prescreen"),
+    ("rm -rf build/", "full path, allowed"),
+    ("git commit -am wip", "full path, allowed"),
+    ("terraform destroy", "asked, ledger"),
+    ("rm -rf /", "denied, ledger"),
+]
+
+
+def _payload(command: str, cwd: str) -> bytes:
+    return json.dumps(
+        {
+            "session_id": "bench",
+            "cwd": cwd,
+            "hook_event_name": "PreToolUse",
+            "tool_name": "Bash",
+            "tool_input": {"command": command},
+        }
+    ).encode()
+
+
+def _repository(path: str, guard_yaml: bool) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=path, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("config", "user.email", "bench@example.com")
+    git("config", "user.name", "bench")
+    Path(path, "README.md").write_text("bench\n")
+    if guard_yaml:
+        Path(path, ".countersign").mkdir()
+        Path(path, ".countersign", "guard.yaml").write_text("version: 1\n")
+    git("add", "-A")
+    git("commit", "-q", "-m", "init")
+    git("checkout", "-q", "-b", "topic")
+
+
+def _instructions(argv: list[str], payload: bytes | None, cwd: str, env: dict[str, str]) -> int:
+    with tempfile.NamedTemporaryFile() as out:
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out.name}", *argv],
+            input=payload,
+            capture_output=True,
+            cwd=cwd,
+            env=env,
+            check=False,
+        )
+    found = re.search(rb"Collected : (\d+)", done.stderr)
+    if not found:
+        raise SystemExit(done.stderr.decode()[-2000:])
+    return int(found.group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--src", help="run the package from this directory instead")
+    parser.add_argument("--guard-yaml", action="store_true", help="commit a guard.yaml on main")
+    options = parser.parse_args()
+    python = sys.executable
+    script = shutil.which("countersign", path=str(Path(python).parent)) or "countersign"
+    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as cache:
+        _repository(tmp, options.guard_yaml)
+        env = {**os.environ, "HOME": tmp, "COUNTERSIGN_OPERATOR": "bench@example.com"}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env.pop("COUNTERSIGN_STATE_DIR", None)
+        env["PYTHONPYCACHEPREFIX"] = cache
+        if options.src:
+            env["PYTHONPATH"] = str(Path(options.src).resolve())
+        guard = [python, script, "guard", "--agent", "claude-code"]
+        for command, _ in COMMANDS:  # bytecode, and the state directory, written once
+            subprocess.run(
+                guard,
+                input=_payload(command, tmp),
+                cwd=tmp,
+                env=env,
+                capture_output=True,
+                check=False,
+            )
+        bare = _instructions([python, "-c", "pass"], None, tmp, env)
+        print(
+            f"package: {options.src or 'this checkout'}; guard.yaml on main: {options.guard_yaml}"
+        )
+        print(f"  {bare / 1e6:7.1f} M          bare `python -c pass`")
+        for command, path in COMMANDS:
+            count = _instructions(guard, _payload(command, tmp), tmp, env)
+            print(f"  {count / 1e6:7.1f} M {count / bare:5.2f}x  {command}  ({path})")
+
+
+if __name__ == "__main__":
+    main()
