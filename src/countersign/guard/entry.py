@@ -8,7 +8,6 @@ shell command an agent issues) and always answers in the agent's protocol, even 
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 
@@ -86,7 +85,9 @@ def _fast_allow(agent: str, raw: bytes, event_hint: str = "") -> str | None:
 
     protocol = get(agent)
     try:
-        data = json.loads(raw)
+        from countersign.guard.wire import loads
+
+        data = loads(raw)
         if not isinstance(data, dict):
             return None
         if event_hint and not data.get("hook_event_name"):
@@ -267,6 +268,8 @@ def _explain(command: str, cwd: str) -> int:
         ],
         "configuration": {"source": config.source, "note": config.note},
     }
+    import json
+
     sys.stdout.write(json.dumps(body, indent=2) + "\n")
     return 0
 
@@ -284,6 +287,8 @@ def _batch(path: str) -> int:
     except OSError as exc:
         sys.stderr.write(f"countersign guard: cannot read {path}: {exc.strerror}\n")
         return 4
+    import json
+
     contexts: dict[str, object] = {}
     env = dict(os.environ)
     with stream:
@@ -294,6 +299,8 @@ def _batch(path: str) -> int:
 
 
 def _batch_line(line: str, contexts: dict[str, object], env: dict[str, str]) -> dict[str, str]:
+    import json
+
     from countersign.errors import ConfigError
     from countersign.facts.shell.context import ShellContext
     from countersign.guard.decision import judge_command

@@ -4,8 +4,7 @@ https://code.claude.com/docs/en/hooks"""
 
 from __future__ import annotations
 
-import json
-
+from countersign.guard import wire
 from countersign.guard.agents.record import CRASHED, Agent, guarded, hook_specific, same
 
 TYPE_CHECKING = False
@@ -44,7 +43,7 @@ def entries(program: str) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-_CRASH = json.dumps(
+_CRASH = wire.dumps(
     {
         "hookSpecificOutput": {
             "hookEventName": "PreToolUse",

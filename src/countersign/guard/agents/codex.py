@@ -7,9 +7,9 @@ https://developers.openai.com/codex/hooks"""
 
 from __future__ import annotations
 
-import json
 import re
 
+from countersign.guard import wire
 from countersign.guard.agents.record import CRASHED, Agent, guarded, hook_specific
 
 TYPE_CHECKING = False
@@ -66,7 +66,7 @@ def entries(program: str) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-_CRASH = json.dumps(
+_CRASH = wire.dumps(
     {
         "hookSpecificOutput": {
             "hookEventName": "PreToolUse",

@@ -7,8 +7,7 @@ https://docs.github.com/en/copilot/reference/hooks-configuration"""
 
 from __future__ import annotations
 
-import json
-
+from countersign.guard import wire
 from countersign.guard.agents.record import CRASHED, Agent, guarded
 
 TYPE_CHECKING = False
@@ -26,7 +25,7 @@ def read(data: dict[str, Any]) -> dict[str, Any]:
     args = data.get("toolArgs")
     if isinstance(args, str):
         try:
-            args = json.loads(args)
+            args = wire.loads(args)
         except ValueError:
             args = {"command": args} if data.get("toolName") in _SHELL else {}
     out = {**data, "tool_name": data.get("toolName", ""), "tool_input": args}
@@ -39,11 +38,11 @@ def answer(decision: str, reason: str, explicit: bool, event: str) -> tuple[str,
     if event == "permission":
         if decision != "deny":
             return "", "", 0
-        return json.dumps({"behavior": "deny", "message": reason}) + "\n", "", 0
+        return wire.dumps({"behavior": "deny", "message": reason}) + "\n", "", 0
     if decision == "allow" and not explicit:
         return "", "", 0
     body = {"permissionDecision": decision, "permissionDecisionReason": reason}
-    return json.dumps(body) + "\n", "", 0
+    return wire.dumps(body) + "\n", "", 0
 
 
 def entries(program: str) -> dict[str, list[dict[str, Any]]]:
@@ -56,7 +55,7 @@ def entries(program: str) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-_CRASH = json.dumps({"permissionDecision": "ask", "permissionDecisionReason": CRASHED})
+_CRASH = wire.dumps({"permissionDecision": "ask", "permissionDecisionReason": CRASHED})
 
 AGENT = Agent(
     name="copilot",

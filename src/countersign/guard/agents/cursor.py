@@ -5,15 +5,14 @@ reports an edit; ``beforeReadFile`` names a file the agent is about to read: rec
 
 from __future__ import annotations
 
-import json
-
+from countersign.guard import wire
 from countersign.guard.agents.record import CRASHED, Agent, guarded
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-ALLOW = json.dumps({"permission": "allow"}) + "\n"
+ALLOW = wire.dumps({"permission": "allow"}) + "\n"
 
 
 def read(data: dict[str, Any]) -> dict[str, Any]:
@@ -31,7 +30,7 @@ def answer(decision: str, reason: str, explicit: bool, event: str) -> tuple[str,
     if decision == "allow":
         return ALLOW, "", 0
     body = {"permission": decision, "user_message": reason, "agent_message": reason}
-    return json.dumps(body) + "\n", "", 0
+    return wire.dumps(body) + "\n", "", 0
 
 
 def entries(program: str) -> dict[str, list[dict[str, Any]]]:
@@ -43,7 +42,7 @@ def entries(program: str) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-_CRASH = json.dumps({"permission": "ask", "user_message": CRASHED, "agent_message": CRASHED})
+_CRASH = wire.dumps({"permission": "ask", "user_message": CRASHED, "agent_message": CRASHED})
 
 AGENT = Agent(
     name="cursor",

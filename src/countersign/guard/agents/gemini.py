@@ -4,8 +4,7 @@ still lists only allow and deny. https://geminicli.com/docs/hooks/reference"""
 
 from __future__ import annotations
 
-import json
-
+from countersign.guard import wire
 from countersign.guard.agents.record import CRASHED, Agent, guarded, same
 
 TYPE_CHECKING = False
@@ -17,8 +16,8 @@ _TOOLS = "run_shell_command|write_file|replace"
 
 def answer(decision: str, reason: str, explicit: bool, event: str) -> tuple[str, str, int]:
     if decision == "allow":
-        return (json.dumps({"decision": "allow"}) + "\n", "", 0) if explicit else ("", "", 0)
-    return json.dumps({"decision": decision, "reason": reason}) + "\n", "", 0
+        return (wire.dumps({"decision": "allow"}) + "\n", "", 0) if explicit else ("", "", 0)
+    return wire.dumps({"decision": decision, "reason": reason}) + "\n", "", 0
 
 
 def entries(program: str) -> dict[str, list[dict[str, Any]]]:
@@ -35,7 +34,7 @@ def entries(program: str) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-_CRASH = json.dumps({"decision": "ask", "reason": CRASHED})
+_CRASH = wire.dumps({"decision": "ask", "reason": CRASHED})
 
 AGENT = Agent(
     name="gemini",

@@ -7,7 +7,7 @@ than the rest of the answer. It is frozen all the same.
 
 from __future__ import annotations
 
-import json
+from countersign.guard import wire
 
 TYPE_CHECKING = False  # typing stays off the fast path
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ def same(data: dict[str, Any]) -> dict[str, Any]:
 
 def hook_specific(event: str, body: dict[str, Any]) -> str:
     """Claude-shaped ``hookSpecificOutput`` JSON for ``event``, as one line."""
-    return json.dumps({"hookSpecificOutput": {"hookEventName": event, **body}}) + "\n"
+    return wire.dumps({"hookSpecificOutput": {"hookEventName": event, **body}}) + "\n"
 
 
 CRASHED = "countersign guard crashed before it could decide; a human must check this action"
