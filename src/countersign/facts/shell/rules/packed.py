@@ -159,11 +159,53 @@ def hosts(args: tuple[str, ...], with_value: set[str] = frozenset()) -> list[str
 
 
 def remote_target(args: tuple[str, ...], with_value: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
-    """Some addressed host is not loopback, or nothing shows where the request goes."""
+    """Some addressed host is not loopback, or nothing shows where the request goes, or the
+    request names a whole index or collection of a data engine on its default local port."""
     found = hosts(args, with_value)
     if not found:
         return True
-    return any(h is None or not _LOOPBACK.match(h) for h in found)
+    return any(h is None or not _LOOPBACK.match(h) for h in found) or data_engine_target(args)
+
+
+# The default ports of the data engines whose HTTP API deletes a whole index or collection:
+# Elasticsearch and OpenSearch, Meilisearch, Typesense, CouchDB, Qdrant, Solr. On this machine
+# such a port is as often a `kubectl port-forward` or `ssh -L` tunnel to a shared cluster as a
+# container of test data, and nothing in the command tells which: an index-level delete there is
+# asked, a one-document delete is not (it is what application code under test does).
+DATA_ENGINE_PORTS = frozenset({"9200", "9201", "7700", "8108", "5984", "6333", "8983"})
+_LOCAL_URL = lazy(
+    r"(?:\bhttps?://|^|(?<=[\s'\"(]))(?:localhost|127(?:\.\d+){3}|0\.0\.0\.0|\[::1\])"
+    r":(\d+)(/[^\s'\"?#]*)?",
+    re.IGNORECASE,
+)
+_HTTPIE_LOCAL = lazy(r"^:(\d+)(/[^\s'\"?#]*)?")
+
+
+def data_engine_target(args: tuple[str, ...]) -> bool:
+    """A loopback URL on a data engine's default port whose path names more than one document."""
+    for arg in args:
+        found = [(m.group(1), m.group(2) or "") for m in _LOCAL_URL.finditer(arg)]
+        httpie = _HTTPIE_LOCAL.match(arg)
+        if httpie:
+            found.append((httpie.group(1), httpie.group(2) or ""))
+        for port, path in found:
+            if port in DATA_ENGINE_PORTS and _beyond_one_document(port, path):
+                return True
+    return False
+
+
+def _beyond_one_document(port: str, path: str) -> bool:
+    parts = [p for p in path.split("/") if p]
+    if not parts:
+        return False  # the engine's root: nothing is named
+    if port == "5984":  # CouchDB: /db is a database, /db/docid one document
+        return len(parts) < 2 or parts[1].startswith("_")
+    if len(parts) >= 3 and parts[1] in ("_doc", "_create"):
+        return False
+    # Meilisearch /indexes/uid/documents/id, Typesense /collections/name/documents/id
+    return not (
+        len(parts) >= 4 and parts[2] == "documents" and parts[3] not in ("delete", "delete-batch")
+    )
 
 
 def _production(
@@ -197,4 +239,12 @@ def _production(
     return f"environment {found}" if found else None
 
 
-__all__ = ["PackRule", "dry_run", "hosts", "pack_findings", "remote_target"]
+__all__ = [
+    "DATA_ENGINE_PORTS",
+    "PackRule",
+    "data_engine_target",
+    "dry_run",
+    "hosts",
+    "pack_findings",
+    "remote_target",
+]
