@@ -349,6 +349,8 @@ FAMILIES: dict[str, list[str]] = {
         "curl -X POST {url}/{index}/_close",
         "http DELETE {url}/{index}",
         "wget --method=DELETE -qO- {url}/{index}",
+        # on a data engine's default port, loopback may be a tunnel to a shared cluster
+        "curl -X DELETE http://localhost:9200/{index}",
         "curl -X DELETE https://meili.example.com/indexes/{app} -H 'Authorization: Bearer k'",
         "curl -X DELETE https://typesense.example.com/collections/{app} -H 'X-TYPESENSE-API-KEY: k'",
         "curl -X POST https://XYZ-dsn.algolia.net/1/indexes/{app}/clear -H 'X-Algolia-API-Key: k'",

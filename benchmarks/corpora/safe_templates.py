@@ -195,7 +195,7 @@ LOOKALIKES: dict[str, list[str]] = {
         "pulsar-admin topics list public/default",
     ],
     "http": [
-        "curl -X DELETE http://localhost:9200/{index}",
+        "curl -X DELETE http://localhost:9200/{index}/_doc/1",
         "curl -X DELETE http://127.0.0.1:8080/api/items/1",
         "curl -s {url}/_cat/indices?v",
         "curl -X GET {url}/{index}/_search",
