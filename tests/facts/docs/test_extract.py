@@ -313,5 +313,7 @@ def test_a_deprecation_notice_alone_keeps_the_document_read():
 def test_a_path_named_as_an_example_is_the_readers_file():
     """pypa/build's docs show ``Example .github/workflows/build.yml:`` for the reader's repo."""
     assert refs("Example ``.github/workflows/build.yml``:\n", "docs/tools.rst") == []
-    assert refs("Put it in `ci/build.yml` (e.g. `ci/test.yml`).\n") == []
+    assert refs("For example, it includes `hooks/hook-distutils.py`.\n") == [
+        (Kind.PATH, "hooks/hook-distutils.py")
+    ]
     assert refs("The job is in `ci/build.yml`.\n") == [(Kind.PATH, "ci/build.yml")]

@@ -288,7 +288,9 @@ def _prose(path: str, line: Line, vocabulary: Vocabulary) -> Iterator[Reference]
             yield ref
 
 
-_EXAMPLE = re.compile(r"^\s*(?:an? )?example\b|\be\.g\.|\bfor example\b", re.IGNORECASE)
+# "Example ``.github/workflows/build.yml``:" shows the reader a file to write; "for example,
+# PyInstaller includes ``hooks/hook-distutils.py``" names one of the repository's own
+_EXAMPLE = re.compile(r"^\s*(?:an? )?example\b.*:\s*$", re.IGNORECASE)
 _CALL = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*\.)*([A-Za-z_][A-Za-z0-9_]{2,})\(.*=.*\)$")
 
 
