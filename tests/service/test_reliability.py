@@ -13,7 +13,7 @@ from fake_github import FakeGitHub
 from github_service import SECRET, rows
 from loopback import serving
 from private_postgres import private_postgres
-from service_processes import wait_until, web_process, worker_process
+from service_processes import Process, wait_until, web_process, worker_process
 from service_world import APP_ID, REPOSITORY, World, app_keys, deliver, work
 
 from countersign.service.migrate import upgrade
@@ -141,6 +141,29 @@ def test_reconcile_decides_a_pull_request_whose_webhook_never_arrived(world: Wor
         jobs.github.close()
 
 
+def second_decision_by_a_live_worker(world: World, worker: Process, head: str) -> None:
+    """The worker that met the database's trouble decides ``head`` itself (it did not end),
+    and no job is left holding a pull request's lock."""
+    wait_until(
+        "the second decision",
+        lambda: world.github.runs_for(REPOSITORY, head) or worker.popen.poll() is not None,
+        timeout=90,
+    )
+    assert worker.popen.poll() is None, f"the worker ended:\n{worker.output()[-3000:]}"
+    assert world.github.runs_for(REPOSITORY, head), worker.output()[-3000:]
+    wait_until(
+        "no job left doing",
+        lambda: (
+            rows(
+                world.database,
+                "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('doing', 'todo') "
+                "AND task_name = 'evaluate_pull_request'",
+            )
+            == [(0,)]
+        ),
+    )
+
+
 @pytest.mark.slow
 def test_the_service_survives_the_database_dropping_every_connection(world: World, tmp_path):
     """What a PostgreSQL restart does to its clients (the shared test server itself cannot be
@@ -171,26 +194,8 @@ def test_the_service_survives_the_database_dropping_every_connection(world: Worl
             return answer.status_code in (200, 202)
 
         wait_until("the web process accepts deliveries again", delivered)
-        wait_until(
-            "the second decision",
-            lambda: world.github.runs_for(REPOSITORY, second) or worker.popen.poll() is not None,
-            timeout=90,
-        )
         # The heartbeat meeting a dropped connection used to end the worker process here.
-        assert worker.popen.poll() is None, f"the worker ended:\n{worker.output()[-3000:]}"
-        assert world.github.runs_for(REPOSITORY, second), worker.output()[-3000:]
-        # No job is left holding a pull request's lock.
-        wait_until(
-            "no job left doing",
-            lambda: (
-                rows(
-                    world.database,
-                    "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('doing', 'todo') "
-                    "AND task_name = 'evaluate_pull_request'",
-                )
-                == [(0,)]
-            ),
-        )
+        second_decision_by_a_live_worker(world, worker, second)
     assert len(world.github.runs_for(REPOSITORY, first)) == 1
     assert rows(world.database, "SELECT count(*) FROM countersign_decisions") == [(2,)]
 
@@ -239,26 +244,7 @@ def test_the_service_survives_the_database_restarting(tmp_path):
                     return answer.status_code == 202
 
                 wait_until("the redelivery is accepted", redelivered)
-                wait_until(
-                    "the second decision",
-                    lambda: (
-                        world.github.runs_for(REPOSITORY, second) or worker.popen.poll() is not None
-                    ),
-                    timeout=90,
-                )
-                assert worker.popen.poll() is None, f"the worker ended:\n{worker.output()[-3000:]}"
-                assert world.github.runs_for(REPOSITORY, second), worker.output()[-3000:]
-                wait_until(
-                    "no job left doing",
-                    lambda: (
-                        rows(
-                            world.database,
-                            "SELECT count(*) FROM procrastinate_jobs WHERE status IN "
-                            "('doing', 'todo') AND task_name = 'evaluate_pull_request'",
-                        )
-                        == [(0,)]
-                    ),
-                )
+                second_decision_by_a_live_worker(world, worker, second)
             assert len(world.github.runs_for(REPOSITORY, first)) == 1
             assert len(world.github.runs_for(REPOSITORY, second)) == 1
             assert rows(world.database, "SELECT count(*) FROM countersign_decisions") == [(2,)]
