@@ -287,3 +287,16 @@ def test_a_removed_tool_command_from_a_read_document_is_asked(guard, payload, re
     assert _decision(answer) == "ask"
     assert "Helm 3.0.0" in answer.json["hookSpecificOutput"]["permissionDecisionReason"]
     assert _decision(_bash(guard, payload, repo, "helm install web ./chart")) == "allow"
+
+
+def test_an_interpreter_writing_the_stale_flag_is_asked_like_the_command(
+    guard, payload, stale_runbook
+):
+    """Walk-around: instead of running ``shipit failover --force-promote``, the agent has Python
+    write it into a CI job; the flag sits inside one quoted argument, not as a word of its own."""
+    repo, _ = stale_runbook
+    guard("claude-code", payload("claude-code-read", repo.path, path="docs/failover.md"), repo.path)
+    sneaky = "python3 -c \"open('ci.yml','w').write('run: shipit failover --force-promote')\""
+    assert _decision(_bash(guard, payload, repo, sneaky)) == "ask"
+    fresh = sneaky.replace("--force-promote", "--promote-replica")
+    assert _decision(_bash(guard, payload, repo, fresh)) == "allow"

@@ -164,10 +164,8 @@ def _edit_uses(
         places = {posixpath.normpath(needle), posixpath.normpath(posixpath.join(here, needle))}
         return any(posixpath.normpath(p) in places for p in paths)
     text = text[:MAX_EDIT_CHARS]
-    if kind == "flag":
-        return bool(re.search(rf"(?<![\w-])--{re.escape(needle)}(?![\w-])", text))
-    if kind == "env":
-        return bool(re.search(rf"(?<![\w]){re.escape(needle)}(?!\w)", text))
+    if kind in {"flag", "env"}:
+        return _spells(kind, needle, text)
     if kind == "tool":  # a line of the text that runs the removed command
         program = needle.split(" ", 1)[0]
         return any(_uses(_words(ln), ln, ref) for ln in text.splitlines() if program in ln)
@@ -207,12 +205,14 @@ def _uses(words: list[str], command: str, ref: dict[str, Any]) -> bool:
     if not needle:
         return False
     if kind == "flag":
-        return any(w == f"--{needle}" or w.startswith(f"--{needle}=") for w in words)
+        # searched in the whole text, not the words: an interpreter's one-liner writing the
+        # flag holds it inside one quoted argument
+        return _spells(kind, needle, command)
     if kind == "command":
         program = str(ref.get("text") or "").split(" ", 1)[0]
         return any(a == program and b == needle for a, b in itertools.pairwise(words))
     if kind == "env":
-        return f"${needle}" in command or "${" + needle in command or f"{needle}=" in command
+        return _spells(kind, needle, command)
     if kind in {"make-target", "script"}:
         return str(ref.get("text") or "") in " ".join(words)
     if kind == "path":
@@ -226,6 +226,12 @@ def _uses(words: list[str], command: str, ref: dict[str, Any]) -> bool:
             if segment
         )
     return needle in command
+
+
+def _spells(kind: str, needle: str, text: str) -> bool:
+    """Whether ``text`` holds the flag (``--needle``, ``--needle=x``) or the variable, whole."""
+    name = f"--{needle}" if kind == "flag" else needle
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
 
 
 def _segments(words: list[str]) -> list[list[str]]:
