@@ -23,7 +23,7 @@ def is_doc(path: str) -> bool:
 
 _TEST_DIRS = frozenset({"test", "tests", "testing", "testdata", "__tests__", "e2e", "fixtures"})
 _TEST_FILE = re.compile(
-    r"(_test\.go|\.(test|spec)\.[cm]?[jt]sx?|^test_.*\.py|_test\.py|^conftest\.py|_spec\.rb)$"
+    r"(_test\.go|\.(test|spec)\.[cm]?[jt]sx?|^test_.*\.py|_test\.py|^conftest\.py)$"
 )
 
 

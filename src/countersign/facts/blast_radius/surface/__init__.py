@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from countersign.facts.blast_radius.surface import go, python, typescript
 from countersign.intake.change import FileChange, FileStatus
+from countersign.intake.code_index import is_test_path
 
 __all__ = ["KINDS", "FileSurface", "change_kind", "classify"]
 
@@ -25,10 +26,6 @@ KINDS = ("docs", "comments", "generated", "tests", "code")
 _DOC_SUFFIXES = (".md", ".mdx", ".rst", ".txt", ".adoc", ".asciidoc")
 _DOC_NAMES = frozenset({"LICENSE", "NOTICE", "AUTHORS", "CONTRIBUTORS", "CHANGELOG", "CODEOWNERS"})
 _DOC_DIRS = frozenset({"docs", "doc", "website", ".changelog", "changelog", "changes"})
-_TEST_DIRS = frozenset({"test", "tests", "testdata", "__tests__", "e2e", "testing", "fixtures"})
-_TEST_FILE = re.compile(
-    r"(_test\.go|\.(test|spec)\.[cm]?[jt]sx?|^test_.*\.py|_test\.py|^conftest\.py)$"
-)
 _GENERATED_FILE = re.compile(
     r"(\.pb(\.gw)?\.go|_gen\.go|\.gen\.go|^zz_generated.*|_generated\.\w+|\.generated\.\w+|"
     r"_pb2(_grpc)?\.pyi?|^(go\.sum|package-lock\.json|pnpm-lock\.yaml|yarn\.lock|poetry\.lock|"
@@ -127,7 +124,7 @@ def _comments_only(f: FileChange) -> bool:
 def _kind_by_path(f: FileChange) -> str:
     parts = f.path.split("/")
     name = parts[-1]
-    if _TEST_FILE.search(name) or any(p in _TEST_DIRS for p in parts[:-1]):
+    if is_test_path(f.path):
         return "tests"
     if name.endswith(_DOC_SUFFIXES) or name.split(".")[0] in _DOC_NAMES:
         return "docs"
