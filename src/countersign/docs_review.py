@@ -126,20 +126,18 @@ def _read_chunk(items: list[tuple[str, str]], vocabulary: Vocabulary) -> list[Re
 
 def _asked_about(refs: Iterable[Reference], index: CodeIndex) -> Callable[[str], bool]:
     """Which removed paths a document's missing path could be: one of its candidates, a path
-    under a candidate directory, or for a bare name, any path of that name."""
+    under a candidate directory (a bare name is only ever a link, judged from its own
+    directory)."""
     exact: set[str] = set()
-    bare: set[str] = set()
     for r in refs:
         if r.kind is not Kind.PATH:
             continue
         missing = [c for c in path_candidates(r) if c not in index.paths and c not in index.dirs]
         exact.update(missing)
-        if "/" not in r.needle:
-            bare.add(r.needle)
     prefixes = tuple(f"{c}/" for c in exact)
 
     def asked(path: str) -> bool:
-        return path in exact or path.startswith(prefixes) or path.rsplit("/", 1)[-1] in bare
+        return path in exact or path.startswith(prefixes)
 
     return asked
 

@@ -46,10 +46,6 @@ class History:
     def of_path(self, path: str) -> Evidence | None:
         return self.paths.get(path) or self._dirs.get(path)
 
-    @cached_property
-    def basenames(self) -> dict[str, Evidence]:
-        return {p.rsplit("/", 1)[-1]: e for p, e in self.paths.items()}
-
 
 def variants(reference: Reference) -> tuple[str, ...]:
     """The spellings under which code holds a needle. A flag is declared as the literal
@@ -194,8 +190,6 @@ def _path(reference: Reference, code: CodeIndex, history: History) -> Finding | 
             return _stale(reference, evidence, _moved(candidate, evidence, code))
     if any(_produced(c, code) for c in candidates):
         return None
-    if bare and not reference.link and (evidence := history.basenames.get(reference.needle)):
-        return _stale(reference, evidence, "")  # a file named in passing, wherever it was
     if reference.link and _looks_like_file(reference.needle):
         return Finding(
             reference,
