@@ -96,7 +96,7 @@ def review_docs(
     if since is not None:
         findings = _touched(root, since, sha, findings)
     if doc_git is not None:
-        findings = _dated(doc_git[0], doc_git[1], findings)
+        findings = _dated(doc_git[0], doc_git[1], findings, same_history=doc_git[0] == root)
     return DocsReview(sha, doc_paths, len(refs), findings, tuple(dict.fromkeys(lost)))
 
 
@@ -192,20 +192,60 @@ def _vendored(path: str) -> bool:
     return any(part in VENDORED for part in path.split("/")[:-1])
 
 
-def _dated(root: Path, sha: str, findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
+def _dated(
+    root: Path, sha: str, findings: tuple[Finding, ...], same_history: bool
+) -> tuple[Finding, ...]:
     """When each finding's document line was last written, for the findings with evidence
-    (an unresolved one has no referent whose age the line's could be set against)."""
+    (an unresolved one has no referent whose age the line's could be set against); and a
+    line written after the commit that took its referent away is not called stale."""
     by_doc: dict[str, set[int]] = {}
     for finding in findings:
         if finding.evidence is not None:
             by_doc.setdefault(finding.reference.doc, set()).add(finding.reference.line)
-    dates = {doc: read.line_dates(root, sha, doc, lines) for doc, lines in by_doc.items()}
-    return tuple(
-        replace(f, doc_line_date=_day(stamp))
-        if (stamp := dates.get(f.reference.doc, {}).get(f.reference.line))
-        else f
-        for f in findings
+    blamed = {doc: read.line_blame(root, sha, doc, lines) for doc, lines in by_doc.items()}
+    return tuple(_aged(root, f, blamed, same_history) for f in findings)
+
+
+def _aged(
+    root: Path,
+    finding: Finding,
+    blamed: dict[str, dict[int, tuple[str, str]]],
+    same_history: bool,
+) -> Finding:
+    written = blamed.get(finding.reference.doc, {}).get(finding.reference.line)
+    if written is None:
+        return finding
+    commit, stamp = written
+    dated = replace(finding, doc_line_date=_day(stamp))
+    if not (dated.stale and _written_after(root, dated, commit, stamp, same_history)):
+        return dated
+    return replace(
+        dated,
+        confidence="medium",
+        reason=f"{dated.reason}; but this line was written after that, on "
+        f"{dated.doc_line_date}: it tells of the change, or of another program's",
     )
+
+
+def _written_after(
+    root: Path, finding: Finding, commit: str, stamp: str, same_history: bool
+) -> bool:
+    """Whether the line was written in a tree that already lacked the referent: a changelog
+    entry or a migration note telling of the removal, a page copied in later, a line about
+    another program's name. A document is stale when it fell behind the code; one written
+    after the code had moved did not fall behind it. The commit that took the referent away
+    and wrote the line at once (docs converted, their links left pointing at the old pages)
+    is no such line. A wiki has a history of its own: there, the dates decide."""
+    evidence = finding.evidence
+    if evidence is None or evidence.commit == commit:
+        return False
+    if same_history:
+        return git.is_ancestor(root, evidence.commit, commit)
+    try:
+        removed = datetime.fromisoformat(evidence.date)
+    except ValueError:
+        return False
+    return datetime.fromtimestamp(int(stamp), tz=UTC) > removed
 
 
 def _day(stamp: str) -> str:

@@ -858,3 +858,54 @@ def test_an_undamaged_repository_says_nothing_of_unreadable_commits(shop, capsys
     assert report["unreadable_commits"] == []
     main(["docs", "check", "-C", str(shop.path)])
     assert "warning" not in capsys.readouterr().out
+
+
+def _drop_force_promote(shop):
+    cli = CLI.replace("@click.option('--force-promote', is_flag=True)\n", "")
+    return shop.commit("failover: drop it", **{"shipit/cli.py": cli.replace("force_promote, ", "")})
+
+
+def test_a_line_written_after_its_referent_was_removed_is_not_called_stale(shop, capsys):
+    """A note telling of the removal, or a page copied in later, did not fall behind the code:
+    it was written in a tree that already lacked the flag. It is listed, not called stale."""
+    _drop_force_promote(shop)
+    shop.commit(
+        "docs: ops page",
+        **{"docs/ops.md": "# Ops\n\n```sh\nshipit failover --force-promote\n```\n"},
+    )
+    code, report = run(shop, capsys, "docs/ops.md", "--all")
+    [finding] = report["findings"]
+    assert (finding["reference"], finding["confidence"], finding["stale"]) == (
+        "--force-promote",
+        "medium",
+        False,
+    )
+    assert "written after" in finding["reason"]
+    assert code == 0
+    _, runbook = run(shop, capsys, "docs/runbook.md")
+    assert stale(runbook) == {("--force-promote", "removed")}  # written before: stale
+
+
+def test_a_line_reflowed_after_the_removal_is_still_stale(shop, capsys):
+    """Only writing counts: re-indenting the old line (whitespace) does not make it new."""
+    _drop_force_promote(shop)
+    shop.commit(
+        "docs: indent",
+        **{"docs/runbook.md": RUNBOOK.replace("shipit failover", "  shipit failover")},
+    )
+    _, report = run(shop, capsys, "docs/runbook.md")
+    assert stale(report) == {("--force-promote", "removed")}
+
+
+def test_the_commit_that_removes_the_referent_and_writes_the_line_leaves_it_stale(shop, capsys):
+    """Docs rewritten in the same commit that took the flag away, still naming it: stale."""
+    cli = CLI.replace("@click.option('--force-promote', is_flag=True)\n", "")
+    shop.commit(
+        "failover: drop it, rewrite the runbook",
+        **{
+            "shipit/cli.py": cli.replace("force_promote, ", ""),
+            "docs/runbook.md": RUNBOOK.replace("--region eu", "--region us"),
+        },
+    )
+    _, report = run(shop, capsys, "docs/runbook.md")
+    assert stale(report) == {("--force-promote", "removed")}

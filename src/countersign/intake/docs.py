@@ -612,17 +612,18 @@ def _shape(word: str) -> str:
     return "other"
 
 
-def line_dates(root: Path, rev: str, doc: str, lines: Iterable[int]) -> dict[int, str]:
-    """When each of ``lines`` of ``doc`` was last written (the author date of its blame)."""
+def line_blame(root: Path, rev: str, doc: str, lines: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """Which commit last wrote each of ``lines`` of ``doc``, and its author time (Unix
+    seconds); whitespace-only edits do not count as writing a line."""
     wanted = sorted(set(lines))
     if not wanted:
         return {}
     ranges = [arg for n in wanted for arg in ("-L", f"{n},{n}")]
     try:
-        out = git.git(root, "blame", "--porcelain", *ranges, rev, "--", doc)
+        out = git.git(root, "blame", "-w", "--porcelain", *ranges, rev, "--", doc)
     except InputError:
         return {}
-    dates: dict[int, str] = {}
+    blamed: dict[int, tuple[str, str]] = {}
     times: dict[str, str] = {}
     current: tuple[str, int] | None = None
     for raw in out.decode("utf-8", "replace").splitlines():
@@ -632,8 +633,8 @@ def line_dates(root: Path, rev: str, doc: str, lines: Iterable[int]) -> dict[int
         elif raw.startswith("author-time ") and current is not None:
             times[current[0]] = parts[1]
         elif raw.startswith("\t") and current is not None and current[0] in times:
-            dates[current[1]] = times[current[0]]
-    return dates
+            blamed[current[1]] = (current[0], times[current[0]])
+    return blamed
 
 
 def is_makefile(path: str) -> bool:

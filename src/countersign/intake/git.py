@@ -174,6 +174,16 @@ def first_parent(root: Path, sha: str) -> str | None:
         return None
 
 
+def is_ancestor(root: Path, older: str, newer: str) -> bool:
+    """Whether ``older`` is ``newer`` or one of its ancestors."""
+    proc = subprocess.run(
+        ["git", "-C", str(root), "merge-base", "--is-ancestor", older, newer],
+        capture_output=True,
+        check=False,
+    )
+    return proc.returncode == 0
+
+
 def parents(root: Path, sha: str) -> tuple[str, ...]:
     """The parents of commit ``sha``; none when this clone does not have it."""
     if not sha or not all(c in "0123456789abcdef" for c in sha.lower()):
