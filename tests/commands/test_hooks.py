@@ -40,6 +40,18 @@ def test_a_push_moving_main_over_an_unsigned_change_is_stopped_until_it_is_signe
     assert _push(pushed, "main") == (0, "")
 
 
+def test_a_push_of_an_empty_commit_passes_and_one_with_a_change_after_it_does_not(
+    pushed, ai_trailer, bob
+):
+    pushed.commit("chore: retrigger CI" + ai_trailer, author=bob)  # same tree as its parent
+    assert _push(pushed, "main") == (0, "")
+    pushed.commit("chore: nothing again" + ai_trailer, author=bob)
+    pushed.commit("docs: straight to main" + ai_trailer, author=bob, **{"docs/faq.md": "q\n"})
+    code, err = _push(pushed, "main")
+    assert code != 0
+    assert "ai-assisted-below-senior/approvals" in err
+
+
 def test_a_chained_pre_push_hook_still_reads_the_pushed_refs(project, tmp_path, cs):
     hooks = project.path / ".git" / "hooks"
     hooks.mkdir(parents=True, exist_ok=True)

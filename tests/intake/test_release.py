@@ -74,3 +74,39 @@ def test_unknown_revisions_and_oversized_releases_are_clear_errors(mainline, mon
     monkeypatch.setattr(release, "MAX_CHANGES", 1)
     with pytest.raises(UsageError, match="holds 2 changes on its first-parent line"):
         changes_in(mainline.path, "deployed", "HEAD")
+
+
+def test_a_commit_with_its_parents_tree_ships_nothing(mainline):
+    empty = mainline.commit("bump nothing")  # --allow-empty: same tree as its parent
+    (change,) = changes_in(mainline.path, "deployed", "HEAD")
+    assert (change.kind, change.commit, change.head) == ("empty", empty, empty)
+    assert "ships nothing" in change.note
+
+
+def test_a_merge_keeping_the_mainline_tree_ships_nothing_and_one_taking_the_branch_does_not(
+    mainline,
+):
+    _branch(mainline, "dropped", **{"app.py": "a = 'never shipped'\n"})
+    mainline.git("merge", "-q", "--no-ff", "-s", "ours", "-m", "Merge dropped", "dropped")
+    (ours,) = changes_in(mainline.path, "deployed", "HEAD")
+    assert ours.kind == "empty"
+    assert "mainline" in ours.note
+
+    # The tree of the branch's side, not of the mainline's: the merge ships the branch and
+    # takes back what the mainline had since (a merge whose tree equals its second parent).
+    mainline.git("tag", "-f", "deployed")
+    _branch(mainline, "theirs", **{"app.py": "a = 'shipped'\n"})
+    mainline.commit("main moves on", **{"lib.py": "x = 3\n"})
+    mainline.git("merge", "-q", "--no-ff", "--no-commit", "theirs")
+    mainline.git("read-tree", "-u", "--reset", "theirs")
+    mainline.git("commit", "-q", "-m", "Merge theirs")
+    assert mainline.git("rev-parse", "HEAD^{tree}") == mainline.git("rev-parse", "HEAD^2^{tree}")
+    changes = changes_in(mainline.path, "deployed", "HEAD")
+    assert [c.kind for c in changes] == ["commit", "merge-as-landed"]
+
+
+def test_a_commit_changing_only_a_mode_is_a_change(mainline):
+    mainline.git("update-index", "--chmod=+x", "app.py")
+    mainline.git("commit", "-q", "-m", "make app executable")
+    (change,) = changes_in(mainline.path, "deployed", "HEAD")
+    assert change.kind == "commit"

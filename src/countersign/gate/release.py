@@ -36,7 +36,11 @@ _WORST = (Verdict.PASS, Verdict.NEEDS_APPROVAL, Verdict.BLOCKED)
 @dataclass(frozen=True)
 class Verified:
     change: ReleasedChange
-    evaluation: Evaluation
+    evaluation: Evaluation | None  # None: the change ships nothing (its kind is "empty")
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.evaluation.verdict if self.evaluation else Verdict.PASS
 
 
 def verify_release(
@@ -72,19 +76,22 @@ def _verified(
     risk: Workspace | None = None
     results = []
     for change in changes:
-        selection = ChangeSelection(base=change.base, head=change.head)
-        ws = open_change(repository, selection, environment, blobs=blobs)
-        ws = with_code_edges(ws, scans, scans.links)
-        if risk is None:
-            ws = risk = with_risk(ws, mine=True)
-        else:
-            context = replace(
-                ws.context,
-                risk_model=risk.context.risk_model,
-                risk_history=risk.context.risk_history,
-            )
-            ws = replace(ws, context=context)
-        results.append(Verified(change, check_change(with_edits(ws), statuses or {})))
+        evaluation = None  # an empty change ships nothing: there is nothing to judge
+        if change.kind != "empty":
+            selection = ChangeSelection(base=change.base, head=change.head)
+            ws = open_change(repository, selection, environment, blobs=blobs)
+            ws = with_code_edges(ws, scans, scans.links)
+            if risk is None:
+                ws = risk = with_risk(ws, mine=True)
+            else:
+                context = replace(
+                    ws.context,
+                    risk_model=risk.context.risk_model,
+                    risk_history=risk.context.risk_history,
+                )
+                ws = replace(ws, context=context)
+            evaluation = check_change(with_edits(ws), statuses or {})
+        results.append(Verified(change, evaluation))
         if progress is not None:
             progress(len(changes))
     if scans.disk is not None:
@@ -94,7 +101,7 @@ def _verified(
 
 def release_verdict(results: tuple[Verified, ...]) -> Verdict:
     """The release is as good as its worst change."""
-    return max((r.evaluation.verdict for r in results), key=_WORST.index, default=Verdict.PASS)
+    return max((r.verdict for r in results), key=_WORST.index, default=Verdict.PASS)
 
 
 def record_deployment(
@@ -108,7 +115,9 @@ def record_deployment(
     """Record that the release ``base..head`` went to ``environment`` now: every commit it
     carries and every service its changes touch. Returns the ledger's location."""
     commits = git(root, "rev-list", "--no-merges", f"{base}..{head}").decode().split()
-    services = tuple(s.name for r in results for s in r.evaluation.facts.blast_radius.services)
+    services = tuple(
+        s.name for r in results if r.evaluation for s in r.evaluation.facts.blast_radius.services
+    )
     ledger = ledger_for(root, env)
     at = env.clock().astimezone(UTC).isoformat(timespec="seconds")
     head_sha = git(root, "rev-parse", head).decode().strip()

@@ -8,7 +8,11 @@ first-parent commit is one change:
   not what merging that branch cleanly gives (conflicts resolved by hand, edits slipped into the
   merge), the merge as it landed is the change instead (first parent to merge), so nobody ships
   content nobody signed;
-- any other commit (a squash merge, a direct push, a rebased commit) is that commit's own diff.
+- any other commit (a squash merge, a direct push, a rebased commit) is that commit's own diff;
+- a commit whose tree is its first parent's ships nothing (an empty commit, a merge that kept the
+  mainline's tree): there is nothing to sign off. Only the first parent counts: a merge whose
+  tree is its branch's ships the branch, and a commit that only changes a file's mode has a tree
+  of its own.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ MAX_CHANGES = 500
 class ReleasedChange:
     commit: str
     subject: str
-    kind: str  # "merge", "merge-as-landed" or "commit"
+    kind: str  # "merge", "merge-as-landed", "commit" or "empty"
     base: str
     head: str
     note: str = ""
@@ -44,7 +48,37 @@ def changes_in(root: Path, base: str, head: str) -> tuple[ReleasedChange, ...]:
             f"{MAX_CHANGES} verified at once; verify the release in parts"
         )
     subjects = _subjects(root, [line[0] for line in lines])
-    return tuple(_change(root, line, subjects.get(line[0], "")) for line in lines)
+    empty = _same_tree_as_first_parent(root, lines)
+    return tuple(
+        _empty(line, subjects.get(line[0], ""))
+        if line[0] in empty
+        else _change(root, line, subjects.get(line[0], ""))
+        for line in lines
+    )
+
+
+def _same_tree_as_first_parent(root: Path, lines: list[list[str]]) -> set[str]:
+    """The commits whose tree is their first parent's (one ``rev-parse`` for all of them)."""
+    pairs = [line[:2] for line in lines if len(line) >= 2]
+    if not pairs:
+        return set()
+    out = git(root, "rev-parse", *(f"{c}^{{tree}}" for pair in pairs for c in pair)).decode()
+    trees = out.split()
+    return {
+        c
+        for (c, _), ours, first in zip(pairs, trees[::2], trees[1::2], strict=True)
+        if ours == first
+    }
+
+
+def _empty(line: list[str], subject: str) -> ReleasedChange:
+    commit, parents = line[0], line[1:]
+    note = (
+        "ships nothing: the merge kept the mainline's tree (the branch's content is not in it)"
+        if len(parents) > 1
+        else "ships nothing: an empty commit, its tree is its parent's"
+    )
+    return ReleasedChange(commit, subject, "empty", parents[0], commit, note)
 
 
 def _change(root: Path, line: list[str], subject: str) -> ReleasedChange:
@@ -69,12 +103,6 @@ def _change(root: Path, line: list[str], subject: str) -> ReleasedChange:
         return replace(landed, note="the merge commit holds edits of its own, beyond the branch")
     fork = git(root, "merge-base", mainline, branch).decode().strip()
     return ReleasedChange(commit, subject, "merge", fork, branch)
-
-
-def _with(change: ReleasedChange, note: str) -> ReleasedChange:
-    return ReleasedChange(
-        change.commit, change.subject, change.kind, change.base, change.head, note
-    )
 
 
 def _clean_merge_tree(root: Path, ours: str, theirs: str) -> str | None:

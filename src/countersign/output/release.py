@@ -6,6 +6,7 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
+from countersign.decision.requirements import Requirement
 from countersign.gate.release import Verified, release_verdict
 from countersign.gate.verdict import Verdict
 from countersign.intake.release import ReleasedChange
@@ -26,31 +27,42 @@ def render_release(results: tuple[Verified, ...], base: str, head: str, fmt: str
 
 def _headline(results: tuple[Verified, ...], base: str, head: str) -> str:
     verdict = release_verdict(results)
-    open_ = sum(1 for r in results if r.evaluation.verdict is not Verdict.PASS)
+    open_ = sum(1 for r in results if r.verdict is not Verdict.PASS)
     n = len(results)
     if not results:
         return f"PASS: no changes in {base}..{head}"
     if verdict is Verdict.PASS:
-        needed = sum(1 for r in results if r.evaluation.requirements)
-        if n == 1:
-            done = "is signed off" if needed else "needs no sign-off"
-            return f"PASS: the one change in {base}..{head} {done}"
-        if not needed:
-            return f"PASS: none of the {n} changes in {base}..{head} needs a sign-off"
-        if needed < n:
-            return (
-                f"PASS: {needed} of the {n} changes in {base}..{head} needed a sign-off and "
-                "have it; the others need none"
-            )
-        return f"PASS: all {n} changes in {base}..{head} are signed off"
+        return _passed(results, f"{base}..{head}")
+
     label = "BLOCKED" if verdict is Verdict.BLOCKED else "NEEDS APPROVAL"
     what = f"{open_} of {n} changes" if n > 1 else "the one change"
     return f"{label}: {what} in {base}..{head} not signed off"
 
 
+def _passed(results: tuple[Verified, ...], span: str) -> str:
+    n = len(results)
+    needed = sum(1 for r in results if r.evaluation and r.evaluation.requirements)
+    empty = sum(1 for r in results if r.evaluation is None)
+    if n == 1:
+        done = "ships nothing" if empty else "is signed off" if needed else "needs no sign-off"
+        return f"PASS: the one change in {span} {done}"
+    if not needed:
+        line = f"PASS: none of the {n} changes in {span} needs a sign-off"
+    elif needed < n:
+        line = (
+            f"PASS: {needed} of the {n} changes in {span} needed a sign-off and have it; the "
+            "others need none"
+        )
+    else:
+        line = f"PASS: all {n} changes in {span} are signed off"
+    return line + (f" ({empty} ship{'s' if empty == 1 else ''} nothing)" if empty else "")
+
+
 def _ledger(results: tuple[Verified, ...]) -> str | None:
     """The ledger the release's sign-offs were read from (one for every change of it)."""
-    state = next((r.evaluation.ledger for r in results if r.evaluation.ledger), None)
+    state = next(
+        (r.evaluation.ledger for r in results if r.evaluation and r.evaluation.ledger), None
+    )
     return state.summary if state else None
 
 
@@ -66,10 +78,10 @@ def _text(results: tuple[Verified, ...], base: str, head: str) -> str:
     for r in results:
         c, e = r.change, r.evaluation
         what = _what(c)
-        lines.append(f"  {e.verdict:<15} {c.commit[:12]}  {c.subject[:70]}{what}")
+        lines.append(f"  {r.verdict:<15} {c.commit[:12]}  {c.subject[:70]}{what}")
         if c.note:
             lines.append(f"      note: {c.note}")
-        if e.verdict is Verdict.PASS:
+        if e is None or e.verdict is Verdict.PASS:
             continue
         lines.extend(
             f"      [ ] {req.id}: {req.needs or req.reason}  ({req.missing})"
@@ -84,11 +96,17 @@ def _text(results: tuple[Verified, ...], base: str, head: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _requirements(r: Verified) -> tuple[Requirement, ...]:
+    return r.evaluation.requirements if r.evaluation else ()
+
+
 def _what(c: ReleasedChange) -> str:
     if c.kind == "merge":
         return f"  (branch {c.base[:8]}..{c.head[:8]})"
     if c.kind == "merge-as-landed":
         return "  (the merge as it landed)"
+    if c.kind == "empty":
+        return "  (ships nothing)"
     return ""
 
 
@@ -103,10 +121,10 @@ def _markdown(results: tuple[Verified, ...], base: str, head: str) -> str:
     if ledger:
         lines[1:1] = ["", f"Sign-offs read from the {cell(ledger)}."]
     for r in results:
-        c, e = r.change, r.evaluation
-        needs = "; ".join(req.id for req in e.requirements if not req.satisfied) or "-"
+        c, requirements = r.change, _requirements(r)
+        needs = "; ".join(req.id for req in requirements if not req.satisfied) or "-"
         lines.append(
-            f"| {e.verdict} | `{c.commit[:12]}` | {cell(c.subject[:80] + _what(c))} "
+            f"| {r.verdict} | `{c.commit[:12]}` | {cell(c.subject[:80] + _what(c))} "
             f"| {cell(needs)} |"
         )
     return "\n".join(lines) + "\n"
@@ -118,7 +136,10 @@ def _as_dict(results: tuple[Verified, ...], base: str, head: str) -> dict[str, A
         "verdict": str(release_verdict(results)),
         "base": base,
         "head": head,
-        "ledger": next((ledger_dict(r.evaluation) for r in results if r.evaluation.ledger), None),
+        "ledger": next(
+            (ledger_dict(r.evaluation) for r in results if r.evaluation and r.evaluation.ledger),
+            None,
+        ),
         "changes": [
             {
                 "commit": r.change.commit,
@@ -127,9 +148,9 @@ def _as_dict(results: tuple[Verified, ...], base: str, head: str) -> dict[str, A
                 "note": r.change.note,
                 "base": r.change.base,
                 "head": r.change.head,
-                "fingerprint": r.evaluation.facts.change.fingerprint,
-                "verdict": str(r.evaluation.verdict),
-                "requirements": [requirement_dict(q) for q in r.evaluation.requirements],
+                "fingerprint": r.evaluation.facts.change.fingerprint if r.evaluation else None,
+                "verdict": str(r.verdict),
+                "requirements": [requirement_dict(q) for q in _requirements(r)],
                 "approve_with": shlex.split(_approve_with(r.change)),
             }
             for r in results
