@@ -23,6 +23,7 @@ from countersign.facts.docs.judge import (
     History,
     judge,
     missing_keywords,
+    missing_targets,
     needles,
     path_candidates,
     unheld,
@@ -90,6 +91,12 @@ def review_docs(
                 if r.needle in defined_in
                 for keyword in missing_keywords(r, index)
             },
+        ),
+        targets=read.target_history(
+            root,
+            sha,
+            missing_targets(refs, index),
+            [p for p in (*code_paths, *walked.deleted) if read.is_makefile(p)],
         ),
     )
     findings = judge(refs, index, history)

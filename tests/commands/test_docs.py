@@ -909,3 +909,61 @@ def test_the_commit_that_removes_the_referent_and_writes_the_line_leaves_it_stal
     )
     _, report = run(shop, capsys, "docs/runbook.md")
     assert stale(report) == {("--force-promote", "removed")}
+
+
+def test_a_target_of_the_makefile_the_project_writes_for_its_readers_holds(shop, capsys):
+    """A site generator's docs tell the reader to ``make publish`` in the site it generated:
+    the target is in the repository's Makefile template, not in its own Makefile."""
+    shop.commit(
+        "quickstart template",
+        **{
+            "shipit/templates/Makefile.jinja2": "publish:\n\t{{ cmd }} -o output\n",
+            "docs/publish.md": "Then run:\n\n```sh\nmake publish\n```\n",
+        },
+    )
+    _, report = run(shop, capsys, "docs/publish.md", "--all")
+    assert report["findings"] == []
+
+
+def test_a_make_target_is_stale_only_by_the_commit_that_took_its_rule_out(shop, capsys):
+    """The word ``serve`` leaving a Python file says nothing of the Makefile: the evidence is
+    the commit that removed the rule (here, deleting the docs' Makefile)."""
+    shop.commit(
+        "docs makefile",
+        **{
+            "docs/Makefile": "serve:\n\tpython -m http.server\n",
+            "shipit/serve.py": "def serve(): ...\n",
+            "docs/build.md": "Preview with `make serve`.\n",
+        },
+    )
+    shop.git("rm", "-q", "docs/Makefile")
+    removal = shop.commit("docs: drop the sphinx makefile")
+    shop.commit("no serve", **{"shipit/serve.py": "def run(): ...\n"})
+    _, report = run(shop, capsys, "docs/build.md")
+    [finding] = report["findings"]
+    assert (finding["reference"], finding["stale"]) == ("make serve", True)
+    assert finding["evidence"]["commit"] == removal
+
+
+def test_a_target_named_only_outside_a_rule_is_not_called_stale(shop, capsys):
+    shop.commit(
+        "docs", **{"shipit/tasks.py": "STEPS = ['lint']\n", "docs/dev.md": "Run `make lint`.\n"}
+    )
+    shop.commit("no lint", **{"shipit/tasks.py": "STEPS = []\n"})
+    _, report = run(shop, capsys, "docs/dev.md", "--all")
+    assert [(f["reference"], f["status"], f["stale"]) for f in report["findings"]] == [
+        ("make lint", "unresolved", False)
+    ]
+
+
+def test_make_run_after_cd_to_another_place_is_not_the_repositorys(shop, capsys):
+    """``cd /usr/ports/security/shipit && make install clean`` is the ports tree's Makefile."""
+    shop.commit(
+        "docs",
+        **{
+            "docs/install.md": "* Port: `cd /usr/ports/security/shipit && make install clean`\n"
+            "* Here: `cd docs && make smoke-docs`\n"
+        },
+    )
+    _, report = run(shop, capsys, "docs/install.md", "--all")
+    assert [f["reference"] for f in report["findings"]] == ["make smoke-docs"]

@@ -637,9 +637,19 @@ def line_blame(root: Path, rev: str, doc: str, lines: Iterable[int]) -> dict[int
     return blamed
 
 
+# A Makefile, or the template of one that the repository writes out for its readers
+# (pelican's ``Makefile.jinja2``, autotools' ``Makefile.in``/``Makefile.am``): a document may
+# well tell the reader to run the targets of the Makefile it generates for them.
+_MAKEFILE = re.compile(
+    r"^(?:GNUmakefile|makefile|.*Makefile|.*\.mk)(?:\.(?:in|am|j2|jinja2?|tmpl|tpl|template))?$"
+)
+
+
 def is_makefile(path: str) -> bool:
-    base = path.rsplit("/", 1)[-1]
-    return base in {"makefile", "GNUmakefile"} or base.endswith(("Makefile", ".mk"))
+    return bool(_MAKEFILE.match(path.rsplit("/", 1)[-1]))
+
+
+_RULE = re.compile(r"^([A-Za-z0-9][\w./ -]*?)\s*::?(?!=)")
 
 
 def _make_targets(texts: Iterable[str]) -> frozenset[str] | None:
@@ -650,11 +660,57 @@ def _make_targets(texts: Iterable[str]) -> frozenset[str] | None:
     for text in texts:
         if re.search(r"^%\s*::?(?!=)", text, re.MULTILINE):
             return None
-        for match in re.finditer(r"^([A-Za-z0-9][\w./ -]*?)\s*::?(?!=)", text, re.MULTILINE):
-            names.update(match.group(1).split())
+        for line in text.splitlines():
+            if match := _RULE.match(line):
+                names.update(match.group(1).split())
         for match in re.finditer(r"^\.PHONY\s*:\s*(.+)$", text, re.MULTILINE):
             names.update(match.group(1).split())
     return frozenset(names)
+
+
+def target_history(
+    root: Path, rev: str, missing: Iterable[str], makefiles: Iterable[str]
+) -> dict[str, Evidence]:
+    """For each ``make`` target no Makefile defines any more, the newest commit that took its
+    rule out of one of ``makefiles`` (every Makefile the history held; deleting one takes its
+    rules with it). Only a rule is evidence: a commit that took the word out of any other
+    line (``serve`` from a Python file) says nothing of the Makefile's targets."""
+    wanted = set(missing)
+    paths = sorted(set(makefiles))
+    if not wanted or not paths:
+        return {}
+    try:
+        out = git.git(
+            root,
+            "log",
+            "-p",
+            "-U0",
+            "--no-ext-diff",
+            "--no-textconv",
+            f"--format={_REC}%H{_FLD}%cI{_FLD}%s",
+            rev,
+            "--",
+            *paths,
+        ).decode("utf-8", "replace")
+    except InputError:
+        return {}
+    found: dict[str, Evidence] = {}
+    for record in out.split(_REC)[1:]:
+        header, _, body = record.partition("\n")
+        commit, date, subject = ([*header.split(_FLD), "", ""])[:3]
+        lines = [ln for ln in body.splitlines() if not ln.startswith(_FILE_HEADERS)]
+        removed = [ln[1:] for ln in lines if ln.startswith("-") and _RULE.match(ln[1:])]
+        added = [ln[1:] for ln in lines if ln.startswith("+") and _RULE.match(ln[1:])]
+        kept = {n for ln in added if (m := _RULE.match(ln)) for n in m.group(1).split()}
+        for line in removed:
+            match = _RULE.match(line)
+            for name in match.group(1).split() if match else ():
+                if name in wanted and name not in found and name not in kept:
+                    renamed = _renamed(name, [line], added)
+                    found[name] = Evidence(commit, date, subject, renamed, defined=True)
+        if len(found) == len(wanted):
+            break
+    return found
 
 
 def _scripts(texts: Iterable[str]) -> frozenset[str]:

@@ -317,3 +317,11 @@ def test_a_path_named_as_an_example_is_the_readers_file():
         (Kind.PATH, "hooks/hook-distutils.py")
     ]
     assert refs("The job is in `ci/build.yml`.\n") == [(Kind.PATH, "ci/build.yml")]
+
+
+def test_cd_into_the_repository_keeps_its_path_and_cd_elsewhere_drops_the_line():
+    assert refs("```sh\ncd scripts/deploy && make all\n```\n") == [
+        (Kind.PATH, "scripts/deploy"),
+        (Kind.MAKE_TARGET, "make all"),
+    ]
+    assert refs("```sh\ncd /usr/ports/x/y && make install\n```\n") == []

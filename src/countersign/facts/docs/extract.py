@@ -390,9 +390,14 @@ _SHELL_WORD = re.compile(r"[\w.+-]+")
 def _commands(
     path: str, number: int, text: str, vocabulary: Vocabulary, strict: bool
 ) -> Iterator[Reference]:
+    elsewhere = False  # after ``cd`` to a place outside the repository
     for words in _segments(text):
         if not words:
             continue
+        if words[0] == "cd":
+            elsewhere = len(words) > 1 and words[1].startswith(("/", "~", "$"))
+        if elsewhere:
+            continue  # ``cd /usr/ports/security/x && make install``: the ports tree's Makefile
         if strict and words[0] not in vocabulary.commands | {"make", "npm"}:
             continue
         yield from _command(path, number, words, vocabulary)

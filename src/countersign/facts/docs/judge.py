@@ -30,6 +30,8 @@ class History:
     tokens: Mapping[str, Evidence] = field(default_factory=dict)
     # (function, keyword) -> the newest commit that took the keyword out of its definitions
     keywords: Mapping[tuple[str, str], Evidence] = field(default_factory=dict)
+    # make target -> the newest commit that took its rule out of a Makefile
+    targets: Mapping[str, Evidence] = field(default_factory=dict)
 
     @cached_property
     def _dirs(self) -> dict[str, Evidence]:
@@ -111,15 +113,27 @@ def unheld(references: Iterable[Reference], code: CodeIndex) -> frozenset[str]:
     for r in references:
         if r.kind in {Kind.PATH, Kind.TOOL}:
             continue
-        if r.kind in {Kind.MAKE_TARGET, Kind.SCRIPT}:
-            names = code.make_targets if r.kind is Kind.MAKE_TARGET else code.scripts
-            if names is not None and r.needle not in names:
+        if r.kind is Kind.MAKE_TARGET:
+            continue  # a rule's history is the Makefiles' own (``missing_targets``)
+        if r.kind is Kind.SCRIPT:
+            if code.scripts is not None and r.needle not in code.scripts:
                 out.add(r.needle)
             continue
         spellings = variants(r)
         if not any(s in code.tokens for s in spellings):
             out.update(spellings)
     return frozenset(out)
+
+
+def missing_targets(references: Iterable[Reference], code: CodeIndex) -> frozenset[str]:
+    """The ``make`` targets the documents name that no Makefile defines at this revision."""
+    if code.make_targets is None:
+        return frozenset()
+    return frozenset(
+        r.needle
+        for r in references
+        if r.kind is Kind.MAKE_TARGET and r.needle not in code.make_targets
+    )
 
 
 def path_candidates(reference: Reference, local_only: bool = False) -> tuple[str, ...]:
@@ -156,9 +170,9 @@ def judge(
         if reference.kind is Kind.PATH:
             finding = _path(reference, code, history)
         elif reference.kind is Kind.MAKE_TARGET:
-            finding = _listed(reference, code.make_targets, history, "Makefile target")
+            finding = _listed(reference, code.make_targets, history.targets, "Makefile target")
         elif reference.kind is Kind.SCRIPT:
-            finding = _listed(reference, code.scripts, history, "package.json script")
+            finding = _listed(reference, code.scripts, history.tokens, "package.json script")
         elif reference.kind is Kind.TOOL:
             finding = _tool(reference)
         else:
@@ -381,11 +395,14 @@ def _signature(reference: Reference, code: CodeIndex, history: History) -> Findi
 
 
 def _listed(
-    reference: Reference, names: frozenset[str] | None, history: History, what: str
+    reference: Reference,
+    names: frozenset[str] | None,
+    removals: Mapping[str, Evidence],
+    what: str,
 ) -> Finding | None:
     if names is None or reference.needle in names:
         return None
-    if (evidence := history.tokens.get(reference.needle)) is not None:
+    if (evidence := removals.get(reference.needle)) is not None:
         return _stale(reference, evidence, evidence.renamed_to)
     return Finding(
         reference,
