@@ -63,7 +63,7 @@ def review_docs(
     edits, and references its own commits made stale (code changed without its docs)."""
     sha = git.resolve(root, rev)
     since = git.resolve(root, base) if base else None
-    code_paths = read.listing(root, sha)
+    code_paths, submodules = read.listing(root, sha)
     doc_tree, doc_git = _doc_source(root, sha, docs_root)
     doc_paths = _select(doc_tree.paths() if docs_root else code_paths, paths)
     manifests = GitTree(root, sha).read(p for p in code_paths if p.rsplit("/", 1)[-1] in _MANIFESTS)
@@ -73,7 +73,7 @@ def review_docs(
         package_scripts=any(p.rsplit("/", 1)[-1] == "package.json" for p in code_paths),
     )
     refs = _references(doc_tree.read(doc_paths), vocabulary)
-    index = read.code_index(root, sha, code_paths, needles(refs))
+    index = read.code_index(root, sha, code_paths, needles(refs), submodules)
     calls = [r for r in refs if r.keywords and r.needle in index.tokens]
     params, defined_in = read.signatures(root, sha, {r.needle for r in calls})
     index = replace(index, signatures=params, commands=frozenset(vocabulary.commands))

@@ -967,3 +967,19 @@ def test_make_run_after_cd_to_another_place_is_not_the_repositorys(shop, capsys)
     )
     _, report = run(shop, capsys, "docs/install.md", "--all")
     assert [f["reference"] for f in report["findings"]] == ["make smoke-docs"]
+
+
+def test_a_path_into_a_submodule_holds(shop, capsys, tmp_path):
+    """``tests/pypi`` became a submodule: its files live in another repository, so the tree
+    lists a gitlink there, not the files a document names under it."""
+    shop.commit(
+        "fixtures", **{"tests/pypi/six/six.whl": "x", "docs/dev.md": "See `tests/pypi/six`.\n"}
+    )
+    shop.git("rm", "-q", "-r", "tests/pypi")
+    shop.commit("fixtures: out")
+    sub = shop.git("rev-parse", "HEAD")
+    shop.git("update-index", "--add", "--cacheinfo", f"160000,{sub},tests/pypi")
+    shop.git("commit", "-q", "-m", "fixtures: as a submodule")  # not ``add -A``: no checkout
+    assert "160000 commit" in shop.git("ls-tree", "HEAD", "tests/pypi")
+    _, report = run(shop, capsys, "docs/dev.md", "--all")
+    assert report["findings"] == []

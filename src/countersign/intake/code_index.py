@@ -65,6 +65,8 @@ class CodeIndex:
     ignored: tuple[str, ...] = ()
     # the command-line programs the repository ships (from its manifests)
     commands: frozenset[str] = frozenset()
+    # the submodules' directories (``tests/pypi``): what is under them is another repository's
+    submodules: frozenset[str] = frozenset()
     # the parameters of the Python functions and classes that documents call with keywords:
     # name -> every parameter name its definitions take (None: one takes ``**kwargs``, or a
     # class defines no ``__init__``, so any keyword may hold)
@@ -105,6 +107,9 @@ class CodeIndex:
             if pattern.lstrip("/") == path or ("/" not in pattern and path.endswith(f"/{pattern}")):
                 return True
         return False
+
+    def in_submodule(self, path: str) -> bool:
+        return any(path == s or path.startswith(f"{s}/") for s in self.submodules)
 
     @cached_property
     def dirs(self) -> frozenset[str]:

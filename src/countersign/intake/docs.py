@@ -58,11 +58,19 @@ NOT_OWN_CODE = (
 _WORDS = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
-def listing(root: Path, rev: str) -> tuple[str, ...]:
-    return GitTree(root, rev).paths()
+def listing(root: Path, rev: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The files of the tree at ``rev``, and its submodules' directories."""
+    tree = GitTree(root, rev)
+    return tree.paths(), tree.gitlinks()
 
 
-def code_index(root: Path, rev: str, paths: Iterable[str], needles: Iterable[str]) -> CodeIndex:
+def code_index(
+    root: Path,
+    rev: str,
+    paths: Iterable[str],
+    needles: Iterable[str],
+    submodules: Iterable[str] = (),
+) -> CodeIndex:
     paths = frozenset(paths)
     tree = GitTree(root, rev)
     manifests = [p for p in paths if is_makefile(p) or p.rsplit("/", 1)[-1] == "package.json"]
@@ -77,6 +85,7 @@ def code_index(root: Path, rev: str, paths: Iterable[str], needles: Iterable[str
         make_targets=_make_targets(make) if make else None,
         scripts=_scripts(packages) if packages else None,
         ignored=tuple(patterns),
+        submodules=frozenset(submodules),
     )
 
 

@@ -46,6 +46,7 @@ class GitTree:
     def __init__(self, root: Path, rev: str, shared: SharedBlobs | None = None) -> None:
         self.root, self.rev = root, rev
         self._blobs: dict[str, str] | None = None
+        self._gitlinks: tuple[str, ...] = ()
         self._shared = shared.data if shared is not None else None
         self._texts = shared.texts if shared is not None else {}
 
@@ -53,13 +54,21 @@ class GitTree:
         if self._blobs is None:
             out = git.git(self.root, "ls-tree", "-r", "-z", "--full-tree", self.rev)
             blobs: dict[str, str] = {}
+            gitlinks: list[str] = []
             for entry in out.decode("utf-8", "replace").split("\0"):
                 meta, _, path = entry.partition("\t")
                 parts = meta.split()
                 if len(parts) == 3 and parts[1] == "blob":
                     blobs[path] = parts[2]
-            self._blobs = blobs
+                elif len(parts) == 3 and parts[1] == "commit":
+                    gitlinks.append(path)
+            self._blobs, self._gitlinks = blobs, tuple(sorted(gitlinks))
         return self._blobs
+
+    def gitlinks(self) -> tuple[str, ...]:
+        """The submodules' directories: their files are in other repositories."""
+        self._listing()
+        return self._gitlinks
 
     def paths(self) -> tuple[str, ...]:
         return tuple(sorted(self._listing()))

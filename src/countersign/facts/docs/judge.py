@@ -184,8 +184,8 @@ def judge(
 
 def _path(reference: Reference, code: CodeIndex, history: History) -> Finding | None:
     candidates = path_candidates(reference)
-    if any(c in code.paths or c in code.dirs for c in candidates):
-        return None
+    if any(c in code.paths or c in code.dirs or code.in_submodule(c) for c in candidates):
+        return None  # a submodule's files are in another repository: not judged here
     if fragment(reference.needle):
         return None  # a changelog fragment, consumed by each release: named as an example
     if any(f"{r}{c}" in code.paths or f"{r}{c}" in code.dirs for r in _LAYOUTS for c in candidates):
