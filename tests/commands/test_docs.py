@@ -566,7 +566,15 @@ def test_a_name_the_code_declared_is_stale_though_tests_spelled_it_too(shop, cap
     assert report["findings"][0]["evidence"]["commit"] == sha
 
 
-@pytest.mark.parametrize("fragment", ["changelog/2574.bugfix", "news/1234.feature.rst"])
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "changelog/2574.bugfix",
+        "news/1234.feature.rst",
+        "news/+pep423-name-guard.bugfix.rst",
+        "news/T_F.6.behavior.rst",
+    ],
+)
 def test_a_changelog_fragment_named_as_an_example_is_not_stale(shop, capsys, fragment):
     """pytest's CONTRIBUTING says to write ``changelog/2574.bugfix``: a fragment of the next
     changelog, which every release consumes by design, named to show the pattern."""

@@ -19,11 +19,16 @@ from countersign.facts.docs import Kind, Reference, tools
 from countersign.facts.docs.blocks import Line, Role, lines_of
 
 _HISTORY_NAMES = re.compile(
-    r"(^|/)(change[s_-]?log|changes|history|news|release[s_-]?notes?|releases|upgrading|"
-    r"migration[s_-]?guide|deprecat\w*|whats?[_-]?new)[^/]*$"
+    # a year's page of them too (gunicorn's ``docs/content/2024-news.md``)
+    r"(^|/)(?:\d{4}[_-])?(change[s_-]?log|changes|history|news|release[s_-]?notes?|releases|"
+    r"upgrading|migration[s_-]?guide|deprecat\w*|whats?[_-]?new)[^/]*$"
     r"|(^|/)(releasenotes|release[_-]notes|changelog|changelogs|changes|history|whatsnew)/"
     # proposals and decision records say what was decided when, not how things are now
-    r"|(^|/)(adr|adrs|decisions|proposals|rfcs?|seps?|peps?|enhancements)/"
+    r"|(^|/)(adr|adrs|decisions|proposals|rfcs?|seps?|peps?|peeps?|enhancements|plans)/"
+    # and so do plans and work logs (pipenv's ``docs/dev/modernization-plan.md``,
+    # ``initiative-f-protocol.md``, ``modernization-prd.md``): what was to be done then
+    r"|(^|/)(?:initiative|proposal|rfc|adr)[_-][^/]*$"
+    r"|(^|/)[^/]*[_-](?:plan|prd|roadmap|proposal)\.[a-z]+$"
     # towncrier's and scriv's fragments of the next changelog
     r"|(^|/)(news|newsfragments|changelog\.d|changes\.d|changelog_entries)/",
     re.IGNORECASE,

@@ -219,7 +219,14 @@ def _path(reference: Reference, code: CodeIndex, history: History) -> Finding | 
 _FRAGMENT_DIRS = frozenset(
     {"changelog", "changes", "news", "newsfragments", "changelog.d", "changes.d", "unreleased"}
 )
-_FRAGMENT = re.compile(r"^\+?\d[\w-]*\.[a-z]+(?:\.\w+)?$")
+# named for an issue (``2574.bugfix``), orphan (``+fix-typo.doc.rst``), or any name with a
+# fragment type (pipenv's ``T_F.6.behavior.rst``)
+_FRAGMENT = re.compile(
+    r"^(?:\+[\w.-]+|\d[\w-]*)\.[a-z]+(?:\.\w+)?$"
+    r"|^[\w.-]+\.(?:feature|bugfix|doc|docs|removal|misc|trivial|behaviou?r|vendor|breaking|"
+    r"deprecation|security|improvement|fix|added|changed|removed|fixed|packaging|internal)"
+    r"(?:\.(?:rst|md|txt))?$"
+)
 
 
 def fragment(path: str) -> bool:
