@@ -18,6 +18,7 @@ import procrastinate
 from countersign.errors import UsageError
 from countersign.service import events
 from countersign.service.intake import QUEUE
+from countersign.service.job_manager import DurableJobManager
 
 log = logging.getLogger("countersign.service.queue")
 
@@ -37,8 +38,8 @@ PRUNE_DELIVERIES = (
 @dataclass(frozen=True)
 class WorkerTiming:
     """Heartbeat every ``heartbeat`` s; a worker silent for ``stalled`` s is dead and its job is
-    run again, as is a job ``doing`` for longer than ``job_timeout`` s (its worker lost the
-    database while finishing it); the reconcile runs on ``reconcile_cron`` (five minutes)."""
+    run again, as is a job ``doing`` for longer than ``job_timeout`` s (its worker could not
+    write its end for that long); the reconcile runs on ``reconcile_cron`` (five minutes)."""
 
     heartbeat: float = 10.0
     stalled: float = 30.0
@@ -71,6 +72,8 @@ def create_queue(
 ) -> procrastinate.App:
     """``jobs`` returns the ``worker.Jobs`` the tasks run on (opened once per process)."""
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=database_url))
+    # procrastinate reads its job manager from the app each time (worker, periodic deferrer).
+    app.job_manager = DurableJobManager(app.connector, give_up_after=timing.job_timeout)
 
     def ready() -> Any:
         current = jobs()
@@ -213,8 +216,9 @@ async def recover_stalled(app: procrastinate.App, timing: WorkerTiming) -> int:
         log.warning("job of a dead worker queued again", extra={"job": job.id})
         await app.job_manager.retry_job(job)
         count += 1
-    # A live worker whose connection died as it finished a job leaves it "doing" for good
-    # (procrastinate cannot record the end): its lock would hold the pull request's queue.
+    # A live worker that could not write a job's end for the whole job timeout (the database
+    # unreachable; job_manager retries until then) leaves it "doing": its lock would hold the
+    # pull request's queue.
     rows = await app.connector.execute_query_all_async(
         ABANDONED, queue=QUEUE, seconds=timing.job_timeout
     )
