@@ -285,9 +285,18 @@ GUIDE = (
 )
 
 
+# a README that keeps its changelog as sections titled by releases
+RELEASES = (
+    "# Guide\n\nCall `find_plugins()`.\n\n## Changelog of sorts\n\n### 0.7.0\n\n"
+    "- Call `resource_exists()`.\n\n### v0.6 (2019-01-02)\n\n- `get_default_cache()`.\n\n"
+    "## Python 3.12 support\n\nUse `get_provider()`.\n"
+)
+
+
 # setuptools' pkg_resources.rst ends with its history
 @pytest.mark.parametrize(
-    ("path", "text"), [("docs/api.rst", PKG_RESOURCES), ("docs/api.md", GUIDE)]
+    ("path", "text"),
+    [("docs/api.rst", PKG_RESOURCES), ("docs/api.md", GUIDE), ("README.md", RELEASES)],
 )
 def test_a_history_section_inside_a_document_is_history(path, text):
     found = {r.needle for r in references(path, text, VOCAB)}

@@ -84,7 +84,10 @@ def is_history(path: str) -> bool:
 # as setuptools' pkg_resources.rst ends with one: what it says was so then, not advice now.
 _HISTORY_HEADING = re.compile(
     r"^(?:change\s*log|changes|change\s+history|(?:release|version|revision)\s+(?:notes|history)"
-    r"|history|what'?s\s+new\b.*|news)\s*:?$",
+    r"|history|what'?s\s+new\b.*|news)\s*:?$"
+    # a section titled by a release (cibuildwheel's README kept its changelog as ``### 0.7.0``
+    # sections): ``1.2.3``, ``v2.0 (2020-01-01)``, ``Version 1.4 - 2019-03-02``
+    r"|^(?:(?:version|release)\s+)?v?\d+\.\d+(?:\.\d+)*(?:[\w.+-]*)(?:\s*[-(:\u2013\u2014].*)?$",
     re.IGNORECASE,
 )
 _UNDERLINE = re.compile(r"^([=\-~^*#+`:'\"._])\1{2,}\s*$")
