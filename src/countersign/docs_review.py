@@ -210,7 +210,8 @@ def _dated(
         if finding.evidence is not None:
             by_doc.setdefault(finding.reference.doc, set()).add(finding.reference.line)
     blamed = {doc: read.line_blame(root, sha, doc, lines) for doc, lines in by_doc.items()}
-    return tuple(_aged(root, f, blamed, same_history) for f in findings)
+    dated = tuple(_aged(root, f, blamed, same_history) for f in findings)
+    return _never_here(root, dated, blamed) if same_history else dated
 
 
 def _aged(
@@ -231,6 +232,38 @@ def _aged(
         confidence="medium",
         reason=f"{dated.reason}; but this line was written after that, on "
         f"{dated.doc_line_date}: it tells of the change, or of another program's",
+    )
+
+
+def _never_here(
+    root: Path, findings: tuple[Finding, ...], blamed: dict[str, dict[int, tuple[str, str]]]
+) -> tuple[Finding, ...]:
+    """A path that was not in the repository when the line naming it was written: the line
+    spoke of the reader's file (molecule's ``.config/molecule/config.yml`` "in your $HOME"),
+    of one a tool generates for them, or of a file yet to come, and the repository's own file
+    of that name, added and removed later, is no evidence against it."""
+    asked: dict[Finding, list[tuple[str, str]]] = {}
+    for f in findings:
+        written = blamed.get(f.reference.doc, {}).get(f.reference.line)
+        if f.stale and f.reference.kind is Kind.PATH and written is not None:
+            places = [
+                *path_candidates(f.reference),
+                *(f"src/{c}" for c in path_candidates(f.reference)),
+            ]
+            asked[f] = [(written[0], p) for p in places]
+    if not asked:
+        return findings
+    there = git.existing(root, [spec for specs in asked.values() for spec in specs])
+    return tuple(
+        replace(
+            f,
+            confidence="medium",
+            reason=f"{f.reason}; but it was not in the repository when this line was written "
+            f"({f.doc_line_date}): the line names another file of that name",
+        )
+        if f in asked and not there.intersection(asked[f])
+        else f
+        for f in findings
     )
 
 

@@ -260,11 +260,13 @@ def test_a_path_the_repository_ignores_is_produced_not_kept(shop, capsys):
     _, report = run(shop, capsys, "docs/testing.md", "--all")
     assert report["findings"] == []
     # an ignored directory that keeps files is kept: a file removed from it is stale
-    shop.commit("fixtures", **{"docs/fixtures.md": "See `data/cases/one.txt`.\n"})
     shop.write("data/cases/one.txt", "1")
     shop.write("data/cases/two.txt", "2")
     shop.git("add", "-f", "data")
-    shop.commit("fixtures kept in an ignored directory", **{".gitignore": "htmlcov/\ndata/\n"})
+    shop.commit(
+        "fixtures kept in an ignored directory",
+        **{".gitignore": "htmlcov/\ndata/\n", "docs/fixtures.md": "See `data/cases/one.txt`.\n"},
+    )
     shop.git("rm", "-q", "data/cases/one.txt")
     shop.commit("drop case one")
     _, report = run(shop, capsys, "docs/fixtures.md")
@@ -991,3 +993,40 @@ def test_a_path_into_a_submodule_holds(shop, capsys, tmp_path):
     assert "160000 commit" in shop.git("ls-tree", "HEAD", "tests/pypi")
     _, report = run(shop, capsys, "docs/dev.md", "--all")
     assert report["findings"] == []
+
+
+def test_a_per_platform_variable_holds_while_its_base_is_read(shop, capsys):
+    """``SHIPIT_TOKEN_LINUX`` is built from ``SHIPIT_TOKEN`` and the platform: the schema's
+    copy of it going away is no evidence while the code still reads the base."""
+    schema = '{"SHIPIT_TOKEN_LINUX": {}, "SHIPIT_TOKEN_MACOS": {}}\n'
+    shop.commit(
+        "schema",
+        **{"shipit/schema.json": schema, "docs/env.md": "Set `SHIPIT_TOKEN_LINUX` on Linux.\n"},
+    )
+    shop.commit("schema: refs, not copies", **{"shipit/schema.json": "{}\n"})
+    _, report = run(shop, capsys, "docs/env.md", "--all")
+    assert report["findings"] == []
+    cli = CLI.replace("TOKEN = os.environ['SHIPIT_TOKEN']\n", "")
+    shop.commit("no token", **{"shipit/cli.py": cli})
+    _, report = run(shop, capsys, "docs/env.md", "--all")
+    assert [f["reference"] for f in report["findings"]] == ["SHIPIT_TOKEN_LINUX"]
+
+
+def test_a_path_the_repository_did_not_have_when_the_line_was_written_is_not_stale(shop, capsys):
+    """The docs told readers of *their* ``.config/shipit.yml``; the project later kept one of
+    its own for a while. Its removal is no evidence against the line, which never meant it."""
+    shop.commit("docs", **{"docs/config.md": "Put `.config/shipit.yml` in your project.\n"})
+    shop.commit("own config", **{".config/shipit.yml": "region: eu\n"})
+    shop.git("rm", "-q", ".config/shipit.yml")
+    shop.commit("own config: out")
+    _, report = run(shop, capsys, "docs/config.md", "--all")
+    [finding] = report["findings"]
+    assert (finding["reference"], finding["stale"]) == (".config/shipit.yml", False)
+    assert "not in the repository when this line was written" in finding["reason"]
+    # a line written while the file was there is stale once it goes
+    shop.commit("again", **{".config/shipit.yml": "region: eu\n"})
+    shop.commit("docs", **{"docs/ops.md": "Edit `.config/shipit.yml`.\n"})
+    shop.git("rm", "-q", ".config/shipit.yml")
+    shop.commit("out again")
+    _, report = run(shop, capsys, "docs/ops.md")
+    assert stale(report) == {(".config/shipit.yml", "removed")}

@@ -460,6 +460,20 @@ def read_change(
     return replace(change, fingerprint=digest.hexdigest(change.artifacts, anchors))
 
 
+def existing(root: Path, specs: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which (commit, path) pairs name a file or directory in that commit's tree; one git
+    process for them all."""
+    wanted = [(c, p) for c, p in dict.fromkeys(specs) if "\n" not in p]
+    if not wanted:
+        return set()
+    query = "".join(f"{c}:{p}\n" for c, p in wanted).encode()
+    out = git(root, "cat-file", "--batch-check=%(objecttype)", input_=query)
+    answers = out.decode("utf-8", "replace").splitlines()
+    return {
+        spec for spec, answer in zip(wanted, answers, strict=False) if answer in {"blob", "tree"}
+    }
+
+
 def blob_sizes(root: Path, blobs: list[str]) -> dict[str, int]:
     if not blobs:
         return {}

@@ -74,7 +74,25 @@ def needles(references: Iterable[Reference]) -> frozenset[str]:
     keys = {f"{q}{k}{q}" for r in references for k in key_variables(r) for q in "\"'"}
     deriving = set(DERIVING) if options else set()
     nested = {q for r in references for q in _quoted_parts(r)}
-    return frozenset(spellings | tails | options | prefixes | deriving | keys | nested)
+    bases = {platform_base(r) for r in references} - {""}
+    return frozenset(spellings | tails | options | prefixes | deriving | keys | nested | bases)
+
+
+# A variable's per-platform override (cibuildwheel's ``CIBW_BEFORE_BUILD_MACOS`` beside
+# ``CIBW_BEFORE_BUILD``): programs build such names from the base and the platform they run on,
+# so the code need not spell them; the base still read holds them up.
+_PLATFORM_SUFFIX = re.compile(
+    r"^([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+?)_(?:MACOS|MAC|OSX|DARWIN|WINDOWS|WIN|WIN32|WIN64|LINUX|"
+    r"IOS|ANDROID|PYODIDE|FREEBSD)$"
+)
+
+
+def platform_base(reference: Reference) -> str:
+    """The base of a per-platform variable (``CIBW_TEST_COMMAND`` for ``..._LINUX``), or ``""``."""
+    if reference.kind is not Kind.ENV:
+        return ""
+    match = _PLATFORM_SUFFIX.match(reference.needle)
+    return match.group(1) if match else ""
 
 
 def _quoted_parts(reference: Reference) -> tuple[str, ...]:
@@ -359,6 +377,8 @@ def _token(reference: Reference, code: CodeIndex, history: History) -> Finding |
         return _signature(reference, code, history)
     if _derived(reference, code):
         return None  # derived from the command's option, which still exists
+    if (base := platform_base(reference)) and base in code.tokens:
+        return None  # a per-platform override of a variable the code still reads
     tail = module_tail(reference.needle, code.paths) if reference.kind is Kind.CONFIG_KEY else ""
     if tail and tail in code.tokens:
         return None  # a module path: the module still defines the name
