@@ -210,12 +210,13 @@ def _dated(
         if finding.evidence is not None:
             by_doc.setdefault(finding.reference.doc, set()).add(finding.reference.line)
     blamed = {doc: read.line_blame(root, sha, doc, lines) for doc, lines in by_doc.items()}
-    dated = tuple(_aged(root, f, blamed, same_history) for f in findings)
+    dated = tuple(_aged(root, sha, f, blamed, same_history) for f in findings)
     return _never_here(root, dated, blamed) if same_history else dated
 
 
 def _aged(
     root: Path,
+    sha: str,
     finding: Finding,
     blamed: dict[str, dict[int, tuple[str, str]]],
     same_history: bool,
@@ -225,7 +226,7 @@ def _aged(
         return finding
     commit, stamp = written
     dated = replace(finding, doc_line_date=_day(stamp))
-    if not (dated.stale and _written_after(root, dated, commit, stamp, same_history)):
+    if not (dated.stale and _written_after(root, sha, dated, commit, stamp, same_history)):
         return dated
     return replace(
         dated,
@@ -268,19 +269,26 @@ def _never_here(
 
 
 def _written_after(
-    root: Path, finding: Finding, commit: str, stamp: str, same_history: bool
+    root: Path, sha: str, finding: Finding, commit: str, stamp: str, same_history: bool
 ) -> bool:
-    """Whether the line was written in a tree that already lacked the referent: a changelog
-    entry or a migration note telling of the removal, a page copied in later, a line about
-    another program's name. A document is stale when it fell behind the code; one written
-    after the code had moved did not fall behind it. The commit that took the referent away
-    and wrote the line at once (docs converted, their links left pointing at the old pages)
-    is no such line. A wiki has a history of its own: there, the dates decide."""
+    """Whether the document came to name the referent only once it was gone: a changelog entry
+    or a migration note telling of the removal, a page copied in later, a line about another
+    program's name. A document is stale when it fell behind the code; one that took the name
+    up after the code had moved did not fall behind it. A line merely edited since (pdm's
+    table row whose key was renamed the day after, its variable column left behind) named
+    it before: still stale. The commit that took the referent away and wrote the line at once
+    (docs converted, their links left pointing at the old pages) is no such line. A wiki has
+    a history of its own: there, the dates decide."""
     evidence = finding.evidence
     if evidence is None or evidence.commit == commit:
         return False
     if same_history:
-        return git.is_ancestor(root, evidence.commit, commit)
+        if not git.is_ancestor(root, evidence.commit, commit):
+            return False
+        first = read.first_mention(root, sha, finding.reference.doc, finding.reference.needle)
+        return first is None or not (
+            first != evidence.commit and git.is_ancestor(root, first, evidence.commit)
+        )
     try:
         removed = datetime.fromisoformat(evidence.date)
     except ValueError:

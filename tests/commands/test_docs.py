@@ -896,6 +896,19 @@ def test_a_line_written_after_its_referent_was_removed_is_not_called_stale(shop,
     assert stale(runbook) == {("--force-promote", "removed")}  # written before: stale
 
 
+def test_a_line_edited_after_the_removal_that_named_it_before_is_still_stale(shop, capsys):
+    """pdm renamed a setting's key and variable; the next day's docs update renamed the key in
+    the table row and left the old variable beside it. The page named it before the rename:
+    it fell behind, whatever the last edit of the line."""
+    _drop_force_promote(shop)
+    shop.commit(
+        "docs: clearer",
+        **{"docs/runbook.md": RUNBOOK.replace("--region eu", "--region eu-west")},
+    )
+    _, report = run(shop, capsys, "docs/runbook.md")
+    assert stale(report) == {("--force-promote", "removed")}
+
+
 def test_a_line_reflowed_after_the_removal_is_still_stale(shop, capsys):
     """Only writing counts: re-indenting the old line (whitespace) does not make it new."""
     _drop_force_promote(shop)

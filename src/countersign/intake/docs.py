@@ -646,6 +646,21 @@ def line_blame(root: Path, rev: str, doc: str, lines: Iterable[int]) -> dict[int
     return blamed
 
 
+def first_mention(root: Path, rev: str, doc: str, needle: str) -> str | None:
+    """The oldest commit that put ``needle`` into ``doc`` (followed across renames), or
+    ``None`` where its history never spells it."""
+    if not needle or "\n" in needle:
+        return None
+    try:
+        out = git.git(
+            root, "log", "--follow", "--format=%H", f"-S{needle}", rev, "--", doc
+        ).decode()
+    except InputError:
+        return None
+    commits = out.split()
+    return commits[-1] if commits else None
+
+
 # A Makefile, or the template of one that the repository writes out for its readers
 # (pelican's ``Makefile.jinja2``, autotools' ``Makefile.in``/``Makefile.am``): a document may
 # well tell the reader to run the targets of the Makefile it generates for them.
