@@ -18,7 +18,7 @@ from pathlib import Path
 
 from countersign.errors import InputError
 from countersign.facts.docs import Finding, Kind, Reference
-from countersign.facts.docs.extract import Vocabulary, own_commands, references
+from countersign.facts.docs.extract import Vocabulary, is_history, own_commands, references
 from countersign.facts.docs.judge import (
     History,
     judge,
@@ -285,15 +285,23 @@ def _written_after(
     if same_history:
         if not git.is_ancestor(root, evidence.commit, commit):
             return False
-        first = read.first_mention(root, sha, finding.reference.doc, finding.reference.needle)
-        return first is None or not (
-            first != evidence.commit and git.is_ancestor(root, first, evidence.commit)
-        )
+        return not _named_before(root, sha, finding.reference.needle, evidence.commit)
     try:
         removed = datetime.fromisoformat(evidence.date)
     except ValueError:
         return False
     return datetime.fromtimestamp(int(stamp), tz=UTC) > removed
+
+
+def _named_before(root: Path, sha: str, needle: str, removal: str) -> bool:
+    """Whether a document that is no changelog spelled ``needle`` before ``removal``: the
+    knowledge was there while the referent was, whatever page holds it now (docs split into
+    new pages, a manual converted from one format to another)."""
+    for commit, docs in reversed(read.mentions(root, sha, needle)):
+        if commit == removal or not any(not is_history(d) for d in docs):
+            continue
+        return git.is_ancestor(root, commit, removal)
+    return False
 
 
 def _day(stamp: str) -> str:

@@ -876,24 +876,37 @@ def _drop_force_promote(shop):
 
 
 def test_a_line_written_after_its_referent_was_removed_is_not_called_stale(shop, capsys):
-    """A note telling of the removal, or a page copied in later, did not fall behind the code:
-    it was written in a tree that already lacked the flag. It is listed, not called stale."""
-    _drop_force_promote(shop)
+    """A note telling of the removal, or a line about another program's flag of that name,
+    came to name it only once it was gone: no document spoke of it while the code had it. It
+    is listed, not called stale."""
+    dry = CLI.replace(
+        "@click.option('--region')\n", "@click.option('--region')\n@click.option('--dry-run')\n"
+    )
+    shop.commit("failover: dry runs", **{"shipit/cli.py": dry})
+    shop.commit("failover: no dry runs", **{"shipit/cli.py": CLI})
     shop.commit(
         "docs: ops page",
-        **{"docs/ops.md": "# Ops\n\n```sh\nshipit failover --force-promote\n```\n"},
+        **{"docs/ops.md": "# Ops\n\n```sh\nshipit failover --dry-run\n```\n"},
     )
     code, report = run(shop, capsys, "docs/ops.md", "--all")
     [finding] = report["findings"]
     assert (finding["reference"], finding["confidence"], finding["stale"]) == (
-        "--force-promote",
+        "--dry-run",
         "medium",
         False,
     )
     assert "written after" in finding["reason"]
     assert code == 0
-    _, runbook = run(shop, capsys, "docs/runbook.md")
-    assert stale(runbook) == {("--force-promote", "removed")}  # written before: stale
+
+
+def test_a_page_split_off_after_the_removal_keeps_the_old_knowledge_stale(shop, capsys):
+    """tox's docs moved a FAQ answer to a new how-to page after the variable was renamed: the
+    page is new, the knowledge is not. A document named the flag while the code had it."""
+    _drop_force_promote(shop)
+    shop.git("rm", "-q", "docs/runbook.md")
+    shop.commit("docs: split", **{"docs/how-to/failover.md": RUNBOOK})
+    _, report = run(shop, capsys, "docs/how-to/failover.md")
+    assert stale(report) == {("--force-promote", "removed")}
 
 
 def test_a_line_edited_after_the_removal_that_named_it_before_is_still_stale(shop, capsys):

@@ -646,19 +646,32 @@ def line_blame(root: Path, rev: str, doc: str, lines: Iterable[int]) -> dict[int
     return blamed
 
 
-def first_mention(root: Path, rev: str, doc: str, needle: str) -> str | None:
-    """The oldest commit that put ``needle`` into ``doc`` (followed across renames), or
-    ``None`` where its history never spells it."""
+def mentions(root: Path, rev: str, needle: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The commits, newest first, that changed how often a document spells ``needle``, each
+    with the documents it changed."""
     if not needle or "\n" in needle:
-        return None
+        return []
     try:
         out = git.git(
-            root, "log", "--follow", "--format=%H", f"-S{needle}", rev, "--", doc
-        ).decode()
+            root,
+            "log",
+            "--no-renames",
+            "--name-only",
+            "-z",
+            f"--format={_REC}%H",
+            f"-S{needle}",
+            rev,
+            "--",
+            *(f":(glob)**/*{suffix}" for suffix in DOC_SUFFIXES),
+        ).decode("utf-8", "replace")
     except InputError:
-        return None
-    commits = out.split()
-    return commits[-1] if commits else None
+        return []
+    found: list[tuple[str, tuple[str, ...]]] = []
+    for record in out.split(_REC)[1:]:
+        commit, _, names = record.partition("\n")
+        files = tuple(n for n in names.strip("\n\0").split("\0") if n)
+        found.append((commit.strip("\0\n "), files))
+    return found
 
 
 # A Makefile, or the template of one that the repository writes out for its readers
