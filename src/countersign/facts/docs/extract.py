@@ -22,6 +22,8 @@ _HISTORY_NAMES = re.compile(
     # a year's page of them too (gunicorn's ``docs/content/2024-news.md``)
     r"(^|/)(?:\d{4}[_-])?(change[s_-]?log|changes|history|news|release[s_-]?notes?|releases|"
     r"upgrading|migration[s_-]?guide|deprecat\w*|whats?[_-]?new)[^/]*$"
+    # a release's announcement (django-rest-framework's ``docs/community/3.4-announcement.md``)
+    r"|(^|/)[^/]*\d[^/]*[_-]announce(?:ment)?s?\.[a-z]+$|(^|/)announce(?:ment)?s?/"
     r"|(^|/)(releasenotes|release[_-]notes|changelog|changelogs|changes|history|whatsnew)/"
     # proposals and decision records say what was decided when, not how things are now
     r"|(^|/)(adr|adrs|decisions|proposals|rfcs?|seps?|peps?|peeps?|enhancements|plans)/"
