@@ -206,3 +206,22 @@ def test_pooled_repositories_are_reported_by_their_mirror_names(tmp_path):
     assert _repo_name(tmp_path / "nova.git") == "nova"
     assert _repo_name(tmp_path / "nova" / ".git") == "nova"
     assert _repo_name(tmp_path / "nova") == "nova"
+
+
+def test_percentiles_saved_while_the_replay_runs_are_those_saved_after_it(repo, capsys):
+    """A first `risk mine` scores the reference commits while SZZ's replay runs in the
+    background (the packaged prior reads only the 14 metrics); a rerun scores them after the
+    repository features are known. Both tables are the same."""
+    from countersign.state import history
+    from countersign.state.risk import REFERENCE_FILE, risk_dir
+
+    for n in range(history.REPLAY_FROM + 5):
+        text = GOOD.replace("+ 1", f"+ {n % 7}") * (1 + n % 4)
+        repo.commit(f"Fix f {n}" if n % 3 == 0 else f"Step {n}", **{f"m{n % 6}.py": text})
+    assert main(["risk", "mine", "--repo", str(repo.path)]) == 0
+    path = risk_dir(repo.path) / REFERENCE_FILE
+    first = json.loads(path.read_text(encoding="utf-8"))
+    path.unlink()
+    assert main(["risk", "mine", "--repo", str(repo.path)]) == 0
+    assert json.loads(path.read_text(encoding="utf-8")) == first
+    assert len(set(first["score_quantiles"])) > 3

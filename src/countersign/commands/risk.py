@@ -79,8 +79,14 @@ def mine_repo(
     background = _label_in_background(repo, total) if index is None and not ignore_revs else None
     with _bar(total, "mining", worth=2000, unit="commits") as step:
         index = history.mine(repo, index, progress=step)
+    early = False
     if background is not None:
         head, job, pool = background
+        # While the replay runs: the percentiles, when the active model reads none of the
+        # repository features (which need the replay), from the same rows as after it.
+        early = _reference_reads_metrics_only(state)
+        if early:
+            save_reference(state, _reference_metrics(index.commits, None))
         done = job.result()
         pool.shutdown()
         if head == index.head:
@@ -102,7 +108,8 @@ def mine_repo(
     history.fill_content(repo, index)
     cache.save(index, state)
     features = _features(index, state)
-    save_reference(state, _reference_metrics(index.commits, features))
+    if not early:
+        save_reference(state, _reference_metrics(index.commits, features))
     if found.note:
         _info(found.note)
     _info(
@@ -128,11 +135,20 @@ def _features(index: Any, state: Path) -> list[dict[str, float]]:
 
 
 def _reference_metrics(
-    commits: list[Any], features: list[dict[str, float]]
+    commits: list[Any], features: list[dict[str, float]] | None
 ) -> list[dict[str, float]]:
-    """The recent commits' metrics and repository features, for percentiles."""
+    """The recent commits' metrics and repository features, for percentiles (``features``
+    None: the metrics alone, for a model that reads nothing else)."""
+    if features is None:
+        return [dict(c.metrics) for c in commits[-REFERENCE_COMMITS:]]
     recent = zip(commits[-REFERENCE_COMMITS:], features[-REFERENCE_COMMITS:], strict=True)
     return [{**c.metrics, **extra} for c, extra in recent]
+
+
+def _reference_reads_metrics_only(state: Path) -> bool:
+    """Whether the active model's scores and the percentile tables read only the 14 metrics
+    (the packaged prior does), so the repository features cannot change them."""
+    return tuple(cache.active_model(state).features) == NAMES
 
 
 def _label_in_background(

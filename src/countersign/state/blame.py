@@ -56,6 +56,7 @@ class GitResolver:
         self.blames = 0
         self.merge_versions = 0
         self._batch: subprocess.Popen[bytes] | None = None
+        self._lines: dict[str, list[bytes]] = {}
 
     def close(self) -> None:
         if self._batch is not None:
@@ -64,7 +65,7 @@ class GitResolver:
             self._batch.wait()
             self._batch = None
 
-    def lines(self, blob: str) -> list[bytes]:
+    def read(self, blob: str) -> bytes:
         if self._batch is None:
             self._batch = subprocess.Popen(
                 ["git", "-C", str(self.repo), "cat-file", "--batch"],
@@ -78,9 +79,18 @@ class GitResolver:
         pipe_in.flush()
         header = pipe_out.readline().split()
         if len(header) != 3:
-            return []
-        data = pipe_out.read(int(header[2]) + 1)[:-1]
-        return data.splitlines()
+            return b""
+        return pipe_out.read(int(header[2]) + 1)[:-1]
+
+    def normalized(self, blob: str) -> list[bytes]:
+        """A version's lines as the whitespace-insensitive diff compares them; the last few
+        are kept, as a merge's parent versions are often the next merge's too."""
+        got = self._lines.get(blob)
+        if got is None:
+            got = self._lines[blob] = origins.normalized(self.read(blob))
+            if len(self._lines) > 64:
+                self._lines.pop(next(iter(self._lines)))
+        return got
 
     def __call__(self, commit: str, path: str, blob: str, depth: int = 0) -> array[int] | None:
         assert self.replay is not None  # noqa: S101 - wired by blame_fixes
@@ -98,14 +108,14 @@ class GitResolver:
 
     def _merge(self, made: MergeVersion, blob: str, depth: int) -> array[int] | None:
         assert self.replay is not None  # noqa: S101
-        mine = self.lines(blob)
+        mine = self.normalized(blob)
         sides = []
         for parent, parent_blob in made.parents:
             if parent_blob == NULL:
                 continue
             got = self(parent, made.path, parent_blob, depth + 1)
             if got is not None:
-                sides.append((got, list(origins.unchanged(self.lines(parent_blob), mine))))
+                sides.append((got, origins.blocks(self.normalized(parent_blob), mine)))
         self.merge_versions += 1
         return origins.combine(sides, self.replay.id(made.merge), len(mine))
 

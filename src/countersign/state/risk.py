@@ -62,6 +62,7 @@ def save_reference(state: Path, metrics: list[dict[str, float]]) -> None:
     if not metrics:
         return
     data = risk_model.reference(active_model(state), metrics)
+    state.mkdir(parents=True, exist_ok=True)
     (state / REFERENCE_FILE).write_text(json.dumps(data), encoding="utf-8")
 
 

@@ -1,6 +1,6 @@
 from array import array
 
-from countersign.facts.risk.origins import apply, combine, unchanged
+from countersign.facts.risk.origins import apply, blocks, combine, unchanged
 
 
 def test_a_hunk_replaces_the_removed_lines_origins_with_the_commit():
@@ -17,8 +17,8 @@ def test_a_merge_takes_each_line_from_the_first_parent_that_has_it():
     left, right = [b"a", b"b", b"c"], [b"a", b"x", b"c"]
     merged = [b"a", b"x", b"c", b"new"]
     sides = [
-        (array("I", [1, 1, 1]), unchanged(left, merged)),
-        (array("I", [2, 2, 2]), unchanged(right, merged)),
+        (array("I", [1, 1, 1]), blocks(left, merged)),
+        (array("I", [2, 2, 2]), blocks(right, merged)),
     ]
     assert list(combine(sides, 7, len(merged))) == [1, 2, 1, 7]
 

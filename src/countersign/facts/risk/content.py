@@ -27,6 +27,7 @@ word, after its ``+``/``-``, leading blanks and a closing ``}`` (``} else``, ``}
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 KINDS = ("control", "except", "decl", "import", "return", "comment", "assert", "log")
@@ -117,16 +118,16 @@ def count(patch: bytes) -> dict[str, float]:
     added = dict.fromkeys(KINDS, 0)
     removed = dict.fromkeys(KINDS, 0)
     kinds: dict[bytes, str | None] = {}
-    for sign, word, err in _LINE.findall(b"\n" + patch):
+    for (sign, word, err), n in Counter(_LINE.findall(b"\n" + patch)).items():
         kind = kinds.get(word, "")
         if kind == "":
             kind = kinds[word] = kind_of(word.decode("ascii", "replace"))
         if kind is None:
             continue
         side = added if sign == b"+" else removed
-        side[kind] += 1
+        side[kind] += n
         if err:  # Go's `if err != nil`: error handling too
-            side["except"] += 1
+            side["except"] += n
     out: dict[str, float] = {}
     for kind in KINDS:
         out[f"add_{kind}"] = float(added[kind])

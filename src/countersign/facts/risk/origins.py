@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from countersign.facts.risk import content as diff_content
-from countersign.facts.risk.szz import is_fix, significant
+from countersign.facts.risk.szz import is_fix, significant_bytes
 
 NULL = "0" * 40
 RECORD = b"\x1e"
@@ -113,13 +113,22 @@ def _sections(
         key = (index.group(1).decode(), index.group(2).decode())
         hunks: list[Hunk] = []
         binary = False
-        for m in _HEADS.finditer(section):
-            if m.group(7):
-                binary = True
-            elif m.group(3):
-                hunks.append(_hunk(m.group(3), m.group(4), m.group(5), m.group(6)))
-        removed = _removed(section) if fix and hunks else ()
-        out[key] = (tuple(hunks), binary, removed)
+        removed: list[int] = []
+        if fix:
+            for m in _HEADS.finditer(section):
+                if m.group(7):
+                    binary = True
+                elif m.group(3):
+                    hunk = _hunk(m.group(3), m.group(4), m.group(5), m.group(6))
+                    hunks.append(hunk)
+                    _removed(section, m.end(), hunk[0], hunk[1], removed)
+        else:
+            for _i, _j, a, b, c, d, bin_mark in _HEADS.findall(section):
+                if bin_mark:
+                    binary = True
+                elif a:
+                    hunks.append((int(a), int(b) if b else 1, int(c), int(d) if d else 1))
+        out[key] = (tuple(hunks), binary, tuple(removed))
     return out
 
 
@@ -131,23 +140,20 @@ def _hunk(a: bytes, b: bytes | None, c: bytes, d: bytes | None) -> Hunk:
     return int(a), 1 if b is None else int(b), int(c), 1 if d is None else int(d)
 
 
-def _removed(section: bytes) -> tuple[int, ...]:
-    out: list[int] = []
-    lines = section.split(b"\n")
-    i = 0
-    while i < len(lines):
-        m = _HUNK.match(lines[i])
-        i += 1
-        if not m:
-            continue
-        start, count = int(m.group(1)), 1 if m.group(2) is None else int(m.group(2))
-        out.extend(
-            start + k
-            for k in range(count)
-            if i + k < len(lines) and significant(lines[i + k][1:].decode("utf-8", "replace"))
-        )
-        i += count
-    return tuple(out)
+def _removed(section: bytes, after: int, start: int, count: int, out: list[int]) -> None:
+    """Add to ``out`` the old line numbers of the significant lines among the ``count`` lines
+    a hunk removes: those after its header, which ends at ``after``'s line end."""
+    i = section.find(b"\n", after)
+    if i < 0:
+        return
+    i += 1
+    for k in range(count):
+        j = section.find(b"\n", i)
+        if significant_bytes(section[i + 1 : j if j >= 0 else len(section)]):
+            out.append(start + k)
+        if j < 0:
+            return
+        i = j + 1
 
 
 def apply(old: array[int] | None, hunks: Iterable[Hunk], commit: int) -> array[int]:
@@ -241,30 +247,76 @@ class Replay:
             self.blamed[commit.sha] = sorted(self.shas[n] for n in found - self.roots)
 
 
+Block = tuple[int, int, int]  # new line, old line (0-based), length: a run left unchanged
+
+_SPACE = b" \t\x0b\x0c"  # ``bytes.split``'s whitespace, less the line ends
+
+
+def normalized(data: bytes) -> list[bytes]:
+    """The lines of a file version as ``bytes.splitlines`` cuts them, each with every space
+    removed (what a whitespace-insensitive diff compares)."""
+    if b"\r" in data:
+        return [b"".join(x.split()) for x in data.splitlines()]
+    lines = data.translate(None, _SPACE).split(b"\n")
+    if not data or data.endswith(b"\n"):
+        lines.pop()  # after the last line's end, or an empty file: no line
+    return lines
+
+
 def combine(
-    parents: Iterable[tuple[array[int], Iterable[tuple[int, int]]]], merge: int, length: int
+    parents: Iterable[tuple[array[int], Iterable[Block]]], merge: int, length: int
 ) -> array[int]:
     """A merge's version: each line from the first parent it is unchanged in (as blame passes
     lines to parents in order), else from the merge itself. ``parents`` holds each parent's
-    origins and the (merge line, parent line) pairs (0-based) the merge left unchanged."""
+    origins and the runs of lines the merge left unchanged from it (``blocks``)."""
     out = array("I", [merge]) * length
     taken = bytearray(length)
-    for got, pairs in parents:
-        for new_line, old_line in pairs:
-            if new_line < length and old_line < len(got) and not taken[new_line]:
-                out[new_line] = got[old_line]
-                taken[new_line] = 1
+    for got, runs in parents:
+        for new, old, run in runs:
+            size = min(run, length - new, len(got) - old)
+            if size <= 0:
+                continue
+            if taken.find(1, new, new + size) < 0:
+                out[new : new + size] = got[old : old + size]
+                taken[new : new + size] = b"\1" * size
+                continue
+            for k in range(size):
+                if not taken[new + k]:
+                    out[new + k] = got[old + k]
+                    taken[new + k] = 1
     return out
 
 
 def unchanged(old: list[bytes], new: list[bytes]) -> list[tuple[int, int]]:
-    """(new index, old index) of the lines a whitespace-insensitive diff leaves unchanged: a
-    patience diff (common ends, then lines unique to both sides as anchors, then the gaps)."""
+    """(new index, old index) of the lines a whitespace-insensitive diff leaves unchanged."""
     a = [b"".join(x.split()) for x in old]
     b = [b"".join(x.split()) for x in new]
-    out: list[tuple[int, int]] = []
+    return [(n + k, o + k) for n, o, size in blocks(a, b) for k in range(size)]
+
+
+def blocks(a: list[bytes], b: list[bytes]) -> list[Block]:
+    """The runs of lines of ``b`` left unchanged from ``a`` (both ``normalized``), in order: a
+    patience diff (common ends, then lines unique to both sides as anchors, then the gaps)."""
+    out: list[Block] = []
     _patience(a, b, 0, len(a), 0, len(b), out)
     return out
+
+
+def _common(a: list[bytes], b: list[bytes], i: int, j: int, most: int, step: int) -> int:
+    """How many lines match from ``a[i]``, ``b[j]`` on (``step`` 1) or back from before them
+    (``step`` -1), at most ``most``: compared 64 at a time, then one by one."""
+    n = 0
+    if step > 0:
+        while n + 64 <= most and a[i + n : i + n + 64] == b[j + n : j + n + 64]:
+            n += 64
+        while n < most and a[i + n] == b[j + n]:
+            n += 1
+    else:
+        while n + 64 <= most and a[i - n - 64 : i - n] == b[j - n - 64 : j - n]:
+            n += 64
+        while n < most and a[i - n - 1] == b[j - n - 1]:
+            n += 1
+    return n
 
 
 def _patience(
@@ -274,49 +326,47 @@ def _patience(
     ahi: int,
     blo: int,
     bhi: int,
-    out: list[tuple[int, int]],
+    out: list[Block],
 ) -> None:
-    while alo < ahi and blo < bhi and a[alo] == b[blo]:
-        out.append((blo, alo))
-        alo, blo = alo + 1, blo + 1
-    tail: list[tuple[int, int]] = []
-    while alo < ahi and blo < bhi and a[ahi - 1] == b[bhi - 1]:
-        ahi, bhi = ahi - 1, bhi - 1
-        tail.append((bhi, ahi))
+    head = _common(a, b, alo, blo, min(ahi - alo, bhi - blo), 1)
+    if head:
+        out.append((blo, alo, head))
+        alo, blo = alo + head, blo + head
+    tail = _common(a, b, ahi, bhi, min(ahi - alo, bhi - blo), -1)
+    ahi, bhi = ahi - tail, bhi - tail
     if alo < ahi and blo < bhi:
         anchors = _anchors(a, b, alo, ahi, blo, bhi)
         if anchors:
             for ia, ib in anchors:
-                _patience(a, b, alo, ia, blo, ib, out)
-                out.append((ib, ia))
+                if ia > alo and ib > blo:
+                    _patience(a, b, alo, ia, blo, ib, out)
+                if out and out[-1][0] + out[-1][2] == ib and out[-1][1] + out[-1][2] == ia:
+                    last = out.pop()
+                    out.append((last[0], last[1], last[2] + 1))
+                else:
+                    out.append((ib, ia, 1))
                 alo, blo = ia + 1, ib + 1
             _patience(a, b, alo, ahi, blo, bhi, out)
         elif (ahi - alo) * (bhi - blo) <= 40_000:
             from difflib import SequenceMatcher
 
             m = SequenceMatcher(None, a[alo:ahi], b[blo:bhi], autojunk=False)
-            for x, y, size in m.get_matching_blocks():
-                out.extend((blo + y + k, alo + x + k) for k in range(size))
-    out.extend(reversed(tail))
+            out.extend((blo + y, alo + x, size) for x, y, size in m.get_matching_blocks() if size)
+    if tail:
+        out.append((bhi, ahi, tail))
 
 
 def _anchors(
     a: list[bytes], b: list[bytes], alo: int, ahi: int, blo: int, bhi: int
 ) -> list[tuple[int, int]]:
     """The longest chain of lines that occur once on each side, in order on both."""
-    count: dict[bytes, list[int]] = {}
-    for i in range(alo, ahi):
-        count.setdefault(a[i], [0, -1, 0])[0] += 1
-        count[a[i]][1] = i
-    for j in range(blo, bhi):
-        c = count.get(b[j])
-        if c is not None:
-            c[2] += 1
-    pairs = []
-    for j in range(blo, bhi):
-        c = count.get(b[j])
-        if c is not None and c[0] == 1 and c[2] == 1:
-            pairs.append((c[1], j))
+    old, new = a[alo:ahi], b[blo:bhi]
+    in_old, in_new = Counter(old), Counter(new)
+    once = {x for x, n in in_new.items() if n == 1 and in_old.get(x) == 1}
+    if not once:
+        return []
+    where = dict(zip(old, range(alo, ahi), strict=True))  # a line seen once: its one place
+    pairs = [(where[x], j) for j, x in enumerate(new, blo) if x in once]
     # longest increasing subsequence of the old positions (pairs are in new order)
     tails: list[int] = []
     back: list[int] = [-1] * len(pairs)

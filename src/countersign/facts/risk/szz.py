@@ -39,6 +39,18 @@ def significant(text: str) -> bool:
     return bool(text.strip()) and not _COMMENT.match(text)
 
 
+# ``significant`` on bytes: the same spaces (``str.strip``'s and ``\\s``'s, in ASCII)
+_SPACE = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+_COMMENT_BYTES = re.compile(rb"^[\s\x1c-\x1f]*(#|//|/\*|\*|--|;|%|<!--|\"\"\"|\'\'\')")
+
+
+def significant_bytes(line: bytes) -> bool:
+    """``significant`` of a line as the diff gives it (decoded as UTF-8 when not ASCII)."""
+    if not line.isascii():
+        return significant(line.decode("utf-8", "replace"))
+    return bool(line.strip(_SPACE)) and not _COMMENT_BYTES.match(line)
+
+
 def removed_lines(diff: bytes) -> dict[str, list[int]]:
     """Old path -> line numbers (in the old file) of the significant lines a ``-U0`` diff
     removes or changes. Pure additions give nothing to blame."""
