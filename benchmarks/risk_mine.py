@@ -127,22 +127,32 @@ def timed(fn):
 def real_repo(repo: Path, per_fix: int) -> None:
     """A first ``risk mine`` against ``git log -M --numstat`` on the same clone."""
     import os
+    import resource
 
     from countersign.commands.risk import mine_repo
     from countersign.state.history import inducing
 
+    def cpu() -> float:
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # git, the labelling process
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
     log = ["git", "-C", str(repo), "log", "--no-merges", "-M", "--numstat", "HEAD"]
+    c0 = cpu()
     t_git, _ = timed(lambda: subprocess.run(log, stdout=subprocess.DEVNULL, check=True))
+    c_git = cpu() - c0
     # a fresh state directory (a first mine), unless one is given that holds none yet
     state = os.environ.get("COUNTERSIGN_STATE_DIR")
     if not state or any(Path(state).iterdir() if Path(state).is_dir() else ()):
         os.environ["COUNTERSIGN_STATE_DIR"] = tempfile.mkdtemp()
+    c0 = cpu()
     t_mine, (rows, found) = timed(lambda: mine_repo(repo, 90.0, None, None))
+    c_mine = cpu() - c0
     print(f"repository               {repo} ({len(rows)} commits, {found.fixes} fixes)")
-    print(f"git log -M --numstat     {t_git:6.1f} s")
+    print(f"git log -M --numstat     {t_git:6.1f} s  (CPU {c_git:.1f} s)")
     print(
         f"risk mine (with SZZ)     {t_mine:6.1f} s  ({t_mine / t_git:.2f}x git; target <= 3x; "
-        f"{found.inducing} defect-inducing)"
+        f"{found.inducing} defect-inducing; CPU {c_mine:.1f} s, {c_mine / c_git:.2f}x git's)"
     )
     if per_fix:
         out = subprocess.run(

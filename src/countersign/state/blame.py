@@ -49,16 +49,27 @@ class GitResolver:
     a merge made is rebuilt from its parents' versions (read with ``git cat-file``), anything
     else is blamed once."""
 
-    def __init__(self, repo: Path, merges: dict[str, MergeVersion]) -> None:
+    def __init__(
+        self,
+        repo: Path,
+        merges: dict[str, MergeVersion] | Callable[[], dict[str, MergeVersion]],
+    ) -> None:
         self.repo = repo
-        self.merges = merges
+        self._merges = merges  # or how to get them, when first needed
         self.replay: Replay | None = None
         self.blames = 0
         self.merge_versions = 0
         self._batch: subprocess.Popen[bytes] | None = None
         self._lines: dict[str, list[bytes]] = {}
 
+    @property
+    def merges(self) -> dict[str, MergeVersion]:
+        if callable(self._merges):
+            self._merges = self._merges()
+        return self._merges
+
     def close(self) -> None:
+        self.merges  # noqa: B018 - the git run started for them is waited for, its file closed
         if self._batch is not None:
             self._batch.stdin.close()  # type: ignore[union-attr]
             self._batch.stdout.close()  # type: ignore[union-attr]
@@ -145,15 +156,36 @@ class GitResolver:
 
 def merge_versions(repo: Path, head: str) -> dict[str, MergeVersion]:
     """Every file version a merge up to ``head`` made itself (``git log --cc --raw``)."""
+    return merge_versions_later(repo, head)()
+
+
+def merge_versions_later(repo: Path, head: str) -> Callable[[], dict[str, MergeVersion]]:
+    """``merge_versions``, its git run started now (into a file, so it runs on while the
+    replay's own stream is read) and read when the returned function is first called."""
     command = [
         "git", "-C", str(repo), "-c", "core.quotePath=false", "log", "--merges", "--cc",
         "--raw", "--no-abbrev", "--format=%x1e%H%x1f%P", head, "--",
     ]  # fmt: skip
-    proc = subprocess.run(command, capture_output=True, check=False)
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - closed by read(), after git ends
+    proc = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL)
+    done: list[dict[str, MergeVersion]] = []
+
+    def read() -> dict[str, MergeVersion]:
+        if not done:
+            proc.wait()
+            out.seek(0)
+            done.append(_merge_versions(out.read()))
+            out.close()
+        return done[0]
+
+    return read
+
+
+def _merge_versions(stdout: bytes) -> dict[str, MergeVersion]:
     # A damaged mirror: the merges read before git failed are still known; a version of a merge
     # after that is blamed instead (or, unreadable, left unknown).
     out: dict[str, MergeVersion] = {}
-    for rec in proc.stdout.split(b"\x1e"):
+    for rec in stdout.split(b"\x1e"):
         head_line, _, body = rec.partition(b"\n")
         sha, _, parents_text = head_line.decode().partition("\x1f")
         parents = parents_text.split()
@@ -202,7 +234,7 @@ def replay_history(
     """One forward replay of ``head``'s history: SZZ's blame of every fix (``blame_fixes``) and,
     with ``content``, the kinds of lines each commit adds and removes. A commit git cannot
     read (a missing tree or blob) is named in ``problem``, left out, and the replay reads on."""
-    resolver = GitResolver(repo, merge_versions(repo, head))
+    resolver = GitResolver(repo, merge_versions_later(repo, head))
     replay = Replay(resolver)
     if budget is not None:
         replay.store.budget = budget
