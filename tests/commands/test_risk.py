@@ -225,3 +225,35 @@ def test_percentiles_saved_while_the_replay_runs_are_those_saved_after_it(repo, 
     assert main(["risk", "mine", "--repo", str(repo.path)]) == 0
     assert json.loads(path.read_text(encoding="utf-8")) == first
     assert len(set(first["score_quantiles"])) > 3
+
+
+def test_a_pooled_repository_replayed_beside_its_mining_gives_the_rows_of_one_replayed_after(
+    repo, tmp_path, capsys
+):
+    """`risk eval --repo` replays a first-mined repository in a second process while this one
+    mines; the rows (their defect history and patch counts) are those of the replay run after
+    mining, as a cache without them gets."""
+    from countersign.commands.risk import labelled_rows
+    from countersign.state import history
+    from countersign.state.risk import load, risk_dir, save
+
+    shas = []
+    for n in range(history.REPLAY_FROM + 5):
+        text = GOOD.replace("+ 1", f"+ {n % 7}") * (1 + n % 4)
+        message = f"Fix f {n}" if n % 3 == 0 else f"Step {n}"
+        shas.append(repo.commit(message, **{f"m{n % 6}.py": text}))
+    path = tmp_path / "labels.csv"
+    path.write_text(
+        "_id,bug\n" + "".join(f"{s},{i % 2}\n" for i, s in enumerate(shas)), encoding="utf-8"
+    )
+    beside, _ = labelled_rows((repo.path,), path)
+    state = risk_dir(repo.path)
+    index = load(state)
+    assert index is not None
+    assert index.content
+    assert index.blamed
+    index.content, index.blamed = {}, {}
+    save(index, state)
+    after, _ = labelled_rows((repo.path,), path)
+    assert [(r.sha, r.bug, r.metrics) for r in beside] == [(r.sha, r.bug, r.metrics) for r in after]
+    assert any(r.metrics["file_bugs"] for r in after)

@@ -324,10 +324,22 @@ def _mined(repo: Path, several: bool) -> Any:
         state = state / re.sub(r"[^A-Za-z0-9_.-]", "_", str(repo.resolve()).strip("/"))
     index = cache.load(state)
     since = index.head if index else None
-    with _bar(history.count_commits(repo, since), "mining", worth=2000, unit="commits") as step:
+    total = history.count_commits(repo, since)
+    # A first run replays in a second process while this one mines, as `risk mine` does.
+    background = _label_in_background(repo, total) if index is None else None
+    with _bar(total, "mining", worth=2000, unit="commits") as step:
         index = history.mine(repo, index, progress=step)
     if index.problem:
         _info(index.problem)
+    if background is not None:
+        head, job, pool = background
+        done = job.result()
+        pool.shutdown()
+        if head == index.head:
+            if done.problem:
+                _info(done.problem)
+            index.blamed.update(done.blamed)
+            index.content.update(done.content)
     cache.save(index, state)
     if index.head and not index.content and len(index.commits) >= history.REPLAY_FROM:
         # the repository features need SZZ's blame of past fixes and every patch's content:
