@@ -139,8 +139,16 @@ def real_repo(repo: Path, per_fix: int) -> None:
 
     log = ["git", "-C", str(repo), "log", "--no-merges", "-M", "--numstat", "HEAD"]
     c0 = cpu()
-    t_git, _ = timed(lambda: subprocess.run(log, stdout=subprocess.DEVNULL, check=True))
+    t_git, baseline = timed(
+        lambda: subprocess.run(log, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    )
     c_git = cpu() - c0
+    if baseline.returncode != 0:  # a damaged mirror: git stops at the first unreadable object
+        why = baseline.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+        raise SystemExit(
+            f"{repo}: git log -M --numstat fails after {t_git:.0f} s ({' '.join(why)}), so the "
+            "baseline cannot be timed on this clone; risk mine leaves such commits out"
+        )
     # a fresh state directory (a first mine), unless one is given that holds none yet
     state = os.environ.get("COUNTERSIGN_STATE_DIR")
     if not state or any(Path(state).iterdir() if Path(state).is_dir() else ()):
