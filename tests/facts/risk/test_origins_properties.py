@@ -55,3 +55,36 @@ def test_a_merge_from_runs_is_the_merge_from_line_pairs(left, right, merged):
     assert all(norm(merged)[n] == norm(left)[o] for n, o in matched)
     assert [n for n, _ in matched] == sorted({n for n, _ in matched})
     assert [o for _, o in matched] == sorted({o for _, o in matched})
+
+
+def test_a_fix_and_any_other_commit_read_the_same_hunks_and_the_fix_its_removed_lines():
+    """Fixes' hunks are read with their positions (for the removed lines), other commits' with
+    one findall: the same hunks either way; the removed lines are the significant ones of each
+    hunk's old side, as blame would be asked for them."""
+    from countersign.facts.risk.origins import parse
+
+    a, b, c, d, e = ("a" * 40, "b" * 40, "c" * 40, "d" * 40, "e" * 40)
+    body = (
+        f":100644 100644 {a} {b} M\tm.py\n:100644 100644 {c} {d} M\tlogo.bin\n"
+        f":100644 100644 {e} {e} R100\told.py\tnew.py\n\n"
+        f"diff --git a/m.py b/m.py\nindex {a}..{b} 100644\n--- a/m.py\n+++ b/m.py\n"
+        "@@ -3 +3 @@ def f():\n-    return 1\n+    return 2\n"
+        "@@ -7,4 +7,0 @@\n-# a comment\n-\n-    x = 'caf\xc3\xa9'\n-\xc2\xa0\n"
+        "@@ -20,0 +17,2 @@\n+y = 1\n+z = 2\n"
+        "@@ -30,2 +30 @@\n-last = 1\n-end\n\\ No newline at end of file\n+end\n"
+        f"diff --git a/logo.bin b/logo.bin\nindex {c}..{d} 100644\nBinary files differ\n"
+        "diff --git a/old.py b/new.py\nsimilarity index 100%\nrename from old.py\n"
+        "rename to new.py\n"
+    ).encode("latin-1")
+    record = f"{'f' * 40}\x1f{'1' * 40}\x1fmessage\x1d".encode() + body
+    fix = parse(record, fix=lambda _m: True)
+    other = parse(record, fix=lambda _m: False)
+    assert fix is not None
+    assert other is not None
+    assert [(f.hunks, f.binary) for f in fix.files] == [(f.hunks, f.binary) for f in other.files]
+    m, logo, renamed = fix.files
+    assert m.hunks == ((3, 1, 3, 1), (7, 4, 7, 0), (20, 0, 17, 2), (30, 2, 30, 1))
+    assert m.removed == (3, 9, 30, 31)  # not the comment, the blank or the no-break space
+    assert logo.binary
+    assert (renamed.old_path, renamed.hunks) == ("old.py", ())
+    assert all(not f.removed for f in other.files)
