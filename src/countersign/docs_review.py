@@ -295,8 +295,8 @@ def _written_after(
 
 def _named_before(root: Path, sha: str, needle: str, removal: str) -> bool:
     """Whether a document that is no changelog spelled ``needle`` before ``removal``: the
-    knowledge was there while the referent was, whatever page holds it now (docs split into
-    new pages, a manual converted from one format to another)."""
+    knowledge was there while the referent was, whatever page holds it now (an answer moved
+    to a new page, a page split in two)."""
     for commit, docs in reversed(read.mentions(root, sha, needle)):
         if commit == removal or not any(not is_history(d) for d in docs):
             continue

@@ -7,6 +7,7 @@ document)."""
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -646,11 +647,12 @@ def line_blame(root: Path, rev: str, doc: str, lines: Iterable[int]) -> dict[int
     return blamed
 
 
-def mentions(root: Path, rev: str, needle: str) -> list[tuple[str, tuple[str, ...]]]:
+@functools.lru_cache(maxsize=512)
+def mentions(root: Path, rev: str, needle: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The commits, newest first, that changed how often a document spells ``needle``, each
-    with the documents it changed."""
+    with the documents it changed (kept: several findings ask of one name)."""
     if not needle or "\n" in needle:
-        return []
+        return ()
     try:
         out = git.git(
             root,
@@ -665,13 +667,13 @@ def mentions(root: Path, rev: str, needle: str) -> list[tuple[str, tuple[str, ..
             *(f":(glob)**/*{suffix}" for suffix in DOC_SUFFIXES),
         ).decode("utf-8", "replace")
     except InputError:
-        return []
+        return ()
     found: list[tuple[str, tuple[str, ...]]] = []
     for record in out.split(_REC)[1:]:
         commit, _, names = record.partition("\n")
         files = tuple(n for n in names.strip("\n\0").split("\0") if n)
         found.append((commit.strip("\0\n "), files))
-    return found
+    return tuple(found)
 
 
 # A Makefile, or the template of one that the repository writes out for its readers
