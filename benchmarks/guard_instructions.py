@@ -4,10 +4,15 @@ of the same interpreter, measured in the same run, inside a real repository (a `
 commit, the agent on a topic branch; ``--guard-yaml`` commits a guard.yaml on main).
 
     .venv/bin/python benchmarks/guard_instructions.py [--src OTHER/src] [--guard-yaml]
+                                                      [--console-script]
 
-``--src`` runs another checkout's package with this interpreter (``git archive main src`` into
-a directory gives the baseline). Bytecode is compiled once into a private cache first, as an
-installed wheel has it; git children are not counted (valgrind follows no child).
+The guard runs as the installed hook runs it: the launcher's isolated interpreter
+(``guard/launcher.py``: ``python -IS -c ...`` with the package's paths), or with
+``--console-script`` through pip's ``countersign`` wrapper, as before the launcher. ``--src``
+runs another checkout's package with this interpreter (``git archive main src`` into a
+directory gives the baseline). Bytecode is compiled once first, as an installed wheel has it
+(into a private cache for the console script; next to the sources for the launcher, which
+ignores ``PYTHONPYCACHEPREFIX``); git children are not counted (valgrind follows no child).
 """
 
 from __future__ import annotations
@@ -80,6 +85,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--src", help="run the package from this directory instead")
     parser.add_argument("--guard-yaml", action="store_true", help="commit a guard.yaml on main")
+    parser.add_argument(
+        "--console-script", action="store_true", help="run pip's wrapper, not the launcher"
+    )
     options = parser.parse_args()
     python = sys.executable
     script = shutil.which("countersign", path=str(Path(python).parent)) or "countersign"
@@ -89,9 +97,17 @@ def main() -> None:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env.pop("COUNTERSIGN_STATE_DIR", None)
         env["PYTHONPYCACHEPREFIX"] = cache
-        if options.src:
-            env["PYTHONPATH"] = str(Path(options.src).resolve())
-        guard = [python, script, "guard", "--agent", "claude-code"]
+        if options.console_script:
+            if options.src:
+                env["PYTHONPATH"] = str(Path(options.src).resolve())
+            guard = [python, script, "guard", "--agent", "claude-code"]
+        else:
+            from countersign.guard import launcher
+
+            paths = launcher.package_paths(python)
+            if options.src:
+                paths = [str(Path(options.src).resolve()), *paths[1:]]
+            guard = [*launcher.argv(python, paths), "--agent", "claude-code"]
         for command, _ in COMMANDS:  # bytecode, and the state directory, written once
             subprocess.run(
                 guard,
@@ -101,9 +117,12 @@ def main() -> None:
                 capture_output=True,
                 check=False,
             )
+        subprocess.run([python, "-c", "pass"], cwd=tmp, env=env, check=True)  # its bytecode too
         bare = _instructions([python, "-c", "pass"], None, tmp, env)
+        how = "console script" if options.console_script else "launcher (-IS)"
         print(
             f"package: {options.src or 'this checkout'}; guard.yaml on main: {options.guard_yaml}"
+            f"; run through: {how}"
         )
         print(f"  {bare / 1e6:7.1f} M          bare `python -c pass`")
         for command, path in COMMANDS:

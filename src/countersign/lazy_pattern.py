@@ -4,10 +4,9 @@ the command (about a hundred patterns, most of them for programs not in the comm
 
 from __future__ import annotations
 
-import re
-
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # neither re nor typing is imported until a pattern is used
 if TYPE_CHECKING:
+    import re
     from collections.abc import Callable, Iterator
     from typing import Any
 
@@ -27,6 +26,8 @@ class LazyPattern:
     @property
     def compiled(self) -> re.Pattern[str]:
         if self._compiled is None:
+            import re
+
             self._compiled = re.compile(self.pattern, self.flags)
         return self._compiled
 

@@ -42,6 +42,13 @@ def _payload(name: str, cwd: Path, command: str = "", path: str = "") -> bytes:
     return text.replace('"__COMMAND__"', json.dumps(command)).encode()
 
 
+@pytest.fixture(autouse=True)
+def _own_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Every guard test has a home of its own: ``guard install`` writes the launcher there, and
+    the hook commands run the launcher they find there."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+
 @pytest.fixture
 def payload() -> Callable[..., bytes]:
     """A payload file from tests/guard/payloads with the working directory and command filled."""

@@ -55,11 +55,11 @@ def test_claude_code_entry_shape(repo, tmp_path):
     assert "Bash" in pre["matcher"]
     (handler,) = pre["hooks"]
     assert handler["type"] == "command"
-    assert "guard --agent claude-code || printf" in handler["command"]
+    assert "guard --agent claude-code; fi || printf" in handler["command"]
     assert handler["timeout"] == 10
     (post,) = settings["hooks"]["PostToolUse"]
     assert post["matcher"].startswith("Write")
-    assert post["hooks"][0]["command"].endswith("guard --agent claude-code")
+    assert post["hooks"][0]["command"].endswith("guard --agent claude-code; fi")
 
 
 def test_install_refuses_to_clobber_invalid_settings(repo):
@@ -121,7 +121,9 @@ def test_project_install_writes_the_countersign_on_path_not_a_virtualenv_path(re
         for h in entry["hooks"]
     ]
     assert commands
-    assert all(c.startswith("countersign guard --agent claude-code") for c in commands)
+    launch = 'if [ -x "$HOME/.countersign/bin/countersign-guard" ]; then "$HOME/'
+    assert all(c.startswith(launch) for c in commands)
+    assert all("; else countersign guard --agent claude-code; fi" in c for c in commands)
     assert ".venv" not in text
 
 

@@ -174,7 +174,7 @@ def test_installed_copilot_file_is_a_hook_file_of_its_own(repo):
     assert hooks["version"] == 1
     (pre,) = hooks["hooks"]["preToolUse"]
     assert pre["type"] == "command"
-    assert pre["bash"].startswith("countersign guard --agent copilot --event preToolUse || ")
+    assert "else countersign guard --agent copilot --event preToolUse; fi || " in pre["bash"]
     assert pre["timeoutSec"] == 30
     user = CliRunner().invoke(
         cli, ["guard", "install", "--agent", "copilot", "--user"], standalone_mode=False

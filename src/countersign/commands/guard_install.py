@@ -13,7 +13,7 @@ import click
 
 from countersign.config.starter import GITIGNORE
 from countersign.errors import InputError
-from countersign.guard import agents
+from countersign.guard import agents, launcher
 from countersign.guard.install import (
     read_settings,
     settings_path,
@@ -47,6 +47,9 @@ def guard_install(agent: str, scope: str, cwd: Path, home: Path, remove: bool = 
     program = "countersign" if scope == "project" else (found_on_path or "countersign")
     write_settings(path, with_ours(settings, agent, program))
     click.echo(f"Installed the countersign guard for {agent} in {path}")
+    written = launcher.write(home)
+    if written is not None:
+        click.echo(f"Wrote {written}: the hook starts the guard from there (it is faster)")
     if scope == "project":
         ignore = ignore_state(root)
         if ignore is not None:

@@ -5,7 +5,7 @@ https://code.claude.com/docs/en/hooks"""
 from __future__ import annotations
 
 from countersign.guard import wire
-from countersign.guard.agents.record import CRASHED, Agent, guarded, hook_specific, same
+from countersign.guard.agents.record import CRASHED, Agent, guarded, hook_specific, launched, same
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def answer(decision: str, reason: str, explicit: bool, event: str) -> tuple[str,
 
 
 def entries(program: str) -> dict[str, list[dict[str, Any]]]:
-    plain = f"{program} guard --agent claude-code"
+    plain = launched(program, "--agent claude-code")
     handler = {"type": "command", "command": guarded(plain, _CRASH), "timeout": 10}
     return {
         "PreToolUse": [{"matcher": f"Bash|{EDITS}", "hooks": [handler]}],

@@ -7,17 +7,17 @@ https://developers.openai.com/codex/hooks"""
 
 from __future__ import annotations
 
-import re
-
 from countersign.guard import wire
-from countersign.guard.agents.record import CRASHED, Agent, guarded, hook_specific
+from countersign.guard.agents.record import CRASHED, Agent, guarded, hook_specific, launched
+from countersign.lazy_pattern import lazy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-_PATCH_FILE = re.compile(r"^\*\*\* (?:Add|Update|Delete) File: (.+)$", re.MULTILINE)
-_MOVE = re.compile(r"^\*\*\* Move to: (.+)$", re.MULTILINE)
+# (?m): re.MULTILINE, spelled inline so that re is imported only on an apply_patch call
+_PATCH_FILE = lazy(r"(?m)^\*\*\* (?:Add|Update|Delete) File: (.+)$")
+_MOVE = lazy(r"(?m)^\*\*\* Move to: (.+)$")
 ASKED = (
     "countersign needs a human's review of this before it runs (Codex hooks cannot ask, so it "
     "is blocked until then): "
@@ -58,7 +58,7 @@ def answer(decision: str, reason: str, explicit: bool, event: str) -> tuple[str,
 
 
 def entries(program: str) -> dict[str, list[dict[str, Any]]]:
-    plain = f"{program} guard --agent codex"
+    plain = launched(program, "--agent codex")
     handler = {"type": "command", "command": guarded(plain, _CRASH), "timeout": 10}
     return {
         "PreToolUse": [{"matcher": "Bash|apply_patch", "hooks": [handler]}],

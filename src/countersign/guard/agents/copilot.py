@@ -8,7 +8,7 @@ https://docs.github.com/en/copilot/reference/hooks-configuration"""
 from __future__ import annotations
 
 from countersign.guard import wire
-from countersign.guard.agents.record import CRASHED, Agent, guarded
+from countersign.guard.agents.record import CRASHED, Agent, guarded, launched
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -46,12 +46,11 @@ def answer(decision: str, reason: str, explicit: bool, event: str) -> tuple[str,
 
 
 def entries(program: str) -> dict[str, list[dict[str, Any]]]:
-    plain = f"{program} guard --agent copilot --event"
+    pre = launched(program, "--agent copilot --event preToolUse")
+    post = launched(program, "--agent copilot --event postToolUse")
     return {
-        "preToolUse": [
-            {"type": "command", "bash": guarded(f"{plain} preToolUse", _CRASH), "timeoutSec": 30}
-        ],
-        "postToolUse": [{"type": "command", "bash": f"{plain} postToolUse", "timeoutSec": 30}],
+        "preToolUse": [{"type": "command", "bash": guarded(pre, _CRASH), "timeoutSec": 30}],
+        "postToolUse": [{"type": "command", "bash": post, "timeoutSec": 30}],
     }
 
 

@@ -6,7 +6,7 @@ reports an edit; ``beforeReadFile`` names a file the agent is about to read: rec
 from __future__ import annotations
 
 from countersign.guard import wire
-from countersign.guard.agents.record import CRASHED, Agent, guarded
+from countersign.guard.agents.record import CRASHED, Agent, guarded, launched
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def answer(decision: str, reason: str, explicit: bool, event: str) -> tuple[str,
 
 
 def entries(program: str) -> dict[str, list[dict[str, Any]]]:
-    plain = f"{program} guard --agent cursor"
+    plain = launched(program, "--agent cursor")
     return {
         "beforeShellExecution": [{"command": guarded(plain, _CRASH)}],
         "afterFileEdit": [{"command": plain}],

@@ -5,7 +5,7 @@ still lists only allow and deny. https://geminicli.com/docs/hooks/reference"""
 from __future__ import annotations
 
 from countersign.guard import wire
-from countersign.guard.agents.record import CRASHED, Agent, guarded, same
+from countersign.guard.agents.record import CRASHED, Agent, guarded, launched, same
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ def answer(decision: str, reason: str, explicit: bool, event: str) -> tuple[str,
 
 
 def entries(program: str) -> dict[str, list[dict[str, Any]]]:
-    plain = f"{program} guard --agent gemini"
+    plain = launched(program, "--agent gemini")
     handler = {"type": "command", "command": guarded(plain, _CRASH), "timeout": 10000}
     return {
         "BeforeTool": [{"matcher": _TOOLS, "hooks": [handler]}],

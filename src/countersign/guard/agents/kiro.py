@@ -5,7 +5,7 @@ batch of ``operations`` each with its path). https://kiro.dev/docs/cli/hooks"""
 
 from __future__ import annotations
 
-from countersign.guard.agents.record import CRASHED, Agent
+from countersign.guard.agents.record import CRASHED, Agent, launched
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def _guarded(command: str) -> str:
 
 
 def entries(program: str) -> dict[str, list[dict[str, Any]]]:
-    plain = f"{program} guard --agent kiro"
+    plain = launched(program, "--agent kiro")
     command = _guarded(plain)
     return {
         "preToolUse": [

@@ -96,3 +96,15 @@ CRASHED = "countersign guard crashed before it could decide; a human must check 
 def guarded(command: str, fallback: str) -> str:
     """``command`` for a pre-execution hook, printing ``fallback`` if the guard process dies."""
     return f"{command} || printf '%s\\n' '{fallback}'"
+
+
+# The guard's own launcher under each person's home (``guard/launcher.py`` writes it): it starts
+# the interpreter isolated, without the console script's imports; a hook runs it when it is there.
+LAUNCHER = ".countersign/bin/countersign-guard"
+
+
+def launched(program: str, args: str) -> str:
+    """The shell command of a hook entry that runs ``countersign guard ARGS``: the launcher in
+    the home of whoever runs the agent when there is one, else ``program`` (the console script)."""
+    path = f'"$HOME/{LAUNCHER}"'
+    return f"if [ -x {path} ]; then {path} {args}; else {program} guard {args}; fi"
