@@ -6,7 +6,12 @@ asks and denies that write the ledger), each run next to a bare `python -c pass`
 interpreter, inside a real git repository: p50 and p95 of both and their ratios; then the
 in-process decision time per command (judge_command, µs).
 
-    .venv/bin/python benchmarks/guard_latency.py [--rounds 3] [--no-bytecode]
+    .venv/bin/python benchmarks/guard_latency.py [--rounds 3] [--no-bytecode] [--console-script]
+
+The guard runs as the installed hook runs it, through the launcher (``guard/launcher.py``:
+this interpreter, ``-IS``, the package's paths), or with ``--console-script`` through pip's
+``countersign`` wrapper. The launcher ignores ``PYTHONPYCACHEPREFIX`` (``-I``): its bytecode is
+written next to the sources in the warm-up round.
 
 Both the guard and the bare start read compiled bytecode, as an installed wheel does (pip
 compiles it at install time): the runs get a private ``PYTHONPYCACHEPREFIX`` and
@@ -139,6 +144,9 @@ def main() -> None:
     parser.add_argument(
         "--no-bytecode", action="store_true", help="compile from source on every run"
     )
+    parser.add_argument(
+        "--console-script", action="store_true", help="run pip's wrapper, not the launcher"
+    )
     options = parser.parse_args()
     rounds = options.rounds
     python = sys.executable
@@ -153,23 +161,35 @@ def main() -> None:
         else:
             env.pop("PYTHONDONTWRITEBYTECODE", None)
             env["PYTHONPYCACHEPREFIX"] = cache
+        if options.console_script:
+            hook = [script, "guard", "--agent", "claude-code"]
+        else:
+            sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+            from countersign.guard import launcher
+
+            hook = [
+                *launcher.argv(python, launcher.package_paths(python)),
+                "--agent",
+                "claude-code",
+            ]
         for command in ["ls", *MIXED]:  # warm the page cache (and write the bytecode)
             _time([python, "-c", "pass"], None, tmp, env)
-            _time([script, "guard", "--agent", "claude-code"], _payload(command, tmp), tmp, env)
+            _time(hook, _payload(command, tmp), tmp, env)
         bare: list[float] = []
         guard: list[float] = []
         by_command: dict[str, list[float]] = {c: [] for c in MIXED}
         for _ in range(rounds):
             for command in MIXED:  # interleaved: both see the same load
                 bare.append(_time([python, "-c", "pass"], None, tmp, env))
-                took = _time(
-                    [script, "guard", "--agent", "claude-code"], _payload(command, tmp), tmp, env
-                )
+                took = _time(hook, _payload(command, tmp), tmp, env)
                 guard.append(took)
                 by_command[command].append(took)
 
         print(f"corpus: {len(MIXED)} commands x {rounds} rounds, claude-code payload, in a git")
         print("repository with one commit, no guard.yaml; each guard run next to a bare start;")
+        print(
+            "run through " + ("pip's console script" if options.console_script else "the launcher")
+        )
         print(
             "modules compiled from source on every run (--no-bytecode)"
             if options.no_bytecode
