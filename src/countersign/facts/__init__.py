@@ -7,9 +7,10 @@ guard before every shell command) does not pull in the configuration and YAML la
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False  # typing stays off the guard's full path
 if TYPE_CHECKING:
+    from typing import Any
+
     from countersign.facts.gathering import Analyzers, Facts, gather
 
 __all__ = ["Analyzers", "Facts", "gather"]

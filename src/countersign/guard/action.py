@@ -6,18 +6,18 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from countersign.guard.protocol import ToolCall
+from countersign.records import record
 
 DECISION = "guard-decision"
 APPROVAL = "guard-approval"
 USED = "guard-approval-used"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Action:
     fingerprint: str
     id: str

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from countersign.facts.shell.context import GATE_PATHS, PROTECTED_BRANCHES, ShellContext
 from countersign.guard.decision import judge
@@ -22,8 +21,10 @@ from countersign.guard.state import (
 from countersign.records import record
 from countersign.state_dir import state_dir
 
+TYPE_CHECKING = False  # typing stays off the guard's full path
 if TYPE_CHECKING:
     from datetime import datetime
+    from typing import Any
 
     from countersign.signoff.action_approvals import ProtectedConfig
     from countersign.signoff.ledger import SignedLedger

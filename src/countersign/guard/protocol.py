@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 import shlex
-from typing import TYPE_CHECKING, Any
 
 from countersign.guard import agents
 from countersign.records import record
 
+TYPE_CHECKING = False  # typing stays off the guard's full path
 if TYPE_CHECKING:
+    from typing import Any
+
     from countersign.guard.agents.record import Agent
 
 SHELL_TOOLS = {

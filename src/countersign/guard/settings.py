@@ -6,11 +6,14 @@ file exists (the guard runs constantly)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from countersign.facts.shell.context import SCRATCH_DIRS, Production
 from countersign.guard import agents
 from countersign.records import field, record, replace
+
+TYPE_CHECKING = False  # typing stays off the guard's full path
+if TYPE_CHECKING:
+    from typing import Any
 
 FILE = "guard.yaml"
 # Every agent's hook settings, in the project and in the home: whoever edits them can switch

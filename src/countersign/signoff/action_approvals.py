@@ -6,7 +6,6 @@ asks (by default an SSH signature over the action's statement)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +15,7 @@ from countersign.config.roster import Roster, level_rank, load_roster
 from countersign.decision.policy import PROVEN, default_policy_text, load_policy
 from countersign.errors import InputError, UsageError
 from countersign.intake import git
+from countersign.records import record
 from countersign.signoff.proof import proof_of
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ DECISION = "guard-decision"
 BASES = ("refs/remotes/origin/HEAD", "refs/heads/main", "refs/heads/master", "HEAD")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ProtectedConfig:
     roster: Roster
     identities: tuple[str, ...]
@@ -88,7 +88,7 @@ def approval_problem(entry: Mapping[str, Any], config: ProtectedConfig) -> str |
     return None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ActionApproved:
     """One recorded approval of an agent action: who, as what ``who``, until ``expires``
     (ISO 8601), for the guard's ``asked`` decision entry."""

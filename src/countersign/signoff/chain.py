@@ -13,7 +13,6 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import rfc8785
@@ -21,12 +20,13 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from countersign.errors import LedgerError
+from countersign.records import record
 from countersign.signoff.keys import SigningKey
 
 GENESIS = "0" * 64
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class StoredEntry:
     """One row as a back end stores it: the exact canonical body, its hash and signature."""
 
@@ -38,7 +38,7 @@ class StoredEntry:
     key_id: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
     """A verified, parsed entry."""
 
@@ -96,7 +96,7 @@ def seal(
     return StoredEntry(seq, kind, body, digest(body), sig, key.key_id)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Problem:
     """What is wrong at entry ``seq``. Not ``fatal``: reported by ``ledger verify``, but the
     entries can still be read (a policy rollback is a finding about a decision, not damage)."""
@@ -109,7 +109,7 @@ class Problem:
         return f"entry {self.seq}: {self.what}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Head:
     seq: int
     hash: str

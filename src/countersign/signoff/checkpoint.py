@@ -19,7 +19,6 @@ import base64
 import json
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +26,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from countersign.errors import ConfigError, InputError
+from countersign.records import record
 from countersign.signoff.chain import Head, canonical
 from countersign.signoff.keys import SigningKey
 
@@ -37,7 +37,7 @@ CHECKPOINT_FILE = "ledger-checkpoints"
 _DOMAIN = "countersign-ledger-checkpoint-v1"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Checkpoint:
     ledger: str
     seq: int

@@ -7,21 +7,23 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
 
 from countersign.errors import LedgerError
+from countersign.records import record
 
 KEY_FILE = "ledger-signing.key"
+# The DER of a PKCS#8 Ed25519 private key before its 32-byte seed (RFC 8410), as
+# cryptography writes it.
+_PKCS8_ED25519 = bytes.fromhex("302e020100300506032b657004220420")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SigningKey:
     private: Ed25519PrivateKey
 
@@ -38,7 +40,7 @@ class SigningKey:
 
 
 def public_text(key: Ed25519PublicKey) -> str:
-    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    raw = key.public_bytes_raw()
     return "ed25519:" + base64.b64encode(raw).decode("ascii")
 
 
@@ -66,6 +68,8 @@ def load_or_create(state_dir: Path) -> SigningKey:
     if path.exists():
         return load_private(path)
     state_dir.mkdir(parents=True, exist_ok=True)
+    from cryptography.hazmat.primitives import serialization
+
     private = Ed25519PrivateKey.generate()
     pem = private.private_bytes(
         serialization.Encoding.PEM,
@@ -88,12 +92,36 @@ def load_or_create(state_dir: Path) -> SigningKey:
 
 def load_private(path: Path) -> SigningKey:
     try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        data = path.read_bytes()
+        key = _plain_pem(data)
+        if key is None:
+            from cryptography.hazmat.primitives import serialization
+
+            key = serialization.load_pem_private_key(data, password=None)
     except (OSError, ValueError, TypeError) as exc:
         raise LedgerError(f"cannot read the signing key {path}: {exc}") from None
     if not isinstance(key, Ed25519PrivateKey):
         raise LedgerError(f"{path} is not an Ed25519 private key")
     return SigningKey(key)
+
+
+def _plain_pem(data: bytes) -> Ed25519PrivateKey | None:
+    """The key from the PEM that ``load_or_create`` writes, read without cryptography's
+    ``serialization`` package: that imports its SSH support (with ``dataclasses``) and every
+    other key type, most of the cost of a guard decision that is asked and recorded. None for
+    any other form, which the full reader then reads."""
+    lines = data.strip().splitlines()
+    if len(lines) != 3 or lines[0] != b"-----BEGIN PRIVATE KEY-----":
+        return None
+    if lines[2] != b"-----END PRIVATE KEY-----":
+        return None
+    try:
+        der = base64.b64decode(lines[1], validate=True)
+    except ValueError:
+        return None
+    if len(der) != len(_PKCS8_ED25519) + 32 or not der.startswith(_PKCS8_ED25519):
+        return None
+    return Ed25519PrivateKey.from_private_bytes(der[len(_PKCS8_ED25519) :])
 
 
 def rotate(state_dir: Path) -> tuple[SigningKey | None, SigningKey]:

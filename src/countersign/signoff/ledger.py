@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from countersign.errors import LedgerError
+from countersign.records import record
 from countersign.signoff.chain import GENESIS, Entry, Head, Problem, check_chain, seal
 from countersign.signoff.checkpoint import Checkpoint, newest_for
 from countersign.signoff.keys import SigningKey, key_id, load_or_create, parse_public
@@ -44,7 +44,7 @@ class Ledger(Protocol):
     def entries(self, kind: str | None = None) -> list[dict[str, Any]]: ...
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Report:
     location: str
     entries: int
@@ -56,7 +56,7 @@ class Report:
         return not self.problems
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LedgerState:
     """What a reader should know of the ledger it trusted, shown in every output: where it is,
     which keys it believes, and the newest committed checkpoint it was compared with."""

@@ -15,18 +15,18 @@ later ones do not.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from countersign.errors import ConfigError, InputError, LedgerError
+from countersign.records import record
 from countersign.signoff.keys import key_id, parse_public
 
 PIN_FILE = "ledger-keys"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Pin:
     public: str
     label: str = ""
@@ -37,7 +37,7 @@ class Pin:
         return key_id(self.public)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Pins:
     """The pinned keys and where they were read, for messages."""
 

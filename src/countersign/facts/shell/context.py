@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
 
 from countersign.facts.shell.globs import fnmatches
 from countersign.lazy_pattern import lazy
 from countersign.records import field, record
 
+TYPE_CHECKING = False  # typing stays off the guard's full path
 if TYPE_CHECKING:
     from countersign.facts.shell.catalog import PackSet
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 import codecs
 import posixpath
 import re
-from typing import Any
 
 from countersign.lazy_pattern import lazy
 from countersign.records import field, record
+
+TYPE_CHECKING = False  # typing stays off the guard's full path
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @record

@@ -10,12 +10,15 @@ happens at the edges (``facts.shell.packs``).
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from countersign.errors import ConfigError
 from countersign.facts.severity import Severity
 from countersign.lazy_pattern import lazy
 from countersign.records import field, record, replace
+
+TYPE_CHECKING = False  # typing stays off the guard's full path
+if TYPE_CHECKING:
+    from typing import Any
 
 # Conditions a rule can never be turned off for: they protect the guard and its analysis.
 UNDISABLEABLE = ("guard.", "edit.protected-path", "shell.", "exec.")

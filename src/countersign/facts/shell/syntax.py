@@ -4,15 +4,10 @@ were assigned earlier in the same command. Nothing is executed."""
 
 from __future__ import annotations
 
-import importlib.machinery
-import importlib.util
 import os
 import posixpath
 import re
-from collections.abc import Callable
-from typing import Any
-
-import tree_sitter
+import sys
 
 from countersign.facts.shell.definitions import define
 from countersign.facts.shell.invocation import Invocation
@@ -30,43 +25,60 @@ from countersign.facts.shell.splice import splice
 from countersign.lazy_pattern import lazy
 from countersign.records import field, record, replace
 
+TYPE_CHECKING = False  # typing and tree_sitter's package stay off the guard's full path
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    import tree_sitter
+
+
 MAX_NODES = 60_000
 MAX_DEPTH = 120
 
 _PARSER: tree_sitter.Parser | None = None
 
 
-def _bash_language() -> object:
-    """The grammar from tree-sitter-bash's compiled binding, loaded without running the
-    package's ``__init__``: that imports ``importlib.resources`` (and through it tempfile,
-    shutil, bz2, lzma, random...) for query files the guard never reads, a sixth of the
-    modules the guard's full path loads. Any other layout falls back to the plain import."""
-    try:
-        spec = importlib.util.find_spec("tree_sitter_bash")
-        folder = next(iter(spec.submodule_search_locations or ())) if spec else None
-        names = os.listdir(folder) if folder else []  # noqa: PTH208 - as below
-        found = [f for f in names if f.startswith("_binding.")]
-        if folder and found:
-            path = os.path.join(folder, found[0])  # noqa: PTH118 - pathlib stays off the hot path
-            loader = importlib.machinery.ExtensionFileLoader("tree_sitter_bash._binding", path)
-            binding = importlib.util.spec_from_file_location(
-                "tree_sitter_bash._binding", path, loader=loader
-            )
-            if binding is not None:
-                module = importlib.util.module_from_spec(binding)
-                loader.exec_module(module)
-                return module.language()
-    except (ImportError, OSError, AttributeError, StopIteration):
-        pass
-    import tree_sitter_bash
+def _binding(package: str) -> Any:
+    """``PACKAGE._binding``, the compiled extension, loaded without running the package's
+    ``__init__``: tree-sitter's imports ``typing`` (for one ``Protocol``), tree-sitter-bash's
+    ``importlib.resources`` (and through it tempfile, shutil, bz2, lzma, random...) for query
+    files the guard never reads; together more than the rest of the full path's imports. The
+    import machinery used is the frozen one the interpreter started with (``importlib`` itself
+    is not imported). Any other layout falls back to the plain import."""
+    import _frozen_importlib as bootstrap
+    import _frozen_importlib_external as external
 
-    return tree_sitter_bash.language()
+    name = f"{package}._binding"
+    loaded = sys.modules.get(name)
+    if loaded is not None:
+        return loaded
+    try:
+        spec = external.PathFinder.find_spec(package)
+        folder = next(iter(spec.submodule_search_locations or ())) if spec else None
+        names = os.listdir(folder) if folder else []  # noqa: PTH208 - pathlib stays off the path
+        found = sorted(f for f in names if f.startswith("_binding.") and f.endswith(".so"))
+        if folder and found:
+            path = os.path.join(folder, found[0])  # noqa: PTH118
+            loader = external.ExtensionFileLoader(name, path)
+            binding = external.spec_from_file_location(name, path, loader=loader)
+            if binding is not None:
+                module = bootstrap.module_from_spec(binding)
+                sys.modules[name] = module  # a later ``import tree_sitter`` uses this one
+                loader.exec_module(module)
+                return module
+    except (ImportError, OSError, AttributeError, StopIteration):
+        sys.modules.pop(name, None)
+    import importlib
+
+    return importlib.import_module(name)
 
 
 def _parser() -> tree_sitter.Parser:
     global _PARSER  # noqa: PLW0603 - one parser per process: building it costs more than a parse
     if _PARSER is None:
-        _PARSER = tree_sitter.Parser(tree_sitter.Language(_bash_language()))
+        binding = _binding("tree_sitter")
+        _PARSER = binding.Parser(binding.Language(_binding("tree_sitter_bash").language()))
     return _PARSER
 
 
