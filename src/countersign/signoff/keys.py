@@ -93,11 +93,12 @@ def load_or_create(state_dir: Path) -> SigningKey:
 def load_private(path: Path) -> SigningKey:
     try:
         data = path.read_bytes()
-        key = _plain_pem(data)
-        if key is None:
-            from cryptography.hazmat.primitives import serialization
+        plain = _plain_pem(data)
+        if plain is not None:
+            return SigningKey(plain)
+        from cryptography.hazmat.primitives import serialization
 
-            key = serialization.load_pem_private_key(data, password=None)
+        key = serialization.load_pem_private_key(data, password=None)
     except (OSError, ValueError, TypeError) as exc:
         raise LedgerError(f"cannot read the signing key {path}: {exc}") from None
     if not isinstance(key, Ed25519PrivateKey):
