@@ -171,6 +171,10 @@ def fast_view(top: str) -> tuple[bool, Words] | None:
         text = committed_file(common, found[1], GUARD_YAML)
         commit: str | None = found[1]
         if text is not None:
+            from countersign.guard.plain_config import valid
+
+            if not valid(text):
+                return None  # the full path parses it, and asks while it is invalid
             if not plainly_false(text, "log_allows"):
                 return None  # the full path records every allow
             if b"protected_branches" in text:
