@@ -92,3 +92,20 @@ def test_the_fast_path_asks_when_the_committed_guard_yaml_is_invalid(repo, guard
     assert (
         "cannot use its configuration" in got.json["hookSpecificOutput"]["permissionDecisionReason"]
     )
+
+
+@pytest.mark.parametrize("text", VALID)
+def test_a_plain_file_gives_the_record_the_yaml_parser_gives(text):
+    from countersign.guard.settings import parse_guard_yaml
+
+    assert parse_guard_config(text) == parse_guard_yaml(text)
+
+
+@given(st.lists(_LINE, max_size=6))
+def test_plain_and_yaml_readings_give_the_same_record(lines):
+    from countersign.guard.settings import parse_guard_yaml
+
+    text = "\n".join(lines) + "\n"
+    if plain_config.plainly_valid(text.encode()) is None:
+        return
+    assert parse_guard_config(text) == parse_guard_yaml(text)

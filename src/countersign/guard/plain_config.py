@@ -39,8 +39,13 @@ _BOOLEANS = {
 
 def valid(text: bytes) -> bool:
     """Whether ``text`` is a guard.yaml the fast path can read plainly and that is valid."""
+    return plainly_valid(text) is not None
+
+
+def plainly_valid(text: bytes) -> dict[str, Any] | None:
+    """The plain reading of a valid guard.yaml, or None (outside the subset, or invalid)."""
     data = read(text)
-    return data is not None and _checked(data)
+    return data if data is not None and _checked(data) else None
 
 
 def read(text: bytes) -> dict[str, Any] | None:

@@ -203,6 +203,36 @@ def _note(root: Path, committed: str | None, branch: str | None) -> str:
 
 
 def parse_guard_config(text: str) -> GuardConfig:
+    """The configuration ``text`` holds. A file in the plain subset the fast path reads
+    (``guard/plain_config.py``) is built from that reading, without the YAML parser (importing
+    it is most of the cost of a full-path call in a repository with a guard.yaml); any other
+    is parsed and checked as YAML. Both give the same record (a property test)."""
+    from countersign.guard.plain_config import plainly_valid
+
+    plain = plainly_valid(text.encode("utf-8", "surrogateescape"))
+    return _from_plain(plain) if plain is not None else parse_guard_yaml(text)
+
+
+def _from_plain(data: dict[str, Any]) -> GuardConfig:
+    production = data.get("production") or {}
+    kinds = ("kube_contexts", "cloud_profiles", "workspaces", "paths", "env", "resources")
+    return GuardConfig(
+        production=Production(**{k: tuple(production.get(k, ())) for k in kinds}),
+        protected_paths=(
+            *data.get("protected_paths", PROTECTED_PATHS),
+            *data.get("extra_protected_paths", ()),
+        ),
+        scratch=tuple(data.get("scratch_paths", SCRATCH_DIRS)),
+        protected_branches=tuple(data.get("protected_branches", ())),
+        on_error=str(data.get("on_error", "ask")),
+        approver_level=None,
+        approval_ttl_seconds=15 * 60,
+        log_allows=bool(data.get("log_allows", False)),
+    )
+
+
+def parse_guard_yaml(text: str) -> GuardConfig:
+    """``parse_guard_config`` through the YAML parser, whatever the text."""
     from countersign.config.yamlfile import (
         expect_mapping,
         expect_str_list,
