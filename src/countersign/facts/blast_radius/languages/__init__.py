@@ -8,7 +8,6 @@ that signature and list it here.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
@@ -69,14 +68,17 @@ def infer_edges(
     edges: list[Edge] = []
     problems: list[Problem] = []
     for language in languages.values():
+        # Only the language's own files and manifests matter: a file of another language
+        # added or removed elsewhere leaves what it reads, and the memo's copy, alone.
+        mine = _files_of(everything, language)
         code, manifests, owners = (
-            _partition(everything, language, catalog)
+            _partition(mine, language, catalog)
             if links is None
             else links.code(
                 language.name,
                 catalog,
-                everything,
-                lambda: _partition(everything, language, catalog),  # noqa: B023
+                mine,
+                lambda: _partition(mine, language, catalog),  # noqa: B023
             )
         )
         if not code:
@@ -102,6 +104,12 @@ def infer_edges(
     )
 
 
+def _files_of(paths: tuple[str, ...], language: Language) -> tuple[str, ...]:
+    """The paths ending with one of ``language``'s suffixes or named as one of its manifests."""
+    ends = (*language.suffixes, *(f"/{m}" for m in language.manifests))
+    return tuple(p for p in paths if p.endswith(ends) or p in language.manifests)
+
+
 def _partition(
     paths: tuple[str, ...], language: Language, catalog: Catalog
 ) -> tuple[dict[str, str], list[str], dict[str, str | None]]:
@@ -114,7 +122,7 @@ def _partition(
     }
     if not code:
         return code, [], {}
-    manifests = [p for p in paths if posixpath.basename(p) in language.manifests]
+    manifests = [p for p in paths if p.rpartition("/")[2] in language.manifests]
     owners: dict[str, str | None] = {p: owner_of(p, catalog) for p in manifests}
     owners.update(code)
     return code, manifests, owners

@@ -182,8 +182,9 @@ def _packages(src: Sources) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for path in src.paths:
         owner = src.owner_of(path)
-        if owner is not None and not _ignored(path):
-            out.setdefault(posixpath.dirname(path), set()).add(owner)
+        directory = path.rpartition("/")[0]
+        if owner is not None and not _ignored_directory(directory):
+            out.setdefault(directory, set()).add(owner)
     return out
 
 
@@ -202,7 +203,7 @@ def _resolve(imported: str, modules: list[_Module], packages: dict[str, set[str]
 
 
 def _ignored(path: str) -> bool:
-    return _ignored_directory(posixpath.dirname(path))
+    return _ignored_directory(path.rpartition("/")[0])
 
 
 @functools.lru_cache(maxsize=65536)

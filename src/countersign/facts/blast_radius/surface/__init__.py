@@ -9,6 +9,7 @@ counts as altering the surface, with the reason saying so.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Callable, Iterable
@@ -87,8 +88,8 @@ def classify(f: FileChange, *, surface: bool = True) -> FileSurface:
         return _altering(f.path, kind, f"{name} file not read ({f.skipped or 'unread'})")
     moved = bool(f.old_path) and posixpath.dirname(f.old_path or "") != posixpath.dirname(f.path)
     try:
-        before = exported(old, f.old_path or f.path) if old else frozenset()
-        after = exported(new, f.path) if new and not moved else frozenset()
+        before = _exported(exported, old, f.old_path or f.path) if old else frozenset()
+        after = _exported(exported, new, f.path) if new and not moved else frozenset()
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return _altering(f.path, kind, f"cannot parse {name} ({exc}); counted as surface")
     lost = sorted(before - after)
@@ -98,6 +99,13 @@ def classify(f: FileChange, *, surface: bool = True) -> FileSurface:
         return _leaving(f.path, kind, why)
     what = "moved to another package" if moved else f"alters or removes {len(lost)} exported"
     return _altering(f.path, kind, f"{what}: {_short(lost[0])}")
+
+
+@functools.lru_cache(maxsize=128)
+def _exported(exported: Surface, text: str, path: str) -> frozenset[str]:
+    """``exported(text, path)``, kept for the next change: in a replay or a release, a file's
+    new text in one commit is its old text in the next one that edits it."""
+    return exported(text, path)
 
 
 def _altering(path: str, kind: str, reason: str) -> FileSurface:
