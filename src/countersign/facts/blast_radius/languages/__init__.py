@@ -70,7 +70,11 @@ def infer_edges(
     for language in languages.values():
         # Only the language's own files and manifests matter: a file of another language
         # added or removed elsewhere leaves what it reads, and the memo's copy, alone.
-        mine = _files_of(everything, language)
+        mine = (
+            _files_of(everything, language)
+            if links is None
+            else links.paths_of(language.name, everything, lambda: _files_of(everything, language))  # noqa: B023
+        )
         code, manifests, owners = (
             _partition(mine, language, catalog)
             if links is None

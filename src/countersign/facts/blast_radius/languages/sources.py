@@ -83,6 +83,20 @@ class LinkMemo:
     def __init__(self) -> None:
         self._files: dict[str, tuple[object, object, dict[str, Any]]] = {}
         self._code: dict[str, tuple[object, tuple[str, ...], Any]] = {}
+        self._mine: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+    def paths_of(
+        self,
+        language: str,
+        everything: tuple[str, ...],
+        compute: Callable[[], tuple[str, ...]],
+    ) -> tuple[str, ...]:
+        """The paths of the tree ``language`` reads, picked out again only when the tree's
+        paths are not the last tree's (the same tuple then: ``code`` compares it at once)."""
+        held = self._mine.get(language)
+        if held is None or held[0] != everything:
+            held = self._mine[language] = (everything, compute())
+        return held[1]
 
     def files(self, language: str, catalog: object, context: object) -> dict[str, Any]:
         held = self._files.get(language)
