@@ -7,11 +7,13 @@ many commits each person had made by then): the share of changes sent to two-per
 review, the share gated at all, the share of SZZ-labelled defect-inducing commits gated (labels
 from `countersign risk mine`, run first, cached), and whether every commit with a destroy,
 data-loss or access-widening hazard is gated. Then the same figures for other thresholds of the
-low-risk lane (the facts are gathered once; only the decision is run again per threshold), and
-the replay's speed next to `git log -p` over the same commits, timed in the same run.
+low-risk lane and of the elevated-risk rule (the facts are gathered once; only the decision is
+run again per threshold): the trade-off between the share of changes gated and the share of
+defect-inducing commits among them. Last, the replay's speed (wall and CPU, git's processes
+included) next to `git log -p` over the same commits, timed in the same run.
 
     .venv/bin/python benchmarks/friction.py --repo /path/to/nomad.git --catalog nomad \\
-        [--commits 1000] [--thresholds 0,0.05,0.1,0.2,0.3]
+        [--commits 1000] [--thresholds 0,50,80] [--elevated off,70,60,50]
 
 The repository can be bare (a mirror); the risk cache and import scans go into its state
 directory. Prints text; --json prints the figures as JSON.
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -46,6 +49,10 @@ HERE = Path(__file__).parent / "friction"
 # The low-risk lane's risk term in the shipped policy; the table replaces it with a percentile.
 LANE = re.compile(r"risk\.(?:score|percentile) < [0-9.]+")
 SHIPPED = re.search(r"risk\.percentile < ([0-9.]+)", default_policy_text())
+# The elevated-risk rule's term (one approval for risky code outside tier 1); its table
+# replaces it with other percentiles ("off": the rule never fires).
+ELEVATED = re.compile(r"risk\.percentile >= [0-9.]+")
+SHIPPED_ELEVATED = re.search(r"risk\.percentile >= ([0-9.]+)", default_policy_text())
 
 
 def main() -> int:
@@ -72,9 +79,12 @@ def main() -> int:
         roster=load_roster(roster),
         files=(str(catalog),),
     )
-    baseline = _git_log_seconds(root, len(pairs))
-    _info(f"replaying {len(pairs)} commits ({baseline:.1f} s for git log -p over them)")
-    started = time.monotonic()
+    baseline, baseline_cpu = _git_log_seconds(root, len(pairs))
+    _info(
+        f"replaying {len(pairs)} commits ({baseline:.1f} s, {baseline_cpu:.1f} s CPU for git "
+        "log -p over them)"
+    )
+    started, started_cpu = time.monotonic(), _cpu()
     shadow = Shadow(root, Environment.from_process(), candidate, tip=pairs[-1][0])
     tally = Tally(labelled=True)
     facts: list[tuple[dict[str, Any], bool, bool]] = []
@@ -89,7 +99,7 @@ def main() -> int:
         kinds[change_kind(judged.evaluation.facts.blast_radius.files)] += 1
         if i % 100 == 0:
             _info(f"  {i}/{len(pairs)} ({time.monotonic() - started:.0f} s)")
-    seconds = time.monotonic() - started
+    seconds, cpu = time.monotonic() - started, _cpu() - started_cpu
     report = tally.as_dict()
     report.pop("changes_listed")
     _info(json.dumps({k: v for k, v in report.items() if not isinstance(v, dict)}))
@@ -97,6 +107,7 @@ def main() -> int:
         Path(args.facts_out).write_text(json.dumps(facts), encoding="utf-8")
     thresholds = [float(t) for t in args.thresholds.split(",")]
     table = [_at_threshold(t, facts) for t in thresholds]
+    elevated = [_at_elevated(t, facts) for t in args.elevated.split(",")]
     out = {
         "repository": str(root),
         "catalog": str(catalog),
@@ -106,6 +117,7 @@ def main() -> int:
         "labelled_defect_inducing": report["defect_inducing"],
         "kinds": dict(kinds.most_common()),
         "shipped_threshold": float(SHIPPED.group(1)) if SHIPPED else None,
+        "shipped_elevated": float(SHIPPED_ELEVATED.group(1)) if SHIPPED_ELEVATED else None,
         "figures": {
             k: report[k]
             for k in (
@@ -126,9 +138,13 @@ def main() -> int:
         },
         "rules": report["rules"],
         "thresholds": table,
+        "elevated": elevated,
         "seconds": round(seconds, 1),
         "git_log_p_seconds": round(baseline, 1),
         "ratio_to_git_log_p": round(seconds / baseline, 1) if baseline else None,
+        "cpu_seconds": round(cpu, 1),
+        "git_log_p_cpu_seconds": round(baseline_cpu, 2),
+        "cpu_ratio_to_git_log_p": round(cpu / baseline_cpu, 1) if baseline_cpu else None,
     }
     print(json.dumps(out, indent=2) if args.json else _text(out))
     return 0
@@ -145,6 +161,11 @@ def _args() -> argparse.Namespace:
         "--thresholds",
         default="0,50,60,70,75,80,85,90",
         help="risk percentiles (against the repository's own history) for the low-risk lane",
+    )
+    parser.add_argument(
+        "--elevated",
+        default="off,90,80,70,65,60,55,50,40,30",
+        help="risk percentiles for the elevated-risk rule (one approval; 'off': never fires)",
     )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--facts-out", help="save each change's facts (JSON) for --facts-in")
@@ -193,17 +214,35 @@ def _roster(root: Path, before: str) -> str:
     return json.dumps({"people": people})  # JSON is YAML
 
 
-def _git_log_seconds(root: Path, n: int) -> float:
-    started = time.monotonic()
+def _git_log_seconds(root: Path, n: int) -> tuple[float, float]:
+    """Wall and CPU seconds of ``git log -p`` over the last ``n`` non-merge commits."""
+    started, cpu = time.monotonic(), _cpu()
     subprocess.run(
         ["git", "-C", str(root), "log", "-p", "--first-parent", "--no-merges", f"-{n}"],
         stdout=subprocess.DEVNULL, check=True,
     )  # fmt: skip
-    return time.monotonic() - started
+    return time.monotonic() - started, _cpu() - cpu
+
+
+def _cpu() -> float:
+    """CPU seconds (user and system) of this process and every child it waited for."""
+    own, children = (
+        resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _at_threshold(threshold: float, facts: list[tuple[dict[str, Any], bool, bool]]) -> dict:
     text = LANE.sub(f"risk.percentile < {threshold}", default_policy_text())
+    return {"threshold": threshold, **_figures(text, facts)}
+
+
+def _at_elevated(threshold: str, facts: list[tuple[dict[str, Any], bool, bool]]) -> dict:
+    term = "false" if threshold == "off" else f"risk.percentile >= {float(threshold)}"
+    return {"threshold": threshold, **_figures(ELEVATED.sub(term, default_policy_text()), facts)}
+
+
+def _figures(text: str, facts: list[tuple[dict[str, Any], bool, bool]]) -> dict:
     policy = load_policy(text)
     n = len(facts)
     gated = heavy_n = defects = caught = caught_heavy = hazards = hazards_gated = 0
@@ -221,7 +260,6 @@ def _at_threshold(threshold: float, facts: list[tuple[dict[str, Any], bool, bool
             hazards += 1
             hazards_gated += bool(reqs)
     return {
-        "threshold": threshold,
         "heavy_share": round(heavy_n / n, 4) if n else 0.0,
         "gated_share": round(gated / n, 4) if n else 0.0,
         "defect_share_gated": round(caught / defects, 4) if defects else None,
@@ -233,7 +271,8 @@ def _at_threshold(threshold: float, facts: list[tuple[dict[str, Any], bool, bool
 def _from_facts(args: argparse.Namespace, path: Path) -> int:
     facts = [tuple(x) for x in json.loads(path.read_text(encoding="utf-8"))]
     table = [_at_threshold(float(t), facts) for t in args.thresholds.split(",")]  # type: ignore[arg-type]
-    print(json.dumps(table, indent=2))
+    elevated = [_at_elevated(t, facts) for t in args.elevated.split(",")]  # type: ignore[arg-type]
+    print(json.dumps({"thresholds": table, "elevated": elevated}, indent=2))
     return 0
 
 
@@ -281,8 +320,20 @@ def _text(out: dict[str, Any]) -> str:
         for t in out["thresholds"]
     )
     lines.append(
+        f"  elevated-risk rule: code outside tier 1 at or above a risk percentile (shipped "
+        f"{out['shipped_elevated']}):"
+    )
+    lines.append("    pct >=  | two-person/senior | gated | defects gated")
+    lines.extend(
+        f"    {t['threshold']:<6} | {t['heavy_share']:>17.1%} | {t['gated_share']:>5.1%} | "
+        f"{(t['defect_share_gated'] or 0):>13.1%}"
+        for t in out["elevated"]
+    )
+    lines.append(
         f"  speed: {out['seconds']} s for {out['commits']} commits; git log -p over them "
-        f"{out['git_log_p_seconds']} s (ratio {out['ratio_to_git_log_p']}x)"
+        f"{out['git_log_p_seconds']} s (ratio {out['ratio_to_git_log_p']}x); CPU "
+        f"{out['cpu_seconds']} s against {out['git_log_p_cpu_seconds']} s "
+        f"({out['cpu_ratio_to_git_log_p']}x)"
     )
     return "\n".join(lines)
 

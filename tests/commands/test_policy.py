@@ -48,6 +48,8 @@ def test_policy_explain_says_why_each_rule_fired_or_not(project, capsys, cs, ai_
     assert "blast.critical = []" in line
     assert "change.kind = 'docs'" in line
     assert "  - ai-assisted-below-senior/approvals [ai-assisted-below-senior]" in out
+    # A rule that fired shows the facts it read too (a threshold's input among them).
+    assert "          read: change.ai_assisted = true; author.rank = 0" in out
 
 
 def test_a_change_that_edits_the_policy_is_judged_by_the_old_one(

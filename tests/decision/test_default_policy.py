@@ -145,3 +145,19 @@ def test_a_hazard_keeps_the_full_critical_requirement_however_low_the_risk():
     got = required(facts)
     assert got["critical-system/approvals"] == "critical-system"
     assert "critical-system-low-risk/approvals" not in got
+
+
+def test_a_risky_code_change_outside_tier_1_needs_one_approval_of_any_level():
+    risky = {"risk": {"percentile": 60.0}, "change": {"kind": "code"}}
+    (req,) = decide(POLICY, merged_with_defaults(risky), TODAY).requirements
+    assert (req.id, req.count, req.min_level, req.fields) == ("elevated-risk/approvals", 1, None, ())
+    for facts in (
+        {"risk": {"percentile": 59.9}, "change": {"kind": "code"}},
+        {"risk": {"percentile": 99.0}, "change": {"kind": "tests"}},
+        {"risk": {"percentile": 99.0}, "change": {"kind": "generated"}},
+    ):
+        assert required(facts) == {}, facts
+    # Inside tier 1 the critical-system rules judge it (two owners at this risk), not this one.
+    got = required({"blast": {"critical": ["p"]}, **risky})
+    assert "elevated-risk/approvals" not in got
+    assert got["critical-system-low-risk/approvals"] == "critical-system-low-risk"

@@ -37,6 +37,7 @@ def test_the_shipped_default_policy_loads():
         "ai-assisted-below-senior",
         "critical-system",
         "critical-system-low-risk",
+        "elevated-risk",
         "destructive-in-production",
         "access-widening",
         "unanalysable-artifact",
@@ -118,7 +119,7 @@ def test_expiry_before_start_is_an_error():
 def test_a_policy_without_a_rule_on_its_own_edits_gets_the_builtin_one():
     policy = load_policy(policy_with("true"))
     assert policy.rules[-1].id == "policy-change"
-    assert len(load_policy(default_policy_text()).rules) == 12
+    assert len(load_policy(default_policy_text()).rules) == 13
 
 
 def test_a_rule_can_ask_for_several_approval_groups():

@@ -55,6 +55,8 @@ def explain(cwd: Path, selection: ChangeSelection, *, checks: dict[str, str]) ->
         click.echo(f"  {mark} {outcome.rule}: {outcome.reason}")
         if outcome.fired:
             click.echo(f"          when: {rules[outcome.rule].when.strip()}")
+            if outcome.values:
+                click.echo(f"          read: {outcome.values}")
     if decision.requirements:
         click.echo("Requirements (combined):")
         for req in decision.requirements:

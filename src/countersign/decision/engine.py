@@ -34,7 +34,13 @@ def decide(
         if reason is None:
             fired.append(rule)
             outcomes.append(
-                RuleOutcome(rule.id, fired=True, reason=rule.description, line=rule.line)
+                RuleOutcome(
+                    rule.id,
+                    fired=True,
+                    reason=rule.description,
+                    line=rule.line,
+                    values=_shown(rule, facts),
+                )
             )
         else:
             outcomes.append(RuleOutcome(rule.id, fired=False, reason=reason, line=rule.line))
@@ -53,8 +59,12 @@ def _why_not(rule: Rule, today: date, reached: set[str]) -> str | None:
 
 def _values(rule: Rule, facts: dict[str, Any]) -> str:
     """The facts the condition names, with their values: the answer to "why not?"."""
-    shown = [f"{path} = {_value(facts, path)}" for path in fact_paths(rule)]
-    return f" ({'; '.join(shown)})" if shown else ""
+    shown = _shown(rule, facts)
+    return f" ({shown})" if shown else ""
+
+
+def _shown(rule: Rule, facts: dict[str, Any]) -> str:
+    return "; ".join(f"{path} = {_value(facts, path)}" for path in fact_paths(rule))
 
 
 def fact_paths(rule: Rule) -> tuple[str, ...]:

@@ -69,6 +69,9 @@ class RuleOutcome:
     fired: bool
     reason: str
     line: int = 0  # where the rule starts in the policy file (0: not declared in a file)
+    # A rule that fired: the facts its condition read, with their values (its thresholds'
+    # inputs, for ``policy explain``); a rule that did not holds them in ``reason``.
+    values: str = ""
 
 
 @dataclass(frozen=True)
