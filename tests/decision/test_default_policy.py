@@ -150,7 +150,12 @@ def test_a_hazard_keeps_the_full_critical_requirement_however_low_the_risk():
 def test_a_risky_code_change_outside_tier_1_needs_one_approval_of_any_level():
     risky = {"risk": {"percentile": 60.0}, "change": {"kind": "code"}}
     (req,) = decide(POLICY, merged_with_defaults(risky), TODAY).requirements
-    assert (req.id, req.count, req.min_level, req.fields) == ("elevated-risk/approvals", 1, None, ())
+    assert (req.id, req.count, req.min_level, req.fields) == (
+        "elevated-risk/approvals",
+        1,
+        None,
+        (),
+    )
     for facts in (
         {"risk": {"percentile": 59.9}, "change": {"kind": "code"}},
         {"risk": {"percentile": 99.0}, "change": {"kind": "tests"}},
