@@ -9,15 +9,26 @@ LAST_DECISION = """
 SELECT base_sha FROM countersign_decisions
 WHERE repository = %s AND head_sha = %s AND kind = 'pull_request'
 """
+# inputs_digest: ``inputs.digest`` of what the evaluation read; NULL where the decision must be
+# made again on every event (a merge group, a break-glass with its expiry).
 SAVE_DECISION = """
 INSERT INTO countersign_decisions
     (repository, head_sha, kind, number, base_sha, fingerprint, verdict, conclusion,
-     check_run_id, decided_at)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, now())
+     check_run_id, inputs_digest, decided_at)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, now())
 ON CONFLICT (repository, head_sha, kind) DO UPDATE SET
     number = EXCLUDED.number, base_sha = EXCLUDED.base_sha, fingerprint = EXCLUDED.fingerprint,
     verdict = EXCLUDED.verdict, conclusion = EXCLUDED.conclusion,
-    check_run_id = EXCLUDED.check_run_id, decided_at = now()
+    check_run_id = EXCLUDED.check_run_id, inputs_digest = EXCLUDED.inputs_digest,
+    decided_at = now()
+"""
+# The decision an unchanged event is answered by: the dashboard's title is the one thing kept
+# current (a title is read by no fact).
+UNCHANGED = """
+UPDATE countersign_decisions SET title = %s
+WHERE repository = %s AND head_sha = %s AND kind = 'pull_request' AND number = %s
+  AND inputs_digest = %s AND check_run_id IS NOT NULL
+RETURNING verdict, check_run_id
 """
 
 

@@ -59,6 +59,11 @@ def judge(
     opened = open_head(
         mirror, base=base, head=head, ledger=ledger, state=state, pull_request=pull_request
     )
+    return judge_opened(opened, base, checks)
+
+
+def judge_opened(opened: Workspace, base: str, checks: dict[str, str] | None = None) -> Judged:
+    """``judge`` of a workspace ``open_head`` opened."""
     ws = analysed(opened, remember_scans=True)
     result = check_change(ws, checks)
     return Judged(result, ws.change.fingerprint, ws.change.base or base, ws.context.config.roster)

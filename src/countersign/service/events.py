@@ -67,19 +67,30 @@ def pr_lock(repository: str, number: int) -> str:
 
 
 def evaluation(
-    repository: str, installation: int, number: int, head: str, received: str = ""
+    repository: str,
+    installation: int,
+    number: int,
+    head: str,
+    received: str = "",
+    *,
+    fresh: bool = False,
 ) -> Job:
+    """``fresh``: evaluate even if nothing the evaluation reads changed (a re-run asked for);
+    such a job is coalesced only with others like it."""
+    args: dict[str, Any] = {
+        "repository": repository,
+        "installation_id": installation,
+        "number": number,
+        "head_sha": head,
+        "received_at": received,
+    }
+    if fresh:
+        args["fresh"] = True
     return Job(
         EVALUATE,
-        {
-            "repository": repository,
-            "installation_id": installation,
-            "number": number,
-            "head_sha": head,
-            "received_at": received,
-        },
+        args,
         lock=pr_lock(repository, number),
-        queueing_lock=f"eval:{repository}#{number}@{head}",
+        queueing_lock=f"eval:{repository}#{number}@{head}" + ("!fresh" if fresh else ""),
     )
 
 
@@ -189,7 +200,9 @@ def _check(p: Mapping[str, Any], repo: str, inst: int, received: str) -> Routed:
     prs = suite.get("pull_requests") if isinstance(suite, Mapping) else None
     head = suite.get("head_sha") if isinstance(suite, Mapping) else None
     jobs = tuple(
-        evaluation(repo, inst, pr["number"], str(head or dig(pr, "head", "sha")), received)
+        evaluation(
+            repo, inst, pr["number"], str(head or dig(pr, "head", "sha")), received, fresh=True
+        )
         for pr in prs or ()
         if isinstance(pr, Mapping) and isinstance(pr.get("number"), int)
     )

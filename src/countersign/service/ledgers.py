@@ -39,3 +39,18 @@ def _search_path(database_url: str) -> str:
             if match:
                 return match.group(1)
     return ""
+
+
+def ledger_head(conn: object, database_url: str, repository_id: int) -> tuple[int, str] | None:
+    """The newest entry's sequence number and hash (None: no entry yet), in one statement:
+    every sign-off, withdrawal and command is an entry, so an unchanged head means none came."""
+    import psycopg
+
+    schema = ledger_schema(database_url, repository_id)
+    try:
+        row = conn.execute(  # type: ignore[attr-defined]
+            f"SELECT seq, hash FROM {schema}.countersign_entries ORDER BY seq DESC LIMIT 1"  # noqa: S608 - a validated name
+        ).fetchone()
+    except psycopg.errors.UndefinedTable:
+        return None
+    return (int(row[0]), str(row[1])) if row else None

@@ -14,13 +14,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from countersign import Identity
+from countersign import Identity, Workspace, __version__
 from countersign.errors import FatalError, UsageError
+from countersign.facts.provenance.directory import directory_of
 from countersign.intake.pull_request import parse_pull_request
 from countersign.service import (
     checkpoints,
     comment_commands,
     events,
+    inputs,
     ledgers,
     mirror,
     outputs,
@@ -28,12 +30,13 @@ from countersign.service import (
     reviews,
 )
 from countersign.service.dashboard import records
-from countersign.service.decisions import LAST_DECISION, SAVE_DECISION, Outcome
-from countersign.service.evaluation import judge, open_head
+from countersign.service.decisions import LAST_DECISION, SAVE_DECISION, UNCHANGED, Outcome
+from countersign.service.evaluation import judge_opened, open_head
 from countersign.service.github import GitHub
 from countersign.service.intake import defer
 from countersign.service.reviews import FORGE
 from countersign.service.settings import Settings
+from countersign.signoff.checkpoint import PUBLISHED
 
 log = logging.getLogger("countersign.service.worker")
 
@@ -62,8 +65,17 @@ class Jobs:
 
     # --- evaluation ---------------------------------------------------------------------------
     def evaluate_pull_request(
-        self, repository: str, installation_id: int, number: int, **event: Any
+        self,
+        repository: str,
+        installation_id: int,
+        number: int,
+        *,
+        fresh: bool = False,
+        **event: Any,
     ) -> Outcome:
+        """Evaluate the pull request's current head and publish the decision, unless nothing
+        the evaluation reads changed since the head's decision (``inputs``) and no re-run was
+        asked for (``fresh``): then that decision answers, as it stands."""
         pr = self.github.call("GET", f"/repos/{repository}/pulls/{number}", installation_id)
         fields = {"repository": repository, "number": number}
         if pr.get("state") != "open":
@@ -74,15 +86,30 @@ class Jobs:
         try:
             where = self.fetch(repository, installation_id, pr, head)
             base = mirror.resolve(where, f"refs/heads/{pr['base']['ref']}")
-            judged = judge(
+            checks = self.checks_of(repository, installation_id, head)
+            opened = open_head(
                 where,
                 base=base,
                 head=head,
                 ledger=self.ledger(int(pr["base"]["repo"]["id"])),
                 state=self.settings.state_dir / "state",
                 pull_request=parse_pull_request(pr),
-                checks=self.checks_of(repository, installation_id, head),
             )
+            digest = self.inputs_digest(where, pr, opened, base, head, checks)
+            same = (
+                None
+                if fresh
+                else self.conn.execute(
+                    UNCHANGED, (str(pr.get("title") or ""), repository, head, number, digest)
+                ).fetchone()
+            )
+            if same is not None:
+                log.info(
+                    "nothing the evaluation reads changed: answered by the decision in place",
+                    extra={**fields, "head": head, "verdict": same[0]},
+                )
+                return Outcome("unchanged", head, str(same[0]), int(same[1]))
+            judged = judge_opened(opened, base, checks)
         except FatalError as exc:
             # Retrying cannot fix a bad configuration or an unreadable change: say so on the
             # pull request, which then needs review, instead of blocking its queue.
@@ -112,6 +139,8 @@ class Jobs:
                 str(evaluation.verdict),
                 outputs.conclusion(evaluation),
                 run_id,
+                # A break-glass expires at a moment no input records: decide again each time.
+                None if evaluation.signoffs and evaluation.signoffs.break_glass else digest,
             ),
         )
         records.save(
@@ -390,6 +419,35 @@ class Jobs:
         return done
 
     # --- helpers ------------------------------------------------------------------------------
+    def inputs_digest(
+        self,
+        where: Path,
+        pr: dict[str, Any],
+        opened: Workspace,
+        base: str,
+        head: str,
+        checks: dict[str, str],
+    ) -> str:
+        """``inputs.digest`` of what evaluating ``opened`` reads."""
+        pull = opened.change.pull_request
+        assert pull is not None  # noqa: S101 - open_head was given it
+        return inputs.digest(
+            inputs.Inputs(
+                base_ref=str(pr["base"]["ref"]),
+                base=base,
+                head=head,
+                pull_request=pull,
+                counted_labels=inputs.counted(pull.labels, directory_of(opened.context).pr_labels),
+                checks=checks,
+                ledger_head=ledgers.ledger_head(
+                    self.conn, self.settings.database_url, int(pr["base"]["repo"]["id"])
+                ),
+                checkpoints=tuple(mirror.refs(where, PUBLISHED[0])),
+                today=opened.context.today,
+                version=__version__,
+            )
+        )
+
     def _base_tip(self, repository: str, installation: int, base_ref: str) -> str:
         where = mirror.mirror_path(self.settings.state_dir, installation, repository)
         url = mirror.remote_url(self.settings.git_url, repository)

@@ -1,0 +1,171 @@
+"""An event that changes nothing an evaluation reads is answered by the decision already made
+for the head (no new evaluation, no check run or comment edit); an event that changes any input
+(a review, a configuration or roster change on the base, a label the agent directory reads, the
+body) is evaluated afresh, never answered from the stored decision."""
+
+from __future__ import annotations
+
+import pytest
+from github_service import rows
+from loopback import serving
+from service_world import PEOPLE, REPOSITORY, World, deliver, work
+
+from countersign.service.web import create_app
+
+pytestmark = pytest.mark.postgres
+
+
+def evaluations(world: World, head: str) -> int:
+    ((count,),) = rows(
+        world.database,
+        "SELECT count(*) FROM countersign_evaluations WHERE head_sha = %s",
+        (head,),
+    )
+    return int(count)
+
+
+def run_of(world: World, head: str) -> dict:
+    (run,) = world.github.runs_for(REPOSITORY, head)
+    return run
+
+
+def opened(world: World, web: str) -> str:
+    world.commit_on_branch("fix", {"app.py": "print('hi')\n"}, "Fix the greeting")
+    head = world.open_pull_request(2, "fix")["head"]["sha"]
+    deliver(web, "pull_request", world.event("pull_request.opened", 2), "u-open")
+    work(world)
+    assert evaluations(world, head) == 1
+    return head
+
+
+def push_to_master(world: World, files: dict[str, str], message: str) -> None:
+    world.git("checkout", "-q", "master")
+    world.commit_on_branch("master", files, message, ai=False)
+    world.git("push", "-q", str(world.remote), "master")
+    world.git("checkout", "-q", "fix")
+
+
+# --- what must be evaluated afresh ------------------------------------------------------------
+def test_a_new_review_is_never_answered_from_the_stored_decision(world: World):
+    with serving(create_app(world.settings())) as web:
+        head = opened(world, web)
+        assert run_of(world, head)["conclusion"] == "action_required"
+        deliver(web, "pull_request_review", world.review(2, "alice-gh", head), "u-review")
+        work(world)
+    assert evaluations(world, head) == 2
+    assert run_of(world, head)["conclusion"] == "success"
+
+
+def test_a_policy_change_on_the_base_branch_is_evaluated_afresh(world: World):
+    with serving(create_app(world.settings())) as web:
+        head = opened(world, web)
+        assert run_of(world, head)["conclusion"] == "action_required"
+        push_to_master(
+            world,
+            {".countersign/policy.yaml": "version: 1\nrules: []\n"},
+            "Policy: no rules",
+        )
+        deliver(
+            web,
+            "pull_request",
+            world.event("pull_request.synchronize", 2, action="edited"),
+            "u-edited",
+        )
+        work(world)
+    assert evaluations(world, head) == 2
+    assert run_of(world, head)["conclusion"] == "success"
+
+
+def test_a_roster_change_on_the_base_branch_is_evaluated_afresh(world: World):
+    with serving(create_app(world.settings())) as web:
+        head = opened(world, web)
+        push_to_master(
+            world, {".countersign/people.yaml": PEOPLE + "\n# reviewed\n"}, "People: a note"
+        )
+        deliver(
+            web,
+            "pull_request",
+            world.event("pull_request.synchronize", 2, action="edited"),
+            "u-edited",
+        )
+        work(world)
+    assert evaluations(world, head) == 2
+
+
+def test_a_label_the_agent_directory_reads_is_evaluated_afresh(world: World):
+    with serving(create_app(world.settings())) as web:
+        head = opened(world, web)
+        world.pulls[2]["labels"] = [{"name": "ai-generated"}]
+        deliver(
+            web,
+            "pull_request",
+            world.event("pull_request.synchronize", 2, action="labeled"),
+            "u-label",
+        )
+        work(world)
+    assert evaluations(world, head) == 2
+
+
+def test_a_body_edit_is_evaluated_afresh(world: World):
+    with serving(create_app(world.settings())) as web:
+        head = opened(world, web)
+        world.pulls[2]["body"] = "Generated with Claude Code"
+        deliver(
+            web,
+            "pull_request",
+            world.event("pull_request.synchronize", 2, action="edited"),
+            "u-body",
+        )
+        work(world)
+    assert evaluations(world, head) == 2
+
+
+def test_a_rerequested_check_is_evaluated_afresh(world: World):
+    """Someone asked for the check to run again: that is never answered from the store."""
+    from github_service import example
+
+    with serving(create_app(world.settings())) as web:
+        head = opened(world, web)
+        payload = example("check_suite.rerequested")
+        payload["repository"]["full_name"] = REPOSITORY
+        payload["check_suite"]["head_sha"] = head
+        payload["check_suite"]["pull_requests"] = [{"number": 2, "head": {"sha": head}}]
+        deliver(web, "check_suite", payload, "u-rerun")
+        work(world)
+    assert evaluations(world, head) == 2
+
+
+# --- what is answered in place ----------------------------------------------------------------
+def test_a_title_edit_an_unread_label_and_a_repeated_synchronize_are_answered_in_place(
+    world: World,
+):
+    with serving(create_app(world.settings())) as web:
+        head = opened(world, web)
+        before = dict(run_of(world, head))
+        comment_edits = world.github.comments_on(REPOSITORY, 2)[0]["edits"]
+
+        world.pulls[2]["title"] = "A better title"
+        deliver(
+            web,
+            "pull_request",
+            world.event("pull_request.synchronize", 2, action="edited"),
+            "u-title",
+        )
+        work(world)
+        world.pulls[2]["labels"] = [{"name": "documentation"}]
+        deliver(
+            web,
+            "pull_request",
+            world.event("pull_request.synchronize", 2, action="labeled"),
+            "u-docs",
+        )
+        work(world)
+        deliver(web, "pull_request", world.event("pull_request.synchronize", 2), "u-sync")
+        work(world)
+    assert evaluations(world, head) == 1
+    assert run_of(world, head)["updates"] == before["updates"]
+    assert world.github.comments_on(REPOSITORY, 2)[0]["edits"] == comment_edits
+    # The dashboard shows the pull request as it is now.
+    assert rows(
+        world.database, "SELECT title FROM countersign_decisions WHERE head_sha = %s", (head,)
+    ) == [("A better title",)]
