@@ -271,6 +271,7 @@ def decisions(
                 lambda: _pending(world.database) == 0,
                 timeout=max(180.0, seconds * 10),
             )
+            drained = time.perf_counter() - start
     finally:
         for p in procs:
             p.stop()
@@ -287,6 +288,22 @@ def decisions(
     print(
         f"  check runs: {len(world.github.check_runs)} for {len(heads)} heads; API requests {len(world.github.requests)}; violations {len(world.github.violations)}"
     )
+    jobs, analysed = _evaluation_counts(world.database)
+    print(
+        f"  evaluation jobs {jobs}: {analysed} analysed, {jobs - analysed} answered by the "
+        "decision in place (nothing they read had changed); queue drained "
+        f"{drained:.1f} s after the first event"
+    )
+
+
+def _evaluation_counts(url: str) -> tuple[int, int]:
+    with psycopg.connect(url) as conn:
+        jobs = conn.execute(
+            "SELECT count(*) FROM procrastinate_jobs WHERE status = 'succeeded' "
+            "AND task_name = 'evaluate_pull_request'"
+        ).fetchone()
+        analysed = conn.execute("SELECT count(*) FROM countersign_evaluations").fetchone()
+    return (int(jobs[0]) if jobs else 0), (int(analysed[0]) if analysed else 0)
 
 
 def _pending(url: str) -> int:
