@@ -43,6 +43,9 @@ def test_a_second_decision_for_the_same_pull_request_edits_the_comment_and_adds_
     with serving(create_app(world.settings())) as web:
         deliver(web, "pull_request", world.event("pull_request.opened", 2), "d-1")
         work(world)
+        # A label the agent directory counts: an input changed, so a second decision is made
+        # (an event that changes no input is answered in place: test_unchanged_inputs.py).
+        world.pulls[2]["labels"] = [{"name": "ai-assisted"}]
         payload = world.event("pull_request.opened", 2, action="labeled")
         payload["sender"]["id"] = 77
         deliver(web, "pull_request", payload, "d-2")
