@@ -210,13 +210,12 @@ def _dated(
         if finding.evidence is not None:
             by_doc.setdefault(finding.reference.doc, set()).add(finding.reference.line)
     blamed = {doc: read.line_blame(root, sha, doc, lines) for doc, lines in by_doc.items()}
-    dated = tuple(_aged(root, sha, f, blamed, same_history) for f in findings)
+    dated = tuple(_aged(root, f, blamed, same_history) for f in findings)
     return _never_here(root, dated, blamed) if same_history else dated
 
 
 def _aged(
     root: Path,
-    sha: str,
     finding: Finding,
     blamed: dict[str, dict[int, tuple[str, str]]],
     same_history: bool,
@@ -226,7 +225,7 @@ def _aged(
         return finding
     commit, stamp = written
     dated = replace(finding, doc_line_date=_day(stamp))
-    if not (dated.stale and _written_after(root, sha, dated, commit, stamp, same_history)):
+    if not (dated.stale and _written_after(root, dated, commit, stamp, same_history)):
         return dated
     return replace(
         dated,
@@ -269,7 +268,7 @@ def _never_here(
 
 
 def _written_after(
-    root: Path, sha: str, finding: Finding, commit: str, stamp: str, same_history: bool
+    root: Path, finding: Finding, commit: str, stamp: str, same_history: bool
 ) -> bool:
     """Whether the document came to name the referent only once it was gone: a changelog entry
     or a migration note telling of the removal, a page copied in later, a line about another
@@ -285,7 +284,7 @@ def _written_after(
     if same_history:
         if not git.is_ancestor(root, evidence.commit, commit):
             return False
-        return not _named_before(root, sha, finding.reference.needle, evidence.commit)
+        return not _named_before(root, finding.reference.needle, evidence.commit)
     try:
         removed = datetime.fromisoformat(evidence.date)
     except ValueError:
@@ -293,15 +292,14 @@ def _written_after(
     return datetime.fromtimestamp(int(stamp), tz=UTC) > removed
 
 
-def _named_before(root: Path, sha: str, needle: str, removal: str) -> bool:
-    """Whether a document that is no changelog spelled ``needle`` before ``removal``: the
-    knowledge was there while the referent was, whatever page holds it now (an answer moved
-    to a new page, a page split in two)."""
-    for commit, docs in reversed(read.mentions(root, sha, needle)):
-        if commit == removal or not any(not is_history(d) for d in docs):
-            continue
-        return git.is_ancestor(root, commit, removal)
-    return False
+def _named_before(root: Path, needle: str, removal: str) -> bool:
+    """Whether a document that is no changelog spelled ``needle`` in the tree just before
+    ``removal``: the knowledge was there while the referent was, whatever page holds it now
+    (an answer moved to a new page, a page split in two). One ``git grep`` of that tree."""
+    parents = git.parents(root, removal)
+    if not parents:
+        return False
+    return any(not is_history(d) for d in read.documents_naming(root, parents[0], needle))
 
 
 def _day(stamp: str) -> str:

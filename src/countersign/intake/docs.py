@@ -10,6 +10,7 @@ import ast
 import functools
 import json
 import re
+import subprocess
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
@@ -648,32 +649,27 @@ def line_blame(root: Path, rev: str, doc: str, lines: Iterable[int]) -> dict[int
 
 
 @functools.lru_cache(maxsize=512)
-def mentions(root: Path, rev: str, needle: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The commits, newest first, that changed how often a document spells ``needle``, each
-    with the documents it changed (kept: several findings ask of one name)."""
+def documents_naming(root: Path, rev: str, needle: str) -> tuple[str, ...]:
+    """The documents of the tree at ``rev`` that spell ``needle`` (one ``git grep`` of that
+    tree; kept: several findings ask of one name and one removal)."""
     if not needle or "\n" in needle:
         return ()
-    try:
-        out = git.git(
-            root,
-            "log",
-            "--no-renames",
-            "--name-only",
-            "-z",
-            f"--format={_REC}%H",
-            f"-S{needle}",
-            rev,
-            "--",
-            *(f":(glob)**/*{suffix}" for suffix in DOC_SUFFIXES),
-        ).decode("utf-8", "replace")
-    except InputError:
+    proc = subprocess.run(
+        [
+            "git", "-C", str(root), "grep", "-l", "-F", "-I", "-e", needle, rev, "--",
+            *(f"*{suffix}" for suffix in DOC_SUFFIXES),
+        ],
+        capture_output=True,
+        check=False,
+    )  # fmt: skip
+    if proc.returncode not in (0, 1):
         return ()
-    found: list[tuple[str, tuple[str, ...]]] = []
-    for record in out.split(_REC)[1:]:
-        commit, _, names = record.partition("\n")
-        files = tuple(n for n in names.strip("\n\0").split("\0") if n)
-        found.append((commit.strip("\0\n "), files))
-    return tuple(found)
+    prefix = f"{rev}:"
+    return tuple(
+        line.removeprefix(prefix)
+        for line in proc.stdout.decode("utf-8", "replace").splitlines()
+        if line
+    )
 
 
 # A Makefile, or the template of one that the repository writes out for its readers
