@@ -195,8 +195,14 @@ def _touched(
 
 
 def _vendored(path: str) -> bool:
-    """A vendored library's documents speak of that library's code, not of this repository's."""
-    return any(part in VENDORED for part in path.split("/")[:-1])
+    """A vendored library's documents speak of that library's code, not of this repository's;
+    so do an installed package's, kept as test data (conda's
+    ``tests/data/.../site-packages/PyJWT-1.6.4.dist-info/DESCRIPTION.rst``)."""
+    parts = path.split("/")[:-1]
+    return any(
+        part in VENDORED or part == "site-packages" or part.endswith((".dist-info", ".egg-info"))
+        for part in parts
+    )
 
 
 def _dated(

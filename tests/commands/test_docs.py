@@ -1056,3 +1056,24 @@ def test_a_path_the_repository_did_not_have_when_the_line_was_written_is_not_sta
     shop.commit("out again")
     _, report = run(shop, capsys, "docs/ops.md")
     assert stale(report) == {(".config/shipit.yml", "removed")}
+
+
+def test_an_installed_packages_docs_kept_as_test_data_and_builtins_methods_are_not_ours(
+    shop, capsys
+):
+    meta = "tests/data/site-packages/PyJWT-1.6.4.dist-info/DESCRIPTION.rst"
+    shop.commit(
+        "fixtures",
+        **{
+            meta: "Run ``shipit failover --force-promote``.\n",
+            "shipit/text.py": "class Text:\n    def __str__(self): ...\n",
+            "docs/text.md": "Otherwise the result of `object.__str__()`.\n",
+        },
+    )
+    cli = CLI.replace("@click.option('--force-promote', is_flag=True)\n", "")
+    shop.commit(
+        "drop",
+        **{"shipit/cli.py": cli.replace("force_promote, ", ""), "shipit/text.py": "pass\n"},
+    )
+    _, report = run(shop, capsys, "--all")
+    assert {f["doc"] for f in report["findings"]} == {"docs/runbook.md"}

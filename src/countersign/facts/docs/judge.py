@@ -359,8 +359,17 @@ PLATFORM_VARIABLES = frozenset(
 )
 
 
+# Python's built-in types: ``object.__str__()`` is the language's, whatever the code defines.
+BUILTIN_TYPES = frozenset(
+    {"object", "str", "bytes", "int", "float", "bool", "dict", "list", "tuple", "set", "type"}
+)
+
+
 def platform_reference(reference: Reference) -> bool:
-    """A flag every framework provides, or a variable the platform does (not the code's own)."""
+    """A flag every framework provides, a variable the platform does, or a method of the
+    language's built-in types (not the code's own)."""
+    if reference.kind is Kind.SYMBOL:
+        return reference.text.split(".", 1)[0] in BUILTIN_TYPES and "." in reference.text
     if reference.kind is Kind.FLAG:
         return reference.needle in FRAMEWORK_FLAGS
     if reference.kind is Kind.ENV:
