@@ -11,7 +11,7 @@ import functools
 import json
 import re
 import subprocess
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -527,6 +527,34 @@ def _parameters(
 _FILE_HEADERS = ("--- a/", "--- /dev/null", "+++ b/", "+++ /dev/null")
 
 
+def _patches(
+    root: Path, rev: str, paths: Iterable[str], *options: str
+) -> Iterator[tuple[str, str, str, list[str]]]:
+    """Each commit touching ``paths`` (newest first) with its date, subject and changed lines
+    (``+``/``-``, no file headers); none where git cannot read the history."""
+    try:
+        out = git.git(
+            root,
+            "log",
+            *options,
+            "-p",
+            "-U0",
+            "--no-ext-diff",
+            "--no-textconv",
+            f"--format={_REC}%H{_FLD}%cI{_FLD}%s",
+            rev,
+            "--",
+            *paths,
+        ).decode("utf-8", "replace")
+    except InputError:
+        return
+    for record in out.split(_REC)[1:]:
+        header, _, body = record.partition("\n")
+        commit, date, subject = ([*header.split(_FLD), "", ""])[:3]
+        lines = [ln for ln in body.splitlines() if not ln.startswith(_FILE_HEADERS)]
+        yield commit, date, subject, lines  # fmt: skip
+
+
 def keyword_history(
     root: Path, rev: str, missing: Iterable[tuple[str, str, tuple[str, ...]]]
 ) -> dict[tuple[str, str], Evidence]:
@@ -537,26 +565,7 @@ def keyword_history(
     for name, keyword, files in sorted(set(missing)):
         word = whole_words([keyword])
         parameter = re.compile(rf"(?<![\w-]){re.escape(keyword)}\s*(?:[:=,)]|$)")
-        try:
-            out = git.git(
-                root,
-                "log",
-                f"-S{keyword}",
-                "-p",
-                "-U0",
-                "--no-ext-diff",
-                "--no-textconv",
-                f"--format={_REC}%H{_FLD}%cI{_FLD}%s",
-                rev,
-                "--",
-                *files,
-            ).decode("utf-8", "replace")
-        except InputError:
-            continue
-        for record in out.split(_REC)[1:]:
-            header, _, body = record.partition("\n")
-            commit, date, subject = ([*header.split(_FLD), "", ""])[:3]
-            lines = [ln for ln in body.splitlines() if not ln.startswith(_FILE_HEADERS)]
+        for commit, date, subject, lines in _patches(root, rev, files, f"-S{keyword}"):
             removed = [ln[1:] for ln in lines if ln.startswith("-")]
             added = [ln[1:] for ln in lines if ln.startswith("+")]
             lost = [ln for ln in removed if word.search(ln)]
@@ -714,26 +723,8 @@ def target_history(
     paths = sorted(set(makefiles))
     if not wanted or not paths:
         return {}
-    try:
-        out = git.git(
-            root,
-            "log",
-            "-p",
-            "-U0",
-            "--no-ext-diff",
-            "--no-textconv",
-            f"--format={_REC}%H{_FLD}%cI{_FLD}%s",
-            rev,
-            "--",
-            *paths,
-        ).decode("utf-8", "replace")
-    except InputError:
-        return {}
     found: dict[str, Evidence] = {}
-    for record in out.split(_REC)[1:]:
-        header, _, body = record.partition("\n")
-        commit, date, subject = ([*header.split(_FLD), "", ""])[:3]
-        lines = [ln for ln in body.splitlines() if not ln.startswith(_FILE_HEADERS)]
+    for commit, date, subject, lines in _patches(root, rev, paths):
         removed = [ln[1:] for ln in lines if ln.startswith("-") and _RULE.match(ln[1:])]
         added = [ln[1:] for ln in lines if ln.startswith("+") and _RULE.match(ln[1:])]
         kept = {n for ln in added if (m := _RULE.match(ln)) for n in m.group(1).split()}
