@@ -46,6 +46,14 @@ def push_to_master(world: World, files: dict[str, str], message: str) -> None:
 
 
 # --- what must be evaluated afresh ------------------------------------------------------------
+def event_again(world: World, web: str, action: str, delivery: str) -> None:
+    """A pull_request event with ``action`` for the opened pull request, then the queue's work."""
+    deliver(
+        web, "pull_request", world.event("pull_request.synchronize", 2, action=action), delivery
+    )
+    work(world)
+
+
 def test_a_new_review_is_never_answered_from_the_stored_decision(world: World):
     with serving(create_app(world.settings())) as web:
         head = opened(world, web)
@@ -65,13 +73,7 @@ def test_a_policy_change_on_the_base_branch_is_evaluated_afresh(world: World):
             {".countersign/policy.yaml": "version: 1\nrules: []\n"},
             "Policy: no rules",
         )
-        deliver(
-            web,
-            "pull_request",
-            world.event("pull_request.synchronize", 2, action="edited"),
-            "u-edited",
-        )
-        work(world)
+        event_again(world, web, "edited", "u-edited")
     assert evaluations(world, head) == 2
     assert run_of(world, head)["conclusion"] == "success"
 
@@ -82,13 +84,7 @@ def test_a_roster_change_on_the_base_branch_is_evaluated_afresh(world: World):
         push_to_master(
             world, {".countersign/people.yaml": PEOPLE + "\n# reviewed\n"}, "People: a note"
         )
-        deliver(
-            web,
-            "pull_request",
-            world.event("pull_request.synchronize", 2, action="edited"),
-            "u-edited",
-        )
-        work(world)
+        event_again(world, web, "edited", "u-edited")
     assert evaluations(world, head) == 2
 
 
@@ -96,13 +92,7 @@ def test_a_label_the_agent_directory_reads_is_evaluated_afresh(world: World):
     with serving(create_app(world.settings())) as web:
         head = opened(world, web)
         world.pulls[2]["labels"] = [{"name": "ai-generated"}]
-        deliver(
-            web,
-            "pull_request",
-            world.event("pull_request.synchronize", 2, action="labeled"),
-            "u-label",
-        )
-        work(world)
+        event_again(world, web, "labeled", "u-label")
     assert evaluations(world, head) == 2
 
 
@@ -110,13 +100,7 @@ def test_a_body_edit_is_evaluated_afresh(world: World):
     with serving(create_app(world.settings())) as web:
         head = opened(world, web)
         world.pulls[2]["body"] = "Generated with Claude Code"
-        deliver(
-            web,
-            "pull_request",
-            world.event("pull_request.synchronize", 2, action="edited"),
-            "u-body",
-        )
-        work(world)
+        event_again(world, web, "edited", "u-body")
     assert evaluations(world, head) == 2
 
 
@@ -145,21 +129,9 @@ def test_a_title_edit_an_unread_label_and_a_repeated_synchronize_are_answered_in
         comment_edits = world.github.comments_on(REPOSITORY, 2)[0]["edits"]
 
         world.pulls[2]["title"] = "A better title"
-        deliver(
-            web,
-            "pull_request",
-            world.event("pull_request.synchronize", 2, action="edited"),
-            "u-title",
-        )
-        work(world)
+        event_again(world, web, "edited", "u-title")
         world.pulls[2]["labels"] = [{"name": "documentation"}]
-        deliver(
-            web,
-            "pull_request",
-            world.event("pull_request.synchronize", 2, action="labeled"),
-            "u-docs",
-        )
-        work(world)
+        event_again(world, web, "labeled", "u-docs")
         deliver(web, "pull_request", world.event("pull_request.synchronize", 2), "u-sync")
         work(world)
     assert evaluations(world, head) == 1
