@@ -296,10 +296,27 @@ RELEASES = (
 )
 
 
+# a history heading behind the marks of its markup: emphasis, code, an indented underline title
+MARKED_TITLES = (
+    "# Guide\n\nCall `find_plugins()`.\n\n## **_Release Notes_**\n\n- `resource_exists()`.\n\n"
+    "# More\n\nUse `get_provider()`.\n"
+)
+UNDERLINED = (
+    "Guide\n=====\n\nCall ``find_plugins()``.\n\n  ``HISTORY``\n-------------\n\n"
+    "- ``resource_exists()``.\n\nMore\n====\n\nUse ``get_provider()``.\n"
+)
+
+
 # setuptools' pkg_resources.rst ends with its history
 @pytest.mark.parametrize(
     ("path", "text"),
-    [("docs/api.rst", PKG_RESOURCES), ("docs/api.md", GUIDE), ("README.md", RELEASES)],
+    [
+        ("docs/api.rst", PKG_RESOURCES),
+        ("docs/api.md", GUIDE),
+        ("README.md", RELEASES),
+        ("docs/api.md", MARKED_TITLES),
+        ("docs/api.rst", UNDERLINED),
+    ],
 )
 def test_a_history_section_inside_a_document_is_history(path, text):
     found = {r.needle for r in references(path, text, VOCAB)}
@@ -316,6 +333,8 @@ def test_some_names_are_placeholders():
         ".. attention:: **This documentation is retained solely for historical purposes**\n",
         ".. version-removed:: v82.0.0\n   ``pkg_resources`` is no longer included.\n",
         "Historically, shipit allowed running commands via a ``setup.py`` script.\n",
+        "THIS PAGE IS KEPT FOR THE RECORD.\n",
+        "This document is ARCHIVED.\n",
     ],
 )
 def test_a_document_that_says_it_is_kept_as_a_record_is_history(notice):
@@ -344,3 +363,21 @@ def test_cd_into_the_repository_keeps_its_path_and_cd_elsewhere_drops_the_line()
         (Kind.MAKE_TARGET, "make all"),
     ]
     assert refs("```sh\ncd /usr/ports/x/y && make install\n```\n") == []
+
+
+@pytest.mark.parametrize(
+    ("path", "line"),
+    [
+        ("docs/a.md", "See [the guide](docs/guide.md) first.\n"),
+        ("docs/a.md", "[guide]: docs/guide.md\n"),
+        ("docs/a.rst", "See `the guide <docs/guide.rst>`_ first.\n"),
+        ("docs/a.rst", "See :doc:`docs/guide` first.\n"),
+        ("docs/a.rst", "Get :download:`docs/guide.pdf` first.\n"),
+        ("docs/a.adoc", "See link:docs/guide.adoc[the guide] first.\n"),
+    ],
+)
+def test_each_markups_links_are_read(path, line):
+    """Links are looked for only on lines holding what every link of that markup holds."""
+    links = [r.needle for r in references(path, line, VOCAB) if r.kind is Kind.PATH and r.link]
+    assert len(links) == 1
+    assert links[0].startswith("docs/guide")

@@ -12,8 +12,9 @@ from __future__ import annotations
 import ast
 import re
 import shlex
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from countersign.facts.docs import Kind, Reference, tools
 from countersign.facts.docs.blocks import Line, Role, lines_of
@@ -53,6 +54,13 @@ _RST_LINK = re.compile(
     r"`[^`<]*<([^>`]+)>`_{1,2}|:(?:download|doc):`([^`]+)`|:file:`([^`]*/[^`]*)`"
 )
 _ADOC_LINK = re.compile(r"\b(?:link|xref|include|image)::?([^\s\[]+)\[")
+# what a line holds wherever the pattern can match it: ``](``, or ``]:`` (a link definition);
+# ``>`_`` or a role's ``:`` before its backquote; an AsciiDoc macro's ``:`` and ``[``
+_LINK_MARKS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (_MD_LINK, ("](", "]:")),
+    (_RST_LINK, (">`_", ":`")),
+    (_ADOC_LINK, ("[",)),
+)
 _ENV = re.compile(r"^\$?\{?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\}?$")
 _ENV_IN_SHELL = re.compile(r"\$\{?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b")
 _SYMBOL = re.compile(r"^((?:[A-Za-z_][A-Za-z0-9_]*\.)*([A-Za-z_][A-Za-z0-9_]{2,}))\(\)$")
@@ -76,6 +84,14 @@ class Vocabulary:
     make: bool = False
     package_scripts: bool = False
 
+    @cached_property
+    def command_word(self) -> re.Pattern[str] | None:
+        """One pattern for "the line names one of the commands", not one search per command."""
+        if not self.commands:
+            return None
+        names = "|".join(re.escape(c) for c in sorted(self.commands, key=len, reverse=True))
+        return re.compile(rf"\b(?:{names})\b")
+
 
 def is_history(path: str) -> bool:
     """A changelog, release notes or upgrade guide: it records how things were."""
@@ -95,10 +111,21 @@ _HISTORY_HEADING = re.compile(
 _UNDERLINE = re.compile(r"^([=\-~^*#+`:'\"._])\1{2,}\s*$")
 
 
+# Every title ``_HISTORY_HEADING`` matches starts with one of these words or a version, after
+# the heading's marks: a document with no such line start has no history section, and most
+# documents are read without looking at each line's heading (tldr-pages: 38,000 pages)
+_HISTORY_HINT = re.compile(
+    r"^[\W_]*(?:change|histor|release|version|revision|what|news|v?\d+\.\d)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
 def history_sections(text: str) -> frozenset[int]:
     """The numbers of the lines inside a history section, up to the next heading of the same
     or a higher level (Markdown ``#``, AsciiDoc ``=``, reStructuredText underlines, whose
     levels go by the order in which their styles first appear)."""
+    if not _HISTORY_HINT.search(text):
+        return frozenset()
     lines = text.split("\n")
     styles: list[str] = []
     inside: int | None = None  # the level of the history heading we are under
@@ -116,9 +143,12 @@ def history_sections(text: str) -> frozenset[int]:
     return frozenset(out)
 
 
+_ATX_HEADING = re.compile(r"^(#{1,6}|={1,6})\s+(.+?)\s*#*$")
+
+
 def _heading(lines: list[str], i: int, styles: list[str]) -> tuple[int | None, str]:
     line = lines[i]
-    if match := re.match(r"^(#{1,6}|={1,6})\s+(.+?)\s*#*$", line):
+    if match := _ATX_HEADING.match(line):
         return len(match.group(1)), match.group(2)
     if (
         line.strip()
@@ -164,8 +194,16 @@ _KEPT_FOR_HISTORY = re.compile(
 )
 
 
+# a word each of those notices holds, looked for first (casefolded, as the pattern ignores case)
+_KEPT_WORDS = ("histor", "kept", "archived", "obsolete", "removed::")
+
+
 def _kept_for_history(text: str) -> bool:
-    return bool(_KEPT_FOR_HISTORY.search("\n".join(text.split("\n", _TITLE_LINES)[:_TITLE_LINES])))
+    head = "\n".join(text.split("\n", _TITLE_LINES)[:_TITLE_LINES])
+    folded = head.casefold()
+    if not any(word in folded for word in _KEPT_WORDS):
+        return False
+    return bool(_KEPT_FOR_HISTORY.search(head))
 
 
 def _history_title(text: str) -> bool:
@@ -204,12 +242,13 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
             continue
         if line.role is Role.PROSE and not _MARKED.search(line.text):
             continue  # prose with no code span and no link names nothing
-        if _PAST.search(line.text) or _maps_names(line.text):
-            continue
         if line.role is Role.PROSE:
-            found.extend(_prose(path, line, vocabulary))
+            named = list(_prose(path, line, vocabulary))
         else:
-            found.extend(_shell(path, line, vocabulary, strict=line.role is not Role.SHELL))
+            named = list(_shell(path, line, vocabulary, strict=line.role is not Role.SHELL))
+        # most lines name nothing: only those that do are asked whether they speak of the past
+        if named and not (_PAST.search(line.text) or _maps_names(line.text)):
+            found.extend(named)
     kept = (r for r in found if not (r.kind in _DEFINABLE and r.needle in own))
     return tuple(dict.fromkeys(kept))
 
@@ -276,9 +315,12 @@ def _prose(path: str, line: Line, vocabulary: Vocabulary) -> Iterator[Reference]
             yield ref
         return
     spans = _spans(line.text)
-    mentions_command = any(_first_word(s) in vocabulary.commands for s in spans) or any(
-        re.search(rf"\b{re.escape(c)}\b", line.text) for c in vocabulary.commands
-    )
+
+    def mentions_command() -> bool:  # asked only of a flag: most lines have none
+        return any(_first_word(s) in vocabulary.commands for s in spans) or bool(
+            vocabulary.command_word and vocabulary.command_word.search(line.text)
+        )
+
     for span in spans:
         if not span or _PLACEHOLDER.search(span):
             continue
@@ -320,20 +362,24 @@ def _call(span: str) -> tuple[str, tuple[str, ...]] | None:
 
 
 def _links(text: str) -> Iterator[str]:
-    for pattern in (_MD_LINK, _RST_LINK, _ADOC_LINK):
+    for pattern, marks in _LINK_MARKS:
+        if not any(mark in text for mark in marks):
+            continue  # what every link of this markup has is not on the line
         for match in pattern.finditer(text):
             target = next((g for g in match.groups() if g), "")
             if target:
                 yield target
 
 
-def _token(path: str, number: int, span: str, mentions_command: bool) -> Iterator[Reference]:
+def _token(
+    path: str, number: int, span: str, mentions_command: Callable[[], bool]
+) -> Iterator[Reference]:
     if match := _ENV.match(span):
         yield Reference(path, number, Kind.ENV, span, match.group(1))
     elif match := _SYMBOL.match(span):
         yield Reference(path, number, Kind.SYMBOL, span, match.group(2))
     elif match := _FLAG.match(span):
-        if mentions_command:
+        if mentions_command():
             yield Reference(path, number, Kind.FLAG, span, match.group(1))
     elif (ref := _path_ref(path, number, span)) is not None:
         yield ref
