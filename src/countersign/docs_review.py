@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from countersign.errors import InputError
@@ -56,11 +56,13 @@ def review_docs(
     docs_root: Path | None = None,
     commands: Iterable[str] = (),
     base: str | None = None,
+    as_of: date | None = None,
 ) -> DocsReview:
     """Judge every document under ``paths`` (all documents when empty) in the tree at ``rev``
     of ``root``, or in ``docs_root`` (a wiki clone or an exported directory) when given. With
     ``base``, only what the change ``base..rev`` touched: stale references in the documents it
-    edits, and references its own commits made stale (code changed without its docs)."""
+    edits, and references its own commits made stale (code changed without its docs).
+    ``as_of``: the day of the reading, for other projects' tools (default: today's)."""
     sha = git.resolve(root, rev)
     since = git.resolve(root, base) if base else None
     code_paths, submodules = read.listing(root, sha)
@@ -99,7 +101,7 @@ def review_docs(
             [p for p in (*code_paths, *walked.deleted) if read.is_makefile(p)],
         ),
     )
-    findings = judge(refs, index, history)
+    findings = judge(refs, index, history, as_of)
     if since is not None:
         findings = _touched(root, since, sha, findings)
     if doc_git is not None:

@@ -1,5 +1,7 @@
 """Well-known tools' removed subcommands and flags, read from documents."""
 
+from datetime import date
+
 import pytest
 
 from countersign.facts.docs import Kind, Status
@@ -73,3 +75,22 @@ def test_every_entry_names_a_dated_release_and_a_replacement():
     for entry in RETIRED:
         assert entry.release.split("(")[-1].rstrip(")").count("-") == 2, entry
         assert entry.instead, entry
+
+
+def test_a_tool_is_judged_as_it_was_on_the_day_of_the_reading():
+    """The reader of a 2012 revision ran ``virtualenv --no-site-packages`` as it said; the
+    reader of the same page after virtualenv 20.0.0 (2020-02-10) gets an error."""
+    refs = references("docs/d.md", "```sh\nvirtualenv --no-site-packages env\n```\n", NONE)
+    tool = [r for r in refs if r.kind is Kind.TOOL]
+    [then] = judge(tool, CodeIndex(frozenset()), History(), as_of=date(2012, 3, 29))
+    assert not then.stale
+    assert then.confidence == "medium"
+    assert "after 2012-03-29: it still ran then" in then.reason
+    [on_the_day] = judge(tool, CodeIndex(frozenset()), History(), as_of=date(2020, 2, 10))
+    assert on_the_day.stale
+    [today] = judge(tool, CodeIndex(frozenset()), History())
+    assert today.stale
+
+
+def test_every_retired_entry_gives_the_day_of_its_release():
+    assert all(entry.removed_on is not None for entry in RETIRED)

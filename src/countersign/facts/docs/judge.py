@@ -13,6 +13,7 @@ import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 
 from countersign.facts.docs import Finding, Kind, Reference, Status, tools
@@ -181,8 +182,13 @@ PAGE_SUFFIXES = (".md", ".rst", ".adoc", ".mdx", ".txt", "/index.md", "/index.rs
 
 
 def judge(
-    references: Iterable[Reference], code: CodeIndex, history: History
+    references: Iterable[Reference],
+    code: CodeIndex,
+    history: History,
+    as_of: date | None = None,
 ) -> tuple[Finding, ...]:
+    """Each reference against the code and its history. ``as_of``: the day the documents are
+    read, which decides what other projects' tools do (default: today's tools)."""
     findings: list[Finding] = []
     for reference in references:
         if reference.kind is Kind.PATH:
@@ -192,7 +198,7 @@ def judge(
         elif reference.kind is Kind.SCRIPT:
             finding = _listed(reference, code.scripts, history.tokens, "package.json script")
         elif reference.kind is Kind.TOOL:
-            finding = _tool(reference)
+            finding = _tool(reference, as_of)
         else:
             finding = _token(reference, code, history)
         if finding is not None:
@@ -254,11 +260,22 @@ def fragment(path: str) -> bool:
     return len(parts) >= 2 and parts[-2] in _FRAGMENT_DIRS and bool(_FRAGMENT.match(parts[-1]))
 
 
-def _tool(reference: Reference) -> Finding | None:
-    """A well-known tool's removed subcommand or flag: stale with the release that removed it."""
+def _tool(reference: Reference, as_of: date | None) -> Finding | None:
+    """A well-known tool's removed subcommand or flag: stale with the release that removed it,
+    for a reader after that release (one reading the document in 2012 ran ``virtualenv
+    --no-site-packages`` as it said)."""
     entry = next((e for e in tools.RETIRED if e.text == reference.needle), None)
     if entry is None:
         return None
+    if as_of is not None and (removed := entry.removed_on) is not None and as_of < removed:
+        return Finding(
+            reference,
+            Status.REMOVED,
+            "medium",
+            f"`{entry.text}` was removed in {entry.release}, after {as_of.isoformat()}: "
+            "it still ran then",
+            suggestion=entry.instead,
+        )
     return Finding(
         reference,
         Status.REMOVED,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,12 @@ class Retired:
     @property
     def text(self) -> str:
         return " ".join((self.program, *self.words, *((self.flag,) if self.flag else ())))
+
+    @property
+    def removed_on(self) -> date | None:
+        """The day of the release that removed it (``release`` ends with it in parentheses)."""
+        match = re.search(r"\((\d{4}-\d{2}-\d{2})\)$", self.release)
+        return date.fromisoformat(match.group(1)) if match else None
 
 
 _HELM2 = r"\bhelm\s*v?2\b|\btiller\b"
