@@ -166,9 +166,11 @@ def path_candidates(reference: Reference, local_only: bool = False) -> tuple[str
     bases = list(dict.fromkeys(p for p in order if not p.startswith("..")))
     pages = [f"{p}{s}" for p in bases for s in PAGE_SUFFIXES] if reference.link else []
     if reference.link and reference.needle.endswith((".html", ".htm")):
-        # a link to the built page of a source document (``index.html`` for ``index.rst``)
+        # a link to the built page of a source document (``index.html`` for ``index.rst``),
+        # or of a template the docs build renders first (xonsh's ``envvars.rst.jinja2``)
         stems = [p.rsplit(".", 1)[0] for p in bases]
-        pages += [f"{stem}{s}" for stem in stems for s in (".rst", ".md", ".txt", ".adoc")]
+        sources = [f"{stem}{s}" for stem in stems for s in (".rst", ".md", ".txt", ".adoc")]
+        pages += [*sources, *(f"{source}{t}" for source in sources for t in _TEMPLATES)]
     return tuple(dict.fromkeys([*bases, *pages]))
 
 
@@ -178,6 +180,46 @@ def local_candidates(reference: Reference) -> tuple[str, ...]:
 
 
 _LAYOUTS = ("src/", "lib/")
+_TEMPLATES = (".jinja2", ".jinja", ".j2", ".in", ".tpl", ".tmpl")
+# where a docs build writes the pages it generates from the code (Sphinx's autosummary and
+# apidoc, sphinx-autoapi, a project's own extension): a page per module
+_API_DIRS = frozenset(
+    {"api", "apidoc", "apidocs", "autoapi", "_autosummary", "autosummary", "generated"}
+)
+
+
+def _documents_module(reference: Reference, code: CodeIndex) -> bool:
+    """A built page of the API reference that the docs build writes for a module the code
+    has (xonsh's ``api/history/base.html`` for ``xonsh/history/base.py``, Sphinx's
+    ``generated/pkg.mod.html``): there while the module is."""
+    if not (reference.link and reference.needle.endswith((".html", ".htm"))):
+        return False
+    packages = {
+        "/".join(p.split("/")[:-1])
+        for p in code.paths
+        if p.endswith("/__init__.py") and p.count("/") <= 2
+    }
+    here = posixpath.dirname(reference.doc)
+    for base in (posixpath.join(here, reference.needle), reference.needle):
+        parts = posixpath.normpath(base).rsplit(".", 1)[0].split("/")
+        cut = max((i for i, part in enumerate(parts) if part in _API_DIRS), default=-1)
+        rest = parts[cut + 1 :] if cut >= 0 else []
+        if len(rest) == 1:
+            rest = rest[0].split(".")
+        if rest and rest[-1] == "index":
+            rest = rest[:-1]
+        if not rest:
+            continue
+        module = "/".join(rest)
+        roots = ("", "src/", "lib/", *(f"{p}/" for p in packages))
+        if any(
+            f"{r}{module}.py" in code.paths or f"{r}{module}/__init__.py" in code.paths
+            for r in roots
+        ):
+            return True
+    return False
+
+
 PAGE_SUFFIXES = (".md", ".rst", ".adoc", ".mdx", ".txt", "/index.md", "/index.rst", "/README.md")
 
 
@@ -216,6 +258,8 @@ def _path(reference: Reference, code: CodeIndex, history: History) -> Finding | 
         return None  # a package path (``pip/_vendor``) under a source layout (``src/pip/...``)
     bare = "/" not in reference.needle
     if bare and reference.needle in code.basenames:
+        return None
+    if _documents_module(reference, code):
         return None
     # a link resolves from the document's directory: the root's file of that name holds it up
     # where a site generator resolves from the root, but its removal is no evidence against it

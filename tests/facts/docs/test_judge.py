@@ -1,0 +1,47 @@
+"""Judging path references against the code and its history, without git: links to the pages
+a docs build writes."""
+
+import pytest
+
+from countersign.facts.docs import Kind, Reference
+from countersign.facts.docs.judge import History, judge
+from countersign.intake.code_index import CodeIndex, Evidence
+
+GONE = Evidence("9fbecfc15", "2022-01-18T22:08:27+05:30", "use github actions to deploy docs")
+PACKAGE = frozenset(
+    {"xonsh/__init__.py", "xonsh/events.py", "xonsh/history/__init__.py", "xonsh/history/base.py"}
+)
+
+
+def link(doc: str, target: str) -> Reference:
+    return Reference(doc, 3, Kind.PATH, target, target, link=True)
+
+
+def stale(reference: Reference, paths: frozenset[str], removed: str) -> bool:
+    findings = judge([reference], CodeIndex(paths), History(paths={removed: GONE}))
+    return any(f.stale for f in findings)
+
+
+@pytest.mark.parametrize(
+    ("target", "removed"),
+    [
+        ("api/history/base.html", "docs/api/history/base.html"),
+        ("api/events.html", "docs/api/events.html"),
+        ("generated/xonsh.history.base.html", "docs/generated/xonsh.history.base.html"),
+    ],
+)
+def test_a_built_api_page_holds_while_its_module_is_there(target, removed):
+    """A docs build that once kept its API pages in the tree and now writes them (xonsh's)."""
+    assert not stale(link("docs/tutorial.rst", target), PACKAGE, removed)
+
+
+def test_a_built_api_page_of_a_module_that_is_gone_is_stale():
+    paths = PACKAGE - {"xonsh/events.py"}
+    assert stale(link("docs/tutorial.rst", "api/events.html"), paths, "docs/api/events.html")
+
+
+def test_a_page_rendered_from_a_template_holds_while_the_template_is_there():
+    """xonsh renders ``envvars.rst`` from ``envvars.rst.jinja2`` when the docs are built."""
+    paths = PACKAGE | {"docs/envvars.rst.jinja2"}
+    assert not stale(link("docs/xonshrc.rst", "envvars.html"), paths, "docs/envvars.rst")
+    assert stale(link("docs/xonshrc.rst", "envvars.html"), PACKAGE, "docs/envvars.rst")
