@@ -173,6 +173,9 @@ def test_release_notes_proposals_and_decision_records_record_history():
         "news/1234.bugfix.rst",
         "changelog.d/20261201_canary.md",
         "docs/content/2024-news.md",
+        "docs/about/migration.md",
+        "docs/upgrade.rst",
+        "docs/migration-guide-0.19.md",
         "peeps/PEEP-044.md",
         "docs/dev/modernization-plan.md",
         "docs/dev/modernization-prd.md",
@@ -381,3 +384,9 @@ def test_each_markups_links_are_read(path, line):
     links = [r.needle for r in references(path, line, VOCAB) if r.kind is Kind.PATH and r.link]
     assert len(links) == 1
     assert links[0].startswith("docs/guide")
+
+
+def test_a_page_on_database_migrations_is_advice():
+    assert refs("Set `SHIPIT_TOKEN` first.\n", "docs/topics/migrations.rst") == [
+        (Kind.ENV, "SHIPIT_TOKEN")
+    ]

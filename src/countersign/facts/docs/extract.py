@@ -20,9 +20,11 @@ from countersign.facts.docs import Kind, Reference, tools
 from countersign.facts.docs.blocks import Line, Role, lines_of
 
 _HISTORY_NAMES = re.compile(
-    # a year's page of them too (gunicorn's ``docs/content/2024-news.md``)
+    # a year's page of them too (gunicorn's ``docs/content/2024-news.md``); a migration page
+    # (kedro's ``docs/about/migration.md``: what each version took away, and what instead),
+    # not one about database migrations
     r"(^|/)(?:\d{4}[_-])?(change[s_-]?log|changes|history|news|release[s_-]?notes?|releases|"
-    r"upgrading|migration[s_-]?guide|deprecat\w*|whats?[_-]?new)[^/]*$"
+    r"upgrad(?:e|ing)|migration[s_-]?guide|migration(?!s)|deprecat\w*|whats?[_-]?new)[^/]*$"
     # a release's announcement (django-rest-framework's ``docs/community/3.4-announcement.md``)
     r"|(^|/)[^/]*\d[^/]*[_-]announce(?:ment)?s?\.[a-z]+$|(^|/)announce(?:ment)?s?/"
     r"|(^|/)(releasenotes|release[_-]notes|changelog|changelogs|changes|history|whatsnew)/"
@@ -96,7 +98,7 @@ class Vocabulary:
 # a word each name of ``_HISTORY_NAMES`` holds, looked for first (casefolded, as the pattern
 # ignores case): most paths hold none, and the pattern costs twenty times as much
 _HISTORY_WORDS = (
-    *("change", "histor", "news", "release", "upgrading", "migration", "deprecat", "what"),
+    *("change", "histor", "news", "release", "upgrad", "migration", "deprecat", "what"),
     *("announce", "adr", "decision", "proposal", "rfc", "sep", "pep", "peep", "enhancement"),
     *("plan", "initiative", "prd", "roadmap"),
 )
