@@ -390,3 +390,33 @@ def test_a_page_on_database_migrations_is_advice():
     assert refs("Set `SHIPIT_TOKEN` first.\n", "docs/topics/migrations.rst") == [
         (Kind.ENV, "SHIPIT_TOKEN")
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2. Create `hypothesis/RELEASE.rst` with `RELEASE_TYPE: patch`.\n",
+        "Create a new file called `docs/notes/next.md` for your change.\n",
+        "```sh\nmkdir -p build/out && touch news/12.bugfix\n```\n",
+    ],
+)
+def test_a_path_the_reader_is_told_to_create_is_not_a_reference(text):
+    assert [r for r in refs(text, "CONTRIBUTING.md") if r[0] is Kind.PATH] == []
+
+
+def test_a_path_named_beside_create_but_not_created_is_read():
+    assert (Kind.PATH, "docs/conf.py") in refs("Edit `docs/conf.py` to create a theme.\n")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "website/content/2016-04-16-anatomy-of-a-test.md",
+        "HypothesisWorks.github.io/_posts/2016-04-16-anatomy-of-a-test.md",
+        "docs/blog/why-we-moved.md",
+    ],
+)
+def test_a_blog_post_tells_of_its_day(path):
+    text = "Set `HYPOTHESIS_VERBOSITY_LEVEL` to `verbose`.\n"
+    assert refs(text, path) == []
+    assert refs(text, "docs/settings.md") == [(Kind.ENV, "HYPOTHESIS_VERBOSITY_LEVEL")]

@@ -45,3 +45,39 @@ def test_a_page_rendered_from_a_template_holds_while_the_template_is_there():
     paths = PACKAGE | {"docs/envvars.rst.jinja2"}
     assert not stale(link("docs/xonshrc.rst", "envvars.html"), paths, "docs/envvars.rst")
     assert stale(link("docs/xonshrc.rst", "envvars.html"), PACKAGE, "docs/envvars.rst")
+
+
+def path(doc: str, target: str) -> Reference:
+    return Reference(doc, 7, Kind.PATH, target, target)
+
+
+MONOREPO = frozenset(
+    {
+        "hypothesis-python/setup.py",
+        "hypothesis-python/tests/cover/test_slippage.py",
+        "hypothesis-python/docs/packaging.rst",
+        "guides/testing.rst",
+    }
+)
+RELAYOUT = Evidence("ff5de7032", "2018-04-06T10:15:33+01:00", "Initial relayout")
+
+
+def test_a_path_in_a_subprojects_document_is_read_from_that_subprojects_root():
+    """``python -m pytest tests/cover`` in hypothesis-python/docs/ runs from hypothesis-python/."""
+    ref = path("hypothesis-python/docs/packaging.rst", "tests/cover")
+    assert not stale(ref, MONOREPO, "tests/cover/test_slippage.py")
+
+
+def test_a_path_gone_from_the_subproject_too_is_stale():
+    ref = path("hypothesis-python/docs/packaging.rst", "tests/cover/test_engine.py")
+    assert stale(ref, MONOREPO, "tests/cover/test_engine.py")
+
+
+def test_a_root_document_is_not_read_from_a_subproject():
+    """A guide at the root names the root's paths: the relayout that moved them is evidence."""
+    findings = judge(
+        [path("guides/testing.rst", "tests/cover")],
+        CodeIndex(MONOREPO),
+        History(paths={"tests/cover/test_slippage.py": RELAYOUT}),
+    )
+    assert [f.stale for f in findings] == [True]

@@ -30,6 +30,8 @@ _HISTORY_NAMES = re.compile(
     r"|(^|/)(releasenotes|release[_-]notes|changelog|changelogs|changes|history|whatsnew)/"
     # proposals and decision records say what was decided when, not how things are now
     r"|(^|/)(adr|adrs|decisions|proposals|rfcs?|seps?|peps?|peeps?|enhancements|plans)/"
+    # a blog's posts: each tells of its day
+    r"|(^|/)(_posts|blog)/"
     # and so do plans and work logs (pipenv's ``docs/dev/modernization-plan.md``,
     # ``initiative-f-protocol.md``, ``modernization-prd.md``): what was to be done then
     r"|(^|/)(?:initiative|proposal|rfc|adr)[_-][^/]*$"
@@ -95,17 +97,30 @@ class Vocabulary:
         return re.compile(rf"\b(?:{names})\b")
 
 
+def _dated_post(name: str) -> bool:
+    """``2016-04-16-anatomy-of-a-test.md``: a page named for the day it was written."""
+    return (
+        len(name) > 11
+        and name[4] == name[7] == "-"
+        and name[10] in "-_"
+        and (name[:4] + name[5:7] + name[8:10]).isdigit()
+    )
+
+
 # a word each name of ``_HISTORY_NAMES`` holds, looked for first (casefolded, as the pattern
 # ignores case): most paths hold none, and the pattern costs twenty times as much
 _HISTORY_WORDS = (
     *("change", "histor", "news", "release", "upgrad", "migration", "deprecat", "what"),
     *("announce", "adr", "decision", "proposal", "rfc", "sep", "pep", "peep", "enhancement"),
-    *("plan", "initiative", "prd", "roadmap"),
+    *("plan", "initiative", "prd", "roadmap", "_posts", "blog"),
 )
 
 
 def is_history(path: str) -> bool:
-    """A changelog, release notes or upgrade guide: it records how things were."""
+    """A changelog, release notes or upgrade guide: it records how things were. So does a
+    dated post (a blog's ``_posts/2016-04-16-anatomy-of-a-test.md``): what was so that day."""
+    if _dated_post(path.rsplit("/", 1)[-1]):
+        return True
     folded = path.casefold()
     if not any(word in folded for word in _HISTORY_WORDS):
         return False
@@ -348,10 +363,26 @@ def _prose(path: str, line: Line, vocabulary: Vocabulary) -> Iterator[Reference]
         for ref in _token(path, line.number, span, mentions_command):
             if ref.kind is Kind.PATH and _EXAMPLE.search(line.text):
                 continue  # "Example ``.github/workflows/build.yml``:" names the reader's file
+            if ref.kind is Kind.PATH and _to_create(line.text, span):
+                continue  # "Create ``hypothesis/RELEASE.rst``": absent until the reader writes it
             yield ref
     for target in _links(line.text):
         if (ref := _path_ref(path, line.number, target, link=True)) is not None:
             yield ref
+
+
+# what a line says just before a path it tells the reader to make: "Create
+# ``hypothesis/RELEASE.rst``", "create a new file called `docs/x.md`", "touch `a/b`"
+_CREATE_BEFORE = re.compile(
+    r"\b(?:create|creating|touch)\s+(?:(?:a|an|the|new|empty|file|directory|folder|called|"
+    r"named)\s+)*[`'\"]*$",
+    re.IGNORECASE,
+)
+
+
+def _to_create(text: str, span: str) -> bool:
+    at = text.find(span)
+    return at > 0 and _CREATE_BEFORE.search(text[max(0, at - 60) : at]) is not None
 
 
 # "Example ``.github/workflows/build.yml``:" shows the reader a file to write; "for example,
@@ -532,9 +563,14 @@ def _command(
         name = _package_script(program, rest)
         if name:
             yield Reference(path, number, Kind.SCRIPT, f"{program} {name}", name, context)
+    if program in _MAKES_ITS_OPERANDS:
+        return  # ``mkdir -p build/out``, ``touch news/12.bugfix``: there once it has run
     for word in rest:
         if "/" in word and (ref := _path_ref(path, number, word)) is not None:
             yield Reference(path, number, Kind.PATH, ref.text, ref.needle, context=context)
+
+
+_MAKES_ITS_OPERANDS = frozenset({"mkdir", "touch"})
 
 
 _MAKE_OPTIONS_WITH_VALUE = frozenset(

@@ -180,6 +180,18 @@ def local_candidates(reference: Reference) -> tuple[str, ...]:
 
 
 _LAYOUTS = ("src/", "lib/")
+_MANIFESTS = ("pyproject.toml", "setup.py", "setup.cfg", "package.json", "Cargo.toml", "go.mod")
+
+
+def _subprojects(doc: str, code: CodeIndex) -> list[str]:
+    """The directories above ``doc`` that hold a project of their own (a manifest): in a
+    monorepo, ``hypothesis-python/docs/packaging.rst`` says ``tests/cover`` for
+    ``hypothesis-python/tests/cover``, as its reader runs it from there."""
+    parts = doc.split("/")[:-1]
+    roots = ["/".join(parts[:i]) for i in range(len(parts), 0, -1)]
+    return [r for r in roots if any(f"{r}/{m}" in code.paths for m in _MANIFESTS)]
+
+
 _TEMPLATES = (".jinja2", ".jinja", ".j2", ".in", ".tpl", ".tmpl")
 # where a docs build writes the pages it generates from the code (Sphinx's autosummary and
 # apidoc, sphinx-autoapi, a project's own extension): a page per module
@@ -256,6 +268,12 @@ def _path(reference: Reference, code: CodeIndex, history: History) -> Finding | 
         return None  # a changelog fragment, consumed by each release: named as an example
     if any(f"{r}{c}" in code.paths or f"{r}{c}" in code.dirs for r in _LAYOUTS for c in candidates):
         return None  # a package path (``pip/_vendor``) under a source layout (``src/pip/...``)
+    if not reference.link and any(
+        f"{r}/{c}" in code.paths or f"{r}/{c}" in code.dirs
+        for r in _subprojects(reference.doc, code)
+        for c in candidates
+    ):
+        return None  # read from the root of the project the document is in (a monorepo's part)
     bare = "/" not in reference.needle
     if bare and reference.needle in code.basenames:
         return None
