@@ -420,3 +420,11 @@ def test_a_blog_post_tells_of_its_day(path):
     text = "Set `HYPOTHESIS_VERBOSITY_LEVEL` to `verbose`.\n"
     assert refs(text, path) == []
     assert refs(text, "docs/settings.md") == [(Kind.ENV, "HYPOTHESIS_VERBOSITY_LEVEL")]
+
+
+def test_a_subcommand_the_page_defines_is_its_own_example():
+    """invoke's docs define the reader's task, then run it."""
+    vocab = Vocabulary(commands=frozenset({"invoke"}))
+    page = "```python\n@task\ndef build(c):\n    c.run('make')\n```\n\nRun `invoke build`.\n"
+    assert refs(page, "docs/tasks.md", vocab) == []
+    assert refs("Run `invoke build`.\n", "docs/tasks.md", vocab) == [(Kind.COMMAND, "invoke build")]

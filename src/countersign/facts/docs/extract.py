@@ -288,8 +288,10 @@ _DEFINITION = re.compile(
     # a constant set as code sets it, with a space before ``=`` (a shell assignment has none)
     r"|^\s*(?:const\s+|var\s+|let\s+)?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?:\s*:[^=]+)?\s+:?=\s"
 )
-# what a document's own example can define: functions, classes and constants
-_DEFINABLE = frozenset({Kind.SYMBOL, Kind.ENV})
+# what a document's own example can define: functions, classes and constants, and the
+# subcommands of a task runner (invoke's docs define ``@task def build(c)``, then run
+# ``invoke build``: the reader's task)
+_DEFINABLE = frozenset({Kind.SYMBOL, Kind.ENV, Kind.COMMAND})
 
 
 _ARROW = re.compile(r"`\s*(?:->|→|=>|⇒|-->)\s*(?::[\w:-]+:)?`")
