@@ -259,3 +259,29 @@ def test_a_committed_checkpoint_catches_a_rewind_on_a_machine_with_no_witness(
     decision, reason = _decide(guard, payload, project, command)
     assert decision == "ask"
     assert "the checkpoint in .countersign/ledger-checkpoints at main" in reason
+
+
+def test_asks_after_a_rewind_do_not_carry_the_witness_past_it(guard, payload, project):
+    """An ask appends without reading the whole ledger: after putting back the copy from before
+    the spend, the agent lets other commands be asked, hoping their entries move the witness
+    onto the rewound history, then retries the spent action."""
+    command = "terraform destroy -auto-approve"
+    saved = _approved_then_spent(guard, payload, project, command)
+    _rewind(project, saved, state=False)
+    before = _rows(project)
+    for other in ("rm -rf /", "git push --force origin main", "kubectl delete ns payments"):
+        decision, reason = _decide(guard, payload, project, other)
+        assert decision == "ask"
+        assert "cannot be trusted" in reason
+    assert _rows(project) == before  # nothing recorded on the rewound ledger
+    assert _decide(guard, payload, project, command)[0] == "ask"
+
+
+def _rows(project) -> int:
+    import sqlite3
+
+    conn = sqlite3.connect(project.path / ".countersign" / "ledger.db")
+    try:
+        return int(conn.execute("SELECT count(*) FROM entries").fetchone()[0])
+    finally:
+        conn.close()

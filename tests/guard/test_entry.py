@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -42,13 +43,15 @@ def test_usage_errors_exit_3(capsys):
     assert "--agent must be one of" in capsys.readouterr().err
 
 
-def _hook_process(repo, command: str) -> tuple[bytes, list[str]]:
+def _hook_process(
+    repo, command: str, heavy: tuple[str, ...] = ("click", "yaml", "tree_sitter", "pathlib")
+) -> tuple[bytes, list[str]]:
     """Run the hook as a real process; its answer, and which heavy modules it loaded."""
     probe = (
         "import sys, io\n"
         "from countersign.main import main\n"
         "code = main(['guard', '--agent', 'claude-code'])\n"
-        "heavy = ('click', 'yaml', 'tree_sitter', 'pathlib')\n"
+        f"heavy = {heavy!r}\n"
         "sys.stderr.write(' '.join(m for m in heavy if m in sys.modules))\n"
         "sys.exit(code)\n"
     )
@@ -66,6 +69,7 @@ def _hook_process(repo, command: str) -> tuple[bytes, list[str]]:
         capture_output=True,
         cwd=repo.path,
         check=False,
+        env={**os.environ, "COUNTERSIGN_OPERATOR": "dev@example.com"},
     )
     assert done.returncode == 0, done.stderr.decode()
     return done.stdout, done.stderr.decode().split()
@@ -75,6 +79,20 @@ def test_real_process_answers_and_keeps_click_and_yaml_out(repo):
     out, loaded = _hook_process(repo, "git status")
     assert out == b""
     assert loaded == []
+
+
+def test_an_ask_records_without_starting_git(repo):
+    """The protected branch's pinned keys and checkpoints are read in-process: no git process
+    (``subprocess`` is not even imported) on an ask or deny, which were the slowest calls an agent waits for."""
+    from countersign.signoff.keys import load_or_create
+
+    key = load_or_create(repo.path / ".git" / "countersign")
+    repo.commit("pins", **{".countersign/ledger-keys": f"{key.public_text} ci\n"})
+    repo.git("checkout", "-q", "-b", "topic")
+    out, loaded = _hook_process(repo, "terraform destroy", heavy=("subprocess",))
+    assert b'"ask"' in out
+    assert loaded == []
+    assert (repo.path / ".countersign" / "ledger.db").is_file()
 
 
 @pytest.mark.parametrize(

@@ -288,3 +288,70 @@ def test_a_ledger_replaced_wholesale_differs_from_what_this_machine_verified(
     assert problems_of(reader) == []  # in full, a consistent chain by a recorded key...
     with pytest.raises(LedgerError, match="entry 2: differs from the entry this machine verified"):
         reader.entries()  # ...but not the one this machine checked before
+
+
+# append_extending: the guard's append, which does not read the whole ledger first. Each test
+# is a rewind or rewrite an agent could do between two of its asks: no witness may move past it.
+
+
+def test_append_extending_takes_what_other_writers_added(site, filled, tmp_path):
+    ledger = filled(2)
+    open_ledger(site.location, tmp_path / "other-machine").append("approval", {"approver": "x"})
+    head = ledger.append_extending("guard-decision", {"decision": "ask"})
+    assert head.seq == 4
+    assert ledger.verify().ok
+
+
+def test_append_extending_refuses_a_ledger_rewound_below_the_witness(site, filled):
+    ledger = filled(4)
+    site.tamper("DELETE FROM {t} WHERE seq >= 3")
+    with pytest.raises(LedgerError, match="saw the ledger reach entry 4, it now ends at 2"):
+        ledger.append_extending("guard-decision", {})
+    assert [row.seq for row in ledger.store.rows()] == [1, 2]  # nothing recorded
+
+
+def test_asks_after_a_rewind_never_move_the_witness_past_it(site, filled):
+    """Rewind, then let appends refill the ledger up to and past the witnessed entry: with a
+    plain append the witness would end up naming the forged history."""
+    ledger = filled(3)
+    site.tamper("DELETE FROM {t} WHERE seq = 3")
+    for _ in range(3):
+        with pytest.raises(LedgerError, match="rewound"):
+            ledger.append_extending("guard-decision", {})
+    site.open().append("approval", {"approver": "forger"})  # a plain writer refills entry 3
+    with pytest.raises(LedgerError, match="entry 3: differs from the entry this machine saw"):
+        ledger.append_extending("guard-decision", {})
+    with pytest.raises(LedgerError, match="entry 3: differs from the entry this machine saw"):
+        ledger.entries()  # the full reader agrees: the witness still names the real entry 3
+
+
+def test_append_extending_refuses_an_entry_between_edited(site, filled):
+    ledger = filled(2)
+    open_ledger(site.location, site.state_dir.parent / "other").append("approval", {})
+    open_ledger(site.location, site.state_dir.parent / "other").append("approval", {})
+    site.tamper("UPDATE {t} SET body = replace(body, 'approval', 'approvals') WHERE seq = 3")
+    with pytest.raises(LedgerError, match="entry 3: stored hash or number does not match"):
+        ledger.append_extending("guard-decision", {})
+
+
+def test_append_extending_refuses_a_ledger_shorter_than_its_checkpoint(site, filled, tmp_path):
+    from countersign.signoff.checkpoint import make
+
+    filled(3)
+    writer = site.open()
+    head = writer.append_entry("approval", {})
+    checkpoint = make(site.open().store.location, head, "2026-12-01T00:00:00+00:00", writer.key)
+    site.tamper("DELETE FROM {t} WHERE seq >= 3")
+    fresh = open_ledger(site.location, tmp_path / "fresh", checkpoints=(checkpoint,))
+    with pytest.raises(LedgerError, match="records entry 4, it now ends at 2"):
+        fresh.append_extending("guard-decision", {})
+
+
+def test_mentions_finds_the_text_only_in_entries_of_that_kind(site, filled):
+    ledger = filled(1)
+    assert ledger.mentions("approval", '"fingerprint":"cs1:abc"')
+    assert not ledger.mentions("approval", "cs1:other")
+    assert not ledger.mentions("guard-approval", "cs1:abc")
+    assert not open_ledger(str(site.state_dir.parent / "none.db"), site.state_dir).mentions(
+        "a", "b"
+    )

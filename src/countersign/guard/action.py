@@ -7,10 +7,13 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from countersign.guard.protocol import ToolCall
 from countersign.records import record
+
+TYPE_CHECKING = False  # typing stays off the guard's ask path
+if TYPE_CHECKING:
+    from typing import Any
 
 DECISION = "guard-decision"
 APPROVAL = "guard-approval"

@@ -161,7 +161,7 @@ def _two_person(
     state: Path,
     env: Mapping[str, str],
 ) -> Outcome:
-    from countersign.guard.action import DECISION, action_of, now, stamp
+    from countersign.guard.action import APPROVAL, DECISION, action_of, now, stamp
     from countersign.guard.journal import open_ledger
     from countersign.guard.state import operator
 
@@ -171,7 +171,12 @@ def _two_person(
     action = action_of(call, context)
     ledger = open_ledger(state, root)
     at = now()
-    approval = _spend_approval(ledger, action.id, action.fingerprint, at, call.session, root)
+    # Reading (and checking) the whole ledger costs time that grows with it, so it is done
+    # only when an approval of this very action was ever recorded; the decision is appended
+    # after checking that the ledger still extends what this machine witnessed.
+    approval = None
+    if ledger.mentions(APPROVAL, action.fingerprint):
+        approval = _spend_approval(ledger, action.id, action.fingerprint, at, call.session, root)
     base = {
         "action": action.id,
         "fingerprint": action.fingerprint,
@@ -195,7 +200,7 @@ def _two_person(
             f"countersign: approved once by {approval.get('approver')} for this exact action "
             f"({rule}: {reason})",
         )
-    ledger.append(
+    ledger.append_extending(
         DECISION,
         {**base, "decision": decision, "operator": operator(root, env), "context": context},
     )
@@ -261,7 +266,7 @@ def _record_allow(call: ToolCall, rule: str, reason: str, state: Path, root: Pat
     from countersign.guard.action import DECISION, now, stamp
     from countersign.guard.journal import open_ledger
 
-    open_ledger(state, root).append(
+    open_ledger(state, root).append_extending(
         DECISION,
         {
             "decision": "allow",

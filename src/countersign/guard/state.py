@@ -138,12 +138,12 @@ def read_script(path: str) -> str | None:
 
 def operator(root: Path | None, env: Mapping[str, str]) -> str:
     """Who runs the agent session: the person a guard approval may not come from."""
-    import subprocess
-
     given = env.get("COUNTERSIGN_OPERATOR")
     if given:
         return given
     if root is not None:
+        import subprocess
+
         try:
             done = subprocess.run(
                 ["git", "-C", str(root), "config", "user.email"],

@@ -13,7 +13,6 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 import rfc8785
 from cryptography.exceptions import InvalidSignature
@@ -22,6 +21,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from countersign.errors import LedgerError
 from countersign.records import record
 from countersign.signoff.keys import SigningKey
+
+TYPE_CHECKING = False  # typing stays off the guard's ask path, which appends through here
+if TYPE_CHECKING:
+    from typing import Any
 
 GENESIS = "0" * 64
 
@@ -197,6 +200,42 @@ def check_chain(
             if p.seq not in {m.seq for m in marks}
         ]
     return entries, problems + marks
+
+
+def extends(
+    rows: Iterable[StoredEntry], start: int, end: int, marks: Iterable[tuple[Head, str]]
+) -> str | None:
+    """Why a ledger ending at entry ``end``, whose entries from number ``start`` on are
+    ``rows``, does not extend each mark (``(head, who saw it)``: the newest head this machine
+    witnessed, the newest committed checkpoint), or None when it does: every mark's entry is
+    still there with its hash, and each entry from the first mark on links to the one before.
+
+    For an append that does not read the whole ledger first: it must not advance a witness
+    past a ledger that was rewound or rewritten under it. Entries before the first mark are
+    not walked (a full read still finds damage there, and an append does not hide it)."""
+    wanted = {head.seq: (head, who) for head, who in marks}
+    for head, who in wanted.values():
+        if head.seq > end:
+            return f"missing: {who} entry {head.seq}, it now ends at {end} (the ledger was rewound)"
+    prev, expected = None, start
+    for row in rows:
+        if row.seq != expected:
+            return f"entry {expected} is missing (deleted)"
+        try:
+            body = json.loads(row.body)
+        except ValueError:
+            return f"entry {row.seq}: body is not JSON (corrupted)"
+        if row.hash != digest(row.body) or not isinstance(body, dict) or body.get("seq") != row.seq:
+            return f"entry {row.seq}: stored hash or number does not match its body (edited)"
+        if prev is not None and body.get("prev") != prev:
+            return f"entry {row.seq}: does not chain to the entry before it (rewritten)"
+        mark = wanted.get(row.seq)
+        if mark is not None and mark[0].hash != row.hash:
+            return f"entry {row.seq}: differs from the entry {mark[1]} there (rewritten)"
+        prev, expected = row.hash, expected + 1
+    if expected != end + 1:
+        return f"entry {expected} is missing (deleted)"
+    return None
 
 
 def _against_checkpoint(mark: Head, seen: str | None, last: int, source: str) -> list[Problem]:

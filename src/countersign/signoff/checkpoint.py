@@ -20,7 +20,6 @@ import json
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -30,6 +29,7 @@ from countersign.records import record
 from countersign.signoff.chain import Head, canonical
 from countersign.signoff.keys import SigningKey
 
+TYPE_CHECKING = False  # typing stays off the guard's ask path
 if TYPE_CHECKING:
     from countersign.intake.change import FileChange
 

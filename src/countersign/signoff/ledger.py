@@ -18,22 +18,34 @@ import os
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from countersign.errors import LedgerError
 from countersign.records import record
-from countersign.signoff.chain import GENESIS, Entry, Head, Problem, check_chain, seal
+from countersign.signoff.chain import (
+    GENESIS,
+    Entry,
+    Head,
+    Problem,
+    check_chain,
+    extends,
+    seal,
+)
 from countersign.signoff.checkpoint import Checkpoint, newest_for
 from countersign.signoff.keys import SigningKey, key_id, load_or_create, parse_public
 from countersign.signoff.pins import Pins
 from countersign.signoff.stores import PostgresStore, SqliteStore, Store
 
+TYPE_CHECKING = False  # typing stays off the guard's ask path, which appends through here
 if TYPE_CHECKING:
+    from typing import Any, Protocol
+
     # the approvals (and through them the policy engine) load only when sign-offs are read:
     # the guard appends decisions through this module on every ask and deny
     from countersign.signoff.approvals import Approval, SignOffs
+else:
+    Protocol = object  # a plain base class at run time; checkers see the protocol
 
 ENV_LEDGER = "COUNTERSIGN_LEDGER"
 
@@ -119,6 +131,22 @@ class SignedLedger:
         assert head is not None  # noqa: S101 - no expectation, so never refused
         return head
 
+    def append_extending(self, kind: str, payload: Mapping[str, Any]) -> Head:
+        """Append without reading the whole ledger first, refusing (``LedgerError``) a ledger
+        that no longer extends the newest head this machine witnessed or the newest committed
+        checkpoint (``chain.extends``), so that no witness ever moves past a rewind: the
+        guard's record of an ask or deny, on every call, in time that does not grow with the
+        ledger. A writer that decides on what it read uses ``entries`` and
+        ``append_if_unchanged`` instead."""
+        head = self._append(kind, payload, expect=None, extending=True)
+        assert head is not None  # noqa: S101 - no expectation, so never refused
+        return head
+
+    def mentions(self, kind: str, text: str) -> bool:
+        """Whether an entry of ``kind`` has ``text`` in its body, unverified: a cheap "no" (an
+        approval of this action was never recorded), never a "yes" to act on."""
+        return self.store.mentions(kind, text)
+
     def append_if_unchanged(self, kind: str, payload: Mapping[str, Any], seen: int) -> Head | None:
         """Append only if entry number ``seen`` is still the newest (0: the ledger is still
         empty); None, writing nothing, if another writer came first. For a decision taken on
@@ -126,13 +154,22 @@ class SignedLedger:
         the number read, and read again if refused."""
         return self._append(kind, payload, expect=seen)
 
-    def _append(self, kind: str, payload: Mapping[str, Any], expect: int | None) -> Head | None:
+    def _append(
+        self,
+        kind: str,
+        payload: Mapping[str, Any],
+        expect: int | None,
+        *,
+        extending: bool = False,
+    ) -> Head | None:
         key = self.key
         body = _plain(payload)
         with self.store.writer() as tx:
             last = tx.last()
             if expect is not None and (last[0] if last else 0) != expect:
                 return None
+            if extending:
+                self._check_extends(tx, last[0] if last else 0)
             seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
             self._check_pinned(key, seq)
             entry = seal(seq, prev, kind, self.clock(), body, key)
@@ -141,6 +178,25 @@ class SignedLedger:
         head = Head(entry.seq, entry.hash)
         self._witness(head)
         return head
+
+    def _check_extends(self, tx: Any, end: int) -> None:
+        marks = []
+        witness = self._furthest_witness()
+        if witness is not None:
+            marks.append((witness, "this machine saw the ledger reach"))
+        checkpoint = self.checkpoint
+        if checkpoint is not None:
+            marks.append((checkpoint.head, f"the checkpoint in {checkpoint.source} records"))
+        if not marks:
+            return
+        start = min(head.seq for head, _ in marks)
+        rows = tx.rows_from(start) if start <= end else []
+        problem = extends(rows, start, end, marks)
+        if problem is not None:
+            raise LedgerError(
+                f"{self.store.location}: the ledger cannot be trusted: {problem}; nothing was "
+                "recorded. Run `countersign ledger verify` and restore it from a copy"
+            )
 
     def records(self, kind: str | None = None) -> list[Entry]:
         entries, found = self._check(full=False)

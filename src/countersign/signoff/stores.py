@@ -15,10 +15,15 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
 
 from countersign.errors import LedgerError
 from countersign.signoff.chain import StoredEntry
+
+TYPE_CHECKING = False  # typing stays off the guard's ask path, which appends through here
+if TYPE_CHECKING:
+    from typing import Any, Protocol
+else:
+    Protocol = object  # a plain base class at run time; checkers see the protocol
 
 _COLUMNS = "seq, kind, body, hash, sig, key_id"
 
@@ -29,6 +34,9 @@ class Writer(Protocol):
     def insert(self, entry: StoredEntry) -> None: ...
 
     def record_key(self, key_id: str, public: str) -> None: ...
+
+    def rows_from(self, seq: int) -> list[StoredEntry]:
+        """The entries from number ``seq`` on, in order."""
 
 
 class Store(Protocol):
@@ -41,9 +49,12 @@ class Store(Protocol):
 
     def keys(self) -> dict[str, str]: ...
 
+    def mentions(self, kind: str, text: str) -> bool:
+        """Whether an entry of ``kind`` has ``text`` in its body (not verified: a reader that
+        finds one reads the whole ledger, checked, before believing it)."""
+
     def create(self) -> None:
         """Create the tables (and the file) if they are not there."""
-        ...
 
 
 SQLITE_SCHEMA = """
@@ -129,6 +140,20 @@ class SqliteStore:
         finally:
             conn.close()
 
+    def mentions(self, kind: str, text: str) -> bool:
+        if self._absent():
+            return False
+        conn = self._connect()
+        try:
+            found = conn.execute(
+                "SELECT 1 FROM entries WHERE kind = ? AND instr(body, ?) > 0 LIMIT 1", (kind, text)
+            ).fetchone()
+        except sqlite3.Error as exc:
+            raise LedgerError(f"{self.path}: cannot read the ledger ({exc})") from None
+        finally:
+            conn.close()
+        return found is not None
+
 
 class _SqliteWriter:
     def __init__(self, conn: sqlite3.Connection) -> None:
@@ -150,6 +175,13 @@ class _SqliteWriter:
         self.conn.execute(
             "INSERT OR IGNORE INTO keys (key_id, public_key) VALUES (?, ?)", (key_id, public)
         )
+
+    def rows_from(self, seq: int) -> list[StoredEntry]:
+        found = self.conn.execute(
+            f"SELECT {_COLUMNS} FROM entries WHERE seq >= ? ORDER BY seq",  # noqa: S608 - constant
+            (seq,),
+        )
+        return [_stored(row) for row in found]
 
 
 def _stored(row: Any) -> StoredEntry:
@@ -262,6 +294,23 @@ class PostgresStore:
             raise LedgerError(f"{self.location}: cannot read the ledger ({exc})") from None
         return {str(k): str(v) for k, v in rows}
 
+    def mentions(self, kind: str, text: str) -> bool:
+        import psycopg
+
+        try:
+            found = (
+                self._connection()
+                .execute(
+                    "SELECT 1 FROM countersign_entries WHERE kind = %s AND strpos(body, %s) > 0 "
+                    "LIMIT 1",
+                    (kind, text),
+                )
+                .fetchone()
+            )
+        except psycopg.Error as exc:
+            raise LedgerError(f"{self.location}: cannot read the ledger ({exc})") from None
+        return found is not None
+
 
 class _PgWriter:
     def __init__(self, conn: Any) -> None:
@@ -285,6 +334,13 @@ class _PgWriter:
             "ON CONFLICT (key_id) DO NOTHING",
             (key_id, public),
         )
+
+    def rows_from(self, seq: int) -> list[StoredEntry]:
+        found = self.conn.execute(
+            f"SELECT {_COLUMNS} FROM countersign_entries WHERE seq >= %s ORDER BY seq",  # noqa: S608 - constant
+            (seq,),
+        ).fetchall()
+        return [_stored(row) for row in found]
 
 
 def _redact(url: str) -> str:
