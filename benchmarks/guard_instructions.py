@@ -4,7 +4,7 @@ of the same interpreter, measured in the same run, inside a real repository (a `
 commit, the agent on a topic branch; ``--guard-yaml`` commits a guard.yaml on main).
 
     .venv/bin/python benchmarks/guard_instructions.py [--src OTHER/src] [--guard-yaml]
-                                                      [--console-script]
+                                                      [--console-script] [--prefill N]
 
 The guard runs as the installed hook runs it: the launcher's isolated interpreter
 (``guard/launcher.py``: ``python -IS -c ...`` with the package's paths), or with
@@ -12,7 +12,10 @@ The guard runs as the installed hook runs it: the launcher's isolated interprete
 runs another checkout's package with this interpreter (``git archive main src`` into a
 directory gives the baseline). Bytecode is compiled once first, as an installed wheel has it
 (into a private cache for the console script; next to the sources for the launcher, which
-ignores ``PYTHONPYCACHEPREFIX``); git children are not counted (valgrind follows no child).
+ignores ``PYTHONPYCACHEPREFIX``); git children are not counted (valgrind follows no child),
+so the git processes each command starts are counted with ``strace`` and printed beside it.
+``--prefill N`` appends N guard decisions to the repository's ledger first, as weeks of use
+leave it (an ask that reads the whole ledger pays for each).
 """
 
 from __future__ import annotations
@@ -81,6 +84,37 @@ def _instructions(argv: list[str], payload: bytes | None, cwd: str, env: dict[st
     return int(found.group(1))
 
 
+def _git_processes(argv: list[str], payload: bytes, cwd: str, env: dict[str, str]) -> int | None:
+    if not shutil.which("strace"):
+        return None
+    with tempfile.NamedTemporaryFile() as out:
+        subprocess.run(
+            ["strace", "-f", "-e", "trace=execve", "-o", out.name, *argv],
+            input=payload,
+            capture_output=True,
+            cwd=cwd,
+            env=env,
+            check=False,
+        )
+        trace = Path(out.name).read_text(errors="replace").splitlines()
+    return sum(1 for line in trace if 'execve("' in line and '"git"' in line and "= 0" in line)
+
+
+def _prefill(root: str, count: int, env: dict[str, str]) -> None:
+    from countersign.guard.journal import open_ledger
+
+    state = Path(root, ".git", "countersign")
+    before = dict(os.environ)
+    os.environ["HOME"] = env["HOME"]
+    try:
+        ledger = open_ledger(state, Path(root))
+        for n in range(count):
+            ledger.append("guard-decision", {"decision": "ask", "command": f"bench {n}"})
+    finally:
+        os.environ.clear()
+        os.environ.update(before)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--src", help="run the package from this directory instead")
@@ -88,6 +122,7 @@ def main() -> None:
     parser.add_argument(
         "--console-script", action="store_true", help="run pip's wrapper, not the launcher"
     )
+    parser.add_argument("--prefill", type=int, default=0, help="ledger entries written first")
     options = parser.parse_args()
     python = sys.executable
     script = shutil.which("countersign", path=str(Path(python).parent)) or "countersign"
@@ -108,6 +143,8 @@ def main() -> None:
             if options.src:
                 paths = [str(Path(options.src).resolve()), *paths[1:]]
             guard = [*launcher.argv(python, paths), "--agent", "claude-code"]
+        if options.prefill:
+            _prefill(tmp, options.prefill, env)
         for command, _ in COMMANDS:  # bytecode, and the state directory, written once
             subprocess.run(
                 guard,
@@ -122,12 +159,16 @@ def main() -> None:
         how = "console script" if options.console_script else "launcher (-IS)"
         print(
             f"package: {options.src or 'this checkout'}; guard.yaml on main: {options.guard_yaml}"
-            f"; run through: {how}"
+            f"; run through: {how}; ledger prefilled with {options.prefill} entries"
         )
         print(f"  {bare / 1e6:7.1f} M          bare `python -c pass`")
         for command, path in COMMANDS:
             count = _instructions(guard, _payload(command, tmp), tmp, env)
-            print(f"  {count / 1e6:7.1f} M {count / bare:5.2f}x  {command}  ({path})")
+            gits = _git_processes(guard, _payload(command, tmp), tmp, env)
+            print(
+                f"  {count / 1e6:7.1f} M {count / bare:5.2f}x  {command}  ({path}; "
+                f"git processes: {'?' if gits is None else gits})"
+            )
 
 
 if __name__ == "__main__":

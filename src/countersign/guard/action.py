@@ -3,13 +3,13 @@ directory, the live context it was judged in), a short id, and the single use of
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from countersign.guard.protocol import ToolCall
 from countersign.records import record
+from countersign.sha256 import sha256
 
 TYPE_CHECKING = False  # typing stays off the guard's ask path
 if TYPE_CHECKING:
@@ -34,8 +34,8 @@ def action_of(call: ToolCall, context: dict[str, str | None]) -> Action:
     else:
         what["tool"] = call.tool
         what["paths"] = list(call.paths)
-        what["content"] = hashlib.sha256(call.content.encode("utf-8", "replace")).hexdigest()
-    digest = hashlib.sha256(json.dumps(what, sort_keys=True).encode("utf-8", "replace")).hexdigest()
+        what["content"] = sha256(call.content.encode("utf-8", "replace")).hexdigest()
+    digest = sha256(json.dumps(what, sort_keys=True).encode("utf-8", "replace")).hexdigest()
     return Action(fingerprint=f"action:sha256:{digest}", id=digest[:8], context=context)
 
 

@@ -9,7 +9,6 @@ change what is verified. ``hash`` is the SHA-256 of the body; the next entry's `
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -20,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from countersign.errors import LedgerError
 from countersign.records import record
+from countersign.sha256 import sha256
 from countersign.signoff.keys import SigningKey
 
 TYPE_CHECKING = False  # typing stays off the guard's ask path, which appends through here
@@ -86,7 +86,7 @@ def _utf8_safe(value: Any) -> Any:
 
 
 def digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return sha256(text.encode("utf-8")).hexdigest()
 
 
 def seal(

@@ -5,7 +5,6 @@ its public key is recorded in the ledger so any copy can be verified."""
 from __future__ import annotations
 
 import base64
-import hashlib
 import os
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 
 from countersign.errors import LedgerError
 from countersign.records import record
+from countersign.sha256 import sha256
 
 KEY_FILE = "ledger-signing.key"
 # The DER of a PKCS#8 Ed25519 private key before its 32-byte seed (RFC 8410), as
@@ -45,7 +45,7 @@ def public_text(key: Ed25519PublicKey) -> str:
 
 
 def key_id(public: str) -> str:
-    return "k" + hashlib.sha256(public.encode("ascii")).hexdigest()[:16]
+    return "k" + sha256(public.encode("ascii")).hexdigest()[:16]
 
 
 def parse_public(text: str) -> Ed25519PublicKey:

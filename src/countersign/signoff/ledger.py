@@ -12,7 +12,6 @@ this machine wrote live in the state directory (``$(git rev-parse --git-common-d
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable, Mapping
@@ -23,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from countersign.errors import LedgerError
 from countersign.records import record
+from countersign.sha256 import sha256
 from countersign.signoff.chain import (
     GENESIS,
     Entry,
@@ -300,7 +300,7 @@ class SignedLedger:
 
     @property
     def _name(self) -> str:
-        return hashlib.sha256(self.store.location.encode()).hexdigest()[:16]
+        return sha256(self.store.location.encode()).hexdigest()[:16]
 
     def _read_mark(self, path: Path) -> Head | None:
         try:
