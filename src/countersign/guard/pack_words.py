@@ -144,6 +144,8 @@ GATED = {
     ),
     "borg": frozenset(
         [
+            "break-lock",
+            "compact",
             "delete",
             "prune",
             "rcompress",
@@ -892,6 +894,7 @@ GATED = {
             "forget",
             "key",
             "prune",
+            "unlock",
         ]
     ),
     "rpk": frozenset(

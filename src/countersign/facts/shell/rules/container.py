@@ -54,6 +54,18 @@ def docker(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
             f"{tool} {' '.join(words[:2])} deletes unused objects",
             inv,
         )
+    elif (
+        (words[:1] == ["rm"] or words[:2] == ["container", "rm"])
+        and has_flag(inv.args, "f", ("--force",))
+        and _every_container(inv)
+    ):
+        yield hit(
+            "container.prune",
+            Severity.MEDIUM,
+            f"{tool} rm -f of every container a listing names removes running ones too, with "
+            "the data written inside them",
+            inv,
+        )
     elif words[:1] == ["rm"] and has_flag(inv.args, "v", ("--volumes",)):
         yield hit(
             "container.volume-delete",
@@ -61,6 +73,22 @@ def docker(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
             f"{tool} rm -v deletes the containers' anonymous volumes",
             inv,
         )
+
+
+def _every_container(inv: Invocation) -> bool:
+    """An operand substituted from an unfiltered listing of containers: every running one
+    (``$(docker ps -q)``), or every one (``$(docker ps -aq)``, ``$(docker container ls --all
+    --quiet)``)."""
+    for arg in inv.args:
+        if "$(" not in arg and "`" not in arg:
+            continue
+        listing = arg.replace("`", " ").replace("$(", " ").replace(")", " ").split()
+        if not {"ps", "ls", "list"} & set(listing):
+            continue
+        short = "".join(w[1:] for w in listing if w.startswith("-") and not w.startswith("--"))
+        if "f" not in short and not any(w.startswith("--filter") for w in listing):
+            return True
+    return False
 
 
 RULES = {

@@ -182,7 +182,8 @@ _HTTPIE_LOCAL = lazy(r"^:(\d+)(/[^\s'\"?#]*)?")
 
 
 def data_engine_target(args: tuple[str, ...]) -> bool:
-    """A loopback URL on a data engine's default port whose path names more than one document."""
+    """A loopback URL on a data engine's default port whose path names more than one document,
+    on a gateway's admin port that names a configuration entity, or Prometheus's TSDB admin."""
     for arg in args:
         found = [(m.group(1), m.group(2) or "") for m in _LOCAL_URL.finditer(arg)]
         httpie = _HTTPIE_LOCAL.match(arg)
@@ -191,7 +192,27 @@ def data_engine_target(args: tuple[str, ...]) -> bool:
         for port, path in found:
             if port in DATA_ENGINE_PORTS and _beyond_one_document(port, path):
                 return True
+            if port in GATEWAY_ADMIN_PORTS and path.split("/")[1:2] in _GATEWAY_ENTITIES:
+                return True
+            if path.startswith(_TSDB_ADMIN):
+                return True
     return False
+
+
+# Kong's Admin API (8001, 8444 with TLS) holds the gateway's configuration: deleting a service,
+# route, consumer, plugin, upstream, target or certificate there takes it out of the gateway for
+# every client, and the same local port is as often a tunnel to a shared gateway as a container.
+GATEWAY_ADMIN_PORTS = frozenset({"8001", "8444"})
+_GATEWAY_ENTITIES = [
+    [name]
+    for name in (
+        "services", "routes", "consumers", "plugins", "upstreams", "targets", "certificates",
+        "snis", "ca_certificates", "keys", "key-sets", "vaults", "workspaces", "rbac",
+    )
+]  # fmt: skip
+# Prometheus's TSDB admin endpoints delete series (and their tombstones) on whatever port the
+# server listens on; the path names them alone.
+_TSDB_ADMIN = ("/api/v1/admin/tsdb/delete_series", "/api/v1/admin/tsdb/clean_tombstones")
 
 
 def _beyond_one_document(port: str, path: str) -> bool:
@@ -241,6 +262,7 @@ def _production(
 
 __all__ = [
     "DATA_ENGINE_PORTS",
+    "GATEWAY_ADMIN_PORTS",
     "PackRule",
     "data_engine_target",
     "dry_run",
