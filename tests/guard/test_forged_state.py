@@ -125,3 +125,44 @@ def test_a_forged_settings_object_is_refused_not_believed(guard, payload, protec
     root, common = find_repository(str(protected.path))
     with pytest.raises(ConfigError, match="does not hash to its id"):
         protected_guard_config(root, common)
+
+
+# The protected branch's ref is the root of trust: moving it to a commit of the agent's own
+# (built with plumbing, so no file the guard protects is written) would switch packs off.
+MOVES = [
+    "git update-ref refs/heads/main $(git commit-tree -p HEAD -m x $(git write-tree))",
+    "git update-ref refs/heads/main topic",
+    "git update-ref main topic",
+    "git update-ref refs/remotes/origin/main topic",
+    "echo $(git rev-parse topic) > .git/refs/heads/main",
+    "printf '%s refs/heads/main\\n' $(git rev-parse topic) >> .git/packed-refs",
+    "cp .git/refs/heads/topic .git/refs/heads/main",
+]
+
+
+@pytest.mark.parametrize("command", MOVES)
+def test_moving_the_protected_branch_with_plumbing_is_asked(guard, payload, protected, command):
+    assert _decide(guard, payload, protected, command) == "ask"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "git update-ref refs/heads/topic HEAD",
+        "git update-ref refs/tags/v1 HEAD",
+        "cat .git/refs/heads/main",
+        "git rev-parse refs/heads/main",
+    ],
+)
+def test_moving_another_ref_or_reading_the_protected_one_is_not(guard, payload, protected, command):
+    assert _decide(guard, payload, protected, command) == "allow"
+
+
+def test_the_walk_around_the_move_enables_is_real(guard, payload, protected):
+    """What the ask above stands between: the agent's commit on main switches a shipped pack
+    off for every later command."""
+    protected.git("checkout", "-q", "-b", "topic")
+    protected.commit("off", **{".countersign/guard/packs.toml": 'disable = ["backup-sync"]\n'})
+    assert _decide(guard, payload, protected, "rsync -a --delete build/ host:/srv/") == "ask"
+    protected.git("update-ref", "refs/heads/main", "topic")
+    assert _decide(guard, payload, protected, "rsync -a --delete build/ host:/srv/") == "allow"

@@ -37,6 +37,9 @@ PROTECTED_PATHS = (
     ".countersign/**",
     ".git/countersign/**",
     ".git/hooks/**",
+    # the protected branch's ref is what the guard, the ledger and the change gate trust
+    ".git/refs/**",
+    ".git/packed-refs",
     ".github/workflows/**",
     ".github/CODEOWNERS",
     "CODEOWNERS",

@@ -137,6 +137,34 @@ def git(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
         yield hit(
             "git.ref-delete", Severity.MEDIUM, "update-ref -d deletes a ref without checks", inv
         )
+    elif sub == "update-ref":
+        yield from _ref_move(inv, args, ctx)
+
+
+def _ref_move(inv: Invocation, args: list[str], ctx: ShellContext) -> Iterator[ShellFinding]:
+    """``update-ref`` of a protected branch (or of origin's copy of one): the guard, the
+    ledger's pins and checkpoints and the change gate read their configuration from that
+    commit, and plumbing moves it to any commit without a merge or a review."""
+    if "--stdin" in args:
+        yield hit(
+            "git.protected-ref-move",
+            Severity.MEDIUM,
+            "update-ref --stdin moves refs the command line does not name",
+            inv,
+        )
+        return
+    ref = next(iter(positionals(tuple(args), {"-m"})), "")
+    name = ref.removeprefix("refs/heads/")
+    if name.startswith("refs/remotes/"):
+        name = name.removeprefix("refs/remotes/").partition("/")[2]
+    if name and _protected(name, ctx):
+        yield hit(
+            "git.protected-ref-move",
+            Severity.MEDIUM,
+            f"update-ref moves the protected branch {name} to a commit no merge or review "
+            "brought there; the guard's and the ledger's configuration are read from it",
+            inv,
+        )
 
 
 def _clean(inv: Invocation, args: list[str]) -> Iterator[ShellFinding]:
