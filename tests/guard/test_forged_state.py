@@ -166,3 +166,32 @@ def test_the_walk_around_the_move_enables_is_real(guard, payload, protected):
     assert _decide(guard, payload, protected, "rsync -a --delete build/ host:/srv/") == "ask"
     protected.git("update-ref", "refs/heads/main", "topic")
     assert _decide(guard, payload, protected, "rsync -a --delete build/ host:/srv/") == "allow"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "git fetch . topic:main",
+        "git fetch . +topic:refs/remotes/origin/main",
+        "git push . HEAD:main",
+        "git fetch file:///work/repo topic:main",
+        "git push /work/repo.git HEAD:refs/heads/main",
+    ],
+)
+def test_a_fetch_or_push_into_the_repository_itself_is_a_move_too(
+    guard, payload, protected, command
+):
+    assert _decide(guard, payload, protected, command) == "ask"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "git fetch origin",
+        "git fetch origin main",
+        "git push . HEAD:topic-2",
+        "git fetch . main:backup",
+    ],
+)
+def test_fetching_from_the_remote_or_into_another_branch_is_not(guard, payload, protected, command):
+    assert _decide(guard, payload, protected, command) == "allow"

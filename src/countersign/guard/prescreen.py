@@ -135,6 +135,7 @@ GATED = {
             "merge",
             "config",
             "push",
+            "fetch",
             "reset",
             "clean",
             "checkout",

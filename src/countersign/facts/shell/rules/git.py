@@ -63,6 +63,8 @@ def _protected(branch: str, ctx: ShellContext) -> bool:
 def git(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
     sub, args = _subcommand(inv.args)
     yield from _skipped_hooks(inv, sub, args)
+    if sub in ("push", "fetch"):
+        yield from _into_itself(inv, sub, args, ctx)
     if sub == "push":
         yield from _push(inv, args, ctx)
     elif sub == "reset" and "--hard" in args:
@@ -141,7 +143,22 @@ def git(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
         yield from _ref_move(inv, args, ctx)
 
 
-def _ref_move(inv: Invocation, args: list[str], ctx: ShellContext) -> Iterator[ShellFinding]:
+def _into_itself(
+    inv: Invocation, sub: str, args: list[str], ctx: ShellContext
+) -> Iterator[ShellFinding]:
+    """``git push . topic:main`` and ``git fetch . topic:main`` (or from another local
+    directory) write the repository's own protected branch, as ``update-ref`` does."""
+    pos = positionals(tuple(args), {"-o", "--push-option", "--repo", "--upload-pack", "--depth"})
+    if not pos or not (pos[0] == "." or pos[0].startswith(("/", "./", "../", "file://"))):
+        return
+    for refspec in pos[1:]:
+        _, colon, dst = refspec.lstrip("+").partition(":")
+        yield from _ref_move(inv, [dst], ctx, how=f"{sub} {pos[0]} {refspec}") if colon else ()
+
+
+def _ref_move(
+    inv: Invocation, args: list[str], ctx: ShellContext, how: str = "update-ref"
+) -> Iterator[ShellFinding]:
     """``update-ref`` of a protected branch (or of origin's copy of one): the guard, the
     ledger's pins and checkpoints and the change gate read their configuration from that
     commit, and plumbing moves it to any commit without a merge or a review."""
@@ -161,7 +178,7 @@ def _ref_move(inv: Invocation, args: list[str], ctx: ShellContext) -> Iterator[S
         yield hit(
             "git.protected-ref-move",
             Severity.MEDIUM,
-            f"update-ref moves the protected branch {name} to a commit no merge or review "
+            f"{how} moves the protected branch {name} to a commit no merge or review "
             "brought there; the guard's and the ledger's configuration are read from it",
             inv,
         )
