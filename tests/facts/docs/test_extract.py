@@ -428,3 +428,9 @@ def test_a_subcommand_the_page_defines_is_its_own_example():
     page = "```python\n@task\ndef build(c):\n    c.run('make')\n```\n\nRun `invoke build`.\n"
     assert refs(page, "docs/tasks.md", vocab) == []
     assert refs("Run `invoke build`.\n", "docs/tasks.md", vocab) == [(Kind.COMMAND, "invoke build")]
+
+
+def test_a_name_the_line_says_it_is_not_is_not_a_reference():
+    """readthedocs: "(you should try to match `index.html`, not `docs/index.rst`)"."""
+    line = "(you should try to match `site/index.html`, not `docs/index.rst`).\n"
+    assert refs(line) == [(Kind.PATH, "site/index.html")]

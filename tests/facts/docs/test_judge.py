@@ -81,3 +81,37 @@ def test_a_root_document_is_not_read_from_a_subproject():
         History(paths={"tests/cover/test_slippage.py": RELAYOUT}),
     )
     assert [f.stale for f in findings] == [True]
+
+
+def key(doc: str, name: str) -> Reference:
+    return Reference(doc, 24, Kind.CONFIG_KEY, name, name)
+
+
+RTD = frozenset(
+    {
+        "readthedocs/__init__.py",
+        "readthedocs/core/__init__.py",
+        "readthedocs/core/search_sites.py",
+        "readthedocs/doc_builder/__init__.py",
+        "readthedocs/doc_builder/backends/__init__.py",
+    }
+)
+
+
+@pytest.mark.parametrize("name", ["core.search_sites", "doc_builder.backends"])
+def test_a_module_named_from_inside_its_top_package_holds(name):
+    """readthedocs' API pages say ``:mod:`core.search_sites``` under ``currentmodule``."""
+    removal = Evidence("65daea32f", "2012-03-12T20:50:46-04:00", "Remove search", defined=True)
+    findings = judge(
+        [key("docs/api/core.rst", name)], CodeIndex(RTD), History(tokens={name: removal})
+    )
+    assert not any(f.stale for f in findings)
+
+
+def test_a_module_gone_from_every_root_is_stale():
+    removal = Evidence("65daea32f", "2012-03-12T20:50:46-04:00", "Remove search", defined=True)
+    name = "core.haystack_sites"
+    findings = judge(
+        [key("docs/api/core.rst", name)], CodeIndex(RTD), History(tokens={name: removal})
+    )
+    assert [f.stale for f in findings] == [True]

@@ -367,6 +367,8 @@ def _prose(path: str, line: Line, vocabulary: Vocabulary) -> Iterator[Reference]
                 continue  # "Example ``.github/workflows/build.yml``:" names the reader's file
             if ref.kind is Kind.PATH and _to_create(line.text, span):
                 continue  # "Create ``hypothesis/RELEASE.rst``": absent until the reader writes it
+            if _just_before(line.text, span, _NOT_BEFORE):
+                continue  # "match `index.html`, not `docs/index.rst`": named as what it is not
             yield ref
     for target in _links(line.text):
         if (ref := _path_ref(path, line.number, target, link=True)) is not None:
@@ -382,9 +384,16 @@ _CREATE_BEFORE = re.compile(
 )
 
 
+_NOT_BEFORE = re.compile(r"\bnot\s+[`'\"]*$", re.IGNORECASE)
+
+
 def _to_create(text: str, span: str) -> bool:
+    return _just_before(text, span, _CREATE_BEFORE)
+
+
+def _just_before(text: str, span: str, pattern: re.Pattern[str]) -> bool:
     at = text.find(span)
-    return at > 0 and _CREATE_BEFORE.search(text[max(0, at - 60) : at]) is not None
+    return at > 0 and pattern.search(text[max(0, at - 60) : at]) is not None
 
 
 # "Example ``.github/workflows/build.yml``:" shows the reader a file to write; "for example,

@@ -118,11 +118,25 @@ def module_tail(needle: str, paths: frozenset[str]) -> str:
     looks up in that module; else empty (a configuration key such as ``json.sort_keys``)."""
     parts = needle.split(".")
     for cut in range(len(parts) - 1, 0, -1):
-        module = "/".join(parts[:cut])
-        for root in ("", "src/", "lib/"):
-            if f"{root}{module}.py" in paths or f"{root}{module}/__init__.py" in paths:
-                return parts[cut]
+        if _is_module("/".join(parts[:cut]), paths, ("", "src/", "lib/")):
+            return parts[cut]
     return ""
+
+
+def names_module(needle: str, paths: frozenset[str]) -> bool:
+    """A dotted name that is a module of this repository, spelled from the root or from inside
+    its top package as Sphinx's ``:mod:`` does under ``currentmodule`` (readthedocs'
+    ``:mod:`core.search_sites``` for ``readthedocs/core/search_sites.py``)."""
+    packages = tuple(
+        f"{p[: -len('/__init__.py')]}/"
+        for p in paths
+        if p.endswith("/__init__.py") and p.count("/") <= 2
+    )
+    return _is_module(needle.replace(".", "/"), paths, ("", "src/", "lib/", *packages))
+
+
+def _is_module(module: str, paths: frozenset[str], roots: Iterable[str]) -> bool:
+    return any(f"{r}{module}.py" in paths or f"{r}{module}/__init__.py" in paths for r in roots)
 
 
 def unheld(references: Iterable[Reference], code: CodeIndex) -> frozenset[str]:
@@ -470,6 +484,8 @@ def _token(reference: Reference, code: CodeIndex, history: History) -> Finding |
     tail = module_tail(reference.needle, code.paths) if reference.kind is Kind.CONFIG_KEY else ""
     if tail and tail in code.tokens:
         return None  # a module path: the module still defines the name
+    if reference.kind is Kind.CONFIG_KEY and names_module(reference.needle, code.paths):
+        return None  # the module itself
     if looked_up(reference, code):
         return None  # a nested key, read part by part
     for spelling in spellings:
