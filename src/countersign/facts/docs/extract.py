@@ -333,7 +333,9 @@ _LABEL_ROLE = re.compile(r":(?:ref|term|numref|keyword|doc|abbr|guilabel|menusel
 def _spans(text: str) -> list[str]:
     found = []
     for m in _CODE_SPAN.finditer(text):
-        if text[m.end() : m.end() + 1] == "_" or _LABEL_ROLE.search(text[: m.start()]):
+        if text[m.end() : m.end() + 1] == "_" or (
+            text[m.start() - 1 : m.start()] == ":" and _LABEL_ROLE.search(text[: m.start()])
+        ):
             continue
         found.append(m.group(2).strip())
     return found
