@@ -13,17 +13,47 @@ BUG = GOOD.replace("x * 2", "x * 3")
     "message",
     [
         "Fix off-by-one in parser",
+        "fix(parser): off-by-one",
+        "Fixed crash on empty input",
+        "Bug 123456 - NPE in ProblemReporter",
+        "bugfix: timeouts",
+        "Crash when the list is empty",
         "fixes #12",
         "Resolve JIRA-77: timeout",
+        "Retry the upload\n\nCloses-Bug: #1234567\nChange-Id: I0123",
+        "Retry the upload\n\nFixes: 1a2b3c4d5e6f (\"Add upload\")",
+        "Retry the upload\n\nThis closes owner/repo#77.",
+        "Retry the upload\n\nFixes https://github.com/o/r/issues/3",
+        "Retry the upload\n\nBug: 4711",
         'Revert "x"\n\nThis reverts commit abcdef1.',
+        "revert: drop the cache (#18409)",
     ],
 )
 def test_fix_messages_are_recognised(message):
     assert is_fix(message)
 
 
-@pytest.mark.parametrize("message", ["Add parser", "Prefix names", "Update docs for the debugger"])
-def test_ordinary_messages_are_not_fixes(message):
+# A mention is not intent: most commit messages name an error, a patch or a bug somewhere.
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Add parser",
+        "Prefix names",
+        "Update docs for the debugger",
+        "Add fixtures for the parser tests",
+        "Add error handling to the uploader",
+        "Improve the error message for a bad path",
+        "This patch adds support for IPv6",
+        "Add IPv6 support\n\nThis patch adds the option.",
+        "Add IPv6 support\n\nRelated-Bug: #1234567\nChange-Id: I0123",
+        "Add IPv6 support\n\nPartial-Implements: blueprint ipv6",
+        "Handle UTF-8 names and SHA-256 digests",
+        "Add IPv6 support\n\nA later change will fix the docs; see bug 12 for the broken case.",
+        "Implement the resolver\n\nSee #12 for the discussion.",
+        "Bump lodash from 4.17.20 to 4.17.21 (#4411)",
+    ],
+)
+def test_messages_without_fix_intent_are_not_fixes(message):
     assert not is_fix(message)
 
 

@@ -11,18 +11,41 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from countersign.facts.risk.mining import Index
 
-_FIX = re.compile(
-    r"\b(fix(e[sd])?|fixing|bug(fix)?s?|defects?|faults?|errors?|crash(es)?|regressions?|"
-    r"hotfix|patch(ed)?|resolve[sd]?|broken)\b",
+# Fix intent, not any mention: "error", "patch" or "bug" in a description, a ``Related-Bug:``
+# trailer or a bare ``UTF-8``-like key say nothing about what the commit does. A fix says so in
+# its subject (a fix or bug word, or a crash it repairs), closes an issue or bug by a reference
+# (``fixes #12``, ``Closes-Bug: #1234``, ``resolves JIRA-77``, ``Fixes: <sha>``), or reverts.
+_SUBJECT_FIX = re.compile(
+    r"\b(fix(e[sd]|ing)?|bug(s|fix(e[sd])?)?|hotfix(e[sd])?|crash(e[sd]|ing)?)\b", re.IGNORECASE
+)
+_REF = (
+    r"(#\d+|[\w.-]+/[\w.-]+#\d+|[A-Z][A-Z0-9]+-\d+"
+    r"|https?://\S+?/(issues|bugs?|pull)/\d+|https?://\S+?show_bug\.cgi\?id=\d+)"
+)
+_CLOSING = re.compile(
+    r"\b(close[sd]?|closing|fix(e[sd])?|fixing|resolve[sd]?|resolving)\b:?\s+" + _REF,
     re.IGNORECASE,
 )
+_CLOSING_TRAILER = re.compile(
+    r"^[ \t]*(closes-bug|fixes-bug|resolves-bug|fixes|closes|resolves|bug)[ \t]*:[ \t]*\S",
+    re.IGNORECASE | re.MULTILINE,
+)
 _REVERT = re.compile(r"This reverts commit ([0-9a-f]{7,40})", re.IGNORECASE)
-_ISSUE = re.compile(r"(\b(close[sd]?|fixe?[sd]?|resolve[sd]?)\s+#\d+|\b[A-Z][A-Z0-9]+-\d+\b)")
+_REVERT_SUBJECT = re.compile(r"revert\b", re.IGNORECASE)
 
 
 def is_fix(message: str) -> bool:
-    """A fix: a fix keyword, an issue reference closed by the commit, or a revert."""
-    return bool(_FIX.search(message) or _ISSUE.search(message) or _REVERT.search(message))
+    """A fix: fix intent in the subject (first non-blank line), a closing reference to an issue
+    or bug anywhere in the message, or a revert."""
+    text = message.strip()
+    subject = text.split("\n", 1)[0]
+    return bool(
+        _SUBJECT_FIX.search(subject)
+        or _REVERT_SUBJECT.match(subject)
+        or _CLOSING.search(text)
+        or _CLOSING_TRAILER.search(text)
+        or _REVERT.search(text)
+    )
 
 
 def reverted(message: str) -> list[str]:
