@@ -117,3 +117,44 @@ def test_the_replay_counts_each_patch_as_a_stream_of_those_commits_alone_does(hi
     assert skipped == []
     assert alone == {sha: replayed.content[sha] for sha in some}
     assert any(v for counts in alone.values() for v in counts.values())
+
+
+def test_merges_listed_past_one_git_cannot_read_are_rebuilt_not_blamed(repo):
+    """git lists merges newest first and stops at one it cannot read: the older merges' own
+    versions are still rebuilt from their parents (not left to a blame each), and the
+    unreadable merge is named."""
+    from pathlib import Path
+
+    t = iter(range(T0, T0 + 40 * DAY, DAY))
+    lines = [f"v{k} = {k}\n" for k in range(8)]
+    other = [f"w{k} = {k}\n" for k in range(8)]
+    commit_at(repo, next(t), "alice", "Add a", **{"a.py": "".join(lines), "b.py": "".join(other)})
+    repo.git("branch", "topic")
+    commit_at(repo, next(t), "alice", "Top", **{"a.py": "".join(["v0 = 10\n", *lines[1:]])})
+    repo.git("checkout", "-q", "topic")
+    bug = commit_at(repo, next(t), "bob", "Bottom", **{"a.py": "".join([*lines[:7], "v7 = 9\n"])})
+    repo.git("checkout", "-q", "main")
+    _merge(repo, next(t), "topic")
+    repo.git("branch", "topic2")
+    commit_at(repo, next(t), "carol", "Top b", **{"b.py": "".join(["w0 = 10\n", *other[1:]])})
+    repo.git("checkout", "-q", "topic2")
+    commit_at(repo, next(t), "dave", "Bottom b", **{"b.py": "".join([*other[:7], "w7 = 9\n"])})
+    repo.git("checkout", "-q", "main")
+    newer = _merge(repo, next(t), "topic2")
+    fixed = "".join(["v0 = 10\n", *lines[1:]])
+    fix = commit_at(repo, next(t), "erin", "Fix bottom", **{"a.py": fixed})
+    head = repo.git("rev-parse", "HEAD")
+    intact = blame.replay_history(repo.path, head)
+    assert intact.blamed[fix] == [bug]
+    assert (intact.stats["merge_versions"], intact.stats["blames"]) == (1, 0)
+    side = repo.git("rev-parse", f"{newer}^2")  # "Bottom b", its tree gone: the newer merge
+    tree = repo.git("rev-parse", f"{side}^{{tree}}")  # cannot be diffed against it
+    (Path(repo.path) / ".git" / "objects" / tree[:2] / tree[2:]).unlink()
+    damaged = blame.replay_history(repo.path, head)
+    assert side in damaged.skipped
+    assert damaged.blamed == intact.blamed
+    assert damaged.stats["merges_unread"] == 1
+    assert (damaged.stats["merge_versions"], damaged.stats["blames"]) == (1, 0)
+    problems = damaged.problem.splitlines()
+    assert f"1 merge(s) git could not read (first {newer[:12]}: object " in problems[-1]
+    assert tree in problems[-1] or side in problems[-1]  # git names the tree by its commit

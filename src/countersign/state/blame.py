@@ -159,33 +159,106 @@ def merge_versions(repo: Path, head: str) -> dict[str, MergeVersion]:
     return merge_versions_later(repo, head)()
 
 
-def merge_versions_later(repo: Path, head: str) -> Callable[[], dict[str, MergeVersion]]:
-    """``merge_versions``, its git run started now (into a file, so it runs on while the
-    replay's own stream is read) and read when the returned function is first called."""
-    command = [
+def _merges_command(repo: Path, walk: list[str]) -> list[str]:
+    return [
         "git", "-C", str(repo), "-c", "core.quotePath=false", "log", "--merges", "--cc",
-        "--raw", "--no-abbrev", "--format=%x1e%H%x1f%P", head, "--",
+        "--raw", "--no-abbrev", "--format=%x1e%H%x1f%P", *walk, "--",
     ]  # fmt: skip
+
+
+class MergeListing:
+    """What the merges' listing found: versions, and the merges git could not read (a damaged
+    mirror: listed past them, their own versions blamed instead)."""
+
+    def __init__(self) -> None:
+        self.versions: dict[str, MergeVersion] = {}
+        self.unread: list[str] = []
+        self.why = ""
+
+
+def merge_versions_later(
+    repo: Path, head: str, listing: MergeListing | None = None
+) -> Callable[[], dict[str, MergeVersion]]:
+    """``merge_versions``, its git run started now (into a file, so it runs on while the
+    replay's own stream is read) and read when the returned function is first called. Where
+    git stops at a merge it cannot read, that merge is left out and the merges after it (older
+    ones: git lists newest first) are listed by a second run (``listing`` says which)."""
     out = tempfile.TemporaryFile()  # noqa: SIM115 - closed by read(), after git ends
-    proc = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL)
+    errors = tempfile.TemporaryFile()  # noqa: SIM115
+    proc = subprocess.Popen(_merges_command(repo, [head]), stdout=out, stderr=errors)
+    found = listing or MergeListing()
     done: list[dict[str, MergeVersion]] = []
 
     def read() -> dict[str, MergeVersion]:
         if not done:
             proc.wait()
             out.seek(0)
-            done.append(_merge_versions(out.read()))
+            data = out.read()
             out.close()
+            errors.seek(0)
+            failed = git_error(errors.read()) if proc.returncode != 0 else None
+            errors.close()
+            found.versions.update(_merge_versions(data, complete=failed is None))
+            if failed is not None:
+                found.why = failed
+                _list_past_damage(repo, head, _listed(data), found)
+            done.append(found.versions)
         return done[0]
 
     return read
 
 
-def _merge_versions(stdout: bytes) -> dict[str, MergeVersion]:
-    # A damaged mirror: the merges read before git failed are still known; a version of a merge
-    # after that is blamed instead (or, unreadable, left unknown).
+def _listed(stdout: bytes) -> set[str]:
+    """The merges whose listing git finished (the record being written when it failed may be
+    cut short: not counted)."""
+    recs = [r for r in stdout.split(b"\x1e") if r]
+    return {r.partition(b"\x1f")[0].decode() for r in recs[:-1]}
+
+
+def _list_past_damage(repo: Path, head: str, listed: set[str], found: MergeListing) -> None:
+    proc = subprocess.run(
+        ["git", "-C", str(repo), "rev-list", "--merges", head],
+        capture_output=True,
+        check=False,
+    )
+    order = [s for s in proc.stdout.decode().split() if s not in listed]
+    while order and len(found.unread) < MAX_SKIPS:
+        bad = next((j for j in range(min(4, len(order))) if not _merge_readable(repo, order[j])), 0)
+        found.unread.append(order.pop(bad))
+        if not order:
+            return
+        with tempfile.TemporaryFile() as feed:
+            feed.write("\n".join(order).encode() + b"\n")
+            feed.seek(0)
+            run = subprocess.run(
+                _merges_command(repo, ["--no-walk=unsorted", "--stdin"]),
+                stdin=feed,
+                capture_output=True,
+                check=False,
+            )
+        found.versions.update(_merge_versions(run.stdout, complete=run.returncode == 0))
+        if run.returncode == 0:
+            return
+        got = _listed(run.stdout)
+        order = [s for s in order if s not in got]
+
+
+def _merge_readable(repo: Path, sha: str) -> bool:
+    probe = subprocess.run(
+        ["git", "-C", str(repo), "show", "--cc", "--raw", "--format=", sha, "--"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
+    return probe.returncode == 0
+
+
+def _merge_versions(stdout: bytes, complete: bool = True) -> dict[str, MergeVersion]:
+    # ``complete`` False: git failed while writing the last record, which is left out (its
+    # merge is listed again, or blamed).
     out: dict[str, MergeVersion] = {}
-    for rec in stdout.split(b"\x1e"):
+    recs = stdout.split(b"\x1e")
+    for rec in recs if complete else recs[:-1]:
         head_line, _, body = rec.partition(b"\n")
         sha, _, parents_text = head_line.decode().partition("\x1f")
         parents = parents_text.split()
@@ -234,7 +307,8 @@ def replay_history(
     """One forward replay of ``head``'s history: SZZ's blame of every fix (``blame_fixes``) and,
     with ``content``, the kinds of lines each commit adds and removes. A commit git cannot
     read (a missing tree or blob) is named in ``problem``, left out, and the replay reads on."""
-    resolver = GitResolver(repo, merge_versions_later(repo, head))
+    listing = MergeListing()
+    resolver = GitResolver(repo, merge_versions_later(repo, head, listing))
     replay = Replay(resolver)
     if budget is not None:
         replay.store.budget = budget
@@ -261,13 +335,21 @@ def replay_history(
         "merge_versions": resolver.merge_versions,
         "blames": resolver.blames,
         "skipped": len(skipped),
+        "merges_unread": len(listing.unread),
     }
-    problem = ""
+    problems = []
     if skipped:
-        problem = (
+        problems.append(
             f"{repo}: SZZ left out {len(skipped)} commit(s) git could not read (first "
             f"{skipped[0][:12]}: {why}); the rest of the history was labelled"
         )
+    if listing.unread:
+        problems.append(
+            f"{repo}: {len(listing.unread)} merge(s) git could not read (first "
+            f"{listing.unread[0][:12]}: {listing.why}); the versions they made were blamed, "
+            "the other merges' rebuilt"
+        )
+    problem = "\n".join(problems)
     return Replayed(replay.blamed, counted, stats, skipped, problem)
 
 
