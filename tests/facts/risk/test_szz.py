@@ -21,7 +21,7 @@ BUG = GOOD.replace("x * 2", "x * 3")
         "fixes #12",
         "Resolve JIRA-77: timeout",
         "Retry the upload\n\nCloses-Bug: #1234567\nChange-Id: I0123",
-        "Retry the upload\n\nFixes: 1a2b3c4d5e6f (\"Add upload\")",
+        'Retry the upload\n\nFixes: 1a2b3c4d5e6f ("Add upload")',
         "Retry the upload\n\nThis closes owner/repo#77.",
         "Retry the upload\n\nFixes https://github.com/o/r/issues/3",
         "Retry the upload\n\nBug: 4711",
