@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -73,11 +74,17 @@ class Roster:
         """Look a person up by id or by any of their e-mail addresses (case-insensitive)."""
         if not identity:
             return None
-        wanted = identity.strip().lower()
+        return self._by_identity.get(identity.strip().lower())
+
+    @functools.cached_property
+    def _by_identity(self) -> dict[str, Person]:
+        """Each id and e-mail, lowercased, to the first person holding it: a replay looks up
+        every change's author and committers in a roster of thousands."""
+        index: dict[str, Person] = {}
         for person in self.people:
-            if person.id.lower() == wanted or wanted in (e.lower() for e in person.emails):
-                return person
-        return None
+            for identity in (person.id, *person.emails):
+                index.setdefault(identity.lower(), person)
+        return index
 
     def find_github(self, login: str) -> Person | None:
         """The person whose ``github`` login this is (case-insensitive, as GitHub's are)."""

@@ -26,7 +26,8 @@ from countersign.facts.context import Context
 from countersign.facts.provenance.directory import AgentDirectory, load_directory
 from countersign.gate.evaluate import evaluate
 from countersign.gate.verdict import Evaluation
-from countersign.intake.git import BlobReader
+from countersign.intake.diff import RawEntry
+from countersign.intake.git import BlobReader, prefetch_commits
 from countersign.intake.tree import GitTree, SharedBlobs
 from countersign.state.import_scans import MemoScans, ScanCache
 from countersign.state.risk import risk_inputs
@@ -84,12 +85,15 @@ class Shadow:
         self._risk: tuple[Any, Any] | None = None
         self._edits = with_agent_edits(Context(), root, self.state)
         self.refs = NotesRefs.of(root)
+        # the last change judged: its head, its base's tree and the difference between them
+        self._last: tuple[str, GitTree, tuple[RawEntry, ...]] | None = None
 
     def judge(self, sha: str, parent: str) -> Judged:
         try:
             change = read_past_change(self.root, parent, sha, self.refs)
             rules_at = change.target or change.base or parent
-            tree = GitTree(self.root, rules_at, self.blobs)
+            tree = self._tree(rules_at)
+            self._last = (sha, tree, change.raw) if change.base == rules_at else None
             config, policy, directory = self._config(tree)
             config = with_inferred_edges(config, tree, self.scans, self.scans.links)
             if self._risk is None:
@@ -111,8 +115,16 @@ class Shadow:
         subject = change.commits[-1].message.split("\n", 1)[0] if change.commits else ""
         return Judged(sha, subject, result)
 
+    def _tree(self, rev: str) -> GitTree:
+        """The tree of ``rev``: when it is the last change's head (consecutive commits), that
+        change's base tree advanced by its difference, with no git process; else listed."""
+        if self._last is not None and self._last[0] == rev:
+            return self._last[1].advanced(rev, self._last[2])
+        return GitTree(self.root, rev, self.blobs)
+
     def judge_all(self, pairs: list[tuple[str, str]]) -> Iterator[Judged]:
         with BlobReader(self.root):
+            prefetch_commits(self.root, pairs, self.refs.notes)
             for sha, parent in pairs:
                 yield self.judge(sha, parent)
         if self.scans.disk is not None:

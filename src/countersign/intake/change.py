@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from countersign.intake.pull_request import PullRequest
+
+if TYPE_CHECKING:
+    from countersign.intake.diff import RawEntry
 
 
 class FileStatus(StrEnum):
@@ -118,6 +122,9 @@ class Change:
     # The tip of the branch the change lands on (the pull request's base, the pushed-to
     # branch): policy, roster, catalog and pins are read there, never at the merge-base.
     target: str | None = None
+    # ``git diff --raw`` from ``base`` to the head (or worktree): each changed path's modes
+    # and blob ids, so the head's tree can be listed from the base's (``GitTree.advanced``).
+    raw: tuple[RawEntry, ...] = ()
 
     @property
     def author_email(self) -> str | None:

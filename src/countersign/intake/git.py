@@ -43,6 +43,7 @@ __all__ = [
     "note_ref_names",
     "notes_ref",
     "parents",
+    "prefetch_commits",
     "read_blobs",
     "read_change",
     "read_commits",
@@ -288,29 +289,81 @@ def read_commits(
 ) -> tuple[Commit, ...]:
     """The commits of ``base..head``, oldest first, with the paths each one touches, its
     git-ai note (read from ``notes``) and its Agent Trace note (from ``trace_notes``)."""
-    # git log only shows notes under refs/notes/; a copy elsewhere is read as a tree below.
-    in_notes = bool(notes) and str(notes).startswith("refs/notes/")
-    # With --no-notes git prints a literal "%N", so the field is left empty instead.
-    fields = ("%H", "%P", "%an", "%ae", "%cn", "%ce", "%at", "%ct", "%B", "%N" if in_notes else "")
-    fmt = _START + _SEP.join(fields) + _END
+    in_notes = _in_notes(notes)
+    reader = _READERS.get(str(root))
+    held = reader.commits.get((base, head, notes)) if reader is not None and base else None
+    if held is not None:
+        commits = list(held)
+    else:
+        out = git(
+            root, "log", "--reverse", *_log_format(notes), f"{base}..{head}" if base else head, "--"
+        )
+        commits = _log_records(out, in_notes)
+    if notes and not in_notes:
+        texts = read_notes_tree(root, notes, {c.sha for c in commits})
+        commits = [replace(c, notes={"ai": texts[c.sha]}) if c.sha in texts else c for c in commits]
+    if trace_notes and commits:
+        traces = read_notes_tree(root, trace_notes, {c.sha for c in commits})
+        commits = [
+            replace(c, notes={**c.notes, "agent-trace": traces[c.sha]}) if c.sha in traces else c
+            for c in commits
+        ]
+    return tuple(commits)
+
+
+def prefetch_commits(root: Path, pairs: Sequence[tuple[str, str]], notes: str | None) -> None:
+    """Read the commit of each (commit, first parent) pair with one ``git log`` for the run's
+    ``BlobReader``, so ``read_commits`` of ``parent..commit`` needs no process of its own. Only
+    a commit whose one parent is the pair's: a merge's range holds more than itself."""
+    reader = _READERS.get(str(root))
+    if reader is None or not pairs:
+        return
     out = git(
         root,
         "log",
-        "--reverse",
+        "--no-walk=unsorted",
+        "--stdin",
+        *_log_format(notes),
+        "--",
+        input_="".join(f"{sha}\n" for sha, _ in pairs).encode(),
+    )
+    found = {c.sha: c for c in _log_records(out, _in_notes(notes))}
+    for sha, parent in pairs:
+        commit = found.get(sha)
+        if commit is not None and commit.parents == (parent,):
+            reader.commits[(parent, sha, notes)] = (commit,)
+
+
+def _in_notes(notes: str | None) -> bool:
+    # git log only shows notes under refs/notes/; a copy elsewhere is read as a tree.
+    return bool(notes) and str(notes).startswith("refs/notes/")
+
+
+def _log_fields(in_notes: bool) -> tuple[str, ...]:
+    # With --no-notes git prints a literal "%N", so the field is left empty instead.
+    return ("%H", "%P", "%an", "%ae", "%cn", "%ce", "%at", "%ct", "%B", "%N" if in_notes else "")
+
+
+def _log_format(notes: str | None) -> tuple[str, ...]:
+    in_notes = _in_notes(notes)
+    fmt = _START + _SEP.join(_log_fields(in_notes)) + _END
+    return (
         f"--notes={notes}" if in_notes else "--no-notes",
         "--numstat",
         "--no-renames",
         f"--format={fmt}",
-        f"{base}..{head}" if base else head,
-        "--",
     )
+
+
+def _log_records(out: bytes, in_notes: bool) -> list[Commit]:
+    n = len(_log_fields(in_notes))
     commits: list[Commit] = []
     for record in out.decode("utf-8", "replace").split(_START)[1:]:
         head_part, _, stat = record.partition(_END)
         parts = head_part.split(_SEP)
-        if len(parts) < len(fields):
+        if len(parts) < n:
             continue
-        sha, parents, an, ae, cn, ce, at, ct, body, note = parts[: len(fields)]
+        sha, parents, an, ae, cn, ce, at, ct, body, note = parts[:n]
         paths, added = _numstat(stat)
         commits.append(
             Commit(
@@ -328,16 +381,7 @@ def read_commits(
                 lines_added=added,
             )
         )
-    if notes and not in_notes:
-        texts = read_notes_tree(root, notes, {c.sha for c in commits})
-        commits = [replace(c, notes={"ai": texts[c.sha]}) if c.sha in texts else c for c in commits]
-    if trace_notes and commits:
-        traces = read_notes_tree(root, trace_notes, {c.sha for c in commits})
-        commits = [
-            replace(c, notes={**c.notes, "agent-trace": traces[c.sha]}) if c.sha in traces else c
-            for c in commits
-        ]
-    return tuple(commits)
+    return commits
 
 
 def read_notes_tree(root: Path, ref: str, shas: set[str]) -> dict[str, str]:
@@ -452,12 +496,22 @@ def read_change(
             branch=current_branch(root) if head == "HEAD" else head,
             repo_root=str(root),
             includes_worktree=worktree,
-            tree=git(root, "rev-parse", f"{new_tree}^{{tree}}").decode().strip(),
+            tree=_tree_id(root, new_tree, first_parent_of),
+            raw=tuple(raw),
         )
         anchors = placer.finish(digest.files)
     finally:
         placer.close()
     return replace(change, fingerprint=digest.hexdigest(change.artifacts, anchors))
+
+
+def _tree_id(root: Path, rev: str, full_id: bool) -> str:
+    """The tree of ``rev``: from the object through the run's ``BlobReader`` when ``rev`` is a
+    full commit id, else by ``git rev-parse``."""
+    reader = _READERS.get(str(root)) if full_id else None
+    if reader is not None and (tree := reader.tree_of(rev)) is not None:
+        return tree
+    return git(root, "rev-parse", f"{rev}^{{tree}}").decode().strip()
 
 
 def existing(root: Path, specs: list[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -496,6 +550,10 @@ def stream_blobs(
     blobs are read, and neither process waits on a full pipe."""
     import threading
 
+    reader = _READERS.get(str(root))
+    if reader is not None:
+        yield from reader.stream(batches, limit)
+        return
     try:
         proc = subprocess.Popen(
             [*GIT, "cat-file", "--batch"],
@@ -578,28 +636,25 @@ class BlobReader:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.proc: subprocess.Popen[bytes] | None = None
+        # A second process for ``stream``: the placer's thread reads through it while this
+        # thread reads through ``proc``, so neither waits on the other's answers.
+        self.streamer: subprocess.Popen[bytes] | None = None
+        # (base, head, notes ref) -> the commits of base..head, read before they are asked
+        self.commits: dict[tuple[str, str, str | None], tuple[Commit, ...]] = {}
 
     def __enter__(self) -> Self:
-        try:
-            self.proc = subprocess.Popen(
-                [*GIT, "cat-file", "--batch"],
-                cwd=self.root,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-            )
-        except FileNotFoundError:
-            raise InputError("git is not installed or not on PATH; install git and retry") from None
+        self.proc = _cat_file(self.root)
         _READERS[str(self.root)] = self
         return self
 
     def __exit__(self, *exc: object) -> None:
         _READERS.pop(str(self.root), None)
-        if self.proc is not None:
-            for pipe in (self.proc.stdin, self.proc.stdout):
-                if pipe is not None:
-                    pipe.close()
-            self.proc.wait()
+        for proc in (self.proc, self.streamer):
+            if proc is not None:
+                for pipe in (proc.stdin, proc.stdout):
+                    if pipe is not None:
+                        pipe.close()
+                proc.wait()
 
     def read(self, blobs: list[str]) -> dict[str, bytes]:
         proc = self.proc
@@ -617,3 +672,53 @@ class BlobReader:
             data = proc.stdout.read(int(header[2]) + 1)
             result[header[0]] = data[:-1]
         return result
+
+    def stream(
+        self, batches: Iterable[Sequence[str]], limit: int
+    ) -> Iterator[tuple[str, bytes | None]]:
+        """``stream_blobs`` through one process kept for the run: each blob in the order
+        asked, its content, or None for one over ``limit`` (read past) or missing."""
+        if self.streamer is None:
+            self.streamer = _cat_file(self.root)
+        proc = self.streamer
+        assert proc.stdin is not None  # noqa: S101 - stdin=PIPE
+        assert proc.stdout is not None  # noqa: S101 - stdout=PIPE
+        for batch in batches:
+            for blob in batch:
+                proc.stdin.write(blob.encode() + b"\n")
+                proc.stdin.flush()
+                parts = proc.stdout.readline().split()
+                if not parts:
+                    raise InputError("git cat-file stopped answering")
+                oid = parts[0].decode("ascii", "replace")
+                if len(parts) < 3 or parts[1] == b"missing":
+                    yield oid, None
+                    continue
+                size = int(parts[2])
+                if size <= limit:
+                    data = proc.stdout.read(size + 1)[:-1]
+                    yield oid, data
+                    continue
+                left = size + 1
+                while left > 0 and (piece := proc.stdout.read(min(left, _CHUNK))):
+                    left -= len(piece)
+                yield oid, None
+
+    def tree_of(self, commit: str) -> str | None:
+        """The tree id of ``commit`` (a full id), from its object; None if it is not one."""
+        data = self.read([commit]).get(commit, b"")
+        first = data.split(b"\n", 1)[0].split()
+        return first[1].decode("ascii") if len(first) == 2 and first[0] == b"tree" else None
+
+
+def _cat_file(root: Path) -> subprocess.Popen[bytes]:
+    try:
+        return subprocess.Popen(
+            [*GIT, "cat-file", "--batch"],
+            cwd=root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+    except FileNotFoundError:
+        raise InputError("git is not installed or not on PATH; install git and retry") from None

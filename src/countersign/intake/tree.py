@@ -11,8 +11,10 @@ from typing import Protocol
 
 from countersign.errors import ConfigError
 from countersign.intake import git
+from countersign.intake.diff import RawEntry
 
 MAX_FILE_BYTES = 2_000_000
+_ABSENT, _GITLINK = "000000", "160000"
 SKIPPED_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", ".tox"})
 
 
@@ -35,7 +37,7 @@ class SharedBlobs:
 
     def __init__(self) -> None:
         self.data: dict[str, bytes] = {}
-        self.texts: dict[str, str] = {}
+        self.texts: dict[str, str] = {}  # blob id -> its text ("" when not text)
 
 
 class GitTree:
@@ -47,8 +49,48 @@ class GitTree:
         self.root, self.rev = root, rev
         self._blobs: dict[str, str] | None = None
         self._gitlinks: tuple[str, ...] = ()
+        self._paths: tuple[str, ...] | None = None
         self._shared = shared.data if shared is not None else None
         self._texts = shared.texts if shared is not None else {}
+        self.shared = shared
+
+    def advanced(self, rev: str, raw: Iterable[RawEntry]) -> GitTree:
+        """The tree of ``rev``, whose difference from this tree is ``raw`` (``git diff --raw
+        -z`` from this tree to ``rev``, as ``read_change`` reads it): listed from this tree's
+        listing and the difference instead of by git again (consecutive commits of a replay).
+        A path that is not valid UTF-8 in the difference lists ``rev`` afresh: two such paths
+        can read the same, and one of them leaving must not take the other with it."""
+        blobs = dict(self._listing())
+        gitlinks = set(self._gitlinks)
+        removed: set[str] = set()
+        added: set[str] = set()
+        for entry in raw:
+            old = entry.old_path if entry.status == "R" and entry.old_path else entry.path
+            if "\ufffd" in entry.path or "\ufffd" in old:
+                return GitTree(self.root, rev, self.shared)
+            if entry.status != "C" and entry.old_mode != _ABSENT:
+                held = gitlinks if entry.old_mode == _GITLINK else blobs
+                if old not in held:  # not this tree's difference: list it afresh
+                    return GitTree(self.root, rev, self.shared)
+                if held is gitlinks:
+                    gitlinks.discard(old)
+                else:
+                    del blobs[old]
+                    removed.add(old)
+            if entry.new_mode == _ABSENT:
+                continue
+            if entry.path in blobs or entry.path in gitlinks:  # not this tree's difference
+                return GitTree(self.root, rev, self.shared)
+            if entry.new_mode == _GITLINK:
+                gitlinks.add(entry.path)
+            else:
+                blobs[entry.path] = entry.new_blob
+                added.add(entry.path)
+        tree = GitTree(self.root, rev, self.shared)
+        tree._blobs, tree._gitlinks = blobs, tuple(sorted(gitlinks))
+        if removed == added and self._paths is not None:
+            tree._paths = self._paths  # the same tuple: memos keyed by it compare at once
+        return tree
 
     def _listing(self) -> dict[str, str]:
         if self._blobs is None:
@@ -71,7 +113,9 @@ class GitTree:
         return self._gitlinks
 
     def paths(self) -> tuple[str, ...]:
-        return tuple(sorted(self._listing()))
+        if self._paths is None:
+            self._paths = tuple(sorted(self._listing()))
+        return self._paths
 
     def read(self, paths: Iterable[str]) -> dict[str, str]:
         if self._shared is None:
@@ -80,14 +124,16 @@ class GitTree:
         # With a shared cache the same blob gives the same ``str`` object every time, so
         # scans remembered by text hash it once.
         listing = self._listing()
-        wanted = [p for p in paths if p in listing]
+        texts = self._texts
+        wanted = [(p, blob) for p in paths if (blob := listing.get(p)) is not None]
+        unread = [p for p, blob in wanted if blob not in texts]
+        raw = self.read_bytes(unread) if unread else {}
         out: dict[str, str] = {}
-        raw = self.read_bytes(p for p in wanted if f"text:{listing[p]}" not in self._texts)
-        for path in wanted:
-            key = f"text:{listing[path]}"
-            if key not in self._texts:
-                self._texts[key] = _text(raw.get(path, b""))
-            if text := self._texts[key]:
+        for path, blob in wanted:
+            text = texts.get(blob)
+            if text is None:
+                text = texts[blob] = _text(raw.get(path, b""))
+            if text:
                 out[path] = text
         return out
 

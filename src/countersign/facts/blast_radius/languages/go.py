@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,7 +45,11 @@ class _Module:
 def infer(src: Sources) -> Inferred:
     linker = Linker("package", provided="is in files of")
     modules = _modules(src, linker.problems)
-    packages = _packages(src)
+    packages = (
+        _packages(src)
+        if src.links is None
+        else src.links.code("go-packages", src.catalog, src.paths, lambda: _packages(src))
+    )
     memo = src.memo("go", (tuple(modules), packages))
     resolved: dict[str, set[str]] = {}  # import path -> services, for this tree
 
@@ -62,6 +66,10 @@ def infer(src: Sources) -> Inferred:
                 resolved[imported] = _resolve(imported, modules, packages)
             part.link(owner, resolved[imported], f"{path}:{line}", imported)
 
+    if memo is not None and src.links is not None:
+        last = src.links.last_result("go", memo, src)
+        if last is not None and _relinked(src, memo, linker, fill):
+            return last  # type: ignore[no-any-return]
     for path in sorted(src.texts):
         owner = src.owner_of(path)
         if owner is None or _ignored(path):
@@ -69,7 +77,30 @@ def infer(src: Sources) -> Inferred:
         linker.merge(
             src.linked(memo, path, owner, linker, lambda part: fill(part, path, owner))  # noqa: B023
         )
-    return linker.inferred()
+    inferred = linker.inferred()
+    if memo is not None and src.links is not None:
+        src.links.keep_result("go", memo, src, inferred)
+    return inferred
+
+
+def _relinked(
+    src: Sources, memo: dict[str, Any], like: Linker, fill: Callable[[Linker, str, str], None]
+) -> bool:
+    """Link again only the files whose text is not the memo's (the last tree's); True when each
+    adds exactly what it added before, so the last tree's edges and problems still hold."""
+    for path, text in src.texts.items():
+        held = memo.get(path)
+        if held is not None and (held[0] is text or held[0] == text):
+            continue
+        owner = src.owner_of(path)
+        if owner is None or _ignored(path):
+            continue
+        if held is None or held[1] != owner:
+            return False
+        part = src.linked(memo, path, owner, like, lambda p: fill(p, path, owner))  # noqa: B023
+        if not part.adds_as(held[2]):
+            return False
+    return True
 
 
 SCANNER = "go:1"

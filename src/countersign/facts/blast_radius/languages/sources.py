@@ -84,6 +84,7 @@ class LinkMemo:
         self._files: dict[str, tuple[object, object, dict[str, Any]]] = {}
         self._code: dict[str, tuple[object, tuple[str, ...], Any]] = {}
         self._mine: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._results: dict[str, tuple[dict[str, Any], Mapping[str, str], frozenset[str], Any]] = {}
 
     def paths_of(
         self,
@@ -115,6 +116,18 @@ class LinkMemo:
         if held is None or not _same(held[0], catalog) or held[1] != paths:
             held = self._code[language] = (catalog, paths, compute())
         return held[2]
+
+    def last_result(self, language: str, memo: dict[str, Any], src: Sources) -> Any:
+        """What ``language`` inferred from the last tree, if it was read with the same ``memo``
+        (so the same catalog and context), the same manifests and the same files: then only
+        the files whose text changed can change it."""
+        held = self._results.get(language)
+        if held is None or held[0] is not memo or held[1] != src.manifests:
+            return None
+        return held[3] if held[2] == src.texts.keys() else None
+
+    def keep_result(self, language: str, memo: dict[str, Any], src: Sources, result: Any) -> None:
+        self._results[language] = (memo, dict(src.manifests), frozenset(src.texts), result)
 
 
 def _same(a: object, b: object) -> bool:
@@ -178,6 +191,14 @@ class Linker:
                 self._reported.add(name)
                 self._named[len(self.problems)] = name
             self.problems.append(problem)
+
+    def adds_as(self, other: Linker) -> bool:
+        """Whether merging this linker adds exactly what merging ``other`` does, in order."""
+        return (
+            list(self.edges.items()) == list(other.edges.items())
+            and self.problems == other.problems
+            and self._named == other._named
+        )
 
     def inferred(self) -> Inferred:
         return Inferred(tuple(self.edges.values()), tuple(self.problems))
