@@ -101,7 +101,7 @@ def classify(f: FileChange, *, surface: bool = True) -> FileSurface:
     return _altering(f.path, kind, f"{what}: {_short(lost[0])}")
 
 
-@functools.lru_cache(maxsize=128)
+@functools.lru_cache(maxsize=4096)
 def _exported(exported: Surface, text: str, path: str) -> frozenset[str]:
     """``exported(text, path)``, kept for the next change: in a replay or a release, a file's
     new text in one commit is its old text in the next one that edits it."""
