@@ -114,7 +114,7 @@ def record_deployment(
 ) -> str:
     """Record that the release ``base..head`` went to ``environment`` now: every commit it
     carries and every service its changes touch. Returns the ledger's location."""
-    commits = git(root, "rev-list", "--no-merges", f"{base}..{head}").decode().split()
+    commits = shipped_commits(root, base, head)
     services = tuple(
         s.name for r in results if r.evaluation for s in r.evaluation.facts.blast_radius.services
     )
@@ -123,3 +123,41 @@ def record_deployment(
     head_sha = git(root, "rev-parse", head).decode().strip()
     deployments.record(ledger, environment, at, head_sha, tuple(commits), services)
     return ledger.store.location
+
+
+def shipped_commits(root: Path, base: str, head: str) -> list[str]:
+    """The non-merge commits of ``base..head`` whose changes the release carries: a merge
+    whose tree is its first parent's (``git merge -s ours``, or a merge that kept nothing of
+    the branch) ships none of the commits it merged, at any depth of merges."""
+    shipped: list[str] = []
+    seen: set[str] = set()
+    pending: list[tuple[str, tuple[str, ...]]] = [(head, (base,))]
+    while pending:
+        tip, without = pending.pop()
+        out = git(
+            root, "rev-list", "--first-parent", "--format=%T %P", tip, *(f"^{w}" for w in without)
+        )  # fmt: skip
+        lines = out.decode().split("\n")
+        chain = [
+            (header.split()[1], lines[i + 1].split())
+            for i, header in enumerate(lines)
+            if header.startswith("commit ")
+        ]
+        trees = {sha: fields[0] for sha, fields in chain}
+        for sha, (tree, *parents) in chain:
+            if sha in seen:
+                continue
+            seen.add(sha)
+            if len(parents) <= 1:
+                shipped.append(sha)
+                continue
+            first = parents[0]
+            first_tree = trees.get(first) or _tree_of(root, first)
+            if tree == first_tree:
+                continue  # the merge kept its first parent's tree: what it merged ships nothing
+            pending.extend((side, (*without, first)) for side in parents[1:])
+    return shipped
+
+
+def _tree_of(root: Path, commit: str) -> str:
+    return git(root, "rev-parse", f"{commit}^{{tree}}").decode().strip()
