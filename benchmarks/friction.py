@@ -90,6 +90,9 @@ def main() -> int:
     facts: list[tuple[dict[str, Any], bool, bool]] = []
     kinds: Counter[str] = Counter()
     for i, judged in enumerate(shadow.judge_all(pairs), start=1):
+        if judged.empty:
+            tally.empty.append(f"{judged.sha[:12]}: {judged.subject}")
+            continue
         if judged.evaluation is None:
             tally.skipped.append(f"{judged.sha[:12]}: {judged.error}")
             continue
@@ -134,6 +137,7 @@ def main() -> int:
                 "hazardous",
                 "hazardous_gated",
                 "skipped",
+                "empty",
             )
         },
         "rules": report["rules"],
@@ -305,7 +309,10 @@ def _text(out: dict[str, Any]) -> str:
             f"  destroy/data-loss/access-widening hazards: {f['hazardous']}, gated: "
             f"{f['hazardous_gated']}"
         ),
-        f"  skipped: {len(f['skipped'])}",
+        (
+            f"  skipped (could not be analysed): {len(f['skipped'])}; shipped nothing "
+            f"(empty): {len(f['empty'])}"
+        ),
         f"  per rule: {rules}",
         f"  low-risk lane: risk percentile under (shipped {out['shipped_threshold']}):",
         (

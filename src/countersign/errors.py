@@ -4,6 +4,7 @@
      +-- UsageError               bad arguments                                  (exit 3)
      +-- ConfigError              a .countersign/ file is missing or invalid     (exit 3)
      +-- InputError               a revision, patch, plan or payload is unusable (exit 4)
+     |    +-- NothingToCheckError no difference between the base and the head   (exit 4)
      +-- LedgerError              the ledger cannot be read, written or trusted  (exit 5)
 
 Anything else is a bug: the error boundary in ``main`` writes a report and exits 70.
@@ -53,6 +54,11 @@ class ConfigError(FatalError):
 
 class InputError(FatalError):
     exit_code = ExitCode.INPUT
+
+
+class NothingToCheckError(InputError):
+    """The head's tree is the base's: an empty commit, a merge that kept nothing. A release
+    or a replay passes it as shipping nothing; ``check`` of it is an error."""
 
 
 class LedgerError(FatalError):

@@ -152,3 +152,19 @@ def test_bad_candidate_files_are_one_line_errors(history, tmp_path, cs, capsys):
     assert capsys.readouterr().err == (
         f"countersign: error: {empty}: holds none of policy.yaml, catalog.yaml, people.yaml\n"
     )
+
+
+def test_an_empty_commit_ships_nothing_rather_than_failing(project, capsys, cs, bob):
+    project.commit("a", author=bob, **{"docs/guide.md": "two\n"})
+    project.git("commit", "-q", "--allow-empty", "-m", "Empty on purpose")
+    empty = project.git("rev-parse", "HEAD")
+    project.commit("b", author=bob, **{"docs/guide.md": "three\n"})
+    assert cs(project, "replay", "main..feature", "--format", "json") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["changes"] == 2
+    assert report["skipped"] == []
+    assert report["empty"] == [f"{empty[:12]}: Empty on purpose"]
+    assert cs(project, "replay", "main..feature") == 0
+    text = capsys.readouterr().out
+    assert f"Shipped nothing 1 (the tree is the first parent's):\n  {empty[:12]}" in text
+    assert "nothing to check" not in text

@@ -49,7 +49,9 @@ def replay(
     started = time.monotonic()
     with Progress(len(pairs), "replaying", "replay") as step:
         for judged in shadow.judge_all(pairs):
-            if judged.evaluation is None:
+            if judged.empty:
+                tally.empty.append(f"{judged.sha[:12]}: {judged.subject}")
+            elif judged.evaluation is None:
                 tally.skipped.append(f"{judged.sha[:12]}: {judged.error}")
             else:
                 defect = (judged.sha in labels) if labels is not None else None

@@ -61,6 +61,7 @@ class Tally:
     blocked: int = 0
     heavy: int = 0
     skipped: list[str] = field(default_factory=list)
+    empty: list[str] = field(default_factory=list)  # shipped nothing: tree equal to the parent's
     by_rule: Counter[str] = field(default_factory=Counter)
     approvals_by_level: Counter[str] = field(default_factory=Counter)
     approvals_by_team: Counter[str] = field(default_factory=Counter)
@@ -97,6 +98,7 @@ class Tally:
             "hazardous": self.hazards,
             "hazardous_gated": self.hazards_gated,
             "skipped": self.skipped,
+            "empty": self.empty,
             "requirements_by_rule": dict(self.by_rule.most_common()),
             "approvals_needed_by_level": dict(self.approvals_by_level.most_common()),
             "approvals_needed_by_team": dict(self.approvals_by_team.most_common()),

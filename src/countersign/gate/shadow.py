@@ -20,14 +20,14 @@ from countersign.config.catalog import Catalog
 from countersign.config.roster import Roster
 from countersign.config.sources import read_catalog
 from countersign.decision.policy import Policy, default_policy_text, load_policy
-from countersign.errors import FatalError
+from countersign.errors import FatalError, NothingToCheckError
 from countersign.facts.blast_radius.languages import with_inferred_edges
 from countersign.facts.context import Context
 from countersign.facts.provenance.directory import AgentDirectory, load_directory
 from countersign.gate.evaluate import evaluate
 from countersign.gate.verdict import Evaluation
 from countersign.intake.diff import RawEntry
-from countersign.intake.git import BlobReader, prefetch_commits
+from countersign.intake.git import BlobReader, prefetch_commits, read_commits
 from countersign.intake.tree import GitTree, SharedBlobs
 from countersign.state.import_scans import MemoScans, ScanCache
 from countersign.state.risk import risk_inputs
@@ -40,6 +40,8 @@ from countersign.workspace import (
     repository_state_dir,
     with_agent_edits,
 )
+
+EMPTY = "ships nothing: its tree is its first parent's (an empty commit, a merge that kept nothing)"
 
 
 @dataclass(frozen=True)
@@ -55,10 +57,14 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Judged:
+    """One past change judged; ``evaluation`` None: it could not be (``error`` says why), or
+    it ships nothing (``empty``: its tree is its first parent's)."""
+
     sha: str
     subject: str
     evaluation: Evaluation | None
     error: str = ""
+    empty: bool = False
 
 
 class Shadow:
@@ -110,6 +116,10 @@ class Shadow:
                 risk_history=history,
             )
             result = evaluate(change, context, policy)
+        except NothingToCheckError:
+            commits = read_commits(self.root, parent, sha, self.refs.notes)
+            subject = commits[-1].message.split("\n", 1)[0] if commits else ""
+            return Judged(sha, subject, None, EMPTY, empty=True)
         except FatalError as exc:
             return Judged(sha, "", None, str(exc))
         subject = change.commits[-1].message.split("\n", 1)[0] if change.commits else ""

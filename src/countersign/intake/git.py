@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO, Self
 
-from countersign.errors import InputError
+from countersign.errors import InputError, NothingToCheckError
 from countersign.intake.artifacts import attach_texts, find_artifacts
 from countersign.intake.change import Artifact, Change, Commit
 from countersign.intake.contents import Placer, read_as_text
@@ -453,7 +453,7 @@ def read_change(
     new_tree = worktree_tree(root) if worktree else head_sha
     raw = parse_raw_z(git(root, "diff", "--raw", "-z", "--no-abbrev", *DIFF_OPTS, origin, new_tree))
     if not raw and not plans:
-        raise InputError(
+        raise NothingToCheckError(
             f"nothing to check: no difference between {base or 'the merge-base'} "
             f"({origin[:12]}) and {head}; commit your change, pass --worktree for "
             "uncommitted work, or pass --base REV"

@@ -71,6 +71,9 @@ def replay_text(r: dict[str, Any]) -> str:
             )
         if len(gated) > MAX_CHANGES:
             lines.append(f"  ... {len(gated) - MAX_CHANGES} more (see --format json)")
+    if r["empty"]:
+        lines.append(f"Shipped nothing {len(r['empty'])} (the tree is the first parent's):")
+        lines.extend(f"  {s}" for s in r["empty"])
     if r["skipped"]:
         lines.append(f"Skipped {len(r['skipped'])} (could not be analysed):")
         lines.extend(f"  {s}" for s in r["skipped"])
