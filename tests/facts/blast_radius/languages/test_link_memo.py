@@ -51,13 +51,16 @@ VARIANTS = {
     for path, text in {**GO, **JS, **PY}.items()
     if not path.endswith((".json", ".mod"))
 }
-# Go files whose links change while the set of files stays: the same imports a line lower (each
-# edge's origin moves), and a file that starts importing another service.
-for _path, _text in GO.items():
-    if _path.endswith(".go"):
-        VARIANTS[_path].append(f"// header\n{_text}")
+# Files whose links change while the set of files stays: the same imports a line lower (each
+# edge's origin moves), and files that start importing another service.
+for _path, _text in VARIANTS.items():
+    _text = _text[0]
+    VARIANTS[_path].append(f"# header\n{_text}" if _path.endswith(".py") else f"// header\n{_text}")
 VARIANTS["core/a.go"].append('package core\n\nimport "example.com/m/web"\n')
 VARIANTS["shared/y.go"].append('package shared\n\nimport "example.com/m/core"\n')
+VARIANTS["core/index.js"].append("import w from '../web/app'\n")
+VARIANTS["shared/y.js"].append("import c from '@m/core'\n")
+VARIANTS["web/__init__.py"].append("import api.h\n")
 
 
 class MemTree:

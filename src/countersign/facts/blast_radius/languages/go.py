@@ -20,12 +20,12 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from countersign.config.problems import Problem
-from countersign.facts.blast_radius.languages.sources import Inferred, Linker, Sources
+from countersign.facts.blast_radius.languages.sources import Inferred, Linker, Sources, link_all
 
 _MODULE = re.compile(r'^\s*module\s+"?([^"\s]+)"?\s*(?://.*)?$', re.MULTILINE)
 
@@ -66,41 +66,7 @@ def infer(src: Sources) -> Inferred:
                 resolved[imported] = _resolve(imported, modules, packages)
             part.link(owner, resolved[imported], f"{path}:{line}", imported)
 
-    if memo is not None and src.links is not None:
-        last = src.links.last_result("go", memo, src)
-        if last is not None and _relinked(src, memo, linker, fill):
-            return last  # type: ignore[no-any-return]
-    for path in sorted(src.texts):
-        owner = src.owner_of(path)
-        if owner is None or _ignored(path):
-            continue
-        linker.merge(
-            src.linked(memo, path, owner, linker, lambda part: fill(part, path, owner))  # noqa: B023
-        )
-    inferred = linker.inferred()
-    if memo is not None and src.links is not None:
-        src.links.keep_result("go", memo, src, inferred)
-    return inferred
-
-
-def _relinked(
-    src: Sources, memo: dict[str, Any], like: Linker, fill: Callable[[Linker, str, str], None]
-) -> bool:
-    """Link again only the files whose text is not the memo's (the last tree's); True when each
-    adds exactly what it added before, so the last tree's edges and problems still hold."""
-    for path, text in src.texts.items():
-        held = memo.get(path)
-        if held is not None and (held[0] is text or held[0] == text):
-            continue
-        owner = src.owner_of(path)
-        if owner is None or _ignored(path):
-            continue
-        if held is None or held[1] != owner:
-            return False
-        part = src.linked(memo, path, owner, like, lambda p: fill(p, path, owner))  # noqa: B023
-        if not part.adds_as(held[2]):
-            return False
-    return True
+    return link_all(src, "go", memo, linker, fill, _ignored)
 
 
 SCANNER = "go:1"

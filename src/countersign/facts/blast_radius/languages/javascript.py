@@ -29,7 +29,7 @@ from typing import Any
 import tree_sitter
 
 from countersign.config.problems import Problem
-from countersign.facts.blast_radius.languages.sources import Inferred, Linker, Sources
+from countersign.facts.blast_radius.languages.sources import Inferred, Linker, Sources, link_all
 
 MAX_DEPTH = 1_000  # syntax nodes from a queried subtree to an import; real code nests < 100
 SUFFIXES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
@@ -162,14 +162,7 @@ def infer(src: Sources) -> Inferred:
             name = str(_package_name(spec))
             part.link(owner, target, f"{path}:{line}", spec, name)
 
-    for path in sorted(src.texts):
-        owner = src.owner_of(path)
-        if owner is None or _in_node_modules(path):
-            continue
-        linker.merge(
-            src.linked(memo, path, owner, linker, lambda part: fill(part, path, owner))  # noqa: B023
-        )
-    return linker.inferred()
+    return link_all(src, "javascript", memo, linker, fill, _in_node_modules)
 
 
 SCANNER = "javascript:1"

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from countersign.config.problems import Problem
-from countersign.facts.blast_radius.languages.sources import Inferred, Linker, Sources
+from countersign.facts.blast_radius.languages.sources import Inferred, Linker, Sources, link_all
 
 
 def infer(src: Sources) -> Inferred:
@@ -39,14 +39,7 @@ def infer(src: Sources) -> Inferred:
             target, module = resolved[key]
             part.link(owner, target, f"{path}:{line}", module)
 
-    for path in sorted(src.texts):
-        owner = src.owner_of(path)
-        if owner is None:
-            continue
-        linker.merge(
-            src.linked(memo, path, owner, linker, lambda part: fill(part, path, owner))  # noqa: B023
-        )
-    return linker.inferred()
+    return link_all(src, "python", memo, linker, fill)
 
 
 def module_name(path: str, packages: set[str]) -> str:

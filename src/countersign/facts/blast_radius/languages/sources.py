@@ -72,6 +72,59 @@ class Sources:
         return part
 
 
+def link_all(
+    src: Sources,
+    language: str,
+    memo: dict[str, Any] | None,
+    linker: Linker,
+    fill: Callable[[Linker, str, str], None],
+    skipped: Callable[[str], bool] = lambda _path: False,
+) -> Inferred:
+    """Every owned file's links merged into ``linker`` in path order (``skipped``: files the
+    language leaves out), each file's part from the memo when its text is the memo's. When the
+    last tree was read with the same memo, manifests and files, only the files whose text
+    changed are linked again, and if each adds exactly what it added before, the last tree's
+    result is the answer without walking every file."""
+    links = src.links
+    if memo is not None and links is not None:
+        last = links.last_result(language, memo, src)
+        if last is not None and _relinked(src, memo, linker, fill, skipped):
+            return last  # type: ignore[no-any-return]
+    for path in sorted(src.texts):
+        owner = src.owner_of(path)
+        if owner is None or skipped(path):
+            continue
+        linker.merge(
+            src.linked(memo, path, owner, linker, lambda part: fill(part, path, owner))  # noqa: B023
+        )
+    inferred = linker.inferred()
+    if memo is not None and links is not None:
+        links.keep_result(language, memo, src, inferred)
+    return inferred
+
+
+def _relinked(
+    src: Sources,
+    memo: dict[str, Any],
+    like: Linker,
+    fill: Callable[[Linker, str, str], None],
+    skipped: Callable[[str], bool],
+) -> bool:
+    for path, text in src.texts.items():
+        held = memo.get(path)
+        if held is not None and (held[0] is text or held[0] == text):
+            continue
+        owner = src.owner_of(path)
+        if owner is None or skipped(path):
+            continue
+        if held is None or held[1] != owner:
+            return False
+        part = src.linked(memo, path, owner, like, lambda p: fill(p, path, owner))  # noqa: B023
+        if not part.adds_as(held[2]):
+            return False
+    return True
+
+
 class LinkMemo:
     """Each file's links, kept across the trees of many commits (a replay, a release): between
     consecutive commits few files change and what their imports resolve against rarely does,
