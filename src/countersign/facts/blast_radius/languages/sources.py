@@ -82,14 +82,15 @@ def link_all(
 ) -> Inferred:
     """Every owned file's links merged into ``linker`` in path order (``skipped``: files the
     language leaves out), each file's part from the memo when its text is the memo's. When the
-    last tree was read with the same memo, manifests and files, only the files whose text
-    changed are linked again, and if each adds exactly what it added before, the last tree's
-    result is the answer without walking every file."""
+    last tree was read with the same memo and manifests, only the files edited, added or
+    removed since are looked at: if each edited one adds exactly what it added before and each
+    added or removed one adds nothing, the last tree's result is the answer, without walking
+    every file."""
     links = src.links
     if memo is not None and links is not None:
         last = links.last_result(language, memo, src)
-        if last is not None and _relinked(src, memo, linker, fill, skipped):
-            return last  # type: ignore[no-any-return]
+        if last is not None and _relinked(src, memo, last[1], linker, fill, skipped):
+            return last[0]  # type: ignore[no-any-return]
     for path in sorted(src.texts):
         owner = src.owner_of(path)
         if owner is None or skipped(path):
@@ -106,21 +107,33 @@ def link_all(
 def _relinked(
     src: Sources,
     memo: dict[str, Any],
+    before: frozenset[str],
     like: Linker,
     fill: Callable[[Linker, str, str], None],
     skipped: Callable[[str], bool],
 ) -> bool:
+    """Whether the last tree's result holds for this one: each file edited since adds what it
+    added before (linked again), and each file added or removed adds nothing at all."""
     for path, text in src.texts.items():
         held = memo.get(path)
-        if held is not None and (held[0] is text or held[0] == text):
+        added = path not in before
+        if not added and held is not None and (held[0] is text or held[0] == text):
             continue
         owner = src.owner_of(path)
         if owner is None or skipped(path):
             continue
-        if held is None or held[1] != owner:
+        if not added and (held is None or held[1] != owner):
             return False
         part = src.linked(memo, path, owner, like, lambda p: fill(p, path, owner))  # noqa: B023
-        if not part.adds_as(held[2]):
+        if (added and not part.adds_nothing()) or (
+            not added and held is not None and not part.adds_as(held[2])
+        ):
+            return False
+    for path in before.difference(src.texts):
+        if skipped(path):
+            continue
+        held = memo.get(path)
+        if held is None or not held[2].adds_nothing():
             return False
     return True
 
@@ -170,14 +183,16 @@ class LinkMemo:
             held = self._code[language] = (catalog, paths, compute())
         return held[2]
 
-    def last_result(self, language: str, memo: dict[str, Any], src: Sources) -> Any:
-        """What ``language`` inferred from the last tree, if it was read with the same ``memo``
-        (so the same catalog and context), the same manifests and the same files: then only
-        the files whose text changed can change it."""
+    def last_result(
+        self, language: str, memo: dict[str, Any], src: Sources
+    ) -> tuple[Any, frozenset[str]] | None:
+        """What ``language`` inferred from the last tree and the files it read there, if that
+        tree was read with the same ``memo`` (so the same catalog and context) and the same
+        manifests: then only the files added, removed or edited since can change it."""
         held = self._results.get(language)
         if held is None or held[0] is not memo or held[1] != src.manifests:
             return None
-        return held[3] if held[2] == src.texts.keys() else None
+        return held[3], held[2]
 
     def keep_result(self, language: str, memo: dict[str, Any], src: Sources, result: Any) -> None:
         self._results[language] = (memo, dict(src.manifests), frozenset(src.texts), result)
@@ -252,6 +267,9 @@ class Linker:
             and self.problems == other.problems
             and self._named == other._named
         )
+
+    def adds_nothing(self) -> bool:
+        return not self.edges and not self.problems
 
     def inferred(self) -> Inferred:
         return Inferred(tuple(self.edges.values()), tuple(self.problems))
