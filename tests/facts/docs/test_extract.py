@@ -434,3 +434,15 @@ def test_a_name_the_line_says_it_is_not_is_not_a_reference():
     """readthedocs: "(you should try to match `index.html`, not `docs/index.rst`)"."""
     line = "(you should try to match `site/index.html`, not `docs/index.rst`).\n"
     assert refs(line) == [(Kind.PATH, "site/index.html")]
+
+
+def test_a_name_linked_to_another_sites_page_of_it_is_that_sites():
+    """wagtail's settings page: Django's setting, with Django's page for it."""
+    line = (
+        "Must be one of the formats in the ``DATE_INPUT_FORMATS`` setting (see `DATE_INPUT_FORMATS "
+        "<https://docs.djangoproject.com/en/stable/ref/settings/#std:setting-DATE_INPUT_FORMATS>`_).\n"
+    )
+    assert [r for r in refs(line, "docs/settings.rst") if r[0] is Kind.ENV] == []
+    assert refs("Set ``SHIPIT_DATE_FORMATS`` (see https://example.org/).\n", "docs/s.rst") == [
+        (Kind.ENV, "SHIPIT_DATE_FORMATS")
+    ]

@@ -371,6 +371,8 @@ def _prose(path: str, line: Line, vocabulary: Vocabulary) -> Iterator[Reference]
                 continue  # "Create ``hypothesis/RELEASE.rst``": absent until the reader writes it
             if _just_before(line.text, span, _NOT_BEFORE):
                 continue  # "match `index.html`, not `docs/index.rst`": named as what it is not
+            if ref.kind is not Kind.PATH and "://" in line.text and _linked_away(line.text, ref):
+                continue  # another site documents it (Django's ``DATE_INPUT_FORMATS``)
             yield ref
     for target in _links(line.text):
         if (ref := _path_ref(path, line.number, target, link=True)) is not None:
@@ -384,6 +386,16 @@ _CREATE_BEFORE = re.compile(
     r"named)\s+)*[`'\"]*$",
     re.IGNORECASE,
 )
+
+
+_URL = re.compile(r"https?://[^\s<>`)\]]+")
+
+
+def _linked_away(text: str, ref: Reference) -> bool:
+    """The line links the name to another site's page of it: wagtail's settings page names
+    ``DATE_INPUT_FORMATS`` beside ``https://docs.djangoproject.com/...#std:setting-DATE_INPUT_
+    FORMATS``, a setting of Django's that wagtail's code stopped reading."""
+    return any(ref.needle in url for url in _URL.findall(text))
 
 
 _NOT_BEFORE = re.compile(r"\bnot\s+[`'\"]*$", re.IGNORECASE)
