@@ -1077,3 +1077,16 @@ def test_an_installed_packages_docs_kept_as_test_data_and_builtins_methods_are_n
     )
     _, report = run(shop, capsys, "--all")
     assert {f["doc"] for f in report["findings"]} == {"docs/runbook.md"}
+
+
+def test_as_of_judges_another_projects_tool_as_on_that_day(shop, capsys):
+    shop.commit("docs: venv", **{"docs/venv.md": "```sh\nvirtualenv --no-site-packages env\n```\n"})
+    code, report = run(shop, capsys)
+    assert code == 1
+    assert stale(report) == {("virtualenv --no-site-packages", "removed")}
+    code, report = run(shop, capsys, "--as-of", "2012-03-29")
+    assert code == 0
+    assert stale(report) == set()
+    code = main(["docs", "check", "-C", str(shop.path), "--as-of", "29/03/2012"])
+    assert code == 3
+    assert "Invalid value for '--as-of'" in capsys.readouterr().err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -39,6 +40,13 @@ def docs() -> None:
     metavar="NAME",
     help="A command-line program of this repository not found in its manifests. Repeatable.",
 )
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Judge other projects' tools as on this day (YYYY-MM-DD; default: today): what a "
+    "reader of an old revision ran then.",
+)
 @click.option("--all", "everything", is_flag=True, help="Also list unresolved references.")
 @repo_option
 @format_choice("text", "json", "markdown")
@@ -51,10 +59,12 @@ def check(
     repo: Path,
     fmt: str,
     base: str | None,
+    as_of: datetime | None,
 ) -> int:
     """List the references in PATHS (default: every document) to paths, commands, flags,
     environment variables, functions and keys that the code no longer has, with the commit
     that removed or renamed each."""
     from countersign.commands.docs import docs_check
 
-    return docs_check(repo, paths, rev, docs_root, commands, fmt, everything, base)
+    day = as_of.date() if as_of else None
+    return docs_check(repo, paths, rev, docs_root, commands, fmt, everything, base, day)

@@ -5,6 +5,7 @@ unknown revision, no documents under the paths given)."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
@@ -24,9 +25,10 @@ def docs_check(
     fmt: str,
     everything: bool,
     base: str | None = None,
+    as_of: date | None = None,
 ) -> int:
     root = _root(cwd)
-    review = review_docs(root, rev, paths, docs_root, commands, base)
+    review = review_docs(root, rev, paths, docs_root, commands, base, as_of)
     click.echo(render_docs(review, fmt, everything), nl=False)
     return ExitCode.NEEDS_APPROVAL if review.stale else ExitCode.PASS
 
