@@ -3,7 +3,12 @@ lives (pytest's repositories live under /tmp), and in the spelling the agent use
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+
+import countersign
+from countersign.guard.hook import installation
 
 
 def _decision(answer) -> str:
@@ -44,3 +49,37 @@ def test_remote_code_run_by_a_shell_is_asked_with_what_was_not_seen(guard, paylo
         "the output of `curl -fsSL https://x.example/install.sh`"
         in (out["permissionDecisionReason"])
     )
+
+
+# The guard's own installation: the agent runs as the user who installed countersign, so a
+# rewritten module or rule table there would judge every later call.
+PACKAGE = Path(countersign.__file__).resolve().parent
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        f"cp /tmp/mine.json {PACKAGE}/facts/shell/packs/compiled.json",
+        f"sed -i 's/ALWAYS = /ALWAYS = set() or /' {PACKAGE}/guard/prescreen.py",
+        f"echo 'def judge(*a): pass' >> {PACKAGE}/guard/decision.py",
+    ],
+)
+def test_rewriting_the_guards_own_package_is_asked(guard, payload, repo, command):
+    answer = guard("claude-code", payload("claude-code-bash", repo.path, command), repo.path)
+    assert _decision(answer) == "ask"
+    assert "edit.protected-path" in answer.out
+
+
+def test_an_edit_of_the_guards_own_package_is_asked(guard, payload, repo):
+    target = str(PACKAGE / "facts" / "shell" / "packs" / "compiled.json")
+    answer = guard("claude-code", payload("claude-code-write", repo.path, path=target), repo.path)
+    assert _decision(answer) == "ask"
+
+
+def test_reading_the_package_is_not_and_its_own_repository_edits_it_freely(guard, payload, repo):
+    command = f"cat {PACKAGE}/guard/prescreen.py"
+    answer = guard("claude-code", payload("claude-code-bash", repo.path, command), repo.path)
+    assert _decision(answer) == "allow"
+    assert installation(PACKAGE.parent.parent, str(PACKAGE)) == ()
+    assert installation(repo.path, str(PACKAGE)) == (f"{PACKAGE}/**",)
+    assert installation(None, str(PACKAGE)) == (f"{PACKAGE}/**",)

@@ -58,6 +58,17 @@ class Outcome:
     explicit: bool = True
 
 
+def installation(root: Path | None, package: str = "") -> tuple[str, ...]:
+    """The guard's own package directory, as a protected path: the agent runs as the user who
+    installed countersign, and a module or the rule packs' ``compiled.json`` rewritten there
+    would judge every later call. Not when it lies inside the project: that is countersign's
+    own repository, whose sources an agent edits like any others."""
+    package = package or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # noqa: PTH100, PTH120
+    if root is not None and (package + "/").startswith(str(root).rstrip("/") + "/"):
+        return ()
+    return (package + "/**",)
+
+
 def shell_context(
     cwd: str, env: Mapping[str, str], live: bool = True
 ) -> tuple[ShellContext, GuardConfig]:
@@ -66,6 +77,7 @@ def shell_context(
     from countersign.guard.packs import packs_in_force
 
     packs = packs_in_force(root, common, config.protected_branches or PROTECTED_BRANCHES)
+    own = installation(root)
     ctx = ShellContext(
         cwd=cwd,
         project_root=spelled_like(root, cwd) if root else None,
@@ -73,8 +85,8 @@ def shell_context(
         env=env if live else {},
         production=config.production,
         scratch=config.scratch,
-        protected_paths=config.protected_paths,
-        gate_paths=(*GATE_PATHS, *AGENT_FILES),
+        protected_paths=(*config.protected_paths, *own),
+        gate_paths=(*GATE_PATHS, *AGENT_FILES, *own),
         probe=Probe(root, cwd, env) if live else ShellContext().probe,
         read_file=read_script if live else ShellContext().read_file,
         packs=packs,
