@@ -14,7 +14,13 @@ from __future__ import annotations
 import os
 
 from countersign.errors import LedgerError
-from countersign.guard.protected import Corrupt, Unreadable, committed_file, ref_commit
+from countersign.guard.protected import (
+    Corrupt,
+    Unreadable,
+    committed_file,
+    git_dirs,
+    ref_commit,
+)
 
 CONFIG_DIR = ".countersign"  # countersign.config.CONFIG_DIR (a test keeps them equal)
 PIN_PATH = f"{CONFIG_DIR}/ledger-keys"  # signoff.pins.PIN_FILE
@@ -43,7 +49,7 @@ def committed(root: str) -> Committed | None:
 
 
 def _committed(root: str) -> Committed | None:
-    dirs = _git_dirs(root)
+    dirs = git_dirs(root)
     if dirs is None:
         return None
     gitdir, common = dirs
@@ -90,27 +96,3 @@ def _file(common: str, commit: str, path: str) -> bytes | None:
     if len(commit) != 40:
         raise Unreadable(f"{commit} is not a SHA-1 object id")
     return committed_file(common, commit, path)
-
-
-def _git_dirs(root: str) -> tuple[str, str] | None:
-    """The git directory of the work tree at ``root`` and the common one (a worktree's is its
-    main's); None when ``.git`` is neither a directory nor a ``gitdir:`` file."""
-    dot_git = os.path.join(root, ".git")  # noqa: PTH118
-    if os.path.isdir(dot_git):  # noqa: PTH112
-        return dot_git, dot_git
-    try:
-        with open(dot_git, encoding="utf-8", errors="replace") as fh:  # noqa: PTH123
-            text = fh.read(4000).strip()
-    except OSError:
-        return None
-    if not text.startswith("gitdir:"):
-        return None
-    gitdir = text.removeprefix("gitdir:").strip()
-    if not os.path.isabs(gitdir):  # noqa: PTH117
-        gitdir = os.path.normpath(os.path.join(root, gitdir))  # noqa: PTH118
-    try:
-        with open(os.path.join(gitdir, "commondir"), encoding="utf-8") as fh:  # noqa: PTH118, PTH123
-            rel = fh.read(4000).strip()
-    except OSError:
-        return gitdir, gitdir
-    return gitdir, os.path.normpath(os.path.join(gitdir, rel))  # noqa: PTH118

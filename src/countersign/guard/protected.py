@@ -134,9 +134,16 @@ def _content(common: str, oid: str, kind: bytes) -> bytes:
 
 def common_dir(root: str) -> str | None:
     """The git common directory of the work tree at ``root`` (worktrees share their main's)."""
+    dirs = git_dirs(root)
+    return dirs[1] if dirs else None
+
+
+def git_dirs(root: str) -> tuple[str, str] | None:
+    """The git directory of the work tree at ``root`` (a worktree's own, which holds its
+    ``HEAD``) and the common one (which holds the refs and objects); None outside git."""
     dot_git = os.path.join(root, ".git")  # noqa: PTH118
     if os.path.isdir(dot_git):  # noqa: PTH112
-        return dot_git
+        return dot_git, dot_git
     try:
         with open(dot_git, encoding="utf-8", errors="replace") as fh:  # noqa: PTH123
             gitdir = fh.read(4000).strip().removeprefix("gitdir:").strip()
@@ -148,8 +155,8 @@ def common_dir(root: str) -> str | None:
         with open(os.path.join(gitdir, "commondir"), encoding="utf-8") as fh:  # noqa: PTH118, PTH123
             rel = fh.read(4000).strip()
     except OSError:
-        return gitdir
-    return os.path.normpath(os.path.join(gitdir, rel))  # noqa: PTH118
+        return gitdir, gitdir
+    return gitdir, os.path.normpath(os.path.join(gitdir, rel))  # noqa: PTH118
 
 
 Words = tuple[frozenset[str], dict[str, frozenset[str]]]
