@@ -446,3 +446,20 @@ def test_a_name_linked_to_another_sites_page_of_it_is_that_sites():
     assert refs("Set ``SHIPIT_DATE_FORMATS`` (see https://example.org/).\n", "docs/s.rst") == [
         (Kind.ENV, "SHIPIT_DATE_FORMATS")
     ]
+
+
+@pytest.mark.parametrize(
+    ("fence", "found"),
+    [
+        ('``` { .python title="setup.py" }', []),  # mkdocs' attribute list: Python, not shell
+        ("``` {.python file=docs/conf.py}", []),
+        ("```{ .text }", []),
+        ("``` {}", [(Kind.MAKE_TARGET, "make smoke")]),  # no language: an unmarked block
+        ("```{r, echo=FALSE}", []),
+        ("``` { .sh }", [(Kind.MAKE_TARGET, "make smoke")]),
+    ],
+)
+def test_a_fences_info_string_in_any_form_names_its_language(fence, found):
+    """setuptools_scm's docs open blocks with ``` { .python title="setup.py" }: reading the
+    first word as ``{`` crashed the check with an IndexError."""
+    assert refs(f"{fence}\nmake smoke\n```\n", "docs/usage.md") == found

@@ -56,16 +56,21 @@ def lines_of(path: str, text: str) -> Iterator[Line]:
         yield from _markdown(text)
 
 
-def _role(lang: str) -> Role:
-    lang = lang.strip().lower().lstrip("{.").split(",")[0].split()[0] if lang.strip() else ""
-    if not lang:
+def _role(info: str) -> Role:
+    """What a block is, by its info string's first word: ``python``, ``{ .python title="x" }``
+    (an attribute list, as mkdocs writes it), ``{r, echo=FALSE}``; none is an unmarked block."""
+    words = _INFO_WORD.findall(info.lower())
+    if not words:
         return Role.UNMARKED
+    lang = words[0]
     if lang in SESSION_LANGS:
         return Role.SESSION
     return Role.SHELL if lang in SHELL_LANGS else Role.OTHER
 
 
-_FENCE = re.compile(r"^(\s{0,3})(`{3,}|~{3,})\s*([^`\s]*)")
+_INFO_WORD = re.compile(r"[\w+#-]+")
+# a fence and its info string (a backtick fence's holds no backtick)
+_FENCE = re.compile(r"^(\s{0,3})(`{3,}|~{3,})\s*([^`]*)")
 
 
 def _markdown(text: str) -> Iterator[Line]:
