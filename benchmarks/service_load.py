@@ -20,12 +20,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psycopg
@@ -36,7 +40,7 @@ sys.path.insert(0, str(ROOT / "tests" / "support"))
 from fake_github import FakeGitHub  # noqa: E402
 from github_service import PG_BASE, SECRET, example  # noqa: E402
 from loopback import free_port, serving  # noqa: E402
-from service_processes import Process, wait_until, web_process  # noqa: E402
+from service_processes import Process, wait_until  # noqa: E402
 from service_world import APP_ID, World, app_keys  # noqa: E402
 
 from countersign.service.migrate import upgrade  # noqa: E402
@@ -145,12 +149,43 @@ def deliveries(count: int, numbers: int) -> list[tuple[str, bytes]]:
     return out
 
 
-def report(name: str, elapsed: float, latencies: list[float], failures: int) -> None:
+def report(
+    name: str, elapsed: float, latencies: list[float], failures: int, cpu: float | None = None
+) -> None:
+    """``cpu``: the server process's CPU seconds over the run (user + system)."""
+    per = f"   CPU {cpu / len(latencies) * 1000:5.2f} ms/delivery" if cpu is not None else ""
     print(
         f"  {name:<22} {len(latencies) / elapsed:8.0f} deliveries/s   "
         f"p50 {percentile(latencies, 50) * 1000:6.1f} ms   p99 {percentile(latencies, 99) * 1000:6.1f} ms"
-        f"   failed {failures}"
+        f"   failed {failures}{per}"
     )
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of ``pid`` and of its children it waited for (git), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measured(pid: int, url: str, count: int, pace: float, concurrency: int) -> tuple[Any, ...]:
+    requests = raw_requests(url, deliveries(count, 200))
+    before = cpu_seconds(pid)
+    elapsed, latencies, failures = asyncio.run(paced(url, requests, pace, concurrency))
+    return elapsed, latencies, failures, cpu_seconds(pid) - before
+
+
+@contextmanager
+def web_process(env: dict[str, str], logs: Path) -> Iterator[tuple[str, int]]:
+    """``countersign serve`` as a deployment starts it: its address and pid."""
+    port = free_port()
+    proc = Process(["serve", "--host", "127.0.0.1", "--port", str(port)], env, logs / "web.log")
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until("the web process is ready", lambda: _up(f"{url}/readyz", ready=True))
+        yield url, proc.popen.pid
+    finally:
+        proc.stop()
 
 
 def acceptance(world: World, tmp: Path, count: int, concurrency: int, rate: float) -> None:
@@ -180,15 +215,13 @@ def acceptance(world: World, tmp: Path, count: int, concurrency: int, rate: floa
     try:
         wait_until("no-op endpoint up", lambda: _up(url))
         for name, pace in (("no-op ASGI, max", 0.0), (f"no-op ASGI, {rate:g}/s", rate)):
-            requests = raw_requests(url, deliveries(count, 200))
-            report(name, *asyncio.run(paced(url, requests, pace, concurrency)))
+            report(name, *measured(noop.pid, url, count, pace, concurrency))
     finally:
         noop.terminate()
         noop.wait()
-    with web_process(world.environment(), tmp) as web:
+    with web_process(world.environment(), tmp) as (web, pid):
         for name, pace in (("countersign, max", 0.0), (f"countersign, {rate:g}/s", rate)):
-            requests = raw_requests(web, deliveries(count, 200))
-            report(name, *asyncio.run(paced(web, requests, pace, concurrency)))
+            report(name, *measured(pid, web, count, pace, concurrency))
     with psycopg.connect(world.database) as conn:
         recorded = conn.execute("SELECT count(*) FROM countersign_deliveries").fetchone()
         queued = conn.execute("SELECT count(*) FROM procrastinate_jobs").fetchone()
@@ -197,12 +230,12 @@ def acceptance(world: World, tmp: Path, count: int, concurrency: int, rate: floa
     )
 
 
-def _up(url: str) -> bool:
+def _up(url: str, *, ready: bool = False) -> bool:
     try:
-        httpx.get(url, timeout=1)
+        answer = httpx.get(url, timeout=1)
     except httpx.TransportError:
         return False
-    return True
+    return answer.status_code == 200 or not ready
 
 
 def decisions(
@@ -248,8 +281,9 @@ def decisions(
         )
         for i in range(workers)
     ]
+    worker_cpu = 0.0
     try:
-        with web_process(world.environment(), tmp) as web, httpx.Client(timeout=10) as client:
+        with web_process(world.environment(), tmp) as (web, _), httpx.Client(timeout=10) as client:
             start = time.perf_counter()
             for i, (n, delivery, body) in enumerate(events):
                 due = start + i / rate
@@ -272,6 +306,7 @@ def decisions(
                 timeout=max(180.0, seconds * 10),
             )
             drained = time.perf_counter() - start
+            worker_cpu = sum(cpu_seconds(p.popen.pid) for p in procs)
     finally:
         for p in procs:
             p.stop()
@@ -294,6 +329,30 @@ def decisions(
         "decision in place (nothing they read had changed); queue drained "
         f"{drained:.1f} s after the first event"
     )
+    waits, runs = _job_times(world.database)
+    print(
+        f"  evaluation jobs: queued before starting p50 {percentile(waits, 50):.2f} s   "
+        f"p95 {percentile(waits, 95):.2f} s;   running p50 {percentile(runs, 50):.2f} s   "
+        f"p95 {percentile(runs, 95):.2f} s;   workers' CPU {worker_cpu:.1f} s "
+        f"({worker_cpu / max(jobs, 1) * 1000:.0f} ms/job, git included, start-up included)"
+    )
+
+
+def _job_times(url: str) -> tuple[list[float], list[float]]:
+    """Each evaluation job's wait in the queue (deferred to started) and run (started to
+    succeeded), from procrastinate's events."""
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT extract(epoch FROM min(e.at) FILTER (WHERE e.type = 'started') "
+            "- min(e.at) FILTER (WHERE e.type = 'deferred')), "
+            "extract(epoch FROM max(e.at) FILTER (WHERE e.type = 'succeeded') "
+            "- max(e.at) FILTER (WHERE e.type = 'started')) "
+            "FROM procrastinate_events e JOIN procrastinate_jobs j ON j.id = e.job_id "
+            "WHERE j.task_name = 'evaluate_pull_request' GROUP BY j.id"
+        ).fetchall()
+    waits = [float(r[0]) for r in rows if r[0] is not None]
+    runs = [float(r[1]) for r in rows if r[1] is not None]
+    return waits or [0.0], runs or [0.0]
 
 
 def _evaluation_counts(url: str) -> tuple[int, int]:

@@ -141,3 +141,54 @@ def test_a_title_edit_an_unread_label_and_a_repeated_synchronize_are_answered_in
     assert rows(
         world.database, "SELECT title FROM countersign_decisions WHERE head_sha = %s", (head,)
     ) == [("A better title",)]
+
+
+def stored_labels(world: World, head: str) -> list[str]:
+    ((labels,),) = rows(
+        world.database,
+        "SELECT directory_labels FROM countersign_decisions WHERE head_sha = %s",
+        (head,),
+    )
+    return list(labels) if labels is not None else []
+
+
+def test_the_labels_stored_with_the_decision_are_what_the_next_digest_counts(world: World):
+    """The next event's digest is computed from the labels the agent directory counted when
+    the decision was made (its base and head are in the digest, so its configuration is the
+    same), without opening the change: a row that says the directory counts nothing makes an
+    AI label look unread. Only the database can say so; the decision's digest still binds the
+    base, head, body, ledger and checks."""
+    with serving(create_app(world.settings())) as web:
+        head = opened(world, web)
+        assert "ai-generated" in stored_labels(world, head)
+        rows(
+            world.database,
+            "UPDATE countersign_decisions SET directory_labels = '[]' WHERE head_sha = %s "
+            "RETURNING 1",
+            (head,),
+        )
+        world.pulls[2]["labels"] = [{"name": "ai-generated"}]
+        event_again(world, web, "labeled", "u-label-stored")
+    assert evaluations(world, head) == 1
+
+
+def test_a_decision_stored_without_the_directory_labels_is_compared_after_opening(
+    world: World,
+):
+    """A decision made before the labels were stored (migration 0007) is still answered in
+    place when nothing changed, and still evaluated afresh when a counted label came."""
+    with serving(create_app(world.settings())) as web:
+        head = opened(world, web)
+        rows(
+            world.database,
+            "UPDATE countersign_decisions SET directory_labels = NULL WHERE head_sha = %s "
+            "RETURNING 1",
+            (head,),
+        )
+        world.pulls[2]["title"] = "A better title"
+        event_again(world, web, "edited", "u-title-old")
+        assert evaluations(world, head) == 1
+        world.pulls[2]["labels"] = [{"name": "ai-generated"}]
+        event_again(world, web, "labeled", "u-label-old")
+    assert evaluations(world, head) == 2
+    assert "ai-generated" in stored_labels(world, head)

@@ -14,13 +14,20 @@ WHERE repository = %s AND head_sha = %s AND kind = 'pull_request'
 SAVE_DECISION = """
 INSERT INTO countersign_decisions
     (repository, head_sha, kind, number, base_sha, fingerprint, verdict, conclusion,
-     check_run_id, inputs_digest, decided_at)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, now())
+     check_run_id, inputs_digest, directory_labels, decided_at)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, now())
 ON CONFLICT (repository, head_sha, kind) DO UPDATE SET
     number = EXCLUDED.number, base_sha = EXCLUDED.base_sha, fingerprint = EXCLUDED.fingerprint,
     verdict = EXCLUDED.verdict, conclusion = EXCLUDED.conclusion,
     check_run_id = EXCLUDED.check_run_id, inputs_digest = EXCLUDED.inputs_digest,
-    decided_at = now()
+    directory_labels = EXCLUDED.directory_labels, decided_at = now()
+"""
+# The labels the agent directory counted when the head's decision was made (with its base in
+# the digest, the same configuration): the next event's digest needs no opened change.
+DIRECTORY_LABELS = """
+SELECT directory_labels FROM countersign_decisions
+WHERE repository = %s AND head_sha = %s AND kind = 'pull_request' AND inputs_digest IS NOT NULL
+  AND directory_labels IS NOT NULL
 """
 # The decision an unchanged event is answered by: the dashboard's title is the one thing kept
 # current (a title is read by no fact).

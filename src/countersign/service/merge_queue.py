@@ -135,7 +135,7 @@ def decide(
     jobs.conn.execute(
         SAVE_DECISION,
         (repository, head_sha, "merge_group", last, base_sha, fingerprint, verdict,
-         body["conclusion"], run_id, None),
+         body["conclusion"], run_id, None, None),
     )  # fmt: skip
     jobs.observe(event.get("received_at"))
     log.info(

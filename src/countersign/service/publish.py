@@ -4,6 +4,7 @@ place, so a retried or duplicated job never adds a second one."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from countersign.service.github import GitHub
@@ -27,16 +28,33 @@ def upsert_check_run(
     repository: str,
     kind: str,
     body: dict[str, Any],
+    listed: Listed | None = None,
 ) -> int:
+    """``listed``: the head's check runs as the job already read them (``Listed``), so our run
+    is looked for there instead of in a second request."""
     head = str(body["head_sha"])
     row = conn.execute(FIND_RUN, (repository, head, kind)).fetchone()
-    run_id = int(row[0]) if row else _find_run(gh, installation, repository, head)
+    if row:
+        run_id: int | None = int(row[0])
+    elif listed is not None and listed.complete:
+        run_id = listed.ours
+    else:
+        run_id = _find_run(gh, installation, repository, head)
     if run_id is not None:
         update = {k: v for k, v in body.items() if k != "head_sha"}
         gh.call("PATCH", f"/repos/{repository}/check-runs/{run_id}", installation, body=update)
         return run_id
     made = gh.call("POST", f"/repos/{repository}/check-runs", installation, body=body)
     return int(made["id"])
+
+
+@dataclass(frozen=True)
+class Listed:
+    """What one read of a head's latest check runs found of ours: its id (None: none), and
+    whether the read saw every run (one page held them all)."""
+
+    ours: int | None
+    complete: bool
 
 
 def _find_run(gh: GitHub, installation: int, repository: str, head: str) -> int | None:

@@ -46,11 +46,21 @@ class WorkerTiming:
     job_timeout: float = 600.0
     reconcile_cron: str = "*/5 * * * *"
     polling: float = 5.0
+    # Jobs one worker process runs at once: each in a thread of its own with its own database
+    # connection (``worker.PerThread``); 1 where one ``Jobs`` serves them all (the tests).
+    concurrency: int = 1
+
+
+# A job spends most of its time waiting (on GitHub, git processes, PostgreSQL), so a worker runs
+# a few at once: they overlap those waits and share the process's caches.
+DEFAULT_CONCURRENCY = 4
 
 
 def timing_from(env: Mapping[str, str]) -> WorkerTiming:
     """``COUNTERSIGN_WORKER_HEARTBEAT_S``, ``COUNTERSIGN_WORKER_STALLED_S`` and
-    ``COUNTERSIGN_JOB_TIMEOUT_S`` and ``COUNTERSIGN_RECONCILE_CRON`` override the defaults."""
+    ``COUNTERSIGN_JOB_TIMEOUT_S``, ``COUNTERSIGN_RECONCILE_CRON`` and
+    ``COUNTERSIGN_WORKER_CONCURRENCY`` (jobs at once, ``DEFAULT_CONCURRENCY``) override the
+    defaults."""
     default = WorkerTiming()
     try:
         heartbeat = float(env.get("COUNTERSIGN_WORKER_HEARTBEAT_S", default.heartbeat))
@@ -58,7 +68,11 @@ def timing_from(env: Mapping[str, str]) -> WorkerTiming:
         job_timeout = float(env.get("COUNTERSIGN_JOB_TIMEOUT_S", default.job_timeout))
     except ValueError:
         raise UsageError("COUNTERSIGN_WORKER_*_S must be numbers of seconds") from None
+    concurrency = env.get("COUNTERSIGN_WORKER_CONCURRENCY", str(DEFAULT_CONCURRENCY))
+    if not concurrency.isdigit() or not 1 <= int(concurrency) <= 64:
+        raise UsageError("COUNTERSIGN_WORKER_CONCURRENCY must be a whole number from 1 to 64")
     return WorkerTiming(
+        concurrency=int(concurrency),
         heartbeat=heartbeat,
         stalled=stalled,
         job_timeout=job_timeout,
@@ -197,7 +211,7 @@ async def _run_once(app: procrastinate.App, timing: WorkerTiming, *, wait: bool)
         try:
             await app.run_worker_async(
                 queues=[QUEUE],
-                concurrency=1,
+                concurrency=timing.concurrency,
                 wait=wait,
                 update_heartbeat_interval=timing.heartbeat,
                 stalled_worker_timeout=timing.stalled,

@@ -8,16 +8,19 @@ queued it: events arrive late, twice and out of order, the API answers what is t
 
 from __future__ import annotations
 
+import json
 import logging
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from countersign import Identity, Workspace, __version__
+from countersign import Environment, Identity, __version__
 from countersign.errors import FatalError, UsageError
 from countersign.facts.provenance.directory import directory_of
-from countersign.intake.pull_request import parse_pull_request
+from countersign.intake.pull_request import PullRequest, parse_pull_request
 from countersign.service import (
     checkpoints,
     comment_commands,
@@ -30,7 +33,13 @@ from countersign.service import (
     reviews,
 )
 from countersign.service.dashboard import records
-from countersign.service.decisions import LAST_DECISION, SAVE_DECISION, UNCHANGED, Outcome
+from countersign.service.decisions import (
+    DIRECTORY_LABELS,
+    LAST_DECISION,
+    SAVE_DECISION,
+    UNCHANGED,
+    Outcome,
+)
 from countersign.service.evaluation import judge_opened, open_head
 from countersign.service.github import GitHub
 from countersign.service.intake import defer
@@ -46,6 +55,13 @@ VALUES (%s, %s, %s) ON CONFLICT DO NOTHING
 """
 KNOWN_REPOSITORIES = "SELECT installation_id, repository FROM countersign_installations"
 REPOSITORY_ID = "SELECT repository_id FROM countersign_installations WHERE repository = %s"
+
+
+@dataclass(frozen=True)
+class Seen:
+    ledger_head: tuple[int, str] | None
+    checkpoints: tuple[tuple[str, str], ...]
+    today: date
 
 
 @dataclass
@@ -86,29 +102,33 @@ class Jobs:
         try:
             where = self.fetch(repository, installation_id, pr, head)
             base = mirror.resolve(where, f"refs/heads/{pr['base']['ref']}")
-            checks = self.checks_of(repository, installation_id, head)
+            checks, listed = self.check_runs(repository, installation_id, head)
+            pull = parse_pull_request(pr)
+            # Read before the evaluation reads the ledger: an entry that lands in between
+            # changes the next digest, never hides in this one.
+            seen = self.seen_inputs(where, pr)
+            stored = None if fresh else self.conn.execute(DIRECTORY_LABELS, (repository, head))
+            labels = stored.fetchone() if stored is not None else None
+            if labels is not None:
+                digest = self.inputs_digest(pr, pull, base, head, checks, labels[0], seen)
+                same = self._unchanged(repository, pr, head, digest)
+                if same is not None:
+                    return same
             opened = open_head(
                 where,
                 base=base,
                 head=head,
                 ledger=self.ledger(int(pr["base"]["repo"]["id"])),
                 state=self.settings.state_dir / "state",
-                pull_request=parse_pull_request(pr),
+                pull_request=pull,
             )
-            digest = self.inputs_digest(where, pr, opened, base, head, checks)
-            same = (
-                None
-                if fresh
-                else self.conn.execute(
-                    UNCHANGED, (str(pr.get("title") or ""), repository, head, number, digest)
-                ).fetchone()
-            )
-            if same is not None:
-                log.info(
-                    "nothing the evaluation reads changed: answered by the decision in place",
-                    extra={**fields, "head": head, "verdict": same[0]},
-                )
-                return Outcome("unchanged", head, str(same[0]), int(same[1]))
+            counted = tuple(sorted(directory_of(opened.context).pr_labels))
+            digest = self.inputs_digest(pr, pull, base, head, checks, counted, seen)
+            if not fresh and labels is None:
+                # A decision made before the directory's labels were stored with it.
+                same = self._unchanged(repository, pr, head, digest)
+                if same is not None:
+                    return same
             judged = judge_opened(opened, base, checks)
         except FatalError as exc:
             # Retrying cannot fix a bad configuration or an unreadable change: say so on the
@@ -125,7 +145,7 @@ class Jobs:
         evaluation = judged.evaluation
         body = outputs.check_run(evaluation, head, judged.fingerprint, str(pr.get("html_url", "")))
         run_id = publish.upsert_check_run(
-            self.github, self.conn, installation_id, repository, "pull_request", body
+            self.github, self.conn, installation_id, repository, "pull_request", body, listed
         )
         self.conn.execute(
             SAVE_DECISION,
@@ -141,6 +161,7 @@ class Jobs:
                 run_id,
                 # A break-glass expires at a moment no input records: decide again each time.
                 None if evaluation.signoffs and evaluation.signoffs.break_glass else digest,
+                json.dumps(list(counted)),
             ),
         )
         records.save(
@@ -386,14 +407,29 @@ class Jobs:
         """The other apps' check runs on ``head``, what a policy's ``checks`` requirement reads:
         name -> conclusion (its status while it runs); ours left out. Two runs of one name
         (two apps, or a re-run) count as the worse of them, so no app can outvote a failure."""
+        return self.check_runs(repository, installation, head)[0]
+
+    def check_runs(
+        self, repository: str, installation: int, head: str
+    ) -> tuple[dict[str, str], publish.Listed]:
+        """``checks_of``, and our own run on ``head`` as the same read found it."""
+        per_page = 100
         found = self.github.call(
             "GET",
             f"/repos/{repository}/commits/{head}/check-runs",
             installation,
-            params={"filter": "latest", "per_page": 100},
+            params={"filter": "latest", "per_page": per_page},
         )
         out: dict[str, str] = {}
-        for run in found.get("check_runs", ()):
+        runs = list(found.get("check_runs", ()))
+        ours = [
+            int(run["id"])
+            for run in runs
+            if str((run.get("app") or {}).get("id")) == self.github.app_id
+            and run.get("name") == outputs.CHECK_NAME
+        ]
+        listed = publish.Listed(ours[0] if ours else None, complete=len(runs) < per_page)
+        for run in runs:
             if str((run.get("app") or {}).get("id")) == self.github.app_id:
                 continue
             name = str(run.get("name", ""))
@@ -401,7 +437,7 @@ class Jobs:
             state = str((run.get("conclusion") if done else run.get("status")) or "pending")
             if out.get(name, "success") == "success":
                 out[name] = state
-        return out
+        return out, listed
 
     # --- checkpoints ----------------------------------------------------------------------------
     def publish_checkpoint(
@@ -419,31 +455,57 @@ class Jobs:
         return done
 
     # --- helpers ------------------------------------------------------------------------------
+    def _unchanged(
+        self, repository: str, pr: dict[str, Any], head: str, digest: str
+    ) -> Outcome | None:
+        """The head's decision, when it was made with these inputs (``inputs``): kept, its
+        title brought up to date."""
+        number = int(pr["number"])
+        same = self.conn.execute(
+            UNCHANGED, (str(pr.get("title") or ""), repository, head, number, digest)
+        ).fetchone()
+        if same is None:
+            return None
+        log.info(
+            "nothing the evaluation reads changed: answered by the decision in place",
+            extra={"repository": repository, "number": number, "head": head, "verdict": same[0]},
+        )
+        return Outcome("unchanged", head, str(same[0]), int(same[1]))
+
+    def seen_inputs(self, where: Path, pr: dict[str, Any]) -> Seen:
+        """What a digest reads besides the pull request, the change and the check runs."""
+        return Seen(
+            ledger_head=ledgers.ledger_head(
+                self.conn, self.settings.database_url, int(pr["base"]["repo"]["id"])
+            ),
+            checkpoints=tuple(mirror.refs(where, PUBLISHED[0])),
+            today=Environment().today(),  # as open_head's environment dates the evaluation
+        )
+
     def inputs_digest(
         self,
-        where: Path,
         pr: dict[str, Any],
-        opened: Workspace,
+        pull: PullRequest,
         base: str,
         head: str,
         checks: dict[str, str],
+        directory_labels: Iterable[str],
+        seen: Seen,
     ) -> str:
-        """``inputs.digest`` of what evaluating ``opened`` reads."""
-        pull = opened.change.pull_request
-        assert pull is not None  # noqa: S101 - open_head was given it
+        """``inputs.digest`` of what evaluating the pull request reads, the agent directory at
+        its base counting ``directory_labels`` (the configuration at one base and head is the
+        same each time, and both are in the digest)."""
         return inputs.digest(
             inputs.Inputs(
                 base_ref=str(pr["base"]["ref"]),
                 base=base,
                 head=head,
                 pull_request=pull,
-                counted_labels=inputs.counted(pull.labels, directory_of(opened.context).pr_labels),
+                counted_labels=inputs.counted(pull.labels, directory_labels),
                 checks=checks,
-                ledger_head=ledgers.ledger_head(
-                    self.conn, self.settings.database_url, int(pr["base"]["repo"]["id"])
-                ),
-                checkpoints=tuple(mirror.refs(where, PUBLISHED[0])),
-                today=opened.context.today,
+                ledger_head=seen.ledger_head,
+                checkpoints=seen.checkpoints,
+                today=seen.today,
                 version=__version__,
             )
         )
@@ -526,11 +588,13 @@ def open_jobs(
     backoff: float = 1.0,
     observe_latency: Any = None,
     on_api_error: Any = None,
+    github: GitHub | None = None,
 ) -> Jobs:
-    """The jobs of one worker process: its GitHub client and its database connection."""
+    """The jobs of one worker process: its GitHub client (``github``: one already open, shared
+    with other threads: httpx's client and the token cache are) and its database connection."""
     import psycopg
 
-    github = GitHub(
+    github = github or GitHub(
         settings.api_url,
         settings.app_id,
         settings.private_key(),
@@ -543,3 +607,35 @@ def open_jobs(
         return psycopg.connect(settings.database_url, autocommit=True, connect_timeout=10)
 
     return Jobs(settings, github, connect(), observe_latency, connect)
+
+
+class PerThread:
+    """``Jobs`` for each thread that runs jobs (procrastinate runs each synchronous job in a
+    thread of its executor): a database connection each, one GitHub client for all. Called by
+    the tasks before each job; ``close`` closes every one it opened."""
+
+    def __init__(self, first: Jobs, make: Callable[[GitHub], Jobs]) -> None:
+        self.github = first.github
+        self._make = make
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._spare = [first]  # opened at start-up: a bad configuration fails there
+        self._opened = [first]
+
+    def __call__(self) -> Jobs:
+        jobs: Jobs | None = getattr(self._local, "jobs", None)
+        if jobs is None:
+            with self._lock:
+                jobs = self._spare.pop() if self._spare else None
+            if jobs is None:
+                jobs = self._make(self.github)
+                with self._lock:
+                    self._opened.append(jobs)
+            self._local.jobs = jobs
+        return jobs
+
+    def close(self) -> None:
+        with self._lock:
+            for jobs in self._opened:
+                jobs.conn.close()
+        self.github.close()

@@ -1,0 +1,180 @@
+"""What one evaluation job costs a worker, in CPU (its own thread and the git processes it
+starts), less sensitive to a shared machine's load than wall time.
+
+One repository of --files files on "GitHub" (a bare repository on disk), the fake GitHub on
+loopback in this process (its CPU is not counted: only the calling thread's and its children's),
+--prs pull requests of one file each. Each pull request is evaluated three times, in this order:
+its first evaluation (analysed, check run and comment written), an event that changed nothing
+(answered by the decision in place), and a new head pushed (analysed again). Prints the mean
+CPU and wall per evaluation of each kind, and the git processes each started.
+
+Run: .venv/bin/python benchmarks/service_evaluation_cpu.py [--files 3000] [--prs 20] [--profile]
+Needs PostgreSQL on 127.0.0.1:5432 (database test, trust auth), as the tests do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "support"))
+
+from fake_github import FakeGitHub  # noqa: E402
+from github_service import PG_BASE  # noqa: E402
+from loopback import serving  # noqa: E402
+from service_world import APP_ID, World, app_keys  # noqa: E402
+
+from countersign.service.migrate import upgrade  # noqa: E402
+from countersign.service.worker import open_jobs  # noqa: E402
+
+INSTALLATION = 4242
+
+
+class Spawns:
+    """Counts the processes this process starts (git, mostly)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._original = subprocess.Popen.__init__
+
+    def __enter__(self) -> Spawns:
+        original = self._original
+        counter = self
+
+        def counting(popen: Any, *args: Any, **kwargs: Any) -> None:
+            counter.count += 1
+            original(popen, *args, **kwargs)
+
+        subprocess.Popen.__init__ = counting  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        subprocess.Popen.__init__ = self._original  # type: ignore[method-assign]
+
+
+def cpu() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.thread_time() + children.ru_utime + children.ru_stime
+
+
+def measure(name: str, runs: list[Callable[[], Any]], spawns: Spawns) -> None:
+    cpus, walls, procs = [], [], []
+    for run in runs:
+        before_cpu, before_wall, before_procs = cpu(), time.perf_counter(), spawns.count
+        run()
+        cpus.append(cpu() - before_cpu)
+        walls.append(time.perf_counter() - before_wall)
+        procs.append(spawns.count - before_procs)
+    n = len(runs)
+    print(
+        f"  {name:<28} CPU {sum(cpus) / n * 1000:7.1f} ms   wall {sum(walls) / n * 1000:7.1f} ms"
+        f"   processes {sum(procs) / n:5.1f}   ({n} evaluations)"
+    )
+
+
+def build(world: World, files: int, prs: int) -> dict[int, str]:
+    world.create_repository()
+    for i in range(files):
+        target = world.work / "src" / f"pkg{i % 50}" / f"module_{i}.py"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f"def f{i}():\n    return {i}\n")
+    world.git("add", "-A")
+    world.git("commit", "-q", "-m", "A few thousand files")
+    world.git("push", "-q", str(world.remote), "master")
+    heads = {}
+    for n in range(1, prs + 1):
+        world.git("checkout", "-q", "-B", f"pr-{n}", "master")
+        heads[n] = world.commit_on_branch(
+            f"pr-{n}",
+            {f"src/pkg{n % 50}/module_{n}.py": f"def f{n}():\n    return {n + 1}\n"},
+            f"Change {n}",
+            ai=n % 2 == 0,
+        )
+        world.open_pull_request(n, f"pr-{n}")
+    world.git("checkout", "-q", "master")
+    return heads
+
+
+def push_again(world: World, n: int) -> None:
+    world.git("checkout", "-q", f"pr-{n}")
+    world.commit_on_branch(
+        f"pr-{n}", {f"src/pkg{n % 50}/module_{n}.py": f"def f{n}():\n    return {n + 2}\n"}, "More"
+    )
+    world.push(n, f"pr-{n}")
+    world.github.pulls[("Codertocat/Hello-World", n)]["head"]["sha"] = world.pulls[n]["head"][
+        "sha"
+    ]
+    world.git("checkout", "-q", "master")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--files", type=int, default=3000)
+    parser.add_argument("--prs", type=int, default=20)
+    parser.add_argument("--profile", action="store_true", help="cProfile the analysed ones")
+    args = parser.parse_args()
+    schema = f"cs_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_BASE, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    url = f"{PG_BASE}?options=-csearch_path%3D{schema}"
+    try:
+        upgrade(url)
+        with tempfile.TemporaryDirectory() as tmp_name:
+            tmp = Path(tmp_name)
+            key, public = app_keys(tmp)
+            github = FakeGitHub(app_id=APP_ID, public_key=public)
+            with serving(github.app()) as api:
+                world = World(tmp / "world", url, key, github, api_url=api)
+                heads = build(world, args.files, args.prs)
+                jobs = open_jobs(world.settings(), backoff=0.01, max_wait=1)
+                repo = "Codertocat/Hello-World"
+
+                def evaluate(n: int) -> Callable[[], Any]:
+                    return lambda: jobs.evaluate_pull_request(repo, INSTALLATION, n)
+
+                print(
+                    f"evaluation cost: {args.files}-file repository, {len(heads)} pull requests "
+                    "of one file each; CPU = the worker thread + the processes it started"
+                )
+                # The first evaluation of the process warms its caches (imports, the policy).
+                jobs.evaluate_pull_request(repo, INSTALLATION, 1)
+                numbers = list(heads)[1:]
+                profiler = cProfile.Profile() if args.profile else None
+                with Spawns() as spawns:
+                    if profiler:
+                        profiler.enable()
+                    measure("first evaluation (analysed)", [evaluate(n) for n in numbers], spawns)
+                    if profiler:
+                        profiler.disable()
+                    measure("nothing changed (in place)", [evaluate(n) for n in numbers], spawns)
+                    for n in numbers:
+                        push_again(world, n)
+                    measure("new head (analysed)", [evaluate(n) for n in numbers], spawns)
+                jobs.conn.close()
+                jobs.github.close()
+                if profiler:
+                    pstats.Stats(profiler).sort_stats("cumulative").print_stats("countersign|psycopg.connection|subprocess.py:.*run", 70)
+    finally:
+        with psycopg.connect(PG_BASE, autocommit=True) as conn:
+            for (name,) in conn.execute(
+                "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (f"{schema}%",)
+            ).fetchall():
+                conn.execute(f"DROP SCHEMA {name} CASCADE")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
