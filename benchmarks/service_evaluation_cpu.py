@@ -25,7 +25,7 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import psycopg
 
@@ -50,7 +50,7 @@ class Spawns:
         self.count = 0
         self._original = subprocess.Popen.__init__
 
-    def __enter__(self) -> Spawns:
+    def __enter__(self) -> Self:
         original = self._original
         counter = self
 
@@ -114,9 +114,7 @@ def push_again(world: World, n: int) -> None:
         f"pr-{n}", {f"src/pkg{n % 50}/module_{n}.py": f"def f{n}():\n    return {n + 2}\n"}, "More"
     )
     world.push(n, f"pr-{n}")
-    world.github.pulls[("Codertocat/Hello-World", n)]["head"]["sha"] = world.pulls[n]["head"][
-        "sha"
-    ]
+    world.github.pulls[("Codertocat/Hello-World", n)]["head"]["sha"] = world.pulls[n]["head"]["sha"]
     world.git("checkout", "-q", "master")
 
 
@@ -166,7 +164,9 @@ def main() -> int:
                 jobs.conn.close()
                 jobs.github.close()
                 if profiler:
-                    pstats.Stats(profiler).sort_stats("cumulative").print_stats("countersign|psycopg.connection|subprocess.py:.*run", 70)
+                    pstats.Stats(profiler).sort_stats("cumulative").print_stats(
+                        "countersign|psycopg.connection|subprocess.py:.*run", 70
+                    )
     finally:
         with psycopg.connect(PG_BASE, autocommit=True) as conn:
             for (name,) in conn.execute(

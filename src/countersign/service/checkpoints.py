@@ -53,7 +53,13 @@ def publish(jobs: Jobs, repository: str, installation: int, repository_id: int, 
         ledger=jobs.ledger(repository_id), state_dir=jobs.settings.state_dir / "state"
     )
     for _ in range(ATTEMPTS):
-        mirror.fetch(where, url, [f"+refs/heads/{base}:refs/heads/{base}", FETCH], token=token)
+        mirror.fetch(
+            where,
+            url,
+            [f"+refs/heads/{base}:refs/heads/{base}", FETCH],
+            token=token,
+            partial=jobs.settings.git_filter,
+        )
         ledger = ledger_for(where, environment, pins_at=f"refs/heads/{base}")
         entries = ledger.records()  # refuses a ledger behind any checkpoint seen (a rewind)
         published = newest_for(ledger.store.location, checkpoints_in(where, PUBLISHED[:1]))

@@ -15,10 +15,10 @@ from countersign import (
     analysed,
     check_change,
     open_change,
-    open_repository,
 )
 from countersign.config.roster import Roster
 from countersign.intake.pull_request import PullRequest
+from countersign.intake.repository import Repository
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,8 @@ def open_head(
     """The workspace of ``base``...``head`` in ``mirror``; ``ledger`` is the repository's."""
     selection = ChangeSelection(base=base, head=head, pull_request=pull_request)
     environment = Environment(ledger=ledger, state_dir=state)
-    return open_change(open_repository(mirror), selection, environment)
+    # A mirror is a bare repository the service made: no git process needed to learn so.
+    return open_change(Repository(mirror.resolve(), bare=True), selection, environment)
 
 
 def judge(

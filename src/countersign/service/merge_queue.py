@@ -98,8 +98,10 @@ def decide(
     problem = ""
     judged: list[Judged] = []
     try:
-        mirror.fetch(where, url, [head_sha, base_sha], token=token)
-        tips = _queue_tips(where, url, token, base_branch)
+        mirror.fetch(
+            where, url, [head_sha, base_sha], token=token, partial=jobs.settings.git_filter
+        )
+        tips = _queue_tips(where, url, token, base_branch, jobs.settings.git_filter)
         if own is not None:
             tips.setdefault(head_sha, own)
         chain = mirror.first_parent_chain(where, base_sha, head_sha, limit=MAX_ENTRIES * 50)
@@ -146,13 +148,13 @@ def decide(
 
 
 def _queue_tips(
-    where: Any, url: str, token: str | None, base_branch: str
+    where: Any, url: str, token: str | None, base_branch: str, partial: str
 ) -> dict[str, tuple[int, str]]:
     """The queue branches of ``base_branch`` now (stale ones pruned): commit -> (number, head)."""
     if not base_branch:
         return {}
     prefix = f"{QUEUE_PREFIX}/{base_branch}"
-    mirror.fetch(where, url, [f"+{prefix}/*:{prefix}/*"], token=token, prune=True)
+    mirror.fetch(where, url, [f"+{prefix}/*:{prefix}/*"], token=token, prune=True, partial=partial)
     tips: dict[str, tuple[int, str]] = {}
     for commit, ref in mirror.refs(where, prefix):
         named = events.queue_entry(ref)
@@ -175,8 +177,11 @@ def _judge(
     ledger = jobs.ledger(repository_id)
     state = jobs.settings.state_dir / "state"
     pr = jobs.github.call("GET", f"/repos/{repository}/pulls/{entry.number}", installation_id)
+    partial = jobs.settings.git_filter
     if not mirror.has_commit(where, entry.pr_head):
-        mirror.fetch(where, url, [entry.pr_head], token=token)
+        mirror.fetch(where, url, [entry.pr_head], token=token, partial=partial)
+    # What the pull request's own change reads (from its merge base with the group's base).
+    mirror.complete_trees(where, [base_sha, entry.pr_head], partial=partial, token=token)
     shown = judge(
         where,
         base=base_sha,

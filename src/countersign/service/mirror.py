@@ -32,6 +32,10 @@ def remote_url(template: str, repository: str) -> str:
     return template.replace("{repository}", repository)
 
 
+REMOTE = "origin"  # a partial mirror's promisor remote
+URL_FILE = "countersign-remote-url"  # the URL that remote was last given
+
+
 def fetch(
     mirror: Path,
     url: str,
@@ -39,16 +43,110 @@ def fetch(
     *,
     token: str | None = None,
     prune: bool = False,
+    partial: str = "",
+    complete: bool = True,
 ) -> None:
     """Fetch ``refspecs`` (ref names or commit ids) from ``url`` into ``mirror``, creating it
     on first use. A ref the remote does not have fails the fetch; ``prune``: refs under a
-    glob refspec's destination that the remote no longer has are deleted."""
+    glob refspec's destination that the remote no longer has are deleted.
+
+    ``partial``: a partial clone filter (``blob:none``): commits and trees come, blobs only
+    for what is read. Then ``complete``: the trees of what was fetched get their blobs in one
+    more fetch (``complete_trees``); a caller that completes later itself passes False."""
     mirror.parent.mkdir(parents=True, exist_ok=True)
     flags = ("--prune",) if prune else ()
     with _locked(mirror.with_suffix(".lock")):
         if not (mirror / "HEAD").is_file():
             _git(mirror.parent, "init", "--bare", "--quiet", str(mirror))
-        _git(mirror, "fetch", "--quiet", "--no-tags", *flags, url, *refspecs, token=token)
+        if not partial:
+            _git(mirror, "fetch", "--quiet", "--no-tags", *flags, url, *refspecs, token=token)
+            return
+        _promisor(mirror, url, partial)
+        _git(
+            mirror,
+            "fetch",
+            "--quiet",
+            "--no-tags",
+            f"--filter={partial}",
+            *flags,
+            REMOTE,
+            *refspecs,
+            token=token,
+        )
+        if complete:
+            _complete(mirror, partial, [_fetched(spec) for spec in refspecs], token)
+
+
+def complete_trees(
+    mirror: Path, commits: list[str], *, partial: str, token: str | None = None
+) -> None:
+    """Fetch, in one request, every blob of the trees of ``commits`` (and of the merge base
+    of the first two: a change's diff reads it) that a partial ``mirror`` lacks, plus those of
+    the ledger's published checkpoints: what an evaluation reads, so no read of it needs git
+    to fetch lazily (a lazy fetch would go without the installation token). Nothing to do for
+    a full mirror, nor when nothing is missing."""
+    if not partial:
+        return
+    named = list(commits)
+    if len(commits) >= 2:
+        base = subprocess.run(
+            ["git", "-C", str(mirror), "merge-base", commits[0], commits[1]],
+            capture_output=True,
+            check=False,
+        )
+        named += base.stdout.decode().split()[:1]
+    with _locked(mirror.with_suffix(".lock")):
+        _complete(mirror, partial, [*named, "--glob=refs/heads/countersign/*"], token)
+
+
+def _fetched(refspec: str) -> str:
+    """What rev-list names for what ``refspec`` fetched: its destination (a glob as
+    ``--glob``), or the commit id it named."""
+    destination = refspec.lstrip("+").rpartition(":")[2]
+    return f"--glob={destination}" if "*" in destination else destination
+
+
+def _complete(mirror: Path, partial: str, revisions: list[str], token: str | None) -> None:
+    listed = subprocess.run(
+        ["git", "-C", str(mirror), "rev-list", "--objects", "--missing=print", "--no-walk",
+         *revisions, "--"],
+        capture_output=True,
+        check=False,
+    )  # fmt: skip
+    if listed.returncode != 0:
+        message = listed.stderr.decode(errors="replace").strip().splitlines()
+        raise InputError(f"git rev-list failed: {message[-1] if message else 'no message'}")
+    missing = [line[1:] for line in listed.stdout.decode().splitlines() if line[:1] == "?"]
+    if missing:
+        _git(
+            mirror,
+            "fetch",
+            "--quiet",
+            "--no-tags",
+            "--no-write-fetch-head",
+            f"--filter={partial}",
+            "--stdin",
+            REMOTE,
+            token=token,
+            data="".join(f"{oid}\n" for oid in missing).encode(),
+        )
+
+
+def _promisor(mirror: Path, url: str, partial: str) -> None:
+    """Make ``mirror`` a partial clone of ``url``: a named remote (git fetches with a filter
+    only from one), its URL kept current. The token is never written here."""
+    marker = mirror / URL_FILE
+    if marker.is_file() and marker.read_text(encoding="utf-8") == f"{url}\n{partial}":
+        return
+    for key, value in (
+        ("core.repositoryFormatVersion", "1"),
+        ("extensions.partialClone", REMOTE),
+        (f"remote.{REMOTE}.url", url),
+        (f"remote.{REMOTE}.promisor", "true"),
+        (f"remote.{REMOTE}.partialCloneFilter", partial),
+    ):
+        _git(mirror, "config", key, value)
+    marker.write_text(f"{url}\n{partial}", encoding="utf-8")
 
 
 def push(mirror: Path, url: str, refspec: str, *, token: str | None = None) -> None:
@@ -111,7 +209,25 @@ def has_commit(mirror: Path, sha: str) -> bool:
     return result.returncode == 0
 
 
-def _git(where: Path, *args: str, token: str | None = None) -> None:
+def peel_commits(mirror: Path, names: list[str]) -> list[str | None]:
+    """The commit each of ``names`` (a ref or a commit id) names in ``mirror``, None where it
+    has none: one git process for all of them."""
+    if not (mirror / "HEAD").is_file():
+        return [None] * len(names)
+    result = subprocess.run(
+        ["git", "-C", str(mirror), "cat-file", "--batch-check=%(objectname)"],
+        input="".join(f"{name}^{{commit}}\n" for name in names).encode(),
+        capture_output=True,
+        check=False,
+    )
+    lines = result.stdout.decode().splitlines()
+    if result.returncode != 0 or len(lines) != len(names):
+        message = result.stderr.decode(errors="replace").strip()
+        raise InputError(f"git cat-file failed: {message or 'no message'}")
+    return [None if line.endswith(" missing") else line for line in lines]
+
+
+def _git(where: Path, *args: str, token: str | None = None, data: bytes | None = None) -> None:
     env = dict(os.environ, GIT_TERMINAL_PROMPT="0")
     if token:
         basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
@@ -122,6 +238,7 @@ def _git(where: Path, *args: str, token: str | None = None) -> None:
         }
     result = subprocess.run(
         ["git", "-C", str(where), *args],
+        input=data,
         capture_output=True,
         env=env,
         timeout=GIT_TIMEOUT_S,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,8 @@ APP_ID = "COUNTERSIGN_APP_ID"
 APP_PRIVATE_KEY = "COUNTERSIGN_APP_PRIVATE_KEY"
 GITHUB_API_URL = "COUNTERSIGN_GITHUB_API_URL"
 GIT_URL = "COUNTERSIGN_GIT_URL"
+GIT_FILTER = "COUNTERSIGN_GIT_FILTER"
+DEFAULT_GIT_FILTER = "blob:none"
 STATE_DIR = "COUNTERSIGN_STATE_DIR"
 # The dashboard (off unless a session secret is set)
 SESSION_SECRET = "COUNTERSIGN_SESSION_SECRET"  # noqa: S105 - the variable's name
@@ -88,6 +91,9 @@ class Settings:
     api_url: str = DEFAULT_API
     # Where mirrors fetch from: "{repository}" is owner/name; a plain directory path for tests.
     git_url: str = DEFAULT_GIT_URL
+    # The mirrors' partial clone filter: blob:none (commits and trees; the blobs an evaluation
+    # reads are fetched in one batch), blob:limit=<n>, or "" for whole mirrors.
+    git_filter: str = DEFAULT_GIT_FILTER
     state_dir: Path = DEFAULT_STATE_DIR
     max_delivery_age_s: int = MAX_DELIVERY_AGE_S
     dashboard: Dashboard | None = None
@@ -116,6 +122,17 @@ class Settings:
         return f"Settings(api_url={self.api_url!r}, app_id={self.app_id!r})"
 
 
+def git_filter_from(env: Mapping[str, str]) -> str:
+    """``COUNTERSIGN_GIT_FILTER``: ``blob:none`` (the default), ``blob:limit=<n>[kmg]``, or
+    ``none`` for whole mirrors. A tree filter is refused: every evaluation lists trees."""
+    value = env.get(GIT_FILTER, DEFAULT_GIT_FILTER).strip()
+    if value in ("", "none"):
+        return ""
+    if value == "blob:none" or re.fullmatch(r"blob:limit=[0-9]+[kmg]?", value):
+        return value
+    raise UsageError(f"{GIT_FILTER} must be blob:none, blob:limit=<n>[kmg] or none, not {value!r}")
+
+
 def from_environment(env: Mapping[str, str] | None = None, *, web_only: bool = False) -> Settings:
     """The settings in ``env`` (the process environment by default). The web process needs the
     database and the webhook secret; a worker also needs the App's id and key."""
@@ -142,6 +159,7 @@ def from_environment(env: Mapping[str, str] | None = None, *, web_only: bool = F
         private_key_path=Path(key) if key else None,
         api_url=(env.get(GITHUB_API_URL, "").strip() or DEFAULT_API).rstrip("/"),
         git_url=env.get(GIT_URL, "").strip() or DEFAULT_GIT_URL,
+        git_filter=git_filter_from(env),
         state_dir=Path(state) if state else DEFAULT_STATE_DIR,
         pagerduty_secrets=secrets_from(env, PAGERDUTY_SECRETS),
         opsgenie_tokens=secrets_from(env, OPSGENIE_TOKENS),

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from countersign import Environment, Identity, __version__
-from countersign.errors import FatalError, UsageError
+from countersign.errors import FatalError, InputError, UsageError
 from countersign.facts.provenance.directory import directory_of
 from countersign.intake.pull_request import PullRequest, parse_pull_request
 from countersign.service import (
@@ -100,8 +100,7 @@ class Jobs:
             return Outcome("closed")
         head = str(pr["head"]["sha"])
         try:
-            where = self.fetch(repository, installation_id, pr, head)
-            base = mirror.resolve(where, f"refs/heads/{pr['base']['ref']}")
+            where, base = self.fetch_head(repository, installation_id, pr, head, complete=False)
             checks, listed = self.check_runs(repository, installation_id, head)
             pull = parse_pull_request(pr)
             # Read before the evaluation reads the ledger: an entry that lands in between
@@ -114,6 +113,7 @@ class Jobs:
                 same = self._unchanged(repository, pr, head, digest)
                 if same is not None:
                     return same
+            self.complete_trees(where, repository, installation_id, [base, head])
             opened = open_head(
                 where,
                 base=base,
@@ -515,10 +515,25 @@ class Jobs:
         url = mirror.remote_url(self.settings.git_url, repository)
         token = self.github.token(installation) if url.startswith("http") else None
         refspecs = [f"+refs/heads/{base_ref}:refs/heads/{base_ref}", checkpoints.FETCH]
-        mirror.fetch(where, url, refspecs, token=token)
+        mirror.fetch(where, url, refspecs, token=token, partial=self.settings.git_filter)
         return mirror.resolve(where, f"refs/heads/{base_ref}")
 
     def fetch(self, repository: str, installation: int, pr: dict[str, Any], head: str) -> Path:
+        return self.fetch_head(repository, installation, pr, head)[0]
+
+    def fetch_head(
+        self,
+        repository: str,
+        installation: int,
+        pr: dict[str, Any],
+        head: str,
+        *,
+        complete: bool = True,
+    ) -> tuple[Path, str]:
+        """The mirror, fetched for the pull request (its base branch, its head, the ledger's
+        checkpoints), and the base branch's tip there. ``complete``: with the blobs the
+        change of ``head`` from the base reads (a partial mirror); False: the caller asks
+        for them (``complete_trees``) once it knows it needs them."""
         where = mirror.mirror_path(self.settings.state_dir, installation, repository)
         url = mirror.remote_url(self.settings.git_url, repository)
         token = self.github.token(installation) if url.startswith("http") else None
@@ -533,10 +548,28 @@ class Jobs:
                 checkpoints.FETCH,
             ],
             token=token,
+            partial=self.settings.git_filter,
+            complete=False,
         )
-        if not mirror.has_commit(where, head):
-            mirror.fetch(where, url, [head], token=token)
-        return where
+        base_ref = f"refs/heads/{base_ref}"
+        base, found = mirror.peel_commits(where, [base_ref, head])
+        if found is None:
+            mirror.fetch(
+                where, url, [head], token=token, partial=self.settings.git_filter, complete=False
+            )
+        if base is None:
+            raise InputError(f"{base_ref} is not in the mirror {where.name}")
+        if complete:
+            self.complete_trees(where, repository, installation, [base, head])
+        return where, base
+
+    def complete_trees(
+        self, where: Path, repository: str, installation: int, commits: list[str]
+    ) -> None:
+        """``mirror.complete_trees`` with this repository's remote and token."""
+        url = mirror.remote_url(self.settings.git_url, repository)
+        token = self.github.token(installation) if url.startswith("http") else None
+        mirror.complete_trees(where, commits, partial=self.settings.git_filter, token=token)
 
     def ledger(self, repository_id: int) -> str:
         ledgers.create_schema(self.conn, self.settings.database_url, repository_id)

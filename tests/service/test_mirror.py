@@ -1,0 +1,193 @@
+"""Per-installation mirrors as partial clones (``COUNTERSIGN_GIT_FILTER``, ``blob:none`` by
+default) of a repository served over git's own protocol by ``git daemon`` on loopback, configured
+as GitHub is (filters allowed, any object wanted by id): commits and trees come, and of the
+blobs only those an evaluation reads, in one batch; the history's other blobs never do. An
+evaluation never needs git to fetch lazily: with the server gone after the fetch, it still
+reads everything it needs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from loopback import free_port
+from service_world import REPOSITORY, REPOSITORY_ID, World
+
+from countersign.errors import UsageError
+from countersign.service import mirror
+from countersign.service.evaluation import judge_opened, open_head
+from countersign.service.settings import git_filter_from
+from countersign.service.worker import open_jobs
+
+pytestmark = pytest.mark.postgres
+INSTALLATION = 4242
+
+
+@contextmanager
+def git_daemon(base: Path) -> Iterator[str]:
+    """``git daemon`` serving the bare repositories under ``base``; the URL template."""
+    port = free_port()
+    proc = subprocess.Popen(
+        ["git", "daemon", "--listen=127.0.0.1", f"--port={port}", "--reuseaddr",
+         "--export-all", "--informative-errors", f"--base-path={base}", str(base)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"git://127.0.0.1:{port}/{{repository}}.git"
+    try:
+        deadline = time.monotonic() + 20
+        probe = ["git", "ls-remote", url.replace("{repository}", REPOSITORY)]
+        while subprocess.run(probe, capture_output=True, check=False).returncode != 0:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("git daemon did not start")
+            time.sleep(0.05)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def serve_like_github(world: World) -> None:
+    for key in ("uploadpack.allowFilter", "uploadpack.allowAnySHA1InWant"):
+        world.git("config", key, "true", cwd=world.remote)
+
+
+def missing(where: Path) -> set[str]:
+    """The objects a partial mirror lacks, of everything its refs reach."""
+    out = subprocess.run(
+        ["git", "-C", str(where), "rev-list", "--objects", "--missing=print", "--all"],
+        capture_output=True,
+        check=True,
+    )
+    return {line[1:] for line in out.stdout.decode().splitlines() if line.startswith("?")}
+
+
+def blob_at(world: World, rev: str, path: str) -> str:
+    return world.git("rev-parse", f"{rev}:{path}")
+
+
+def history_with_an_old_blob(world: World) -> tuple[str, str]:
+    """master with a large file that a later commit replaced, and a pull request branched
+    before master changed the file it edits: its diff reads that file at the merge base,
+    which is neither the base's nor the head's blob. (old blob, merge base's blob)"""
+    world.git("checkout", "-q", "master")
+    world.commit_on_branch("master", {"data.bin": "x" * 200_000 + "\n"}, "Big", ai=False)
+    old = blob_at(world, "master", "data.bin")
+    world.commit_on_branch(
+        "master", {"data.bin": "small\n", "app.py": "v = 1\n"}, "Small", ai=False
+    )
+    world.git("push", "-q", str(world.remote), "master")
+    merge_base = blob_at(world, "master", "app.py")
+    world.commit_on_branch("fix", {"app.py": "v = 2\n"}, "Fix")
+    world.git("checkout", "-q", "master")
+    world.commit_on_branch("master", {"app.py": "v = 3\nw = 0\n"}, "Master moves on", ai=False)
+    world.git("push", "-q", str(world.remote), "master")
+    world.open_pull_request(2, "fix")
+    return old, merge_base
+
+
+def test_a_partial_mirror_fetches_the_blobs_an_evaluation_reads_and_no_history(world: World):
+    serve_like_github(world)
+    old, merge_base = history_with_an_old_blob(world)
+    with git_daemon(world.root / "remotes") as url:
+        jobs = open_jobs(world.settings(git_url=url), backoff=0.01, max_wait=1)
+        try:
+            pr = world.github.pulls[(REPOSITORY, 2)]
+            head = str(pr["head"]["sha"])
+            where, base = jobs.fetch_head(REPOSITORY, INSTALLATION, pr, head)
+            ledger = jobs.ledger(REPOSITORY_ID)
+        finally:
+            jobs.conn.close()
+            jobs.github.close()
+    # The server is gone: whatever the evaluation reads must be in the mirror already.
+    assert old in missing(where)
+    assert merge_base not in missing(where)
+    opened = open_head(where, base=base, head=head, ledger=ledger, state=world.root / "st")
+    change = opened.change.files[0]
+    assert (change.path, change.old_text, change.new_text) == ("app.py", "v = 1\n", "v = 2\n")
+    assert judge_opened(opened, base).evaluation.verdict is not None
+    config = (where / "config").read_text()
+    assert "promisor = true" in config
+    assert "partialCloneFilter = blob:none" in config
+
+
+def test_a_whole_mirror_has_every_blob(world: World):
+    serve_like_github(world)
+    history_with_an_old_blob(world)
+    with git_daemon(world.root / "remotes") as url:
+        jobs = open_jobs(world.settings(git_url=url, git_filter=""), backoff=0.01, max_wait=1)
+        try:
+            pr = world.github.pulls[(REPOSITORY, 2)]
+            where, _ = jobs.fetch_head(REPOSITORY, INSTALLATION, pr, str(pr["head"]["sha"]))
+        finally:
+            jobs.conn.close()
+            jobs.github.close()
+    assert missing(where) == set()
+    assert "promisor" not in (where / "config").read_text()
+
+
+def test_a_partial_mirror_follows_a_new_remote_url(world: World):
+    """The remote a partial mirror fetches from is the configured one, also after the URL
+    changes (a new git host, the tests' loopback port)."""
+    serve_like_github(world)
+    history_with_an_old_blob(world)
+    pr = world.github.pulls[(REPOSITORY, 2)]
+    head = str(pr["head"]["sha"])
+    where = None
+    for _ in range(2):
+        with git_daemon(world.root / "remotes") as url:
+            jobs = open_jobs(world.settings(git_url=url), backoff=0.01, max_wait=1)
+            try:
+                where, _ = jobs.fetch_head(REPOSITORY, INSTALLATION, pr, head)
+            finally:
+                jobs.conn.close()
+                jobs.github.close()
+        assert where is not None
+        stored = subprocess.run(
+            ["git", "-C", str(where), "config", "remote.origin.url"],
+            capture_output=True,
+            check=True,
+        )
+        assert stored.stdout.decode().strip() == mirror.remote_url(url, REPOSITORY)
+
+
+def test_an_evaluation_through_the_worker_on_a_partial_mirror(world: World):
+    """The whole job, on the fake GitHub: the check run is posted from a partial mirror."""
+    serve_like_github(world)
+    history_with_an_old_blob(world)
+    with git_daemon(world.root / "remotes") as url:
+        jobs = open_jobs(world.settings(git_url=url), backoff=0.01, max_wait=1)
+        try:
+            outcome = jobs.evaluate_pull_request(REPOSITORY, INSTALLATION, 2)
+        finally:
+            jobs.conn.close()
+            jobs.github.close()
+    assert outcome.status == "decided"
+    (run,) = world.github.runs_for(REPOSITORY, outcome.head)
+    assert "could not" not in json.dumps(run).lower()
+    assert run["conclusion"] == "action_required"  # an agent's change, no approval yet
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("", "blob:none"),
+        ("blob:none", "blob:none"),
+        ("none", ""),
+        ("blob:limit=1m", "blob:limit=1m"),
+    ],
+)
+def test_the_filter_setting(value: str, expected: str):
+    env = {"COUNTERSIGN_GIT_FILTER": value} if value else {}
+    assert git_filter_from(env) == expected
+
+
+@pytest.mark.parametrize("value", ["tree:0", "blob:none --upload-pack=evil", "sparse:oid=x"])
+def test_a_filter_that_would_break_reads_or_inject_is_refused(value: str):
+    with pytest.raises(UsageError):
+        git_filter_from({"COUNTERSIGN_GIT_FILTER": value})
