@@ -101,6 +101,7 @@ class FakeGitHub:
     collaborators: dict[tuple[str, str], str] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     writes: list[tuple[float, str]] = field(default_factory=list)  # (time, head) of check runs
+    label_writes: int = 0  # labels added or removed
     # The OAuth web flow: the App's client, who is signed in to "github.com" in the browser,
     # the codes handed out (code -> client id, redirect URI, login) and the user tokens.
     oauth_client: tuple[str, str] = ("Iv1.countersign", "oauth-client-secret")
@@ -143,7 +144,7 @@ class FakeGitHub:
             routes=[
                 Route("/login/oauth/authorize", self._authorize),
                 Route("/login/oauth/access_token", self._access_token, methods=["POST"]),
-                Route("/{path:path}", self._handle, methods=["GET", "POST", "PATCH"]),
+                Route("/{path:path}", self._handle, methods=["GET", "POST", "PATCH", "DELETE"]),
             ]
         )
 
@@ -373,6 +374,39 @@ class FakeGitHub:
     ) -> Response:
         self.reactions.append((int(params["comment_id"]), body["content"]))
         return JSONResponse({"id": next(self._ids), "content": body["content"]}, 201)
+
+    def _issues_add_labels(self, params: dict[str, str], _q: Any, body: dict[str, Any]) -> Response:
+        """Labels that do not exist yet are created, as GitHub does."""
+        pr = self.pulls.get((f"{params['owner']}/{params['repo']}", int(params["issue_number"])))
+        if pr is None:
+            return JSONResponse({"message": "Not Found"}, 404)
+        names = [n if isinstance(n, str) else n["name"] for n in body["labels"]]
+        labels = pr.setdefault("labels", [])
+        for name in names:
+            if name not in [label["name"] for label in labels]:
+                labels.append(self._label(name))
+        self.label_writes += 1
+        return JSONResponse(labels)
+
+    def _issues_remove_label(self, params: dict[str, str], *_: Any) -> Response:
+        pr = self.pulls.get((f"{params['owner']}/{params['repo']}", int(params["issue_number"])))
+        labels = (pr or {}).get("labels", [])
+        if pr is None or params["name"] not in [label["name"] for label in labels]:
+            return JSONResponse({"message": "Label does not exist"}, 404)
+        pr["labels"] = [label for label in labels if label["name"] != params["name"]]
+        self.label_writes += 1
+        return JSONResponse(pr["labels"])
+
+    def _label(self, name: str) -> dict[str, Any]:
+        return {
+            "id": next(self._ids),
+            "node_id": f"LA_{name}",
+            "url": f"https://api.github.com/labels/{name}",
+            "name": name,
+            "description": None,
+            "color": "ededed",
+            "default": False,
+        }
 
     def _pulls_list(self, params: dict[str, str], query: dict[str, str], _b: Any) -> Response:
         repo = f"{params['owner']}/{params['repo']}"

@@ -35,7 +35,7 @@ UNCHANGED = """
 UPDATE countersign_decisions SET title = %s
 WHERE repository = %s AND head_sha = %s AND kind = 'pull_request' AND number = %s
   AND inputs_digest = %s AND check_run_id IS NOT NULL
-RETURNING verdict, check_run_id
+RETURNING verdict, check_run_id, conclusion
 """
 
 

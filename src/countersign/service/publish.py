@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from countersign.service.github import GitHub
 from countersign.service.outputs import CHECK_NAME, COMMENT_MARKER
@@ -112,3 +113,44 @@ def _find_comment(gh: GitHub, installation: int, repository: str, number: int) -
         if len(found) < 100:
             return None
         page += 1
+
+
+# With COUNTERSIGN_LABELS on, a pull request carries the one of these its check run concludes.
+LABELS = {
+    "success": "countersign: approved",
+    "action_required": "countersign: needs approval",
+    "failure": "countersign: blocked",
+}
+
+
+def sync_labels(
+    gh: GitHub,
+    installation: int,
+    repository: str,
+    pr: dict[str, Any],
+    conclusion: str,
+) -> int:
+    """Give the pull request the label of ``conclusion`` and take away our other two; labels
+    of anyone else's are left alone. ``pr``: as the job read it, so nothing is sent when its
+    labels are already right (the ``labeled`` event our own write causes is answered so).
+    The number of writes."""
+    wanted = LABELS.get(conclusion)
+    have = {str(label.get("name", "")) for label in pr.get("labels") or ()}
+    number = int(pr["number"])
+    writes = 0
+    for name in sorted((have & set(LABELS.values())) - {wanted}):
+        gh.call(
+            "DELETE",
+            f"/repos/{repository}/issues/{number}/labels/{quote(name, safe='')}",
+            installation,
+        )
+        writes += 1
+    if wanted is not None and wanted not in have:
+        gh.call(
+            "POST",
+            f"/repos/{repository}/issues/{number}/labels",
+            installation,
+            body={"labels": [wanted]},
+        )
+        writes += 1
+    return writes

@@ -18,6 +18,7 @@ APP_PRIVATE_KEY = "COUNTERSIGN_APP_PRIVATE_KEY"
 GITHUB_API_URL = "COUNTERSIGN_GITHUB_API_URL"
 GIT_URL = "COUNTERSIGN_GIT_URL"
 GIT_FILTER = "COUNTERSIGN_GIT_FILTER"
+LABELS = "COUNTERSIGN_LABELS"
 DEFAULT_GIT_FILTER = "blob:none"
 STATE_DIR = "COUNTERSIGN_STATE_DIR"
 # The dashboard (off unless a session secret is set)
@@ -94,6 +95,9 @@ class Settings:
     # The mirrors' partial clone filter: blob:none (commits and trees; the blobs an evaluation
     # reads are fetched in one batch), blob:limit=<n>, or "" for whole mirrors.
     git_filter: str = DEFAULT_GIT_FILTER
+    # COUNTERSIGN_LABELS: each pull request also carries its decision as a label
+    # (``publish.LABELS``).
+    labels: bool = False
     state_dir: Path = DEFAULT_STATE_DIR
     max_delivery_age_s: int = MAX_DELIVERY_AGE_S
     dashboard: Dashboard | None = None
@@ -120,6 +124,15 @@ class Settings:
 
     def __repr__(self) -> str:  # never print the secret, nor a password in the URL
         return f"Settings(api_url={self.api_url!r}, app_id={self.app_id!r})"
+
+
+def flag(env: Mapping[str, str], name: str) -> bool:
+    value = env.get(name, "").strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    raise UsageError(f"{name} must be on or off (1/0, true/false), not {value!r}")
 
 
 def git_filter_from(env: Mapping[str, str]) -> str:
@@ -160,6 +173,7 @@ def from_environment(env: Mapping[str, str] | None = None, *, web_only: bool = F
         api_url=(env.get(GITHUB_API_URL, "").strip() or DEFAULT_API).rstrip("/"),
         git_url=env.get(GIT_URL, "").strip() or DEFAULT_GIT_URL,
         git_filter=git_filter_from(env),
+        labels=flag(env, LABELS),
         state_dir=Path(state) if state else DEFAULT_STATE_DIR,
         pagerduty_secrets=secrets_from(env, PAGERDUTY_SECRETS),
         opsgenie_tokens=secrets_from(env, OPSGENIE_TOKENS),

@@ -41,7 +41,7 @@ from countersign.service.decisions import (
     Outcome,
 )
 from countersign.service.evaluation import judge_opened, open_head
-from countersign.service.github import GitHub
+from countersign.service.github import GitHub, GitHubRefused
 from countersign.service.intake import defer
 from countersign.service.reviews import FORGE
 from countersign.service.settings import Settings
@@ -110,7 +110,7 @@ class Jobs:
             labels = stored.fetchone() if stored is not None else None
             if labels is not None:
                 digest = self.inputs_digest(pr, pull, base, head, checks, labels[0], seen)
-                same = self._unchanged(repository, pr, head, digest)
+                same = self._unchanged(repository, installation_id, pr, head, digest)
                 if same is not None:
                     return same
             self.complete_trees(where, repository, installation_id, [base, head])
@@ -126,7 +126,7 @@ class Jobs:
             digest = self.inputs_digest(pr, pull, base, head, checks, counted, seen)
             if not fresh and labels is None:
                 # A decision made before the directory's labels were stored with it.
-                same = self._unchanged(repository, pr, head, digest)
+                same = self._unchanged(repository, installation_id, pr, head, digest)
                 if same is not None:
                     return same
             judged = judge_opened(opened, base, checks)
@@ -140,6 +140,7 @@ class Jobs:
             records.unanalysed(
                 self.conn, repository=repository, pr=pr, head=head, problem=body["output"]
             )
+            self.sync_labels(installation_id, repository, pr, str(body["conclusion"]))
             log.warning("not analysed", extra={**fields, "head": head, "outcome": str(exc)})
             return Outcome("not-analysed", head, "", run_id)
         evaluation = judged.evaluation
@@ -182,6 +183,7 @@ class Jobs:
             number,
             outputs.comment(evaluation, head, judged.fingerprint),
         )
+        self.sync_labels(installation_id, repository, pr, outputs.conclusion(evaluation))
         self.observe(event.get("received_at"))
         log.info(
             "decision published",
@@ -439,6 +441,22 @@ class Jobs:
                 out[name] = state
         return out, listed
 
+    def sync_labels(
+        self, installation: int, repository: str, pr: dict[str, Any], conclusion: str
+    ) -> None:
+        """``publish.sync_labels`` when labels are on (``COUNTERSIGN_LABELS``). A refusal (the
+        App not allowed to label) is logged, not retried: the check run already says it."""
+        if not self.settings.labels:
+            return
+        try:
+            publish.sync_labels(self.github, installation, repository, pr, conclusion)
+        except GitHubRefused as exc:
+            log.warning(
+                "labels not written: %s",
+                exc,
+                extra={"repository": repository, "number": pr.get("number")},
+            )
+
     # --- checkpoints ----------------------------------------------------------------------------
     def publish_checkpoint(
         self, repository: str, installation: int, repository_id: int, base: str
@@ -456,7 +474,7 @@ class Jobs:
 
     # --- helpers ------------------------------------------------------------------------------
     def _unchanged(
-        self, repository: str, pr: dict[str, Any], head: str, digest: str
+        self, repository: str, installation: int, pr: dict[str, Any], head: str, digest: str
     ) -> Outcome | None:
         """The head's decision, when it was made with these inputs (``inputs``): kept, its
         title brought up to date."""
@@ -470,6 +488,8 @@ class Jobs:
             "nothing the evaluation reads changed: answered by the decision in place",
             extra={"repository": repository, "number": number, "head": head, "verdict": same[0]},
         )
+        # A label of ours someone took off (or the setting just turned on) is put back.
+        self.sync_labels(installation, repository, pr, str(same[2]))
         return Outcome("unchanged", head, str(same[0]), int(same[1]))
 
     def seen_inputs(self, where: Path, pr: dict[str, Any]) -> Seen:
