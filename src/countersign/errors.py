@@ -63,3 +63,9 @@ class NothingToCheckError(InputError):
 
 class LedgerError(FatalError):
     exit_code = ExitCode.LEDGER
+
+
+class LedgerUnavailable(LedgerError):  # noqa: N818 - named for what the caller sees
+    """The ledger's database could not be reached, or ended the connection: the ledger says
+    nothing wrong, and trying again later may read it (the service's queue retries the job
+    instead of publishing that the head could not be analysed)."""

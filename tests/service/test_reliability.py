@@ -333,3 +333,30 @@ def test_a_policy_change_on_the_base_branch_makes_reconcile_decide_again(world: 
     work(world)
     (run,) = world.github.runs_for(REPOSITORY, head)
     assert run["updates"] == 1
+
+
+def test_a_ledger_that_cannot_be_reached_fails_the_job_instead_of_publishing_not_analysed(
+    world: World,
+):
+    """The ledger's database refusing connections (down, restarting) says nothing about the
+    head: the job fails and the queue tries it again, instead of a check run saying the head
+    could not be analysed. Here the service's own connection works and the ledger's URL
+    points at a port where nothing listens."""
+    import dataclasses
+
+    from loopback import free_port
+
+    from countersign.errors import LedgerUnavailable
+
+    world.commit_on_branch("fix", {"app.py": "print('hi')\n"}, "Fix the greeting")
+    head = world.open_pull_request(2, "fix")["head"]["sha"]
+    jobs = open_jobs(world.settings(), backoff=0.01, max_wait=1)
+    try:
+        unreachable = world.database.replace("127.0.0.1:5432", f"127.0.0.1:{free_port()}")
+        jobs.settings = dataclasses.replace(jobs.settings, database_url=unreachable)
+        with pytest.raises(LedgerUnavailable):
+            jobs.evaluate_pull_request(REPOSITORY, 4242, 2)
+    finally:
+        jobs.conn.close()
+        jobs.github.close()
+    assert world.github.runs_for(REPOSITORY, head) == []

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from countersign.errors import FatalError
+from countersign.errors import FatalError, LedgerUnavailable
 from countersign.intake.pull_request import parse_pull_request
 from countersign.service import events, mirror, outputs, publish
 from countersign.service.decisions import SAVE_DECISION, Outcome
@@ -112,6 +112,8 @@ def decide(
             if not problem:
                 judged = [_judge(jobs, where, url, token, repository, installation_id, base_sha,
                                  e, int(event["repository_id"])) for e in found]  # fmt: skip
+    except LedgerUnavailable:
+        raise  # the queue tries again: nothing is wrong with the group
     except FatalError as exc:
         problem = f"could not be analysed: {exc}"
     if problem or not judged:

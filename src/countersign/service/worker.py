@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from countersign import Environment, Identity, __version__
-from countersign.errors import FatalError, InputError, UsageError
+from countersign.errors import FatalError, InputError, LedgerUnavailable, UsageError
 from countersign.facts.provenance.directory import directory_of
 from countersign.intake.pull_request import PullRequest, parse_pull_request
 from countersign.service import (
@@ -130,6 +130,11 @@ class Jobs:
                 if same is not None:
                     return same
             judged = judge_opened(opened, base, checks)
+        except LedgerUnavailable:
+            # The ledger's database is down or dropped the connection: nothing is wrong with
+            # the head, so the queue tries again rather than the pull request being told it
+            # could not be analysed.
+            raise
         except FatalError as exc:
             # Retrying cannot fix a bad configuration or an unreadable change: say so on the
             # pull request, which then needs review, instead of blocking its queue.

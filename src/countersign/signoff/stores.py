@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from countersign.errors import LedgerError
+from countersign.errors import LedgerError, LedgerUnavailable
 from countersign.signoff.chain import StoredEntry
 
 TYPE_CHECKING = False  # typing stays off the guard's ask path, which appends through here
@@ -246,7 +246,7 @@ class PostgresStore:
                 conn.execute(PG_LOCK)
                 conn.execute(PG_SCHEMA)
         except psycopg.Error as exc:
-            raise LedgerError(f"{self.location}: cannot open the ledger ({exc})") from None
+            raise _failed(exc, f"{self.location}: cannot open the ledger ({exc})") from None
         return conn
 
     def create(self) -> None:
@@ -267,7 +267,7 @@ class PostgresStore:
                 conn.execute(PG_LOCK)
                 yield _PgWriter(conn)
         except psycopg.Error as exc:
-            raise LedgerError(f"{self.location}: cannot append to the ledger ({exc})") from None
+            raise _failed(exc, f"{self.location}: cannot append to the ledger ({exc})") from None
 
     def rows(self) -> Iterator[StoredEntry]:
         import psycopg
@@ -277,7 +277,7 @@ class PostgresStore:
                 cur.execute(f"SELECT {_COLUMNS} FROM countersign_entries ORDER BY seq")  # noqa: S608 - constant
                 rows = cur.fetchall()
         except psycopg.Error as exc:
-            raise LedgerError(f"{self.location}: cannot read the ledger ({exc})") from None
+            raise _failed(exc, f"{self.location}: cannot read the ledger ({exc})") from None
         for row in rows:
             yield _stored(row)
 
@@ -291,7 +291,7 @@ class PostgresStore:
                 .fetchall()
             )
         except psycopg.Error as exc:
-            raise LedgerError(f"{self.location}: cannot read the ledger ({exc})") from None
+            raise _failed(exc, f"{self.location}: cannot read the ledger ({exc})") from None
         return {str(k): str(v) for k, v in rows}
 
     def mentions(self, kind: str, text: str) -> bool:
@@ -341,6 +341,16 @@ class _PgWriter:
             (seq,),
         ).fetchall()
         return [_stored(row) for row in found]
+
+
+def _failed(exc: Exception, message: str) -> LedgerError:
+    """A connection that failed (refused, ended by a restart) is ``LedgerUnavailable``: worth
+    another try; anything else the statement did is a ``LedgerError``."""
+    import psycopg
+
+    if isinstance(exc, psycopg.OperationalError):
+        return LedgerUnavailable(message)
+    return LedgerError(message)
 
 
 def _redact(url: str) -> str:
