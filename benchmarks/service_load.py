@@ -282,6 +282,7 @@ def decisions(
         for i in range(workers)
     ]
     worker_cpu = 0.0
+    own_before = _own_cpu()
     try:
         with web_process(world.environment(), tmp) as (web, _), httpx.Client(timeout=10) as client:
             start = time.perf_counter()
@@ -307,6 +308,7 @@ def decisions(
             )
             drained = time.perf_counter() - start
             worker_cpu = sum(cpu_seconds(p.popen.pid) for p in procs)
+            own_cpu = _own_cpu() - own_before
     finally:
         for p in procs:
             p.stop()
@@ -336,6 +338,18 @@ def decisions(
         f"p95 {percentile(runs, 95):.2f} s;   workers' CPU {worker_cpu:.1f} s "
         f"({worker_cpu / max(jobs, 1) * 1000:.0f} ms/job, git included, start-up included)"
     )
+    requests = len(world.github.requests)
+    print(
+        f"  this process (sender and the fake GitHub, which validates each request): CPU "
+        f"{own_cpu:.1f} s ({own_cpu / max(requests, 1) * 1000:.1f} ms per API request)"
+    )
+
+
+def _own_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _job_times(url: str) -> tuple[list[float], list[float]]:

@@ -360,3 +360,53 @@ def test_a_ledger_that_cannot_be_reached_fails_the_job_instead_of_publishing_not
         jobs.conn.close()
         jobs.github.close()
     assert world.github.runs_for(REPOSITORY, head) == []
+
+
+@pytest.mark.slow
+def test_a_worker_whose_database_stays_down_past_the_pools_wait_reaches_it_once_it_is_up(
+    tmp_path,
+):
+    """The database goes down under a running worker and stays down for longer than a new
+    pool waits to open (30 s): the worker keeps starting again and decides once the database
+    is back. procrastinate kept the pool it could not open, closed, and the next attempt
+    failed on it at once (PoolClosed) before one opened a new pool; now that attempt opens a
+    new pool itself."""
+    with private_postgres() as server:
+        upgrade(server.url)
+        key_path, public = app_keys(tmp_path)
+        github = FakeGitHub(app_id=APP_ID, public_key=public)
+        with serving(github.app()) as api:
+            world = World(tmp_path / "world", server.url, key_path, github, api_url=api)
+            world.create_repository()
+            world.commit_on_branch("one", {"one.py": "print(1)\n"}, "One")
+            head = world.open_pull_request(2, "one")["head"]["sha"]
+            env = world.environment()
+            with worker_process(env, tmp_path) as worker:
+                restarts = "the worker starts again"
+                wait_until(
+                    "the worker is running",
+                    lambda: (
+                        rows(server.url, "SELECT count(*) FROM procrastinate_workers") != [(0,)]
+                    ),
+                )
+                server.stop()
+                # The first restart meets the dropped connections, the second the pool that
+                # could not open in 30 s.
+                wait_until(
+                    "a pool that could not open",
+                    lambda: worker.output().count(restarts) >= 2,
+                    timeout=120,
+                )
+                server.start()
+                with web_process(env, tmp_path) as web:
+                    opened = world.event("pull_request.opened", 2)
+                    answer = deliver(web, "pull_request", opened, "d-1")
+                    assert answer.status_code == 202, answer.text
+                    wait_until(
+                        "the decision by the worker that lost its database",
+                        lambda: world.github.runs_for(REPOSITORY, head),
+                        timeout=120,
+                    )
+                assert worker.popen.poll() is None
+                assert "PoolClosed" not in worker.output()
+        assert github.violations == []

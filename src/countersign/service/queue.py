@@ -206,7 +206,15 @@ def _stop_on_signal() -> asyncio.Event:
 
 
 async def _run_once(app: procrastinate.App, timing: WorkerTiming, *, wait: bool) -> None:
-    async with app.open_async():
+    try:
+        await app.connector.open_async()
+    except BaseException:
+        # procrastinate keeps a pool it could not open (the database silent for the pool's
+        # 30 s), closed, and would hand it to the next attempt, which then fails at once on
+        # it. Forget it, so the next attempt opens a new one.
+        await app.connector.close_async()
+        raise
+    async with app.open_async():  # open already: closes the pool when the worker ends
         recovery = asyncio.create_task(_recover_stalled(app, timing))
         try:
             await app.run_worker_async(
