@@ -65,23 +65,26 @@ class Spawns:
         subprocess.Popen.__init__ = self._original  # type: ignore[method-assign]
 
 
-def cpu() -> float:
+def children_cpu() -> float:
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.thread_time() + children.ru_utime + children.ru_stime
+    return children.ru_utime + children.ru_stime
 
 
 def measure(name: str, runs: list[Callable[[], Any]], spawns: Spawns) -> None:
-    cpus, walls, procs = [], [], []
+    own, git, walls, procs = [], [], [], []
     for run in runs:
-        before_cpu, before_wall, before_procs = cpu(), time.perf_counter(), spawns.count
+        before = (time.thread_time(), children_cpu(), time.perf_counter(), spawns.count)
         run()
-        cpus.append(cpu() - before_cpu)
-        walls.append(time.perf_counter() - before_wall)
-        procs.append(spawns.count - before_procs)
+        own.append(time.thread_time() - before[0])
+        git.append(children_cpu() - before[1])
+        walls.append(time.perf_counter() - before[2])
+        procs.append(spawns.count - before[3])
     n = len(runs)
     print(
-        f"  {name:<28} CPU {sum(cpus) / n * 1000:7.1f} ms   wall {sum(walls) / n * 1000:7.1f} ms"
-        f"   processes {sum(procs) / n:5.1f}   ({n} evaluations)"
+        f"  {name:<28} CPU {(sum(own) + sum(git)) / n * 1000:6.1f} ms "
+        f"(Python {sum(own) / n * 1000:5.1f}, git {sum(git) / n * 1000:5.1f})   "
+        f"wall {sum(walls) / n * 1000:6.1f} ms   processes {sum(procs) / n:4.1f}   "
+        f"({n} evaluations)"
     )
 
 

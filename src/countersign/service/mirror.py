@@ -45,6 +45,7 @@ def fetch(
     prune: bool = False,
     partial: str = "",
     complete: bool = True,
+    maintain: bool = True,
 ) -> None:
     """Fetch ``refspecs`` (ref names or commit ids) from ``url`` into ``mirror``, creating it
     on first use. A ref the remote does not have fails the fetch; ``prune``: refs under a
@@ -52,9 +53,14 @@ def fetch(
 
     ``partial``: a partial clone filter (``blob:none``): commits and trees come, blobs only
     for what is read. Then ``complete``: the trees of what was fetched get their blobs in one
-    more fetch (``complete_trees``); a caller that completes later itself passes False."""
+    more fetch (``complete_trees``); a caller that completes later itself passes False.
+    ``maintain`` False: no automatic maintenance after the fetch (one git process fewer on
+    the evaluation's fetch; the reconcile's fetches, every few minutes, keep the packs in
+    order)."""
     mirror.parent.mkdir(parents=True, exist_ok=True)
-    flags = ("--prune",) if prune else ()
+    flags: tuple[str, ...] = ("--prune",) if prune else ()
+    if not maintain:
+        flags += ("--no-auto-maintenance",)
     with _locked(mirror.with_suffix(".lock")):
         if not (mirror / "HEAD").is_file():
             _git(mirror.parent, "init", "--bare", "--quiet", str(mirror))

@@ -575,6 +575,7 @@ class Jobs:
             token=token,
             partial=self.settings.git_filter,
             complete=False,
+            maintain=False,
         )
         base_ref = f"refs/heads/{base_ref}"
         base, found = mirror.peel_commits(where, [base_ref, head])
