@@ -301,11 +301,29 @@ def decisions(
                 )
                 sent.append((time.time(), heads[n]))
             sent_for = time.perf_counter() - start
-            wait_until(
-                "the queue drained",
-                lambda: _pending(world.database) == 0,
-                timeout=max(180.0, seconds * 10),
-            )
+            try:
+                wait_until(
+                    "the queue drained",
+                    lambda: _pending(world.database) == 0,
+                    timeout=max(180.0, seconds * 10),
+                )
+            except AssertionError:
+                with psycopg.connect(world.database) as conn:
+                    for row in conn.execute(
+                        "SELECT j.id, j.status, j.lock, j.queueing_lock, j.attempts, j.worker_id, "
+                        "j.scheduled_at, (SELECT string_agg(e.type || '@' || e.at::time, ' ') "
+                        "FROM procrastinate_events e WHERE e.job_id = j.id) FROM procrastinate_jobs j "
+                        "WHERE j.status IN ('todo', 'doing')"
+                    ).fetchall():
+                        print("  pending:", row)
+                    for row in conn.execute("SELECT * FROM procrastinate_workers").fetchall():
+                        print("  worker:", row)
+                for p in procs:
+                    print(
+                        f"--- {p.log.name}, last lines:\n"
+                        + "\n".join(p.output().splitlines()[-30:])
+                    )
+                raise
             drained = time.perf_counter() - start
             worker_cpu = sum(cpu_seconds(p.popen.pid) for p in procs)
             own_cpu = _own_cpu() - own_before
@@ -394,6 +412,7 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--ack-rate", type=float, default=200.0)
     parser.add_argument("--skip-decisions", action="store_true")
+    parser.add_argument("--skip-acceptance", action="store_true")
     parser.add_argument("--rate", type=float, default=20.0)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=2)
@@ -414,7 +433,8 @@ def main() -> int:
             with serving(github.app()) as api:
                 world = World(tmp / "world", url, key, github, api_url=api)
                 world.create_repository()
-                acceptance(world, tmp, args.deliveries, args.concurrency, args.ack_rate)
+                if not args.skip_acceptance:
+                    acceptance(world, tmp, args.deliveries, args.concurrency, args.ack_rate)
                 if args.skip_decisions:
                     return 0
                 with psycopg.connect(url, autocommit=True) as conn:

@@ -51,9 +51,11 @@ class WorkerTiming:
     concurrency: int = 1
 
 
-# A job spends most of its time waiting (on GitHub, git processes, PostgreSQL), so a worker runs
-# a few at once: they overlap those waits and share the process's caches.
-DEFAULT_CONCURRENCY = 4
+# A job spends much of its time waiting (on GitHub, git processes, PostgreSQL), so a worker can
+# run a few at once to overlap those waits. One by default: on a loaded two-core machine four
+# at once gave no more decisions a second (each job ran four times as long), and a benchmark
+# run twice stalled with jobs pending for minutes, not understood yet (docs/service.md).
+DEFAULT_CONCURRENCY = 1
 
 
 def timing_from(env: Mapping[str, str]) -> WorkerTiming:

@@ -39,9 +39,10 @@ log = logging.getLogger("countersign.service.web")
 MAX_BODY = 25 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB
 INCIDENT_MAX_BODY = 1024 * 1024  # an incident event is a few kB
 DATABASE_WAIT_S = 5.0  # for a connection; GitHub gives up on a delivery after 10 s
-# Connections kept open: a delivery holds one for one statement (~1 ms), so a few serve
-# hundreds a second; opened at start-up, never one per burst.
-POOL_SIZE = 4
+# A delivery holds a connection for one statement and its commit: ~1 ms on a quiet server,
+# tens of ms when the disk is busy (each commit waits for the WAL to be flushed), so 200
+# deliveries a second need up to 10 at once. Opened at start-up; more only under such a burst.
+POOL_MIN, POOL_MAX = 8, 16
 REPOSITORY_ID = "SELECT repository_id FROM countersign_installations WHERE repository = %s"
 QUEUE_DEPTH = "SELECT count(*) FROM procrastinate_jobs WHERE status = 'todo'"
 
@@ -82,8 +83,8 @@ def create_app(settings: Settings, pool: Any = None) -> Starlette:
         # without a round trip for the ones that are fine (``alive``).
         async with AsyncConnectionPool(
             settings.database_url,
-            min_size=POOL_SIZE,
-            max_size=POOL_SIZE,
+            min_size=POOL_MIN,
+            max_size=POOL_MAX,
             open=False,
             kwargs={"autocommit": True},
             check=alive,
