@@ -10,9 +10,8 @@ mid-transaction leaves nothing behind: the database rolls the transaction back.
 
 from __future__ import annotations
 
-import select
 import sqlite3
-import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -225,21 +224,13 @@ class PostgresStore:
 
     def _connection(self) -> Any:
         """One connection for the life of the store (a command reads, then maybe appends:
-        connecting is most of the cost of a small append), opened again if it broke. It is
-        kept for the next store of the same ledger in this thread (a service worker opens the
-        repository's ledger on every evaluation), the few most recent per thread; closed when
-        pushed out of those, or when the process exits."""
+        connecting is most of the cost of a small append), opened again if it broke. Closed
+        when the store is collected or the process exits."""
         conn = self._conn
-        if _usable(conn):
+        if conn is not None and not conn.closed and not conn.broken:
             return conn
-        kept = _kept()
-        conn = kept.pop(self.url, None)
-        if not _usable(conn):
-            conn = self._connect()
-        kept[self.url] = conn
-        while len(kept) > KEPT_PER_THREAD:
-            kept.pop(next(iter(kept))).close()
-        self._conn = conn
+        self._conn = conn = self._connect()
+        weakref.finalize(self, conn.close)
         return conn
 
     def _connect(self) -> Any:
@@ -263,9 +254,6 @@ class PostgresStore:
 
     def close(self) -> None:
         if self._conn is not None:
-            kept = _kept()
-            if kept.get(self.url) is self._conn:
-                del kept[self.url]
             self._conn.close()
             self._conn = None
 
@@ -353,31 +341,6 @@ class _PgWriter:
             (seq,),
         ).fetchall()
         return [_stored(row) for row in found]
-
-
-KEPT_PER_THREAD = 8
-_threads = threading.local()
-
-
-def _kept() -> dict[str, Any]:
-    """This thread's open ledger connections by URL, oldest first."""
-    kept: dict[str, Any] | None = getattr(_threads, "connections", None)
-    if kept is None:
-        kept = _threads.connections = {}
-    return kept
-
-
-def _usable(conn: Any) -> bool:
-    """Open, and not ended by the server since its last use: an idle connection's socket has
-    nothing to read unless the server wrote to it (how a restart or ``pg_terminate_backend``
-    ends it), so this costs no round trip."""
-    if conn is None or conn.closed or conn.broken:
-        return False
-    readable, _, _ = select.select([conn.fileno()], [], [], 0)
-    if readable:
-        conn.close()
-        return False
-    return True
 
 
 def _failed(exc: Exception, message: str) -> LedgerError:
