@@ -6,6 +6,7 @@
      +-- InputError               a revision, patch, plan or payload is unusable (exit 4)
      |    +-- NothingToCheckError no difference between the base and the head   (exit 4)
      +-- LedgerError              the ledger cannot be read, written or trusted  (exit 5)
+          +-- LedgerUnavailable   its database refused or dropped the connection (exit 5)
 
 Anything else is a bug: the error boundary in ``main`` writes a report and exits 70.
 A policy violation is not an error: it is a verdict, with exit 1 (needs approval) or 2 (blocked).
