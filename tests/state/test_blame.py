@@ -158,3 +158,21 @@ def test_merges_listed_past_one_git_cannot_read_are_rebuilt_not_blamed(repo):
     problems = damaged.problem.splitlines()
     assert f"1 merge(s) git could not read (first {newer[:12]}: object " in problems[-1]
     assert tree in problems[-1] or side in problems[-1]  # git names the tree by its commit
+
+
+def test_a_full_store_drops_superseded_versions_before_a_quiet_files_current_one(repo):
+    """The store is bounded: the versions a busy file left behind go first, so a file changed
+    long ago is still known when it is fixed (no git blame for it), with the same labels."""
+    t = iter(range(T0, T0 + 40 * DAY, DAY))
+    quiet = "".join(f"q{k} = {k}\n" for k in range(10))
+    commit_at(repo, next(t), "alice", "Add q", **{"q.py": quiet})
+    bug = commit_at(repo, next(t), "bob", "Tweak q", **{"q.py": quiet.replace("q9 = 9", "q9 = 0")})
+    for n in range(6):  # a busy file: each version 20 lines, 6 versions
+        busy = "".join(f"b{k} = {k + n}\n" for k in range(20))
+        commit_at(repo, next(t), "carol", f"Busy {n}", **{"b.py": busy})
+    fix = commit_at(repo, next(t), "dave", "Fix q", **{"q.py": quiet})
+    head = repo.git("rev-parse", "HEAD")
+    unbounded = blame.replay_history(repo.path, head)
+    bounded = blame.replay_history(repo.path, head, budget=40)  # q.py and one b.py version
+    assert unbounded.blamed[fix] == bounded.blamed[fix] == [bug]
+    assert bounded.stats["blames"] == 0

@@ -184,6 +184,13 @@ class Store:
             self.blobs.move_to_end(blob)
         return got
 
+    def supersede(self, blob: str) -> None:
+        """``blob`` was replaced by a newer version: dropped first when room is needed (a
+        version another line of history still reads is then rebuilt or blamed again), so the
+        store keeps the current versions of rarely changed files over old ones of busy files."""
+        if blob in self.blobs:
+            self.blobs.move_to_end(blob, last=False)
+
     def put(self, blob: str, origins: array[int]) -> None:
         old = self.blobs.pop(blob, None)
         if old is not None:
@@ -242,7 +249,10 @@ class Replay:
                 continue
             if f.old != NULL and old is None:
                 continue  # unknown ancestry: resolved again if a later commit needs it
-            self.store.put(f.new, apply(old, f.hunks, me) if f.hunks else (old or array("I")))
+            new = apply(old, f.hunks, me) if f.hunks else (old or array("I"))
+            if f.old not in (NULL, f.new):
+                self.store.supersede(f.old)  # before the new one takes its room
+            self.store.put(f.new, new)
         if commit.fix and parent is not None and (wanted is None or wanted(commit.sha)):
             self.blamed[commit.sha] = sorted(self.shas[n] for n in found - self.roots)
 
