@@ -112,6 +112,18 @@ class CodeIndex:
         return any(path == s or path.startswith(f"{s}/") for s in self.submodules)
 
     @cached_property
+    def subproject_roots(self) -> tuple[str, ...]:
+        """The directories below the root that hold a project's manifest, and their ``src/``
+        (``pyodide-build/``, ``pyodide-build/src/``): a monorepo's parts."""
+        manifests = {"pyproject.toml", "setup.py", "setup.cfg"}
+        roots = {
+            p.rsplit("/", 1)[0] + "/"
+            for p in self.paths
+            if "/" in p and p.rsplit("/", 1)[1] in manifests and p.count("/") <= 2
+        }
+        return tuple(sorted(roots | {f"{r}src/" for r in roots}))
+
+    @cached_property
     def dirs(self) -> frozenset[str]:
         found: set[str] = set()
         for path in self.paths:

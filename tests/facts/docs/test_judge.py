@@ -115,3 +115,35 @@ def test_a_module_gone_from_every_root_is_stale():
         [key("docs/api/core.rst", name)], CodeIndex(RTD), History(tokens={name: removal})
     )
     assert [f.stale for f in findings] == [True]
+
+
+PYODIDE = frozenset(
+    {
+        "pyodide-build/setup.cfg",
+        "pyodide-build/pyodide_build/__init__.py",
+        "pyodide-build/pyodide_build/buildall.py",
+        "pyodide-build/tests/test_buildall.py",
+        "packages/README.md",
+    }
+)
+MOVED = Evidence("4e9d10833", "2021-05-03T00:00:00+00:00", "Create an installable package")
+
+
+def test_a_package_path_held_by_a_subproject_of_the_monorepo_holds():
+    """pyodide's packages/README.md names ``pyodide_build/buildall.py``, which moved with its
+    package into the ``pyodide-build`` subproject: the package path still finds it."""
+    findings = judge(
+        [path("packages/README.md", "pyodide_build/buildall.py")],
+        CodeIndex(PYODIDE),
+        History(paths={"pyodide_build/buildall.py": MOVED}),
+    )
+    assert not any(f.stale for f in findings)
+
+
+def test_a_subprojects_tests_are_not_what_a_root_document_names():
+    findings = judge(
+        [path("packages/README.md", "tests/test_buildall.py")],
+        CodeIndex(PYODIDE),
+        History(paths={"tests/test_buildall.py": MOVED}),
+    )
+    assert [f.stale for f in findings] == [True]

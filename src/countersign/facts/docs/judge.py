@@ -197,6 +197,21 @@ _LAYOUTS = ("src/", "lib/")
 _MANIFESTS = ("pyproject.toml", "setup.py", "setup.cfg", "package.json", "Cargo.toml", "go.mod")
 
 
+def _in_a_subprojects_package(path: str, code: CodeIndex) -> bool:
+    """A path into a Python package that a subproject of a monorepo holds, as a source layout
+    holds it under ``src/``: pyodide's ``pyodide_build/buildall.py`` once the package moved to
+    ``pyodide-build/pyodide_build/``. Only a package's path: a subproject's ``tests/`` is not
+    what a root document's ``tests/`` means."""
+    package = path.split("/", 1)[0]
+    if "/" not in path or not package.isidentifier():
+        return False
+    return any(
+        f"{root}{package}/__init__.py" in code.paths
+        and (f"{root}{path}" in code.paths or f"{root}{path}" in code.dirs)
+        for root in code.subproject_roots
+    )
+
+
 def _subprojects(doc: str, code: CodeIndex) -> list[str]:
     """The directories above ``doc`` that hold a project of their own (a manifest): in a
     monorepo, ``hypothesis-python/docs/packaging.rst`` says ``tests/cover`` for
@@ -288,6 +303,8 @@ def _path(reference: Reference, code: CodeIndex, history: History) -> Finding | 
         for c in candidates
     ):
         return None  # read from the root of the project the document is in (a monorepo's part)
+    if not reference.link and any(_in_a_subprojects_package(c, code) for c in candidates):
+        return None  # a package path (``pyodide_build/buildall.py``) in a monorepo's part
     bare = "/" not in reference.needle
     if bare and reference.needle in code.basenames:
         return None
