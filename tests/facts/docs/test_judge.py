@@ -17,9 +17,14 @@ def link(doc: str, target: str) -> Reference:
     return Reference(doc, 3, Kind.PATH, target, target, link=True)
 
 
-def stale(reference: Reference, paths: frozenset[str], removed: str) -> bool:
-    findings = judge([reference], CodeIndex(paths), History(paths={removed: GONE}))
-    return any(f.stale for f in findings)
+def stale(
+    reference: Reference, paths: frozenset[str], removed: str, evidence: Evidence = GONE
+) -> bool:
+    """Whether ``reference`` is called stale in a tree of ``paths`` whose history took away
+    ``removed`` (a path, or for a name, the name) by ``evidence``."""
+    gone = {removed: evidence}
+    history = History(paths=gone) if reference.kind is Kind.PATH else History(tokens=gone)
+    return any(f.stale for f in judge([reference], CodeIndex(paths), history))
 
 
 @pytest.mark.parametrize(
@@ -75,18 +80,15 @@ def test_a_path_gone_from_the_subproject_too_is_stale():
 
 def test_a_root_document_is_not_read_from_a_subproject():
     """A guide at the root names the root's paths: the relayout that moved them is evidence."""
-    findings = judge(
-        [path("guides/testing.rst", "tests/cover")],
-        CodeIndex(MONOREPO),
-        History(paths={"tests/cover/test_slippage.py": RELAYOUT}),
-    )
-    assert [f.stale for f in findings] == [True]
+    ref = path("guides/testing.rst", "tests/cover")
+    assert stale(ref, MONOREPO, "tests/cover/test_slippage.py", RELAYOUT)
 
 
 def key(doc: str, name: str) -> Reference:
     return Reference(doc, 24, Kind.CONFIG_KEY, name, name)
 
 
+SEARCH_REMOVED = Evidence("65daea32f", "2012-03-12T20:50:46-04:00", "Remove search", defined=True)
 RTD = frozenset(
     {
         "readthedocs/__init__.py",
@@ -101,20 +103,12 @@ RTD = frozenset(
 @pytest.mark.parametrize("name", ["core.search_sites", "doc_builder.backends"])
 def test_a_module_named_from_inside_its_top_package_holds(name):
     """readthedocs' API pages say ``:mod:`core.search_sites``` under ``currentmodule``."""
-    removal = Evidence("65daea32f", "2012-03-12T20:50:46-04:00", "Remove search", defined=True)
-    findings = judge(
-        [key("docs/api/core.rst", name)], CodeIndex(RTD), History(tokens={name: removal})
-    )
-    assert not any(f.stale for f in findings)
+    assert not stale(key("docs/api/core.rst", name), RTD, name, SEARCH_REMOVED)
 
 
 def test_a_module_gone_from_every_root_is_stale():
-    removal = Evidence("65daea32f", "2012-03-12T20:50:46-04:00", "Remove search", defined=True)
     name = "core.haystack_sites"
-    findings = judge(
-        [key("docs/api/core.rst", name)], CodeIndex(RTD), History(tokens={name: removal})
-    )
-    assert [f.stale for f in findings] == [True]
+    assert stale(key("docs/api/core.rst", name), RTD, name, SEARCH_REMOVED)
 
 
 PYODIDE = frozenset(
@@ -132,18 +126,10 @@ MOVED = Evidence("4e9d10833", "2021-05-03T00:00:00+00:00", "Create an installabl
 def test_a_package_path_held_by_a_subproject_of_the_monorepo_holds():
     """pyodide's packages/README.md names ``pyodide_build/buildall.py``, which moved with its
     package into the ``pyodide-build`` subproject: the package path still finds it."""
-    findings = judge(
-        [path("packages/README.md", "pyodide_build/buildall.py")],
-        CodeIndex(PYODIDE),
-        History(paths={"pyodide_build/buildall.py": MOVED}),
-    )
-    assert not any(f.stale for f in findings)
+    ref = path("packages/README.md", "pyodide_build/buildall.py")
+    assert not stale(ref, PYODIDE, "pyodide_build/buildall.py", MOVED)
 
 
 def test_a_subprojects_tests_are_not_what_a_root_document_names():
-    findings = judge(
-        [path("packages/README.md", "tests/test_buildall.py")],
-        CodeIndex(PYODIDE),
-        History(paths={"tests/test_buildall.py": MOVED}),
-    )
-    assert [f.stale for f in findings] == [True]
+    ref = path("packages/README.md", "tests/test_buildall.py")
+    assert stale(ref, PYODIDE, "tests/test_buildall.py", MOVED)
