@@ -112,6 +112,19 @@ class CodeIndex:
         return any(path == s or path.startswith(f"{s}/") for s in self.submodules)
 
     @cached_property
+    def top_packages(self) -> tuple[str, ...]:
+        """The Python packages at the root or one level down (``readthedocs/``,
+        ``src/pip/``), each with its trailing slash: where a module named from inside its
+        package (``core.search_sites``) is looked for."""
+        return tuple(
+            sorted(
+                f"{p[: -len('/__init__.py')]}/"
+                for p in self.paths
+                if p.endswith("/__init__.py") and p.count("/") <= 2
+            )
+        )
+
+    @cached_property
     def subproject_roots(self) -> tuple[str, ...]:
         """The directories below the root that hold a project's manifest, and their ``src/``
         (``pyodide-build/``, ``pyodide-build/src/``): a monorepo's parts."""

@@ -123,16 +123,15 @@ def module_tail(needle: str, paths: frozenset[str]) -> str:
     return ""
 
 
-def names_module(needle: str, paths: frozenset[str]) -> bool:
+def names_module(needle: str, code: CodeIndex) -> bool:
     """A dotted name that is a module of this repository, spelled from the root or from inside
     its top package as Sphinx's ``:mod:`` does under ``currentmodule`` (readthedocs'
     ``:mod:`core.search_sites``` for ``readthedocs/core/search_sites.py``)."""
-    packages = tuple(
-        f"{p[: -len('/__init__.py')]}/"
-        for p in paths
-        if p.endswith("/__init__.py") and p.count("/") <= 2
-    )
-    return _is_module(needle.replace(".", "/"), paths, ("", "src/", "lib/", *packages))
+    return _is_module(needle.replace(".", "/"), code.paths, _module_roots(code))
+
+
+def _module_roots(code: CodeIndex) -> tuple[str, ...]:
+    return ("", "src/", "lib/", *code.top_packages)
 
 
 def _is_module(module: str, paths: frozenset[str], roots: Iterable[str]) -> bool:
@@ -235,11 +234,6 @@ def _documents_module(reference: Reference, code: CodeIndex) -> bool:
     ``generated/pkg.mod.html``): there while the module is."""
     if not (reference.link and reference.needle.endswith((".html", ".htm"))):
         return False
-    packages = {
-        "/".join(p.split("/")[:-1])
-        for p in code.paths
-        if p.endswith("/__init__.py") and p.count("/") <= 2
-    }
     here = posixpath.dirname(reference.doc)
     for base in (posixpath.join(here, reference.needle), reference.needle):
         parts = posixpath.normpath(base).rsplit(".", 1)[0].split("/")
@@ -251,12 +245,7 @@ def _documents_module(reference: Reference, code: CodeIndex) -> bool:
             rest = rest[:-1]
         if not rest:
             continue
-        module = "/".join(rest)
-        roots = ("", "src/", "lib/", *(f"{p}/" for p in packages))
-        if any(
-            f"{r}{module}.py" in code.paths or f"{r}{module}/__init__.py" in code.paths
-            for r in roots
-        ):
+        if _is_module("/".join(rest), code.paths, _module_roots(code)):
             return True
     return False
 
@@ -501,7 +490,7 @@ def _token(reference: Reference, code: CodeIndex, history: History) -> Finding |
     tail = module_tail(reference.needle, code.paths) if reference.kind is Kind.CONFIG_KEY else ""
     if tail and tail in code.tokens:
         return None  # a module path: the module still defines the name
-    if reference.kind is Kind.CONFIG_KEY and names_module(reference.needle, code.paths):
+    if reference.kind is Kind.CONFIG_KEY and names_module(reference.needle, code):
         return None  # the module itself
     if looked_up(reference, code):
         return None  # a nested key, read part by part
