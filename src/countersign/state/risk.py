@@ -5,7 +5,9 @@ The cache is JSON, so a stale or foreign file is an error message, not code exec
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -123,9 +125,7 @@ def save(index: Index, directory: Path) -> None:
     }
     directory.mkdir(parents=True, exist_ok=True)
     for name, data in (("history.json", history), ("commits.json", commits)):
-        tmp = directory / f"{name}.tmp"
-        tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-        tmp.replace(directory / name)
+        _write_whole(directory / name, data)
 
 
 REPO_HISTORY_FILE = "repo_history.json"
@@ -134,10 +134,23 @@ REPO_HISTORY_FILE = "repo_history.json"
 def save_repo_history(directory: Path, head: str | None, data: dict[str, Any]) -> None:
     """Keep what the repository features of a live change read (``repo_features.to_json``)."""
     directory.mkdir(parents=True, exist_ok=True)
-    tmp = directory / f"{REPO_HISTORY_FILE}.tmp"
-    payload = {"version": CACHE_VERSION, "head": head, **data}
-    tmp.write_text(json.dumps(payload, separators=(",", ":")), encoding="utf-8")
-    tmp.replace(directory / REPO_HISTORY_FILE)
+    _write_whole(directory / REPO_HISTORY_FILE, {"version": CACHE_VERSION, "head": head, **data})
+
+
+def _write_whole(path: Path, data: dict[str, Any]) -> None:
+    """Write ``path`` through a temporary file of this writer's own, then rename it over the
+    old one: a reader sees the old file or the new, and two ``risk mine`` runs of one
+    repository each leave a whole file (with one shared temporary name, one run's rename took
+    the other's file away and it failed)."""
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(json.dumps(data, separators=(",", ":")))
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _read(path: Path) -> dict[str, Any] | None:
