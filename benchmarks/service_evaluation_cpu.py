@@ -90,25 +90,7 @@ def measure(name: str, runs: list[Callable[[], Any]], spawns: Spawns) -> None:
 
 def build(world: World, files: int, prs: int) -> dict[int, str]:
     world.create_repository()
-    for i in range(files):
-        target = world.work / "src" / f"pkg{i % 50}" / f"module_{i}.py"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(f"def f{i}():\n    return {i}\n")
-    world.git("add", "-A")
-    world.git("commit", "-q", "-m", "A few thousand files")
-    world.git("push", "-q", str(world.remote), "master")
-    heads = {}
-    for n in range(1, prs + 1):
-        world.git("checkout", "-q", "-B", f"pr-{n}", "master")
-        heads[n] = world.commit_on_branch(
-            f"pr-{n}",
-            {f"src/pkg{n % 50}/module_{n}.py": f"def f{n}():\n    return {n + 1}\n"},
-            f"Change {n}",
-            ai=n % 2 == 0,
-        )
-        world.open_pull_request(n, f"pr-{n}")
-    world.git("checkout", "-q", "master")
-    return heads
+    return world.small_pull_requests(files, prs)
 
 
 def push_again(world: World, n: int) -> None:

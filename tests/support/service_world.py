@@ -155,6 +155,29 @@ class World:
         self.git("commit", "-q", "-m", message + (AI_TRAILER if ai else ""))
         return self.git("rev-parse", "HEAD")
 
+    def small_pull_requests(self, files: int, prs: int) -> dict[int, str]:
+        """The benchmarks' realistic mix: ``files`` small modules on master, and ``prs`` open
+        pull requests changing one module each (every other one AI-assisted); number -> head."""
+        for i in range(files):
+            target = self.work / "src" / f"pkg{i % 50}" / f"module_{i}.py"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(f"def f{i}():\n    return {i}\n")
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", "A few thousand files")
+        self.git("push", "-q", str(self.remote), "master")
+        heads = {}
+        for n in range(1, prs + 1):
+            self.git("checkout", "-q", "-B", f"pr-{n}", "master")
+            heads[n] = self.commit_on_branch(
+                f"pr-{n}",
+                {f"src/pkg{n % 50}/module_{n}.py": f"def f{n}():\n    return {n + 1}\n"},
+                f"Change {n}",
+                ai=n % 2 == 0,
+            )
+            self.open_pull_request(n, f"pr-{n}")
+        self.git("checkout", "-q", "master")
+        return heads
+
     # --- pull requests ----------------------------------------------------------------------
     def open_pull_request(self, number: int, branch: str) -> dict[str, Any]:
         """Push ``branch`` as pull request ``number`` (GitHub's ``refs/pull/N/head``)."""
