@@ -28,7 +28,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "support"))
 
-from github_service import PG_BASE, SECRET  # noqa: E402
+from github_service import PG_BASE, SECRET, drop_schemas  # noqa: E402
 from loopback import serving  # noqa: E402
 
 from countersign.service.ledgers import create_schema, ledger_url  # noqa: E402
@@ -238,11 +238,7 @@ def main() -> int:
                 f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
             )
     finally:
-        with psycopg.connect(PG_BASE, autocommit=True) as conn:
-            for (name,) in conn.execute(
-                "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (f"{schema}%",)
-            ).fetchall():
-                conn.execute(f"DROP SCHEMA {name} CASCADE")
+        drop_schemas(schema)
     return 0
 
 

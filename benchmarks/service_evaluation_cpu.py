@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "support"))
 
 from fake_github import FakeGitHub  # noqa: E402
-from github_service import PG_BASE  # noqa: E402
+from github_service import PG_BASE, drop_schemas  # noqa: E402
 from loopback import serving  # noqa: E402
 from service_world import APP_ID, World, app_keys  # noqa: E402
 
@@ -153,11 +153,7 @@ def main() -> int:
                         "countersign|psycopg.connection|subprocess.py:.*run", 70
                     )
     finally:
-        with psycopg.connect(PG_BASE, autocommit=True) as conn:
-            for (name,) in conn.execute(
-                "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (f"{schema}%",)
-            ).fetchall():
-                conn.execute(f"DROP SCHEMA {name} CASCADE")
+        drop_schemas(schema)
     return 0
 
 

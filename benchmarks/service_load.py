@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "support"))
 
 from fake_github import FakeGitHub  # noqa: E402
-from github_service import PG_BASE, SECRET, example  # noqa: E402
+from github_service import PG_BASE, SECRET, drop_schemas, example  # noqa: E402
 from loopback import free_port, serving  # noqa: E402
 from service_processes import Process, wait_until  # noqa: E402
 from service_world import APP_ID, World, app_keys  # noqa: E402
@@ -424,11 +424,7 @@ def main() -> int:
                     conn.execute("TRUNCATE countersign_deliveries")
                 decisions(world, tmp, args.rate, args.seconds, args.workers, args.files)
     finally:
-        with psycopg.connect(PG_BASE, autocommit=True) as conn:
-            for (name,) in conn.execute(
-                "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (f"{schema}%",)
-            ).fetchall():
-                conn.execute(f"DROP SCHEMA {name} CASCADE")
+        drop_schemas(schema)
     return 0
 
 

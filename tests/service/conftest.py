@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from fake_github import FakeGitHub
-from github_service import PG_BASE, SECRET
+from github_service import PG_BASE, SECRET, drop_schemas
 from loopback import serving
 from service_world import APP_ID, World, app_keys
 
@@ -32,11 +32,7 @@ def database() -> Iterator[str]:
         upgrade(url)
         yield url
     finally:
-        with psycopg.connect(PG_BASE, autocommit=True) as conn:
-            for (name,) in conn.execute(
-                "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (f"{schema}%",)
-            ).fetchall():
-                conn.execute(f"DROP SCHEMA {name} CASCADE")
+        drop_schemas(schema)
 
 
 @pytest.fixture

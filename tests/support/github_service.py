@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import psycopg
+
 PG_BASE = "postgresql://postgres@127.0.0.1:5432/test"
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "github"
 SECRET = b"it's a secret to everybody"
@@ -34,7 +36,17 @@ def example(name: str, **changes: Any) -> dict[str, Any]:
 
 
 def rows(url: str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    import psycopg
 
     with psycopg.connect(url) as conn:
         return list(conn.execute(sql, params).fetchall())  # type: ignore[arg-type]
+
+
+def drop_schemas(prefix: str) -> None:
+    """Drop every schema whose name starts with ``prefix`` (a test's or a benchmark's own, and
+    those its runs made beside it), whatever they hold."""
+
+    with psycopg.connect(PG_BASE, autocommit=True) as conn:
+        for (name,) in conn.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (f"{prefix}%",)
+        ).fetchall():
+            conn.execute(f"DROP SCHEMA {name} CASCADE")
