@@ -66,17 +66,20 @@ def _committed(root: str) -> Committed | None:
 
 
 def _protected(gitdir: str, common: str) -> tuple[str, str | None]:
-    """origin's HEAD (when it is symbolic and resolves), else the first of main, master and
-    trunk that exists, else ``HEAD``: the name, and its commit (None: an unborn HEAD)."""
+    """origin's HEAD (when it is symbolic and resolves), else the first of origin's main,
+    master and trunk, else the first local one, else ``HEAD``: the name, and its commit (None:
+    an unborn HEAD). As ``intake.git_command.protected_branch`` names it."""
     origin = _symbolic(os.path.join(common, "refs", "remotes", "origin", "HEAD"))  # noqa: PTH118
     if origin and origin.startswith("refs/remotes/"):
         commit = ref_commit(common, origin)
         if commit:
             return origin.removeprefix("refs/remotes/"), commit
-    for name in DEFAULT_NAMES:
-        commit = ref_commit(common, f"refs/heads/{name}")
-        if commit:
-            return name, commit
+    for prefix in ("refs/remotes/", "refs/heads/"):
+        for name in DEFAULT_NAMES:
+            short = name if prefix == "refs/heads/" else f"origin/{name}"
+            commit = ref_commit(common, prefix + short)
+            if commit:
+                return short, commit
     head = _symbolic(os.path.join(gitdir, "HEAD"))  # noqa: PTH118
     if head is not None:
         return "HEAD", ref_commit(common, head)

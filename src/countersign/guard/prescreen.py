@@ -150,6 +150,9 @@ GATED = {
             "switch",
             "worktree",
             "prune",
+            "pull",
+            "remote",
+            "symbolic-ref",
         ]
     ),
     "docker": frozenset(["prune", "rm", "remove", "down", "exec", "run"]),

@@ -77,11 +77,14 @@ def _packed(common: str) -> dict[str, str]:
 
 
 def protected_commit(common: str, branches: tuple[str, ...]) -> tuple[str, str] | None:
-    """The first protected branch that exists (local, else ``origin``'s): its ref and commit."""
-    for branch in branches:
-        if set(branch) & set("*?["):
-            continue
-        for ref in (f"refs/heads/{branch}", f"refs/remotes/origin/{branch}"):
+    """The first protected branch that exists, ``origin``'s copy when origin has one of them:
+    its ref and commit. A local branch is one the agent moves with a plain ``git commit`` (or
+    creates: a ``main`` beside origin's ``master``), so it is believed only in a repository
+    with no origin copy of any protected branch, where it is the only record there is."""
+    names = [b for b in branches if not set(b) & set("*?[")]
+    for prefix in ("refs/remotes/origin/", "refs/heads/"):
+        for branch in names:
+            ref = prefix + branch
             commit = ref_commit(common, ref)
             if commit:
                 return ref, commit

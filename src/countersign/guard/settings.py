@@ -40,6 +40,8 @@ PROTECTED_PATHS = (
     # the protected branch's ref is what the guard, the ledger and the change gate trust
     ".git/refs/**",
     ".git/packed-refs",
+    # where origin's copy of it is fetched from (remote.origin.url, fetch refspecs, insteadOf)
+    ".git/config",
     ".github/workflows/**",
     ".github/CODEOWNERS",
     "CODEOWNERS",
@@ -116,7 +118,7 @@ def committed_guard_config(root: Path, rev: str) -> GuardConfig:
 
 def protected_guard_config(root: Path | None, common: Path | None) -> GuardConfig:
     """``guard.yaml`` as committed at the tip of the protected branch (the first of ``main``,
-    ``master``... that exists, local else ``origin``'s), as the rule packs are read: an
+    ``master``... that exists; origin's copy where origin has one), as the rule packs are read: an
     untracked, edited or deleted copy in the working tree, or one committed on the agent's own
     branch, cannot rename the protected branches, empty the protected paths, lower the
     approver level or stop the record of allows. ``note`` says when the working copy differs.

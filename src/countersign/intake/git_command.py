@@ -81,3 +81,28 @@ def default_branch(root: Path) -> str | None:
     if origin:
         return origin.removeprefix("refs/remotes/")
     return next((name for name in DEFAULT_NAMES if f"refs/heads/{name}" in found), None)
+
+
+def protected_branch(root: Path) -> str | None:
+    """The branch whose committed configuration a reader trusts: origin's HEAD, else origin's
+    main, master or trunk, else the local one. origin's copy comes first (unlike
+    ``default_branch``): it is what the forge accepted, where a local branch moves with any
+    commit on this machine. One git process."""
+    patterns = [
+        "refs/remotes/origin/HEAD",
+        *(f"refs/remotes/origin/{name}" for name in DEFAULT_NAMES),
+        *(f"refs/heads/{name}" for name in DEFAULT_NAMES),
+    ]
+    try:
+        out = git(root, "for-each-ref", "--format=%(refname)%00%(symref)", *patterns)
+    except InputError:
+        return None
+    found = dict(line.partition("\0")[::2] for line in out.decode().splitlines())
+    origin = found.get("refs/remotes/origin/HEAD")
+    if origin:
+        return origin.removeprefix("refs/remotes/")
+    for prefix in ("refs/remotes/origin/", "refs/heads/"):
+        for name in DEFAULT_NAMES:
+            if prefix + name in found:
+                return (prefix + name).removeprefix("refs/heads/").removeprefix("refs/remotes/")
+    return None

@@ -116,11 +116,11 @@ def pins_in(root: Path, rev: str | None = None) -> Pins | None:
 
 def protected_rev(root: Path) -> str:
     """The revision whose ledger configuration (pins, checkpoints) a reader believes when no
-    change says where it lands: the default branch (``origin/HEAD``, else ``main``, ``master``,
-    ``trunk``), else ``HEAD``."""
+    change says where it lands: the protected branch (``origin/HEAD``, else origin's ``main``,
+    ``master``, ``trunk``, else the local one), else ``HEAD``."""
     from countersign.intake import git_command as git
 
     try:
-        return git.default_branch(root) or "HEAD"
+        return git.protected_branch(root) or "HEAD"
     except InputError:
         return "HEAD"

@@ -3,7 +3,7 @@ and may add rules that look at every command (``ANY_RULES``). Ids are stable: ``
 
 fs: recursive-delete, system-delete, device-wipe, format-device, shred, permission-wipe.
 git: force-push, remote-delete, reset-hard, clean, discard-changes, history-rewrite, ref-delete,
-    skip-hooks.
+    skip-hooks, protected-ref-move, remote-rewire.
 infra: terraform-destroy, terraform-replace, terraform-auto-approve, terraform-state,
     pulumi-destroy, pulumi-replace, cdk-destroy, stack-delete, cluster-delete.
 cloud: delete, bucket-delete. platform: delete (apps, sites, repositories, volumes of hosting
@@ -27,6 +27,7 @@ from countersign.facts.shell.rules import (
     filesystem,
     gate,
     git,
+    git_remote,
     infrastructure,
     platform,
 )
@@ -34,6 +35,7 @@ from countersign.facts.shell.rules import (
 _FAMILIES = (
     filesystem,
     git,
+    git_remote,
     infrastructure,
     cloud,
     platform,
