@@ -79,10 +79,11 @@ def review_docs(
     calls = [r for r in refs if r.keywords and r.needle in index.tokens]
     params, defined_in = read.signatures(root, sha, {r.needle for r in calls})
     index = replace(index, signatures=params, commands=frozenset(vocabulary.commands))
-    walked = read.listing_of(root, sha)
+    missing = _missing_paths(refs, index)
+    walked = read.listing_of(root, sha, _doc_only_dirs(code_paths, missing))
     lost = list(walked.unreadable)
     history = History(
-        paths=read.path_history(root, sha, _asked_about(refs, index), walked, lost),
+        paths=read.path_history(root, sha, _asked_about(missing), walked, lost),
         tokens=read.token_history(root, sha, unheld(refs, index), walked, lost),
         keywords=read.keyword_history(
             root,
@@ -133,22 +134,50 @@ def _read_chunk(items: list[tuple[str, str]], vocabulary: Vocabulary) -> list[Re
     return [r for path, text in items for r in references(path, text, vocabulary)]
 
 
-def _asked_about(refs: Iterable[Reference], index: CodeIndex) -> Callable[[str], bool]:
+def _missing_paths(refs: Iterable[Reference], index: CodeIndex) -> set[str]:
+    """The paths a document's missing path could be: its candidates that are not in the tree."""
+    return {
+        c
+        for r in refs
+        if r.kind is Kind.PATH
+        for c in path_candidates(r)
+        if c not in index.paths and c not in index.dirs
+    }
+
+
+def _asked_about(missing: set[str]) -> Callable[[str], bool]:
     """Which removed paths a document's missing path could be: one of its candidates, a path
     under a candidate directory (a bare name is only ever a link, judged from its own
     directory)."""
-    exact: set[str] = set()
-    for r in refs:
-        if r.kind is not Kind.PATH:
-            continue
-        missing = [c for c in path_candidates(r) if c not in index.paths and c not in index.dirs]
-        exact.update(missing)
-    prefixes = tuple(f"{c}/" for c in exact)
+    prefixes = tuple(f"{c}/" for c in missing)
 
     def asked(path: str) -> bool:
-        return path in exact or path.startswith(prefixes)
+        return path in missing or path.startswith(prefixes)
 
     return asked
+
+
+# A top-level directory of at least this many files, every one a document (tldr-pages' 39
+# ``pages*`` directories, 38,000 pages), is left out of the history walk when no missing path
+# lies in it: git's diff of every commit that touched it was 60 % of the walk's CPU, and it can
+# hold neither code whose removal makes a reference stale nor a path a document asks about.
+_DOC_DIR_FROM = 1000
+
+
+def _doc_only_dirs(paths: Iterable[str], missing: set[str]) -> tuple[str, ...]:
+    counts: dict[str, int] = {}
+    mixed: set[str] = set()
+    for path in paths:
+        top, sep, _rest = path.partition("/")
+        if not sep:
+            continue
+        counts[top] = counts.get(top, 0) + 1
+        if read.is_own_code(path) or read.is_makefile(path):
+            mixed.add(top)
+    asked = {c.partition("/")[0] for c in missing}
+    return tuple(
+        sorted(d for d, n in counts.items() if n >= _DOC_DIR_FROM and d not in mixed | asked)
+    )
 
 
 _MANIFESTS = frozenset({"pyproject.toml", "setup.cfg", "setup.py", "package.json", "Cargo.toml"})

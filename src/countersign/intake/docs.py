@@ -165,11 +165,14 @@ class Listing:
     unreadable: tuple[str, ...] = ()
 
 
-def listing_of(root: Path, rev: str) -> Listing:
+def listing_of(root: Path, rev: str, skip: Iterable[str] = ()) -> Listing:
+    """The walk, leaving out the directories in ``skip`` (each pruned whole by git, as a
+    literal pathspec: no glob to match against every entry)."""
     args = ("log", "--no-renames", "--name-status", "-z", f"--format={_REC}%H{_FLD}%cI{_FLD}%s")
+    pathspec = [".", *(f":(exclude,literal){d}" for d in sorted(skip))] if skip else []
     unreadable: list[str] = []
     try:
-        out = git.git(root, *args, rev, "--").decode("utf-8", "replace")
+        out = git.git(root, *args, rev, "--", *pathspec).decode("utf-8", "replace")
     except git.MissingObjectError:
         # a damaged mirror: list commit by commit, reading on past those git cannot read
         commits = git.git(root, "rev-list", rev).decode().split()
