@@ -66,7 +66,8 @@ def test_a_page_moved_inside_the_large_directory_keeps_its_rename(repo, monkeypa
     assert [(f.reference.text, f.evidence and f.evidence.subject) for f in stale] == [
         ("old.md", "rename the page")
     ]
-    assert stale[0].evidence is not None and stale[0].evidence.renamed_to == "pages/new.md"
+    assert stale[0].evidence is not None
+    assert stale[0].evidence.renamed_to == "pages/new.md"
 
 
 def test_a_directory_holding_code_or_a_makefile_is_walked(monkeypatch):
