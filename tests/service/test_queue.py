@@ -13,7 +13,7 @@ from countersign.service.queue import WorkerTiming, create_queue, run_worker
 
 pytestmark = pytest.mark.postgres
 
-TIMING = WorkerTiming(heartbeat=0.05, stalled=2.0, job_timeout=8.0, polling=0.1)
+TIMING = WorkerTiming(heartbeat=0.05, stalled=2.0, polling=0.1)
 
 
 def test_a_heartbeat_that_meets_a_dropped_connection_restarts_the_worker_instead_of_ending_it(

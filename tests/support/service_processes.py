@@ -18,7 +18,6 @@ from loopback import free_port
 FAST_WORKER = {
     "COUNTERSIGN_WORKER_HEARTBEAT_S": "0.5",
     "COUNTERSIGN_WORKER_STALLED_S": "2",
-    "COUNTERSIGN_JOB_TIMEOUT_S": "8",
 }
 
 

@@ -4,17 +4,21 @@ procrastinate writes a job's end (succeeded, failed, or back to the queue for a 
 when that write meets a connection the database just ended (a restart, a failover,
 ``pg_terminate_backend``; the pool's liveness check can pass just before), the job stays
 ``doing`` under a worker that is alive and sending heartbeats, so no stalled-job recovery takes
-it, and its lock holds every later job of its pull request until ``COUNTERSIGN_JOB_TIMEOUT_S``.
-Here the write is tried again on a fresh connection until it lands. A write that landed but
-whose answer was lost is recognised on the next attempt (the job is no longer ``doing`` under
-this worker) and not repeated, so a job another worker has taken since is left alone.
+it, and its lock holds every later job of its pull request. Here the write is tried again on a
+fresh connection until it lands. A write that landed but whose answer was lost is recognised on
+the next attempt (the job is no longer ``doing`` under this worker) and not repeated, so a job
+another worker has taken since is left alone.
+
+There is no deadline: while the database cannot be reached nothing else can be done either,
+and a job is never taken from a worker that is alive (it may still be running it; a second run
+beside it would publish twice). A worker that dies meanwhile stops sending heartbeats, and its
+jobs are queued again (``queue.recover_stalled``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from datetime import datetime
 from typing import Any
 
@@ -41,12 +45,7 @@ def connection_lost(exc: BaseException) -> bool:
 
 
 class DurableJobManager(manager.JobManager):
-    """``give_up_after`` s of failed attempts (the job timeout): the job is then left ``doing``
-    for the recovery of abandoned jobs (``queue.recover_stalled``)."""
-
-    def __init__(self, connector: Any, give_up_after: float) -> None:
-        super().__init__(connector=connector)
-        self.give_up_after = give_up_after
+    """procrastinate's job manager, with the end of each job written until it lands."""
 
     async def finish_job(self, job: jobs.Job, status: jobs.Status, delete_job: bool) -> None:
         await self._until_recorded(
@@ -70,14 +69,13 @@ class DurableJobManager(manager.JobManager):
         )
 
     async def _until_recorded(self, job: jobs.Job, what: str, write: Any) -> None:
-        deadline = time.monotonic() + self.give_up_after
         attempt = 0
         while True:
             try:
                 if attempt == 0 or await self._still_mine(job):
                     await write()
             except ConnectorException as exc:
-                if not connection_lost(exc) or time.monotonic() > deadline:
+                if not connection_lost(exc):
                     raise
                 cause = exc.__cause__
             else:

@@ -1,6 +1,8 @@
 """The worker process: procrastinate tasks over the jobs in ``worker.py``, retried with
 exponential backoff, a periodic reconcile, and the recovery of jobs whose worker died (a job
-left ``doing`` by a worker that stopped sending heartbeats is queued again)."""
+left ``doing`` by a worker that stopped sending heartbeats is queued again). A job of a worker
+that is alive is never taken from it, however long it runs: only its worker knows whether it
+still runs it."""
 
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ import logging
 import signal
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import procrastinate
@@ -24,12 +25,6 @@ log = logging.getLogger("countersign.service.queue")
 
 RETRY = procrastinate.RetryStrategy(max_attempts=8, exponential_wait=2)
 RETENTION_HOURS = 7 * 24
-ABANDONED = """
-SELECT j.id FROM procrastinate_jobs j
-WHERE j.status = 'doing' AND j.queue_name = %(queue)s
-  AND (SELECT max(e.at) FROM procrastinate_events e
-       WHERE e.job_id = j.id AND e.type = 'started') < now() - make_interval(secs => %(seconds)s)
-"""
 PRUNE_DELIVERIES = (
     "DELETE FROM countersign_deliveries WHERE received_at < now() - interval '7 days'"
 )
@@ -38,12 +33,10 @@ PRUNE_DELIVERIES = (
 @dataclass(frozen=True)
 class WorkerTiming:
     """Heartbeat every ``heartbeat`` s; a worker silent for ``stalled`` s is dead and its job is
-    run again, as is a job ``doing`` for longer than ``job_timeout`` s (its worker could not
-    write its end for that long); the reconcile runs on ``reconcile_cron`` (five minutes)."""
+    run again; the reconcile runs on ``reconcile_cron`` (five minutes)."""
 
     heartbeat: float = 10.0
     stalled: float = 30.0
-    job_timeout: float = 600.0
     reconcile_cron: str = "*/5 * * * *"
     polling: float = 5.0
     # Jobs one worker process runs at once: each in a thread of its own with its own database
@@ -59,15 +52,13 @@ DEFAULT_CONCURRENCY = 1
 
 
 def timing_from(env: Mapping[str, str]) -> WorkerTiming:
-    """``COUNTERSIGN_WORKER_HEARTBEAT_S``, ``COUNTERSIGN_WORKER_STALLED_S`` and
-    ``COUNTERSIGN_JOB_TIMEOUT_S``, ``COUNTERSIGN_RECONCILE_CRON`` and
-    ``COUNTERSIGN_WORKER_CONCURRENCY`` (jobs at once, ``DEFAULT_CONCURRENCY``) override the
-    defaults."""
+    """``COUNTERSIGN_WORKER_HEARTBEAT_S``, ``COUNTERSIGN_WORKER_STALLED_S``,
+    ``COUNTERSIGN_RECONCILE_CRON`` and ``COUNTERSIGN_WORKER_CONCURRENCY`` (jobs at once,
+    ``DEFAULT_CONCURRENCY``) override the defaults."""
     default = WorkerTiming()
     try:
         heartbeat = float(env.get("COUNTERSIGN_WORKER_HEARTBEAT_S", default.heartbeat))
         stalled = float(env.get("COUNTERSIGN_WORKER_STALLED_S", default.stalled))
-        job_timeout = float(env.get("COUNTERSIGN_JOB_TIMEOUT_S", default.job_timeout))
     except ValueError:
         raise UsageError("COUNTERSIGN_WORKER_*_S must be numbers of seconds") from None
     concurrency = env.get("COUNTERSIGN_WORKER_CONCURRENCY", str(DEFAULT_CONCURRENCY))
@@ -77,7 +68,6 @@ def timing_from(env: Mapping[str, str]) -> WorkerTiming:
         concurrency=int(concurrency),
         heartbeat=heartbeat,
         stalled=stalled,
-        job_timeout=job_timeout,
         reconcile_cron=env.get("COUNTERSIGN_RECONCILE_CRON", default.reconcile_cron),
         polling=min(default.polling, heartbeat),
     )
@@ -89,7 +79,7 @@ def create_queue(
     """``jobs`` returns the ``worker.Jobs`` the tasks run on (opened once per process)."""
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=database_url))
     # procrastinate reads its job manager from the app each time (worker, periodic deferrer).
-    app.job_manager = DurableJobManager(app.connector, give_up_after=timing.job_timeout)
+    app.job_manager = DurableJobManager(app.connector)
 
     def ready() -> Any:
         current = jobs()
@@ -240,16 +230,6 @@ async def recover_stalled(app: procrastinate.App, timing: WorkerTiming) -> int:
         log.warning("job of a dead worker queued again", extra={"job": job.id})
         await app.job_manager.retry_job(job)
         count += 1
-    # A live worker that could not write a job's end for the whole job timeout (the database
-    # unreachable; job_manager retries until then) leaves it "doing": its lock would hold the
-    # pull request's queue.
-    rows = await app.connector.execute_query_all_async(
-        ABANDONED, queue=QUEUE, seconds=timing.job_timeout
-    )
-    for row in rows:
-        log.warning("abandoned job queued again", extra={"job": row["id"]})
-        await app.job_manager.retry_job_by_id_async(job_id=row["id"], retry_at=utcnow())
-        count += 1
     return count
 
 
@@ -260,7 +240,3 @@ async def _recover_stalled(app: procrastinate.App, timing: WorkerTiming) -> None
         except Exception:
             log.warning("could not check for stalled jobs", exc_info=True)
         await asyncio.sleep(timing.heartbeat)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
