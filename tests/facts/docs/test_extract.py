@@ -463,3 +463,47 @@ def test_a_fences_info_string_in_any_form_names_its_language(fence, found):
     """setuptools_scm's docs open blocks with ``` { .python title="setup.py" }: reading the
     first word as ``{`` crashed the check with an IndexError."""
     assert refs(f"{fence}\nmake smoke\n```\n", "docs/usage.md") == found
+
+
+def test_make_after_a_makefile_generator_runs_the_generated_makefile():
+    """``perl Makefile.PL`` (or ``./configure``, ``cmake``) writes the Makefile the next lines
+    run: its targets are that build's, not the repository's."""
+    block = "```sh\n% perl Makefile.PL\n% make\n% make test\n```\n"
+    assert [r for r in refs(block) if r[0] is Kind.MAKE_TARGET] == []
+    configure = "```sh\n./configure --prefix=/opt && make check\n```\n"
+    assert [r for r in refs(configure) if r[0] is Kind.MAKE_TARGET] == []
+    # the repository's own Makefile, in a block with no generator, is still read
+    own = "```sh\nmake test\n```\n\nThen:\n\n```sh\ncmake -B build\n```\n"
+    assert (Kind.MAKE_TARGET, "make test") in refs(own)
+
+
+def test_make_targets_of_the_readers_makefile_are_not_references():
+    text = (
+        "The default is ``make pyflakes``, which assumes you have a top-level :file:`Makefile` "
+        "with a ``pyflakes`` target.\n"
+    )
+    assert refs(text, "docs/steps.rst") == []
+    assert refs("Run `make lint` before you push.\n") == [(Kind.MAKE_TARGET, "make lint")]
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        (
+            ".. list-table::\n   :header-rows: 1\n\n   * - Old name\n     - New name\n\n"
+            "   * - ``BotMaster.slaveLost()``\n     - ``BotMaster.workerLost()``\n"
+        ),
+        "| Old setting | Replacement |\n| --- | --- |\n| `SLAVE_PORT` | `WORKER_PORT` |\n",
+    ],
+)
+def test_a_table_of_old_and_new_names_records_renames(table):
+    path = "docs/terms.rst" if table.startswith("..") else "docs/terms.md"
+    assert refs(table, path) == []
+    after = table + "\nCall `BotMaster.reconfig()` then.\n"
+    assert [t for _k, t in refs(after, path)] == ["BotMaster.reconfig()"]
+
+
+def test_a_page_on_a_transition_in_a_version_and_upgrade_guides_are_history():
+    title = 'Transition to "worker" terminology in BuildBot 0.9.0\n' + "=" * 52 + "\n\n"
+    assert refs(title + "Use ``slaveLost()``.\n", "docs/worker-transition.rst") == []
+    assert refs("Use `slaveLost()`.\n", "docs/upgrading/worker-terms.md") == []

@@ -28,6 +28,8 @@ _HISTORY_NAMES = re.compile(
     # a release's announcement (django-rest-framework's ``docs/community/3.4-announcement.md``)
     r"|(^|/)[^/]*\d[^/]*[_-]announce(?:ment)?s?\.[a-z]+$|(^|/)announce(?:ment)?s?/"
     r"|(^|/)(releasenotes|release[_-]notes|changelog|changelogs|changes|history|whatsnew)/"
+    # a directory of upgrade guides (buildbot's ``docs/manual/upgrading/``)
+    r"|(^|/)(upgrading|upgrade[_-]?guides?)/"
     # proposals and decision records say what was decided when, not how things are now
     r"|(^|/)(adr|adrs|decisions|proposals|rfcs?|seps?|peps?|peeps?|enhancements|plans)/"
     # a blog's posts: each tells of its day
@@ -202,7 +204,7 @@ _VERSION = r"v?\d+\.\d+(?:\.\d+)*"
 _HISTORY_TITLE = re.compile(
     rf"\b[A-Za-z][\w.]*-{_VERSION}\b"
     rf"|\b(?:release[sd]?|what'?s\s+new|changes|changed|upgrad\w*|migrat\w*|evolution|"
-    rf"history|reasoning|announc\w*|roadmap)\b.*\b{_VERSION}\b"
+    rf"history|reasoning|announc\w*|roadmap|transition\w*)\b.*\b{_VERSION}\b"
     rf"|\b{_VERSION}\b.*\b(?:release[sd]?|what'?s\s+new|changes|changed|upgrad\w*|"
     rf"migrat\w*|evolution|history|reasoning|announc\w*)\b",
     re.IGNORECASE,
@@ -261,12 +263,16 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
         return ()
     found: list[Reference] = []
     own: set[str] = set()  # names the document's own code defines: its example, not the code's
-    past = history_sections(text)
+    past = history_sections(text) | rename_tables(text)
+    generated = False  # a block that ran a Makefile generator: its ``make`` is that Makefile's
     for line in lines_of(path, text):
         if line.number in past:
             continue
-        if line.role is not Role.PROSE:
+        if line.role is Role.PROSE:
+            generated = generated and not line.text.strip()
+        else:
             own.update(m.group(1) or m.group(2) for m in _DEFINITION.finditer(line.text))
+            generated = generated or bool(_GENERATES_MAKEFILE.search(line.text))
         if line.role in {Role.OTHER, Role.HISTORY}:
             continue
         if line.role is Role.PROSE and not _MARKED.search(line.text):
@@ -275,11 +281,64 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
             named = list(_prose(path, line, vocabulary))
         else:
             named = list(_shell(path, line, vocabulary, strict=line.role is not Role.SHELL))
+        if named and (generated or _READERS_MAKEFILE.search(line.text)):
+            named = [r for r in named if r.kind is not Kind.MAKE_TARGET]
         # most lines name nothing: only those that do are asked whether they speak of the past
         if named and not (_PAST.search(line.text) or _maps_names(line.text)):
             found.extend(named)
     kept = (r for r in found if not (r.kind in _DEFINABLE and r.needle in own))
     return tuple(dict.fromkeys(kept))
+
+
+# A command that writes the Makefile the next commands run: a Perl module's ``perl
+# Makefile.PL``, autotools' ``./configure``, ``cmake``, ``qmake``, ``phpize``
+_GENERATES_MAKEFILE = re.compile(
+    r"(?:^|[;&|]\s*|^\s*[$%#>]\s*)(?:perl\s+Makefile\.PL|(?:\./)?configure\b|cmake\b|qmake\b|"
+    r"autoreconf\b|\./autogen\.sh|\./bootstrap\b|phpize\b)"
+)
+# a line that speaks of the reader's Makefile: "assumes you have a top-level Makefile with a
+# ``pyflakes`` target" (a CI tool's build step running the reader's project)
+_READERS_MAKEFILE = re.compile(
+    r"\b(?:your(?:\s+own)?|you\s+have\s+an?|you\s+have\s+the)\b[^.]{0,40}?\bMakefile\b",
+    re.IGNORECASE,
+)
+
+
+def rename_tables(text: str) -> frozenset[int]:
+    """The lines of a table whose header pairs an old name with a new one ("Old name" / "New
+    name", "Deprecated" / "Replacement"): each row records a rename, not advice to use the
+    old name. reStructuredText's ``list-table`` spreads a row over several lines, so the row
+    alone does not show it (``_maps_names`` reads one-line rows)."""
+    if not _OLD_HEADER.search(text):
+        return frozenset()
+    lines = text.split("\n")
+    out: set[int] = set()
+    i = 0
+    while i < len(lines):
+        if _LIST_TABLE.match(lines[i]):
+            indent = len(lines[i]) - len(lines[i].lstrip())
+            end = i + 1
+            while end < len(lines) and (
+                not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent
+            ):
+                end += 1
+            cells = [c.strip().lstrip("*-").strip() for c in lines[i + 1 : end] if c.strip()]
+            cells = [c for c in cells if c and not c.startswith(":")]
+            if len(cells) >= 2 and _pairs_old_and_new(cells[0], cells[1]):
+                out.update(range(i + 1, end + 1))
+            i = end
+            continue
+        i += 1
+    return frozenset(out)
+
+
+_OLD_HEADER = re.compile(r"\b(?:old|deprecated|former|previous)\b", re.IGNORECASE)
+_LIST_TABLE = re.compile(r"^\s*\.\.\s+list-table::")
+_NEW_HEADER = re.compile(r"\b(?:new|replacement|replaced\s+by|current|now)\b", re.IGNORECASE)
+
+
+def _pairs_old_and_new(first: str, second: str) -> bool:
+    return bool(_OLD_HEADER.search(first)) and bool(_NEW_HEADER.search(second))
 
 
 _MARKED = re.compile(r"`|\]\(|^\s*\[|\S\[|:\w+:")
