@@ -75,3 +75,81 @@ def test_a_directory_holding_code_or_a_makefile_is_walked(monkeypatch):
     paths = ["docs/a.md", "docs/b.md", "docs/conf.py", "man/a.md", "man/Makefile", "w/a.md"]
     assert docs_review._doc_only_dirs(paths, set()) == ()
     assert docs_review._doc_only_dirs(["w/a.md", "w/b.rst"], {"w/gone.md"}) == ()
+
+
+def test_a_dotted_name_in_a_moved_module_is_blamed_on_the_move_and_renamed(repo):
+    """``pkg.old.model_url`` went when ``pkg/old.py`` became ``pkg/new.py``; a later commit
+    that only dropped an example spelling the old name is not the evidence."""
+    repo.commit(
+        "start",
+        **{
+            "pkg/__init__.py": "",
+            "pkg/old.py": "def model_url(request):\n    return '/'\n",
+            "tools/conf.py": 'TARGET = "pkg.old.model_url"\nOTHER = 1\n',
+            "docs/urls.md": "Call `pkg.old.model_url` to build links.\n",
+        },
+    )
+    repo.git("mv", "pkg/old.py", "pkg/new.py")
+    repo.commit("move the url module")
+    repo.commit("drop an example", **{"tools/conf.py": "OTHER = 1\n"})
+    (finding,) = docs_review.review_docs(repo.path).stale
+    assert finding.evidence is not None
+    assert finding.evidence.subject == "move the url module"
+    assert finding.suggestion == "pkg.new.model_url"
+
+
+def test_a_name_taken_out_of_a_module_that_stays_is_blamed_on_its_definition(repo):
+    """``pkg.ext.with_``: the module stays and the name's definition went; a later commit that
+    dropped an example spelling the dotted name is not the evidence."""
+    repo.commit(
+        "start",
+        **{
+            "pkg/__init__.py": "",
+            "pkg/ext.py": "class WithExtension:\n    pass\n\n\nwith_ = WithExtension\n",
+            "tools/conf.py": 'EXTENSIONS = ["pkg.ext.with_"]\nOTHER = 1\n',
+            "docs/ext.md": "Enable `pkg.ext.with_` for the with statement.\n",
+        },
+    )
+    repo.commit("remove the with extension", **{"pkg/ext.py": "class Other:\n    pass\n"})
+    repo.commit("drop an example", **{"tools/conf.py": "OTHER = 1\n"})
+    (finding,) = docs_review.review_docs(repo.path).stale
+    assert finding.evidence is not None
+    assert finding.evidence.subject == "remove the with extension"
+
+
+def test_a_key_named_like_a_deleted_module_that_the_code_never_spelled_holds(repo):
+    """``logging.level`` is a configuration key; that a ``logging.py`` was deleted once says
+    nothing about it when no code ever spelled the key."""
+    repo.commit(
+        "start",
+        **{
+            "logging.py": "LEVEL = 1\n",
+            "app.py": "x = 1\n",
+            "docs/conf.md": "Set `logging.level`.\n",
+        },
+    )
+    repo.git("rm", "-q", "logging.py")
+    repo.commit("drop the logging module")
+    assert docs_review.review_docs(repo.path).stale == ()
+
+
+def test_a_module_moved_into_src_is_not_the_evidence_for_a_name_it_lost_later(repo):
+    repo.commit(
+        "start",
+        **{
+            "pkg/__init__.py": "",
+            "pkg/ext.py": "with_ = object\nother = 1\n",
+            "tools/conf.py": 'EXTENSIONS = ["pkg.ext.with_"]\n',
+            "docs/ext.md": "Enable `pkg.ext.with_`.\n",
+        },
+    )
+    repo.git("mv", "pkg", "src")
+    repo.git("mv", "src", "pkg_src")
+    repo.write("src/.keep", "")
+    repo.git("mv", "pkg_src", "src/pkg")
+    repo.commit("move to src directory")
+    repo.commit("remove the with extension", **{"src/pkg/ext.py": "other = 1\n"})
+    repo.commit("drop an example", **{"tools/conf.py": "EXTENSIONS = []\n"})
+    (finding,) = docs_review.review_docs(repo.path).stale
+    assert finding.evidence is not None
+    assert finding.evidence.subject == "remove the with extension"

@@ -21,9 +21,11 @@ from countersign.facts.docs import Finding, Kind, Reference
 from countersign.facts.docs.extract import Vocabulary, is_history, own_commands, references
 from countersign.facts.docs.judge import (
     History,
+    defining_needles,
     judge,
     missing_keywords,
     missing_targets,
+    module_paths,
     needles,
     path_candidates,
     unheld,
@@ -84,7 +86,9 @@ def review_docs(
     lost = list(walked.unreadable)
     history = History(
         paths=read.path_history(root, sha, _asked_about(missing), walked, lost),
-        tokens=read.token_history(root, sha, unheld(refs, index), walked, lost),
+        tokens=read.token_history(
+            root, sha, unheld(refs, index), walked, lost, defining_needles(refs, index)
+        ),
         keywords=read.keyword_history(
             root,
             sha,
@@ -135,14 +139,12 @@ def _read_chunk(items: list[tuple[str, str]], vocabulary: Vocabulary) -> list[Re
 
 
 def _missing_paths(refs: Iterable[Reference], index: CodeIndex) -> set[str]:
-    """The paths a document's missing path could be: its candidates that are not in the tree."""
-    return {
-        c
-        for r in refs
-        if r.kind is Kind.PATH
-        for c in path_candidates(r)
-        if c not in index.paths and c not in index.dirs
-    }
+    """The paths a document's missing path could be (its candidates that are not in the
+    tree), and the modules a missing dotted name is spelled through."""
+    paths = {c for r in refs if r.kind is Kind.PATH for c in path_candidates(r)}
+    # and the modules a dotted name is spelled through: moved, the name went with them
+    modules = {path for r in refs for path, _cut in module_paths(r)}
+    return {c for c in paths | modules if c not in index.paths and c not in index.dirs}
 
 
 def _asked_about(missing: set[str]) -> Callable[[str], bool]:

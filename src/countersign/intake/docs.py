@@ -243,6 +243,7 @@ def token_history(
     missing: Iterable[str],
     listing: Listing | None = None,
     unreadable: list[str] | None = None,
+    defining: Iterable[str] = (),
 ) -> dict[str, Evidence]:
     """For each needle missing from the code, the newest commit that took a line holding it
     out of a file (as a whole name: ``FOO`` is not in ``FOO_V2`` nor in ``NEW_FOO``) and changed
@@ -253,12 +254,17 @@ def token_history(
     out), read as it streams and stopped once every needle has its commit. Each changed line is
     cut into names once and only the needles made of those names are matched, so the cost grows
     with the history's size, not with the number of needles (git's pickaxe ran one regex of
-    every needle over both sides of every changed file, 15x slower on 1,000 needles)."""
-    wanted = sorted(set(missing))
+    every needle over both sides of every changed file, 15x slower on 1,000 needles).
+
+    For the needles in ``defining`` (a name looked up in a module of the repository's own), the
+    commit that took out a line defining it is wanted: a newer commit that only dropped a line
+    spelling it (an example, ``"pkg.ext.with_"``) is kept only if none did."""
+    wanted = sorted(set(missing) | set(defining))
     if not wanted:
         return {}
     commits = (listing or listing_of(root, rev)).code_commits
-    return _HistoryScan(wanted).run(root, commits, [] if unreadable is None else unreadable)
+    scan = _HistoryScan(wanted, set(defining))
+    return scan.run(root, commits, [] if unreadable is None else unreadable)
 
 
 _NAME = re.compile(r"[A-Za-z0-9_-]+")
@@ -321,8 +327,10 @@ def dependency_line(path: str) -> re.Pattern[str] | None:
 class _HistoryScan:
     """The state of one pass: the needles still unexplained, the commit and file being read."""
 
-    def __init__(self, wanted: list[str]) -> None:
+    def __init__(self, wanted: list[str], defining: set[str] | None = None) -> None:
         self.words = {n: whole_words([n]) for n in wanted}
+        # needles still read on for the commit that removed their definition
+        self.unsettled = set(defining or ())
         # Every name of a needle occurs whole in a line that holds the needle whole (the
         # needle's own ends are boundaries), so its longest name is a sound key to look up.
         self.by_key: dict[str, list[str]] = {}
@@ -375,7 +383,7 @@ class _HistoryScan:
             pending = lines.pop()
             for raw in lines:
                 in_hunk = self._line(raw, in_hunk)
-                if len(self.found) == len(self.words):
+                if len(self.found) == len(self.words) and not self.unsettled:
                     return self.found  # leaving the stream stops git
         if pending:
             self._line(pending, in_hunk)
@@ -425,7 +433,7 @@ class _HistoryScan:
         if not removed:
             self._file_added.append(line)
         for needle in self._candidates(line):
-            if needle in self.found:
+            if needle in self.found and needle not in self.unsettled:
                 continue
             count = len(self.words[needle].findall(line))
             if not count:
@@ -459,16 +467,20 @@ class _HistoryScan:
         commit, date, subject = self.header
         for needle in self.changed:
             lines = self.removed_lines.get(needle)
-            if not lines or needle in self.found:
+            if not lines or (needle in self.found and needle not in self.unsettled):
                 continue
             # a test spells names it uses (``setenv("SHIPIT_X")``, ``main(["mypkg"])``): only
             # a line of the code itself shows the code declared the name
             defined = any(_defines(needle, ln) for ln in self.declaring.get(needle, ()))
             renamed = _renamed(needle, lines, self.added_lines)
             whole = needle not in self.from_kept_files
-            self.found[needle] = Evidence(
+            evidence = Evidence(
                 commit, date, subject, renamed, defined, whole, self.adds_dependency
             )
+            if needle not in self.found or defined:
+                self.found[needle] = evidence
+            if defined:
+                self.unsettled.discard(needle)
         self.adds_dependency = False
         self.removed_lines = {}
         self.declaring = {}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
@@ -136,6 +136,55 @@ def _module_roots(code: CodeIndex) -> tuple[str, ...]:
 
 def _is_module(module: str, paths: frozenset[str], roots: Iterable[str]) -> bool:
     return any(f"{r}{module}.py" in paths or f"{r}{module}/__init__.py" in paths for r in roots)
+
+
+_MODULE_ROOTS = ("", "src/", "lib/")
+
+
+def module_paths(reference: Reference) -> tuple[tuple[str, int], ...]:
+    """For a dotted name (``pkg.old.model_url``), each file that could be a module it is
+    spelled through, longest first, with how many of its parts name the module."""
+    if reference.kind is not Kind.CONFIG_KEY:
+        return ()
+    parts = reference.needle.split(".")
+    if len(parts) < 2 or not all(p.isidentifier() for p in parts):
+        return ()
+    return tuple(
+        (f"{root}{'/'.join(parts[:cut])}{end}", cut)
+        for cut in range(len(parts) - 1, 0, -1)
+        for root in _MODULE_ROOTS
+        for end in (".py", "/__init__.py")
+    )
+
+
+def _moved_module(reference: Reference, code: CodeIndex, history: History) -> Finding | None:
+    """A dotted name spelled through a module of the repository's that was deleted or moved:
+    the name went with it, in that commit (pyramid's ``repoze.bfg.url.model_url``, when
+    ``repoze/bfg/url.py`` became ``pyramid/url.py``). Renamed, where the new module still
+    holds the name."""
+    parts = reference.needle.split(".")
+    for path, cut in module_paths(reference):
+        if _is_module("/".join(parts[:cut]), code.paths, _MODULE_ROOTS):
+            return None  # the module is here, under one of the roots (moved into ``src/``)
+        evidence = history.paths.get(path)
+        if evidence is None:
+            continue
+        evidence = replace(evidence, defined=True)  # the repository's own file held it
+        new = evidence.renamed_to
+        if new.endswith((".py", "/__init__.py")) and parts[cut] in code.tokens:
+            module = new.removesuffix("/__init__.py").removesuffix(".py")
+            for root in _MODULE_ROOTS[1:]:
+                module = module.removeprefix(root)
+            return _stale(reference, evidence, ".".join([*module.split("/"), *parts[cut:]]))
+        return _stale(reference, replace(evidence, renamed_to=""), "")
+    return None
+
+
+def defining_needles(references: Iterable[Reference], code: CodeIndex) -> frozenset[str]:
+    """The names looked up in a module of the repository's own that the module no longer
+    holds: for each, the commit that removed its definition is wanted (``token_history``)."""
+    tails = (module_tail(r.needle, code.paths) for r in references if r.kind is Kind.CONFIG_KEY)
+    return frozenset(t for t in tails if t and t not in code.tokens)
 
 
 def unheld(references: Iterable[Reference], code: CodeIndex) -> frozenset[str]:
@@ -494,6 +543,17 @@ def _token(reference: Reference, code: CodeIndex, history: History) -> Finding |
         return None  # the module itself
     if looked_up(reference, code):
         return None  # a nested key, read part by part
+    spelled = [e for s in spellings if (e := history.tokens.get(s)) is not None]
+    # a commit took the dotted name out of the code: which commit is the evidence
+    if spelled and (moved := _moved_module(reference, code, history)) is not None:
+        return moved
+    if spelled and tail and (evidence := history.tokens.get(tail)) is not None and evidence.defined:
+        # the module stays and the name's definition went: that commit, not a later one that
+        # dropped an example spelling the dotted name
+        renamed = evidence.renamed_to
+        return _stale(
+            reference, evidence, f"{reference.needle[: -len(tail)]}{renamed}" if renamed else ""
+        )
     for spelling in spellings:
         if (evidence := history.tokens.get(spelling)) is not None:
             return _stale(reference, evidence, evidence.renamed_to)
