@@ -507,3 +507,17 @@ def test_a_page_on_a_transition_in_a_version_and_upgrade_guides_are_history():
     title = 'Transition to "worker" terminology in BuildBot 0.9.0\n' + "=" * 52 + "\n\n"
     assert refs(title + "Use ``slaveLost()``.\n", "docs/worker-transition.rst") == []
     assert refs("Use `slaveLost()`.\n", "docs/upgrading/worker-terms.md") == []
+
+
+def test_a_name_the_reader_is_told_to_replace_is_a_placeholder():
+    text = (
+        "In the examples below, replace the `N` parameter with the `id` of the job template\n"
+        "and the `HOST_CONFIG_KEY` with the `host_config_key` associated with the\n"
+        "job template.\n"
+    )
+    assert refs(text) == []
+    # "with" alone, or a replacement told in another sentence, keeps the name
+    assert refs("Start it with `SHIPIT_TOKEN` set.\n") == [(Kind.ENV, "SHIPIT_TOKEN")]
+    assert refs("Replace the old file. Run `scripts/go.sh` with care.\n") == [
+        (Kind.PATH, "scripts/go.sh")
+    ]

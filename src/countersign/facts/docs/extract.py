@@ -265,9 +265,11 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
     own: set[str] = set()  # names the document's own code defines: its example, not the code's
     past = history_sections(text) | rename_tables(text)
     generated = False  # a block that ran a Makefile generator: its ``make`` is that Makefile's
+    previous = ""  # the prose line before, for a sentence that runs over two lines
     for line in lines_of(path, text):
         if line.number in past:
             continue
+        before, previous = previous, line.text if line.role is Role.PROSE else ""
         if line.role is Role.PROSE:
             generated = generated and not line.text.strip()
         else:
@@ -283,6 +285,8 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
             named = list(_shell(path, line, vocabulary, strict=line.role is not Role.SHELL))
         if named and (generated or _READERS_MAKEFILE.search(line.text)):
             named = [r for r in named if r.kind is not Kind.MAKE_TARGET]
+        if named and line.role is Role.PROSE and " with" in line.text:
+            named = [r for r in named if not _to_replace(before, line.text, r.text)]
         # most lines name nothing: only those that do are asked whether they speak of the past
         if named and not (_PAST.search(line.text) or _maps_names(line.text)):
             found.extend(named)
@@ -302,6 +306,18 @@ _READERS_MAKEFILE = re.compile(
     r"\b(?:your(?:\s+own)?|you\s+have\s+an?|you\s+have\s+the)\b[^.]{0,40}?\bMakefile\b",
     re.IGNORECASE,
 )
+
+
+def _to_replace(before: str, text: str, span: str) -> bool:
+    """A name the sentence tells the reader to replace: "replace the ``N`` parameter with the
+    ``id`` of the job template and the ``HOST_CONFIG_KEY`` with the ``host_config_key``" (a
+    placeholder in the page's example, not a name of the code)."""
+    at = text.find(span)
+    if at < 0 or not re.match(r"[`'\"*]*\s+with\b", text[at + len(span) :]):
+        return False
+    head = f"{before} {text[:at]}"
+    sentence = re.split(r"[.!?:]\s", head)[-1]
+    return re.search(r"\breplac(?:e|ing)\b", sentence, re.IGNORECASE) is not None
 
 
 def rename_tables(text: str) -> frozenset[int]:
