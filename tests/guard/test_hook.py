@@ -80,6 +80,6 @@ def test_reading_the_package_is_not_and_its_own_repository_edits_it_freely(guard
     command = f"cat {PACKAGE}/guard/prescreen.py"
     answer = guard("claude-code", payload("claude-code-bash", repo.path, command), repo.path)
     assert _decision(answer) == "allow"
-    assert installation(PACKAGE.parent.parent, str(PACKAGE)) == ()
-    assert installation(repo.path, str(PACKAGE)) == (f"{PACKAGE}/**",)
-    assert installation(None, str(PACKAGE)) == (f"{PACKAGE}/**",)
+    assert f"{PACKAGE}/**" not in installation(PACKAGE.parent.parent, str(PACKAGE))
+    assert f"{PACKAGE}/**" in installation(repo.path, str(PACKAGE))
+    assert f"{PACKAGE}/**" in installation(None, str(PACKAGE))

@@ -86,3 +86,24 @@ def test_default_protected_paths_are_screened():
 def test_fast_path_agrees_with_the_full_analysis(command):
     ctx = ShellContext(cwd="/work/p", project_root="/work/p")
     assert judge_command(command, ctx).decision == "allow"
+
+
+@pytest.mark.parametrize(
+    ("command", "cwd"),
+    [
+        ("cp /tmp/mine.py .venv/lib/python3.11/site-packages/yaml/__init__.py", "/work/p"),
+        ("cp /tmp/mine.py /usr/lib/python3.11/json/__init__.py", "/work/p"),
+        ("tee zz.pth", "/work/p/.venv/lib/python3.11/site-packages"),
+        ("cp /tmp/python .venv/bin/python", "/work/p"),
+        ("cp /tmp/key authorized_keys", "/home/me/.ssh"),
+        ("sed -i s/x/y/ ci.yml", "/work/p/.github/workflows"),
+    ],
+)
+def test_a_writer_into_or_inside_the_installation_or_a_protected_dir_takes_the_full_path(
+    command, cwd
+):
+    assert not clearly_harmless(command, configured=False, cwd=cwd)
+
+
+def test_running_the_venvs_interpreter_still_takes_the_fast_path():
+    assert clearly_harmless(".venv/bin/python -m pytest -q", configured=False, cwd="/work/p")

@@ -109,7 +109,7 @@ def _fast_allow(agent: str, raw: bytes, event_hint: str = "") -> str | None:
         configured, extra = view
         from countersign.guard.prescreen import clearly_harmless
 
-        if not clearly_harmless(command, configured, extra) or _script_mentions_countersign(
+        if not clearly_harmless(command, configured, extra, cwd) or _script_mentions_countersign(
             command, cwd
         ):
             return None

@@ -4,6 +4,7 @@ exactly this action, and what goes to the ledger and to the provenance record.""
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -58,15 +59,41 @@ class Outcome:
     explicit: bool = True
 
 
-def installation(root: Path | None, package: str = "") -> tuple[str, ...]:
-    """The guard's own package directory, as a protected path: the agent runs as the user who
-    installed countersign, and a module or the rule packs' ``compiled.json`` rewritten there
-    would judge every later call. Not when it lies inside the project: that is countersign's
-    own repository, whose sources an agent edits like any others."""
+def installation(
+    root: Path | None,
+    package: str = "",
+    paths: list[str] | None = None,
+    home: str = "",
+) -> tuple[str, ...]:
+    """The guard's installation, as protected paths: its own package directory, every
+    directory its interpreter imports from (``sys.path``: the standard library, site-packages
+    with tree_sitter, cryptography and yaml, and the ``.pth`` files pip's console script runs
+    at start-up), the interpreter and its venv's ``pyvenv.cfg``. The agent runs as the user
+    who installed countersign, and a module rewritten there would judge every later call. A
+    directory inside the project is left out unless it is an installation (``site-packages``,
+    ``dist-packages``): countersign's own repository's ``src/`` is sources an agent edits like
+    any others, its ``.venv`` is not."""
     package = package or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # noqa: PTH100, PTH120
-    if root is not None and (package + "/").startswith(str(root).rstrip("/") + "/"):
-        return ()
-    return (package + "/**",)
+    top = str(root).rstrip("/") + "/" if root is not None else ""
+    home = home.rstrip("/")
+    found: list[str] = []
+    for given in (package, *(sys.path if paths is None else paths)):
+        entry = given.rstrip("/")
+        if not entry.startswith("/"):
+            continue
+        if top and (entry + "/").startswith(top) and not _installed(entry):
+            continue
+        found.append(entry + "/**")
+    found.append(sys.executable)
+    if sys.prefix != sys.base_prefix:
+        found.append(sys.prefix + "/pyvenv.cfg")
+    if home:
+        found += ["~/" + p[len(home) + 1 :] for p in found if p.startswith(home + "/")]
+    return tuple(dict.fromkeys(found))
+
+
+def _installed(entry: str) -> bool:
+    return "/site-packages" in entry or "/dist-packages" in entry
 
 
 def shell_context(
@@ -77,7 +104,7 @@ def shell_context(
     from countersign.guard.packs import packs_in_force
 
     packs = packs_in_force(root, common, config.protected_branches or PROTECTED_BRANCHES)
-    own = installation(root)
+    own = installation(root, home=home(env))
     ctx = ShellContext(
         cwd=cwd,
         project_root=spelled_like(root, cwd) if root else None,

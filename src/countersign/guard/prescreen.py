@@ -222,6 +222,10 @@ SENSITIVE = (
     ".terraformrc", "profile", ".zsh", ".zlog", ".bash_", "fish/", "environment", ".config/",
     ".gitconfig", ".git-credentials", ".oci", ".vault", ".terraform", "/etc/",
 )  # fmt: skip
+# Where the guard's interpreter imports from (``hook.installation``): the standard library,
+# site-packages (and its ``.pth`` files), the venv's interpreter and ``pyvenv.cfg``. A writer
+# naming one, or run in one, takes the full path (``.venv/bin/python -m pytest`` does not).
+INSTALLED = ("site-packages", "dist-packages", "/lib/python", "bin/python", "pyvenv.cfg", ".pth")
 # The same words as ``rules.execution.DESTRUCTIVE_WORDS``, as a set: no large regex to compile.
 DESTRUCTIVE = frozenset(
     [
@@ -270,10 +274,13 @@ def clearly_harmless(
     command: str,
     configured: bool,
     extra: tuple[frozenset[str], dict[str, frozenset[str]]] | None = None,
+    cwd: str = "",
 ) -> bool:
     """True only when no rule could match; ``configured`` (a guard.yaml exists) turns writers
     into candidates, since protected paths may then be anything. ``extra`` is what the
-    repository's own rule packs add (programs always sent on, programs gated by words)."""
+    repository's own rule packs add (programs always sent on, programs gated by words). A
+    writer run in a protected directory (``cwd``: ``~/.ssh``, site-packages) names its
+    files relative to it, so it takes the full path too."""
     if not command.strip() or len(command) > MAX_CHARS or not command.isascii():
         return False
     text = _HARMLESS_REDIRECTS.sub(" ", command) if "<" in command or ">" in command else command
@@ -302,9 +309,14 @@ def clearly_harmless(
         "|" in text or any(w.startswith("-") and set(w[1:]) & set("ceEpr") for w in words)
     ):
         return False
-    if configured and names & WRITERS:
+    if names & WRITERS and (configured or _sensitive_writer(lowered, cwd.lower())):
         return False
     return not any(_script_like(w) or _glob_name(w) for w in words)
+
+
+def _sensitive_writer(lowered: str, cwd: str) -> bool:
+    where = cwd + "/"
+    return any(f in lowered or f in where for f in INSTALLED) or any(f in where for f in SENSITIVE)
 
 
 def _interpreter(name: str) -> bool:
