@@ -104,7 +104,7 @@ def shell_context(
     from countersign.guard.packs import packs_in_force
 
     packs = packs_in_force(root, common, config.protected_branches or PROTECTED_BRANCHES)
-    own = installation(root, home=home(env))
+    own = installation(root, home=home(env) or "")
     ctx = ShellContext(
         cwd=cwd,
         project_root=spelled_like(root, cwd) if root else None,
