@@ -195,3 +195,33 @@ def test_a_fetch_or_push_into_the_repository_itself_is_a_move_too(
 )
 def test_fetching_from_the_remote_or_into_another_branch_is_not(guard, payload, protected, command):
     assert _decide(guard, payload, protected, command) == "allow"
+
+
+def _as_reftable(repo) -> None:
+    """The layout a reftable repository has (git 2.45+): no loose or packed refs, a file where
+    ``refs/heads`` was, a ``reftable/`` directory; the objects as before. This git does not
+    read it, so nothing can tell the guard what main holds."""
+    git_dir = repo.path / ".git"
+    repo.git("config", "core.repositoryformatversion", "1")
+    repo.git("config", "extensions.refStorage", "reftable")
+    for loose in (git_dir / "refs").rglob("*"):
+        if loose.is_file():
+            loose.unlink()
+    (git_dir / "packed-refs").unlink(missing_ok=True)
+    (git_dir / "refs" / "heads").rmdir()
+    (git_dir / "refs" / "heads").write_text("this repository uses the reftable format\n")
+    (git_dir / "reftable").mkdir()
+    (git_dir / "HEAD").write_text("ref: refs/heads/.invalid\n")
+
+
+def test_refs_the_guard_cannot_read_are_never_taken_for_an_empty_repository(
+    guard, payload, protected
+):
+    """In a reftable repository the files the reader looks for are not there: read as "no
+    protected branch yet", the repository's own pack (and guard.yaml) would be switched off."""
+    _as_reftable(protected)
+    assert _decide(guard, payload, protected, "acmectl nuke tenant-1") == "ask"
+    assert _write_decision(guard, payload, protected, "deploy/x") == "ask"
+    root, common = find_repository(str(protected.path))
+    with pytest.raises(ConfigError, match="refs"):
+        protected_guard_config(root, common)

@@ -38,7 +38,7 @@ def packs_in_force(
     base = shipped_explained() if explained else shipped()
     if root is None or common is None:
         return base
-    found = protected.protected_commit(str(common), branches or PROTECTED_BRANCHES)
+    found = protected.resolved_commit(str(root), str(common), branches or PROTECTED_BRANCHES)
     if found is None:
         return base
     packs, disabled = read_committed(root, common, found[1])

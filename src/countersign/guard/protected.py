@@ -81,6 +81,10 @@ def protected_commit(common: str, branches: tuple[str, ...]) -> tuple[str, str] 
     its ref and commit. A local branch is one the agent moves with a plain ``git commit`` (or
     creates: a ``main`` beside origin's ``master``), so it is believed only in a repository
     with no origin copy of any protected branch, where it is the only record there is."""
+    if not os.path.isdir(os.path.join(common, "refs", "heads")):  # noqa: PTH112, PTH118
+        # reftable (git 2.45+) or another ref backend: read as "no branch yet", the
+        # repository's own packs and guard.yaml would be switched off
+        raise Unreadable(f"{common}: refs in a format the guard does not read")
     names = [b for b in branches if not set(b) & set("*?[")]
     for prefix in ("refs/remotes/origin/", "refs/heads/"):
         for branch in names:
@@ -89,6 +93,31 @@ def protected_commit(common: str, branches: tuple[str, ...]) -> tuple[str, str] 
             if commit:
                 return ref, commit
     return None
+
+
+def resolved_commit(root: str, common: str, branches: tuple[str, ...]) -> tuple[str, str] | None:
+    """``protected_commit``, asking git where the refs are not files this reader reads (the
+    full path only); a ``ConfigError`` when git cannot read them either: the guard then asks
+    for every call, never judges with the defaults."""
+    try:
+        return protected_commit(common, branches)
+    except Unreadable:
+        pass
+    from pathlib import Path
+
+    from countersign.errors import ConfigError, InputError
+    from countersign.intake import git
+
+    names = [b for b in branches if not set(b) & set("*?[")]
+    refs = [f"{prefix}{b}" for prefix in ("refs/remotes/origin/", "refs/heads/") for b in names]
+    try:
+        out = git.git(Path(root), "for-each-ref", "--format=%(refname) %(objectname)", *refs)
+    except InputError as exc:
+        raise ConfigError(
+            ".git", "", f"the refs of the protected branch cannot be read ({exc})"
+        ) from None
+    found = dict(line.partition(" ")[::2] for line in out.decode().splitlines())
+    return next(((ref, found[ref]) for ref in refs if found.get(ref)), None)
 
 
 def committed_file(common: str, commit: str, path: str) -> bytes | None:

@@ -127,9 +127,9 @@ def protected_guard_config(root: Path | None, common: Path | None) -> GuardConfi
     if root is None or common is None:
         return GuardConfig()
     from countersign.facts.shell.context import PROTECTED_BRANCHES
-    from countersign.guard.protected import protected_commit
+    from countersign.guard.protected import resolved_commit
 
-    found = protected_commit(str(common), PROTECTED_BRANCHES)
+    found = resolved_commit(str(root), str(common), PROTECTED_BRANCHES)
     branch = _short(found[0]) if found else None
     text = _committed_text(root, common, found[1]) if found else None
     config = _parse_at(text, branch) if text is not None else GuardConfig()
