@@ -38,6 +38,7 @@ from loopback import serving  # noqa: E402
 from service_world import APP_ID, World, app_keys  # noqa: E402
 
 from countersign.service.migrate import upgrade  # noqa: E402
+from countersign.service.settings import DEFAULT_MIRROR_FRESH_S  # noqa: E402
 from countersign.service.worker import open_jobs  # noqa: E402
 
 INSTALLATION = 4242
@@ -122,7 +123,11 @@ def main() -> int:
             with serving(github.app()) as api:
                 world = World(tmp / "world", url, key, github, api_url=api)
                 heads = build(world, args.files, args.prs)
-                jobs = open_jobs(world.settings(), backoff=0.01, max_wait=1)
+                jobs = open_jobs(
+                    world.settings(mirror_fresh_s=DEFAULT_MIRROR_FRESH_S), backoff=0.01, max_wait=1
+                )
+                # The same, fetching for every evaluation (COUNTERSIGN_MIRROR_FRESH_S=0).
+                every = open_jobs(world.settings(mirror_fresh_s=0), backoff=0.01, max_wait=1)
                 repo = "Codertocat/Hello-World"
 
                 def evaluate(n: int) -> Callable[[], Any]:
@@ -143,11 +148,20 @@ def main() -> int:
                     if profiler:
                         profiler.disable()
                     measure("nothing changed (in place)", [evaluate(n) for n in numbers], spawns)
+                    measure(
+                        "  the same, fetching each",
+                        [
+                            (lambda n=n: every.evaluate_pull_request(repo, INSTALLATION, n))
+                            for n in numbers
+                        ],
+                        spawns,
+                    )
                     for n in numbers:
                         push_again(world, n)
                     measure("new head (analysed)", [evaluate(n) for n in numbers], spawns)
-                jobs.conn.close()
-                jobs.github.close()
+                for opened in (jobs, every):
+                    opened.conn.close()
+                    opened.github.close()
                 if profiler:
                     pstats.Stats(profiler).sort_stats("cumulative").print_stats(
                         "countersign|psycopg.connection|subprocess.py:.*run", 70

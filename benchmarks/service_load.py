@@ -44,6 +44,7 @@ from service_processes import Process, wait_until  # noqa: E402
 from service_world import APP_ID, World, app_keys  # noqa: E402
 
 from countersign.service.migrate import upgrade  # noqa: E402
+from countersign.service.settings import DEFAULT_MIRROR_FRESH_S  # noqa: E402
 from countersign.service.signature import sign  # noqa: E402
 
 NOOP_APP = """
@@ -239,12 +240,13 @@ def _up(url: str, *, ready: bool = False) -> bool:
 
 
 def decisions(
-    world: World, tmp: Path, rate: float, seconds: float, workers: int, files: int
+    world: World, tmp: Path, rate: float, seconds: float, workers: int, files: int, fresh: float
 ) -> None:
     prs = max(1, int(rate * seconds / 4))
     print(
         f"decision latency: {rate:g} pull request events/s for {seconds:g} s over {prs} pull requests "
-        f"(4 events each: opened, labeled, edited, unlabeled), {files}-file repository, {workers} workers"
+        f"(4 events each: opened, labeled, edited, unlabeled), {files}-file repository, {workers} workers, "
+        f"mirror fresh for {fresh:g} s"
     )
     heads = world.small_pull_requests(files, prs)
     with psycopg.connect(world.database, autocommit=True) as conn:
@@ -259,7 +261,11 @@ def decisions(
     procs = [
         Process(
             ["serve", "worker"],
-            {**world.environment(), "COUNTERSIGN_WORKER_HEARTBEAT_S": "1"},
+            {
+                **world.environment(),
+                "COUNTERSIGN_WORKER_HEARTBEAT_S": "1",
+                "COUNTERSIGN_MIRROR_FRESH_S": str(fresh),
+            },
             tmp / f"worker-{i}.log",
         )
         for i in range(workers)
@@ -400,6 +406,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--files", type=int, default=3000)
+    parser.add_argument(
+        "--mirror-fresh",
+        type=float,
+        default=DEFAULT_MIRROR_FRESH_S,
+        help="the workers' COUNTERSIGN_MIRROR_FRESH_S (0: fetch on every evaluation)",
+    )
     args = parser.parse_args()
     args.deliveries = min(args.deliveries, 20_000)
     args.seconds = min(args.seconds, 120.0)
@@ -422,7 +434,9 @@ def main() -> int:
                     return 0
                 with psycopg.connect(url, autocommit=True) as conn:
                     conn.execute("TRUNCATE countersign_deliveries")
-                decisions(world, tmp, args.rate, args.seconds, args.workers, args.files)
+                decisions(
+                    world, tmp, args.rate, args.seconds, args.workers, args.files, args.mirror_fresh
+                )
     finally:
         drop_schemas(schema)
     return 0

@@ -191,3 +191,46 @@ def test_the_filter_setting(value: str, expected: str):
 def test_a_filter_that_would_break_reads_or_inject_is_refused(value: str):
     with pytest.raises(UsageError):
         git_filter_from({"COUNTERSIGN_GIT_FILTER": value})
+
+
+def test_a_ref_is_read_from_the_mirror_loose_or_packed_and_a_symbolic_one_is_not(world: World):
+    where = world.root / "mirror.git"
+    mirror.fetch(where, str(world.remote), ["+refs/heads/master:refs/heads/master"])
+    tip = mirror.resolve(where, "refs/heads/master")
+    assert mirror.read_ref(where, "refs/heads/master") == tip
+    subprocess.run(["git", "-C", str(where), "pack-refs", "--all"], check=True)
+    assert not (where / "refs" / "heads" / "master").exists()
+    assert mirror.read_ref(where, "refs/heads/master") == tip
+    subprocess.run(
+        ["git", "-C", str(where), "symbolic-ref", "refs/heads/alias", "refs/heads/master"],
+        check=True,
+    )
+    assert mirror.read_ref(where, "refs/heads/alias") is None
+    assert mirror.read_ref(where, "refs/pull/9/head") is None
+
+
+def test_the_fetch_of_a_branch_is_remembered_and_a_broken_note_is_no_fetch_at_all(tmp_path):
+    assert mirror.fetched_at(tmp_path, "refs/heads/master") is None
+    mirror.record_fetched(tmp_path, "refs/heads/master", "2026-12-02T03:00:00+00:00")
+    mirror.record_fetched(tmp_path, "refs/heads/release", "2026-12-02T03:00:01+00:00")
+    assert mirror.fetched_at(tmp_path, "refs/heads/master") == "2026-12-02T03:00:00+00:00"
+    (tmp_path / mirror.FETCHED_FILE).write_text("[not what it wrote")
+    assert mirror.fetched_at(tmp_path, "refs/heads/master") is None  # so: fetched again
+
+
+@pytest.mark.parametrize("value", ["-1", "soon", "nan", "86400"])
+def test_a_freshness_window_that_is_not_a_number_of_seconds_is_refused(value: str):
+    from countersign.service.settings import MIRROR_FRESH, seconds_from
+
+    with pytest.raises(UsageError) as refused:
+        seconds_from({MIRROR_FRESH: value}, MIRROR_FRESH, 30.0)
+    assert str(refused.value) == (
+        f"COUNTERSIGN_MIRROR_FRESH_S must be a number of seconds from 0 to 3600, not {value!r}"
+    )
+
+
+def test_the_freshness_window_defaults_to_thirty_seconds_and_zero_turns_it_off():
+    from countersign.service.settings import MIRROR_FRESH, seconds_from
+
+    assert seconds_from({}, MIRROR_FRESH, 30.0) == 30.0
+    assert seconds_from({MIRROR_FRESH: "0"}, MIRROR_FRESH, 30.0) == 0.0

@@ -192,3 +192,80 @@ def test_a_decision_stored_without_the_directory_labels_is_compared_after_openin
         event_again(world, web, "labeled", "u-label-old")
     assert evaluations(world, head) == 2
     assert "ai-generated" in stored_labels(world, head)
+
+
+# --- the mirror is fetched only when something could have moved -------------------------------
+def pushed(world: World, web: str, delivery: str, ref: str = "refs/heads/master") -> None:
+    """The push webhook GitHub sends for a push to ``ref``; routed to no job (its repository's
+    default branch named otherwise, as if the reconcile it asks for ran on another machine)."""
+    payload = world.event("push", 0)
+    payload["ref"] = ref
+    payload["repository"]["default_branch"] = "trunk"
+    assert deliver(web, "push", payload, delivery).status_code == 202
+
+
+def test_an_event_for_a_head_already_fetched_asks_nothing_of_the_remote(world: World):
+    world.mirror_fresh_s = 3600
+    with serving(create_app(world.settings())) as web:
+        head = opened(world, web)
+        away = world.remote.with_name("moved-away.git")
+        world.remote.rename(away)  # any fetch now fails the job
+        try:
+            world.pulls[2]["body"] = "Reworded"  # an input: evaluated afresh, the change opened
+            event_again(world, web, "edited", "u-edited")
+        finally:
+            away.rename(world.remote)
+    assert evaluations(world, head) == 2
+    assert rows(
+        world.database,
+        "SELECT status FROM procrastinate_jobs WHERE task_name = 'evaluate_pull_request'",
+    ) == [("succeeded",), ("succeeded",)]
+
+
+def test_a_policy_change_pushed_to_the_base_is_fetched_once_github_says_so(world: World):
+    """The mirror was fetched a moment ago and its head is there, but a push to the repository
+    was delivered since: the base branch may have moved (here, its policy), so it is fetched."""
+    world.mirror_fresh_s = 3600
+    with serving(create_app(world.settings())) as web:
+        head = opened(world, web)
+        assert run_of(world, head)["conclusion"] == "action_required"
+        push_to_master(
+            world, {".countersign/policy.yaml": "version: 1\nrules: []\n"}, "Policy: no rules"
+        )
+        pushed(world, web, "u-push")
+        event_again(world, web, "edited", "u-edited")
+    assert evaluations(world, head) == 2
+    assert run_of(world, head)["conclusion"] == "success"
+
+
+def test_a_push_to_any_branch_of_the_repository_counts_as_one_that_may_have_moved_the_base(
+    world: World,
+):
+    """The webhook of a push to another branch says nothing about the base: any push counts,
+    so one whose own webhook was lost is still seen when the next push of the repository's is
+    delivered."""
+    world.mirror_fresh_s = 3600
+    with serving(create_app(world.settings())) as web:
+        head = opened(world, web)
+        push_to_master(
+            world, {".countersign/policy.yaml": "version: 1\nrules: []\n"}, "Policy: no rules"
+        )
+        pushed(world, web, "u-push", ref="refs/heads/somebody-elses-branch")
+        event_again(world, web, "edited", "u-edited")
+    assert run_of(world, head)["conclusion"] == "success"
+
+
+def test_a_base_branch_whose_push_webhook_never_came_is_fetched_once_the_window_passed(
+    world: World,
+):
+    import time
+
+    world.mirror_fresh_s = 1
+    with serving(create_app(world.settings())) as web:
+        head = opened(world, web)
+        push_to_master(
+            world, {".countersign/policy.yaml": "version: 1\nrules: []\n"}, "Policy: no rules"
+        )
+        time.sleep(1.5)  # past the window: not a timing claim, the condition under test
+        event_again(world, web, "edited", "u-edited")
+    assert run_of(world, head)["conclusion"] == "success"

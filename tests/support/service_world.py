@@ -80,6 +80,10 @@ class World:
     github: FakeGitHub
     api_url: str = ""
     pulls: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # This GitHub sends no push webhooks: a test's push to a branch is seen only by a fetch, so
+    # by default the worker fetches for every evaluation (COUNTERSIGN_MIRROR_FRESH_S=0); a test
+    # that delivers the pushes it makes, as GitHub does, sets a window.
+    mirror_fresh_s: float = 0.0
 
     @property
     def work(self) -> Path:
@@ -98,6 +102,7 @@ class World:
             "api_url": self.api_url,
             "git_url": str(self.root / "remotes" / "{repository}.git"),
             "state_dir": self.root / "service-state",
+            "mirror_fresh_s": self.mirror_fresh_s,
         }
         return Settings(**(values | changes))
 
@@ -112,6 +117,7 @@ class World:
             "COUNTERSIGN_GITHUB_API_URL": s.api_url,
             "COUNTERSIGN_GIT_URL": s.git_url,
             "COUNTERSIGN_STATE_DIR": str(s.state_dir),
+            "COUNTERSIGN_MIRROR_FRESH_S": str(s.mirror_fresh_s),
         }
 
     # --- git --------------------------------------------------------------------------------

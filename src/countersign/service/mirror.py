@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import base64
 import fcntl
+import json
 import os
 import subprocess
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,6 +36,54 @@ def remote_url(template: str, repository: str) -> str:
 
 REMOTE = "origin"  # a partial mirror's promisor remote
 URL_FILE = "countersign-remote-url"  # the URL that remote was last given
+FETCHED_FILE = "countersign-fetched.json"  # branch -> when (the database's clock) its fetch began
+
+
+def fetched_at(mirror: Path, ref: str) -> str | None:
+    """When the last fetch of ``ref`` into ``mirror`` began (``record_fetched``), or None."""
+    try:
+        found = json.loads((mirror / FETCHED_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    when = found.get(ref) if isinstance(found, dict) else None
+    return when if isinstance(when, str) else None
+
+
+def read_ref(mirror: Path, ref: str) -> str | None:
+    """The id ``ref`` (a full name, a branch or a pull request's ref: never a tag, so no
+    peeling) holds in ``mirror``, read from its files without starting git; None when it is
+    not there, or is symbolic."""
+    try:
+        loose = (mirror / ref).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        loose = ""
+    if loose:
+        return loose if len(loose) == 40 and not loose.startswith("ref:") else None
+    try:
+        packed = (mirror / "packed-refs").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    for line in packed.splitlines():
+        sha, _, name = line.partition(" ")
+        if name == ref and len(sha) == 40:
+            return sha
+    return None
+
+
+def record_fetched(mirror: Path, ref: str, at: str) -> None:
+    """Note that a fetch of ``ref`` that began at ``at`` landed. Two writers at once may lose
+    one of their notes: that costs one fetch more, never one less."""
+    path = mirror / FETCHED_FILE
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        found = {}
+    if not isinstance(found, dict):
+        found = {}
+    found[ref] = at
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
+    temporary.write_text(json.dumps(found), encoding="utf-8")
+    temporary.replace(path)
 
 
 def fetch(

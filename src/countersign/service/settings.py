@@ -19,7 +19,11 @@ GITHUB_API_URL = "COUNTERSIGN_GITHUB_API_URL"
 GIT_URL = "COUNTERSIGN_GIT_URL"
 GIT_FILTER = "COUNTERSIGN_GIT_FILTER"
 LABELS = "COUNTERSIGN_LABELS"
+MIRROR_FRESH = "COUNTERSIGN_MIRROR_FRESH_S"
 DEFAULT_GIT_FILTER = "blob:none"
+# How long a branch fetched into a mirror is taken as it is there when no push to the repository
+# was delivered since: the bound on what a push webhook that never came (or comes late) costs.
+DEFAULT_MIRROR_FRESH_S = 30.0
 STATE_DIR = "COUNTERSIGN_STATE_DIR"
 # The dashboard (off unless a session secret is set)
 SESSION_SECRET = "COUNTERSIGN_SESSION_SECRET"  # noqa: S105 - the variable's name
@@ -98,6 +102,8 @@ class Settings:
     # COUNTERSIGN_LABELS: each pull request also carries its decision as a label
     # (``publish.LABELS``).
     labels: bool = False
+    # COUNTERSIGN_MIRROR_FRESH_S: see ``worker.Jobs.fetch_head``; 0 fetches on every evaluation.
+    mirror_fresh_s: float = DEFAULT_MIRROR_FRESH_S
     state_dir: Path = DEFAULT_STATE_DIR
     max_delivery_age_s: int = MAX_DELIVERY_AGE_S
     dashboard: Dashboard | None = None
@@ -174,11 +180,25 @@ def from_environment(env: Mapping[str, str] | None = None, *, web_only: bool = F
         git_url=env.get(GIT_URL, "").strip() or DEFAULT_GIT_URL,
         git_filter=git_filter_from(env),
         labels=flag(env, LABELS),
+        mirror_fresh_s=seconds_from(env, MIRROR_FRESH, DEFAULT_MIRROR_FRESH_S),
         state_dir=Path(state) if state else DEFAULT_STATE_DIR,
         pagerduty_secrets=secrets_from(env, PAGERDUTY_SECRETS),
         opsgenie_tokens=secrets_from(env, OPSGENIE_TOKENS),
         incident_secrets=secrets_from(env, INCIDENT_SECRETS),
     )
+
+
+def seconds_from(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise UsageError(f"{name} must be a number of seconds from 0 to 3600, not {value!r}")
+    return seconds
 
 
 def secrets_from(env: Mapping[str, str], name: str) -> tuple[bytes, ...]:

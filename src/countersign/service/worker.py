@@ -55,6 +55,16 @@ VALUES (%s, %s, %s) ON CONFLICT DO NOTHING
 """
 KNOWN_REPOSITORIES = "SELECT installation_id, repository FROM countersign_installations"
 REPOSITORY_ID = "SELECT repository_id FROM countersign_installations WHERE repository = %s"
+# The database's clock now, and whether a branch fetched at %(at)s is still as it was then, as
+# far as GitHub has said: no push to the repository delivered since (one to any branch counts,
+# the checkpoints' branch too), and fetched less than %(fresh)s s ago.
+STILL_FETCHED = """
+SELECT now(), %(at)s::timestamptz IS NOT NULL
+  AND now() - %(at)s::timestamptz < make_interval(secs => %(fresh)s)
+  AND NOT EXISTS (
+    SELECT 1 FROM countersign_deliveries
+    WHERE event = 'push' AND repository = %(repository)s AND received_at >= %(at)s::timestamptz)
+"""
 
 
 @dataclass(frozen=True)
@@ -540,7 +550,9 @@ class Jobs:
         url = mirror.remote_url(self.settings.git_url, repository)
         token = self.github.token(installation) if url.startswith("http") else None
         refspecs = [f"+refs/heads/{base_ref}:refs/heads/{base_ref}", checkpoints.FETCH]
+        began = self._fetched(repository, where, f"refs/heads/{base_ref}")[0]
         mirror.fetch(where, url, refspecs, token=token, partial=self.settings.git_filter)
+        mirror.record_fetched(where, f"refs/heads/{base_ref}", began)
         return mirror.resolve(where, f"refs/heads/{base_ref}")
 
     def fetch(self, repository: str, installation: int, pr: dict[str, Any], head: str) -> Path:
@@ -555,29 +567,42 @@ class Jobs:
         *,
         complete: bool = True,
     ) -> tuple[Path, str]:
-        """The mirror, fetched for the pull request (its base branch, its head, the ledger's
-        checkpoints), and the base branch's tip there. ``complete``: with the blobs the
+        """The mirror, with the pull request's base branch, ``head`` and the ledger's
+        checkpoints in it, and the base branch's tip there. ``complete``: with the blobs the
         change of ``head`` from the base reads (a partial mirror); False: the caller asks
-        for them (``complete_trees``) once it knows it needs them."""
+        for them (``complete_trees``) once it knows it needs them.
+
+        Fetched only when needed: the head is missing, or the base branch or the checkpoints
+        could have moved since they were fetched (a push to the repository was delivered
+        since, or that fetch is older than ``COUNTERSIGN_MIRROR_FRESH_S``). A head commit
+        present is what it is; a branch is only as current as its last fetch, so the bound
+        is what a lost push webhook costs, and the reconcile decides again every decision
+        whose base is not the branch's tip."""
         where = mirror.mirror_path(self.settings.state_dir, installation, repository)
+        base_ref = f"refs/heads/{pr['base']['ref']}"
+        pull_ref = f"refs/pull/{int(pr['number'])}/head"
+        began, fresh = self._fetched(repository, where, base_ref)
+        if fresh:
+            # Refs, not the head's id: asking a partial mirror for an object it lacks makes
+            # git fetch it lazily, without the token. The pull request's ref names the head
+            # when the last fetch brought it.
+            base, tip = mirror.read_ref(where, base_ref), mirror.read_ref(where, pull_ref)
+            if base is not None and tip == head:
+                if complete:
+                    self.complete_trees(where, repository, installation, [base, head])
+                return where, base
         url = mirror.remote_url(self.settings.git_url, repository)
         token = self.github.token(installation) if url.startswith("http") else None
-        base_ref = str(pr["base"]["ref"])
-        number = int(pr["number"])
         mirror.fetch(
             where,
             url,
-            [
-                f"+refs/heads/{base_ref}:refs/heads/{base_ref}",
-                f"+refs/pull/{number}/head:refs/pull/{number}/head",
-                checkpoints.FETCH,
-            ],
+            [f"+{base_ref}:{base_ref}", f"+{pull_ref}:{pull_ref}", checkpoints.FETCH],
             token=token,
             partial=self.settings.git_filter,
             complete=False,
             maintain=False,
         )
-        base_ref = f"refs/heads/{base_ref}"
+        mirror.record_fetched(where, base_ref, began)
         base, found = mirror.peel_commits(where, [base_ref, head])
         if found is None:
             mirror.fetch(
@@ -588,6 +613,16 @@ class Jobs:
         if complete:
             self.complete_trees(where, repository, installation, [base, head])
         return where, base
+
+    def _fetched(self, repository: str, where: Path, ref: str) -> tuple[str, bool]:
+        """The database's time now (a fetch beginning now is recorded as of it), and whether
+        ``ref`` in ``where`` needs no fetch (``STILL_FETCHED``)."""
+        at = mirror.fetched_at(where, ref) if self.settings.mirror_fresh_s > 0 else None
+        row = self.conn.execute(
+            STILL_FETCHED,
+            {"at": at, "fresh": self.settings.mirror_fresh_s, "repository": repository},
+        ).fetchone()
+        return row[0].isoformat(), bool(row[1])
 
     def complete_trees(
         self, where: Path, repository: str, installation: int, commits: list[str]
