@@ -40,6 +40,7 @@ from service_world import APP_ID, World, app_keys  # noqa: E402
 from countersign.service.migrate import upgrade  # noqa: E402
 from countersign.service.settings import DEFAULT_MIRROR_FRESH_S  # noqa: E402
 from countersign.service.worker import open_jobs  # noqa: E402
+from countersign.signoff import kept_connections  # noqa: E402
 
 INSTALLATION = 4242
 
@@ -109,7 +110,14 @@ def main() -> int:
     parser.add_argument("--files", type=int, default=3000)
     parser.add_argument("--prs", type=int, default=20)
     parser.add_argument("--profile", action="store_true", help="cProfile the analysed ones")
+    parser.add_argument(
+        "--own-ledger-connections",
+        action="store_true",
+        help="each evaluation connects to its ledger anew, as before a worker kept them",
+    )
     args = parser.parse_args()
+    # A worker keeps each thread's ledger connections from one job to the next (PerThread).
+    kept = None if args.own_ledger_connections else kept_connections.keep()
     schema = f"cs_bench_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(PG_BASE, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
@@ -167,6 +175,8 @@ def main() -> int:
                         "countersign|psycopg.connection|subprocess.py:.*run", 70
                     )
     finally:
+        if kept is not None:
+            kept.close()
         drop_schemas(schema)
     return 0
 

@@ -709,6 +709,11 @@ class PerThread:
     the tasks before each job; ``close`` closes every one it opened."""
 
     def __init__(self, first: Jobs, make: Callable[[GitHub], Jobs]) -> None:
+        from countersign.signoff import kept_connections
+
+        # Each job opens its repository's ledger: a thread keeps those connections for the
+        # next job instead of connecting (and running the ledger schema's statements) anew.
+        self._ledgers = kept_connections.keep()
         self.github = first.github
         self._make = make
         self._local = threading.local()
@@ -732,4 +737,5 @@ class PerThread:
         with self._lock:
             for jobs in self._opened:
                 jobs.conn.close()
+        self._ledgers.close()
         self.github.close()

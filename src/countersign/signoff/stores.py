@@ -26,6 +26,9 @@ else:
     Protocol = object  # a plain base class at run time; checkers see the protocol
 
 _COLUMNS = "seq, kind, body, hash, sig, key_id"
+# Set by ``kept_connections.keep`` (a service worker): PostgreSQL connections kept per thread
+# from one store of a ledger to the next. None: each store's connection is its own.
+KEPT: Any = None
 
 
 class Writer(Protocol):
@@ -225,9 +228,16 @@ class PostgresStore:
     def _connection(self) -> Any:
         """One connection for the life of the store (a command reads, then maybe appends:
         connecting is most of the cost of a small append), opened again if it broke. Closed
-        when the store is collected or the process exits."""
+        when the store is collected or the process exits, unless connections are kept
+        (``KEPT``): then the next store of this ledger in this thread takes it."""
         conn = self._conn
         if conn is not None and not conn.closed and not conn.broken:
+            return conn
+        kept = KEPT
+        if kept is not None:
+            conn = kept.take(self.url) or self._connect()
+            kept.put(self.url, conn)
+            self._conn = conn
             return conn
         self._conn = conn = self._connect()
         weakref.finalize(self, conn.close)
