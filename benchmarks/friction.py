@@ -49,10 +49,18 @@ HERE = Path(__file__).parent / "friction"
 # The low-risk lane's risk term in the shipped policy; the table replaces it with a percentile.
 LANE = re.compile(r"risk\.(?:score|percentile) < [0-9.]+")
 SHIPPED = re.search(r"risk\.percentile < ([0-9.]+)", default_policy_text())
-# The elevated-risk rule's term (one approval for risky code outside tier 1); its table
-# replaces it with other percentiles ("off": the rule never fires).
-ELEVATED = re.compile(r"risk\.percentile >= [0-9.]+")
-SHIPPED_ELEVATED = re.search(r"risk\.percentile >= ([0-9.]+)", default_policy_text())
+# The elevated-risk rule's term for a percentile among the repository's own changes (one
+# approval for risky code outside tier 1); its table replaces it with other percentiles
+# ("off": the rule never fires). PRIOR is its term before `risk mine` (the percentile among
+# the packaged model's reference projects), tabled on the same changes ranked that way.
+ELEVATED = re.compile(r'risk\.reference == "repository" && risk\.percentile >= [0-9.]+')
+SHIPPED_ELEVATED = re.search(
+    r'risk\.reference == "repository" && risk\.percentile >= ([0-9.]+)', default_policy_text()
+)
+PRIOR = re.compile(r'risk\.reference == "prior" && risk\.percentile >= [0-9.]+')
+SHIPPED_PRIOR = re.search(
+    r'risk\.reference == "prior" && risk\.percentile >= ([0-9.]+)', default_policy_text()
+)
 
 
 def main() -> int:
@@ -111,6 +119,7 @@ def main() -> int:
     thresholds = [float(t) for t in args.thresholds.split(",")]
     table = [_at_threshold(t, facts) for t in thresholds]
     elevated = [_at_elevated(t, facts) for t in args.elevated.split(",")]
+    prior = [_at_prior(t, facts, root) for t in args.prior.split(",")]
     out = {
         "repository": str(root),
         "catalog": str(catalog),
@@ -143,6 +152,8 @@ def main() -> int:
         "rules": report["rules"],
         "thresholds": table,
         "elevated": elevated,
+        "shipped_prior": float(SHIPPED_PRIOR.group(1)) if SHIPPED_PRIOR else None,
+        "prior": prior,
         "seconds": round(seconds, 1),
         "git_log_p_seconds": round(baseline, 1),
         "ratio_to_git_log_p": round(seconds / baseline, 1) if baseline else None,
@@ -170,6 +181,11 @@ def _args() -> argparse.Namespace:
         "--elevated",
         default="off,90,80,70,65,60,55,50,40,30",
         help="risk percentiles for the elevated-risk rule (one approval; 'off': never fires)",
+    )
+    parser.add_argument(
+        "--prior",
+        default="off,95,90,80,70",
+        help="percentiles for the elevated-risk rule before `risk mine` (ranked against the prior)",
     )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--facts-out", help="save each change's facts (JSON) for --facts-in")
@@ -242,8 +258,40 @@ def _at_threshold(threshold: float, facts: list[tuple[dict[str, Any], bool, bool
 
 
 def _at_elevated(threshold: str, facts: list[tuple[dict[str, Any], bool, bool]]) -> dict:
-    term = "false" if threshold == "off" else f"risk.percentile >= {float(threshold)}"
+    term = (
+        "false"
+        if threshold == "off"
+        else f'risk.reference == "repository" && risk.percentile >= {float(threshold)}'
+    )
     return {"threshold": threshold, **_figures(ELEVATED.sub(term, default_policy_text()), facts)}
+
+
+def _at_prior(threshold: str, facts: list[tuple[dict[str, Any], bool, bool]], root: Path) -> dict:
+    """The elevated-risk rule as before `risk mine`: each change's score ranked against the
+    active model's own reference (the packaged prior's projects) instead of this repository's
+    changes. A proxy: the scores still read the mined history, which a fresh checkout lacks."""
+    model = risk_cache.active_model(risk_cache.risk_dir(root))
+    ranked = [
+        (
+            {
+                **v,
+                "risk": {
+                    **v["risk"],
+                    "reference": "prior",
+                    "percentile": model.percentile(v["risk"]["score"]),
+                },
+            },
+            d,
+            h,
+        )
+        for v, d, h in facts
+    ]
+    term = (
+        "false"
+        if threshold == "off"
+        else f'risk.reference == "prior" && risk.percentile >= {float(threshold)}'
+    )
+    return {"threshold": threshold, **_figures(PRIOR.sub(term, default_policy_text()), ranked)}
 
 
 def _figures(text: str, facts: list[tuple[dict[str, Any], bool, bool]]) -> dict:
@@ -276,7 +324,21 @@ def _from_facts(args: argparse.Namespace, path: Path) -> int:
     facts = [tuple(x) for x in json.loads(path.read_text(encoding="utf-8"))]
     table = [_at_threshold(float(t), facts) for t in args.thresholds.split(",")]  # type: ignore[arg-type]
     elevated = [_at_elevated(t, facts) for t in args.elevated.split(",")]  # type: ignore[arg-type]
-    print(json.dumps({"thresholds": table, "elevated": elevated}, indent=2))
+    root = open_repository(Path(args.repo)).root
+    prior = [_at_prior(t, facts, root) for t in args.prior.split(",")]  # type: ignore[arg-type]
+    labelled = sum(1 for _, d, _ in facts if d)
+    print(
+        json.dumps(
+            {
+                "changes": len(facts),
+                "defect_inducing": labelled,
+                "thresholds": table,
+                "elevated": elevated,
+                "prior": prior,
+            },
+            indent=2,
+        )
+    )
     return 0
 
 
@@ -335,6 +397,16 @@ def _text(out: dict[str, Any]) -> str:
         f"    {t['threshold']:<6} | {t['heavy_share']:>17.1%} | {t['gated_share']:>5.1%} | "
         f"{(t['defect_share_gated'] or 0):>13.1%}"
         for t in out["elevated"]
+    )
+    lines.append(
+        f"  elevated-risk before `risk mine` (ranked against the prior; shipped "
+        f"{out['shipped_prior']}):"
+    )
+    lines.append("    pct >=  | two-person/senior | gated | defects gated")
+    lines.extend(
+        f"    {t['threshold']:<6} | {t['heavy_share']:>17.1%} | {t['gated_share']:>5.1%} | "
+        f"{(t['defect_share_gated'] or 0):>13.1%}"
+        for t in out["prior"]
     )
     lines.append(
         f"  speed: {out['seconds']} s for {out['commits']} commits; git log -p over them "

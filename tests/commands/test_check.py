@@ -45,6 +45,31 @@ def test_json_output_carries_the_documented_keys(feature, capsys):
     assert doc["change"]["head"] == feature.git("rev-parse", "HEAD")
 
 
+def test_a_one_line_fix_in_a_new_repository_is_not_ranked_as_its_own_riskiest_half(
+    feature, capsys
+):
+    # Before `risk mine` the percentile ranks against the packaged model's reference projects,
+    # where a fix of any size sits above their median: the policy knows it is not this
+    # repository's own ranking and gates only the riskiest tenth there.
+    code, doc = run_json(capsys, "-C", str(feature.path))
+    assert doc["risk"]["reference"] == "prior"
+    assert doc["risk"]["percentile"] > 50
+    assert (code, doc["requirements"]) == (ExitCode.PASS, [])
+
+
+def test_a_large_fix_in_a_new_repository_is_still_elevated_before_risk_mine(feature, capsys):
+    # The walk-around: no mined history (a fresh CI runner) must not switch the rule off.
+    feature.commit(
+        "fix the parser",
+        **{f"src/mod{i}/m.py": "".join(f"v{n} = {n}\n" for n in range(40)) for i in range(4)},
+    )
+    code, doc = run_json(capsys, "-C", str(feature.path))
+    assert doc["risk"]["reference"] == "prior"
+    assert doc["risk"]["percentile"] >= 90
+    assert code == ExitCode.NEEDS_APPROVAL
+    assert [r["id"] for r in doc["requirements"]] == ["elevated-risk/approvals"]
+
+
 def test_ai_assisted_change_by_unknown_author_needs_a_senior(feature, capsys):
     feature.commit(
         "agent change\n\nCo-authored-by: Claude <noreply@anthropic.com>", **{"app.py": "x = 3\n"}

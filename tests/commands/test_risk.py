@@ -74,6 +74,7 @@ def test_after_mining_percentiles_are_against_this_repository(repo, capsys):
     assert re.fullmatch(r"300 lines added \(top \d+ % of this repository\)", risk.factors[0].text)
     assert risk.percentile is not None
     assert risk.percentile > 90
+    assert risk.reference == "repository"
 
 
 def test_mine_adds_blast_radius_columns_when_a_catalog_exists(repo, capsys):

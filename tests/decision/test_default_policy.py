@@ -148,7 +148,7 @@ def test_a_hazard_keeps_the_full_critical_requirement_however_low_the_risk():
 
 
 def test_a_risky_code_change_outside_tier_1_needs_one_approval_of_any_level():
-    risky = {"risk": {"percentile": 60.0}, "change": {"kind": "code"}}
+    risky = {"risk": {"percentile": 50.0, "reference": "repository"}, "change": {"kind": "code"}}
     (req,) = decide(POLICY, merged_with_defaults(risky), TODAY).requirements
     assert (req.id, req.count, req.min_level, req.fields) == (
         "elevated-risk/approvals",
@@ -157,7 +157,7 @@ def test_a_risky_code_change_outside_tier_1_needs_one_approval_of_any_level():
         (),
     )
     for facts in (
-        {"risk": {"percentile": 59.9}, "change": {"kind": "code"}},
+        {"risk": {"percentile": 49.9, "reference": "repository"}, "change": {"kind": "code"}},
         {"risk": {"percentile": 99.0}, "change": {"kind": "tests"}},
         {"risk": {"percentile": 99.0}, "change": {"kind": "generated"}},
     ):
@@ -166,3 +166,21 @@ def test_a_risky_code_change_outside_tier_1_needs_one_approval_of_any_level():
     got = required({"blast": {"critical": ["p"]}, **risky})
     assert "elevated-risk/approvals" not in got
     assert got["critical-system-low-risk/approvals"] == "critical-system-low-risk"
+
+
+def test_before_risk_mine_only_the_riskiest_tenth_of_the_reference_projects_is_elevated():
+    # A one-line fix in a new repository ranks at the prior's 53.5th percentile: that is not
+    # this repository's riskiest half, and it needs no approval.
+    def prior(pct: float) -> dict:
+        return {"risk": {"percentile": pct, "reference": "prior"}, "change": {"kind": "code"}}
+
+    assert required(prior(53.5)) == {}
+    assert required(prior(89.9)) == {}
+    assert required(prior(90.0)) == {"elevated-risk/approvals": "elevated-risk"}
+
+
+def test_a_partial_case_without_a_reference_ranks_as_the_repositorys_own():
+    # `policy test` cases rarely say what the percentile ranks against: the stricter reading.
+    assert required({"risk": {"percentile": 50.0}, "change": {"kind": "code"}}) == {
+        "elevated-risk/approvals": "elevated-risk"
+    }

@@ -63,7 +63,8 @@ DEFAULTS: dict[str, Any] = {
         "score": 0.0,
     },
     "hazards": [],
-    "risk": {"score": 0.0, "percentile": 0.0, "factors": []},
+    # A partial case (`policy test`) ranks against the repository's own changes: the stricter.
+    "risk": {"score": 0.0, "percentile": 0.0, "reference": "repository", "factors": []},
     "checks": {},
     "approvals": [],
     "time": {"date": "1970-01-01"},
@@ -145,6 +146,7 @@ def activation(
         "risk": {
             "score": float(facts.risk.score),
             "percentile": float(facts.risk.percentile or 0.0),
+            "reference": facts.risk.reference,
             "factors": [f.name for f in facts.risk.factors],
         },
         "checks": dict(checks or {}),

@@ -152,6 +152,7 @@ def risk_dict(r: Risk) -> dict[str, Any]:
     return {
         "score": r.score,
         "percentile": r.percentile,
+        "reference": r.reference,
         "model": r.model,
         "note": r.note,
         "factors": [

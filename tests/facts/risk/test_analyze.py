@@ -31,6 +31,7 @@ def test_prior_scores_a_big_change_above_a_small_one_with_factors_in_words():
     assert big.percentile > small.percentile
     assert big.model.startswith("prior")
     assert big.note.startswith("history not mined")
+    assert (small.reference, big.reference) == ("prior", "prior")
     texts = [f.text for f in big.factors]
     assert any(t.startswith("5040 lines added (top ") for t in texts), texts
 

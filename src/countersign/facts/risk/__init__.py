@@ -39,6 +39,10 @@ class Risk:
     percentile: float | None = None
     model: str = "heuristic"
     note: str = ""
+    # What the percentile ranks against: "repository" (this repository's own recent changes,
+    # as `risk mine` or `risk train` saved them) or "prior" (the packaged model's reference
+    # projects, before either has run here).
+    reference: str = "prior"
 
 
 @functools.cache
@@ -199,4 +203,5 @@ def analyze(change: Change, context: Context) -> Risk:
         percentile=m.percentile(score),
         model=m.name,
         note=note,
+        reference="repository" if m.info.get("reference") == "this repository" else "prior",
     )
