@@ -27,7 +27,7 @@ from countersign.facts.provenance.directory import AgentDirectory, load_director
 from countersign.gate.evaluate import evaluate
 from countersign.gate.verdict import Evaluation
 from countersign.intake.diff import RawEntry
-from countersign.intake.git import BlobReader, prefetch_commits, read_commits
+from countersign.intake.git import BlobReader, prefetch_commits, prefetch_diffs, read_commits
 from countersign.intake.tree import GitTree, SharedBlobs
 from countersign.state.import_scans import MemoScans, ScanCache
 from countersign.state.risk import risk_inputs
@@ -135,6 +135,7 @@ class Shadow:
     def judge_all(self, pairs: list[tuple[str, str]]) -> Iterator[Judged]:
         with BlobReader(self.root):
             prefetch_commits(self.root, pairs, self.refs.notes)
+            prefetch_diffs(self.root, pairs)
             for sha, parent in pairs:
                 yield self.judge(sha, parent)
         if self.scans.disk is not None:

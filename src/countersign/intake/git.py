@@ -15,6 +15,7 @@ from countersign.intake.artifacts import attach_texts, find_artifacts
 from countersign.intake.change import Artifact, Change, Commit
 from countersign.intake.contents import Placer, read_as_text
 from countersign.intake.diff import PatchReader, parse_raw_z, parse_sections
+from countersign.intake.diff_stream import Diff, DiffStream
 from countersign.intake.fingerprint import PatchDigest
 from countersign.intake.git_command import (
     GIT,
@@ -44,6 +45,7 @@ __all__ = [
     "notes_ref",
     "parents",
     "prefetch_commits",
+    "prefetch_diffs",
     "read_blobs",
     "read_change",
     "read_commits",
@@ -451,8 +453,16 @@ def read_change(
             origin = first_parent(root, head_sha) or origin
             target = origin
     new_tree = worktree_tree(root) if worktree else head_sha
-    raw = parse_raw_z(git(root, "diff", "--raw", "-z", "--no-abbrev", *DIFF_OPTS, origin, new_tree))
+    ahead = _read_ahead(root, head_sha, origin) if first_parent_of and not worktree else None
+    if ahead is not None:
+        raw = parse_raw_z(ahead.raw)
+    else:
+        raw = parse_raw_z(
+            git(root, "diff", "--raw", "-z", "--no-abbrev", *DIFF_OPTS, origin, new_tree)
+        )
     if not raw and not plans:
+        if ahead is not None:
+            ahead.close()
         raise NothingToCheckError(
             f"nothing to check: no difference between {base or 'the merge-base'} "
             f"({origin[:12]}) and {head}; commit your change, pass --worktree for "
@@ -461,7 +471,12 @@ def read_change(
     digest, reader = PatchDigest(), PatchReader()
     placer = Placer(lambda batches, limit: stream_blobs(root, batches, limit))
     try:  # the placer's git process ends with it, whatever fails here
-        for chunk in git_stream(root, "diff", "-p", *DIFF_OPTS, origin, new_tree):
+        patch = (
+            ahead.chunks()
+            if ahead is not None
+            else git_stream(root, "diff", "-p", *DIFF_OPTS, origin, new_tree)
+        )
+        for chunk in patch:
             digest.feed(chunk)
             reader.feed(chunk)
             placer.offer(digest.files[:-1])  # the last file may still get hunks
@@ -502,7 +517,29 @@ def read_change(
         anchors = placer.finish(digest.files)
     finally:
         placer.close()
+        if ahead is not None:
+            ahead.close()
     return replace(change, fingerprint=digest.hexdigest(change.artifacts, anchors))
+
+
+def _read_ahead(root: Path, sha: str, parent: str) -> Diff | None:
+    """The difference of ``parent``..``sha`` read ahead for the run (``prefetch_diffs``)."""
+    reader = _READERS.get(str(root))
+    if reader is None or reader.diffs is None:
+        return None
+    return reader.diffs.take(sha, parent)
+
+
+def prefetch_diffs(root: Path, pairs: Sequence[tuple[str, str]]) -> None:
+    """Read the difference of each (commit, first parent) pair ahead, in order, with one git
+    process for the run's ``BlobReader`` (``diff_stream``), so ``read_change`` of consecutive
+    pairs starts no git process for them."""
+    reader = _READERS.get(str(root))
+    if reader is None or not pairs:
+        return
+    if reader.diffs is not None:
+        reader.diffs.close()
+    reader.diffs = DiffStream(root, pairs, DIFF_OPTS)
 
 
 def _tree_id(root: Path, rev: str, full_id: bool) -> str:
@@ -641,6 +678,8 @@ class BlobReader:
         self.streamer: subprocess.Popen[bytes] | None = None
         # (base, head, notes ref) -> the commits of base..head, read before they are asked
         self.commits: dict[tuple[str, str, str | None], tuple[Commit, ...]] = {}
+        # the differences of the run's pairs, read ahead (``prefetch_diffs``)
+        self.diffs: DiffStream | None = None
 
     def __enter__(self) -> Self:
         self.proc = _cat_file(self.root)
@@ -649,6 +688,8 @@ class BlobReader:
 
     def __exit__(self, *exc: object) -> None:
         _READERS.pop(str(self.root), None)
+        if self.diffs is not None:
+            self.diffs.close()
         for proc in (self.proc, self.streamer):
             if proc is not None:
                 for pipe in (proc.stdin, proc.stdout):
