@@ -45,9 +45,7 @@ def test_json_output_carries_the_documented_keys(feature, capsys):
     assert doc["change"]["head"] == feature.git("rev-parse", "HEAD")
 
 
-def test_a_one_line_fix_in_a_new_repository_is_not_ranked_as_its_own_riskiest_half(
-    feature, capsys
-):
+def test_a_one_line_fix_in_a_new_repository_is_not_ranked_as_its_own_riskiest_half(feature, capsys):
     # Before `risk mine` the percentile ranks against the packaged model's reference projects,
     # where a fix of any size sits above their median: the policy knows it is not this
     # repository's own ranking and gates only the riskiest tenth there.
