@@ -52,3 +52,18 @@ def test_a_moved_line_is_not_a_removal(repo):
     history = token_history(repo.path, "HEAD", ["FOO_LEVEL"])
     # the reorder took the line out and put it back in the same file: not the evidence
     assert history["FOO_LEVEL"].commit == gone
+
+
+def test_make_targets_named_through_a_variable_are_targets():
+    """searxng's Makefile: ``MANAGE += test.unit`` then a rule ``$(MANAGE):`` that routes each
+    to its script; ``make test.unit`` is a target."""
+    from countersign.intake.docs import _make_targets
+
+    makefile = "MANAGE += docs.html\nMANAGE += test.unit test.robot\n\n$(MANAGE):\n\t./manage $@\n"
+    targets = _make_targets([makefile])
+    assert targets is not None
+    assert {"docs.html", "test.unit", "test.robot"} <= targets
+    assert "test.pep8" not in targets
+    # a rule on a variable the Makefiles never set (from the environment, an included file
+    # that is built): any goal may be made
+    assert _make_targets(["$(EXTRA_TARGETS):\n\techo $@\n"]) is None

@@ -715,16 +715,35 @@ def _make_targets(texts: Iterable[str]) -> frozenset[str] | None:
     """The targets the Makefiles name, or ``None`` where one has a catch-all rule (``%:``,
     as Sphinx's generated Makefile routes every goal to ``sphinx-build -M``): any goal may
     then be made, and none can be called missing."""
+    texts = list(texts)
     names: set[str] = set()
+    values: dict[str, list[str]] = {}  # the variables the Makefiles set, for ``$(VAR):`` rules
+    for text in texts:
+        for setting in _MAKE_VARIABLE.finditer(text):
+            words = setting.group(3).split()
+            if setting.group(2) == "+=":
+                values.setdefault(setting.group(1), []).extend(words)
+            else:
+                values[setting.group(1)] = words
     for text in texts:
         if re.search(r"^%\s*::?(?!=)", text, re.MULTILINE):
             return None
         for line in text.splitlines():
             if match := _RULE.match(line):
                 names.update(match.group(1).split())
+            elif match := _VARIABLE_RULE.match(line):
+                if match.group(1) not in values:
+                    return None  # a rule on a variable set elsewhere: any goal may be made
+                names.update(values[match.group(1)])
         for match in re.finditer(r"^\.PHONY\s*:\s*(.+)$", text, re.MULTILINE):
             names.update(match.group(1).split())
     return frozenset(names)
+
+
+# ``MANAGE += test.unit``, ``DOCS := html latex``; and a rule whose targets are one variable
+# (``$(MANAGE):``, searxng's way of routing a list of goals to one script)
+_MAKE_VARIABLE = re.compile(r"^([A-Za-z_][\w.-]*)\s*(\+=|:?:=|\?=|=)[ \t]*(.*)$", re.MULTILINE)
+_VARIABLE_RULE = re.compile(r"^\$[({]([A-Za-z_][\w.-]*)[)}]\s*::?(?!=)")
 
 
 def target_history(
