@@ -153,3 +153,31 @@ def test_a_module_moved_into_src_is_not_the_evidence_for_a_name_it_lost_later(re
     (finding,) = docs_review.review_docs(repo.path).stale
     assert finding.evidence is not None
     assert finding.evidence.subject == "remove the with extension"
+
+
+def test_a_variable_the_code_builds_from_a_template_and_a_name_holds(repo):
+    """kivy reads ``'KIVY_%s' % option.upper()`` for each of its options (``image``, ``text``):
+    ``KIVY_IMAGE`` holds though no line spells it, even after a commit took a literal out."""
+    repo.commit(
+        "start",
+        **{
+            "app/__init__.py": "import os\nIMAGE = os.environ.get('APP_IMAGE')\n",
+            "docs/env.md": "```sh\nAPP_IMAGE=sdl,pil python main.py\n```\n",
+        },
+    )
+    repo.commit(
+        "read every option from the environment",
+        **{
+            "app/__init__.py": (
+                "import os\nOPTIONS = ['image', 'text']\n"
+                "for option in OPTIONS:\n    key = 'APP_%s' % option.upper()\n"
+                "    value = os.environ.get(key)\n"
+            )
+        },
+    )
+    assert docs_review.review_docs(repo.path).stale == ()
+    # a variable of no option the code names is still stale
+    repo.commit("another", **{"docs/more.md": "```sh\nAPP_SOUND=x python main.py\n```\n"})
+    repo.commit("sound", **{"app/sound.py": "import os\nos.environ['APP_SOUND']\n"})
+    repo.commit("no sound", **{"app/sound.py": "X = 1\n"})
+    assert [f.reference.needle for f in docs_review.review_docs(repo.path).stale] == ["APP_SOUND"]

@@ -71,7 +71,7 @@ def needles(references: Iterable[Reference]) -> frozenset[str]:
     spellings = {v for r in references if r.kind in TOKEN_KINDS for v in variants(r)}
     tails = {r.needle.rsplit(".", 1)[-1] for r in references if r.kind is Kind.CONFIG_KEY}
     options = {option_variable(r) for r in references} - {""}
-    prefixes = {p for r in references for p in prefix_literals(r)}
+    prefixes = {p for r in references for p in (*prefix_literals(r), *template_literals(r))}
     keys = {f"{q}{k}{q}" for r in references for k in key_variables(r) for q in "\"'"}
     deriving = set(DERIVING) if options else set()
     nested = {q for r in references for q in _quoted_parts(r)}
@@ -476,6 +476,29 @@ def option_variable(reference: Reference) -> str:
 DERIVING = ("auto_envvar_prefix", "AutomaticEnv", "SetEnvPrefix")
 
 
+def template_literals(reference: Reference) -> tuple[str, ...]:
+    """How code builds a variable's name from its prefix and another name (kivy's
+    ``'KIVY_%s' % option.upper()``): the template literal, and the other name quoted
+    (``'image'`` for ``KIVY_IMAGE``)."""
+    if reference.kind is not Kind.ENV or "_" not in reference.needle:
+        return ()
+    prefix, rest = reference.needle.split("_", 1)
+    templates = (f"{prefix}_%s", f"{prefix}_{{}}", f"{prefix}_{{0}}")
+    return (
+        *(f"{q}{t}{q}" for t in templates for q in "\"'"),
+        *(f"f{q}{prefix}_{{" for q in "\"'"),
+        *(f"{q}{rest.lower()}{q}" for q in "\"'"),
+    )
+
+
+def _built_from_template(reference: Reference, code: CodeIndex) -> bool:
+    literals = template_literals(reference)
+    if not literals:
+        return False
+    templates, names = literals[:-2], literals[-2:]
+    return any(t in code.tokens for t in templates) and any(n in code.tokens for n in names)
+
+
 def prefix_literals(reference: Reference) -> tuple[str, ...]:
     if reference.kind is not Kind.ENV or "_" not in reference.needle:
         return ()
@@ -534,6 +557,8 @@ def _token(reference: Reference, code: CodeIndex, history: History) -> Finding |
         return _signature(reference, code, history)
     if _derived(reference, code):
         return None  # derived from the command's option, which still exists
+    if _built_from_template(reference, code):
+        return None  # built from a template and a name the code still holds
     if (base := platform_base(reference)) and base in code.tokens:
         return None  # a per-platform override of a variable the code still reads
     tail = module_tail(reference.needle, code.paths) if reference.kind is Kind.CONFIG_KEY else ""
