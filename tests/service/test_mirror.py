@@ -234,3 +234,33 @@ def test_the_freshness_window_defaults_to_thirty_seconds_and_zero_turns_it_off()
 
     assert seconds_from({}, MIRROR_FRESH, 30.0) == 30.0
     assert seconds_from({MIRROR_FRESH: "0"}, MIRROR_FRESH, 30.0) == 0.0
+
+
+def test_packs_piling_up_in_a_mirror_are_repacked_by_the_next_evaluation(world: World):
+    """Every fetch from a partial clone's remote keeps a pack of its own; an evaluation's fetch,
+    which skips git's automatic maintenance, runs it once there are more than git's limit."""
+    from service_processes import wait_until
+
+    world.commit_on_branch("fix", {"app.py": "print('hi')\n"}, "Fix the greeting")
+    world.open_pull_request(2, "fix")
+    jobs = open_jobs(world.settings(), backoff=0.01, max_wait=1)
+    try:
+        jobs.evaluate_pull_request(REPOSITORY, INSTALLATION, 2)
+        where = mirror.mirror_path(world.settings().state_dir, INSTALLATION, REPOSITORY)
+        for i in range(mirror.PACK_LIMIT + 1):  # a pack each, as fetches of small heads leave
+            blob = subprocess.run(
+                ["git", "-C", str(where), "hash-object", "-w", "--stdin"],
+                input=f"object {i}\n".encode(), capture_output=True, check=True,
+            ).stdout  # fmt: skip
+            subprocess.run(
+                ["git", "-C", str(where), "pack-objects", "-q", str(where / "objects/pack/pack")],
+                input=blob, capture_output=True, check=True,
+            )  # fmt: skip
+        assert mirror.needs_maintenance(where)
+        jobs.evaluate_pull_request(REPOSITORY, INSTALLATION, 2)
+        # git repacks in the background: wait for it (bounded), not a timing claim.
+        wait_until("the mirror repacked", lambda: not mirror.needs_maintenance(where), 60)
+        assert jobs.evaluate_pull_request(REPOSITORY, INSTALLATION, 2).status == "unchanged"
+    finally:
+        jobs.conn.close()
+        jobs.github.close()

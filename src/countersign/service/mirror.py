@@ -49,6 +49,22 @@ def fetched_at(mirror: Path, ref: str) -> str | None:
     return when if isinstance(when, str) else None
 
 
+# git's own gc.autoPackLimit: past it, "gc --auto" repacks (in the background).
+PACK_LIMIT = 50
+
+
+def needs_maintenance(mirror: Path) -> bool:
+    """More packs than ``PACK_LIMIT``: every fetch from a partial clone's remote keeps its own
+    pack (59 after 59 evaluations of new heads), and each object lookup reads every pack's
+    index, so a fetch that would skip automatic maintenance should run it now. Counted from the
+    directory, without starting git."""
+    try:
+        packs = sum(path.suffix == ".pack" for path in (mirror / "objects" / "pack").iterdir())
+    except OSError:
+        return False
+    return packs > PACK_LIMIT
+
+
 def read_ref(mirror: Path, ref: str) -> str | None:
     """The id ``ref`` (a full name, a branch or a pull request's ref: never a tag, so no
     peeling) holds in ``mirror``, read from its files without starting git; None when it is
@@ -105,8 +121,8 @@ def fetch(
     for what is read. Then ``complete``: the trees of what was fetched get their blobs in one
     more fetch (``complete_trees``); a caller that completes later itself passes False.
     ``maintain`` False: no automatic maintenance after the fetch (one git process fewer on
-    the evaluation's fetch; the reconcile's fetches, every few minutes, keep the packs in
-    order)."""
+    the evaluation's fetch, which asks for it only when the packs pile up:
+    ``needs_maintenance``)."""
     mirror.parent.mkdir(parents=True, exist_ok=True)
     flags: tuple[str, ...] = ("--prune",) if prune else ()
     if not maintain:
