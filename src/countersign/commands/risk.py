@@ -316,6 +316,14 @@ def _evaluate_labelled(repos: tuple[Path, ...], labels: Path, name: str | None) 
     return result
 
 
+def _replay_note(repo: Path, stats: dict[str, int]) -> str:
+    return (
+        f"{_repo_name(repo)}: SZZ replayed {stats['commits']:,} commits, {stats['fixes']:,} "
+        f"fixes; {stats['merge_versions']:,} file versions merges made rebuilt, "
+        f"{stats['blames']:,} blamed by git"
+    )
+
+
 def _mined(repo: Path, several: bool) -> Any:
     """The repository mined (cached; no SZZ: the labels come from elsewhere)."""
     state = cache.risk_dir(repo)
@@ -338,6 +346,7 @@ def _mined(repo: Path, several: bool) -> Any:
         if head == index.head:
             if done.problem:
                 _info(done.problem)
+            _info(_replay_note(repo, done.stats))
             index.blamed.update(done.blamed)
             index.content.update(done.content)
     cache.save(index, state)
@@ -348,6 +357,7 @@ def _mined(repo: Path, several: bool) -> Any:
             done = blame.replay_history(repo, index.head, None, step)
         if done.problem:
             _info(done.problem)
+        _info(_replay_note(repo, done.stats))
         index.blamed.update(done.blamed)
         index.content.update(done.content)
     history.fill_content(repo, index)
