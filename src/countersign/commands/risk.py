@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from countersign.errors import InputError, UsageError
-from countersign.facts.risk import dataset, evaluation, repo_features, szz, training
+from countersign.facts.risk import dataset, evaluation, repo_features, szz, text, training
 from countersign.facts.risk.dataset import Row
 from countersign.facts.risk.features import EXTENDED, NAMES
 from countersign.facts.risk.model import to_json
@@ -109,7 +109,9 @@ def mine_repo(
     cache.save(index, state)
     features = _features(index, state)
     if not early:
-        save_reference(state, _reference_metrics(index.commits, features))
+        recent = index.commits[-REFERENCE_COMMITS:]
+        words = [text.tokens(c.message, c.paths) for c in recent]
+        save_reference(state, _reference_metrics(index.commits, features), words)
     if found.note:
         _info(found.note)
     _info(
@@ -148,7 +150,8 @@ def _reference_metrics(
 def _reference_reads_metrics_only(state: Path) -> bool:
     """Whether the active model's scores and the percentile tables read only the 14 metrics
     (the packaged prior does), so the repository features cannot change them."""
-    return tuple(cache.active_model(state).features) == NAMES
+    active = cache.active_model(state)
+    return tuple(active.features) == NAMES and active.text is None
 
 
 def _label_in_background(
@@ -206,13 +209,16 @@ def train(
     # mined here (not a dataset): trained with the repository features, which scoring a
     # live change computes from what `risk mine` saved
     own = bool(repo) and not datasets and "msg_len" in rows[0].metrics
-    model = training.fit(rows, name=name, features=EXTENDED if own else NAMES)
+    model = training.fit(rows, name=name, features=EXTENDED if own else NAMES, text=own)
     target = out or (cache.risk_dir(repo) / MODEL_FILE if repo else Path(MODEL_FILE))
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(to_json(model), separators=(",", ":")) + "\n", encoding="utf-8")
     _info(f"model trained on {len(rows)} changes, written to {target}")
     if repo and out is None:
-        save_reference(cache.risk_dir(repo), [dict(r.metrics) for r in rows[-REFERENCE_COMMITS:]])
+        recent = rows[-REFERENCE_COMMITS:]
+        save_reference(
+            cache.risk_dir(repo), [dict(r.metrics) for r in recent], [r.tokens for r in recent]
+        )
     return 0
 
 
@@ -304,7 +310,7 @@ def _evaluate(rows: list[Row], project: str) -> dict[str, Any]:
     here): then ``model`` uses them and ``model_14`` is the recipe ``risk train`` fits."""
     if not rows or "msg_len" not in rows[0].metrics:
         return evaluation.evaluate(rows, project)
-    result = evaluation.evaluate(rows, project, features=EXTENDED)
+    result = evaluation.evaluate(rows, project, features=EXTENDED, text=True)
     result["model_14"] = evaluation.evaluate(rows, project)["model"]
     return result
 

@@ -16,6 +16,7 @@ from countersign.facts.incidents.linkage import Commit as LinkCommit
 from countersign.facts.incidents.linkage import Inputs, Link, deployed, link
 from countersign.facts.incidents.references import mentions
 from countersign.facts.insight.records import ChangeRecord
+from countersign.facts.risk import text
 from countersign.facts.risk.mining import Index, Mined
 from countersign.facts.risk.model import Model, score_metrics
 from countersign.facts.risk.szz import is_fix, reverted
@@ -196,7 +197,7 @@ def _records(
                 ai=assisted(c),
                 failed=c.sha in failed,
                 size=c.metrics.get("la", 0.0) + c.metrics.get("ld", 0.0),
-                risk=round(score_metrics(model, c.metrics), 6),
+                risk=round(score_metrics(model, c.metrics, _tokens(model, c)), 6),
                 tier=tier,
                 level=person.level if person and person.level else None,
                 service=service,
@@ -207,6 +208,10 @@ def _records(
             )
         )
     return out
+
+
+def _tokens(model: Model, c: Mined) -> frozenset[str]:
+    return text.tokens(c.message, c.paths) if model.text is not None else frozenset()
 
 
 def _provenance(config: Config) -> Callable[[Mined], bool]:

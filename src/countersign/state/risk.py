@@ -8,7 +8,7 @@ import json
 import os
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -59,11 +59,16 @@ def active_model(state: Path) -> risk_model.Model:
     return risk_model.load(path) if path.is_file() else risk_model.prior()
 
 
-def save_reference(state: Path, metrics: list[dict[str, float]]) -> None:
-    """Keep the active model's scores of ``metrics`` (recent commits) for percentiles."""
+def save_reference(
+    state: Path,
+    metrics: list[dict[str, float]],
+    tokens: Sequence[Iterable[str]] | None = None,
+) -> None:
+    """Keep the active model's scores of ``metrics`` (recent commits; ``tokens``: their
+    words) for percentiles."""
     if not metrics:
         return
-    data = risk_model.reference(active_model(state), metrics)
+    data = risk_model.reference(active_model(state), metrics, tokens)
     state.mkdir(parents=True, exist_ok=True)
     (state / REFERENCE_FILE).write_text(json.dumps(data), encoding="utf-8")
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from countersign.facts.context import Context
-from countersign.facts.risk import content, repo_features
+from countersign.facts.risk import content, repo_features, text
 from countersign.facts.risk import model as _model
 from countersign.facts.risk.features import NAMES
 from countersign.facts.risk.metrics import FileDelta, History, compute
@@ -182,6 +182,12 @@ def repository_features(change: Change, history: History | None) -> dict[str, fl
     )
 
 
+def _words(change: Change) -> frozenset[str]:
+    """The change's words as a mined commit's (``text.tokens``): its commits' messages, newest
+    first, and its paths."""
+    return text.tokens("\n\n".join(c.message for c in reversed(change.commits)), change.paths)
+
+
 def analyze(change: Change, context: Context) -> Risk:
     m = context.risk_model or _prior()
     metrics = change_metrics(change, context.risk_history)
@@ -196,7 +202,8 @@ def analyze(change: Change, context: Context) -> Risk:
             if name not in metrics:
                 assumed.add(name)
                 metrics[name] = qs[len(qs) // 2] if qs else 0.0
-    score = m.probability(m.vector(metrics))
+    words = _words(change) if m.text is not None else ()
+    score = m.probability(m.vector(metrics), words)
     return Risk(
         score=round(score, 4),
         factors=factors(m, metrics, assumed=frozenset(assumed)),

@@ -25,6 +25,8 @@ class Row:
     date: float
     bug: int | None  # None: not labelled (too recent, or no fixes seen)
     metrics: Mapping[str, float]
+    # the words of its message and paths (``text.tokens``), for a mined commit; none in a CSV
+    tokens: frozenset[str] = frozenset()
 
 
 def read_csv(path: Path) -> list[Row]:

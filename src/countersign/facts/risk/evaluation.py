@@ -81,7 +81,7 @@ def evaluate(rows: Sequence[Row], name: str = "dataset", **fit_options: Any) -> 
     if len(set(labels)) < 2:
         raise UsageError(f"{name}: the test period has only one class; nothing to rank")
     model = training.fit(train, name=name, **fit_options)
-    ours = [model.probability(model.vector(r.metrics)) for r in test]
+    ours = [model.probability(model.vector(r.metrics), r.tokens) for r in test]
     result: dict[str, Any] = {
         "name": name,
         "n_train": len(train),

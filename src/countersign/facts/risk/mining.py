@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from countersign.facts.risk import text
 from countersign.facts.risk.dataset import Row
 from countersign.facts.risk.metrics import FileDelta, History, compute
 from countersign.facts.risk.szz import is_fix
@@ -35,7 +36,11 @@ class Mined:
 
     def row(self, bug: int | None = None, extra: Mapping[str, float] | None = None) -> Row:
         return Row(
-            self.sha, self.date, bug, {**self.metrics, "ai": float(self.ai), **(extra or {})}
+            self.sha,
+            self.date,
+            bug,
+            {**self.metrics, "ai": float(self.ai), **(extra or {})},
+            text.tokens(self.message, self.paths),
         )
 
 

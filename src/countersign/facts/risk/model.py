@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -41,6 +41,19 @@ class Linear:
 
 
 @dataclass(frozen=True)
+class Text:
+    """A linear model on a change's words (``text.tokens``), already scaled by its calibration
+    weight: its margin is added to the calibrated margin as is."""
+
+    weights: Mapping[str, float]
+    intercept: float
+
+    def margin(self, tokens: Iterable[str]) -> float:
+        w = self.weights
+        return self.intercept + sum(w.get(t, 0.0) for t in tokens)
+
+
+@dataclass(frozen=True)
 class Model:
     name: str
     base: float
@@ -52,6 +65,7 @@ class Model:
     metric_quantiles: Mapping[str, tuple[float, ...]]
     info: Mapping[str, Any] = field(default_factory=dict)
     features: tuple[str, ...] = NAMES  # the 24 of ``NAMES``, then any history features
+    text: Text | None = None  # trained on the words of messages and paths (mined history)
 
     def vector(self, m: Mapping[str, float]) -> list[float]:
         return vector(m, self.features)
@@ -76,10 +90,12 @@ class Model:
             )
         return tree, lin
 
-    def probability(self, x: Sequence[float]) -> float:
+    def probability(self, x: Sequence[float], tokens: Iterable[str] = ()) -> float:
+        """``tokens``: the change's words (``text.tokens``), read when trained with them."""
         tree, lin = self.margins(x)
         a, b, c = self.calibration
-        return sigmoid(a * tree + b * lin + c)
+        words = self.text.margin(tokens) if self.text is not None else 0.0
+        return sigmoid(a * tree + b * lin + c + words)
 
     def contributions(self, x: Sequence[float]) -> dict[str, float]:
         """Each metric's share of the calibrated margin: tree paths attributed to the feature
@@ -136,8 +152,8 @@ def quantile_rank(quantiles: Sequence[float], value: float) -> float:
     return round(100.0 * ((lo + hi) / 2) / len(quantiles), 1)
 
 
-def score_metrics(model: Model, metrics: Mapping[str, float]) -> float:
-    return model.probability(model.vector(metrics))
+def score_metrics(model: Model, metrics: Mapping[str, float], tokens: Iterable[str] = ()) -> float:
+    return model.probability(model.vector(metrics), tokens)
 
 
 def to_json(model: Model) -> dict[str, Any]:
@@ -159,6 +175,9 @@ def to_json(model: Model) -> dict[str, Any]:
         "score_quantiles": model.score_quantiles,
         "metric_quantiles": dict(model.metric_quantiles),
         "info": dict(model.info),
+        "text": None
+        if model.text is None
+        else {"intercept": model.text.intercept, "weights": dict(model.text.weights)},
     }
 
 
@@ -187,6 +206,12 @@ def from_json(data: Mapping[str, Any], origin: str) -> Model:
         metric_quantiles={k: tuple(v) for k, v in data["metric_quantiles"].items()},
         info=dict(data.get("info", {})),
         features=features,
+        text=None
+        if not data.get("text")
+        else Text(
+            {str(k): float(v) for k, v in data["text"]["weights"].items()},
+            float(data["text"]["intercept"]),
+        ),
     )
 
 
@@ -201,9 +226,17 @@ def with_reference(model: Model, data: Mapping[str, Any]) -> Model:
     )
 
 
-def reference(model: Model, metrics: Sequence[Mapping[str, float]]) -> dict[str, Any]:
-    """Percentile tables of a repository's history under ``model``: scores and raw metrics."""
-    scores = sorted(model.probability(model.vector(m)) for m in metrics)
+def reference(
+    model: Model,
+    metrics: Sequence[Mapping[str, float]],
+    tokens: Sequence[Iterable[str]] | None = None,
+) -> dict[str, Any]:
+    """Percentile tables of a repository's history under ``model``: scores and raw metrics
+    (``tokens``: each change's words, for a model trained with them)."""
+    words = tokens if tokens is not None else [()] * len(metrics)
+    scores = sorted(
+        model.probability(model.vector(m), t) for m, t in zip(metrics, words, strict=True)
+    )
     return {
         "model": model.name,
         "score_quantiles": _quantiles(scores),

@@ -6,6 +6,7 @@ history (chronologically) picks the hyper-parameters and fits the calibration la
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -14,7 +15,7 @@ from countersign.errors import UsageError
 from countersign.facts.risk.dataset import Row
 from countersign.facts.risk.features import NAMES, vector
 from countersign.facts.risk.metrics import METRICS
-from countersign.facts.risk.model import Linear, Model, Tree
+from countersign.facts.risk.model import Linear, Model, Text, Tree
 
 VALIDATION_SHARE = 0.2
 MIN_ROWS = 200
@@ -22,6 +23,8 @@ MIN_POSITIVES = 20
 # (recency, leaves): recency r weights a row by exp(r * (t - t_end) / span)
 GRID = ((0.0, 8), (3.0, 8), (3.0, 16))
 MAX_ITER = 400
+TEXT_C = 0.1  # the words' L2 strength (picked on a development split of the OpenStack pool)
+TEXT_MIN_ROWS = 5
 STEP = 25
 
 
@@ -59,9 +62,12 @@ def fit(
     grid: Sequence[tuple[float, int]] | None = None,
     max_iter: int | None = None,
     features: tuple[str, ...] = NAMES,
+    text: bool = False,
 ) -> Model:
     """Train on ``rows`` (labelled; sorted here by date). ``grid`` lists the (recency, leaves)
-    settings tried and ``max_iter`` caps the boosting rounds (tests use small values)."""
+    settings tried and ``max_iter`` caps the boosting rounds (tests use small values).
+    ``text``: also weigh the rows' words (``Row.tokens``, when they have any) by a linear model
+    whose margin joins the calibration beside the trees' and the linear part's."""
     why = trainable(rows)
     if why:
         raise UsageError(f"not enough history to train: {why}")
@@ -91,12 +97,20 @@ def fit(
                 auc = roc_auc_score(y[cut:], tree_val + lin_val * 0.5)
                 if best is None or auc > best[0]:
                     best = (auc, recency, leaves, n, tree_val.copy(), lin_val)
+    words = text and any(r.tokens for r in data)
+    text_scale = 0.0
     if best is None:
         recency, leaves, n_iter = 3.0, 8, min(200, max_iter)
         calibration = (1.0, 0.0, 0.0)
+        words = False  # no later slice to weigh the words' margin against the others
     else:
         _, recency, leaves, n_iter, tree_val, lin_val = best
-        calibration = _calibrate(np, tree_val, lin_val, y[cut:])
+        if words:
+            held = _text_fit(np, data[:cut], y[:cut])
+            text_val = np.array([held.margin(r.tokens) for r in data[cut:]])
+            calibration, text_scale = _calibrate_text(np, tree_val, lin_val, text_val, y[cut:])
+        else:
+            calibration = _calibrate(np, tree_val, lin_val, y[cut:])
 
     w = _weights(np, t, recency)
     trees = _boost(x, y, w, leaves, n_iter, seed)
@@ -127,8 +141,9 @@ def fit(
             "trained_until": int(t[-1]),
         },
         features=features,
+        text=_scaled(_text_fit(np, data, y), text_scale) if words else None,
     )
-    scores = [model.probability(row) for row in x.tolist()]
+    scores = [model.probability(row, r.tokens) for row, r in zip(x.tolist(), data, strict=True)]
     return replace(model, score_quantiles=_quantiles(np, scores))
 
 
@@ -170,6 +185,40 @@ def _calibrate(np: Any, tree: Any, lin: Any, y: Any) -> tuple[float, float, floa
     platt = LogisticRegression(C=100.0, max_iter=1000).fit(np.column_stack([tree, lin]), y)
     a, b = (float(v) for v in platt.coef_[0])
     return a, b, float(platt.intercept_[0])
+
+
+def _text_fit(np: Any, rows: Sequence[Row], y: Any) -> Text:
+    """A class-balanced L2 logistic regression on the rows' words (each 0/1; words in fewer
+    than ``TEXT_MIN_ROWS`` rows left out), as plain weights."""
+    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+    from sklearn.linear_model import LogisticRegression
+
+    seen = Counter(t for r in rows for t in r.tokens)
+    vocab = {t: i for i, t in enumerate(sorted(t for t, n in seen.items() if n >= TEXT_MIN_ROWS))}
+    cols = [[vocab[t] for t in r.tokens if t in vocab] for r in rows]
+    indptr = np.cumsum([0, *(len(c) for c in cols)])
+    indices = np.array([i for c in cols for i in c], dtype=np.int64)
+    x = csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(rows), max(1, len(vocab))))
+    if not vocab or len(set(y.tolist())) < 2:
+        return Text({}, 0.0)
+    lr = LogisticRegression(C=TEXT_C, max_iter=3000, class_weight="balanced").fit(x, y)
+    names = sorted(vocab, key=vocab.__getitem__)
+    weights = {t: float(w) for t, w in zip(names, lr.coef_[0], strict=True) if abs(w) >= 1e-6}
+    return Text(weights, float(lr.intercept_[0]))
+
+
+def _scaled(t: Text, scale: float) -> Text:
+    return Text({k: round(v * scale, 6) for k, v in t.weights.items()}, t.intercept * scale)
+
+
+def _calibrate_text(
+    np: Any, tree: Any, lin: Any, words: Any, y: Any
+) -> tuple[tuple[float, float, float], float]:
+    from sklearn.linear_model import LogisticRegression
+
+    platt = LogisticRegression(C=100.0, max_iter=1000).fit(np.column_stack([tree, lin, words]), y)
+    a, b, d = (float(v) for v in platt.coef_[0])
+    return (a, b, float(platt.intercept_[0])), d
 
 
 def _export_trees(model: Any) -> tuple[Tree, ...]:
