@@ -174,7 +174,7 @@ def apply(old: array[int] | None, hunks: Iterable[Hunk], commit: int) -> array[i
 class Store:
     """Line origins per blob, least recently used dropped beyond ``budget`` lines in all."""
 
-    budget: int = 200_000_000
+    budget: int = 500_000_000
     blobs: OrderedDict[str, array[int]] = field(default_factory=OrderedDict)
     lines: int = 0
 
