@@ -32,7 +32,8 @@ ISSTA = {  # project -> (mirrors, labels file)
     "platform": (["eclipse-platform+eclipse.platform.ui"], "platform_k_feature.csv"),
 }  # fmt: skip
 OWN_SZZ = {"docker/cli (Go)": "docker+cli", "vite (TypeScript)": "vitejs+vite",
-           "black (Python)": "psf+black"}  # fmt: skip
+           "black (Python)": "psf+black", "nushell (Rust)": "nushell+nushell",
+           "okhttp (Java)": "square+okhttp", "conan (Python)": "conan-io+conan"}  # fmt: skip
 
 
 def run(args: list[str], state: Path) -> dict:
