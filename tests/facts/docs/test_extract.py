@@ -521,3 +521,8 @@ def test_a_name_the_reader_is_told_to_replace_is_a_placeholder():
     assert refs("Replace the old file. Run `scripts/go.sh` with care.\n") == [
         (Kind.PATH, "scripts/go.sh")
     ]
+
+
+def test_the_package_managers_own_commands_are_not_scripts():
+    text = "```sh\nyarn upgrade bootstrap --latest\npnpm update\nyarn outdated\nyarn lint\n```\n"
+    assert [r for r in refs(text) if r[0] is Kind.SCRIPT] == [(Kind.SCRIPT, "yarn lint")]

@@ -691,8 +691,15 @@ def _make_goals(words: list[str]) -> Iterator[str]:
             yield word
 
 
+# The package managers' own commands (yarn 1 and 2+, pnpm), not scripts of package.json:
+# ``yarn upgrade bootstrap --latest`` upgrades a dependency
 _PACKAGE_BUILTINS = frozenset(
-    {"install", "i", "ci", "add", "remove", "init", "test", "publish", "exec", "dlx", "x", "why"}
+    {"install", "i", "ci", "add", "remove", "rm", "init", "test", "publish", "exec", "dlx", "x"}
+    | {"why", "upgrade", "upgrade-interactive", "up", "update", "outdated", "audit", "cache"}
+    | {"config", "global", "info", "link", "unlink", "list", "ls", "pack", "version", "versions"}
+    | {"workspace", "workspaces", "bin", "check", "autoclean", "licenses", "login", "logout"}
+    | {"owner", "tag", "team", "create", "import", "policies", "set", "plugin", "dedupe"}
+    | {"explain", "rebuild", "prune", "fetch", "store", "patch", "unplug", "node", "help"}
 )
 
 
