@@ -33,7 +33,10 @@ ISSTA = {  # project -> (mirrors, labels file)
 }  # fmt: skip
 OWN_SZZ = {"docker/cli (Go)": "docker+cli", "vite (TypeScript)": "vitejs+vite",
            "black (Python)": "psf+black", "nushell (Rust)": "nushell+nushell",
-           "okhttp (Java)": "square+okhttp", "conan (Python)": "conan-io+conan"}  # fmt: skip
+           "okhttp (Java)": "square+okhttp", "conan (Python)": "conan-io+conan",
+           "hugo (Go)": "gohugoio+hugo", "commons-lang (Java)": "apache+commons-lang",
+           "qutebrowser (Python)": "qutebrowser+qutebrowser",
+           "netbox (Python)": "netbox-community+netbox"}  # fmt: skip
 
 
 def run(args: list[str], state: Path) -> dict:
