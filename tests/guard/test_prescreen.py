@@ -67,8 +67,10 @@ def test_writers_take_the_full_path_when_protected_paths_are_configured():
 
 def test_every_program_with_a_rule_is_known_to_the_prescreen():
     known = ALWAYS | GATED.keys()
-    # python/php rules judge only a framework script (manage.py, artisan...), itself in ALWAYS.
-    assert set(BY_NAME) - {"k9s", "bin/rails", "python", "python3", "php"} <= known
+    # python/php rules judge only a framework script (manage.py, artisan...), itself in ALWAYS;
+    # pip, pipx and uv only an install into the guard's own environment (_installer_of_a_path).
+    installers = {"pip", "pip3", "pipx", "uv"}
+    assert set(BY_NAME) - {"k9s", "bin/rails", "python", "python3", "php", *installers} <= known
     assert {"manage.py", "artisan", "console", "django-admin.py"} <= ALWAYS
     assert SHELLS <= ALWAYS
     assert {"python", "node", "ruby", "perl"} <= INTERPRETERS
@@ -107,3 +109,23 @@ def test_a_writer_into_or_inside_the_installation_or_a_protected_dir_takes_the_f
 
 def test_running_the_venvs_interpreter_still_takes_the_fast_path():
     assert clearly_harmless(".venv/bin/python -m pytest -q", configured=False, cwd="/work/p")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "/opt/cs/bin/pip install x",
+        "/opt/cs/bin/pip3.11 uninstall -y cryptography",
+        "/opt/cs/bin/python -m pip install x",
+        "pipx inject countersign x",
+        "uv tool install --force countersign",
+        "pip install --target /opt/cs/lib/python3.11/site-packages x",
+    ],
+)
+def test_an_install_the_installer_rule_may_judge_takes_the_full_path(command):
+    assert not clearly_harmless(command, configured=False)
+
+
+@pytest.mark.parametrize("command", ["pip install -r requirements.txt", "uv pip install requests"])
+def test_an_install_into_the_active_environment_stays_on_the_fast_path(command):
+    assert clearly_harmless(command, configured=False)

@@ -167,3 +167,39 @@ def test_the_walk_around_the_rewire_enables_is_real(guard, payload, make_repo):
     clone.commit("off", **{".countersign/guard/packs.toml": 'disable = ["backup-sync"]\n'})
     clone.git("fetch", "-q", ".", "+topic:refs/remotes/origin/main")
     assert _decide(guard, payload, clone, RSYNC) == "allow"
+
+
+# git replace makes every git reader see another object in place of one: the protected commit
+# replaced by the agent's own reads as the agent's configuration wherever countersign asks git
+# (the pre-push hook, the policy of `check`, the ledger where the in-process reader stops).
+@pytest.mark.parametrize(
+    "command",
+    [
+        "git replace main topic",
+        "git replace -f 3f1c2a9e topic",
+        "git replace --edit main",
+        "git replace --graft main topic",
+        "git replace --convert-graft-file",
+    ],
+)
+def test_replacing_an_object_is_asked(guard, payload, repo, command):
+    repo.commit("base")
+    assert _decide(guard, payload, repo, command) == "ask"
+
+
+@pytest.mark.parametrize("command", ["git replace", "git replace -l", "git replace --list 'v*'"])
+def test_listing_replacements_is_not(guard, payload, repo, command):
+    repo.commit("base")
+    assert _decide(guard, payload, repo, command) == "allow"
+
+
+def test_countersigns_own_git_reads_do_not_follow_a_replacement(repo):
+    from countersign.intake.git_command import git
+
+    repo.commit("base", **{".countersign/guard.yaml": 'extra_protected_paths: ["deploy/**"]\n'})
+    repo.git("checkout", "-q", "-b", "topic")
+    repo.commit("mine", **{".countersign/guard.yaml": "version: 1\n"})
+    repo.git("replace", "main", "topic")
+    assert repo.git("show", "main:.countersign/guard.yaml") == "version: 1"  # git follows it
+    shown = git(repo.path, "show", "main:.countersign/guard.yaml").decode()
+    assert "deploy/**" in shown

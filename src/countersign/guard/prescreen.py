@@ -153,6 +153,7 @@ GATED = {
             "pull",
             "remote",
             "symbolic-ref",
+            "replace",
         ]
     ),
     "docker": frozenset(["prune", "rm", "remove", "down", "exec", "run"]),
@@ -226,6 +227,9 @@ SENSITIVE = (
 # site-packages (and its ``.pth`` files), the venv's interpreter and ``pyvenv.cfg``. A writer
 # naming one, or run in one, takes the full path (``.venv/bin/python -m pytest`` does not).
 INSTALLED = ("site-packages", "dist-packages", "/lib/python", "bin/python", "pyvenv.cfg", ".pth")
+_INSTALL_VERBS = frozenset(
+    ["install", "uninstall", "sync", "inject", "runpip", "reinstall", "uninject"]
+)
 # The same words as ``rules.execution.DESTRUCTIVE_WORDS``, as a set: no large regex to compile.
 DESTRUCTIVE = frozenset(
     [
@@ -311,7 +315,21 @@ def clearly_harmless(
         return False
     if names & WRITERS and (configured or _sensitive_writer(lowered, cwd.lower())):
         return False
+    if _installer_of_a_path(words, names, lowered):
+        return False
     return not any(_script_like(w) or _glob_name(w) for w in words)
+
+
+def _installer_of_a_path(words: list[str], names: set[str], lowered: str) -> bool:
+    """``rules.installer``: pip (or ``python -m pip``) run from a path or into one of the
+    installation's directories, ``pipx`` and ``uv tool`` changing what is installed; a bare
+    ``pip install -r requirements.txt`` stays here."""
+    if not names & _INSTALL_VERBS:
+        return False
+    if "pipx" in names or ("uv" in names and "tool" in names):
+        return True
+    bases = {w.rsplit("/", 1)[-1].rstrip("0123456789.") for w in words if "/" in w}
+    return bool(bases & {"pip", "python"}) or any(f in lowered for f in INSTALLED)
 
 
 def _sensitive_writer(lowered: str, cwd: str) -> bool:

@@ -11,6 +11,9 @@ from countersign.errors import InputError
 
 GIT = (
     "git",
+    # refs/replace/* make git show another object in place of one: the protected commit
+    # replaced by the agent's own would read as the agent's policy and configuration
+    "--no-replace-objects",
     "-c",
     "core.quotePath=false",
     "-c",

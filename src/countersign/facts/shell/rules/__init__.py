@@ -12,7 +12,8 @@ cluster: delete, scale-to-zero, drain, helm-uninstall, change.
 db: drop, truncate, delete-all, update-all, flush, reset. container: volume-delete, prune.
 secrets: read, exfiltration. exec: pipe-to-shell, decoded-payload, unseen-code,
     unresolved-command, interpreter-delete. edit: protected-path. shell: unparseable, too-complex.
-guard: self-approval, self-ungate (the agent lifting its own gate).
+guard: self-approval, self-ungate (the agent lifting its own gate, also by reinstalling
+    the guard's own environment).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from countersign.facts.shell.rules import (
     git,
     git_remote,
     infrastructure,
+    installer,
     platform,
 )
 
@@ -44,6 +46,7 @@ _FAMILIES = (
     container,
     execution,
     gate,
+    installer,
 )
 
 
@@ -56,7 +59,7 @@ def _by_name() -> dict[str, tuple[Rule, ...]]:
 
 
 BY_NAME = _by_name()
-PREFIX = dict(filesystem.PREFIX_RULES)
+PREFIX = {**filesystem.PREFIX_RULES, **installer.PREFIX_RULES}
 ANY: tuple[Rule, ...] = (*filesystem.ANY_RULES, *execution.ANY_RULES, *gate.ANY_RULES)
 
 

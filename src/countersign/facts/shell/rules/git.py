@@ -141,6 +141,22 @@ def git(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
         )
     elif sub == "update-ref":
         yield from _ref_move(inv, args, ctx)
+    elif sub == "replace" and _replaces(args):
+        yield hit(
+            "git.protected-ref-move",
+            Severity.MEDIUM,
+            "replace makes every git reader see another object in place of this one (the "
+            "protected commit too: the policy, the guard's and the ledger's configuration)",
+            inv,
+        )
+
+
+def _replaces(args: list[str]) -> bool:
+    """``git replace OBJ REPL``, ``--edit``, ``--graft``, ``-d`` and ``--convert-graft-file``;
+    not listing (no arguments, ``-l``/``--list [PATTERN]``)."""
+    if has_flag(args, "l", ("--list",)):
+        return False
+    return bool(args)
 
 
 def _into_itself(

@@ -1,0 +1,74 @@
+"""pip, uv and pipx run against the guard's own environment replace the modules that judge
+every later call (a walk-around that writes no file the guard protects by name)."""
+
+from __future__ import annotations
+
+import pytest
+
+from countersign.facts.shell.context import ShellContext
+from countersign.guard.decision import judge_command
+
+GUARD_VENV = "/home/me/.local/share/pipx/venvs/countersign"
+PROJECT = "/work/shop"
+
+
+def _ctx(venv: str = GUARD_VENV) -> ShellContext:
+    own = (f"{venv}/lib/python3.11/site-packages/**", f"{venv}/bin/python", f"{venv}/pyvenv.cfg")
+    return ShellContext(
+        cwd=PROJECT, project_root=PROJECT, protected_paths=own, gate_paths=own, home="/home/me"
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        f"{GUARD_VENV}/bin/pip install tree-sitter-bash==0.1",
+        f"{GUARD_VENV}/bin/pip uninstall -y cryptography",
+        f"{GUARD_VENV}/bin/python -m pip install /tmp/fork",
+        f"{GUARD_VENV}/bin/pip3.11 install requests",
+        "pipx inject countersign /tmp/evil-plugin",
+        "pipx runpip countersign install -e /tmp/cryptography",
+        "pipx uninstall countersign",
+        "pipx install --force countersign",
+        "uv tool install --force --with /tmp/fork countersign",
+        "uv tool uninstall countersign",
+        f"uv pip install --python {GUARD_VENV}/bin/python /tmp/fork",
+        f"pip install --target {GUARD_VENV}/lib/python3.11/site-packages evil",
+    ],
+)
+def test_installing_into_the_guards_environment_is_asked(command):
+    assert judge_command(command, _ctx()).decision != "allow"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "pip install -r requirements.txt",
+        "pip install requests",
+        ".venv/bin/pip install requests",
+        "/work/shop/.venv/bin/python -m pip install -e .",
+        "pipx install ruff",
+        "pipx upgrade countersign",
+        "pipx inject black black-plugin",
+        "uv tool install ruff",
+        "uv pip install requests",
+    ],
+)
+def test_installing_into_another_environment_is_not(command):
+    assert judge_command(command, _ctx()).decision == "allow"
+
+
+@pytest.mark.parametrize(
+    ("command", "decision"),
+    [
+        (".venv/bin/pip install requests", "allow"),
+        (".venv/bin/pip install -e .", "allow"),
+        (".venv/bin/pip install 'cryptography==3.0'", "ask"),
+        (".venv/bin/pip uninstall -y countersign", "ask"),
+        (".venv/bin/pip install /tmp/fork", "ask"),
+        (".venv/bin/python -m pip install git+https://example.com/tree-sitter", "ask"),
+    ],
+)
+def test_in_the_projects_own_venv_only_what_the_guard_imports_is_asked(command, decision):
+    got = judge_command(command, _ctx(f"{PROJECT}/.venv")).decision
+    assert (got == "allow") == (decision == "allow")
