@@ -83,3 +83,15 @@ def test_under_the_home_both_spellings_are_protected(tmp_path):
     found = installation(None, f"{lib}/site-packages/countersign", [lib], home=str(home))
     assert f"{lib}/**" in found
     assert "~/.pyenv/versions/3.11.7/lib/python3.11/**" in found
+
+
+def test_a_search_path_holding_the_project_or_the_home_does_not_protect_them(tmp_path):
+    """``PYTHONPATH=~/code`` (the console script reads it): protecting that directory would
+    ask for every write in every project under it."""
+    home = tmp_path / "home"
+    root = home / "code" / "shop"
+    found = installation(
+        root, "/opt/cs/countersign", [f"{home}/code", str(home), "/"], home=str(home)
+    )
+    assert "/opt/cs/countersign/**" in found
+    assert not [p for p in found if p in (f"{home}/code/**", f"{home}/**", "/**", "~/**")]

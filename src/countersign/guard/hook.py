@@ -83,6 +83,8 @@ def installation(
             continue
         if top and (entry + "/").startswith(top) and not _installed(entry):
             continue
+        if (top and top.startswith(entry + "/")) or entry in ("", home):
+            continue  # a PYTHONPATH of the home or a parent of the project: not an installation
         found.append(entry + "/**")
     found.append(sys.executable)
     if sys.prefix != sys.base_prefix:
