@@ -181,3 +181,26 @@ def test_a_variable_the_code_builds_from_a_template_and_a_name_holds(repo):
     repo.commit("sound", **{"app/sound.py": "import os\nos.environ['APP_SOUND']\n"})
     repo.commit("no sound", **{"app/sound.py": "X = 1\n"})
     assert [f.reference.needle for f in docs_review.review_docs(repo.path).stale] == ["APP_SOUND"]
+
+
+def test_a_directory_the_build_writes_into_holds_after_it_left_the_tree(repo):
+    """cinder: "sample files are generated and put into ``doc/source/_static``"; the directory
+    was taken out of the tree, and the .gitignore names the samples the build writes in it."""
+    repo.commit(
+        "start",
+        **{
+            "doc/source/_static/ga.js": "x\n",
+            "doc/source/index.rst": "Samples are generated into ``doc/source/_static``.\n",
+            ".gitignore": "doc/source/_static/app.conf.sample\n",
+            "app.py": "x = 1\n",
+        },
+    )
+    repo.git("rm", "-q", "doc/source/_static/ga.js")
+    repo.commit("Remove _static folder in doc directory")
+    assert docs_review.review_docs(repo.path).stale == ()
+    # a directory no pattern speaks of is still stale
+    repo.commit("tools", **{"tools/gone/run.sh": "echo\n"})
+    repo.commit("guide", **{"doc/source/more.rst": "See ``tools/gone`` for the scripts.\n"})
+    repo.git("rm", "-q", "-r", "tools/gone")
+    repo.commit("drop tools")
+    assert [f.reference.text for f in docs_review.review_docs(repo.path).stale] == ["tools/gone"]

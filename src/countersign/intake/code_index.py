@@ -108,6 +108,14 @@ class CodeIndex:
                 return True
         return False
 
+    def ignores_under(self, path: str) -> bool:
+        """Whether an ignore pattern names a file under the directory ``path``
+        (``doc/source/_static/cinder.conf.sample``): a directory a build writes into."""
+        return any(
+            not raw.startswith("!") and raw.lstrip("/").startswith(f"{path}/")
+            for raw in self.ignored
+        )
+
     def in_submodule(self, path: str) -> bool:
         return any(path == s or path.startswith(f"{s}/") for s in self.submodules)
 

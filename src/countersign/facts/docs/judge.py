@@ -420,7 +420,11 @@ def _produced(path: str, code: CodeIndex) -> bool:
     """Made by a build or a tool, not kept: the repository ignores the path and keeps nothing
     beside it (a coverage report checked in by mistake and taken out, not a fixture directory
     that happens to be ignored), or ignores this very file by name (pdm's docs build writes
-    ``docs/reference/cli.md``, which ``docs/reference/.gitignore`` names)."""
+    ``docs/reference/cli.md``, which ``docs/reference/.gitignore`` names), or is a directory
+    the ignore patterns name files in (cinder's docs build writes its samples into
+    ``doc/source/_static``, whose ``cinder.conf.sample`` the root ``.gitignore`` names)."""
+    if code.ignores_under(path):
+        return True
     if not code.is_ignored(path):
         return False
     return posixpath.dirname(path) not in code.dirs or code.ignored_by_name(path)
