@@ -119,6 +119,10 @@ REWIRES = [
     "git branch -rD origin/main",
     "git symbolic-ref refs/remotes/origin/HEAD refs/remotes/origin/topic",
     "echo '[remote \"origin\"] url = /tmp/mine.git' >> .git/config",
+    # git reads url.*.insteadOf from a configuration file of the agent's own
+    "GIT_CONFIG_GLOBAL=/tmp/mine.gitconfig git fetch origin",
+    "env GIT_CONFIG_SYSTEM=/tmp/mine.gitconfig git pull",
+    "GIT_CONFIG=/tmp/mine.gitconfig git fetch",
 ]
 
 
@@ -150,6 +154,7 @@ def test_moving_or_rewiring_origins_copy_is_asked(guard, payload, make_repo, com
         "git config remote.origin.url",
         "git config --list",
         "git config user.email me@example.com",
+        "GIT_CONFIG_GLOBAL=/tmp/x.gitconfig git status",
         "git branch -d topic",
         "git symbolic-ref HEAD",
         "cat .git/config",

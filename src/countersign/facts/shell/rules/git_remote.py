@@ -27,7 +27,7 @@ _LOCAL = (".", "/", "./", "../", "file://")
 
 def remote_rewire(inv: Invocation, ctx: ShellContext) -> Iterator[ShellFinding]:
     sub, args = _subcommand(inv.args)
-    found = _configured(inv) or _by_subcommand(sub, args, ctx)
+    found = _configured(inv) or _other_config(sub, inv) or _by_subcommand(sub, args, ctx)
     if found:
         yield hit(RULE, Severity.MEDIUM, f"{found}; {_WHY}", inv)
 
@@ -161,6 +161,21 @@ def _configured(inv: Invocation) -> str:
             _steers(part.strip("' ").partition("=")[0]) for part in value.split("' '")
         ):
             return "GIT_CONFIG_PARAMETERS for one command"
+    return ""
+
+
+# Where git reads its global and system configuration from: a file of the agent's own there
+# can hold ``url.*.insteadOf`` or ``remote.origin.url``, which no key on the command line shows.
+_CONFIG_FILES = ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG")
+
+
+def _other_config(sub: str, inv: Invocation) -> str:
+    """A fetch or pull that reads its configuration from another file."""
+    if sub not in ("fetch", "pull", "remote"):
+        return ""
+    for name, _value in inv.env:
+        if name in _CONFIG_FILES:
+            return f"{name} points {sub} at another configuration file"
     return ""
 
 
