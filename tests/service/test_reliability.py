@@ -418,6 +418,20 @@ def test_a_worker_whose_database_stays_down_past_the_pools_wait_reaches_it_once_
                         rows(server.url, "SELECT count(*) FROM procrastinate_workers") != [(0,)]
                     ),
                 )
+                # The reconcile the worker defers as it starts has ended and its end is written:
+                # a job's end is written until it lands, so a database stopped in the middle of
+                # that write would hold the worker there, not restarting, until it is back.
+                wait_until(
+                    "the starting reconcile has ended",
+                    lambda: (
+                        rows(
+                            server.url,
+                            "SELECT count(*) FILTER (WHERE status IN ('todo', 'doing')),"
+                            " count(*) FILTER (WHERE status = 'succeeded') FROM procrastinate_jobs",
+                        )
+                        == [(0, 1)]
+                    ),
+                )
                 server.stop()
                 # The first restart meets the dropped connections, the second the pool that
                 # could not open in 30 s.
