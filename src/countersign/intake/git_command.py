@@ -71,15 +71,23 @@ def failure(command: str, stderr_lines: list[str]) -> InputError:
 DEFAULT_NAMES = ("main", "master", "trunk")
 
 
-def default_branch(root: Path) -> str | None:
-    """origin's HEAD, else the first of main, master and trunk that exists: one git process
-    (it was up to four, on every check and every evaluation of the service)."""
-    patterns = ["refs/remotes/origin/HEAD", *(f"refs/heads/{name}" for name in DEFAULT_NAMES)]
+def _refs(root: Path, prefixes: list[str]) -> dict[str, str] | None:
+    """origin's HEAD and the default names under each prefix that exist (ref -> the ref a
+    symbolic one points to), in one git process; None where git cannot read the refs."""
+    patterns = ["refs/remotes/origin/HEAD", *(p + name for p in prefixes for name in DEFAULT_NAMES)]
     try:
         out = git(root, "for-each-ref", "--format=%(refname)%00%(symref)", *patterns)
     except InputError:
         return None
-    found = dict(line.partition("\0")[::2] for line in out.decode().splitlines())
+    return dict(line.partition("\0")[::2] for line in out.decode().splitlines())
+
+
+def default_branch(root: Path) -> str | None:
+    """origin's HEAD, else the first of main, master and trunk that exists: one git process
+    (it was up to four, on every check and every evaluation of the service)."""
+    found = _refs(root, ["refs/heads/"])
+    if found is None:
+        return None
     origin = found.get("refs/remotes/origin/HEAD")
     if origin:
         return origin.removeprefix("refs/remotes/")
@@ -91,16 +99,9 @@ def protected_branch(root: Path) -> str | None:
     main, master or trunk, else the local one. origin's copy comes first (unlike
     ``default_branch``): it is what the forge accepted, where a local branch moves with any
     commit on this machine. One git process."""
-    patterns = [
-        "refs/remotes/origin/HEAD",
-        *(f"refs/remotes/origin/{name}" for name in DEFAULT_NAMES),
-        *(f"refs/heads/{name}" for name in DEFAULT_NAMES),
-    ]
-    try:
-        out = git(root, "for-each-ref", "--format=%(refname)%00%(symref)", *patterns)
-    except InputError:
+    found = _refs(root, ["refs/remotes/origin/", "refs/heads/"])
+    if found is None:
         return None
-    found = dict(line.partition("\0")[::2] for line in out.decode().splitlines())
     origin = found.get("refs/remotes/origin/HEAD")
     if origin:
         return origin.removeprefix("refs/remotes/")
