@@ -264,17 +264,18 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
     found: list[Reference] = []
     own: set[str] = set()  # names the document's own code defines: its example, not the code's
     past = history_sections(text) | rename_tables(text)
-    generated = False  # a block that ran a Makefile generator: its ``make`` is that Makefile's
+    block: list[str] = []  # the code block's lines so far: after a Makefile generator, ``make``
     previous = ""  # the prose line before, for a sentence that runs over two lines
     for line in lines_of(path, text):
         if line.number in past:
             continue
         before, previous = previous, line.text if line.role is Role.PROSE else ""
         if line.role is Role.PROSE:
-            generated = generated and not line.text.strip()
+            if line.text.strip():
+                block = []
         else:
             own.update(m.group(1) or m.group(2) for m in _DEFINITION.finditer(line.text))
-            generated = generated or bool(_GENERATES_MAKEFILE.search(line.text))
+            block.append(line.text)
         if line.role in {Role.OTHER, Role.HISTORY}:
             continue
         if line.role is Role.PROSE and not _MARKED.search(line.text):
@@ -283,7 +284,9 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
             named = list(_prose(path, line, vocabulary))
         else:
             named = list(_shell(path, line, vocabulary, strict=line.role is not Role.SHELL))
-        if named and (generated or _READERS_MAKEFILE.search(line.text)):
+        if any(r.kind is Kind.MAKE_TARGET for r in named) and (
+            _READERS_MAKEFILE.search(line.text) or any(map(_GENERATES_MAKEFILE.search, block))
+        ):
             named = [r for r in named if r.kind is not Kind.MAKE_TARGET]
         if named and line.role is Role.PROSE and " with" in line.text:
             named = [r for r in named if not _to_replace(before, line.text, r.text)]
@@ -325,7 +328,7 @@ def rename_tables(text: str) -> frozenset[int]:
     name", "Deprecated" / "Replacement"): each row records a rename, not advice to use the
     old name. reStructuredText's ``list-table`` spreads a row over several lines, so the row
     alone does not show it (``_maps_names`` reads one-line rows)."""
-    if not _OLD_HEADER.search(text):
+    if "list-table::" not in text or not _OLD_HEADER.search(text):
         return frozenset()
     lines = text.split("\n")
     out: set[int] = set()
