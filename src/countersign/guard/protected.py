@@ -85,14 +85,18 @@ def protected_commit(common: str, branches: tuple[str, ...]) -> tuple[str, str] 
         # reftable (git 2.45+) or another ref backend: read as "no branch yet", the
         # repository's own packs and guard.yaml would be switched off
         raise Unreadable(f"{common}: refs in a format the guard does not read")
-    names = [b for b in branches if not set(b) & set("*?[")]
-    for prefix in ("refs/remotes/origin/", "refs/heads/"):
-        for branch in names:
-            ref = prefix + branch
-            commit = ref_commit(common, ref)
-            if commit:
-                return ref, commit
+    for ref in _candidate_refs(branches):
+        commit = ref_commit(common, ref)
+        if commit:
+            return ref, commit
     return None
+
+
+def _candidate_refs(branches: tuple[str, ...]) -> list[str]:
+    """The refs a protected branch may be, in the order they are believed: origin's copies
+    of every named branch, then the local ones (patterns name no single ref)."""
+    names = [b for b in branches if not set(b) & set("*?[")]
+    return [prefix + b for prefix in ("refs/remotes/origin/", "refs/heads/") for b in names]
 
 
 def resolved_commit(root: str, common: str, branches: tuple[str, ...]) -> tuple[str, str] | None:
@@ -108,8 +112,7 @@ def resolved_commit(root: str, common: str, branches: tuple[str, ...]) -> tuple[
     from countersign.errors import ConfigError, InputError
     from countersign.intake import git
 
-    names = [b for b in branches if not set(b) & set("*?[")]
-    refs = [f"{prefix}{b}" for prefix in ("refs/remotes/origin/", "refs/heads/") for b in names]
+    refs = _candidate_refs(branches)
     try:
         out = git.git(Path(root), "for-each-ref", "--format=%(refname) %(objectname)", *refs)
     except InputError as exc:

@@ -112,13 +112,17 @@ def looked_up(reference: Reference, code: CodeIndex) -> bool:
     return all(f'"{p}"' in code.tokens or f"'{p}'" in code.tokens for p in parts)
 
 
+# Where a repository keeps its Python packages: the root, or a src/ or lib/ layout
+_MODULE_ROOTS = ("", "src/", "lib/")
+
+
 def module_tail(needle: str, paths: frozenset[str]) -> str:
     """For a dotted name whose head is a Python module of this repository
     (``scrapy.utils.project.get_project_settings``: ``scrapy/utils/project.py``), the name it
     looks up in that module; else empty (a configuration key such as ``json.sort_keys``)."""
     parts = needle.split(".")
     for cut in range(len(parts) - 1, 0, -1):
-        if _is_module("/".join(parts[:cut]), paths, ("", "src/", "lib/")):
+        if _is_module("/".join(parts[:cut]), paths, _MODULE_ROOTS):
             return parts[cut]
     return ""
 
@@ -131,14 +135,11 @@ def names_module(needle: str, code: CodeIndex) -> bool:
 
 
 def _module_roots(code: CodeIndex) -> tuple[str, ...]:
-    return ("", "src/", "lib/", *code.top_packages)
+    return (*_MODULE_ROOTS, *code.top_packages)
 
 
 def _is_module(module: str, paths: frozenset[str], roots: Iterable[str]) -> bool:
     return any(f"{r}{module}.py" in paths or f"{r}{module}/__init__.py" in paths for r in roots)
-
-
-_MODULE_ROOTS = ("", "src/", "lib/")
 
 
 def module_paths(reference: Reference) -> tuple[tuple[str, int], ...]:
