@@ -67,3 +67,28 @@ def test_make_targets_named_through_a_variable_are_targets():
     # a rule on a variable the Makefiles never set (from the environment, an included file
     # that is built): any goal may be made
     assert _make_targets(["$(EXTRA_TARGETS):\n\techo $@\n"]) is None
+
+
+def _definition_then_spelling(repo) -> tuple[str, str]:
+    """A name's definition removed, three unrelated commits, then its last spelling dropped."""
+    repo.commit("init", **{"ext.py": "def with_(x):\n    return x\n", "use.py": "ext.with_(1)\n"})
+    gone = repo.commit("drop the definition", **{"ext.py": "def other(x):\n    return x\n"})
+    for n in range(3):
+        repo.commit(f"unrelated {n}", **{"more.py": f"N = {n}\n"})
+    dropped = repo.commit("drop the spelling", **{"use.py": "ext.other(1)\n"})
+    return gone, dropped
+
+
+def test_the_search_for_a_definition_reads_on_past_a_newer_spelling(repo):
+    gone, _ = _definition_then_spelling(repo)
+    history = token_history(repo.path, "HEAD", [], defining=["with_"])
+    assert history["with_"].commit == gone
+    assert history["with_"].defined
+
+
+def test_the_search_for_a_definition_stops_after_its_bound(repo):
+    # a name whose definition lies further back than the bound keeps the newest spelling's
+    # commit rather than reading the whole history
+    _, dropped = _definition_then_spelling(repo)
+    history = token_history(repo.path, "HEAD", [], defining=["with_"], read_on=2)
+    assert history["with_"].commit == dropped

@@ -237,6 +237,11 @@ def _renames(root: Path, commits: list[str], unreadable: list[str]) -> dict[tupl
     return moved
 
 
+# How many commits the pass reads on for a definition once every needle has some commit: past
+# that, the newest commit that dropped a spelling of the name stands as the evidence.
+READ_ON_FOR_DEFINITION = 2000
+
+
 def token_history(
     root: Path,
     rev: str,
@@ -244,6 +249,7 @@ def token_history(
     listing: Listing | None = None,
     unreadable: list[str] | None = None,
     defining: Iterable[str] = (),
+    read_on: int = READ_ON_FOR_DEFINITION,
 ) -> dict[str, Evidence]:
     """For each needle missing from the code, the newest commit that took a line holding it
     out of a file (as a whole name: ``FOO`` is not in ``FOO_V2`` nor in ``NEW_FOO``) and changed
@@ -258,12 +264,14 @@ def token_history(
 
     For the needles in ``defining`` (a name looked up in a module of the repository's own), the
     commit that took out a line defining it is wanted: a newer commit that only dropped a line
-    spelling it (an example, ``"pkg.ext.with_"``) is kept only if none did."""
+    spelling it (an example, ``"pkg.ext.with_"``) is kept only if none did. Once every other
+    needle has its commit, that search reads on for at most ``read_on`` more commits: a name
+    the code never defined would otherwise send the pass to the history's start."""
     wanted = sorted(set(missing) | set(defining))
     if not wanted:
         return {}
     commits = (listing or listing_of(root, rev)).code_commits
-    scan = _HistoryScan(wanted, set(defining))
+    scan = _HistoryScan(wanted, set(defining), read_on)
     return scan.run(root, commits, [] if unreadable is None else unreadable)
 
 
@@ -327,10 +335,17 @@ def dependency_line(path: str) -> re.Pattern[str] | None:
 class _HistoryScan:
     """The state of one pass: the needles still unexplained, the commit and file being read."""
 
-    def __init__(self, wanted: list[str], defining: set[str] | None = None) -> None:
+    def __init__(
+        self,
+        wanted: list[str],
+        defining: set[str] | None = None,
+        read_on: int = READ_ON_FOR_DEFINITION,
+    ) -> None:
         self.words = {n: whole_words([n]) for n in wanted}
-        # needles still read on for the commit that removed their definition
+        # needles still read on for the commit that removed their definition, for at most
+        # ``read_on`` commits once every needle has some commit
         self.unsettled = set(defining or ())
+        self.read_on = read_on
         # Every name of a needle occurs whole in a line that holds the needle whole (the
         # needle's own ends are boundaries), so its longest name is a sound key to look up.
         self.by_key: dict[str, list[str]] = {}
@@ -383,7 +398,7 @@ class _HistoryScan:
             pending = lines.pop()
             for raw in lines:
                 in_hunk = self._line(raw, in_hunk)
-                if len(self.found) == len(self.words) and not self.unsettled:
+                if len(self.found) == len(self.words) and (not self.unsettled or self.read_on < 0):
                     return self.found  # leaving the stream stops git
         if pending:
             self._line(pending, in_hunk)
@@ -406,6 +421,8 @@ class _HistoryScan:
             return raw.startswith(b"@@")
         elif raw.startswith(_REC.encode()):
             self._end_commit()
+            if self.unsettled and len(self.found) == len(self.words):
+                self.read_on -= 1  # only definitions are still wanted
             fields = raw[1:].decode("utf-8", "replace").split(_FLD)
             commit, date, subject = ([*fields, "", ""])[:3]
             self.header = (commit, date, subject)
