@@ -18,7 +18,13 @@ from pathlib import Path
 
 from countersign.errors import InputError
 from countersign.facts.docs import Finding, Kind, Reference
-from countersign.facts.docs.extract import Vocabulary, is_history, own_commands, references
+from countersign.facts.docs.extract import (
+    Vocabulary,
+    is_history,
+    own_commands,
+    project_names,
+    references,
+)
 from countersign.facts.docs.judge import (
     History,
     defining_needles,
@@ -75,6 +81,7 @@ def review_docs(
         commands=own_commands(manifests, code_paths) | set(commands),
         make=any(read.is_makefile(p) for p in code_paths),
         package_scripts=any(p.rsplit("/", 1)[-1] == "package.json" for p in code_paths),
+        names=project_names(manifests) | {p.split("/", 1)[0] for p in code_paths if "/" in p},
     )
     refs = _references(doc_tree.read(doc_paths), vocabulary)
     index = read.code_index(root, sha, code_paths, needles(refs), submodules)

@@ -1,7 +1,7 @@
 import pytest
 
 from countersign.facts.docs import Kind
-from countersign.facts.docs.extract import Vocabulary, own_commands, references
+from countersign.facts.docs.extract import Vocabulary, own_commands, project_names, references
 
 VOCAB = Vocabulary(commands=frozenset({"shipit"}), make=True, package_scripts=True)
 
@@ -475,6 +475,43 @@ def test_make_after_a_makefile_generator_runs_the_generated_makefile():
     # the repository's own Makefile, in a block with no generator, is still read
     own = "```sh\nmake test\n```\n\nThen:\n\n```sh\ncmake -B build\n```\n"
     assert (Kind.MAKE_TARGET, "make test") in refs(own)
+
+
+def test_a_block_that_goes_into_another_repositorys_clone_runs_its_makefile():
+    """heat's guide clones oz, ``pushd oz``, then ``make rpm``: oz's target, not heat's."""
+    vocab = Vocabulary(commands=frozenset({"shipit"}), make=True, names=frozenset({"shipit"}))
+    block = (
+        "```sh\ngit clone -q https://github.com/clalancette/oz.git\npushd oz\n"
+        "make rpm\n./scripts/package.sh\npopd\nmake install\n```\n"
+    )
+    found = refs(block, vocab=vocab)
+    assert (Kind.MAKE_TARGET, "make rpm") not in found
+    assert (Kind.MAKE_TARGET, "make install") in found  # back in the reader's checkout
+    one_line = "```sh\ngit clone https://example.org/tool && cd tool && make check\n```\n"
+    assert [r for r in refs(one_line, vocab=vocab) if r[0] is Kind.MAKE_TARGET] == []
+    # a relative ``cd`` inside the clone stays in it
+    deeper = "```sh\ngit clone https://example.org/tool\ncd tool\ncd docs\nmake html\n```\n"
+    assert [r for r in refs(deeper, vocab=vocab) if r[0] is Kind.MAKE_TARGET] == []
+
+
+def test_a_clone_of_the_repository_itself_is_still_judged():
+    vocab = Vocabulary(
+        make=True, names=project_names({"setup.cfg": "[metadata]\nname = python-shipit\n"})
+    )
+    for url in ("https://opendev.org/org/python-shipit", "git@github.com:org/shipit.git"):
+        block = f"```sh\ngit clone {url}\ncd {url.rsplit('/', 1)[-1].removesuffix('.git')}\nmake test\n```\n"
+        assert (Kind.MAKE_TARGET, "make test") in refs(block, vocab=vocab), url
+
+
+def test_project_names_are_read_from_each_kind_of_manifest():
+    files = {
+        "pyproject.toml": '[project]\nname = "alpha"\n',
+        "b/setup.py": "setup(\n    name='beta',\n)\n",
+        "c/package.json": '{"name": "@scope/gamma", "version": "1.0.0"}',
+        "d/Cargo.toml": '[package]\nname = "delta"\n',
+        "e/pyproject.toml": "not toml [",
+    }
+    assert project_names(files) == {"alpha", "beta", "gamma", "delta"}
 
 
 def test_make_targets_of_the_readers_makefile_are_not_references():

@@ -84,11 +84,19 @@ _PROMPTS = ("$ ", "% ", "> ", "# ")
 @dataclass(frozen=True)
 class Vocabulary:
     """What the repository names, so prose is read against it: its own command-line programs,
-    whether it has a Makefile, and the package scripts it declares."""
+    whether it has a Makefile, the package scripts it declares, and the names it goes by (its
+    projects' names in its manifests, its top-level directories), which tell a clone of it from
+    a clone of another repository."""
 
     commands: frozenset[str] = frozenset()
     make: bool = False
     package_scripts: bool = False
+    names: frozenset[str] = frozenset()
+
+    def is_own(self, name: str) -> bool:
+        """Whether a repository cloned as ``name`` is this one (case, ``-`` and ``_`` aside)."""
+        folded = _fold(name)
+        return any(_fold(n) == folded for n in self.names | self.commands)
 
     @cached_property
     def command_word(self) -> re.Pattern[str] | None:
@@ -97,6 +105,10 @@ class Vocabulary:
             return None
         names = "|".join(re.escape(c) for c in sorted(self.commands, key=len, reverse=True))
         return re.compile(rf"\b(?:{names})\b")
+
+
+def _fold(name: str) -> str:
+    return name.casefold().replace("_", "-").removeprefix("python-")
 
 
 def _dated_post(name: str) -> bool:
@@ -265,6 +277,8 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
     own: set[str] = set()  # names the document's own code defines: its example, not the code's
     past = history_sections(text) | rename_tables(text)
     block: list[str] = []  # the code block's lines so far: after a Makefile generator, ``make``
+    clones: set[str] = set()  # the block's clones of other repositories, by directory
+    elsewhere = False  # the block has gone into one of them: its paths and targets are theirs
     previous = ""  # the prose line before, for a sentence that runs over two lines
     for line in lines_of(path, text):
         if line.number in past:
@@ -272,10 +286,12 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
         before, previous = previous, line.text if line.role is Role.PROSE else ""
         if line.role is Role.PROSE:
             if line.text.strip():
-                block = []
+                block, clones, elsewhere = [], set(), False
         else:
             own.update(m.group(1) or m.group(2) for m in _DEFINITION.finditer(line.text))
             block.append(line.text)
+            if "clone" in line.text or clones:
+                elsewhere = _into_clone(line.text, clones, vocabulary, elsewhere)
         if line.role in {Role.OTHER, Role.HISTORY}:
             continue
         if line.role is Role.PROSE and not _MARKED.search(line.text):
@@ -288,6 +304,8 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
             _READERS_MAKEFILE.search(line.text) or any(map(_GENERATES_MAKEFILE.search, block))
         ):
             named = [r for r in named if r.kind is not Kind.MAKE_TARGET]
+        if named and elsewhere:
+            named = [r for r in named if r.kind not in _WORKING_TREE]
         if named and line.role is Role.PROSE and " with" in line.text:
             named = [r for r in named if not _to_replace(before, line.text, r.text)]
         # most lines name nothing: only those that do are asked whether they speak of the past
@@ -295,6 +313,34 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
             found.extend(named)
     kept = (r for r in found if not (r.kind in _DEFINABLE and r.needle in own))
     return tuple(dict.fromkeys(kept))
+
+
+# what a command reads from the directory it runs in: after ``cd`` into another repository's
+# clone, that repository's
+_WORKING_TREE = frozenset({Kind.PATH, Kind.MAKE_TARGET, Kind.SCRIPT})
+
+
+def _into_clone(text: str, clones: set[str], vocabulary: Vocabulary, inside: bool) -> bool:
+    """Follow a code block's ``git clone URL [DIR]`` of another repository and ``cd``/``pushd``
+    into it: whether the block's next commands run in that clone (heat's guide clones oz,
+    ``pushd oz``, then ``make rpm``: oz's Makefile, not heat's)."""
+    for words in _segments(text.strip().removeprefix("$ ")):
+        if len(words) >= 3 and words[0] == "git" and "clone" in words[1:3]:
+            operands = [w for w in words[words.index("clone") + 1 :] if not w.startswith("-")]
+            if operands:
+                name = (operands[1] if len(operands) > 1 else operands[0]).rstrip("/")
+                name = name.rsplit("/", 1)[-1].removesuffix(".git")
+                if name and not vocabulary.is_own(name):
+                    clones.add(name)
+        elif words and words[0] in {"cd", "pushd"}:
+            target = words[1].rstrip("/").split("/", 1)[0] if len(words) > 1 else "~"
+            if target in clones:
+                inside = True
+            elif target.startswith(("..", "/", "~", "$")):
+                inside = False  # out of it (a relative ``cd`` inside it stays inside)
+        elif words and words[0] == "popd":
+            inside = False
+    return inside
 
 
 # A command that writes the Makefile the next commands run: a Perl module's ``perl
@@ -737,6 +783,41 @@ def own_commands(files: dict[str, str], paths: Iterable[str] = ()) -> frozenset[
         if match := re.match(r"^(?:.*/)?cmd/([a-z][\w-]*)/[^/]+\.go$", path):
             names.add(match.group(1))
     return frozenset(n for n in names if len(n) > 1)
+
+
+def project_names(files: dict[str, str]) -> frozenset[str]:
+    """The names the repository's projects go by in their manifests: ``pyproject.toml``'s
+    ``project.name`` (or poetry's), ``setup.cfg``'s ``name``, ``setup.py``'s ``name=``,
+    ``package.json``'s ``name``, ``Cargo.toml``'s package name."""
+    names: set[str] = set()
+    for path, text in files.items():
+        base = path.rsplit("/", 1)[-1]
+        if base == "pyproject.toml":
+            names |= set(_toml_values(text, ("project.name", "tool.poetry.name")))
+        elif base == "setup.cfg":
+            names |= set(re.findall(r"^name\s*=\s*([\w.-]+)\s*$", text, re.MULTILINE))
+        elif base == "setup.py":
+            names |= set(re.findall(r"\bname\s*=\s*[\"']([\w.-]+)[\"']", text))
+        elif base == "Cargo.toml":
+            names |= set(_toml_values(text, ("package.name",)))
+        elif base == "package.json" and (match := re.search(r'"name"\s*:\s*"([^"]+)"', text)):
+            names.add(match.group(1).rsplit("/", 1)[-1])
+    return frozenset(names)
+
+
+def _toml_values(text: str, keys: Iterable[str]) -> Iterator[str]:
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return
+    for key in keys:
+        node: object = data
+        for part in key.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, str):
+            yield node
 
 
 def _toml_table_keys(text: str, tables: Iterable[str]) -> Iterator[str]:
