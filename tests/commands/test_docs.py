@@ -634,6 +634,27 @@ def test_a_flag_whose_code_went_to_live_elsewhere_is_not_called_stale(shop, caps
     ]
 
 
+def test_a_flag_whose_code_was_replaced_by_the_library_the_commit_names_is_not_stale(shop, capsys):
+    """python-openstackclient's ``osc-lib: api.auth`` replaced its auth options with
+    ``from osc_lib.api.auth import *``: osc-lib still offers ``--os-tenant-name``."""
+    shop.commit(
+        "auth options",
+        **{
+            "docs/auth.md": "```sh\nshipit failover --os-tenant-name demo\n```\n",
+            "shipit/auth.py": 'parser.add_argument("--os-tenant-name")\n',
+        },
+    )
+    shop.commit("ship-lib: auth", **{"shipit/auth.py": "from ship_lib.auth import *  # noqa\n"})
+    _, report = run(shop, capsys, "docs/auth.md", "--all")
+    [finding] = report["findings"]
+    assert (finding["reference"], finding["stale"], finding["confidence"]) == (
+        "--os-tenant-name",
+        False,
+        "medium",
+    )
+    assert "ship_lib" in finding["reason"]
+
+
 def test_a_minified_bundle_taken_out_is_no_evidence(shop, capsys):
     """mkdocs changed highlight.js's minified build, one line holding ``"debug"`` among
     thousands of words: that says nothing about mkdocs' own flags."""

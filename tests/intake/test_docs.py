@@ -92,3 +92,27 @@ def test_the_search_for_a_definition_stops_after_its_bound(repo):
     _, dropped = _definition_then_spelling(repo)
     history = token_history(repo.path, "HEAD", [], defining=["with_"], read_on=2)
     assert history["with_"].commit == dropped
+
+
+def test_code_replaced_by_an_import_from_the_library_its_subject_names_went_there(repo):
+    old = 'import os\n\nTENANT = os.environ.get("OS_TENANT")\n'
+    repo.commit("init", **{"app/auth.py": old, "app/util.py": "X = 1\n"})
+    sha = repo.commit("auth-lib: api.auth", **{"app/auth.py": "from auth_lib.api import *\n"})
+    evidence = token_history(repo.path, "HEAD", ["OS_TENANT"])["OS_TENANT"]
+    assert (evidence.commit, evidence.to_library) == (sha, "auth_lib")
+
+
+def test_an_import_of_the_repositorys_own_code_or_of_python_is_no_library(repo):
+    old = 'import os\n\nTENANT = os.environ.get("OS_TENANT")\nOTHER = os.environ.get("OS_OTHER")\n'
+    repo.commit("init", **{"app/auth.py": old, "app/util.py": "X = 1\n"})
+    repo.commit(
+        "app: read from util",
+        **{
+            "app/auth.py": old.replace(
+                'TENANT = os.environ.get("OS_TENANT")\n', "from app.util import X\n"
+            )
+        },
+    )
+    repo.commit("json config", **{"app/auth.py": "import json\n"})
+    history = token_history(repo.path, "HEAD", ["OS_TENANT", "OS_OTHER"])
+    assert history["OS_TENANT"].to_library == history["OS_OTHER"].to_library == ""

@@ -49,6 +49,10 @@ class Evidence:
     # the same commit put a new dependency in a manifest (``"python-discovery>=1"``): the code
     # may have moved into that package, which still reads the name
     to_dependency: bool = False
+    # the same commit imported, from a package not the repository's own, what its subject says
+    # the code moved to (``osc-lib: api.auth`` adding ``from osc_lib.api.auth import *``): the
+    # name may live on in that library
+    to_library: str = ""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import functools
 import json
 import re
 import subprocess
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
@@ -276,6 +277,12 @@ def token_history(
 
 
 _NAME = re.compile(r"[A-Za-z0-9_-]+")
+# an import the commit put in, and its top package
+_IMPORT = re.compile(r"^\s*(?:from|import)\s+([A-Za-z_]\w*)")
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[-_\s.]", "", text.casefold())
 
 
 def is_own_code(path: str) -> bool:
@@ -375,6 +382,9 @@ class _HistoryScan:
         self._dependencies_in: set[str] = set()
         self._dependencies_out: set[str] = set()
         self.adds_dependency = False  # this commit put a new dependency in a manifest
+        self._python = False  # the file being read is Python: its added imports are read
+        self.imports: set[str] = set()  # the packages this commit's added imports name
+        self.roots: set[str] = set()  # the top directories of the code read: its own packages
 
     def run(
         self, root: Path, commits: tuple[str, ...], unreadable: list[str]
@@ -416,6 +426,8 @@ class _HistoryScan:
             line = raw[1:].decode("utf-8", "replace")
             if self._manifest is not None and (match := self._manifest.search(line)):
                 self._dependencies_in.add(match.group("name").lower())
+            if self._python and (match := _IMPORT.match(line)):
+                self.imports.add(match.group(1))
             self._changed_line(line, removed=False)
         elif first == b"@":
             return raw.startswith(b"@@")
@@ -432,12 +444,28 @@ class _HistoryScan:
             target = raw.rsplit(b" b/", 1)[-1].decode("utf-8", "replace").strip('"')
             self._skip = not is_own_code(target)
             self._manifest = dependency_line(target)
+            self._python = target.endswith(".py") and not self._skip
+            if self._python:
+                top = target.split("/", 2)
+                self.roots.add(top[1] if top[0] in {"src", "lib"} and len(top) > 2 else top[0])
             self._test = is_test_path(target)
             self._file_deleted = False
             return False
         elif raw.startswith(b"deleted file mode"):
             self._file_deleted = True
         return in_hunk
+
+    def _library(self, subject: str) -> str:
+        """The package, not the repository's own nor Python's, that this commit's code newly
+        imports and its subject names (``Use OSprofiler options consolidated in lib itself``
+        importing ``osprofiler``): where the removed code went."""
+        said = _fold(subject)
+        for module in sorted(self.imports):
+            if module in self.roots or module in sys.stdlib_module_names or len(module) < 3:
+                continue
+            if _fold(module) in said:
+                return module
+        return ""
 
     def _candidates(self, line: str) -> list[str]:
         keys = self.by_key
@@ -492,13 +520,21 @@ class _HistoryScan:
             renamed = _renamed(needle, lines, self.added_lines)
             whole = needle not in self.from_kept_files
             evidence = Evidence(
-                commit, date, subject, renamed, defined, whole, self.adds_dependency
+                commit,
+                date,
+                subject,
+                renamed,
+                defined,
+                whole,
+                self.adds_dependency,
+                self._library(subject),
             )
             if needle not in self.found or defined:
                 self.found[needle] = evidence
             if defined:
                 self.unsettled.discard(needle)
         self.adds_dependency = False
+        self.imports = set()
         self.removed_lines = {}
         self.declaring = {}
         self.from_kept_files = set()

@@ -653,7 +653,12 @@ def _stale(reference: Reference, evidence: Evidence, renamed_to: str) -> Finding
             suggestion=_suggest(reference, renamed_to),
         )
     moved = ""
-    if reference.kind is not Kind.PATH and evidence.to_dependency:
+    if reference.kind is not Kind.PATH and evidence.to_library:
+        moved = (
+            f", by a commit that uses the library `{evidence.to_library}` instead:"
+            " it may live on there"
+        )
+    elif reference.kind is not Kind.PATH and evidence.to_dependency:
         moved = ", in the commit that put a new dependency in: it may live on in that package"
     elif reference.kind is not Kind.PATH and moved_out(evidence.subject):
         moved = ", by a commit that says it went to live elsewhere"
@@ -676,7 +681,8 @@ def _confidence(reference: Reference, evidence: Evidence) -> str:
         return "medium"
     if reference.kind is Kind.ENV and evidence.whole_file:
         return "medium"  # the program that read it went whole: retired, or moved elsewhere
-    if (evidence.to_dependency or moved_out(evidence.subject)) and reference.kind is not Kind.PATH:
+    moved = evidence.to_dependency or evidence.to_library or moved_out(evidence.subject)
+    if moved and reference.kind is not Kind.PATH:
         return "medium"  # extracted into a package or project of its own, which may still have it
     return "high"
 
