@@ -514,6 +514,14 @@ def test_project_names_are_read_from_each_kind_of_manifest():
     assert project_names(files) == {"alpha", "beta", "gamma", "delta"}
 
 
+def test_a_keys_value_in_a_configuration_table_is_no_variable():
+    """heat's option tables: ``hmac_keys`` = ``SECRET_KEY`` is the option's default value."""
+    row = "   * - ``hmac_keys`` = ``SECRET_KEY``\n     - (String) Secret key(s)\n"
+    assert [r for r in refs(row, "docs/tables/common.rst") if r[0] is Kind.ENV] == []
+    # the variable before ``=`` is still one
+    assert (Kind.ENV, "SHIPIT_LEVEL") in refs("Set `SHIPIT_LEVEL` = `debug` to trace.\n")
+
+
 def test_make_targets_of_the_readers_makefile_are_not_references():
     text = (
         "The default is ``make pyflakes``, which assumes you have a top-level :file:`Makefile` "

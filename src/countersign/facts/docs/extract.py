@@ -495,6 +495,8 @@ def _prose(path: str, line: Line, vocabulary: Vocabulary) -> Iterator[Reference]
                 continue  # "Create ``hypothesis/RELEASE.rst``": absent until the reader writes it
             if _just_before(line.text, span, _NOT_BEFORE):
                 continue  # "match `index.html`, not `docs/index.rst`": named as what it is not
+            if ref.kind is Kind.ENV and _just_before(line.text, span, _A_VALUE):
+                continue  # "``hmac_keys`` = ``SECRET_KEY``": a key's value, no variable
             if ref.kind is not Kind.PATH and "://" in line.text and _linked_away(line.text, ref):
                 continue  # another site documents it (Django's ``DATE_INPUT_FORMATS``)
             yield ref
@@ -523,6 +525,9 @@ def _linked_away(text: str, ref: Reference) -> bool:
 
 
 _NOT_BEFORE = re.compile(r"\bnot\s+[`'\"]*$", re.IGNORECASE)
+# a key's name and ``=`` just before: what follows is the value set (a configuration table's
+# default), not a name of the code
+_A_VALUE = re.compile(r"[\w`'\"]\s*=\s*[`'\"]*$")
 
 
 def _to_create(text: str, span: str) -> bool:
