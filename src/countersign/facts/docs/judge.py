@@ -653,13 +653,13 @@ def _stale(reference: Reference, evidence: Evidence, renamed_to: str) -> Finding
             suggestion=_suggest(reference, renamed_to),
         )
     moved = ""
-    if reference.kind is not Kind.PATH and evidence.to_library:
+    if reference.kind is not Kind.PATH and evidence.to_dependency:
+        moved = ", in the commit that put a new dependency in: it may live on in that package"
+    elif reference.kind is not Kind.PATH and evidence.to_library:
         moved = (
             f", by a commit that uses the library `{evidence.to_library}` instead:"
             " it may live on there"
         )
-    elif reference.kind is not Kind.PATH and evidence.to_dependency:
-        moved = ", in the commit that put a new dependency in: it may live on in that package"
     elif reference.kind is not Kind.PATH and moved_out(evidence.subject):
         moved = ", by a commit that says it went to live elsewhere"
     return Finding(
