@@ -151,6 +151,23 @@ def test_own_commands_come_from_the_manifests():
     assert own_commands(files, paths) == {"shipit", "legacy-tool", "webctl", "opsd"}
 
 
+def test_plugin_entry_points_are_no_commands():
+    """manila's setup.cfg registers ``manila = manila.opts:list_opts`` under
+    ``oslo.config.opts``: a plugin, so ``$ manila reset-state`` (python-manilaclient's program)
+    is not judged against manila's code."""
+    cfg = (
+        "[entry_points]\nconsole_scripts =\n    manila-api = manila.cmd.api:main\n"
+        "oslo.config.opts =\n    manila = manila.opts:list_opts\n"
+        "[options.entry_points]\ngui_scripts = viewer = manila.gui:main\n"
+    )
+    setup = (
+        "setup(entry_points={'console_scripts': ['tool = pkg.cli:main'],\n"
+        "    'pkg.plugins': ['other = pkg.plugin:Plugin']})\n"
+    )
+    assert own_commands({"setup.cfg": cfg}) == {"manila-api", "viewer"}
+    assert own_commands({"setup.py": setup}) == {"tool"}
+
+
 def test_make_options_and_their_values_are_not_targets():
     assert refs("```sh\nmake -f docker.Makefile -j 4 VERSION=1 binary\n```\n") == [
         (Kind.MAKE_TARGET, "make binary")

@@ -777,9 +777,9 @@ def own_commands(files: dict[str, str], paths: Iterable[str] = ()) -> frozenset[
         if base == "pyproject.toml":
             names |= set(_toml_table_keys(text, ("project.scripts", "tool.poetry.scripts")))
         elif base == "setup.py":
-            names |= set(re.findall(r"[\"']([\w.-]+)\s*=\s*[\w.]+:[\w.]+[\"']", text))
+            names |= _setup_py_scripts(text)
         elif base == "setup.cfg":
-            names |= set(re.findall(r"^\s+([\w.-]+)\s*=\s*[\w.]+:[\w.]+\s*$", text, re.MULTILINE))
+            names |= _setup_cfg_scripts(text)
         elif base == "package.json":
             names |= _package_bins(text)
         elif base == "Cargo.toml":
@@ -788,6 +788,42 @@ def own_commands(files: dict[str, str], paths: Iterable[str] = ()) -> frozenset[
         if match := re.match(r"^(?:.*/)?cmd/([a-z][\w-]*)/[^/]+\.go$", path):
             names.add(match.group(1))
     return frozenset(n for n in names if len(n) > 1)
+
+
+# the entry-point groups that install programs; every other group (``oslo.config.opts``'s
+# ``manila = manila.opts:list_opts``) names plugins, not commands
+_SCRIPT_GROUPS = ("console_scripts", "gui_scripts")
+_ENTRY_POINT = re.compile(r"^\s*([\w.-]+)\s*=\s*[\w.]+:[\w.]+\s*$")
+
+
+def _setup_cfg_scripts(text: str) -> set[str]:
+    """``setup.cfg``'s programs: the console and GUI scripts of ``[options.entry_points]``
+    (setuptools) or ``[entry_points]`` (pbr), each a ``name = module:function`` line under its
+    group's key."""
+    names: set[str] = set()
+    group = ""
+    for raw in text.splitlines():
+        entry = raw
+        if not raw.strip() or raw.lstrip().startswith(("#", ";")):
+            continue
+        if raw.startswith("["):
+            group = ""
+            continue
+        if not raw[0].isspace():
+            key, _, entry = raw.partition("=")  # a value on the key's own line
+            group = key.strip()
+        if group in _SCRIPT_GROUPS and (match := _ENTRY_POINT.match(entry)):
+            names.add(match.group(1))
+    return names
+
+
+def _setup_py_scripts(text: str) -> set[str]:
+    """``setup.py``'s programs: the quoted ``name = module:function`` entries of the lists that
+    follow a ``"console_scripts"`` or ``"gui_scripts"`` key."""
+    names: set[str] = set()
+    for match in re.finditer(r"[\"'](?:console|gui)_scripts[\"']\s*:\s*\[([^\]]*)\]", text):
+        names |= set(re.findall(r"[\"']([\w.-]+)\s*=\s*[\w.]+:[\w.]+[\"']", match.group(1)))
+    return names
 
 
 def project_names(files: dict[str, str]) -> frozenset[str]:
