@@ -655,6 +655,33 @@ def test_a_flag_whose_code_was_replaced_by_the_library_the_commit_names_is_not_s
     assert "ship_lib" in finding["reason"]
 
 
+@pytest.mark.parametrize(
+    ("subject", "stale"),
+    [
+        ("admin permissions depends on SHIPIT_ADMIN_ROLES", False),
+        ("Remove SHIPIT_ADMIN_ROLES", True),
+        ("tidy the settings", True),
+    ],
+)
+def test_a_commit_that_names_the_setting_without_retiring_it_is_no_evidence_of_removal(
+    shop, capsys, subject, stale
+):
+    """horizon's ``admin permissions depends on OPENSTACK_KEYSTONE_ADMIN_ROLES`` took the
+    setting's last reads out of horizon: django_openstack_auth, a dependency, reads it."""
+    shop.commit(
+        "roles",
+        **{
+            "docs/settings.md": "Set `SHIPIT_ADMIN_ROLES` to the admin roles.\n",
+            "shipit/roles.py": 'ROLES = os.environ.get("SHIPIT_ADMIN_ROLES")\n',
+        },
+    )
+    shop.commit(subject, **{"shipit/roles.py": "ROLES = auth.admin_roles()\n"})
+    _, report = run(shop, capsys, "docs/settings.md", "--all")
+    assert [(f["reference"], f["stale"]) for f in report["findings"]] == [
+        ("SHIPIT_ADMIN_ROLES", stale)
+    ]
+
+
 def test_a_minified_bundle_taken_out_is_no_evidence(shop, capsys):
     """mkdocs changed highlight.js's minified build, one line holding ``"debug"`` among
     thousands of words: that says nothing about mkdocs' own flags."""

@@ -684,7 +684,28 @@ def _confidence(reference: Reference, evidence: Evidence) -> str:
     moved = evidence.to_dependency or evidence.to_library or moved_out(evidence.subject)
     if moved and reference.kind is not Kind.PATH:
         return "medium"  # extracted into a package or project of its own, which may still have it
+    if reference.kind is not Kind.PATH and kept_by_subject(reference.needle, evidence.subject):
+        return "medium"  # the commit speaks of the name as something still in force
     return "high"
+
+
+# what a subject says when its commit retires a name it names
+_RETIRING = re.compile(
+    r"\b(?:remov|drop|delet|deprecat|renam|replac|retir|kill|rid\b|clean|mov|switch|migrat|"
+    r"unused|obsolete|no longer|stop|disabl|revert|rework|refactor|convert|unify|consolidat|"
+    r"merg|split|simplif|port\b|instead)",
+    re.IGNORECASE,
+)
+
+
+def kept_by_subject(needle: str, subject: str) -> bool:
+    """The evidence commit's subject names the referent with no word of retiring it: horizon's
+    ``admin permissions depends on OPENSTACK_KEYSTONE_ADMIN_ROLES`` took the setting's last
+    reads out of horizon because django_openstack_auth, a dependency, reads it now. A commit
+    that retires a name says so ("Remove X", "Rename X to Y") or does not name it."""
+    if len(needle) < 4 or not re.search(rf"(?<![\w-]){re.escape(needle)}(?![\w-])", subject):
+        return False
+    return _RETIRING.search(subject) is None
 
 
 # A commit that says the code went to live elsewhere (pytest's ``remove figleaf which now lives
