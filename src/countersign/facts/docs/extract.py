@@ -30,8 +30,10 @@ _HISTORY_NAMES = re.compile(
     r"|(^|/)(releasenotes|release[_-]notes|changelog|changelogs|changes|history|whatsnew)/"
     # a directory of upgrade guides (buildbot's ``docs/manual/upgrading/``)
     r"|(^|/)(upgrading|upgrade[_-]?guides?)/"
-    # proposals and decision records say what was decided when, not how things are now
-    r"|(^|/)(adr|adrs|decisions|proposals|rfcs?|seps?|peps?|peeps?|enhancements|plans)/"
+    # proposals and decision records say what was decided when, not how things are now; so do
+    # design specifications (OpenStack's ``specs/``, its ``blueprints/``; not rspec's ``spec/``)
+    r"|(^|/)(adr|adrs|decisions|proposals|rfcs?|seps?|peps?|peeps?|enhancements|plans|specs|"
+    r"blueprints)/"
     # a blog's posts: each tells of its day
     r"|(^|/)(_posts|blog)/"
     # and so do plans and work logs (pipenv's ``docs/dev/modernization-plan.md``,
@@ -126,7 +128,7 @@ def _dated_post(name: str) -> bool:
 _HISTORY_WORDS = (
     *("change", "histor", "news", "release", "upgrad", "migration", "deprecat", "what"),
     *("announce", "adr", "decision", "proposal", "rfc", "sep", "pep", "peep", "enhancement"),
-    *("plan", "initiative", "prd", "roadmap", "_posts", "blog"),
+    *("plan", "initiative", "prd", "roadmap", "_posts", "blog", "specs", "blueprint"),
 )
 
 
