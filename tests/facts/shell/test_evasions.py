@@ -291,3 +291,61 @@ def test_argv_lists_are_quoted_not_joined() -> None:
 def test_every_finding_names_how_it_was_reached() -> None:
     findings = classify("busybox sh -c 'rm -rf /'", ROOT, CTX)
     assert findings[0].via == ("busybox", "sh -c")
+
+
+# A variable exported earlier in the line is in the environment of every later command, as a
+# ``NAME=value cmd`` prefix is in that one's: git reads another configuration file, Terraform
+# more arguments, a nested shell passes both on.
+@pytest.mark.parametrize(
+    "command",
+    [
+        "export GIT_CONFIG_GLOBAL=/tmp/mine.gitconfig; git fetch origin",
+        "export GIT_CONFIG_GLOBAL=/tmp/mine.gitconfig && git pull",
+        "declare -x GIT_CONFIG_SYSTEM=/tmp/mine.gitconfig && git pull",
+        "typeset -gx GIT_CONFIG=/tmp/mine.gitconfig; git fetch",
+        "GIT_CONFIG_GLOBAL=/tmp/mine.gitconfig; export GIT_CONFIG_GLOBAL; git fetch origin",
+        "GIT_CONFIG_GLOBAL=$(mktemp); export GIT_CONFIG_GLOBAL; git fetch origin",
+        "export A=1 GIT_CONFIG_GLOBAL=/tmp/mine.gitconfig; git fetch origin",
+        "set -a; GIT_CONFIG_GLOBAL=/tmp/mine.gitconfig; git fetch origin",
+        "set -o allexport; GIT_CONFIG_GLOBAL=/tmp/mine.gitconfig; git fetch origin",
+        "export GIT_CONFIG_GLOBAL=/tmp/mine.gitconfig; bash -c 'git fetch origin'",
+        "GIT_CONFIG_GLOBAL=/tmp/mine.gitconfig bash -c 'git fetch origin'",
+        "export GIT_CONFIG_GLOBAL=/tmp/mine.gitconfig; (cd sub && git fetch origin)",
+        "f() { git fetch origin; }; export GIT_CONFIG_GLOBAL=/tmp/mine.gitconfig; f",
+        (
+            "export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=url./tmp/mine.git.insteadOf "
+            "GIT_CONFIG_VALUE_0=https://github.com/acme/shop.git; git fetch origin"
+        ),
+    ],
+)
+def test_exported_configuration_file_reaches_a_later_fetch(command: str) -> None:
+    assert rule(command) == "git.remote-rewire"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "export TF_CLI_ARGS_apply=-destroy; terraform apply",
+        "declare -x TF_CLI_ARGS=-destroy && terraform apply",
+        "TF_CLI_ARGS_apply=-destroy bash -c 'terraform apply'",
+    ],
+)
+def test_exported_terraform_arguments_reach_a_later_apply(command: str) -> None:
+    assert decision(command) != "allow"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "export GIT_CONFIG_GLOBAL=/tmp/x.gitconfig; git status",
+        "GIT_CONFIG_GLOBAL=/tmp/x.gitconfig; git fetch origin",  # not exported: git never sees it
+        "(export GIT_CONFIG_GLOBAL=/tmp/x.gitconfig); git fetch origin",
+        "export GIT_CONFIG_GLOBAL=/tmp/x.gitconfig; unset GIT_CONFIG_GLOBAL; git fetch origin",
+        "export GIT_CONFIG_GLOBAL=/tmp/x.gitconfig; export -n GIT_CONFIG_GLOBAL; git fetch",
+        "set -a; set +a; GIT_CONFIG_GLOBAL=/tmp/x.gitconfig; git fetch origin",
+        "export TF_CLI_ARGS_plan=-compact-warnings; terraform plan",
+        "export PATH=$PWD/bin:$PATH && git fetch origin",
+    ],
+)
+def test_exports_that_do_not_reach_a_fetch_pass(command: str) -> None:
+    assert decision(command) == "allow"

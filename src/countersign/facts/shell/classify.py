@@ -32,6 +32,7 @@ class _Budget:
         self.errors = False
         self.truncated = False
         self.count = 0
+        self.environment = frozenset(ctx.env)
 
     def parse(self, text: str, outer: Invocation) -> list[Invocation]:
         if (
@@ -42,7 +43,13 @@ class _Budget:
             self.truncated = True
             return []
         script = parse(
-            text, cwd=outer.cwd, via=outer.via, depth=outer.depth, read_file=self.ctx.read_file
+            text,
+            cwd=outer.cwd,
+            via=outer.via,
+            depth=outer.depth,
+            read_file=self.ctx.read_file,
+            exported=outer.env,
+            environment=self.environment,
         )
         self.errors = self.errors or script.errors
         self.truncated = self.truncated or script.truncated

@@ -94,7 +94,11 @@ class Script:
 @record
 class _State:
     """What earlier parts of the command line defined: variables, functions, aliases and git
-    aliases (a later use runs what they stand for), and the positional parameters of a call."""
+    aliases (a later use runs what they stand for), and the positional parameters of a call.
+    ``exported`` is what every later command gets in its environment (``export``, ``declare
+    -x``, ``set -a``, and what the command that runs this line passed on); ``environment``
+    names the variables already exported when it started, which a plain assignment changes
+    for the commands after it; ``texts`` is each variable's value as written, known or not."""
 
     vars: dict[str, str]
     cwd: str | None
@@ -106,6 +110,17 @@ class _State:
     git_aliases: dict[str, str] = field(default_factory=dict)
     positional: tuple[str, ...] | None = None
     calls: tuple[str, ...] = ()
+    exported: dict[str, str] = field(default_factory=dict)
+    environment: frozenset[str] = frozenset()
+    texts: dict[str, str] = field(default_factory=dict)
+    allexport: bool = False
+
+
+def _fork(state: _State) -> _State:
+    """A subshell's state: what it assigns or exports stays in it."""
+    return replace(
+        state, vars=dict(state.vars), exported=dict(state.exported), texts=dict(state.texts)
+    )
 
 
 _ESCAPE = lazy(r"\\(.)", re.DOTALL)
@@ -120,7 +135,11 @@ def parse(
     depth: int = 0,
     env: dict[str, str] | None = None,
     read_file: Callable[[str], str | None] = lambda _p: None,
+    exported: tuple[tuple[str, str], ...] = (),
+    environment: frozenset[str] = frozenset(),
 ) -> Script:
+    """``exported`` is the environment the line runs with beyond the process's own (a
+    ``bash -c`` gets its caller's); ``environment`` names what the process's own exports."""
     tree = _parser().parse(splice(command).encode("utf-8", "surrogatepass"))
     root = tree.root_node
     script = Script(errors=root.has_error)
@@ -128,6 +147,7 @@ def parse(
         script.truncated = True
         return script
     state = _State(dict(env or {}), cwd, via, depth, read_file)
+    state.exported, state.environment = dict(exported), environment
     walker = _Walker(script)
     walker.statement(root, state, 0)
     for name, (body, defined) in list(walker.defined.items()):
@@ -162,18 +182,19 @@ class _Walker:
             if name is not None and body is not None:
                 key = name.text.decode("utf-8", "replace")
                 state.functions[key] = body
-                self.defined[key] = (body, replace(state, vars=dict(state.vars)))
+                self.defined[key] = (body, _fork(state))
             return []
         if kind == "variable_assignment":
             self.assign(node, state, level)
             return []
-        if kind in ("declaration_command", "unset_command"):
-            for child in node.named_children:
-                if child.type == "variable_assignment":
-                    self.assign(child, state, level)
+        if kind == "declaration_command":
+            self.declare(node, state, level)
+            return []
+        if kind == "unset_command":
+            self.unset(node, state)
             return []
         if kind in ("subshell", "command_substitution", "process_substitution"):
-            inner = replace(state, vars=dict(state.vars))
+            inner = _fork(state)
             return self.children(node, inner, level, redirects)
         if kind == "ERROR":
             self.script.errors = True
@@ -206,20 +227,71 @@ class _Walker:
             return None
         return "".join(o or "" for o in outputs)
 
-    def assign(self, node: Any, state: _State, level: int) -> None:
+    def assign(self, node: Any, state: _State, level: int) -> str:
+        """Assign one variable; its name. A variable already exported (or any, after ``set
+        -a``) is in the environment of the commands after it with its new value."""
         name = node.child_by_field_name("name")
         value = node.child_by_field_name("value")
         if name is None:
-            return
-        key = name.text.decode("utf-8", "replace")
-        if value is None:
-            state.vars[key] = ""
-            return
-        text, exact = self.word(value, state, level)
+            return ""
+        key: str = name.text.decode("utf-8", "replace")
+        text, exact = self.word(value, state, level) if value is not None else ("", True)
+        state.texts[key] = text
         if exact:
             state.vars[key] = text
         else:
             state.vars.pop(key, None)
+        if state.allexport or key in state.exported or key in state.environment:
+            state.exported[key] = text
+        return key
+
+    def declare(self, node: Any, state: _State, level: int) -> None:
+        """``export``, ``declare``/``typeset``/``local`` with ``-x`` or ``+x``, ``readonly``:
+        assign, and export or unexport the names (``export -n``); ``-f`` names functions."""
+        keyword = node.children[0].type if node.children else ""
+        flags = [
+            c.text.decode("utf-8", "replace")
+            for c in node.named_children
+            if c.type == "word" and c.text[:1] in (b"-", b"+")
+        ]
+        if any("f" in f for f in flags):
+            return
+        dashed = [f[1:] for f in flags if f.startswith("-")]
+        plus = [f[1:] for f in flags if f.startswith("+")]
+        unexport = any("x" in f for f in plus) or (keyword == "export" and "n" in "".join(dashed))
+        export = not unexport and (keyword == "export" or any("x" in f for f in dashed))
+        for child in node.named_children:
+            if child.type == "variable_assignment":
+                key = self.assign(child, state, level)
+            elif child.type in ("variable_name", "word") and child.text[:1] not in (b"-", b"+"):
+                key = child.text.decode("utf-8", "replace")
+            else:
+                continue
+            if unexport:
+                state.exported.pop(key, None)
+            elif export and key in state.texts:
+                state.exported[key] = state.texts[key]
+
+    def unset(self, node: Any, state: _State) -> None:
+        words = [c.text.decode("utf-8", "replace") for c in node.named_children]
+        if any(w.startswith("-") and "f" in w for w in words):
+            return
+        for key in words:
+            if not key.startswith("-"):
+                for known in (state.vars, state.exported, state.texts):
+                    known.pop(key, None)
+
+    def set_options(self, argv: list[str], state: _State) -> None:
+        """``set -a`` / ``set -o allexport`` (and ``+``): every later assignment is exported."""
+        for i, arg in enumerate(argv[1:], 1):
+            if arg == "--" or not arg.startswith(("-", "+")) or len(arg) < 2:
+                return
+            on = arg[0] == "-"
+            if arg[1:] == "o":
+                if argv[i + 1 : i + 2] == ["allexport"]:
+                    state.allexport = on
+            elif "a" in arg[1:]:
+                state.allexport = on
 
     def redirected(
         self, node: Any, state: _State, level: int, redirects: Redirects | None
@@ -310,10 +382,12 @@ class _Walker:
         if defined is not None:
             return [*nested, *defined]
         argv = define(argv, exact, state.aliases, state.git_aliases)
+        if argv[0] == "set" and exact:
+            self.set_options(argv, state)
         inv = Invocation(
             argv=tuple(argv),
             exact=exact,
-            env=tuple(env),
+            env=(*state.exported.items(), *env),
             stdin=own.stdin,
             stdin_from=own.stdin_from,
             reads=tuple(own.reads),
@@ -361,6 +435,8 @@ class _Walker:
                 depth=state.depth,
                 env=state.vars,
                 read_file=state.read_file,
+                exported=tuple(state.exported.items()),
+                environment=state.environment,
             )
             self.script.errors = self.script.errors or inner.errors
             self.script.truncated = self.script.truncated or inner.truncated
@@ -463,9 +539,9 @@ class _Walker:
                     self.word(child, state, level + 1)
             return raw, False
         if kind == "command_substitution":
-            output = self.substitution(node, replace(state, vars=dict(state.vars)), level + 1)
+            output = self.substitution(node, _fork(state), level + 1)
             return (output.rstrip("\n"), True) if output is not None else (raw, False)
         if kind == "process_substitution":
-            self.children(node, replace(state, vars=dict(state.vars)), level + 1, None)
+            self.children(node, _fork(state), level + 1, None)
             return raw, False
         return raw, False
