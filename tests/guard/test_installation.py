@@ -95,3 +95,25 @@ def test_a_search_path_holding_the_project_or_the_home_does_not_protect_them(tmp
     )
     assert "/opt/cs/countersign/**" in found
     assert not [p for p in found if p in (f"{home}/code/**", f"{home}/**", "/**", "~/**")]
+
+
+@pytest.mark.skipif(sys.prefix == sys.base_prefix, reason="the guard runs in no venv here")
+@pytest.mark.parametrize(
+    "command",
+    ["pip install requests", "pip3 install -r requirements.txt", "python -m pip install x"],
+)
+def test_bare_pip_with_the_guards_environment_active_is_asked(
+    guard, payload, repo, monkeypatch, command
+):
+    # ``source .venv/bin/activate`` of the venv the guard runs in: a bare pip is its pip
+    monkeypatch.setenv("PATH", f"{sys.prefix}/bin:/usr/bin:/bin")
+    answer = guard("claude-code", payload("claude-code-bash", repo.path, command), repo.path)
+    assert _decision(answer) == "ask"
+    assert "guard.self-ungate" in answer.out
+
+
+def test_bare_pip_with_another_environment_active_is_not(guard, payload, repo, monkeypatch):
+    monkeypatch.setenv("PATH", "/usr/local/bin:/usr/bin:/bin")
+    command = "pip install requests"
+    answer = guard("claude-code", payload("claude-code-bash", repo.path, command), repo.path)
+    assert _decision(answer) == "allow"

@@ -109,13 +109,23 @@ def _fast_allow(agent: str, raw: bytes, event_hint: str = "") -> str | None:
         configured, extra = view
         from countersign.guard.prescreen import clearly_harmless
 
-        if not clearly_harmless(command, configured, extra, cwd) or _script_mentions_countersign(
-            command, cwd
-        ):
+        active = _own_env_active(os.environ.get("PATH", ""))
+        if not clearly_harmless(
+            command, configured, extra, cwd, active
+        ) or _script_mentions_countersign(command, cwd):
             return None
     except (ValueError, RecursionError, OSError):
         return None
     return protocol.fast_allow
+
+
+def _own_env_active(path: str) -> bool:
+    """Whether the venv the guard runs in has its ``bin`` on the agent's PATH (activated):
+    a bare ``pip`` there is the guard's own (``rules.installer``)."""
+    if sys.prefix == sys.base_prefix:
+        return False
+    own = sys.prefix.rstrip("/") + "/bin"
+    return any(entry.rstrip("/") == own for entry in path.split(os.pathsep))
 
 
 _SCRIPT = lazy(r"[\w./-]+\.(?:py|pyw|js|mjs|cjs|ts|rb|pl|php|lua)")

@@ -279,12 +279,14 @@ def clearly_harmless(
     configured: bool,
     extra: tuple[frozenset[str], dict[str, frozenset[str]]] | None = None,
     cwd: str = "",
+    own_env_active: bool = False,
 ) -> bool:
     """True only when no rule could match; ``configured`` (a guard.yaml exists) turns writers
     into candidates, since protected paths may then be anything. ``extra`` is what the
     repository's own rule packs add (programs always sent on, programs gated by words). A
     writer run in a protected directory (``cwd``: ``~/.ssh``, site-packages) names its
-    files relative to it, so it takes the full path too."""
+    files relative to it, so it takes the full path too. ``own_env_active``: the guard's own
+    environment is on the PATH, so a bare ``pip`` may be the guard's."""
     if not command.strip() or len(command) > MAX_CHARS or not command.isascii():
         return False
     text = _HARMLESS_REDIRECTS.sub(" ", command) if "<" in command or ">" in command else command
@@ -315,21 +317,27 @@ def clearly_harmless(
         return False
     if names & WRITERS and (configured or _sensitive_writer(lowered, cwd.lower())):
         return False
-    if _installer_of_a_path(words, names, lowered):
+    if _installer_of_a_path(words, names, lowered, own_env_active):
         return False
     return not any(_script_like(w) or _glob_name(w) for w in words)
 
 
-def _installer_of_a_path(words: list[str], names: set[str], lowered: str) -> bool:
+def _installer_of_a_path(
+    words: list[str], names: set[str], lowered: str, own_env_active: bool
+) -> bool:
     """``rules.installer``: pip (or ``python -m pip``) run from a path or into one of the
-    installation's directories, ``pipx`` and ``uv tool`` changing what is installed; a bare
-    ``pip install -r requirements.txt`` stays here."""
+    installation's directories, ``pipx`` and ``uv tool`` changing what is installed, a bare
+    pip when the guard's environment is on the PATH (or a PATH is set in the command); else
+    a bare ``pip install -r requirements.txt`` stays here."""
     if not names & _INSTALL_VERBS:
         return False
     if "pipx" in names or ("uv" in names and "tool" in names):
         return True
     bases = {w.rsplit("/", 1)[-1].rstrip("0123456789.") for w in words if "/" in w}
-    return bool(bases & {"pip", "python"}) or any(f in lowered for f in INSTALLED)
+    if bases & {"pip", "python"} or any(f in lowered for f in INSTALLED):
+        return True
+    bare = {w.rstrip("0123456789.") for w in words} & {"pip", "python"}
+    return bool(bare) and (own_env_active or "path=" in lowered)
 
 
 def _sensitive_writer(lowered: str, cwd: str) -> bool:

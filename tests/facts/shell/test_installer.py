@@ -7,6 +7,7 @@ import pytest
 
 from countersign.facts.shell.context import ShellContext
 from countersign.guard.decision import judge_command
+from countersign.records import replace
 
 GUARD_VENV = "/home/me/.local/share/pipx/venvs/countersign"
 PROJECT = "/work/shop"
@@ -72,3 +73,58 @@ def test_installing_into_another_environment_is_not(command):
 def test_in_the_projects_own_venv_only_what_the_guard_imports_is_asked(command, decision):
     got = judge_command(command, _ctx(f"{PROJECT}/.venv")).decision
     assert (got == "allow") == (decision == "allow")
+
+
+# A bare ``pip`` or ``python -m pip`` is the one PATH finds: with the guard's environment
+# active (its ``bin`` on PATH, as ``source .venv/bin/activate`` or a pipx-less install puts
+# it), that is the guard's own pip.
+def _active(venv: str, path: str = "") -> ShellContext:
+    env = {"PATH": path or f"{venv}/bin:/usr/local/bin:/usr/bin", "VIRTUAL_ENV": venv}
+    return replace(_ctx(venv), env=env)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "pip install requests",
+        "pip3 install -r requirements.txt",
+        "pip3.11 uninstall -y rich",
+        "python -m pip install requests",
+        "python3 -m pip install --upgrade pip",
+        "cd /tmp && pip install requests",
+    ],
+)
+def test_bare_pip_of_the_guards_active_environment_is_asked(command):
+    assert judge_command(command, _active(GUARD_VENV)).decision != "allow"
+
+
+def test_bare_pip_after_the_guards_environment_is_put_on_path_is_asked():
+    for command in (
+        f"PATH={GUARD_VENV}/bin:/usr/bin pip install requests",
+        f"export PATH={GUARD_VENV}/bin:/usr/bin; pip install requests",
+        f"env PATH={GUARD_VENV}/bin pip install requests",
+    ):
+        assert judge_command(command, _ctx()).decision != "allow", command
+
+
+@pytest.mark.parametrize(
+    ("command", "decision"),
+    [
+        ("pip install requests", "allow"),
+        ("pip install -e .", "allow"),
+        ("pip install 'cryptography==3.0'", "ask"),
+        ("python -m pip install /tmp/fork", "ask"),
+        ("pip uninstall -y countersign", "ask"),
+    ],
+)
+def test_bare_pip_in_the_projects_active_venv_asks_only_what_the_guard_imports(command, decision):
+    got = judge_command(command, _active(f"{PROJECT}/.venv")).decision
+    assert (got == "allow") == (decision == "allow")
+
+
+@pytest.mark.parametrize(
+    "command", ["pip install requests", "python -m pip install requests", "pip list"]
+)
+def test_bare_pip_of_another_active_environment_passes(command):
+    ctx = replace(_ctx(), env={"PATH": "/work/other/.venv/bin:/usr/bin"})
+    assert judge_command(command, ctx).decision == "allow"

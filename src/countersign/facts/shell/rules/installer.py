@@ -3,7 +3,8 @@ the guard runs in (its venv's ``pip`` or ``python -m pip``; ``--python``, ``--ta
 ``--prefix`` into it are gate paths already, ``rules.gate``), and ``pipx``/``uv tool`` commands
 on countersign, replace the modules that judge every later call. In an environment of its own
 (pipx, a venv outside the project) any install or uninstall is asked; in the project's venv,
-one that names a package the guard imports, or a local path, URL or VCS source."""
+one that names a package the guard imports, or a local path, URL or VCS source. A bare ``pip``
+is the guard's when the guard's environment is on the PATH it is found in."""
 
 from __future__ import annotations
 
@@ -72,8 +73,12 @@ def _pip(inv: Invocation, ctx: ShellContext) -> str:
         interpreter, rest = posixpath.join(posixpath.dirname(argv[0]), "python"), argv[1:]
     else:
         return ""
-    if "/" not in interpreter or not rest or rest[0] not in _CHANGES:
+    if not rest or rest[0] not in _CHANGES:
         return ""
+    if "/" not in interpreter:
+        interpreter = _on_path(inv, ctx)
+        if not interpreter:
+            return ""
     venv = posixpath.dirname(posixpath.dirname(interpreter))
     config = protected_pattern(venv + "/pyvenv.cfg", inv.cwd, ctx, ctx.gate_paths)
     if config is None:
@@ -96,6 +101,24 @@ def _pip(inv: Invocation, ctx: ShellContext) -> str:
             path = posixpath.normpath(posixpath.join(inv.cwd or ctx.cwd or "/", name))
             if not (path == root or path.startswith(root + "/")):
                 return f"{what} {name} (a package from outside the project may be any of them)"
+    return ""
+
+
+def _on_path(inv: Invocation, ctx: ShellContext) -> str:
+    """The interpreter of the guard's environment when its ``bin`` is on the PATH a bare
+    ``pip`` is looked up in (the command's own, else the agent's), wherever it stands there:
+    which directory before it holds a ``pip`` is not known without looking."""
+    given = inv.envvar("PATH")
+    entries = given.split(":") if given is not None else []
+    if given is None or "$" in given:
+        entries += ctx.env.get("PATH", "").split(":")
+    for entry in entries:
+        entry = entry.rstrip("/")  # noqa: PLW2901 - the same directory, spelled plainly
+        if not entry.startswith(("/", "~")) or "$" in entry:
+            continue
+        venv = posixpath.dirname(entry)
+        if protected_pattern(venv + "/pyvenv.cfg", inv.cwd, ctx, ctx.gate_paths) is not None:
+            return entry + "/python"
     return ""
 
 
