@@ -682,6 +682,27 @@ def test_a_commit_that_names_the_setting_without_retiring_it_is_no_evidence_of_r
     ]
 
 
+@pytest.mark.parametrize("clones", [True, False])
+def test_a_path_that_went_to_the_repository_the_page_has_the_reader_clone(shop, capsys, clones):
+    """manila's tempest page: "the tests are in the manila-tempest-plugin repository", ``git
+    clone .../manila-tempest-plugin``, then ``manila_tempest_tests/config.py``, which left
+    manila in "Remove in-tree tempest plugin": the plugin's path, not a stale one."""
+    clone = "```sh\ngit clone https://example.org/shipit-tests-plugin\n```\n\n" if clones else ""
+    shop.commit(
+        "tests plugin",
+        **{
+            "docs/tests.md": f"{clone}Options are in `shipit_tests/config.py`.\n",
+            "shipit_tests/config.py": "OPTS = []\n",
+        },
+    )
+    shop.git("rm", "-q", "-r", "shipit_tests")
+    shop.commit("Remove in-tree tests plugin")
+    _, report = run(shop, capsys, "docs/tests.md", "--all")
+    assert [(f["reference"], f["stale"]) for f in report["findings"]] == [
+        ("shipit_tests/config.py", not clones)
+    ]
+
+
 def test_a_minified_bundle_taken_out_is_no_evidence(shop, capsys):
     """mkdocs changed highlight.js's minified build, one line holding ``"debug"`` among
     thousands of words: that says nothing about mkdocs' own flags."""

@@ -43,6 +43,9 @@ class Reference:
     link: bool = False
     # for a call written with keywords (``start_canary(region="eu")``), the keywords it passes
     keywords: tuple[str, ...] = ()
+    # another repository the document has the reader clone (``manila-tempest-plugin``): a path
+    # that moved out of this one may be that repository's
+    elsewhere: str = ""
 
 
 class Status(StrEnum):

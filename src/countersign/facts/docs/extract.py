@@ -13,7 +13,7 @@ import ast
 import re
 import shlex
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from countersign.facts.docs import Kind, Reference, tools
@@ -279,6 +279,7 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
     own: set[str] = set()  # names the document's own code defines: its example, not the code's
     past = history_sections(text) | rename_tables(text)
     block: list[str] = []  # the code block's lines so far: after a Makefile generator, ``make``
+    cloned: set[str] = set()  # every clone of another repository the document makes
     clones: set[str] = set()  # the block's clones of other repositories, by directory
     elsewhere = False  # the block has gone into one of them: its paths and targets are theirs
     previous = ""  # the prose line before, for a sentence that runs over two lines
@@ -294,6 +295,7 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
             block.append(line.text)
             if "clone" in line.text or clones:
                 elsewhere = _into_clone(line.text, clones, vocabulary, elsewhere)
+                cloned |= clones
         if line.role in {Role.OTHER, Role.HISTORY}:
             continue
         if line.role is Role.PROSE and not _MARKED.search(line.text):
@@ -314,6 +316,9 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
         if named and not (_PAST.search(line.text) or _maps_names(line.text)):
             found.extend(named)
     kept = (r for r in found if not (r.kind in _DEFINABLE and r.needle in own))
+    if cloned:
+        other = ", ".join(sorted(cloned))
+        kept = (replace(r, elsewhere=other) if r.kind is Kind.PATH else r for r in kept)
     return tuple(dict.fromkeys(kept))
 
 

@@ -662,6 +662,11 @@ def _stale(reference: Reference, evidence: Evidence, renamed_to: str) -> Finding
         )
     elif reference.kind is not Kind.PATH and moved_out(evidence.subject):
         moved = ", by a commit that says it went to live elsewhere"
+    elif reference.elsewhere and moved_out(evidence.subject):
+        moved = (
+            ", by a commit that says it went to live elsewhere: it may be a path of"
+            f" {reference.elsewhere}, which the page has the reader clone"
+        )
     return Finding(
         reference,
         Status.REMOVED,
@@ -684,6 +689,8 @@ def _confidence(reference: Reference, evidence: Evidence) -> str:
     moved = evidence.to_dependency or evidence.to_library or moved_out(evidence.subject)
     if moved and reference.kind is not Kind.PATH:
         return "medium"  # extracted into a package or project of its own, which may still have it
+    if reference.kind is Kind.PATH and reference.elsewhere and moved_out(evidence.subject):
+        return "medium"  # it went to another repository, which the page has the reader clone
     if reference.kind is not Kind.PATH and kept_by_subject(reference.needle, evidence.subject):
         return "medium"  # the commit speaks of the name as something still in force
     return "high"
@@ -714,6 +721,8 @@ _MOVED_OUT = re.compile(
     r"\b(now lives|lives outside|moved? (?:out|to (?:its own|a separate|an external))|"
     r"extract(?:ed|s)? .*\b(?:package|plugin|library|project|repo(?:sitory)?)\b|"
     r"split .*\bout\b|self-contained|own (?:repo(?:sitory)?|package|project)|"
+    # "Remove in-tree tempest plugin": it lives out of the tree now
+    r"remov\w* (?:the )?in-tree\b|"
     r"separate (?:repo(?:sitory)?|package|project))",
     re.IGNORECASE,
 )
