@@ -514,6 +514,11 @@ def test_a_block_that_goes_into_another_repositorys_clone_runs_its_makefile():
     assert (Kind.MAKE_TARGET, "make install") in found  # back in the reader's checkout
     one_line = "```sh\ngit clone https://example.org/tool && cd tool && make check\n```\n"
     assert [r for r in refs(one_line, vocab=vocab) if r[0] is Kind.MAKE_TARGET] == []
+    # an option's value is no operand: the clone's directory is the last operand
+    valued = (
+        "```sh\ngit clone -b stable --depth 1 https://example.org/tool t2\ncd t2\nmake x\n```\n"
+    )
+    assert [r for r in refs(valued, vocab=vocab) if r[0] is Kind.MAKE_TARGET] == []
     # a relative ``cd`` inside the clone stays in it
     deeper = "```sh\ngit clone https://example.org/tool\ncd tool\ncd docs\nmake html\n```\n"
     assert [r for r in refs(deeper, vocab=vocab) if r[0] is Kind.MAKE_TARGET] == []

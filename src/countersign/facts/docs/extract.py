@@ -327,13 +327,34 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
 _WORKING_TREE = frozenset({Kind.PATH, Kind.MAKE_TARGET, Kind.SCRIPT})
 
 
+# ``git clone``'s options that take a value as the next word
+_CLONE_OPTIONS = frozenset(
+    {"-b", "--branch", "--depth", "-o", "--origin", "-c", "--config", "--reference", "-j"}
+    | {"--jobs", "--filter", "--separate-git-dir", "-u", "--upload-pack", "--template"}
+)
+
+
+def _operands(words: list[str], valued: frozenset[str]) -> list[str]:
+    """The words that are no option nor an option's value."""
+    out: list[str] = []
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word.startswith("-"):
+            skip = word in valued
+        else:
+            out.append(word)
+    return out
+
+
 def _into_clone(text: str, clones: set[str], vocabulary: Vocabulary, inside: bool) -> bool:
     """Follow a code block's ``git clone URL [DIR]`` of another repository and ``cd``/``pushd``
     into it: whether the block's next commands run in that clone (heat's guide clones oz,
     ``pushd oz``, then ``make rpm``: oz's Makefile, not heat's)."""
     for words in _segments(text.strip().removeprefix("$ ")):
         if len(words) >= 3 and words[0] == "git" and "clone" in words[1:3]:
-            operands = [w for w in words[words.index("clone") + 1 :] if not w.startswith("-")]
+            operands = _operands(words[words.index("clone") + 1 :], _CLONE_OPTIONS)
             if operands:
                 name = (operands[1] if len(operands) > 1 else operands[0]).rstrip("/")
                 name = name.rsplit("/", 1)[-1].removesuffix(".git")
