@@ -116,3 +116,14 @@ def test_an_import_of_the_repositorys_own_code_or_of_python_is_no_library(repo):
     repo.commit("json config", **{"app/auth.py": "import json\n"})
     history = token_history(repo.path, "HEAD", ["OS_TENANT", "OS_OTHER"])
     assert history["OS_TENANT"].to_library == history["OS_OTHER"].to_library == ""
+
+
+def test_a_translation_catalog_is_no_code(repo):
+    """openstack-ansible's translation import took ``ANSIBLE_GIT_REPO`` out of ``.po`` files
+    years after the code stopped reading it: the code's commit is the evidence."""
+    repo.commit("init", **{"boot.sh": 'echo "$ANSIBLE_GIT_REPO"\n', "locale/de.po": "x\n"})
+    gone = repo.commit("install from pypi", **{"boot.sh": "pip install ansible\n"})
+    po = 'msgid "set ``ANSIBLE_GIT_REPO``"\nmsgstr "setzt ``ANSIBLE_GIT_REPO``"\n'
+    repo.commit("translations", **{"locale/de.po": po})
+    repo.commit("imported translations", **{"locale/de.po": "x\n"})
+    assert token_history(repo.path, "HEAD", ["ANSIBLE_GIT_REPO"])["ANSIBLE_GIT_REPO"].commit == gone

@@ -39,6 +39,10 @@ HISTORY_FILES = ("changelog", "changes", "history", "news", "whatsnew", "release
 PLAIN_DOCS = ("readme", "faq", "install", "todo", "authors", "thanks", "contributing", "copying")
 # Editors' and patch tools' leftovers (``fileuploads.rst~``, ``app.py.orig``) are no one's code.
 LEFTOVERS = ("~", ".orig", ".rej", ".bak", ".swp")
+# gettext catalogs translate the documents and messages: openstack-ansible's "Imported
+# Translations from Zanata" took ``ANSIBLE_GIT_REPO`` out of a ``.po`` file seven years after
+# the code stopped reading it
+TRANSLATIONS = (".po", ".pot")
 # Built, minified bundles (mkdocs kept highlight.js's ``highlight.pack.js``) and built pages
 # (pyinstaller kept its manual as ``doc/Manual.html``): not evidence
 BUNDLES = (
@@ -48,7 +52,10 @@ BUNDLES = (
 # A line longer than this is minified or generated, not code someone wrote
 _LONGEST_LINE = 1000
 NOT_CODE = (
-    *(f":(exclude,glob)**/*{suffix}" for suffix in (*DOC_SUFFIXES, ".txt", *LEFTOVERS)),
+    *(
+        f":(exclude,glob)**/*{suffix}"
+        for suffix in (*DOC_SUFFIXES, ".txt", *LEFTOVERS, *TRANSLATIONS)
+    ),
     # the exact names: ``history.py`` or a ``news/`` package is code
     *(f":(exclude,glob,icase)**/{name}" for name in (*HISTORY_FILES, *PLAIN_DOCS)),
 )
@@ -290,7 +297,7 @@ def is_own_code(path: str) -> bool:
     minified bundle (a library's build, whose every word is someone else's)."""
     parts = path.split("/")
     base = parts[-1].lower()
-    if base.endswith((*DOC_SUFFIXES, ".txt", *LEFTOVERS, *BUNDLES)) or base in (
+    if base.endswith((*DOC_SUFFIXES, ".txt", *LEFTOVERS, *TRANSLATIONS, *BUNDLES)) or base in (
         *HISTORY_FILES,
         *PLAIN_DOCS,
     ):
