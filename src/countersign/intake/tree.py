@@ -4,8 +4,10 @@ Backstage files, CODEOWNERS and source imports through it."""
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -16,6 +18,17 @@ from countersign.intake.diff import RawEntry
 MAX_FILE_BYTES = 2_000_000
 _ABSENT, _GITLINK = "000000", "160000"
 SKIPPED_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", ".tox"})
+_SERIALS = itertools.count()
+
+
+@dataclass(frozen=True)
+class Delta:
+    """How a tree differs from an earlier one: that tree's ``serial``, and every path added,
+    removed or edited since. Readers that kept what they read from that tree (edge inference
+    in a replay) read again only these paths."""
+
+    since: int
+    paths: frozenset[str]
 
 
 class RepoTree(Protocol):
@@ -53,6 +66,8 @@ class GitTree:
         self._shared = shared.data if shared is not None else None
         self._texts = shared.texts if shared is not None else {}
         self.shared = shared
+        self.serial = next(_SERIALS)  # names this tree in a later tree's ``delta``
+        self.delta: Delta | None = None
 
     def advanced(self, rev: str, raw: Iterable[RawEntry]) -> GitTree:
         """The tree of ``rev``, whose difference from this tree is ``raw`` (``git diff --raw
@@ -88,6 +103,7 @@ class GitTree:
                 added.add(entry.path)
         tree = GitTree(self.root, rev, self.shared)
         tree._blobs, tree._gitlinks = blobs, tuple(sorted(gitlinks))
+        tree.delta = Delta(self.serial, frozenset(removed | added))
         if removed == added and self._paths is not None:
             tree._paths = self._paths  # the same tuple: memos keyed by it compare at once
         return tree

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from countersign.config.catalog import load_catalog
 from countersign.facts.blast_radius.languages import LinkMemo, infer_edges
+from countersign.intake.tree import Delta
 
 CATALOG = """\
 services:
@@ -106,6 +107,31 @@ def test_a_memo_kept_across_trees_finds_what_each_tree_finds_afresh(sequence):
         fresh = infer_edges(load_catalog(CATALOG), MemTree(files))
         kept = infer_edges(catalog, MemTree(files), links=memo)
         assert seen(kept) == seen(fresh)
+
+
+class AdvancedTree(MemTree):
+    """A tree that knows its difference from an earlier one, as a replay's ``GitTree`` does."""
+
+    def __init__(self, files: dict[str, str], serial: int, delta: Delta | None) -> None:
+        super().__init__(files)
+        self.serial, self.delta = serial, delta
+
+
+@settings(max_examples=120, deadline=None)
+@given(trees, st.lists(st.booleans(), min_size=6, max_size=6))
+def test_trees_read_only_through_their_difference_find_what_each_tree_finds_afresh(
+    sequence, known
+):
+    catalog = load_catalog(CATALOG)
+    memo = LinkMemo()
+    before: dict[str, str] = {}
+    for serial, (files, has_delta) in enumerate(zip(sequence, known, strict=False)):
+        paths = {p for p in {*before, *files} if before.get(p) != files.get(p)}
+        delta = Delta(serial - 1, frozenset(paths)) if has_delta and serial else None
+        fresh = infer_edges(load_catalog(CATALOG), MemTree(files))
+        kept = infer_edges(catalog, AdvancedTree(files, serial, delta), links=memo)
+        assert seen(kept) == seen(fresh)
+        before = files
 
 
 def test_a_file_edited_between_trees_is_linked_again_and_the_rest_is_kept():

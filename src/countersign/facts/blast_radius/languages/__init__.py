@@ -87,18 +87,14 @@ def infer_edges(
         )
         if not code:
             continue
-        texts = tree.read([*code, *manifests])
+        texts, found_manifests, changed = _texts(language, tree, catalog, code, manifests, links)
         found = language.infer(
-            Sources(
-                tuple(code),
-                {p: texts[p] for p in code if p in texts},
-                owners.get,
-                {p: texts[p] for p in manifests if p in texts},
-                cache,
-                links,
-                catalog,
-            )
+            Sources(tuple(code), texts, owners.get, found_manifests, cache, links, catalog, changed)
         )
+        if links is not None:
+            links.keep_texts(
+                language.name, getattr(tree, "serial", None), catalog, texts, found_manifests
+            )
         edges.extend(found.edges)
         problems.extend(found.problems)
     return replace(
@@ -106,6 +102,40 @@ def infer_edges(
         inferred=(*catalog.inferred, *edges),
         problems=(*catalog.problems, *problems),
     )
+
+
+def _texts(
+    language: Language,
+    tree: RepoTree,
+    catalog: Catalog,
+    code: dict[str, str],
+    manifests: list[str],
+    links: LinkMemo | None,
+) -> tuple[dict[str, str], dict[str, str], frozenset[str] | None]:
+    """The text of each owned file of ``language`` and of its manifests, and the paths whose
+    text may differ from the last tree ``links`` read for it (None: any may). When this tree
+    is that tree advanced by a known difference (a replay's next commit) and the catalog is
+    the same, only the paths of the difference are read: every other path has the same text,
+    owned or not as before."""
+    delta = getattr(tree, "delta", None)
+    held = links.last_texts(language.name, catalog) if links is not None else None
+    if delta is None or held is None or held[0] != delta.since:
+        texts = tree.read([*code, *manifests])
+        return (
+            {p: texts[p] for p in code if p in texts},
+            {p: texts[p] for p in manifests if p in texts},
+            None,
+        )
+    owned, found = dict(held[1]), dict(held[2])
+    named = set(manifests)
+    wanted = [p for p in delta.paths if p in code or p in named]
+    read = tree.read(wanted) if wanted else {}
+    for path in delta.paths:
+        owned.pop(path, None)
+        found.pop(path, None)
+        if path in read:
+            (owned if path in code else found)[path] = read[path]
+    return owned, found, delta.paths
 
 
 def _files_of(paths: tuple[str, ...], language: Language) -> tuple[str, ...]:

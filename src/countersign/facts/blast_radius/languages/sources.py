@@ -33,6 +33,9 @@ class Sources:
     cache: ScanMemo | None = None
     links: LinkMemo | None = None
     catalog: object = None  # what ``owner_of`` answers from: a memo holds for one catalog
+    # The paths whose text may differ from the last tree read with ``links`` (None: any):
+    # every other path is in ``texts`` exactly when it was there, with the same text.
+    changed: frozenset[str] | None = None
 
     def scan(self, path: str, kind: str, scanner: Callable[[str, str], Any]) -> Any:
         """``scanner(text, path)`` for a file, or what it gave for the same text before
@@ -90,6 +93,7 @@ def link_all(
     if memo is not None and links is not None:
         last = links.last_result(language, memo, src)
         if last is not None and _relinked(src, memo, last[1], linker, fill, skipped):
+            links.keep_result(language, memo, src, last[0])
             return last[0]  # type: ignore[no-any-return]
     for path in sorted(src.texts):
         owner = src.owner_of(path)
@@ -113,8 +117,20 @@ def _relinked(
     skipped: Callable[[str], bool],
 ) -> bool:
     """Whether the last tree's result holds for this one: each file edited since adds what it
-    added before (linked again), and each file added or removed adds nothing at all."""
-    for path, text in src.texts.items():
+    added before (linked again), and each file added or removed adds nothing at all. Only the
+    paths ``src.changed`` names are looked at when it is known."""
+    texts = src.texts
+    edited = (
+        texts.items()
+        if src.changed is None
+        else [(p, texts[p]) for p in sorted(src.changed) if p in texts]
+    )
+    gone = (
+        before.difference(texts)
+        if src.changed is None
+        else [p for p in sorted(src.changed) if p in before and p not in texts]
+    )
+    for path, text in edited:
         held = memo.get(path)
         added = path not in before
         if not added and held is not None and (held[0] is text or held[0] == text):
@@ -129,7 +145,7 @@ def _relinked(
             not added and held is not None and not part.adds_as(held[2])
         ):
             return False
-    for path in before.difference(src.texts):
+    for path in gone:
         if skipped(path):
             continue
         held = memo.get(path)
@@ -151,6 +167,30 @@ class LinkMemo:
         self._code: dict[str, tuple[object, tuple[str, ...], Any]] = {}
         self._mine: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self._results: dict[str, tuple[dict[str, Any], Mapping[str, str], frozenset[str], Any]] = {}
+        self._texts: dict[str, tuple[int, object, dict[str, str], dict[str, str]]] = {}
+
+    def last_texts(
+        self, language: str, catalog: object
+    ) -> tuple[int, dict[str, str], dict[str, str]] | None:
+        """The serial of the last tree ``language`` was inferred from with ``catalog``, and
+        the texts of its owned files and manifests there (``keep_texts``)."""
+        held = self._texts.get(language)
+        if held is None or not _same(held[1], catalog):
+            return None
+        return held[0], held[2], held[3]
+
+    def keep_texts(
+        self,
+        language: str,
+        serial: int | None,
+        catalog: object,
+        texts: dict[str, str],
+        manifests: dict[str, str],
+    ) -> None:
+        if serial is None:
+            self._texts.pop(language, None)
+        else:
+            self._texts[language] = (serial, catalog, texts, manifests)
 
     def paths_of(
         self,
