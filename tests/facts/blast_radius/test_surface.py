@@ -151,3 +151,45 @@ def test_go_tokens_in_one_pass_are_the_tokens_of_one_match_at_a_time(text):
     from countersign.facts.blast_radius.surface.go import tokens
 
     assert tokens(text) == _reference_tokens(text)
+
+
+_GO_LINES = [
+    "package p\n",
+    "func F() {\n",
+    "func (t *T) M(a int) (string, error) {\n",
+    "func G[K comparable](k K) struct{ X int } { return struct{ X int }{} }\n",
+    "}\n",
+    "\treturn `x\n",
+    "func H() {` + y\n",
+    "type T struct {\n",
+    "type U = map[string]int\n",
+    "\tA, b int\n",
+    "/* c\n",
+    "*/\n",
+    "var (\n",
+    ")\n",
+    "const C, d = 1, 2\n",
+    'var S = "s\\\n',
+    "var R = '\\\n",
+    "x / *p\n",
+    'import "fmt"\n',
+    "var X = 1 +\n",
+    "func(){}\n",
+    "\t}\n",
+    "// func Hidden()\n",
+    "typeX := 1\n",
+    "var _ = []int{\n",
+    "}}\n",
+    ")(\n",
+]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_GO_LINES), max_size=30), st.booleans())
+def test_go_surface_read_in_pieces_is_the_surface_of_the_whole_text(lines, newline_at_end):
+    from countersign.facts.blast_radius.surface import go
+
+    text = "".join(lines)
+    text = text if newline_at_end else text.rstrip("\n")
+    whole = go._surface_of(go._declarations(go.tokens(text))[0])
+    assert go.surface(text) == whole

@@ -119,9 +119,7 @@ class AdvancedTree(MemTree):
 
 @settings(max_examples=120, deadline=None)
 @given(trees, st.lists(st.booleans(), min_size=6, max_size=6))
-def test_trees_read_only_through_their_difference_find_what_each_tree_finds_afresh(
-    sequence, known
-):
+def test_trees_read_only_through_their_difference_find_what_each_tree_finds_afresh(sequence, known):
     catalog = load_catalog(CATALOG)
     memo = LinkMemo()
     before: dict[str, str] = {}

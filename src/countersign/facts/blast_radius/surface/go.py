@@ -9,6 +9,7 @@ Not understood: which exported names other packages really use; build constraint
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -82,10 +83,54 @@ _GO_KEYWORDS = frozenset(
 )
 
 
+# A line that starts a top-level declaration in formatted Go: where the text is cut into pieces.
+_PIECE_START = re.compile(r"^(?:func|type|var|const|import)\b", re.MULTILINE)
+# Tokens that are left alone only where a string or comment does not end before the piece
+# does: a piece ending with one open was not cut between two tokens.
+_UNTERMINATED = frozenset({"`", '"', "'"})
+
+
 def surface(text: str) -> frozenset[str]:
-    """Each exported top-level declaration as one normalised line."""
+    """Each exported top-level declaration as one normalised line.
+
+    The text is read in pieces, each from a line that starts a declaration to the next one,
+    and each piece's names are kept by its text: the old and new texts of an edited file share
+    all but the pieces the edit touched, so the new text costs only those. A piece holds for
+    the whole text when it ends between two tokens with every bracket closed and its last
+    declaration ended; when one does not (a raw string or comment holding such a line, code
+    that is not formatted), the whole text is read at once."""
+    starts = [m.start() for m in _PIECE_START.finditer(text) if m.start()]
+    if not starts:
+        return _piece(text)[0]
     found: set[str] = set()
-    for decl in _declarations(tokens(text)):
+    for start, end in zip([0, *starts], [*starts, len(text)], strict=True):
+        names, whole = _piece(text[start:end])
+        if not whole and end != len(text):
+            return _surface_of(_declarations(tokens(text))[0])
+        found.update(names)
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=32768)
+def _piece(text: str) -> tuple[frozenset[str], bool]:
+    """The exported declarations in a piece of a file read alone, and whether the piece ends
+    where the whole file's reading would be at the same point: between tokens (no string or
+    comment left open: ``_UNTERMINATED``, or ``/`` then ``*``), brackets closed, and its last
+    declaration ended by a ``;``."""
+    toks = tokens(text)
+    declarations, ended = _declarations(toks)
+    return _surface_of(declarations), ended and not _open_token(toks)
+
+
+def _open_token(toks: list[str]) -> bool:
+    if not _UNTERMINATED.isdisjoint(toks):
+        return True
+    return any(t == "/" and toks[i + 1 : i + 2] == ["*"] for i, t in enumerate(toks))
+
+
+def _surface_of(declarations: list[list[str]]) -> frozenset[str]:
+    found: set[str] = set()
+    for decl in declarations:
         head = decl[0]
         if head == "package":
             found.add(" ".join(decl))
@@ -98,8 +143,10 @@ def surface(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def _declarations(toks: list[str]) -> Iterator[list[str]]:
-    """Top-level declarations: the tokens from a keyword to the ``;`` at depth 0."""
+def _declarations(toks: list[str]) -> tuple[list[list[str]], bool]:
+    """Top-level declarations: the tokens from a keyword to the ``;`` at depth 0; and whether
+    the tokens end at depth 0 with the last declaration ended."""
+    out: list[list[str]] = []
     current: list[str] = []
     depth = 0
     for tok in toks:
@@ -109,12 +156,13 @@ def _declarations(toks: list[str]) -> Iterator[list[str]]:
             depth = max(0, depth - 1)
         if depth == 0 and tok == ";":
             if current:
-                yield current
+                out.append(current)
             current = []
             continue
         current.append(tok)
     if current:
-        yield current
+        out.append(current)
+    return out, depth == 0 and not current
 
 
 def _func_signature(decl: list[str]) -> str | None:
