@@ -75,13 +75,38 @@ def test_a_yaml_file_that_cannot_hold_a_kubernetes_object_is_not_parsed(monkeypa
 
     parsed: list[str] = []
     monkeypatch.setattr(
-        resources, "parse_yaml_documents", lambda text, where: parsed.append(where) or []
+        resources, "parse_yaml_documents", lambda text, where: parsed.append(text) or []
     )
+    resources._namespaces.cache_clear()
     lock = "lockfileVersion: '9.0'\npackages:\n" + "  a@1.0.0: {resolution: {}}\n" * 1000
     assert resources_of([Artifact("pnpm-lock.yaml", lock, "diff", previous_text=lock)]) == ()
     assert parsed == []
     resources_of([Artifact("k8s/app.yaml", MANIFESTS, "diff")])
-    assert parsed == ["k8s/app.yaml"]
+    assert parsed == [MANIFESTS]
+
+
+def test_a_manifest_read_again_in_a_later_change_is_parsed_once(monkeypatch):
+    # a replay reads a file's new text in one change and as the old text in the next one
+    from countersign.config import yamlfile
+    from countersign.facts.blast_radius import resources
+
+    parsed: list[str] = []
+
+    def parse(text: str, where: str) -> list[object]:
+        parsed.append(where)
+        return yamlfile.parse_yaml_documents(text, where)
+
+    monkeypatch.setattr(resources, "parse_yaml_documents", parse)
+    resources._namespaces.cache_clear()
+    first = resources_of([Artifact("k8s/app.yaml", MANIFESTS, "diff")])
+    edited = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: edge}\n"
+    second = resources_of([Artifact("deploy/app.yaml", edited, "diff", previous_text=MANIFESTS)])
+    assert len(parsed) == 2  # MANIFESTS once, the new text once
+    assert {(r.kind, r.name) for r in second} == {
+        ("namespace", "edge"),
+        *((r.kind, r.name) for r in first),
+    }
+    assert {r.artifact for r in second} == {"deploy/app.yaml"}
 
 
 def test_a_manifest_whose_keys_are_escaped_is_still_read():

@@ -4,6 +4,7 @@ be parsed yields nothing here; the hazard analyzers report it."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -88,12 +89,21 @@ def _database_names(change: Mapping[str, Any], where: str) -> Iterator[Resource]
 
 
 def _kubernetes(text: str, where: str) -> Iterator[Resource]:
+    for namespace in _namespaces(text):
+        yield Resource("namespace", namespace, where)
+
+
+@functools.lru_cache(maxsize=64)
+def _namespaces(text: str) -> tuple[str, ...]:
+    """The namespaces the Kubernetes objects in YAML ``text`` name, kept by text: in a replay
+    a file's new text in one change is its old text in the next one that edits it."""
     if not _may_hold_object(text):
-        return
+        return ()
     try:
-        docs = parse_yaml_documents(text, where)
+        docs = parse_yaml_documents(text, "")
     except ConfigError:
-        return
+        return ()
+    found: list[str] = []
     for doc in docs:
         if not isinstance(doc, Mapping) or "apiVersion" not in doc or "kind" not in doc:
             continue
@@ -102,7 +112,8 @@ def _kubernetes(text: str, where: str) -> Iterator[Resource]:
             continue
         namespace = meta.get("name") if doc.get("kind") == "Namespace" else meta.get("namespace")
         if isinstance(namespace, str) and namespace:
-            yield Resource("namespace", namespace, where)
+            found.append(namespace)
+    return tuple(found)
 
 
 def _may_hold_object(text: str) -> bool:

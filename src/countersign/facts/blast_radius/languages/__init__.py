@@ -8,6 +8,7 @@ that signature and list it here.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
@@ -73,7 +74,13 @@ def infer_edges(
         mine = (
             _files_of(everything, language)
             if links is None
-            else links.paths_of(language.name, everything, lambda: _files_of(everything, language))  # noqa: B023
+            else links.paths_of(
+                language.name,
+                everything,
+                lambda: _files_of(everything, language),  # noqa: B023
+                getattr(tree, "serial", None),
+                lambda paths, since: _files_advanced(paths, since, tree, everything, language),  # noqa: B023
+            )
         )
         code, manifests, owners = (
             _partition(mine, language, catalog)
@@ -136,6 +143,26 @@ def _texts(
         if path in read:
             (owned if path in code else found)[path] = read[path]
     return owned, found, delta.paths
+
+
+def _files_advanced(
+    paths: tuple[str, ...],
+    since: int | None,
+    tree: RepoTree,
+    everything: tuple[str, ...],
+    language: Language,
+) -> tuple[str, ...] | None:
+    """``_files_of`` this tree, from ``paths`` (what it gave for the tree ``since`` names)
+    when this tree is that one advanced by a known difference; else None."""
+    delta = getattr(tree, "delta", None)
+    if delta is None or since is None or delta.since != since:
+        return None
+    kept = [p for p in paths if p not in delta.paths]
+    for path in _files_of(tuple(delta.paths), language):
+        at = bisect.bisect_left(everything, path)
+        if at < len(everything) and everything[at] == path:
+            kept.append(path)
+    return tuple(sorted(kept))
 
 
 def _files_of(paths: tuple[str, ...], language: Language) -> tuple[str, ...]:

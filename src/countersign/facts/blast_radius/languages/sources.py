@@ -165,7 +165,7 @@ class LinkMemo:
     def __init__(self) -> None:
         self._files: dict[str, tuple[object, object, dict[str, Any]]] = {}
         self._code: dict[str, tuple[object, tuple[str, ...], Any]] = {}
-        self._mine: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._mine: dict[str, tuple[tuple[str, ...], tuple[str, ...], int | None]] = {}
         self._results: dict[str, tuple[dict[str, Any], Mapping[str, str], frozenset[str], Any]] = {}
         self._texts: dict[str, tuple[int, object, dict[str, str], dict[str, str]]] = {}
 
@@ -197,12 +197,20 @@ class LinkMemo:
         language: str,
         everything: tuple[str, ...],
         compute: Callable[[], tuple[str, ...]],
+        serial: int | None = None,
+        advance: Callable[[tuple[str, ...], int | None], tuple[str, ...] | None] | None = None,
     ) -> tuple[str, ...]:
         """The paths of the tree ``language`` reads, picked out again only when the tree's
-        paths are not the last tree's (the same tuple then: ``code`` compares it at once)."""
+        paths are not the last tree's (the same tuple then: ``code`` compares it at once).
+        ``serial``: the tree's; ``advance(paths, since)`` gives them from the paths picked out
+        of the tree ``since`` names, or None when it cannot (then ``compute`` does)."""
         held = self._mine.get(language)
         if held is None or held[0] != everything:
-            held = self._mine[language] = (everything, compute())
+            found = advance(held[1], held[2]) if held is not None and advance else None
+            held = (everything, compute() if found is None else found, serial)
+        else:
+            held = (held[0], held[1], serial)
+        self._mine[language] = held
         return held[1]
 
     def files(self, language: str, catalog: object, context: object) -> dict[str, Any]:

@@ -125,7 +125,14 @@ def _piece(text: str) -> tuple[frozenset[str], bool]:
 def _open_token(toks: list[str]) -> bool:
     if not _UNTERMINATED.isdisjoint(toks):
         return True
-    return any(t == "/" and toks[i + 1 : i + 2] == ["*"] for i, t in enumerate(toks))
+    at = -1
+    while True:  # each "/" found by ``index``, a loop in C: divisions are common in bodies
+        try:
+            at = toks.index("/", at + 1)
+        except ValueError:
+            return False
+        if toks[at + 1 : at + 2] == ["*"]:
+            return True
 
 
 def _surface_of(declarations: list[list[str]]) -> frozenset[str]:
