@@ -208,3 +208,173 @@ def test_countersigns_own_git_reads_do_not_follow_a_replacement(repo):
     assert repo.git("show", "main:.countersign/guard.yaml") == "version: 1"  # git follows it
     shown = git(repo.path, "show", "main:.countersign/guard.yaml").decode()
     assert "deploy/**" in shown
+
+
+# What origin accepts on a protected branch is what the guard believes once it is fetched (and
+# a push updates origin's copy at once): on a forge without branch protection, or a bare
+# repository on a disk, the agent's own guard.yaml, packs or pins would take effect. A push of
+# commits that change .countersign/ there is asked; the same push of other files passes.
+OFF = {".countersign/guard/packs.toml": 'disable = ["backup-sync"]\n'}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "git push origin main",
+        "git push origin HEAD:main",
+        "git push origin HEAD",
+        "git push",
+        "git push -u origin main",
+        "git push origin refs/heads/main:refs/heads/main",
+        "git push --all origin",
+    ],
+)
+def test_pushing_a_change_of_the_gates_files_to_a_protected_branch_is_asked(
+    guard, payload, make_repo, command
+):
+    clone = _clone(make_repo, **{".countersign/guard.yaml": "version: 1\n"})
+    clone.commit("off", **OFF)
+    assert _decide(guard, payload, clone, command) == "ask"
+
+
+def test_pushing_another_branch_with_the_gates_files_to_main_is_asked(guard, payload, make_repo):
+    clone = _clone(make_repo, **{".countersign/guard.yaml": "version: 1\n"})
+    clone.git("checkout", "-q", "-b", "topic")
+    clone.commit("off", **OFF)
+    assert _decide(guard, payload, clone, "git push origin topic") == "allow"
+    assert _decide(guard, payload, clone, "git push origin topic:main") == "ask"
+    assert _decide(guard, payload, clone, "git push origin topic:refs/heads/main") == "ask"
+
+
+@pytest.mark.parametrize(
+    "command", ["git push origin main", "git push", "git push origin HEAD:main", "git push --all"]
+)
+def test_pushing_other_files_to_a_protected_branch_passes(guard, payload, make_repo, command):
+    clone = _clone(make_repo, **{".countersign/guard.yaml": "version: 1\n"})
+    clone.commit("fix", **{"src/app.py": "print('fixed')\n"})
+    assert _decide(guard, payload, clone, command) == "allow"
+
+
+# In a repository with no origin copy of a protected branch, the local one is what the guard
+# believes: a commit there that changes .countersign/ (staged by plumbing, with no write the
+# guard sees), or a merge, cherry-pick or reset that brings such a change onto it, is asked.
+def _local(make_repo):
+    repo = make_repo("solo")
+    repo.commit("configuration", **{".countersign/guard.yaml": "version: 1\n"})
+    return repo
+
+
+def _stage_by_plumbing(repo, path: str, text: str) -> None:
+    blob = (
+        subprocess.run(
+            ["git", "hash-object", "-w", "--stdin"],
+            cwd=repo.path,
+            input=text.encode(),
+            check=True,
+            capture_output=True,
+        )
+        .stdout.decode()
+        .strip()
+    )
+    repo.git("update-index", "--add", "--cacheinfo", f"100644,{blob},{path}")
+
+
+@pytest.mark.parametrize(
+    "command", ["git commit -m off", "git commit -qm off", "git commit --amend"]
+)
+def test_a_commit_of_the_gates_files_on_the_believed_local_branch_is_asked(
+    guard, payload, make_repo, command
+):
+    repo = _local(make_repo)
+    _stage_by_plumbing(repo, ".countersign/guard/packs.toml", 'disable = ["backup-sync"]\n')
+    assert _decide(guard, payload, repo, command) == "ask"
+
+
+def test_a_commit_of_other_files_on_the_believed_local_branch_passes(guard, payload, make_repo):
+    repo = _local(make_repo)
+    repo.write("src/app.py", "print('fixed')\n")
+    repo.git("add", "src/app.py")
+    assert _decide(guard, payload, repo, "git commit -m fix") == "allow"
+    assert _decide(guard, payload, repo, "git commit -am fix") == "allow"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "git merge topic",
+        "git merge --ff-only topic",
+        "git cherry-pick topic",
+        "git reset topic",
+        "git reset --soft topic",
+        "git rebase topic",
+    ],
+)
+def test_bringing_the_gates_files_onto_the_believed_local_branch_is_asked(
+    guard, payload, make_repo, command
+):
+    repo = _local(make_repo)
+    repo.git("checkout", "-q", "-b", "topic")
+    repo.commit("off", **OFF)
+    repo.git("checkout", "-q", "main")
+    assert _decide(guard, payload, repo, command) == "ask"
+
+
+def test_bringing_other_files_onto_the_believed_local_branch_passes(guard, payload, make_repo):
+    repo = _local(make_repo)
+    repo.git("checkout", "-q", "-b", "topic")
+    repo.commit("fix", **{"src/app.py": "print('fixed')\n"})
+    repo.git("checkout", "-q", "main")
+    for command in ("git merge topic", "git cherry-pick topic", "git rebase topic"):
+        assert _decide(guard, payload, repo, command) == "allow", command
+
+
+def test_a_commit_on_local_main_beside_origins_copy_passes(guard, payload, make_repo):
+    """In a clone origin's copy is believed, not the local main (a push is what counts)."""
+    clone = _clone(make_repo, **{".countersign/guard.yaml": "version: 1\n"})
+    _stage_by_plumbing(clone, ".countersign/guard/packs.toml", 'disable = ["backup-sync"]\n')
+    assert _decide(guard, payload, clone, "git commit -m off") == "allow"
+
+
+def test_the_probe_names_the_gates_directory_as_the_configuration_does():
+    from countersign.config import CONFIG_DIR
+    from countersign.guard.state import GATE_DIR
+
+    assert GATE_DIR == CONFIG_DIR
+
+
+def test_the_ledger_beside_the_gates_files_is_not_one_of_them(guard, payload, make_repo):
+    """An ask writes .countersign/ledger.db (ignored once init or guard install wrote the
+    .gitignore; here nothing did): a later commit or push of other files still passes."""
+    repo = _local(make_repo)
+    assert _decide(guard, payload, repo, "terraform destroy") == "ask"
+    assert (repo.path / ".countersign" / "ledger.db").exists()
+    repo.write("src/app.py", "print('fixed')\n")
+    repo.git("add", "src/app.py")
+    assert _decide(guard, payload, repo, "git commit -m fix") == "allow"
+    repo.git("add", "-f", ".countersign/ledger.db")
+    repo.git("commit", "-qm", "ledger")
+    assert _decide(guard, payload, repo, "terraform destroy") == "ask"
+    repo.git("checkout", "-q", "-b", "topic")
+    repo.git("commit", "-qam", "ledger again")
+    repo.git("checkout", "-q", "main")
+    assert _decide(guard, payload, repo, "git merge topic") == "allow"
+
+
+def test_the_branch_is_read_from_head_as_git_reads_it(make_repo):
+    from countersign.guard.state import Probe
+
+    repo = make_repo("heads")
+    repo.commit("first")
+    repo.git("checkout", "-q", "-b", "feature/x")
+    assert Probe(repo.path, str(repo.path), {})("git-branch") == "feature/x"
+    other = repo.path.parent / "linked"
+    repo.git("worktree", "add", "-q", "-b", "topic", str(other))
+    (other / "sub").mkdir()
+    assert Probe(other, str(other / "sub"), {})("git-branch") == "topic"
+    repo.git("checkout", "-q", "--detach")
+    assert Probe(repo.path, str(repo.path), {})("git-branch") is None
+
+
+def test_a_push_of_a_source_git_cannot_resolve_is_asked(guard, payload, make_repo):
+    clone = _clone(make_repo, **{".countersign/guard.yaml": "version: 1\n"})
+    assert _decide(guard, payload, clone, "git push origin no-such-branch:main") == "ask"

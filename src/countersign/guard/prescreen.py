@@ -154,6 +154,10 @@ GATED = {
             "remote",
             "symbolic-ref",
             "replace",
+            "cherry-pick",
+            "rebase",
+            "revert",
+            "am",
         ]
     ),
     "docker": frozenset(["prune", "rm", "remove", "down", "exec", "run"]),

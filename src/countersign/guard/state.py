@@ -11,6 +11,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 MAX_SCRIPT_BYTES = 256_000
+GATE_DIR = ".countersign"  # config.CONFIG_DIR: importing it costs the full path more
+# The gate's files, as pathspecs: its configuration, not the ledger or state kept beside it
+# (``config.starter.GITIGNORE``), which every ask writes and a signature, not a review, guards.
+GATE_FILES = (GATE_DIR, f":(exclude){GATE_DIR}/ledger.*", f":(exclude){GATE_DIR}/state/")
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
 
 def find_repository(cwd: str) -> tuple[Path | None, Path | None]:
@@ -87,11 +92,80 @@ class Probe:
         if what == "aws-profile":
             return self.env.get("AWS_PROFILE") or self.env.get("AWS_DEFAULT_PROFILE")
         if what == "git-branch":
+            head = self._head()
+            if head is not None:
+                return head.removeprefix("ref: refs/heads/") if head.startswith("ref: ") else None
             return self._git("symbolic-ref", "--short", "-q", "HEAD")
         if what == "git-dirty":
             out = self._git("status", "--porcelain", "--untracked-files=no")
             return None if out is None else ("yes" if out else "no")
+        if what.startswith("believed-ref "):
+            return self._believed(tuple(what.split()[1:]))
+        if what == "gate-staged":
+            # untracked too: ``git add -A && git commit`` is judged before the add runs
+            out = self._git("status", "--porcelain", "--untracked-files=all", "--", *GATE_FILES)
+            return None if out is None else ("yes" if out else "no")
+        if what.startswith(("gate-push ", "gate-diff ")):
+            return self._gate_changed(what.split())
         return None
+
+    def _head(self) -> str | None:
+        """HEAD of the work tree holding ``cwd``, read from its file (no git process): the
+        rules ask for the branch on every commit, merge or push; None where the file does not
+        say plainly (git is asked then)."""
+        root, _common = find_repository(self.cwd)
+        if root is None:
+            return None
+        dot_git = root / ".git"
+        gitdir = dot_git
+        if dot_git.is_file():
+            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+            gitdir = Path(text.removeprefix("gitdir:").strip())
+            if not gitdir.is_absolute():
+                gitdir = root / gitdir
+        try:
+            head = (gitdir / "HEAD").read_text(encoding="utf-8", errors="replace").strip()
+        except OSError:
+            return None
+        if head.startswith("ref: refs/heads/") or len(head) in (40, 64):
+            return head
+        return None
+
+    def _believed(self, branches: tuple[str, ...]) -> str | None:
+        """The ref the guard reads its configuration from (``guard.protected``)."""
+        from countersign.guard.protected import Corrupt, Unreadable, protected_commit
+
+        _root, common = find_repository(self.cwd)
+        if common is None:
+            return None
+        try:
+            found = protected_commit(str(common), branches)
+        except (Unreadable, Corrupt):
+            return None
+        return found[0] if found else ""
+
+    def _gate_changed(self, words: list[str]) -> str | None:
+        """``gate-push BRANCH SRC [optional]``: whether pushing SRC to BRANCH changes the gate's
+        files against origin's copy of BRANCH (else the local one, else nothing yet);
+        ``gate-diff REV``: whether REV's tree differs from HEAD's there. "yes", "no", or
+        "unknown" when git cannot tell (an optional source that does not exist is "no")."""
+        kind, rest = words[0], words[1:]
+        rev = rest[1] if kind == "gate-push" and len(rest) > 1 else rest[0] if rest else ""
+        if not rev or rev.startswith("-"):
+            return "unknown"
+        commit = self._git("rev-parse", "--verify", "-q", "--end-of-options", rev + "^{commit}")
+        if not commit:
+            return "no" if rest[-1:] == ["optional"] else "unknown"
+        base = "HEAD"
+        if kind == "gate-push":
+            branch = rest[0]
+            base = EMPTY_TREE
+            for ref in (f"refs/remotes/origin/{branch}", f"refs/heads/{branch}"):
+                if self._git("rev-parse", "--verify", "-q", ref):
+                    base = ref
+                    break
+        out = self._git("diff", "--name-only", "--no-renames", base, commit, "--", *GATE_FILES)
+        return "unknown" if out is None else ("yes" if out else "no")
 
     def _git(self, *args: str) -> str | None:
         import subprocess
@@ -100,7 +174,10 @@ class Probe:
             return None
         try:
             done = subprocess.run(
-                ["git", "-C", self.cwd, *args], capture_output=True, timeout=3, check=False
+                ["git", "--no-replace-objects", "-C", self.cwd, *args],
+                capture_output=True,
+                timeout=3,
+                check=False,
             )
         except subprocess.SubprocessError:
             return None

@@ -28,6 +28,7 @@ from countersign.facts.shell.rules import (
     filesystem,
     gate,
     git,
+    git_gate,
     git_remote,
     infrastructure,
     installer,
@@ -37,6 +38,7 @@ from countersign.facts.shell.rules import (
 _FAMILIES = (
     filesystem,
     git,
+    git_gate,
     git_remote,
     infrastructure,
     cloud,
