@@ -127,3 +127,14 @@ def test_a_translation_catalog_is_no_code(repo):
     repo.commit("translations", **{"locale/de.po": po})
     repo.commit("imported translations", **{"locale/de.po": "x\n"})
     assert token_history(repo.path, "HEAD", ["ANSIBLE_GIT_REPO"])["ANSIBLE_GIT_REPO"].commit == gone
+
+
+def test_an_import_of_the_named_library_in_another_file_is_not_where_the_name_went(repo):
+    """horizon's "Fix compatibility issues with Django 1.10" dropped ``TEMPLATE_DIRS`` from
+    its settings and imported ``django`` in some tests: Django took the setting away."""
+    repo.commit("init", **{"app/settings.py": "TEMPLATE_DIRS = ()\n", "app/tests.py": "X = 1\n"})
+    repo.commit(
+        "Fix compatibility issues with Django 1.10",
+        **{"app/settings.py": "TEMPLATES = []\n", "app/tests.py": "import django\nX = 1\n"},
+    )
+    assert token_history(repo.path, "HEAD", ["TEMPLATE_DIRS"])["TEMPLATE_DIRS"].to_library == ""

@@ -390,7 +390,9 @@ class _HistoryScan:
         self._dependencies_out: set[str] = set()
         self.adds_dependency = False  # this commit put a new dependency in a manifest
         self._python = False  # the file being read is Python: its added imports are read
-        self.imports: set[str] = set()  # the packages this commit's added imports name
+        self._file_imports: set[str] = set()  # the packages the file's added imports name
+        # by needle, the packages newly imported by the files this commit took it out of
+        self.imports: dict[str, set[str]] = {}
         self.roots: set[str] = set()  # the top directories of the code read: its own packages
 
     def run(
@@ -434,7 +436,7 @@ class _HistoryScan:
             if self._manifest is not None and (match := self._manifest.search(line)):
                 self._dependencies_in.add(match.group("name").lower())
             if self._python and (match := _IMPORT.match(line)):
-                self.imports.add(match.group(1))
+                self._file_imports.add(match.group(1))
             self._changed_line(line, removed=False)
         elif first == b"@":
             return raw.startswith(b"@@")
@@ -462,12 +464,15 @@ class _HistoryScan:
             self._file_deleted = True
         return in_hunk
 
-    def _library(self, subject: str) -> str:
-        """The package, not the repository's own nor Python's, that this commit's code newly
-        imports and its subject names (``Use OSprofiler options consolidated in lib itself``
-        importing ``osprofiler``): where the removed code went."""
+    def _library(self, subject: str, imports: Iterable[str]) -> str:
+        """The package, not the repository's own nor Python's, that the files this commit took
+        the name out of newly import and its subject names (``Use OSprofiler options
+        consolidated in lib itself``, its config module importing ``osprofiler``): where the
+        removed code went. An import in another file of the commit says nothing of it
+        (horizon's "Fix compatibility issues with Django 1.10" dropped ``TEMPLATE_DIRS`` from its
+        settings and imported ``django`` in its tests)."""
         said = _fold(subject)
-        for module in sorted(self.imports):
+        for module in sorted(imports):
             if module in self.roots or module in sys.stdlib_module_names or len(module) < 3:
                 continue
             if _fold(module) in said:
@@ -510,8 +515,12 @@ class _HistoryScan:
             if moved:
                 self.changed |= moved
                 self.added_lines.extend(self._file_added)
+                if self._file_imports:
+                    for needle in moved:
+                        self.imports.setdefault(needle, set()).update(self._file_imports)
         self._file_counts = {}
         self._file_added = []
+        self._file_imports = set()
         self._file_touched = False
 
     def _end_commit(self) -> None:
@@ -534,14 +543,14 @@ class _HistoryScan:
                 defined,
                 whole,
                 self.adds_dependency,
-                self._library(subject),
+                self._library(subject, self.imports.get(needle, ())),
             )
             if needle not in self.found or defined:
                 self.found[needle] = evidence
             if defined:
                 self.unsettled.discard(needle)
         self.adds_dependency = False
-        self.imports = set()
+        self.imports = {}
         self.removed_lines = {}
         self.declaring = {}
         self.from_kept_files = set()
