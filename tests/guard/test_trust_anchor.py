@@ -378,3 +378,10 @@ def test_the_branch_is_read_from_head_as_git_reads_it(make_repo):
 def test_a_push_of_a_source_git_cannot_resolve_is_asked(guard, payload, make_repo):
     clone = _clone(make_repo, **{".countersign/guard.yaml": "version: 1\n"})
     assert _decide(guard, payload, clone, "git push origin no-such-branch:main") == "ask"
+
+
+def test_the_first_commit_of_the_gates_files_is_asked(guard, payload, make_repo):
+    """No branch exists yet: the first commit on main is what the guard will believe."""
+    repo = make_repo("fresh")
+    _stage_by_plumbing(repo, ".countersign/guard/packs.toml", 'disable = ["backup-sync"]\n')
+    assert _decide(guard, payload, repo, "git commit -m init") == "ask"

@@ -11,7 +11,6 @@ mid-transaction leaves nothing behind: the database rolls the transaction back.
 from __future__ import annotations
 
 import sqlite3
-import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -239,6 +238,8 @@ class PostgresStore:
             kept.put(self.url, conn)
             self._conn = conn
             return conn
+        import weakref  # PostgreSQL only: the guard's asks write SQLite
+
         self._conn = conn = self._connect()
         weakref.finalize(self, conn.close)
         return conn

@@ -90,8 +90,9 @@ def _onto_believed(sub: str, args: list[str], ctx: ShellContext) -> str:
     if not branch or not _protected(branch, ctx):
         return ""
     believed = ctx.probe("believed-ref " + " ".join(ctx.protected_branches))
-    if believed is not None and believed != f"refs/heads/{branch}":
+    if believed and believed != f"refs/heads/{branch}":
         return ""  # origin's copy is believed: this commit counts once pushed
+    # none yet (a repository with no commit): the first commit on it is what will be believed
     what = f"{sub} on {branch}, the branch the guard believes here (no origin copy)"
     if sub in _FROM_ELSEWHERE:
         return f"{what}, brings commits it cannot see"
