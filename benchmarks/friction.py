@@ -79,7 +79,7 @@ def main() -> int:
     if args.facts_in:
         return _from_facts(args, Path(args.facts_in))
     labels = _labels(root)
-    roster = _roster(root, pairs[0][1])
+    roster = history_roster(root, pairs[0][1])
     policy = load_policy(default_policy_text())
     candidate = Candidate(
         policy=policy,
@@ -202,7 +202,7 @@ def _labels(root: Path) -> set[str]:
     return {sha for sha, bug in szz.labels(index).bug.items() if bug == 1}
 
 
-def _roster(root: Path, before: str) -> str:
+def history_roster(root: Path, before: str) -> str:
     """Everyone who authored, committed or co-authored a commit, with a level from the commits
     they had authored by ``before`` (the base of the oldest commit replayed): 100 or more
     staff, 30 senior, 5 mid, else junior. A stand-in for the directory a company has."""
