@@ -117,3 +117,16 @@ def test_bare_pip_with_another_environment_active_is_not(guard, payload, repo, m
     command = "pip install requests"
     answer = guard("claude-code", payload("claude-code-bash", repo.path, command), repo.path)
     assert _decision(answer) == "allow"
+
+
+@pytest.mark.skipif(sys.prefix == sys.base_prefix, reason="the guard runs in no venv here")
+def test_uv_pip_into_the_guards_environment_as_virtual_env_is_asked(
+    guard, payload, repo, monkeypatch
+):
+    monkeypatch.setenv("VIRTUAL_ENV", sys.prefix)
+    command = "uv pip install requests"
+    answer = guard("claude-code", payload("claude-code-bash", repo.path, command), repo.path)
+    assert _decision(answer) == "ask"
+    monkeypatch.delenv("VIRTUAL_ENV")
+    answer = guard("claude-code", payload("claude-code-bash", repo.path, command), repo.path)
+    assert _decision(answer) == "allow"

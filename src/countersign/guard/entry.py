@@ -109,7 +109,7 @@ def _fast_allow(agent: str, raw: bytes, event_hint: str = "") -> str | None:
         configured, extra = view
         from countersign.guard.prescreen import clearly_harmless
 
-        active = _own_env_active(os.environ.get("PATH", ""))
+        active = _own_env_active(os.environ.get("PATH", ""), cwd)
         if not clearly_harmless(
             command, configured, extra, cwd, active
         ) or _script_mentions_countersign(command, cwd):
@@ -119,13 +119,19 @@ def _fast_allow(agent: str, raw: bytes, event_hint: str = "") -> str | None:
     return protocol.fast_allow
 
 
-def _own_env_active(path: str) -> bool:
-    """Whether the venv the guard runs in has its ``bin`` on the agent's PATH (activated):
-    a bare ``pip`` there is the guard's own (``rules.installer``)."""
+def _own_env_active(path: str, cwd: str = "") -> bool:
+    """Whether the venv the guard runs in has its ``bin`` on the agent's PATH (activated), is
+    ``$VIRTUAL_ENV``, or is the ``.venv`` of a directory holding ``cwd``: a bare ``pip`` or
+    ``uv pip`` there is the guard's own (``rules.installer``)."""
     if sys.prefix == sys.base_prefix:
         return False
-    own = sys.prefix.rstrip("/") + "/bin"
-    return any(entry.rstrip("/") == own for entry in path.split(os.pathsep))
+    prefix = sys.prefix.rstrip("/")
+    if os.environ.get("VIRTUAL_ENV", "").rstrip("/") == prefix:
+        return True
+    parent, _, name = prefix.rpartition("/")
+    if name == ".venv" and (cwd.rstrip("/") + "/").startswith(parent + "/"):
+        return True
+    return any(entry.rstrip("/") == prefix + "/bin" for entry in path.split(os.pathsep))
 
 
 _SCRIPT = lazy(r"[\w./-]+\.(?:py|pyw|js|mjs|cjs|ts|rb|pl|php|lua)")

@@ -340,6 +340,8 @@ def _installer_of_a_path(
     bases = {w.rsplit("/", 1)[-1].rstrip("0123456789.") for w in words if "/" in w}
     if bases & {"pip", "python"} or any(f in lowered for f in INSTALLED):
         return True
+    if "uv" in names and "pip" in names:
+        return own_env_active  # into $VIRTUAL_ENV or the project's .venv
     bare = {w.rstrip("0123456789.") for w in words} & {"pip", "python"}
     return bool(bare) and (own_env_active or "path=" in lowered)
 

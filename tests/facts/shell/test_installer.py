@@ -128,3 +128,25 @@ def test_bare_pip_in_the_projects_active_venv_asks_only_what_the_guard_imports(c
 def test_bare_pip_of_another_active_environment_passes(command):
     ctx = replace(_ctx(), env={"PATH": "/work/other/.venv/bin:/usr/bin"})
     assert judge_command(command, ctx).decision == "allow"
+
+
+@pytest.mark.parametrize(
+    ("command", "decision"),
+    [
+        ("uv pip install requests", "allow"),
+        ("uv pip install 'cryptography==3.0'", "ask"),
+        ("uv pip uninstall countersign", "ask"),
+        ("uv pip install /tmp/fork", "ask"),
+        ("uv pip install --system 'cryptography==3.0'", "allow"),
+    ],
+)
+def test_uv_pip_into_the_projects_venv_that_the_guard_runs_from(command, decision):
+    # no VIRTUAL_ENV: uv installs into the project's .venv, here the guard's
+    got = judge_command(command, _ctx(f"{PROJECT}/.venv")).decision
+    assert (got == "allow") == (decision == "allow")
+
+
+def test_uv_pip_into_the_active_guard_environment_is_asked():
+    ctx = replace(_ctx(), env={"VIRTUAL_ENV": GUARD_VENV})
+    assert judge_command("uv pip install requests", ctx).decision != "allow"
+    assert judge_command("uv pip install requests", _ctx()).decision == "allow"

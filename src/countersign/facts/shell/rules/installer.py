@@ -71,6 +71,10 @@ def _pip(inv: Invocation, ctx: ShellContext) -> str:
         interpreter, rest = argv[0], argv[3:]
     elif inv.name.rstrip("0123456789.") == "pip":
         interpreter, rest = posixpath.join(posixpath.dirname(argv[0]), "python"), argv[1:]
+    elif inv.name == "uv" and argv[1:2] == ["pip"]:
+        interpreter, rest = _uv_target(inv, ctx), argv[2:]
+        if not interpreter:
+            return ""
     else:
         return ""
     if not rest or rest[0] not in _CHANGES:
@@ -102,6 +106,22 @@ def _pip(inv: Invocation, ctx: ShellContext) -> str:
             if not (path == root or path.startswith(root + "/")):
                 return f"{what} {name} (a package from outside the project may be any of them)"
     return ""
+
+
+_UV_ELSEWHERE = ("--python", "-p", "--system", "--target", "--prefix")
+
+
+def _uv_target(inv: Invocation, ctx: ShellContext) -> str:
+    """The interpreter ``uv pip`` installs into: ``$VIRTUAL_ENV``, else the project's
+    ``.venv`` (an explicit ``--python``, ``--target`` or ``--prefix`` is a gate path already,
+    ``--system`` is not an environment of the guard's)."""
+    if any(a.split("=", 1)[0] in _UV_ELSEWHERE for a in inv.args):
+        return ""
+    venv = inv.envvar("VIRTUAL_ENV") or ctx.env.get("VIRTUAL_ENV")
+    if not venv:
+        base = ctx.project_root or inv.cwd or ctx.cwd
+        venv = posixpath.join(base, ".venv") if base else ""
+    return posixpath.join(venv, "bin", "python") if venv else ""
 
 
 def _on_path(inv: Invocation, ctx: ShellContext) -> str:
