@@ -874,32 +874,28 @@ def project_names(files: dict[str, str]) -> frozenset[str]:
     return frozenset(names)
 
 
-def _toml_values(text: str, keys: Iterable[str]) -> Iterator[str]:
+def _toml_nodes(text: str, dotted: Iterable[str]) -> Iterator[object]:
+    """The value at each dotted key of a TOML text (``None`` where it has none); nothing for a
+    text that is no TOML."""
     import tomllib
 
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
         return
-    for key in keys:
+    for key in dotted:
         node: object = data
         for part in key.split("."):
             node = node.get(part) if isinstance(node, dict) else None
-        if isinstance(node, str):
-            yield node
+        yield node
+
+
+def _toml_values(text: str, keys: Iterable[str]) -> Iterator[str]:
+    yield from (node for node in _toml_nodes(text, keys) if isinstance(node, str))
 
 
 def _toml_table_keys(text: str, tables: Iterable[str]) -> Iterator[str]:
-    import tomllib
-
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return
-    for table in tables:
-        node: object = data
-        for part in table.split("."):
-            node = node.get(part) if isinstance(node, dict) else None
+    for node in _toml_nodes(text, tables):
         if isinstance(node, dict):
             yield from (k for k in node if isinstance(k, str))
 
