@@ -5,6 +5,7 @@ webhook GitHub never delivered. No decision is lost, none is duplicated."""
 from __future__ import annotations
 
 import json
+import signal
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -453,3 +454,139 @@ def test_a_worker_whose_database_stays_down_past_the_pools_wait_reaches_it_once_
                 assert worker.popen.poll() is None
                 assert "PoolClosed" not in worker.output()
         assert github.violations == []
+
+
+def paused_past_its_heartbeats(world: World, worker: Process) -> int:
+    """SIGSTOP ``worker`` once its job is running: what a long pause (a frozen VM, a starved
+    process) looks like to the queue. Its connections stay open, its heartbeats stop. The
+    worker's id in the queue."""
+    wait_until("the job is running", lambda: evaluations(world) == [("doing",)])
+    ((worker_id,),) = rows(
+        world.database,
+        "SELECT worker_id FROM procrastinate_jobs WHERE task_name = 'evaluate_pull_request'",
+    )
+    worker.popen.send_signal(signal.SIGSTOP)
+    wait_until(
+        "the worker's heartbeats are late",
+        lambda: (
+            rows(
+                world.database,
+                "SELECT count(*) FROM procrastinate_workers "
+                "WHERE last_heartbeat < now() - interval '3 seconds'",
+            )
+            == [(1,)]
+        ),
+    )
+    return int(worker_id)
+
+
+@pytest.mark.slow
+def test_a_paused_worker_taken_for_dead_keeps_its_job_and_it_is_decided_once(
+    world: World, tmp_path
+):
+    """A worker paused past its heartbeats while its job waits on GitHub: the worker started
+    next deletes it from procrastinate's workers as stalled, and the job, left without a
+    worker, would be queued again and run beside the first run. The run still holds its lock
+    (its connection is open), so the job stays with the paused worker, which finishes it."""
+    env = world.environment()
+    world.commit_on_branch("fix", {"app.py": "print('hi')\n"}, "Fix the greeting")
+    head = world.open_pull_request(2, "fix")["head"]["sha"]
+    world.github.stall("GET", r"/pulls/2$", seconds=6)
+    with web_process(env, tmp_path) as web, worker_process(env, tmp_path, "paused") as paused:
+        deliver(web, "pull_request", world.event("pull_request.opened", 2), "pause-1")
+        paused_id = paused_past_its_heartbeats(world, paused)
+        with worker_process(env, tmp_path, "next") as other:
+
+            def job_worker() -> list[tuple[object, ...]]:
+                return rows(
+                    world.database,
+                    "SELECT status, worker_id FROM procrastinate_jobs "
+                    "WHERE task_name = 'evaluate_pull_request'",
+                )
+
+            try:
+                # Pruned as stalled, at the next worker's start: the job has no worker; then
+                # that worker's recovery either leaves it (its run holds the lock) or queues
+                # it again.
+                wait_until(
+                    "the paused worker is pruned",
+                    lambda: (
+                        rows(
+                            world.database,
+                            "SELECT count(*) FROM procrastinate_workers WHERE id = %s",
+                            (paused_id,),
+                        )
+                        == [(0,)]
+                    ),
+                )
+                wait_until(
+                    "the next worker looked",
+                    lambda: "left to it" in other.output() or job_worker() != [("doing", None)],
+                )
+            finally:
+                paused.popen.send_signal(signal.SIGCONT)
+            wait_until("the job is finished", lambda: evaluations(world) == [("succeeded",)])
+        # The worker taken for dead carries on alone (its row in the queue was deleted).
+        second = world.commit_on_branch("fix", {"app.py": "print('hello')\n"}, "Greet")
+        world.push(2, "fix")
+        deliver(web, "pull_request", world.event("pull_request.synchronize", 2), "pause-2")
+        second_decision_by_a_live_worker(world, paused, second)
+    reads = [r for r in world.github.requests if r[:2] == ("GET", f"/repos/{REPOSITORY}/pulls/2")]
+    assert len(reads) == 2, "the first head was evaluated more than once"
+    (run,) = world.github.runs_for(REPOSITORY, head)
+    assert run["updates"] == 0
+    (comment,) = world.github.comments_on(REPOSITORY, 2)
+    assert comment["edits"] == 1  # by the second head's decision
+
+
+@pytest.mark.slow
+def test_a_job_queued_again_while_its_first_run_is_paused_waits_for_that_run(
+    world: World, tmp_path
+):
+    """The same job queued again while its first run is paused (as procrastinate's own
+    recovery of stalled jobs does, without looking at the run's lock): the second worker takes
+    it, and its run waits for the first to end, then finds the decision made. One check run and
+    one comment, neither written twice."""
+    env = world.environment()
+    world.commit_on_branch("fix", {"app.py": "print('hi')\n"}, "Fix the greeting")
+    head = world.open_pull_request(2, "fix")["head"]["sha"]
+    world.github.stall("GET", r"/pulls/2$", seconds=6)
+    with web_process(env, tmp_path) as web, worker_process(env, tmp_path, "paused") as paused:
+        deliver(web, "pull_request", world.event("pull_request.opened", 2), "again-1")
+        paused_past_its_heartbeats(world, paused)
+        try:
+            rows(
+                world.database,
+                "UPDATE procrastinate_jobs SET status = 'todo', worker_id = NULL "
+                "WHERE status = 'doing' AND task_name = 'evaluate_pull_request' RETURNING id",
+            )
+            with worker_process(env, tmp_path, "second"):
+                wait_until(
+                    "the second worker took the job",
+                    lambda: (
+                        rows(
+                            world.database,
+                            "SELECT count(*) FROM procrastinate_jobs WHERE status = 'doing' "
+                            "AND worker_id IS NOT NULL AND task_name = 'evaluate_pull_request'",
+                        )
+                        == [(1,)]
+                    ),
+                )
+                paused.popen.send_signal(signal.SIGCONT)
+                wait_until("the job is finished", lambda: evaluations(world) == [("succeeded",)])
+        finally:
+            paused.popen.send_signal(signal.SIGCONT)
+    requests = world.github.requests
+    reads = [i for i, r in enumerate(requests) if r[:2] == ("GET", f"/repos/{REPOSITORY}/pulls/2")]
+    writes = [
+        i
+        for i, r in enumerate(requests)
+        if r[0] in ("POST", "PATCH") and r[1].startswith(f"/repos/{REPOSITORY}/")
+    ]
+    assert len(reads) == 2  # the job ran twice ...
+    assert len(writes) == 2  # ... the check run and the comment written by the first run ...
+    assert max(writes) < reads[1]  # ... before the second began
+    (run,) = world.github.runs_for(REPOSITORY, head)
+    assert run["updates"] == 0
+    (comment,) = world.github.comments_on(REPOSITORY, 2)
+    assert comment["edits"] == 0

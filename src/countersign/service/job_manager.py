@@ -27,11 +27,29 @@ from procrastinate.exceptions import ConnectorException
 
 log = logging.getLogger("countersign.service.queue")
 
+# A job whose worker row another worker's start deleted (procrastinate prunes workers whose
+# heartbeats are late) has no worker: it is still this worker's to end.
 STILL_MINE = """
-SELECT status = 'doing' AND worker_id = %(worker)s AS mine FROM procrastinate_jobs
-WHERE id = %(id)s
+SELECT status = 'doing' AND (worker_id = %(worker)s OR worker_id IS NULL) AS mine
+FROM procrastinate_jobs WHERE id = %(id)s
 """
 BACKOFF_S = (0.1, 0.5, 1.0, 2.0, 5.0)
+
+# A run's hold on its job (``worker.Jobs.exclusive``): an advisory lock of the run's connection,
+# 64-bit keys under a prefix of their own (the ledger's writers lock 'countersign-ledger:...').
+EXCLUSIVE = "SELECT pg_advisory_lock(hashtextextended('countersign-job:' || %s, 0))"
+RELEASE = "SELECT pg_advisory_unlock(hashtextextended('countersign-job:' || %s, 0))"
+# Whether no run holds it: taken and let go in one statement (the pool's connections are in
+# autocommit mode).
+UNHELD = (
+    "SELECT pg_try_advisory_xact_lock(hashtextextended('countersign-job:' || %(key)s, 0)) AS free"
+)
+
+
+def run_key(job: jobs.Job) -> str:
+    """What a run of ``job`` holds: its lock (its pull request's), so runs of one pull
+    request's jobs never overlap; a job without one, itself."""
+    return job.lock or f"job:{job.id}"
 
 
 def connection_lost(exc: BaseException) -> bool:
@@ -72,10 +90,20 @@ class DurableJobManager(manager.JobManager):
         attempt = 0
         while True:
             try:
-                if attempt == 0 or await self._still_mine(job):
+                if await self._still_mine(job):
                     await write()
+                else:
+                    log.warning(
+                        "the job's %s is not written: it was queued again and another run has "
+                        "it, or it ended already",
+                        what,
+                        extra={"job": job.id},
+                    )
             except ConnectorException as exc:
                 if not connection_lost(exc):
+                    if not await self._still_mine(job):
+                        # Queued again between the look and the write: the other run ends it.
+                        return
                     raise
                 cause = exc.__cause__
             else:

@@ -2,7 +2,9 @@
 exponential backoff, a periodic reconcile, and the recovery of jobs whose worker died (a job
 left ``doing`` by a worker that stopped sending heartbeats is queued again). A job of a worker
 that is alive is never taken from it, however long it runs: only its worker knows whether it
-still runs it."""
+still runs it. Alive is what the database sees: each run holds its pull request's lock on its
+own connection (``worker.Jobs.exclusive``), so late heartbeats alone never let a second run of
+a pull request's jobs begin beside the first."""
 
 from __future__ import annotations
 
@@ -19,12 +21,13 @@ import procrastinate
 from countersign.errors import UsageError
 from countersign.service import events
 from countersign.service.intake import QUEUE
-from countersign.service.job_manager import DurableJobManager
+from countersign.service.job_manager import UNHELD, DurableJobManager, run_key
 
 log = logging.getLogger("countersign.service.queue")
 
 RETRY = procrastinate.RetryStrategy(max_attempts=8, exponential_wait=2)
 RETENTION_HOURS = 7 * 24
+
 PRUNE_DELIVERIES = (
     "DELETE FROM countersign_deliveries WHERE received_at < now() - interval '7 days'"
 )
@@ -81,47 +84,30 @@ def create_queue(
     # procrastinate reads its job manager from the app each time (worker, periodic deferrer).
     app.job_manager = DurableJobManager(app.connector)
 
-    def ready() -> Any:
+    def run(context: procrastinate.JobContext, method: str, args: dict[str, Any]) -> None:
         current = jobs()
         current.ensure_connected()
-        return current
+        # One run at a time of a pull request's jobs (or of this job), held by the database
+        # connection of the run: see ``worker.Jobs.exclusive``.
+        with current.exclusive(run_key(context.job)):
+            getattr(current, method)(**args)
 
-    @app.task(name=events.EVALUATE, queue=QUEUE, retry=RETRY)
-    def evaluate_pull_request(**args: Any) -> None:
-        ready().evaluate_pull_request(**args)
-
-    @app.task(name=events.REVIEW, queue=QUEUE, retry=RETRY)
-    def record_review(**args: Any) -> None:
-        ready().record_review(**args)
-
-    @app.task(name=events.COMMAND, queue=QUEUE, retry=RETRY)
-    def run_command(**args: Any) -> None:
-        ready().run_command(**args)
-
-    @app.task(name=events.DASHBOARD_ACTION, queue=QUEUE, retry=RETRY)
-    def dashboard_action(**args: Any) -> None:
-        ready().dashboard_action(**args)
-
-    @app.task(name=events.MERGE_GROUP, queue=QUEUE, retry=RETRY)
-    def evaluate_merge_group(**args: Any) -> None:
-        ready().evaluate_merge_group(**args)
-
-    @app.task(name=events.INSTALLATION, queue=QUEUE, retry=RETRY)
-    def sync_installation(**args: Any) -> None:
-        ready().sync_installation(**args)
-
-    @app.task(name=events.RECONCILE_REPOSITORY, queue=QUEUE, retry=RETRY)
-    def reconcile_repository(**args: Any) -> None:
-        ready().reconcile_repository(**args)
-
-    @app.task(name=events.INCIDENTS, queue=QUEUE, retry=RETRY)
-    def record_incidents(**args: Any) -> None:
-        ready().record_incidents(**args)
+    for name, method in (
+        (events.EVALUATE, "evaluate_pull_request"),
+        (events.REVIEW, "record_review"),
+        (events.COMMAND, "run_command"),
+        (events.DASHBOARD_ACTION, "dashboard_action"),
+        (events.MERGE_GROUP, "evaluate_merge_group"),
+        (events.INSTALLATION, "sync_installation"),
+        (events.RECONCILE_REPOSITORY, "reconcile_repository"),
+        (events.INCIDENTS, "record_incidents"),
+    ):
+        app.task(name=name, queue=QUEUE, retry=RETRY, pass_context=True)(_calling(run, method))
 
     @app.periodic(cron=timing.reconcile_cron, periodic_id="reconcile")
-    @app.task(name="reconcile", queue=QUEUE, queueing_lock="reconcile")
-    def reconcile(timestamp: int) -> None:
-        ready().reconcile()
+    @app.task(name="reconcile", queue=QUEUE, queueing_lock="reconcile", pass_context=True)
+    def reconcile(context: procrastinate.JobContext, timestamp: int) -> None:
+        run(context, "reconcile", {})
 
     @app.periodic(cron="17 3 * * *", periodic_id="prune")
     @app.task(name="prune", queue=QUEUE, queueing_lock="prune")
@@ -132,6 +118,16 @@ def create_queue(
         await app.connector.execute_query_async(PRUNE_DELIVERIES)
 
     return app
+
+
+def _calling(
+    run: Callable[[procrastinate.JobContext, str, dict[str, Any]], None], method: str
+) -> Callable[..., None]:
+    def task(context: procrastinate.JobContext, **args: Any) -> None:
+        run(context, method, args)
+
+    task.__name__ = task.__qualname__ = method
+    return task
 
 
 async def run_worker(
@@ -150,7 +146,9 @@ async def run_worker(
     heartbeat, the listener) met a dropped connection. Either way the worker starts again
     instead of ending the process; the jobs it held are queued again by the stalled-job
     recovery. A database still down when the worker starts again (its pool cannot open) is
-    waited for the same way."""
+    waited for the same way. So is a worker whose row another worker's start deleted as
+    stalled (procrastinate does so to workers whose heartbeats are late): its next fetch of a
+    job fails on that row's absence, and it starts again under a new one."""
     import psycopg
     from procrastinate.exceptions import ConnectorException
 
@@ -174,7 +172,12 @@ async def run_worker(
             running.result()
         except (ConnectorException, psycopg.OperationalError) as exc:
             cause = exc.__cause__ or exc
-            log.warning("the database connection failed; the worker starts again: %r", cause)
+            if isinstance(cause, psycopg.errors.ForeignKeyViolation):
+                # Its row was deleted as stalled by another worker's start (its heartbeats were
+                # late): it can take no job under that id any more.
+                log.warning("the worker was taken for dead by another; it starts again")
+            else:
+                log.warning("the database connection failed; the worker starts again: %r", cause)
         else:
             log.warning("the worker stopped without being asked to; it starts again")
         with contextlib.suppress(TimeoutError):
@@ -223,10 +226,16 @@ async def _run_once(app: procrastinate.App, timing: WorkerTiming, *, wait: bool)
 
 
 async def recover_stalled(app: procrastinate.App, timing: WorkerTiming) -> int:
-    """Queue again the jobs of workers that stopped sending heartbeats (killed, lost power)."""
+    """Queue again the jobs of workers that stopped sending heartbeats (killed, lost power),
+    unless the job's run still holds its lock (``worker.Jobs.exclusive``): then its worker is
+    alive, only late (a pause, a starved heartbeat), and the job stays its own."""
     stalled = await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=timing.stalled)
     count = 0
     for job in stalled:
+        free = await app.connector.execute_query_one_async(UNHELD, key=run_key(job))
+        if not free["free"]:
+            log.warning("job of a late worker left to it: it still runs", extra={"job": job.id})
+            continue
         log.warning("job of a dead worker queued again", extra={"job": job.id})
         await app.job_manager.retry_job(job)
         count += 1

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -43,6 +44,7 @@ from countersign.service.decisions import (
 from countersign.service.evaluation import judge_opened, open_head
 from countersign.service.github import GitHub, GitHubRefused
 from countersign.service.intake import defer
+from countersign.service.job_manager import EXCLUSIVE, RELEASE
 from countersign.service.reviews import FORGE
 from countersign.service.settings import Settings
 from countersign.signoff.checkpoint import PUBLISHED
@@ -88,6 +90,23 @@ class Jobs:
         if self.connect is not None and (self.conn.closed or self.conn.broken):
             log.warning("database connection lost: reconnecting")
             self.conn = self.connect()
+
+    @contextmanager
+    def exclusive(self, key: str) -> Iterator[None]:
+        """Hold ``key`` (a job's procrastinate lock: its pull request) while the job runs, as a
+        PostgreSQL advisory lock of this job's connection. procrastinate's own lock is a row
+        the queue keeps: a worker it takes for dead (its heartbeats late, as under a
+        long pause) loses its jobs to another worker while it may still be running them, and
+        two runs of one evaluation at once could each create a check run. This lock is held
+        by the connection itself, so only a run that really ended (or a process whose
+        connection the database saw close) lets the next run of the pull request begin; the
+        one retried meanwhile waits here, then finds the decision made."""
+        self.conn.execute(EXCLUSIVE, (key,))
+        try:
+            yield
+        finally:
+            if not (self.conn.closed or self.conn.broken):
+                self.conn.execute(RELEASE, (key,))
 
     # --- evaluation ---------------------------------------------------------------------------
     def evaluate_pull_request(
