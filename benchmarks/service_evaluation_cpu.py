@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Self
@@ -50,6 +51,7 @@ class Spawns:
 
     def __init__(self) -> None:
         self.count = 0
+        self.commands: list[str] = []
         self._original = subprocess.Popen.__init__
 
     def __enter__(self) -> Self:
@@ -58,6 +60,7 @@ class Spawns:
 
         def counting(popen: Any, *args: Any, **kwargs: Any) -> None:
             counter.count += 1
+            counter.commands.append(_command(args[0] if args else kwargs.get("args", ())))
             original(popen, *args, **kwargs)
 
         subprocess.Popen.__init__ = counting  # type: ignore[method-assign]
@@ -67,13 +70,26 @@ class Spawns:
         subprocess.Popen.__init__ = self._original  # type: ignore[method-assign]
 
 
+def _command(argv: Any) -> str:
+    """A git command line without its global options: the command and what it is given,
+    commit ids and paths left out."""
+    words = [str(word) for word in argv][1:]
+    while words and words[0].startswith("-"):
+        words = words[2:] if words[0] in ("-C", "-c") else words[1:]
+    shown = [w for w in words[:4] if not (len(w) == 40 or "/" in w)]
+    return " ".join(shown)
+
+
 def children_cpu() -> float:
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return children.ru_utime + children.ru_stime
 
 
-def measure(name: str, runs: list[Callable[[], Any]], spawns: Spawns) -> None:
+def measure(
+    name: str, runs: list[Callable[[], Any]], spawns: Spawns, *, commands: bool = False
+) -> None:
     own, git, walls, procs = [], [], [], []
+    first = len(spawns.commands)
     for run in runs:
         before = (time.thread_time(), children_cpu(), time.perf_counter(), spawns.count)
         run()
@@ -88,6 +104,10 @@ def measure(name: str, runs: list[Callable[[], Any]], spawns: Spawns) -> None:
         f"wall {sum(walls) / n * 1000:6.1f} ms   processes {sum(procs) / n:4.1f}   "
         f"({n} evaluations)"
     )
+    if commands:
+        started = Counter(spawns.commands[first:])
+        for command, count in started.most_common():
+            print(f"      {count / n:4.1f}  git {command}")
 
 
 def build(world: World, files: int, prs: int) -> dict[int, str]:
@@ -110,6 +130,9 @@ def main() -> int:
     parser.add_argument("--files", type=int, default=3000)
     parser.add_argument("--prs", type=int, default=20)
     parser.add_argument("--profile", action="store_true", help="cProfile the analysed ones")
+    parser.add_argument(
+        "--commands", action="store_true", help="the git commands each kind starts, per evaluation"
+    )
     parser.add_argument(
         "--own-ledger-connections",
         action="store_true",
@@ -152,10 +175,20 @@ def main() -> int:
                 with Spawns() as spawns:
                     if profiler:
                         profiler.enable()
-                    measure("first evaluation (analysed)", [evaluate(n) for n in numbers], spawns)
+                    measure(
+                        "first evaluation (analysed)",
+                        [evaluate(n) for n in numbers],
+                        spawns,
+                        commands=args.commands,
+                    )
                     if profiler:
                         profiler.disable()
-                    measure("nothing changed (in place)", [evaluate(n) for n in numbers], spawns)
+                    measure(
+                        "nothing changed (in place)",
+                        [evaluate(n) for n in numbers],
+                        spawns,
+                        commands=args.commands,
+                    )
                     measure(
                         "  the same, fetching each",
                         [
@@ -166,7 +199,12 @@ def main() -> int:
                     )
                     for n in numbers:
                         push_again(world, n)
-                    measure("new head (analysed)", [evaluate(n) for n in numbers], spawns)
+                    measure(
+                        "new head (analysed)",
+                        [evaluate(n) for n in numbers],
+                        spawns,
+                        commands=args.commands,
+                    )
                 for opened in (jobs, every):
                     opened.conn.close()
                     opened.github.close()
