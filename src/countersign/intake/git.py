@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -21,8 +22,12 @@ from countersign.intake.git_command import (
     GIT,
     MissingObjectError,
     default_branch,
+    drop_reader,
     failure,
     git,
+    keep_reader,
+    kept_reader,
+    read_named,
 )
 
 __all__ = [
@@ -49,6 +54,7 @@ __all__ = [
     "read_blobs",
     "read_change",
     "read_commits",
+    "read_named",
     "read_notes_tree",
     "remote_url",
     "repo_root",
@@ -127,6 +133,9 @@ def repo_root(cwd: Path) -> Path:
 
 
 def resolve(root: Path, rev: str) -> str:
+    reader = _reader(root) if _full_id(rev) else None
+    if reader is not None and (commit := reader.object_id(f"{rev}^{{commit}}", "commit")):
+        return commit
     try:
         return (
             git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
@@ -142,6 +151,10 @@ def resolve(root: Path, rev: str) -> str:
         raise InputError(
             f"unknown revision {rev!r}: check the name with `git log --oneline`, or fetch it first"
         ) from None
+
+
+def _full_id(rev: str) -> bool:
+    return len(rev) == 40 and all(c in "0123456789abcdef" for c in rev)
 
 
 def has_commits(root: Path) -> bool:
@@ -292,7 +305,7 @@ def read_commits(
     """The commits of ``base..head``, oldest first, with the paths each one touches, its
     git-ai note (read from ``notes``) and its Agent Trace note (from ``trace_notes``)."""
     in_notes = _in_notes(notes)
-    reader = _READERS.get(str(root))
+    reader = _reader(root)
     held = reader.commits.get((base, head, notes)) if reader is not None and base else None
     if held is not None:
         commits = list(held)
@@ -317,7 +330,7 @@ def prefetch_commits(root: Path, pairs: Sequence[tuple[str, str]], notes: str | 
     """Read the commit of each (commit, first parent) pair with one ``git log`` for the run's
     ``BlobReader``, so ``read_commits`` of ``parent..commit`` needs no process of its own. Only
     a commit whose one parent is the pair's: a merge's range holds more than itself."""
-    reader = _READERS.get(str(root))
+    reader = _reader(root)
     if reader is None or not pairs:
         return
     out = git(
@@ -442,7 +455,7 @@ def read_change(
         target = origin = base
     elif base:
         target = resolve(root, base)
-        origin = git(root, "merge-base", target, head_sha).decode().strip()
+        origin = _merge_base(root, target, head_sha)
     else:
         origin = default_base(root, head_sha)
         target = resolve(root, default_branch(root) or origin)
@@ -469,7 +482,8 @@ def read_change(
             "uncommitted work, or pass --base REV"
         )
     digest, reader = PatchDigest(), PatchReader()
-    placer = Placer(lambda batches, limit: stream_blobs(root, batches, limit))
+    through = _reader(root)  # the placer reads in a thread of its own
+    placer = Placer(lambda batches, limit: stream_blobs(root, batches, limit, through=through))
     try:  # the placer's git process ends with it, whatever fails here
         patch = (
             ahead.chunks()
@@ -511,7 +525,7 @@ def read_change(
             branch=current_branch(root) if head == "HEAD" else head,
             repo_root=str(root),
             includes_worktree=worktree,
-            tree=_tree_id(root, new_tree, first_parent_of),
+            tree=_tree_id(root, new_tree),
             raw=tuple(raw),
         )
         anchors = placer.finish(digest.files)
@@ -524,7 +538,7 @@ def read_change(
 
 def _read_ahead(root: Path, sha: str, parent: str) -> Diff | None:
     """The difference of ``parent``..``sha`` read ahead for the run (``prefetch_diffs``)."""
-    reader = _READERS.get(str(root))
+    reader = _reader(root)
     if reader is None or reader.diffs is None:
         return None
     return reader.diffs.take(sha, parent)
@@ -534,7 +548,7 @@ def prefetch_diffs(root: Path, pairs: Sequence[tuple[str, str]]) -> None:
     """Read the difference of each (commit, first parent) pair ahead, in order, with one git
     process for the run's ``BlobReader`` (``diff_stream``), so ``read_change`` of consecutive
     pairs starts no git process for them."""
-    reader = _READERS.get(str(root))
+    reader = _reader(root)
     if reader is None or not pairs:
         return
     if reader.diffs is not None:
@@ -542,13 +556,21 @@ def prefetch_diffs(root: Path, pairs: Sequence[tuple[str, str]]) -> None:
     reader.diffs = DiffStream(root, pairs, DIFF_OPTS)
 
 
-def _tree_id(root: Path, rev: str, full_id: bool) -> str:
+def _tree_id(root: Path, rev: str) -> str:
     """The tree of ``rev``: from the object through the run's ``BlobReader`` when ``rev`` is a
     full commit id, else by ``git rev-parse``."""
-    reader = _READERS.get(str(root)) if full_id else None
+    reader = _reader(root)
     if reader is not None and (tree := reader.tree_of(rev)) is not None:
         return tree
     return git(root, "rev-parse", f"{rev}^{{tree}}").decode().strip()
+
+
+def _merge_base(root: Path, target: str, head: str) -> str:
+    """The merge base of two commits, as the run's ``BlobReader`` was told it (a caller that
+    found it already: the service, which fetched its tree), else from ``git merge-base``."""
+    reader = _reader(root)
+    known = reader.merge_bases.get((target, head)) if reader is not None else None
+    return known or git(root, "merge-base", target, head).decode().strip()
 
 
 def existing(root: Path, specs: list[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -578,16 +600,19 @@ def blob_sizes(root: Path, blobs: list[str]) -> dict[str, int]:
 
 
 def stream_blobs(
-    root: Path | str, batches: Iterable[Sequence[str]], limit: int
+    root: Path | str,
+    batches: Iterable[Sequence[str]],
+    limit: int,
+    *,
+    through: BlobReader | None = None,
 ) -> Iterator[tuple[str, bytes | None]]:
     """Each blob, in the order asked, as one ``git cat-file --batch`` process prints it, one at
     a time (memory stays at one blob of at most ``limit`` bytes): its content, or None for one
     over ``limit`` (its bytes are read past) or missing. The ids are written by a thread as
     ``batches`` yields them (each batch flushed), so they may still be coming while the first
-    blobs are read, and neither process waits on a full pipe."""
-    import threading
-
-    reader = _READERS.get(str(root))
+    blobs are read, and neither process waits on a full pipe. ``through``: the ``BlobReader``
+    of the thread that asks (the caller may run this in a thread of its own)."""
+    reader = through or _reader(root)
     if reader is not None:
         yield from reader.stream(batches, limit)
         return
@@ -644,7 +669,7 @@ def read_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
     open for ``root``)."""
     if not blobs:
         return {}
-    reader = _READERS.get(str(root))
+    reader = _reader(root)
     if reader is not None:
         return reader.read(blobs)
     out = git(root, "cat-file", "--batch", input_="\n".join(blobs).encode() + b"\n")
@@ -662,13 +687,17 @@ def read_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
     return result
 
 
-_READERS: dict[str, BlobReader] = {}
+def _reader(root: Path | str) -> BlobReader | None:
+    reader = kept_reader(root)
+    return reader if isinstance(reader, BlobReader) else None
 
 
 class BlobReader:
     """One ``git cat-file --batch`` process kept open while many changes are read (a replay,
-    a release): ``with BlobReader(root):`` makes ``read_blobs`` for ``root`` go through it, one
-    blob at a time (a request, then its answer, so neither pipe can fill up and block)."""
+    a release, a service's evaluation): ``with BlobReader(root):`` makes ``read_blobs`` (and
+    ``read_named``, ``resolve`` of a full id, the tree of a change) for ``root`` in this thread
+    go through it, one blob at a time (a request, then its answer, so neither pipe can fill
+    up and block)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -680,14 +709,16 @@ class BlobReader:
         self.commits: dict[tuple[str, str, str | None], tuple[Commit, ...]] = {}
         # the differences of the run's pairs, read ahead (``prefetch_diffs``)
         self.diffs: DiffStream | None = None
+        # (target, head) -> their merge base, when the caller knows it (``_merge_base``)
+        self.merge_bases: dict[tuple[str, str], str] = {}
 
     def __enter__(self) -> Self:
         self.proc = _cat_file(self.root)
-        _READERS[str(self.root)] = self
+        keep_reader(self.root, self)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        _READERS.pop(str(self.root), None)
+        drop_reader(self.root, self)
         if self.diffs is not None:
             self.diffs.close()
         for proc in (self.proc, self.streamer):
@@ -744,6 +775,33 @@ class BlobReader:
                 while left > 0 and (piece := proc.stdout.read(min(left, _CHUNK))):
                     left -= len(piece)
                 yield oid, None
+
+    def object_id(self, name: str, kind: str) -> str | None:
+        """The id of the object ``name`` names (a revision, ``rev:path``) when it is a
+        ``kind``; None when it is missing or another kind."""
+        found = self.named([name], kind)
+        return found[0][0] if found[0] is not None else None
+
+    def named(self, names: list[str], kind: str = "blob") -> list[tuple[str, bytes] | None]:
+        """Each object ``names`` names, in order: (its id, its content) when it is a ``kind``,
+        else None (missing, ambiguous, another kind)."""
+        proc = self.proc
+        if proc is None or proc.stdin is None or proc.stdout is None:
+            raise InputError("git cat-file is not running")
+        out: list[tuple[str, bytes] | None] = []
+        for name in names:
+            proc.stdin.write(name.encode() + b"\n")
+            proc.stdin.flush()
+            header = proc.stdout.readline().split()
+            if not header:
+                raise InputError("git cat-file stopped answering")
+            if len(header) != 3:
+                out.append(None)  # missing or ambiguous: no content follows
+                continue
+            data = proc.stdout.read(int(header[2]) + 1)[:-1]
+            found = header[1].decode("ascii", "replace") == kind
+            out.append((header[0].decode("ascii"), data) if found else None)
+        return out
 
     def tree_of(self, commit: str) -> str | None:
         """The tree id of ``commit`` (a full id), from its object; None if it is not one."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 from pathlib import Path
+from typing import Any
 
 from countersign.errors import InputError
 
@@ -110,3 +112,67 @@ def protected_branch(root: Path) -> str | None:
             if prefix + name in found:
                 return (prefix + name).removeprefix("refs/heads/").removeprefix("refs/remotes/")
     return None
+
+
+class _Kept(threading.local):
+    """The ``git.BlobReader`` each thread keeps open, by repository: its pipes serve one thread
+    (two jobs of a worker may read one repository at once)."""
+
+    def __init__(self) -> None:
+        self.readers: dict[str, Any] = {}
+
+
+_KEPT = _Kept()
+
+
+def keep_reader(root: Path | str, reader: Any) -> None:
+    _KEPT.readers[str(root)] = reader
+
+
+def drop_reader(root: Path | str, reader: Any) -> None:
+    if _KEPT.readers.get(str(root)) is reader:
+        del _KEPT.readers[str(root)]
+
+
+def kept_reader(root: Path | str) -> Any:
+    """This thread's ``git.BlobReader`` of ``root``, or None."""
+    return _KEPT.readers.get(str(root))
+
+
+def read_named(root: Path | str, names: list[str]) -> list[bytes | None]:
+    """The content of each blob ``names`` names (``rev:path``), in order, None where there is
+    none (missing, ambiguous, not a blob); one ``git cat-file --batch``, or this thread's kept
+    reader. A name holding a line break is never asked."""
+    asked = [name for name in names if "\n" not in name]
+    reader = kept_reader(root)
+    if not asked:
+        found: list[tuple[str, bytes] | None] = []
+    elif reader is not None:
+        found = reader.named(asked)
+    else:
+        query = "".join(f"{name}\n" for name in asked).encode()
+        found = _parse_named(git(root, "cat-file", "--batch", input_=query), len(asked))
+    answers = iter(found)
+    out: list[bytes | None] = []
+    for name in names:
+        answer = next(answers) if "\n" not in name else None
+        out.append(answer[1] if answer is not None else None)
+    return out
+
+
+def _parse_named(out: bytes, count: int) -> list[tuple[str, bytes] | None]:
+    """``git cat-file --batch``'s answer to ``count`` names: (id, content) of each blob."""
+    found: list[tuple[str, bytes] | None] = []
+    at = 0
+    for _ in range(count):
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) != 3:
+            found.append(None)  # missing or ambiguous: nothing follows
+            continue
+        size = int(header[2])
+        blob = header[1] == b"blob"
+        found.append((header[0].decode("ascii"), out[at : at + size]) if blob else None)
+        at += size + 1
+    return found

@@ -151,24 +151,36 @@ def fetch(
 
 def complete_trees(
     mirror: Path, commits: list[str], *, partial: str, token: str | None = None
-) -> None:
+) -> str | None:
     """Fetch, in one request, every blob of the trees of ``commits`` (and of the merge base
     of the first two: a change's diff reads it) that a partial ``mirror`` lacks, plus those of
     the ledger's published checkpoints: what an evaluation reads, so no read of it needs git
     to fetch lazily (a lazy fetch would go without the installation token). Nothing to do for
-    a full mirror, nor when nothing is missing."""
+    a full mirror, nor when nothing is missing. The merge base of the first two (None: a full
+    mirror, or they have none)."""
     if not partial:
-        return
+        return None
     named = list(commits)
+    merge_base = None
     if len(commits) >= 2:
         base = subprocess.run(
             ["git", "-C", str(mirror), "merge-base", commits[0], commits[1]],
             capture_output=True,
             check=False,
         )
-        named += base.stdout.decode().split()[:1]
+        merge_base = next(iter(base.stdout.decode().split()), None)
+        named += [merge_base] if merge_base else []
     with _locked(mirror.with_suffix(".lock")):
         _complete(mirror, partial, [*named, "--glob=refs/heads/countersign/*"], token)
+    return merge_base
+
+
+def complete(mirror: Path, revisions: list[str], *, partial: str, token: str | None = None) -> None:
+    """Fetch, in one request, the blobs of the trees of ``revisions`` (commits, ``--glob=``)
+    that a partial ``mirror`` lacks; nothing when none is missing, or for a full mirror."""
+    if partial:
+        with _locked(mirror.with_suffix(".lock")):
+            _complete(mirror, partial, revisions, token)
 
 
 def _fetched(refspec: str) -> str:

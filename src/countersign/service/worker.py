@@ -21,6 +21,7 @@ from typing import Any
 from countersign import Environment, Identity, __version__
 from countersign.errors import FatalError, InputError, LedgerUnavailable, UsageError
 from countersign.facts.provenance.directory import directory_of
+from countersign.intake.git import BlobReader
 from countersign.intake.pull_request import PullRequest, parse_pull_request
 from countersign.service import (
     checkpoints,
@@ -142,23 +143,28 @@ class Jobs:
                 same = self._unchanged(repository, installation_id, pr, head, digest)
                 if same is not None:
                     return same
-            self.complete_trees(where, repository, installation_id, [base, head])
-            opened = open_head(
-                where,
-                base=base,
-                head=head,
-                ledger=self.ledger(int(pr["base"]["repo"]["id"])),
-                state=self.settings.state_dir / "state",
-                pull_request=pull,
-            )
-            counted = tuple(sorted(directory_of(opened.context).pr_labels))
-            digest = self.inputs_digest(pr, pull, base, head, checks, counted, seen)
-            if not fresh and labels is None:
-                # A decision made before the directory's labels were stored with it.
-                same = self._unchanged(repository, installation_id, pr, head, digest)
-                if same is not None:
-                    return same
-            judged = judge_opened(opened, base, checks)
+            merge_base = self.complete_trees(where, repository, installation_id, [base, head])
+            # One cat-file process answers every object the evaluation reads (configuration,
+            # blobs, pins, checkpoints), instead of one process per reader.
+            with BlobReader(where.resolve()) as objects:
+                if merge_base:
+                    objects.merge_bases[(base, head)] = merge_base
+                opened = open_head(
+                    where,
+                    base=base,
+                    head=head,
+                    ledger=self.ledger(int(pr["base"]["repo"]["id"])),
+                    state=self.settings.state_dir / "state",
+                    pull_request=pull,
+                )
+                counted = tuple(sorted(directory_of(opened.context).pr_labels))
+                digest = self.inputs_digest(pr, pull, base, head, checks, counted, seen)
+                if not fresh and labels is None:
+                    # A decision made before the directory's labels were stored with it.
+                    same = self._unchanged(repository, installation_id, pr, head, digest)
+                    if same is not None:
+                        return same
+                judged = judge_opened(opened, base, checks)
         except LedgerUnavailable:
             # The ledger's database is down or dropped the connection: nothing is wrong with
             # the head, so the queue tries again rather than the pull request being told it
@@ -646,11 +652,11 @@ class Jobs:
 
     def complete_trees(
         self, where: Path, repository: str, installation: int, commits: list[str]
-    ) -> None:
+    ) -> str | None:
         """``mirror.complete_trees`` with this repository's remote and token."""
         url = mirror.remote_url(self.settings.git_url, repository)
         token = self.github.token(installation) if url.startswith("http") else None
-        mirror.complete_trees(where, commits, partial=self.settings.git_filter, token=token)
+        return mirror.complete_trees(where, commits, partial=self.settings.git_filter, token=token)
 
     def ledger(self, repository_id: int) -> str:
         ledgers.create_schema(self.conn, self.settings.database_url, repository_id)

@@ -206,25 +206,11 @@ def file_at(root: Path, rev: str) -> str:
 
 
 def _blobs(root: Path, names: list[str]) -> list[bytes | None]:
-    """The content of each ``rev:path`` (None: not there), from one ``git cat-file --batch``."""
-    from countersign.intake import git_command as git
+    """The content of each ``rev:path`` (None: not there), from one ``git cat-file --batch``
+    (or the thread's ``BlobReader``)."""
+    from countersign.intake.git_command import read_named
 
-    if not names:
-        return []
     try:
-        out = git.git(root, "cat-file", "--batch", input_="".join(f"{n}\n" for n in names).encode())
+        return read_named(root, names)
     except InputError:
         return [None] * len(names)  # not a repository: nothing committed to read
-    blobs: list[bytes | None] = []
-    at = 0
-    for _ in names:
-        end = out.index(b"\n", at)
-        header = out[at:end].split()
-        at = end + 1
-        if len(header) != 3:
-            blobs.append(None)  # missing or ambiguous
-            continue
-        size = int(header[2])
-        blobs.append(out[at : at + size] if header[1] == b"blob" else None)
-        at += size + 1
-    return blobs

@@ -99,16 +99,16 @@ def pins_in(root: Path, rev: str | None = None) -> Pins | None:
     ``rev`` None: the protected branch (``protected_rev``), never the checked-out branch, which
     could delete the file or pin a key of its own."""
     from countersign.config import CONFIG_DIR
-    from countersign.intake import git_command as git
+    from countersign.intake.git_command import read_named
 
     rev = rev or protected_rev(root)
     path = f"{CONFIG_DIR}/{PIN_FILE}"
     try:
-        data: bytes | None = git.git(root, "show", f"{rev}:{path}")
+        (data,) = read_named(root, [f"{rev}:{path}"])
     except InputError:
         data = None
-        if not (root / ".git").exists() and (root / path).is_file():
-            data = (root / path).read_bytes()
+    if data is None and not (root / ".git").exists() and (root / path).is_file():
+        data = (root / path).read_bytes()
     if data is None:
         return None
     return parse_pins(data.decode("utf-8", "replace"), path)
