@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from github_service import example, rows
+from github_service import INSTALLATION, example, rows
 from loopback import serving
 from service_world import REPOSITORY, REPOSITORY_ID, World, deliver, work
 
@@ -165,3 +165,30 @@ def test_commits_in_the_group_after_its_last_pull_request_are_not_passed(world: 
     run = run_on(world, after)
     assert run["conclusion"] == "action_required"
     assert "belong to no pull request in the queue" in run["output"]["summary"]
+
+
+def test_a_group_whose_queue_branches_came_with_an_earlier_group_is_decided_without_a_fetch(
+    world: World,
+):
+    """GitHub queues several groups at once (#3 alone, then #3 and #4), each at a queue branch
+    of its own: the first group's fetch brings both branches, so the second is decided from the
+    mirror, here with the remote gone."""
+    three = pull_request(world, 3, "left", {"left.py": "print('left')\n"})
+    four = pull_request(world, 4, "right", {"right.py": "print('right')\n"})
+    both = queue(world, {3: three, 4: four})
+    alone = world.git("rev-parse", f"{both}^")
+    # One installation sends them all, as on GitHub (the vendored examples' ids differ).
+    first, second = group_event(world, alone, 3, three), group_event(world, both, 4, four)
+    first["installation"] = second["installation"] = dict(INSTALLATION)
+    with serving(create_app(world.settings())) as web:
+        approve(world, web, 3, three)
+        approve(world, web, 4, four)
+        deliver(web, "merge_group", first, "g-1")
+        work(world)
+        world.remote.rename(world.remote.with_name("gone.git"))  # any fetch now fails
+        deliver(web, "merge_group", second, "g-2")
+        work(world)
+    assert run_on(world, alone)["conclusion"] == "success"
+    run = run_on(world, both)
+    assert run["conclusion"] == "success", run["output"]
+    assert run["output"]["title"] == "Merge group of 2 pull requests: all satisfied"

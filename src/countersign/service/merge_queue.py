@@ -98,13 +98,8 @@ def decide(
     problem = ""
     judged: list[Judged] = []
     try:
-        mirror.fetch(
-            where, url, [head_sha, base_sha], token=token, partial=jobs.settings.git_filter
-        )
-        tips = _queue_tips(where, url, token, base_branch, jobs.settings.git_filter)
-        if own is not None:
-            tips.setdefault(head_sha, own)
-        chain = mirror.first_parent_chain(where, base_sha, head_sha, limit=MAX_ENTRIES * 50)
+        tips, chain = _fetched(where, url, token, base_branch, jobs.settings.git_filter,
+                               head_sha, base_sha, own)  # fmt: skip
         if chain is None:
             problem = f"the group's head does not build on its base {base_sha[:12]}"
         else:
@@ -149,16 +144,52 @@ def decide(
     return Outcome("decided", head_sha, verdict, run_id)
 
 
-def _queue_tips(
-    where: Any, url: str, token: str | None, base_branch: str, partial: str
-) -> dict[str, tuple[int, str]]:
-    """The queue branches of ``base_branch`` now (stale ones pruned): commit -> (number, head)."""
-    if not base_branch:
-        return {}
-    prefix = f"{QUEUE_PREFIX}/{base_branch}"
-    mirror.fetch(where, url, [f"+{prefix}/*:{prefix}/*"], token=token, prune=True, partial=partial)
+def _fetched(
+    where: Any,
+    url: str,
+    token: str | None,
+    base_branch: str,
+    partial: str,
+    head_sha: str,
+    base_sha: str,
+    own: tuple[int, str] | None,
+) -> tuple[dict[str, tuple[int, str]], list[str] | None]:
+    """The group's queue tips (commit -> (number, head)) and its first-parent commits after the
+    base (None: the head does not build on it), fetched only when the mirror cannot tell.
+
+    It can when a queue branch already there points at the group's head and every commit of
+    the group is at one: GitHub names each queue branch after its pull request and head and
+    never moves it, so a branch fetched once says which pull request that commit is, and a
+    commit present is what it is (GitHub queues several groups at once; the first one's fetch
+    brings the others' branches). Otherwise (a pull request merged as several commits, a
+    group not seen yet) the group's commits and the queue branches are fetched, stale
+    branches pruned."""
+    if base_branch:
+        known = _queue_tips(where, base_branch)
+        if head_sha in known:
+            chain = mirror.first_parent_chain(where, base_sha, head_sha, limit=MAX_ENTRIES * 50)
+            if chain and all(commit in known for commit in chain):
+                # Blobs an interrupted fetch left missing are still fetched (none: no fetch).
+                prefix = f"{QUEUE_PREFIX}/{base_branch}"
+                mirror.complete(where, [head_sha, base_sha, f"--glob={prefix}/*"],
+                                partial=partial, token=token)  # fmt: skip
+                return known, chain
+    mirror.fetch(where, url, [head_sha, base_sha], token=token, partial=partial)
     tips: dict[str, tuple[int, str]] = {}
-    for commit, ref in mirror.refs(where, prefix):
+    if base_branch:
+        prefix = f"{QUEUE_PREFIX}/{base_branch}"
+        refspec = f"+{prefix}/*:{prefix}/*"
+        mirror.fetch(where, url, [refspec], token=token, prune=True, partial=partial)
+        tips = _queue_tips(where, base_branch)
+    if own is not None:
+        tips.setdefault(head_sha, own)
+    return tips, mirror.first_parent_chain(where, base_sha, head_sha, limit=MAX_ENTRIES * 50)
+
+
+def _queue_tips(where: Any, base_branch: str) -> dict[str, tuple[int, str]]:
+    """The queue branches of ``base_branch`` in the mirror: commit -> (number, head)."""
+    tips: dict[str, tuple[int, str]] = {}
+    for commit, ref in mirror.refs(where, f"{QUEUE_PREFIX}/{base_branch}"):
         named = events.queue_entry(ref)
         if named is not None:
             tips[commit] = named
