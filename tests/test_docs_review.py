@@ -204,3 +204,59 @@ def test_a_directory_the_build_writes_into_holds_after_it_left_the_tree(repo):
     repo.git("rm", "-q", "-r", "tools/gone")
     repo.commit("drop tools")
     assert [f.reference.text for f in docs_review.review_docs(repo.path).stale] == ["tools/gone"]
+
+
+def test_a_name_set_on_an_object_of_the_package_holds_while_the_package_sets_it(repo):
+    """``pkg.engine.timeout_monitor``: the package's ``__init__`` still sets
+    ``engine.timeout_monitor``; that a compatibility table once spelled the whole dotted name,
+    and lost it, does not make the name gone."""
+    repo.commit(
+        "start",
+        **{
+            "pkg/__init__.py": "engine = Bus()\nengine.timeout_monitor = Monitor(engine)\n",
+            "pkg/compat.py": 'LEGACY = {"deadlock": "pkg.engine.timeout_monitor"}\n',
+            "docs/advanced.md": "The `pkg.engine.timeout_monitor` watches requests.\n",
+        },
+    )
+    repo.commit("drop the legacy keys", **{"pkg/compat.py": "LEGACY = {}\n"})
+    assert docs_review.review_docs(repo.path).stale == ()
+
+
+def test_a_name_the_package_no_longer_sets_is_still_stale(repo):
+    repo.commit(
+        "start",
+        **{
+            "pkg/__init__.py": "engine = Bus()\nengine.timeout_monitor = Monitor(engine)\n",
+            "pkg/compat.py": 'LEGACY = {"deadlock": "pkg.engine.timeout_monitor"}\n',
+            "docs/advanced.md": "The `pkg.engine.timeout_monitor` watches requests.\n",
+        },
+    )
+    repo.commit(
+        "drop the monitor",
+        **{"pkg/__init__.py": "engine = Bus()\n", "pkg/compat.py": "LEGACY = {}\n"},
+    )
+    (finding,) = docs_review.review_docs(repo.path).stale
+    assert finding.evidence is not None
+    assert finding.evidence.subject == "drop the monitor"
+
+
+def test_an_older_version_s_page_beside_a_newer_one_is_a_record(repo):
+    """``docs/api/v200.adoc`` beside ``v300.adoc``: each page lists one version's interface
+    "so that different versions can be easily compared"; the older ones record what was, and
+    only the newest says how things are."""
+    page = "* `scripts/serve.sh`\n"
+    repo.commit(
+        "start",
+        **{
+            "scripts/serve.sh": "echo\n",
+            "docs/api/v200.md": page,
+            "docs/api/v201.md": page,
+            "docs/api/v300.md": page,
+            "docs/chapters/01.md": page,  # numbered chapters are not versions
+            "docs/chapters/02.md": "Plain words.\n",
+        },
+    )
+    repo.git("rm", "-q", "scripts/serve.sh")
+    repo.commit("drop the serve script")
+    stale = docs_review.review_docs(repo.path).stale
+    assert sorted(f.reference.doc for f in stale) == ["docs/api/v300.md", "docs/chapters/01.md"]

@@ -24,6 +24,7 @@ from countersign.facts.docs.extract import (
     own_commands,
     project_names,
     references,
+    superseded,
 )
 from countersign.facts.docs.judge import (
     History,
@@ -75,7 +76,8 @@ def review_docs(
     since = git.resolve(root, base) if base else None
     code_paths, submodules = read.listing(root, sha)
     doc_tree, doc_git = _doc_source(root, sha, docs_root)
-    doc_paths = _select(doc_tree.paths() if docs_root else code_paths, paths)
+    every_path = doc_tree.paths() if docs_root else code_paths
+    doc_paths = _select(every_path, paths)
     manifests = GitTree(root, sha).read(p for p in code_paths if p.rsplit("/", 1)[-1] in _MANIFESTS)
     vocabulary = Vocabulary(
         commands=own_commands(manifests, code_paths) | set(commands),
@@ -83,7 +85,9 @@ def review_docs(
         package_scripts=any(p.rsplit("/", 1)[-1] == "package.json" for p in code_paths),
         names=project_names(manifests) | {p.split("/", 1)[0] for p in code_paths if "/" in p},
     )
-    refs = _references(doc_tree.read(doc_paths), vocabulary)
+    # an older version's page beside a newer one records what was: not read for advice
+    records = superseded(p for p in every_path if is_doc(p))
+    refs = _references(doc_tree.read(p for p in doc_paths if p not in records), vocabulary)
     index = read.code_index(root, sha, code_paths, needles(refs), submodules)
     calls = [r for r in refs if r.keywords and r.needle in index.tokens]
     params, defined_in = read.signatures(root, sha, {r.needle for r in calls})

@@ -1,7 +1,13 @@
 import pytest
 
 from countersign.facts.docs import Kind
-from countersign.facts.docs.extract import Vocabulary, own_commands, project_names, references
+from countersign.facts.docs.extract import (
+    Vocabulary,
+    own_commands,
+    project_names,
+    references,
+    superseded,
+)
 
 VOCAB = Vocabulary(commands=frozenset({"shipit"}), make=True, package_scripts=True)
 
@@ -601,3 +607,23 @@ def test_a_name_the_reader_is_told_to_replace_is_a_placeholder():
 def test_the_package_managers_own_commands_are_not_scripts():
     text = "```sh\nyarn upgrade bootstrap --latest\npnpm update\nyarn outdated\nyarn lint\n```\n"
     assert [r for r in refs(text) if r[0] is Kind.SCRIPT] == [(Kind.SCRIPT, "yarn lint")]
+
+
+def test_superseded_versions_are_the_older_pages_and_snapshots_beside_a_newer_one():
+    paths = [
+        "docs/api/v200.adoc",
+        "docs/api/v300.adoc",
+        "docs/api/README.adoc",
+        "site/versioned_docs/version-1.2/intro.md",
+        "site/versioned_docs/version-1.10/intro.md",
+        "docs/guide/01.md",
+        "docs/guide/02.md",
+        "docs/releases/2.0.md",
+        "docs/releases/2.1.md",
+        "docs/only/v1.md",
+    ]
+    assert superseded(paths) == {
+        "docs/api/v200.adoc",
+        "site/versioned_docs/version-1.2/intro.md",
+        "docs/releases/2.0.md",
+    }

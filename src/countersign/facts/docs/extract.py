@@ -143,6 +143,45 @@ def is_history(path: str) -> bool:
     return bool(_HISTORY_NAMES.search(path))
 
 
+# A page named for a version (``v200.adoc``, ``2.1.md``, ``v3.x.rst``; not a chapter's ``01.md``),
+# or a directory of one version's pages (Docusaurus' ``versioned_docs/version-2.0/``)
+_VERSION_NAME = re.compile(
+    r"^(?:v|version-)(\d+(?:[._-]\d+)*)(?:[._-]x)?$|^(\d+(?:[._-]\d+)+)(?:[._-]x)?$"
+)
+
+
+def _version(name: str) -> tuple[int, ...] | None:
+    match = _VERSION_NAME.match(name.casefold())
+    if match is None:
+        return None
+    return tuple(int(n) for n in re.split(r"[._-]", match.group(1) or match.group(2)))
+
+
+def superseded(paths: Iterable[str]) -> frozenset[str]:
+    """The documents of a version that a newer one stands beside (rdiff-backup's
+    ``docs/api/v200.adoc`` next to ``v300.adoc``, kept "so that different versions can be
+    easily compared"): each records its version's interface, what was; only the newest says
+    how things are. A version is a page's name without its suffix, or a directory named
+    ``version-N`` (a docs site's snapshot of an older release)."""
+    paths = list(paths)
+    newest: dict[str, tuple[int, ...]] = {}
+    named: list[tuple[str, str, tuple[int, ...]]] = []
+    for path in paths:
+        parts = path.split("/")
+        for depth, part in enumerate(parts):
+            last = depth == len(parts) - 1
+            if not last and not part.casefold().startswith("version-"):
+                continue
+            version = _version(part.rsplit(".", 1)[0] if last and "." in part else part)
+            if version is None:
+                continue
+            parent = "/".join(parts[:depth])
+            named.append((path, parent, version))
+            if version > newest.get(parent, ()):
+                newest[parent] = version
+    return frozenset(path for path, parent, version in named if version < newest[parent])
+
+
 # A section that records what changed (``History``, ``Change history``, ``Release notes``),
 # as setuptools' pkg_resources.rst ends with one: what it says was so then, not advice now.
 _HISTORY_HEADING = re.compile(

@@ -69,7 +69,9 @@ def variants(reference: Reference) -> tuple[str, ...]:
 
 def needles(references: Iterable[Reference]) -> frozenset[str]:
     spellings = {v for r in references if r.kind in TOKEN_KINDS for v in variants(r)}
-    tails = {r.needle.rsplit(".", 1)[-1] for r in references if r.kind is Kind.CONFIG_KEY}
+    # every part of a dotted name: the last (``json.sort_keys``) and the one a module of the
+    # repository's would hold (``module_tail``: ``engine`` of ``pkg.engine.timeout_monitor``)
+    tails = {p for r in references if r.kind is Kind.CONFIG_KEY for p in r.needle.split(".")[1:]}
     options = {option_variable(r) for r in references} - {""}
     prefixes = {p for r in references for p in (*prefix_literals(r), *template_literals(r))}
     keys = {f"{q}{k}{q}" for r in references for k in key_variables(r) for q in "\"'"}
@@ -120,11 +122,19 @@ def module_tail(needle: str, paths: frozenset[str]) -> str:
     """For a dotted name whose head is a Python module of this repository
     (``scrapy.utils.project.get_project_settings``: ``scrapy/utils/project.py``), the name it
     looks up in that module; else empty (a configuration key such as ``json.sort_keys``)."""
+    rest = module_rest(needle, paths)
+    return rest[0] if rest else ""
+
+
+def module_rest(needle: str, paths: frozenset[str]) -> tuple[str, ...]:
+    """The parts of a dotted name after the longest head that is a module of this repository:
+    the name looked up in it and what is looked up on that (``("engine", "timeout_monitor")``
+    of ``cherrypy.engine.timeout_monitor``); else none."""
     parts = needle.split(".")
     for cut in range(len(parts) - 1, 0, -1):
         if _is_module("/".join(parts[:cut]), paths, _MODULE_ROOTS):
-            return parts[cut]
-    return ""
+            return tuple(parts[cut:])
+    return ()
 
 
 def names_module(needle: str, code: CodeIndex) -> bool:
@@ -566,9 +576,12 @@ def _token(reference: Reference, code: CodeIndex, history: History) -> Finding |
         return None  # built from a template and a name the code still holds
     if (base := platform_base(reference)) and base in code.tokens:
         return None  # a per-platform override of a variable the code still reads
-    tail = module_tail(reference.needle, code.paths) if reference.kind is Kind.CONFIG_KEY else ""
-    if tail and tail in code.tokens:
-        return None  # a module path: the module still defines the name
+    rest = module_rest(reference.needle, code.paths) if reference.kind is Kind.CONFIG_KEY else ()
+    tail = rest[0] if rest else ""
+    if rest and all(part in code.tokens for part in rest):
+        # a module path: the module still defines the name (and what is set on it: cherrypy's
+        # ``engine.timeout_monitor`` of ``cherrypy.engine.timeout_monitor``)
+        return None
     if reference.kind is Kind.CONFIG_KEY and names_module(reference.needle, code):
         return None  # the module itself
     if looked_up(reference, code):
