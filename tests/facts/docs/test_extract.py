@@ -340,6 +340,12 @@ UNDERLINED = (
     "- ``resource_exists()``.\n\nMore\n====\n\nUse ``get_provider()``.\n"
 )
 
+# psutil's DEVNOTES.md keeps the ideas it turned down: what was proposed, not what is
+REJECTED = (
+    "# Notes\n\nCall `find_plugins()`.\n\n## Rejected ideas\n\n- #1667: `resource_exists()`\n\n"
+    "## Features\n\nUse `get_provider()`.\n"
+)
+
 
 # setuptools' pkg_resources.rst ends with its history
 @pytest.mark.parametrize(
@@ -350,6 +356,7 @@ UNDERLINED = (
         ("README.md", RELEASES),
         ("docs/api.md", MARKED_TITLES),
         ("docs/api.rst", UNDERLINED),
+        ("docs/DEVNOTES.md", REJECTED),
     ],
 )
 def test_a_history_section_inside_a_document_is_history(path, text):

@@ -186,7 +186,10 @@ def superseded(paths: Iterable[str]) -> frozenset[str]:
 # as setuptools' pkg_resources.rst ends with one: what it says was so then, not advice now.
 _HISTORY_HEADING = re.compile(
     r"^(?:change\s*log|changes|change\s+history|(?:release|version|revision)\s+(?:notes|history)"
-    r"|history|what'?s\s+new\b.*|news)\s*:?$"
+    r"|history|what'?s\s+new\b.*|news"
+    # ideas a project turned down (psutil's DEVNOTES.md): what was proposed, not what is
+    r"|(?:rejected|abandoned|declined|dismissed)(?:\s+(?:ideas?|proposals?|features?|"
+    r"alternatives?|options?|approaches?|designs?))?|alternatives\s+considered)\s*:?$"
     # a section titled by a release (cibuildwheel's README kept its changelog as ``### 0.7.0``
     # sections): ``1.2.3``, ``v2.0 (2020-01-01)``, ``Version 1.4 - 2019-03-02``
     r"|^(?:(?:version|release)\s+)?v?\d+\.\d+(?:\.\d+)*(?:[\w.+-]*)(?:\s*[-(:\u2013\u2014].*)?$",
@@ -199,7 +202,8 @@ _UNDERLINE = re.compile(r"^([=\-~^*#+`:'\"._])\1{2,}\s*$")
 # the heading's marks: a document with no such line start has no history section, and most
 # documents are read without looking at each line's heading (tldr-pages: 38,000 pages)
 _HISTORY_HINT = re.compile(
-    r"^[\W_]*(?:change|histor|release|version|revision|what|news|v?\d+\.\d)",
+    r"^[\W_]*(?:change|histor|release|version|revision|what|news|rejected|abandoned|declined|"
+    r"dismissed|alternatives|v?\d+\.\d)",
     re.IGNORECASE | re.MULTILINE,
 )
 
