@@ -634,3 +634,17 @@ def test_superseded_versions_are_the_older_pages_and_snapshots_beside_a_newer_on
         "site/versioned_docs/version-1.2/intro.md",
         "docs/releases/2.0.md",
     }
+
+
+def test_a_devstack_meta_section_names_devstack_s_variable_not_the_repository_s():
+    """``[[post-config|$CINDER_CONF]]`` in a ``local.conf``: devstack's name for the file it
+    writes the section into; the repository's own code need not spell it."""
+    for block in ("Add to ``local.conf``::", ".. code-block:: bash"):
+        text = (
+            f"{block}\n\n    [[local|localrc]]\n    SHIPIT_MODE=fast\n\n"
+            "    [[post-config|$CINDER_CONF]]\n    [DEFAULT]\n    debug = True\n\n"
+            "    echo $SHIPIT_TOKEN_PATH\n"
+        )
+        found = {r.needle for r in references("doc/source/devstack.rst", text, VOCAB)}
+        assert "CINDER_CONF" not in found
+        assert "SHIPIT_TOKEN_PATH" in found

@@ -706,10 +706,15 @@ def _shell(
         yield from _commands(path, line.number, text, vocabulary, strict and not prompted)
     if not tools.PROGRAMS.isdisjoint(words) and not tools.WORDS.isdisjoint(words):
         yield from _retired(path, line.number, text, around or text, vocabulary)
+    if _META_SECTION.match(text):
+        return  # devstack's ``[[post-config|$CINDER_CONF]]``: its name for the file, not ours
     for match in _ENV_IN_SHELL.finditer(text):
         yield Reference(path, line.number, Kind.ENV, match.group(0), match.group(1), context=text)
 
 
+# the header of a meta-section of devstack's ``local.conf``: the phase, and the configuration
+# file named by the variable devstack sets for it
+_META_SECTION = re.compile(r"^\[\[[a-z][\w-]*\|\$\{?[A-Z][A-Z0-9_]*\}?\]\]\s*$")
 _SHELL_WORD = re.compile(r"[\w.+-]+")
 
 
