@@ -537,6 +537,21 @@ def test_a_block_that_goes_into_another_repositorys_clone_runs_its_makefile():
     assert [r for r in refs(deeper, vocab=vocab) if r[0] is Kind.MAKE_TARGET] == []
 
 
+def test_a_block_inside_another_repositorys_clone_sets_its_variables():
+    """awx's guide clones awx-operator, exports ``IMAGE_TAG_BASE`` and runs its Makefile with
+    ``IMG=${IMAGE_TAG_BASE}``: the other repository's variables; one the repository's own
+    program is run with is still its own."""
+    vocab = Vocabulary(commands=frozenset({"shipit"}), make=True, names=frozenset({"shipit"}))
+    block = (
+        "```sh\ngit clone https://github.com/org/tool-operator.git\ncd tool-operator\n"
+        "export IMAGE_TAG_BASE=quay.io/me/tool-operator\n"
+        "make docker-build docker-push IMG=${IMAGE_TAG_BASE}:latest\n"
+        "SHIPIT_TOKEN=x shipit deploy\n```\n"
+    )
+    found = refs(block, vocab=vocab)
+    assert [r for r in found if r[0] is Kind.ENV] == [(Kind.ENV, "SHIPIT_TOKEN=x")]
+
+
 def test_a_clone_of_the_repository_itself_is_still_judged():
     vocab = Vocabulary(
         make=True, names=project_names({"setup.cfg": "[metadata]\nname = python-shipit\n"})

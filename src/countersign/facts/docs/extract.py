@@ -352,7 +352,14 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
         ):
             named = [r for r in named if r.kind is not Kind.MAKE_TARGET]
         if named and elsewhere:
-            named = [r for r in named if r.kind not in _WORKING_TREE]
+            # the clone's paths, targets and scripts; and the variables its tools are run with,
+            # unless the line runs one of the repository's own programs
+            runs_own = any(r.kind in {Kind.COMMAND, Kind.FLAG} for r in named)
+            named = [
+                r
+                for r in named
+                if r.kind not in _WORKING_TREE and (runs_own or r.kind is not Kind.ENV)
+            ]
         if named and line.role is Role.PROSE and " with" in line.text:
             named = [r for r in named if not _to_replace(before, line.text, r.text)]
         # most lines name nothing: only those that do are asked whether they speak of the past
