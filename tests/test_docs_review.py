@@ -260,3 +260,26 @@ def test_an_older_version_s_page_beside_a_newer_one_is_a_record(repo):
     repo.commit("drop the serve script")
     stale = docs_review.review_docs(repo.path).stale
     assert sorted(f.reference.doc for f in stale) == ["docs/api/v300.md", "docs/chapters/01.md"]
+
+
+def test_a_dotted_name_spelled_from_inside_the_top_package_holds_while_its_module_does(repo):
+    """mopidy's ``core.playback.get_current_track`` (the JSON-RPC method) is
+    ``mopidy/core/playback.py``'s function; a docstring that once spelled the whole name, and
+    lost it, is not its removal."""
+    repo.commit(
+        "start",
+        **{
+            "mopidy/__init__.py": "",
+            "mopidy/core/__init__.py": "",
+            "mopidy/core/playback.py": "def get_current_track(self):\n    return None\n",
+            "mopidy/http.py": '"""Call ``core.playback.get_current_track`` over JSON-RPC."""\n',
+        },
+    )
+    repo.commit(
+        "move the docs",
+        **{
+            "mopidy/http.py": '"""The HTTP API."""\n',
+            "docs/api/http.rst": "Call ``core.playback.get_current_track`` over JSON-RPC.\n",
+        },
+    )
+    assert docs_review.review_docs(repo.path).stale == ()

@@ -118,21 +118,24 @@ def looked_up(reference: Reference, code: CodeIndex) -> bool:
 _MODULE_ROOTS = ("", "src/", "lib/")
 
 
-def module_tail(needle: str, paths: frozenset[str]) -> str:
+def module_tail(needle: str, code: CodeIndex) -> str:
     """For a dotted name whose head is a Python module of this repository
     (``scrapy.utils.project.get_project_settings``: ``scrapy/utils/project.py``), the name it
     looks up in that module; else empty (a configuration key such as ``json.sort_keys``)."""
-    rest = module_rest(needle, paths)
+    rest = module_rest(needle, code)
     return rest[0] if rest else ""
 
 
-def module_rest(needle: str, paths: frozenset[str]) -> tuple[str, ...]:
-    """The parts of a dotted name after the longest head that is a module of this repository:
-    the name looked up in it and what is looked up on that (``("engine", "timeout_monitor")``
-    of ``cherrypy.engine.timeout_monitor``); else none."""
+def module_rest(needle: str, code: CodeIndex) -> tuple[str, ...]:
+    """The parts of a dotted name after the longest head that is a module of this repository,
+    spelled from the root or from inside its top package (mopidy's
+    ``core.playback.get_current_track``: ``mopidy/core/playback.py``): the name looked up in
+    it and what is looked up on that (``("engine", "timeout_monitor")`` of
+    ``cherrypy.engine.timeout_monitor``); else none."""
     parts = needle.split(".")
+    roots = _module_roots(code)
     for cut in range(len(parts) - 1, 0, -1):
-        if _is_module("/".join(parts[:cut]), paths, _MODULE_ROOTS):
+        if _is_module("/".join(parts[:cut]), code.paths, roots):
             return tuple(parts[cut:])
     return ()
 
@@ -194,7 +197,7 @@ def _moved_module(reference: Reference, code: CodeIndex, history: History) -> Fi
 def defining_needles(references: Iterable[Reference], code: CodeIndex) -> frozenset[str]:
     """The names looked up in a module of the repository's own that the module no longer
     holds: for each, the commit that removed its definition is wanted (``token_history``)."""
-    tails = (module_tail(r.needle, code.paths) for r in references if r.kind is Kind.CONFIG_KEY)
+    tails = (module_tail(r.needle, code) for r in references if r.kind is Kind.CONFIG_KEY)
     return frozenset(t for t in tails if t and t not in code.tokens)
 
 
@@ -576,7 +579,7 @@ def _token(reference: Reference, code: CodeIndex, history: History) -> Finding |
         return None  # built from a template and a name the code still holds
     if (base := platform_base(reference)) and base in code.tokens:
         return None  # a per-platform override of a variable the code still reads
-    rest = module_rest(reference.needle, code.paths) if reference.kind is Kind.CONFIG_KEY else ()
+    rest = module_rest(reference.needle, code) if reference.kind is Kind.CONFIG_KEY else ()
     tail = rest[0] if rest else ""
     if rest and all(part in code.tokens for part in rest):
         # a module path: the module still defines the name (and what is set on it: cherrypy's
