@@ -204,6 +204,8 @@ def test_release_notes_proposals_and_decision_records_record_history():
         "docs/dev/modernization-prd.md",
         "docs/dev/initiative-f-protocol.md",
         "initiative-g-phase1-2-plan.md",
+        "docs/PLUGINSV3/ROADMAP.md",
+        "PLAN.md",
         "docs/community/3.4-announcement.md",
         "docs/topics/2.3-announcement.md",
         "doc/en/announce/release-2.9.0.rst",
@@ -215,6 +217,8 @@ def test_release_notes_proposals_and_decision_records_record_history():
     for path in (
         "docs/operations.md",
         "docs/terraform-planning.md",
+        "docs/explanation.md",
+        "docs/airplane.md",
         "docs/announcements-bot.md",
         "spec/README.md",  # rspec's tests
     ):
@@ -663,3 +667,15 @@ def test_a_devstack_meta_section_names_devstack_s_variable_not_the_repository_s(
         found = {r.needle for r in references("doc/source/devstack.rst", text, VOCAB)}
         assert "CINDER_CONF" not in found
         assert "SHIPIT_TOKEN_PATH" in found
+
+
+def test_a_table_of_what_to_remove_names_nothing_as_there():
+    """picard's design page: ``| To remove | Reason |``, each row something the redesign was
+    to take away; the table after it is read again."""
+    text = (
+        "## Cleanup\n\n| To remove | Reason |\n|-----------|--------|\n"
+        "| `autodetect_upgrade_hooks()` | nothing to discover |\n"
+        "| `UPGRADE_FUNCTION_PREFIX` | only used by autodetect |\n\n"
+        "| Setting | Meaning |\n| --- | --- |\n| `SHIPIT_TOKEN` | the token |\n"
+    )
+    assert refs(text) == [(Kind.ENV, "SHIPIT_TOKEN")]

@@ -39,7 +39,7 @@ _HISTORY_NAMES = re.compile(
     # and so do plans and work logs (pipenv's ``docs/dev/modernization-plan.md``,
     # ``initiative-f-protocol.md``, ``modernization-prd.md``): what was to be done then
     r"|(^|/)(?:initiative|proposal|rfc|adr)[_-][^/]*$"
-    r"|(^|/)[^/]*[_-](?:plan|prd|roadmap|proposal)\.[a-z]+$"
+    r"|(^|/)(?:[^/]*[_-])?(?:plan|prd|roadmap|proposal)s?\.[a-z]+$"
     # towncrier's and scriv's fragments of the next changelog
     r"|(^|/)(news|newsfragments|changelog\.d|changes\.d|changelog_entries)/",
     re.IGNORECASE,
@@ -320,7 +320,7 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
         return ()
     found: list[Reference] = []
     own: set[str] = set()  # names the document's own code defines: its example, not the code's
-    past = history_sections(text) | rename_tables(text)
+    past = history_sections(text) | rename_tables(text) | removal_tables(text)
     block: list[str] = []  # the code block's lines so far: after a Makefile generator, ``make``
     cloned: set[str] = set()  # every clone of another repository the document makes
     clones: set[str] = set()  # the block's clones of other repositories, by directory
@@ -475,6 +475,35 @@ def rename_tables(text: str) -> frozenset[int]:
     return frozenset(out)
 
 
+def removal_tables(text: str) -> frozenset[int]:
+    """The rows of a Markdown table whose first column is headed by a removal ("To remove",
+    "Removed", "Deleted", "Dropped"): picard's design page lists what its redesign was to take
+    away, with the reason; each row names something as gone or going, not as there."""
+    if "|" not in text or not _REMOVAL_HEADER.search(text):
+        return frozenset()
+    lines = text.split("\n")
+    out: set[int] = set()
+    for i in range(len(lines) - 1):
+        first = lines[i].strip().strip("|").split("|", 1)[0].strip().strip("*_`")
+        if not (
+            lines[i].lstrip().startswith("|")
+            and _TABLE_RULE.match(lines[i + 1].strip())
+            and _REMOVAL_HEADER.fullmatch(first)
+        ):
+            continue
+        end = i + 2
+        while end < len(lines) and lines[end].lstrip().startswith("|"):
+            end += 1
+            out.add(end)  # the row's number (lines count from 1)
+    return frozenset(out)
+
+
+_REMOVAL_HEADER = re.compile(
+    r"(?:to\s+(?:be\s+)?)?(?:remove|removed|removal|delete|deleted|drop|dropped|retire|retired)"
+    r"(?:\s+\w+)?",
+    re.IGNORECASE,
+)
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _OLD_HEADER = re.compile(r"\b(?:old|deprecated|former|previous)\b", re.IGNORECASE)
 _LIST_TABLE = re.compile(r"^\s*\.\.\s+list-table::")
 _NEW_HEADER = re.compile(r"\b(?:new|replacement|replaced\s+by|current|now)\b", re.IGNORECASE)
