@@ -147,15 +147,22 @@ def main() -> None:
     parser.add_argument(
         "--console-script", action="store_true", help="run pip's wrapper, not the launcher"
     )
+    parser.add_argument(
+        "--no-helper",
+        action="store_true",
+        help="only the hook judging by itself (COUNTERSIGN_GUARD_HELPER=0), not also the helper",
+    )
     options = parser.parse_args()
     rounds = options.rounds
     python = sys.executable
     script = shutil.which("countersign", path=str(Path(python).parent)) or "countersign"
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as cache:
         _repository(tmp)
         env = {**os.environ, "HOME": tmp, "COUNTERSIGN_STATE_DIR": str(Path(tmp) / "state")}
         env["COUNTERSIGN_OPERATOR"] = "bench@example.com"
         env.pop("PYTHONPYCACHEPREFIX", None)
+        env.pop("COUNTERSIGN_GUARD_HELPER", None)
         if options.no_bytecode:
             env["PYTHONDONTWRITEBYTECODE"] = "1"
         else:
@@ -172,18 +179,28 @@ def main() -> None:
                 "--agent",
                 "claude-code",
             ]
+        # the helper only runs behind the launcher (console script: the hook judges alone)
+        variants = {"alone": {**env, "COUNTERSIGN_GUARD_HELPER": "0"}}
+        if not options.no_helper and not options.console_script:
+            variants["helper"] = env
         for command in ["ls", *MIXED]:  # warm the page cache (and write the bytecode)
             _time([python, "-c", "pass"], None, tmp, env)
-            _time(hook, _payload(command, tmp), tmp, env)
+            for variant_env in variants.values():
+                _time(hook, _payload(command, tmp), tmp, variant_env)
+        time.sleep(2)  # the first call started the helper: let it finish importing
         bare: list[float] = []
-        guard: list[float] = []
-        by_command: dict[str, list[float]] = {c: [] for c in MIXED}
+        guard: dict[str, list[float]] = {name: [] for name in variants}
+        by_command: dict[str, dict[str, list[float]]] = {
+            name: {c: [] for c in MIXED} for name in variants
+        }
         for _ in range(rounds):
-            for command in MIXED:  # interleaved: both see the same load
+            for command in MIXED:  # interleaved: all see the same load
                 bare.append(_time([python, "-c", "pass"], None, tmp, env))
-                took = _time(hook, _payload(command, tmp), tmp, env)
-                guard.append(took)
-                by_command[command].append(took)
+                for name, variant_env in variants.items():
+                    took = _time(hook, _payload(command, tmp), tmp, variant_env)
+                    guard[name].append(took)
+                    by_command[name][command].append(took)
+        load_after = os.getloadavg()
 
         print(f"corpus: {len(MIXED)} commands x {rounds} rounds, claude-code payload, in a git")
         print("repository with one commit, no guard.yaml; each guard run next to a bare start;")
@@ -195,15 +212,24 @@ def main() -> None:
             if options.no_bytecode
             else "bytecode compiled once, as an installed wheel has it:"
         )
+        print("  " + "  ".join(f"{name:>8s}" for name in variants) + "  (median ms)")
         for command in MIXED:
-            print(f"  {_p50(by_command[command]):7.1f} ms  {command}")
+            cells = "  ".join(f"{_p50(by_command[name][command]):8.1f}" for name in variants)
+            print(f"  {cells}  {command}")
+        print(
+            "load average (1, 5, 15 min): "
+            f"before {' '.join(f'{x:.2f}' for x in load_before)}, "
+            f"after {' '.join(f'{x:.2f}' for x in load_after)}"
+        )
         print("whole process:")
         print(f"  bare `{python} -c pass`: p50 {_p50(bare):6.1f} ms, p95 {_p95(bare):6.1f} ms")
-        print(f"  `countersign guard`:     p50 {_p50(guard):6.1f} ms, p95 {_p95(guard):6.1f} ms")
-        print(
-            f"  ratio: p50 {_p50(guard) / _p50(bare):.2f}x (target 2.0x), "
-            f"p95 {_p95(guard) / _p95(bare):.2f}x (target 3.0x)"
-        )
+        for name, samples in guard.items():
+            label = {"alone": "hook judging alone", "helper": "hook with its helper"}[name]
+            print(
+                f"  {label:21s}: p50 {_p50(samples):6.1f} ms, p95 {_p95(samples):6.1f} ms; "
+                f"ratio p50 {_p50(samples) / _p50(bare):.2f}x (target 2.0x), "
+                f"p95 {_p95(samples) / _p95(bare):.2f}x (target 3.0x)"
+            )
 
         sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
         from countersign.guard.decision import judge_command

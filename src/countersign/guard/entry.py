@@ -76,6 +76,16 @@ def _hook(agent: str, event: str = "") -> int:
         sys.stdout.write(fast)
         sys.stdout.flush()
         return 0
+    from countersign.guard import helper
+
+    if helper.enabled():
+        answered = helper.ask(agent, raw, event)
+        if answered is not None:
+            out, err, code = answered
+            sys.stdout.write(out)
+            sys.stderr.write(err)
+            sys.stdout.flush()
+            return code
     return _judge(agent, raw, event)
 
 
