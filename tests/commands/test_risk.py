@@ -258,3 +258,52 @@ def test_a_pooled_repository_replayed_beside_its_mining_gives_the_rows_of_one_re
     after, _ = labelled_rows((repo.path,), path)
     assert [(r.sha, r.bug, r.metrics) for r in beside] == [(r.sha, r.bug, r.metrics) for r in after]
     assert any(r.metrics["file_bugs"] for r in after)
+
+
+def test_all_refs_joins_the_labelled_commits_only_a_stable_branch_reaches(repo, tmp_path, capsys):
+    from countersign.commands.risk import labelled_rows
+
+    a = repo.commit("Add f", **{"m.py": GOOD})
+    main_branch = repo.git("rev-parse", "--abbrev-ref", "HEAD")
+    repo.git("checkout", "-q", "-b", "stable/1")
+    s = repo.commit("Backport a fix", **{"m.py": GOOD.replace("+ 1", "+ 3")})
+    repo.git("checkout", "-q", main_branch)
+    b = repo.commit("Change f", **{"m.py": GOOD.replace("+ 1", "+ 2")})
+    path = tmp_path / "labels.csv"
+    path.write_text(f"_id,bug\n{a},0\n{s},1\n{b},0\n", encoding="utf-8")
+    rows, join = labelled_rows((repo.path,), path)
+    assert join["unknown"] == 1  # HEAD only: the stable commit is not found
+    rows, join = labelled_rows((repo.path,), path, all_refs=True)
+    assert {r.sha: r.bug for r in rows} == {a: 0, b: 0, s: 1}
+    assert join["unknown"] == 0
+    (entry,) = join["repositories"].values()
+    assert entry["other_refs"] == {
+        "tips": 1,
+        "commits": 1,
+        "labelled": 1,
+    }
+    assert "1 commits only other branches and tags reach (1 tips)" in capsys.readouterr().err
+    side = next(r for r in rows if r.sha == s)
+    assert side.metrics["lt"] == 2.0  # m.py as the branch has it, not after b
+
+
+def test_mine_all_refs_writes_the_other_refs_commits_unlabelled_unless_named(repo, tmp_path):
+    repo.commit("Add f", **{"m.py": GOOD})
+    main_branch = repo.git("rev-parse", "--abbrev-ref", "HEAD")
+    repo.git("checkout", "-q", "-b", "stable/1")
+    s = repo.commit("Backport", **{"m.py": GOOD.replace("+ 1", "+ 3")})
+    t = repo.commit("Backport more", **{"m.py": GOOD.replace("+ 1", "+ 4")})
+    repo.git("checkout", "-q", main_branch)
+    out, named = tmp_path / "out.csv", tmp_path / "labels.txt"
+    named.write_text(f"{s[:12]} INC-1\n", encoding="utf-8")
+    args = ["risk", "mine", "--repo", str(repo.path), "--out", str(out), "--all-refs"]
+    assert main([*args, "--labels", str(named)]) == 0
+    text = out.read_text(encoding="utf-8")
+    rows = {r["_id"]: r["bug"] for r in csv.DictReader(io.StringIO(text))}
+    assert (len(rows), rows[s], rows[t]) == (3, "1", "")
+
+
+def test_eval_all_refs_without_a_labels_csv_says_why(repo, capsys):
+    repo.commit("Add f", **{"m.py": GOOD})
+    assert main(["risk", "eval", "--repo", str(repo.path), "--all-refs"]) == 3
+    assert "--all-refs needs --labels CSV" in capsys.readouterr().err

@@ -38,6 +38,14 @@ dataset_option = click.option(
 )
 
 
+all_refs_option = click.option(
+    "--all-refs",
+    is_flag=True,
+    help="Also mine the commits only other branches and tags reach (stable branches, "
+    "releases), each from its own history.",
+)
+
+
 @risk.command("mine")
 @click.option(
     "--repo",
@@ -56,13 +64,19 @@ dataset_option = click.option(
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="Formatting commits for blame to skip (git's --ignore-revs-file format).",
 )
+@all_refs_option
 def risk_mine(
-    repo: Path, out: Path | None, gap_days: float, labels: Path | None, ignore_revs: Path | None
+    repo: Path,
+    out: Path | None,
+    gap_days: float,
+    labels: Path | None,
+    ignore_revs: Path | None,
+    all_refs: bool,
 ) -> int:
     """Compute the 14 change metrics and SZZ labels of every commit (incremental, cached)."""
     from countersign.commands.risk import mine
 
-    return mine(repo, out, gap_days, labels, ignore_revs)
+    return mine(repo, out, gap_days, labels, ignore_revs, all_refs)
 
 
 @risk.command("train")
@@ -111,14 +125,16 @@ def risk_train(
     "labels as for `risk mine`.",
 )
 @click.option("--name", help="The project's name in the report (default: the repositories').")
+@all_refs_option
 def risk_eval(
     repos: tuple[Path, ...],
     datasets: tuple[Path, ...],
     gap_days: float,
     labels: Path | None,
     name: str | None,
+    all_refs: bool,
 ) -> int:
     """Chronological 80/20 evaluation against LApredict and a logistic baseline, as JSON."""
     from countersign.commands.risk import evaluate
 
-    return evaluate(repos, datasets, gap_days, labels, name)
+    return evaluate(repos, datasets, gap_days, labels, name, all_refs)

@@ -69,7 +69,11 @@ def _info(text: str) -> None:
 
 
 def mine_repo(
-    repo: Path, gap_days: float, labels: Path | None, ignore_revs: Path | None
+    repo: Path,
+    gap_days: float,
+    labels: Path | None,
+    ignore_revs: Path | None,
+    all_refs: bool = False,
 ) -> tuple[list[Row], szz.Labels]:
     state = cache.risk_dir(repo)
     index = cache.load(state)
@@ -123,7 +127,26 @@ def mine_repo(
         c.row(found.bug[c.sha], {**(blast(c.paths) if blast else {}), **extra})
         for c, extra in zip(index.commits, features, strict=True)
     ]
+    if all_refs:
+        side = _side(repo, index)
+        for c, extra in zip(side.commits, side.features, strict=True):
+            bug = 1 if explicit and any(c.sha.startswith(x) for x in explicit) else None
+            rows.append(c.row(bug, {**(blast(c.paths) if blast else {}), **extra}))
     return rows, found
+
+
+def _side(repo: Path, index: Any) -> history.Side:
+    """The commits other branches and tags reach and ``HEAD`` does not, each mined from its
+    own history (``history.mine_side``)."""
+    _info(f"{_repo_name(repo)}: mining the commits only other branches and tags reach")
+    side = history.mine_side(repo, index)
+    if side.problem:
+        _info(side.problem)
+    _info(
+        f"{_repo_name(repo)}: {len(side.commits):,} commits only other branches and tags "
+        f"reach ({side.tips} tips), mined from their own history"
+    )
+    return side
 
 
 def _features(index: Any, state: Path) -> list[dict[str, float]]:
@@ -167,9 +190,14 @@ def _label_in_background(
 
 
 def mine(
-    repo: Path, out: Path | None, gap_days: float, labels: Path | None, ignore_revs: Path | None
+    repo: Path,
+    out: Path | None,
+    gap_days: float,
+    labels: Path | None,
+    ignore_revs: Path | None,
+    all_refs: bool = False,
 ) -> int:
-    rows, _ = mine_repo(repo, gap_days, labels, ignore_revs)
+    rows, _ = mine_repo(repo, gap_days, labels, ignore_revs, all_refs)
     extra = ("ai", "services", "tier", "blast") if rows and "blast" in rows[0].metrics else ("ai",)
     if out is None:
         dataset.write_csv(rows, sys.stdout, extra=extra)
@@ -228,12 +256,19 @@ def evaluate(
     gap_days: float,
     labels: Path | None,
     name: str | None = None,
+    all_refs: bool = False,
 ) -> int:
     """The evaluation protocol's JSON: per dataset, and for the repositories (pooled into one
-    project) labelled by SZZ or, with a labels CSV, by those labels."""
+    project) labelled by SZZ or, with a labels CSV, by those labels (``all_refs``: also on
+    the labelled commits only other branches and tags reach)."""
     if repos and labels and dataset.is_label_csv(_text(labels)):
-        results = [_evaluate_labelled(repos, labels, name)]
+        results = [_evaluate_labelled(repos, labels, name, all_refs)]
     else:
+        if all_refs:
+            raise UsageError(
+                "--all-refs needs --labels CSV: SZZ labels HEAD's history only, so the "
+                "commits only other refs reach would have no labels"
+            )
         if len(repos) > 1:
             raise UsageError("pooling several --repo needs --labels CSV (a commit id and 0/1)")
         repo = repos[0] if repos else None
@@ -262,13 +297,16 @@ def _text(path: Path) -> str:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
 
 
-def labelled_rows(repos: tuple[Path, ...], labels: Path) -> tuple[list[Row], dict[str, Any]]:
+def labelled_rows(
+    repos: tuple[Path, ...], labels: Path, all_refs: bool = False
+) -> tuple[list[Row], dict[str, Any]]:
     """The mined commits of ``repos`` that ``labels`` labels, with the 14 metrics and the
-    repository features; and how the join went (ids found, unknown, duplicated)."""
+    repository features (``all_refs``: also the commits only other branches and tags reach,
+    each from its own history); and how the join went (ids found, unknown, duplicated)."""
     ext = dataset.parse_labels(_text(labels), str(labels))
     rows: list[Row] = []
     seen: set[str] = set()
-    per_repo = {}
+    per_repo: dict[str, dict[str, Any]] = {}
     for repo in repos:
         index = _mined(repo, several=len(repos) > 1)
         found = 0
@@ -280,6 +318,20 @@ def labelled_rows(repos: tuple[Path, ...], labels: Path) -> tuple[list[Row], dic
                 rows.append(c.row(bug, extra))
                 found += 1
         per_repo[_repo_name(repo)] = {"commits": len(index.commits), "labelled": found}
+        if all_refs:
+            side = _side(repo, index)
+            on_side = 0
+            for c, extra in zip(side.commits, side.features, strict=True):
+                seen.add(c.sha)
+                bug = ext.labels.get(c.sha)
+                if bug is not None:
+                    rows.append(c.row(bug, extra))
+                    on_side += 1
+            per_repo[_repo_name(repo)]["other_refs"] = {
+                "tips": side.tips,
+                "commits": len(side.commits),
+                "labelled": on_side,
+            }
     unknown = len(set(ext.labels) - seen)
     join = {
         "labels": len(ext.labels),
@@ -315,8 +367,10 @@ def _evaluate(rows: list[Row], project: str) -> dict[str, Any]:
     return result
 
 
-def _evaluate_labelled(repos: tuple[Path, ...], labels: Path, name: str | None) -> dict[str, Any]:
-    rows, join = labelled_rows(repos, labels)
+def _evaluate_labelled(
+    repos: tuple[Path, ...], labels: Path, name: str | None, all_refs: bool = False
+) -> dict[str, Any]:
+    rows, join = labelled_rows(repos, labels, all_refs)
     result = _evaluate(rows, name or "+".join(r.resolve().parent.name for r in repos))
     result["join"] = join
     return result

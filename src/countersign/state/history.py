@@ -4,18 +4,20 @@ fix removed (decided in ``facts.risk.szz``). ``state.risk`` keeps the result."""
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import subprocess
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from countersign.errors import InputError
-from countersign.facts.risk import szz
+from countersign.facts.risk import repo_features, szz
 from countersign.facts.risk.metrics import History
-from countersign.facts.risk.mining import LOG_FORMAT, Index, parse_records, record
+from countersign.facts.risk.mining import LOG_FORMAT, Index, Mined, parse_records, record
 from countersign.state import blame
 from countersign.state.blame import git_error
 
@@ -157,6 +159,102 @@ def _failing_commit(
         *(f"^{x}" for x in (since, *exclude) if x),
     ).split()  # fmt: skip
     return next((sha for sha in walk if sha not in mined), None)
+
+
+def side_tips(repo: Path, head: str) -> list[tuple[str, str | None, int]]:
+    """The branches and tags ``head`` does not reach, as (tip, fork, commits): each tip no
+    other such ref contains (a tag on a stable branch is inside that branch's tip), with its
+    fork point (of the parents its commits have in ``head``'s history, the latest in
+    ``head``'s topological order; None for a history of its own) and how many commits only
+    it and the refs it contains reach. Ordered by fork point, then most commits first."""
+    parents: dict[str, list[str]] = {}
+    for line in _git(repo, "rev-list", "--parents", "--branches", "--tags", f"^{head}").split("\n"):
+        if line:
+            sha, *ps = line.split()
+            parents[sha] = ps
+    if not parents:
+        return []
+    children = {p for ps in parents.values() for p in ps if p in parents}
+    order = {
+        s: n
+        for n, s in enumerate(_git(repo, "rev-list", "--topo-order", "--reverse", head).split())
+    }
+    tips = []
+    for tip in sorted(s for s in parents if s not in children):
+        stack, seen, fork = [tip], {tip}, None
+        while stack:
+            for p in parents[stack.pop()]:
+                if p in parents:
+                    if p not in seen:
+                        seen.add(p)
+                        stack.append(p)
+                elif p in order and (fork is None or order[p] > order[fork]):
+                    fork = p
+        tips.append((tip, fork, len(seen)))
+    tips.sort(key=lambda t: (-1 if t[1] is None else order[t[1]], -t[2], t[0]))
+    return tips
+
+
+@dataclass
+class Side:
+    """Commits that other refs reach and ``HEAD`` does not (``mine_side``), each with the
+    repository features of its own history."""
+
+    commits: list[Mined] = field(default_factory=list)
+    features: list[dict[str, float]] = field(default_factory=list)
+    tips: int = 0
+    problem: str = ""
+
+
+def mine_side(repo: Path, main: Index, progress: Callable[[int], None] | None = None) -> Side:
+    """Mine the commits of the branches and tags ``main.head`` does not reach (stable branches,
+    release tags), each from its own history only: the metrics and repository features of a
+    commit on a branch are what ``mine`` and ``repo_features.compute`` give it when that
+    branch is mined as ``HEAD`` (the history up to the fork point, then the branch's own
+    commits), never ``HEAD``'s commits after the fork point. The history up to each fork
+    point is mined once, fork point after fork point (``mine``'s incremental run); each tip
+    then starts from a copy of it. SZZ's blame is ``main``'s (``HEAD``'s fixes): a fix only
+    other refs reach is not blamed, but what it reverts counts. The kinds of lines come from
+    each commit's own patch."""
+    if not main.head:
+        return Side()
+    tips = side_tips(repo, main.head)
+    side = Side(tips=len(tips))
+    known = {c.sha for c in main.commits}
+    chain, state, fed = Index(), repo_features.RepoHistory(), 0
+    problems: list[str] = []
+    for tip, fork, _ in tips:
+        if fork is not None and chain.head != fork:
+            mined = mine(repo, chain, head=fork)
+            if mined is not chain:  # not a descendant of the last fork point: from scratch
+                state, fed = repo_features.RepoHistory(), 0
+            chain = mined
+            for c in chain.commits[fed:]:
+                state.record(c, state.repaired(c, main.blamed) if c.fix else ())
+            fed = len(chain.commits)
+            if chain.problem and chain.problem not in problems:
+                problems.append(chain.problem)
+        if fork is None:
+            branch, own = Index(), repo_features.RepoHistory()
+        else:
+            branch = Index(chain.head, copy.deepcopy(chain.history), shallow=chain.shallow)
+            own = copy.deepcopy(state)
+        branch = mine(repo, branch, head=tip)
+        if branch.problem and branch.problem not in problems:
+            problems.append(branch.problem)
+        for c in branch.commits:
+            if c.sha not in known:
+                known.add(c.sha)
+                side.commits.append(c)
+                side.features.append(own.features(c))
+                if progress:
+                    progress(1)
+            own.record(c, own.repaired(c, main.blamed) if c.fix else ())
+    counted, _ = blame.patch_content(repo, [c.sha for c in side.commits])
+    for c, extra in zip(side.commits, side.features, strict=True):
+        extra.update(repo_features.content_columns(counted.get(c.sha)))
+    side.problem = "; ".join(problems)
+    return side
 
 
 def contains(repo: Path, history: History, commit: str) -> bool:

@@ -152,7 +152,7 @@ class RepoHistory:
             "file_bugs": round(bugs, 4),
             "author_bugs": float(mine_bad),
             "author_bug_share": round(mine_bad / mine, 4) if mine else 0.0,
-            **{k: float(counts.get(k, 0.0)) for k in _COUNTS},
+            **content_columns(counts),
             "gen_share": diff_content.generated_share(paths),
         }
 
@@ -206,6 +206,11 @@ class RepoHistory:
             decay = math.exp(-max(0.0, when - f.bug_time) / DAY / FIX_DECAY_DAYS)
             f.bug_value = f.bug_value * decay + 1.0
             f.bug_time = when
+
+
+def content_columns(counts: Mapping[str, float] | None) -> dict[str, float]:
+    """The ``content`` columns of a commit whose patch counted ``counts`` (None: not read)."""
+    return {k: float((counts or {}).get(k, 0.0)) for k in _COUNTS}
 
 
 def compute(
