@@ -89,7 +89,10 @@ def test_break_glass_without_an_incident_is_refused_with_the_reason(world: World
     replies = [
         c["body"] for c in world.github.comments_on(REPOSITORY, 2) if c["user"]["type"] == "Bot"
     ]
-    assert "`/countersign`: break-glass needs --reason TEXT and --incident REF" in replies
+    assert any(
+        r.startswith("`/countersign`: break-glass needs --reason TEXT and --incident REF\n")
+        for r in replies
+    )
     assert "break-glass" not in ledger_kinds(world)
 
 
@@ -110,6 +113,112 @@ def test_break_glass_from_a_comment_is_refused_because_it_cannot_be_signed(world
     assert any("must be signed: run `countersign break-glass --key" in r for r in replies)
     assert "break-glass" not in ledger_kinds(world)
     assert world.github.runs_for(REPOSITORY, head) == []
+
+
+def retry_now(world: World) -> None:
+    """The queue's backoff, over: the failed job's retry is due."""
+    rows(
+        world.database,
+        "UPDATE procrastinate_jobs SET scheduled_at = now() WHERE status = 'todo' RETURNING id",
+    )
+
+
+def reaction_posts(world: World, comment_id: int) -> int:
+    path = f"/repos/{REPOSITORY}/issues/comments/{comment_id}/reactions"
+    return sum(1 for method, p, _ in world.github.requests if (method, p) == ("POST", path))
+
+
+def test_a_record_command_retried_after_its_acknowledgement_failed_is_recorded_once(world: World):
+    """GitHub fails the +1 (502 until the attempt gives up), so the job is retried: the retry
+    finds the command in the ledger by its comment id and records nothing again, neither the
+    change record nor the command, and acknowledges it then."""
+    world.commit_on_branch("fix", {"app.py": "print('hi')\n"}, "Fix the greeting")
+    world.open_pull_request(2, "fix")
+    body = '/countersign record --summary "Fix the greeting" --rollback-plan "revert"'
+    with serving(create_app(world.settings())) as web:
+        payload = command(world, 2, body, "alice-gh")
+        world.github.fail("POST", r"/reactions$", *([502] * 30))
+        deliver(web, "issue_comment", payload, "c-1")
+        work(world)
+        assert world.github.reactions == []
+        assert ledger_kinds(world).count("change-record") == 1
+        world.github.faults.clear()
+        retry_now(world)
+        work(world)
+    assert world.github.reactions == [(payload["comment"]["id"], "+1")]
+    kinds = ledger_kinds(world)
+    assert kinds.count("change-record") == 1
+    assert kinds.count("comment-command") == 1
+
+
+def test_a_command_run_again_after_it_was_done_records_and_acknowledges_nothing_more(
+    world: World,
+):
+    """The job did everything, but its worker died before the queue heard (the job is run
+    again): no second entry, no second reaction posted."""
+    world.commit_on_branch("fix", {"app.py": "print('hi')\n"}, "Fix the greeting")
+    world.open_pull_request(2, "fix")
+    body = '/countersign record --summary "Fix the greeting"'
+    with serving(create_app(world.settings())) as web:
+        payload = command(world, 2, body, "alice-gh")
+        deliver(web, "issue_comment", payload, "c-1")
+        work(world)
+        comment_id = payload["comment"]["id"]
+        assert reaction_posts(world, comment_id) == 1
+        rows(world.database, "UPDATE procrastinate_jobs SET status = 'todo' RETURNING id")
+        work(world)
+    assert reaction_posts(world, comment_id) == 1
+    kinds = ledger_kinds(world)
+    assert kinds.count("change-record") == 1
+    assert kinds.count("comment-command") == 1
+
+
+def test_a_change_record_from_a_comment_carries_the_commenters_forge_identity(world: World):
+    world.commit_on_branch("fix", {"app.py": "print('hi')\n"}, "Fix the greeting")
+    world.open_pull_request(2, "fix")
+    body = '/countersign record --summary "Fix the greeting"'
+    with serving(create_app(world.settings())) as web:
+        payload = command(world, 2, body, "alice-gh")
+        deliver(web, "issue_comment", payload, "c-1")
+        work(world)
+    (entry,) = ledger_entries(world, "change-record")
+    assert entry["author"] == "alice"
+    identity = entry["identity"]
+    assert (identity["claimed"], identity["source"], identity["strength"]) == (
+        "alice",
+        "forge",
+        "forge",
+    )
+    assert identity["forge"]["login"] == "alice-gh"
+    assert identity["forge"]["comment"] == payload["comment"]["id"]
+    assert identity["forge"]["repository"] == REPOSITORY
+
+
+def test_a_refused_command_run_again_replies_once(world: World):
+    """The refusal was posted, then the job ran again (its worker died before the queue
+    heard): the reply is found by its marker and not posted a second time."""
+    world.commit_on_branch("fix", {"app.py": "print('hi')\n"}, "Fix the greeting")
+    world.open_pull_request(2, "fix")
+    with serving(create_app(world.settings())) as web:
+        payload = command(world, 2, "/countersign refresh", "mallory-gh")
+        deliver(web, "issue_comment", payload, "c-1")
+        work(world)
+        rows(world.database, "UPDATE procrastinate_jobs SET status = 'todo' RETURNING id")
+        work(world)
+    replies = [c for c in world.github.comments_on(REPOSITORY, 2) if c["user"]["type"] == "Bot"]
+    assert len(replies) == 1
+    assert reaction_posts(world, payload["comment"]["id"]) == 1
+    assert world.github.reactions == [(payload["comment"]["id"], "confused")]
+
+
+def ledger_entries(world: World, kind: str) -> list[dict]:
+    import json
+
+    from countersign.service.ledgers import ledger_schema
+
+    table = f"{ledger_schema(world.database, REPOSITORY_ID)}.countersign_entries"
+    query = f"SELECT body FROM {table} WHERE kind = %s ORDER BY seq"  # noqa: S608 - ours
+    return [json.loads(b)["payload"] for (b,) in rows(world.database, query, (kind,))]
 
 
 def ledger_kinds(world: World) -> list[str]:

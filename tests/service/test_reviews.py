@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from github_service import rows
 from loopback import serving
-from service_world import REPOSITORY, World, deliver, work
+from service_world import REPOSITORY, REPOSITORY_ID, World, deliver, work
 
 from countersign.service.web import create_app
 
@@ -95,5 +95,54 @@ def test_a_review_of_a_commit_that_is_not_in_the_repository_records_nothing(worl
         deliver(web, "pull_request_review", world.review(6, "alice-gh", "f" * 40), "d-review")
         work(world)
         deliver(web, "pull_request", world.event("pull_request.opened", 6), "d-open")
+        work(world)
+    assert conclusion(world, head) == "action_required"
+
+
+def withdrawals(world: World) -> int:
+    from countersign.service.ledgers import ledger_schema
+    from countersign.signoff.ledger import WITHDRAWN
+
+    table = f"{ledger_schema(world.database, REPOSITORY_ID)}.countersign_entries"
+    query = f"SELECT count(*) FROM {table} WHERE kind = %s"  # noqa: S608 - our own schema
+    ((count,),) = rows(world.database, query, (WITHDRAWN,))
+    return int(count)
+
+
+def test_a_dismissal_retried_is_recorded_once(world: World):
+    """The dismissal is recorded, then GitHub stays down for the evaluation that follows, so
+    the job is retried: the retry finds the withdrawal and does not append it again."""
+    world.commit_on_branch("fix", {"app.py": "print('hi')\n"}, "Fix the greeting")
+    head = world.open_pull_request(3, "fix")["head"]["sha"]
+    with serving(create_app(world.settings())) as web:
+        deliver(web, "pull_request_review", world.review(3, "alice-gh", head), "d-review")
+        work(world)
+        assert conclusion(world, head) == "success"
+        world.github.fail("GET", r"/check-runs$", *([503] * 30))
+        dismissal = world.review(3, "alice-gh", head, state="dismissed", action="dismissed")
+        deliver(web, "pull_request_review", dismissal, "d-dismiss")
+        work(world)
+        assert withdrawals(world) == 1
+        world.github.faults.clear()
+        rows(
+            world.database,
+            "UPDATE procrastinate_jobs SET scheduled_at = now() WHERE status = 'todo' RETURNING id",
+        )
+        work(world)
+    assert withdrawals(world) == 1
+    assert conclusion(world, head) == "action_required"
+
+
+def test_an_approval_arriving_after_its_own_dismissal_does_not_count(world: World):
+    """Out of order (a redelivery, a retried job): review 7 is dismissed, then its approval
+    arrives. Recorded after the withdrawal it would count again; it is refused instead."""
+    world.commit_on_branch("fix", {"app.py": "print('hi')\n"}, "Fix the greeting")
+    head = world.open_pull_request(3, "fix")["head"]["sha"]
+    dismissal = world.review(
+        3, "alice-gh", head, state="dismissed", action="dismissed", review_id=7
+    )
+    with serving(create_app(world.settings())) as web:
+        deliver(web, "pull_request_review", dismissal, "d-dismiss")
+        deliver(web, "pull_request_review", world.review(3, "alice-gh", head, review_id=7), "d-7")
         work(world)
     assert conclusion(world, head) == "action_required"

@@ -372,7 +372,12 @@ class FakeGitHub:
     def _reactions_create_for_issue_comment(
         self, params: dict[str, str], _q: Any, body: dict[str, Any]
     ) -> Response:
-        self.reactions.append((int(params["comment_id"]), body["content"]))
+        """GitHub keeps one reaction of a kind per user: a second is answered 200, not added
+        (every reaction here is the App's)."""
+        made = (int(params["comment_id"]), body["content"])
+        if made in self.reactions:
+            return JSONResponse({"id": self.reactions.index(made), "content": made[1]}, 200)
+        self.reactions.append(made)
         return JSONResponse({"id": next(self._ids), "content": body["content"]}, 201)
 
     def _issues_add_labels(self, params: dict[str, str], _q: Any, body: dict[str, Any]) -> Response:

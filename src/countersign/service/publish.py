@@ -76,7 +76,9 @@ def upsert_comment(
     gh: GitHub, conn: Any, installation: int, repository: str, number: int, body: str
 ) -> int:
     row = conn.execute(FIND_COMMENT, (repository, number)).fetchone()
-    comment_id = int(row[0]) if row else _find_comment(gh, installation, repository, number)
+    comment_id = (
+        int(row[0]) if row else find_comment(gh, installation, repository, number, COMMENT_MARKER)
+    )
     if comment_id is not None:
         gh.call(
             "PATCH",
@@ -96,8 +98,11 @@ def upsert_comment(
     return comment_id
 
 
-def _find_comment(gh: GitHub, installation: int, repository: str, number: int) -> int | None:
-    """Our comment, by its marker and by being the App's: anyone can paste the marker."""
+def find_comment(
+    gh: GitHub, installation: int, repository: str, number: int, marker: str
+) -> int | None:
+    """Our comment with ``marker``, by the marker and by being the App's: anyone can paste the
+    marker."""
     page = 1
     while True:
         found = gh.call(
@@ -108,7 +113,7 @@ def _find_comment(gh: GitHub, installation: int, repository: str, number: int) -
         )
         for c in found:
             app = c.get("performed_via_github_app") or {}
-            if COMMENT_MARKER in str(c.get("body", "")) and str(app.get("id")) == gh.app_id:
+            if marker in str(c.get("body", "")) and str(app.get("id")) == gh.app_id:
                 return int(c["id"])
         if len(found) < 100:
             return None

@@ -14,6 +14,7 @@ from countersign.service import mirror
 from countersign.service.evaluation import open_head
 from countersign.service.github import GitHubRefused
 from countersign.signoff.adoption import unpinned_writer
+from countersign.signoff.ledger import WITHDRAWN
 
 if TYPE_CHECKING:
     from countersign.service.worker import Jobs
@@ -78,10 +79,17 @@ def sign_off(
             return f"not counted: GitHub gave no permission for {login}: {exc}"
     who = Identity(person.id, FORGE, authenticated=True, permission=permission, evidence=evidence)
     note = f"GitHub review {review_id} {url}".strip()
+    entries = ws.ledger.entries()
     if action == "dismissed":
+        if _of_review(entries, WITHDRAWN, person.id, repository, review_id):
+            return "dismissal already recorded"
         withdraw(ws.ledger, ws.change, person, who, f"dismissed: {note}")
         return f"withdrew {person.id}'s approval"
-    if _already(ws.ledger.entries("approval"), ws.change.fingerprint, person.id, note):
+    if _of_review(entries, WITHDRAWN, person.id, repository, review_id):
+        # Out of order (a redelivery, a retry): recorded after its own withdrawal, the approval
+        # would count again.
+        return f"not counted: review {review_id} was dismissed"
+    if _already(entries, ws.change.fingerprint, person.id, note):
         return "already recorded"
     signoffs = signoffs_for(ws.ledger, ws.change.fingerprint)
     try:
@@ -114,10 +122,30 @@ def _unpinned(adoption: Adoption, repository: str, api: str) -> str:
     return ""
 
 
+def _of_review(
+    entries: list[dict[str, Any]], kind: str, person: str, repository: str, review_id: int
+) -> bool:
+    """Whether ``person`` has an entry of ``kind`` recorded from GitHub review ``review_id``
+    (the forge's evidence names it)."""
+    for e in entries:
+        identity = e.get("identity")
+        forge = identity.get("forge") if isinstance(identity, dict) else None
+        if (
+            e.get("kind") == kind
+            and e.get("approver") == person
+            and isinstance(forge, dict)
+            and forge.get("review") == review_id
+            and str(forge.get("repository", "")).lower() == repository.lower()
+        ):
+            return True
+    return False
+
+
 def _already(entries: list[dict[str, Any]], fingerprint: str, person: str, note: str) -> bool:
     """A retried job must not record the same review twice."""
     return any(
-        e.get("fingerprint") == fingerprint
+        e.get("kind") == "approval"
+        and e.get("fingerprint") == fingerprint
         and e.get("approver") == person
         and e.get("note") == note
         for e in entries

@@ -18,8 +18,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from countersign import Environment, Identity, __version__
-from countersign.errors import FatalError, InputError, LedgerUnavailable, UsageError
+from countersign import Environment, __version__
+from countersign.errors import FatalError, InputError, LedgerUnavailable
 from countersign.facts.provenance.directory import directory_of
 from countersign.intake.git import BlobReader
 from countersign.intake.pull_request import PullRequest, parse_pull_request
@@ -46,7 +46,6 @@ from countersign.service.evaluation import judge_opened, open_head
 from countersign.service.github import GitHub, GitHubRefused
 from countersign.service.intake import defer
 from countersign.service.job_manager import EXCLUSIVE, RELEASE
-from countersign.service.reviews import FORGE
 from countersign.service.settings import Settings
 from countersign.signoff.checkpoint import PUBLISHED
 
@@ -330,66 +329,11 @@ class Jobs:
         body: str,
         **event: Any,
     ) -> Outcome:
-        """A ``/countersign`` command (``comment_commands``) by a roster person: carried out on
-        the current head, recorded in the ledger, acknowledged with a reaction (+1 done,
-        confused refused, with a reply saying why), and the head evaluated again."""
-        fields = {"repository": repository, "number": number}
-        pr = self.github.call("GET", f"/repos/{repository}/pulls/{number}", installation_id)
-        head = str(pr["head"]["sha"])
-        where = self.fetch(repository, installation_id, pr, head)
-        base = mirror.resolve(where, f"refs/heads/{pr['base']['ref']}")
-        ws = open_head(
-            where,
-            base=base,
-            head=head,
-            ledger=self.ledger(int(pr["base"]["repo"]["id"])),
-            state=self.settings.state_dir / "state",
+        """See ``comment_commands.run``."""
+        outcome = comment_commands.run(
+            self, repository, installation_id, number, comment_id, login, body, event
         )
-        try:
-            person = comment_commands.commenter(ws.context.config.roster, login)
-            command = comment_commands.parse(body)
-            who = Identity(person.id, FORGE, authenticated=True)
-            done = comment_commands.perform(command, ws, person, who)
-        except UsageError as exc:
-            self._react(repository, installation_id, comment_id, "confused")
-            self._reply(repository, installation_id, number, f"`/countersign`: {exc}")
-            log.info("command refused: %s", exc, extra=fields)
-            return Outcome("refused")
-        ws.ledger.append(
-            "comment-command",
-            {
-                "who": person.id,
-                "identity": who.as_dict(),
-                "command": command.name,
-                "comment_id": comment_id,
-                "fingerprint": ws.change.fingerprint,
-                "head": head,
-                "result": done,
-            },
-        )
-        self.publish_checkpoint(
-            repository, installation_id, int(pr["base"]["repo"]["id"]), pr["base"]["ref"]
-        )
-        self.evaluate_pull_request(repository, installation_id, number, **event)
-        self._react(repository, installation_id, comment_id, "+1")
-        log.info("command done: %s", done, extra=fields)
-        return Outcome(command.name)
-
-    def _reply(self, repository: str, installation: int, number: int, text: str) -> None:
-        self.github.call(
-            "POST",
-            f"/repos/{repository}/issues/{number}/comments",
-            installation,
-            body={"body": text},
-        )
-
-    def _react(self, repository: str, installation: int, comment_id: int, content: str) -> None:
-        self.github.call(
-            "POST",
-            f"/repos/{repository}/issues/comments/{comment_id}/reactions",
-            installation,
-            body={"content": content},
-        )
+        return Outcome(outcome)
 
     # --- reconcile ------------------------------------------------------------------------------
     def sync_installation(self, installation_id: int, **_: Any) -> Outcome:

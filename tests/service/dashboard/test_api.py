@@ -133,6 +133,77 @@ def test_send_back_comments_on_the_pull_request(world: World):
     assert any("**Sent back** by @carol-gh" in b and "> Please add a test" in b for b in bodies)
 
 
+# The first write of an action's end fails (a database error at that statement): the job
+# fails after doing its work, and the queue runs it again.
+FAIL_THE_FIRST_FINISH = """
+CREATE SEQUENCE cs_finishes;
+CREATE FUNCTION cs_fail_finish() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF nextval('cs_finishes') = 1 THEN RAISE EXCEPTION 'the database failed'; END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER cs_fail_finish BEFORE UPDATE ON countersign_dashboard_actions
+FOR EACH ROW EXECUTE FUNCTION cs_fail_finish();
+"""
+
+
+def run_failing_the_first_finish(world: World) -> None:
+    import psycopg
+
+    with psycopg.connect(world.database, autocommit=True) as conn:
+        conn.execute(FAIL_THE_FIRST_FINISH)
+    work(world)
+    assert rows(world.database, "SELECT status FROM countersign_dashboard_actions") == [("queued",)]
+    rows(
+        world.database,
+        "UPDATE procrastinate_jobs SET scheduled_at = now() WHERE status = 'todo' RETURNING id",
+    )
+    work(world)
+
+
+def ledger_kinds(world: World) -> list[str]:
+    from service_world import REPOSITORY_ID
+
+    from countersign.service.ledgers import ledger_schema
+
+    table = f"{ledger_schema(world.database, REPOSITORY_ID)}.countersign_entries"
+    return [k for (k,) in rows(world.database, f"SELECT kind FROM {table} ORDER BY seq")]  # noqa: S608
+
+
+def test_a_send_back_retried_comments_and_records_once(world: World):
+    with dashboard(world) as web, httpx.Client(base_url=web) as client:
+        decided_pull_request(world, web)
+        sign_in(client, world, "carol-gh")
+        (request,) = client.get("/api/v1/queue").json()["requests"]
+        token = {"X-CSRF-Token": csrf_of(client)}
+        made = client.post(
+            f"/api/v1/requests/{request['id']}/send-back",
+            headers=token,
+            json={"comment": "Please add a test for the greeting."},
+        )
+        assert made.status_code == 202
+        run_failing_the_first_finish(world)
+        action = client.get(f"/api/v1/actions/{made.json()['action']['id']}").json()["action"]
+    assert action["status"] == "done"
+    sent = [c for c in world.github.comments_on(REPOSITORY, 3) if "**Sent back**" in c["body"]]
+    assert len(sent) == 1
+    assert ledger_kinds(world).count("sent-back") == 1
+
+
+def test_a_dashboard_approval_retried_is_recorded_once(world: World):
+    with dashboard(world) as web, httpx.Client(base_url=web) as client:
+        head = decided_pull_request(world, web)
+        sign_in(client, world, "alice-gh")
+        (request,) = client.get("/api/v1/queue").json()["requests"]
+        token = {"X-CSRF-Token": csrf_of(client)}
+        made = client.post(f"/api/v1/requests/{request['id']}/approve", headers=token)
+        run_failing_the_first_finish(world)
+        action = client.get(f"/api/v1/actions/{made.json()['action']['id']}").json()["action"]
+    assert (action["status"], action["result"]) == ("done", "recorded alice's approval (forge)")
+    assert ledger_kinds(world).count("approval") == 1
+    assert conclusion(world, head) == "success"
+
+
 def test_every_evaluation_is_listed_with_its_verdict_and_full_reasons(world: World):
     """A review makes the worker evaluate the same head again: both evaluations are listed,
     newest first, each with the report check --format markdown gives, and the filters apply."""

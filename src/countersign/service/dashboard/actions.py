@@ -9,7 +9,9 @@ action and queues it; the worker opens the change at the exact head the person s
 - *send back*: writes their comment on the pull request and records it in the ledger.
 
 If the content under that head is not the content they saw (another fingerprint), nothing is
-recorded. Each action runs once: a retried job finds it done.
+recorded. Each action runs once: a retried job finds it done, and a job run again after doing
+its work but not writing its end finds that work (the comment by its marker, the entries by
+their note, which names the action) and does it no second time.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from countersign import Identity, approve, check_change, signoffs_for
 from countersign.errors import InputError, UsageError
-from countersign.service import mirror
+from countersign.service import mirror, publish
 from countersign.service.evaluation import open_head
 from countersign.service.reviews import FORGE
 
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 APPROVE = "approve"
 SEND_BACK = "send-back"
 ACTIONS = (APPROVE, SEND_BACK)
+SENT_BACK_MARKER = "<!-- countersign:sent-back {} -->"  # the action id, to find it again
 PROXY = "proxy"  # an identity header from a trusted proxy: asserted, not proven by the forge
 UNPROVEN = (
     "approving here needs an identity GitHub proved: you came through the sign-in proxy, "
@@ -98,30 +101,42 @@ def perform(jobs: Jobs, action_id: int) -> str:
         who = Identity(person.id, PROXY)
         how = "named by the trusted proxy"
     note = f"dashboard: {login} ({how}), action {action_id}"
+    # A run that did the work but whose end was not written (a failure at that write, a worker
+    # that died) is run again: what it did is found again, and done once.
+    entries = ws.ledger.entries()
     if action == SEND_BACK:
-        body = (
-            f"**Sent back** by @{login} from the countersign dashboard "
-            f"(`{head[:12]}`, fingerprint `{fingerprint[:19]}`):\n\n"
-            + "\n".join(f"> {line}" for line in comment.splitlines())
-        )
-        jobs.github.call(
-            "POST",
-            f"/repos/{repository}/issues/{number}/comments",
-            installation,
-            body={"body": body},
-        )
-        ws.ledger.append(
-            "sent-back",
-            {
-                "who": person.id,
-                "identity": who.as_dict(),
-                "fingerprint": fingerprint,
-                "head": head,
-                "comment": comment,
-                "note": note,
-            },
-        )
+        marker = SENT_BACK_MARKER.format(action_id)
+        if publish.find_comment(jobs.github, installation, repository, number, marker) is None:
+            body = (
+                f"**Sent back** by @{login} from the countersign dashboard "
+                f"(`{head[:12]}`, fingerprint `{fingerprint[:19]}`):\n\n"
+                + "\n".join(f"> {line}" for line in comment.splitlines())
+                + f"\n\n{marker}"
+            )
+            jobs.github.call(
+                "POST",
+                f"/repos/{repository}/issues/{number}/comments",
+                installation,
+                body={"body": body},
+            )
+        if not _noted(entries, "sent-back", person.id, note):
+            ws.ledger.append(
+                "sent-back",
+                {
+                    "who": person.id,
+                    "identity": who.as_dict(),
+                    "fingerprint": fingerprint,
+                    "head": head,
+                    "comment": comment,
+                    "note": note,
+                },
+            )
         return _finish(jobs, action_id, "done", "sent back with a comment on the pull request")
+    if _noted(entries, "approval", person.id, note):
+        done = _finish(jobs, action_id, "done", f"recorded {person.id}'s approval ({who.strength})")
+        if pr.get("state") == "open":
+            jobs.evaluate_pull_request(repository, installation, int(number))
+        return done
     result = check_change(ws)
     try:
         approve(
@@ -142,6 +157,16 @@ def perform(jobs: Jobs, action_id: int) -> str:
     if pr.get("state") == "open":
         jobs.evaluate_pull_request(repository, installation, int(number))
     return done
+
+
+def _noted(entries: list[dict[str, Any]], kind: str, person: str, note: str) -> bool:
+    """Whether this action's entry of ``kind`` is recorded (its note names the action)."""
+    return any(
+        e.get("kind") == kind
+        and (e.get("approver") or e.get("who")) == person
+        and e.get("note") == note
+        for e in entries
+    )
 
 
 def _finish(jobs: Jobs, action_id: int, status: str, result: str) -> str:
