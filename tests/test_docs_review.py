@@ -283,3 +283,176 @@ def test_a_dotted_name_spelled_from_inside_the_top_package_holds_while_its_modul
         },
     )
     assert docs_review.review_docs(repo.path).stale == ()
+
+
+def _stale_texts(repo) -> list[str]:
+    return sorted(f.reference.text for f in docs_review.review_docs(repo.path).stale)
+
+
+def test_documents_set_aside_as_old_docs_are_a_record(repo):
+    """pulpcore's ``old_docs/``: the 2.x manual moved aside when the 3.0 docs began; the same
+    line in the current docs is still advice."""
+    page = "The importer is in `platform/importer.py`.\n"
+    repo.commit(
+        "start",
+        **{
+            "platform/importer.py": "X = 1\n",
+            "old_docs/dev-guide/importers.md": page,
+            "docs/archive/importers.md": page,
+            "docs/dev-guide/importers.md": page,
+            "docs/bold_docs/importers.md": page,  # not a directory of old documents
+        },
+    )
+    repo.git("mv", "platform", "server")
+    repo.commit("Rearranged the repository")
+    stale = docs_review.review_docs(repo.path).stale
+    assert sorted(f.reference.doc for f in stale) == [
+        "docs/bold_docs/importers.md",
+        "docs/dev-guide/importers.md",
+    ]
+
+
+def test_a_django_management_command_is_a_subcommand_of_the_repository_s_manager(repo):
+    """pulpcore's ``pulpcore-manager add-signing-service``: Django runs each
+    ``management/commands/<name>.py`` as a subcommand, so no line of code spells the name; the
+    changelog fragment that did, gathered at the release, is not code."""
+    repo.commit(
+        "start",
+        **{
+            "pyproject.toml": (
+                '[project]\nname = "shop"\n[project.scripts]\nshop-manager = "shop.manage:main"\n'
+            ),
+            "shop/manage.py": (
+                "import argparse\ndef main():\n    p = argparse.ArgumentParser()\n"
+                "    p.add_subparsers().add_parser('sync-all')\n"
+            ),
+            "shop/app/management/commands/add-signing-service.py": "class Command:\n    pass\n",
+            "CHANGES/4832.feature": "Added the `add-signing-service` command.\n",
+            "docs/signing.md": (
+                "You can use `shop-manager add-signing-service` to add one.\n\n"
+                "You can use `shop-manager sync-all` to sync.\n"
+            ),
+        },
+    )
+    repo.git("rm", "-q", "CHANGES/4832.feature")
+    repo.commit(
+        "Building changelog for 3.13.0",
+        **{"CHANGES.rst": "3.13\n\nAdded the add-signing-service command.\n"},
+    )
+    assert _stale_texts(repo) == []
+    repo.commit("drop sync", **{"shop/manage.py": "def main():\n    pass\n"})
+    assert _stale_texts(repo) == ["shop-manager sync-all"]
+
+
+def test_the_opentelemetry_sdk_s_variables_are_the_sdk_s(repo):
+    """pulpcore: "Configure the ``OTEL_EXPORTER_OTLP_ENDPOINT`` environment variable": the
+    OpenTelemetry SDK reads it (its specification names it), not the repository's code, so a
+    test helper that stopped reading it did not retire it. ``OTEL_ENABLED`` is the
+    repository's own setting."""
+    repo.commit(
+        "start",
+        **{
+            "shop/settings.py": "import os\nENABLED = os.environ.get('OTEL_ENABLED')\n",
+            "shop/pytest_plugin.py": (
+                "import os\nURL = os.environ.get('OTEL_EXPORTER_OTLP_ENDPOINT')\n"
+                "SERVICE = os.environ.get('OTEL_SERVICE_NAME')\n"
+            ),
+            "docs/telemetry.md": (
+                "Set `OTEL_ENABLED` in the settings.\n\n"
+                "Point `OTEL_EXPORTER_OTLP_ENDPOINT` at the collector.\n\n"
+                "Name the service with `OTEL_SERVICE_NAME`.\n"
+            ),
+        },
+    )
+    repo.commit(
+        "Remove functional tests for opentelemetry",
+        **{"shop/pytest_plugin.py": "X = 1\n", "shop/settings.py": "X = 2\n"},
+    )
+    assert _stale_texts(repo) == ["OTEL_ENABLED"]
+
+
+def test_a_heading_whose_section_says_it_was_removed_is_a_record(repo):
+    """meson's Java module page: ``### generate_native_header()`` followed by
+    ``*(removed in 1.0.0)*`` documents the removal; a heading with no such note is advice."""
+    repo.commit(
+        "start",
+        **{
+            "shop/java.py": (
+                "def generate_header():\n    pass\ndef generate_headers():\n    pass\n"
+                "def compile_all():\n    pass\n"
+            ),
+            "docs/java.md": (
+                "# Java\n\n## Functions\n\n### `generate_header()`\n\n"
+                "*(deprecated in 0.62.0, use `generate_headers()`)*\n*(removed in 1.0.0)*\n\n"
+                "This function generates a header with `generate_header()`.\n\n"
+                "### `generate_headers()`\n\nGenerates them.\n\n"
+                "### `compile_all()`\n\nCompiles everything.\n"
+            ),
+        },
+    )
+    repo.commit(
+        "Remove generate_header and compile_all",
+        **{"shop/java.py": ("def generate_headers():\n    pass\n")},
+    )
+    assert _stale_texts(repo) == ["compile_all()"]
+
+
+def test_a_page_the_docs_build_writes_holds_after_its_source_left(repo):
+    """meson: the sidebar links ``Reference-manual.md``; the hand-written page was removed when
+    ``docs/refman/generatormd.py`` (``_ROOT_BASENAME = 'Reference-manual'``) began writing it.
+    A page no code names stays a broken link."""
+    repo.commit(
+        "start",
+        **{
+            "docs/markdown/Reference-manual.md": "Functions.\n",
+            "docs/markdown/Module-reference.md": "Modules.\n",
+            "docs/markdown/_Sidebar.md": (
+                "* [Functions](Reference-manual.md)\n* [Modules](Module-reference.md)\n"
+            ),
+        },
+    )
+    repo.git("rm", "-q", "docs/markdown/Reference-manual.md", "docs/markdown/Module-reference.md")
+    repo.commit(
+        "docs: generate the reference manual",
+        **{"docs/refman/generatormd.py": "_ROOT_BASENAME = 'Reference-manual'\n"},
+    )
+    assert _stale_texts(repo) == ["Module-reference.md"]
+
+
+def test_a_setting_read_through_a_prefixing_getter_holds(repo):
+    """django-cms: ``CMS_PLUGIN_CACHE`` is read as ``get_cms_setting('PLUGIN_CACHE')``, which
+    returns ``getattr(settings, 'CMS_%s' % name)``."""
+    repo.commit(
+        "start",
+        **{
+            "cms/conf.py": (
+                "from django.conf import settings\ndef get_cms_setting(name):\n"
+                "    return getattr(settings, 'CMS_%s' % name)\n"
+            ),
+            "cms/plugins.py": (
+                "from cms.conf import get_cms_setting\nCACHE = get_cms_setting('PLUGIN_CACHE')\n"
+            ),
+            "testserver.py": "CMS_PLUGIN_CACHE = False\n",
+            "docs/caching.rst": "Turn it off with ``CMS_PLUGIN_CACHE``.\n",
+        },
+    )
+    repo.commit("fix selectors", **{"testserver.py": "X = 1\n"})
+    assert _stale_texts(repo) == []
+
+
+def test_the_changelog_fragments_directory_holds_after_a_release_emptied_it(repo):
+    """restic's pull request template: "There's a new file in ``changelog/unreleased/``"; each
+    release moves every fragment out, and the next change adds one again."""
+    repo.commit(
+        "start",
+        **{
+            "changelog/unreleased/issue-12": "Bugfix: x\n",
+            "app.py": "X = 1\n",
+            ".github/PULL_REQUEST_TEMPLATE.md": (
+                "- [ ] There's a new file in `changelog/unreleased/` for our users\n"
+            ),
+        },
+    )
+    repo.git("mv", "changelog/unreleased", "changelog/0.9.0_2018-05-21")
+    repo.commit("Move changelog files for the 0.9.0 release")
+    assert _stale_texts(repo) == []

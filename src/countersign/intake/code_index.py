@@ -33,6 +33,30 @@ def is_test_path(path: str) -> bool:
     return bool(_TEST_FILE.search(parts[-1])) or any(p in _TEST_DIRS for p in parts[:-1])
 
 
+# towncrier's and scriv's directories of fragments of the next changelog
+FRAGMENT_DIRS = frozenset(
+    {"changelog", "changes", "news", "newsfragments", "changelog.d", "changes.d", "unreleased"}
+)
+# named for an issue (``2574.bugfix``), orphan (``+fix-typo.doc.rst``), or any name with a
+# fragment type (pipenv's ``T_F.6.behavior.rst``)
+_FRAGMENT = re.compile(
+    r"^(?:\+[\w.-]+|\d[\w-]*)\.[a-z]+(?:\.\w+)?$"
+    r"|^[\w.-]+\.(?:feature|bugfix|doc|docs|removal|misc|trivial|behaviou?r|vendor|breaking|"
+    r"deprecation|security|improvement|fix|added|changed|removed|fixed|packaging|internal)"
+    r"(?:\.(?:rst|md|txt))?$"
+)
+
+
+def fragment(path: str) -> bool:
+    """A fragment of the next changelog (``changelog/2574.bugfix``, pulpcore's
+    ``CHANGES/4832.feature``): named for an issue, and taken away by design when a release
+    gathers it. Not code, whatever its suffix."""
+    parts = path.strip("/").split("/")
+    return (
+        len(parts) >= 2 and parts[-2].lower() in FRAGMENT_DIRS and bool(_FRAGMENT.match(parts[-1]))
+    )
+
+
 @dataclass(frozen=True)
 class Evidence:
     """The commit that removed or renamed a referent, and when."""
@@ -155,6 +179,19 @@ class CodeIndex:
             parts = path.split("/")[:-1]
             found.update("/".join(parts[: i + 1]) for i in range(len(parts)))
         return frozenset(found)
+
+    @cached_property
+    def management_commands(self) -> frozenset[str]:
+        """Django's management commands: each ``management/commands/<name>.py`` is a subcommand
+        of ``manage.py`` and of the programs that wrap it (pulpcore's ``pulpcore-manager``)."""
+        marker = "/management/commands/"
+        return frozenset(
+            name
+            for path in self.paths
+            if marker in path
+            and path.endswith(".py")
+            and not (name := path.rsplit("/", 1)[-1][:-3]).startswith("_")
+        )
 
     @cached_property
     def basenames(self) -> frozenset[str]:

@@ -24,6 +24,7 @@ from countersign.intake.code_index import (
     VENDORED,
     CodeIndex,
     Evidence,
+    fragment,
     is_doc,
     is_test_path,
 )
@@ -297,9 +298,14 @@ def is_own_code(path: str) -> bool:
     minified bundle (a library's build, whose every word is someone else's)."""
     parts = path.split("/")
     base = parts[-1].lower()
-    if base.endswith((*DOC_SUFFIXES, ".txt", *LEFTOVERS, *TRANSLATIONS, *BUNDLES)) or base in (
-        *HISTORY_FILES,
-        *PLAIN_DOCS,
+    if (
+        base.endswith((*DOC_SUFFIXES, ".txt", *LEFTOVERS, *TRANSLATIONS, *BUNDLES))
+        or base
+        in (
+            *HISTORY_FILES,
+            *PLAIN_DOCS,
+        )
+        or fragment(path)
     ):
         return False
     return not any(part in VENDORED for part in parts[:-1])

@@ -36,6 +36,9 @@ _HISTORY_NAMES = re.compile(
     r"blueprints)/"
     # a blog's posts: each tells of its day
     r"|(^|/)(_posts|blog)/"
+    # a manual set aside when a new one began (pulpcore's ``old_docs/``: 2.x's pages beside
+    # 3.0's), or archived
+    r"|(^|/)(?:old[_-]?docs?|docs?[_-]old|legacy[_-]docs?|archived?|attic)/"
     # and so do plans and work logs (pipenv's ``docs/dev/modernization-plan.md``,
     # ``initiative-f-protocol.md``, ``modernization-prd.md``): what was to be done then
     r"|(^|/)(?:initiative|proposal|rfc|adr)[_-][^/]*$"
@@ -129,6 +132,7 @@ _HISTORY_WORDS = (
     *("change", "histor", "news", "release", "upgrad", "migration", "deprecat", "what"),
     *("announce", "adr", "decision", "proposal", "rfc", "sep", "pep", "peep", "enhancement"),
     *("plan", "initiative", "prd", "roadmap", "_posts", "blog", "specs", "blueprint"),
+    *("old", "legacy", "archive", "attic"),
 )
 
 
@@ -320,7 +324,9 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
         return ()
     found: list[Reference] = []
     own: set[str] = set()  # names the document's own code defines: its example, not the code's
-    past = history_sections(text) | rename_tables(text) | removal_tables(text)
+    past = (
+        history_sections(text) | rename_tables(text) | removal_tables(text) | removed_sections(text)
+    )
     block: list[str] = []  # the code block's lines so far: after a Makefile generator, ``make``
     cloned: set[str] = set()  # every clone of another repository the document makes
     clones: set[str] = set()  # the block's clones of other repositories, by directory
@@ -495,6 +501,58 @@ def removal_tables(text: str) -> frozenset[int]:
         while end < len(lines) and lines[end].lstrip().startswith("|"):
             end += 1
             out.add(end)  # the row's number (lines count from 1)
+    return frozenset(out)
+
+
+# a note under a heading that what it documents is gone (meson's ``*(removed in 1.0.0)*``,
+# Sphinx's ``.. versionremoved:: 2.0``)
+_REMOVED_NOTE = re.compile(
+    r"\b(?:removed|dropped|deleted)\s+(?:in|since|as of|with)\s+(?:version\s+|release\s+)?v?\d"
+    r"|versionremoved::|\bno longer (?:exists|available)\b",
+    re.IGNORECASE,
+)
+_NOTE_LINES = 3
+
+
+def removed_sections(text: str) -> frozenset[int]:
+    """The lines of a section whose heading is followed, within its first few lines, by a note
+    that what it documents was removed (meson's Java module page: ``### generate_native_header()``,
+    then ``*(removed in 1.0.0)*``): a record of the removal, up to the next heading of the same
+    or a higher level."""
+    folded = text.casefold()
+    if (
+        "removed" not in folded
+        and "dropped" not in folded
+        and "deleted" not in folded
+        and ("no longer" not in folded)
+    ):
+        return frozenset()
+    lines = text.split("\n")
+    styles: list[str] = []
+    out: set[int] = set()
+    inside: int | None = None
+    for i in range(len(lines)):
+        level, _title = _heading(lines, i, styles)
+        if level is None:
+            if inside is not None:
+                out.add(i + 1)
+            continue
+        if inside is not None and level <= inside:
+            inside = None
+        if inside is not None:
+            out.add(i + 1)
+            continue
+        note: list[str] = []
+        for j in range(i + 1, min(i + 8, len(lines))):
+            if _ATX_HEADING.match(lines[j]) or (
+                j + 1 < len(lines) and lines[j].strip() and _UNDERLINE.match(lines[j + 1])
+            ):
+                break  # the note is the section's own, before any heading under it
+            if lines[j].strip() and not _UNDERLINE.match(lines[j]):
+                note.append(lines[j])
+        if any(_REMOVED_NOTE.search(n) for n in note[:_NOTE_LINES]):
+            inside = level
+            out.add(i + 1)
     return frozenset(out)
 
 

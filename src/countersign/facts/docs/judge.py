@@ -17,7 +17,13 @@ from datetime import date
 from functools import cached_property
 
 from countersign.facts.docs import Finding, Kind, Reference, Status, tools
-from countersign.intake.code_index import CodeIndex, Evidence
+from countersign.intake.code_index import (
+    FRAGMENT_DIRS,
+    CodeIndex,
+    Evidence,
+    fragment,
+    is_doc,
+)
 
 TOKEN_KINDS = frozenset({Kind.FLAG, Kind.COMMAND, Kind.ENV, Kind.SYMBOL, Kind.CONFIG_KEY})
 
@@ -78,7 +84,10 @@ def needles(references: Iterable[Reference]) -> frozenset[str]:
     deriving = set(DERIVING) if options else set()
     nested = {q for r in references for q in _quoted_parts(r)}
     bases = {platform_base(r) for r in references} - {""}
-    return frozenset(spellings | tails | options | prefixes | deriving | keys | nested | bases)
+    pages = {n for r in references for n in generated_page_needles(r)}
+    return frozenset(
+        spellings | tails | options | prefixes | deriving | keys | nested | bases | pages
+    )
 
 
 # A variable's per-platform override (cibuildwheel's ``CIBW_BEFORE_BUILD_MACOS`` beside
@@ -345,7 +354,7 @@ def _path(reference: Reference, code: CodeIndex, history: History) -> Finding | 
     candidates = path_candidates(reference)
     if any(c in code.paths or c in code.dirs or code.in_submodule(c) for c in candidates):
         return None  # a submodule's files are in another repository: not judged here
-    if fragment(reference.needle):
+    if fragment(reference.needle) or _fragments_dir(reference.needle):
         return None  # a changelog fragment, consumed by each release: named as an example
     if any(f"{r}{c}" in code.paths or f"{r}{c}" in code.dirs for r in _LAYOUTS for c in candidates):
         return None  # a package path (``pip/_vendor``) under a source layout (``src/pip/...``)
@@ -368,7 +377,7 @@ def _path(reference: Reference, code: CodeIndex, history: History) -> Finding | 
     judged = local_candidates(reference) if reference.link else candidates
     for candidate in judged:
         if (evidence := history.of_path(candidate)) is not None:
-            if _produced(candidate, code):
+            if _produced(candidate, code) or _generated_page(candidate, code):
                 return None
             return _stale(reference, evidence, _moved(candidate, evidence, code))
     if any(_produced(c, code) for c in candidates):
@@ -384,25 +393,34 @@ def _path(reference: Reference, code: CodeIndex, history: History) -> Finding | 
     return None
 
 
-# towncrier's and scriv's directories of fragments of the next changelog
-_FRAGMENT_DIRS = frozenset(
-    {"changelog", "changes", "news", "newsfragments", "changelog.d", "changes.d", "unreleased"}
-)
-# named for an issue (``2574.bugfix``), orphan (``+fix-typo.doc.rst``), or any name with a
-# fragment type (pipenv's ``T_F.6.behavior.rst``)
-_FRAGMENT = re.compile(
-    r"^(?:\+[\w.-]+|\d[\w-]*)\.[a-z]+(?:\.\w+)?$"
-    r"|^[\w.-]+\.(?:feature|bugfix|doc|docs|removal|misc|trivial|behaviou?r|vendor|breaking|"
-    r"deprecation|security|improvement|fix|added|changed|removed|fixed|packaging|internal)"
-    r"(?:\.(?:rst|md|txt))?$"
-)
+# the directories a release empties of fragments and the next change fills again (restic's
+# ``changelog/unreleased/``)
+_REFILLED = frozenset({"unreleased", "newsfragments", "changelog.d", "changes.d"})
 
 
-def fragment(path: str) -> bool:
-    """A fragment of the next changelog (``changelog/2574.bugfix``, ``news/12.feature.rst``):
-    named for an issue, and taken away by design when a release gathers it."""
+def _fragments_dir(path: str) -> bool:
     parts = path.strip("/").split("/")
-    return len(parts) >= 2 and parts[-2] in _FRAGMENT_DIRS and bool(_FRAGMENT.match(parts[-1]))
+    return parts[-1].lower() in _REFILLED and (
+        len(parts) == 1 or parts[-1].lower() != "unreleased" or parts[-2].lower() in FRAGMENT_DIRS
+    )
+
+
+def generated_page_needles(reference: Reference) -> tuple[str, ...]:
+    """A linked document's name quoted, as the code of a docs build that writes it spells it
+    (meson's ``_ROOT_BASENAME = 'Reference-manual'``)."""
+    if reference.kind is not Kind.PATH or not reference.link or not is_doc(reference.needle):
+        return ()
+    stem = posixpath.splitext(posixpath.basename(reference.needle))[0]
+    return (f"'{stem}'", f'"{stem}"') if len(stem) > 3 else ()
+
+
+def _generated_page(candidate: str, code: CodeIndex) -> bool:
+    """A page whose source left the tree while code still spells its name: the docs build
+    writes it now."""
+    if not is_doc(candidate):
+        return False
+    stem = posixpath.splitext(posixpath.basename(candidate))[0]
+    return len(stem) > 3 and (f"'{stem}'" in code.tokens or f'"{stem}"' in code.tokens)
 
 
 def _tool(reference: Reference, as_of: date | None) -> Finding | None:
@@ -494,26 +512,28 @@ def option_variable(reference: Reference) -> str:
 DERIVING = ("auto_envvar_prefix", "AutomaticEnv", "SetEnvPrefix")
 
 
-def template_literals(reference: Reference) -> tuple[str, ...]:
-    """How code builds a variable's name from its prefix and another name (kivy's
-    ``'KIVY_%s' % option.upper()``): the template literal, and the other name quoted
-    (``'image'`` for ``KIVY_IMAGE``)."""
+def _template_parts(reference: Reference) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """How code builds a variable's name from its prefix and another name: the template
+    literals, and the other name quoted, as an option (kivy's ``'KIVY_%s' % option.upper()``:
+    ``'image'`` for ``KIVY_IMAGE``) or as the key a getter prefixes (django-cms'
+    ``get_cms_setting('PLUGIN_CACHE')``, ``getattr(settings, 'CMS_%s' % name)``)."""
     if reference.kind is not Kind.ENV or "_" not in reference.needle:
-        return ()
+        return (), ()
     prefix, rest = reference.needle.split("_", 1)
     templates = (f"{prefix}_%s", f"{prefix}_{{}}", f"{prefix}_{{0}}")
     return (
-        *(f"{q}{t}{q}" for t in templates for q in "\"'"),
-        *(f"f{q}{prefix}_{{" for q in "\"'"),
-        *(f"{q}{rest.lower()}{q}" for q in "\"'"),
+        (*(f"{q}{t}{q}" for t in templates for q in "\"'"), *(f"f{q}{prefix}_{{" for q in "\"'")),
+        tuple(f"{q}{name}{q}" for name in dict.fromkeys((rest.lower(), rest)) for q in "\"'"),
     )
 
 
+def template_literals(reference: Reference) -> tuple[str, ...]:
+    templates, names = _template_parts(reference)
+    return (*templates, *names)
+
+
 def _built_from_template(reference: Reference, code: CodeIndex) -> bool:
-    literals = template_literals(reference)
-    if not literals:
-        return False
-    templates, names = literals[:-2], literals[-2:]
+    templates, names = _template_parts(reference)
     return any(t in code.tokens for t in templates) and any(n in code.tokens for n in names)
 
 
@@ -554,22 +574,42 @@ BUILTIN_TYPES = frozenset(
 )
 
 
+# The OpenTelemetry specification's variables, which every SDK reads (pulpcore's guide: point
+# ``OTEL_EXPORTER_OTLP_ENDPOINT`` at the collector): the SDK's, not the code's. A name outside
+# the specification's (pulpcore's own ``OTEL_ENABLED``) is the repository's.
+_OTEL_SPEC = re.compile(
+    r"OTEL_(?:(?:EXPORTER|TRACES|METRICS|LOGS|METRIC_EXPORT|BSP|BLRP|ATTRIBUTE|SPAN|EVENT|LINK|"
+    r"INSTRUMENTATION|SEMCONV|EXPERIMENTAL|PYTHON|NODE|JAVA|DOTNET|GO|PHP|RUBY)_\w+|"
+    r"RESOURCE_ATTRIBUTES|SERVICE_NAME|PROPAGATORS|SDK_DISABLED|LOG_LEVEL|CONFIG_FILE|"
+    r"ENTITIES)"
+)
+
+
 def platform_reference(reference: Reference) -> bool:
-    """A flag every framework provides, a variable the platform does, or a method of the
-    language's built-in types (not the code's own)."""
+    """A flag every framework provides, a variable the platform (or a standard its libraries
+    follow) does, or a method of the language's built-in types (not the code's own)."""
     if reference.kind is Kind.SYMBOL:
         return reference.text.split(".", 1)[0] in BUILTIN_TYPES and "." in reference.text
     if reference.kind is Kind.FLAG:
         return reference.needle in FRAMEWORK_FLAGS
     if reference.kind is Kind.ENV:
         name = reference.needle
-        return name in PLATFORM_VARIABLES or name.startswith(("XDG_", "LC_"))
+        return (
+            name in PLATFORM_VARIABLES
+            or name.startswith(("XDG_", "LC_"))
+            or (name.startswith("OTEL_") and _OTEL_SPEC.fullmatch(name) is not None)
+        )
     return False
 
 
 def _token(reference: Reference, code: CodeIndex, history: History) -> Finding | None:
     if platform_reference(reference):
         return None
+    if reference.kind is Kind.COMMAND and (
+        reference.needle in code.management_commands
+        or reference.needle.replace("-", "_") in code.management_commands
+    ):
+        return None  # a Django management command: its file, which no line spells
     spellings = variants(reference)
     if any(s in code.tokens for s in spellings):
         return _signature(reference, code, history)
