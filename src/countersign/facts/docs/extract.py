@@ -341,6 +341,8 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
                 block, clones, elsewhere = [], set(), False
         else:
             own.update(m.group(1) or m.group(2) for m in _DEFINITION.finditer(line.text))
+            if "=$(" in line.text or "=`" in line.text:
+                own.update(_COMPUTED.findall(line.text))
             block.append(line.text)
             if "clone" in line.text or clones:
                 elsewhere = _into_clone(line.text, clones, vocabulary, elsewhere)
@@ -577,6 +579,9 @@ _DEFINITION = re.compile(
     # a constant set as code sets it, with a space before ``=`` (a shell assignment has none)
     r"|^\s*(?:const\s+|var\s+|let\s+)?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?:\s*:[^=]+)?\s+:?=\s"
 )
+# a shell variable the block computes from a command it runs (openstack-helm's
+# ``HOST_IFACE=$(ip route | ...)``): the document's own, used by its next lines
+_COMPUTED = re.compile(r"^\s*(?:local\s+|readonly\s+)?([A-Za-z_]\w*)=(?:\$\(|`)")
 # what a document's own example can define: functions, classes and constants, and the
 # subcommands of a task runner (invoke's docs define ``@task def build(c)``, then run
 # ``invoke build``: the reader's task)
