@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from countersign.intake import docs
 from countersign.intake.docs import token_history
 
 OLD = 'import os\n\nLEVEL = os.environ.get("FOO_LEVEL")  # FOO_LEVEL sets the level\n'
@@ -138,3 +139,12 @@ def test_an_import_of_the_named_library_in_another_file_is_not_where_the_name_we
         **{"app/settings.py": "TEMPLATES = []\n", "app/tests.py": "import django\nX = 1\n"},
     )
     assert token_history(repo.path, "HEAD", ["TEMPLATE_DIRS"])["TEMPLATE_DIRS"].to_library == ""
+
+
+def test_needles_too_many_for_one_pattern_are_looked_for_in_parts(repo):
+    """nautobot's documents ask about thousands of names: one pattern of them all is more than
+    git's PCRE accepts, and git grep fails (exit 128). Every name must not then read as absent
+    (43 settings the code reads were reported removed): the needles are looked for in parts."""
+    repo.commit("start", **{"app/settings.py": "import os\nos.getenv('SHIPIT_DB_NAME')\n"})
+    many = [f"SHIPIT_NEEDLE_{i:05}_abcdefghijkl" for i in range(2000)]
+    assert docs.present(repo.path, "HEAD", [*many, "SHIPIT_DB_NAME"]) == {"SHIPIT_DB_NAME"}
