@@ -141,14 +141,14 @@ def open_change(
         notes_hint=notes_hint,
         terraform_workspace=environment.terraform_workspace,
         roster_at_target=roster_at_target,
-        hosted=() if roster_at_target or root is None else _hosted(root, environment),
+        hosted=() if roster_at_target or root is None else hosted_at(root, environment),
     )
     pins_at = rules_at if root is not None and rules_at and not selection.patch else None
     ledger = ledger_for(where, environment, state=state, pins_at=pins_at)
     return Workspace(root, change, context, policy, ledger, state, tree)
 
 
-def _hosted(root: Path, environment: Environment) -> tuple[tuple[str, str], ...]:
+def hosted_at(root: Path, environment: Environment) -> tuple[tuple[str, str], ...]:
     """Where this clone says it lives, for an adoption's pin to be compared with."""
     origin = git.remote_url(root)
     repository = github_repository(origin) if origin else None
@@ -256,14 +256,16 @@ def ledger_for(
     *,
     state: Path | None = None,
     pins_at: str | None = None,
+    protected: str | None = None,
 ) -> SignedLedger:
     """The ledger at ``environment.ledger`` or ``.countersign/ledger.db``, trusting the keys
     pinned at revision ``pins_at`` (for a change: the branch it lands on, like the policy;
     else the protected default branch). A location given explicitly must exist: a mistyped
-    ``$COUNTERSIGN_LEDGER`` is an error, not an empty ledger."""
+    ``$COUNTERSIGN_LEDGER`` is an error, not an empty ledger. ``protected``: the protected
+    branch (``protected_rev``) when the caller found it already (a release, once)."""
     env = environment or Environment.from_process()
     where = env.ledger or str(root / CONFIG_DIR / "ledger.db")
-    protected = protected_rev(root)
+    protected = protected or protected_rev(root)
     rules_at = pins_at or protected
     return open_ledger(
         where,
@@ -351,10 +353,11 @@ class NotesRefs:
 
 
 def read_past_change(root: Path, parent: str, sha: str, refs: NotesRefs) -> Change:
-    """Commit ``sha`` against its first parent (both full ids from ``git rev-list --parents``),
-    without the configuration or ledger ``open_change`` adds: a replay reads thousands."""
+    """Commit ``sha`` against ``parent``, its first parent or an ancestor of it (both full ids
+    from ``git rev-list``), without the configuration or ledger ``open_change`` adds: a replay
+    reads thousands, a release hundreds."""
     return git.read_change(
-        root, base=parent, head=sha, notes=refs.notes, trace_notes=refs.trace, first_parent_of=True
+        root, base=parent, head=sha, notes=refs.notes, trace_notes=refs.trace, base_is_ancestor=True
     )
 
 

@@ -30,7 +30,7 @@ def history(repo) -> list[tuple[str, str]]:
 
 def read(repo, sha: str, parent: str):
     try:
-        return read_change(repo.path, base=parent, head=sha, first_parent_of=True)
+        return read_change(repo.path, base=parent, head=sha, base_is_ancestor=True)
     except Exception as exc:  # noqa: BLE001 - the same failure both ways is the point
         return type(exc).__name__
 
@@ -59,7 +59,7 @@ def test_a_pair_out_of_order_is_read_alone_and_the_stream_goes_on(repo):
         assert b"".join(first.chunks()).startswith(expected[:20])
         first.close()
         assert read(repo, *pairs[2]) == read_change(
-            repo.path, base=pairs[2][1], head=pairs[2][0], first_parent_of=True
+            repo.path, base=pairs[2][1], head=pairs[2][0], base_is_ancestor=True
         )
 
 

@@ -58,7 +58,7 @@ def test_a_tree_advanced_by_each_difference_lists_what_git_lists(repo):
     shas = _history_of_every_kind_of_entry(repo)
     tree = GitTree(repo.path, shas[0])
     for before, after in itertools.pairwise(shas):
-        raw = read_change(repo.path, base=before, head=after, first_parent_of=True).raw
+        raw = read_change(repo.path, base=before, head=after, base_is_ancestor=True).raw
         tree = tree.advanced(after, raw)
         fresh = GitTree(repo.path, after)
         assert (tree.blobs(), tree.paths(), tree.gitlinks()) == (
@@ -73,7 +73,7 @@ def test_a_difference_that_is_not_the_trees_own_lists_the_tree_afresh(repo):
     first = repo.commit("one", **{"a.txt": "a\n"})
     repo.commit("two", **{"b.txt": "b\n"})
     third = repo.commit("three", **{"b.txt": "bb\n", "c.txt": "c\n"})
-    raw = read_change(repo.path, base=first, head=third, first_parent_of=True).raw
+    raw = read_change(repo.path, base=first, head=third, base_is_ancestor=True).raw
     # b.txt is "added" in first..third, but the tree advanced already holds it
     advanced = GitTree(repo.path, third).advanced(third, raw)
     assert advanced.blobs() == GitTree(repo.path, third).blobs()

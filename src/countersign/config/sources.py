@@ -26,3 +26,9 @@ def read_catalog(text: str | None, tree: RepoTree | None, file: str = FILE) -> C
         problems.extend(found)
     codeowners = parse_codeowners(texts.get(owners_file, ""), owners_file) if owners_file else None
     return load_catalog(text or "", file, extra=extra, codeowners=codeowners, problems=problems)
+
+
+def is_catalog_source(path: str) -> bool:
+    """A file the catalog reads from the tree besides ``catalog.yaml``: a Backstage file or
+    CODEOWNERS where GitHub looks for it."""
+    return is_backstage_file(path) or path in LOCATIONS

@@ -14,8 +14,7 @@ from countersign.gate.verdict import Evaluation, Verdict
 from countersign.intake.git import BlobReader, git
 from countersign.intake.release import ReleasedChange, changes_in
 from countersign.intake.repository import Repository
-from countersign.intake.selection import ChangeSelection
-from countersign.intake.tree import SharedBlobs
+from countersign.release_reads import ReleaseReads
 from countersign.signoff import deployments
 from countersign.state.import_scans import MemoScans, ScanCache
 from countersign.workspace import (
@@ -23,8 +22,6 @@ from countersign.workspace import (
     Environment,
     Workspace,
     ledger_for,
-    open_change,
-    repository_state_dir,
     with_code_edges,
     with_edits,
     with_risk,
@@ -52,35 +49,32 @@ def verify_release(
     environment: Environment,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[Verified, ...]:
-    """Each change of ``base..head`` judged as it was reviewed, with its sign-offs. What does not
-    change between them is read once: blobs, import scans, and the risk history (the one at the
+    """Each change of ``base..head`` judged as it was reviewed, with its sign-offs. What the
+    changes share is read once (``ReleaseReads``: their differences read ahead, base trees,
+    configuration, blobs), and so are import scans and the risk history (the one at the
     oldest change's base: later changes are scored against a slightly older past, never their
     own future). ``progress(total)`` is called after each change."""
-    state = repository_state_dir(repository.root, environment)
-    scans = MemoScans(ScanCache.load(state / SCAN_CACHE))
-    blobs = SharedBlobs()
+    reads = ReleaseReads(repository, environment)
+    scans = MemoScans(ScanCache.load(reads.state / SCAN_CACHE))
     changes = changes_in(repository.root, base, head)
     with BlobReader(repository.root):
-        return _verified(changes, repository, statuses, environment, progress, scans, blobs)
+        reads.start(changes)
+        return _verified(changes, reads, statuses, progress, scans)
 
 
 def _verified(
     changes: tuple[ReleasedChange, ...],
-    repository: Repository,
+    reads: ReleaseReads,
     statuses: dict[str, str] | None,
-    environment: Environment,
     progress: Callable[[int], None] | None,
     scans: MemoScans,
-    blobs: SharedBlobs,
 ) -> tuple[Verified, ...]:
     risk: Workspace | None = None
     results = []
     for change in changes:
         evaluation = None  # an empty change ships nothing: there is nothing to judge
         if change.kind != "empty":
-            selection = ChangeSelection(base=change.base, head=change.head)
-            ws = open_change(repository, selection, environment, blobs=blobs)
-            ws = with_code_edges(ws, scans, scans.links)
+            ws = with_code_edges(reads.open(change), scans, scans.links)
             if risk is None:
                 ws = risk = with_risk(ws, mine=True)
             else:

@@ -18,7 +18,7 @@ from typing import Any
 from countersign.config import Config, load_config
 from countersign.config.catalog import Catalog
 from countersign.config.roster import Roster
-from countersign.config.sources import read_catalog
+from countersign.config.sources import is_catalog_source, read_catalog
 from countersign.decision.policy import Policy, default_policy_text, load_policy
 from countersign.errors import FatalError, NothingToCheckError
 from countersign.facts.blast_radius.languages import with_inferred_edges
@@ -155,7 +155,7 @@ class Shadow:
             tuple(sorted(texts.items())),
             ()
             if self._catalog is not None
-            else tuple(sorted((p, b) for p, b in listing.items() if _catalog_source(p))),
+            else tuple(sorted((p, b) for p, b in listing.items() if is_catalog_source(p))),
         )
         if key not in self._configs:
             base = load_config(self.root, read=texts, tree=None if self._catalog else tree)
@@ -172,11 +172,3 @@ class Shadow:
             )
             self._configs[key] = (config, policy, load_directory(texts.get("provenance.yaml")))
         return self._configs[key]
-
-
-def _catalog_source(path: str) -> bool:
-    """Files the catalog reads from the tree besides catalog.yaml: Backstage and CODEOWNERS."""
-    from countersign.config.backstage import is_backstage_file
-    from countersign.config.codeowners import LOCATIONS
-
-    return is_backstage_file(path) or path in LOCATIONS

@@ -442,16 +442,18 @@ def read_change(
     plans: tuple[Artifact, ...] = (),
     notes: str | None = NOTES_REF,
     trace_notes: str | None = None,
-    first_parent_of: bool = False,
+    base_is_ancestor: bool = False,
 ) -> Change:
     """The change from its merge-base with ``base`` (default: the default branch) to ``head``,
     optionally with the uncommitted work on top. ``target`` is the tip of ``base``: the branch
     the change lands on, whose rules judge it (not the merge-base, which the author picks by
-    forking from an old commit). ``first_parent_of``: ``base`` and ``head`` are full commit ids
-    read from ``git rev-list --parents`` and ``base`` is ``head``'s first parent, so they are
-    their own merge-base and nothing needs resolving (a replay reads thousands)."""
-    head_sha = head if first_parent_of else resolve(root, head)
-    if base and first_parent_of:
+    forking from an old commit). ``base_is_ancestor``: ``base`` and ``head`` are full commit
+    ids read from ``git rev-list`` and ``base`` is an ancestor of ``head`` (its first parent in
+    a replay, a merged branch's fork in a release), so ``base`` is their merge-base and nothing
+    needs resolving (a replay or a release reads hundreds), and their difference may have been
+    read ahead (``prefetch_diffs``)."""
+    head_sha = head if base_is_ancestor else resolve(root, head)
+    if base and base_is_ancestor:
         target = origin = base
     elif base:
         target = resolve(root, base)
@@ -466,7 +468,7 @@ def read_change(
             origin = first_parent(root, head_sha) or origin
             target = origin
     new_tree = worktree_tree(root) if worktree else head_sha
-    ahead = _read_ahead(root, head_sha, origin) if first_parent_of and not worktree else None
+    ahead = _read_ahead(root, head_sha, origin) if base_is_ancestor and not worktree else None
     if ahead is not None:
         raw = parse_raw_z(ahead.raw)
     else:
