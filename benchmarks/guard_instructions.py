@@ -15,7 +15,9 @@ directory gives the baseline). Bytecode is compiled once first, as an installed 
 ignores ``PYTHONPYCACHEPREFIX``); git children are not counted (valgrind follows no child),
 so the git processes each command starts are counted with ``strace`` and printed beside it.
 ``--prefill N`` appends N guard decisions to the repository's ledger first, as weeks of use
-leave it (an ask that reads the whole ledger pays for each).
+leave it (an ask that reads the whole ledger pays for each). Behind the launcher the warm helper
+answers what the prescreen does not pass, and its child's work is not counted either (another
+process): ``--no-helper`` counts the hook judging by itself (``COUNTERSIGN_GUARD_HELPER=0``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 COMMANDS = [
@@ -123,6 +126,7 @@ def main() -> None:
         "--console-script", action="store_true", help="run pip's wrapper, not the launcher"
     )
     parser.add_argument("--prefill", type=int, default=0, help="ledger entries written first")
+    parser.add_argument("--no-helper", action="store_true", help="the hook judging by itself")
     options = parser.parse_args()
     python = sys.executable
     script = shutil.which("countersign", path=str(Path(python).parent)) or "countersign"
@@ -131,6 +135,9 @@ def main() -> None:
         env = {**os.environ, "HOME": tmp, "COUNTERSIGN_OPERATOR": "bench@example.com"}
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env.pop("COUNTERSIGN_STATE_DIR", None)
+        env.pop("COUNTERSIGN_GUARD_HELPER", None)
+        if options.no_helper:
+            env["COUNTERSIGN_GUARD_HELPER"] = "0"
         env["PYTHONPYCACHEPREFIX"] = cache
         if options.console_script:
             if options.src:
@@ -155,11 +162,14 @@ def main() -> None:
                 check=False,
             )
         subprocess.run([python, "-c", "pass"], cwd=tmp, env=env, check=True)  # its bytecode too
+        time.sleep(2)  # the first full-path call started the helper: let it finish importing
         bare = _instructions([python, "-c", "pass"], None, tmp, env)
         how = "console script" if options.console_script else "launcher (-IS)"
+        helper = "off" if options.no_helper or options.console_script else "on (child not counted)"
         print(
             f"package: {options.src or 'this checkout'}; guard.yaml on main: {options.guard_yaml}"
             f"; run through: {how}; ledger prefilled with {options.prefill} entries"
+            f"; helper: {helper}"
         )
         print(f"  {bare / 1e6:7.1f} M          bare `python -c pass`")
         for command, path in COMMANDS:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -16,7 +17,9 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from countersign.cli import cli
 from countersign.guard import helper, helper_process, launcher
 
 pytestmark = pytest.mark.skipif(
@@ -51,6 +54,7 @@ class Hook:
             k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "COUNTERSIGN_"))
         }
         self.env.update(HOME=str(home), COUNTERSIGN_OPERATOR="dev@example.com")
+        self.reason = ""
 
     @property
     def run_dir(self) -> Path:
@@ -69,9 +73,11 @@ class Hook:
         )
         assert done.returncode == 0, done.stderr.decode()
         judged_here = b"countersign.facts.shell.syntax" in done.stderr
+        self.reason = ""
         if not done.stdout.strip():  # no opinion: the agent's own permissions apply
             return "pass", not judged_here
         out = json.loads(done.stdout)["hookSpecificOutput"]
+        self.reason = out.get("permissionDecisionReason", "")
         return out["permissionDecision"], not judged_here
 
     def helper_pid(self) -> int | None:
@@ -165,6 +171,34 @@ def test_the_helper_reads_the_committed_configuration_afresh(hook, make_repo):
     alone = hook("helm uninstall payments-blue", repo.path, COUNTERSIGN_GUARD_HELPER="0")
     assert alone == ("deny", False)
     assert hook("helm uninstall payments-blue", repo.path) == ("deny", True)
+
+
+def test_the_helper_reads_the_ledger_afresh(hook, repo, ssh_keys, monkeypatch):
+    """An approval written meanwhile lets the retry through once; the spend is seen next."""
+    monkeypatch.delenv("COUNTERSIGN_STATE_DIR", raising=False)
+    monkeypatch.setenv("COUNTERSIGN_OPERATOR", "dev@example.com")
+    people = (
+        "people:\n"
+        "  - id: dev\n    email: dev@example.com\n    level: mid\n"
+        f'    keys: ["{ssh_keys["dave"].public}"]\n'
+        "  - id: lead\n    email: lead@example.com\n    level: senior\n"
+        f'    keys: ["{ssh_keys["alice"].public}"]\n'
+    )
+    repo.commit("roster", **{".countersign/people.yaml": people})
+    _warm(hook, repo.path)
+    command = "terraform destroy -auto-approve"
+    assert hook(command, repo.path) == ("ask", True)
+    action = re.search(r"--action (\w+)", hook.reason)
+    assert action is not None
+    monkeypatch.chdir(repo.path)
+    approved = CliRunner().invoke(
+        cli,
+        ["approve", "--action", action.group(1), "--key", str(ssh_keys["alice"].path), "-C", "."],
+        standalone_mode=False,
+    )
+    assert approved.exception is None, approved.output
+    assert hook(command, repo.path) == ("allow", True)
+    assert hook(command, repo.path) == ("ask", True)
 
 
 def _fake_helper(path: Path) -> subprocess.Popen[bytes]:
