@@ -13,9 +13,9 @@ from typing import IO, Self
 
 from countersign.errors import InputError, NothingToCheckError
 from countersign.intake.artifacts import attach_texts, find_artifacts
-from countersign.intake.change import Artifact, Change, Commit
+from countersign.intake.change import Artifact, Change, Commit, FileChange
 from countersign.intake.contents import Placer, read_as_text
-from countersign.intake.diff import PatchReader, parse_raw_z, parse_sections
+from countersign.intake.diff import PatchReader, RawEntry, parse_raw_z, parse_sections
 from countersign.intake.diff_stream import Diff, DiffStream
 from countersign.intake.fingerprint import PatchDigest
 from countersign.intake.git_command import (
@@ -86,6 +86,7 @@ DIFF_OPTS = (
 )
 _CHUNK = 1 << 20
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+_GITLINK = "160000"
 _SEP, _START, _END = "\x1f", "\x1d", "\x1e"
 
 
@@ -301,14 +302,17 @@ def read_commits(
     head: str,
     notes: str | None = NOTES_REF,
     trace_notes: str | None = None,
+    counts: tuple[tuple[str, ...], int] | None = None,
 ) -> tuple[Commit, ...]:
     """The commits of ``base..head``, oldest first, with the paths each one touches, its
-    git-ai note (read from ``notes``) and its Agent Trace note (from ``trace_notes``)."""
+    git-ai note (read from ``notes``) and its Agent Trace note (from ``trace_notes``).
+    ``counts``: the paths and added lines of ``base..head`` when it is one commit, as
+    ``--numstat --no-renames`` gives them, found by the caller (``numstat_of``)."""
     in_notes = _in_notes(notes)
     reader = _reader(root)
     held = reader.commits.get((base, head, notes)) if reader is not None and base else None
-    if held is not None:
-        commits = list(held)
+    if held is not None and reader is not None:
+        commits = _counted(root, list(held), reader.uncounted, counts)
     else:
         out = git(
             root, "log", "--reverse", *_log_format(notes), f"{base}..{head}" if base else head, "--"
@@ -326,10 +330,59 @@ def read_commits(
     return tuple(commits)
 
 
+def _counted(
+    root: Path,
+    commits: list[Commit],
+    uncounted: set[str],
+    counts: tuple[tuple[str, ...], int] | None,
+) -> list[Commit]:
+    """``commits`` with the ``--numstat`` counts the prefetch left out: ``counts`` for a
+    single commit, else read by git for each one."""
+    if not any(c.sha in uncounted for c in commits):
+        return commits
+    if counts is not None and len(commits) == 1:
+        return [replace(commits[0], paths=counts[0], lines_added=counts[1])]
+    out = []
+    for c in commits:
+        if c.sha in uncounted:
+            stat = git(root, "log", "--no-walk", "--numstat", "--no-renames", "--format=", c.sha)
+            paths, added = _numstat(stat.decode("utf-8", "replace"))
+            c = replace(c, paths=paths, lines_added=added)  # noqa: PLW2901
+        out.append(c)
+    return out
+
+
+def numstat_of(
+    files: Sequence[FileChange], raw: Sequence[RawEntry]
+) -> tuple[tuple[str, ...], int] | None:
+    """The paths and added lines ``git log --numstat --no-renames`` gives for a commit, from
+    its difference as ``read_change`` parsed it (before ``read_as_text``: a file git shows
+    as binary counts no lines, as numstat's ``-``), or None where they may not be the same:
+    a rename or copy (numstat splits it into a removal and an addition), a type change or a
+    submodule (numstat counts them its own way), a path git quotes or that is not UTF-8, a
+    file whose lines were not all read, or files and entries that do not pair up."""
+    if len(files) != len(raw):
+        return None
+    paths: list[str] = []
+    added = 0
+    for f, entry in zip(files, raw, strict=True):
+        if entry.status not in {"A", "M", "D"} or _GITLINK in {entry.old_mode, entry.new_mode}:
+            return None
+        if f.path != entry.path or f.path_bytes is not None or f.skipped is not None:
+            return None
+        if any(ch in '"\\' or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in f.path):
+            return None
+        paths.append(f.path)
+        added += len(f.added)  # none for a file git shows as binary
+    return tuple(paths), added
+
+
 def prefetch_commits(root: Path, pairs: Sequence[tuple[str, str]], notes: str | None) -> None:
     """Read the commit of each (commit, first parent) pair with one ``git log`` for the run's
     ``BlobReader``, so ``read_commits`` of ``parent..commit`` needs no process of its own. Only
-    a commit whose one parent is the pair's: a merge's range holds more than itself."""
+    a commit whose one parent is the pair's: a merge's range holds more than itself. Without
+    ``--numstat``: that is a second diff of every commit, and ``read_change`` counts them from
+    the difference it reads (``numstat_of``)."""
     reader = _reader(root)
     if reader is None or not pairs:
         return
@@ -338,7 +391,7 @@ def prefetch_commits(root: Path, pairs: Sequence[tuple[str, str]], notes: str | 
         "log",
         "--no-walk=unsorted",
         "--stdin",
-        *_log_format(notes),
+        *_log_format(notes, numstat=False),
         "--",
         input_="".join(f"{sha}\n" for sha, _ in pairs).encode(),
     )
@@ -347,6 +400,7 @@ def prefetch_commits(root: Path, pairs: Sequence[tuple[str, str]], notes: str | 
         commit = found.get(sha)
         if commit is not None and commit.parents == (parent,):
             reader.commits[(parent, sha, notes)] = (commit,)
+            reader.uncounted.add(sha)
 
 
 def _in_notes(notes: str | None) -> bool:
@@ -359,13 +413,12 @@ def _log_fields(in_notes: bool) -> tuple[str, ...]:
     return ("%H", "%P", "%an", "%ae", "%cn", "%ce", "%at", "%ct", "%B", "%N" if in_notes else "")
 
 
-def _log_format(notes: str | None) -> tuple[str, ...]:
+def _log_format(notes: str | None, *, numstat: bool = True) -> tuple[str, ...]:
     in_notes = _in_notes(notes)
     fmt = _START + _SEP.join(_log_fields(in_notes)) + _END
     return (
         f"--notes={notes}" if in_notes else "--no-notes",
-        "--numstat",
-        "--no-renames",
+        *(("--numstat", "--no-renames") if numstat else ()),
         f"--format={fmt}",
     )
 
@@ -497,6 +550,7 @@ def read_change(
             reader.feed(chunk)
             placer.offer(digest.files[:-1])  # the last file may still get hunks
         files = parse_sections(reader.close(), raw)
+        counts = numstat_of(files, raw) if ahead is not None else None
         files = read_as_text(
             files,
             raw,
@@ -515,7 +569,7 @@ def read_change(
             ),
         )
         files = attach_texts(files, raw, lambda blobs: read_blobs(root, blobs))
-        commits = read_commits(root, origin, head_sha, notes, trace_notes)
+        commits = read_commits(root, origin, head_sha, notes, trace_notes, counts)
         change = Change(
             base=origin,
             target=target,
@@ -709,6 +763,9 @@ class BlobReader:
         self.streamer: subprocess.Popen[bytes] | None = None
         # (base, head, notes ref) -> the commits of base..head, read before they are asked
         self.commits: dict[tuple[str, str, str | None], tuple[Commit, ...]] = {}
+        # commits held without their ``--numstat`` counts (``prefetch_commits``): a second
+        # diff of every commit; ``read_change`` takes them from the read-ahead difference
+        self.uncounted: set[str] = set()
         # the differences of the run's pairs, read ahead (``prefetch_diffs``)
         self.diffs: DiffStream | None = None
         # (target, head) -> their merge base, when the caller knows it (``_merge_base``)
