@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
 import threading
@@ -87,6 +88,8 @@ DIFF_OPTS = (
 _CHUNK = 1 << 20
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 _GITLINK = "160000"
+# What git C-quotes in a path even with core.quotePath=false
+_QUOTED = re.compile(r'["\\\x00-\x1f\x7f]')
 _SEP, _START, _END = "\x1f", "\x1d", "\x1e"
 
 
@@ -370,7 +373,7 @@ def numstat_of(
             return None
         if f.path != entry.path or f.path_bytes is not None or f.skipped is not None:
             return None
-        if any(ch in '"\\' or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in f.path):
+        if _QUOTED.search(f.path):
             return None
         paths.append(f.path)
         added += len(f.added)  # none for a file git shows as binary
