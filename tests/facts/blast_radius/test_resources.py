@@ -85,6 +85,35 @@ def test_a_yaml_file_that_cannot_hold_a_kubernetes_object_is_not_parsed(monkeypa
     assert parsed == [MANIFESTS]
 
 
+def test_a_manifest_that_names_no_namespace_is_not_parsed(monkeypatch):
+    # Nomad's e2e jobs and Helm values hold apiVersion and kind but no namespace: nothing to find
+    from countersign.config import yamlfile
+    from countersign.facts.blast_radius import resources
+
+    parsed: list[str] = []
+
+    def parse(text: str, where: str) -> list[object]:
+        parsed.append(text)
+        return yamlfile.parse_yaml_documents(text, where)
+
+    monkeypatch.setattr(resources, "parse_yaml_documents", parse)
+    resources._namespaces.cache_clear()
+    plain = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+    assert resources_of([Artifact("k8s/web.yaml", plain, "diff")]) == ()
+    assert parsed == []
+    # what can spell one is still read: a quoted key, the kind, an escape in a quoted scalar
+    quoted = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, 'namespace': q}\n"
+    kind = "apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n"
+    escaped = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, "n\\x61mespace": e}\n'
+    found = [
+        (r.kind, r.name)
+        for text in (quoted, kind, escaped)
+        for r in resources_of([Artifact("k8s/x.yaml", text, "diff")])
+    ]
+    assert found == [("namespace", "q"), ("namespace", "team"), ("namespace", "e")]
+    assert len(parsed) == 3
+
+
 def test_a_manifest_read_again_in_a_later_change_is_parsed_once(monkeypatch):
     # a replay reads a file's new text in one change and as the old text in the next one
     from countersign.config import yamlfile

@@ -117,7 +117,9 @@ def _namespaces(text: str) -> tuple[str, ...]:
 
 
 def _may_hold_object(text: str) -> bool:
-    """Whether YAML ``text`` can hold a mapping with the keys ``apiVersion`` and ``kind``: a
-    key is spelt out in the text unless a double-quoted scalar escapes its letters (``\\x61``),
-    so a file with neither word nor any backslash (a lock file of megabytes) is not parsed."""
-    return ("apiVersion" in text and "kind" in text) or "\\" in text
+    """Whether YAML ``text`` can hold a mapping with the keys ``apiVersion`` and ``kind`` that
+    names a namespace (a ``namespace`` key, or the kind ``Namespace``): a key or a value is
+    spelt out in the text unless a double-quoted scalar escapes its letters (``\\x61``), so a
+    file without these words and without any backslash (a lock file of megabytes, a manifest
+    that names no namespace) is not parsed."""
+    return ("apiVersion" in text and "kind" in text and "amespace" in text) or "\\" in text
