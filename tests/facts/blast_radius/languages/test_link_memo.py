@@ -47,9 +47,16 @@ PY = {
     "web/__init__.py": "from pkg.mod import thing\n",
     "api/broken.py": "def (\n",
 }
+# In the generated trees only: a second file adding api -> core (the first one's edge is the
+# one kept), and core -> web from a later file (core/index.js adding it too puts it in its
+# own order).
+EXTRA = {
+    "api/j.go": 'package api\n\nimport "example.com/m/core"\n',
+    "core/z.js": "import w from '../web/app'\n",
+}
 VARIANTS = {
     path: [text, f"{text}\n// edited\n" if path.endswith((".go", ".ts", ".js")) else f"{text}\n"]
-    for path, text in {**GO, **JS, **PY}.items()
+    for path, text in {**GO, **JS, **PY, **EXTRA}.items()
     if not path.endswith((".json", ".mod"))
 }
 # Files whose links change while the set of files stays: the same imports a line lower (each
@@ -60,6 +67,7 @@ for _path, _text in VARIANTS.items():
 VARIANTS["core/a.go"].append('package core\n\nimport "example.com/m/web"\n')
 VARIANTS["shared/y.go"].append('package shared\n\nimport "example.com/m/core"\n')
 VARIANTS["core/index.js"].append("import w from '../web/app'\n")
+VARIANTS["core/index.js"].append("import s from '../shared/y'\nimport w from '../web/app'\n")
 VARIANTS["shared/y.js"].append("import c from '@m/core'\n")
 VARIANTS["web/__init__.py"].append("import api.h\n")
 
@@ -126,6 +134,36 @@ def test_trees_read_only_through_their_difference_find_what_each_tree_finds_afre
     for serial, (files, has_delta) in enumerate(zip(sequence, known, strict=False)):
         paths = {p for p in {*before, *files} if before.get(p) != files.get(p)}
         delta = Delta(serial - 1, frozenset(paths)) if has_delta and serial else None
+        fresh = infer_edges(load_catalog(CATALOG), MemTree(files))
+        kept = infer_edges(catalog, AdvancedTree(files, serial, delta), links=memo)
+        assert seen(kept) == seen(fresh)
+        before = files
+
+
+edits = st.lists(
+    st.fixed_dictionaries({path: st.sampled_from(texts) for path, texts in VARIANTS.items()}).map(
+        lambda chosen: {
+            **{p: t for p, t in {**GO, **JS, **PY}.items() if p.endswith((".json", ".mod"))},
+            **chosen,
+        }
+    ),
+    min_size=2,
+    max_size=6,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(edits)
+def test_trees_whose_files_are_only_edited_are_merged_from_the_changed_files_alone(sequence):
+    """The same files in every tree, their texts edited: each tree's result comes from the
+    last one's files and what the edited ones add now (``Walk``), imports moved a line or
+    added, ambiguous names reported first by another file."""
+    catalog = load_catalog(CATALOG)
+    memo = LinkMemo()
+    before: dict[str, str] = {}
+    for serial, files in enumerate(sequence):
+        paths = {p for p in {*before, *files} if before.get(p) != files.get(p)}
+        delta = Delta(serial - 1, frozenset(paths)) if serial else None
         fresh = infer_edges(load_catalog(CATALOG), MemTree(files))
         kept = infer_edges(catalog, AdvancedTree(files, serial, delta), links=memo)
         assert seen(kept) == seen(fresh)

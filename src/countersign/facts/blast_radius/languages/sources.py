@@ -3,6 +3,7 @@ without importing the registry)."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
@@ -90,22 +91,98 @@ def link_all(
     added or removed one adds nothing, the last tree's result is the answer, without walking
     every file."""
     links = src.links
+    fresh = linker.linked_nothing()
     if memo is not None and links is not None:
+        walk = links.last_walk(language, memo, src) if fresh else None
+        if walk is not None and src.changed is not None:
+            for path in sorted(src.changed):
+                walk.drop(path)
+                if path in src.texts and not skipped(path):
+                    _link_into(walk, src, memo, path, linker, fill)
+            inferred = walk.inferred(linker.problems)
+            links.keep_result(language, memo, src, inferred, walk)
+            return inferred
         last = links.last_result(language, memo, src)
         if last is not None and _relinked(src, memo, last[1], linker, fill, skipped):
             links.keep_result(language, memo, src, last[0])
             return last[0]  # type: ignore[no-any-return]
+    walk = Walk()
     for path in sorted(src.texts):
         owner = src.owner_of(path)
         if owner is None or skipped(path):
             continue
-        linker.merge(
-            src.linked(memo, path, owner, linker, lambda part: fill(part, path, owner))  # noqa: B023
-        )
+        part = src.linked(memo, path, owner, linker, lambda p: fill(p, path, owner))  # noqa: B023
+        linker.merge(part)
+        walk.add(path, part)
     inferred = linker.inferred()
     if memo is not None and links is not None:
-        links.keep_result(language, memo, src, inferred)
+        links.keep_result(language, memo, src, inferred, walk if fresh else None)
     return inferred
+
+
+def _link_into(
+    walk: Walk,
+    src: Sources,
+    memo: dict[str, Any],
+    path: str,
+    like: Linker,
+    fill: Callable[[Linker, str, str], None],
+) -> None:
+    owner = src.owner_of(path)
+    if owner is not None:
+        walk.add(path, src.linked(memo, path, owner, like, lambda part: fill(part, path, owner)))
+
+
+class Walk:
+    """The files one ``link_all`` merged, each file's part, and which files add each pair of
+    services and which report problems: what merging every part in path order gives, kept so
+    that the next tree (its files edited, added or removed) costs only its changed files.
+    Merging in path order keeps, for each pair, the edge of the first file that adds it, in
+    the order those first files come (and, within one file, its own order); and each problem
+    in path order, an ambiguous name only where it is first reported."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, Linker] = {}
+        self._adding: dict[tuple[str, str], list[str]] = {}  # pair -> paths adding it, sorted
+        self._reporting: list[str] = []  # paths whose part reports a problem, sorted
+
+    def add(self, path: str, part: Linker) -> None:
+        if part.adds_nothing():
+            return
+        self.parts[path] = part
+        for pair in part.edges:
+            bisect.insort(self._adding.setdefault(pair, []), path)
+        if part.problems:
+            bisect.insort(self._reporting, path)
+
+    def drop(self, path: str) -> None:
+        part = self.parts.pop(path, None)
+        if part is None:
+            return
+        for pair in part.edges:
+            paths = self._adding[pair]
+            paths.remove(path)
+            if not paths:
+                del self._adding[pair]
+        if part.problems:
+            self._reporting.remove(path)
+
+    def inferred(self, problems: list[Problem]) -> Inferred:
+        """What a linker holding ``problems`` (its own, before any file's) gives once every
+        part is merged into it in path order."""
+        first: list[tuple[str, int, Edge]] = []
+        order: dict[str, dict[tuple[str, str], int]] = {}
+        for pair, paths in self._adding.items():
+            part = self.parts[paths[0]]
+            at = order.get(paths[0])
+            if at is None:
+                at = order[paths[0]] = {p: i for i, p in enumerate(part.edges)}
+            first.append((paths[0], at[pair], part.edges[pair]))
+        first.sort(key=lambda held: held[:2])
+        linker = Linker("", problems=list(problems))
+        for path in self._reporting:
+            linker.merge(self.parts[path])
+        return Inferred(tuple(edge for _, _, edge in first), tuple(linker.problems))
 
 
 def _relinked(
@@ -168,6 +245,7 @@ class LinkMemo:
         self._mine: dict[str, tuple[tuple[str, ...], tuple[str, ...], int | None]] = {}
         self._results: dict[str, tuple[dict[str, Any], Mapping[str, str], frozenset[str], Any]] = {}
         self._texts: dict[str, tuple[int, object, dict[str, str], dict[str, str]]] = {}
+        self._walks: dict[str, Walk] = {}
 
     def last_texts(
         self, language: str, catalog: object
@@ -242,8 +320,26 @@ class LinkMemo:
             return None
         return held[3], held[2]
 
-    def keep_result(self, language: str, memo: dict[str, Any], src: Sources, result: Any) -> None:
+    def keep_result(
+        self,
+        language: str,
+        memo: dict[str, Any],
+        src: Sources,
+        result: Any,
+        walk: Walk | None = None,
+    ) -> None:
         self._results[language] = (memo, dict(src.manifests), frozenset(src.texts), result)
+        if walk is None:
+            self._walks.pop(language, None)
+        else:
+            self._walks[language] = walk
+
+    def last_walk(self, language: str, memo: dict[str, Any], src: Sources) -> Walk | None:
+        """The ``Walk`` of the last tree ``language`` was inferred from, if that tree was read
+        with the same ``memo`` and manifests (``last_result``) and its result was a walk's."""
+        if self.last_result(language, memo, src) is None:
+            return None
+        return self._walks.get(language)
 
 
 def _same(a: object, b: object) -> bool:
@@ -315,6 +411,10 @@ class Linker:
             and self.problems == other.problems
             and self._named == other._named
         )
+
+    def linked_nothing(self) -> bool:
+        """Nothing linked or merged yet (problems of its own, such as a manifest's, aside)."""
+        return not self.edges and not self._reported
 
     def adds_nothing(self) -> bool:
         return not self.edges and not self.problems
