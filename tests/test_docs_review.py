@@ -456,3 +456,27 @@ def test_the_changelog_fragments_directory_holds_after_a_release_emptied_it(repo
     repo.git("mv", "changelog/unreleased", "changelog/0.9.0_2018-05-21")
     repo.commit("Move changelog files for the 0.9.0 release")
     assert _stale_texts(repo) == []
+
+
+def test_a_package_script_is_retired_only_by_a_package_json_losing_it(repo):
+    """syncthing's GUI README says ``npm run serve``: no package.json defines ``serve``, but
+    the evidence given was a Go commit that took the word ``serve`` out of a line. A script is
+    removed when a package.json loses its key; a word in code is no such evidence."""
+    repo.commit(
+        "start",
+        **{
+            "gui/package.json": '{"scripts": {"start": "ng serve", "dev": "vite"}}\n',
+            "server/main.go": 'package main\n\nfunc main() { run("serve") }\n',
+            "gui/README.md": "Run `npm run serve` for a dev server.\n\nOr `npm run dev`.\n",
+        },
+    )
+    repo.commit(
+        "feat(server): new metrics",
+        **{"server/main.go": "package main\n\nfunc main() {}\n"},
+    )
+    assert docs_review.review_docs(repo.path).stale == ()
+    repo.commit("drop the dev script", **{"gui/package.json": '{"scripts": {"start": "x"}}\n'})
+    (finding,) = docs_review.review_docs(repo.path).stale
+    assert finding.reference.needle == "dev"
+    assert finding.evidence is not None
+    assert finding.evidence.subject == "drop the dev script"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -221,7 +221,7 @@ def unheld(references: Iterable[Reference], code: CodeIndex) -> frozenset[str]:
             continue  # a rule's history is the Makefiles' own (``missing_targets``)
         if r.kind is Kind.SCRIPT:
             if code.scripts is not None and r.needle not in code.scripts:
-                out.add(r.needle)
+                out.add(script_key(r.needle))
             continue
         spellings = variants(r)
         if not any(s in code.tokens for s in spellings):
@@ -340,7 +340,9 @@ def judge(
         elif reference.kind is Kind.MAKE_TARGET:
             finding = _listed(reference, code.make_targets, history.targets, "Makefile target")
         elif reference.kind is Kind.SCRIPT:
-            finding = _listed(reference, code.scripts, history.tokens, "package.json script")
+            finding = _listed(
+                reference, code.scripts, history.tokens, "package.json script", script_key
+            )
         elif reference.kind is Kind.TOOL:
             finding = _tool(reference, as_of)
         else:
@@ -677,15 +679,22 @@ def _signature(reference: Reference, code: CodeIndex, history: History) -> Findi
     )
 
 
+def script_key(name: str) -> str:
+    """A package script as its package.json spells it (``"serve":``): a line of code that lost
+    the word ``serve`` retired no script."""
+    return f'"{name}":'
+
+
 def _listed(
     reference: Reference,
     names: frozenset[str] | None,
     removals: Mapping[str, Evidence],
     what: str,
+    key: Callable[[str], str] = str,
 ) -> Finding | None:
     if names is None or reference.needle in names:
         return None
-    if (evidence := removals.get(reference.needle)) is not None:
+    if (evidence := removals.get(key(reference.needle))) is not None:
         return _stale(reference, evidence, evidence.renamed_to)
     return Finding(
         reference,
