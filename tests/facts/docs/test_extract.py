@@ -694,3 +694,18 @@ def test_a_variable_the_block_computes_itself_is_the_document_s():
     found = {r.needle for r in references("doc/source/install.rst", text, VOCAB)}
     assert "HOST_IFACE" not in found
     assert "SHIPIT_TOKEN" in found
+
+
+@pytest.mark.parametrize(
+    ("path", "history"),
+    [
+        ("docs/release/remove-v1-checklist.md", True),  # jaeger: what is to go, listed
+        ("docs/removal-checklist.md", True),
+        ("docs/remove_v2.rst", True),
+        ("docs/runbooks/removing-a-node.md", False),  # how to remove one: advice
+        ("docs/remove-user.md", False),
+    ],
+)
+def test_a_checklist_for_removing_a_version_says_what_is_to_go(path, history):
+    text = "- Stop uploading `SHIPIT_TOKEN` artifacts.\n"
+    assert (refs(text, path) == []) is history

@@ -43,6 +43,10 @@ _HISTORY_NAMES = re.compile(
     # ``initiative-f-protocol.md``, ``modernization-prd.md``): what was to be done then
     r"|(^|/)(?:initiative|proposal|rfc|adr)[_-][^/]*$"
     r"|(^|/)(?:[^/]*[_-])?(?:plan|prd|roadmap|proposal)s?\.[a-z]+$"
+    # a checklist for taking a version or a feature away (jaeger's
+    # ``docs/release/remove-v1-checklist.md``): what is to go, not what is there
+    r"|(^|/)[^/]*remov(?:e|al)[_-](?:v?\d[^/]*|[^/]*checklist[^/]*)$"
+    r"|(^|/)[^/]*checklist[_-]remov[^/]*$"
     # towncrier's and scriv's fragments of the next changelog
     r"|(^|/)(news|newsfragments|changelog\.d|changes\.d|changelog_entries)/",
     re.IGNORECASE,
@@ -132,7 +136,7 @@ _HISTORY_WORDS = (
     *("change", "histor", "news", "release", "upgrad", "migration", "deprecat", "what"),
     *("announce", "adr", "decision", "proposal", "rfc", "sep", "pep", "peep", "enhancement"),
     *("plan", "initiative", "prd", "roadmap", "_posts", "blog", "specs", "blueprint"),
-    *("old", "legacy", "archive", "attic"),
+    *("old", "legacy", "archive", "attic", "remov"),
 )
 
 
