@@ -480,3 +480,26 @@ def test_a_package_script_is_retired_only_by_a_package_json_losing_it(repo):
     assert finding.reference.needle == "dev"
     assert finding.evidence is not None
     assert finding.evidence.subject == "drop the dev script"
+
+
+def test_a_goal_routed_to_a_common_rule_by_a_pattern_holds(repo):
+    """prometheus: ``make proto`` is made by ``%: common-% ;`` in the included
+    ``Makefile.common``, whose ``common-proto`` rule generates the code; a goal whose common
+    rule was removed is still stale."""
+    repo.commit(
+        "start",
+        **{
+            "Makefile": "include Makefile.common\n\nbuild:\n\tgo build\n",
+            "Makefile.common": (
+                ".PHONY: common-proto\ncommon-proto:\n\t./gen.sh\n\n"
+                "common-lint:\n\tgolint\n\n%: common-% ;\n"
+            ),
+            "prompb/README.md": "Run `make proto` to regenerate.\n\nRun `make lint` first.\n",
+        },
+    )
+    assert _stale_texts(repo) == []
+    repo.commit(
+        "drop the lint rule",
+        **{"Makefile.common": ".PHONY: common-proto\ncommon-proto:\n\t./gen.sh\n\n%: common-% ;\n"},
+    )
+    assert _stale_texts(repo) == ["make lint"]

@@ -115,6 +115,7 @@ def review_docs(
             sha,
             missing_targets(refs, index),
             [p for p in (*code_paths, *walked.deleted) if read.is_makefile(p)],
+            index.make_routes,
         ),
     )
     findings = judge(refs, index, history, as_of)

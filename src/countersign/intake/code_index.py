@@ -88,6 +88,8 @@ class CodeIndex:
     tokens: frozenset[str] = frozenset()
     make_targets: frozenset[str] | None = None
     scripts: frozenset[str] | None = None
+    # the prefixes a pattern rule routes every goal to (prometheus' ``%: common-% ;``)
+    make_routes: frozenset[str] = frozenset()
     # the root .gitignore's patterns: a path they match is produced (a build or coverage
     # report), not kept, so a document that names it is not contradicted by its absence
     ignored: tuple[str, ...] = ()

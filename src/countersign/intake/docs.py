@@ -94,6 +94,7 @@ def code_index(
         paths=paths,
         tokens=present(root, rev, needles),
         make_targets=_make_targets(make) if make else None,
+        make_routes=make_routes(make),
         scripts=_scripts(packages) if packages else None,
         ignored=tuple(patterns),
         submodules=frozenset(submodules),
@@ -800,11 +801,15 @@ def documents_naming(root: Path, rev: str, needle: str) -> tuple[str, ...]:
 # well tell the reader to run the targets of the Makefile it generates for them.
 _MAKEFILE = re.compile(
     r"^(?:GNUmakefile|makefile|.*Makefile|.*\.mk)(?:\.(?:in|am|j2|jinja2?|tmpl|tpl|template))?$"
+    r"|^Makefile\.[\w-]+$"
 )
 
 
 def is_makefile(path: str) -> bool:
-    return bool(_MAKEFILE.match(path.rsplit("/", 1)[-1]))
+    """A Makefile, or a part one includes (prometheus' ``Makefile.common``), not a document
+    about them (``Makefile.md``)."""
+    name = path.rsplit("/", 1)[-1]
+    return bool(_MAKEFILE.match(name)) and not is_doc(name) and not name.endswith(".txt")
 
 
 _RULE = re.compile(r"^([A-Za-z0-9][\w./ -]*?)\s*::?(?!=)")
@@ -824,9 +829,12 @@ def _make_targets(texts: Iterable[str]) -> frozenset[str] | None:
                 values.setdefault(setting.group(1), []).extend(words)
             else:
                 values[setting.group(1)] = words
+    routes: set[str] = set()  # ``%: common-% ;``: every goal made by the rule of its prefixed name
     for text in texts:
-        if re.search(r"^%\s*::?(?!=)", text, re.MULTILINE):
-            return None
+        for line in re.findall(r"^%\s*::?(?!=).*$", text, re.MULTILINE):
+            if not (route := _ROUTE.match(line)):
+                return None
+            routes.add(route.group(1))
         for line in text.splitlines():
             if match := _RULE.match(line):
                 names.update(match.group(1).split())
@@ -836,7 +844,22 @@ def _make_targets(texts: Iterable[str]) -> frozenset[str] | None:
                 names.update(values[match.group(1)])
         for match in re.finditer(r"^\.PHONY\s*:\s*(.+)$", text, re.MULTILINE):
             names.update(match.group(1).split())
-    return frozenset(names)
+    routed = {n[len(r) :] for r in routes for n in names if n.startswith(r) and len(n) > len(r)}
+    return frozenset(names | routed)
+
+
+# a pattern rule that routes every goal to a prefixed one (prometheus' ``%: common-% ;``)
+_ROUTE = re.compile(r"^%\s*::?\s*([\w.-]+)%\s*;?\s*$")
+
+
+def make_routes(texts: Iterable[str]) -> frozenset[str]:
+    """The prefixes the Makefiles' routing pattern rules add to every goal."""
+    return frozenset(
+        m.group(1)
+        for text in texts
+        for line in re.findall(r"^%.*$", text, re.MULTILINE)
+        if (m := _ROUTE.match(line))
+    )
 
 
 # ``MANAGE += test.unit``, ``DOCS := html latex``; and a rule whose targets are one variable
@@ -846,13 +869,18 @@ _VARIABLE_RULE = re.compile(r"^\$[({]([A-Za-z_][\w.-]*)[)}]\s*::?(?!=)")
 
 
 def target_history(
-    root: Path, rev: str, missing: Iterable[str], makefiles: Iterable[str]
+    root: Path,
+    rev: str,
+    missing: Iterable[str],
+    makefiles: Iterable[str],
+    routes: Iterable[str] = (),
 ) -> dict[str, Evidence]:
     """For each ``make`` target no Makefile defines any more, the newest commit that took its
     rule out of one of ``makefiles`` (every Makefile the history held; deleting one takes its
     rules with it). Only a rule is evidence: a commit that took the word out of any other
     line (``serve`` from a Python file) says nothing of the Makefile's targets."""
     wanted = set(missing)
+    prefixes = tuple(routes)
     paths = sorted(set(makefiles))
     if not wanted or not paths:
         return {}
@@ -863,8 +891,11 @@ def target_history(
         kept = {n for ln in added if (m := _RULE.match(ln)) for n in m.group(1).split()}
         for line in removed:
             match = _RULE.match(line)
-            for name in match.group(1).split() if match else ():
-                if name in wanted and name not in found and name not in kept:
+            for rule in match.group(1).split() if match else ():
+                # the goal a routed rule makes (``common-lint`` makes ``lint``)
+                goals = [rule, *(rule[len(r) :] for r in prefixes if rule.startswith(r))]
+                name = next((g for g in goals if g in wanted), rule)
+                if name in wanted and name not in found and rule not in kept:
                     renamed = _renamed(name, [line], added)
                     found[name] = Evidence(commit, date, subject, renamed, defined=True)
         if len(found) == len(wanted):
