@@ -503,3 +503,41 @@ def test_a_goal_routed_to_a_common_rule_by_a_pattern_holds(repo):
         **{"Makefile.common": ".PHONY: common-proto\ncommon-proto:\n\t./gen.sh\n\n%: common-% ;\n"},
     )
     assert _stale_texts(repo) == ["make lint"]
+
+
+def test_a_variable_a_go_program_derives_from_its_flag_holds(repo):
+    """etcd reads ``ETCD_DISCOVERY_PROXY`` as ``flags.SetFlagsFromEnv("ETCD", fs)`` does for
+    its ``--discovery-proxy`` flag: the commit that replaced the direct read with the flag did
+    not retire the variable."""
+    repo.commit(
+        "start",
+        **{
+            "go.mod": "module go.etcd.io/etcd\n\ngo 1.21\n",
+            "etcdmain/config.go": (
+                'package etcdmain\n\nimport "os"\n\nvar proxy = os.Getenv("ETCD_DISCOVERY_PROXY")\n'
+            ),
+            "main.go": "package main\n\nfunc main() {}\n",
+            "Documentation/clustering.md": (
+                "Use the environment variable `ETCD_DISCOVERY_PROXY` to use a proxy.\n\n"
+                "Set `ETCD_SNAPSHOT_DIR` for snapshots.\n"
+            ),
+        },
+    )
+    repo.commit(
+        "snapshots",
+        **{
+            "etcdmain/snap.go": 'package etcdmain\n\nimport "os"\n\nvar d = os.Getenv("ETCD_SNAPSHOT_DIR")\n'
+        },
+    )
+    repo.commit(
+        "discovery: add command line flag for discovery-proxy",
+        **{
+            "etcdmain/config.go": (
+                "package etcdmain\n\nfunc flags(fs *FlagSet) {\n"
+                '\tfs.StringVar(&proxy, "discovery-proxy", "", "HTTP proxy")\n'
+                '\tSetFlagsFromEnv("ETCD", fs)\n}\n'
+            ),
+            "etcdmain/snap.go": "package etcdmain\n",
+        },
+    )
+    assert _stale_texts(repo) == ["ETCD_SNAPSHOT_DIR"]

@@ -194,7 +194,9 @@ def _doc_only_dirs(paths: Iterable[str], missing: set[str]) -> tuple[str, ...]:
     )
 
 
-_MANIFESTS = frozenset({"pyproject.toml", "setup.cfg", "setup.py", "package.json", "Cargo.toml"})
+_MANIFESTS = frozenset(
+    {"pyproject.toml", "setup.cfg", "setup.py", "package.json", "Cargo.toml", "go.mod"}
+)
 
 
 def _doc_source(

@@ -709,3 +709,10 @@ def test_a_variable_the_block_computes_itself_is_the_document_s():
 def test_a_checklist_for_removing_a_version_says_what_is_to_go(path, history):
     text = "- Stop uploading `SHIPIT_TOKEN` artifacts.\n"
     assert (refs(text, path) == []) is history
+
+
+def test_a_line_that_says_a_thing_is_not_there_is_not_advice_to_use_it():
+    """etcd: "there is no ``./scripts/fix.sh``/``make fix`` in release-3.4, so no need to"."""
+    assert refs("Note that there is no `./scripts/fix.sh` in release-3.4.\n") == []
+    assert refs("The file `scripts/gone.sh` does not exist on older branches.\n") == []
+    assert refs("Run `scripts/fix.sh` to fix it.\n") == [(Kind.PATH, "scripts/fix.sh")]

@@ -55,6 +55,8 @@ _PAST = re.compile(
     r"\b(removed|deprecated|renamed|no longer|formerly|previously|used to|was replaced|"
     r"were replaced|obsolete|legacy|dropped|before version|prior to|(?:older|earlier) versions?|"
     r"any ?more)\b"
+    # what the line says is not there (etcd: "there is no ``./scripts/fix.sh`` in release-3.4")
+    r"|\bthere (?:is|are) no\b|\b(?:does|do) not exist\b|\bdoesn't exist\b"
     r"|\s<=?\s*v?\d+\.\d+",
     re.IGNORECASE,
 )
@@ -949,8 +951,10 @@ def _package_script(program: str, rest: list[str]) -> str:
 def own_commands(files: dict[str, str], paths: Iterable[str] = ()) -> frozenset[str]:
     """The command-line programs this repository ships, from its package manifests:
     ``pyproject.toml`` scripts, ``setup.cfg`` and ``setup.py`` console scripts,
-    ``package.json`` ``bin``, Go ``cmd/<name>/`` directories and Cargo ``[[bin]]`` names."""
+    ``package.json`` ``bin``, Go ``cmd/<name>/`` directories, a Go module whose root holds
+    ``main.go`` (etcd's ``go.etcd.io/etcd`` builds ``etcd``) and Cargo ``[[bin]]`` names."""
     names: set[str] = set()
+    paths = frozenset(paths)
     for path, text in files.items():
         base = path.rsplit("/", 1)[-1]
         if base == "pyproject.toml":
@@ -963,12 +967,17 @@ def own_commands(files: dict[str, str], paths: Iterable[str] = ()) -> frozenset[
             names |= _package_bins(text)
         elif base == "Cargo.toml":
             names |= set(re.findall(r"\[\[bin\]\][^\[]*?name\s*=\s*\"([^\"]+)\"", text, re.DOTALL))
+        elif base == "go.mod" and (module := _GO_MODULE.search(text)):
+            directory = path[: -len(base)]
+            if f"{directory}main.go" in paths:
+                names.add(re.sub(r"/v\d+$", "", module.group(1)).rsplit("/", 1)[-1])
     for path in paths:
         if match := re.match(r"^(?:.*/)?cmd/([a-z][\w-]*)/[^/]+\.go$", path):
             names.add(match.group(1))
     return frozenset(n for n in names if len(n) > 1)
 
 
+_GO_MODULE = re.compile(r"^module\s+\"?([^\s\"]+)", re.MULTILINE)
 # the entry-point groups that install programs; every other group (``oslo.config.opts``'s
 # ``manila = manila.opts:list_opts``) names plugins, not commands
 _SCRIPT_GROUPS = ("console_scripts", "gui_scripts")

@@ -78,7 +78,7 @@ def needles(references: Iterable[Reference]) -> frozenset[str]:
     # every part of a dotted name: the last (``json.sort_keys``) and the one a module of the
     # repository's would hold (``module_tail``: ``engine`` of ``pkg.engine.timeout_monitor``)
     tails = {p for r in references if r.kind is Kind.CONFIG_KEY for p in r.needle.split(".")[1:]}
-    options = {option_variable(r) for r in references} - {""}
+    options = {o for r in references for o in option_spellings(r)}
     prefixes = {p for r in references for p in (*prefix_literals(r), *template_literals(r))}
     keys = {f"{q}{k}{q}" for r in references for k in key_variables(r) for q in "\"'"}
     deriving = set(DERIVING) if options else set()
@@ -484,6 +484,15 @@ def missing_keywords(reference: Reference, code: CodeIndex) -> tuple[str, ...]:
     return tuple(k for k in reference.keywords if k not in params)
 
 
+def option_spellings(reference: Reference) -> tuple[str, ...]:
+    """How code declares the option a variable derives from: ``--name`` (argparse, click) or
+    the quoted name (Go's ``fs.StringVar(&v, "discovery-proxy", ...)``, cobra)."""
+    option = option_variable(reference)
+    if not option:
+        return ()
+    return (option, f'"{option[2:]}"', f"'{option[2:]}'")
+
+
 def key_variables(reference: Reference) -> tuple[str, ...]:
     """The configuration keys an environment variable may stand for where a tool derives its
     variables from its keys (poetry's ``POETRY_VIRTUALENVS_CREATE`` for
@@ -540,10 +549,12 @@ def _built_from_template(reference: Reference, code: CodeIndex) -> bool:
 
 
 def prefix_literals(reference: Reference) -> tuple[str, ...]:
+    """The prefix as code that builds variables from it spells it: pip's ``"PIP_"``, or etcd's
+    ``flags.SetFlagsFromEnv("ETCD", fs)``, which joins it to each flag's name with ``_``."""
     if reference.kind is not Kind.ENV or "_" not in reference.needle:
         return ()
     prefix = reference.needle.split("_", 1)[0]
-    return (f'"{prefix}_"', f"'{prefix}_'")
+    return (f'"{prefix}_"', f"'{prefix}_'", f'"{prefix}"', f"'{prefix}'")
 
 
 def _derived(reference: Reference, code: CodeIndex) -> bool:
@@ -555,7 +566,7 @@ def _derived(reference: Reference, code: CodeIndex) -> bool:
     quoted = {f'"{k}"' for k in key_variables(reference)} | {
         f"'{k}'" for k in key_variables(reference)
     }
-    if option not in code.tokens and not quoted & code.tokens:
+    if not any(o in code.tokens for o in option_spellings(reference)) and not quoted & code.tokens:
         return False
     builds = (*prefix_literals(reference), *DERIVING)
     return any(b in code.tokens for b in builds)
