@@ -541,3 +541,23 @@ def test_a_variable_a_go_program_derives_from_its_flag_holds(repo):
         },
     )
     assert _stale_texts(repo) == ["ETCD_SNAPSHOT_DIR"]
+
+
+def test_a_goal_defined_in_an_included_common_makefile_holds(repo):
+    """kind's image directories: each Makefile is ``include $(CURDIR)/../Makefile.common.in``,
+    which defines ``quick`` and ``push``."""
+    repo.commit(
+        "start",
+        **{
+            "images/base/Makefile": "quick:\n\tdocker build .\n",
+            "images/base/README.md": "The image can be built with `make quick`.\n",
+        },
+    )
+    repo.commit(
+        "standardize makefile for images",
+        **{
+            "images/base/Makefile": "include $(CURDIR)/../Makefile.common.in\n",
+            "images/Makefile.common.in": "build:\n\tdocker buildx build .\nquick: build\n",
+        },
+    )
+    assert _stale_texts(repo) == []

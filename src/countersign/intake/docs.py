@@ -801,7 +801,7 @@ def documents_naming(root: Path, rev: str, needle: str) -> tuple[str, ...]:
 # well tell the reader to run the targets of the Makefile it generates for them.
 _MAKEFILE = re.compile(
     r"^(?:GNUmakefile|makefile|.*Makefile|.*\.mk)(?:\.(?:in|am|j2|jinja2?|tmpl|tpl|template))?$"
-    r"|^Makefile\.[\w-]+$"
+    r"|^Makefile\.[\w.-]+$"
 )
 
 
