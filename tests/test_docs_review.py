@@ -561,3 +561,22 @@ def test_a_goal_defined_in_an_included_common_makefile_holds(repo):
         },
     )
     assert _stale_texts(repo) == []
+
+
+def test_a_link_from_a_hugo_page_resolves_from_the_page_s_own_url(repo):
+    """kustomize's site: ``patches.md`` renders at ``.../kustomization-file/patches/``, so its
+    ``[openapi](../openapi)`` is the sibling page ``openapi.md``; a sibling that was removed is
+    still a broken link."""
+    section = "site/content/en/docs/Reference/Kustomization File"
+    repo.commit(
+        "start",
+        **{
+            f"{section}/openapi.md": "OpenAPI.\n",
+            f"{section}/vars.md": "Vars.\n",
+            f"{section}/patches.md": "See [openapi](../openapi) and [vars](../vars).\n",
+            "site/content/en/docs/Reference/openapi.md": "The old page.\n",
+        },
+    )
+    repo.git("rm", "-q", "site/content/en/docs/Reference/openapi.md", f"{section}/vars.md")
+    repo.commit("docs: migrate field sections")
+    assert _stale_texts(repo) == ["../vars"]

@@ -245,6 +245,14 @@ def path_candidates(reference: Reference, local_only: bool = False) -> tuple[str
     a link without a suffix may name a page by its source file (``how-to/install`` is
     ``how-to/install.md`` or ``.rst``)."""
     here = posixpath.dirname(reference.doc)
+    if (
+        reference.link
+        and _hugo_page(reference.doc)
+        and "." not in posixpath.basename(reference.needle.rstrip("/"))
+    ):
+        # Hugo renders ``content/.../patches.md`` at ``.../patches/``: a relative link goes
+        # from there (kustomize's ``[openapi](../openapi)`` is the sibling ``openapi.md``)
+        here = posixpath.join(here, posixpath.splitext(posixpath.basename(reference.doc))[0])
     local = posixpath.normpath(posixpath.join(here, reference.needle))
     rooted = posixpath.normpath(reference.needle)
     order = (local,) if local_only else (local, rooted) if reference.link else (rooted, local)
@@ -257,6 +265,18 @@ def path_candidates(reference: Reference, local_only: bool = False) -> tuple[str
         sources = [f"{stem}{s}" for stem in stems for s in (".rst", ".md", ".txt", ".adoc")]
         pages += [*sources, *(f"{source}{t}" for source in sources for t in _TEMPLATES)]
     return tuple(dict.fromkeys([*bases, *pages]))
+
+
+def _hugo_page(doc: str) -> bool:
+    """A Markdown page of a Hugo site's ``content/`` tree, not a section's ``_index.md`` nor a
+    bundle's ``index.md`` (those render at their directory). Only its links without a suffix
+    are read as Hugo's pretty URLs: ``../other.md`` is a link between files."""
+    name = posixpath.basename(doc)
+    return (
+        (doc.startswith("content/") or "/content/" in doc)
+        and name.endswith(".md")
+        and name not in {"_index.md", "index.md"}
+    )
 
 
 def local_candidates(reference: Reference) -> tuple[str, ...]:
