@@ -15,7 +15,7 @@ from github_service import SECRET, rows
 from loopback import serving
 from private_postgres import private_postgres
 from service_processes import Process, wait_until, web_process, worker_process
-from service_world import APP_ID, REPOSITORY, World, app_keys, deliver, work
+from service_world import APP_ID, REPOSITORY, REPOSITORY_ID, World, app_keys, deliver, work
 
 from countersign.service.migrate import upgrade
 from countersign.service.signature import sign
@@ -590,3 +590,154 @@ def test_a_job_queued_again_while_its_first_run_is_paused_waits_for_that_run(
     assert run["updates"] == 0
     (comment,) = world.github.comments_on(REPOSITORY, 2)
     assert comment["edits"] == 0
+
+
+def the_run_holding(world: World, key: str) -> list[tuple[object, ...]]:
+    """The backends holding ``key``'s run lock (``job_manager.EXCLUSIVE``)."""
+    return rows(
+        world.database,
+        "SELECT l.pid FROM pg_locks l, "
+        "(SELECT hashtextextended('countersign-job:' || %s, 0) AS k) AS key "
+        "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+        "AND l.classid::bigint = (key.k >> 32) & 4294967295 "
+        "AND l.objid::bigint = key.k & 4294967295",
+        (key,),
+    )
+
+
+def test_a_run_whose_connection_dropped_writes_nothing_more_to_github_or_the_ledger(
+    world: World, tmp_path
+):
+    """The run's own connection is ended under it (its lock with it) and another run takes the
+    pull request: the first run's next GitHub write and its next ledger write, on a ledger
+    connection that is still open, are refused with ``LockLost``, and nothing is written."""
+    import psycopg
+
+    from countersign.service.events import pr_lock
+    from countersign.service.fence import LockLost
+    from countersign.service.job_manager import EXCLUSIVE
+    from countersign.service.ledgers import create_schema, ledger_url
+    from countersign.signoff.ledger import open_ledger
+
+    settings = world.settings()
+    key = pr_lock(REPOSITORY, 2)
+    with psycopg.connect(world.database, autocommit=True) as setup:
+        create_schema(setup, world.database, REPOSITORY_ID)
+    ledger = open_ledger(ledger_url(world.database, REPOSITORY_ID), tmp_path / "state")
+    ledger.append("note", {"text": "before the run"})  # its connection is open from here on
+    jobs = open_jobs(settings, backoff=0.01, max_wait=1)
+    second = psycopg.connect(world.database, autocommit=True)
+    try:
+        with jobs.exclusive(key):
+            ledger.append("note", {"text": "while the run holds its lock"})
+            (run,) = the_run_holding(world, key)
+            rows(world.database, "SELECT pg_terminate_backend(%s)", run)
+            second.execute(EXCLUSIVE, (key,))  # the second run begins
+            with pytest.raises(LockLost):
+                ledger.append("note", {"text": "after the lock was lost"})
+            with pytest.raises(LockLost):
+                jobs.github.call(
+                    "POST",
+                    f"/repos/{REPOSITORY}/issues/2/comments",
+                    4242,
+                    body={"body": "written by a run that lost its lock"},
+                )
+    finally:
+        second.close()
+        jobs.conn.close()
+        jobs.github.close()
+    assert [e["text"] for e in ledger.entries("note")] == [
+        "before the run",
+        "while the run holds its lock",
+    ]
+    assert world.github.comments_on(REPOSITORY, 2) == []
+
+
+def test_a_run_that_holds_its_lock_on_a_live_connection_writes(world: World):
+    """The fence refuses only a run that lost its lock: one that holds it writes as before,
+    and a ledger written outside any run (the CLI, the web process) is not fenced."""
+    from countersign.service.events import pr_lock
+
+    jobs = open_jobs(world.settings(), backoff=0.01, max_wait=1)
+    try:
+        with jobs.exclusive(pr_lock(REPOSITORY, 2)):
+            jobs.github.call(
+                "POST", f"/repos/{REPOSITORY}/issues/2/comments", 4242, body={"body": "held"}
+            )
+    finally:
+        jobs.conn.close()
+        jobs.github.close()
+    assert [c["body"] for c in world.github.comments_on(REPOSITORY, 2)] == ["held"]
+
+
+@pytest.mark.slow
+def test_a_worker_whose_run_lost_its_lock_mid_command_records_nothing_and_the_retry_does(
+    world: World, tmp_path
+):
+    """A worker process runs a ``/countersign record`` command; while GitHub holds the +1's
+    answer, the database ends the run's connection and another run takes the pull request.
+    The run then writes the command's ledger entry on its ledger connection, which is still
+    open: refused (LockLost), nothing recorded while the other holds the lock. Once it lets
+    go, the retry records the command once, the change record not twice."""
+    import psycopg
+
+    from countersign.service.events import pr_lock
+    from countersign.service.job_manager import EXCLUSIVE
+
+    env = world.environment()
+    world.commit_on_branch("fix", {"app.py": "print('hi')\n"}, "Fix the greeting")
+    world.open_pull_request(2, "fix")
+    key = pr_lock(REPOSITORY, 2)
+    posted = world.github.add_comment(
+        REPOSITORY, 2, '/countersign record --summary "Hi"', "alice-gh"
+    )
+    payload = world.event("issue_comment.created", 2)
+    payload["issue"]["number"] = 2
+    payload["issue"]["pull_request"] = {"url": f"https://api.github.com/repos/{REPOSITORY}/pulls/2"}
+    payload["comment"].update(id=posted["id"], body='/countersign record --summary "Hi"')
+    payload["comment"]["user"]["login"] = "alice-gh"
+    world.github.stall("POST", r"/reactions$", seconds=8)
+    second = psycopg.connect(world.database, autocommit=True)
+    try:
+        with web_process(env, tmp_path) as web, worker_process(env, tmp_path):
+            deliver(web, "issue_comment", payload, "lost-1")
+            wait_until("the +1 is posted", lambda: world.github.reactions)
+            (run,) = the_run_holding(world, key)
+            rows(world.database, "SELECT pg_terminate_backend(%s)", run)
+            second.execute(EXCLUSIVE, (key,))
+            wait_until(
+                "the run failed, to be retried",
+                lambda: (
+                    rows(
+                        world.database,
+                        "SELECT attempts FROM procrastinate_jobs WHERE task_name = 'run_command'",
+                    )
+                    == [(1,)]
+                ),
+                timeout=90,
+            )
+            assert command_entries(world) == (0, 1)
+            second.close()
+            rows(
+                world.database,
+                "UPDATE procrastinate_jobs SET scheduled_at = now() WHERE status = 'todo' "
+                "RETURNING id",
+            )
+            wait_until(
+                "the retry recorded the command",
+                lambda: command_entries(world) == (1, 1),
+                timeout=90,
+            )
+    finally:
+        second.close()
+    assert world.github.reactions == [(posted["id"], "+1")]
+
+
+def command_entries(world: World) -> tuple[int, int]:
+    """How many comment-command and change-record entries the repository's ledger holds."""
+    from countersign.service.ledgers import ledger_schema
+
+    table = f"{ledger_schema(world.database, REPOSITORY_ID)}.countersign_entries"
+    query = f"SELECT kind FROM {table}"  # noqa: S608 - our own schema
+    kinds = [k for (k,) in rows(world.database, query)]
+    return kinds.count("comment-command"), kinds.count("change-record")

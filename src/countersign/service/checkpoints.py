@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from countersign.config import CONFIG_DIR
 from countersign.errors import InputError
-from countersign.service import mirror
+from countersign.service import fence, mirror
 from countersign.signoff.checkpoint import (
     CHECKPOINT_FILE,
     PUBLISHED,
@@ -75,6 +75,7 @@ def publish(jobs: Jobs, repository: str, installation: int, repository_id: int, 
             text.encode("utf-8"),
             f"Ledger checkpoint: entry {head.seq}\n\n{checkpoint.line()}\n",
         )
+        fence.before_write()
         try:
             mirror.push(where, url, f"{commit}:{PUBLISHED[0]}", token=token)
         except InputError as exc:

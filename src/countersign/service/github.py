@@ -20,6 +20,8 @@ import httpx
 from gidgethub import BadRequest, GitHubBroken, HTTPException, RateLimitExceeded, sansio
 from gidgethub.apps import get_jwt
 
+from countersign.service import fence
+
 log = logging.getLogger("countersign.service.github")
 
 USER_AGENT = "countersign-service"
@@ -96,6 +98,8 @@ class GitHub:
         body: Mapping[str, Any] | None = None,
         params: Mapping[str, Any] | None = None,
     ) -> Any:
+        if method != "GET":
+            fence.before_write()  # a run that lost its pull request's lock writes nothing
         auth = {"authorization": f"token {self.token(installation)}"}
         return self._send(method, path, auth, body=body, params=params)
 

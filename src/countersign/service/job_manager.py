@@ -37,7 +37,11 @@ BACKOFF_S = (0.1, 0.5, 1.0, 2.0, 5.0)
 
 # A run's hold on its job (``worker.Jobs.exclusive``): an advisory lock of the run's connection,
 # 64-bit keys under a prefix of their own (the ledger's writers lock 'countersign-ledger:...').
-EXCLUSIVE = "SELECT pg_advisory_lock(hashtextextended('countersign-job:' || %s, 0))"
+# EXCLUSIVE answers the lock's 64-bit key, which the run's fence checks for (``fence``).
+EXCLUSIVE = (
+    "SELECT pg_advisory_lock(k), k "
+    "FROM (SELECT hashtextextended('countersign-job:' || %s, 0) AS k) AS key"
+)
 RELEASE = "SELECT pg_advisory_unlock(hashtextextended('countersign-job:' || %s, 0))"
 # Whether no run holds it: taken and let go in one statement (the pool's connections are in
 # autocommit mode).

@@ -12,7 +12,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -27,6 +27,7 @@ from countersign.service import (
     checkpoints,
     comment_commands,
     events,
+    fence,
     inputs,
     ledgers,
     mirror,
@@ -100,13 +101,21 @@ class Jobs:
         two runs of one evaluation at once could each create a check run. This lock is held
         by the connection itself, so only a run that really ended (or a process whose
         connection the database saw close) lets the next run of the pull request begin; the
-        one retried meanwhile waits here, then finds the decision made."""
-        self.conn.execute(EXCLUSIVE, (key,))
+        one retried meanwhile waits here, then finds the decision made. Every GitHub and
+        ledger write of the run is fenced on this hold (``fence``): a run whose connection
+        dropped, and the lock with it, writes nothing more (``LockLost``)."""
+        import psycopg
+
+        (_, number) = self.conn.execute(EXCLUSIVE, (key,)).fetchone()
         try:
-            yield
+            with fence.holding(self.conn, int(number)):
+                yield
         finally:
             if not (self.conn.closed or self.conn.broken):
-                self.conn.execute(RELEASE, (key,))
+                # A connection that dropped took the lock with it; the run's own error (often
+                # LockLost) is the one to report.
+                with suppress(psycopg.OperationalError):
+                    self.conn.execute(RELEASE, (key,))
 
     # --- evaluation ---------------------------------------------------------------------------
     def evaluate_pull_request(

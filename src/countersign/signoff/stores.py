@@ -272,10 +272,15 @@ class PostgresStore:
     def writer(self) -> Iterator[_PgWriter]:
         import psycopg
 
+        from countersign.signoff.fence import CHECK
+
         conn = self._connection()
+        check = CHECK.get()
         try:
             with conn.transaction():
                 conn.execute(PG_LOCK)
+                if check is not None:
+                    check(conn)
                 yield _PgWriter(conn)
         except psycopg.Error as exc:
             raise _failed(exc, f"{self.location}: cannot append to the ledger ({exc})") from None
