@@ -597,7 +597,8 @@ def the_run_holding(world: World, key: str) -> list[tuple[object, ...]]:
     return rows(
         world.database,
         "SELECT l.pid FROM pg_locks l, "
-        "(SELECT hashtextextended('countersign-job:' || %s, 0) AS k) AS key "
+        "(SELECT hashtextextended('countersign-job:' || coalesce(current_schema(), '') || ':' || %s, 0)"
+        " AS k) AS key "
         "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
         "AND l.classid::bigint = (key.k >> 32) & 4294967295 "
         "AND l.objid::bigint = key.k & 4294967295",

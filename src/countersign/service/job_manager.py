@@ -37,16 +37,23 @@ BACKOFF_S = (0.1, 0.5, 1.0, 2.0, 5.0)
 
 # A run's hold on its job (``worker.Jobs.exclusive``): an advisory lock of the run's connection,
 # 64-bit keys under a prefix of their own (the ledger's writers lock 'countersign-ledger:...').
-# EXCLUSIVE answers the lock's 64-bit key, which the run's fence checks for (``fence``).
+# Advisory locks are the database's, not a schema's: the key names the schema the service's
+# tables are in (the URL's search_path), so deployments, or test runs, sharing a database do
+# not wait on each other's pull requests. EXCLUSIVE answers the key, which the run's fence
+# checks for (``fence``).
 EXCLUSIVE = (
-    "SELECT pg_advisory_lock(k), k "
-    "FROM (SELECT hashtextextended('countersign-job:' || %s, 0) AS k) AS key"
+    "SELECT pg_advisory_lock(k), k FROM (SELECT hashtextextended("
+    "'countersign-job:' || coalesce(current_schema(), '') || ':' || %s, 0) AS k) AS key"
 )
-RELEASE = "SELECT pg_advisory_unlock(hashtextextended('countersign-job:' || %s, 0))"
+RELEASE = (
+    "SELECT pg_advisory_unlock(hashtextextended("
+    "'countersign-job:' || coalesce(current_schema(), '') || ':' || %s, 0))"
+)
 # Whether no run holds it: taken and let go in one statement (the pool's connections are in
 # autocommit mode).
 UNHELD = (
-    "SELECT pg_try_advisory_xact_lock(hashtextextended('countersign-job:' || %(key)s, 0)) AS free"
+    "SELECT pg_try_advisory_xact_lock(hashtextextended("
+    "'countersign-job:' || coalesce(current_schema(), '') || ':' || %(key)s, 0)) AS free"
 )
 
 
