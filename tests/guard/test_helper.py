@@ -265,6 +265,44 @@ def test_a_helper_directory_of_another_user_is_neither_used_nor_started_in(hook,
     assert not list(hook.run_dir.iterdir())
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs another user")
+def test_a_helper_socket_of_another_user_is_not_believed(hook, repo):
+    """Another user's program listening on the socket path (planted while the directory was
+    open), answering allow: neither the socket's owner nor the peer is this user."""
+    pid = _warm(hook, repo.path)
+    (sock,) = hook.run_dir.glob("guard-*.sock")
+    _stop(pid)
+    hook.home.chmod(0o755)  # let the other user reach the directory, and write in it
+    hook.run_dir.chmod(0o777)
+    answer = helper.pack([helper.PROTOCOL, b"ok", b"0", FAKE_ALLOW.encode(), b""])
+    code = (
+        "import os, socket\n"
+        "os.setgid(65534); os.setuid(65534)\n"
+        f"path = {str(sock)!r}\n"
+        "os.unlink(path)\n"
+        "s = socket.socket(socket.AF_UNIX); s.bind(path); s.listen(8)\n"
+        "print('ready', flush=True)\n"
+        "while True:\n"
+        "    c, _ = s.accept()\n"
+        "    try:\n"
+        f"        c.sendall({answer!r})\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "    c.close()\n"
+    )
+    fake = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
+    try:
+        assert fake.stdout is not None
+        assert fake.stdout.readline() == b"ready\n"
+        hook.run_dir.chmod(0o700)
+        hook.home.chmod(0o700)
+        assert sock.stat().st_uid == 65534
+        assert hook("rm -rf /", repo.path) == ("deny", False)
+        assert hook("git push --force origin main", repo.path) == ("deny", False)
+    finally:
+        _end(fake)
+
+
 def test_a_stopped_helper_times_out_and_the_hook_judges_by_itself(hook, repo):
     pid = _warm(hook, repo.path)
     os.kill(pid, signal.SIGSTOP)
