@@ -217,3 +217,18 @@ def test_a_kept_open_cat_file_reads_what_one_batch_reads(repo):
     assert kept == once
     assert sorted(once.values()) == [b"", b"alpha\n", b"x\0y"]
     assert again == {blobs[0]: once[blobs[0]]}
+
+
+def test_a_kept_open_cat_file_reads_more_than_a_page_of_requests_and_large_answers(repo):
+    # the requests go a page at a time; the answers to one page fill the pipe many times over
+    from countersign.intake.git import BlobReader, read_blobs
+
+    files = {f"f{i:03}.txt": f"{i}\n" * (20_000 if i % 50 == 0 else 3) for i in range(250)}
+    repo.commit("many", **files)
+    blobs = repo.git("ls-tree", "-r", "--format=%(objectname)", "HEAD").split()
+    asked = [*blobs, "0123456789abcdef0123456789abcdef01234567", *blobs[:3]]
+    once = read_blobs(repo.path, asked)
+    with BlobReader(repo.path):
+        kept = read_blobs(repo.path, asked)
+    assert kept == once
+    assert len(kept) == 250

@@ -86,6 +86,7 @@ DIFF_OPTS = (
     "-O/dev/null",
 )
 _CHUNK = 1 << 20
+_PAGE = 4096
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 _GITLINK = "160000"
 # What git C-quotes in a path even with core.quotePath=false
@@ -755,8 +756,8 @@ class BlobReader:
     """One ``git cat-file --batch`` process kept open while many changes are read (a replay,
     a release, a service's evaluation): ``with BlobReader(root):`` makes ``read_blobs`` (and
     ``read_named``, ``resolve`` of a full id, the tree of a change) for ``root`` in this thread
-    go through it, one blob at a time (a request, then its answer, so neither pipe can fill
-    up and block)."""
+    go through it, a page of requests at a time (written whole, then their answers read: the
+    requests always fit in the pipe, so neither side can wait on the other for ever)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -795,16 +796,17 @@ class BlobReader:
         if proc is None or proc.stdin is None or proc.stdout is None:
             raise InputError("git cat-file is not running")
         result: dict[str, bytes] = {}
-        for blob in blobs:
-            proc.stdin.write(blob.encode() + b"\n")
+        for batch in _batches(blobs):
+            proc.stdin.write(b"".join(batch))
             proc.stdin.flush()
-            header = proc.stdout.readline().decode().split()
-            if not header:
-                raise InputError("git cat-file stopped answering")
-            if len(header) < 3 or header[1] == "missing":
-                continue
-            data = proc.stdout.read(int(header[2]) + 1)
-            result[header[0]] = data[:-1]
+            for _ in batch:
+                header = proc.stdout.readline().decode().split()
+                if not header:
+                    raise InputError("git cat-file stopped answering")
+                if len(header) < 3 or header[1] == "missing":
+                    continue
+                data = proc.stdout.read(int(header[2]) + 1)
+                result[header[0]] = data[:-1]
         return result
 
     def stream(
@@ -870,6 +872,23 @@ class BlobReader:
         data = self.read([commit]).get(commit, b"")
         first = data.split(b"\n", 1)[0].split()
         return first[1].decode("ascii") if len(first) == 2 and first[0] == b"tree" else None
+
+
+def _batches(names: list[str]) -> Iterator[list[bytes]]:
+    """The requests for ``names`` in batches of at most a page (4,096 bytes, what a pipe
+    always holds), each written whole before its answers are read: git may wait for its
+    answers to be read, never for its requests (one over a page goes alone, as each did)."""
+    batch: list[bytes] = []
+    size = 0
+    for name in names:
+        request = name.encode() + b"\n"
+        if batch and size + len(request) > _PAGE:
+            yield batch
+            batch, size = [], 0
+        batch.append(request)
+        size += len(request)
+    if batch:
+        yield batch
 
 
 def _cat_file(root: Path) -> subprocess.Popen[bytes]:
