@@ -6,7 +6,8 @@ loopback in this process (its CPU is not counted: only the calling thread's and 
 --prs pull requests of one file each. Each pull request is evaluated three times, in this order:
 its first evaluation (analysed, check run and comment written), an event that changed nothing
 (answered by the decision in place), and a new head pushed (analysed again). Prints the mean
-CPU and wall per evaluation of each kind, and the git processes each started.
+CPU and wall per evaluation of each kind, and the git processes each started. Each runs as a
+worker runs a job: holding its pull request's lock, its writes fenced on it.
 
 Run: .venv/bin/python benchmarks/service_evaluation_cpu.py [--files 3000] [--prs 20] [--profile]
 Needs PostgreSQL on 127.0.0.1:5432 (database test, trust auth), as the tests do.
@@ -38,6 +39,7 @@ from github_service import PG_BASE, drop_schemas  # noqa: E402
 from loopback import serving  # noqa: E402
 from service_world import APP_ID, World, app_keys  # noqa: E402
 
+from countersign.service.events import pr_lock  # noqa: E402
 from countersign.service.migrate import upgrade  # noqa: E402
 from countersign.service.settings import DEFAULT_MIRROR_FRESH_S  # noqa: E402
 from countersign.service.worker import open_jobs  # noqa: E402
@@ -161,15 +163,21 @@ def main() -> int:
                 every = open_jobs(world.settings(mirror_fresh_s=0), backoff=0.01, max_wait=1)
                 repo = "Codertocat/Hello-World"
 
+                def under_lock(opened: Any, n: int) -> Any:
+                    """As a worker runs a job: holding the pull request's lock, its writes
+                    fenced on it (``Jobs.exclusive``)."""
+                    with opened.exclusive(pr_lock(repo, n)):
+                        return opened.evaluate_pull_request(repo, INSTALLATION, n)
+
                 def evaluate(n: int) -> Callable[[], Any]:
-                    return lambda: jobs.evaluate_pull_request(repo, INSTALLATION, n)
+                    return lambda: under_lock(jobs, n)
 
                 print(
                     f"evaluation cost: {args.files}-file repository, {len(heads)} pull requests "
                     "of one file each; CPU = the worker thread + the processes it started"
                 )
                 # The first evaluation of the process warms its caches (imports, the policy).
-                jobs.evaluate_pull_request(repo, INSTALLATION, 1)
+                under_lock(jobs, 1)
                 numbers = list(heads)[1:]
                 profiler = cProfile.Profile() if args.profile else None
                 with Spawns() as spawns:
@@ -191,10 +199,7 @@ def main() -> int:
                     )
                     measure(
                         "  the same, fetching each",
-                        [
-                            (lambda n=n: every.evaluate_pull_request(repo, INSTALLATION, n))
-                            for n in numbers
-                        ],
+                        [(lambda n=n: under_lock(every, n)) for n in numbers],
                         spawns,
                     )
                     for n in numbers:

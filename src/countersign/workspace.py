@@ -10,6 +10,7 @@ history at the change's base) and ``with_edits`` (the guard's records of agent e
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from countersign.config import CONFIG_DIR, Config, load_config
 from countersign.config.forge import github_repository
+from countersign.config.sources import is_catalog_source
 from countersign.decision.policy import Policy, default_policy_text, load_policy
 from countersign.errors import InputError
 from countersign.facts.blast_radius.languages import with_inferred_edges
@@ -32,6 +34,7 @@ from countersign.intake.patch import read_patch_file
 from countersign.intake.repository import Repository, open_repository
 from countersign.intake.selection import ChangeSelection
 from countersign.intake.tree import DirTree, GitTree, RepoTree, SharedBlobs, config_texts
+from countersign.memo import Listing, Memo, ReadConfig
 from countersign.signoff.checkpoint import PUBLISHED, checkpoints_in
 from countersign.signoff.ledger import ENV_LEDGER, SignedLedger, open_ledger
 from countersign.signoff.pins import pins_in, protected_rev
@@ -107,10 +110,12 @@ def open_change(
     *,
     directory: Path | None = None,
     blobs: SharedBlobs | None = None,
+    memo: Memo | None = None,
 ) -> Workspace:
     """The change ``selection`` names, judged by the configuration and policy at its base.
     ``repository`` None: a patch file outside git, kept beside ``directory``. ``blobs``: file
-    contents already read for other changes of the same repository (a release)."""
+    contents already read for other changes of the same repository (a release). ``memo``:
+    base listings and configurations a long-running process remembers (``memo``)."""
     root = repository.root if repository else None
     where = root or directory
     if where is None:
@@ -120,16 +125,11 @@ def open_change(
     artifacts = tuple(load_artifact(p) for p in selection.plans)
     change, notes_hint = _read_change(root, selection, artifacts)
     rules_at = change.target or change.base
-    tree = _tree(repository, None if selection.patch else rules_at, blobs)
-    texts = _config_texts(tree) if tree else {}
+    tree = _tree(repository, None if selection.patch else rules_at, blobs, memo)
     state = repository_state_dir(where, environment)
-    config = load_config(root, read=texts, tree=tree) if root is not None else Config()
-    policy_text = texts.get("policy.yaml")
-    policy = (
-        load_policy(policy_text, source=f"{CONFIG_DIR}/policy.yaml")
-        if policy_text
-        else load_policy(default_policy_text())
-    )
+    read = _read_config(root, tree, memo)
+    texts, policy = read.texts, read.policy
+    config = replace(read.config, root=str(root)) if root is not None else Config()
     if selection.pull_request is not None:
         change = replace(change, pull_request=selection.pull_request)
     # Only a landing branch read at a revision can be known to have no roster.
@@ -137,7 +137,7 @@ def open_change(
     context = Context(
         config=config,
         today=environment.today(),
-        agent_directory=load_directory(texts.get("provenance.yaml")),
+        agent_directory=read.directory,
         notes_hint=notes_hint,
         terraform_workspace=environment.terraform_workspace,
         roster_at_target=roster_at_target,
@@ -318,16 +318,59 @@ def repository_state_dir(root: Path, environment: Environment | None = None) -> 
 
 
 def _tree(
-    repository: Repository | None, base: str | None, blobs: SharedBlobs | None = None
+    repository: Repository | None,
+    base: str | None,
+    blobs: SharedBlobs | None = None,
+    memo: Memo | None = None,
 ) -> RepoTree | None:
     """Where Backstage files, CODEOWNERS and imports are read: the base revision, like the
     policy, so a change cannot shrink its own blast radius; the working tree for a patch (a
-    bare repository's HEAD)."""
+    bare repository's HEAD). A base named by its commit id is listed once per ``memo``."""
     if repository is None:
         return None
     if base:
-        return GitTree(repository.root, base, blobs)
+        if memo is None or not _COMMIT_ID.fullmatch(base):
+            return GitTree(repository.root, base, blobs)
+        listing = memo.listings.get(base)
+        if listing is None:
+            tree = GitTree(repository.root, base, blobs)
+            memo.listings.put(base, Listing(tree.blobs(), tree.gitlinks()))
+            return tree
+        return GitTree.listed(repository.root, base, listing.blobs, listing.gitlinks, blobs)
     return GitTree(repository.root, "HEAD") if repository.bare else DirTree(repository.root)
+
+
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def _read_config(root: Path | None, tree: RepoTree | None, memo: Memo | None) -> ReadConfig:
+    """The configuration at ``tree`` (``.countersign/``, the catalog's other sources, the
+    policy, the agent directory), parsed once per set of blobs when a ``memo`` is given."""
+    key = _config_key(tree) if memo is not None and isinstance(tree, GitTree) else None
+    found = memo.configs.get(key) if memo is not None and key is not None else None
+    if found is not None:
+        return found
+    texts = _config_texts(tree) if tree else {}
+    config = load_config(root, read=texts, tree=tree) if root is not None else Config()
+    policy_text = texts.get("policy.yaml")
+    policy = (
+        load_policy(policy_text, source=f"{CONFIG_DIR}/policy.yaml")
+        if policy_text
+        else load_policy(default_policy_text())
+    )
+    read = ReadConfig(texts, config, policy, load_directory(texts.get("provenance.yaml")))
+    if memo is not None and key is not None:
+        memo.configs.put(key, read)
+    return read
+
+
+def _config_key(tree: GitTree) -> tuple[tuple[str, str], ...]:
+    """What the configuration at ``tree`` is read from, by blob id: the ``.countersign/`` files,
+    every Backstage file and the CODEOWNERS GitHub reads (``config.sources``)."""
+    listing = tree.blobs()
+    wanted = [f"{CONFIG_DIR}/{name}" for name in CONFIG_FILES]
+    wanted += [p for p in tree.paths() if is_catalog_source(p)]
+    return tuple((p, listing[p]) for p in wanted if p in listing)
 
 
 def _config_texts(tree: RepoTree) -> dict[str, str]:

@@ -209,6 +209,49 @@ def test_a_ref_is_read_from_the_mirror_loose_or_packed_and_a_symbolic_one_is_not
     assert mirror.read_ref(where, "refs/pull/9/head") is None
 
 
+def test_the_refs_under_a_name_are_read_from_the_files_as_git_lists_them(world: World, monkeypatch):
+    """Loose, packed, both (the loose one is current), under the name or the name itself; a
+    name that only starts the same is not under it. No git process: every evaluation reads
+    the published checkpoints."""
+    where = world.root / "mirror.git"
+    mirror.fetch(where, str(world.remote), ["+refs/heads/master:refs/heads/master"])
+    tip = mirror.resolve(where, "refs/heads/master")
+    world.commit_on_branch("fix", {"app.py": "print('hi')\n"}, "Fix")
+    world.git("push", "-q", str(world.remote), "fix")
+    mirror.fetch(where, str(world.remote), ["+refs/heads/fix:refs/heads/fix"])
+    fix = mirror.resolve(where, "refs/heads/fix")
+
+    def update(ref: str, sha: str) -> None:
+        subprocess.run(["git", "-C", str(where), "update-ref", ref, sha], check=True)
+
+    update("refs/heads/cs/a", tip)
+    update("refs/heads/cs/d", tip)
+    update("refs/heads/csx", tip)
+    subprocess.run(["git", "-C", str(where), "pack-refs", "--all"], check=True)
+    update("refs/heads/cs/a", fix)  # loose again, over the packed one
+    update("refs/heads/cs/b/c", fix)
+    for prefix in ("refs/heads/cs", "refs/heads/cs/a", "refs/heads/master"):
+        listed = subprocess.run(
+            ["git", "-C", str(where), "for-each-ref", "--format=%(objectname) %(refname)",
+             prefix],
+            capture_output=True, check=True,
+        ).stdout.decode().split("\n")  # fmt: skip
+        expected = [tuple(line.split(" ", 1)) for line in listed if line]
+        assert mirror.refs(where, prefix) == expected, prefix
+    assert mirror.refs(where, "refs/heads/cs") == [
+        (fix, "refs/heads/cs/a"),
+        (fix, "refs/heads/cs/b/c"),
+        (tip, "refs/heads/cs/d"),
+    ]
+    monkeypatch.setenv("PATH", "")  # no git to start
+    assert [n for _, n in mirror.refs(where, "refs/heads/cs")] == [
+        "refs/heads/cs/a",
+        "refs/heads/cs/b/c",
+        "refs/heads/cs/d",
+    ]
+    assert mirror.refs(where, "refs/heads/nothing") == []
+
+
 def test_the_fetch_of_a_branch_is_remembered_and_a_broken_note_is_no_fetch_at_all(tmp_path):
     assert mirror.fetched_at(tmp_path, "refs/heads/master") is None
     mirror.record_fetched(tmp_path, "refs/heads/master", "2026-12-02T03:00:00+00:00")

@@ -69,6 +69,21 @@ class GitTree:
         self.serial = next(_SERIALS)  # names this tree in a later tree's ``delta``
         self.delta: Delta | None = None
 
+    @classmethod
+    def listed(
+        cls,
+        root: Path,
+        rev: str,
+        blobs: dict[str, str],
+        gitlinks: tuple[str, ...],
+        shared: SharedBlobs | None = None,
+    ) -> GitTree:
+        """The tree of ``rev`` as an earlier ``GitTree`` of it listed it (``blobs()``,
+        ``gitlinks()``): no git process. ``blobs`` is shared, never changed."""
+        tree = cls(root, rev, shared)
+        tree._blobs, tree._gitlinks = blobs, gitlinks
+        return tree
+
     def advanced(self, rev: str, raw: Iterable[RawEntry]) -> GitTree:
         """The tree of ``rev``, whose difference from this tree is ``raw`` (``git diff --raw
         -z`` from this tree to ``rev``, as ``read_change`` reads it): listed from this tree's

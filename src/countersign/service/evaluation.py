@@ -19,6 +19,11 @@ from countersign import (
 from countersign.config.roster import Roster
 from countersign.intake.pull_request import PullRequest
 from countersign.intake.repository import Repository
+from countersign.memo import Memo
+
+# A worker's: the base listings and configurations of the changes it opened (``memo``), for
+# every repository it serves (they are keyed by content).
+MEMO = Memo()
 
 
 @dataclass(frozen=True)
@@ -37,12 +42,13 @@ def open_head(
     ledger: str,
     state: Path,
     pull_request: PullRequest | None = None,
+    memo: Memo | None = MEMO,
 ) -> Workspace:
     """The workspace of ``base``...``head`` in ``mirror``; ``ledger`` is the repository's."""
     selection = ChangeSelection(base=base, head=head, pull_request=pull_request)
     environment = Environment(ledger=ledger, state_dir=state)
     # A mirror is a bare repository the service made: no git process needed to learn so.
-    return open_change(Repository(mirror.resolve(), bare=True), selection, environment)
+    return open_change(Repository(mirror.resolve(), bare=True), selection, environment, memo=memo)
 
 
 def judge(

@@ -355,7 +355,50 @@ def resolve(mirror: Path, ref: str) -> str:
 
 
 def refs(mirror: Path, prefix: str) -> list[tuple[str, str]]:
-    """(commit, ref name) of every ref under ``prefix``."""
+    """(commit, ref name) of ``prefix`` and every ref under it, sorted by name, as
+    ``git for-each-ref`` lists them, read from the mirror's files without starting git (every
+    evaluation reads the published checkpoints so). A mirror whose refs are not plain files
+    (reftable, a symbolic ref, an unreadable file) is asked of git."""
+    found = _ref_files(mirror, prefix)
+    return found if found is not None else _listed_refs(mirror, prefix)
+
+
+def _ref_files(mirror: Path, prefix: str) -> list[tuple[str, str]] | None:
+    if (mirror / "reftable").exists() or not prefix.startswith("refs/"):
+        return None
+    under = prefix.rstrip("/")
+    found: dict[str, str] = {}
+    # Loose first, then packed: ``pack-refs`` writes packed-refs before it deletes the loose
+    # file, so a ref moving between them is seen in one or the other.
+    top = mirror / under
+    # A ``.lock`` file is a ref being written (no ref name ends so).
+    loose = (
+        [top]
+        if top.is_file()
+        else sorted(p for p in top.rglob("*") if p.is_file() and not p.name.endswith(".lock"))
+    )
+    for path in loose:
+        try:
+            sha = path.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        if len(sha) != 40 or sha.startswith("ref:"):
+            return None
+        found[path.relative_to(mirror).as_posix()] = sha
+    try:
+        packed = (mirror / "packed-refs").read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        packed = ""
+    except OSError:
+        return None
+    for line in packed.splitlines():
+        sha, _, name = line.partition(" ")
+        if len(sha) == 40 and (name == under or name.startswith(f"{under}/")):
+            found.setdefault(name, sha)
+    return sorted(((sha, name) for name, sha in found.items()), key=lambda pair: pair[1])
+
+
+def _listed_refs(mirror: Path, prefix: str) -> list[tuple[str, str]]:
     result = subprocess.run(
         ["git", "-C", str(mirror), "for-each-ref", "--format=%(objectname) %(refname)", prefix],
         capture_output=True,
