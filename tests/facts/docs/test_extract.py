@@ -716,3 +716,17 @@ def test_a_line_that_says_a_thing_is_not_there_is_not_advice_to_use_it():
     assert refs("Note that there is no `./scripts/fix.sh` in release-3.4.\n") == []
     assert refs("The file `scripts/gone.sh` does not exist on older branches.\n") == []
     assert refs("Run `scripts/fix.sh` to fix it.\n") == [(Kind.PATH, "scripts/fix.sh")]
+
+
+def test_a_paragraph_that_opens_on_previous_versions_is_history():
+    """bifrost's note: "Previous versions of Bifrost recommended to use the ``ironic`` CLI ...
+    Doing this requires setting the ``OS_AUTH_TOKEN`` environment variable, however ...": the
+    whole paragraph tells of the old way; the paragraph after it is read again."""
+    text = (
+        ".. note::\n\n"
+        "   Previous versions of Shipit recommended the ``legacy`` CLI. Doing this\n"
+        "   requires setting the ``SHIPIT_AUTH_TOKEN`` environment variable, however\n"
+        "   it breaks the playbooks.\n\n"
+        "The following variable can be set: ``SHIPIT_AUTH_TYPE``.\n"
+    )
+    assert refs(text, "doc/source/howto.rst") == [(Kind.ENV, "SHIPIT_AUTH_TYPE")]

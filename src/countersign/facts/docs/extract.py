@@ -338,13 +338,18 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
     clones: set[str] = set()  # the block's clones of other repositories, by directory
     elsewhere = False  # the block has gone into one of them: its paths and targets are theirs
     previous = ""  # the prose line before, for a sentence that runs over two lines
+    told = False  # the paragraph opened on the past (bifrost's "Previous versions of ...")
     for line in lines_of(path, text):
         if line.number in past:
             continue
         before, previous = previous, line.text if line.role is Role.PROSE else ""
         if line.role is Role.PROSE:
             if line.text.strip():
+                if not before.strip():
+                    told = _TOLD.match(line.text.strip()) is not None
                 block, clones, elsewhere = [], set(), False
+            else:
+                told = False
         else:
             own.update(m.group(1) or m.group(2) for m in _DEFINITION.finditer(line.text))
             if "=$(" in line.text or "=`" in line.text:
@@ -353,6 +358,8 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
             if "clone" in line.text or clones:
                 elsewhere = _into_clone(line.text, clones, vocabulary, elsewhere)
                 cloned |= clones
+        if told and line.role is Role.PROSE:
+            continue
         if line.role in {Role.OTHER, Role.HISTORY}:
             continue
         if line.role is Role.PROSE and not _MARKED.search(line.text):
@@ -386,6 +393,13 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
     return tuple(dict.fromkeys(kept))
 
 
+# a paragraph that opens on how things were (bifrost's note: "Previous versions of Bifrost
+# recommended ... Doing this requires setting ``OS_AUTH_TOKEN`` ..."): all of it tells of then
+_TOLD = re.compile(
+    r"^(?:previous|older|earlier|prior) (?:versions|releases) (?:of|used|recommended|required)\b"
+    r"|^(?:historically|formerly),?\s|^in (?:the )?(?:past|old(?:er)? versions)\b",
+    re.IGNORECASE,
+)
 # what a command reads from the directory it runs in: after ``cd`` into another repository's
 # clone, that repository's
 _WORKING_TREE = frozenset({Kind.PATH, Kind.MAKE_TARGET, Kind.SCRIPT})
