@@ -24,8 +24,7 @@ from typing import TYPE_CHECKING, Any
 from countersign import Identity, Workspace, record
 from countersign.config.roster import Person, Roster
 from countersign.errors import UsageError
-from countersign.service import mirror, publish
-from countersign.service.evaluation import open_head
+from countersign.service import publish
 from countersign.service.github import GitHubRefused
 from countersign.service.reviews import FORGE
 from countersign.signoff.break_glass import check_request
@@ -101,14 +100,7 @@ def run(
     pr = jobs.github.call("GET", f"/repos/{repository}/pulls/{number}", installation)
     head = str(pr["head"]["sha"])
     where = jobs.fetch(repository, installation, pr, head)
-    base = mirror.resolve(where, f"refs/heads/{pr['base']['ref']}")
-    ws = open_head(
-        where,
-        base=base,
-        head=head,
-        ledger=jobs.ledger(int(pr["base"]["repo"]["id"])),
-        state=jobs.settings.state_dir / "state",
-    )
+    ws = jobs.open_pull(where, pr, head)
     made = recorded_for(ws.ledger.entries(), comment_id)
     if COMMAND in made:
         log.info("command done already: %s", made[COMMAND].get("result"), extra=fields)

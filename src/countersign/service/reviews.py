@@ -10,8 +10,6 @@ from countersign import Identity, approve, check_change, signoffs_for, withdraw
 from countersign.errors import InputError, UsageError
 from countersign.facts.adoption import Adoption
 from countersign.intake.github_reviews import permission_of
-from countersign.service import mirror
-from countersign.service.evaluation import open_head
 from countersign.service.github import GitHubRefused
 from countersign.signoff.adoption import unpinned_writer
 from countersign.signoff.ledger import WITHDRAWN
@@ -42,14 +40,7 @@ def sign_off(
         where = jobs.fetch(repository, installation, pr, commit_id)
     except InputError:
         return f"commit {commit_id[:12]} is not in the repository: nothing recorded"
-    base = mirror.resolve(where, f"refs/heads/{pr['base']['ref']}")
-    ws = open_head(
-        where,
-        base=base,
-        head=commit_id,
-        ledger=jobs.ledger(int(pr["base"]["repo"]["id"])),
-        state=jobs.settings.state_dir / "state",
-    )
+    ws = jobs.open_pull(where, pr, commit_id)
     result = check_change(ws)
     adoption = result.facts.adoption  # the roster it brings says who is who, GitHub who admins
     roster = adoption.roster if adoption else ws.context.config.roster

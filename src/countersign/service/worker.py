@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from countersign import Environment, __version__
+from countersign import Environment, Workspace, __version__
 from countersign.errors import FatalError, InputError, LedgerUnavailable
 from countersign.facts.provenance.directory import directory_of
 from countersign.intake.git import BlobReader
@@ -614,6 +614,18 @@ class Jobs:
     def ledger(self, repository_id: int) -> str:
         ledgers.create_schema(self.conn, self.settings.database_url, repository_id)
         return ledgers.ledger_url(self.settings.database_url, repository_id)
+
+    def open_pull(self, where: Path, pr: dict[str, Any], head: str) -> Workspace:
+        """The workspace of ``head`` against the tip of the pull request's base branch in the
+        mirror ``where``, with the base repository's ledger: what a command, a review or a
+        dashboard action is judged on."""
+        return open_head(
+            where,
+            base=mirror.resolve(where, f"refs/heads/{pr['base']['ref']}"),
+            head=head,
+            ledger=self.ledger(int(pr["base"]["repo"]["id"])),
+            state=self.settings.state_dir / "state",
+        )
 
     def observe(self, received_at: Any) -> None:
         if self.observe_latency is None or not isinstance(received_at, str) or not received_at:

@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from countersign import Identity, approve, check_change, signoffs_for
 from countersign.errors import InputError, UsageError
-from countersign.service import mirror, publish
-from countersign.service.evaluation import open_head
+from countersign.service import publish
 from countersign.service.reviews import FORGE
 
 if TYPE_CHECKING:
@@ -73,14 +72,7 @@ def perform(jobs: Jobs, action_id: int) -> str:
         where = jobs.fetch(repository, installation, pr, head)
     except InputError:
         return _finish(jobs, action_id, "refused", f"commit {head[:12]} is not in the repository")
-    base = mirror.resolve(where, f"refs/heads/{pr['base']['ref']}")
-    ws = open_head(
-        where,
-        base=base,
-        head=head,
-        ledger=jobs.ledger(int(pr["base"]["repo"]["id"])),
-        state=jobs.settings.state_dir / "state",
-    )
+    ws = jobs.open_pull(where, pr, head)
     if ws.change.fingerprint != fingerprint:
         return _finish(
             jobs,
