@@ -46,6 +46,32 @@ def test_each_feature_has_its_documented_value():
     assert third["msg_refactor"] == 1.0
 
 
+def test_fix_recency_bug_continuity_and_the_authors_recent_record():
+    commits = [
+        _c(1, 0, "a", ("m.py",), "Add m\n\nPartial-Bug: #1000001"),
+        _c(2, 10, "b", ("m.py", "n.py"), "Fix m\n\nCloses-Bug: #1000001", fix=True),
+        _c(3, 25, "a", ("n.py", "o.py"), "Change n"),
+        _c(4, 40, "c", ("m.py",), "Fix m again\n\nCloses-Bug: #1000001", fix=True),
+        _c(5, 50, "a", ("o.py",), "Touch o\n\nRelated-Bug: #1000001\nRelated-Bug: #2000002"),
+    ]
+    blamed = {f"{4:040x}": [f"{1:040x}"]}  # the second fix finds a's first change defect-inducing
+    got = list(compute(commits, blamed))
+    assert [g["fix_days"] for g in got] == [3650.0, 3650.0, 15.0, 30.0, 3650.0]
+    assert [g["bug_days"] for g in got] == [3650.0] * 5  # n.py, o.py: no change found so
+    assert [g["bug_seen"] for g in got] == [0.0, 1.0, 0.0, 2.0, 3.0]
+    assert [g["bug_reclosed"] for g in got] == [0.0, 0.0, 0.0, 1.0, 1.0]
+    assert [g["tr_closes"] for g in got] == [0.0, 1.0, 0.0, 1.0, 0.0]
+    assert (got[0]["tr_partial"], got[4]["tr_related"]) == (1.0, 2.0)
+    # a: changes on days 0 and 25, one found defect-inducing by the fix of day 40, read on day 50
+    changes = math.exp(-25 / 180) + 1.0
+    assert got[4]["author_bug_rate"] == round(
+        math.exp(-10 / 180) / (changes * math.exp(-25 / 180)), 4
+    )
+    assert got[2]["author_bug_rate"] == 0.0  # nothing found yet on day 25
+    later = list(compute([*commits, _c(6, 60, "d", ("m.py",), "Touch m")], blamed))[-1]
+    assert later["bug_days"] == 20.0  # m.py's change was found defect-inducing on day 40
+
+
 def test_no_feature_reads_a_later_commit():
     rng = random.Random(3)  # noqa: S311 - reproducible test data, not crypto
     files = [f"f{i}.py" for i in range(12)]
@@ -103,7 +129,8 @@ def test_no_feature_reads_a_later_commit_nor_a_later_fixs_blame():
             n * 2.0,
             rng.choice("abc"),
             tuple(rng.sample(files, rng.randint(1, 3))),
-            rng.choice(["Fix bug", "Add thing", "Refactor"]),
+            rng.choice(["Fix bug", "Add thing", "Refactor"])
+            + rng.choice(["", "\n\nCloses-Bug: #1000001", "\n\nPartial-Bug: #1000002"]),
             fix=rng.random() < 0.3,
         )
         for n in range(150)
@@ -131,7 +158,8 @@ def test_a_live_change_against_the_saved_history_gets_the_features_the_miner_gav
             n * 0.7,
             rng.choice("abc"),
             tuple(rng.sample(files, rng.randint(1, 3))),
-            rng.choice(["Fix bug", "Add thing\n\nCloses-Bug: #1", "Refactor"]),
+            rng.choice(["Fix bug", "Add thing\n\nCloses-Bug: #1", "Refactor"])
+            + rng.choice(["", "\n\nCloses-Bug: #1000001", "\n\nRelated-Bug: 1000002"]),
             fix=rng.random() < 0.3,
         )
         for n in range(300)
