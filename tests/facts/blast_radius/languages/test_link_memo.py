@@ -70,6 +70,23 @@ VARIANTS["core/index.js"].append("import w from '../web/app'\n")
 VARIANTS["core/index.js"].append("import s from '../shared/y'\nimport w from '../web/app'\n")
 VARIANTS["shared/y.js"].append("import c from '@m/core'\n")
 VARIANTS["web/__init__.py"].append("import api.h\n")
+# Manifests edited between trees: in ways that leave what imports resolve against alone (a
+# dependency added, a version), and in ways that do not (another module path or package name,
+# a nested module, a manifest that cannot be read: its problem is the linker's own).
+MANIFESTS = {
+    "go.mod": [
+        "module example.com/m\n",
+        "module example.com/m\n\nrequire example.com/x v1.0.0\n",
+        "module example.com/other\n",
+    ],
+    "api/go.mod": ["go 1.22\n", "module example.com/m/api\n"],
+    "core/package.json": [
+        '{"name": "@m/core"}',
+        '{"name": "@m/core", "version": "2.0.0"}',
+        '{"name": "@m/other"}',
+        '{"name": ',
+    ],
+}
 
 
 class MemTree:
@@ -94,13 +111,12 @@ def seen(catalog) -> tuple[list[tuple[str, str, str]], list[str]]:
 
 trees = st.lists(
     st.fixed_dictionaries(
-        {path: st.sampled_from([None, *texts]) for path, texts in VARIANTS.items()}
-    ).map(
-        lambda chosen: {
-            **{p: t for p, t in {**GO, **JS, **PY}.items() if p.endswith((".json", ".mod"))},
-            **{p: t for p, t in chosen.items() if t is not None},
+        {
+            **{path: st.sampled_from([None, *texts]) for path, texts in VARIANTS.items()},
+            **{path: st.sampled_from(texts) for path, texts in MANIFESTS.items()},
+            "api/go.mod": st.sampled_from([None, *MANIFESTS["api/go.mod"]]),
         }
-    ),
+    ).map(lambda chosen: {p: t for p, t in chosen.items() if t is not None}),
     min_size=1,
     max_size=6,
 )
@@ -141,11 +157,8 @@ def test_trees_read_only_through_their_difference_find_what_each_tree_finds_afre
 
 
 edits = st.lists(
-    st.fixed_dictionaries({path: st.sampled_from(texts) for path, texts in VARIANTS.items()}).map(
-        lambda chosen: {
-            **{p: t for p, t in {**GO, **JS, **PY}.items() if p.endswith((".json", ".mod"))},
-            **chosen,
-        }
+    st.fixed_dictionaries(
+        {path: st.sampled_from(texts) for path, texts in {**VARIANTS, **MANIFESTS}.items()}
     ),
     min_size=2,
     max_size=6,
@@ -157,7 +170,7 @@ edits = st.lists(
 def test_trees_whose_files_are_only_edited_are_merged_from_the_changed_files_alone(sequence):
     """The same files in every tree, their texts edited: each tree's result comes from the
     last one's files and what the edited ones add now (``Walk``), imports moved a line or
-    added, ambiguous names reported first by another file."""
+    added, ambiguous names reported first by another file, manifests edited."""
     catalog = load_catalog(CATALOG)
     memo = LinkMemo()
     before: dict[str, str] = {}

@@ -93,7 +93,7 @@ def link_all(
     links = src.links
     fresh = linker.linked_nothing()
     if memo is not None and links is not None:
-        walk = links.last_walk(language, memo, src) if fresh else None
+        walk = links.last_walk(language, memo) if fresh else None
         if walk is not None and src.changed is not None:
             for path in sorted(src.changed):
                 walk.drop(path)
@@ -334,10 +334,14 @@ class LinkMemo:
         else:
             self._walks[language] = walk
 
-    def last_walk(self, language: str, memo: dict[str, Any], src: Sources) -> Walk | None:
+    def last_walk(self, language: str, memo: dict[str, Any]) -> Walk | None:
         """The ``Walk`` of the last tree ``language`` was inferred from, if that tree was read
-        with the same ``memo`` and manifests (``last_result``) and its result was a walk's."""
-        if self.last_result(language, memo, src) is None:
+        with the same ``memo`` and its result was a walk's. Its manifests may differ: what a
+        file's part depends on besides its text and owner is the memo's context (module
+        paths, package names), and the linker's own problems (a manifest's) are the new
+        tree's, given to ``Walk.inferred``. A dependency bump in ``go.mod`` keeps the walk."""
+        held = self._results.get(language)
+        if held is None or held[0] is not memo:
             return None
         return self._walks.get(language)
 
