@@ -580,3 +580,32 @@ def test_a_link_from_a_hugo_page_resolves_from_the_page_s_own_url(repo):
     repo.git("rm", "-q", "site/content/en/docs/Reference/openapi.md", f"{section}/vars.md")
     repo.commit("docs: migrate field sections")
     assert _stale_texts(repo) == ["../vars"]
+
+
+def test_a_path_where_the_wheel_installs_shared_data_holds_while_its_source_does(repo):
+    """nbconvert's customizing page names ``share/jupyter/nbconvert/templates/classic``, where
+    pip installs the templates: its pyproject maps ``share/templates`` there (hatch's
+    ``shared-data``), so the move of the tree's directory did not retire the installed path.
+    A template that left the source is stale again."""
+    pyproject = (
+        '[project]\nname = "shipit"\n\n'
+        "[tool.hatch.build.targets.wheel.shared-data]\n"
+        '"share/templates" = "share/jupyter/shipit/templates"\n'
+    )
+    repo.commit(
+        "start",
+        **{
+            "share/jupyter/shipit/templates/classic/index.tpl": "x\n",
+            "share/jupyter/shipit/templates/lab/index.tpl": "x\n",
+            "docs/customizing.md": (
+                "Templates live in `share/jupyter/shipit/templates/classic`.\n\n"
+                "Or see `share/jupyter/shipit/templates/lab`.\n"
+            ),
+        },
+    )
+    repo.git("mv", "share/jupyter/shipit/templates", "share/templates")
+    repo.commit("move the templates", **{"pyproject.toml": pyproject})
+    assert _stale_texts(repo) == []
+    repo.git("rm", "-q", "-r", "share/templates/lab")
+    repo.commit("drop the lab template")
+    assert _stale_texts(repo) == ["share/jupyter/shipit/templates/lab"]

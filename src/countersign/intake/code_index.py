@@ -101,6 +101,8 @@ class CodeIndex:
     # name -> every parameter name its definitions take (None: one takes ``**kwargs``, or a
     # class defines no ``__init__``, so any keyword may hold)
     signatures: Mapping[str, frozenset[str] | None] = field(default_factory=dict)
+    # where the wheel installs data the tree keeps: (installed directory, source directory)
+    installed: tuple[tuple[str, str], ...] = ()
 
     def is_ignored(self, path: str) -> bool:
         """Whether ``path`` (or a directory above it) matches the ignore patterns, as git

@@ -29,6 +29,7 @@ from countersign.intake.code_index import (
     is_test_path,
 )
 from countersign.intake.commit_stream import commit_stream
+from countersign.intake.install_map import installed_data
 from countersign.intake.tree import GitTree
 
 _REC, _FLD = "\x1e", "\x1f"
@@ -86,7 +87,9 @@ def code_index(
     tree = GitTree(root, rev)
     manifests = [p for p in paths if is_makefile(p) or p.rsplit("/", 1)[-1] == "package.json"]
     ignores = sorted(p for p in paths if p.rsplit("/", 1)[-1] == ".gitignore")
-    texts = tree.read([*manifests, *ignores])
+    pyproject = ["pyproject.toml"] if "pyproject.toml" in paths else []
+    texts = tree.read([*manifests, *ignores, *pyproject])
+    installed = installed_data(texts.pop("pyproject.toml", "")) if pyproject else ()
     patterns = [q for p in ignores for q in ignore_patterns(p, texts.pop(p, ""))]
     make = [t for p, t in texts.items() if is_makefile(p)]
     packages = [t for p, t in texts.items() if p.endswith("package.json")]
@@ -98,6 +101,7 @@ def code_index(
         scripts=_scripts(packages) if packages else None,
         ignored=tuple(patterns),
         submodules=frozenset(submodules),
+        installed=installed,
     )
 
 

@@ -730,3 +730,18 @@ def test_a_paragraph_that_opens_on_previous_versions_is_history():
         "The following variable can be set: ``SHIPIT_AUTH_TYPE``.\n"
     )
     assert refs(text, "doc/source/howto.rst") == [(Kind.ENV, "SHIPIT_AUTH_TYPE")]
+
+
+def test_a_sentence_about_the_past_that_runs_onto_the_next_line_is_history():
+    """nova's wsgi page: "The new scripts replace older experimental scripts that could be
+    found in the\\n``nova/wsgi`` directory": the referent falls on the line after the words
+    that put it in the past. A past sentence ended on the line before does not count."""
+    text = (
+        "The new scripts replace older experimental scripts that could be found in the\n"
+        "``shipit/wsgi`` directory of the code repository. They are *not* experimental.\n"
+    )
+    assert refs(text, "doc/source/user/wsgi.rst") == []
+    text = "The old scripts were removed. The new scripts are in\n``shipit/wsgi``.\n"
+    assert refs(text, "doc/source/user/wsgi.rst") == [(Kind.PATH, "shipit/wsgi")]
+    # an instruction to replace the old is no history
+    assert refs("Replace the old file with `scripts/go.sh`.\n") == [(Kind.PATH, "scripts/go.sh")]

@@ -57,9 +57,13 @@ _PAST = re.compile(
     r"any ?more)\b"
     # what the line says is not there (etcd: "there is no ``./scripts/fix.sh`` in release-3.4")
     r"|\bthere (?:is|are) no\b|\b(?:does|do) not exist\b|\bdoesn't exist\b"
-    r"|\s<=?\s*v?\d+\.\d+",
+    r"|\s<=?\s*v?\d+\.\d+"
+    # what something new took the place of (nova: "The new scripts replace older scripts")
+    r"|(?:\bnew \w+ replace|\breplac(?:es|ed)) (?:the )?(?:older|old|previous|earlier)\b",
     re.IGNORECASE,
 )
+# where a sentence ends: what follows is another sentence
+_SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
 _PLACEHOLDER = re.compile(
     r"[<>{}*?\[\]|]|\.\.\.|…|\b(example|examples|your|yours|my|foo|bar|baz|qux|xxx|some|"
     r"path/to|placeholder|sample)\b|(?<![A-Za-z0-9])(?:my|your|some)_",
@@ -383,6 +387,8 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
             ]
         if named and line.role is Role.PROSE and " with" in line.text:
             named = [r for r in named if not _to_replace(before, line.text, r.text)]
+        if named and line.role is Role.PROSE and before:
+            named = _past_sentence_runs_on(before, line.text, named)
         # most lines name nothing: only those that do are asked whether they speak of the past
         if named and not (_PAST.search(line.text) or _maps_names(line.text)):
             found.extend(named)
@@ -391,6 +397,18 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
         other = ", ".join(sorted(cloned))
         kept = (replace(r, elsewhere=other) if r.kind is Kind.PATH else r for r in kept)
     return tuple(dict.fromkeys(kept))
+
+
+def _past_sentence_runs_on(before: str, text: str, named: list[Reference]) -> list[Reference]:
+    """The references left once those in a sentence about the past are dropped, where that
+    sentence began on the line before (nova: "... replace older experimental scripts that could
+    be found in the" / "``nova/wsgi`` directory"): the references up to the line's first
+    sentence end belong to it. A past sentence that ended on the line before takes nothing."""
+    tail = _SENTENCE_END.split(before)[-1]
+    if not _PAST.search(tail):
+        return named
+    head = _SENTENCE_END.split(text, maxsplit=1)[0]
+    return [r for r in named if r.text not in head]
 
 
 # a paragraph that opens on how things were (bifrost's note: "Previous versions of Bifrost

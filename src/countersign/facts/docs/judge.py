@@ -24,6 +24,7 @@ from countersign.intake.code_index import (
     fragment,
     is_doc,
 )
+from countersign.intake.install_map import source_of
 
 TOKEN_KINDS = frozenset({Kind.FLAG, Kind.COMMAND, Kind.ENV, Kind.SYMBOL, Kind.CONFIG_KEY})
 
@@ -376,6 +377,10 @@ def _path(reference: Reference, code: CodeIndex, history: History) -> Finding | 
     candidates = path_candidates(reference)
     if any(c in code.paths or c in code.dirs or code.in_submodule(c) for c in candidates):
         return None  # a submodule's files are in another repository: not judged here
+    if any(
+        s in code.paths or s in code.dirs for c in candidates for s in source_of(c, code.installed)
+    ):
+        return None  # where the wheel installs data the tree keeps (nbconvert's templates)
     if fragment(reference.needle) or _fragments_dir(reference.needle):
         return None  # a changelog fragment, consumed by each release: named as an example
     if any(f"{r}{c}" in code.paths or f"{r}{c}" in code.dirs for r in _LAYOUTS for c in candidates):
