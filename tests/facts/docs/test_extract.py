@@ -350,6 +350,13 @@ REJECTED = (
     "## Features\n\nUse `get_provider()`.\n"
 )
 
+# picard's ShareableProfiles.md: "## Implementation Plan" / "6. Implement
+# `picard/profiles/cli.py`": what was to be written then, which has moved since
+PLAN = (
+    "# Profiles\n\nCall `find_plugins()`.\n\n## Implementation Plan\n\n### Phase 1\n\n"
+    "1. Implement `resource_exists()`\n\n## Features\n\nUse `get_provider()`.\n"
+)
+
 
 # setuptools' pkg_resources.rst ends with its history
 @pytest.mark.parametrize(
@@ -361,6 +368,7 @@ REJECTED = (
         ("docs/api.md", MARKED_TITLES),
         ("docs/api.rst", UNDERLINED),
         ("docs/DEVNOTES.md", REJECTED),
+        ("docs/ShareableProfiles.md", PLAN),
     ],
 )
 def test_a_history_section_inside_a_document_is_history(path, text):

@@ -203,7 +203,10 @@ _HISTORY_HEADING = re.compile(
     r"|history|what'?s\s+new\b.*|news"
     # ideas a project turned down (psutil's DEVNOTES.md): what was proposed, not what is
     r"|(?:rejected|abandoned|declined|dismissed)(?:\s+(?:ideas?|proposals?|features?|"
-    r"alternatives?|options?|approaches?|designs?))?|alternatives\s+considered)\s*:?$"
+    r"alternatives?|options?|approaches?|designs?))?|alternatives\s+considered"
+    # a plan's steps (picard's "Implementation Plan": "Implement `picard/profiles/cli.py`"):
+    # what was to be written then
+    r"|implementation\s+plan|roadmap)\s*:?$"
     # a section titled by a release (cibuildwheel's README kept its changelog as ``### 0.7.0``
     # sections): ``1.2.3``, ``v2.0 (2020-01-01)``, ``Version 1.4 - 2019-03-02``
     r"|^(?:(?:version|release)\s+)?v?\d+\.\d+(?:\.\d+)*(?:[\w.+-]*)(?:\s*[-(:\u2013\u2014].*)?$",
@@ -217,7 +220,7 @@ _UNDERLINE = re.compile(r"^([=\-~^*#+`:'\"._])\1{2,}\s*$")
 # documents are read without looking at each line's heading (tldr-pages: 38,000 pages)
 _HISTORY_HINT = re.compile(
     r"^[\W_]*(?:change|histor|release|version|revision|what|news|rejected|abandoned|declined|"
-    r"dismissed|alternatives|v?\d+\.\d)",
+    r"dismissed|alternatives|implementation\s+plan|roadmap|v?\d+\.\d)",
     re.IGNORECASE | re.MULTILINE,
 )
 
