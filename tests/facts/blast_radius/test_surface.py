@@ -193,3 +193,48 @@ def test_go_surface_read_in_pieces_is_the_surface_of_the_whole_text(lines, newli
     text = text if newline_at_end else text.rstrip("\n")
     whole = go._surface_of(go._declarations(go.tokens(text))[0])
     assert go.surface(text) == whole
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_GO_LINES), max_size=30), st.booleans())
+def test_go_pieces_known_whole_without_their_names_are_those_read_whole(lines, newline_at_end):
+    from countersign.facts.blast_radius.surface import go
+
+    text = "".join(lines)
+    text = text if newline_at_end else text.rstrip("\n")
+    for piece in (text, *go._pieces(text)):
+        assert go._whole(piece) == go._piece(piece)[1]
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.lists(st.sampled_from(_GO_LINES), max_size=20),
+    st.lists(
+        st.tuples(st.integers(0, 20), st.integers(0, 3), st.sampled_from(_GO_LINES)), max_size=4
+    ),
+)
+def test_go_surface_lost_and_added_by_an_edit_are_those_of_both_texts_read_whole(lines, edits):
+    """An edit replacing a few lines (or inserting, or deleting them): what the pieces that
+    differ give is what the two whole surfaces give, the same declaration in a shared piece and
+    an edited one (which cannot compile), and pieces that cannot be read alone, too."""
+    from countersign.facts.blast_radius.surface import go
+
+    new = list(lines)
+    for at, drop, line in edits:
+        new[at : at + drop] = [line]
+    old_text, new_text = "".join(lines), "".join(new)
+    before, after = go.surface(old_text), go.surface(new_text)
+    assert go.difference(old_text, new_text) == (before - after, after - before)
+
+
+def test_go_a_declaration_moved_between_pieces_is_neither_lost_nor_added():
+    from countersign.facts.blast_radius.surface import go
+
+    old = "package p\n\nfunc A() {}\n\nfunc B(x int) {}\n\nfunc C() {}\n"
+    new = "package p\n\nfunc A() { return }\n\nfunc C() {}\n\nfunc B(x int) {}\n"
+    assert go.difference(old, new) == (frozenset(), frozenset())
+    dup = "package p\n\nfunc A() {}\n\nfunc A() {}\n"
+    assert go.difference(dup, "package p\n\nfunc A() { x }\n\nfunc A() {}\n") == (
+        frozenset(),
+        frozenset(),
+    )

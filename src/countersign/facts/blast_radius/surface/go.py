@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 # Spaces before a token are taken with it (possessively, so trailing spaces never become a
 # token); then one of: a newline, a comment, a string, a word, or any other character.
@@ -109,6 +109,92 @@ def surface(text: str) -> frozenset[str]:
             return _surface_of(_declarations(tokens(text))[0])
         found.update(names)
     return frozenset(found)
+
+
+def difference(old: str, new: str) -> tuple[frozenset[str], frozenset[str]]:
+    """``(surface(old) - surface(new), surface(new) - surface(old))``, from the pieces the two
+    texts do not share. A shared piece adds the same names to both sides, so it matters only
+    for whether the texts may be read in pieces at all (``_whole``, cheaper than reading its
+    names) and for a name one side's own pieces declare and a shared piece declares too
+    (which cannot compile): that is looked for only when a shared piece holds every word of
+    the declaration, and then the shared pieces are read."""
+    old_pieces, new_pieces = _pieces(old), _pieces(new)
+    shared = set(old_pieces).intersection(new_pieces)
+    for pieces in (old_pieces, new_pieces):
+        for piece in pieces[:-1]:
+            if not (_whole(piece) if piece in shared else _piece(piece)[1]):
+                before, after = surface(old), surface(new)
+                return before - after, after - before
+    before = _declared(p for p in old_pieces if p not in shared)
+    after = _declared(p for p in new_pieces if p not in shared)
+    lost, added = before - after, after - before
+    if any(_may_declare(name, shared) for name in (*lost, *added)):
+        common = _declared(shared)
+        lost, added = lost - common, added - common
+    return lost, added
+
+
+def _pieces(text: str) -> list[str]:
+    """The text cut where ``surface`` cuts it: at each line (but the first) that starts a
+    top-level declaration."""
+    starts = [m.start() for m in _PIECE_START.finditer(text) if m.start()]
+    return [text[a:b] for a, b in zip([0, *starts], [*starts, len(text)], strict=True)]
+
+
+def _declared(pieces: Iterable[str]) -> frozenset[str]:
+    found: set[str] = set()
+    for piece in pieces:
+        found.update(_piece(piece)[0])
+    return frozenset(found)
+
+
+def _may_declare(name: str, pieces: set[str]) -> bool:
+    """Whether one of ``pieces`` may declare ``name`` (a normalised declaration): every run of
+    non-spaces in it is part of one token of the piece that declares it, so of its text."""
+    runs = sorted(set(name.split()), key=len, reverse=True)
+    return any(all(run in piece for run in runs) for piece in pieces)
+
+
+_BRACKETS = frozenset(_OPEN + _CLOSE)
+_NESTING = str.maketrans(_OPEN + _CLOSE, "((()))")
+
+
+@functools.lru_cache(maxsize=32768)
+def _whole(text: str) -> bool:
+    """``_piece(text)[1]`` without reading the declarations: from the raw tokens alone (the
+    same ``findall``), no string left open, no ``/`` then ``*``, the brackets nested and closed
+    (checked on a string of them), and the last token one that a newline after it ends (or a
+    ``;``). Brackets closed only because a stray closing one is ignored: ``_piece``."""
+    raw = _TOKEN.findall(text)
+    if not _UNTERMINATED.isdisjoint(raw) or _slash_star(raw):
+        return False
+    nesting = "".join(filter(_BRACKETS.__contains__, raw)).translate(_NESTING)
+    while "()" in nesting:
+        nesting = nesting.replace("()", "")
+    if nesting:
+        return _piece(text)[1]
+    newline = False
+    for tok in reversed(raw):
+        if tok[0] == "\n" or (tok[0] == "/" and len(tok) > 1):
+            newline = newline or "\n" in tok
+            continue
+        return tok == ";" or (newline and (tok in _ENDS or _ends_statement(tok)))
+    return True
+
+
+def _slash_star(raw: list[str]) -> bool:
+    """A ``/`` token then a ``*`` one, with only newlines and comments between them."""
+    at = -1
+    while True:
+        try:
+            at = raw.index("/", at + 1)
+        except ValueError:
+            return False
+        after = at + 1
+        while after < len(raw) and (raw[after][0] == "\n" or raw[after][:2] in {"//", "/*"}):
+            after += 1
+        if after < len(raw) and raw[after] == "*":
+            return True
 
 
 @functools.lru_cache(maxsize=32768)
