@@ -84,7 +84,8 @@ def _markdown(text: str) -> Iterator[Line]:
                 continue
             yield Line(number, line, role)
             continue
-        if match := _FENCE.match(line):
+        # a fence holds three backquotes or tildes: most lines are not matched against it
+        if ("```" in line or "~~~" in line) and (match := _FENCE.match(line)):
             fence, role = match.group(2), _role(match.group(3))
             continue
         if "<!--" in line:
