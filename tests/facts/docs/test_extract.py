@@ -753,3 +753,62 @@ def test_a_sentence_about_the_past_that_runs_onto_the_next_line_is_history():
     assert refs(text, "doc/source/user/wsgi.rst") == [(Kind.PATH, "shipit/wsgi")]
     # an instruction to replace the old is no history
     assert refs("Replace the old file with `scripts/go.sh`.\n") == [(Kind.PATH, "scripts/go.sh")]
+
+
+def test_a_section_titled_by_a_removal_lists_what_is_gone():
+    """lego's migration guide: "## Removed elements" / "- `SELECTEL_BASE_URL`": the list of
+    what the release took away, not advice to set it."""
+    text = (
+        "# Migration\n\nSet `SHIPIT_TOKEN`.\n\n## Removed elements\n\n"
+        "The following elements have been removed without replacements:\n\n"
+        "- `SHIPIT_BASE_URL`\n\n## Renamed flags\n\nUse `SHIPIT_REGION`.\n"
+    )
+    found = {r.needle for r in references("docs/content/guide/library.md", text, VOCAB)}
+    assert found == {"SHIPIT_TOKEN", "SHIPIT_REGION"}
+    # a section about removing things (how to remove a node) is still advice
+    text = "## Removing a node\n\nRun `scripts/drain.sh` first.\n"
+    assert refs(text) == [(Kind.PATH, "scripts/drain.sh")]
+
+
+def test_a_variable_the_block_sets_from_a_quoted_command_substitution_is_its_own():
+    """velero's Azure page: ``AZURE_STORAGE_ACCOUNT_ID="velero$(uuidgen | cut -d '-' -f5)"``,
+    then ``--name $AZURE_STORAGE_ACCOUNT_ID``: the reader's shell variable."""
+    text = (
+        "```bash\n"
+        "SHIPIT_ACCOUNT_ID=\"shipit$(uuidgen | cut -d '-' -f5)\"\n"
+        "az storage account create --name $SHIPIT_ACCOUNT_ID\n"
+        "```\n"
+    )
+    assert refs(text) == []
+
+
+def test_a_directory_of_an_older_versions_pages_is_a_record():
+    """velero's site keeps each release's manual (``site/content/docs/v1.3.0/``) beside the
+    newest (``v1.18``) and ``main``: only those two say how things are. API versions
+    (``api/v1/``, ``v1beta1``) are no releases."""
+    paths = [
+        "site/content/docs/main/build.md",
+        "site/content/docs/v1.3.0/build.md",
+        "site/content/docs/v1.9/build.md",
+        "site/content/docs/v1.18/build.md",
+        "docs/api/v1/types.md",
+        "docs/api/v2/types.md",
+        "docs/api/v1beta1/types.md",
+    ]
+    assert superseded(paths) == {
+        "site/content/docs/v1.3.0/build.md",
+        "site/content/docs/v1.9/build.md",
+    }
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "design/Implemented/generating-crds.md",  # velero's designs once they were built
+        "design/20230302.gomod.md",  # cert-manager's dated design pages
+        "docs/design/2021-04-01-sharding.md",
+    ],
+)
+def test_implemented_and_dated_designs_record_what_was_decided(path):
+    assert refs("Run `hack/update-generated-crd-code.sh`.\n", path) == []
+    assert refs("Run `hack/update-generated-crd-code.sh`.\n", "docs/design/architecture.md")

@@ -34,6 +34,10 @@ _HISTORY_NAMES = re.compile(
     # design specifications (OpenStack's ``specs/``, its ``blueprints/``; not rspec's ``spec/``)
     r"|(^|/)(adr|adrs|decisions|proposals|rfcs?|seps?|peps?|peeps?|enhancements|plans|specs|"
     r"blueprints)/"
+    # designs once built (velero's ``design/Implemented/``), and designs named for their day
+    # (cert-manager's ``design/20230302.gomod.md``)
+    r"|(^|/)designs?/(?:implemented|accepted|completed|done|archived?)/"
+    r"|(^|/)designs?/\d{8}[^/]*$"
     # a blog's posts: each tells of its day
     r"|(^|/)(_posts|blog)/"
     # a manual set aside when a new one began (pulpcore's ``old_docs/``: 2.x's pages beside
@@ -142,7 +146,7 @@ _HISTORY_WORDS = (
     *("change", "histor", "news", "release", "upgrad", "migration", "deprecat", "what"),
     *("announce", "adr", "decision", "proposal", "rfc", "sep", "pep", "peep", "enhancement"),
     *("plan", "initiative", "prd", "roadmap", "_posts", "blog", "specs", "blueprint"),
-    *("old", "legacy", "archive", "attic", "remov"),
+    *("old", "legacy", "archive", "attic", "remov", "design"),
 )
 
 
@@ -162,6 +166,11 @@ def is_history(path: str) -> bool:
 _VERSION_NAME = re.compile(
     r"^(?:v|version-)(\d+(?:[._-]\d+)*)(?:[._-]x)?$|^(\d+(?:[._-]\d+)+)(?:[._-]x)?$"
 )
+
+
+# a directory of one release's pages (velero's ``site/content/docs/v1.3.0/``): a dotted
+# version, not an API's ``v1`` or ``v1beta1``
+_RELEASE_DIR = re.compile(r"^v?\d+(?:\.\d+)+(?:\.x)?$")
 
 
 def _version(name: str) -> tuple[int, ...] | None:
@@ -184,7 +193,9 @@ def superseded(paths: Iterable[str]) -> frozenset[str]:
         parts = path.split("/")
         for depth, part in enumerate(parts):
             last = depth == len(parts) - 1
-            if not last and not part.casefold().startswith("version-"):
+            if not last and not (
+                part.casefold().startswith("version-") or _RELEASE_DIR.match(part.casefold())
+            ):
                 continue
             version = _version(part.rsplit(".", 1)[0] if last and "." in part else part)
             if version is None:
@@ -373,7 +384,7 @@ def references(path: str, text: str, vocabulary: Vocabulary) -> tuple[Reference,
                 told = False
         else:
             own.update(m.group(1) or m.group(2) for m in _DEFINITION.finditer(line.text))
-            if "=$(" in line.text or "=`" in line.text:
+            if "$(" in line.text or "`" in line.text:
                 own.update(_COMPUTED.findall(line.text))
             block.append(line.text)
             if "clone" in line.text or clones:
@@ -588,6 +599,11 @@ _REMOVED_NOTE = re.compile(
     re.IGNORECASE,
 )
 _NOTE_LINES = 3
+# a section titled by what went (lego's migration guide: "## Removed elements", then the list
+# of what the release took away)
+_REMOVED_TITLE = re.compile(
+    r"^(?:removed|removals?|deleted|dropped|retired)(?:\s+[\w-]+){0,3}\s*:?$", re.IGNORECASE
+)
 
 
 def removed_sections(text: str) -> frozenset[int]:
@@ -597,7 +613,8 @@ def removed_sections(text: str) -> frozenset[int]:
     or a higher level."""
     folded = text.casefold()
     if (
-        "removed" not in folded
+        "remov" not in folded
+        and "retired" not in folded
         and "dropped" not in folded
         and "deleted" not in folded
         and ("no longer" not in folded)
@@ -608,7 +625,7 @@ def removed_sections(text: str) -> frozenset[int]:
     out: set[int] = set()
     inside: int | None = None
     for i in range(len(lines)):
-        level, _title = _heading(lines, i, styles)
+        level, title = _heading(lines, i, styles)
         if level is None:
             if inside is not None:
                 out.add(i + 1)
@@ -616,6 +633,10 @@ def removed_sections(text: str) -> frozenset[int]:
         if inside is not None and level <= inside:
             inside = None
         if inside is not None:
+            out.add(i + 1)
+            continue
+        if _REMOVED_TITLE.match(title.strip().strip("*_`")):
+            inside = level
             out.add(i + 1)
             continue
         note: list[str] = []
@@ -667,7 +688,9 @@ _DEFINITION = re.compile(
 )
 # a shell variable the block computes from a command it runs (openstack-helm's
 # ``HOST_IFACE=$(ip route | ...)``): the document's own, used by its next lines
-_COMPUTED = re.compile(r"^\s*(?:local\s+|readonly\s+)?([A-Za-z_]\w*)=(?:\$\(|`)")
+_COMPUTED = re.compile(
+    r"^\s*(?:local\s+|readonly\s+)?([A-Za-z_]\w*)=(?:\$\(|`|\"[^\"$`]*(?:\$\(|`))"
+)
 # what a document's own example can define: functions, classes and constants, and the
 # subcommands of a task runner (invoke's docs define ``@task def build(c)``, then run
 # ``invoke build``: the reader's task)
