@@ -609,3 +609,30 @@ def test_a_path_where_the_wheel_installs_shared_data_holds_while_its_source_does
     repo.git("rm", "-q", "-r", "share/templates/lab")
     repo.commit("drop the lab template")
     assert _stale_texts(repo) == ["share/jupyter/shipit/templates/lab"]
+
+
+def test_the_standard_openstack_and_vault_client_variables_are_their_clients(repo):
+    """packer's OpenStack page: "I source a standard OpenStack script ... setting environment
+    variables like ``OS_AUTH_URL``, ``OS_USERNAME``": gophercloud's ``AuthOptionsFromEnv``
+    reads them, not packer's code, so the builder's rewrite did not retire them; so does
+    Vault's client read ``VAULT_ADDR``. A name outside those standards (``OS_SHIPIT_MODE``)
+    is the repository's own."""
+    repo.commit(
+        "start",
+        **{
+            "builder/access.go": (
+                'package builder\n\nimport "os"\n\nvar a = os.Getenv("OS_USERNAME")\n'
+                'var b = os.Getenv("OS_AUTH_URL")\nvar c = os.Getenv("VAULT_ADDR")\n'
+                'var d = os.Getenv("OS_SHIPIT_MODE")\n'
+            ),
+            "docs/openstack.md": (
+                "The script sets variables like:\n\n- `OS_AUTH_URL`\n- `OS_USERNAME`\n\n"
+                "Set `VAULT_ADDR` to the server.\n\nSet `OS_SHIPIT_MODE` to `fast`.\n"
+            ),
+        },
+    )
+    repo.commit(
+        "builder: use the library's options",
+        **{"builder/access.go": "package builder\n\nvar opts = fromEnv()\n"},
+    )
+    assert _stale_texts(repo) == ["OS_SHIPIT_MODE"]

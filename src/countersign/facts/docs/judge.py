@@ -623,6 +623,19 @@ _OTEL_SPEC = re.compile(
 )
 
 
+# the variables every OpenStack client reads for its credentials (keystoneauth's and
+# gophercloud's ``AuthOptionsFromEnv``: packer's "a standard OpenStack script ... setting
+# ``OS_AUTH_URL``"), and those Vault's API client reads: the clients', not the code's
+_CLIENT_STANDARD = re.compile(
+    r"OS_(?:AUTH_(?:URL|TYPE|TOKEN)|USERNAME|PASSWORD|USER_ID|TENANT_(?:ID|NAME)|"
+    r"PROJECT_(?:ID|NAME|DOMAIN_(?:ID|NAME))|USER_DOMAIN_(?:ID|NAME)|DOMAIN_(?:ID|NAME)|"
+    r"REGION_NAME|CLOUD|IDENTITY_API_VERSION|INTERFACE|ENDPOINT_TYPE|CACERT|CERT|KEY|TOKEN|"
+    r"APPLICATION_CREDENTIAL_(?:ID|SECRET|NAME)|INSECURE)"
+    r"|VAULT_(?:ADDR|TOKEN|NAMESPACE|CACERT|CAPATH|CLIENT_(?:CERT|KEY|TIMEOUT)|SKIP_VERIFY|"
+    r"TLS_SERVER_NAME|AGENT_ADDR|MAX_RETRIES)"
+)
+
+
 def platform_reference(reference: Reference) -> bool:
     """A flag every framework provides, a variable the platform (or a standard its libraries
     follow) does, or a method of the language's built-in types (not the code's own)."""
@@ -636,6 +649,7 @@ def platform_reference(reference: Reference) -> bool:
             name in PLATFORM_VARIABLES
             or name.startswith(("XDG_", "LC_"))
             or (name.startswith("OTEL_") and _OTEL_SPEC.fullmatch(name) is not None)
+            or (name.startswith(("OS_", "VAULT_")) and _CLIENT_STANDARD.fullmatch(name) is not None)
         )
     return False
 
