@@ -4,6 +4,9 @@ same file, comment-only fixes, a binary file, a revert, the root commit."""
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
+
 import pytest
 from histories import DAY, T0, commit_at
 
@@ -176,3 +179,75 @@ def test_a_full_store_drops_superseded_versions_before_a_quiet_files_current_one
     bounded = blame.replay_history(repo.path, head, budget=40)  # q.py and one b.py version
     assert unbounded.blamed[fix] == bounded.blamed[fix] == [bug]
     assert bounded.stats["blames"] == 0
+
+
+def _listed_with_renames(repo) -> dict[str, blame.MergeVersion]:
+    """The merges' versions as one rename-detecting ``git log --cc --raw`` lists them."""
+    out = subprocess.run(
+        ["git", "-C", str(repo.path), "-c", "core.quotePath=false", "log", "--merges", "--cc",
+         "--raw", "--no-abbrev", "--format=%x1e%H%x1f%P", "HEAD", "--"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    return blame._merge_versions(out)
+
+
+def _resolve(repo, when: int, branch: str, **files: str | None) -> str:
+    """Merge ``branch`` and commit ``files`` as the merge's own resolution (conflicts or not)."""
+    env = {"GIT_AUTHOR_DATE": f"@{when} +0000", "GIT_COMMITTER_DATE": f"@{when} +0000"}
+    with contextlib.suppress(subprocess.CalledProcessError):  # a conflict: resolved below
+        repo.git("merge", "-q", "--no-ff", "--no-commit", branch, env=env)
+    for rel, content in files.items():
+        if content is None:
+            repo.git("rm", "-q", "-f", rel)
+        else:
+            repo.write(rel, content)
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "--no-edit", "-m", f"Merge {branch}", env=env)
+    return repo.git("rev-parse", "HEAD")
+
+
+@pytest.fixture
+def merged(repo):
+    """Merges of a renamed file, of files added or edited on both sides and of a file the merge
+    itself renamed and edited; and their versions as a rename-detecting listing gives them."""
+    t = iter(range(T0, T0 + 60 * DAY, DAY))
+    body = "".join(f"v{k} = {k} * {k}\n" for k in range(30))
+    commit_at(repo, next(t), "alice", "Add", **{"a.py": body, "b.py": body.replace("v", "w")})
+    for n, (ours, theirs, own) in enumerate([
+        ({"a.py": body + "x = 1\n"}, {"a.py": None, "moved.py": "z = 0\n" + body}, {}),  # renamed
+        ({"c.py": "c = 1\n"}, {"c.py": "c = 2\n"}, {"c.py": "c = 3\n"}),  # added on both sides
+        ({"b.py": "w = 0\n" + body}, {"b.py": body + "w = 9\n"}, {}),  # edited on both sides
+        ({"d.py": body}, {"e.py": "e = 1\n"}, {"d.py": None, "f.py": body + "f = 2\n"}),
+    ]):  # fmt: skip
+        repo.git("checkout", "-q", "-b", f"side{n}")
+        commit_at(repo, next(t), "bob", f"Side {n}", **theirs)
+        repo.git("checkout", "-q", "main")
+        commit_at(repo, next(t), "carol", f"Main {n}", **ours)
+        _resolve(repo, next(t), f"side{n}", **own)
+    return repo, _listed_with_renames(repo)
+
+
+def test_merges_listed_without_rename_detection_give_the_versions_a_rename_detecting_listing_gives(
+    merged,
+):
+    """Rename detection is the listing's cost and changes only the parent versions of a path a
+    parent lacks: those merges alone are listed again with it, the rest without."""
+    repo, expected = merged
+    renamed = [v for v in expected.values() if v.path == "moved.py"]
+    assert renamed
+    assert all(b != blame.NULL for _, b in renamed[0].parents)  # a.py's, found
+    assert blame.merge_versions(repo.path, repo.git("rev-parse", "HEAD")) == expected
+
+
+def test_a_merge_git_lists_only_without_rename_detection_is_named_and_the_rest_listed(merged):
+    from pathlib import Path
+
+    repo, expected = merged
+    moved = next(v for v in expected.values() if v.path == "moved.py")
+    source = moved.parents[0][1]  # main's a.py, which the rename search reads
+    (Path(repo.path) / ".git" / "objects" / source[:2] / source[2:]).unlink()
+    listing = blame.MergeListing()
+    found = blame.merge_versions_later(repo.path, repo.git("rev-parse", "HEAD"), listing)()
+    assert listing.unread == [moved.merge]
+    assert f"object {source} is missing" in listing.why
+    assert found == {k: v for k, v in expected.items() if v.merge != moved.merge}

@@ -159,10 +159,11 @@ def merge_versions(repo: Path, head: str) -> dict[str, MergeVersion]:
     return merge_versions_later(repo, head)()
 
 
-def _merges_command(repo: Path, walk: list[str]) -> list[str]:
+def _merges_command(repo: Path, walk: list[str], renames: bool = False) -> list[str]:
     return [
         "git", "-C", str(repo), "-c", "core.quotePath=false", "log", "--merges", "--cc",
-        "--raw", "--no-abbrev", "--format=%x1e%H%x1f%P", *walk, "--",
+        "--raw", "--no-abbrev", "--format=%x1e%H%x1f%P", *([] if renames else ["--no-renames"]),
+        *walk, "--",
     ]  # fmt: skip
 
 
@@ -198,6 +199,7 @@ def merge_versions_later(
             errors.seek(0)
             failed = git_error(errors.read()) if proc.returncode != 0 else None
             errors.close()
+            data = _with_renames(repo, data, failed is None, found)
             found.versions.update(_merge_versions(data, complete=failed is None))
             if failed is not None:
                 found.why = failed
@@ -236,11 +238,68 @@ def _list_past_damage(repo: Path, head: str, listed: set[str], found: MergeListi
                 capture_output=True,
                 check=False,
             )
-        found.versions.update(_merge_versions(run.stdout, complete=run.returncode == 0))
+        data = _with_renames(repo, run.stdout, run.returncode == 0, found)
+        found.versions.update(_merge_versions(data, complete=run.returncode == 0))
         if run.returncode == 0:
             return
         got = _listed(run.stdout)
         order = [s for s in order if s not in got]
+
+
+_FROM_ABSENT = re.compile(rb"^::[^\t\n]*\b0{40} [^\t\n]*\t", re.MULTILINE)
+
+
+def _needs_renames(rec: bytes) -> bool:
+    """Whether a merge's listing without rename detection may differ from one with it: rename
+    detection pairs a path only with a parent that lacks it (a version made from nothing on
+    some side), so the other merges' versions and their parents are the same either way."""
+    for m in _FROM_ABSENT.finditer(rec):
+        fields = m.group(0)[2:-1].split()
+        n = (len(fields) - 1) // 2  # modes, then blobs: the parents' and the merge's own
+        blobs = fields[n : 2 * n]
+        if blobs[-1] != NULL.encode() and NULL.encode() in blobs[:-1]:
+            return True
+    return False
+
+
+def _with_renames(repo: Path, data: bytes, complete: bool, found: MergeListing) -> bytes:
+    """A listing without rename detection (the cost of ``git log --cc``: a rename search per
+    merge and parent) made what one with it gives: the merges it may change are listed again
+    with it. One git cannot read that way is left out and named in ``found``."""
+    recs = data.split(b"\x1e")
+    done = recs if complete else recs[:-1]
+    order = [r.partition(b"\x1f")[0].decode() for r in done if _needs_renames(r)]
+    if not order:
+        return data
+    again: dict[str, bytes] = {}
+    while order:
+        with tempfile.TemporaryFile() as feed:
+            feed.write("\n".join(order).encode() + b"\n")
+            feed.seek(0)
+            run = subprocess.run(
+                _merges_command(repo, ["--no-walk=unsorted", "--stdin"], renames=True),
+                stdin=feed,
+                capture_output=True,
+                check=False,
+            )
+        got = [r for r in run.stdout.split(b"\x1e") if r]
+        if run.returncode != 0:
+            found.why = found.why or git_error(run.stderr)
+            got = got[:-1]  # the record being written may be cut short
+        again.update((r.partition(b"\x1f")[0].decode(), r) for r in got)
+        order = [sha for sha in order if sha not in again]
+        if run.returncode == 0 or not order or len(found.unread) >= MAX_SKIPS:
+            break
+        bad = next((j for j in range(min(4, len(order))) if not _merge_readable(repo, order[j])), 0)
+        found.unread.append(order.pop(bad))
+    out = []
+    for rec in done:
+        sha = rec.partition(b"\x1f")[0].decode()
+        if not _needs_renames(rec):
+            out.append(rec)
+        elif sha in again:
+            out.append(again[sha])
+    return b"\x1e".join([*out, *recs[len(done) :]])
 
 
 def _merge_readable(repo: Path, sha: str) -> bool:
