@@ -46,3 +46,61 @@ def test_a_missing_map_key_says_how_to_guard_it():
         "policy.yaml: rules[0].when: no such key 'tests'; guard optional keys with has(), "
         "e.g. has(checks.tests)"
     )
+
+
+def _every_way(expr: str, facts: dict[str, object]) -> list[object]:
+    """What a condition gives over the facts handed as a dict and as one ``Bindings``."""
+    from countersign.decision.condition import Bindings
+
+    cond = compile_condition(expr, "p", "k")
+    bindings = Bindings(facts)
+    out: list[object] = []
+    for given in (None, bindings, bindings):  # twice: the second reuses the converted facts
+        try:
+            out.append(evaluate(cond, facts, "p", "k", bindings=given))
+        except (ConfigError, ArithmeticError) as exc:
+            out.append(f"{type(exc).__name__}: {exc}")
+    return out
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "change.files > 3",
+        "change.paths.exists(p, p.startsWith('a'))",
+        "has(checks.tests) && checks.tests == 'passed'",
+        "checks.tests == 'passed'",
+        "change.files / (change.files - 4) == 1",
+    ],
+)
+def test_a_condition_over_bindings_gives_what_it_gives_over_the_dict(expr):
+    from countersign.decision.activation import merged_with_defaults
+
+    facts = merged_with_defaults({"change": {"files": 4, "paths": ["a/x", "b/y"]}})
+    first, *again = _every_way(expr, facts)
+    assert again == [first, first]
+
+
+def test_one_bindings_serves_every_rule_of_the_default_policy_as_the_dict_does():
+    from countersign.decision.activation import merged_with_defaults
+    from countersign.decision.condition import SAMPLES, Bindings
+    from countersign.decision.policy import default_policy_text, load_policy
+
+    policy = load_policy(default_policy_text())
+    varied = merged_with_defaults(
+        {
+            "change": {"ai_assisted": True, "kind": "code", "files": 12},
+            "author": {"rank": 1},
+            "risk": {"score": 0.7, "percentile": 93.0, "reference": "repository"},
+            "blast": {"critical": ["payments"], "services": ["payments"]},
+            "hazards": [{"kind": "iam.wildcard", "severity": "high", "path": "p.json"}],
+        }
+    )
+    for sample in (*SAMPLES, varied):
+        facts = {**sample, "time": {"date": "2026-12-20"}}
+        bindings = Bindings(facts)
+        for rule in policy.rules:
+            assert rule.condition is not None
+            assert evaluate(rule.condition, facts, "p", rule.id, bindings=bindings) == evaluate(
+                rule.condition, facts, "p", rule.id
+            )

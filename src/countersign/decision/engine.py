@@ -7,17 +7,21 @@ from datetime import date
 from typing import Any
 
 from countersign.decision.combine import combine
-from countersign.decision.condition import Limits, compile_condition, evaluate
+from countersign.decision.condition import Bindings, Limits, compile_condition, evaluate
 from countersign.decision.policy import FILE, Policy, Rule
 from countersign.decision.requirements import Decision, RuleOutcome
 
 
 def condition_holds(
-    rule: Rule, variables: dict[str, Any], limits: Limits | None = None, key: str = ""
+    rule: Rule,
+    variables: dict[str, Any],
+    limits: Limits | None = None,
+    key: str = "",
+    bindings: Bindings | None = None,
 ) -> bool:
     where = key or f"rule {rule.id!r}.when"
     condition = rule.condition or compile_condition(rule.when, FILE, where, limits)
-    return evaluate(condition, variables, FILE, where, limits)
+    return evaluate(condition, variables, FILE, where, limits, bindings)
 
 
 def decide(
@@ -27,9 +31,10 @@ def decide(
     fired: list[Rule] = []
     reached = set(variables.get("blast", {}).get("services", []))
     facts = {**variables, "time": {"date": today.isoformat()}}
+    bindings = Bindings(facts)  # the facts converted for CEL once, for every rule
     for rule in policy.rules:
         reason = _why_not(rule, today, reached)
-        if reason is None and not condition_holds(rule, facts, limits):
+        if reason is None and not condition_holds(rule, facts, limits, bindings=bindings):
             reason = f"condition false: {rule.when.strip()}{_values(rule, facts)}"
         if reason is None:
             fired.append(rule)
