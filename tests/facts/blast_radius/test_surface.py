@@ -238,3 +238,21 @@ def test_go_a_declaration_moved_between_pieces_is_neither_lost_nor_added():
         frozenset(),
         frozenset(),
     )
+
+
+_LINE_START = re.compile(r"^(?:func|type|var|const|import)\b", re.MULTILINE)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*_GO_LINES, "funcs\n", "\nfunc", "types", "\r\nvar x", "é", "\n"]),
+        max_size=20,
+    )
+)
+def test_go_pieces_start_where_a_line_starts_a_declaration(parts):
+    """Looked for from each newline: the lines (but the first) that ``^`` finds."""
+    from countersign.facts.blast_radius.surface import go
+
+    text = "".join(parts)
+    assert go._starts(text) == [m.start() for m in _LINE_START.finditer(text) if m.start()]

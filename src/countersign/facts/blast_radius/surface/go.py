@@ -83,8 +83,10 @@ _GO_KEYWORDS = frozenset(
 )
 
 
-# A line that starts a top-level declaration in formatted Go: where the text is cut into pieces.
-_PIECE_START = re.compile(r"^(?:func|type|var|const|import)\b", re.MULTILINE)
+# A line that starts a top-level declaration in formatted Go: where the text is cut into pieces
+# (after the newline). Looked for from a newline, not as ``^`` of a line: the engine then only
+# tries where a newline is, a third of the time over Nomad's edited files.
+_PIECE_START = re.compile(r"\n(?=(?:func|type|var|const|import)\b)")
 # Tokens that are left alone only where a string or comment does not end before the piece
 # does: a piece ending with one open was not cut between two tokens.
 _UNTERMINATED = frozenset({"`", '"', "'"})
@@ -99,7 +101,7 @@ def surface(text: str) -> frozenset[str]:
     the whole text when it ends between two tokens with every bracket closed and its last
     declaration ended; when one does not (a raw string or comment holding such a line, code
     that is not formatted), the whole text is read at once."""
-    starts = [m.start() for m in _PIECE_START.finditer(text) if m.start()]
+    starts = _starts(text)
     if not starts:
         return _piece(text)[0]
     found: set[str] = set()
@@ -137,8 +139,13 @@ def difference(old: str, new: str) -> tuple[frozenset[str], frozenset[str]]:
 def _pieces(text: str) -> list[str]:
     """The text cut where ``surface`` cuts it: at each line (but the first) that starts a
     top-level declaration."""
-    starts = [m.start() for m in _PIECE_START.finditer(text) if m.start()]
+    starts = _starts(text)
     return [text[a:b] for a, b in zip([0, *starts], [*starts, len(text)], strict=True)]
+
+
+def _starts(text: str) -> list[int]:
+    """Where each line but the first that starts a top-level declaration starts."""
+    return [m.end() for m in _PIECE_START.finditer(text)]
 
 
 def _declared(pieces: Iterable[str]) -> frozenset[str]:
