@@ -46,32 +46,6 @@ def test_each_feature_has_its_documented_value():
     assert third["msg_refactor"] == 1.0
 
 
-def test_fix_recency_bug_continuity_and_the_authors_recent_record():
-    commits = [
-        _c(1, 0, "a", ("m.py",), "Add m\n\nPartial-Bug: #1000001"),
-        _c(2, 10, "b", ("m.py", "n.py"), "Fix m\n\nCloses-Bug: #1000001", fix=True),
-        _c(3, 25, "a", ("n.py", "o.py"), "Change n"),
-        _c(4, 40, "c", ("m.py",), "Fix m again\n\nCloses-Bug: #1000001", fix=True),
-        _c(5, 50, "a", ("o.py",), "Touch o\n\nRelated-Bug: #1000001\nRelated-Bug: #2000002"),
-    ]
-    blamed = {f"{4:040x}": [f"{1:040x}"]}  # the second fix finds a's first change defect-inducing
-    got = list(compute(commits, blamed))
-    assert [g["fix_days"] for g in got] == [3650.0, 3650.0, 15.0, 30.0, 3650.0]
-    assert [g["bug_days"] for g in got] == [3650.0] * 5  # n.py, o.py: no change found so
-    assert [g["bug_seen"] for g in got] == [0.0, 1.0, 0.0, 2.0, 3.0]
-    assert [g["bug_reclosed"] for g in got] == [0.0, 0.0, 0.0, 1.0, 1.0]
-    assert [g["tr_closes"] for g in got] == [0.0, 1.0, 0.0, 1.0, 0.0]
-    assert (got[0]["tr_partial"], got[4]["tr_related"]) == (1.0, 2.0)
-    # a: changes on days 0 and 25, one found defect-inducing by the fix of day 40, read on day 50
-    changes = math.exp(-25 / 180) + 1.0
-    assert got[4]["author_bug_rate"] == round(
-        math.exp(-10 / 180) / (changes * math.exp(-25 / 180)), 4
-    )
-    assert got[2]["author_bug_rate"] == 0.0  # nothing found yet on day 25
-    later = list(compute([*commits, _c(6, 60, "d", ("m.py",), "Touch m")], blamed))[-1]
-    assert later["bug_days"] == 20.0  # m.py's change was found defect-inducing on day 40
-
-
 def test_no_feature_reads_a_later_commit():
     rng = random.Random(3)  # noqa: S311 - reproducible test data, not crypto
     files = [f"f{i}.py" for i in range(12)]
@@ -174,3 +148,21 @@ def test_a_live_change_against_the_saved_history_gets_the_features_the_miner_gav
     last = commits[-1]
     got = live(saved, last.author, last.date, last.paths, last.message, last.fix, content[last.sha])
     assert got == mined[-1]
+
+
+def test_a_history_saved_with_the_removed_columns_state_still_loads():
+    from countersign.facts.risk.repo_features import from_json, live, to_json
+
+    commits = [_c(1, 0, "a", ("m.py",), "Add m"), _c(2, 5, "b", ("m.py",), "Fix m", fix=True)]
+    state = from_json({**to_json(_history(commits), 5 * DAY), "bugs": {"1": [1, 1]}})
+    got = live(state, "a", 6 * DAY, ("m.py",), "Change m", fix=False, counts={})
+    assert got == live(_history(commits), "a", 6 * DAY, ("m.py",), "Change m", fix=False, counts={})
+    assert got["file_fixes"] == round(math.exp(-1 / 180), 4)
+
+
+def _history(commits):
+    from countersign.facts.risk.repo_features import RepoHistory
+
+    state = RepoHistory()
+    list(compute(commits, None, None, state))
+    return state

@@ -23,22 +23,6 @@ Definitions (tested in tests/facts/risk/test_repo_features.py):
   a change counts from the fix that blamed it on, not from its own date, as production
   learns it. ``author_bugs``: the author's earlier changes found defect-inducing so far;
   ``author_bug_share``: that over the author's earlier changes.
-Columns computed but not read by the model's recipe (``features.HISTORY`` leaves them out:
-on the OpenStack pool's development split they moved it by less than its noise, docs/risk.md
-session 21): ``fix_days``, ``bug_days``, ``bug_seen``, ``bug_reclosed``, ``author_bug_rate``
-and the trailer columns.
-
-- ``fix_days``: days since the latest earlier fix that touched one of the files (3650 when
-  none did); ``bug_days``: the same for the latest fix that found an earlier change to one of
-  them defect-inducing.
-- ``bug_seen``: earlier commits whose ``*-Bug:`` trailers name a bug this one names (summed
-  over its bugs); ``bug_reclosed``: its bugs that an earlier commit already closed
-  (``Closes-Bug:``): the earlier fix was not the last.
-- ``author_bug_rate``: the author's earlier changes found defect-inducing, each weighted
-  ``exp(-days since that fix / 180)``, over the author's earlier changes weighted
-  ``exp(-days ago / 180)`` (0 for a first commit): the author's recent record.
-- the trailer columns (``facts.risk.trailers``): ``Closes-Bug``, ``Partial-Bug``, blueprints,
-  ``Depends-On``, co-authors, impact flags, ``Change-Id``, the message body's length.
 - the ``content`` columns (``facts.risk.content``): the kinds of lines the commit's own patch
   adds and removes (0 when its patch was not read), and ``gen_share``.
 """
@@ -52,13 +36,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from countersign.facts.risk import content as diff_content
-from countersign.facts.risk import trailers
 from countersign.facts.risk.mining import Mined
 from countersign.facts.risk.szz import reverted
 
 DAY = 86400.0
 FIX_DECAY_DAYS = 180.0
-NEVER_DAYS = 3650.0  # fix_days / bug_days of files never fixed: older than any decay reads
 COUPLING_MAX_FILES = 30  # larger commits (mass renames, imports) say little about coupling
 
 _ISSUE = re.compile(
@@ -93,12 +75,6 @@ COLUMNS = (
     "file_bugs",
     "author_bugs",
     "author_bug_share",
-    "fix_days",
-    "bug_days",
-    "bug_seen",
-    "bug_reclosed",
-    "author_bug_rate",
-    *trailers.COLUMNS,
     *diff_content.COLUMNS,
 )
 _COUNTS = tuple(c for c in diff_content.COLUMNS if c != "gen_share")
@@ -128,10 +104,6 @@ class RepoHistory:
     # recorded commits an SZZ fix may still blame: sha -> (author, paths)
     seen: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     inducing: set[str] = field(default_factory=set)
-    # bug number -> [earlier commits naming it, whether one closed it]
-    bugs: dict[str, list[int]] = field(default_factory=dict)
-    # author -> [decayed changes, their time, decayed changes found defect-inducing, its time]
-    author_decay: dict[str, list[float]] = field(default_factory=dict)
 
     def features(self, c: Mined, content: Mapping[str, float] | None = None) -> dict[str, float]:
         """The features of ``c`` from the commits recorded before it (and its own patch's
@@ -162,7 +134,6 @@ class RepoHistory:
         mine = self.author_changes.get(c.author, 0)
         mine_bad = self.author_bugs.get(c.author, 0)
         counts = content or {}
-        named = [self.bugs.get(b, [0, 0]) for b, _ in trailers.bugs(c.message)]
         return {
             "file_fixes": round(fixes, 4),
             "file_recent": float(recent),
@@ -181,12 +152,6 @@ class RepoHistory:
             "file_bugs": round(bugs, 4),
             "author_bugs": float(mine_bad),
             "author_bug_share": round(mine_bad / mine, 4) if mine else 0.0,
-            "fix_days": _days_since(t, [f.fix_time for _, f in known if f.fix_value > 0]),
-            "bug_days": _days_since(t, [f.bug_time for _, f in known if f.bug_value > 0]),
-            "bug_seen": float(sum(n for n, _ in named)),
-            "bug_reclosed": float(sum(closed for _, closed in named)),
-            "author_bug_rate": self._author_rate(c.author, t),
-            **trailers.columns(c.message),
             **content_columns(counts),
             "gen_share": diff_content.generated_share(paths),
         }
@@ -218,18 +183,6 @@ class RepoHistory:
         self.author_last[c.author] = max(t, self.author_last.get(c.author, t))
         self.author_changes[c.author] = self.author_changes.get(c.author, 0) + 1
         self.seen[c.sha] = (c.author, tuple(paths))
-        d = self.author_decay.setdefault(c.author, [0.0, t, 0.0, t])
-        d[0], d[1] = d[0] * _decay(t - d[1]) + 1.0, t
-        for bug, closes in trailers.bugs(c.message):
-            b = self.bugs.setdefault(bug, [0, 0])
-            b[0] += 1
-            b[1] = max(b[1], int(closes))
-
-    def _author_rate(self, author: str, t: float) -> float:
-        d = self.author_decay.get(author)
-        if d is None or d[0] <= 0:
-            return 0.0
-        return round(d[2] * _decay(t - d[3]) / (d[0] * _decay(t - d[1])), 4)
 
     def repaired(self, c: Mined, blamed: Mapping[str, Sequence[str]]) -> list[str]:
         """The earlier commits the fix ``c`` repairs: SZZ's blame, and the commits it reverts."""
@@ -248,21 +201,11 @@ class RepoHistory:
         self.inducing.add(sha)
         author, paths = known
         self.author_bugs[author] = self.author_bugs.get(author, 0) + 1
-        d = self.author_decay.setdefault(author, [0.0, when, 0.0, when])
-        d[2], d[3] = d[2] * _decay(when - d[3]) + 1.0, max(when, d[3])
         for p in paths:
             f = self.files.setdefault(p, _File())
             decay = math.exp(-max(0.0, when - f.bug_time) / DAY / FIX_DECAY_DAYS)
             f.bug_value = f.bug_value * decay + 1.0
             f.bug_time = when
-
-
-def _decay(seconds: float) -> float:
-    return math.exp(-max(0.0, seconds) / DAY / FIX_DECAY_DAYS)
-
-
-def _days_since(t: float, times: Sequence[float]) -> float:
-    return round(max(0.0, t - max(times)) / DAY, 3) if times else NEVER_DAYS
 
 
 def content_columns(counts: Mapping[str, float] | None) -> dict[str, float]:
@@ -311,8 +254,6 @@ def to_json(state: RepoHistory, now: float) -> dict[str, Any]:
         "author_last": state.author_last,
         "author_changes": state.author_changes,
         "author_bugs": state.author_bugs,
-        "bugs": state.bugs,
-        "author_decay": state.author_decay,
     }
 
 
@@ -326,8 +267,6 @@ def from_json(data: Mapping[str, Any]) -> RepoHistory:
         author_last=dict(data["author_last"]),
         author_changes=dict(data["author_changes"]),
         author_bugs=dict(data["author_bugs"]),
-        bugs={k: list(v) for k, v in data.get("bugs", {}).items()},
-        author_decay={k: list(v) for k, v in data.get("author_decay", {}).items()},
     )
 
 
