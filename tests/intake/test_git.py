@@ -219,6 +219,41 @@ def test_a_kept_open_cat_file_reads_what_one_batch_reads(repo):
     assert again == {blobs[0]: once[blobs[0]]}
 
 
+def _drop_loose(repo, blob: str) -> None:
+    (repo.path / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+
+
+def test_a_kept_open_cat_file_does_not_ask_git_again_for_a_blob_it_read_lately(repo):
+    from countersign.intake.git import BlobReader, read_blobs
+
+    repo.commit("init", **{"a.txt": "alpha\n", "b.txt": "beta\n", "c.txt": "gamma\n"})
+    a, b, c = repo.git("ls-tree", "-r", "--format=%(objectname)", "HEAD").split()
+    with BlobReader(repo.path):
+        read_blobs(repo.path, [a, b])
+        for blob in (a, b, c):
+            _drop_loose(repo, blob)  # git can no longer give them
+        # in the order asked, as git would give them; a blob git never gave is still missing
+        kept = read_blobs(repo.path, [b, c, a])
+    assert list(kept.items()) == [(b, b"beta\n"), (a, b"alpha\n")]
+    assert read_blobs(repo.path, [a]) == {}
+
+
+def test_a_kept_open_cat_file_keeps_only_the_blobs_it_read_last(repo, monkeypatch):
+    from countersign.intake import git
+
+    monkeypatch.setattr(git, "_KEPT_BYTES", 12)  # room for two of these blobs
+    repo.commit("init", **{"a.txt": "alpha\n", "b.txt": "beta\n", "c.txt": "gamma\n"})
+    a, b, c = repo.git("ls-tree", "-r", "--format=%(objectname)", "HEAD").split()
+    with git.BlobReader(repo.path):
+        git.read_blobs(repo.path, [a])
+        git.read_blobs(repo.path, [b])
+        git.read_blobs(repo.path, [a])  # read last again: b is now the oldest
+        git.read_blobs(repo.path, [c])
+        for blob in (a, b, c):
+            _drop_loose(repo, blob)
+        assert git.read_blobs(repo.path, [a, b, c]) == {a: b"alpha\n", c: b"gamma\n"}
+
+
 def test_a_kept_open_cat_file_reads_more_than_a_page_of_requests_and_large_answers(repo):
     # the requests go a page at a time; the answers to one page fill the pipe many times over
     from countersign.intake.git import BlobReader, read_blobs
