@@ -88,3 +88,111 @@ def test_a_fix_and_any_other_commit_read_the_same_hunks_and_the_fix_its_removed_
     assert logo.binary
     assert (renamed.old_path, renamed.hunks) == ("old.py", ())
     assert all(not f.removed for f in other.files)
+
+
+def _plain_blocks(a, b):
+    """The patience diff anchor by anchor: each anchor a run of its own, merged into the run
+    before it when they follow one another, and the longest chain found by bisecting always."""
+    from bisect import bisect_left
+    from collections import Counter
+    from difflib import SequenceMatcher
+
+    out = []
+
+    def anchors(alo, ahi, blo, bhi):
+        old, new = a[alo:ahi], b[blo:bhi]
+        in_old, in_new = Counter(old), Counter(new)
+        once = {x for x, n in in_new.items() if n == 1 and in_old.get(x) == 1}
+        where = dict(zip(old, range(alo, ahi), strict=True))
+        pairs = [(where[x], j) for j, x in enumerate(new, blo) if x in once]
+        tails, back, at = [], [-1] * len(pairs), []
+        for k, (ia, _) in enumerate(pairs):
+            pos = bisect_left(tails, ia)
+            if pos == len(tails):
+                tails.append(ia)
+                at.append(k)
+            else:
+                tails[pos], at[pos] = ia, k
+            back[k] = at[pos - 1] if pos else -1
+        chain, k = [], at[-1] if at else -1
+        while k >= 0:
+            chain.append(pairs[k])
+            k = back[k]
+        return chain[::-1]
+
+    def common(i, j, most, step):
+        n = 0
+        while n < most and (a[i + n] == b[j + n] if step > 0 else a[i - n - 1] == b[j - n - 1]):
+            n += 1
+        return n
+
+    def patience(alo, ahi, blo, bhi):
+        head = common(alo, blo, min(ahi - alo, bhi - blo), 1)
+        if head:
+            out.append((blo, alo, head))
+            alo, blo = alo + head, blo + head
+        tail = common(ahi, bhi, min(ahi - alo, bhi - blo), -1)
+        ahi, bhi = ahi - tail, bhi - tail
+        if alo < ahi and blo < bhi:
+            chain = anchors(alo, ahi, blo, bhi)
+            if chain:
+                for ia, ib in chain:
+                    if ia > alo and ib > blo:
+                        patience(alo, ia, blo, ib)
+                    if out and out[-1][0] + out[-1][2] == ib and out[-1][1] + out[-1][2] == ia:
+                        last = out.pop()
+                        out.append((last[0], last[1], last[2] + 1))
+                    else:
+                        out.append((ib, ia, 1))
+                    alo, blo = ia + 1, ib + 1
+                patience(alo, ahi, blo, bhi)
+            elif (ahi - alo) * (bhi - blo) <= 40_000:
+                m = SequenceMatcher(None, a[alo:ahi], b[blo:bhi], autojunk=False)
+                out.extend((blo + y, alo + x, n) for x, y, n in m.get_matching_blocks() if n)
+        if tail:
+            out.append((bhi, ahi, tail))
+
+    patience(0, len(a), 0, len(b))
+    return out
+
+
+# versions as a merge sees them: unique lines (anchors), a few lines that repeat, and edits
+# that insert, delete, replace and move runs of lines
+VERSION = st.lists(
+    st.one_of(st.integers(0, 60).map(lambda n: b"u%d" % n), st.sampled_from([b"", b"}", b"r"])),
+    max_size=80,
+)
+
+
+@st.composite
+def _edited(draw):
+    old = draw(VERSION)
+    new = list(old)
+    for _ in range(draw(st.integers(0, 6))):
+        at = draw(st.integers(0, len(new)))
+        cut = draw(st.integers(0, 8))
+        kind = draw(st.sampled_from(["insert", "delete", "replace", "move"]))
+        piece = new[at : at + cut]
+        if kind in ("delete", "replace", "move"):
+            del new[at : at + cut]
+        if kind in ("insert", "replace"):
+            new[at:at] = draw(VERSION)[:cut]
+        if kind == "move":
+            to = draw(st.integers(0, len(new)))
+            new[to:to] = piece
+    return old, new
+
+
+@settings(max_examples=500)
+@given(_edited())
+def test_the_patience_diff_by_runs_of_anchors_is_the_diff_anchor_by_anchor(versions):
+    old, new = versions
+    assert blocks(old, new) == _plain_blocks(old, new)
+
+
+@given(st.lists(TEXT.map(lambda data: b"-" + data.replace(b"\n", b"")), max_size=6))
+def test_a_hunks_removed_lines_are_significant_as_each_line_is_alone(gone):
+    from countersign.facts.risk.origins import _significant
+
+    expected = [7 + k for k, line in enumerate(gone) if significant_bytes(line[1:])]
+    assert _significant(gone, 7) == expected

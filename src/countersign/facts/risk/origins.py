@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import add, lt, sub
 
 from countersign.facts.risk import content as diff_content
 from countersign.facts.risk.szz import is_fix, significant_bytes
@@ -29,11 +32,13 @@ _RAW = re.compile(
 _HUNK = re.compile(rb"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 HUNK_LINE = re.compile(_HUNK.pattern, re.MULTILINE)
 _INDEX = re.compile(rb"^index ([0-9a-f]{40})\.\.([0-9a-f]{40})", re.MULTILINE)
+# A section's index line, hunk headers and binary mark, each found by the line end before it
+# (a literal the regex engine looks for quickly; a section's first line is its ``diff --git``)
 _HEADS = re.compile(
-    rb"^(?:index ([0-9a-f]{40})\.\.([0-9a-f]{40})|@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@"
-    rb"|(Binary files ))",
-    re.MULTILINE,
+    rb"\n(?:index ([0-9a-f]{40})\.\.([0-9a-f]{40})|@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@"
+    rb"|(Binary files ))"
 )
+_DIFF = b"\ndiff --git "
 
 Hunk = tuple[int, int, int, int]  # old start, old count, new start, new count
 
@@ -82,11 +87,12 @@ def parse(
         return None
     sha, parents, message = fields[0].strip(), tuple(fields[1].split()), fields[2]
     is_a_fix = fix(message)
+    first = body.find(_DIFF)  # the raw lines all come before the first file's patch
     raw = [
         (m.group(1).decode(), m.group(2).decode(), m.group(4).decode("utf-8", "replace"))
-        for m in _RAW.finditer(body)
+        for m in _RAW.finditer(body, 0, len(body) if first < 0 else first + 1)
     ]
-    sections = _sections(body, is_a_fix)
+    sections = _sections(body, is_a_fix, first)
     files = []
     for old_blob, new, old_path in raw:
         old = old_blob
@@ -99,11 +105,15 @@ def parse(
 
 
 def _sections(
-    body: bytes, fix: bool
+    body: bytes, fix: bool, first: int
 ) -> dict[tuple[str, str], tuple[tuple[Hunk, ...], bool, tuple[int, ...]]]:
-    """(old blob, new blob) -> hunks, binary, removed significant lines (fixes only)."""
+    """(old blob, new blob) -> hunks, binary, removed significant lines (fixes only), from the
+    patches of the files (``first``: where the first one's line starts, less one)."""
     out: dict[tuple[str, str], tuple[tuple[Hunk, ...], bool, tuple[int, ...]]] = {}
-    starts = [m.start() for m in re.finditer(rb"^diff --git ", body, re.MULTILINE)]
+    starts = [0] if body.startswith(_DIFF[1:]) else []
+    while first >= 0:
+        starts.append(first + 1)
+        first = body.find(_DIFF, first + 1)
     for i, start in enumerate(starts):
         end = starts[i + 1] if i + 1 < len(starts) else len(body)
         section = body[start:end]
@@ -115,13 +125,20 @@ def _sections(
         binary = False
         removed: list[int] = []
         if fix:
+            lines: list[bytes] = []
+            seen = at = 0  # the lines before ``at``
             for m in _HEADS.finditer(section):
                 if m.group(7):
                     binary = True
                 elif m.group(3):
                     hunk = _hunk(m.group(3), m.group(4), m.group(5), m.group(6))
                     hunks.append(hunk)
-                    _removed(section, m.end(), hunk[0], hunk[1], removed)
+                    if hunk[1]:
+                        lines = lines or section.split(b"\n")
+                        seen += section.count(b"\n", at, m.start() + 1)
+                        at = m.start() + 1
+                        gone = lines[seen + 1 : seen + 1 + hunk[1]]  # after the header line
+                        removed.extend(_significant(gone, hunk[0]))
         else:
             for _i, _j, a, b, c, d, bin_mark in _HEADS.findall(section):
                 if bin_mark:
@@ -140,20 +157,20 @@ def _hunk(a: bytes, b: bytes | None, c: bytes, d: bytes | None) -> Hunk:
     return int(a), 1 if b is None else int(b), int(c), 1 if d is None else int(d)
 
 
-def _removed(section: bytes, after: int, start: int, count: int, out: list[int]) -> None:
-    """Add to ``out`` the old line numbers of the significant lines among the ``count`` lines
-    a hunk removes: those after its header, which ends at ``after``'s line end."""
-    i = section.find(b"\n", after)
-    if i < 0:
-        return
-    i += 1
-    for k in range(count):
-        j = section.find(b"\n", i)
-        if significant_bytes(section[i + 1 : j if j >= 0 else len(section)]):
-            out.append(start + k)
-        if j < 0:
-            return
-        i = j + 1
+# ``szz.significant_bytes`` is false of an ASCII line (its sign first) that this matches
+_BLANK_OR_COMMENT = re.compile(
+    rb"[ \t\r\x0b\x0c\x1c-\x1f]*(?:$|#|//|/\*|\*|--|;|%|<!--|\"\"\"|\'\'\')"
+)
+
+
+def _significant(gone: list[bytes], start: int) -> list[int]:
+    """The old line numbers of the significant lines among a hunk's removed lines (each with
+    its ``-``), the first of which is line ``start``."""
+    return [
+        start + k
+        for k, line in enumerate(gone)
+        if (not _BLANK_OR_COMMENT.match(line, 1) if line.isascii() else significant_bytes(line[1:]))
+    ]
 
 
 def apply(old: array[int] | None, hunks: Iterable[Hunk], commit: int) -> array[int]:
@@ -345,17 +362,18 @@ def _patience(
     tail = _common(a, b, ahi, bhi, min(ahi - alo, bhi - blo), -1)
     ahi, bhi = ahi - tail, bhi - tail
     if alo < ahi and blo < bhi:
-        anchors = _anchors(a, b, alo, ahi, blo, bhi)
-        if anchors:
-            for ia, ib in anchors:
+        olds, news = _anchors(a, b, alo, ahi, blo, bhi)
+        if olds:
+            for k, size in _runs(olds, news):
+                ia, ib = olds[k], news[k]
                 if ia > alo and ib > blo:
                     _patience(a, b, alo, ia, blo, ib, out)
                 if out and out[-1][0] + out[-1][2] == ib and out[-1][1] + out[-1][2] == ia:
                     last = out.pop()
-                    out.append((last[0], last[1], last[2] + 1))
+                    out.append((last[0], last[1], last[2] + size))
                 else:
-                    out.append((ib, ia, 1))
-                alo, blo = ia + 1, ib + 1
+                    out.append((ib, ia, size))
+                alo, blo = ia + size, ib + size
             _patience(a, b, alo, ahi, blo, bhi, out)
         elif (ahi - alo) * (bhi - blo) <= 40_000:
             from difflib import SequenceMatcher
@@ -366,24 +384,35 @@ def _patience(
         out.append((bhi, ahi, tail))
 
 
+def _runs(olds: list[int], news: list[int]) -> Iterator[tuple[int, int]]:
+    """(first, length) of each run of anchors that follow one another line after line on both
+    sides (both positions strictly increase: one more on both is two more in their sum)."""
+    sums = list(map(add, olds, news))
+    starts = [0, *compress(range(1, len(sums)), map((2).__ne__, map(sub, sums[1:], sums)))]
+    ends = [*starts[1:], len(sums)]
+    return zip(starts, map(sub, ends, starts), strict=True)
+
+
 def _anchors(
     a: list[bytes], b: list[bytes], alo: int, ahi: int, blo: int, bhi: int
-) -> list[tuple[int, int]]:
-    """The longest chain of lines that occur once on each side, in order on both."""
+) -> tuple[list[int], list[int]]:
+    """The longest chain of lines that occur once on each side, in order on both: their old
+    and new positions."""
     old, new = a[alo:ahi], b[blo:bhi]
     in_old, in_new = Counter(old), Counter(new)
     once = {x for x, n in in_new.items() if n == 1 and in_old.get(x) == 1}
     if not once:
-        return []
+        return [], []
     where = dict(zip(old, range(alo, ahi), strict=True))  # a line seen once: its one place
-    pairs = [(where[x], j) for j, x in enumerate(new, blo) if x in once]
-    # longest increasing subsequence of the old positions (pairs are in new order)
+    news = [j for j, x in enumerate(new, blo) if x in once]
+    olds = [where[b[j]] for j in news]
+    if all(map(lt, olds, olds[1:])):
+        return olds, news  # already in order on both sides: the whole chain
+    # longest increasing subsequence of the old positions (in new order)
     tails: list[int] = []
-    back: list[int] = [-1] * len(pairs)
+    back: list[int] = [-1] * len(olds)
     at: list[int] = []
-    from bisect import bisect_left
-
-    for k, (ia, _) in enumerate(pairs):
+    for k, ia in enumerate(olds):
         pos = bisect_left(tails, ia)
         if pos == len(tails):
             tails.append(ia)
@@ -395,6 +424,7 @@ def _anchors(
     chain = []
     k = at[-1] if at else -1
     while k >= 0:
-        chain.append(pairs[k])
+        chain.append(k)
         k = back[k]
-    return chain[::-1]
+    chain.reverse()
+    return [olds[k] for k in chain], [news[k] for k in chain]
