@@ -1,8 +1,11 @@
 import pytest
 from histories import DAY, T0, commit_at
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from countersign.errors import InputError
-from countersign.facts.risk.szz import is_fix, removed_lines
+from countersign.facts.risk.mining import Index, Mined
+from countersign.facts.risk.szz import is_fix, labels, removed_lines
 from countersign.state.history import label, mine, read_labels
 
 GOOD = "def f(x):\n    return x + 1\n\n\ndef g(x):\n    return x * 2\n"
@@ -126,3 +129,38 @@ def test_a_labels_file_with_garbage_says_which_line(tmp_path):
         InputError, match=r"labels.txt:2: expected a commit sha first, got 'not-a-sha'"
     ):
         read_labels(path)
+
+
+def _mined(sha: str, when: float, message: str) -> Mined:
+    return Mined(
+        sha,
+        when,
+        "a@example.com",
+        ("0" * 40,),
+        is_fix(message),
+        ai=False,
+        metrics={},
+        message=message,
+    )
+
+
+SHAS = st.lists(
+    st.text("0ab", min_size=1, max_size=6).map(lambda s: (s * 40)[:40]), unique=True, max_size=12
+)
+
+
+@settings(max_examples=200)
+@given(SHAS, st.data())
+def test_reverted_and_explicit_prefixes_label_every_commit_they_begin(shas, data):
+    """A revert's target and an explicit label are prefixes (of any case, in the message):
+    every mined commit they begin is defect-inducing, as a scan of every commit finds."""
+    prefixes = data.draw(st.lists(st.text("0ab", min_size=7, max_size=9), max_size=4))
+    case = data.draw(st.sampled_from([str.lower, str.upper]))
+    reverts = [_mined(f"{'f' * 39}{k}", T0 + k, f"Revert\n\nThis reverts commit {case(p)}.")
+               for k, p in enumerate(prefixes)]  # fmt: skip
+    explicit = set(data.draw(st.lists(st.text("0ab", min_size=1, max_size=8), max_size=3)))
+    index = Index(commits=[_mined(s, T0 + 100 + k, "Add") for k, s in enumerate(shas)] + reverts)
+    found = labels(index, gap_days=0, explicit=explicit)
+    starts = {p.lower() for p in prefixes} | explicit
+    expected = {c.sha for c in index.commits if any(c.sha.startswith(p) for p in starts)}
+    assert {s for s, b in found.bug.items() if b == 1} == expected

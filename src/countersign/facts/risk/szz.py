@@ -5,6 +5,8 @@ the commits that last touched those lines as defect-inducing. Pure: the blame is
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -118,11 +120,20 @@ class Labels:
     note: str
 
 
+def _beginning(ordered: list[str], prefix: str) -> Iterator[str]:
+    """The shas of ``ordered`` (sorted) that begin with ``prefix``: one run, found by bisection."""
+    at = bisect_left(ordered, prefix)
+    while at < len(ordered) and ordered[at].startswith(prefix):
+        yield ordered[at]
+        at += 1
+
+
 def labels(index: Index, gap_days: float = 90.0, explicit: set[str] | None = None) -> Labels:
     """SZZ labels for every mined commit, from the fixes' blame in ``index.blamed``, reverts and
     ``explicit`` labels. Commits in the last ``gap_days`` of history stay unlabelled unless found
     defect-inducing: their bugs may not have been found yet."""
     known = {c.sha for c in index.commits}
+    ordered = sorted(known)
     bad: set[str] = set()
     fixes = 0
     for c in index.commits:
@@ -131,9 +142,9 @@ def labels(index: Index, gap_days: float = 90.0, explicit: set[str] | None = Non
         fixes += 1
         bad.update(index.blamed.get(c.sha, ()))
         for target in reverted(c.message):
-            bad.update(s for s in known if s.startswith(target.lower()))
+            bad.update(_beginning(ordered, target.lower()))
     for prefix in explicit or set():
-        bad.update(s for s in known if s.startswith(prefix))
+        bad.update(_beginning(ordered, prefix))
     bad &= known
     end = max((c.date for c in index.commits), default=0.0)
     bug: dict[str, int | None] = {}
