@@ -18,14 +18,8 @@ from pathlib import Path
 
 from countersign.errors import InputError
 from countersign.facts.docs import Finding, Kind, Reference
-from countersign.facts.docs.extract import (
-    Vocabulary,
-    is_history,
-    own_commands,
-    project_names,
-    references,
-    superseded,
-)
+from countersign.facts.docs.extract import Vocabulary, own_commands, project_names, references
+from countersign.facts.docs.history import is_history, superseded
 from countersign.facts.docs.judge import (
     History,
     defining_needles,
@@ -88,7 +82,7 @@ def review_docs(
     # an older version's page beside a newer one records what was: not read for advice
     records = superseded(p for p in every_path if is_doc(p))
     refs = _references(doc_tree.read(p for p in doc_paths if p not in records), vocabulary)
-    index = read.code_index(root, sha, code_paths, needles(refs), submodules)
+    index = read.code_index(root, sha, code_paths, needles(refs), submodules, manifests)
     calls = [r for r in refs if r.keywords and r.needle in index.tokens]
     params, defined_in = read.signatures(root, sha, {r.needle for r in calls})
     index = replace(index, signatures=params, commands=frozenset(vocabulary.commands))

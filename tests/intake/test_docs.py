@@ -148,3 +148,25 @@ def test_needles_too_many_for_one_pattern_are_looked_for_in_parts(repo):
     repo.commit("start", **{"app/settings.py": "import os\nos.getenv('SHIPIT_DB_NAME')\n"})
     many = [f"SHIPIT_NEEDLE_{i:05}_abcdefghijkl" for i in range(2000)]
     assert docs.present(repo.path, "HEAD", [*many, "SHIPIT_DB_NAME"]) == {"SHIPIT_DB_NAME"}
+
+
+def test_the_code_index_takes_the_manifests_already_read_and_reads_only_the_rest(repo):
+    """``review_docs`` reads the manifests once for the vocabulary; the index uses those texts
+    (the ones given here differ from the tree's, so a second read would show)."""
+    repo.commit(
+        "init",
+        **{
+            "pyproject.toml": '[project]\nname = "shipit"\n',
+            "package.json": '{"scripts": {"build": "x"}}\n',
+            "Makefile": "lint:\n\ttrue\n",
+        },
+    )
+    paths = ["pyproject.toml", "package.json", "Makefile"]
+    read = {
+        "pyproject.toml": '[tool.hatch.build.targets.wheel.shared-data]\n"share/t" = "share/x/t"\n',
+        "package.json": '{"scripts": {"serve": "x"}}\n',
+    }
+    index = docs.code_index(repo.path, "HEAD", paths, [], read=read)
+    assert index.installed == (("share/x/t", "share/t"),)
+    assert index.scripts == frozenset({"serve"})
+    assert index.make_targets == frozenset({"lint"})

@@ -12,7 +12,7 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -82,13 +82,18 @@ def code_index(
     paths: Iterable[str],
     needles: Iterable[str],
     submodules: Iterable[str] = (),
+    read: Mapping[str, str] | None = None,
 ) -> CodeIndex:
+    """What the code at ``rev`` holds of what the documents ask about. ``read``: texts of the
+    tree already read by path (the manifests the vocabulary came from), not read again."""
     paths = frozenset(paths)
-    tree = GitTree(root, rev)
+    read = read or {}
     manifests = [p for p in paths if is_makefile(p) or p.rsplit("/", 1)[-1] == "package.json"]
     ignores = sorted(p for p in paths if p.rsplit("/", 1)[-1] == ".gitignore")
     pyproject = ["pyproject.toml"] if "pyproject.toml" in paths else []
-    texts = tree.read([*manifests, *ignores, *pyproject])
+    wanted = [*manifests, *ignores, *pyproject]
+    texts = GitTree(root, rev).read(p for p in wanted if p not in read)
+    texts.update((p, read[p]) for p in wanted if p in read)
     installed = installed_data(texts.pop("pyproject.toml", "")) if pyproject else ()
     patterns = [q for p in ignores for q in ignore_patterns(p, texts.pop(p, ""))]
     make = [t for p, t in texts.items() if is_makefile(p)]

@@ -20,12 +20,6 @@ def test_no_line_without_three_backquotes_or_tildes_opens_a_fence(text: str):
         assert "```" in text or "~~~" in text
 
 
-@given(st.text(alphabet=st.sampled_from(list("ab\n ")), max_size=200))
-def test_a_documents_head_is_its_first_title_lines(text: str):
-    lines = text.split("\n", extract._TITLE_LINES)[: extract._TITLE_LINES]
-    assert extract._head(text) == "\n".join(lines)
-
-
 def test_a_document_whose_lines_name_nothing_has_no_references_and_one_that_does_keeps_its_rules():
     vocab = extract.Vocabulary(commands=frozenset({"shipit"}))
     assert extract.references("docs/a.md", "# a\n\n- Do it:\n\n`tar cf {{x}}`\n", vocab) == ()
