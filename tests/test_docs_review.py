@@ -636,3 +636,58 @@ def test_the_standard_openstack_and_vault_client_variables_are_their_clients(rep
         **{"builder/access.go": "package builder\n\nvar opts = fromEnv()\n"},
     )
     assert _stale_texts(repo) == ["OS_SHIPIT_MODE"]
+
+
+def test_a_variable_read_through_a_getter_that_joins_a_prefix_holds(repo):
+    """go-task: ``TASK_TEMP_DIR`` is read as ``env.GetTaskEnv("TEMP_DIR")``, which returns
+    ``os.Getenv(taskVarPrefix + key)`` with ``taskVarPrefix = "TASK_"``; a commit that replaced
+    the whole spelling with the getter is no evidence it went."""
+    old = 'package main\n\nimport "os"\n\nvar dir = os.Getenv("TASK_TEMP_DIR")\n'
+    repo.commit("start", **{"setup.go": old, "docs/env.md": "Set `TASK_TEMP_DIR`.\n"})
+    repo.commit(
+        "TASK_ environment prefix",
+        **{
+            "env.go": (
+                'package main\n\nimport "os"\n\nconst taskVarPrefix = "TASK_"\n\n'
+                "func GetTaskEnv(key string) string {\n\treturn os.Getenv(taskVarPrefix + key)\n}\n"
+            ),
+            "setup.go": 'package main\n\nvar dir = GetTaskEnv("TEMP_DIR")\n',
+        },
+    )
+    assert _stale_texts(repo) == []
+
+
+def test_a_variable_built_from_a_prefix_and_a_computed_part_holds(repo):
+    """lima: ``QEMU_SYSTEM_AARCH64`` is read as ``"QEMU_SYSTEM_" + strings.ToUpper(arch)``: every
+    variable under that prefix is read, though no line spells one whole."""
+    repo.commit(
+        "start",
+        **{
+            "qemu.go": (
+                'package qemu\n\nimport (\n\t"os"\n\t"strings"\n)\n\nfunc exe(arch string) string {\n'
+                '\treturn os.Getenv("QEMU_SYSTEM_" + strings.ToUpper(arch))\n}\n'
+            ),
+            "hack/test.sh": 'export QEMU_SYSTEM_AARCH64="qemu-system-aarch64 -display none"\n',
+            "docs/internals.md": "- `$QEMU_SYSTEM_AARCH64`: path of `qemu-system-aarch64`\n",
+        },
+    )
+    repo.commit("recommend a newer QEMU", **{"hack/test.sh": "true\n"})
+    assert _stale_texts(repo) == []
+
+
+def test_a_prefixed_variable_whose_own_part_went_is_still_stale(repo):
+    """The code still joins ``"TASK_"`` to other names, but nothing asks for ``OLD_MODE``."""
+    env = (
+        'package main\n\nimport "os"\n\nconst taskVarPrefix = "TASK_"\n\n'
+        "func GetTaskEnv(key string) string {\n\treturn os.Getenv(taskVarPrefix + key)\n}\n"
+    )
+    repo.commit(
+        "start",
+        **{
+            "env.go": env,
+            "setup.go": 'package main\n\nimport "os"\n\nvar mode = os.Getenv("TASK_OLD_MODE")\n',
+            "docs/env.md": "Set `TASK_OLD_MODE`.\n",
+        },
+    )
+    repo.commit("drop the old mode", **{"setup.go": 'package main\n\nvar mode = ""\n'})
+    assert _stale_texts(repo) == ["TASK_OLD_MODE"]

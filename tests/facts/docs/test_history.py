@@ -390,3 +390,37 @@ def test_implemented_and_dated_designs_record_what_was_decided(path):
 def test_a_documents_head_is_its_first_title_lines(text: str):
     lines = text.split("\n", history._TITLE_LINES)[: history._TITLE_LINES]
     assert history._head(text) == "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        # terragrunt's docs number their sections and pages for the sidebar's order
+        "docs/src/content/docs/08-migrate/03-cli-redesign.md",
+        "docs-starlight/src/content/docs/06-migrate/02-upgrading-to-terragrunt-0-19-x.md",
+        "docs/_docs/06_migration_guides/02-upgrading_to_terragrunt_0.19.x.md",
+        "docs/migration-guides/cli.md",
+        "docs/2-upgrading.md",
+    ],
+)
+def test_a_numbered_upgrade_page_or_migration_section_is_history(path):
+    assert refs("1. `get_tfvars_dir()` is now called `get_terragrunt_dir()`.\n", path) == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["docs/02-features/hooks.md", "docs/03-migrations.md", "docs/migrations/alembic.md"],
+)
+def test_a_numbered_page_or_a_database_migrations_page_is_still_read(path):
+    assert refs("Call `get_tfvars_dir()`.\n", path) == [(Kind.SYMBOL, "get_tfvars_dir()")]
+
+
+def test_a_front_matter_title_naming_an_upgrade_is_the_documents_title():
+    page = (
+        "---\ntitle: Upgrading to Terragrunt 0.19.x\nsidebar:\n  order: 2\n---\n\n## Background\n"
+    )
+    assert refs(page + "Call `get_tfvars_dir()`.\n", "docs/guide.md") == []
+    page = "---\ntitle: Features of Terragrunt 0.19.x\n---\n\n## Background\n"
+    assert refs(page + "Call `get_tfvars_dir()`.\n", "docs/guide.md") == [
+        (Kind.SYMBOL, "get_tfvars_dir()")
+    ]

@@ -14,14 +14,18 @@ from countersign.facts.docs import Reference
 _HISTORY_NAMES = re.compile(
     # a year's page of them too (gunicorn's ``docs/content/2024-news.md``); a migration page
     # (kedro's ``docs/about/migration.md``: what each version took away, and what instead),
-    # not one about database migrations
-    r"(^|/)(?:\d{4}[_-])?(change[s_-]?log|changes|history|news|release[s_-]?notes?|releases|"
+    # not one about database migrations; a page's place in the docs' order before its name
+    # (terragrunt's ``02-upgrading-to-terragrunt-0-19-x.md``)
+    r"(^|/)(?:\d{1,4}[_-])?(change[s_-]?log|changes|history|news|release[s_-]?notes?|releases|"
     r"upgrad(?:e|ing)|migration[s_-]?guide|migration(?!s)|deprecat\w*|whats?[_-]?new)[^/]*$"
     # a release's announcement (django-rest-framework's ``docs/community/3.4-announcement.md``)
     r"|(^|/)[^/]*\d[^/]*[_-]announce(?:ment)?s?\.[a-z]+$|(^|/)announce(?:ment)?s?/"
     r"|(^|/)(releasenotes|release[_-]notes|changelog|changelogs|changes|history|whatsnew)/"
-    # a directory of upgrade guides (buildbot's ``docs/manual/upgrading/``)
-    r"|(^|/)(upgrading|upgrade[_-]?guides?)/"
+    # a directory of upgrade or migration guides (buildbot's ``docs/manual/upgrading/``,
+    # terragrunt's numbered ``08-migrate/`` and ``06_migration_guides/``), not of database
+    # migrations
+    r"|(^|/)(?:\d{1,3}[_-])?(upgrading|upgrade[_-]?guides?|migrat(?:e|ing|ion)|"
+    r"migration[_-]?guides?)/"
     # proposals and decision records say what was decided when, not how things are now; so do
     # design specifications (OpenStack's ``specs/``, its ``blueprints/``; not rspec's ``spec/``)
     r"|(^|/)(adr|adrs|decisions|proposals|rfcs?|seps?|peps?|peeps?|enhancements|plans|specs|"
@@ -77,7 +81,7 @@ def _dated_post(name: str) -> bool:
 # a word each name of ``_HISTORY_NAMES`` holds, looked for first (casefolded, as the pattern
 # ignores case): most paths hold none, and the pattern costs twenty times as much
 _HISTORY_WORDS = (
-    *("change", "histor", "news", "release", "upgrad", "migration", "deprecat", "what"),
+    *("change", "histor", "news", "release", "upgrad", "migrat", "deprecat", "what"),
     *("announce", "adr", "decision", "proposal", "rfc", "sep", "pep", "peep", "enhancement"),
     *("plan", "initiative", "prd", "roadmap", "_posts", "blog", "specs", "blueprint"),
     *("old", "legacy", "archive", "attic", "remov", "design"),
@@ -267,8 +271,12 @@ def kept_for_history(text: str) -> bool:
 
 
 def history_title(text: str) -> bool:
-    """Whether the document's first title names a version of the past (see ``_HISTORY_TITLE``)."""
+    """Whether the document's first title names a version of the past (see ``_HISTORY_TITLE``):
+    its front matter's ``title:`` (a docs site's page: terragrunt's ``title: Upgrading to
+    Terragrunt 0.19.x``), else its first heading."""
     lines = _head(text).split("\n")
+    if text.startswith("---") and (title := _front_matter_title(lines)):
+        return bool(_HISTORY_TITLE.search(title))
     for i, line in enumerate(lines):
         stripped = line.strip()
         if not stripped:
@@ -285,6 +293,18 @@ def history_title(text: str) -> bool:
         if title:
             return bool(_HISTORY_TITLE.search(title))
     return False
+
+
+def _front_matter_title(lines: list[str]) -> str:
+    """The ``title:`` of a YAML front matter block (between the first two ``---`` lines)."""
+    if lines[0].strip() != "---":
+        return ""
+    for line in lines[1:]:
+        if line.strip() == "---":
+            break
+        if match := re.match(r"^title:\s*[\"']?(.+?)[\"']?\s*$", line):
+            return match.group(1)
+    return ""
 
 
 def past_sentence_runs_on(before: str, text: str, named: list[Reference]) -> list[Reference]:

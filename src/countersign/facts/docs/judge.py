@@ -565,7 +565,36 @@ def _template_parts(reference: Reference) -> tuple[tuple[str, ...], tuple[str, .
 
 def template_literals(reference: Reference) -> tuple[str, ...]:
     templates, names = _template_parts(reference)
-    return (*templates, *names)
+    return (*templates, *names, *_longer_heads(reference))
+
+
+def _longer_heads(reference: Reference) -> tuple[str, ...]:
+    """The variable's leading words of two or more, as the literal code joins a computed part
+    to (lima's ``"QEMU_SYSTEM_" + strings.ToUpper(arch)`` for ``QEMU_SYSTEM_AARCH64``)."""
+    if reference.kind is not Kind.ENV:
+        return ()
+    words = reference.needle.split("_")
+    heads = ("_".join(words[:i]) + "_" for i in range(2, len(words)))
+    return tuple(f"{f}{q}{head}{brace}" for head in heads for q in "\"'" for f, brace in _JOINS)
+
+
+# a head joined by ``+`` (``"QEMU_SYSTEM_" + arch``), or an f-string's (``f"QEMU_SYSTEM_{arch}"``)
+_JOINS = (("", ""), ("f", "{"))
+
+
+def _joined_to_prefix(reference: Reference, code: CodeIndex) -> bool:
+    """A variable the code names by joining a literal head to another part: go-task's
+    ``os.Getenv(taskVarPrefix + key)`` with ``"TASK_"``, asked for as ``GetTaskEnv("TEMP_DIR")``
+    (the rest quoted as it is spelled), or a head of two words or more joined to a computed
+    part (lima's ``"QEMU_SYSTEM_" + strings.ToUpper(arch)``: every variable under it is read)."""
+    if reference.kind is not Kind.ENV or "_" not in reference.needle:
+        return False
+    prefix, rest = reference.needle.split("_", 1)
+    if any(f"{q}{prefix}_{q}" in code.tokens for q in "\"'") and any(
+        f"{q}{rest}{q}" in code.tokens for q in "\"'"
+    ):
+        return True
+    return any(head in code.tokens for head in _longer_heads(reference))
 
 
 def _built_from_template(reference: Reference, code: CodeIndex) -> bool:
@@ -669,6 +698,8 @@ def _token(reference: Reference, code: CodeIndex, history: History) -> Finding |
         return None  # derived from the command's option, which still exists
     if _built_from_template(reference, code):
         return None  # built from a template and a name the code still holds
+    if _joined_to_prefix(reference, code):
+        return None  # a literal head joined to the rest, or to a part computed at run time
     if (base := platform_base(reference)) and base in code.tokens:
         return None  # a per-platform override of a variable the code still reads
     rest = module_rest(reference.needle, code) if reference.kind is Kind.CONFIG_KEY else ()
