@@ -170,3 +170,14 @@ def test_the_code_index_takes_the_manifests_already_read_and_reads_only_the_rest
     assert index.installed == (("share/x/t", "share/t"),)
     assert index.scripts == frozenset({"serve"})
     assert index.make_targets == frozenset({"lint"})
+
+
+def test_a_makefile_that_includes_a_part_from_a_submodule_may_make_any_goal(repo):
+    """crossplane's Makefile ``-include build/makelib/common.mk`` from its ``build`` submodule,
+    which defines ``generate``: a goal the tree's Makefile does not name is not missing."""
+    makefile = "-include build/makelib/common.mk\n\nlint:\n\ttrue\n"
+    repo.commit("init", Makefile=makefile)
+    index = docs.code_index(repo.path, "HEAD", ["Makefile"], [], submodules=["build"])
+    assert index.make_targets is None
+    index = docs.code_index(repo.path, "HEAD", ["Makefile"], [], submodules=["vendor/x"])
+    assert index.make_targets == frozenset({"lint"})

@@ -98,15 +98,34 @@ def code_index(
     patterns = [q for p in ignores for q in ignore_patterns(p, texts.pop(p, ""))]
     make = [t for p, t in texts.items() if is_makefile(p)]
     packages = [t for p, t in texts.items() if p.endswith("package.json")]
+    submodules = frozenset(submodules)
     return CodeIndex(
         paths=paths,
         tokens=present(root, rev, needles),
-        make_targets=_make_targets(make) if make else None,
+        make_targets=_make_targets(make) if make and not _includes_from(make, submodules) else None,
         make_routes=make_routes(make),
         scripts=_scripts(packages) if packages else None,
         ignored=tuple(patterns),
-        submodules=frozenset(submodules),
+        submodules=submodules,
         installed=installed,
+    )
+
+
+_INCLUDE = re.compile(r"^-?include\s+(.+)$", re.MULTILINE)
+
+
+def _includes_from(makefiles: Iterable[str], submodules: frozenset[str]) -> bool:
+    """Whether a Makefile includes a part from a submodule (crossplane's ``-include
+    build/makelib/common.mk``, which defines ``generate``): another repository's rules, not in
+    this tree, so any goal may be made."""
+    if not submodules:
+        return False
+    return any(
+        word.removeprefix("./").startswith(f"{module}/")
+        for text in makefiles
+        for match in _INCLUDE.finditer(text)
+        for word in match.group(1).split()
+        for module in submodules
     )
 
 

@@ -424,3 +424,16 @@ def test_a_front_matter_title_naming_an_upgrade_is_the_documents_title():
     assert refs(page + "Call `get_tfvars_dir()`.\n", "docs/guide.md") == [
         (Kind.SYMBOL, "get_tfvars_dir()")
     ]
+
+
+@pytest.mark.parametrize(
+    ("path", "history"),
+    [
+        ("design/defunct/one-pager-package-annotations.md", True),  # crossplane's set-aside
+        ("design/rejected/one-pager-x.md", True),
+        ("design/superseded/x.md", True),
+        ("design/one-pager-render-engine.md", False),
+    ],
+)
+def test_a_design_set_aside_as_defunct_records_what_was_proposed(path, history):
+    assert (refs("Read `docs/reference/xpkg.md`.\n", path) == []) is history

@@ -30,9 +30,11 @@ _HISTORY_NAMES = re.compile(
     # design specifications (OpenStack's ``specs/``, its ``blueprints/``; not rspec's ``spec/``)
     r"|(^|/)(adr|adrs|decisions|proposals|rfcs?|seps?|peps?|peeps?|enhancements|plans|specs|"
     r"blueprints)/"
-    # designs once built (velero's ``design/Implemented/``), and designs named for their day
-    # (cert-manager's ``design/20230302.gomod.md``)
-    r"|(^|/)designs?/(?:implemented|accepted|completed|done|archived?)/"
+    # designs once built (velero's ``design/Implemented/``) or set aside (crossplane's
+    # ``design/defunct/``), and designs named for their day (cert-manager's
+    # ``design/20230302.gomod.md``)
+    r"|(^|/)designs?/(?:implemented|accepted|completed|done|archived?|defunct|rejected|"
+    r"superseded|obsolete|withdrawn)/"
     r"|(^|/)designs?/\d{8}[^/]*$"
     # a blog's posts: each tells of its day
     r"|(^|/)(_posts|blog)/"
