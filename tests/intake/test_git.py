@@ -238,6 +238,25 @@ def test_a_kept_open_cat_file_does_not_ask_git_again_for_a_blob_it_read_lately(r
     assert read_blobs(repo.path, [a]) == {}
 
 
+def test_the_placers_stream_and_the_reads_share_the_blobs_kept(repo):
+    # the placer's thread streams old blobs while the change's reader reads both sides: a
+    # blob one of them read is not asked of git again by the other
+    from countersign.intake.git import BlobReader, read_blobs, stream_blobs
+
+    repo.commit("init", **{"a.txt": "alpha\n", "b.txt": "beta\n", "c.txt": "gamma\n"})
+    a, b, c = repo.git("ls-tree", "-r", "--format=%(objectname)", "HEAD").split()
+    with BlobReader(repo.path) as reader:
+        assert list(stream_blobs(repo.path, [[a]], 100, through=reader)) == [(a, b"alpha\n")]
+        read_blobs(repo.path, [b])
+        for blob in (a, b, c):
+            _drop_loose(repo, blob)
+        assert read_blobs(repo.path, [a]) == {a: b"alpha\n"}
+        streamed = list(stream_blobs(repo.path, [[b, c], [a]], 100, through=reader))
+        assert streamed == [(b, b"beta\n"), (c, None), (a, b"alpha\n")]
+        # one over the limit is still read past, as git would give it
+        assert list(stream_blobs(repo.path, [[a]], 3, through=reader)) == [(a, None)]
+
+
 def test_a_kept_open_cat_file_keeps_only_the_blobs_it_read_last(repo, monkeypatch):
     from countersign.intake import git
 
