@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from countersign.errors import InputError, UsageError
-from countersign.facts.risk import dataset, evaluation, repo_features, szz, text, training
+from countersign.facts.risk import content, dataset, evaluation, repo_features, szz, text, training
 from countersign.facts.risk.dataset import Row
 from countersign.facts.risk.features import EXTENDED, NAMES
 from countersign.facts.risk.model import to_json
@@ -114,7 +114,10 @@ def mine_repo(
     features = _features(index, state)
     if not early:
         recent = index.commits[-REFERENCE_COMMITS:]
-        words = [text.tokens(c.message, c.paths) for c in recent]
+        words = [
+            text.tokens(c.message, c.paths, content.code_of(index.content.get(c.sha)))
+            for c in recent
+        ]
         save_reference(state, _reference_metrics(index.commits, features), words)
     if found.note:
         _info(found.note)
@@ -124,14 +127,20 @@ def mine_repo(
     )
     blast = cache.blast_columns(repo)
     rows = [
-        c.row(found.bug[c.sha], {**(blast(c.paths) if blast else {}), **extra})
+        c.row(
+            found.bug[c.sha],
+            {**(blast(c.paths) if blast else {}), **extra},
+            index.content.get(c.sha),
+        )
         for c, extra in zip(index.commits, features, strict=True)
     ]
     if all_refs:
         side = _side(repo, index)
         for c, extra in zip(side.commits, side.features, strict=True):
             bug = 1 if explicit and any(c.sha.startswith(x) for x in explicit) else None
-            rows.append(c.row(bug, {**(blast(c.paths) if blast else {}), **extra}))
+            rows.append(
+                c.row(bug, {**(blast(c.paths) if blast else {}), **extra}, side.content.get(c.sha))
+            )
     return rows, found
 
 
@@ -315,7 +324,7 @@ def labelled_rows(
             seen.add(c.sha)
             bug = ext.labels.get(c.sha)
             if bug is not None:
-                rows.append(c.row(bug, extra))
+                rows.append(c.row(bug, extra, index.content.get(c.sha)))
                 found += 1
         per_repo[_repo_name(repo)] = {"commits": len(index.commits), "labelled": found}
         if all_refs:
@@ -325,7 +334,7 @@ def labelled_rows(
                 seen.add(c.sha)
                 bug = ext.labels.get(c.sha)
                 if bug is not None:
-                    rows.append(c.row(bug, extra))
+                    rows.append(c.row(bug, extra, side.content.get(c.sha)))
                     on_side += 1
             per_repo[_repo_name(repo)]["other_refs"] = {
                 "tips": side.tips,

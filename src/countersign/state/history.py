@@ -202,6 +202,7 @@ class Side:
 
     commits: list[Mined] = field(default_factory=list)
     features: list[dict[str, float]] = field(default_factory=list)
+    content: dict[str, dict[str, float]] = field(default_factory=dict)  # ``content.count``
     tips: int = 0
     problem: str = ""
 
@@ -251,6 +252,7 @@ def mine_side(repo: Path, main: Index, progress: Callable[[int], None] | None = 
                     progress(1)
             own.record(c, own.repaired(c, main.blamed) if c.fix else ())
     counted, _ = blame.patch_content(repo, [c.sha for c in side.commits])
+    side.content = counted
     for c, extra in zip(side.commits, side.features, strict=True):
         extra.update(repo_features.content_columns(counted.get(c.sha)))
     side.problem = "; ".join(problems)

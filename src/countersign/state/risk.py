@@ -21,7 +21,7 @@ from countersign.intake.change import Change
 from countersign.state import history as git_history
 from countersign.state_dir import state_dir as state_dir_of
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3  # 3: a patch's content holds its code words
 MODEL_FILE = "model.json"
 REFERENCE_FILE = "reference.json"
 REFERENCE_COMMITS = 5000  # percentiles against the recent history (scoring 5k takes ~2 s)

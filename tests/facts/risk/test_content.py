@@ -1,4 +1,11 @@
-from countersign.facts.risk.content import COLUMNS, count, generated_share, lines_patch
+from countersign.facts.risk.content import (
+    COLUMNS,
+    code_of,
+    code_words,
+    count,
+    generated_share,
+    lines_patch,
+)
 
 PATCH = b"""diff --git a/m.py b/m.py
 index 1111111..2222222 100644
@@ -34,7 +41,7 @@ diff --git a/t_test.go b/t_test.go
 
 def test_each_kind_counts_the_lines_that_start_with_it():
     got = count(PATCH)
-    assert set(got) | {"gen_share"} == set(COLUMNS)
+    assert {k for k in got if ":" not in k} | {"gen_share"} == set(COLUMNS)
     assert got["add_control"] == 4  # if, elif, } else, if err != nil
     assert got["del_control"] == 1
     assert got["add_except"] == 4  # try, except, raise, if err != nil
@@ -66,3 +73,35 @@ def test_generated_and_vendored_files():
     paths = ["vendor/x/a.go", "go.sum", "web/app.min.js", "api/x_pb2.py", "src/main.py"]
     assert generated_share(paths) == 0.8
     assert generated_share([]) == 0.0
+
+
+def test_code_words_are_the_identifiers_of_the_added_and_removed_lines():
+    patch = b"""diff --git a/nova/compute/manager.py b/nova/compute/manager.py
+--- a/nova/compute/manager.py
++++ b/nova/compute/manager.py
+@@ -10,2 +10,3 @@ class ComputeManager:
+-        self._sync_power_states(ctxt)
++        if CONF.sync_power_state_interval < 0:
++            LOG.debug("Skip %s", instance_uuid, x=1)
++        self._sync_power_states(ctxt)
+"""
+    assert code_words(patch) == {
+        "c-:self", "c-:_sync_power_states", "c-:ctxt",
+        "c+:if", "c+:conf", "c+:sync_power_state_interval", "c+:log", "c+:debug",
+        "c+:skip", "c+:instance_uuid", "c+:self", "c+:_sync_power_states", "c+:ctxt",
+    }  # fmt: skip
+    # the file headers, the hunk header's context, one-character names and digits are not read
+    assert not {"c+:b", "c-:a", "c+:nova", "c+:class", "c+:x", "c+:computemanager"} & code_words(
+        patch
+    )
+    assert code_words(b"+" + b"a" * 40) == {"c+:" + "a" * 31, "c+:" + "a" * 9}
+
+
+def test_a_patch_count_holds_its_code_words_and_a_changes_own_lines_give_the_same():
+    added, removed = ["    return g(x_value)"], ["    return 1"]
+    patch = b"@@ -1 +1 @@\n-    return 1\n+    return g(x_value)\n"
+    got = count(patch)
+    assert code_of(got) == {"c+:return", "c+:x_value", "c-:return"} == code_words(patch)
+    assert got["add_return"] == 1.0
+    assert code_of(count(lines_patch(added, removed))) == code_of(got)
+    assert code_of(None) == frozenset()

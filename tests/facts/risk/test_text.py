@@ -81,16 +81,71 @@ def test_text_margin_is_the_intercept_plus_the_known_words():
 
 def test_a_live_change_has_the_words_of_the_same_commit_mined(repo):
     from countersign.facts.risk import _words
+    from countersign.facts.risk.content import code_of
     from countersign.intake.git import read_change
+    from countersign.state.blame import patch_content
     from countersign.state.history import mine
 
-    repo.commit("Add m", **{"pkg/m.py": "x = 1\n"})
+    repo.commit("Add m", **{"pkg/m.py": "xy = 1\n"})
     base = repo.git("rev-parse", "HEAD")
     repo.commit(
         "Fix the racy cache\n\nThe lock was dropped early.\n\nCloses-Bug: #7",
-        **{"pkg/m.py": "x = 2\n", "docs/cache.rst": "Cache\n"},
+        **{"pkg/m.py": "xy = 2\n", "docs/cache.rst": "Cache\n"},
     )
     mined = mine(repo.path).commits[-1]
+    counted, _ = patch_content(repo.path, [mined.sha])  # the patch the miner reads
     live = _words(read_change(repo.path, base=base))
-    assert live == text.tokens(mined.message, mined.paths)
+    assert live == text.tokens(mined.message, mined.paths, code_of(counted[mined.sha]))
+    assert live == mined.row(None, None, counted[mined.sha]).tokens
     assert {"w:racy", "w:lock", "d:pkg", "e:rst"} <= live
+    assert {t for t in live if t.startswith("c")} == {"c+:xy", "c-:xy", "c+:cache"}
+
+
+def _coded(n: int, seed: int = 5) -> list:
+    """``_worded`` rows whose label also follows a code word: ``c+:unlock`` in a
+    defect-inducing change's patch three times in four, in a clean one's one time in ten."""
+    rng = random.Random(seed + 1000)  # noqa: S311 - reproducible, not the words' draws
+    out = []
+    for r in _worded(n, seed):
+        risky = rng.random() < (0.75 if r.bug else 0.1)
+        code = {"c+:self", *({"c+:unlock"} if risky else ()), f"c-:name{rng.randrange(40)}"}
+        out.append(replace(r, tokens=r.tokens | code))
+    return out
+
+
+def test_code_words_get_a_linear_model_of_their_own_and_score_from_one_set_of_weights():
+    rows = _coded(1200)
+    train, test = rows[:900], rows[900:]
+    words_only = [replace(r, tokens=frozenset(t for t in r.tokens if t[0] != "c")) for r in rows]
+    worded = training.fit(words_only[:900], grid=((3.0, 8),), max_iter=50, text=True)
+    coded = training.fit(train, grid=((3.0, 8),), max_iter=50, text=True)
+    assert coded.text is not None
+    assert coded.text.weights["c+:unlock"] > 0
+    assert coded.text.weights["w:racy"] > 0
+    labels = [r.bug for r in test]
+    before = auc(labels, [worded.probability(vector(r.metrics), r.tokens) for r in test])
+    after = auc(labels, [coded.probability(vector(r.metrics), r.tokens) for r in test])
+    assert after > before + 0.03
+    back = from_json(json.loads(json.dumps(to_json(coded))), "x")
+    x = vector(test[0].metrics)
+    assert back.probability(x, {"c+:unlock", "w:racy"}) == coded.probability(
+        x, {"c+:unlock", "w:racy"}
+    )
+    assert coded.probability(x, {"c+:unlock"}) > coded.probability(x, ())
+
+
+def test_a_commits_code_words_are_its_own_patch_whatever_comes_later(repo):
+    from countersign.facts.risk.content import code_of
+    from countersign.state import blame
+
+    repo.commit("Add m", **{"m.py": "def load(path):\n    return open(path)\n"})
+    repo.commit("Guard m", **{"m.py": "def load(path):\n    with open(path) as fh:\n"})
+    early = repo.git("rev-parse", "HEAD")
+    before = blame.replay_history(repo.path, early).content[early]
+    repo.commit("Rewrite m", **{"m.py": "def load(name):\n    return read(name)\n"})
+    repo.commit("Add n", **{"n.py": "import m\n"})
+    after = blame.replay_history(repo.path, repo.git("rev-parse", "HEAD")).content[early]
+    assert code_of(after) == code_of(before)
+    assert code_of(before) == {
+        "c+:with", "c+:open", "c+:path", "c+:as", "c+:fh", "c-:return", "c-:open", "c-:path"
+    }  # fmt: skip

@@ -165,12 +165,7 @@ def repository_features(change: Change, history: History | None) -> dict[str, fl
     """The repository features (``repo_features``) of a change, against the history ``risk
     mine`` saved (all 0 without one), its lines' kinds counted as a mined patch's are."""
     last = change.commits[-1] if change.commits else None
-    counts = content.count(
-        content.lines_patch(
-            (ln.text for f in change.files for ln in f.added),
-            (ln.text for f in change.files for ln in f.removed),
-        )
-    )
+    counts = content.count(_patch(change))
     return repo_features.live(
         history.repo if history is not None else None,
         (change.author_email or "").lower(),
@@ -182,10 +177,21 @@ def repository_features(change: Change, history: History | None) -> dict[str, fl
     )
 
 
+def _patch(change: Change) -> bytes:
+    return content.lines_patch(
+        (ln.text for f in change.files for ln in f.added),
+        (ln.text for f in change.files for ln in f.removed),
+    )
+
+
 def _words(change: Change) -> frozenset[str]:
     """The change's words as a mined commit's (``text.tokens``): its commits' messages, newest
-    first, and its paths."""
-    return text.tokens("\n\n".join(c.message for c in reversed(change.commits)), change.paths)
+    first, its paths and the code words of its lines."""
+    return text.tokens(
+        "\n\n".join(c.message for c in reversed(change.commits)),
+        change.paths,
+        content.code_words(_patch(change)),
+    )
 
 
 def analyze(change: Change, context: Context) -> Risk:

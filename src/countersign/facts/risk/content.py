@@ -20,6 +20,11 @@ word, after its ``+``/``-``, leading blanks and a closing ``}`` (``} else``, ``}
 - ``log``: a dotted name through ``log``, ``LOG``, ``logger``, ``LOGGER``, ``logging`` or
   ``console`` (``LOG.warning``, ``self.log.info``, ``console.error``).
 
+The code words (``code_words``, weighed as the message's words are: ``text``): ``c+:<name>``
+for each distinct identifier on an added line, ``c-:<name>`` on a removed one; an identifier
+is a letter or ``_`` then letters, digits or ``_`` (2 to 31 characters, a longer run read in
+pieces), lower-cased; the ``+++``/``---`` file headers are not lines of code.
+
 ``gen_share`` is the share of touched paths that are generated or vendored (``vendor/``,
 ``third_party/``, ``node_modules/``, lock files, ``go.sum``, minified files, protobuf output).
 """
@@ -28,7 +33,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 KINDS = ("control", "except", "decl", "import", "return", "comment", "assert", "log")
 _WORDS: dict[str, str] = {
@@ -113,8 +118,9 @@ def kind_of(word: str) -> str | None:
 
 def count(patch: bytes) -> dict[str, float]:
     """The ``add_``/``del_`` counts of each kind in ``patch`` (a unified diff, or just its
-    ``+``/``-`` lines). ``---``/``+++`` file headers never count: ``-- a/x`` and ``++ b/x``
-    start with no word or comment mark."""
+    ``+``/``-`` lines), and its code words (``code_words``), each 1.0: what the miner keeps
+    of a patch. ``---``/``+++`` file headers never count: ``-- a/x`` and ``++ b/x`` start
+    with no word or comment mark."""
     added = dict.fromkeys(KINDS, 0)
     removed = dict.fromkeys(KINDS, 0)
     kinds: dict[bytes, str | None] = {}
@@ -132,7 +138,28 @@ def count(patch: bytes) -> dict[str, float]:
     for kind in KINDS:
         out[f"add_{kind}"] = float(added[kind])
         out[f"del_{kind}"] = float(removed[kind])
+    out.update(dict.fromkeys(code_words(patch), 1.0))
     return out
+
+
+_ADDED = re.compile(rb"^\+(?!\+\+)(.*)$", re.MULTILINE)
+_REMOVED = re.compile(rb"^-(?!--)(.*)$", re.MULTILINE)
+_IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]{1,30}")
+CODE_PREFIXES = ("c+:", "c-:")
+
+
+def code_words(patch: bytes) -> frozenset[str]:
+    """The identifiers of ``patch``'s added (``c+:``) and removed (``c-:``) lines."""
+    out: set[str] = set()
+    for prefix, lines in (("c+:", _ADDED), ("c-:", _REMOVED)):
+        names = _IDENTIFIER.findall(b"\n".join(lines.findall(patch)).lower())
+        out.update(prefix + n.decode("ascii") for n in set(names))
+    return frozenset(out)
+
+
+def code_of(counted: Mapping[str, float] | None) -> frozenset[str]:
+    """The code words a patch's ``count`` holds (none when its patch was not read)."""
+    return frozenset(k for k in counted or () if k.startswith(CODE_PREFIXES))
 
 
 def lines_patch(added: Iterable[str], removed: Iterable[str]) -> bytes:

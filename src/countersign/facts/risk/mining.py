@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from countersign.facts.risk import text
+from countersign.facts.risk import content, text
 from countersign.facts.risk.dataset import Row
 from countersign.facts.risk.metrics import FileDelta, History, compute
 from countersign.facts.risk.szz import is_fix
@@ -34,13 +34,19 @@ class Mined:
     message: str
     paths: tuple[str, ...] = ()
 
-    def row(self, bug: int | None = None, extra: Mapping[str, float] | None = None) -> Row:
+    def row(
+        self,
+        bug: int | None = None,
+        extra: Mapping[str, float] | None = None,
+        counted: Mapping[str, float] | None = None,
+    ) -> Row:
+        """Its row; ``counted``: its patch's ``content.count`` (its code words join the words)."""
         return Row(
             self.sha,
             self.date,
             bug,
             {**self.metrics, "ai": float(self.ai), **(extra or {})},
-            text.tokens(self.message, self.paths),
+            text.tokens(self.message, self.paths, content.code_of(counted)),
         )
 
 

@@ -6,7 +6,9 @@ commit give the same tokens for the same message and paths (tested).
 - ``w:<word>``: each distinct word (lower case, letters and ``_``, 2 to 31 characters) of the
   message, trailers such as ``Change-Id:`` and ``Signed-off-by:`` left out;
 - ``d:<dir>``: each directory prefix (up to 3 levels) of a touched path;
-- ``e:<ext>``: each touched file's extension.
+- ``e:<ext>``: each touched file's extension;
+- ``c+:<name>``, ``c-:<name>``: the identifiers of the lines its own patch adds and removes
+  (``content.code_words``), weighed by a linear model of their own (``training``).
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ _TRAILER = re.compile(
 DEPTH = 3
 
 
-def tokens(message: str, paths: Iterable[str]) -> frozenset[str]:
-    out = {"w:" + w for w in _WORD.findall(_TRAILER.sub("", message).lower())}
+def tokens(message: str, paths: Iterable[str], code: Iterable[str] = ()) -> frozenset[str]:
+    out = set(code)
+    out |= {"w:" + w for w in _WORD.findall(_TRAILER.sub("", message).lower())}
     for p in paths:
         parts = p.split("/")
         for d in range(1, min(DEPTH + 1, len(parts))):

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from countersign.errors import UsageError
+from countersign.facts.risk.content import CODE_PREFIXES
 from countersign.facts.risk.dataset import Row
 from countersign.facts.risk.features import NAMES, vector
 from countersign.facts.risk.metrics import METRICS
@@ -98,7 +99,10 @@ def fit(
                 if best is None or auc > best[0]:
                     best = (auc, recency, leaves, n, tree_val.copy(), lin_val)
     words = text and any(r.tokens for r in data)
-    text_scale = 0.0
+    # the message's and paths' words, then the code words (when the rows have any), each
+    # weighed by a linear model of its own whose margin the calibration weighs
+    families = (False, True) if words and any(_has_code(r.tokens) for r in data) else (False,)
+    text_scales: tuple[float, ...] = ()
     if best is None:
         recency, leaves, n_iter = 3.0, 8, min(200, max_iter)
         calibration = (1.0, 0.0, 0.0)
@@ -106,9 +110,9 @@ def fit(
     else:
         _, recency, leaves, n_iter, tree_val, lin_val = best
         if words:
-            held = _text_fit(np, data[:cut], y[:cut])
-            text_val = np.array([held.margin(r.tokens) for r in data[cut:]])
-            calibration, text_scale = _calibrate_text(np, tree_val, lin_val, text_val, y[cut:])
+            held = [_text_fit(np, data[:cut], y[:cut], code) for code in families]
+            text_val = [np.array([h.margin(r.tokens) for r in data[cut:]]) for h in held]
+            calibration, text_scales = _calibrate_text(np, tree_val, lin_val, text_val, y[cut:])
         else:
             calibration = _calibrate(np, tree_val, lin_val, y[cut:])
 
@@ -141,7 +145,14 @@ def fit(
             "trained_until": int(t[-1]),
         },
         features=features,
-        text=_scaled(_text_fit(np, data, y), text_scale) if words else None,
+        text=_merged(
+            [
+                _scaled(_text_fit(np, data, y, code), scale)
+                for code, scale in zip(families, text_scales, strict=True)
+            ]
+        )
+        if words
+        else None,
     )
     scores = [model.probability(row, r.tokens) for row, r in zip(x.tolist(), data, strict=True)]
     return replace(model, score_quantiles=_quantiles(np, scores))
@@ -187,15 +198,21 @@ def _calibrate(np: Any, tree: Any, lin: Any, y: Any) -> tuple[float, float, floa
     return a, b, float(platt.intercept_[0])
 
 
-def _text_fit(np: Any, rows: Sequence[Row], y: Any) -> Text:
-    """A class-balanced L2 logistic regression on the rows' words (each 0/1; words in fewer
-    than ``TEXT_MIN_ROWS`` rows left out), as plain weights."""
+def _has_code(tokens: frozenset[str]) -> bool:
+    return any(t.startswith(CODE_PREFIXES) for t in tokens)
+
+
+def _text_fit(np: Any, rows: Sequence[Row], y: Any, code: bool = False) -> Text:
+    """A class-balanced L2 logistic regression on the rows' words (``code``: their code words
+    instead; each 0/1; words in fewer than ``TEXT_MIN_ROWS`` rows left out), as plain
+    weights."""
     from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
     from sklearn.linear_model import LogisticRegression
 
-    seen = Counter(t for r in rows for t in r.tokens)
+    family = [[t for t in r.tokens if t.startswith(CODE_PREFIXES) == code] for r in rows]
+    seen = Counter(t for tokens in family for t in tokens)
     vocab = {t: i for i, t in enumerate(sorted(t for t, n in seen.items() if n >= TEXT_MIN_ROWS))}
-    cols = [[vocab[t] for t in r.tokens if t in vocab] for r in rows]
+    cols = [[vocab[t] for t in tokens if t in vocab] for tokens in family]
     indptr = np.cumsum([0, *(len(c) for c in cols)])
     indices = np.array([i for c in cols for i in c], dtype=np.int64)
     x = csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(rows), max(1, len(vocab))))
@@ -211,14 +228,21 @@ def _scaled(t: Text, scale: float) -> Text:
     return Text({k: round(v * scale, 6) for k, v in t.weights.items()}, t.intercept * scale)
 
 
+def _merged(parts: Sequence[Text]) -> Text:
+    """One ``Text`` whose margin is the sum of the parts' (their words are disjoint)."""
+    return Text(
+        {k: v for t in parts for k, v in t.weights.items()}, sum(t.intercept for t in parts)
+    )
+
+
 def _calibrate_text(
-    np: Any, tree: Any, lin: Any, words: Any, y: Any
-) -> tuple[tuple[float, float, float], float]:
+    np: Any, tree: Any, lin: Any, words: Sequence[Any], y: Any
+) -> tuple[tuple[float, float, float], tuple[float, ...]]:
     from sklearn.linear_model import LogisticRegression
 
-    platt = LogisticRegression(C=100.0, max_iter=1000).fit(np.column_stack([tree, lin, words]), y)
-    a, b, d = (float(v) for v in platt.coef_[0])
-    return (a, b, float(platt.intercept_[0])), d
+    platt = LogisticRegression(C=100.0, max_iter=1000).fit(np.column_stack([tree, lin, *words]), y)
+    a, b, *d = (float(v) for v in platt.coef_[0])
+    return (a, b, float(platt.intercept_[0])), tuple(d)
 
 
 def _export_trees(model: Any) -> tuple[Tree, ...]:
