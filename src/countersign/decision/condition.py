@@ -151,7 +151,7 @@ def _in_process(
         program = _PROGRAMS[expr] = cel.compile(expr)
     try:
         return program.execute(variables if bindings is None else bindings.context())
-    except (ValueError, TypeError, RuntimeError, KeyError) as exc:
+    except (ValueError, TypeError, RuntimeError, KeyError, ArithmeticError) as exc:
         raise ConfigError(file, key, _runtime(type(exc).__name__, str(exc))) from None
 
 
